@@ -1,0 +1,125 @@
+//! Keys become `Action`s here, and only here; `update` never sees a key code.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::model::{Mode, Pane};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    NextPane,
+    PrevPane,
+    Pane(Pane),
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Enter,
+    Back,
+    SortNext,
+    SortPrev,
+    SortReverse,
+    Refresh,
+    ToggleHelp,
+    StartFilter,
+    StartCommand,
+    Input(char),
+    Backspace,
+    Submit,
+    Cancel,
+    StatusNext,
+    StatusPrev,
+}
+
+/// One row of the help screen: keys, what they do. The help view and the README
+/// key table are both written from this list.
+pub const HELP: &[(&str, &str)] = &[
+    ("1 2 3 4", "Overview, Lambda, ECS, Batch"),
+    ("Tab / Shift-Tab", "next / previous pane"),
+    (":name Enter", "jump: :lambda :ecs :batch :overview :quit"),
+    ("/text Enter", "filter rows (Esc clears)"),
+    ("j k / Up Down", "move"),
+    ("PgUp PgDn g G", "page, top, bottom"),
+    ("Enter", "open the selected row (drill in)"),
+    ("Esc / Backspace", "back (or clear the filter)"),
+    ("< > / s", "sort by previous / next column"),
+    ("i", "invert the sort order"),
+    ("[ ]", "Batch jobs: previous / next status"),
+    ("r", "refresh now"),
+    ("?", "this help"),
+    ("q / Ctrl-C", "quit"),
+];
+
+pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c')) {
+        return Some(Action::Quit);
+    }
+    match mode {
+        Mode::Filter | Mode::Command => match key.code {
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc => Some(Action::Cancel),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
+            _ => None,
+        },
+        Mode::Help => match key.code {
+            KeyCode::Char('q') => Some(Action::Quit),
+            _ => Some(Action::ToggleHelp),
+        },
+        Mode::Normal => Some(match key.code {
+            KeyCode::Char('q') => Action::Quit,
+            KeyCode::Char('1') => Action::Pane(Pane::Overview),
+            KeyCode::Char('2') => Action::Pane(Pane::Lambda),
+            KeyCode::Char('3') => Action::Pane(Pane::Ecs),
+            KeyCode::Char('4') => Action::Pane(Pane::Batch),
+            KeyCode::Tab => Action::NextPane,
+            KeyCode::BackTab => Action::PrevPane,
+            KeyCode::Up | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::PageUp => Action::PageUp,
+            KeyCode::PageDown => Action::PageDown,
+            KeyCode::Char('b') if ctrl => Action::PageUp,
+            KeyCode::Char('f') if ctrl => Action::PageDown,
+            KeyCode::Home | KeyCode::Char('g') => Action::Top,
+            KeyCode::End | KeyCode::Char('G') => Action::Bottom,
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => Action::Enter,
+            KeyCode::Esc | KeyCode::Backspace | KeyCode::Left | KeyCode::Char('h') => Action::Back,
+            KeyCode::Char('>') | KeyCode::Char('s') => Action::SortNext,
+            KeyCode::Char('<') | KeyCode::Char('S') => Action::SortPrev,
+            KeyCode::Char('i') | KeyCode::Char('I') => Action::SortReverse,
+            KeyCode::Char('r') => Action::Refresh,
+            KeyCode::Char('?') => Action::ToggleHelp,
+            KeyCode::Char('/') => Action::StartFilter,
+            KeyCode::Char(':') => Action::StartCommand,
+            KeyCode::Char(']') => Action::StatusNext,
+            KeyCode::Char('[') => Action::StatusPrev,
+            _ => return None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn prompts_take_text_and_normal_mode_takes_commands() {
+        assert_eq!(map(key(KeyCode::Char('q')), Mode::Normal), Some(Action::Quit));
+        assert_eq!(map(key(KeyCode::Char('q')), Mode::Filter), Some(Action::Input('q')));
+        assert_eq!(map(key(KeyCode::Char('/')), Mode::Normal), Some(Action::StartFilter));
+        assert_eq!(map(key(KeyCode::Esc), Mode::Command), Some(Action::Cancel));
+        assert_eq!(map(key(KeyCode::Esc), Mode::Help), Some(Action::ToggleHelp));
+        assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Mode::Filter), Some(Action::Quit));
+        assert_eq!(map(key(KeyCode::F(5)), Mode::Normal), None);
+    }
+}

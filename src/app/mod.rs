@@ -1,0 +1,11 @@
+//! The app: the Model, the messages that change it, and `update`.
+
+pub mod keymap;
+pub mod model;
+pub mod msg;
+pub mod tables;
+pub mod update;
+
+pub use model::Model;
+pub use msg::Msg;
+pub use update::update;

@@ -1,0 +1,220 @@
+//! The Model: all state the UI draws from. Only `update` mutates it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use super::msg::ServiceKind;
+use crate::domain::batch::{BatchData, Job, JobQueue};
+use crate::domain::ecs::{Cluster, EcsData, Service, Task};
+use crate::domain::lambda::{Function, LambdaData};
+use crate::domain::{Account, ApiError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    Overview,
+    Lambda,
+    Ecs,
+    Batch,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 4] = [Pane::Overview, Pane::Lambda, Pane::Ecs, Pane::Batch];
+
+    pub fn index(self) -> usize {
+        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+    pub fn title(self) -> &'static str {
+        match self {
+            Pane::Overview => "Overview",
+            Pane::Lambda => "Lambda",
+            Pane::Ecs => "ECS",
+            Pane::Batch => "Batch",
+        }
+    }
+    pub fn root(self) -> View {
+        match self {
+            Pane::Overview => View::Overview,
+            Pane::Lambda => View::Functions,
+            Pane::Ecs => View::Clusters,
+            Pane::Batch => View::Queues,
+        }
+    }
+    pub fn from_name(name: &str) -> Option<Pane> {
+        Some(match name {
+            "overview" | "o" | "home" | "0" => Pane::Overview,
+            "lambda" | "lambdas" | "fn" | "func" | "functions" | "l" => Pane::Lambda,
+            "ecs" | "cluster" | "clusters" | "svc" | "services" | "tasks" | "e" => Pane::Ecs,
+            "batch" | "jobs" | "queues" | "b" => Pane::Batch,
+            _ => return None,
+        })
+    }
+}
+
+/// What the body of a pane shows; each pane keeps a stack of these for drill-down.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Overview,
+    Functions,
+    Function { name: String },
+    Clusters,
+    Services { cluster: String },
+    Tasks { cluster: String, service: String },
+    Task { cluster: String, id: String },
+    Queues,
+    Jobs { queue: String },
+    Job { queue: String, id: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    Filter,
+    Command,
+    Help,
+}
+
+/// Where the source is: shown as the header badge and in snapshots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceLabel {
+    Demo,
+    Live,
+    Replay,
+}
+
+impl SourceLabel {
+    pub fn badge(self) -> &'static str {
+        match self {
+            SourceLabel::Demo => "DEMO",
+            SourceLabel::Live => "LIVE",
+            SourceLabel::Replay => "REPLAY",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RegionStatus {
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub error: Option<ApiError>,
+}
+
+/// One service's data with how fresh it is, per region.
+#[derive(Debug, Clone, Default)]
+pub struct Feed<T> {
+    pub data: T,
+    pub regions: BTreeMap<String, RegionStatus>,
+}
+
+impl<T> Feed<T> {
+    pub fn loaded(&self) -> bool {
+        self.regions.values().any(|r| r.fetched_at.is_some())
+    }
+    /// The oldest region's last good fetch: what "data age" honestly means.
+    pub fn fetched_at(&self) -> Option<DateTime<Utc>> {
+        self.regions.values().map(|r| r.fetched_at).min().flatten()
+    }
+    pub fn error(&self) -> Option<&ApiError> {
+        self.regions.values().find_map(|r| r.error.as_ref())
+    }
+}
+
+/// Per-table view state; the selection is a row key so it survives refreshes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TableState {
+    pub sort: usize,
+    pub reverse: bool,
+    pub filter: String,
+    pub selected: Option<String>,
+    pub cursor: usize,
+    pub offset: usize,
+    /// Batch jobs only: 0 = every status, else JOB_STATUSES[status - 1].
+    pub status: usize,
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub source: SourceLabel,
+    pub account: Account,
+    pub now: DateTime<Utc>,
+    pub pane: Pane,
+    pub stacks: [Vec<View>; 4],
+    pub tables: HashMap<View, TableState>,
+    /// Row order of the current table view: indices into its items, filtered and sorted.
+    pub rows: Vec<u32>,
+    pub lambda: Feed<LambdaData>,
+    pub ecs: Feed<EcsData>,
+    pub batch: Feed<BatchData>,
+    pub mode: Mode,
+    pub input: String,
+    pub message: Option<String>,
+    pub width: u16,
+    pub height: u16,
+    pub api_calls: BTreeMap<String, u64>,
+    pub calls_per_min: f64,
+    /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
+    pub metrics_requested: u64,
+    pub quit: bool,
+    pub dirty: bool,
+}
+
+impl Model {
+    pub fn new(source: SourceLabel, now: DateTime<Utc>) -> Self {
+        Self {
+            source,
+            account: Account::default(),
+            now,
+            pane: Pane::Lambda,
+            stacks: Pane::ALL.map(|p| vec![p.root()]),
+            tables: HashMap::new(),
+            rows: Vec::new(),
+            lambda: Feed::default(),
+            ecs: Feed::default(),
+            batch: Feed::default(),
+            mode: Mode::Normal,
+            input: String::new(),
+            message: None,
+            width: 80,
+            height: 24,
+            api_calls: BTreeMap::new(),
+            calls_per_min: 0.0,
+            metrics_requested: 0,
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    pub fn view(&self) -> &View {
+        self.stacks[self.pane.index()].last().unwrap_or(&View::Overview)
+    }
+
+    pub fn table(&self) -> Option<&TableState> {
+        self.tables.get(self.view())
+    }
+
+    pub fn feed_status(&self, s: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
+        match s {
+            ServiceKind::Lambda => (self.lambda.loaded(), self.lambda.fetched_at(), self.lambda.error()),
+            ServiceKind::Ecs => (self.ecs.loaded(), self.ecs.fetched_at(), self.ecs.error()),
+            ServiceKind::Batch => (self.batch.loaded(), self.batch.fetched_at(), self.batch.error()),
+        }
+    }
+
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.lambda.data.functions.iter().find(|f| f.name == name)
+    }
+    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
+        self.ecs.data.clusters.iter().find(|c| c.name == name)
+    }
+    pub fn service(&self, cluster: &str, name: &str) -> Option<&Service> {
+        self.cluster(cluster)?.services.iter().find(|s| s.name == name)
+    }
+    pub fn task(&self, cluster: &str, id: &str) -> Option<&Task> {
+        self.cluster(cluster)?.tasks.iter().find(|t| t.id == id)
+    }
+    pub fn queue(&self, name: &str) -> Option<&JobQueue> {
+        self.batch.data.queues.iter().find(|q| q.name == name)
+    }
+    pub fn job(&self, queue: &str, id: &str) -> Option<&Job> {
+        self.queue(queue)?.jobs.iter().find(|j| j.id == id)
+    }
+}

@@ -1,0 +1,69 @@
+//! Everything that can change the Model arrives as a `Msg`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::batch::BatchData;
+use crate::domain::ecs::EcsData;
+use crate::domain::lambda::LambdaData;
+use crate::domain::{Account, ApiError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ServiceKind {
+    Lambda,
+    Ecs,
+    Batch,
+}
+
+impl ServiceKind {
+    pub const ALL: [ServiceKind; 3] = [ServiceKind::Lambda, ServiceKind::Ecs, ServiceKind::Batch];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceKind::Lambda => "Lambda",
+            ServiceKind::Ecs => "ECS",
+            ServiceKind::Batch => "Batch",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Payload {
+    Lambda(LambdaData),
+    Ecs(EcsData),
+    Batch(BatchData),
+}
+
+impl Payload {
+    pub fn service(&self) -> ServiceKind {
+        match self {
+            Payload::Lambda(_) => ServiceKind::Lambda,
+            Payload::Ecs(_) => ServiceKind::Ecs,
+            Payload::Batch(_) => ServiceKind::Batch,
+        }
+    }
+}
+
+/// What sources send: the stream a recording captures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataMsg {
+    Account(Account),
+    Loaded { region: String, fetched_at: DateTime<Utc>, payload: Payload },
+    Failed { service: ServiceKind, error: ApiError },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Data(DataMsg),
+    Action(super::keymap::Action),
+    /// The clock moved; only ages change.
+    Tick(DateTime<Utc>),
+    Resize { width: u16, height: u16 },
+}
+
+/// What `update` asks the outside world to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cmd {
+    Refresh,
+}

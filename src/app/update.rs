@@ -1,0 +1,286 @@
+//! `update`: the only function that changes the Model. Pure: no I/O, no clock,
+//! no terminal, so every behaviour is testable with plain values.
+
+use super::keymap::Action;
+use super::model::{Mode, Model, Pane, TableState, View};
+use super::msg::{Cmd, DataMsg, Msg, Payload};
+use super::tables;
+use crate::domain::batch::JOB_STATUSES;
+use crate::fmt::age;
+
+/// Rows the header, tabs, pane title, column titles and footer take from the height.
+pub const CHROME_ROWS: u16 = 5;
+
+pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
+    let mut cmds = Vec::new();
+    match msg {
+        Msg::Data(d) => {
+            apply_data(m, d);
+            m.dirty = true;
+        }
+        Msg::Action(a) => {
+            act(m, a, &mut cmds);
+            m.dirty = true;
+        }
+        Msg::Tick(now) => {
+            // Redraw only when something on screen would read differently.
+            let before = ages(m);
+            let minute = m.now.timestamp() / 60;
+            m.now = now;
+            if ages(m) != before || now.timestamp() / 60 != minute {
+                m.dirty = true;
+            }
+            return cmds;
+        }
+        Msg::Resize { width, height } => {
+            m.width = width;
+            m.height = height;
+            m.dirty = true;
+        }
+    }
+    refresh_rows(m);
+    cmds
+}
+
+fn ages(m: &Model) -> [Option<String>; 3] {
+    [m.lambda.fetched_at(), m.ecs.fetched_at(), m.batch.fetched_at()].map(|t| t.map(|t| age(m.now - t)))
+}
+
+fn apply_data(m: &mut Model, d: DataMsg) {
+    match d {
+        DataMsg::Account(a) => m.account = a,
+        DataMsg::Loaded { region, fetched_at, payload } => {
+            // Each region replaces only its own rows, so regions refresh independently.
+            macro_rules! merge {
+                ($feed:expr, $list:ident, $new:expr) => {{
+                    let feed = &mut $feed;
+                    feed.data.$list.retain(|x| x.region != region);
+                    feed.data.$list.extend($new.$list);
+                    let st = feed.regions.entry(region.clone()).or_default();
+                    st.fetched_at = Some(fetched_at);
+                    st.error = None;
+                }};
+            }
+            match payload {
+                Payload::Lambda(d) => merge!(m.lambda, functions, d),
+                Payload::Ecs(d) => merge!(m.ecs, clusters, d),
+                Payload::Batch(mut d) => {
+                    m.batch.data.compute_environments.retain(|c| c.region != region);
+                    m.batch.data.compute_environments.append(&mut d.compute_environments);
+                    merge!(m.batch, queues, d)
+                }
+            }
+            if m.now < fetched_at {
+                m.now = fetched_at;
+            }
+        }
+        DataMsg::Failed { service, error } => {
+            use super::msg::ServiceKind::*;
+            let regions = match service {
+                Lambda => &mut m.lambda.regions,
+                Ecs => &mut m.ecs.regions,
+                Batch => &mut m.batch.regions,
+            };
+            let region = error.region.clone();
+            regions.entry(region).or_default().error = Some(error);
+        }
+    }
+}
+
+fn table_mut(m: &mut Model) -> Option<&mut TableState> {
+    let view = m.view().clone();
+    if tables::columns_for(&view).is_empty() {
+        return None;
+    }
+    Some(m.tables.entry(view.clone()).or_insert_with(|| TableState { sort: tables::default_sort(&view), ..Default::default() }))
+}
+
+/// Recompute the current table's row order and put the cursor back on the
+/// selected row, wherever sorting or new data moved it.
+pub fn refresh_rows(m: &mut Model) {
+    let view = m.view().clone();
+    let Some(st) = table_mut(m).cloned() else {
+        m.rows.clear();
+        return;
+    };
+    let rows = tables::rows_for(m, &view, &st).unwrap_or_default();
+    let found = st.selected.as_deref().and_then(|key| rows.iter().position(|i| tables::row_key(m, &view, *i) == Some(key)));
+    let cursor = found.unwrap_or(st.cursor).min(rows.len().saturating_sub(1));
+    let selected = rows.get(cursor).and_then(|i| tables::row_key(m, &view, *i)).map(str::to_string);
+    let page = page_rows(m);
+    m.rows = rows;
+    if let Some(st) = table_mut(m) {
+        st.cursor = cursor;
+        st.selected = selected;
+        // Keep the cursor on screen with the least scrolling.
+        if st.cursor < st.offset {
+            st.offset = st.cursor;
+        } else if st.cursor >= st.offset + page {
+            st.offset = st.cursor + 1 - page;
+        }
+    }
+}
+
+pub fn page_rows(m: &Model) -> usize {
+    m.height.saturating_sub(CHROME_ROWS).max(1) as usize
+}
+
+fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
+    let len = m.rows.len();
+    let page = page_rows(m);
+    if let Some(st) = table_mut(m) {
+        st.cursor = to(st.cursor, len.saturating_sub(1), page).min(len.saturating_sub(1));
+        st.selected = None;
+        let cursor = st.cursor;
+        let key = m.rows.get(cursor).copied();
+        let view = m.view().clone();
+        let key = key.and_then(|i| tables::row_key(m, &view, i)).map(str::to_string);
+        if let Some(st) = table_mut(m) {
+            st.selected = key;
+        }
+    }
+}
+
+fn selected_key(m: &Model) -> Option<String> {
+    m.table()?.selected.clone()
+}
+
+fn push(m: &mut Model, v: View) {
+    m.stacks[m.pane.index()].push(v);
+}
+
+fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
+    m.message = None;
+    match a {
+        Action::Quit => m.quit = true,
+        Action::NextPane => m.pane = Pane::ALL[(m.pane.index() + 1) % 4],
+        Action::PrevPane => m.pane = Pane::ALL[(m.pane.index() + 3) % 4],
+        Action::Pane(p) => m.pane = p,
+        Action::Up => move_cursor(m, |c, _, _| c.saturating_sub(1)),
+        Action::Down => move_cursor(m, |c, _, _| c + 1),
+        Action::PageUp => move_cursor(m, |c, _, p| c.saturating_sub(p)),
+        Action::PageDown => move_cursor(m, |c, _, p| c + p),
+        Action::Top => move_cursor(m, |_, _, _| 0),
+        Action::Bottom => move_cursor(m, |_, last, _| last),
+        Action::Enter => enter(m),
+        Action::Back => back(m),
+        Action::SortNext | Action::SortPrev => {
+            let n = tables::columns_for(m.view()).len();
+            if let Some(st) = table_mut(m) {
+                st.sort = if a == Action::SortNext { (st.sort + 1) % n } else { (st.sort + n - 1) % n };
+                st.reverse = false;
+            }
+        }
+        Action::SortReverse => {
+            if let Some(st) = table_mut(m) {
+                st.reverse = !st.reverse;
+            }
+        }
+        Action::StatusNext | Action::StatusPrev => {
+            if matches!(m.view(), View::Jobs { .. }) {
+                let n = JOB_STATUSES.len() + 1;
+                if let Some(st) = table_mut(m) {
+                    st.status = if a == Action::StatusNext { (st.status + 1) % n } else { (st.status + n - 1) % n };
+                }
+            }
+        }
+        Action::Refresh => {
+            cmds.push(Cmd::Refresh);
+            m.message = Some("refreshing…".into());
+        }
+        Action::ToggleHelp => m.mode = if m.mode == Mode::Help { Mode::Normal } else { Mode::Help },
+        Action::StartFilter => {
+            if let Some(st) = table_mut(m) {
+                let f = st.filter.clone();
+                m.mode = Mode::Filter;
+                m.input = f;
+            } else {
+                m.message = Some("nothing to filter here".into());
+            }
+        }
+        Action::StartCommand => {
+            m.mode = Mode::Command;
+            m.input.clear();
+        }
+        Action::Input(c) => {
+            m.input.push(c);
+            live_filter(m);
+        }
+        Action::Backspace => {
+            m.input.pop();
+            live_filter(m);
+        }
+        Action::Submit => {
+            let mode = std::mem::replace(&mut m.mode, Mode::Normal);
+            if mode == Mode::Command {
+                let cmd = std::mem::take(&mut m.input);
+                command(m, cmd.trim(), cmds);
+            }
+        }
+        Action::Cancel => {
+            if m.mode == Mode::Filter {
+                m.input.clear();
+                live_filter(m);
+            }
+            m.mode = Mode::Normal;
+            m.input.clear();
+        }
+    }
+}
+
+/// The filter follows every keystroke, like k9s.
+fn live_filter(m: &mut Model) {
+    if m.mode != Mode::Filter {
+        return;
+    }
+    let text = m.input.clone();
+    if let Some(st) = table_mut(m) {
+        st.filter = text;
+        st.cursor = 0;
+        st.offset = 0;
+        st.selected = None;
+    }
+}
+
+fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
+    match cmd {
+        "" => {}
+        "q" | "q!" | "quit" | "exit" => m.quit = true,
+        "help" | "?" => m.mode = Mode::Help,
+        "refresh" | "r" => cmds.push(Cmd::Refresh),
+        other => match Pane::from_name(&other.to_ascii_lowercase()) {
+            Some(p) => {
+                m.pane = p;
+                m.stacks[p.index()].truncate(1);
+            }
+            None => m.message = Some(format!("unknown command :{other} (try :lambda :ecs :batch :overview :quit)")),
+        },
+    }
+}
+
+fn enter(m: &mut Model) {
+    let Some(key) = selected_key(m) else { return };
+    let next = match m.view().clone() {
+        View::Functions => View::Function { name: key },
+        View::Clusters => View::Services { cluster: key },
+        View::Services { cluster } => View::Tasks { cluster, service: key },
+        View::Tasks { cluster, .. } => View::Task { cluster, id: key },
+        View::Queues => View::Jobs { queue: key },
+        View::Jobs { queue } => View::Job { queue, id: key },
+        _ => return,
+    };
+    push(m, next);
+}
+
+fn back(m: &mut Model) {
+    if let Some(st) = table_mut(m) {
+        if !st.filter.is_empty() {
+            st.filter.clear();
+            return;
+        }
+    }
+    let stack = &mut m.stacks[m.pane.index()];
+    if stack.len() > 1 {
+        stack.pop();
+    }
+}

@@ -1,0 +1,61 @@
+//! Command-line flags.
+
+use chrono::{DateTime, Utc};
+use clap::{Parser, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Table,
+}
+
+/// A live terminal dashboard for AWS Lambda, ECS/Fargate and Batch.
+#[derive(Debug, Parser)]
+#[command(name = "awstop", version, about, long_about = None)]
+pub struct Cli {
+    /// Show the built-in demo account (no AWS credentials or network needed).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Seed of the demo account: the same seed always gives the same account.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub demo_seed: u64,
+
+    /// Number of Lambda functions in the demo account; ECS and Batch scale along.
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub demo_scale: u64,
+
+    /// Freeze the demo clock at this RFC 3339 time (reproducible screens and snapshots).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub demo_clock: Option<DateTime<Utc>>,
+
+    /// Print one snapshot and exit (the default when stdout is not a terminal).
+    #[arg(long)]
+    pub once: bool,
+
+    /// Snapshot format for --once: json (the documented contract) or table.
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Metrics window in minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub window: u32,
+
+    /// AWS profile to use (live mode).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region or comma-separated regions to poll (live mode).
+    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',')]
+    pub region: Vec<String>,
+
+    /// Panic after the first frame: lets tests prove the terminal is restored.
+    #[arg(long, hide = true)]
+    pub panic_after_first_frame: bool,
+}
+
+fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("expected an RFC 3339 time like 2026-11-22T14:00:00Z ({e})"))
+}

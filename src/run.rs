@@ -1,0 +1,137 @@
+//! Wiring: pick the source, then either print one snapshot or run the TUI loop.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+use crate::app::keymap;
+use crate::app::model::{Model, SourceLabel};
+use crate::app::msg::{Cmd, Msg};
+use crate::app::update;
+use crate::cli::{Cli, Format};
+use crate::source::clock::Clock;
+use crate::source::demo::{self, DemoAccount};
+use crate::source::SourceCmd;
+use crate::theme::Theme;
+use crate::{once, snapshot, terminal, ui};
+
+/// At most ~30 frames a second; bursts of messages coalesce into one frame.
+const FRAME: Duration = Duration::from_millis(33);
+
+pub fn main(cli: Cli) -> Result<(), String> {
+    if !cli.demo {
+        return Err("the live AWS source is not available in this build yet; run `awstop --demo` for the built-in demo account".into());
+    }
+    let clock = match cli.demo_clock {
+        Some(t) => Clock::frozen(t),
+        None => Clock::running_from(chrono::Utc::now()),
+    };
+    let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window);
+    let stdout_tty = std::io::stdout().is_terminal();
+    if cli.once || !stdout_tty {
+        let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Json });
+        return print_once(&demo, &clock, cli.window, format);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(tui(demo, clock, cli.panic_after_first_frame)).map_err(|e| format!("terminal error: {e}"))
+}
+
+/// The same messages the TUI would receive, fed through the same `update`.
+pub fn once_model(demo: &DemoAccount, clock: &Clock) -> Model {
+    let now = clock.now();
+    let mut model = Model::new(SourceLabel::Demo, now);
+    for msg in demo.messages_at(now) {
+        update(&mut model, Msg::Data(msg));
+    }
+    model
+}
+
+fn print_once(demo: &DemoAccount, clock: &Clock, window: u32, format: Format) -> Result<(), String> {
+    let snap = snapshot::from_model(&once_model(demo, clock), window);
+    let text = match format {
+        Format::Json => once::json(&snap),
+        Format::Table => once::table(&snap),
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the snapshot: {e}")),
+        _ => Ok(()),
+    }
+}
+
+async fn tui(demo: DemoAccount, clock: Clock, panic_after_first_frame: bool) -> std::io::Result<()> {
+    let theme = Theme::from_env();
+    let (data_tx, mut data_rx) = mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = mpsc::channel(8);
+    tokio::spawn(demo::run(demo, clock.clone(), data_tx, cmd_rx));
+
+    let (mut term, _guard) = terminal::init()?;
+    let mut model = Model::new(SourceLabel::Demo, clock.now());
+    let size = term.size()?;
+    update(&mut model, Msg::Resize { width: size.width, height: size.height });
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    let mut last_draw = Instant::now() - FRAME;
+    let mut draw_due: Option<Instant> = None;
+    loop {
+        if model.quit {
+            return Ok(());
+        }
+        if model.dirty {
+            let now = Instant::now();
+            if now >= last_draw + FRAME {
+                term.draw(|f| ui::draw(f, &model, &theme))?;
+                model.dirty = false;
+                last_draw = now;
+                draw_due = None;
+                if panic_after_first_frame {
+                    panic!("panic requested by --panic-after-first-frame");
+                }
+            } else {
+                draw_due = Some(last_draw + FRAME);
+            }
+        }
+        let mut cmds = Vec::new();
+        tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(key))) => {
+                    if let Some(a) = keymap::map(key, model.mode) {
+                        cmds = update(&mut model, Msg::Action(a));
+                    }
+                }
+                Some(Ok(Event::Resize(width, height))) => {
+                    term.autoresize()?;
+                    cmds = update(&mut model, Msg::Resize { width, height });
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e),
+                None => return Ok(()),
+            },
+            Some(msg) = data_rx.recv() => {
+                cmds = update(&mut model, Msg::Data(msg));
+                // Take everything else already waiting before drawing once.
+                while let Ok(msg) = data_rx.try_recv() {
+                    cmds.extend(update(&mut model, Msg::Data(msg)));
+                }
+            }
+            _ = tick.tick() => {
+                cmds = update(&mut model, Msg::Tick(clock.now()));
+            }
+            _ = tokio::time::sleep_until(draw_due.unwrap_or_else(Instant::now)), if draw_due.is_some() => {}
+        }
+        for c in cmds {
+            match c {
+                Cmd::Refresh => {
+                    let _ = cmd_tx.try_send(SourceCmd::RefreshAll);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The demo's Lambda functions: inventory, per-minute metrics and the REPORT
+//! lines their cold starts are read from (through the real parser).
+
+use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
+
+use super::rng::{hash, unit, uuid};
+use crate::coldstart::{self, Parsed};
+use crate::domain::lambda::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData};
+use crate::domain::metrics::{percentile, Series};
+
+const NAMES: [&str; 40] = [
+    "orders-api", "payments-webhook", "image-resize", "report-builder", "pricing-engine",
+    "pdf-render", "edge-router", "nightly-cleanup", "auth-authorizer", "email-sender",
+    "etl-ingest", "search-indexer", "cart-service", "inventory-sync", "fraud-score",
+    "notify-sms", "audit-logger", "user-profile", "session-cleanup", "s3-event-router",
+    "kinesis-consumer", "ddb-stream-proc", "thumbnail-gen", "geo-lookup", "invoice-mailer",
+    "feature-flags", "recs-model", "csv-export", "webhook-relay", "slack-notifier",
+    "token-refresh", "catalog-api", "price-alerts", "log-shipper", "backup-verify",
+    "sitemap-gen", "ab-assign", "tax-calc", "ocr-extract", "health-probe",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    Normal,
+    /// Errors jump to ~18% for six minutes of every forty.
+    ErrorBurst,
+    /// Reserved concurrency below peak demand.
+    Throttled { limit: f64 },
+    /// Redeployed every thirty minutes; every instance starts cold.
+    Deploys,
+    /// Max duration climbs toward the timeout over each hour.
+    Creeping,
+    /// A schedule: one invocation every `every` minutes, each one cold.
+    Cron { every: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct FnSpec {
+    id: u64,
+    name: String,
+    runtime: Option<&'static str>,
+    memory_mb: u32,
+    timeout_s: u32,
+    arch: &'static str,
+    image: bool,
+    snap_start: bool,
+    json_logs: bool,
+    rate: f64,
+    dur_ms: f64,
+    err_frac: f64,
+    role: Role,
+    env_vars: Vec<String>,
+}
+
+const DEPLOY_EVERY: i64 = 30;
+const DEPLOY_AT: i64 = 7;
+
+pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
+    const RUNTIMES: [&str; 6] = ["python3.12", "nodejs20.x", "python3.12", "java21", "provided.al2023", "nodejs22.x"];
+    const MEMORY: [u32; 8] = [128, 256, 512, 1024, 1769, 2048, 3008, 10240];
+    const TIMEOUTS: [u32; 6] = [3, 10, 30, 60, 300, 900];
+    (0..count)
+        .map(|i| {
+            let base = NAMES[i % NAMES.len()];
+            let name = if i < NAMES.len() { base.to_string() } else { format!("{base}-{:04}", i / NAMES.len()) };
+            let id = hash(&[seed, i as u64]);
+            let r = |k: u64| unit(&[id, k]);
+            let role = match i {
+                0 => Role::ErrorBurst,
+                1 => Role::Throttled { limit: 10.0 },
+                2 => Role::Deploys,
+                3 => Role::Creeping,
+                7 => Role::Cron { every: 15 },
+                _ if i % 17 == 16 => Role::Cron { every: 5 },
+                _ => Role::Normal,
+            };
+            let mut runtime = Some(RUNTIMES[(id % RUNTIMES.len() as u64) as usize]);
+            let (mut image, mut snap_start) = (false, false);
+            match i {
+                4 => { runtime = Some("java21"); snap_start = true; }
+                5 => { runtime = None; image = true; }
+                6 => runtime = Some("provided.al2023"),
+                0 | 2 => runtime = Some("python3.12"),
+                1 => runtime = Some("nodejs20.x"),
+                _ => {}
+            }
+            let memory_mb = match i {
+                5 => 10240,
+                _ if runtime == Some("java21") => 2048,
+                _ => MEMORY[(hash(&[id, 1]) % 6) as usize],
+            };
+            let timeout_s = match role {
+                Role::Creeping => 300,
+                _ if i == 5 => 900,
+                _ => TIMEOUTS[(hash(&[id, 2]) % 4) as usize],
+            };
+            // Log-uniform traffic from a trickle to a few thousand per minute.
+            let rate = match role {
+                Role::Throttled { .. } => 900.0,
+                Role::Cron { .. } => 0.0,
+                _ if i == 5 => 6.0,
+                _ => (10f64).powf(r(3) * 3.4),
+            };
+            let dur_ms = match role {
+                Role::Throttled { .. } => 600.0,
+                Role::Creeping => 40_000.0,
+                _ if image => 4_000.0,
+                _ => (10f64).powf(1.0 + r(4) * 2.0).min(timeout_s as f64 * 200.0),
+            };
+            let env_vars = match i % 4 {
+                0 => vec!["LOG_LEVEL".into(), "TABLE_NAME".into()],
+                1 => vec!["STRIPE_API_KEY".into(), "DB_PASSWORD".into(), "LOG_LEVEL".into()],
+                2 => vec![],
+                _ => vec!["BUCKET".into()],
+            };
+            FnSpec {
+                id,
+                name,
+                runtime,
+                memory_mb,
+                timeout_s,
+                arch: if r(5) < 0.45 { "arm64" } else { "x86_64" },
+                image,
+                snap_start,
+                json_logs: i % 5 == 3,
+                rate,
+                dur_ms,
+                err_frac: if r(6) < 0.5 { 0.0 } else { r(7) * 0.004 },
+                role,
+                env_vars,
+            }
+        })
+        .collect()
+}
+
+/// One minute bucket of one function.
+#[derive(Debug, Clone, Copy, Default)]
+struct Minute {
+    inv: f64,
+    err: f64,
+    thr: f64,
+    dur_avg: f64,
+    dur_max: f64,
+    dur_p99: f64,
+    conc: f64,
+    cold: u32,
+}
+
+fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
+    let n = |k: u64| unit(&[spec.id, m as u64, k]);
+    let minute_of_day = m.rem_euclid(1440) as f64;
+    // Traffic peaks in the afternoon and bottoms out before dawn; each function's
+    // users live a few time zones apart, so rankings shift through the day.
+    let phase = (spec.id % 480) as f64 / 1440.0;
+    let depth = 0.2 + 0.6 * unit(&[spec.id, 11]);
+    let diurnal = 1.0 - depth / 2.0 + depth / 2.0 * (std::f64::consts::TAU * (minute_of_day / 1440.0 - 0.35 - phase)).sin();
+    let mut inv = match spec.role {
+        Role::Cron { every } => f64::from(m.rem_euclid(every) == 0),
+        _ => (spec.rate * diurnal * (0.85 + 0.3 * n(1))).round(),
+    };
+    inv = (inv * fraction).floor();
+    let dur_avg = spec.dur_ms * (0.9 + 0.2 * n(2));
+    let mut dur_max = dur_avg * (1.8 + 2.5 * n(3));
+    let dur_p99 = dur_avg * (1.4 + 0.6 * n(4));
+    let timeout_ms = spec.timeout_s as f64 * 1000.0;
+    if spec.role == Role::Creeping {
+        dur_max = timeout_ms * (0.45 + 0.53 * (m.rem_euclid(60) as f64 / 60.0));
+    }
+    dur_max = dur_max.min(timeout_ms);
+    let mut thr = 0.0;
+    if let Role::Throttled { limit } = spec.role {
+        let demand = inv / 60.0 * dur_avg / 1000.0;
+        if demand > limit {
+            thr = (inv * (1.0 - limit / demand)).round();
+        }
+    }
+    let served = inv - thr;
+    let err_frac = match spec.role {
+        Role::ErrorBurst if (20..26).contains(&m.rem_euclid(40)) => 0.18,
+        _ => spec.err_frac,
+    };
+    let err = (served * err_frac + n(5) - 0.5).round().clamp(0.0, served);
+    let conc = if served > 0.0 { (served / 60.0 * dur_avg / 1000.0 * 1.4 + n(6)).ceil() } else { 0.0 };
+    let conc = match spec.role {
+        Role::Throttled { limit } => conc.min(limit),
+        _ => conc,
+    };
+    let since_deploy = (m - DEPLOY_AT).rem_euclid(DEPLOY_EVERY);
+    let cold = if served == 0.0 {
+        0
+    } else {
+        match spec.role {
+            Role::Cron { every } if every > 10 => 1,
+            Role::Deploys if since_deploy < 4 => ((conc.max(3.0)) * (4 - since_deploy) as f64 / 2.0).round() as u32,
+            _ => {
+                // New instances appear as traffic grows; a trickle turns over slowly.
+                let expected = 0.03 + served / 4000.0 + conc * 0.002;
+                (expected + n(7)).floor() as u32
+            }
+        }
+    };
+    Minute { inv: served + thr, err, thr, dur_avg, dur_max, dur_p99, conc, cold: cold.min(served as u32) }
+}
+
+fn init_ms(spec: &FnSpec, k: u64) -> f64 {
+    let u = unit(&[spec.id, k, 99]);
+    let (lo, hi) = if spec.snap_start {
+        (180.0, 420.0)
+    } else if spec.image {
+        (700.0, 1400.0)
+    } else {
+        match spec.runtime.unwrap_or("") {
+            "java21" => (2500.0, 4200.0),
+            "provided.al2023" => (15.0, 60.0),
+            r if r.starts_with("nodejs") => (140.0, 320.0),
+            _ => (180.0, 450.0),
+        }
+    };
+    let memory_factor = (1024.0 / spec.memory_mb as f64).sqrt().clamp(0.6, 2.0);
+    ((lo + (hi - lo) * u) * memory_factor * 100.0).round() / 100.0
+}
+
+/// The REPORT line Lambda would have written for this invocation.
+fn report_line(spec: &FnSpec, request_id: &str, duration: f64, cold_ms: Option<f64>, at: DateTime<Utc>) -> String {
+    let billed = duration.ceil();
+    let used = (spec.memory_mb as f64 * 0.45).round();
+    if spec.json_logs {
+        let init = cold_ms.map(|v| format!(",\"initDurationMs\":{v}")).unwrap_or_default();
+        return format!(
+            "{{\"time\":\"{}\",\"type\":\"platform.report\",\"record\":{{\"requestId\":\"{request_id}\",\"metrics\":{{\"durationMs\":{duration:.2},\"billedDurationMs\":{billed},\"memorySizeMB\":{},\"maxMemoryUsedMB\":{used}{init}}},\"status\":\"success\"}}}}",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            spec.memory_mb
+        );
+    }
+    let mut line = format!(
+        "REPORT RequestId: {request_id}\tDuration: {duration:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {} MB\tMax Memory Used: {used} MB\t",
+        spec.memory_mb
+    );
+    match cold_ms {
+        Some(v) if spec.snap_start => line.push_str(&format!("Restore Duration: {v:.2} ms\tBilled Restore Duration: {} ms\t", (v * 0.4).round())),
+        Some(v) => line.push_str(&format!("Init Duration: {v:.2} ms\t")),
+        None => {}
+    }
+    line
+}
+
+const RECENT: usize = 10;
+
+pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<Utc>, window: i64) -> Function {
+    let now_min = now.timestamp().div_euclid(60);
+    let fraction = now.second() as f64 / 60.0 + now.nanosecond() as f64 / 60e9;
+    let start = now_min - (window - 1);
+    let mut series = FunctionSeries {
+        start: Utc.timestamp_opt(start * 60, 0).single(),
+        ..Default::default()
+    };
+    let (mut inv, mut err, mut thr, mut dur_w, mut dur_max, mut p99_w, mut conc) = (0.0, 0.0, 0.0, 0.0, 0.0f64, 0.0, 0.0f64);
+    let mut cold = ColdStarts::default();
+    let mut inits = Vec::new();
+    for m in start..=now_min {
+        let f = if m == now_min { fraction } else { 1.0 };
+        let b = minute_of(spec, m, f);
+        inv += b.inv;
+        err += b.err;
+        thr += b.thr;
+        let served = b.inv - b.thr;
+        dur_w += b.dur_avg * served;
+        p99_w += b.dur_p99 * served;
+        if served > 0.0 {
+            dur_max = dur_max.max(b.dur_max);
+        }
+        conc = conc.max(b.conc);
+        series.invocations.0.push(b.inv as f32);
+        series.errors.0.push(b.err as f32);
+        series.duration_avg_ms.0.push(if served > 0.0 { b.dur_avg as f32 } else { 0.0 });
+        series.duration_max_ms.0.push(if served > 0.0 { b.dur_max as f32 } else { 0.0 });
+        // Cold starts come from the REPORT lines, exactly as they would from CloudWatch Logs.
+        let mut minute_cold = 0u32;
+        let lines = b.cold + u32::from(served as u32 > b.cold);
+        for k in 0..lines {
+            let is_cold = k < b.cold;
+            let key = hash(&[spec.id, m as u64, k as u64]);
+            let at = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now) + Duration::milliseconds((key % 60_000) as i64);
+            let request_id = uuid(&[seed, key]);
+            let cold_ms = is_cold.then(|| init_ms(spec, key));
+            let line = report_line(spec, &request_id, b.dur_avg, cold_ms, at);
+            match coldstart::parse(&line) {
+                Parsed::Report(r) => {
+                    cold.records += 1;
+                    if let Some(ms) = r.cold_start_ms() {
+                        minute_cold += 1;
+                        inits.push(ms);
+                        cold.recent.push(ColdStartEvent { at, request_id: r.request_id, init_ms: ms, restore: r.restore_ms.is_some() });
+                    }
+                }
+                Parsed::NotReport => {}
+                Parsed::Malformed => cold.unparsed += 1,
+            }
+        }
+        // Warm invocations beyond the one sampled line per minute are counted, not
+        // printed: writing every warm line at 10,000 functions would only cost time.
+        cold.records += (served as u64).saturating_sub(lines as u64);
+        cold.count += minute_cold as u64;
+        series.cold_starts.0.push(minute_cold as f32);
+    }
+    cold.recent.sort_by(|a, b| b.at.cmp(&a.at));
+    cold.recent.truncate(RECENT);
+    cold.init_max_ms = inits.iter().copied().reduce(f64::max);
+    cold.init_p50_ms = percentile(&mut inits, 50.0);
+    cold.spike = spike(&series.cold_starts);
+    let served = inv - thr;
+    let stats = FunctionStats {
+        invocations: Some(inv),
+        errors: Some(err),
+        throttles: Some(thr),
+        duration_avg_ms: (served > 0.0).then(|| round2(dur_w / served)),
+        duration_max_ms: (served > 0.0).then(|| round2(dur_max)),
+        duration_p99_ms: (served > 0.0).then(|| round2(p99_w / served)),
+        concurrent_max: Some(conc),
+        cold: Some(cold),
+        series: Some(Box::new(series)),
+    };
+    Function {
+        name: spec.name.clone(),
+        region: region.to_string(),
+        runtime: spec.runtime.map(str::to_string),
+        memory_mb: spec.memory_mb,
+        timeout_s: spec.timeout_s,
+        architecture: spec.arch.to_string(),
+        package_type: if spec.image { "Image" } else { "Zip" }.to_string(),
+        last_modified: Some(last_modified(spec, now_min)),
+        handler: (!spec.image).then(|| handler(spec)),
+        code_size_bytes: if spec.image { 0 } else { 20_000 + hash(&[spec.id, 8]) % 40_000_000 },
+        snap_start: spec.snap_start,
+        log_group: format!("/aws/lambda/{}", spec.name),
+        env_var_names: spec.env_vars.clone(),
+        stats,
+    }
+}
+
+/// A spike: the newest five minutes hold at least three cold starts and three
+/// times the window's five-minute mean.
+pub fn spike(cold: &Series) -> bool {
+    let n = cold.0.len();
+    if n < 10 {
+        return false;
+    }
+    let recent: f64 = cold.0[n - 5..].iter().map(|v| *v as f64).sum();
+    let mean5 = cold.sum() / (n as f64 / 5.0);
+    recent >= 3.0 && recent >= 3.0 * mean5
+}
+
+fn last_modified(spec: &FnSpec, now_min: i64) -> DateTime<Utc> {
+    let minute = match spec.role {
+        Role::Deploys => now_min - (now_min - DEPLOY_AT).rem_euclid(DEPLOY_EVERY),
+        // Months ago, and never in the future of the clock.
+        _ => now_min - 1440 * (3 + (spec.id % 200) as i64) - (spec.id % 1440) as i64,
+    };
+    Utc.timestamp_opt(minute * 60, 0).single().unwrap_or_default()
+}
+
+fn handler(spec: &FnSpec) -> String {
+    match spec.runtime.unwrap_or("") {
+        "java21" => "com.example.Handler::handleRequest".into(),
+        "provided.al2023" => "bootstrap".into(),
+        r if r.starts_with("nodejs") => "index.handler".into(),
+        _ => "app.handler".into(),
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+pub(super) fn lambda_at(specs: &[FnSpec], seed: u64, region: &str, now: DateTime<Utc>, window: i64) -> LambdaData {
+    LambdaData { functions: specs.iter().map(|s| function_at(s, seed, region, now, window)).collect() }
+}

@@ -1,0 +1,100 @@
+//! The built-in demo account: deterministic, seeded, evolving on a virtual clock.
+//! It sends the same messages the live source sends, so it drives the real UI path.
+
+mod batch;
+mod ecs;
+mod lambda;
+pub mod rng;
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+use super::clock::Clock;
+use super::{DataTx, SourceCmd};
+use crate::app::msg::{DataMsg, Payload, ServiceKind};
+use crate::domain::Account;
+
+pub const REGION: &str = "us-east-1";
+pub const ACCOUNT_ID: &str = "123456789012";
+
+pub struct DemoAccount {
+    seed: u64,
+    scale: usize,
+    window: i64,
+    functions: Vec<lambda::FnSpec>,
+    ecs: ecs::EcsSpec,
+}
+
+impl DemoAccount {
+    /// `window` is the metrics window in minutes, as `--window` sets it.
+    pub fn new(seed: u64, scale: usize, window: u32) -> Self {
+        Self { seed, scale, window: window.max(1) as i64, functions: lambda::specs(seed, scale), ecs: ecs::spec(scale) }
+    }
+
+    pub fn account(&self) -> Account {
+        Account {
+            id: Some(ACCOUNT_ID.into()),
+            caller_arn: Some(format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/demo-readonly/awstop")),
+            profile: Some("demo".into()),
+            regions: vec![REGION.into()],
+        }
+    }
+
+    pub fn payload(&self, service: ServiceKind, now: DateTime<Utc>) -> Payload {
+        match service {
+            ServiceKind::Lambda => Payload::Lambda(lambda::lambda_at(&self.functions, self.seed, REGION, now, self.window)),
+            ServiceKind::Ecs => Payload::Ecs(ecs::ecs_at(&self.ecs, self.seed, REGION, now)),
+            ServiceKind::Batch => Payload::Batch(batch::batch_at(self.seed, self.scale, REGION, now)),
+        }
+    }
+
+    /// Every message a full refresh at `now` produces, in the order the UI wants them.
+    pub fn messages_at(&self, now: DateTime<Utc>) -> Vec<DataMsg> {
+        let mut out = vec![DataMsg::Account(self.account())];
+        for s in ServiceKind::ALL {
+            out.push(self.loaded(s, now));
+        }
+        out
+    }
+
+    pub fn loaded(&self, service: ServiceKind, now: DateTime<Utc>) -> DataMsg {
+        DataMsg::Loaded { region: REGION.into(), fetched_at: now, payload: self.payload(service, now) }
+    }
+}
+
+/// How often each demo feed refreshes: the same cadence the live pollers use.
+pub fn interval(service: ServiceKind) -> Duration {
+    match service {
+        ServiceKind::Lambda => Duration::from_secs(60),
+        ServiceKind::Ecs | ServiceKind::Batch => Duration::from_secs(15),
+    }
+}
+
+/// Feeds the app until it hangs up.
+pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
+    let start = tokio::time::Instant::now();
+    let mut next = [start; 3];
+    if tx.send(DataMsg::Account(demo.account())).await.is_err() {
+        return;
+    }
+    loop {
+        let now = tokio::time::Instant::now();
+        for (i, s) in ServiceKind::ALL.into_iter().enumerate() {
+            if next[i] <= now {
+                if tx.send(demo.loaded(s, clock.now())).await.is_err() {
+                    return;
+                }
+                next[i] = now + interval(s);
+            }
+        }
+        let wake = *next.iter().min().unwrap_or(&now);
+        tokio::select! {
+            _ = tokio::time::sleep_until(wake) => {}
+            cmd = cmds.recv() => match cmd {
+                Some(SourceCmd::RefreshAll) => next = [tokio::time::Instant::now(); 3],
+                None => return,
+            },
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Data sources: each sends `Msg`s into the app and knows nothing of the UI.
+
+pub mod clock;
+pub mod demo;
+
+use crate::app::msg::DataMsg;
+use tokio::sync::mpsc;
+
+/// What the app asks of a source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceCmd {
+    /// Fetch everything now (the refresh key).
+    RefreshAll,
+}
+
+pub type DataTx = mpsc::Sender<DataMsg>;

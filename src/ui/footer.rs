@@ -1,0 +1,29 @@
+//! The bottom line: the prompt being typed, a message, or the key hints.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+
+use crate::app::model::{Mode, Model};
+use crate::theme::Theme;
+
+pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
+    let line = match m.mode {
+        Mode::Filter | Mode::Command => {
+            let prompt = if m.mode == Mode::Filter { "/" } else { ":" };
+            let x = area.x + 1 + m.input.chars().count() as u16;
+            if x < area.x + area.width {
+                f.set_cursor_position(Position { x, y: area.y });
+            }
+            Line::from(vec![Span::styled(prompt, t.title), Span::raw(m.input.clone())])
+        }
+        _ => match &m.message {
+            Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
+            None => Line::from(Span::styled(
+                " ?:help  /:filter  ::jump  Enter:open  Esc:back  s/<>:sort  i:invert  r:refresh  q:quit",
+                t.muted,
+            )),
+        },
+    };
+    f.render_widget(line, area);
+}

@@ -1,0 +1,83 @@
+//! The header line (who, where, how fresh) and the pane tabs.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use crate::app::model::{Model, Pane, View};
+use crate::app::msg::ServiceKind;
+use crate::fmt::age;
+use crate::theme::Theme;
+
+pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
+    let mut spans = vec![
+        Span::styled(" awstop ", t.header),
+        Span::styled(format!(" {} ", m.source.badge()), t.badge),
+        Span::raw(" "),
+    ];
+    let a = &m.account;
+    if let Some(id) = &a.id {
+        spans.push(Span::styled(id.clone(), t.accent));
+        spans.push(Span::raw(" "));
+    }
+    if let Some(p) = &a.profile {
+        spans.push(Span::raw(format!("{p} ")));
+    }
+    if !a.regions.is_empty() {
+        spans.push(Span::styled(a.regions.join(","), t.muted));
+    }
+    spans.push(Span::styled(" │", t.muted));
+    for s in ServiceKind::ALL {
+        let (loaded, at, err) = m.feed_status(s);
+        let label = match (s, loaded) {
+            (ServiceKind::Lambda, _) => "λ",
+            _ => s.label(),
+        };
+        spans.push(Span::raw(format!(" {label} ")));
+        match (at, err) {
+            (_, Some(_)) => spans.push(Span::styled(format!("!{}", at.map(|at| age(m.now - at)).unwrap_or_else(|| "err".into())), t.error)),
+            (Some(at), None) => spans.push(Span::raw(age(m.now - at))),
+            (None, None) => spans.push(Span::styled("…", t.muted)),
+        }
+    }
+    spans.push(Span::styled(" │ ", t.muted));
+    spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+    Line::from(spans).render(area, buf);
+}
+
+pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
+    let mut spans = Vec::new();
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, p.title());
+        if *p == m.pane {
+            spans.push(Span::styled(format!("[{}]", label.trim()), t.selection));
+        } else {
+            spans.push(Span::styled(label, t.muted));
+        }
+        spans.push(Span::raw(" "));
+    }
+    let crumbs = breadcrumb(m);
+    if !crumbs.is_empty() {
+        spans.push(Span::styled(format!("› {crumbs}"), t.accent));
+    }
+    Line::from(spans).style(Style::new()).render(area, buf);
+}
+
+fn breadcrumb(m: &Model) -> String {
+    m.stacks[m.pane.index()]
+        .iter()
+        .skip(1)
+        .map(|v| match v {
+            View::Function { name } => name.clone(),
+            View::Services { cluster } => cluster.clone(),
+            View::Tasks { service, .. } => service.clone(),
+            View::Task { id, .. } => id.chars().take(12).collect(),
+            View::Jobs { queue } => queue.clone(),
+            View::Job { id, .. } => id.chars().take(8).collect(),
+            _ => String::new(),
+        })
+        .collect::<Vec<_>>()
+        .join(" › ")
+}

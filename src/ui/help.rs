@@ -1,0 +1,20 @@
+//! The `?` screen, written from the same key list the key map documents.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
+
+use crate::app::keymap::HELP;
+use crate::theme::Theme;
+
+pub fn draw(buf: &mut Buffer, area: Rect, t: &Theme) {
+    Clear.render(area, buf);
+    let lines: Vec<Line> = HELP
+        .iter()
+        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<16}"), t.accent), Span::raw(*what)]))
+        .collect();
+    Paragraph::new(lines)
+        .block(Block::default().borders(Borders::ALL).title(Span::styled(" Keys (Esc or ? to close) ", t.title)))
+        .render(area, buf);
+}

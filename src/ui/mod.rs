@@ -1,0 +1,35 @@
+//! `view`: draws the Model. Reads only; never changes state.
+
+mod footer;
+mod header;
+mod help;
+pub mod panes;
+pub mod table;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::Frame;
+
+use crate::app::model::{Mode, Model};
+use crate::theme::Theme;
+
+pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
+    let area = f.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let [head, tabs, body, foot] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    header::draw(f.buffer_mut(), head, m, theme);
+    header::tabs(f.buffer_mut(), tabs, m, theme);
+    panes::draw(f.buffer_mut(), body, m, theme);
+    footer::draw(f, foot, m, theme);
+    if m.mode == Mode::Help {
+        help::draw(f.buffer_mut(), centered(area, 64, 20), theme);
+    }
+}
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}

@@ -1,0 +1,138 @@
+//! Lambda: the functions table and one function's detail.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline, Widget};
+
+use super::{field, gone};
+use crate::app::model::Model;
+use crate::app::tables::Row;
+use crate::domain::lambda::Function;
+use crate::domain::metrics::Series;
+use crate::fmt::{count, ms, opt, pct};
+use crate::theme::Theme;
+use crate::ui::table::{self, Cell};
+
+pub fn list(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
+    let Some(st) = m.table() else { return };
+    let fns = &m.lambda.data.functions;
+    table::render(buf, area, Function::COLUMNS, &m.rows, st, t, |i, c| cell(&fns[i as usize], c, t));
+}
+
+fn cell(f: &Function, col: usize, t: &Theme) -> Cell {
+    let s = &f.stats;
+    let cold = s.cold.as_ref();
+    let hot = |v: Option<f64>, style| match v {
+        Some(x) if x > 0.0 => Cell::styled(count(x), style),
+        v => Cell::plain(opt(v, count)),
+    };
+    match col {
+        0 => Cell::plain(f.name.clone()),
+        1 => Cell::styled(f.runtime.clone().unwrap_or_else(|| "image".into()), t.muted),
+        2 => Cell::plain(f.memory_mb.to_string()),
+        3 => Cell::plain(opt(s.invocations, count)),
+        4 => hot(s.errors, t.error),
+        5 => match s.error_rate_pct() {
+            Some(r) if r >= 1.0 => Cell::styled(format!("!{}", pct(r)), t.error),
+            r => Cell::plain(opt(r, pct)),
+        },
+        6 => hot(s.throttles, t.warn),
+        7 => Cell::plain(opt(s.duration_avg_ms, ms)),
+        8 => match s.duration_max_ms {
+            // Near the timeout: the next slow request will be killed.
+            Some(v) if v >= f.timeout_s as f64 * 1000.0 * 0.8 => Cell::styled(format!("!{}", ms(v)), t.warn),
+            v => Cell::plain(opt(v, ms)),
+        },
+        9 => Cell::plain(opt(s.duration_p99_ms, ms)),
+        10 => Cell::plain(opt(s.concurrent_max, count)),
+        11 => match cold {
+            Some(c) if c.spike => Cell::styled(format!("▲{}", c.count), t.warn),
+            Some(c) => Cell::plain(c.count.to_string()),
+            None => Cell::plain("-"),
+        },
+        12 => Cell::plain(opt(cold.and_then(|c| c.rate_pct()), pct)),
+        13 => Cell::plain(opt(cold.and_then(|c| c.init_p50_ms), ms)),
+        _ => Cell::plain(opt(cold.and_then(|c| c.init_max_ms), ms)),
+    }
+}
+
+pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
+    let Some(f) = m.function(name) else { return gone(buf, area, t, name) };
+    let s = &f.stats;
+    let [top, sparks, recent] =
+        Layout::vertical([Constraint::Length(7), Constraint::Length(8), Constraint::Min(0)]).areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    let env = if f.env_var_names.is_empty() {
+        "none".to_string()
+    } else {
+        format!("{} (values hidden)", f.env_var_names.join(", "))
+    };
+    Paragraph::new(vec![
+        field(t, "runtime", format!("{} {}", f.runtime.as_deref().unwrap_or("container image"), f.architecture)),
+        field(t, "memory", format!("{} MB, timeout {} s", f.memory_mb, f.timeout_s)),
+        field(t, "package", format!("{}{}", f.package_type, if f.snap_start { ", SnapStart" } else { "" })),
+        field(t, "modified", f.last_modified.map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default()),
+        field(t, "log group", f.log_group.clone()),
+        field(t, "environment", env),
+        field(t, "region", f.region.clone()),
+    ])
+    .render(left, buf);
+    let cold = s.cold.as_ref();
+    Paragraph::new(vec![
+        field(t, "invocations", format!("{} in 60 min", opt(s.invocations, count))),
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "errors"), t.muted),
+            Span::styled(format!("{} ({}%)", opt(s.errors, count), opt(s.error_rate_pct(), pct)), if s.errors.unwrap_or(0.0) > 0.0 { t.error } else { t.ok }),
+        ]),
+        field(t, "throttles", opt(s.throttles, count)),
+        field(t, "duration ms", format!("avg {} p99 {} max {}", opt(s.duration_avg_ms, ms), opt(s.duration_p99_ms, ms), opt(s.duration_max_ms, ms))),
+        field(t, "concurrency", format!("max {}", opt(s.concurrent_max, count))),
+        field(t, "cold starts", match cold {
+            Some(c) => format!("{} ({}%){}", c.count, opt(c.rate_pct(), pct), if c.spike { " ▲ spike" } else { "" }),
+            None => "-".into(),
+        }),
+        field(t, "init ms", format!("p50 {} max {}", opt(cold.and_then(|c| c.init_p50_ms), ms), opt(cold.and_then(|c| c.init_max_ms), ms))),
+    ])
+    .render(right, buf);
+    if let Some(series) = &s.series {
+        let rows = Layout::vertical([Constraint::Length(2); 4]).split(sparks);
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[0]);
+        let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[1]);
+        spark(buf, a, t, "invocations/min", &series.invocations, t.sparkline);
+        spark(buf, b, t, "errors/min", &series.errors, t.error);
+        spark(buf, c, t, "avg duration ms", &series.duration_avg_ms, t.sparkline);
+        spark(buf, d, t, "cold starts/min", &series.cold_starts, t.warn);
+        let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[2]);
+        spark(buf, e, t, "max duration ms", &series.duration_max_ms, t.sparkline);
+    }
+    let mut lines = vec![Line::from(Span::styled("Last cold starts", t.title))];
+    match cold {
+        Some(c) if !c.recent.is_empty() => {
+            for e in &c.recent {
+                lines.push(Line::from(vec![
+                    Span::styled(e.at.format("%H:%M:%S ").to_string(), t.muted),
+                    Span::raw(format!("{:>9} ms {} ", ms(e.init_ms), if e.restore { "restore" } else { "init   " })),
+                    Span::styled(e.request_id.clone(), t.muted),
+                ]));
+            }
+        }
+        _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
+    }
+    Paragraph::new(lines).render(recent, buf);
+}
+
+/// A 60-minute sparkline titled with its latest and peak values.
+fn spark(buf: &mut Buffer, area: Rect, t: &Theme, title: &str, s: &Series, style: ratatui::style::Style) {
+    if area.height == 0 {
+        return;
+    }
+    let last = s.0.last().copied().unwrap_or(0.0) as f64;
+    let head = format!("{title}  now {}  peak {}", count(last), count(s.max()));
+    buf.set_stringn(area.x, area.y, head, area.width as usize, t.muted);
+    let graph = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
+    // Keep the newest minutes when the terminal is narrower than the window.
+    let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
+    let start = data.len().saturating_sub(graph.width as usize);
+    Sparkline::default().data(&data[start..]).style(style).render(graph, buf);
+}

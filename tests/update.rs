@@ -1,0 +1,242 @@
+//! `update` without a terminal: sequences of messages in, Model out.
+
+mod common;
+
+use awstop::app::keymap::Action::*;
+use awstop::app::model::{Mode, Model, Pane, View};
+use awstop::app::msg::{DataMsg, Msg, ServiceKind};
+use awstop::app::tables::row_key;
+use awstop::app::update;
+use awstop::domain::ApiError;
+use awstop::source::demo::DemoAccount;
+use common::*;
+
+fn names(m: &Model) -> Vec<String> {
+    m.rows.iter().map(|i| row_key(m, m.view(), *i).unwrap().to_string()).collect()
+}
+
+fn selected(m: &Model) -> Option<String> {
+    m.table().and_then(|t| t.selected.clone())
+}
+
+#[test]
+fn lambda_is_the_first_pane_sorted_by_invocations() {
+    let m = demo_model(80, 24);
+    assert_eq!(m.pane, Pane::Lambda);
+    assert_eq!(m.rows.len(), 40);
+    let inv: Vec<f64> = m.rows.iter().map(|i| m.lambda.data.functions[*i as usize].stats.invocations.unwrap()).collect();
+    assert!(inv.windows(2).all(|w| w[0] >= w[1]), "{inv:?}");
+}
+
+#[test]
+fn sort_by_name_and_reverse() {
+    let mut m = demo_model(80, 24);
+    // From INVOC back to NAME: three columns to the left.
+    act(&mut m, &[SortPrev, SortPrev, SortPrev]);
+    let n = names(&m);
+    let mut sorted = n.clone();
+    sorted.sort();
+    assert_eq!(n, sorted);
+    act(&mut m, &[SortReverse]);
+    sorted.reverse();
+    assert_eq!(names(&m), sorted);
+}
+
+#[test]
+fn filter_is_live_and_escape_clears_it() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[StartFilter]);
+    assert_eq!(m.mode, Mode::Filter);
+    typed(&mut m, "PAY");
+    assert_eq!(names(&m), vec!["payments-webhook"]);
+    act(&mut m, &[Submit]);
+    assert_eq!(m.mode, Mode::Normal);
+    assert_eq!(names(&m), vec!["payments-webhook"]);
+    // Filtering by runtime works too.
+    act(&mut m, &[StartFilter, Backspace, Backspace, Backspace]);
+    typed(&mut m, "java21");
+    assert!(names(&m).len() >= 2);
+    assert!(names(&m).contains(&"pricing-engine".to_string()));
+    act(&mut m, &[Cancel]);
+    assert_eq!(m.rows.len(), 40);
+    assert_eq!(m.table().unwrap().filter, "");
+}
+
+#[test]
+fn selection_follows_the_row_across_refreshes() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Down, Down, Down, Down, Down]);
+    let key = selected(&m).unwrap();
+    let before = m.table().unwrap().cursor;
+    // Later, every number has moved; find a refresh that moves this row.
+    let demo = DemoAccount::new(42, 40, 60);
+    let t0 = m.now;
+    let mut moved = false;
+    for hours in 1..24 {
+        update(&mut m, Msg::Data(demo.loaded(ServiceKind::Lambda, t0 + chrono::Duration::hours(hours))));
+        assert_eq!(selected(&m).as_deref(), Some(key.as_str()));
+        let at = m.table().unwrap().cursor;
+        assert_eq!(names(&m)[at], key);
+        moved |= at != before;
+    }
+    assert!(moved, "no refresh moved the selected row, so nothing was tested");
+}
+
+#[test]
+fn drill_in_and_out_of_every_pane() {
+    let mut m = demo_model(80, 24);
+    let first = selected(&m).unwrap();
+    act(&mut m, &[Enter]);
+    assert_eq!(m.view(), &View::Function { name: first });
+    act(&mut m, &[Back]);
+    assert_eq!(m.view(), &View::Functions);
+
+    act(&mut m, &[Pane(Pane::Ecs)]);
+    assert_eq!(m.view(), &View::Clusters);
+    act(&mut m, &[Enter]);
+    let View::Services { cluster } = m.view().clone() else { panic!("{:?}", m.view()) };
+    assert_eq!(cluster, "jobs-ec2");
+    act(&mut m, &[Enter]);
+    assert!(matches!(m.view(), View::Tasks { service, .. } if service == "ingest"));
+    assert!(!m.rows.is_empty());
+    act(&mut m, &[Enter]);
+    assert!(matches!(m.view(), View::Task { .. }));
+    act(&mut m, &[Back, Back, Back]);
+    assert_eq!(m.view(), &View::Clusters);
+    act(&mut m, &[Back]);
+    assert_eq!(m.view(), &View::Clusters, "Back at the root stays put");
+
+    act(&mut m, &[Pane(Pane::Batch), Enter]);
+    assert_eq!(m.view(), &View::Jobs { queue: "etl".into() });
+    act(&mut m, &[Enter]);
+    assert!(matches!(m.view(), View::Job { queue, .. } if queue == "etl"));
+    // Each pane keeps its own place.
+    act(&mut m, &[Pane(Pane::Ecs)]);
+    assert_eq!(m.view(), &View::Clusters);
+    act(&mut m, &[Pane(Pane::Batch)]);
+    assert!(matches!(m.view(), View::Job { .. }));
+}
+
+#[test]
+fn jobs_status_filter_cycles_through_the_seven_states() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(Pane::Batch), Down, Enter]);
+    let all = m.rows.len();
+    act(&mut m, &[StatusNext, StatusNext, StatusNext]);
+    let status = |m: &Model| -> Vec<String> {
+        let q = m.queue("ml-training").unwrap();
+        m.rows.iter().map(|i| q.jobs[*i as usize].status.clone()).collect()
+    };
+    let runnable = status(&m);
+    assert!(!runnable.is_empty());
+    assert!(runnable.iter().all(|s| *s == "RUNNABLE"), "{runnable:?}");
+    act(&mut m, &[StatusPrev, StatusPrev, StatusPrev]);
+    assert_eq!(m.rows.len(), all);
+    act(&mut m, &[StatusPrev]);
+    let failed = status(&m);
+    assert!(!failed.is_empty() && failed.iter().all(|s| s == "FAILED"), "{failed:?}");
+}
+
+#[test]
+fn panes_switch_by_number_tab_and_command() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[NextPane]);
+    assert_eq!(m.pane, Pane::Ecs);
+    act(&mut m, &[NextPane, NextPane]);
+    assert_eq!(m.pane, Pane::Overview);
+    act(&mut m, &[PrevPane]);
+    assert_eq!(m.pane, Pane::Batch);
+    act(&mut m, &[StartCommand]);
+    typed(&mut m, "lambda");
+    act(&mut m, &[Submit]);
+    assert_eq!(m.pane, Pane::Lambda);
+    act(&mut m, &[StartCommand]);
+    typed(&mut m, "nosuch");
+    act(&mut m, &[Submit]);
+    assert!(m.message.as_deref().unwrap().contains("unknown command :nosuch"));
+    assert!(!m.quit);
+    act(&mut m, &[StartCommand]);
+    typed(&mut m, "q");
+    act(&mut m, &[Submit]);
+    assert!(m.quit);
+}
+
+#[test]
+fn paging_keeps_the_cursor_on_screen() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[PageDown, PageDown]);
+    let st = m.table().unwrap();
+    let page = (24 - awstop::app::update::CHROME_ROWS) as usize;
+    assert_eq!(st.cursor, 2 * page);
+    assert!(st.cursor >= st.offset && st.cursor < st.offset + page);
+    act(&mut m, &[Bottom]);
+    assert_eq!(m.table().unwrap().cursor, 39);
+    act(&mut m, &[Top]);
+    assert_eq!(m.table().unwrap().offset, 0);
+}
+
+#[test]
+fn ticks_redraw_only_when_an_age_changes() {
+    let mut m = demo_model(80, 24);
+    m.dirty = false;
+    let t0 = m.now;
+    update(&mut m, Msg::Tick(t0 + chrono::Duration::seconds(3)));
+    assert!(!m.dirty, "0s and 3s read the same");
+    update(&mut m, Msg::Tick(t0 + chrono::Duration::seconds(12)));
+    assert!(m.dirty);
+}
+
+#[test]
+fn failures_keep_the_last_good_rows_and_say_why() {
+    let mut m = demo_model(100, 24);
+    let error = ApiError {
+        service: "lambda".into(),
+        region: "us-east-1".into(),
+        operation: "ListFunctions".into(),
+        message: "ThrottlingException: Rate exceeded".into(),
+        at: None,
+    };
+    update(&mut m, Msg::Data(DataMsg::Failed { service: ServiceKind::Lambda, error }));
+    let later = m.now + chrono::Duration::minutes(3);
+    update(&mut m, Msg::Tick(later));
+    assert_eq!(m.rows.len(), 40);
+    let s = screen(&m);
+    assert!(s.contains("STALE ListFunctions: ThrottlingException: Rate exceeded (last good data 3m ago)"), "{s}");
+    // A good load clears the error.
+    let demo = DemoAccount::new(42, 40, 60);
+    let now = m.now;
+    update(&mut m, Msg::Data(demo.loaded(ServiceKind::Lambda, now)));
+    assert!(!screen(&m).contains("STALE"));
+}
+
+#[test]
+fn a_pane_without_data_says_loading_not_empty() {
+    let mut m = Model::new(awstop::app::model::SourceLabel::Demo, FROZEN.parse().unwrap());
+    update(&mut m, Msg::Resize { width: 80, height: 24 });
+    let s = screen(&m);
+    assert!(s.contains("loading Lambda…"), "{s}");
+    assert!(!s.contains("NAME"));
+}
+
+#[test]
+fn every_view_draws_at_every_size_without_panicking() {
+    let paths: Vec<Vec<awstop::app::keymap::Action>> = vec![
+        vec![Pane(Pane::Overview)],
+        vec![],
+        vec![Enter],
+        vec![Pane(Pane::Ecs), Enter, Enter, Enter],
+        vec![Pane(Pane::Batch), Enter, Enter],
+        vec![ToggleHelp],
+        vec![StartFilter],
+    ];
+    for path in &paths {
+        for w in [1u16, 2, 3, 7, 20, 41, 80, 133] {
+            for h in [1u16, 2, 3, 5, 8, 24, 50] {
+                let mut m = demo_model(w, h);
+                act(&mut m, path);
+                act(&mut m, &[Down, PageDown, Bottom]);
+                let _ = screen(&m);
+            }
+        }
+    }
+}
