@@ -1,0 +1,114 @@
+//! The README's screenshots: each pane drawn from the demo at a frozen clock and
+//! written as SVG. This test fails when a committed screenshot no longer matches
+//! what awstop draws; regenerate them with
+//!
+//!     AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test screenshots
+
+mod common;
+
+use std::fmt::Write;
+
+use awstop::app::keymap::Action::*;
+use awstop::app::model::Pane;
+use awstop::theme::Theme;
+use common::*;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+
+const CW: f32 = 8.4;
+const CH: f32 = 17.0;
+const FG: &str = "#d0d0d0";
+const BG: &str = "#1c1c1c";
+
+fn hex(c: Color, default: &str) -> String {
+    match c {
+        Color::Reset => default.into(),
+        Color::Black => "#1c1c1c".into(),
+        Color::Red => "#e05252".into(),
+        Color::Green => "#5fb35f".into(),
+        Color::Yellow => "#d7af3f".into(),
+        Color::Blue => "#5f87d7".into(),
+        Color::Magenta => "#af5fd7".into(),
+        Color::Cyan => "#4fb3c8".into(),
+        Color::Gray => "#bcbcbc".into(),
+        Color::DarkGray => "#7a7a7a".into(),
+        Color::White => "#ffffff".into(),
+        Color::Rgb(r, g, b) => format!("#{r:02x}{g:02x}{b:02x}"),
+        _ => default.into(),
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+fn svg(buf: &Buffer) -> String {
+    let (w, h) = (buf.area.width, buf.area.height);
+    let mut o = String::new();
+    let _ = writeln!(o, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="DejaVu Sans Mono,Menlo,Consolas,monospace" font-size="14">"#, w as f32 * CW + 16.0, h as f32 * CH + 16.0);
+    let _ = writeln!(o, r#"<rect width="100%" height="100%" rx="6" fill="{BG}"/><g transform="translate(8,8)">"#);
+    for y in 0..h {
+        let mut x = 0;
+        while x < w {
+            // One <text> per run of cells with the same look.
+            let c = &buf[(x, y)];
+            let (mut fg, mut bg) = (c.fg, c.bg);
+            if c.modifier.contains(Modifier::REVERSED) {
+                std::mem::swap(&mut fg, &mut bg);
+            }
+            let style = (fg, bg, c.modifier);
+            let start = x;
+            let mut run = String::new();
+            while x < w {
+                let d = &buf[(x, y)];
+                let (mut f2, mut b2) = (d.fg, d.bg);
+                if d.modifier.contains(Modifier::REVERSED) {
+                    std::mem::swap(&mut f2, &mut b2);
+                }
+                if (f2, b2, d.modifier) != style {
+                    break;
+                }
+                run.push_str(d.symbol());
+                x += 1;
+            }
+            let (px, py) = (start as f32 * CW, y as f32 * CH);
+            if bg != Color::Reset {
+                let _ = writeln!(o, r#"<rect x="{px:.1}" y="{py:.1}" width="{:.1}" height="{CH}" fill="{}"/>"#, (x - start) as f32 * CW, hex(bg, BG));
+            }
+            if !run.trim().is_empty() {
+                let weight = if style.2.contains(Modifier::BOLD) { r#" font-weight="bold""# } else { "" };
+                let _ = writeln!(o, r#"<text x="{px:.1}" y="{:.1}" fill="{}"{weight} xml:space="preserve">{}</text>"#, py + CH - 4.0, hex(fg, FG), esc(&run));
+            }
+        }
+    }
+    o.push_str("</g></svg>\n");
+    o
+}
+
+#[test]
+fn screenshots_match_what_awstop_draws() {
+    let shots: Vec<(&str, Vec<awstop::app::keymap::Action>, Theme)> = vec![
+        ("overview", vec![Pane(Pane::Overview)], Theme::dark()),
+        ("lambda", vec![Pane(Pane::Lambda)], Theme::dark()),
+        ("lambda-detail", vec![Pane(Pane::Lambda), Down, Down, Enter], Theme::dark()),
+        ("ecs-tasks", vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter], Theme::dark()),
+        ("batch", vec![Pane(Pane::Batch)], Theme::dark()),
+        ("lambda-monochrome", vec![Pane(Pane::Lambda)], Theme::monochrome()),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let write = std::env::var_os("AWSTOP_WRITE_SCREENSHOTS").is_some();
+    let mut stale = Vec::new();
+    for (name, actions, theme) in shots {
+        let mut m = demo_model(120, 32);
+        act(&mut m, &actions);
+        let image = svg(&buffer(&m, &theme));
+        let path = dir.join(format!("{name}.svg"));
+        if write {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &image).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(image.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(stale.is_empty(), "screenshots out of date: {stale:?}; run AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test screenshots");
+}
