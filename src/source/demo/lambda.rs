@@ -96,7 +96,7 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
             };
             // Log-uniform traffic from a trickle to a few thousand per minute.
             let rate = match role {
-                Role::Throttled { .. } => 900.0,
+                Role::Throttled { .. } => 1400.0,
                 Role::Cron { .. } => 0.0,
                 _ if i == 5 => 6.0,
                 _ => (10f64).powf(r(3) * 3.4),
@@ -152,7 +152,11 @@ fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
     // Traffic peaks in the afternoon and bottoms out before dawn; each function's
     // users live a few time zones apart, so rankings shift through the day.
     let phase = (spec.id % 480) as f64 / 1440.0;
-    let depth = 0.2 + 0.6 * unit(&[spec.id, 11]);
+    let depth = match spec.role {
+        // Flat enough that demand always tops the reserved concurrency.
+        Role::Throttled { .. } => 0.2,
+        _ => 0.2 + 0.6 * unit(&[spec.id, 11]),
+    };
     let diurnal = 1.0 - depth / 2.0 + depth / 2.0 * (std::f64::consts::TAU * (minute_of_day / 1440.0 - 0.35 - phase)).sin();
     let mut inv = match spec.role {
         Role::Cron { every } => f64::from(m.rem_euclid(every) == 0),
