@@ -4,6 +4,12 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MetricsScope {
+    Visible,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
     Table,
@@ -45,13 +51,32 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Region or comma-separated regions to poll (live mode).
+    /// Region or comma-separated regions to poll side by side (live mode).
     #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',')]
     pub region: Vec<String>,
+
+    /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Per-function metrics for the rows on screen (and the top offenders), or for all functions.
+    #[arg(long, value_enum, default_value_t = MetricsScope::Visible)]
+    pub metrics: MetricsScope,
+
+    /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
+    #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
+    pub percentile: String,
 
     /// Panic after the first frame: lets tests prove the terminal is restored.
     #[arg(long, hide = true)]
     pub panic_after_first_frame: bool,
+}
+
+fn parse_percentile(s: &str) -> Result<String, String> {
+    match s.strip_prefix('p').map(str::parse::<f64>) {
+        Some(Ok(v)) if v > 0.0 && v < 100.0 => Ok(s.to_string()),
+        _ => Err("expected a percentile like p50, p99 or p99.9".into()),
+    }
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {

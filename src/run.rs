@@ -10,9 +10,10 @@ use tokio::time::{Instant, MissedTickBehavior};
 
 use crate::app::keymap;
 use crate::app::model::{Model, SourceLabel};
-use crate::app::msg::{Cmd, Msg};
+use crate::app::msg::{Cmd, DataMsg, Msg};
 use crate::app::update;
-use crate::cli::{Cli, Format};
+use crate::cli::{Cli, Format, MetricsScope};
+use crate::source::aws::{self, client::Connection, Aws};
 use crate::source::clock::Clock;
 use crate::source::demo::{self, DemoAccount};
 use crate::source::SourceCmd;
@@ -22,36 +23,82 @@ use crate::{once, snapshot, terminal, ui};
 /// At most ~30 frames a second; bursts of messages coalesce into one frame.
 const FRAME: Duration = Duration::from_millis(33);
 
+enum Source {
+    Demo(DemoAccount, Clock),
+    Live(Aws),
+}
+
+impl Source {
+    fn label(&self) -> SourceLabel {
+        match self {
+            Source::Demo(..) => SourceLabel::Demo,
+            Source::Live(_) => SourceLabel::Live,
+        }
+    }
+    fn clock(&self) -> Clock {
+        match self {
+            Source::Demo(_, c) => c.clone(),
+            Source::Live(_) => Clock::running_from(chrono::Utc::now()),
+        }
+    }
+}
+
 pub fn main(cli: Cli) -> Result<(), String> {
-    if !cli.demo {
-        return Err("the live AWS source is not available in this build yet; run `awstop --demo` for the built-in demo account".into());
-    }
-    let clock = match cli.demo_clock {
-        Some(t) => Clock::frozen(t),
-        None => Clock::running_from(chrono::Utc::now()),
-    };
-    let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window);
     let stdout_tty = std::io::stdout().is_terminal();
-    if cli.once || !stdout_tty {
-        let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Json });
-        return print_once(&demo, &clock, cli.window, format);
-    }
+    let headless = cli.once || !stdout_tty;
+    let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Json });
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
-    rt.block_on(tui(demo, clock, cli.panic_after_first_frame)).map_err(|e| format!("terminal error: {e}"))
+    rt.block_on(async {
+        let source = if cli.demo {
+            let clock = match cli.demo_clock {
+                Some(t) => Clock::frozen(t),
+                None => Clock::running_from(chrono::Utc::now()),
+            };
+            Source::Demo(DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window), clock)
+        } else {
+            let opts = aws::Options {
+                conn: Connection { profile: cli.profile.clone(), endpoint_url: cli.endpoint_url.clone() },
+                regions: cli.region.clone(),
+                window: cli.window,
+                percentile: cli.percentile.clone(),
+                metrics_all: cli.metrics == MetricsScope::All || headless,
+            };
+            Source::Live(aws::connect(opts).await?)
+        };
+        if headless {
+            let model = once_source(&source).await;
+            print_once(&model, cli.window, format)
+        } else {
+            tui(source, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}"))
+        }
+    })
 }
 
 /// The same messages the TUI would receive, fed through the same `update`.
 pub fn once_model(demo: &DemoAccount, clock: &Clock) -> Model {
-    let now = clock.now();
-    let mut model = Model::new(SourceLabel::Demo, now);
-    for msg in demo.messages_at(now) {
+    model_from(SourceLabel::Demo, clock.now(), demo.messages_at(clock.now()))
+}
+
+fn model_from(label: SourceLabel, now: chrono::DateTime<chrono::Utc>, msgs: Vec<DataMsg>) -> Model {
+    let mut model = Model::new(label, now);
+    for msg in msgs {
         update(&mut model, Msg::Data(msg));
     }
     model
 }
 
-fn print_once(demo: &DemoAccount, clock: &Clock, window: u32, format: Format) -> Result<(), String> {
-    let snap = snapshot::from_model(&once_model(demo, clock), window);
+async fn once_source(source: &Source) -> Model {
+    match source {
+        Source::Demo(demo, clock) => once_model(demo, clock),
+        Source::Live(aws) => {
+            let msgs = aws.once().await;
+            model_from(SourceLabel::Live, chrono::Utc::now(), msgs)
+        }
+    }
+}
+
+fn print_once(model: &Model, window: u32, format: Format) -> Result<(), String> {
+    let snap = snapshot::from_model(model, window);
     let text = match format {
         Format::Json => once::json(&snap),
         Format::Table => once::table(&snap),
@@ -64,16 +111,21 @@ fn print_once(demo: &DemoAccount, clock: &Clock, window: u32, format: Format) ->
     }
 }
 
-async fn tui(demo: DemoAccount, clock: Clock, panic_after_first_frame: bool) -> std::io::Result<()> {
+async fn tui(source: Source, panic_after_first_frame: bool) -> std::io::Result<()> {
     let theme = Theme::from_env();
-    let (data_tx, mut data_rx) = mpsc::channel(64);
-    let (cmd_tx, cmd_rx) = mpsc::channel(8);
-    tokio::spawn(demo::run(demo, clock.clone(), data_tx, cmd_rx));
+    let clock = source.clock();
+    let label = source.label();
+    let (data_tx, mut data_rx) = mpsc::channel(256);
+    let (cmd_tx, cmd_rx) = mpsc::channel(64);
+    match source {
+        Source::Demo(demo, clock) => tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx)),
+        Source::Live(aws) => tokio::spawn(aws::poll::run(aws, data_tx, cmd_rx)),
+    };
 
     let (mut term, _guard) = terminal::init()?;
-    let mut model = Model::new(SourceLabel::Demo, clock.now());
+    let mut model = Model::new(label, clock.now());
     let size = term.size()?;
-    update(&mut model, Msg::Resize { width: size.width, height: size.height });
+    let mut cmds = update(&mut model, Msg::Resize { width: size.width, height: size.height });
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -81,6 +133,13 @@ async fn tui(demo: DemoAccount, clock: Clock, panic_after_first_frame: bool) -> 
     let mut last_draw = Instant::now() - FRAME;
     let mut draw_due: Option<Instant> = None;
     loop {
+        for c in cmds.drain(..) {
+            // A full command queue only means the source is busy; it will catch up.
+            let _ = cmd_tx.try_send(match c {
+                Cmd::Refresh => SourceCmd::RefreshAll,
+                Cmd::Visible(names) => SourceCmd::Visible(names),
+            });
+        }
         if model.quit {
             return Ok(());
         }
@@ -98,7 +157,6 @@ async fn tui(demo: DemoAccount, clock: Clock, panic_after_first_frame: bool) -> 
                 draw_due = Some(last_draw + FRAME);
             }
         }
-        let mut cmds = Vec::new();
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) => {
@@ -125,13 +183,6 @@ async fn tui(demo: DemoAccount, clock: Clock, panic_after_first_frame: bool) -> 
                 cmds = update(&mut model, Msg::Tick(clock.now()));
             }
             _ = tokio::time::sleep_until(draw_due.unwrap_or_else(Instant::now)), if draw_due.is_some() => {}
-        }
-        for c in cmds {
-            match c {
-                Cmd::Refresh => {
-                    let _ = cmd_tx.try_send(SourceCmd::RefreshAll);
-                }
-            }
         }
     }
 }

@@ -302,7 +302,8 @@ fn queue(q: &JobQueue) -> QueueOut {
 }
 
 pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot {
-    let errors = [m.lambda.error(), m.ecs.error(), m.batch.error()].into_iter().flatten().cloned().collect();
+    let feeds = [&m.lambda.regions, &m.ecs.regions, &m.batch.regions];
+    let errors = m.account_error.iter().chain(feeds.iter().flat_map(|r| r.values().filter_map(|s| s.error.as_ref()))).cloned().collect();
     Snapshot {
         schema: SCHEMA.into(),
         taken_at: m.now,

@@ -183,9 +183,16 @@ fn bad_flags_fail_with_one_clear_line() {
         assert!(first.starts_with("error:") && first.contains(needle), "{args:?}: {err}");
         assert!(out.stdout.is_empty());
     }
-    let out = awstop(&[]);
+    // Live mode with no region anywhere: one line that says what to do.
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awstop"));
+    for k in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
+        cmd.env_remove(k);
+    }
+    let nowhere = std::env::temp_dir().join("awstop-test-no-aws-config");
+    cmd.env("AWS_CONFIG_FILE", nowhere.join("config")).env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"));
+    let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("awstop: ") && err.contains("--demo"));
+    assert!(err.starts_with("awstop: ") && err.contains("--region") && err.contains("--demo"), "{err}");
 }

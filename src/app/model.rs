@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::msg::ServiceKind;
 use crate::domain::batch::{BatchData, Job, JobQueue};
 use crate::domain::ecs::{Cluster, EcsData, Service, Task};
-use crate::domain::lambda::{Function, LambdaData};
+use crate::domain::lambda::{Function, LambdaData, LambdaTotals};
 use crate::domain::{Account, ApiError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -149,8 +149,17 @@ pub struct Model {
     pub message: Option<String>,
     pub width: u16,
     pub height: u16,
+    pub account_error: Option<ApiError>,
+    /// Account-wide Lambda sums per region.
+    pub lambda_totals: BTreeMap<String, LambdaTotals>,
     pub api_calls: BTreeMap<String, u64>,
+    /// (time, total calls, total metrics requested): the last few minutes.
+    pub api_samples: std::collections::VecDeque<(DateTime<Utc>, u64, u64)>,
     pub calls_per_min: f64,
+    /// Estimated CloudWatch GetMetricData spend at the current pace, USD per hour.
+    pub cloudwatch_usd_per_hour: f64,
+    /// The Lambda functions last reported as on screen.
+    pub visible: Vec<String>,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
     pub metrics_requested: u64,
     pub quit: bool,
@@ -175,8 +184,13 @@ impl Model {
             message: None,
             width: 80,
             height: 24,
+            account_error: None,
+            lambda_totals: BTreeMap::new(),
             api_calls: BTreeMap::new(),
+            api_samples: Default::default(),
             calls_per_min: 0.0,
+            cloudwatch_usd_per_hour: 0.0,
+            visible: Vec::new(),
             metrics_requested: 0,
             quit: false,
             dirty: true,

@@ -51,6 +51,11 @@ pub enum DataMsg {
     Account(Account),
     Loaded { region: String, fetched_at: DateTime<Utc>, payload: Payload },
     Failed { service: ServiceKind, error: ApiError },
+    /// Who we are could not be read (STS); the panes may still work.
+    AccountFailed(ApiError),
+    /// Running totals of API requests by `service.Operation`, and CloudWatch
+    /// metrics requested (what GetMetricData is billed on).
+    Api { at: DateTime<Utc>, calls: std::collections::BTreeMap<String, u64>, metrics_requested: u64 },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,4 +71,6 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     Refresh,
+    /// The Lambda rows now on screen changed.
+    Visible(Vec<String>),
 }

@@ -39,6 +39,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     }
     refresh_rows(m);
+    let visible = visible_functions(m);
+    if !visible.is_empty() && visible != m.visible {
+        m.visible = visible.clone();
+        cmds.push(Cmd::Visible(visible));
+    }
     cmds
 }
 
@@ -48,7 +53,12 @@ fn ages(m: &Model) -> [Option<String>; 3] {
 
 fn apply_data(m: &mut Model, d: DataMsg) {
     match d {
-        DataMsg::Account(a) => m.account = a,
+        DataMsg::Account(a) => {
+            m.account = a;
+            m.account_error = None;
+        }
+        DataMsg::AccountFailed(e) => m.account_error = Some(e),
+        DataMsg::Api { at, calls, metrics_requested } => api(m, at, calls, metrics_requested),
         DataMsg::Loaded { region, fetched_at, payload } => {
             // Each region replaces only its own rows, so regions refresh independently.
             macro_rules! merge {
@@ -62,7 +72,13 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 }};
             }
             match payload {
-                Payload::Lambda(d) => merge!(m.lambda, functions, d),
+                Payload::Lambda(d) => {
+                    match &d.totals {
+                        Some(t) => m.lambda_totals.insert(region.clone(), t.clone()),
+                        None => m.lambda_totals.remove(&region),
+                    };
+                    merge!(m.lambda, functions, d)
+                }
                 Payload::Ecs(d) => merge!(m.ecs, clusters, d),
                 Payload::Batch(mut d) => {
                     m.batch.data.compute_environments.retain(|c| c.region != region);
@@ -84,6 +100,49 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             let region = error.region.clone();
             regions.entry(region).or_default().error = Some(error);
         }
+    }
+}
+
+/// $0.01 per 1,000 metrics requested (CloudWatch GetMetricData pricing).
+const USD_PER_METRIC: f64 = 0.01 / 1000.0;
+
+fn api(m: &mut Model, at: chrono::DateTime<chrono::Utc>, calls: std::collections::BTreeMap<String, u64>, metrics: u64) {
+    let total: u64 = calls.values().sum();
+    m.api_calls = calls;
+    m.metrics_requested = metrics;
+    m.api_samples.push_back((at, total, metrics));
+    while m.api_samples.front().is_some_and(|(t, _, _)| (at - *t).num_seconds() > 300) {
+        m.api_samples.pop_front();
+    }
+    // The pace over the last minute: from the oldest sample inside it, else
+    // from the newest one before it.
+    let older = m.api_samples.iter().filter(|(t, _, _)| *t < at);
+    let base = older.clone().find(|(t, _, _)| (at - *t).num_seconds() <= 60).or_else(|| older.last()).copied();
+    match base {
+        Some((t0, c0, m0)) => {
+            let secs = (at - t0).num_milliseconds().max(1) as f64 / 1000.0;
+            m.calls_per_min = total.saturating_sub(c0) as f64 / secs * 60.0;
+            m.cloudwatch_usd_per_hour = metrics.saturating_sub(m0) as f64 / secs * 3600.0 * USD_PER_METRIC;
+        }
+        // The first report: everything so far happened within this first minute.
+        None => m.calls_per_min = total as f64,
+    }
+}
+
+/// The Lambda functions whose metrics the screen needs right now.
+fn visible_functions(m: &Model) -> Vec<String> {
+    match m.view() {
+        View::Functions => {
+            let Some(st) = m.table() else { return Vec::new() };
+            m.rows
+                .iter()
+                .skip(st.offset)
+                .take(page_rows(m))
+                .filter_map(|i| tables::row_key(m, &View::Functions, *i).map(str::to_string))
+                .collect()
+        }
+        View::Function { name } => vec![name.clone()],
+        _ => Vec::new(),
     }
 }
 

@@ -19,8 +19,9 @@ pub struct Function {
     pub code_size_bytes: u64,
     pub snap_start: bool,
     pub log_group: String,
-    /// Names of the environment variables only; their values never leave the source.
-    pub env_var_names: Vec<String>,
+    /// How many environment variables the function has. Names and values are
+    /// secrets' neighbours and never leave the source.
+    pub env_var_count: usize,
     pub stats: FunctionStats,
 }
 
@@ -90,4 +91,15 @@ pub struct FunctionSeries {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LambdaData {
     pub functions: Vec<Function>,
+    /// Account-wide sums over the window, read even when per-function metrics
+    /// are fetched only for the rows on screen.
+    pub totals: Option<LambdaTotals>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LambdaTotals {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    pub concurrent_max: f64,
 }

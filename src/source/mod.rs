@@ -1,5 +1,6 @@
 //! Data sources: each sends `Msg`s into the app and knows nothing of the UI.
 
+pub mod aws;
 pub mod clock;
 pub mod demo;
 
@@ -11,6 +12,8 @@ use tokio::sync::mpsc;
 pub enum SourceCmd {
     /// Fetch everything now (the refresh key).
     RefreshAll,
+    /// The Lambda functions on screen: live per-function metrics follow them.
+    Visible(Vec<String>),
 }
 
 pub type DataTx = mpsc::Sender<DataMsg>;

@@ -44,6 +44,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     }
     spans.push(Span::styled(" │ ", t.muted));
     spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+    if m.cloudwatch_usd_per_hour > 0.0 {
+        spans.push(Span::styled(format!(" ${:.3}/h", m.cloudwatch_usd_per_hour), t.muted));
+    }
+    if let Some(e) = &m.account_error {
+        spans.push(Span::styled(format!(" ! {}: {}", e.operation, e.message), t.error));
+    }
     Line::from(spans).render(area, buf);
 }
 

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 
 use super::rng::{hash, unit, uuid};
 use crate::coldstart::{self, Parsed};
-use crate::domain::lambda::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData};
+use crate::domain::lambda::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
 use crate::domain::metrics::{percentile, Series};
 
 const NAMES: [&str; 40] = [
@@ -49,7 +49,7 @@ pub(super) struct FnSpec {
     dur_ms: f64,
     err_frac: f64,
     role: Role,
-    env_vars: Vec<String>,
+    env_vars: usize,
 }
 
 const DEPLOY_EVERY: i64 = 30;
@@ -107,12 +107,7 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
                 _ if image => 4_000.0,
                 _ => (10f64).powf(1.0 + r(4) * 2.0).min(timeout_s as f64 * 200.0),
             };
-            let env_vars = match i % 4 {
-                0 => vec!["LOG_LEVEL".into(), "TABLE_NAME".into()],
-                1 => vec!["STRIPE_API_KEY".into(), "DB_PASSWORD".into(), "LOG_LEVEL".into()],
-                2 => vec![],
-                _ => vec!["BUCKET".into()],
-            };
+            let env_vars = [2, 3, 0, 1][i % 4];
             FnSpec {
                 id,
                 name,
@@ -337,7 +332,7 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
         code_size_bytes: if spec.image { 0 } else { 20_000 + hash(&[spec.id, 8]) % 40_000_000 },
         snap_start: spec.snap_start,
         log_group: format!("/aws/lambda/{}", spec.name),
-        env_var_names: spec.env_vars.clone(),
+        env_var_count: spec.env_vars,
         stats,
     }
 }
@@ -377,5 +372,13 @@ fn round2(v: f64) -> f64 {
 }
 
 pub(super) fn lambda_at(specs: &[FnSpec], seed: u64, region: &str, now: DateTime<Utc>, window: i64) -> LambdaData {
-    LambdaData { functions: specs.iter().map(|s| function_at(s, seed, region, now, window)).collect() }
+    let functions: Vec<Function> = specs.iter().map(|s| function_at(s, seed, region, now, window)).collect();
+    let sum = |f: fn(&Function) -> Option<f64>| functions.iter().filter_map(f).sum::<f64>();
+    let totals = LambdaTotals {
+        invocations: sum(|f| f.stats.invocations),
+        errors: sum(|f| f.stats.errors),
+        throttles: sum(|f| f.stats.throttles),
+        concurrent_max: sum(|f| f.stats.concurrent_max),
+    };
+    LambdaData { functions, totals: Some(totals) }
 }

@@ -93,6 +93,8 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
             _ = tokio::time::sleep_until(wake) => {}
             cmd = cmds.recv() => match cmd {
                 Some(SourceCmd::RefreshAll) => next = [tokio::time::Instant::now(); 3],
+                // The demo computes every function anyway.
+                Some(SourceCmd::Visible(_)) => {}
                 None => return,
             },
         }

@@ -63,10 +63,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
     let [top, sparks, recent] =
         Layout::vertical([Constraint::Length(7), Constraint::Length(8), Constraint::Min(0)]).areas(area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    let env = if f.env_var_names.is_empty() {
-        "none".to_string()
-    } else {
-        format!("{} (values hidden)", f.env_var_names.join(", "))
+    let env = match f.env_var_count {
+        0 => "none".to_string(),
+        n => format!("{n} variables (never shown)"),
     };
     Paragraph::new(vec![
         field(t, "runtime", format!("{} {}", f.runtime.as_deref().unwrap_or("container image"), f.architecture)),

@@ -2,6 +2,9 @@
 //! a renderer into ratatui's TestBackend.
 #![allow(dead_code)]
 
+pub mod moto;
+pub mod pty;
+
 use awstop::app::keymap::Action;
 use awstop::app::model::Model;
 use awstop::app::msg::Msg;

@@ -1,0 +1,199 @@
+//! The live source: the official AWS SDK for Rust, read-only, one poller per
+//! (service, region), each with its own interval, never overlapping itself,
+//! backing off with jitter when AWS throttles.
+
+pub mod batch;
+pub mod client;
+pub mod cloudwatch;
+pub mod ecs;
+pub mod lambda;
+pub mod poll;
+pub mod sts;
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+
+use crate::app::msg::{DataMsg, Payload, ServiceKind};
+use crate::domain::lambda::{Function, LambdaData};
+use crate::domain::{Account, ApiError};
+use client::{CallCounter, Connection};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub conn: Connection,
+    pub regions: Vec<String>,
+    pub window: u32,
+    pub percentile: String,
+    /// Fetch per-function metrics for every function, not only the rows on screen.
+    pub metrics_all: bool,
+}
+
+pub struct RegionClients {
+    pub name: String,
+    pub lambda: aws_sdk_lambda::Client,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub batch: aws_sdk_batch::Client,
+}
+
+pub struct Aws {
+    pub opts: Options,
+    pub counter: CallCounter,
+    pub regions: Vec<RegionClients>,
+    sts: aws_sdk_sts::Client,
+}
+
+macro_rules! client {
+    ($krate:ident, $cfg:expr, $counter:expr) => {
+        $krate::Client::from_conf($krate::config::Builder::from($cfg).interceptor($counter.clone()).build())
+    };
+}
+
+/// Builds every client. Fails only when no region can be found at all.
+pub async fn connect(mut opts: Options) -> Result<Aws, String> {
+    let counter = CallCounter::default();
+    if opts.regions.is_empty() {
+        let cfg = client::load(&opts.conn, None).await;
+        match cfg.region() {
+            Some(r) => opts.regions.push(r.to_string()),
+            None => return Err("no AWS region: pass --region (for example --region us-east-1) or set AWS_REGION; or try the built-in demo with --demo".into()),
+        }
+    }
+    let mut regions = Vec::new();
+    let mut sts = None;
+    for name in &opts.regions {
+        let cfg = client::load(&opts.conn, Some(name)).await;
+        sts.get_or_insert_with(|| client!(aws_sdk_sts, &cfg, counter));
+        regions.push(RegionClients {
+            name: name.clone(),
+            lambda: client!(aws_sdk_lambda, &cfg, counter),
+            cloudwatch: client!(aws_sdk_cloudwatch, &cfg, counter),
+            ecs: client!(aws_sdk_ecs, &cfg, counter),
+            batch: client!(aws_sdk_batch, &cfg, counter),
+        });
+    }
+    let sts = sts.ok_or("no AWS region given")?;
+    Ok(Aws { opts, counter, regions, sts })
+}
+
+fn failed(service: ServiceKind, region: &str, operation: &str, message: String) -> DataMsg {
+    DataMsg::Failed {
+        service,
+        error: ApiError {
+            service: service.label().to_ascii_lowercase(),
+            region: region.to_string(),
+            operation: operation.to_string(),
+            message,
+            at: Some(Utc::now()),
+        },
+    }
+}
+
+impl Aws {
+    pub async fn account(&self) -> DataMsg {
+        let regions = self.opts.regions.clone();
+        match sts::caller_identity(&self.sts).await {
+            Ok((id, arn)) => DataMsg::Account(Account { id: Some(id), caller_arn: Some(arn), profile: self.opts.conn.profile.clone(), regions }),
+            Err(message) => DataMsg::AccountFailed(ApiError {
+                service: "sts".into(),
+                region: regions.first().cloned().unwrap_or_default(),
+                operation: "GetCallerIdentity".into(),
+                message,
+                at: Some(Utc::now()),
+            }),
+        }
+    }
+
+    pub fn api(&self) -> DataMsg {
+        let c = self.counter.snapshot();
+        DataMsg::Api { at: Utc::now(), calls: c.calls, metrics_requested: c.metrics_requested }
+    }
+
+    pub async fn ecs(&self, r: &RegionClients, metrics: bool) -> Vec<DataMsg> {
+        let fetched_at = Utc::now();
+        let mut data = match ecs::fetch(&r.ecs, &r.name).await {
+            Ok(d) => d,
+            Err((op, e)) => return vec![failed(ServiceKind::Ecs, &r.name, &op, e)],
+        };
+        let mut out = Vec::new();
+        let pairs: Vec<(String, String)> =
+            data.clusters.iter().flat_map(|c| c.services.iter().map(move |s| (c.name.clone(), s.name.clone()))).collect();
+        if metrics && !pairs.is_empty() {
+            let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
+            let (start, end) = cloudwatch::window(fetched_at, 5);
+            match cloudwatch::fetch(&r.cloudwatch, &cloudwatch::ecs_queries(&refs), start, end, &self.counter).await {
+                Ok(f) => {
+                    let mut i = 0;
+                    for c in &mut data.clusters {
+                        for s in &mut c.services {
+                            s.cpu_pct = cloudwatch::latest(&f, &format!("s{i}_cpu"));
+                            s.memory_pct = cloudwatch::latest(&f, &format!("s{i}_mem"));
+                            i += 1;
+                        }
+                    }
+                }
+                Err(e) => out.push(failed(ServiceKind::Ecs, &r.name, "GetMetricData", e)),
+            }
+        }
+        out.insert(0, DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Ecs(data) });
+        out
+    }
+
+    pub async fn batch(&self, r: &RegionClients) -> Vec<DataMsg> {
+        let fetched_at = Utc::now();
+        match batch::fetch(&r.batch, &r.name).await {
+            Ok(d) => vec![DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Batch(d) }],
+            Err((op, e)) => vec![failed(ServiceKind::Batch, &r.name, &op, e)],
+        }
+    }
+
+    /// Inventory plus metrics for `want` (all functions when `None`); functions
+    /// left out keep the statistics they had in `previous`.
+    pub async fn lambda(&self, r: &RegionClients, inventory: &[Function], want: Option<&HashSet<String>>) -> Vec<DataMsg> {
+        let fetched_at = Utc::now();
+        let mut functions = inventory.to_vec();
+        let chosen: Vec<usize> = (0..functions.len()).filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name))).collect();
+        let names: Vec<&str> = chosen.iter().map(|i| functions[*i].name.as_str()).collect();
+        let queries = cloudwatch::lambda_queries(&names, self.opts.window, &self.opts.percentile);
+        let (start, end) = cloudwatch::window(fetched_at, self.opts.window);
+        let mut out = Vec::new();
+        let mut totals = None;
+        match cloudwatch::fetch(&r.cloudwatch, &queries, start, end, &self.counter).await {
+            Ok(f) => {
+                let pct_ok = f.errors.is_empty();
+                for (k, i) in chosen.iter().enumerate() {
+                    functions[*i].stats = cloudwatch::function_stats(&f, k, start, self.opts.window, pct_ok);
+                }
+                totals = cloudwatch::totals(&f);
+                for e in f.errors {
+                    out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e));
+                }
+            }
+            Err(e) => out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e)),
+        }
+        out.insert(0, DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Lambda(LambdaData { functions, totals }) });
+        out
+    }
+
+    /// Everything once, every function's metrics included: `--once`.
+    pub async fn once(&self) -> Vec<DataMsg> {
+        let mut out = vec![self.account().await];
+        let per_region = self.regions.iter().map(|r| async move {
+            let mut msgs = Vec::new();
+            match lambda::list_functions(&r.lambda, &r.name).await {
+                Ok(inv) => msgs.extend(self.lambda(r, &inv, None).await),
+                Err(e) => msgs.push(failed(ServiceKind::Lambda, &r.name, "ListFunctions", e)),
+            }
+            let (e, b) = tokio::join!(self.ecs(r, true), self.batch(r));
+            msgs.extend(e);
+            msgs.extend(b);
+            msgs
+        });
+        for msgs in futures_util::future::join_all(per_region).await {
+            out.extend(msgs);
+        }
+        out.push(self.api());
+        out
+    }
+}

@@ -1,0 +1,113 @@
+//! A moto server on a free 127.0.0.1 port, started and stopped by the test that
+//! uses it, and the awstop binary pointed at it.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn venv(bin: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = root.join(".venv/bin").join(bin);
+    assert!(path.exists(), "{} is missing: run scripts/test, which installs moto into .venv", path.display());
+    path
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        Self::start_with_env(&[])
+    }
+
+    pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
+        let port = free_port();
+        let child = Command::new(venv("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .envs(env.iter().copied())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let moto = Moto { child, url: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "moto did not start listening on port {port}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        moto.ctl(&["configure"]);
+        moto
+    }
+
+    pub fn ctl(&self, args: &[&str]) -> String {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/ctl.py");
+        let out = Command::new(venv("python")).arg(script).arg(&self.url).args(args).output().expect("run ctl.py");
+        assert!(out.status.success(), "ctl.py {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn seed(&self, scenario: &str) -> Value {
+        serde_json::from_str(&self.ctl(&["seed", scenario])).expect("seed truth is JSON")
+    }
+
+    /// The operations moto saw while `f` ran.
+    pub fn recorded<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<String>) {
+        self.ctl(&["recorder", "start"]);
+        let out = f();
+        let ops: Vec<String> = serde_json::from_str(&self.ctl(&["recorder", "ops"])).unwrap();
+        (out, ops)
+    }
+
+    /// Credentials and settings that keep the SDK away from this machine's own AWS setup.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        isolated_env()
+    }
+
+    pub fn awstop(&self, args: &[&str]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_awstop"));
+        cmd.args(["--endpoint-url", &self.url, "--region", "us-east-1"]).args(args);
+        awstop_env(&mut cmd);
+        cmd.output().expect("run awstop")
+    }
+
+    pub fn once(&self) -> (Value, Output) {
+        let out = self.awstop(&["--once", "--format", "json"]);
+        assert!(out.status.success(), "awstop failed: {}", String::from_utf8_lossy(&out.stderr));
+        (serde_json::from_slice(&out.stdout).expect("snapshot is JSON"), out)
+    }
+}
+
+pub fn isolated_env() -> Vec<(&'static str, String)> {
+    let nowhere = std::env::temp_dir().join("awstop-test-no-aws-config");
+    vec![
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_CONFIG_FILE", nowhere.join("config").display().to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials").display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ]
+}
+
+pub fn awstop_env(cmd: &mut Command) {
+    for k in ["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"] {
+        cmd.env_remove(k);
+    }
+    cmd.envs(isolated_env());
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        // Our own child, by its PID: never a pattern match on other processes.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -1,0 +1,224 @@
+#!/usr/bin/env python3
+"""Drives a moto server for awstop's integration tests.
+
+    ctl.py URL configure          server settings the tests rely on
+    ctl.py URL seed SCENARIO      seed an account; print the seeded truth as JSON
+    ctl.py URL recorder start     record every request from now on
+    ctl.py URL recorder ops       stop recording; print the operations seen as JSON
+
+The truth printed by `seed` is what an independent client (boto3) reads back,
+plus the metric sums computed from the values the seed put in.
+"""
+import base64
+import datetime as dt
+import io
+import json
+import sys
+import urllib.parse
+import zipfile
+
+import boto3
+import requests
+
+SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
+
+
+def clients(url):
+    kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs"]}
+
+
+def configure(url):
+    requests.post(url + "/moto-api/config", json={"lambda": {"use_docker": False}, "batch": {"use_docker": False}}).raise_for_status()
+    # Without this every DescribeTasks moves each task one step toward STOPPED.
+    requests.post(url + "/moto-api/state-manager/set-transition",
+                  json={"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000000}}).raise_for_status()
+
+
+def zip_code():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("app.py", "def handler(event, context):\n    return 1\n")
+    return buf.getvalue()
+
+
+def minute_ago(now, k):
+    return now - dt.timedelta(minutes=k) + dt.timedelta(seconds=10)
+
+
+def seed_lambda(c, n_functions, minutes):
+    role = c["iam"].create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    code = zip_code()
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    truth = {}
+    runtimes = ["python3.12", "nodejs20.x", "java21"]
+    for i in range(n_functions):
+        name = "orders-api" if i == 0 else f"fn-{i:04d}"
+        cfg = dict(FunctionName=name, Runtime=runtimes[i % 3], Role=role, Handler="app.handler", Code={"ZipFile": code},
+                   MemorySize=[128, 512, 1024][i % 3], Timeout=[3, 30, 900][i % 3], Architectures=[["x86_64"], ["arm64"]][i % 2],
+                   Environment={"Variables": {"DB_PASSWORD": SECRET, "LOG_LEVEL": "info"}})
+        c["lambda"].create_function(**cfg)
+        inv = [(10 + i % 7) * k for k in range(1, minutes + 1)]
+        err = [k % 3 for k in range(1, minutes + 1)]
+        dur = [20.0 + 5 * k + i for k in range(1, minutes + 1)]
+        data = []
+        for k in range(minutes):
+            dims = [{"Name": "FunctionName", "Value": name}]
+            t = minute_ago(now, k + 1)
+            data += [
+                {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t, "Value": inv[k]},
+                {"MetricName": "Errors", "Dimensions": dims, "Timestamp": t, "Value": err[k]},
+                {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t, "Value": dur[k]},
+                {"MetricName": "ConcurrentExecutions", "Dimensions": dims, "Timestamp": t, "Value": 1 + k % 4},
+            ]
+        for chunk in range(0, len(data), 500):
+            c["cloudwatch"].put_metric_data(Namespace="AWS/Lambda", MetricData=data[chunk:chunk + 500])
+        truth[name] = {
+            "runtime": cfg["Runtime"], "memory_mb": cfg["MemorySize"], "timeout_s": cfg["Timeout"],
+            "architecture": cfg["Architectures"][0], "package_type": "Zip",
+            "invocations": float(sum(inv)), "errors": float(sum(err)), "throttles": 0.0,
+            "duration_avg_ms": round(sum(a * b for a, b in zip(inv, dur)) / sum(inv), 2),
+            "duration_max_ms": max(dur), "concurrent_max": float(max(1 + k % 4 for k in range(minutes))),
+        }
+    return truth
+
+
+def seed_ecs(c, services, tasks_per_service, stopped_per_service):
+    ecs, ec2 = c["ecs"], c["ec2"]
+    ecs.create_cluster(clusterName="web", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    ecs.create_cluster(clusterName="jobs")
+    ecs.register_task_definition(family="app", containerDefinitions=[{
+        "name": "app", "image": "nginx", "memory": 512, "cpu": 256, "essential": True,
+        "environment": [{"name": "DB_PASSWORD", "value": SECRET}]}])
+    for cluster in ["web", "jobs"]:
+        instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        ecs.register_container_instance(cluster=cluster, instanceIdentityDocument=json.dumps({"instanceId": instance}))
+    for i in range(services):
+        cluster = "web" if i % 2 == 0 else "jobs"
+        name = f"svc-{i:03d}"
+        ecs.create_service(cluster=cluster, serviceName=name, taskDefinition="app", desiredCount=tasks_per_service)
+        started = []
+        for n in range(0, tasks_per_service + stopped_per_service, 10):
+            count = min(10, tasks_per_service + stopped_per_service - n)
+            started += ecs.run_task(cluster=cluster, taskDefinition="app", count=count, group=f"service:{name}",
+                                    launchType="EC2", overrides={"containerOverrides": [{"name": "app", "environment": [{"name": "TOKEN", "value": SECRET}]}]})["tasks"]
+        for t in started[:stopped_per_service]:
+            ecs.stop_task(cluster=cluster, task=t["taskArn"], reason="Essential container in task exited")
+    # Ground truth as boto3 reads it back: tasks by last status per service.
+    truth = {}
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        name = cluster.rsplit("/", 1)[-1]
+        arns = set()
+        for status in ["RUNNING", "STOPPED"]:
+            for page in ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus=status):
+                arns.update(page["taskArns"])
+        by = {}
+        arns = sorted(arns)
+        for k in range(0, len(arns), 100):
+            for t in ecs.describe_tasks(cluster=cluster, tasks=arns[k:k + 100])["tasks"]:
+                svc = (t.get("group") or "").removeprefix("service:") or None
+                key = f"{svc}/{t['lastStatus']}"
+                by[key] = by.get(key, 0) + 1
+        services_ = []
+        for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
+            services_ += [a.rsplit("/", 1)[-1] for a in page["serviceArns"]]
+        truth[name] = {"tasks": by, "services": sorted(services_)}
+    return truth
+
+
+def seed_batch(c, queues, jobs_per_queue):
+    batch = c["batch"]
+    role = c["iam"].create_role(RoleName="batch-service", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    ce = batch.create_compute_environment(computeEnvironmentName="spot-ce", type="UNMANAGED", state="ENABLED", serviceRole=role)
+    batch.register_job_definition(jobDefinitionName="nightly", type="container", containerProperties={
+        "image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"], "environment": [{"name": "TOKEN", "value": SECRET}]})
+    for i in range(queues):
+        q = f"queue-{i:02d}"
+        batch.create_job_queue(jobQueueName=q, state="ENABLED", priority=10 - i,
+                               computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce["computeEnvironmentArn"]}])
+        for j in range(jobs_per_queue):
+            batch.submit_job(jobName=f"job-{j}", jobQueue=q, jobDefinition="nightly")
+    truth = {}
+    for q in batch.describe_job_queues()["jobQueues"]:
+        counts = {}
+        for s in ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"]:
+            n = 0
+            for page in batch.get_paginator("list_jobs").paginate(jobQueue=q["jobQueueName"], jobStatus=s):
+                n += len(page["jobSummaryList"])
+            counts[s] = n
+        truth[q["jobQueueName"]] = counts
+    return truth
+
+
+SCENARIOS = {
+    # A small account for correctness checks.
+    "basic": dict(functions=3, minutes=10, services=3, tasks=2, stopped=1, queues=2, jobs=3),
+    # The shape the benchmark prices: 1,000 functions, 50 services with 500 tasks, 10 queues.
+    "bench": dict(functions=1000, minutes=2, services=50, tasks=10, stopped=0, queues=10, jobs=2),
+}
+
+
+def seed(url, scenario):
+    s = SCENARIOS[scenario]
+    c = clients(url)
+    truth = {"secret": SECRET, "lambda": seed_lambda(c, s["functions"], s["minutes"])}
+    # Batch first: moto creates an ECS cluster for each compute environment,
+    # and the ECS truth must include it.
+    truth["batch"] = seed_batch(c, s["queues"], s["jobs"])
+    truth["ecs"] = seed_ecs(c, s["services"], s["tasks"], s["stopped"])
+    json.dump(truth, sys.stdout)
+
+
+SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs"}
+# REST operations are named by method and path.
+REST = [
+    ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),
+    ("lambda", "GET", "/2015-03-31/functions/", "GetFunction"),
+    ("lambda", "POST", "/2015-03-31/functions", "CreateFunction"),
+    ("lambda", "PUT", "/2015-03-31/functions/", "UpdateFunction"),
+    ("lambda", "DELETE", "/2015-03-31/functions/", "DeleteFunction"),
+    ("lambda", "POST", "/2015-03-31/functions/", "Invoke"),
+    ("batch", "POST", "/v1/", None),
+]
+
+
+def operation(rec):
+    headers = {k.lower(): v for k, v in rec.get("headers", {}).items()}
+    scope = headers.get("authorization", "").split("Credential=")[-1].split("/")
+    service = SERVICES.get(scope[3] if len(scope) > 3 else "", "unknown")
+    target = headers.get("x-amz-target")
+    if target:
+        return f"{service}.{target.rsplit('.', 1)[-1]}"
+    body = rec.get("body") or ""
+    if rec.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    url = urllib.parse.urlparse(rec.get("url", ""))
+    params = urllib.parse.parse_qs(url.query)
+    params.update(urllib.parse.parse_qs(body) if "=" in body and not body.startswith("{") else {})
+    if "Action" in params:
+        return f"{service}.{params['Action'][0]}"
+    method, path = rec.get("method", ""), url.path
+    for svc, m, prefix, name in REST:
+        if svc == service and m == method and (path == prefix or path.startswith(prefix)):
+            if svc == "batch":
+                return f"batch.{path.removeprefix('/v1/')}"
+            if name == "ListFunctions" and path.rstrip("/") != prefix:
+                continue
+            return f"{service}.{name}"
+    return f"{service}.UNKNOWN {method} {path}"
+
+
+def recorder(url, action):
+    if action == "start":
+        requests.post(url + "/moto-api/recorder/reset-recording").raise_for_status()
+        requests.post(url + "/moto-api/recorder/start-recording").raise_for_status()
+        return
+    requests.post(url + "/moto-api/recorder/stop-recording").raise_for_status()
+    text = requests.get(url + "/moto-api/recorder/download-recording").text
+    ops = [operation(json.loads(line)) for line in text.splitlines() if line.strip()]
+    json.dump(ops, sys.stdout)
+
+
+if __name__ == "__main__":
+    url, cmd, *rest = sys.argv[1:]
+    {"configure": lambda: configure(url), "seed": lambda: seed(url, rest[0]), "recorder": lambda: recorder(url, rest[0])}[cmd]()
