@@ -63,6 +63,10 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = MetricsScope::Visible)]
     pub metrics: MetricsScope,
 
+    /// Give up on one AWS request after this many seconds (slow links may want more).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: Option<u64>,
+
     /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
     #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
     pub percentile: String,

@@ -57,7 +57,11 @@ pub fn main(cli: Cli) -> Result<(), String> {
             Source::Demo(DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window), clock)
         } else {
             let opts = aws::Options {
-                conn: Connection { profile: cli.profile.clone(), endpoint_url: cli.endpoint_url.clone() },
+                conn: Connection {
+                    profile: cli.profile.clone(),
+                    endpoint_url: cli.endpoint_url.clone(),
+                    attempt_timeout: cli.timeout.map(Duration::from_secs),
+                },
                 regions: cli.region.clone(),
                 window: cli.window,
                 percentile: cli.percentile.clone(),

@@ -2,6 +2,7 @@
 //! a renderer into ratatui's TestBackend.
 #![allow(dead_code)]
 
+pub mod fault_proxy;
 pub mod moto;
 pub mod pty;
 

@@ -1,10 +1,10 @@
 //! A moto server on a free 127.0.0.1 port, started and stopped by the test that
 //! uses it, and the awstop binary pointed at it.
 
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -15,7 +15,7 @@ fn venv(bin: &str) -> PathBuf {
     path
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
@@ -30,20 +30,33 @@ impl Moto {
     }
 
     pub fn start_with_env(env: &[(&str, &str)]) -> Moto {
-        let port = free_port();
-        let child = Command::new(venv("moto_server"))
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // Port 0: moto binds a free port itself and says which, so no other
+        // test can take it between a probe and the bind.
+        let mut child = Command::new(venv("moto_server"))
+            .args(["-H", "127.0.0.1", "-p", "0"])
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start moto_server");
-        let moto = Moto { child, url: format!("http://127.0.0.1:{port}") };
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "moto did not start listening on port {port}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut sent = false;
+            // Keep draining so moto never blocks on a full pipe.
+            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+                if !sent {
+                    if let Some(rest) = line.split("Running on http://127.0.0.1:").nth(1) {
+                        let port: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                        sent = tx.send(port).is_ok();
+                    }
+                }
+            }
+        });
+        let mut moto = Moto { child, url: String::new() };
+        let port = rx.recv_timeout(Duration::from_secs(60)).expect("moto did not say which port it listens on");
+        moto.url = format!("http://127.0.0.1:{port}");
         moto.ctl(&["configure"]);
         moto
     }

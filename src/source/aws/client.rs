@@ -61,7 +61,11 @@ impl Intercept for CallCounter {
 pub struct Connection {
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
+    /// How long one HTTP attempt may take; `None` for the default.
+    pub attempt_timeout: Option<Duration>,
 }
+
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One SdkConfig per region, all from the default chain: environment, profile,
 /// SSO, assume-role, credential_process; `AWS_ENDPOINT_URL` is honoured by the chain.
@@ -70,8 +74,8 @@ pub async fn load(conn: &Connection, region: Option<&str>) -> SdkConfig {
         // A dashboard must not hang on one slow call: give up and show the reason.
         TimeoutConfig::builder()
             .connect_timeout(Duration::from_secs(5))
-            .operation_attempt_timeout(Duration::from_secs(20))
-            .operation_timeout(Duration::from_secs(45))
+            .operation_attempt_timeout(conn.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT))
+            .operation_timeout(conn.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT) * 3)
             .build(),
     );
     if let Some(p) = &conn.profile {

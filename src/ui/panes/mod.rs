@@ -40,7 +40,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         }
         if let Some(e) = err {
             let last = at.map(|at| format!("last good data {} ago", age(m.now - at))).unwrap_or_else(|| "no data yet".into());
-            spans.push(Span::styled(format!("! STALE {}: {} ({last})", e.operation, e.message), t.error));
+            spans.push(Span::styled(format!("! {}: {} ({last})", e.operation, e.message), t.error));
             if !loaded {
                 Line::from(spans).render(title, buf);
                 Paragraph::new(format!("{} could not be read: {}: {}", s.label(), e.operation, e.message))

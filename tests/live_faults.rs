@@ -1,0 +1,91 @@
+//! Faults between awstop and AWS (here moto behind a fault-injecting proxy):
+//! one pane degrades with the reason and the age of its data, the others keep
+//! working, keys keep answering, and it recovers when the fault clears.
+
+mod common;
+
+use std::time::Duration;
+
+use common::fault_proxy::{Fault, FaultProxy, ECS};
+use common::moto::{awstop_env, isolated_env, Moto};
+use common::pty::Session;
+use serde_json::Value;
+
+fn once_via(proxy: &FaultProxy, extra: &[&str]) -> Value {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"));
+    cmd.args(["--once", "--format", "json", "--region", "us-east-1", "--endpoint-url", &proxy.url]).args(extra);
+    awstop_env(&mut cmd);
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn error_for<'a>(snap: &'a Value, op: &str) -> Option<&'a Value> {
+    snap["errors"].as_array().unwrap().iter().find(|e| e["operation"] == op)
+}
+
+#[test]
+fn ecs_server_errors_leave_lambda_and_batch_intact() {
+    let moto = Moto::start();
+    moto.seed("basic");
+    let proxy = FaultProxy::start(&moto.url);
+    proxy.set(Fault::Unavailable(ECS));
+    let snap = once_via(&proxy, &[]);
+    let e = error_for(&snap, "ListClusters").expect("an ECS error");
+    assert_eq!(e["service"], "ecs");
+    assert!(e["message"].as_str().unwrap().contains("Service Unavailable"), "{e}");
+    assert_eq!(snap["lambda"]["functions"].as_array().unwrap().len(), 3);
+    assert_eq!(snap["batch"]["queues"].as_array().unwrap().len(), 2);
+    assert_eq!(snap["ecs"]["clusters"], serde_json::json!([]));
+}
+
+#[test]
+fn slow_responses_time_out_with_a_reason() {
+    let moto = Moto::start();
+    let proxy = FaultProxy::start(&moto.url);
+    proxy.set(Fault::Delay(Duration::from_secs(3)));
+    let snap = once_via(&proxy, &["--timeout", "1"]);
+    for op in ["GetCallerIdentity", "ListFunctions", "ListClusters", "DescribeComputeEnvironments"] {
+        let e = error_for(&snap, op).unwrap_or_else(|| panic!("no error for {op}: {}", snap["errors"]));
+        assert!(e["message"].as_str().unwrap().contains("timed out"), "{e}");
+    }
+}
+
+#[test]
+fn throttled_ecs_degrades_its_pane_keys_still_work_and_it_recovers() {
+    let moto = Moto::start();
+    let truth = moto.seed("basic");
+    let proxy = FaultProxy::start(&moto.url);
+    let env: Vec<(&str, String)> = isolated_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut s = Session::start_with_env(&["--region", "us-east-1", "--endpoint-url", &proxy.url], &env, 30, 140);
+    s.wait_for("live Lambda rows", |sc| sc.contains("LIVE") && sc.contains("orders-api"));
+    s.send("3");
+    s.wait_for("ECS clusters", |sc| sc.contains("ECS clusters") && sc.contains("web"));
+
+    proxy.set(Fault::Throttle(ECS));
+    s.send("r");
+    s.wait_for("the throttling reason, rows kept", |sc| sc.contains("ThrottlingException") && sc.contains("last good data") && sc.contains("web"));
+    // Keys answer while a pane is failing, and the other panes are untouched.
+    s.send("2");
+    s.wait_for("Lambda unaffected", |sc| sc.contains("Lambda functions") && sc.contains("orders-api") && !sc.contains("Throttling"));
+    s.send("3");
+    s.wait_for("back on ECS", |sc| sc.contains("ThrottlingException"));
+
+    proxy.set(Fault::None);
+    s.send("r");
+    s.wait_for("recovery", |sc| sc.contains("ECS clusters") && sc.contains("web") && !sc.contains("ThrottlingException"));
+    // Drill into a task list: the secret in the task definition and overrides never shows.
+    s.send("G\r");
+    s.wait_for("services", |sc| sc.contains("Services in"));
+    s.send("\r");
+    s.wait_for("tasks", |sc| sc.contains("Tasks of"));
+    s.send("\r");
+    s.wait_for("a task", |sc| sc.contains("Containers"));
+    s.send("2\r");
+    s.wait_for("function detail", |sc| sc.contains("Function ") && sc.contains("variables (never shown)"));
+    s.send("q");
+    assert!(s.exit().success());
+    let secret = truth["secret"].as_str().unwrap();
+    assert!(!String::from_utf8_lossy(&s.raw).contains(secret), "the secret reached the terminal");
+}
