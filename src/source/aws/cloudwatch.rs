@@ -31,8 +31,10 @@ pub type Points = Vec<(DateTime<Utc>, f64)>;
 #[derive(Debug, Default)]
 pub struct Fetched {
     pub values: HashMap<String, Points>,
-    /// Failures that left some values unread: (operation, message).
+    /// Failures that left some values unread.
     pub errors: Vec<String>,
+    /// The optional (percentile) queries were refused.
+    pub optional_rejected: bool,
 }
 
 /// The window: whole minutes, ending after the current (partial) minute.
@@ -82,23 +84,38 @@ async fn call(client: &Client, queries: &[Query], start: DateTime<Utc>, end: Dat
     }
 }
 
-/// Runs `queries` in batches of 500. A failed batch that holds optional queries
-/// is retried once without them; their values stay unread (null), with the reason.
+/// Runs `queries` in batches of 500, required ones first and optional ones
+/// (percentiles) packed at the end. A failed batch that holds optional queries is
+/// retried once without them, and the optional queries still to come are dropped:
+/// they would fail the same way. Their values stay unread (null), with the reason.
 pub async fn fetch(client: &Client, queries: &[Query], start: DateTime<Utc>, end: DateTime<Utc>, counter: &CallCounter) -> Result<Fetched, String> {
     let mut fetched = Fetched::default();
     let mut first_error = None;
     let mut any_ok = false;
-    for batch in queries.chunks(MAX_QUERIES) {
-        match call(client, batch, start, end, counter).await {
+    let mut ordered: Vec<&Query> = queries.iter().filter(|q| !q.optional).collect();
+    ordered.extend(queries.iter().filter(|q| q.optional));
+    let mut end_at = ordered.len();
+    let mut from = 0;
+    while from < end_at {
+        let to = (from + MAX_QUERIES).min(end_at);
+        let batch: Vec<Query> = ordered[from..to].iter().map(|q| (*q).clone()).collect();
+        from = to;
+        match call(client, &batch, start, end, counter).await {
             Ok(v) => {
                 any_ok = true;
                 fetched.values.extend(v);
             }
             Err(e) if batch.iter().any(|q| q.optional) => {
-                let required: Vec<Query> = batch.iter().filter(|q| !q.optional).cloned().collect();
+                let kept: Vec<Query> = batch.iter().filter(|q| !q.optional).cloned().collect();
                 let stats: Vec<&str> = batch.iter().filter(|q| q.optional).map(|q| q.stat.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
                 fetched.errors.push(format!("{} unavailable: {e}", stats.join(",")));
-                match call(client, &required, start, end, counter).await {
+                fetched.optional_rejected = true;
+                // Everything after this batch is optional too.
+                end_at = from;
+                if kept.is_empty() {
+                    continue;
+                }
+                match call(client, &kept, start, end, counter).await {
                     Ok(v) => {
                         any_ok = true;
                         fetched.values.extend(v);
@@ -128,8 +145,9 @@ const PER_FUNCTION: [(&str, &str, &str); 6] = [
     ("conc", "ConcurrentExecutions", "Maximum"),
 ];
 
-/// Seven queries a function: six per-minute series and one window percentile.
-pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: &str) -> Vec<Query> {
+/// Seven queries a function: six per-minute series and one window percentile
+/// (left out when `percentile` is `None`).
+pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: Option<&str>) -> Vec<Query> {
     let mut out = Vec::with_capacity(names.len() * 7 + 4);
     for (i, name) in names.iter().enumerate() {
         for (key, metric, stat) in PER_FUNCTION {
@@ -143,15 +161,17 @@ pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: &str) -> 
                 optional: false,
             });
         }
-        out.push(Query {
-            id: format!("f{i}_pct"),
-            namespace: "AWS/Lambda",
-            metric: "Duration",
-            dims: vec![("FunctionName", name.to_string())],
-            stat: percentile.into(),
-            period_s: window_minutes as i32 * 60,
-            optional: true,
-        });
+        if let Some(p) = percentile {
+            out.push(Query {
+                id: format!("f{i}_pct"),
+                namespace: "AWS/Lambda",
+                metric: "Duration",
+                dims: vec![("FunctionName", name.to_string())],
+                stat: p.into(),
+                period_s: window_minutes as i32 * 60,
+                optional: true,
+            });
+        }
     }
     for (key, metric, stat) in [("inv", "Invocations", "Sum"), ("err", "Errors", "Sum"), ("thr", "Throttles", "Sum"), ("conc", "ConcurrentExecutions", "Maximum")] {
         out.push(Query { id: format!("acct_{key}"), namespace: "AWS/Lambda", metric, dims: vec![], stat: stat.into(), period_s: 60, optional: false });
@@ -254,13 +274,14 @@ mod tests {
     fn queries_fill_batches_of_five_hundred() {
         let names: Vec<String> = (0..1000).map(|i| format!("fn-{i}")).collect();
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-        let q = lambda_queries(&refs, 60, "p99");
+        let q = lambda_queries(&refs, 60, Some("p99"));
         assert_eq!(q.len(), 7004);
         assert_eq!(q.chunks(MAX_QUERIES).count(), 15);
         let ids: std::collections::HashSet<_> = q.iter().map(|q| &q.id).collect();
         assert_eq!(ids.len(), q.len(), "ids must be unique within a call");
         assert!(q.iter().all(|q| q.id.chars().next().unwrap().is_ascii_lowercase()));
         assert!(q.iter().filter(|q| q.optional).all(|q| q.period_s == 3600 && q.stat == "p99"));
+        assert_eq!(lambda_queries(&refs, 60, None).len(), 6004);
     }
 
     #[test]

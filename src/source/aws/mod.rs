@@ -42,7 +42,12 @@ pub struct Aws {
     pub counter: CallCounter,
     pub regions: Vec<RegionClients>,
     sts: aws_sdk_sts::Client,
+    /// When the percentile was last refused: it is not asked for again for a while.
+    percentile_refused: std::sync::Mutex<Option<std::time::Instant>>,
 }
+
+/// How long a refused percentile stays unasked.
+const PERCENTILE_RETRY: std::time::Duration = std::time::Duration::from_secs(900);
 
 macro_rules! client {
     ($krate:ident, $cfg:expr, $counter:expr) => {
@@ -53,7 +58,7 @@ macro_rules! client {
 impl Aws {
     /// From ready-made clients: tests hand in mocked ones.
     pub fn from_clients(opts: Options, regions: Vec<RegionClients>, sts: aws_sdk_sts::Client) -> Aws {
-        Aws { opts, counter: CallCounter::default(), regions, sts }
+        Aws { opts, counter: CallCounter::default(), regions, sts, percentile_refused: Default::default() }
     }
 }
 
@@ -81,7 +86,7 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
         });
     }
     let sts = sts.ok_or("no AWS region given")?;
-    Ok(Aws { opts, counter, regions, sts })
+    Ok(Aws { opts, counter, regions, sts, percentile_refused: Default::default() })
 }
 
 fn failed(service: ServiceKind, region: &str, operation: &str, message: String) -> DataMsg {
@@ -162,19 +167,30 @@ impl Aws {
         let mut functions = inventory.to_vec();
         let chosen: Vec<usize> = (0..functions.len()).filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name))).collect();
         let names: Vec<&str> = chosen.iter().map(|i| functions[*i].name.as_str()).collect();
-        let queries = cloudwatch::lambda_queries(&names, self.opts.window, &self.opts.percentile);
+        let refused = self.percentile_refused.lock().ok().and_then(|t| *t).is_some_and(|t| t.elapsed() < PERCENTILE_RETRY);
+        let percentile = (!refused).then_some(self.opts.percentile.as_str());
+        let queries = cloudwatch::lambda_queries(&names, self.opts.window, percentile);
         let (start, end) = cloudwatch::window(fetched_at, self.opts.window);
         let mut out = Vec::new();
         let mut totals = None;
         match cloudwatch::fetch(&r.cloudwatch, &queries, start, end, &self.counter).await {
             Ok(f) => {
-                let pct_ok = f.errors.is_empty();
+                if f.optional_rejected {
+                    if let Ok(mut t) = self.percentile_refused.lock() {
+                        *t = Some(std::time::Instant::now());
+                    }
+                }
+                let pct_ok = !f.optional_rejected && percentile.is_some();
                 for (k, i) in chosen.iter().enumerate() {
                     functions[*i].stats = cloudwatch::function_stats(&f, k, start, self.opts.window, pct_ok);
                 }
                 totals = cloudwatch::totals(&f);
                 for e in f.errors {
                     out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e));
+                }
+                if refused {
+                    let msg = format!("{} unavailable: refused earlier; asking again within {} min", self.opts.percentile, PERCENTILE_RETRY.as_secs() / 60);
+                    out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", msg));
                 }
             }
             Err(e) => out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e)),
