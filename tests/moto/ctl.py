@@ -46,7 +46,7 @@ def minute_ago(now, k):
     return now - dt.timedelta(minutes=k) + dt.timedelta(seconds=10)
 
 
-def seed_lambda(c, n_functions, minutes):
+def seed_lambda(c, n_functions, minutes, with_metrics):
     role = c["iam"].create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     code = zip_code()
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
@@ -58,6 +58,13 @@ def seed_lambda(c, n_functions, minutes):
                    MemorySize=[128, 512, 1024][i % 3], Timeout=[3, 30, 900][i % 3], Architectures=[["x86_64"], ["arm64"]][i % 2],
                    Environment={"Variables": {"DB_PASSWORD": SECRET, "LOG_LEVEL": "info"}})
         c["lambda"].create_function(**cfg)
+        if i >= with_metrics:
+            # No datapoints: CloudWatch's way of saying "not invoked".
+            truth[name] = {"runtime": cfg["Runtime"], "memory_mb": cfg["MemorySize"], "timeout_s": cfg["Timeout"],
+                           "architecture": cfg["Architectures"][0], "package_type": "Zip", "invocations": 0.0,
+                           "errors": 0.0, "throttles": 0.0, "duration_avg_ms": None, "duration_max_ms": None,
+                           "concurrent_max": 0.0}
+            continue
         inv = [(10 + i % 7) * k for k in range(1, minutes + 1)]
         err = [k % 3 for k in range(1, minutes + 1)]
         dur = [20.0 + 5 * k + i for k in range(1, minutes + 1)]
@@ -83,12 +90,12 @@ def seed_lambda(c, n_functions, minutes):
     return truth
 
 
-def seed_ecs(c, services, tasks_per_service, stopped_per_service):
+def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
     ecs, ec2 = c["ecs"], c["ec2"]
     ecs.create_cluster(clusterName="web", capacityProviders=["FARGATE", "FARGATE_SPOT"])
     ecs.create_cluster(clusterName="jobs")
     ecs.register_task_definition(family="app", containerDefinitions=[{
-        "name": "app", "image": "nginx", "memory": 512, "cpu": 256, "essential": True,
+        "name": "app", "image": "nginx", "memory": task_size[1], "cpu": task_size[0], "essential": True,
         "environment": [{"name": "DB_PASSWORD", "value": SECRET}]}])
     for cluster in ["web", "jobs"]:
         instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
@@ -152,20 +159,22 @@ def seed_batch(c, queues, jobs_per_queue):
 
 SCENARIOS = {
     # A small account for correctness checks.
-    "basic": dict(functions=3, minutes=10, services=3, tasks=2, stopped=1, queues=2, jobs=3),
-    # The shape the benchmark prices: 1,000 functions, 50 services with 500 tasks, 10 queues.
-    "bench": dict(functions=1000, minutes=2, services=50, tasks=10, stopped=0, queues=10, jobs=2),
+    "basic": dict(functions=3, minutes=10, with_metrics=3, services=3, tasks=2, stopped=1, task_size=(256, 512), queues=2, jobs=3),
+    # The shape the benchmark prices: 1,000 functions, 50 services with 500 tasks,
+    # 10 queues. Tasks are tiny so one container instance per cluster holds them,
+    # and only 100 functions get datapoints: moto scans every datapoint per query.
+    "bench": dict(functions=1000, minutes=2, with_metrics=100, services=50, tasks=10, stopped=0, task_size=(2, 4), queues=10, jobs=2),
 }
 
 
 def seed(url, scenario):
     s = SCENARIOS[scenario]
     c = clients(url)
-    truth = {"secret": SECRET, "lambda": seed_lambda(c, s["functions"], s["minutes"])}
+    truth = {"secret": SECRET, "lambda": seed_lambda(c, s["functions"], s["minutes"], s["with_metrics"])}
     # Batch first: moto creates an ECS cluster for each compute environment,
     # and the ECS truth must include it.
     truth["batch"] = seed_batch(c, s["queues"], s["jobs"])
-    truth["ecs"] = seed_ecs(c, s["services"], s["tasks"], s["stopped"])
+    truth["ecs"] = seed_ecs(c, s["services"], s["tasks"], s["stopped"], s["task_size"])
     json.dump(truth, sys.stdout)
 
 
