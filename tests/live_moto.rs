@@ -145,3 +145,24 @@ fn a_dead_endpoint_degrades_every_pane_with_a_reason() {
     assert!(snap["account"]["id"].is_null());
     assert_eq!(snap["lambda"]["functions"], serde_json::json!([]));
 }
+
+#[test]
+fn several_regions_are_polled_side_by_side() {
+    let moto = Moto::start();
+    moto.seed("basic");
+    moto.ctl(&["function-in", "eu-west-1", "eu-only"]);
+    let out = moto.awstop(&["--once", "--format", "json", "--region", "us-east-1,eu-west-1"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(snap["account"]["regions"], serde_json::json!(["us-east-1", "eu-west-1"]));
+    let regions: BTreeMap<&str, &str> = snap["lambda"]["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["name"].as_str().unwrap(), f["region"].as_str().unwrap()))
+        .collect();
+    assert_eq!(regions.get("eu-only"), Some(&"eu-west-1"));
+    assert_eq!(regions.get("orders-api"), Some(&"us-east-1"));
+    assert_eq!(regions.len(), 4);
+    assert!(snap["ecs"]["clusters"].as_array().unwrap().iter().all(|c| c["region"] == "us-east-1"));
+}

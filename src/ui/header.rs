@@ -22,6 +22,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         spans.push(Span::styled(id.clone(), t.accent));
         spans.push(Span::raw(" "));
     }
+    let caller_at = spans.len();
     if let Some(p) = &a.profile {
         spans.push(Span::raw(format!("{p} ")));
     }
@@ -49,6 +50,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     }
     if let Some(e) = &m.account_error {
         spans.push(Span::styled(format!(" ! {}: {}", e.operation, e.message), t.error));
+    }
+    // Who we are (the caller's role or user) when the line has room for it.
+    if let Some(who) = a.caller_arn.as_deref().and_then(|arn| arn.splitn(6, ':').nth(5)) {
+        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+        if used + who.chars().count() + 1 <= area.width as usize {
+            spans.insert(caller_at, Span::styled(format!("{who} "), t.muted));
+        }
     }
     Line::from(spans).render(area, buf);
 }

@@ -5,6 +5,7 @@
     ctl.py URL seed SCENARIO      seed an account; print the seeded truth as JSON
     ctl.py URL recorder start     record every request from now on
     ctl.py URL recorder ops       stop recording; print the operations seen as JSON
+    ctl.py URL function-in REGION NAME   one more function, in another region
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
 plus the metric sums computed from the values the seed put in.
@@ -23,8 +24,8 @@ import requests
 SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
 
 
-def clients(url):
-    kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+def clients(url, region="us-east-1"):
+    kw = dict(endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
     return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs"]}
 
 
@@ -228,6 +229,17 @@ def recorder(url, action):
     json.dump(ops, sys.stdout)
 
 
+def function_in(url, region, name):
+    c = clients(url, region)
+    role = c["iam"].create_role(RoleName=f"role-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    c["lambda"].create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": zip_code()})
+
+
 if __name__ == "__main__":
     url, cmd, *rest = sys.argv[1:]
-    {"configure": lambda: configure(url), "seed": lambda: seed(url, rest[0]), "recorder": lambda: recorder(url, rest[0])}[cmd]()
+    {
+        "configure": lambda: configure(url),
+        "seed": lambda: seed(url, rest[0]),
+        "recorder": lambda: recorder(url, rest[0]),
+        "function-in": lambda: function_in(url, rest[0], rest[1]),
+    }[cmd]()

@@ -65,6 +65,8 @@ impl Aws {
 /// Builds every client. Fails only when no region can be found at all.
 pub async fn connect(mut opts: Options) -> Result<Aws, String> {
     let counter = CallCounter::default();
+    let mut seen = HashSet::new();
+    opts.regions.retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
     if opts.regions.is_empty() {
         let cfg = client::load(&opts.conn, None).await;
         match cfg.region() {

@@ -61,7 +61,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
     let Some(f) = m.function(name) else { return gone(buf, area, t, name) };
     let s = &f.stats;
     let [top, sparks, recent] =
-        Layout::vertical([Constraint::Length(7), Constraint::Length(8), Constraint::Min(0)]).areas(area);
+        Layout::vertical([Constraint::Length(7), Constraint::Length(9), Constraint::Min(0)]).areas(area);
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     let env = match f.env_var_count {
         0 => "none".to_string(),
@@ -95,13 +95,17 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
     ])
     .render(right, buf);
     if let Some(series) = &s.series {
+        let [legend, sparks] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(sparks);
+        // The newest minute is still filling up: say so rather than let it read as a dip.
+        let minutes = series.invocations.0.len();
+        buf.set_stringn(legend.x, legend.y, format!("per minute, last {minutes} min; \"now\" is the current, partial minute"), legend.width as usize, t.muted);
         let rows = Layout::vertical([Constraint::Length(2); 4]).split(sparks);
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[0]);
         let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[1]);
-        spark(buf, a, t, "invocations/min", &series.invocations, t.sparkline);
-        spark(buf, b, t, "errors/min", &series.errors, t.error);
+        spark(buf, a, t, "invocations", &series.invocations, t.sparkline);
+        spark(buf, b, t, "errors", &series.errors, t.error);
         spark(buf, c, t, "avg duration ms", &series.duration_avg_ms, t.sparkline);
-        spark(buf, d, t, "cold starts/min", &series.cold_starts, t.warn);
+        spark(buf, d, t, "cold starts", &series.cold_starts, t.warn);
         let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[2]);
         spark(buf, e, t, "max duration ms", &series.duration_max_ms, t.sparkline);
     }
@@ -127,8 +131,9 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, title: &str, s: &Series, style
         return;
     }
     let last = s.0.last().copied().unwrap_or(0.0) as f64;
-    let head = format!("{title}  now {}  peak {}", count(last), count(s.max()));
-    buf.set_stringn(area.x, area.y, head, area.width as usize, t.muted);
+    let head = format!("{title}  peak {}  now {}", count(s.max()), count(last));
+    // One column short of the area so neighbouring titles never run together.
+    buf.set_stringn(area.x, area.y, head, area.width.saturating_sub(1) as usize, t.muted);
     let graph = Rect { y: area.y + 1, height: area.height.saturating_sub(1), ..area };
     // Keep the newest minutes when the terminal is narrower than the window.
     let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
