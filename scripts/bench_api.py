@@ -19,7 +19,7 @@ import ctl  # noqa: E402
 
 def start_moto():
     proc = subprocess.Popen([os.path.join(ROOT, ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", "0"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
     for line in proc.stderr:
         if "Running on http://127.0.0.1:" in line:
             port = "".join(c for c in line.split("127.0.0.1:")[1] if c.isdigit())

@@ -63,6 +63,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = MetricsScope::Visible)]
     pub metrics: MetricsScope,
 
+    /// Refresh intervals in seconds, per service: lambda (60 or more: CloudWatch
+    /// keeps one-minute data), ecs and batch (5 or more). Default lambda=60,ecs=30,batch=30.
+    #[arg(long, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = parse_interval)]
+    pub interval: Vec<(String, u64)>,
+
     /// Give up on one AWS request after this many seconds (slow links may want more).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: Option<u64>,
@@ -74,6 +79,20 @@ pub struct Cli {
     /// Panic after the first frame: lets tests prove the terminal is restored.
     #[arg(long, hide = true)]
     pub panic_after_first_frame: bool,
+}
+
+fn parse_interval(s: &str) -> Result<(String, u64), String> {
+    let (name, secs) = s.split_once('=').ok_or("expected SERVICE=SECONDS, like ecs=30")?;
+    let secs: u64 = secs.parse().map_err(|_| format!("{secs:?} is not a number of seconds"))?;
+    let min = match name {
+        "lambda" => 60,
+        "ecs" | "batch" => 5,
+        other => return Err(format!("unknown service {other:?}: use lambda, ecs or batch")),
+    };
+    if secs < min || secs > 3600 {
+        return Err(format!("{name} refreshes every {min} to 3600 seconds"));
+    }
+    Ok((name.to_string(), secs))
 }
 
 fn parse_percentile(s: &str) -> Result<String, String> {

@@ -66,6 +66,7 @@ pub fn main(cli: Cli) -> Result<(), String> {
                 window: cli.window,
                 percentile: cli.percentile.clone(),
                 metrics_all: cli.metrics == MetricsScope::All || headless,
+                intervals: intervals(&cli.interval),
             };
             Source::Live(aws::connect(opts).await?)
         };
@@ -76,6 +77,19 @@ pub fn main(cli: Cli) -> Result<(), String> {
             tui(source, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}"))
         }
     })
+}
+
+fn intervals(given: &[(String, u64)]) -> aws::poll::Intervals {
+    let mut i = aws::poll::Intervals::default();
+    for (name, secs) in given {
+        let d = Duration::from_secs(*secs);
+        match name.as_str() {
+            "lambda" => i.lambda = d,
+            "ecs" => i.ecs = d,
+            _ => i.batch = d,
+        }
+    }
+    i
 }
 
 /// The same messages the TUI would receive, fed through the same `update`.

@@ -14,7 +14,7 @@ use awstop::source::aws::client::Connection;
 use awstop::source::aws::{Aws, Options, RegionClients};
 
 fn opts() -> Options {
-    Options { conn: Connection::default(), regions: vec!["eu-west-1".into()], window: 60, percentile: "p99".into(), metrics_all: true }
+    Options { conn: Connection::default(), regions: vec!["eu-west-1".into()], window: 60, percentile: "p99".into(), metrics_all: true, intervals: Default::default() }
 }
 
 fn meta(code: &str, message: &str) -> ErrorMetadata {

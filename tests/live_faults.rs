@@ -58,7 +58,7 @@ fn throttled_ecs_degrades_its_pane_keys_still_work_and_it_recovers() {
     let proxy = FaultProxy::start(&moto.url);
     let env: Vec<(&str, String)> = isolated_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut s = Session::start_with_env(&["--region", "us-east-1", "--endpoint-url", &proxy.url], &env, 30, 140);
+    let mut s = Session::start_with_env(&["--region", "us-east-1", "--endpoint-url", &proxy.url, "--interval", "ecs=5"], &env, 30, 140);
     s.wait_for("live Lambda rows", |sc| sc.contains("LIVE") && sc.contains("orders-api"));
     s.send("3");
     s.wait_for("ECS clusters", |sc| sc.contains("ECS clusters") && sc.contains("web"));
@@ -72,8 +72,8 @@ fn throttled_ecs_degrades_its_pane_keys_still_work_and_it_recovers() {
     s.send("3");
     s.wait_for("back on ECS", |sc| sc.contains("ThrottlingException"));
 
+    // No key pressed: the poller comes back by itself once the fault clears.
     proxy.set(Fault::None);
-    s.send("r");
     s.wait_for("recovery", |sc| sc.contains("ECS clusters") && sc.contains("web") && !sc.contains("ThrottlingException"));
     // Drill into a task list: the secret in the task definition and overrides never shows.
     s.send("G\r");
@@ -88,4 +88,43 @@ fn throttled_ecs_degrades_its_pane_keys_still_work_and_it_recovers() {
     assert!(s.exit().success());
     let secret = truth["secret"].as_str().unwrap();
     assert!(!String::from_utf8_lossy(&s.raw).contains(secret), "the secret reached the terminal");
+}
+
+#[test]
+fn metrics_follow_the_rows_on_screen() {
+    let moto = Moto::start();
+    moto.seed("wide");
+    let env: Vec<(&str, String)> = isolated_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut s = Session::start_with_env(&["--region", "us-east-1", "--endpoint-url", &moto.url], &env, 24, 100);
+    // The first refresh reads every function, so the worst ones are known.
+    s.wait_for("live rows with metrics", |sc| sc.contains("100 rows") && sc.contains("fn-0006"));
+    // Sort by name and go to the bottom: the rows on screen are the last ones.
+    s.send("<<<G");
+    // 19 rows fit: fn-0082 to fn-0099, then orders-api.
+    s.wait_for("the last rows", |sc| sc.contains("NAME↑") && sc.lines().nth(4).is_some_and(|l| l.starts_with("fn-0082")) && sc.lines().nth(22).is_some_and(|l| l.starts_with("orders-api")));
+    let visible: Vec<String> =
+        s.screen().lines().filter(|l| l.starts_with("fn-") || l.starts_with("orders-api")).map(|l| l.split_whitespace().next().unwrap().to_string()).collect();
+    assert!(visible.len() >= 15, "{visible:?}");
+    moto.ctl(&["recorder", "start"]);
+    s.send("r");
+    // Wait for the refresh to land: the header's call counter moves on.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let asked: Vec<Vec<String>> = loop {
+        std::thread::sleep(Duration::from_millis(500));
+        let got: Vec<Vec<String>> = serde_json::from_str(&moto.ctl(&["recorder", "functions"])).unwrap();
+        if !got.is_empty() || std::time::Instant::now() > deadline {
+            break got;
+        }
+        moto.ctl(&["recorder", "start"]);
+    };
+    s.send("q");
+    assert!(s.exit().success());
+    assert_eq!(asked.len(), 1, "one GetMetricData call for one refresh: {asked:?}");
+    let asked: std::collections::BTreeSet<&String> = asked[0].iter().collect();
+    for v in &visible {
+        assert!(asked.contains(v), "{v} is on screen but its metrics were not asked for; asked {asked:?}, visible {visible:?}");
+    }
+    // Visible rows plus at most ten offenders per measure: far fewer than all 100.
+    assert!(asked.len() <= visible.len() + 30 && asked.len() < 60, "{} functions asked for", asked.len());
 }

@@ -57,6 +57,11 @@ fn once_reports_exactly_what_was_seeded() {
         let services: BTreeSet<&str> = c["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
         let want_services: BTreeSet<&str> = t["services"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
         assert_eq!(services, want_services, "{name}");
+        for s in c["services"].as_array().unwrap() {
+            let u = &t["utilisation"][s["name"].as_str().unwrap()];
+            assert_eq!(s["cpu_pct"], u["cpu_pct"], "{name}/{}", s["name"]);
+            assert_eq!(s["memory_pct"], u["memory_pct"], "{name}/{}", s["name"]);
+        }
         let mut by: BTreeMap<String, u64> = BTreeMap::new();
         for task in c["tasks"].as_array().unwrap() {
             let svc = task["service"].as_str().unwrap_or("None");

@@ -35,6 +35,8 @@ impl Moto {
         let mut child = Command::new(venv("moto_server"))
             .args(["-H", "127.0.0.1", "-p", "0"])
             .envs(env.iter().copied())
+            // moto's recorder writes its file into the working directory.
+            .current_dir(std::env::temp_dir())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()

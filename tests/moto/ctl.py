@@ -5,6 +5,7 @@
     ctl.py URL seed SCENARIO      seed an account; print the seeded truth as JSON
     ctl.py URL recorder start     record every request from now on
     ctl.py URL recorder ops       stop recording; print the operations seen as JSON
+    ctl.py URL recorder functions stop recording; print the functions each GetMetricData asked for
     ctl.py URL function-in REGION NAME   one more function, in another region
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
@@ -98,6 +99,7 @@ def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
     ecs.register_task_definition(family="app", containerDefinitions=[{
         "name": "app", "image": "nginx", "memory": task_size[1], "cpu": task_size[0], "essential": True,
         "environment": [{"name": "DB_PASSWORD", "value": SECRET}]}])
+    utilisation = {}
     for cluster in ["web", "jobs"]:
         instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         ecs.register_container_instance(cluster=cluster, instanceIdentityDocument=json.dumps({"instanceId": instance}))
@@ -112,6 +114,14 @@ def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
                                     launchType="EC2", overrides={"containerOverrides": [{"name": "app", "environment": [{"name": "TOKEN", "value": SECRET}]}]})["tasks"]
         for t in started[:stopped_per_service]:
             ecs.stop_task(cluster=cluster, task=t["taskArn"], reason="Essential container in task exited")
+        # Container Insights-style service utilisation, one minute ago.
+        now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+        dims = [{"Name": "ClusterName", "Value": cluster}, {"Name": "ServiceName", "Value": name}]
+        c["cloudwatch"].put_metric_data(Namespace="AWS/ECS", MetricData=[
+            {"MetricName": "CPUUtilization", "Dimensions": dims, "Timestamp": minute_ago(now, 1), "Value": 10.5 + i},
+            {"MetricName": "MemoryUtilization", "Dimensions": dims, "Timestamp": minute_ago(now, 1), "Value": 40.4 + i},
+        ])
+        utilisation[name] = {"cpu_pct": 10.5 + i, "memory_pct": round(40.4 + i, 1)}
     # Ground truth as boto3 reads it back: tasks by last status per service.
     truth = {}
     for cluster in ecs.list_clusters()["clusterArns"]:
@@ -130,7 +140,7 @@ def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
         services_ = []
         for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
             services_ += [a.rsplit("/", 1)[-1] for a in page["serviceArns"]]
-        truth[name] = {"tasks": by, "services": sorted(services_)}
+        truth[name] = {"tasks": by, "services": sorted(services_), "utilisation": {s: utilisation[s] for s in services_}}
     return truth
 
 
@@ -164,6 +174,8 @@ SCENARIOS = {
     # The shape the benchmark prices: 1,000 functions, 50 services with 500 tasks,
     # 10 queues. Tasks are tiny so one container instance per cluster holds them,
     # and only 100 functions get datapoints: moto scans every datapoint per query.
+    # More functions than fit on a screen.
+    "wide": dict(functions=100, minutes=2, with_metrics=100, services=1, tasks=1, stopped=0, task_size=(2, 4), queues=1, jobs=1),
     "bench": dict(functions=1000, minutes=2, with_metrics=100, services=50, tasks=10, stopped=0, task_size=(2, 4), queues=10, jobs=2),
 }
 
@@ -218,6 +230,30 @@ def operation(rec):
     return f"{service}.UNKNOWN {method} {path}"
 
 
+def requested_functions(rec):
+    """FunctionName dimensions asked for by one GetMetricData request."""
+    body = rec.get("body") or ""
+    if rec.get("body_encoded"):
+        body = base64.b64decode(body).decode("utf-8", "replace")
+    if body.startswith("{"):
+        found = []
+
+        def walk(v):
+            if isinstance(v, dict):
+                if v.get("Name") == "FunctionName" and "Value" in v:
+                    found.append(v["Value"])
+                for x in v.values():
+                    walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+        walk(json.loads(body))
+        return found
+    params = urllib.parse.parse_qs(body)
+    names = [k for k, v in params.items() if v == ["FunctionName"]]
+    return [params[k.replace(".Name", ".Value")][0] for k in names if k.replace(".Name", ".Value") in params]
+
+
 def recorder(url, action):
     if action == "start":
         requests.post(url + "/moto-api/recorder/reset-recording").raise_for_status()
@@ -225,8 +261,12 @@ def recorder(url, action):
         return
     requests.post(url + "/moto-api/recorder/stop-recording").raise_for_status()
     text = requests.get(url + "/moto-api/recorder/download-recording").text
-    ops = [operation(json.loads(line)) for line in text.splitlines() if line.strip()]
-    json.dump(ops, sys.stdout)
+    recs = [json.loads(line) for line in text.splitlines() if line.strip()]
+    if action == "functions":
+        # Per GetMetricData call: the functions whose metrics it asked for.
+        json.dump([sorted(set(requested_functions(r))) for r in recs if operation(r) == "cloudwatch.GetMetricData"], sys.stdout)
+        return
+    json.dump([operation(r) for r in recs], sys.stdout)
 
 
 def function_in(url, region, name):

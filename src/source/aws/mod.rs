@@ -27,6 +27,7 @@ pub struct Options {
     pub percentile: String,
     /// Fetch per-function metrics for every function, not only the rows on screen.
     pub metrics_all: bool,
+    pub intervals: poll::Intervals,
 }
 
 pub struct RegionClients {

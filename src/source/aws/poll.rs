@@ -15,6 +15,20 @@ use crate::app::msg::{DataMsg, Payload};
 use crate::domain::lambda::{Function, FunctionStats};
 use crate::source::{DataTx, SourceCmd};
 
+/// How often each poller runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Intervals {
+    pub lambda: Duration,
+    pub ecs: Duration,
+    pub batch: Duration,
+}
+
+impl Default for Intervals {
+    fn default() -> Self {
+        Self { lambda: LAMBDA_EVERY, ecs: ECS_EVERY, batch: BATCH_EVERY }
+    }
+}
+
 /// CloudWatch keeps one-minute buckets: asking more often gains nothing.
 pub const LAMBDA_EVERY: Duration = Duration::from_secs(60);
 /// Functions are created and deleted rarely; the list is re-read every few minutes.
@@ -116,7 +130,7 @@ async fn simple_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, batch: b
             aws.batch(region).await
         } else {
             // Service CPU and memory change once a minute; task states faster.
-            let metrics = last_metrics.is_none_or(|t| t.elapsed() >= LAMBDA_EVERY);
+            let metrics = last_metrics.is_none_or(|t| t.elapsed() >= LAMBDA_EVERY.min(aws.opts.intervals.lambda));
             let mut msgs = aws.ecs(region, metrics).await;
             for m in &mut msgs {
                 if let DataMsg::Loaded { payload: Payload::Ecs(d), .. } = m {
@@ -141,7 +155,7 @@ async fn simple_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, batch: b
         if !send_all(&tx, &aws, msgs).await {
             return;
         }
-        let every = if batch { BATCH_EVERY } else { ECS_EVERY };
+        let every = if batch { aws.opts.intervals.batch } else { aws.opts.intervals.ecs };
         w.sleep(next_delay(every, throttles, salt())).await;
     }
 }
@@ -198,7 +212,9 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
                     }
                 }
             }
-            if full && !fetched.iter().any(|m| matches!(m, DataMsg::Failed { .. })) {
+            // A sweep counts once CloudWatch answered, even without the percentile.
+            let answered = fetched.iter().any(|m| matches!(m, DataMsg::Loaded { payload: Payload::Lambda(d), .. } if d.totals.is_some()));
+            if full && answered {
                 last_full = Some(Instant::now());
             }
             // The Loaded message goes first so a failure reported with it stays visible.
@@ -210,7 +226,7 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
         if !send_all(&tx, &aws, msgs).await {
             return;
         }
-        let delay = next_delay(LAMBDA_EVERY, throttles, salt());
+        let delay = next_delay(aws.opts.intervals.lambda, throttles, salt());
         let deadline = Instant::now() + delay;
         forced = false;
         // Wake early when rows without metrics scroll into view.

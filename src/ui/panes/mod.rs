@@ -30,11 +30,21 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     };
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let mut spans = vec![Span::styled(format!(" {} ", view_title(m)), t.title)];
+    // Row count and sort first: short, and always visible; the error may be long.
+    if let Some(st) = m.table() {
+        let col = tables::columns_for(view).get(st.sort).map(|c| c.title).unwrap_or("");
+        spans.push(Span::styled(format!("{} rows · sort {col} ", m.rows.len()), t.muted));
+        if !st.filter.is_empty() {
+            spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
+        }
+    }
     if let Some(s) = service {
         let (loaded, at, err) = m.feed_status(s);
         if !loaded && err.is_none() {
             Paragraph::new(Line::from(vec![Span::styled(" ⠿ ", t.accent), Span::raw(format!("loading {}…", s.label()))]))
                 .render(body, buf);
+            // No row count yet: "0 rows" would read as "no resources".
+            spans.truncate(1);
             Line::from(spans).render(title, buf);
             return;
         }
@@ -49,13 +59,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                     .render(body, buf);
                 return;
             }
-        }
-    }
-    if let Some(st) = m.table() {
-        let col = tables::columns_for(view).get(st.sort).map(|c| c.title).unwrap_or("");
-        spans.push(Span::styled(format!("{} rows · sort {col}", m.rows.len()), t.muted));
-        if !st.filter.is_empty() {
-            spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
         }
     }
     Line::from(spans).render(title, buf);

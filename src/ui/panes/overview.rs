@@ -67,7 +67,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 fn totals_lines<'a>(m: &Model, t: &Theme) -> Vec<Line<'a>> {
     let fns = &m.lambda.data.functions;
     let sum = |f: fn(&Function) -> Option<f64>| fns.iter().filter_map(f).sum::<f64>();
-    let (inv, err, thr) = (sum(|f| f.stats.invocations), sum(|f| f.stats.errors), sum(|f| f.stats.throttles));
+    // Account-wide totals when the source has them: per-function metrics may
+    // cover only the rows on screen.
+    let (inv, err, thr) = if m.lambda_totals.is_empty() {
+        (sum(|f| f.stats.invocations), sum(|f| f.stats.errors), sum(|f| f.stats.throttles))
+    } else {
+        m.lambda_totals.values().fold((0.0, 0.0, 0.0), |(i, e, t), x| (i + x.invocations, e + x.errors, t + x.throttles))
+    };
     let cold: u64 = fns.iter().filter_map(|f| f.stats.cold.as_ref()).map(|c| c.count).sum();
     let ecs = &m.ecs.data.clusters;
     let services: usize = ecs.iter().map(|c| c.services.len()).sum();
