@@ -188,7 +188,7 @@ fn ticks_redraw_only_when_an_age_changes() {
 
 #[test]
 fn failures_keep_the_last_good_rows_and_say_why() {
-    let mut m = demo_model(100, 24);
+    let mut m = demo_model(140, 24);
     let error = ApiError {
         service: "lambda".into(),
         region: "us-east-1".into(),

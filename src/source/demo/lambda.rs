@@ -4,9 +4,9 @@
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 
 use super::rng::{hash, unit, uuid};
-use crate::coldstart::{self, Parsed};
-use crate::domain::lambda::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
-use crate::domain::metrics::{percentile, Series};
+use crate::coldstart::Tally;
+use crate::domain::lambda::{Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+
 
 const NAMES: [&str; 40] = [
     "orders-api", "payments-webhook", "image-resize", "report-builder", "pricing-engine",
@@ -243,7 +243,6 @@ fn report_line(spec: &FnSpec, request_id: &str, duration: f64, cold_ms: Option<f
     line
 }
 
-const RECENT: usize = 10;
 
 pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<Utc>, window: i64) -> Function {
     let now_min = now.timestamp().div_euclid(60);
@@ -254,8 +253,7 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
         ..Default::default()
     };
     let (mut inv, mut err, mut thr, mut dur_w, mut dur_max, mut p99_w, mut conc) = (0.0, 0.0, 0.0, 0.0, 0.0f64, 0.0, 0.0f64);
-    let mut cold = ColdStarts::default();
-    let mut inits = Vec::new();
+    let mut tally = Tally::default();
     for m in start..=now_min {
         let f = if m == now_min { fraction } else { 1.0 };
         let b = minute_of(spec, m, f);
@@ -274,7 +272,6 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
         series.duration_avg_ms.0.push(if served > 0.0 { b.dur_avg as f32 } else { 0.0 });
         series.duration_max_ms.0.push(if served > 0.0 { b.dur_max as f32 } else { 0.0 });
         // Cold starts come from the REPORT lines, exactly as they would from CloudWatch Logs.
-        let mut minute_cold = 0u32;
         let lines = b.cold + u32::from(served as u32 > b.cold);
         for k in 0..lines {
             let is_cold = k < b.cold;
@@ -282,31 +279,15 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
             let at = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now) + Duration::milliseconds((key % 60_000) as i64);
             let request_id = uuid(&[seed, key]);
             let cold_ms = is_cold.then(|| init_ms(spec, key));
-            let line = report_line(spec, &request_id, b.dur_avg, cold_ms, at);
-            match coldstart::parse(&line) {
-                Parsed::Report(r) => {
-                    cold.records += 1;
-                    if let Some(ms) = r.cold_start_ms() {
-                        minute_cold += 1;
-                        inits.push(ms);
-                        cold.recent.push(ColdStartEvent { at, request_id: r.request_id, init_ms: ms, restore: r.restore_ms.is_some() });
-                    }
-                }
-                Parsed::NotReport => {}
-                Parsed::Malformed => cold.unparsed += 1,
-            }
+            tally.add_line(at, &report_line(spec, &request_id, b.dur_avg, cold_ms, at));
         }
         // Warm invocations beyond the one sampled line per minute are counted, not
         // printed: writing every warm line at 10,000 functions would only cost time.
-        cold.records += (served as u64).saturating_sub(lines as u64);
-        cold.count += minute_cold as u64;
-        series.cold_starts.0.push(minute_cold as f32);
+        let minute_start = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now);
+        tally.add_records(minute_start, (served as u64).saturating_sub(lines as u64));
     }
-    cold.recent.sort_by(|a, b| b.at.cmp(&a.at));
-    cold.recent.truncate(RECENT);
-    cold.init_max_ms = inits.iter().copied().reduce(f64::max);
-    cold.init_p50_ms = percentile(&mut inits, 50.0);
-    cold.spike = spike(&series.cold_starts);
+    let (cold, cold_series) = tally.summary(Utc.timestamp_opt(start * 60, 0).single().unwrap_or(now), window as u32);
+    series.cold_starts = cold_series;
     let served = inv - thr;
     let stats = FunctionStats {
         invocations: Some(inv),
@@ -335,18 +316,6 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
         env_var_count: spec.env_vars,
         stats,
     }
-}
-
-/// A spike: the newest five minutes hold at least three cold starts and three
-/// times the window's five-minute mean.
-pub fn spike(cold: &Series) -> bool {
-    let n = cold.0.len();
-    if n < 10 {
-        return false;
-    }
-    let recent: f64 = cold.0[n - 5..].iter().map(|v| *v as f64).sum();
-    let mean5 = cold.sum() / (n as f64 / 5.0);
-    recent >= 3.0 && recent >= 3.0 * mean5
 }
 
 fn last_modified(spec: &FnSpec, now_min: i64) -> DateTime<Utc> {
