@@ -68,6 +68,11 @@ pub struct Cli {
     #[arg(long, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = parse_interval)]
     pub interval: Vec<(String, u64)>,
 
+    /// How cold starts are read from CloudWatch Logs: Logs Insights with a
+    /// FilterLogEvents fallback (auto), or only one of them.
+    #[arg(long, value_enum, default_value_t = crate::source::aws::logs::Method::Auto)]
+    pub cold_starts: crate::source::aws::logs::Method,
+
     /// Give up on one AWS request after this many seconds (slow links may want more).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: Option<u64>,

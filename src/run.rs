@@ -67,6 +67,7 @@ pub fn main(cli: Cli) -> Result<(), String> {
                 percentile: cli.percentile.clone(),
                 metrics_all: cli.metrics == MetricsScope::All || headless,
                 intervals: intervals(&cli.interval),
+                cold_starts: cli.cold_starts,
             };
             Source::Live(aws::connect(opts).await?)
         };

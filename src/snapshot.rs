@@ -177,6 +177,7 @@ pub struct JobOut {
 pub struct ApiOut {
     pub calls: BTreeMap<String, u64>,
     pub cloudwatch_metrics_requested: u64,
+    pub logs_insights_bytes_scanned: u64,
 }
 
 fn function(f: &Function) -> FunctionOut {
@@ -330,6 +331,7 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot {
         api: ApiOut {
             calls: m.api_calls.clone(),
             cloudwatch_metrics_requested: m.metrics_requested,
+            logs_insights_bytes_scanned: m.logs_bytes_scanned,
         },
     }
 }

@@ -14,7 +14,7 @@ use awstop::source::aws::client::Connection;
 use awstop::source::aws::{Aws, Options, RegionClients};
 
 fn opts() -> Options {
-    Options { conn: Connection::default(), regions: vec!["eu-west-1".into()], window: 60, percentile: "p99".into(), metrics_all: true, intervals: Default::default() }
+    Options { conn: Connection::default(), regions: vec!["eu-west-1".into()], window: 60, percentile: "p99".into(), metrics_all: true, intervals: Default::default(), cold_starts: awstop::source::aws::logs::Method::Filter }
 }
 
 fn meta(code: &str, message: &str) -> ErrorMetadata {
@@ -31,7 +31,10 @@ fn empty_batch() -> aws_sdk_batch::Client {
 
 fn aws_with(ecs: aws_sdk_ecs::Client, cloudwatch: aws_sdk_cloudwatch::Client, sts: aws_sdk_sts::Client) -> Aws {
     let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, Vec::<&aws_smithy_mocks::Rule>::new());
-    let region = RegionClients { name: "eu-west-1".into(), lambda, cloudwatch, ecs, batch: empty_batch() };
+    let no_reports = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events)
+        .then_output(|| aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder().build());
+    let logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_reports]);
+    let region = RegionClients { name: "eu-west-1".into(), lambda, cloudwatch, logs, ecs, batch: empty_batch() };
     Aws::from_clients(opts(), vec![region], sts)
 }
 
@@ -103,7 +106,7 @@ async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() 
     let broken = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .then_error(|| GetMetricDataError::generic(meta("InternalServiceError", "try again")));
     let aws = aws_with(no_ecs(), mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&broken]), no_sts());
-    let msgs = aws.lambda(&aws.regions[0], &[function("a"), function("b")], None).await;
+    let msgs = aws.lambda(&aws.regions[0], &[function("a"), function("b")], None, &mut Default::default()).await;
     let DataMsg::Loaded { payload: Payload::Lambda(d), .. } = &msgs[0] else { panic!("{msgs:?}") };
     assert_eq!(d.functions.len(), 2);
     assert!(d.functions.iter().all(|f| f.stats.invocations.is_none()), "unknown is not zero");
@@ -134,7 +137,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
     });
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&reject, &ok]);
     let aws = aws_with(no_ecs(), cw, no_sts());
-    let msgs = aws.lambda(&aws.regions[0], &[function("a")], None).await;
+    let msgs = aws.lambda(&aws.regions[0], &[function("a")], None, &mut Default::default()).await;
     let DataMsg::Loaded { payload: Payload::Lambda(d), .. } = &msgs[0] else { panic!("{msgs:?}") };
     assert_eq!(d.functions[0].stats.invocations, Some(42.0));
     assert_eq!(d.functions[0].stats.duration_p99_ms, None);

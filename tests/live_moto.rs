@@ -81,6 +81,16 @@ fn once_reports_exactly_what_was_seeded() {
     }
     assert_eq!(snap["batch"]["compute_environments"][0]["name"], "spot-ce");
 
+    // Cold starts from the seeded REPORT records (text, JSON, SnapStart, timeout, noise).
+    let cold = &fns["orders-api"]["cold_starts"];
+    let want = &truth["cold_starts"]["orders-api"];
+    assert_eq!(cold["count"], want["count"], "{cold}");
+    close(&cold["rate_pct"], want["rate_pct"].as_f64().unwrap(), "cold rate");
+    close(&cold["init_p50_ms"], want["init_p50_ms"].as_f64().unwrap(), "init p50");
+    close(&cold["init_max_ms"], want["init_max_ms"].as_f64().unwrap(), "init max");
+    // Functions without a log group have had no invocations to read: zero, not unknown.
+    assert_eq!(fns["fn-0001"]["cold_starts"]["count"], 0);
+
     // Secrets seeded into the Lambda environment, the task definition, task
     // overrides and the job definition appear nowhere.
     let secret = truth["secret"].as_str().unwrap();
@@ -104,6 +114,11 @@ const READ_ONLY: &[&str] = &[
     "batch.DescribeComputeEnvironments",
     "batch.DescribeJobQueues",
     "batch.ListJobs",
+    "logs.FilterLogEvents",
+    "logs.StartQuery",
+    "logs.GetQueryResults",
+    "logs.StopQuery",
+    "logs.StartLiveTail",
 ];
 
 #[test]

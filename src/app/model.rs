@@ -158,6 +158,8 @@ pub struct Model {
     pub calls_per_min: f64,
     /// Estimated CloudWatch GetMetricData spend at the current pace, USD per hour.
     pub cloudwatch_usd_per_hour: f64,
+    /// Logs Insights bytes scanned this session (billed per GB).
+    pub logs_bytes_scanned: u64,
     /// The Lambda functions last reported as on screen.
     pub visible: Vec<String>,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
@@ -190,6 +192,7 @@ impl Model {
             api_samples: Default::default(),
             calls_per_min: 0.0,
             cloudwatch_usd_per_hour: 0.0,
+            logs_bytes_scanned: 0,
             visible: Vec::new(),
             metrics_requested: 0,
             quit: false,

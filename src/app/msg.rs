@@ -55,7 +55,13 @@ pub enum DataMsg {
     AccountFailed(ApiError),
     /// Running totals of API requests by `service.Operation`, and CloudWatch
     /// metrics requested (what GetMetricData is billed on).
-    Api { at: DateTime<Utc>, calls: std::collections::BTreeMap<String, u64>, metrics_requested: u64 },
+    Api {
+        at: DateTime<Utc>,
+        calls: std::collections::BTreeMap<String, u64>,
+        metrics_requested: u64,
+        #[serde(default)]
+        logs_bytes_scanned: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -58,7 +58,10 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             m.account_error = None;
         }
         DataMsg::AccountFailed(e) => m.account_error = Some(e),
-        DataMsg::Api { at, calls, metrics_requested } => api(m, at, calls, metrics_requested),
+        DataMsg::Api { at, calls, metrics_requested, logs_bytes_scanned } => {
+            m.logs_bytes_scanned = logs_bytes_scanned;
+            api(m, at, calls, metrics_requested)
+        }
         DataMsg::Loaded { region, fetched_at, payload } => {
             // Each region replaces only its own rows, so regions refresh independently.
             macro_rules! merge {

@@ -48,6 +48,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if m.cloudwatch_usd_per_hour > 0.0 {
         spans.push(Span::styled(format!(" ${:.3}/h", m.cloudwatch_usd_per_hour), t.muted));
     }
+    if m.logs_bytes_scanned > 0 {
+        let usd = m.logs_bytes_scanned as f64 / 1e9 * crate::source::aws::logs::USD_PER_GB_SCANNED;
+        spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
+    }
     if let Some(e) = &m.account_error {
         spans.push(Span::styled(format!(" ! {}: {}", e.operation, e.message), t.error));
     }

@@ -95,7 +95,7 @@ impl Moto {
     }
 
     pub fn once(&self) -> (Value, Output) {
-        let out = self.awstop(&["--once", "--format", "json"]);
+        let out = self.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
         assert!(out.status.success(), "awstop failed: {}", String::from_utf8_lossy(&out.stderr));
         (serde_json::from_slice(&out.stdout).expect("snapshot is JSON"), out)
     }

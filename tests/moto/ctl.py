@@ -92,6 +92,32 @@ def seed_lambda(c, n_functions, minutes, with_metrics):
     return truth
 
 
+def seed_logs(c, function, now):
+    """REPORT records in every form at known times, plus noise; returns the truth."""
+    group = f"/aws/lambda/{function}"
+    c["logs"].create_log_group(logGroupName=group)
+    c["logs"].create_log_stream(logGroupName=group, logStreamName="2026/11/22/[$LATEST]0f1e2d3c")
+    base = int((now - dt.timedelta(minutes=5)).timestamp() * 1000)
+    lines = [
+        "START RequestId: 11111111-aaaa Version: $LATEST",
+        "REPORT RequestId: 11111111-aaaa\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 70 MB\tInit Duration: 200.50 ms\t",
+        "END RequestId: 11111111-aaaa",
+        "REPORT RequestId: 22222222-bbbb\tDuration: 3.10 ms\tBilled Duration: 4 ms\tMemory Size: 512 MB\tMax Memory Used: 71 MB\t",
+        "2026-11-22T14:00:00.000Z\t33333333\tINFO\tprocessed order 42, REPORT follows",
+        "REPORT RequestId: 33333333-cccc\tDuration: 2.90 ms\tBilled Duration: 3 ms\tMemory Size: 512 MB\tMax Memory Used: 71 MB\t",
+        '{"time":"2026-11-22T14:00:01.000Z","type":"platform.report","record":{"requestId":"44444444-dddd","metrics":{"durationMs":20.0,"billedDurationMs":21,"memorySizeMB":512,"maxMemoryUsedMB":80,"initDurationMs":300.0},"status":"success"}}',
+        '{"time":"2026-11-22T14:00:02.000Z","type":"platform.start","record":{"requestId":"55555555-eeee"}}',
+        "REPORT RequestId: 66666666-ffff\tDuration: 5.00 ms\tBilled Duration: 90 ms\tMemory Size: 512 MB\tMax Memory Used: 120 MB\tRestore Duration: 100.00 ms\tBilled Restore Duration: 40 ms\t",
+        "REPORT RequestId: 77777777-0000\tDuration: 30000.00 ms\tBilled Duration: 30000 ms\tMemory Size: 512 MB\tMax Memory Used: 90 MB\tStatus: timeout\t\nXRAY TraceId: 1-5e1b4151-5ac6c58f5b5d\tSegmentId: 2b3c\tSampled: true",
+        "REPORT RequestId: 88888888-1111\tDuration: 4.00 ms\tBilled Duration: 5 ms\tMemory Size: 512 MB\tMax Memory Used: 71 MB\t",
+        "REPORT RequestId: 99999999-2222\tDuration: not-a-number",
+    ]
+    events = [{"timestamp": base + i * 10_000, "message": m} for i, m in enumerate(lines)]
+    c["logs"].put_log_events(logGroupName=group, logStreamName="2026/11/22/[$LATEST]0f1e2d3c", logEvents=events)
+    # Cold: 200.5 (init), 300.0 (JSON init), 105.0 (restore 100 + duration 5).
+    return {"count": 3, "records": 7, "rate_pct": round(100 * 3 / 7, 3), "init_p50_ms": 200.5, "init_max_ms": 300.0}
+
+
 def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
     ecs, ec2 = c["ecs"], c["ec2"]
     ecs.create_cluster(clusterName="web", capacityProviders=["FARGATE", "FARGATE_SPOT"])
@@ -184,6 +210,8 @@ def seed(url, scenario):
     s = SCENARIOS[scenario]
     c = clients(url)
     truth = {"secret": SECRET, "lambda": seed_lambda(c, s["functions"], s["minutes"], s["with_metrics"])}
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    truth["cold_starts"] = {"orders-api": seed_logs(c, "orders-api", now)}
     # Batch first: moto creates an ECS cluster for each compute environment,
     # and the ECS truth must include it.
     truth["batch"] = seed_batch(c, s["queues"], s["jobs"])

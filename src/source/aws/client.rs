@@ -23,11 +23,18 @@ pub struct CallCounter(Arc<Mutex<Counts>>);
 pub struct Counts {
     pub calls: BTreeMap<String, u64>,
     pub metrics_requested: u64,
+    /// Bytes Logs Insights scanned: what it is billed on.
+    pub logs_bytes_scanned: u64,
 }
 
 impl CallCounter {
     pub fn snapshot(&self) -> Counts {
         self.0.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+    pub fn add_logs_bytes(&self, n: u64) {
+        if let Ok(mut c) = self.0.lock() {
+            c.logs_bytes_scanned += n;
+        }
     }
     pub fn add_metrics(&self, n: u64) {
         if let Ok(mut c) = self.0.lock() {
@@ -48,12 +55,20 @@ impl Intercept for CallCounter {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(m) = cfg.load::<Metadata>() {
-            let key = format!("{}.{}", m.service().to_ascii_lowercase(), m.name());
+            let key = format!("{}.{}", iam_prefix(m.service()), m.name());
             if let Ok(mut c) = self.0.lock() {
                 *c.calls.entry(key).or_default() += 1;
             }
         }
         Ok(())
+    }
+}
+
+/// The SDK's service name as IAM spells its action prefix ("CloudWatch Logs" is `logs`).
+pub fn iam_prefix(service: &str) -> String {
+    match service {
+        "CloudWatch Logs" => "logs".into(),
+        other => other.to_ascii_lowercase().replace(' ', ""),
     }
 }
 

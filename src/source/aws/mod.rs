@@ -7,6 +7,7 @@ pub mod client;
 pub mod cloudwatch;
 pub mod ecs;
 pub mod lambda;
+pub mod logs;
 pub mod poll;
 pub mod sts;
 
@@ -28,12 +29,15 @@ pub struct Options {
     /// Fetch per-function metrics for every function, not only the rows on screen.
     pub metrics_all: bool,
     pub intervals: poll::Intervals,
+    /// How cold starts are read from CloudWatch Logs.
+    pub cold_starts: logs::Method,
 }
 
 pub struct RegionClients {
     pub name: String,
     pub lambda: aws_sdk_lambda::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     pub ecs: aws_sdk_ecs::Client,
     pub batch: aws_sdk_batch::Client,
 }
@@ -84,6 +88,7 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
             name: name.clone(),
             lambda: client!(aws_sdk_lambda, &cfg, counter),
             cloudwatch: client!(aws_sdk_cloudwatch, &cfg, counter),
+            logs: client!(aws_sdk_cloudwatchlogs, &cfg, counter),
             ecs: client!(aws_sdk_ecs, &cfg, counter),
             batch: client!(aws_sdk_batch, &cfg, counter),
         });
@@ -122,7 +127,7 @@ impl Aws {
 
     pub fn api(&self) -> DataMsg {
         let c = self.counter.snapshot();
-        DataMsg::Api { at: Utc::now(), calls: c.calls, metrics_requested: c.metrics_requested }
+        DataMsg::Api { at: Utc::now(), calls: c.calls, metrics_requested: c.metrics_requested, logs_bytes_scanned: c.logs_bytes_scanned }
     }
 
     pub async fn ecs(&self, r: &RegionClients, metrics: bool) -> Vec<DataMsg> {
@@ -163,9 +168,9 @@ impl Aws {
         }
     }
 
-    /// Inventory plus metrics for `want` (all functions when `None`); functions
-    /// left out keep the statistics they had in `previous`.
-    pub async fn lambda(&self, r: &RegionClients, inventory: &[Function], want: Option<&HashSet<String>>) -> Vec<DataMsg> {
+    /// Inventory plus metrics and cold starts for `want` (all functions when
+    /// `None`); functions left out keep the statistics they came with.
+    pub async fn lambda(&self, r: &RegionClients, inventory: &[Function], want: Option<&HashSet<String>>, cold: &mut logs::ColdState) -> Vec<DataMsg> {
         let fetched_at = Utc::now();
         let mut functions = inventory.to_vec();
         let chosen: Vec<usize> = (0..functions.len()).filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name))).collect();
@@ -198,6 +203,22 @@ impl Aws {
             }
             Err(e) => out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e)),
         }
+        // Cold starts, from the REPORT records of the same functions and window.
+        let groups: Vec<String> = chosen.iter().map(|i| functions[*i].log_group.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+        let errors = logs::refresh(&r.logs, &groups, self.opts.cold_starts, start, fetched_at, cold, &self.counter).await;
+        for i in &chosen {
+            let f = &mut functions[*i];
+            if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
+                let (c, series) = g.tally.summary(start, self.opts.window);
+                f.stats.cold = Some(c);
+                if let Some(s) = f.stats.series.as_mut() {
+                    s.cold_starts = series;
+                }
+            }
+        }
+        for e in errors {
+            out.push(failed(ServiceKind::Lambda, &r.name, "ColdStarts", e));
+        }
         out.insert(0, DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Lambda(LambdaData { functions, totals }) });
         out
     }
@@ -208,7 +229,7 @@ impl Aws {
         let per_region = self.regions.iter().map(|r| async move {
             let mut msgs = Vec::new();
             match lambda::list_functions(&r.lambda, &r.name).await {
-                Ok(inv) => msgs.extend(self.lambda(r, &inv, None).await),
+                Ok(inv) => msgs.extend(self.lambda(r, &inv, None, &mut logs::ColdState::default()).await),
                 Err(e) => msgs.push(failed(ServiceKind::Lambda, &r.name, "ListFunctions", e)),
             }
             let (e, b) = tokio::join!(self.ecs(r, true), self.batch(r));

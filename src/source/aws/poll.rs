@@ -179,6 +179,7 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
     let mut inventory_at: Option<Instant> = None;
     let mut last_full: Option<Instant> = None;
     let mut stats: HashMap<String, FunctionStats> = HashMap::new();
+    let mut cold = super::logs::ColdState::default();
     let mut throttles = 0;
     let mut forced = false;
     loop {
@@ -204,7 +205,7 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
                 w.extend(visible.borrow_and_update().iter().cloned());
                 w
             });
-            let fetched = aws.lambda(region, &inventory, want.as_ref()).await;
+            let fetched = aws.lambda(region, &inventory, want.as_ref(), &mut cold).await;
             for m in &fetched {
                 if let DataMsg::Loaded { payload: Payload::Lambda(d), .. } = m {
                     for f in &d.functions {
