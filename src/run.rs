@@ -157,6 +157,7 @@ async fn tui(source: Source, panic_after_first_frame: bool) -> std::io::Result<(
             let _ = cmd_tx.try_send(match c {
                 Cmd::Refresh => SourceCmd::RefreshAll,
                 Cmd::Visible(names) => SourceCmd::Visible(names),
+                Cmd::Tail(target) => SourceCmd::Tail(target),
             });
         }
         if model.quit {

@@ -68,3 +68,17 @@ fn the_terminal_is_restored_after_a_panic() {
     assert!(raw.contains("\x1b[?25h"), "the cursor was left hidden");
     assert!(raw.contains("panic requested by --panic-after-first-frame"));
 }
+
+#[test]
+fn demo_live_tail_marks_cold_starts() {
+    let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 32, 120);
+    s.wait_for("the Lambda pane", |sc| sc.contains("Lambda functions"));
+    s.send("/image-resize\r\r");
+    s.wait_for("the function", |sc| sc.contains("Function image-resize") && sc.contains("(t: live tail)"));
+    s.send("t");
+    s.wait_for("REPORT lines", |sc| sc.contains("Live tail (t stops)") && sc.contains("REPORT RequestId:"));
+    s.send("t");
+    s.wait_for("the cold-start list again", |sc| sc.contains("Last cold starts"));
+    s.send("q");
+    assert!(s.exit().success());
+}

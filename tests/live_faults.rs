@@ -128,3 +128,25 @@ fn metrics_follow_the_rows_on_screen() {
     // Visible rows plus at most ten offenders per measure: far fewer than all 100.
     assert!(asked.len() <= visible.len() + 30 && asked.len() < 60, "{} functions asked for", asked.len());
 }
+
+#[test]
+fn live_tail_streams_the_function_log_and_stops_with_the_view() {
+    let moto = Moto::start();
+    moto.seed("basic");
+    let env: Vec<(&str, String)> = isolated_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args = ["--region", "us-east-1", "--endpoint-url", &moto.url, "--cold-starts", "filter"];
+    let mut s = Session::start_with_env(&args, &env, 32, 130);
+    s.wait_for("live rows", |sc| sc.contains("orders-api"));
+    s.send("/orders-api\r\r");
+    s.wait_for("the function", |sc| sc.contains("Function orders-api"));
+    s.send("t");
+    // moto replays the seeded REPORT records over the StartLiveTail stream.
+    s.wait_for("tailed lines, cold starts marked", |sc| {
+        sc.contains("Live tail (t stops)") && sc.contains("* cold REPORT RequestId: 11111111-aaaa")
+    });
+    s.send("\x1b");
+    s.wait_for("the list, tail gone", |sc| sc.contains("Lambda functions") && !sc.contains("Live tail"));
+    s.send("q");
+    assert!(s.exit().success());
+}

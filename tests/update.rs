@@ -240,3 +240,38 @@ fn every_view_draws_at_every_size_without_panicking() {
         }
     }
 }
+
+#[test]
+fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
+    use awstop::app::msg::{Cmd, TailLine};
+    let mut m = demo_model(80, 24);
+    let cmds = update(&mut m, Msg::Action(ToggleTail));
+    assert!(cmds.is_empty() && m.tail.is_none(), "no tail outside a function");
+    assert!(m.message.as_deref().unwrap().contains("open a function"));
+
+    let name = selected(&m).unwrap();
+    act(&mut m, &[Enter]);
+    let cmds = update(&mut m, Msg::Action(ToggleTail));
+    let target = cmds.iter().find_map(|c| match c {
+        Cmd::Tail(Some(t)) => Some(t.clone()),
+        _ => None,
+    });
+    let target = target.expect("a tail command");
+    assert_eq!((target.function.as_str(), target.log_group.as_str()), (name.as_str(), format!("/aws/lambda/{name}").as_str()));
+    let at = m.now;
+    let lines = vec![
+        TailLine::classify(at, "REPORT RequestId: a\tDuration: 1.0 ms\tInit Duration: 300.0 ms"),
+        TailLine::classify(at, "2026-11-22T14:00:00Z\tb\tERROR\tboom"),
+    ];
+    assert!(lines[0].cold && !lines[1].cold && lines[1].error);
+    update(&mut m, Msg::Data(DataMsg::Tail { function: name.clone(), lines }));
+    // Lines for another function are not this tail's.
+    update(&mut m, Msg::Data(DataMsg::Tail { function: "other".into(), lines: vec![TailLine::classify(at, "x")] }));
+    assert_eq!(m.tail.as_ref().unwrap().lines.len(), 2);
+    let s = screen(&m);
+    assert!(s.contains("Live tail (t stops)") && s.contains("* cold REPORT RequestId: a"), "{s}");
+
+    let cmds = update(&mut m, Msg::Action(Back));
+    assert!(cmds.contains(&Cmd::Tail(None)));
+    assert!(m.tail.is_none());
+}

@@ -31,6 +31,7 @@ pub enum Action {
     Cancel,
     StatusNext,
     StatusPrev,
+    ToggleTail,
 }
 
 /// One row of the help screen: keys, what they do. The help view and the README
@@ -47,6 +48,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("< > / s", "sort by previous / next column"),
     ("i", "invert the sort order"),
     ("[ ]", "Batch jobs: previous / next status"),
+    ("t", "function detail: start / stop a live tail of its logs"),
     ("r", "refresh now"),
     ("?", "this help"),
     ("q / Ctrl-C", "quit"),
@@ -99,6 +101,7 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
             KeyCode::Char(':') => Action::StartCommand,
             KeyCode::Char(']') => Action::StatusNext,
             KeyCode::Char('[') => Action::StatusPrev,
+            KeyCode::Char('t') => Action::ToggleTail,
             _ => return None,
         }),
     }

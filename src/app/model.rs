@@ -131,6 +131,19 @@ pub struct TableState {
     pub status: usize,
 }
 
+/// A live tail in the function detail view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tail {
+    pub function: String,
+    /// Newest last, bounded.
+    pub lines: std::collections::VecDeque<super::msg::TailLine>,
+    /// Why it stopped, once it has.
+    pub ended: Option<String>,
+}
+
+/// Lines kept from a live tail.
+pub const TAIL_LINES: usize = 200;
+
 #[derive(Debug)]
 pub struct Model {
     pub source: SourceLabel,
@@ -162,6 +175,7 @@ pub struct Model {
     pub logs_bytes_scanned: u64,
     /// The Lambda functions last reported as on screen.
     pub visible: Vec<String>,
+    pub tail: Option<Tail>,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
     pub metrics_requested: u64,
     pub quit: bool,
@@ -194,6 +208,7 @@ impl Model {
             cloudwatch_usd_per_hour: 0.0,
             logs_bytes_scanned: 0,
             visible: Vec::new(),
+            tail: None,
             metrics_requested: 0,
             quit: false,
             dirty: true,

@@ -51,6 +51,10 @@ pub enum DataMsg {
     Account(Account),
     Loaded { region: String, fetched_at: DateTime<Utc>, payload: Payload },
     Failed { service: ServiceKind, error: ApiError },
+    /// Lines from a live tail of one function's log group.
+    Tail { function: String, lines: Vec<TailLine> },
+    /// The live tail ended or could not start.
+    TailEnded { function: String, reason: String },
     /// Who we are could not be read (STS); the panes may still work.
     AccountFailed(ApiError),
     /// Running totals of API requests by `service.Operation`, and CloudWatch
@@ -73,10 +77,38 @@ pub enum Msg {
     Resize { width: u16, height: u16 },
 }
 
+/// One streamed log line, already classified by the source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TailLine {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// A REPORT record with an init or restore duration.
+    pub cold: bool,
+    pub error: bool,
+}
+
+impl TailLine {
+    /// Classifies a line with the one REPORT parser.
+    pub fn classify(at: DateTime<Utc>, text: &str) -> TailLine {
+        let cold = matches!(crate::coldstart::parse(text), crate::coldstart::Parsed::Report(r) if r.is_cold());
+        let error = text.contains("ERROR") || text.contains("Task timed out") || text.contains("Status: timeout") || text.contains("Exception");
+        TailLine { at, text: text.trim_end().to_string(), cold, error }
+    }
+}
+
 /// What `update` asks the outside world to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cmd {
     Refresh,
     /// The Lambda rows now on screen changed.
     Visible(Vec<String>),
+    /// Start a live tail of this function's log group, or stop the current one.
+    Tail(Option<TailTarget>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailTarget {
+    pub function: String,
+    pub region: String,
+    pub log_group: String,
 }

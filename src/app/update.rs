@@ -2,8 +2,8 @@
 //! no terminal, so every behaviour is testable with plain values.
 
 use super::keymap::Action;
-use super::model::{Mode, Model, Pane, TableState, View};
-use super::msg::{Cmd, DataMsg, Msg, Payload};
+use super::model::{Mode, Model, Pane, TableState, Tail, View};
+use super::msg::{Cmd, DataMsg, Msg, Payload, TailTarget};
 use super::tables;
 use crate::domain::batch::JOB_STATUSES;
 use crate::fmt::age;
@@ -39,6 +39,11 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         }
     }
     refresh_rows(m);
+    // A tail lives as long as its function's detail view is on screen.
+    if m.tail.as_ref().is_some_and(|t| !matches!(m.view(), View::Function { name } if *name == t.function)) {
+        m.tail = None;
+        cmds.push(Cmd::Tail(None));
+    }
     let visible = visible_functions(m);
     if !visible.is_empty() && visible != m.visible {
         m.visible = visible.clone();
@@ -58,6 +63,19 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             m.account_error = None;
         }
         DataMsg::AccountFailed(e) => m.account_error = Some(e),
+        DataMsg::Tail { function, lines } => {
+            if let Some(t) = m.tail.as_mut().filter(|t| t.function == function) {
+                t.lines.extend(lines);
+                while t.lines.len() > super::model::TAIL_LINES {
+                    t.lines.pop_front();
+                }
+            }
+        }
+        DataMsg::TailEnded { function, reason } => {
+            if let Some(t) = m.tail.as_mut().filter(|t| t.function == function) {
+                t.ended = Some(reason);
+            }
+        }
         DataMsg::Api { at, calls, metrics_requested, logs_bytes_scanned } => {
             m.logs_bytes_scanned = logs_bytes_scanned;
             api(m, at, calls, metrics_requested)
@@ -246,6 +264,7 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
                 }
             }
         }
+        Action::ToggleTail => toggle_tail(m, cmds),
         Action::Refresh => {
             cmds.push(Cmd::Refresh);
             m.message = Some("refreshing…".into());
@@ -318,6 +337,21 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
             None => m.message = Some(format!("unknown command :{other} (try :lambda :ecs :batch :overview :quit)")),
         },
     }
+}
+
+fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    let View::Function { name } = m.view().clone() else {
+        m.message = Some("t tails a function's logs: open a function first".into());
+        return;
+    };
+    if m.tail.take().is_some() {
+        cmds.push(Cmd::Tail(None));
+        return;
+    }
+    let Some(f) = m.function(&name) else { return };
+    let target = TailTarget { function: name.clone(), region: f.region.clone(), log_group: f.log_group.clone() };
+    m.tail = Some(Tail { function: name, lines: Default::default(), ended: None });
+    cmds.push(Cmd::Tail(Some(target)));
 }
 
 fn enter(m: &mut Model) {

@@ -14,6 +14,8 @@ pub enum SourceCmd {
     RefreshAll,
     /// The Lambda functions on screen: live per-function metrics follow them.
     Visible(Vec<String>),
+    /// Start tailing one function's logs (replacing any other tail), or stop.
+    Tail(Option<crate::app::msg::TailTarget>),
 }
 
 pub type DataTx = mpsc::Sender<DataMsg>;

@@ -64,6 +64,27 @@ impl Intercept for CallCounter {
     }
 }
 
+/// Drops the operation's host prefix (StartLiveTail's `stream-`): with a custom
+/// endpoint (LocalStack, moto) there is one host, and a prefixed name does not resolve.
+#[derive(Debug, Clone, Copy)]
+pub struct NoHostPrefix;
+
+impl Intercept for NoHostPrefix {
+    fn name(&self) -> &'static str {
+        "awstop-no-host-prefix"
+    }
+
+    fn modify_before_retry_loop(
+        &self,
+        _ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state().unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        Ok(())
+    }
+}
+
 /// The SDK's service name as IAM spells its action prefix ("CloudWatch Logs" is `logs`).
 pub fn iam_prefix(service: &str) -> String {
     match service {

@@ -49,6 +49,8 @@ pub struct Aws {
     sts: aws_sdk_sts::Client,
     /// When the percentile was last refused: it is not asked for again for a while.
     percentile_refused: std::sync::Mutex<Option<std::time::Instant>>,
+    /// The account id, once STS said it: live tail needs log group ARNs.
+    account_id: std::sync::Mutex<Option<String>>,
 }
 
 /// How long a refused percentile stays unasked.
@@ -63,7 +65,7 @@ macro_rules! client {
 impl Aws {
     /// From ready-made clients: tests hand in mocked ones.
     pub fn from_clients(opts: Options, regions: Vec<RegionClients>, sts: aws_sdk_sts::Client) -> Aws {
-        Aws { opts, counter: CallCounter::default(), regions, sts, percentile_refused: Default::default() }
+        Aws { opts, counter: CallCounter::default(), regions, sts, percentile_refused: Default::default(), account_id: Default::default() }
     }
 }
 
@@ -81,6 +83,7 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
     }
     let mut regions = Vec::new();
     let mut sts = None;
+    let custom_endpoint = opts.conn.endpoint_url.is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some();
     for name in &opts.regions {
         let cfg = client::load(&opts.conn, Some(name)).await;
         sts.get_or_insert_with(|| client!(aws_sdk_sts, &cfg, counter));
@@ -88,13 +91,20 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
             name: name.clone(),
             lambda: client!(aws_sdk_lambda, &cfg, counter),
             cloudwatch: client!(aws_sdk_cloudwatch, &cfg, counter),
-            logs: client!(aws_sdk_cloudwatchlogs, &cfg, counter),
+            logs: if custom_endpoint {
+                // Emulators live at one host: no "stream-" prefix for live tail.
+                aws_sdk_cloudwatchlogs::Client::from_conf(
+                    aws_sdk_cloudwatchlogs::config::Builder::from(&cfg).interceptor(counter.clone()).interceptor(client::NoHostPrefix).build(),
+                )
+            } else {
+                client!(aws_sdk_cloudwatchlogs, &cfg, counter)
+            },
             ecs: client!(aws_sdk_ecs, &cfg, counter),
             batch: client!(aws_sdk_batch, &cfg, counter),
         });
     }
     let sts = sts.ok_or("no AWS region given")?;
-    Ok(Aws { opts, counter, regions, sts, percentile_refused: Default::default() })
+    Ok(Aws { opts, counter, regions, sts, percentile_refused: Default::default(), account_id: Default::default() })
 }
 
 fn failed(service: ServiceKind, region: &str, operation: &str, message: String) -> DataMsg {
@@ -114,7 +124,12 @@ impl Aws {
     pub async fn account(&self) -> DataMsg {
         let regions = self.opts.regions.clone();
         match sts::caller_identity(&self.sts).await {
-            Ok((id, arn)) => DataMsg::Account(Account { id: Some(id), caller_arn: Some(arn), profile: self.opts.conn.profile.clone(), regions }),
+            Ok((id, arn)) => {
+                if let Ok(mut a) = self.account_id.lock() {
+                    *a = Some(id.clone());
+                }
+                DataMsg::Account(Account { id: Some(id), caller_arn: Some(arn), profile: self.opts.conn.profile.clone(), regions })
+            }
             Err(message) => DataMsg::AccountFailed(ApiError {
                 service: "sts".into(),
                 region: regions.first().cloned().unwrap_or_default(),
@@ -123,6 +138,12 @@ impl Aws {
                 at: Some(Utc::now()),
             }),
         }
+    }
+
+    /// The ARN StartLiveTail wants for a log group.
+    pub fn log_group_arn(&self, region: &str, group: &str) -> String {
+        let account = self.account_id.lock().ok().and_then(|a| a.clone()).unwrap_or_default();
+        format!("arn:aws:logs:{region}:{account}:log-group:{group}")
     }
 
     pub fn api(&self) -> DataMsg {

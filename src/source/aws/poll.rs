@@ -106,8 +106,24 @@ pub async fn run(aws: Aws, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
         tokio::spawn(simple_loop(aws.clone(), r, tx.clone(), Waker { refresh: refresh_rx.clone() }, false));
         tokio::spawn(simple_loop(aws.clone(), r, tx.clone(), Waker { refresh: refresh_rx.clone() }, true));
     }
+    let mut tail: Option<tokio::task::JoinHandle<()>> = None;
     while let Some(cmd) = cmds.recv().await {
         match cmd {
+            SourceCmd::Tail(target) => {
+                // Dropping the stream ends the session: one tail at a time.
+                if let Some(h) = tail.take() {
+                    h.abort();
+                }
+                if let Some(t) = target {
+                    if let Some(r) = aws.regions.iter().position(|r| r.name == t.region) {
+                        let (aws, tx) = (aws.clone(), tx.clone());
+                        tail = Some(tokio::spawn(async move {
+                            let arn = aws.log_group_arn(&t.region, &t.log_group);
+                            super::logs::tail(&aws.regions[r].logs, arn, t.function, tx).await;
+                        }));
+                    }
+                }
+            }
             SourceCmd::RefreshAll => refresh_tx.send_modify(|n| *n += 1),
             SourceCmd::Visible(names) => {
                 visible_tx.send_if_modified(|v| {

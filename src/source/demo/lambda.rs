@@ -318,6 +318,25 @@ pub(super) fn function_at(spec: &FnSpec, seed: u64, region: &str, now: DateTime<
     }
 }
 
+/// What a live tail of this function would show at tick `k`: a few REPORT
+/// records (cold ones now and then) and, for the failing function, errors.
+pub(super) fn tail_lines(specs: &[FnSpec], seed: u64, name: &str, now: DateTime<Utc>, k: u64) -> Vec<(DateTime<Utc>, String)> {
+    let Some(spec) = specs.iter().find(|s| s.name == name) else { return Vec::new() };
+    let mut out = Vec::new();
+    for j in 0..(1 + hash(&[spec.id, k, 1]) % 3) {
+        let key = hash(&[spec.id, k, j, 2]);
+        let at = now - Duration::milliseconds((key % 1500) as i64);
+        let cold = unit(&[spec.id, k, j, 3]) < 0.15;
+        let duration = spec.dur_ms * (0.8 + 0.4 * unit(&[key]));
+        out.push((at, report_line(spec, &uuid(&[seed, key]), duration, cold.then(|| init_ms(spec, key)), at)));
+        if spec.role == Role::ErrorBurst && unit(&[key, 4]) < 0.3 {
+            out.push((at, format!("{}\t{}\tERROR\tOrderValidationError: payment token rejected by upstream", at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true), uuid(&[seed, key]))));
+        }
+    }
+    out.sort_by_key(|(t, _)| *t);
+    out
+}
+
 fn last_modified(spec: &FnSpec, now_min: i64) -> DateTime<Utc> {
     let minute = match spec.role {
         Role::Deploys => now_min - (now_min - DEPLOY_AT).rem_euclid(DEPLOY_EVERY),

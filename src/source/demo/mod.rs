@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 
 use super::clock::Clock;
 use super::{DataTx, SourceCmd};
-use crate::app::msg::{DataMsg, Payload, ServiceKind};
+use crate::app::msg::{DataMsg, Payload, ServiceKind, TailLine};
 use crate::domain::Account;
 
 pub const REGION: &str = "us-east-1";
@@ -58,6 +58,15 @@ impl DemoAccount {
         out
     }
 
+    /// One tick of a live tail of `function`.
+    pub fn tail(&self, function: &str, now: DateTime<Utc>, tick: u64) -> DataMsg {
+        let lines = lambda::tail_lines(&self.functions, self.seed, function, now, tick)
+            .into_iter()
+            .map(|(at, text)| TailLine::classify(at, &text))
+            .collect();
+        DataMsg::Tail { function: function.to_string(), lines }
+    }
+
     pub fn loaded(&self, service: ServiceKind, now: DateTime<Utc>) -> DataMsg {
         DataMsg::Loaded { region: REGION.into(), fetched_at: now, payload: self.payload(service, now) }
     }
@@ -75,6 +84,9 @@ pub fn interval(service: ServiceKind) -> Duration {
 pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
     let start = tokio::time::Instant::now();
     let mut next = [start; 3];
+    let mut tail: Option<String> = None;
+    let mut tail_tick = tokio::time::interval(Duration::from_millis(1500));
+    let mut ticks = 0u64;
     if tx.send(DataMsg::Account(demo.account())).await.is_err() {
         return;
     }
@@ -91,10 +103,18 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
         let wake = *next.iter().min().unwrap_or(&now);
         tokio::select! {
             _ = tokio::time::sleep_until(wake) => {}
+            _ = tail_tick.tick(), if tail.is_some() => {
+                ticks += 1;
+                let function = tail.clone().unwrap_or_default();
+                if tx.send(demo.tail(&function, clock.now(), ticks)).await.is_err() {
+                    return;
+                }
+            }
             cmd = cmds.recv() => match cmd {
                 Some(SourceCmd::RefreshAll) => next = [tokio::time::Instant::now(); 3],
                 // The demo computes every function anyway.
                 Some(SourceCmd::Visible(_)) => {}
+                Some(SourceCmd::Tail(target)) => tail = target.map(|t| t.function),
                 None => return,
             },
         }

@@ -109,7 +109,10 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
         let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rows[2]);
         spark(buf, e, t, "max duration ms", &series.duration_max_ms, t.sparkline);
     }
-    let mut lines = vec![Line::from(Span::styled("Last cold starts", t.title))];
+    if let Some(tail) = m.tail.as_ref().filter(|x| x.function == f.name) {
+        return tail_panel(buf, recent, t, tail);
+    }
+    let mut lines = vec![Line::from(vec![Span::styled("Last cold starts", t.title), Span::styled("  (t: live tail)", t.muted)])];
     match cold {
         Some(c) if !c.recent.is_empty() => {
             for e in &c.recent {
@@ -123,6 +126,36 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
         _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
     }
     Paragraph::new(lines).render(recent, buf);
+}
+
+/// The live tail: newest lines at the bottom, cold starts and errors marked.
+fn tail_panel(buf: &mut Buffer, area: Rect, t: &Theme, tail: &crate::app::model::Tail) {
+    if area.height == 0 {
+        return;
+    }
+    let status = match &tail.ended {
+        Some(why) => Span::styled(format!("  ended: {why}"), t.error),
+        None if tail.lines.is_empty() => Span::styled("  waiting for log events…".to_string(), t.muted),
+        None => Span::styled(format!("  {} lines", tail.lines.len()), t.muted),
+    };
+    let mut lines = vec![Line::from(vec![Span::styled("Live tail (t stops)", t.title), status])];
+    let room = area.height.saturating_sub(1) as usize;
+    let skip = tail.lines.len().saturating_sub(room);
+    for l in tail.lines.iter().skip(skip) {
+        let (mark, style) = if l.cold {
+            ("* cold ", t.warn)
+        } else if l.error {
+            ("! ", t.error)
+        } else {
+            ("", ratatui::style::Style::new())
+        };
+        let text: String = l.text.replace('\t', " ").lines().next().unwrap_or("").to_string();
+        lines.push(Line::from(vec![
+            Span::styled(l.at.format("%H:%M:%S ").to_string(), t.muted),
+            Span::styled(format!("{mark}{text}"), style),
+        ]));
+    }
+    Paragraph::new(lines).render(area, buf);
 }
 
 /// A 60-minute sparkline titled with its latest and peak values.
