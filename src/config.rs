@@ -1,0 +1,199 @@
+//! The configuration file: TOML, every key optional. Flags override the file,
+//! the file overrides the defaults. Unknown keys are errors with their position.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The documented default file, printed by `awstop config --default`. A test
+/// checks that it parses to exactly `Config::default()`.
+pub const DEFAULT_FILE: &str = r#"# awstop configuration: ~/.config/awstop/config.toml ($XDG_CONFIG_HOME/awstop/config.toml).
+# Every key is optional; command-line flags override this file.
+
+[aws]
+# profile = "prod"                  # an ~/.aws profile (SSO, assume-role, credential_process all work)
+regions = []                        # e.g. ["us-east-1", "eu-west-1"]; empty: the profile's region
+
+[refresh]                           # seconds between refreshes, per service
+lambda = 60                         # 60 or more: CloudWatch keeps one-minute data
+ecs = 30
+batch = 30
+
+[metrics]
+window = 60                         # minutes of history for every metric
+percentile = "p99"                  # the Lambda duration percentile shown
+scope = "visible"                   # "visible": rows on screen and top offenders; "all": every function
+
+[cold-starts]
+method = "auto"                     # "auto" (Logs Insights, FilterLogEvents fallback), "insights" or "filter"
+
+[ui]
+theme = "default"                   # default, light, high-contrast, solarized-dark, monochrome, or a .toml path
+pane = "lambda"                     # the pane awstop opens on: overview, lambda, ecs or batch
+"#;
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Config {
+    pub aws: Aws,
+    pub refresh: Refresh,
+    pub metrics: Metrics,
+    pub cold_starts: ColdStarts,
+    pub ui: Ui,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Aws {
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Refresh {
+    pub lambda: u64,
+    pub ecs: u64,
+    pub batch: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Metrics {
+    pub window: u32,
+    pub percentile: String,
+    pub scope: Scope,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    Visible,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColdMethod {
+    Auto,
+    Insights,
+    Filter,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct ColdStarts {
+    pub method: ColdMethod,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Ui {
+    pub theme: String,
+    pub pane: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { aws: Aws::default(), refresh: Refresh::default(), metrics: Metrics::default(), cold_starts: ColdStarts::default(), ui: Ui::default() }
+    }
+}
+impl Default for Refresh {
+    fn default() -> Self {
+        Refresh { lambda: 60, ecs: 30, batch: 30 }
+    }
+}
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics { window: 60, percentile: "p99".into(), scope: Scope::Visible }
+    }
+}
+impl Default for ColdStarts {
+    fn default() -> Self {
+        ColdStarts { method: ColdMethod::Auto }
+    }
+}
+impl Default for Ui {
+    fn default() -> Self {
+        Ui { theme: "default".into(), pane: "lambda".into() }
+    }
+}
+
+impl Config {
+    /// Parses and checks a file; `file` names it in errors.
+    pub fn parse(file: &str, text: &str) -> Result<Config, String> {
+        let c: Config = toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
+        // Values TOML accepts but awstop cannot use, located by their key.
+        let at = |key: &str| {
+            let offset = text.find(&format!("{key} =")).or_else(|| text.find(key)).unwrap_or(0);
+            let (line, col) = crate::theme::line_col(text, offset);
+            format!("{file}:{line}:{col}")
+        };
+        if c.refresh.lambda < 60 {
+            return Err(format!("{}: refresh.lambda must be 60 or more (CloudWatch keeps one-minute data)", at("lambda")));
+        }
+        for (k, v) in [("ecs", c.refresh.ecs), ("batch", c.refresh.batch)] {
+            if !(5..=3600).contains(&v) {
+                return Err(format!("{}: refresh.{k} must be between 5 and 3600 seconds", at(k)));
+            }
+        }
+        if !(1..=1440).contains(&c.metrics.window) {
+            return Err(format!("{}: metrics.window must be between 1 and 1440 minutes", at("window")));
+        }
+        if crate::app::model::Pane::from_name(&c.ui.pane).is_none() {
+            return Err(format!("{}: ui.pane must be overview, lambda, ecs or batch", at("pane")));
+        }
+        Ok(c)
+    }
+
+    /// `$XDG_CONFIG_HOME/awstop`, else `~/.config/awstop`.
+    pub fn dir() -> Option<PathBuf> {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".config")))
+            .map(|d| d.join("awstop"))
+    }
+
+    /// The given file (which must exist), else the default location if present, else defaults.
+    pub fn load(explicit: Option<&Path>) -> Result<Config, String> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None => match Config::dir().map(|d| d.join("config.toml")) {
+                Some(p) if p.exists() => p,
+                _ => return Ok(Config::default()),
+            },
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Config::parse(&path.display().to_string(), &text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_default_file_is_the_default() {
+        assert_eq!(Config::parse("default", DEFAULT_FILE).unwrap(), Config::default());
+        assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn values_are_read_and_bad_ones_located() {
+        let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"ecs\"\n").unwrap();
+        assert_eq!(c.aws.regions, vec!["eu-west-1"]);
+        assert_eq!(c.cold_starts.method, ColdMethod::Filter);
+        assert_eq!(c.ui.pane, "ecs");
+        let e = Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:3:1: unknown field `percentle`"), "{e}");
+        let e = Config::parse("c.toml", "[refresh]\necs = 30\nlambda = 10\n").unwrap_err();
+        assert!(e.starts_with("c.toml:3:1: refresh.lambda must be 60 or more"), "{e}");
+        let e = Config::parse("c.toml", "[metrics]\nscope = \"some\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:9: unknown variant `some`"), "{e}");
+        let e = Config::parse("c.toml", "[ui]\npane = \"logs\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:1: ui.pane must be"), "{e}");
+        let e = Config::parse("c.toml", "[aws\n").unwrap_err();
+        assert!(e.starts_with("c.toml:1:"), "{e}");
+    }
+}
