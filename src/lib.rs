@@ -6,6 +6,7 @@ pub mod config;
 pub mod coldstart;
 pub mod domain;
 pub mod fmt;
+pub mod logging;
 pub mod once;
 pub mod run;
 pub mod snapshot;

@@ -52,6 +52,20 @@ pub fn next_delay(interval: Duration, throttled_in_a_row: u32, salt: u64) -> Dur
     base.mul_f64(jitter)
 }
 
+/// One line per fetch in the log file: what was read, or why not.
+fn log(m: &DataMsg) {
+    match m {
+        DataMsg::Loaded { region, payload, .. } => tracing::debug!(region, service = ?payload.service(), "loaded"),
+        DataMsg::Failed { error, .. } => {
+            tracing::warn!(service = %error.service, region = %error.region, operation = %error.operation, "{}", error.message)
+        }
+        DataMsg::AccountFailed(e) => tracing::warn!(operation = %e.operation, "{}", e.message),
+        DataMsg::Account(a) => tracing::info!(account = ?a.id, caller = ?a.caller_arn, "connected"),
+        DataMsg::TailEnded { function, reason } => tracing::info!(function, "live tail ended: {reason}"),
+        _ => {}
+    }
+}
+
 fn throttled(msgs: &[DataMsg]) -> bool {
     msgs.iter().any(|m| matches!(m, DataMsg::Failed { error, .. } if is_throttle(&error.message)))
 }
@@ -76,6 +90,7 @@ impl Waker {
 
 async fn send_all(tx: &DataTx, aws: &Aws, msgs: Vec<DataMsg>) -> bool {
     for m in msgs {
+        log(&m);
         if tx.send(m).await.is_err() {
             return false;
         }
@@ -93,6 +108,7 @@ pub async fn run(aws: Aws, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
         tokio::spawn(async move {
             loop {
                 let m = aws.account().await;
+                log(&m);
                 let ok = matches!(m, DataMsg::Account(_));
                 if tx.send(m).await.is_err() || ok {
                     return;
