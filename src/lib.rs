@@ -12,3 +12,5 @@ pub mod source;
 pub mod terminal;
 pub mod theme;
 pub mod ui;
+pub mod policy;
+pub mod record;
