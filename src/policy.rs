@@ -29,20 +29,13 @@ pub fn is_read(operation: &str) -> bool {
     ["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p)) || READ_ONLY_EXTRAS.contains(&operation)
 }
 
-/// The minimal policy document, pretty-printed JSON.
+/// The minimal policy document, as JSON in the order IAM documents use.
 pub fn document() -> String {
-    let doc = serde_json::json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "AwstopReadOnly",
-            "Effect": "Allow",
-            "Action": ACTIONS,
-            "Resource": "*",
-        }],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    let actions: Vec<String> = ACTIONS.iter().map(|a| format!("        \"{a}\"")).collect();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"AwstopReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
+        actions.join(",\n")
+    )
 }
 
 #[cfg(test)]

@@ -31,6 +31,13 @@ pub enum Action {
     Cancel,
     StatusNext,
     StatusPrev,
+    Export,
+    PlayPause,
+    Faster,
+    Slower,
+    StepForward,
+    StepBack,
+    StartJump,
 }
 
 /// One row of the help screen: keys, what they do. The help view and the README
@@ -48,8 +55,17 @@ pub const HELP: &[(&str, &str)] = &[
     ("i", "invert the sort order"),
     ("[ ]", "Batch jobs: previous / next status"),
     ("r", "refresh now"),
+    ("e", "export this table to CSV"),
     ("?", "this help"),
     ("q / Ctrl-C", "quit"),
+];
+
+/// Replay-only keys: the help screen lists them when replaying.
+pub const REPLAY_HELP: &[(&str, &str)] = &[
+    ("Space", "replay: play / pause"),
+    ("+ -", "replay: faster / slower (1x to 60x)"),
+    (". ,", "replay: one record forward / back"),
+    ("@time Enter", "replay: jump to HH:MM[:SS] or RFC 3339"),
 ];
 
 pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
@@ -61,7 +77,7 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
         return Some(Action::Quit);
     }
     match mode {
-        Mode::Filter | Mode::Command => match key.code {
+        Mode::Filter | Mode::Command | Mode::Jump => match key.code {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Backspace),
@@ -99,6 +115,13 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
             KeyCode::Char(':') => Action::StartCommand,
             KeyCode::Char(']') => Action::StatusNext,
             KeyCode::Char('[') => Action::StatusPrev,
+            KeyCode::Char('e') => Action::Export,
+            KeyCode::Char(' ') => Action::PlayPause,
+            KeyCode::Char('+') | KeyCode::Char('=') => Action::Faster,
+            KeyCode::Char('-') => Action::Slower,
+            KeyCode::Char('.') => Action::StepForward,
+            KeyCode::Char(',') => Action::StepBack,
+            KeyCode::Char('@') => Action::StartJump,
             _ => return None,
         }),
     }

@@ -65,6 +65,22 @@ pub enum Msg {
     /// The clock moved; only ages change.
     Tick(DateTime<Utc>),
     Resize { width: u16, height: u16 },
+    /// The replay moved: its clock becomes the Model's time.
+    Replay(super::model::ReplayStatus),
+    /// A message for the footer from the outside world (an export's result).
+    Notice(String),
+}
+
+/// What the replay timeline is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineCmd {
+    PlayPause,
+    Faster,
+    Slower,
+    StepForward,
+    StepBack,
+    /// The text typed at the `@` prompt, not yet parsed.
+    Jump(String),
 }
 
 /// What `update` asks the outside world to do.
@@ -73,4 +89,7 @@ pub enum Cmd {
     Refresh,
     /// The Lambda rows now on screen changed.
     Visible(Vec<String>),
+    /// Write the current table view to this CSV file.
+    Export { path: String },
+    Timeline(TimelineCmd),
 }

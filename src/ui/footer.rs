@@ -9,8 +9,12 @@ use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
     let line = match m.mode {
-        Mode::Filter | Mode::Command => {
-            let prompt = if m.mode == Mode::Filter { "/" } else { ":" };
+        Mode::Filter | Mode::Command | Mode::Jump => {
+            let prompt = match m.mode {
+                Mode::Filter => "/",
+                Mode::Jump => "@",
+                _ => ":",
+            };
             let x = area.x + 1 + m.input.chars().count() as u16;
             if x < area.x + area.width {
                 f.set_cursor_position(Position { x, y: area.y });

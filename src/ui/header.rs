@@ -17,6 +17,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         Span::styled(format!(" {} ", m.source.badge()), t.badge),
         Span::raw(" "),
     ];
+    // A replay says first when it is showing, how fast, and whether the file can be trusted.
+    if let Some(r) = &m.replay {
+        if r.broken {
+            spans.push(Span::styled(" BROKEN CHAIN ", t.error));
+            spans.push(Span::raw(" "));
+        }
+        let state = if r.playing { format!("▶{}x", r.speed) } else { "‖".into() };
+        spans.push(Span::styled(format!("{} {state} {}/{} ", r.clock.format("%Y-%m-%d %H:%M:%S"), r.position, r.total), t.accent));
+    }
     let a = &m.account;
     if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));
