@@ -145,4 +145,13 @@ mod tests {
         assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Mode::Filter), Some(Action::Quit));
         assert_eq!(map(key(KeyCode::F(5)), Mode::Normal), None);
     }
+
+    #[test]
+    fn timeline_and_export_keys() {
+        for (c, a) in [(' ', Action::PlayPause), ('+', Action::Faster), ('-', Action::Slower), ('.', Action::StepForward), (',', Action::StepBack), ('@', Action::StartJump), ('e', Action::Export)] {
+            assert_eq!(map(key(KeyCode::Char(c)), Mode::Normal), Some(a));
+        }
+        assert_eq!(map(key(KeyCode::Char('1')), Mode::Jump), Some(Action::Input('1')));
+        assert_eq!(map(key(KeyCode::Enter), Mode::Jump), Some(Action::Submit));
+    }
 }
