@@ -47,6 +47,7 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
     let mut s = Session::start_in(&d, &["replay", file.to_str().unwrap()], 24, 120);
     s.wait_for("the replay header", |sc| sc.contains("REPLAY") && sc.contains("2026-11-22 14:03:20") && sc.contains("8/8"));
     s.wait_for("the recorded functions", |sc| sc.contains("40 rows") && sc.contains("payments-webhook"));
+    s.wait_for("the recorded caller", |sc| sc.contains("caller arn:aws:sts::123456789012:assumed-role/demo-readonly/awstop"));
     s.send(",");
     s.wait_for("one record back, paused", |sc| sc.contains("‖") && sc.contains("7/8"));
     s.send(".");

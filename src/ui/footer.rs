@@ -23,6 +23,14 @@ pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
         }
         _ => match &m.message {
             Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
+            // A replay names whose view it shows, and its own keys, where live hints would be.
+            None if m.replay.is_some() => Line::from(Span::styled(
+                format!(
+                    " caller {}  space:play  +-:speed  .,:step  @:jump  e:export  ?:help  q:quit",
+                    m.account.caller_arn.as_deref().unwrap_or("unknown")
+                ),
+                t.muted,
+            )),
             None => Line::from(Span::styled(
                 " ?:help  /:filter  ::jump  Enter:open  Esc:back  s/<>:sort  i:invert  r:refresh  q:quit",
                 t.muted,

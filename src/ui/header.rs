@@ -52,9 +52,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             (None, None) => spans.push(Span::styled("…", t.muted)),
         }
     }
-    spans.push(Span::styled(" │ ", t.muted));
-    spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
-    if m.cloudwatch_usd_per_hour > 0.0 {
+    // A replay calls nothing: its recorded pace would only mislead.
+    if m.replay.is_none() {
+        spans.push(Span::styled(" │ ", t.muted));
+        spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+    }
+    if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
         spans.push(Span::styled(format!(" ${:.3}/h", m.cloudwatch_usd_per_hour), t.muted));
     }
     if let Some(e) = &m.account_error {
