@@ -1,7 +1,10 @@
 //! Command-line flags.
 
 use chrono::{DateTime, Utc};
-use clap::{Parser, ValueEnum};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MetricsScope {
@@ -13,26 +16,31 @@ pub enum MetricsScope {
 pub enum Format {
     Json,
     Table,
+    /// One CSV section per table, each after a `# name` line.
+    Csv,
 }
 
 /// A live terminal dashboard for AWS Lambda, ECS/Fargate and Batch.
 #[derive(Debug, Parser)]
 #[command(name = "awstop", version, about, long_about = None)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Show the built-in demo account (no AWS credentials or network needed).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
 
     /// Seed of the demo account: the same seed always gives the same account.
-    #[arg(long, value_name = "N", default_value_t = 42)]
+    #[arg(long, global = true, value_name = "N", default_value_t = 42)]
     pub demo_seed: u64,
 
     /// Number of Lambda functions in the demo account; ECS and Batch scale along.
-    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    #[arg(long, global = true, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub demo_scale: u64,
 
     /// Freeze the demo clock at this RFC 3339 time (reproducible screens and snapshots).
-    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
     pub demo_clock: Option<DateTime<Utc>>,
 
     /// Print one snapshot and exit (the default when stdout is not a terminal).
@@ -40,32 +48,32 @@ pub struct Cli {
     pub once: bool,
 
     /// Snapshot format for --once: json (the documented contract) or table.
-    #[arg(long, value_enum)]
+    #[arg(long, global = true, value_enum)]
     pub format: Option<Format>,
 
     /// Metrics window in minutes.
-    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    #[arg(long, global = true, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub window: u32,
 
     /// AWS profile to use (live mode).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
     /// Region or comma-separated regions to poll side by side (live mode).
-    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',')]
+    #[arg(long, global = true, value_name = "REGION[,REGION…]", value_delimiter = ',')]
     pub region: Vec<String>,
 
     /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Per-function metrics for the rows on screen (and the top offenders), or for all functions.
-    #[arg(long, value_enum, default_value_t = MetricsScope::Visible)]
+    #[arg(long, global = true, value_enum, default_value_t = MetricsScope::Visible)]
     pub metrics: MetricsScope,
 
     /// Refresh intervals in seconds, per service: lambda (60 or more: CloudWatch
     /// keeps one-minute data), ecs and batch (5 or more). Default lambda=60,ecs=30,batch=30.
-    #[arg(long, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = parse_interval)]
+    #[arg(long, global = true, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = parse_interval)]
     pub interval: Vec<(String, u64)>,
 
     /// How cold starts are read from CloudWatch Logs: Logs Insights with a
@@ -74,16 +82,71 @@ pub struct Cli {
     pub cold_starts: crate::source::aws::logs::Method,
 
     /// Give up on one AWS request after this many seconds (slow links may want more).
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: Option<u64>,
 
     /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
-    #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
+    #[arg(long, global = true, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
     pub percentile: String,
 
+    /// Record the data stream into FILE while the dashboard runs (`.zst`: compressed).
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+
+    /// With --once: print the state of a recording instead of a live account.
+    #[arg(long, value_name = "FILE", requires = "once")]
+    pub replay: Option<PathBuf>,
+
+    /// With --replay: the moment to show, HH:MM[:SS] (UTC, on the recording's day) or RFC 3339; default its end.
+    #[arg(long, value_name = "TIME", requires = "replay")]
+    pub at: Option<String>,
+
     /// Panic after the first frame: lets tests prove the terminal is restored.
-    #[arg(long, hide = true)]
+    #[arg(long, global = true, hide = true)]
     pub panic_after_first_frame: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record the data stream without a screen, until --duration or Ctrl-C.
+    Record {
+        /// The recording to write (`.zst`: compressed).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Stop after this long: 90s, 30m, 1h (default: until interrupted).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        duration: Option<Duration>,
+        /// Take N full refreshes back to back, then stop (reproducible test recordings).
+        #[arg(long, value_name = "N", hide = true)]
+        rounds: Option<u32>,
+    },
+    /// Open a recording in the dashboard, read-only, with timeline keys.
+    Replay {
+        file: PathBuf,
+        /// Open it even if its hash chain is broken (the header then says BROKEN CHAIN).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a recording's hash chain: exit 0 when intact, 1 at the first broken line.
+    Verify { file: PathBuf },
+    /// Print the minimal IAM policy: exactly the read actions awstop calls.
+    IamPolicy,
+}
+
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = num.parse().map_err(|_| format!("{s:?}: expected a duration like 90s, 30m or 1h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("{s:?}: expected a duration like 90s, 30m or 1h")),
+    };
+    if secs == 0 {
+        return Err("the duration must be at least 1s".into());
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 fn parse_interval(s: &str) -> Result<(String, u64), String> {

@@ -6,9 +6,11 @@ fn main() -> ExitCode {
     let cli = awstop::cli::Cli::parse();
     match awstop::run::main(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("awstop: {e}");
-            ExitCode::from(2)
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("awstop: {}", f.message);
+            }
+            ExitCode::from(f.code)
         }
     }
 }

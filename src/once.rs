@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use crate::export::{field, number};
 use crate::fmt::{count, ms, opt, pct};
 use crate::snapshot::Snapshot;
 
@@ -56,4 +57,74 @@ pub fn table(s: &Snapshot) -> String {
         }
     }
     o
+}
+
+/// One CSV section per table, each after a `# name` line and separated by a
+/// blank line; unknown values are empty cells, times RFC 3339.
+pub fn csv(s: &Snapshot) -> String {
+    fn n(v: Option<f64>) -> String {
+        v.map(number).unwrap_or_default()
+    }
+    fn t(v: Option<chrono::DateTime<chrono::Utc>>) -> String {
+        v.map(|t| t.to_rfc3339()).unwrap_or_default()
+    }
+    fn o(v: &Option<String>) -> String {
+        v.as_deref().map(field).unwrap_or_default()
+    }
+    let mut out = String::new();
+    let mut section = |name: &str, head: &str, rows: Vec<Vec<String>>| {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        let _ = writeln!(out, "# {name}\n{head}");
+        for r in rows {
+            let _ = writeln!(out, "{}", r.join(","));
+        }
+    };
+    section(
+        "lambda.functions",
+        "region,name,runtime,memory_mb,timeout_s,invocations,errors,throttles,error_rate_pct,duration_avg_ms,duration_max_ms,duration_p99_ms,concurrent_max,cold_starts,cold_start_rate_pct",
+        s.lambda.functions.iter().map(|f| {
+            let m = &f.metrics;
+            let c = f.cold_starts.as_ref();
+            vec![field(&f.region), field(&f.name), o(&f.runtime), f.memory_mb.to_string(), f.timeout_s.to_string(), n(m.invocations), n(m.errors), n(m.throttles), n(m.error_rate_pct), n(m.duration_avg_ms), n(m.duration_max_ms), n(m.duration_p99_ms), n(m.concurrent_max), c.map(|c| c.count.to_string()).unwrap_or_default(), n(c.and_then(|c| c.rate_pct))]
+        }).collect(),
+    );
+    section(
+        "ecs.services",
+        "region,cluster,service,launch_type,desired,running,pending,rollout_state,cpu_pct,memory_pct",
+        s.ecs.clusters.iter().flat_map(|c| c.services.iter().map(move |v| {
+            vec![field(&c.region), field(&c.name), field(&v.name), field(&v.launch_type), v.desired.to_string(), v.running.to_string(), v.pending.to_string(), o(&v.rollout_state), n(v.cpu_pct), n(v.memory_pct)]
+        })).collect(),
+    );
+    section(
+        "ecs.tasks",
+        "region,cluster,id,service,last_status,desired_status,launch_type,started_at,stopped_at,stop_code,stopped_reason",
+        s.ecs.clusters.iter().flat_map(|c| c.tasks.iter().map(move |k| {
+            vec![field(&c.region), field(&c.name), field(&k.id), o(&k.service), field(&k.last_status), field(&k.desired_status), field(&k.launch_type), t(k.started_at), t(k.stopped_at), o(&k.stop_code), o(&k.stopped_reason)]
+        })).collect(),
+    );
+    section(
+        "batch.queues",
+        "region,queue,state,status,priority,SUBMITTED,PENDING,RUNNABLE,STARTING,RUNNING,SUCCEEDED,FAILED",
+        s.batch.queues.iter().map(|q| {
+            let j = &q.jobs_by_status;
+            let mut r = vec![field(&q.region), field(&q.name), field(&q.state), field(&q.status), q.priority.to_string()];
+            r.extend([j.submitted, j.pending, j.runnable, j.starting, j.running, j.succeeded, j.failed].map(|v| v.to_string()));
+            r
+        }).collect(),
+    );
+    section(
+        "batch.jobs",
+        "region,queue,id,name,status,status_reason,created_at,started_at,stopped_at,exit_code",
+        s.batch.queues.iter().flat_map(|q| q.jobs.iter().map(move |j| {
+            vec![field(&q.region), field(&q.name), field(&j.id), field(&j.name), field(&j.status), o(&j.status_reason), t(j.created_at), t(j.started_at), t(j.stopped_at), j.exit_code.map(|c| c.to_string()).unwrap_or_default()]
+        })).collect(),
+    );
+    section(
+        "errors",
+        "service,region,operation,message",
+        s.errors.iter().map(|e| vec![field(&e.service), field(&e.region), field(&e.operation), field(&e.message)]).collect(),
+    );
+    out
 }

@@ -1,31 +1,46 @@
-//! Wiring: pick the source, then either print one snapshot or run the TUI loop.
+//! Wiring: pick the source, then print one snapshot, record headless, verify,
+//! or run the TUI loop.
+
+mod audit;
+mod tui;
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures_util::StreamExt;
-use tokio::sync::mpsc;
-use tokio::time::{Instant, MissedTickBehavior};
-
-use crate::app::keymap;
 use crate::app::model::{Model, SourceLabel};
-use crate::app::msg::{Cmd, DataMsg, Msg};
+use crate::app::msg::{DataMsg, Msg};
 use crate::app::update;
-use crate::cli::{Cli, Format, MetricsScope};
+use crate::cli::{Cli, Command, Format, MetricsScope};
+use crate::record::reader::Recording;
 use crate::source::aws::{self, client::Connection, Aws};
 use crate::source::clock::Clock;
-use crate::source::demo::{self, DemoAccount};
-use crate::source::SourceCmd;
-use crate::theme::Theme;
-use crate::{once, snapshot, terminal, ui};
+use crate::source::demo::DemoAccount;
+use crate::{export, once, policy, snapshot};
 
-/// At most ~30 frames a second; bursts of messages coalesce into one frame.
-const FRAME: Duration = Duration::from_millis(33);
+/// A failed run: what to say (already said when empty) and the exit code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+}
 
-enum Source {
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure { code: 2, message }
+    }
+}
+
+impl Failure {
+    /// The input (a recording, a time) is bad: exit 1, as `verify` does.
+    pub fn bad_input(message: String) -> Self {
+        Failure { code: 1, message }
+    }
+}
+
+pub(crate) enum Source {
     Demo(DemoAccount, Clock),
     Live(Aws),
+    Replay(Recording),
 }
 
 impl Source {
@@ -33,51 +48,88 @@ impl Source {
         match self {
             Source::Demo(..) => SourceLabel::Demo,
             Source::Live(_) => SourceLabel::Live,
+            Source::Replay(_) => SourceLabel::Replay,
         }
     }
     fn clock(&self) -> Clock {
         match self {
             Source::Demo(_, c) => c.clone(),
             Source::Live(_) => Clock::running_from(chrono::Utc::now()),
+            Source::Replay(r) => Clock::frozen(r.first().unwrap_or(r.header.started_at)),
         }
     }
 }
 
-pub fn main(cli: Cli) -> Result<(), String> {
+pub fn main(cli: Cli) -> Result<(), Failure> {
     let stdout_tty = std::io::stdout().is_terminal();
-    let headless = cli.once || !stdout_tty;
     let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Json });
+    match &cli.command {
+        Some(Command::IamPolicy) => return write_stdout(&policy::document()),
+        Some(Command::Verify { file }) => return audit::verify(file),
+        _ => {}
+    }
+    if let Some(file) = &cli.replay {
+        let rec = audit::load(file, false)?;
+        let at = match &cli.at {
+            Some(text) => audit::parse_at(file, &rec, text)?,
+            None => rec.last().unwrap_or(rec.header.started_at),
+        };
+        let model = crate::replay::model_at(&rec.records, at);
+        return print_once(&model, cli.window, format);
+    }
+    let recording = matches!(cli.command, Some(Command::Record { .. }));
+    let headless = !recording && (cli.once || !stdout_tty);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
-        let source = if cli.demo {
-            let clock = match cli.demo_clock {
-                Some(t) => Clock::frozen(t),
-                None => Clock::running_from(chrono::Utc::now()),
-            };
-            Source::Demo(DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window), clock)
-        } else {
-            let opts = aws::Options {
-                conn: Connection {
-                    profile: cli.profile.clone(),
-                    endpoint_url: cli.endpoint_url.clone(),
-                    attempt_timeout: cli.timeout.map(Duration::from_secs),
-                },
-                regions: cli.region.clone(),
-                window: cli.window,
-                percentile: cli.percentile.clone(),
-                metrics_all: cli.metrics == MetricsScope::All || headless,
-                intervals: intervals(&cli.interval),
-                cold_starts: cli.cold_starts,
-            };
-            Source::Live(aws::connect(opts).await?)
+        if let Some(Command::Replay { file, force }) = &cli.command {
+            let rec = audit::load(file, *force)?;
+            return tui::run(Source::Replay(rec), None, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into());
+        }
+        let source = connect(&cli, headless || recording).await?;
+        let header = |s: &Source| audit::header(s, &cli);
+        if let Some(Command::Record { out, duration, rounds }) = &cli.command {
+            let h = header(&source);
+            return audit::record_headless(source, out, h, *duration, *rounds).await;
+        }
+        let recorder = match &cli.record {
+            Some(path) => Some(crate::record::writer::Writer::create(path, header(&source))?),
+            None => None,
         };
         if headless {
-            let model = once_source(&source).await;
+            let clock = source.clock();
+            let msgs = once_messages(&source).await;
+            if let Some(mut w) = recorder {
+                for m in &msgs {
+                    w.record(clock.now(), m)?;
+                }
+                w.finish(clock.now())?;
+            }
+            let model = model_from(source.label(), clock.now(), msgs);
             print_once(&model, cli.window, format)
         } else {
-            tui(source, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}"))
+            tui::run(source, recorder, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into())
         }
     })
+}
+
+async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
+    if cli.demo {
+        let clock = match cli.demo_clock {
+            Some(t) => Clock::frozen(t),
+            None => Clock::running_from(chrono::Utc::now()),
+        };
+        return Ok(Source::Demo(DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window), clock));
+    }
+    let opts = aws::Options {
+        conn: Connection { profile: cli.profile.clone(), endpoint_url: cli.endpoint_url.clone(), attempt_timeout: cli.timeout.map(Duration::from_secs) },
+        regions: cli.region.clone(),
+        window: cli.window,
+        percentile: cli.percentile.clone(),
+        metrics_all: cli.metrics == MetricsScope::All || headless,
+        intervals: intervals(&cli.interval),
+        cold_starts: cli.cold_starts,
+    };
+    Ok(Source::Live(aws::connect(opts).await?))
 }
 
 fn intervals(given: &[(String, u64)]) -> aws::poll::Intervals {
@@ -106,103 +158,36 @@ fn model_from(label: SourceLabel, now: chrono::DateTime<chrono::Utc>, msgs: Vec<
     model
 }
 
-async fn once_source(source: &Source) -> Model {
+/// One full refresh of the source, every function's metrics included.
+async fn once_messages(source: &Source) -> Vec<DataMsg> {
     match source {
-        Source::Demo(demo, clock) => once_model(demo, clock),
-        Source::Live(aws) => {
-            let msgs = aws.once().await;
-            model_from(SourceLabel::Live, chrono::Utc::now(), msgs)
-        }
+        Source::Demo(demo, clock) => demo.messages_at(clock.now()),
+        Source::Live(aws) => aws.once().await,
+        Source::Replay(r) => r.records.iter().map(|r| r.1.clone()).collect(),
     }
 }
 
-fn print_once(model: &Model, window: u32, format: Format) -> Result<(), String> {
+fn print_once(model: &Model, window: u32, format: Format) -> Result<(), Failure> {
     let snap = snapshot::from_model(model, window);
     let text = match format {
         Format::Json => once::json(&snap),
         Format::Table => once::table(&snap),
+        Format::Csv => once::csv(&snap),
     };
+    write_stdout(&text)
+}
+
+fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the snapshot: {e}")),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}").into()),
         _ => Ok(()),
     }
 }
 
-async fn tui(source: Source, panic_after_first_frame: bool) -> std::io::Result<()> {
-    let theme = Theme::from_env();
-    let clock = source.clock();
-    let label = source.label();
-    let (data_tx, mut data_rx) = mpsc::channel(256);
-    let (cmd_tx, cmd_rx) = mpsc::channel(64);
-    match source {
-        Source::Demo(demo, clock) => tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx)),
-        Source::Live(aws) => tokio::spawn(aws::poll::run(aws, data_tx, cmd_rx)),
-    };
-
-    let (mut term, _guard) = terminal::init()?;
-    let mut model = Model::new(label, clock.now());
-    let size = term.size()?;
-    let mut cmds = update(&mut model, Msg::Resize { width: size.width, height: size.height });
-
-    let mut events = EventStream::new();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
-    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut last_draw = Instant::now() - FRAME;
-    let mut draw_due: Option<Instant> = None;
-    loop {
-        for c in cmds.drain(..) {
-            // A full command queue only means the source is busy; it will catch up.
-            let _ = cmd_tx.try_send(match c {
-                Cmd::Refresh => SourceCmd::RefreshAll,
-                Cmd::Visible(names) => SourceCmd::Visible(names),
-                Cmd::Tail(target) => SourceCmd::Tail(target),
-            });
-        }
-        if model.quit {
-            return Ok(());
-        }
-        if model.dirty {
-            let now = Instant::now();
-            if now >= last_draw + FRAME {
-                term.draw(|f| ui::draw(f, &model, &theme))?;
-                model.dirty = false;
-                last_draw = now;
-                draw_due = None;
-                if panic_after_first_frame {
-                    panic!("panic requested by --panic-after-first-frame");
-                }
-            } else {
-                draw_due = Some(last_draw + FRAME);
-            }
-        }
-        tokio::select! {
-            ev = events.next() => match ev {
-                Some(Ok(Event::Key(key))) => {
-                    if let Some(a) = keymap::map(key, model.mode) {
-                        cmds = update(&mut model, Msg::Action(a));
-                    }
-                }
-                Some(Ok(Event::Resize(width, height))) => {
-                    term.autoresize()?;
-                    cmds = update(&mut model, Msg::Resize { width, height });
-                }
-                Some(Ok(_)) => {}
-                Some(Err(e)) => return Err(e),
-                None => return Ok(()),
-            },
-            Some(msg) = data_rx.recv() => {
-                cmds = update(&mut model, Msg::Data(msg));
-                // Take everything else already waiting before drawing once.
-                while let Ok(msg) = data_rx.try_recv() {
-                    cmds.extend(update(&mut model, Msg::Data(msg)));
-                }
-            }
-            _ = tick.tick() => {
-                cmds = update(&mut model, Msg::Tick(clock.now()));
-            }
-            _ = tokio::time::sleep_until(draw_due.unwrap_or_else(Instant::now)), if draw_due.is_some() => {}
-        }
-    }
+/// The run loop's side of `Cmd::Export`: the file is written here, not in `update`.
+fn export_view(model: &mut Model, path: &str) {
+    let said = export::write_current_view(model, path);
+    update(model, Msg::Notice(said));
 }

@@ -49,7 +49,7 @@ fn navigate_resize_and_quit() {
 #[test]
 fn ctrl_c_quits_from_a_prompt() {
     let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 24, 80);
-    s.wait_for("the Lambda pane", |sc| sc.contains("Lambda functions"));
+    s.wait_for("the Lambda rows", |sc| sc.contains("40 rows"));
     s.send("/abc");
     s.wait_for("the filter prompt", |sc| sc.contains("/abc"));
     s.send("\x03");
@@ -72,7 +72,8 @@ fn the_terminal_is_restored_after_a_panic() {
 #[test]
 fn demo_live_tail_marks_cold_starts() {
     let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 32, 120);
-    s.wait_for("the Lambda pane", |sc| sc.contains("Lambda functions"));
+    // Rows, not just the title: keys typed while loading would filter nothing.
+    s.wait_for("the Lambda rows", |sc| sc.contains("Lambda functions") && sc.contains("40 rows"));
     s.send("/image-resize\r\r");
     s.wait_for("the function", |sc| sc.contains("Function image-resize") && sc.contains("(t: live tail)"));
     s.send("t");

@@ -108,16 +108,18 @@ fn metrics_follow_the_rows_on_screen() {
     assert!(visible.len() >= 15, "{visible:?}");
     moto.ctl(&["recorder", "start"]);
     s.send("r");
-    // Wait for the refresh to land: the header's call counter moves on.
+    // Wait for the refresh's GetMetricData to reach moto, recording all along.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    let asked: Vec<Vec<String>> = loop {
+    loop {
         std::thread::sleep(Duration::from_millis(500));
-        let got: Vec<Vec<String>> = serde_json::from_str(&moto.ctl(&["recorder", "functions"])).unwrap();
+        let got: Vec<Vec<String>> = serde_json::from_str(&moto.ctl(&["recorder", "peek"])).unwrap();
         if !got.is_empty() || std::time::Instant::now() > deadline {
-            break got;
+            break;
         }
-        moto.ctl(&["recorder", "start"]);
-    };
+    }
+    // A moment more, so a second call (if any) would be seen too.
+    std::thread::sleep(Duration::from_secs(2));
+    let asked: Vec<Vec<String>> = serde_json::from_str(&moto.ctl(&["recorder", "functions"])).unwrap();
     s.send("q");
     assert!(s.exit().success());
     assert_eq!(asked.len(), 1, "one GetMetricData call for one refresh: {asked:?}");

@@ -32,6 +32,13 @@ pub enum Action {
     StatusNext,
     StatusPrev,
     ToggleTail,
+    Export,
+    PlayPause,
+    Faster,
+    Slower,
+    StepForward,
+    StepBack,
+    StartJump,
 }
 
 /// One row of the help screen: keys, what they do. The help view and the README
@@ -50,8 +57,17 @@ pub const HELP: &[(&str, &str)] = &[
     ("[ ]", "Batch jobs: previous / next status"),
     ("t", "function detail: start / stop a live tail of its logs"),
     ("r", "refresh now"),
+    ("e", "export this table to CSV"),
     ("?", "this help"),
     ("q / Ctrl-C", "quit"),
+];
+
+/// Replay-only keys: the help screen lists them when replaying.
+pub const REPLAY_HELP: &[(&str, &str)] = &[
+    ("Space", "replay: play / pause"),
+    ("+ -", "replay: faster / slower (1x to 60x)"),
+    (". ,", "replay: one record forward / back"),
+    ("@time Enter", "replay: jump to HH:MM[:SS] or RFC 3339"),
 ];
 
 pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
@@ -63,7 +79,7 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
         return Some(Action::Quit);
     }
     match mode {
-        Mode::Filter | Mode::Command => match key.code {
+        Mode::Filter | Mode::Command | Mode::Jump => match key.code {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Backspace),
@@ -102,6 +118,13 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
             KeyCode::Char(']') => Action::StatusNext,
             KeyCode::Char('[') => Action::StatusPrev,
             KeyCode::Char('t') => Action::ToggleTail,
+            KeyCode::Char('e') => Action::Export,
+            KeyCode::Char(' ') => Action::PlayPause,
+            KeyCode::Char('+') | KeyCode::Char('=') => Action::Faster,
+            KeyCode::Char('-') => Action::Slower,
+            KeyCode::Char('.') => Action::StepForward,
+            KeyCode::Char(',') => Action::StepBack,
+            KeyCode::Char('@') => Action::StartJump,
             _ => return None,
         }),
     }
@@ -124,5 +147,14 @@ mod tests {
         assert_eq!(map(key(KeyCode::Esc), Mode::Help), Some(Action::ToggleHelp));
         assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Mode::Filter), Some(Action::Quit));
         assert_eq!(map(key(KeyCode::F(5)), Mode::Normal), None);
+    }
+
+    #[test]
+    fn timeline_and_export_keys() {
+        for (c, a) in [(' ', Action::PlayPause), ('+', Action::Faster), ('-', Action::Slower), ('.', Action::StepForward), (',', Action::StepBack), ('@', Action::StartJump), ('e', Action::Export)] {
+            assert_eq!(map(key(KeyCode::Char(c)), Mode::Normal), Some(a));
+        }
+        assert_eq!(map(key(KeyCode::Char('1')), Mode::Jump), Some(Action::Input('1')));
+        assert_eq!(map(key(KeyCode::Enter), Mode::Jump), Some(Action::Submit));
     }
 }

@@ -72,6 +72,20 @@ pub enum Mode {
     Filter,
     Command,
     Help,
+    /// The replay `@` prompt: a time to jump to.
+    Jump,
+}
+
+/// Where a replay stands: drawn in the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayStatus {
+    pub clock: DateTime<Utc>,
+    pub speed: u32,
+    pub playing: bool,
+    pub position: usize,
+    pub total: usize,
+    /// Opened with `--force` despite a broken hash chain.
+    pub broken: bool,
 }
 
 /// Where the source is: shown as the header badge and in snapshots.
@@ -178,6 +192,8 @@ pub struct Model {
     pub tail: Option<Tail>,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
     pub metrics_requested: u64,
+    /// Set only when replaying a recording.
+    pub replay: Option<ReplayStatus>,
     pub quit: bool,
     pub dirty: bool,
 }
@@ -210,6 +226,7 @@ impl Model {
             visible: Vec::new(),
             tail: None,
             metrics_requested: 0,
+            replay: None,
             quit: false,
             dirty: true,
         }

@@ -75,6 +75,22 @@ pub enum Msg {
     /// The clock moved; only ages change.
     Tick(DateTime<Utc>),
     Resize { width: u16, height: u16 },
+    /// The replay moved: its clock becomes the Model's time.
+    Replay(super::model::ReplayStatus),
+    /// A message for the footer from the outside world (an export's result).
+    Notice(String),
+}
+
+/// What the replay timeline is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineCmd {
+    PlayPause,
+    Faster,
+    Slower,
+    StepForward,
+    StepBack,
+    /// The text typed at the `@` prompt, not yet parsed.
+    Jump(String),
 }
 
 /// One streamed log line, already classified by the source.
@@ -104,6 +120,9 @@ pub enum Cmd {
     Visible(Vec<String>),
     /// Start a live tail of this function's log group, or stop the current one.
     Tail(Option<TailTarget>),
+    /// Write the current table view to this CSV file.
+    Export { path: String },
+    Timeline(TimelineCmd),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -3,7 +3,7 @@
 
 use super::keymap::Action;
 use super::model::{Mode, Model, Pane, TableState, Tail, View};
-use super::msg::{Cmd, DataMsg, Msg, Payload, TailTarget};
+use super::msg::{Cmd, DataMsg, Msg, Payload, TailTarget, TimelineCmd};
 use super::tables;
 use crate::domain::batch::JOB_STATUSES;
 use crate::fmt::age;
@@ -36,6 +36,16 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.width = width;
             m.height = height;
             m.dirty = true;
+        }
+        Msg::Replay(status) => {
+            m.now = status.clock;
+            m.replay = Some(status);
+            m.dirty = true;
+        }
+        Msg::Notice(text) => {
+            m.message = Some(text);
+            m.dirty = true;
+            return cmds;
         }
     }
     refresh_rows(m);
@@ -265,9 +275,24 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             }
         }
         Action::ToggleTail => toggle_tail(m, cmds),
+        Action::Refresh if m.replay.is_some() => m.message = Some("a replay shows what was recorded; nothing to refresh".into()),
         Action::Refresh => {
             cmds.push(Cmd::Refresh);
             m.message = Some("refreshing…".into());
+        }
+        Action::Export => export(m, cmds),
+        Action::PlayPause => timeline(m, cmds, TimelineCmd::PlayPause),
+        Action::Faster => timeline(m, cmds, TimelineCmd::Faster),
+        Action::Slower => timeline(m, cmds, TimelineCmd::Slower),
+        Action::StepForward => timeline(m, cmds, TimelineCmd::StepForward),
+        Action::StepBack => timeline(m, cmds, TimelineCmd::StepBack),
+        Action::StartJump => {
+            if m.replay.is_some() {
+                m.mode = Mode::Jump;
+                m.input.clear();
+            } else {
+                m.message = Some(REPLAY_ONLY.into());
+            }
         }
         Action::ToggleHelp => m.mode = if m.mode == Mode::Help { Mode::Normal } else { Mode::Help },
         Action::StartFilter => {
@@ -296,6 +321,9 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             if mode == Mode::Command {
                 let cmd = std::mem::take(&mut m.input);
                 command(m, cmd.trim(), cmds);
+            } else if mode == Mode::Jump {
+                let text = std::mem::take(&mut m.input);
+                cmds.push(Cmd::Timeline(TimelineCmd::Jump(text)));
             }
         }
         Action::Cancel => {
@@ -307,6 +335,28 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             m.input.clear();
         }
     }
+}
+
+const REPLAY_ONLY: &str = "timeline keys work in a replay: awstop replay FILE";
+
+fn timeline(m: &mut Model, cmds: &mut Vec<Cmd>, c: TimelineCmd) {
+    if m.replay.is_some() {
+        cmds.push(Cmd::Timeline(c));
+    } else {
+        m.message = Some(REPLAY_ONLY.into());
+    }
+}
+
+/// Names the file after the pane and the time shown (the replay clock in a
+/// replay); the run loop writes it, as `update` does no I/O.
+fn export(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    if tables::columns_for(m.view()).is_empty() {
+        m.message = Some("nothing to export here: open a table".into());
+        return;
+    }
+    let stamp = m.now.format("%Y%m%dT%H%M%SZ");
+    let name = crate::export::view_name(m.view());
+    cmds.push(Cmd::Export { path: format!("awstop-{name}-{stamp}.csv") });
 }
 
 /// The filter follows every keystroke, like k9s.

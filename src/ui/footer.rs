@@ -9,8 +9,12 @@ use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
     let line = match m.mode {
-        Mode::Filter | Mode::Command => {
-            let prompt = if m.mode == Mode::Filter { "/" } else { ":" };
+        Mode::Filter | Mode::Command | Mode::Jump => {
+            let prompt = match m.mode {
+                Mode::Filter => "/",
+                Mode::Jump => "@",
+                _ => ":",
+            };
             let x = area.x + 1 + m.input.chars().count() as u16;
             if x < area.x + area.width {
                 f.set_cursor_position(Position { x, y: area.y });
@@ -19,6 +23,14 @@ pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
         }
         _ => match &m.message {
             Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
+            // A replay names whose view it shows, and its own keys, where live hints would be.
+            None if m.replay.is_some() => Line::from(Span::styled(
+                format!(
+                    " caller {}  space:play  +-:speed  .,:step  @:jump  e:export  ?:help  q:quit",
+                    m.account.caller_arn.as_deref().unwrap_or("unknown")
+                ),
+                t.muted,
+            )),
             None => Line::from(Span::styled(
                 " ?:help  /:filter  ::jump  Enter:open  Esc:back  s/<>:sort  i:invert  r:refresh  q:quit",
                 t.muted,

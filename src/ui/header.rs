@@ -17,6 +17,15 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         Span::styled(format!(" {} ", m.source.badge()), t.badge),
         Span::raw(" "),
     ];
+    // A replay says first when it is showing, how fast, and whether the file can be trusted.
+    if let Some(r) = &m.replay {
+        if r.broken {
+            spans.push(Span::styled(" BROKEN CHAIN ", t.error));
+            spans.push(Span::raw(" "));
+        }
+        let state = if r.playing { format!("▶{}x", r.speed) } else { "‖".into() };
+        spans.push(Span::styled(format!("{} {state} {}/{} ", r.clock.format("%Y-%m-%d %H:%M:%S"), r.position, r.total), t.accent));
+    }
     let a = &m.account;
     if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));
@@ -43,9 +52,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             (None, None) => spans.push(Span::styled("…", t.muted)),
         }
     }
-    spans.push(Span::styled(" │ ", t.muted));
-    spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
-    if m.cloudwatch_usd_per_hour > 0.0 {
+    // A replay calls nothing: its recorded pace would only mislead.
+    if m.replay.is_none() {
+        spans.push(Span::styled(" │ ", t.muted));
+        spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+    }
+    if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
         spans.push(Span::styled(format!(" ${:.3}/h", m.cloudwatch_usd_per_hour), t.muted));
     }
     if m.logs_bytes_scanned > 0 {

@@ -5,13 +5,15 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Widget};
 
-use crate::app::keymap::HELP;
+use crate::app::keymap::{HELP, REPLAY_HELP};
 use crate::theme::Theme;
 
-pub fn draw(buf: &mut Buffer, area: Rect, t: &Theme) {
+/// The replay keys are listed only in a replay, where they do something.
+pub fn draw(buf: &mut Buffer, area: Rect, t: &Theme, replay: bool) {
     Clear.render(area, buf);
     let lines: Vec<Line> = HELP
         .iter()
+        .chain(REPLAY_HELP.iter().filter(|_| replay))
         .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<16}"), t.accent), Span::raw(*what)]))
         .collect();
     Paragraph::new(lines)

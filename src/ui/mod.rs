@@ -24,7 +24,9 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     panes::draw(f.buffer_mut(), body, m, theme);
     footer::draw(f, foot, m, theme);
     if m.mode == Mode::Help {
-        help::draw(f.buffer_mut(), centered(area, 64, 20), theme);
+        let replay = m.replay.is_some();
+        let rows = crate::app::keymap::HELP.len() + if replay { crate::app::keymap::REPLAY_HELP.len() } else { 0 };
+        help::draw(f.buffer_mut(), centered(area, 64, (rows as u16 + 2).max(20)), theme, replay);
     }
 }
 

@@ -23,6 +23,15 @@ impl Session {
     }
 
     pub fn start_with_env(args: &[&str], env: &[(&str, &str)], rows: u16, cols: u16) -> Session {
+        Self::spawn(args, env, None, rows, cols)
+    }
+
+    /// In `dir`: for what the binary writes into its working directory.
+    pub fn start_in(dir: &std::path::Path, args: &[&str], rows: u16, cols: u16) -> Session {
+        Self::spawn(args, &[], Some(dir), rows, cols)
+    }
+
+    fn spawn(args: &[&str], env: &[(&str, &str)], cwd: Option<&std::path::Path>, rows: u16, cols: u16) -> Session {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_awstop"));
         cmd.args(args);
@@ -33,6 +42,9 @@ impl Session {
         }
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(dir) = cwd {
+            cmd.cwd(dir);
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);

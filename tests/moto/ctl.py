@@ -6,6 +6,7 @@
     ctl.py URL recorder start     record every request from now on
     ctl.py URL recorder ops       stop recording; print the operations seen as JSON
     ctl.py URL recorder functions stop recording; print the functions each GetMetricData asked for
+    ctl.py URL recorder peek      the same, while recording goes on
     ctl.py URL function-in REGION NAME   one more function, in another region
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
@@ -264,6 +265,10 @@ def requested_functions(rec):
     if rec.get("body_encoded"):
         body = base64.b64decode(body).decode("utf-8", "replace")
     if body.startswith("{"):
+        try:
+            json.loads(body)
+        except ValueError:
+            return []
         found = []
 
         def walk(v):
@@ -287,10 +292,16 @@ def recorder(url, action):
         requests.post(url + "/moto-api/recorder/reset-recording").raise_for_status()
         requests.post(url + "/moto-api/recorder/start-recording").raise_for_status()
         return
-    requests.post(url + "/moto-api/recorder/stop-recording").raise_for_status()
+    if action != "peek":
+        requests.post(url + "/moto-api/recorder/stop-recording").raise_for_status()
     text = requests.get(url + "/moto-api/recorder/download-recording").text
-    recs = [json.loads(line) for line in text.splitlines() if line.strip()]
-    if action == "functions":
+    recs = []
+    for line in text.splitlines():
+        try:
+            recs.append(json.loads(line))
+        except ValueError:
+            pass  # a line still being written while we peek
+    if action in ("functions", "peek"):
         # Per GetMetricData call: the functions whose metrics it asked for.
         json.dump([sorted(set(requested_functions(r))) for r in recs if operation(r) == "cloudwatch.GetMetricData"], sys.stdout)
         return

@@ -1,0 +1,59 @@
+//! The AWS actions awstop may call: the single source of the IAM policy that
+//! `awstop iam-policy` prints and that a test checks against the SDK calls in `src/`.
+
+/// Every action, as IAM spells it. Read-only by construction: a test fails when
+/// the code calls an operation missing here, or when one here is not a read.
+pub const ACTIONS: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "lambda:ListFunctions",
+    "cloudwatch:GetMetricData",
+    "ecs:ListClusters",
+    "ecs:DescribeClusters",
+    "ecs:ListServices",
+    "ecs:DescribeServices",
+    "ecs:ListTasks",
+    "ecs:DescribeTasks",
+    "ecs:ListContainerInstances",
+    "ecs:DescribeContainerInstances",
+    "batch:DescribeComputeEnvironments",
+    "batch:DescribeJobQueues",
+    "batch:ListJobs",
+    "logs:FilterLogEvents",
+    "logs:StartQuery",
+    "logs:GetQueryResults",
+    "logs:StopQuery",
+    "logs:StartLiveTail",
+];
+
+/// Operations that only read even though their names do not say so.
+const READ_ONLY_EXTRAS: &[&str] =
+    &["StartQuery", "GetQueryResults", "StopQuery", "StartLiveTail", "FilterLogEvents", "GetCallerIdentity"];
+
+/// Whether an operation (without its service prefix) only reads.
+pub fn is_read(operation: &str) -> bool {
+    ["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p)) || READ_ONLY_EXTRAS.contains(&operation)
+}
+
+/// The minimal policy document, as JSON in the order IAM documents use.
+pub fn document() -> String {
+    let actions: Vec<String> = ACTIONS.iter().map(|a| format!("        \"{a}\"")).collect();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"AwstopReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
+        actions.join(",\n")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_action_reads() {
+        for a in ACTIONS {
+            let (_, op) = a.split_once(':').unwrap();
+            assert!(is_read(op), "{a} is not a read");
+        }
+        assert!(!is_read("UpdateFunctionCode"));
+        assert!(!is_read("StopTask"));
+    }
+}

@@ -1,0 +1,158 @@
+use super::*;
+use crate::record::writer::Writer;
+use crate::source::demo::DemoAccount;
+
+fn at() -> DateTime<Utc> {
+    "2026-11-22T14:03:20Z".parse().unwrap()
+}
+
+fn temp(name: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("awstop-reader-{}-{name}", std::process::id()))
+}
+
+/// A small real recording: two demo refreshes and a clean end.
+fn sample(name: &str, finish: bool) -> (std::path::PathBuf, usize) {
+    let path = temp(name);
+    let demo = DemoAccount::new(7, 3, 60);
+    let mut w = Writer::create(&path, crate::record::Header::new(None, vec![], at())).unwrap();
+    let mut n = 0;
+    for round in 0..2 {
+        for m in demo.messages_at(at() + chrono::Duration::seconds(round * 30)) {
+            w.record(at() + chrono::Duration::seconds(round * 30), &m).unwrap();
+            n += 1;
+        }
+    }
+    if finish {
+        w.finish(at()).unwrap();
+    }
+    (path, n)
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+}
+
+fn parse_lines(lines: &[String]) -> Recording {
+    parse((lines.join("\n") + "\n").as_bytes(), "x.awstop").unwrap()
+}
+
+#[test]
+fn a_clean_recording_reads_back_whole() {
+    let (path, n) = sample("clean", true);
+    let rec = read(&path).unwrap();
+    assert_eq!(rec.records.len(), n);
+    assert_eq!(rec.problem, None);
+    assert!(rec.ended && rec.warnings.is_empty(), "{:?}", rec.warnings);
+    assert_eq!(rec.header.account_id.as_deref(), Some("123456789012"));
+    assert_eq!(rec.header.profile.as_deref(), Some("demo"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn edits_deletions_and_reordering_break_the_chain_where_they_happen() {
+    let (path, _) = sample("tamper", true);
+    let good = lines(&path);
+    let mut flipped = good.clone();
+    flipped[2] = flipped[2].replacen("us-east-1", "us-east-2", 1);
+    assert!(matches!(parse_lines(&flipped).problem, Some(Problem::Chain { line: 4, .. })));
+    let mut deleted = good.clone();
+    deleted.remove(3);
+    assert!(matches!(parse_lines(&deleted).problem, Some(Problem::Chain { line: 4, .. })));
+    let mut swapped = good.clone();
+    swapped.swap(4, 5);
+    assert!(matches!(parse_lines(&swapped).problem, Some(Problem::Chain { line: 5, .. })));
+    let mut tail_cut = good.clone();
+    tail_cut.pop();
+    let rec = parse_lines(&tail_cut);
+    assert_eq!(rec.problem, None);
+    assert!(!rec.ended && rec.warnings.iter().any(|w| w.contains("no end mark")));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_line_cut_mid_write_is_dropped_with_a_warning() {
+    let (path, n) = sample("cut", false);
+    let mut bytes = std::fs::read(&path).unwrap();
+    bytes.truncate(bytes.len() - 40);
+    let rec = parse(&bytes, "cut.awstop").unwrap();
+    assert_eq!(rec.problem, None);
+    assert_eq!(rec.records.len(), n - 1);
+    assert!(rec.warnings[0].contains("incomplete"), "{:?}", rec.warnings);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn compressed_recordings_survive_a_cut_frame() {
+    let path = temp("z.awstop.zst");
+    let demo = DemoAccount::new(7, 3, 60);
+    let mut w = Writer::create(&path, crate::record::Header::new(None, vec![], at())).unwrap();
+    let msgs = demo.messages_at(at());
+    for m in &msgs {
+        w.record(at(), m).unwrap();
+    }
+    w.finish(at()).unwrap();
+    let rec = read(&path).unwrap();
+    assert_eq!((rec.records.len(), rec.problem.clone(), rec.ended), (msgs.len(), None, true));
+    let mut raw = std::fs::read(&path).unwrap();
+    raw.truncate(raw.len() - 5);
+    std::fs::write(&path, &raw).unwrap();
+    let rec = read(&path).unwrap();
+    assert_eq!(rec.records.len(), msgs.len());
+    assert!(!rec.ended && !rec.warnings.is_empty());
+    let _ = std::fs::remove_file(path);
+}
+
+/// xorshift: the same mutations on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn mutated_recordings_never_panic_the_reader() {
+    let (path, _) = sample("mutate", true);
+    let good = std::fs::read(&path).unwrap();
+    let compressed: Vec<u8> = zstd::stream::encode_all(&good[..], 1).unwrap();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for round in 0..1000 {
+        let mut b = if round % 10 == 0 { compressed.clone() } else { good.clone() };
+        for _ in 0..1 + rng.below(8) {
+            match rng.below(5) {
+                0 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b[i] ^= 1 << rng.below(8);
+                }
+                1 if !b.is_empty() => {
+                    let i = rng.below(b.len());
+                    b.remove(i);
+                }
+                2 => {
+                    let i = rng.below(b.len() + 1);
+                    b.insert(i, [b'\n', b'{', b'"', b'}', 0xff, b'0'][rng.below(6)]);
+                }
+                3 => b.truncate(rng.below(b.len() + 1)),
+                _ => {
+                    let (i, j) = (rng.below(b.len()), rng.below(b.len()));
+                    if i < j {
+                        b[i..j].reverse();
+                    }
+                }
+            }
+        }
+        if round % 10 == 0 {
+            let (text, _) = decompress(&b);
+            let _ = parse(&text, "m.zst");
+        } else {
+            let _ = parse(&b, "m.awstop");
+        }
+    }
+    let _ = std::fs::remove_file(path);
+}
