@@ -27,6 +27,22 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// The configuration file (default: ~/.config/awstop/config.toml, if it exists).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Colour theme: default, light, high-contrast, solarized-dark, monochrome, or a .toml file.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// The pane to open on: overview, lambda, ecs or batch.
+    #[arg(long, global = true, value_name = "PANE", value_parser = parse_pane)]
+    pub pane: Option<String>,
+
+    /// Where the log goes (default: ~/.local/state/awstop/awstop.log).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+
     /// Show the built-in demo account (no AWS credentials or network needed).
     #[arg(long, global = true)]
     pub demo: bool,
@@ -129,8 +145,17 @@ pub enum Command {
     },
     /// Check a recording's hash chain: exit 0 when intact, 1 at the first broken line.
     Verify { file: PathBuf },
+    /// Show where the configuration file is read from; --default prints the documented defaults.
+    Config {
+        #[arg(long)]
+        default: bool,
+    },
     /// Print the minimal IAM policy: exactly the read actions awstop calls.
     IamPolicy,
+}
+
+fn parse_pane(s: &str) -> Result<String, String> {
+    crate::app::model::Pane::from_name(s).map(|_| s.to_string()).ok_or_else(|| "expected overview, lambda, ecs or batch".into())
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -163,7 +188,7 @@ fn parse_interval(s: &str) -> Result<(String, u64), String> {
     Ok((name.to_string(), secs))
 }
 
-fn parse_percentile(s: &str) -> Result<String, String> {
+pub fn parse_percentile(s: &str) -> Result<String, String> {
     match s.strip_prefix('p').map(str::parse::<f64>) {
         Some(Ok(v)) if v > 0.0 && v < 100.0 => Ok(s.to_string()),
         _ => Err("expected a percentile like p50, p99 or p99.9".into()),

@@ -197,3 +197,53 @@ mod tests {
         assert!(e.starts_with("c.toml:1:"), "{e}");
     }
 }
+
+/// Fills every setting the command line left unset from the file: flags
+/// override the file, the file overrides the defaults.
+pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Config, String> {
+    use clap::parser::ValueSource;
+    let config = Config::load(cli.config.as_deref())?;
+    let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
+    let file = cli.config.clone().or_else(|| Config::dir().map(|d| d.join("config.toml"))).map(|p| p.display().to_string()).unwrap_or_default();
+    if !given("window") {
+        cli.window = config.metrics.window;
+    }
+    if !given("percentile") {
+        cli.percentile = crate::cli::parse_percentile(&config.metrics.percentile).map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
+    }
+    if !given("metrics") {
+        cli.metrics = match config.metrics.scope {
+            Scope::Visible => crate::cli::MetricsScope::Visible,
+            Scope::All => crate::cli::MetricsScope::All,
+        };
+    }
+    if !given("cold_starts") {
+        use crate::source::aws::logs::Method;
+        cli.cold_starts = match config.cold_starts.method {
+            ColdMethod::Auto => Method::Auto,
+            ColdMethod::Insights => Method::Insights,
+            ColdMethod::Filter => Method::Filter,
+        };
+    }
+    if cli.profile.is_none() {
+        cli.profile = config.aws.profile.clone();
+    }
+    if cli.region.is_empty() {
+        cli.region = config.aws.regions.clone();
+    }
+    // The file's intervals first: later entries (the flags) win.
+    let mut intervals = vec![
+        ("lambda".to_string(), config.refresh.lambda),
+        ("ecs".to_string(), config.refresh.ecs),
+        ("batch".to_string(), config.refresh.batch),
+    ];
+    intervals.append(&mut cli.interval);
+    cli.interval = intervals;
+    if cli.theme.is_none() {
+        cli.theme = Some(config.ui.theme.clone());
+    }
+    if cli.pane.is_none() {
+        cli.pane = Some(config.ui.pane.clone());
+    }
+    Ok(config)
+}

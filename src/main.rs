@@ -1,9 +1,14 @@
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = awstop::cli::Cli::parse();
+    let matches = awstop::cli::Cli::command().get_matches();
+    let mut cli = awstop::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(e) = awstop::config::apply(&mut cli, &matches) {
+        eprintln!("awstop: {e}");
+        return ExitCode::from(2);
+    }
     match awstop::run::main(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

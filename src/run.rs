@@ -66,6 +66,16 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     match &cli.command {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
         Some(Command::Verify { file }) => return audit::verify(file),
+        Some(Command::Config { default: true }) => return write_stdout(crate::config::DEFAULT_FILE),
+        Some(Command::Config { default: false }) => {
+            let path = cli.config.clone().or_else(|| crate::config::Config::dir().map(|d| d.join("config.toml")));
+            let text = match path {
+                Some(p) if p.exists() => format!("{}\n", p.display()),
+                Some(p) => format!("{} (not there: the defaults apply; `awstop config --default` prints them)\n", p.display()),
+                None => "no configuration directory (HOME is not set): the defaults apply\n".into(),
+            };
+            return write_stdout(&text);
+        }
         _ => {}
     }
     if let Some(file) = &cli.replay {
@@ -83,7 +93,8 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     rt.block_on(async {
         if let Some(Command::Replay { file, force }) = &cli.command {
             let rec = audit::load(file, *force)?;
-            return tui::run(Source::Replay(rec), None, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into());
+            let look = look(&cli)?;
+            return tui::run(Source::Replay(rec), None, look, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into());
         }
         let source = connect(&cli, headless || recording).await?;
         let header = |s: &Source| audit::header(s, &cli);
@@ -107,7 +118,8 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             let model = model_from(source.label(), clock.now(), msgs);
             print_once(&model, cli.window, format)
         } else {
-            tui::run(source, recorder, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into())
+            let look = look(&cli)?;
+            tui::run(source, recorder, look, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into())
         }
     })
 }
@@ -130,6 +142,33 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         cold_starts: cli.cold_starts,
     };
     Ok(Source::Live(aws::connect(opts).await?))
+}
+
+/// How the dashboard looks and opens: the theme (NO_COLOR wins, colours come
+/// down to what the terminal shows) and the first pane. Also starts the log.
+pub struct Look {
+    pub theme: crate::theme::Theme,
+    pub pane: crate::app::model::Pane,
+}
+
+fn look(cli: &Cli) -> Result<Look, String> {
+    use crate::theme::{Depth, Theme};
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let theme = if no_color {
+        Theme::monochrome()
+    } else {
+        let user_dir = crate::config::Config::dir().map(|d| d.join("themes"));
+        Theme::load(cli.theme.as_deref().unwrap_or("default"), user_dir.as_deref())?.reduced(Depth::from_env())
+    };
+    let pane = cli.pane.as_deref().and_then(crate::app::model::Pane::from_name).unwrap_or(crate::app::model::Pane::Lambda);
+    // The terminal belongs to the dashboard: the log goes to a file, and a log
+    // that cannot be opened is said here, before the screen is taken.
+    if let Some(path) = cli.log_file.clone().or_else(crate::logging::default_path) {
+        if let Err(e) = crate::logging::init(&path, false) {
+            eprintln!("awstop: no log file ({e}); continuing without one");
+        }
+    }
+    Ok(Look { theme, pane })
 }
 
 fn intervals(given: &[(String, u64)]) -> aws::poll::Intervals {

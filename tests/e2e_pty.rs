@@ -83,3 +83,20 @@ fn demo_live_tail_marks_cold_starts() {
     s.send("q");
     assert!(s.exit().success());
 }
+
+#[test]
+fn a_bad_theme_stops_before_the_screen_is_taken() {
+    let theme = std::env::temp_dir().join(format!("awstop-bad-theme-{}.toml", std::process::id()));
+    std::fs::write(&theme, "[slots]\nok = { fg = \"mauve\" }\n").unwrap();
+    let mut s = Session::start(&["--demo", "--theme", theme.to_str().unwrap()], 24, 80);
+    let status = s.exit();
+    assert_eq!(status.exit_code(), 2);
+    let raw = String::from_utf8_lossy(&s.raw);
+    assert!(raw.contains(&format!("awstop: {}:2:", theme.display())) && raw.contains("unknown colour"), "{raw}");
+    assert!(!raw.contains("\x1b[?1049h"), "the alternate screen was entered");
+    // A good one draws.
+    let mut s = Session::start(&["--demo", "--demo-clock", FROZEN, "--theme", "solarized-dark", "--pane", "ecs"], 24, 80);
+    s.wait_for("the ECS pane first", |sc| sc.contains("ECS clusters"));
+    s.send("q");
+    assert!(s.exit().success());
+}

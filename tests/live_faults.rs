@@ -134,10 +134,12 @@ fn metrics_follow_the_rows_on_screen() {
 #[test]
 fn live_tail_streams_the_function_log_and_stops_with_the_view() {
     let moto = Moto::start();
-    moto.seed("basic");
+    let truth = moto.seed("basic");
     let env: Vec<(&str, String)> = isolated_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let args = ["--region", "us-east-1", "--endpoint-url", &moto.url, "--cold-starts", "filter"];
+    let log = std::env::temp_dir().join(format!("awstop-tail-{}.log", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let args = ["--region", "us-east-1", "--endpoint-url", &moto.url, "--cold-starts", "filter", "--log-file", log.to_str().unwrap()];
     let mut s = Session::start_with_env(&args, &env, 32, 130);
     s.wait_for("live rows", |sc| sc.contains("orders-api"));
     s.send("/orders-api\r\r");
@@ -151,4 +153,8 @@ fn live_tail_streams_the_function_log_and_stops_with_the_view() {
     s.wait_for("the list, tail gone", |sc| sc.contains("Lambda functions") && !sc.contains("Live tail"));
     s.send("q");
     assert!(s.exit().success());
+    // The log went to its file, says who we were, and holds no secret.
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("connected"), "{text}");
+    assert!(!text.contains(truth["secret"].as_str().unwrap()));
 }

@@ -8,7 +8,8 @@ use serde_json::Value;
 const FROZEN: &str = "2026-11-22T14:03:20Z";
 
 fn awstop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).output().expect("run awstop")
+    let no_config = std::env::temp_dir().join("awstop-test-no-config");
+    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).env("XDG_CONFIG_HOME", no_config).output().expect("run awstop")
 }
 
 fn snapshot(args: &[&str]) -> Value {

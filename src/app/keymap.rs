@@ -55,7 +55,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("< > / s", "sort by previous / next column"),
     ("i", "invert the sort order"),
     ("[ ]", "Batch jobs: previous / next status"),
-    ("t", "function detail: start / stop a live tail of its logs"),
+    ("t", "function detail: live tail of its log"),
     ("r", "refresh now"),
     ("e", "export this table to CSV"),
     ("?", "this help"),

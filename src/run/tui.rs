@@ -18,7 +18,6 @@ use crate::record::writer::Writer;
 use crate::replay::{self, Change, Timeline};
 use crate::source::demo;
 use crate::source::{aws, SourceCmd};
-use crate::theme::Theme;
 use crate::{terminal, ui};
 
 /// At most ~30 frames a second; bursts of messages coalesce into one frame.
@@ -77,8 +76,8 @@ impl Player {
     }
 }
 
-pub(super) async fn run(source: Source, mut recorder: Option<Writer>, panic_after_first_frame: bool) -> std::io::Result<()> {
-    let theme = Theme::from_env();
+pub(super) async fn run(source: Source, mut recorder: Option<Writer>, look: super::Look, panic_after_first_frame: bool) -> std::io::Result<()> {
+    let theme = look.theme;
     let clock = source.clock();
     let label = source.label();
     let (data_tx, mut data_rx) = mpsc::channel(256);
@@ -99,6 +98,7 @@ pub(super) async fn run(source: Source, mut recorder: Option<Writer>, panic_afte
 
     let (mut term, _guard) = terminal::init()?;
     let mut model = Model::new(label, clock.now());
+    model.pane = look.pane;
     let size = term.size()?;
     let mut cmds = update(&mut model, Msg::Resize { width: size.width, height: size.height });
     if let Some(p) = player.as_mut() {

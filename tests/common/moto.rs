@@ -109,6 +109,8 @@ pub fn isolated_env() -> Vec<(&'static str, String)> {
         ("AWS_CONFIG_FILE", nowhere.join("config").display().to_string()),
         ("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials").display().to_string()),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        no_user_config(),
+        ("XDG_STATE_HOME", std::env::temp_dir().join("awstop-test-state").display().to_string()),
     ]
 }
 
@@ -117,6 +119,11 @@ pub fn awstop_env(cmd: &mut Command) {
         cmd.env_remove(k);
     }
     cmd.envs(isolated_env());
+}
+
+/// No awstop configuration from this machine.
+pub fn no_user_config() -> (&'static str, String) {
+    ("XDG_CONFIG_HOME", std::env::temp_dir().join("awstop-test-no-config").display().to_string())
 }
 
 impl Drop for Moto {

@@ -40,6 +40,10 @@ impl Session {
         for k in ["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"] {
             cmd.env_remove(k);
         }
+        // Neither this machine's awstop configuration nor its state directory.
+        let tmp = std::env::temp_dir();
+        cmd.env("XDG_CONFIG_HOME", tmp.join("awstop-test-no-config"));
+        cmd.env("XDG_STATE_HOME", tmp.join("awstop-test-state"));
         for (k, v) in env {
             cmd.env(k, v);
         }
