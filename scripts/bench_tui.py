@@ -16,7 +16,7 @@ import time
 def run(binary, args, seconds, cols=120, rows=40, warmup=5.0):
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color")
+    env = dict(os.environ, TERM="xterm-256color", XDG_CONFIG_HOME="/nonexistent-awstop-bench", XDG_STATE_HOME="/tmp/awstop-bench-state")
     env.pop("NO_COLOR", None)
     start = time.monotonic()
     proc = subprocess.Popen([binary] + args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
@@ -73,12 +73,13 @@ def main():
     binary = sys.argv[1]
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 60
     print(f"{'run':<34}{'first frame':>12}{'idle CPU':>10}{'bytes/min':>11}{'peak RSS':>10}")
+    every_minute = ["--interval", "lambda=60,ecs=60,batch=60"]
     for label, args in [
         ("demo, 40 functions", ["--demo"]),
         ("demo, 1,000 functions", ["--demo", "--demo-scale", "1000"]),
         ("demo, 10,000 functions", ["--demo", "--demo-scale", "10000"]),
     ]:
-        r = run(binary, args, seconds)
+        r = run(binary, args + every_minute, seconds)
         ff = "-" if r["first_frame_ms"] is None else f"{r['first_frame_ms']:.0f} ms"
         print(f"{label:<34}{ff:>12}{r['idle_cpu_pct']:>9.2f}%{r['bytes_per_min']:>10.0f}B{r['peak_rss_mb']:>8.1f}MB")
 

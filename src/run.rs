@@ -130,7 +130,8 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             Some(t) => Clock::frozen(t),
             None => Clock::running_from(chrono::Utc::now()),
         };
-        return Ok(Source::Demo(DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window), clock));
+        let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window).with_intervals(intervals(&cli.interval));
+        return Ok(Source::Demo(demo, clock));
     }
     let opts = aws::Options {
         conn: Connection { profile: cli.profile.clone(), endpoint_url: cli.endpoint_url.clone(), attempt_timeout: cli.timeout.map(Duration::from_secs) },

@@ -10,7 +10,8 @@ use common::FROZEN;
 use serde_json::Value;
 
 fn awstop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).output().expect("run awstop")
+    let no_config = std::env::temp_dir().join("awstop-test-no-config");
+    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).env("XDG_CONFIG_HOME", no_config).output().expect("run awstop")
 }
 
 fn stdout(o: &Output) -> String {
@@ -212,4 +213,20 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     assert!(out.status.success());
     let out = awstop(&["verify", empty.to_str().unwrap()]);
     assert_eq!(stdout(&out), "ok 0 records, from - to -\n");
+}
+
+#[test]
+fn record_stops_after_its_duration() {
+    let d = dir("duration");
+    let path = d.join("two-seconds.awstop");
+    let started = std::time::Instant::now();
+    let out = awstop(&["record", "--demo", "--duration", "2s", "--out", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let took = started.elapsed();
+    assert!(took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(20), "{took:?}");
+    let v = awstop(&["verify", path.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    // The first full refresh is in: account, Lambda, ECS and Batch at least.
+    let n: usize = stdout(&v).split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+    assert!(n >= 4, "{}", stdout(&v));
 }

@@ -24,12 +24,26 @@ pub struct DemoAccount {
     window: i64,
     functions: Vec<lambda::FnSpec>,
     ecs: ecs::EcsSpec,
+    intervals: crate::source::aws::poll::Intervals,
 }
 
 impl DemoAccount {
     /// `window` is the metrics window in minutes, as `--window` sets it.
     pub fn new(seed: u64, scale: usize, window: u32) -> Self {
-        Self { seed, scale, window: window.max(1) as i64, functions: lambda::specs(seed, scale), ecs: ecs::spec(scale) }
+        Self {
+            seed,
+            scale,
+            window: window.max(1) as i64,
+            functions: lambda::specs(seed, scale),
+            ecs: ecs::spec(scale),
+            intervals: Default::default(),
+        }
+    }
+
+    /// Refresh on the same clocks the live pollers would use.
+    pub fn with_intervals(mut self, intervals: crate::source::aws::poll::Intervals) -> Self {
+        self.intervals = intervals;
+        self
     }
 
     pub fn account(&self) -> Account {
@@ -72,11 +86,14 @@ impl DemoAccount {
     }
 }
 
-/// How often each demo feed refreshes: the same cadence the live pollers use.
-pub fn interval(service: ServiceKind) -> Duration {
-    match service {
-        ServiceKind::Lambda => Duration::from_secs(60),
-        ServiceKind::Ecs | ServiceKind::Batch => Duration::from_secs(15),
+impl DemoAccount {
+    /// How often each demo feed refreshes: the same cadence the live pollers use.
+    pub fn interval(&self, service: ServiceKind) -> Duration {
+        match service {
+            ServiceKind::Lambda => self.intervals.lambda,
+            ServiceKind::Ecs => self.intervals.ecs,
+            ServiceKind::Batch => self.intervals.batch,
+        }
     }
 }
 
@@ -97,7 +114,7 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
                 if tx.send(demo.loaded(s, clock.now())).await.is_err() {
                     return;
                 }
-                next[i] = now + interval(s);
+                next[i] = now + demo.interval(s);
             }
         }
         let wake = *next.iter().min().unwrap_or(&now);

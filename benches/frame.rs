@@ -1,0 +1,75 @@
+//! Frame cost: `update` plus drawing into a 160x48 buffer, on the demo account
+//! at 10,000 functions (about 5,000 tasks and 2,000 jobs). Prints p50 and p99.
+//! Run with `cargo bench --bench frame`.
+
+use std::time::{Duration, Instant};
+
+use awstop::app::keymap::Action;
+use awstop::app::model::Pane;
+use awstop::app::msg::{Msg, ServiceKind};
+use awstop::app::update;
+use awstop::run::once_model;
+use awstop::source::clock::Clock;
+use awstop::source::demo::DemoAccount;
+use awstop::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn pct(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 * p / 100.0).ceil() as usize).clamp(1, v.len()) - 1]
+}
+
+fn main() {
+    let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
+    let demo = DemoAccount::new(42, 10_000, 60);
+    let t0 = Instant::now();
+    let mut m = once_model(&demo, &clock);
+    let build = t0.elapsed();
+    update(&mut m, Msg::Resize { width: 160, height: 48 });
+    let tasks: usize = m.ecs.data.clusters.iter().map(|c| c.tasks.len()).sum();
+    let jobs: usize = m.batch.data.queues.iter().map(|q| q.jobs.len()).sum();
+    let theme = Theme::dark();
+    let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    let mut frame = |m: &mut awstop::app::Model, msg: Msg| {
+        let t = Instant::now();
+        update(m, msg);
+        term.draw(|f| awstop::ui::draw(f, m, &theme)).unwrap();
+        t.elapsed()
+    };
+    let mut report = |name: &str, mut v: Vec<Duration>| {
+        println!("{name:<44}{:>10.3} ms{:>10.3} ms{:>8}", pct(&mut v, 50.0).as_secs_f64() * 1e3, pct(&mut v, 99.0).as_secs_f64() * 1e3, v.len());
+    };
+    println!(
+        "demo at {} functions, {tasks} tasks, {jobs} jobs (built in {:.0} ms); 160x48",
+        m.lambda.data.functions.len(),
+        build.as_secs_f64() * 1e3
+    );
+    println!("{:<44}{:>13}{:>13}{:>8}", "frame (update + draw)", "p50", "p99", "n");
+    let panes = [Pane::Lambda, Pane::Ecs, Pane::Batch];
+    let mut nav = Vec::new();
+    for i in 0..3000 {
+        let a = if i % 50 == 0 { Action::Pane(panes[(i / 50) % 3]) } else { Action::Down };
+        nav.push(frame(&mut m, Msg::Action(a)));
+    }
+    report("move the cursor, switch panes", nav);
+    let mut sort = Vec::new();
+    update(&mut m, Msg::Action(Action::Pane(Pane::Lambda)));
+    for _ in 0..300 {
+        sort.push(frame(&mut m, Msg::Action(Action::SortNext)));
+    }
+    report("re-sort 10,000 functions", sort);
+    let mut filter = Vec::new();
+    update(&mut m, Msg::Action(Action::StartFilter));
+    for c in "orders-api".chars().cycle().take(300) {
+        filter.push(frame(&mut m, Msg::Action(Action::Input(c))));
+    }
+    update(&mut m, Msg::Action(Action::Cancel));
+    report("filter while typing", filter);
+    let fresh = demo.loaded(ServiceKind::Lambda, clock.now());
+    let mut refresh = Vec::new();
+    for _ in 0..100 {
+        refresh.push(frame(&mut m, Msg::Data(fresh.clone())));
+    }
+    report("a refresh of 10,000 functions arrives", refresh);
+}
