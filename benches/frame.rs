@@ -26,30 +26,52 @@ fn main() {
     let t0 = Instant::now();
     let mut m = once_model(&demo, &clock);
     let build = t0.elapsed();
-    update(&mut m, Msg::Resize { width: 160, height: 48 });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 160,
+            height: 48,
+        },
+    );
     let tasks: usize = m.ecs.data.clusters.iter().map(|c| c.tasks.len()).sum();
     let jobs: usize = m.batch.data.queues.iter().map(|q| q.jobs.len()).sum();
     let theme = Theme::dark();
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
+    // As in the run loop, rows a refresh replaced are freed off the UI thread.
+    let (bin, graveyard) = std::sync::mpsc::channel::<Vec<awstop::app::model::Retired>>();
+    std::thread::spawn(move || graveyard.into_iter().for_each(drop));
     let mut frame = |m: &mut awstop::app::Model, msg: Msg| {
         let t = Instant::now();
         update(m, msg);
         term.draw(|f| awstop::ui::draw(f, m, &theme)).unwrap();
+        let _ = bin.send(std::mem::take(&mut m.retired));
         t.elapsed()
     };
-    let mut report = |name: &str, mut v: Vec<Duration>| {
-        println!("{name:<44}{:>10.3} ms{:>10.3} ms{:>8}", pct(&mut v, 50.0).as_secs_f64() * 1e3, pct(&mut v, 99.0).as_secs_f64() * 1e3, v.len());
+    let report = |name: &str, mut v: Vec<Duration>| {
+        println!(
+            "{name:<44}{:>10.3} ms{:>10.3} ms{:>8}",
+            pct(&mut v, 50.0).as_secs_f64() * 1e3,
+            pct(&mut v, 99.0).as_secs_f64() * 1e3,
+            v.len()
+        );
     };
     println!(
         "demo at {} functions, {tasks} tasks, {jobs} jobs (built in {:.0} ms); 160x48",
         m.lambda.data.functions.len(),
         build.as_secs_f64() * 1e3
     );
-    println!("{:<44}{:>13}{:>13}{:>8}", "frame (update + draw)", "p50", "p99", "n");
+    println!(
+        "{:<44}{:>13}{:>13}{:>8}",
+        "frame (update + draw)", "p50", "p99", "n"
+    );
     let panes = [Pane::Lambda, Pane::Ecs, Pane::Batch];
     let mut nav = Vec::new();
     for i in 0..3000 {
-        let a = if i % 50 == 0 { Action::Pane(panes[(i / 50) % 3]) } else { Action::Down };
+        let a = if i % 50 == 0 {
+            Action::Pane(panes[(i / 50) % 3])
+        } else {
+            Action::Down
+        };
         nav.push(frame(&mut m, Msg::Action(a)));
     }
     report("move the cursor, switch panes", nav);
@@ -66,10 +88,17 @@ fn main() {
     }
     update(&mut m, Msg::Action(Action::Cancel));
     report("filter while typing", filter);
+    let mut gen = Vec::new();
+    for s in [ServiceKind::Lambda, ServiceKind::Ecs, ServiceKind::Batch] {
+        let t = Instant::now();
+        let _ = demo.loaded(s, clock.now());
+        gen.push(format!("{s:?} {:.1} ms", t.elapsed().as_secs_f64() * 1e3));
+    }
     let fresh = demo.loaded(ServiceKind::Lambda, clock.now());
     let mut refresh = Vec::new();
     for _ in 0..100 {
         refresh.push(frame(&mut m, Msg::Data(fresh.clone())));
     }
     report("a refresh of 10,000 functions arrives", refresh);
+    println!("demo refresh, generating each feed: {}", gen.join(", "));
 }

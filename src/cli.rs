@@ -76,7 +76,12 @@ pub struct Cli {
     pub profile: Option<String>,
 
     /// Region or comma-separated regions to poll side by side (live mode).
-    #[arg(long, global = true, value_name = "REGION[,REGION…]", value_delimiter = ',')]
+    #[arg(
+        long,
+        global = true,
+        value_name = "REGION[,REGION…]",
+        value_delimiter = ','
+    )]
     pub region: Vec<String>,
 
     /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
@@ -155,13 +160,17 @@ pub enum Command {
 }
 
 fn parse_pane(s: &str) -> Result<String, String> {
-    crate::app::model::Pane::from_name(s).map(|_| s.to_string()).ok_or_else(|| "expected overview, lambda, ecs or batch".into())
+    crate::app::model::Pane::from_name(s)
+        .map(|_| s.to_string())
+        .ok_or_else(|| "expected overview, lambda, ecs or batch".into())
 }
 
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
     let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num.parse().map_err(|_| format!("{s:?}: expected a duration like 90s, 30m or 1h"))?;
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{s:?}: expected a duration like 90s, 30m or 1h"))?;
     let secs = match unit {
         "" | "s" => n,
         "m" => n * 60,
@@ -175,12 +184,20 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
 }
 
 fn parse_interval(s: &str) -> Result<(String, u64), String> {
-    let (name, secs) = s.split_once('=').ok_or("expected SERVICE=SECONDS, like ecs=30")?;
-    let secs: u64 = secs.parse().map_err(|_| format!("{secs:?} is not a number of seconds"))?;
+    let (name, secs) = s
+        .split_once('=')
+        .ok_or("expected SERVICE=SECONDS, like ecs=30")?;
+    let secs: u64 = secs
+        .parse()
+        .map_err(|_| format!("{secs:?} is not a number of seconds"))?;
     let min = match name {
         "lambda" => 60,
         "ecs" | "batch" => 5,
-        other => return Err(format!("unknown service {other:?}: use lambda, ecs or batch")),
+        other => {
+            return Err(format!(
+                "unknown service {other:?}: use lambda, ecs or batch"
+            ))
+        }
     };
     if secs < min || secs > 3600 {
         return Err(format!("{name} refreshes every {min} to 3600 seconds"));

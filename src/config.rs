@@ -95,53 +95,88 @@ pub struct Ui {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { aws: Aws::default(), refresh: Refresh::default(), metrics: Metrics::default(), cold_starts: ColdStarts::default(), ui: Ui::default() }
+        Config {
+            aws: Aws::default(),
+            refresh: Refresh::default(),
+            metrics: Metrics::default(),
+            cold_starts: ColdStarts::default(),
+            ui: Ui::default(),
+        }
     }
 }
 impl Default for Refresh {
     fn default() -> Self {
-        Refresh { lambda: 60, ecs: 30, batch: 30 }
+        Refresh {
+            lambda: 60,
+            ecs: 30,
+            batch: 30,
+        }
     }
 }
 impl Default for Metrics {
     fn default() -> Self {
-        Metrics { window: 60, percentile: "p99".into(), scope: Scope::Visible }
+        Metrics {
+            window: 60,
+            percentile: "p99".into(),
+            scope: Scope::Visible,
+        }
     }
 }
 impl Default for ColdStarts {
     fn default() -> Self {
-        ColdStarts { method: ColdMethod::Auto }
+        ColdStarts {
+            method: ColdMethod::Auto,
+        }
     }
 }
 impl Default for Ui {
     fn default() -> Self {
-        Ui { theme: "default".into(), pane: "lambda".into() }
+        Ui {
+            theme: "default".into(),
+            pane: "lambda".into(),
+        }
     }
 }
 
 impl Config {
     /// Parses and checks a file; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, String> {
-        let c: Config = toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
+        let c: Config =
+            toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
         // Values TOML accepts but awstop cannot use, located by their key.
         let at = |key: &str| {
-            let offset = text.find(&format!("{key} =")).or_else(|| text.find(key)).unwrap_or(0);
+            let offset = text
+                .find(&format!("{key} ="))
+                .or_else(|| text.find(key))
+                .unwrap_or(0);
             let (line, col) = crate::theme::line_col(text, offset);
             format!("{file}:{line}:{col}")
         };
         if c.refresh.lambda < 60 {
-            return Err(format!("{}: refresh.lambda must be 60 or more (CloudWatch keeps one-minute data)", at("lambda")));
+            return Err(format!(
+                "{}: refresh.lambda must be 60 or more (CloudWatch keeps one-minute data)",
+                at("lambda")
+            ));
         }
         for (k, v) in [("ecs", c.refresh.ecs), ("batch", c.refresh.batch)] {
             if !(5..=3600).contains(&v) {
-                return Err(format!("{}: refresh.{k} must be between 5 and 3600 seconds", at(k)));
+                return Err(format!(
+                    "{}: refresh.{k} must be between 5 and 3600 seconds",
+                    at(k)
+                ));
             }
         }
         if !(1..=1440).contains(&c.metrics.window) {
-            return Err(format!("{}: metrics.window must be between 1 and 1440 minutes", at("window")));
+            return Err(format!(
+                "{}: metrics.window must be between 1 and 1440 minutes",
+                at("window")
+            ));
         }
         if crate::app::model::Pane::from_name(&c.ui.pane).is_none() {
-            return Err(format!("{}: ui.pane must be overview, lambda, ecs or batch", at("pane")));
+            return Err(format!(
+                "{}: ui.pane must be overview, lambda, ecs or batch",
+                at("pane")
+            ));
         }
         Ok(c)
     }
@@ -164,7 +199,8 @@ impl Config {
                 _ => return Ok(Config::default()),
             },
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Config::parse(&path.display().to_string(), &text)
     }
 }
@@ -175,7 +211,10 @@ mod tests {
 
     #[test]
     fn the_documented_default_file_is_the_default() {
-        assert_eq!(Config::parse("default", DEFAULT_FILE).unwrap(), Config::default());
+        assert_eq!(
+            Config::parse("default", DEFAULT_FILE).unwrap(),
+            Config::default()
+        );
         assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
     }
 
@@ -185,10 +224,17 @@ mod tests {
         assert_eq!(c.aws.regions, vec!["eu-west-1"]);
         assert_eq!(c.cold_starts.method, ColdMethod::Filter);
         assert_eq!(c.ui.pane, "ecs");
-        let e = Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
-        assert!(e.starts_with("c.toml:3:1: unknown field `percentle`"), "{e}");
+        let e =
+            Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
+        assert!(
+            e.starts_with("c.toml:3:1: unknown field `percentle`"),
+            "{e}"
+        );
         let e = Config::parse("c.toml", "[refresh]\necs = 30\nlambda = 10\n").unwrap_err();
-        assert!(e.starts_with("c.toml:3:1: refresh.lambda must be 60 or more"), "{e}");
+        assert!(
+            e.starts_with("c.toml:3:1: refresh.lambda must be 60 or more"),
+            "{e}"
+        );
         let e = Config::parse("c.toml", "[metrics]\nscope = \"some\"\n").unwrap_err();
         assert!(e.starts_with("c.toml:2:9: unknown variant `some`"), "{e}");
         let e = Config::parse("c.toml", "[ui]\npane = \"logs\"\n").unwrap_err();
@@ -203,13 +249,24 @@ mod tests {
 pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Config, String> {
     use clap::parser::ValueSource;
     let config = Config::load(cli.config.as_deref())?;
-    let given = |id: &str| matches!(matches.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
-    let file = cli.config.clone().or_else(|| Config::dir().map(|d| d.join("config.toml"))).map(|p| p.display().to_string()).unwrap_or_default();
+    let given = |id: &str| {
+        matches!(
+            matches.value_source(id),
+            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+        )
+    };
+    let file = cli
+        .config
+        .clone()
+        .or_else(|| Config::dir().map(|d| d.join("config.toml")))
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     if !given("window") {
         cli.window = config.metrics.window;
     }
     if !given("percentile") {
-        cli.percentile = crate::cli::parse_percentile(&config.metrics.percentile).map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
+        cli.percentile = crate::cli::parse_percentile(&config.metrics.percentile)
+            .map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
     }
     if !given("metrics") {
         cli.metrics = match config.metrics.scope {

@@ -21,7 +21,15 @@ pub fn view_name(v: &View) -> String {
         View::Jobs { queue } => format!("batch-{queue}-jobs"),
         other => format!("{other:?}").to_ascii_lowercase(),
     };
-    raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+    raw.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// One CSV field, quoted when it has to be.
@@ -42,10 +50,16 @@ pub fn number(v: f64) -> String {
 }
 
 fn table<T: Row>(items: &[T], rows: &[u32], now: DateTime<Utc>) -> String {
-    let mut out = T::COLUMNS.iter().map(|c| field(c.title)).collect::<Vec<_>>().join(",");
+    let mut out = T::COLUMNS
+        .iter()
+        .map(|c| field(c.title))
+        .collect::<Vec<_>>()
+        .join(",");
     out.push('\n');
     for i in rows {
-        let Some(item) = items.get(*i as usize) else { continue };
+        let Some(item) = items.get(*i as usize) else {
+            continue;
+        };
         let cells: Vec<String> = (0..T::COLUMNS.len())
             .map(|c| match item.sort_key(c, now) {
                 SortKey::Num(Some(v)) => number(v),
@@ -66,10 +80,20 @@ pub fn current_view(m: &Model) -> Option<(String, usize)> {
     let csv = match m.view() {
         View::Functions => table::<Function>(&m.lambda.data.functions, &m.rows, now),
         View::Clusters => table::<Cluster>(&m.ecs.data.clusters, &m.rows, now),
-        View::Services { cluster } => table::<Service>(m.cluster(cluster).map_or(&[][..], |c| &c.services), &m.rows, now),
-        View::Tasks { cluster, .. } => table::<Task>(m.cluster(cluster).map_or(&[][..], |c| &c.tasks), &m.rows, now),
+        View::Services { cluster } => table::<Service>(
+            m.cluster(cluster).map_or(&[][..], |c| &c.services),
+            &m.rows,
+            now,
+        ),
+        View::Tasks { cluster, .. } => table::<Task>(
+            m.cluster(cluster).map_or(&[][..], |c| &c.tasks),
+            &m.rows,
+            now,
+        ),
         View::Queues => table::<JobQueue>(&m.batch.data.queues, &m.rows, now),
-        View::Jobs { queue } => table::<Job>(m.queue(queue).map_or(&[][..], |q| &q.jobs), &m.rows, now),
+        View::Jobs { queue } => {
+            table::<Job>(m.queue(queue).map_or(&[][..], |q| &q.jobs), &m.rows, now)
+        }
         _ => return None,
     };
     Some((csv, m.rows.len()))
@@ -77,8 +101,12 @@ pub fn current_view(m: &Model) -> Option<(String, usize)> {
 
 /// Writes the current view into `path`; the footer message says where.
 pub fn write_current_view(m: &Model, path: &str) -> String {
-    let Some((csv, n)) = current_view(m) else { return "nothing to export here: open a table".into() };
-    let full = std::env::current_dir().map(|d| d.join(path)).unwrap_or_else(|_| path.into());
+    let Some((csv, n)) = current_view(m) else {
+        return "nothing to export here: open a table".into();
+    };
+    let full = std::env::current_dir()
+        .map(|d| d.join(path))
+        .unwrap_or_else(|_| path.into());
     match std::fs::write(&full, csv) {
         Ok(()) => format!("exported {n} rows to {}", full.display()),
         Err(e) => format!("export failed: {}: {e}", full.display()),

@@ -2,8 +2,8 @@
 
 pub mod app;
 pub mod cli;
-pub mod config;
 pub mod coldstart;
+pub mod config;
 pub mod domain;
 pub mod export;
 pub mod fmt;

@@ -26,12 +26,21 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 /// Operations that only read even though their names do not say so.
-const READ_ONLY_EXTRAS: &[&str] =
-    &["StartQuery", "GetQueryResults", "StopQuery", "StartLiveTail", "FilterLogEvents", "GetCallerIdentity"];
+const READ_ONLY_EXTRAS: &[&str] = &[
+    "StartQuery",
+    "GetQueryResults",
+    "StopQuery",
+    "StartLiveTail",
+    "FilterLogEvents",
+    "GetCallerIdentity",
+];
 
 /// Whether an operation (without its service prefix) only reads.
 pub fn is_read(operation: &str) -> bool {
-    ["Describe", "List", "Get"].iter().any(|p| operation.starts_with(p)) || READ_ONLY_EXTRAS.contains(&operation)
+    ["Describe", "List", "Get"]
+        .iter()
+        .any(|p| operation.starts_with(p))
+        || READ_ONLY_EXTRAS.contains(&operation)
 }
 
 /// The minimal policy document, as JSON in the order IAM documents use.

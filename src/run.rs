@@ -62,16 +62,28 @@ impl Source {
 
 pub fn main(cli: Cli) -> Result<(), Failure> {
     let stdout_tty = std::io::stdout().is_terminal();
-    let format = cli.format.unwrap_or(if stdout_tty { Format::Table } else { Format::Json });
+    let format = cli.format.unwrap_or(if stdout_tty {
+        Format::Table
+    } else {
+        Format::Json
+    });
     match &cli.command {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
         Some(Command::Verify { file }) => return audit::verify(file),
-        Some(Command::Config { default: true }) => return write_stdout(crate::config::DEFAULT_FILE),
+        Some(Command::Config { default: true }) => {
+            return write_stdout(crate::config::DEFAULT_FILE)
+        }
         Some(Command::Config { default: false }) => {
-            let path = cli.config.clone().or_else(|| crate::config::Config::dir().map(|d| d.join("config.toml")));
+            let path = cli
+                .config
+                .clone()
+                .or_else(|| crate::config::Config::dir().map(|d| d.join("config.toml")));
             let text = match path {
                 Some(p) if p.exists() => format!("{}\n", p.display()),
-                Some(p) => format!("{} (not there: the defaults apply; `awstop config --default` prints them)\n", p.display()),
+                Some(p) => format!(
+                    "{} (not there: the defaults apply; `awstop config --default` prints them)\n",
+                    p.display()
+                ),
                 None => "no configuration directory (HOME is not set): the defaults apply\n".into(),
             };
             return write_stdout(&text);
@@ -89,21 +101,34 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     }
     let recording = matches!(cli.command, Some(Command::Record { .. }));
     let headless = !recording && (cli.once || !stdout_tty);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
         if let Some(Command::Replay { file, force }) = &cli.command {
             let rec = audit::load(file, *force)?;
             let look = look(&cli)?;
-            return tui::run(Source::Replay(rec), None, look, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into());
+            return tui::run(Source::Replay(rec), None, look, cli.panic_after_first_frame)
+                .await
+                .map_err(|e| format!("terminal error: {e}").into());
         }
         let source = connect(&cli, headless || recording).await?;
         let header = |s: &Source| audit::header(s, &cli);
-        if let Some(Command::Record { out, duration, rounds }) = &cli.command {
+        if let Some(Command::Record {
+            out,
+            duration,
+            rounds,
+        }) = &cli.command
+        {
             let h = header(&source);
             return audit::record_headless(source, out, h, *duration, *rounds).await;
         }
         let recorder = match &cli.record {
-            Some(path) => Some(crate::record::writer::Writer::create(path, header(&source))?),
+            Some(path) => Some(crate::record::writer::Writer::create(
+                path,
+                header(&source),
+            )?),
             None => None,
         };
         if headless {
@@ -119,7 +144,9 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             print_once(&model, cli.window, format)
         } else {
             let look = look(&cli)?;
-            tui::run(source, recorder, look, cli.panic_after_first_frame).await.map_err(|e| format!("terminal error: {e}").into())
+            tui::run(source, recorder, look, cli.panic_after_first_frame)
+                .await
+                .map_err(|e| format!("terminal error: {e}").into())
         }
     })
 }
@@ -130,11 +157,16 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             Some(t) => Clock::frozen(t),
             None => Clock::running_from(chrono::Utc::now()),
         };
-        let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window).with_intervals(intervals(&cli.interval));
+        let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window)
+            .with_intervals(intervals(&cli.interval));
         return Ok(Source::Demo(demo, clock));
     }
     let opts = aws::Options {
-        conn: Connection { profile: cli.profile.clone(), endpoint_url: cli.endpoint_url.clone(), attempt_timeout: cli.timeout.map(Duration::from_secs) },
+        conn: Connection {
+            profile: cli.profile.clone(),
+            endpoint_url: cli.endpoint_url.clone(),
+            attempt_timeout: cli.timeout.map(Duration::from_secs),
+        },
         regions: cli.region.clone(),
         window: cli.window,
         percentile: cli.percentile.clone(),
@@ -159,9 +191,17 @@ fn look(cli: &Cli) -> Result<Look, String> {
         Theme::monochrome()
     } else {
         let user_dir = crate::config::Config::dir().map(|d| d.join("themes"));
-        Theme::load(cli.theme.as_deref().unwrap_or("default"), user_dir.as_deref())?.reduced(Depth::from_env())
+        Theme::load(
+            cli.theme.as_deref().unwrap_or("default"),
+            user_dir.as_deref(),
+        )?
+        .reduced(Depth::from_env())
     };
-    let pane = cli.pane.as_deref().and_then(crate::app::model::Pane::from_name).unwrap_or(crate::app::model::Pane::Lambda);
+    let pane = cli
+        .pane
+        .as_deref()
+        .and_then(crate::app::model::Pane::from_name)
+        .unwrap_or(crate::app::model::Pane::Lambda);
     // The terminal belongs to the dashboard: the log goes to a file, and a log
     // that cannot be opened is said here, before the screen is taken.
     if let Some(path) = cli.log_file.clone().or_else(crate::logging::default_path) {
@@ -187,7 +227,11 @@ fn intervals(given: &[(String, u64)]) -> aws::poll::Intervals {
 
 /// The same messages the TUI would receive, fed through the same `update`.
 pub fn once_model(demo: &DemoAccount, clock: &Clock) -> Model {
-    model_from(SourceLabel::Demo, clock.now(), demo.messages_at(clock.now()))
+    model_from(
+        SourceLabel::Demo,
+        clock.now(),
+        demo.messages_at(clock.now()),
+    )
 }
 
 fn model_from(label: SourceLabel, now: chrono::DateTime<chrono::Utc>, msgs: Vec<DataMsg>) -> Model {
@@ -221,7 +265,9 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         // A closed pipe (`| head`) is the reader's choice, not an error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(format!("cannot write the output: {e}").into()),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}").into())
+        }
         _ => Ok(()),
     }
 }

@@ -304,7 +304,16 @@ fn queue(q: &JobQueue) -> QueueOut {
 
 pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot {
     let feeds = [&m.lambda.regions, &m.ecs.regions, &m.batch.regions];
-    let errors = m.account_error.iter().chain(feeds.iter().flat_map(|r| r.values().filter_map(|s| s.error.as_ref()))).cloned().collect();
+    let errors = m
+        .account_error
+        .iter()
+        .chain(
+            feeds
+                .iter()
+                .flat_map(|r| r.values().filter_map(|s| s.error.as_ref())),
+        )
+        .cloned()
+        .collect();
     Snapshot {
         schema: SCHEMA.into(),
         taken_at: m.now,
@@ -321,8 +330,12 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot {
             profile: m.account.profile.clone(),
             regions: m.account.regions.clone(),
         },
-        lambda: LambdaOut { functions: m.lambda.data.functions.iter().map(function).collect() },
-        ecs: EcsOut { clusters: m.ecs.data.clusters.iter().map(cluster).collect() },
+        lambda: LambdaOut {
+            functions: m.lambda.data.functions.iter().map(function).collect(),
+        },
+        ecs: EcsOut {
+            clusters: m.ecs.data.clusters.iter().map(cluster).collect(),
+        },
         batch: BatchOut {
             compute_environments: m.batch.data.compute_environments.clone(),
             queues: m.batch.data.queues.iter().map(queue).collect(),

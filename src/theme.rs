@@ -28,8 +28,14 @@ pub struct Theme {
 pub const BUILTIN: [(&str, &str); 5] = [
     ("default", include_str!("../themes/default.toml")),
     ("light", include_str!("../themes/light.toml")),
-    ("high-contrast", include_str!("../themes/high-contrast.toml")),
-    ("solarized-dark", include_str!("../themes/solarized-dark.toml")),
+    (
+        "high-contrast",
+        include_str!("../themes/high-contrast.toml"),
+    ),
+    (
+        "solarized-dark",
+        include_str!("../themes/solarized-dark.toml"),
+    ),
     ("monochrome", include_str!("../themes/monochrome.toml")),
 ];
 
@@ -128,13 +134,19 @@ impl<'de> Deserialize<'de> for Colour {
                 f.write_str("a colour: an ANSI name like \"red\", \"#rrggbb\", or an index 0-255")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Colour, E> {
-                u8::try_from(v).map(|i| Colour(Color::Indexed(i))).map_err(|_| E::custom(format!("colour index {v} is not in 0-255")))
+                u8::try_from(v)
+                    .map(|i| Colour(Color::Indexed(i)))
+                    .map_err(|_| E::custom(format!("colour index {v} is not in 0-255")))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Colour, E> {
                 if let Some(hex) = v.strip_prefix('#') {
                     if hex.len() == 6 {
                         if let Ok(n) = u32::from_str_radix(hex, 16) {
-                            return Ok(Colour(Color::Rgb((n >> 16) as u8, (n >> 8) as u8, n as u8)));
+                            return Ok(Colour(Color::Rgb(
+                                (n >> 16) as u8,
+                                (n >> 8) as u8,
+                                n as u8,
+                            )));
                         }
                     }
                     return Err(E::custom(format!("bad colour {v:?}: expected #rrggbb")));
@@ -175,7 +187,10 @@ impl Theme {
     pub fn parse(file: &str, text: &str) -> Result<Theme, String> {
         let f: ThemeFile = toml::from_str(text).map_err(|e| toml_error(file, text, &e))?;
         let s = &f.slots;
-        let stem = Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("custom");
+        let stem = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
         Ok(Theme {
             name: f.name.unwrap_or_else(|| stem.to_string()),
             ok: s.ok.style(),
@@ -232,13 +247,19 @@ impl Theme {
         let path = if looks_like_path {
             Some(Path::new(spec).to_path_buf())
         } else {
-            user_dir.map(|d| d.join(format!("{spec}.toml"))).filter(|p| p.exists())
+            user_dir
+                .map(|d| d.join(format!("{spec}.toml")))
+                .filter(|p| p.exists())
         };
         let Some(path) = path else {
             let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
-            return Err(format!("unknown theme {spec:?}: built-in themes are {}, or give a path to a .toml file", names.join(", ")));
+            return Err(format!(
+                "unknown theme {spec:?}: built-in themes are {}, or give a path to a .toml file",
+                names.join(", ")
+            ));
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         Theme::parse(&path.display().to_string(), &text)
     }
 
@@ -253,8 +274,16 @@ impl Theme {
     /// Every colour brought down to what the terminal can show.
     pub fn reduced(mut self, depth: Depth) -> Self {
         for s in [
-            &mut self.ok, &mut self.warn, &mut self.error, &mut self.muted, &mut self.accent,
-            &mut self.selection, &mut self.header, &mut self.badge, &mut self.title, &mut self.sparkline,
+            &mut self.ok,
+            &mut self.warn,
+            &mut self.error,
+            &mut self.muted,
+            &mut self.accent,
+            &mut self.selection,
+            &mut self.header,
+            &mut self.badge,
+            &mut self.title,
+            &mut self.sparkline,
         ] {
             s.fg = s.fg.map(|c| depth.reduce(c));
             s.bg = s.bg.map(|c| depth.reduce(c));
@@ -275,14 +304,21 @@ impl Depth {
     /// From COLORTERM and TERM, as most terminal programs decide it.
     pub fn detect(colorterm: Option<&str>, term: Option<&str>) -> Depth {
         match (colorterm, term) {
-            (Some(c), _) if c.eq_ignore_ascii_case("truecolor") || c.eq_ignore_ascii_case("24bit") => Depth::TrueColor,
+            (Some(c), _)
+                if c.eq_ignore_ascii_case("truecolor") || c.eq_ignore_ascii_case("24bit") =>
+            {
+                Depth::TrueColor
+            }
             (_, Some(t)) if t.contains("256color") => Depth::Ansi256,
             _ => Depth::Ansi16,
         }
     }
 
     pub fn from_env() -> Depth {
-        Depth::detect(std::env::var("COLORTERM").ok().as_deref(), std::env::var("TERM").ok().as_deref())
+        Depth::detect(
+            std::env::var("COLORTERM").ok().as_deref(),
+            std::env::var("TERM").ok().as_deref(),
+        )
     }
 
     pub fn reduce(self, c: Color) -> Color {
@@ -302,16 +338,32 @@ impl Depth {
 const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
 
 fn rgb_to_256(r: u8, g: u8, b: u8) -> u8 {
-    let level = |v: u8| CUBE.iter().enumerate().min_by_key(|(_, c)| (**c as i32 - v as i32).abs()).map(|(i, _)| i as u8).unwrap_or(0);
+    let level = |v: u8| {
+        CUBE.iter()
+            .enumerate()
+            .min_by_key(|(_, c)| (**c as i32 - v as i32).abs())
+            .map(|(i, _)| i as u8)
+            .unwrap_or(0)
+    };
     let (ri, gi, bi) = (level(r), level(g), level(b));
     let cube = 16 + 36 * ri + 6 * gi + bi;
     // A grey ramp entry is closer for near-neutral colours.
     let avg = (r as u32 + g as u32 + b as u32) / 3;
     let grey_i = ((avg.saturating_sub(8)) / 10).min(23) as u8;
     let grey_v = 8 + 10 * grey_i as u32;
-    let dist = |(a, b2, c): (u32, u32, u32)| (a as i32 - r as i32).pow(2) + (b2 as i32 - g as i32).pow(2) + (c as i32 - b as i32).pow(2);
-    let cube_rgb = (CUBE[ri as usize] as u32, CUBE[gi as usize] as u32, CUBE[bi as usize] as u32);
-    if dist((grey_v, grey_v, grey_v)) < dist(cube_rgb) { 232 + grey_i } else { cube }
+    let dist = |(a, b2, c): (u32, u32, u32)| {
+        (a as i32 - r as i32).pow(2) + (b2 as i32 - g as i32).pow(2) + (c as i32 - b as i32).pow(2)
+    };
+    let cube_rgb = (
+        CUBE[ri as usize] as u32,
+        CUBE[gi as usize] as u32,
+        CUBE[bi as usize] as u32,
+    );
+    if dist((grey_v, grey_v, grey_v)) < dist(cube_rgb) {
+        232 + grey_i
+    } else {
+        cube
+    }
 }
 
 fn indexed_rgb(i: u8) -> (u8, u8, u8) {
@@ -319,7 +371,11 @@ fn indexed_rgb(i: u8) -> (u8, u8, u8) {
         0..=15 => BASE16[i as usize].1,
         16..=231 => {
             let i = i - 16;
-            (CUBE[(i / 36) as usize], CUBE[((i / 6) % 6) as usize], CUBE[(i % 6) as usize])
+            (
+                CUBE[(i / 36) as usize],
+                CUBE[((i / 6) % 6) as usize],
+                CUBE[(i % 6) as usize],
+            )
         }
         _ => {
             let v = 8 + 10 * (i - 232);
@@ -350,7 +406,11 @@ const BASE16: [(Color, (u8, u8, u8)); 16] = [
 fn nearest_16(r: u8, g: u8, b: u8) -> Color {
     BASE16
         .iter()
-        .min_by_key(|(_, (a, b2, c))| (*a as i32 - r as i32).pow(2) + (*b2 as i32 - g as i32).pow(2) + (*c as i32 - b as i32).pow(2))
+        .min_by_key(|(_, (a, b2, c))| {
+            (*a as i32 - r as i32).pow(2)
+                + (*b2 as i32 - g as i32).pow(2)
+                + (*c as i32 - b as i32).pow(2)
+        })
         .map(|(c, _)| *c)
         .unwrap_or(Color::Reset)
 }
@@ -362,11 +422,23 @@ mod tests {
     #[test]
     fn every_builtin_theme_parses_and_monochrome_has_no_colour() {
         for (name, text) in BUILTIN {
-            let t = Theme::parse(&format!("themes/{name}.toml"), text).unwrap_or_else(|e| panic!("{e}"));
+            let t = Theme::parse(&format!("themes/{name}.toml"), text)
+                .unwrap_or_else(|e| panic!("{e}"));
             assert_eq!(t.name, name);
         }
         let m = Theme::monochrome();
-        for s in [m.ok, m.warn, m.error, m.muted, m.accent, m.selection, m.header, m.badge, m.title, m.sparkline] {
+        for s in [
+            m.ok,
+            m.warn,
+            m.error,
+            m.muted,
+            m.accent,
+            m.selection,
+            m.header,
+            m.badge,
+            m.title,
+            m.sparkline,
+        ] {
             assert_eq!((s.fg, s.bg), (None, None));
         }
         assert!(m.selection.add_modifier.contains(Modifier::REVERSED));
@@ -379,34 +451,59 @@ mod tests {
         assert!(Theme::parse("t.toml", ok).is_ok());
         let unknown_slot = ok.replace("sparkline={}", "sparkline={}\nsparkles={}");
         let e = Theme::parse("t.toml", &unknown_slot).unwrap_err();
-        assert!(e.starts_with("t.toml:12:1: unknown field `sparkles`"), "{e}");
+        assert!(
+            e.starts_with("t.toml:12:1: unknown field `sparkles`"),
+            "{e}"
+        );
         let bad_colour = ok.replace("warn={}", "warn={ fg = \"chartreuse\" }");
         let e = Theme::parse("t.toml", &bad_colour).unwrap_err();
-        assert!(e.starts_with("t.toml:3:") && e.contains("unknown colour \"chartreuse\""), "{e}");
+        assert!(
+            e.starts_with("t.toml:3:") && e.contains("unknown colour \"chartreuse\""),
+            "{e}"
+        );
         let bad_hex = ok.replace("warn={}", "warn={ fg = \"#12345\" }");
-        assert!(Theme::parse("t.toml", &bad_hex).unwrap_err().contains("expected #rrggbb"));
+        assert!(Theme::parse("t.toml", &bad_hex)
+            .unwrap_err()
+            .contains("expected #rrggbb"));
         let bad_index = ok.replace("warn={}", "warn={ bg = 300 }");
-        assert!(Theme::parse("t.toml", &bad_index).unwrap_err().contains("300 is not in 0-255"));
+        assert!(Theme::parse("t.toml", &bad_index)
+            .unwrap_err()
+            .contains("300 is not in 0-255"));
         // An unclosed table: reported where the parser notices, with the reason.
         let syntax = ok.replace("muted={}", "muted={");
         let e = Theme::parse("t.toml", &syntax).unwrap_err();
         assert!(e.starts_with("t.toml:7:1: missing comma"), "{e}");
         let missing = ok.replace("title={}\n", "");
-        assert!(Theme::parse("t.toml", &missing).unwrap_err().contains("missing field `title`"));
-        assert!(Theme::load("no-such-theme", None).unwrap_err().contains("built-in themes are default, light"));
+        assert!(Theme::parse("t.toml", &missing)
+            .unwrap_err()
+            .contains("missing field `title`"));
+        assert!(Theme::load("no-such-theme", None)
+            .unwrap_err()
+            .contains("built-in themes are default, light"));
     }
 
     #[test]
     fn colours_come_down_to_what_the_terminal_has() {
-        assert_eq!(Depth::detect(Some("truecolor"), Some("xterm-256color")), Depth::TrueColor);
+        assert_eq!(
+            Depth::detect(Some("truecolor"), Some("xterm-256color")),
+            Depth::TrueColor
+        );
         assert_eq!(Depth::detect(None, Some("xterm-256color")), Depth::Ansi256);
         assert_eq!(Depth::detect(None, Some("vt100")), Depth::Ansi16);
-        assert_eq!(Depth::Ansi256.reduce(Color::Rgb(255, 0, 0)), Color::Indexed(196));
-        assert_eq!(Depth::Ansi256.reduce(Color::Rgb(128, 128, 128)), Color::Indexed(244));
+        assert_eq!(
+            Depth::Ansi256.reduce(Color::Rgb(255, 0, 0)),
+            Color::Indexed(196)
+        );
+        assert_eq!(
+            Depth::Ansi256.reduce(Color::Rgb(128, 128, 128)),
+            Color::Indexed(244)
+        );
         assert_eq!(Depth::Ansi16.reduce(Color::Rgb(220, 50, 47)), Color::Red);
         assert_eq!(Depth::Ansi16.reduce(Color::Indexed(196)), Color::LightRed);
         assert_eq!(Depth::Ansi16.reduce(Color::Cyan), Color::Cyan);
-        let s = Theme::builtin("solarized-dark").unwrap().reduced(Depth::Ansi16);
+        let s = Theme::builtin("solarized-dark")
+            .unwrap()
+            .reduced(Depth::Ansi16);
         for st in [s.ok, s.warn, s.error, s.selection] {
             for c in [st.fg, st.bg].into_iter().flatten() {
                 assert!(!matches!(c, Color::Rgb(..) | Color::Indexed(_)), "{c:?}");

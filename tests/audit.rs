@@ -11,7 +11,11 @@ use serde_json::Value;
 
 fn awstop(args: &[&str]) -> Output {
     let no_config = std::env::temp_dir().join("awstop-test-no-config");
-    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).env("XDG_CONFIG_HOME", no_config).output().expect("run awstop")
+    Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", no_config)
+        .output()
+        .expect("run awstop")
 }
 
 fn stdout(o: &Output) -> String {
@@ -31,7 +35,16 @@ fn dir(name: &str) -> PathBuf {
 
 /// Two demo refreshes at the frozen time: header, 8 messages, end mark.
 fn record(path: &Path) {
-    let out = awstop(&["record", "--demo", "--demo-clock", FROZEN, "--rounds", "2", "--out", path.to_str().unwrap()]);
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--demo-clock",
+        FROZEN,
+        "--rounds",
+        "2",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
@@ -45,7 +58,15 @@ fn comparable(mut v: Value) -> Value {
 }
 
 fn replay_json(file: &Path, at: &str) -> Value {
-    let out = awstop(&["--once", "--replay", file.to_str().unwrap(), "--at", at, "--format", "json"]);
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--at",
+        at,
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     serde_json::from_slice(&out.stdout).expect("JSON")
 }
@@ -58,9 +79,19 @@ fn a_replayed_moment_equals_the_snapshot_taken_then() {
         record(&file);
         let verified = awstop(&["verify", file.to_str().unwrap()]);
         assert!(verified.status.success(), "{}", stdout(&verified));
-        assert_eq!(stdout(&verified), format!("ok 8 records, from {FROZEN} to {FROZEN}\n"));
+        assert_eq!(
+            stdout(&verified),
+            format!("ok 8 records, from {FROZEN} to {FROZEN}\n")
+        );
 
-        let direct = awstop(&["--demo", "--demo-clock", FROZEN, "--once", "--format", "json"]);
+        let direct = awstop(&[
+            "--demo",
+            "--demo-clock",
+            FROZEN,
+            "--once",
+            "--format",
+            "json",
+        ]);
         let direct: Value = serde_json::from_slice(&direct.stdout).unwrap();
         let replayed = replay_json(&file, FROZEN);
         assert_eq!(replayed["source"], "replay");
@@ -79,19 +110,41 @@ fn csv_has_one_section_per_table() {
     let d = dir("csv");
     let file = d.join("demo.awstop");
     record(&file);
-    let out = awstop(&["--once", "--replay", file.to_str().unwrap(), "--format", "csv"]);
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("# ")).collect();
-    assert_eq!(sections, ["# lambda.functions", "# ecs.services", "# ecs.tasks", "# batch.queues", "# batch.jobs", "# errors"]);
+    assert_eq!(
+        sections,
+        [
+            "# lambda.functions",
+            "# ecs.services",
+            "# ecs.tasks",
+            "# batch.queues",
+            "# batch.jobs",
+            "# errors"
+        ]
+    );
     // Header plus one line per function, each with as many fields as the header.
     let lambda: Vec<&str> = text.split("\n\n").next().unwrap().lines().skip(1).collect();
     assert_eq!(lambda.len(), 41);
-    assert!(lambda.iter().all(|l| l.split(',').count() == lambda[0].split(',').count()));
+    assert!(lambda
+        .iter()
+        .all(|l| l.split(',').count() == lambda[0].split(',').count()));
 }
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn write_lines(path: &Path, lines: &[String]) {
@@ -107,7 +160,10 @@ fn broken_at(file: &Path, line: usize) -> String {
     let out = awstop(&["verify", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let said = stdout(&out);
-    assert!(said.starts_with(&format!("{}: line {line}: ", file.display())), "{said}");
+    assert!(
+        said.starts_with(&format!("{}: line {line}: ", file.display())),
+        "{said}"
+    );
     assert_eq!(said.lines().count(), 1, "{said}");
     said
 }
@@ -126,14 +182,24 @@ fn verify_finds_a_flipped_byte_a_deleted_line_and_swapped_lines() {
     b[start + 10] ^= 1;
     std::fs::write(&file, &b).unwrap();
     let said = broken_at(&file, 5);
-    assert!(said.contains(&format!("expected {}", sha256(&good[3]))), "{said}");
+    assert!(
+        said.contains(&format!("expected {}", sha256(&good[3]))),
+        "{said}"
+    );
 
     // One byte inside line 3's data: the next line no longer follows it.
     let mut t = good.clone();
     t[2] = t[2].replacen("orders-api", "orders-apj", 1);
     write_lines(&file, &t);
     let said = broken_at(&file, 4);
-    assert!(said.contains(&format!("expected {}, found {}", sha256(&t[2]), sha256(&good[2]))), "{said}");
+    assert!(
+        said.contains(&format!(
+            "expected {}, found {}",
+            sha256(&t[2]),
+            sha256(&good[2])
+        )),
+        "{said}"
+    );
 
     let mut t = good.clone();
     t.remove(5);
@@ -150,8 +216,17 @@ fn verify_finds_a_flipped_byte_a_deleted_line_and_swapped_lines() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(&format!("{}: line 7:", file.display())) && err.contains("--force"), "{err}");
-    let out = awstop(&["--once", "--replay", file.to_str().unwrap(), "--format", "json"]);
+    assert!(
+        err.contains(&format!("{}: line 7:", file.display())) && err.contains("--force"),
+        "{err}"
+    );
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
 }
 
@@ -166,9 +241,21 @@ fn a_recording_cut_mid_record_replays_up_to_the_last_whole_one() {
     text.push_str(&good[8][..good[8].len() / 2]);
     std::fs::write(&file, text).unwrap();
 
-    let out = awstop(&["--once", "--replay", file.to_str().unwrap(), "--at", FROZEN, "--format", "json"]);
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--at",
+        FROZEN,
+        "--format",
+        "json",
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("line 9 is incomplete"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 9 is incomplete"),
+        "{}",
+        stderr(&out)
+    );
     let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
     // Line 9 was the second round's Batch refresh; the first round's is still there.
     assert_eq!(snap["lambda"]["functions"].as_array().unwrap().len(), 40);
@@ -176,7 +263,10 @@ fn a_recording_cut_mid_record_replays_up_to_the_last_whole_one() {
 
     let out = awstop(&["verify", file.to_str().unwrap()]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out), format!("ok 7 records, from {FROZEN} to {FROZEN}\n"));
+    assert_eq!(
+        stdout(&out),
+        format!("ok 7 records, from {FROZEN} to {FROZEN}\n")
+    );
     assert!(stderr(&out).contains("warning"));
 }
 
@@ -190,12 +280,34 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
     record(&good);
     let g = good.to_str().unwrap();
     for (args, says) in [
-        (vec!["verify", junk.to_str().unwrap()], "line 1: not an awstop recording"),
-        (vec!["replay", junk.to_str().unwrap()], "line 1: not an awstop recording"),
-        (vec!["verify", missing.to_str().unwrap()], "cannot read the recording"),
+        (
+            vec!["verify", junk.to_str().unwrap()],
+            "line 1: not an awstop recording",
+        ),
+        (
+            vec!["replay", junk.to_str().unwrap()],
+            "line 1: not an awstop recording",
+        ),
+        (
+            vec!["verify", missing.to_str().unwrap()],
+            "cannot read the recording",
+        ),
         (vec!["--once", "--replay", g, "--at", "25:99"], "--at 25:99"),
-        (vec!["--once", "--replay", g, "--at", "yesterday"], "--at yesterday"),
-        (vec!["record", "--demo", "--rounds", "1", "--out", "/nonexistent-dir/x.awstop"], "cannot create the recording"),
+        (
+            vec!["--once", "--replay", g, "--at", "yesterday"],
+            "--at yesterday",
+        ),
+        (
+            vec![
+                "record",
+                "--demo",
+                "--rounds",
+                "1",
+                "--out",
+                "/nonexistent-dir/x.awstop",
+            ],
+            "cannot create the recording",
+        ),
     ] {
         let out = awstop(&args);
         assert!(!out.status.success(), "{args:?}");
@@ -204,12 +316,22 @@ fn bad_input_is_one_line_and_a_non_zero_exit() {
         assert!(err.contains(says), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{args:?}: {err}");
         if args[0] != "record" {
-            assert!(err.contains(args.iter().find(|a| a.contains(".awstop")).unwrap()), "{args:?}: {err}");
+            assert!(
+                err.contains(args.iter().find(|a| a.contains(".awstop")).unwrap()),
+                "{args:?}: {err}"
+            );
         }
     }
     // An empty recording (nothing came in) is still valid.
     let empty = d.join("empty.awstop");
-    let out = awstop(&["record", "--demo", "--rounds", "0", "--out", empty.to_str().unwrap()]);
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--rounds",
+        "0",
+        "--out",
+        empty.to_str().unwrap(),
+    ]);
     assert!(out.status.success());
     let out = awstop(&["verify", empty.to_str().unwrap()]);
     assert_eq!(stdout(&out), "ok 0 records, from - to -\n");
@@ -220,13 +342,27 @@ fn record_stops_after_its_duration() {
     let d = dir("duration");
     let path = d.join("two-seconds.awstop");
     let started = std::time::Instant::now();
-    let out = awstop(&["record", "--demo", "--duration", "2s", "--out", path.to_str().unwrap()]);
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--duration",
+        "2s",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let took = started.elapsed();
-    assert!(took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(20), "{took:?}");
+    assert!(
+        took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(20),
+        "{took:?}"
+    );
     let v = awstop(&["verify", path.to_str().unwrap()]);
     assert!(v.status.success(), "{}", stderr(&v));
     // The first full refresh is in: account, Lambda, ECS and Batch at least.
-    let n: usize = stdout(&v).split_whitespace().nth(1).and_then(|n| n.parse().ok()).unwrap_or(0);
+    let n: usize = stdout(&v)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     assert!(n >= 4, "{}", stdout(&v));
 }

@@ -9,9 +9,41 @@ use awstop::policy::{is_read, ACTIONS};
 
 /// First words of AWS operation names: a fluent builder call starts with one.
 const VERBS: &[&str] = &[
-    "list", "describe", "get", "put", "create", "delete", "update", "start", "stop", "run", "submit", "tag", "untag",
-    "invoke", "register", "deregister", "terminate", "cancel", "filter", "execute", "publish", "add", "remove", "attach",
-    "detach", "associate", "disassociate", "modify", "set", "reset", "assume", "decode", "batch", "test", "send",
+    "list",
+    "describe",
+    "get",
+    "put",
+    "create",
+    "delete",
+    "update",
+    "start",
+    "stop",
+    "run",
+    "submit",
+    "tag",
+    "untag",
+    "invoke",
+    "register",
+    "deregister",
+    "terminate",
+    "cancel",
+    "filter",
+    "execute",
+    "publish",
+    "add",
+    "remove",
+    "attach",
+    "detach",
+    "associate",
+    "disassociate",
+    "modify",
+    "set",
+    "reset",
+    "assume",
+    "decode",
+    "batch",
+    "test",
+    "send",
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -31,7 +63,9 @@ fn zero_arg_calls(src: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, _) in src.match_indices("()") {
         let mut j = i;
-        while j > 0 && (b[j - 1].is_ascii_lowercase() || b[j - 1] == b'_' || b[j - 1].is_ascii_digit()) {
+        while j > 0
+            && (b[j - 1].is_ascii_lowercase() || b[j - 1] == b'_' || b[j - 1].is_ascii_digit())
+        {
             j -= 1;
         }
         if j > 0 && b[j - 1] == b'.' && j < i {
@@ -42,7 +76,10 @@ fn zero_arg_calls(src: &str) -> Vec<String> {
 }
 
 fn camel(snake: &str) -> String {
-    snake.split('_').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
+    snake
+        .split('_')
+        .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+        .collect()
 }
 
 /// Names with an AWS verb that are not operations: plain Rust, and getters on
@@ -62,11 +99,16 @@ fn policy_equals_the_operations_the_code_calls_and_all_read() {
         let rel = p.strip_prefix(&root).unwrap().display().to_string();
         // SDK clients live only under src/source/aws, so that is all there is to scan.
         if !p.starts_with(&aws_dir) {
-            assert!(!text.contains("aws_sdk_"), "{rel} uses an AWS SDK client outside src/source/aws/");
+            assert!(
+                !text.contains("aws_sdk_"),
+                "{rel} uses an AWS SDK client outside src/source/aws/"
+            );
             continue;
         }
         for name in zero_arg_calls(&text) {
-            let Some((verb, _)) = name.split_once('_') else { continue };
+            let Some((verb, _)) = name.split_once('_') else {
+                continue;
+            };
             if !VERBS.contains(&verb) || NOT_SDK.contains(&name.as_str()) {
                 continue;
             }
@@ -79,18 +121,32 @@ fn policy_equals_the_operations_the_code_calls_and_all_read() {
         }
     }
     let policy: BTreeSet<String> = ACTIONS.iter().map(|s| s.to_string()).collect();
-    assert_eq!(called, policy, "the SDK calls in src/ and the policy in src/policy.rs differ");
+    assert_eq!(
+        called, policy,
+        "the SDK calls in src/ and the policy in src/policy.rs differ"
+    );
     for a in &called {
-        assert!(is_read(a.split_once(':').unwrap().1), "{a} is not a read action");
+        assert!(
+            is_read(a.split_once(':').unwrap().1),
+            "{a} is not a read action"
+        );
     }
 }
 
 #[test]
 fn iam_policy_command_prints_the_policy() {
-    let out = Command::new(env!("CARGO_BIN_EXE_awstop")).arg("iam-policy").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .arg("iam-policy")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let actions: Vec<&str> = doc["Statement"][0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let actions: Vec<&str> = doc["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
     assert_eq!(actions, ACTIONS);
     assert_eq!(doc["Statement"][0]["Effect"], "Allow");
     assert_eq!(doc["Statement"][0]["Resource"], "*");

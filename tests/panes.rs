@@ -15,11 +15,28 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
         ("ecs", vec![Pane(Pane::Ecs)]),
         // web-fargate's services, then the crash-looping checkout's tasks.
         ("ecs_services", vec![Pane(Pane::Ecs), Bottom, Enter]),
-        ("ecs_tasks", vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter]),
-        ("ecs_task", vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter, Enter]),
+        (
+            "ecs_tasks",
+            vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter],
+        ),
+        (
+            "ecs_task",
+            vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter, Enter],
+        ),
         ("batch", vec![Pane(Pane::Batch)]),
         ("batch_jobs", vec![Pane(Pane::Batch), Down, Enter]),
-        ("batch_job_stuck", vec![Pane(Pane::Batch), Down, Enter, StatusNext, StatusNext, StatusNext, Enter]),
+        (
+            "batch_job_stuck",
+            vec![
+                Pane(Pane::Batch),
+                Down,
+                Enter,
+                StatusNext,
+                StatusNext,
+                StatusNext,
+                Enter,
+            ],
+        ),
         ("help", vec![Pane(Pane::Lambda), ToggleHelp]),
     ]
 }
@@ -63,7 +80,10 @@ fn colour_marks_errors_and_the_selection_and_markers_survive_without_it() {
     assert!(errors > 0.0);
     let (x, y) = find(&buf, "csv-export");
     let line: String = (0..80).map(|i| buf[(i, y)].symbol().to_string()).collect();
-    let ex = line.find(&format!(" {} ", awstop::fmt::count(errors))).expect("error count on the row") as u16 + 1;
+    let ex = line
+        .find(&format!(" {} ", awstop::fmt::count(errors)))
+        .expect("error count on the row") as u16
+        + 1;
     assert_eq!(buf[(ex, y)].fg, Color::Red);
     assert!(buf[(ex, y)].modifier.contains(Modifier::BOLD));
     // Its name is plain.
@@ -76,7 +96,12 @@ fn colour_marks_errors_and_the_selection_and_markers_survive_without_it() {
     // Monochrome: no colour anywhere, yet the selection and the error count still stand out.
     let buf = buffer(&m, &awstop::theme::Theme::monochrome());
     for c in buf.content() {
-        assert_eq!((c.fg, c.bg), (Color::Reset, Color::Reset), "colour in monochrome at {:?}", c.symbol());
+        assert_eq!(
+            (c.fg, c.bg),
+            (Color::Reset, Color::Reset),
+            "colour in monochrome at {:?}",
+            c.symbol()
+        );
     }
     assert!(buf[(0, sel)].modifier.contains(Modifier::REVERSED));
     assert!(buf[(ex, y)].modifier.contains(Modifier::BOLD));

@@ -39,7 +39,11 @@ fn hex(c: Color, default: &str) -> String {
             const CUBE: [u8; 6] = [0, 95, 135, 175, 215, 255];
             let (r, g, b) = match i {
                 0..=15 => return default.into(),
-                16..=231 => (CUBE[((i - 16) / 36) as usize], CUBE[(((i - 16) / 6) % 6) as usize], CUBE[((i - 16) % 6) as usize]),
+                16..=231 => (
+                    CUBE[((i - 16) / 36) as usize],
+                    CUBE[(((i - 16) / 6) % 6) as usize],
+                    CUBE[((i - 16) % 6) as usize],
+                ),
                 _ => (8 + 10 * (i - 232), 8 + 10 * (i - 232), 8 + 10 * (i - 232)),
             };
             format!("#{r:02x}{g:02x}{b:02x}")
@@ -49,15 +53,29 @@ fn hex(c: Color, default: &str) -> String {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn svg(buf: &Buffer, light: bool) -> String {
-    let (fg_default, bg_default) = if light { ("#1c1c1c", "#fafafa") } else { (FG, BG) };
+    let (fg_default, bg_default) = if light {
+        ("#1c1c1c", "#fafafa")
+    } else {
+        (FG, BG)
+    };
     let (w, h) = (buf.area.width, buf.area.height);
     let mut o = String::new();
-    let _ = writeln!(o, r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="DejaVu Sans Mono,Menlo,Consolas,monospace" font-size="14">"#, w as f32 * CW + 16.0, h as f32 * CH + 16.0);
-    let _ = writeln!(o, r#"<rect width="100%" height="100%" rx="6" fill="{bg_default}"/><g transform="translate(8,8)">"#);
+    let _ = writeln!(
+        o,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" font-family="DejaVu Sans Mono,Menlo,Consolas,monospace" font-size="14">"#,
+        w as f32 * CW + 16.0,
+        h as f32 * CH + 16.0
+    );
+    let _ = writeln!(
+        o,
+        r#"<rect width="100%" height="100%" rx="6" fill="{bg_default}"/><g transform="translate(8,8)">"#
+    );
     for y in 0..h {
         let mut x = 0;
         while x < w {
@@ -65,7 +83,14 @@ fn svg(buf: &Buffer, light: bool) -> String {
             let look = |x: u16| {
                 let d = &buf[(x, y)];
                 // Concrete colours first, so reverse video of the defaults shows too.
-                let (fg, bg) = (hex(d.fg, fg_default), if d.bg == Color::Reset { None } else { Some(hex(d.bg, bg_default)) });
+                let (fg, bg) = (
+                    hex(d.fg, fg_default),
+                    if d.bg == Color::Reset {
+                        None
+                    } else {
+                        Some(hex(d.bg, bg_default))
+                    },
+                );
                 let (fg, bg) = if d.modifier.contains(Modifier::REVERSED) {
                     (bg.unwrap_or_else(|| bg_default.to_string()), Some(fg))
                 } else {
@@ -83,11 +108,20 @@ fn svg(buf: &Buffer, light: bool) -> String {
             let (px, py) = (start as f32 * CW, y as f32 * CH);
             let (fg, bg, bold) = style;
             if let Some(bg) = bg {
-                let _ = writeln!(o, r#"<rect x="{px:.1}" y="{py:.1}" width="{:.1}" height="{CH}" fill="{bg}"/>"#, (x - start) as f32 * CW);
+                let _ = writeln!(
+                    o,
+                    r#"<rect x="{px:.1}" y="{py:.1}" width="{:.1}" height="{CH}" fill="{bg}"/>"#,
+                    (x - start) as f32 * CW
+                );
             }
             if !run.trim().is_empty() {
                 let weight = if bold { r#" font-weight="bold""# } else { "" };
-                let _ = writeln!(o, r#"<text x="{px:.1}" y="{:.1}" fill="{fg}"{weight} xml:space="preserve">{}</text>"#, py + CH - 4.0, esc(&run));
+                let _ = writeln!(
+                    o,
+                    r#"<text x="{px:.1}" y="{:.1}" fill="{fg}"{weight} xml:space="preserve">{}</text>"#,
+                    py + CH - 4.0,
+                    esc(&run)
+                );
             }
         }
     }
@@ -100,13 +134,37 @@ fn screenshots_match_what_awstop_draws() {
     let shots: Vec<(&str, Vec<awstop::app::keymap::Action>, Theme)> = vec![
         ("overview", vec![Pane(Pane::Overview)], Theme::dark()),
         ("lambda", vec![Pane(Pane::Lambda)], Theme::dark()),
-        ("lambda-detail", vec![Pane(Pane::Lambda), Down, Down, Enter], Theme::dark()),
-        ("ecs-tasks", vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter], Theme::dark()),
+        (
+            "lambda-detail",
+            vec![Pane(Pane::Lambda), Down, Down, Enter],
+            Theme::dark(),
+        ),
+        (
+            "ecs-tasks",
+            vec![Pane(Pane::Ecs), Bottom, Enter, Down, Enter],
+            Theme::dark(),
+        ),
         ("batch", vec![Pane(Pane::Batch)], Theme::dark()),
-        ("lambda-monochrome", vec![Pane(Pane::Lambda)], Theme::monochrome()),
-        ("lambda-light", vec![Pane(Pane::Lambda)], Theme::builtin("light").unwrap()),
-        ("lambda-high-contrast", vec![Pane(Pane::Lambda)], Theme::builtin("high-contrast").unwrap()),
-        ("lambda-solarized-dark", vec![Pane(Pane::Lambda)], Theme::builtin("solarized-dark").unwrap()),
+        (
+            "lambda-monochrome",
+            vec![Pane(Pane::Lambda)],
+            Theme::monochrome(),
+        ),
+        (
+            "lambda-light",
+            vec![Pane(Pane::Lambda)],
+            Theme::builtin("light").unwrap(),
+        ),
+        (
+            "lambda-high-contrast",
+            vec![Pane(Pane::Lambda)],
+            Theme::builtin("high-contrast").unwrap(),
+        ),
+        (
+            "lambda-solarized-dark",
+            vec![Pane(Pane::Lambda)],
+            Theme::builtin("solarized-dark").unwrap(),
+        ),
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
     let write = std::env::var_os("AWSTOP_WRITE_SCREENSHOTS").is_some();

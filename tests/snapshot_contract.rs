@@ -9,12 +9,20 @@ const FROZEN: &str = "2026-11-22T14:03:20Z";
 
 fn awstop(args: &[&str]) -> Output {
     let no_config = std::env::temp_dir().join("awstop-test-no-config");
-    Command::new(env!("CARGO_BIN_EXE_awstop")).args(args).env("XDG_CONFIG_HOME", no_config).output().expect("run awstop")
+    Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", no_config)
+        .output()
+        .expect("run awstop")
 }
 
 fn snapshot(args: &[&str]) -> Value {
     let out = awstop(args);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("stdout is JSON")
 }
 
@@ -30,7 +38,17 @@ fn kind(v: &Value) -> &'static str {
 }
 
 /// Keys that must never be null; any other scalar may be null ("could not be read").
-const NEVER_NULL: &[&str] = &["schema", "taken_at", "source", "window_minutes", "name", "region", "id", "status", "count"];
+const NEVER_NULL: &[&str] = &[
+    "schema",
+    "taken_at",
+    "source",
+    "window_minutes",
+    "name",
+    "region",
+    "id",
+    "status",
+    "count",
+];
 
 /// Every key of the example exists in the output with the example's type.
 fn conforms(path: &str, example: &Value, actual: &Value, errors: &mut Vec<String>) {
@@ -57,15 +75,27 @@ fn conforms(path: &str, example: &Value, actual: &Value, errors: &mut Vec<String
             }
         }
         (Value::Null, _) => {}
-        (e, a) if kind(e) != kind(a) => errors.push(format!("{path} is {} but the contract has {}", kind(a), kind(e))),
+        (e, a) if kind(e) != kind(a) => errors.push(format!(
+            "{path} is {} but the contract has {}",
+            kind(a),
+            kind(e)
+        )),
         _ => {}
     }
 }
 
 #[test]
 fn demo_snapshot_follows_the_contract() {
-    let example: Value = serde_json::from_str(include_str!("contract/snapshot_example.json")).unwrap();
-    let snap = snapshot(&["--demo", "--once", "--format", "json", "--demo-clock", FROZEN]);
+    let example: Value =
+        serde_json::from_str(include_str!("contract/snapshot_example.json")).unwrap();
+    let snap = snapshot(&[
+        "--demo",
+        "--once",
+        "--format",
+        "json",
+        "--demo-clock",
+        FROZEN,
+    ]);
     let mut errors = Vec::new();
     conforms("$", &example, &snap, &mut errors);
     assert!(errors.is_empty(), "{}", errors.join("\n"));
@@ -82,27 +112,52 @@ fn demo_snapshot_follows_the_contract() {
         ("tasks", &snap["ecs"]["clusters"][0]["tasks"]),
         ("services", &snap["ecs"]["clusters"][0]["services"]),
         ("queues", &snap["batch"]["queues"]),
-        ("compute environments", &snap["batch"]["compute_environments"]),
+        (
+            "compute environments",
+            &snap["batch"]["compute_environments"],
+        ),
     ] {
         assert!(!v.as_array().unwrap().is_empty(), "{path} empty");
     }
-    assert!(snap["ecs"]["clusters"].as_array().unwrap().iter().any(|c| !c["container_instances"].as_array().unwrap().is_empty()));
+    assert!(snap["ecs"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| !c["container_instances"].as_array().unwrap().is_empty()));
 }
 
 #[test]
 fn derived_numbers_follow_their_definitions() {
-    let snap = snapshot(&["--demo", "--once", "--format", "json", "--demo-clock", FROZEN]);
+    let snap = snapshot(&[
+        "--demo",
+        "--once",
+        "--format",
+        "json",
+        "--demo-clock",
+        FROZEN,
+    ]);
     for f in snap["lambda"]["functions"].as_array().unwrap() {
         let m = &f["metrics"];
-        let (inv, err) = (m["invocations"].as_f64().unwrap(), m["errors"].as_f64().unwrap());
+        let (inv, err) = (
+            m["invocations"].as_f64().unwrap(),
+            m["errors"].as_f64().unwrap(),
+        );
         if inv == 0.0 {
-            assert!(m["error_rate_pct"].is_null(), "{}: a rate of nothing is null, not 0", f["name"]);
+            assert!(
+                m["error_rate_pct"].is_null(),
+                "{}: a rate of nothing is null, not 0",
+                f["name"]
+            );
         } else {
             let rate = m["error_rate_pct"].as_f64().unwrap();
             assert!((rate - 100.0 * err / inv).abs() < 0.001, "{}", f["name"]);
         }
         let c = &f["cold_starts"];
-        assert!(c["count"].as_u64().unwrap() as f64 <= inv, "{}: more cold starts than invocations", f["name"]);
+        assert!(
+            c["count"].as_u64().unwrap() as f64 <= inv,
+            "{}: more cold starts than invocations",
+            f["name"]
+        );
         if c["count"].as_u64().unwrap() > 0 {
             assert!(c["init_p50_ms"].as_f64().unwrap() <= c["init_max_ms"].as_f64().unwrap());
         }
@@ -110,7 +165,15 @@ fn derived_numbers_follow_their_definitions() {
     for q in snap["batch"]["queues"].as_array().unwrap() {
         let by = q["jobs_by_status"].as_object().unwrap();
         let keys: Vec<&str> = by.keys().map(String::as_str).collect();
-        let mut want = vec!["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"];
+        let mut want = vec![
+            "SUBMITTED",
+            "PENDING",
+            "RUNNABLE",
+            "STARTING",
+            "RUNNING",
+            "SUCCEEDED",
+            "FAILED",
+        ];
         want.sort();
         let mut got = keys.clone();
         got.sort();
@@ -119,7 +182,12 @@ fn derived_numbers_follow_their_definitions() {
         assert_eq!(total as usize, q["jobs"].as_array().unwrap().len());
     }
     for c in snap["ecs"]["clusters"].as_array().unwrap() {
-        let services: Vec<&str> = c["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+        let services: Vec<&str> = c["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap())
+            .collect();
         for t in c["tasks"].as_array().unwrap() {
             assert!(t["service"].is_null() || services.contains(&t["service"].as_str().unwrap()));
             if t["last_status"] == "STOPPED" {
@@ -144,26 +212,65 @@ fn same_seed_same_account_other_seed_other_account() {
     let args = ["--demo", "--once", "--demo-clock", FROZEN];
     let a = awstop(&args).stdout;
     assert_eq!(a, awstop(&args).stdout);
-    let b = awstop(&["--demo", "--once", "--demo-clock", FROZEN, "--demo-seed", "7"]).stdout;
+    let b = awstop(&[
+        "--demo",
+        "--once",
+        "--demo-clock",
+        FROZEN,
+        "--demo-seed",
+        "7",
+    ])
+    .stdout;
     assert_ne!(a, b);
 }
 
 #[test]
 fn scale_sets_the_size_of_the_account() {
-    let snap = snapshot(&["--demo", "--once", "--demo-clock", FROZEN, "--demo-scale", "1000"]);
+    let snap = snapshot(&[
+        "--demo",
+        "--once",
+        "--demo-clock",
+        FROZEN,
+        "--demo-scale",
+        "1000",
+    ]);
     assert_eq!(snap["lambda"]["functions"].as_array().unwrap().len(), 1000);
-    let tasks: usize = snap["ecs"]["clusters"].as_array().unwrap().iter().map(|c| c["tasks"].as_array().unwrap().len()).sum();
+    let tasks: usize = snap["ecs"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["tasks"].as_array().unwrap().len())
+        .sum();
     assert!(tasks >= 500, "{tasks} tasks for 1000 functions");
-    let jobs: usize = snap["batch"]["queues"].as_array().unwrap().iter().map(|q| q["jobs"].as_array().unwrap().len()).sum();
+    let jobs: usize = snap["batch"]["queues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["jobs"].as_array().unwrap().len())
+        .sum();
     assert!(jobs >= 150, "{jobs} jobs for 1000 functions");
 }
 
 #[test]
 fn table_format_lists_every_service() {
-    let out = awstop(&["--demo", "--once", "--format", "table", "--demo-clock", FROZEN]);
+    let out = awstop(&[
+        "--demo",
+        "--once",
+        "--format",
+        "table",
+        "--demo-clock",
+        FROZEN,
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for needle in ["LAMBDA", "ECS", "BATCH", "payments-webhook", "checkout", "ml-training"] {
+    for needle in [
+        "LAMBDA",
+        "ECS",
+        "BATCH",
+        "payments-webhook",
+        "checkout",
+        "ml-training",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
 }
@@ -181,7 +288,10 @@ fn bad_flags_fail_with_one_clear_line() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err.lines().next().unwrap_or("");
-        assert!(first.starts_with("error:") && first.contains(needle), "{args:?}: {err}");
+        assert!(
+            first.starts_with("error:") && first.contains(needle),
+            "{args:?}: {err}"
+        );
         assert!(out.stdout.is_empty());
     }
     // Live mode with no region anywhere: one line that says what to do.
@@ -190,10 +300,14 @@ fn bad_flags_fail_with_one_clear_line() {
         cmd.env_remove(k);
     }
     let nowhere = std::env::temp_dir().join("awstop-test-no-aws-config");
-    cmd.env("AWS_CONFIG_FILE", nowhere.join("config")).env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"));
+    cmd.env("AWS_CONFIG_FILE", nowhere.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"));
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with("awstop: ") && err.contains("--region") && err.contains("--demo"), "{err}");
+    assert!(
+        err.starts_with("awstop: ") && err.contains("--region") && err.contains("--demo"),
+        "{err}"
+    );
 }

@@ -12,7 +12,10 @@ use awstop::source::demo::DemoAccount;
 use common::*;
 
 fn names(m: &Model) -> Vec<String> {
-    m.rows.iter().map(|i| row_key(m, m.view(), *i).unwrap().to_string()).collect()
+    m.rows
+        .iter()
+        .map(|i| row_key(m, m.view(), *i).unwrap().to_string())
+        .collect()
 }
 
 fn selected(m: &Model) -> Option<String> {
@@ -24,7 +27,16 @@ fn lambda_is_the_first_pane_sorted_by_invocations() {
     let m = demo_model(80, 24);
     assert_eq!(m.pane, Pane::Lambda);
     assert_eq!(m.rows.len(), 40);
-    let inv: Vec<f64> = m.rows.iter().map(|i| m.lambda.data.functions[*i as usize].stats.invocations.unwrap()).collect();
+    let inv: Vec<f64> = m
+        .rows
+        .iter()
+        .map(|i| {
+            m.lambda.data.functions[*i as usize]
+                .stats
+                .invocations
+                .unwrap()
+        })
+        .collect();
     assert!(inv.windows(2).all(|w| w[0] >= w[1]), "{inv:?}");
 }
 
@@ -73,13 +85,19 @@ fn selection_follows_the_row_across_refreshes() {
     let t0 = m.now;
     let mut moved = false;
     for hours in 1..24 {
-        update(&mut m, Msg::Data(demo.loaded(ServiceKind::Lambda, t0 + chrono::Duration::hours(hours))));
+        update(
+            &mut m,
+            Msg::Data(demo.loaded(ServiceKind::Lambda, t0 + chrono::Duration::hours(hours))),
+        );
         assert_eq!(selected(&m).as_deref(), Some(key.as_str()));
         let at = m.table().unwrap().cursor;
         assert_eq!(names(&m)[at], key);
         moved |= at != before;
     }
-    assert!(moved, "no refresh moved the selected row, so nothing was tested");
+    assert!(
+        moved,
+        "no refresh moved the selected row, so nothing was tested"
+    );
 }
 
 #[test]
@@ -94,7 +112,9 @@ fn drill_in_and_out_of_every_pane() {
     act(&mut m, &[Pane(Pane::Ecs)]);
     assert_eq!(m.view(), &View::Clusters);
     act(&mut m, &[Enter]);
-    let View::Services { cluster } = m.view().clone() else { panic!("{:?}", m.view()) };
+    let View::Services { cluster } = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
     assert_eq!(cluster, "jobs-ec2");
     act(&mut m, &[Enter]);
     assert!(matches!(m.view(), View::Tasks { service, .. } if service == "ingest"));
@@ -107,7 +127,12 @@ fn drill_in_and_out_of_every_pane() {
     assert_eq!(m.view(), &View::Clusters, "Back at the root stays put");
 
     act(&mut m, &[Pane(Pane::Batch), Enter]);
-    assert_eq!(m.view(), &View::Jobs { queue: "etl".into() });
+    assert_eq!(
+        m.view(),
+        &View::Jobs {
+            queue: "etl".into()
+        }
+    );
     act(&mut m, &[Enter]);
     assert!(matches!(m.view(), View::Job { queue, .. } if queue == "etl"));
     // Each pane keeps its own place.
@@ -125,7 +150,10 @@ fn jobs_status_filter_cycles_through_the_seven_states() {
     act(&mut m, &[StatusNext, StatusNext, StatusNext]);
     let status = |m: &Model| -> Vec<String> {
         let q = m.queue("ml-training").unwrap();
-        m.rows.iter().map(|i| q.jobs[*i as usize].status.clone()).collect()
+        m.rows
+            .iter()
+            .map(|i| q.jobs[*i as usize].status.clone())
+            .collect()
     };
     let runnable = status(&m);
     assert!(!runnable.is_empty());
@@ -134,7 +162,10 @@ fn jobs_status_filter_cycles_through_the_seven_states() {
     assert_eq!(m.rows.len(), all);
     act(&mut m, &[StatusPrev]);
     let failed = status(&m);
-    assert!(!failed.is_empty() && failed.iter().all(|s| s == "FAILED"), "{failed:?}");
+    assert!(
+        !failed.is_empty() && failed.iter().all(|s| s == "FAILED"),
+        "{failed:?}"
+    );
 }
 
 #[test]
@@ -153,7 +184,11 @@ fn panes_switch_by_number_tab_and_command() {
     act(&mut m, &[StartCommand]);
     typed(&mut m, "nosuch");
     act(&mut m, &[Submit]);
-    assert!(m.message.as_deref().unwrap().contains("unknown command :nosuch"));
+    assert!(m
+        .message
+        .as_deref()
+        .unwrap()
+        .contains("unknown command :nosuch"));
     assert!(!m.quit);
     act(&mut m, &[StartCommand]);
     typed(&mut m, "q");
@@ -196,12 +231,21 @@ fn failures_keep_the_last_good_rows_and_say_why() {
         message: "ThrottlingException: Rate exceeded".into(),
         at: None,
     };
-    update(&mut m, Msg::Data(DataMsg::Failed { service: ServiceKind::Lambda, error }));
+    update(
+        &mut m,
+        Msg::Data(DataMsg::Failed {
+            service: ServiceKind::Lambda,
+            error,
+        }),
+    );
     let later = m.now + chrono::Duration::minutes(3);
     update(&mut m, Msg::Tick(later));
     assert_eq!(m.rows.len(), 40);
     let s = screen(&m);
-    assert!(s.contains("! ListFunctions: ThrottlingException: Rate exceeded (last good data 3m ago)"), "{s}");
+    assert!(
+        s.contains("! ListFunctions: ThrottlingException: Rate exceeded (last good data 3m ago)"),
+        "{s}"
+    );
     // A good load clears the error.
     let demo = DemoAccount::new(42, 40, 60);
     let now = m.now;
@@ -211,8 +255,17 @@ fn failures_keep_the_last_good_rows_and_say_why() {
 
 #[test]
 fn a_pane_without_data_says_loading_not_empty() {
-    let mut m = Model::new(awstop::app::model::SourceLabel::Demo, FROZEN.parse().unwrap());
-    update(&mut m, Msg::Resize { width: 80, height: 24 });
+    let mut m = Model::new(
+        awstop::app::model::SourceLabel::Demo,
+        FROZEN.parse().unwrap(),
+    );
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
     let s = screen(&m);
     assert!(s.contains("loading Lambda…"), "{s}");
     assert!(!s.contains("NAME"));
@@ -246,7 +299,10 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
     use awstop::app::msg::{Cmd, TailLine};
     let mut m = demo_model(80, 24);
     let cmds = update(&mut m, Msg::Action(ToggleTail));
-    assert!(cmds.is_empty() && m.tail.is_none(), "no tail outside a function");
+    assert!(
+        cmds.is_empty() && m.tail.is_none(),
+        "no tail outside a function"
+    );
     assert!(m.message.as_deref().unwrap().contains("open a function"));
 
     let name = selected(&m).unwrap();
@@ -257,21 +313,125 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
         _ => None,
     });
     let target = target.expect("a tail command");
-    assert_eq!((target.function.as_str(), target.log_group.as_str()), (name.as_str(), format!("/aws/lambda/{name}").as_str()));
+    assert_eq!(
+        (target.function.as_str(), target.log_group.as_str()),
+        (name.as_str(), format!("/aws/lambda/{name}").as_str())
+    );
     let at = m.now;
     let lines = vec![
-        TailLine::classify(at, "REPORT RequestId: a\tDuration: 1.0 ms\tInit Duration: 300.0 ms"),
+        TailLine::classify(
+            at,
+            "REPORT RequestId: a\tDuration: 1.0 ms\tInit Duration: 300.0 ms",
+        ),
         TailLine::classify(at, "2026-11-22T14:00:00Z\tb\tERROR\tboom"),
     ];
     assert!(lines[0].cold && !lines[1].cold && lines[1].error);
-    update(&mut m, Msg::Data(DataMsg::Tail { function: name.clone(), lines }));
+    update(
+        &mut m,
+        Msg::Data(DataMsg::Tail {
+            function: name.clone(),
+            lines,
+        }),
+    );
     // Lines for another function are not this tail's.
-    update(&mut m, Msg::Data(DataMsg::Tail { function: "other".into(), lines: vec![TailLine::classify(at, "x")] }));
+    update(
+        &mut m,
+        Msg::Data(DataMsg::Tail {
+            function: "other".into(),
+            lines: vec![TailLine::classify(at, "x")],
+        }),
+    );
     assert_eq!(m.tail.as_ref().unwrap().lines.len(), 2);
     let s = screen(&m);
-    assert!(s.contains("Live tail (t stops)") && s.contains("* cold REPORT RequestId: a"), "{s}");
+    assert!(
+        s.contains("Live tail (t stops)") && s.contains("* cold REPORT RequestId: a"),
+        "{s}"
+    );
 
     let cmds = update(&mut m, Msg::Action(Back));
     assert!(cmds.contains(&Cmd::Tail(None)));
     assert!(m.tail.is_none());
+}
+
+#[test]
+fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
+    use awstop::app::msg::Payload;
+    let mut m = demo_model(80, 24);
+    let demo = DemoAccount::new(42, 40, 60);
+    let inv = |m: &Model| -> Vec<f64> {
+        m.rows
+            .iter()
+            .map(|i| {
+                m.lambda.data.functions[*i as usize]
+                    .stats
+                    .invocations
+                    .unwrap()
+            })
+            .collect()
+    };
+    let before = inv(&m);
+    // Moving the cursor reuses the row order; new numbers must still re-sort it.
+    act(&mut m, &[Down, Up]);
+    let later = demo.loaded(ServiceKind::Lambda, m.now + chrono::Duration::hours(5));
+    update(&mut m, Msg::Data(later));
+    let after = inv(&m);
+    assert_ne!(
+        before, after,
+        "the refresh changed nothing, so nothing was tested"
+    );
+    assert!(after.windows(2).all(|w| w[0] >= w[1]), "{after:?}");
+
+    // Rows delivered out of name order: MEM has many ties, broken by name both ways.
+    let DataMsg::Loaded {
+        region,
+        fetched_at,
+        payload: Payload::Lambda(mut d),
+    } = demo.loaded(ServiceKind::Lambda, m.now)
+    else {
+        panic!()
+    };
+    d.functions.reverse();
+    update(
+        &mut m,
+        Msg::Data(DataMsg::Loaded {
+            region,
+            fetched_at,
+            payload: Payload::Lambda(d),
+        }),
+    );
+    act(&mut m, &[SortPrev]);
+    let rows: Vec<(u32, String)> = m
+        .rows
+        .iter()
+        .map(|i| {
+            let f = &m.lambda.data.functions[*i as usize];
+            (f.memory_mb, f.name.clone())
+        })
+        .collect();
+    let mut want = rows.clone();
+    want.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    assert_eq!(rows, want);
+    assert!(
+        rows.windows(2).any(|w| w[0].0 == w[1].0),
+        "no ties, so nothing was tested"
+    );
+    act(&mut m, &[SortReverse]);
+    let reversed: Vec<String> = names(&m);
+    want.reverse();
+    assert_eq!(reversed, want.into_iter().map(|r| r.1).collect::<Vec<_>>());
+}
+
+#[test]
+fn replaced_rows_wait_to_be_freed_but_never_pile_up() {
+    let mut m = demo_model(80, 24);
+    let demo = DemoAccount::new(42, 40, 60);
+    let t0 = m.now;
+    for minutes in 1..10 {
+        update(
+            &mut m,
+            Msg::Data(demo.loaded(ServiceKind::Lambda, t0 + chrono::Duration::minutes(minutes))),
+        );
+        assert!(!m.retired.is_empty());
+        assert!(m.retired.len() <= awstop::app::model::RETIRED_MAX);
+    }
 }

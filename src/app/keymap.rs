@@ -140,21 +140,47 @@ mod tests {
 
     #[test]
     fn prompts_take_text_and_normal_mode_takes_commands() {
-        assert_eq!(map(key(KeyCode::Char('q')), Mode::Normal), Some(Action::Quit));
-        assert_eq!(map(key(KeyCode::Char('q')), Mode::Filter), Some(Action::Input('q')));
-        assert_eq!(map(key(KeyCode::Char('/')), Mode::Normal), Some(Action::StartFilter));
+        assert_eq!(
+            map(key(KeyCode::Char('q')), Mode::Normal),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            map(key(KeyCode::Char('q')), Mode::Filter),
+            Some(Action::Input('q'))
+        );
+        assert_eq!(
+            map(key(KeyCode::Char('/')), Mode::Normal),
+            Some(Action::StartFilter)
+        );
         assert_eq!(map(key(KeyCode::Esc), Mode::Command), Some(Action::Cancel));
         assert_eq!(map(key(KeyCode::Esc), Mode::Help), Some(Action::ToggleHelp));
-        assert_eq!(map(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL), Mode::Filter), Some(Action::Quit));
+        assert_eq!(
+            map(
+                KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL),
+                Mode::Filter
+            ),
+            Some(Action::Quit)
+        );
         assert_eq!(map(key(KeyCode::F(5)), Mode::Normal), None);
     }
 
     #[test]
     fn timeline_and_export_keys() {
-        for (c, a) in [(' ', Action::PlayPause), ('+', Action::Faster), ('-', Action::Slower), ('.', Action::StepForward), (',', Action::StepBack), ('@', Action::StartJump), ('e', Action::Export)] {
+        for (c, a) in [
+            (' ', Action::PlayPause),
+            ('+', Action::Faster),
+            ('-', Action::Slower),
+            ('.', Action::StepForward),
+            (',', Action::StepBack),
+            ('@', Action::StartJump),
+            ('e', Action::Export),
+        ] {
             assert_eq!(map(key(KeyCode::Char(c)), Mode::Normal), Some(a));
         }
-        assert_eq!(map(key(KeyCode::Char('1')), Mode::Jump), Some(Action::Input('1')));
+        assert_eq!(
+            map(key(KeyCode::Char('1')), Mode::Jump),
+            Some(Action::Input('1'))
+        );
         assert_eq!(map(key(KeyCode::Enter), Mode::Jump), Some(Action::Submit));
     }
 }

@@ -145,6 +145,24 @@ pub struct TableState {
     pub status: usize,
 }
 
+/// Replaced rows waiting to be freed.
+pub type Retired = Box<dyn std::any::Any + Send>;
+
+/// How many replaced lists may wait; more are freed at once, so a loop that
+/// never collects them (a replay, a test) holds no more than this.
+pub const RETIRED_MAX: usize = 3;
+
+/// The inputs of a row order: when none changed, neither did the order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowsBasis {
+    pub view: View,
+    pub sort: usize,
+    pub reverse: bool,
+    pub filter: String,
+    pub status: usize,
+    pub data_gen: u64,
+}
+
 /// A live tail in the function detail view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tail {
@@ -168,6 +186,14 @@ pub struct Model {
     pub tables: HashMap<View, TableState>,
     /// Row order of the current table view: indices into its items, filtered and sorted.
     pub rows: Vec<u32>,
+    /// What `rows` was computed from; moving the cursor reuses it instead of
+    /// re-sorting 10,000 rows on every key.
+    pub rows_basis: Option<RowsBasis>,
+    /// Bumped whenever a feed's rows are replaced.
+    pub data_gen: u64,
+    /// Rows a refresh replaced, for the run loop to free after the frame is on
+    /// screen: freeing 10,000 functions takes longer than drawing them.
+    pub retired: Vec<Retired>,
     pub lambda: Feed<LambdaData>,
     pub ecs: Feed<EcsData>,
     pub batch: Feed<BatchData>,
@@ -208,6 +234,9 @@ impl Model {
             stacks: Pane::ALL.map(|p| vec![p.root()]),
             tables: HashMap::new(),
             rows: Vec::new(),
+            rows_basis: None,
+            data_gen: 0,
+            retired: Vec::new(),
             lambda: Feed::default(),
             ecs: Feed::default(),
             batch: Feed::default(),
@@ -233,7 +262,9 @@ impl Model {
     }
 
     pub fn view(&self) -> &View {
-        self.stacks[self.pane.index()].last().unwrap_or(&View::Overview)
+        self.stacks[self.pane.index()]
+            .last()
+            .unwrap_or(&View::Overview)
     }
 
     pub fn table(&self) -> Option<&TableState> {
@@ -242,9 +273,17 @@ impl Model {
 
     pub fn feed_status(&self, s: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
         match s {
-            ServiceKind::Lambda => (self.lambda.loaded(), self.lambda.fetched_at(), self.lambda.error()),
+            ServiceKind::Lambda => (
+                self.lambda.loaded(),
+                self.lambda.fetched_at(),
+                self.lambda.error(),
+            ),
             ServiceKind::Ecs => (self.ecs.loaded(), self.ecs.fetched_at(), self.ecs.error()),
-            ServiceKind::Batch => (self.batch.loaded(), self.batch.fetched_at(), self.batch.error()),
+            ServiceKind::Batch => (
+                self.batch.loaded(),
+                self.batch.fetched_at(),
+                self.batch.error(),
+            ),
         }
     }
 
@@ -255,7 +294,10 @@ impl Model {
         self.ecs.data.clusters.iter().find(|c| c.name == name)
     }
     pub fn service(&self, cluster: &str, name: &str) -> Option<&Service> {
-        self.cluster(cluster)?.services.iter().find(|s| s.name == name)
+        self.cluster(cluster)?
+            .services
+            .iter()
+            .find(|s| s.name == name)
     }
     pub fn task(&self, cluster: &str, id: &str) -> Option<&Task> {
         self.cluster(cluster)?.tasks.iter().find(|t| t.id == id)

@@ -49,12 +49,25 @@ impl Payload {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum DataMsg {
     Account(Account),
-    Loaded { region: String, fetched_at: DateTime<Utc>, payload: Payload },
-    Failed { service: ServiceKind, error: ApiError },
+    Loaded {
+        region: String,
+        fetched_at: DateTime<Utc>,
+        payload: Payload,
+    },
+    Failed {
+        service: ServiceKind,
+        error: ApiError,
+    },
     /// Lines from a live tail of one function's log group.
-    Tail { function: String, lines: Vec<TailLine> },
+    Tail {
+        function: String,
+        lines: Vec<TailLine>,
+    },
     /// The live tail ended or could not start.
-    TailEnded { function: String, reason: String },
+    TailEnded {
+        function: String,
+        reason: String,
+    },
     /// Who we are could not be read (STS); the panes may still work.
     AccountFailed(ApiError),
     /// Running totals of API requests by `service.Operation`, and CloudWatch
@@ -74,7 +87,10 @@ pub enum Msg {
     Action(super::keymap::Action),
     /// The clock moved; only ages change.
     Tick(DateTime<Utc>),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The replay moved: its clock becomes the Model's time.
     Replay(super::model::ReplayStatus),
     /// A message for the footer from the outside world (an export's result).
@@ -107,8 +123,16 @@ impl TailLine {
     /// Classifies a line with the one REPORT parser.
     pub fn classify(at: DateTime<Utc>, text: &str) -> TailLine {
         let cold = matches!(crate::coldstart::parse(text), crate::coldstart::Parsed::Report(r) if r.is_cold());
-        let error = text.contains("ERROR") || text.contains("Task timed out") || text.contains("Status: timeout") || text.contains("Exception");
-        TailLine { at, text: text.trim_end().to_string(), cold, error }
+        let error = text.contains("ERROR")
+            || text.contains("Task timed out")
+            || text.contains("Status: timeout")
+            || text.contains("Exception");
+        TailLine {
+            at,
+            text: text.trim_end().to_string(),
+            cold,
+            error,
+        }
     }
 }
 
@@ -121,7 +145,9 @@ pub enum Cmd {
     /// Start a live tail of this function's log group, or stop the current one.
     Tail(Option<TailTarget>),
     /// Write the current table view to this CSV file.
-    Export { path: String },
+    Export {
+        path: String,
+    },
     Timeline(TimelineCmd),
 }
 

@@ -2,7 +2,7 @@
 //! no terminal, so every behaviour is testable with plain values.
 
 use super::keymap::Action;
-use super::model::{Mode, Model, Pane, TableState, Tail, View};
+use super::model::{Mode, Model, Pane, RowsBasis, TableState, Tail, View};
 use super::msg::{Cmd, DataMsg, Msg, Payload, TailTarget, TimelineCmd};
 use super::tables;
 use crate::domain::batch::JOB_STATUSES;
@@ -50,7 +50,10 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     }
     refresh_rows(m);
     // A tail lives as long as its function's detail view is on screen.
-    if m.tail.as_ref().is_some_and(|t| !matches!(m.view(), View::Function { name } if *name == t.function)) {
+    if m.tail
+        .as_ref()
+        .is_some_and(|t| !matches!(m.view(), View::Function { name } if *name == t.function))
+    {
         m.tail = None;
         cmds.push(Cmd::Tail(None));
     }
@@ -63,7 +66,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
 }
 
 fn ages(m: &Model) -> [Option<String>; 3] {
-    [m.lambda.fetched_at(), m.ecs.fetched_at(), m.batch.fetched_at()].map(|t| t.map(|t| age(m.now - t)))
+    [
+        m.lambda.fetched_at(),
+        m.ecs.fetched_at(),
+        m.batch.fetched_at(),
+    ]
+    .map(|t| t.map(|t| age(m.now - t)))
 }
 
 fn apply_data(m: &mut Model, d: DataMsg) {
@@ -86,17 +94,36 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 t.ended = Some(reason);
             }
         }
-        DataMsg::Api { at, calls, metrics_requested, logs_bytes_scanned } => {
+        DataMsg::Api {
+            at,
+            calls,
+            metrics_requested,
+            logs_bytes_scanned,
+        } => {
             m.logs_bytes_scanned = logs_bytes_scanned;
             api(m, at, calls, metrics_requested)
         }
-        DataMsg::Loaded { region, fetched_at, payload } => {
+        DataMsg::Loaded {
+            region,
+            fetched_at,
+            payload,
+        } => {
+            m.data_gen += 1;
             // Each region replaces only its own rows, so regions refresh independently.
             macro_rules! merge {
                 ($feed:expr, $list:ident, $new:expr) => {{
                     let feed = &mut $feed;
-                    feed.data.$list.retain(|x| x.region != region);
-                    feed.data.$list.extend($new.$list);
+                    if feed.regions.keys().all(|r| *r == region) {
+                        // One region (the usual case): swap the lists instead of moving 10,000 rows.
+                        let old = std::mem::replace(&mut feed.data.$list, $new.$list);
+                        if m.retired.len() >= super::model::RETIRED_MAX {
+                            m.retired.clear();
+                        }
+                        m.retired.push(Box::new(old));
+                    } else {
+                        feed.data.$list.retain(|x| x.region != region);
+                        feed.data.$list.extend($new.$list);
+                    }
                     let st = feed.regions.entry(region.clone()).or_default();
                     st.fetched_at = Some(fetched_at);
                     st.error = None;
@@ -112,8 +139,14 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 }
                 Payload::Ecs(d) => merge!(m.ecs, clusters, d),
                 Payload::Batch(mut d) => {
-                    m.batch.data.compute_environments.retain(|c| c.region != region);
-                    m.batch.data.compute_environments.append(&mut d.compute_environments);
+                    m.batch
+                        .data
+                        .compute_environments
+                        .retain(|c| c.region != region);
+                    m.batch
+                        .data
+                        .compute_environments
+                        .append(&mut d.compute_environments);
                     merge!(m.batch, queues, d)
                 }
             }
@@ -137,23 +170,37 @@ fn apply_data(m: &mut Model, d: DataMsg) {
 /// $0.01 per 1,000 metrics requested (CloudWatch GetMetricData pricing).
 const USD_PER_METRIC: f64 = 0.01 / 1000.0;
 
-fn api(m: &mut Model, at: chrono::DateTime<chrono::Utc>, calls: std::collections::BTreeMap<String, u64>, metrics: u64) {
+fn api(
+    m: &mut Model,
+    at: chrono::DateTime<chrono::Utc>,
+    calls: std::collections::BTreeMap<String, u64>,
+    metrics: u64,
+) {
     let total: u64 = calls.values().sum();
     m.api_calls = calls;
     m.metrics_requested = metrics;
     m.api_samples.push_back((at, total, metrics));
-    while m.api_samples.front().is_some_and(|(t, _, _)| (at - *t).num_seconds() > 300) {
+    while m
+        .api_samples
+        .front()
+        .is_some_and(|(t, _, _)| (at - *t).num_seconds() > 300)
+    {
         m.api_samples.pop_front();
     }
     // The pace over the last minute: from the oldest sample inside it, else
     // from the newest one before it.
     let older = m.api_samples.iter().filter(|(t, _, _)| *t < at);
-    let base = older.clone().find(|(t, _, _)| (at - *t).num_seconds() <= 60).or_else(|| older.last()).copied();
+    let base = older
+        .clone()
+        .find(|(t, _, _)| (at - *t).num_seconds() <= 60)
+        .or_else(|| older.last())
+        .copied();
     match base {
         Some((t0, c0, m0)) => {
             let secs = (at - t0).num_milliseconds().max(1) as f64 / 1000.0;
             m.calls_per_min = total.saturating_sub(c0) as f64 / secs * 60.0;
-            m.cloudwatch_usd_per_hour = metrics.saturating_sub(m0) as f64 / secs * 3600.0 * USD_PER_METRIC;
+            m.cloudwatch_usd_per_hour =
+                metrics.saturating_sub(m0) as f64 / secs * 3600.0 * USD_PER_METRIC;
         }
         // The first report: everything so far happened within this first minute.
         None => m.calls_per_min = total as f64,
@@ -164,7 +211,9 @@ fn api(m: &mut Model, at: chrono::DateTime<chrono::Utc>, calls: std::collections
 fn visible_functions(m: &Model) -> Vec<String> {
     match m.view() {
         View::Functions => {
-            let Some(st) = m.table() else { return Vec::new() };
+            let Some(st) = m.table() else {
+                return Vec::new();
+            };
             m.rows
                 .iter()
                 .skip(st.offset)
@@ -182,7 +231,10 @@ fn table_mut(m: &mut Model) -> Option<&mut TableState> {
     if tables::columns_for(&view).is_empty() {
         return None;
     }
-    Some(m.tables.entry(view.clone()).or_insert_with(|| TableState { sort: tables::default_sort(&view), ..Default::default() }))
+    Some(m.tables.entry(view.clone()).or_insert_with(|| TableState {
+        sort: tables::default_sort(&view),
+        ..Default::default()
+    }))
 }
 
 /// Recompute the current table's row order and put the cursor back on the
@@ -191,12 +243,41 @@ pub fn refresh_rows(m: &mut Model) {
     let view = m.view().clone();
     let Some(st) = table_mut(m).cloned() else {
         m.rows.clear();
+        m.rows_basis = None;
         return;
     };
-    let rows = tables::rows_for(m, &view, &st).unwrap_or_default();
-    let found = st.selected.as_deref().and_then(|key| rows.iter().position(|i| tables::row_key(m, &view, *i) == Some(key)));
+    let basis = RowsBasis {
+        view: view.clone(),
+        sort: st.sort,
+        reverse: st.reverse,
+        filter: st.filter.clone(),
+        status: st.status,
+        data_gen: m.data_gen,
+    };
+    let rows = if m.rows_basis.as_ref() == Some(&basis) {
+        std::mem::take(&mut m.rows)
+    } else {
+        m.rows_basis = Some(basis);
+        tables::rows_for(m, &view, &st).unwrap_or_default()
+    };
+    // The selected row is usually still under the cursor; look there before scanning.
+    let at_cursor = |key: &str| {
+        rows.get(st.cursor)
+            .is_some_and(|i| tables::row_key(m, &view, *i) == Some(key))
+    };
+    let found = st.selected.as_deref().and_then(|key| {
+        if at_cursor(key) {
+            Some(st.cursor)
+        } else {
+            rows.iter()
+                .position(|i| tables::row_key(m, &view, *i) == Some(key))
+        }
+    });
     let cursor = found.unwrap_or(st.cursor).min(rows.len().saturating_sub(1));
-    let selected = rows.get(cursor).and_then(|i| tables::row_key(m, &view, *i)).map(str::to_string);
+    let selected = rows
+        .get(cursor)
+        .and_then(|i| tables::row_key(m, &view, *i))
+        .map(str::to_string);
     let page = page_rows(m);
     m.rows = rows;
     if let Some(st) = table_mut(m) {
@@ -224,7 +305,9 @@ fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
         let cursor = st.cursor;
         let key = m.rows.get(cursor).copied();
         let view = m.view().clone();
-        let key = key.and_then(|i| tables::row_key(m, &view, i)).map(str::to_string);
+        let key = key
+            .and_then(|i| tables::row_key(m, &view, i))
+            .map(str::to_string);
         if let Some(st) = table_mut(m) {
             st.selected = key;
         }
@@ -257,7 +340,11 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
         Action::SortNext | Action::SortPrev => {
             let n = tables::columns_for(m.view()).len();
             if let Some(st) = table_mut(m) {
-                st.sort = if a == Action::SortNext { (st.sort + 1) % n } else { (st.sort + n - 1) % n };
+                st.sort = if a == Action::SortNext {
+                    (st.sort + 1) % n
+                } else {
+                    (st.sort + n - 1) % n
+                };
                 st.reverse = false;
             }
         }
@@ -270,12 +357,18 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             if matches!(m.view(), View::Jobs { .. }) {
                 let n = JOB_STATUSES.len() + 1;
                 if let Some(st) = table_mut(m) {
-                    st.status = if a == Action::StatusNext { (st.status + 1) % n } else { (st.status + n - 1) % n };
+                    st.status = if a == Action::StatusNext {
+                        (st.status + 1) % n
+                    } else {
+                        (st.status + n - 1) % n
+                    };
                 }
             }
         }
         Action::ToggleTail => toggle_tail(m, cmds),
-        Action::Refresh if m.replay.is_some() => m.message = Some("a replay shows what was recorded; nothing to refresh".into()),
+        Action::Refresh if m.replay.is_some() => {
+            m.message = Some("a replay shows what was recorded; nothing to refresh".into())
+        }
         Action::Refresh => {
             cmds.push(Cmd::Refresh);
             m.message = Some("refreshing…".into());
@@ -294,7 +387,13 @@ fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
                 m.message = Some(REPLAY_ONLY.into());
             }
         }
-        Action::ToggleHelp => m.mode = if m.mode == Mode::Help { Mode::Normal } else { Mode::Help },
+        Action::ToggleHelp => {
+            m.mode = if m.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            }
+        }
         Action::StartFilter => {
             if let Some(st) = table_mut(m) {
                 let f = st.filter.clone();
@@ -356,7 +455,9 @@ fn export(m: &mut Model, cmds: &mut Vec<Cmd>) {
     }
     let stamp = m.now.format("%Y%m%dT%H%M%SZ");
     let name = crate::export::view_name(m.view());
-    cmds.push(Cmd::Export { path: format!("awstop-{name}-{stamp}.csv") });
+    cmds.push(Cmd::Export {
+        path: format!("awstop-{name}-{stamp}.csv"),
+    });
 }
 
 /// The filter follows every keystroke, like k9s.
@@ -384,7 +485,11 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
                 m.pane = p;
                 m.stacks[p.index()].truncate(1);
             }
-            None => m.message = Some(format!("unknown command :{other} (try :lambda :ecs :batch :overview :quit)")),
+            None => {
+                m.message = Some(format!(
+                    "unknown command :{other} (try :lambda :ecs :batch :overview :quit)"
+                ))
+            }
         },
     }
 }
@@ -399,8 +504,16 @@ fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
         return;
     }
     let Some(f) = m.function(&name) else { return };
-    let target = TailTarget { function: name.clone(), region: f.region.clone(), log_group: f.log_group.clone() };
-    m.tail = Some(Tail { function: name, lines: Default::default(), ended: None });
+    let target = TailTarget {
+        function: name.clone(),
+        region: f.region.clone(),
+        log_group: f.log_group.clone(),
+    };
+    m.tail = Some(Tail {
+        function: name,
+        lines: Default::default(),
+        ended: None,
+    });
     cmds.push(Cmd::Tail(Some(target)));
 }
 
@@ -409,7 +522,10 @@ fn enter(m: &mut Model) {
     let next = match m.view().clone() {
         View::Functions => View::Function { name: key },
         View::Clusters => View::Services { cluster: key },
-        View::Services { cluster } => View::Tasks { cluster, service: key },
+        View::Services { cluster } => View::Tasks {
+            cluster,
+            service: key,
+        },
         View::Tasks { cluster, .. } => View::Task { cluster, id: key },
         View::Queues => View::Jobs { queue: key },
         View::Jobs { queue } => View::Job { queue, id: key },

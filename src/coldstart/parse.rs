@@ -65,7 +65,9 @@ fn parse_text(rest: &str) -> Parsed {
     // Fields are tab separated; some shippers turn tabs into runs of spaces, so
     // fall back to splitting before each known key.
     for field in split_fields(rest) {
-        let Some((key, value)) = field.split_once(':') else { continue };
+        let Some((key, value)) = field.split_once(':') else {
+            continue;
+        };
         let value = value.trim();
         match key.trim() {
             "RequestId" => report.request_id = value.to_string(),
@@ -86,9 +88,18 @@ fn parse_text(rest: &str) -> Parsed {
 }
 
 const KEYS: [&str; 12] = [
-    "RequestId:", "Duration:", "Billed Duration:", "Memory Size:", "Max Memory Used:",
-    "Init Duration:", "Restore Duration:", "Billed Restore Duration:", "Status:",
-    "Error Type:", "XRAY TraceId:", "SegmentId:",
+    "RequestId:",
+    "Duration:",
+    "Billed Duration:",
+    "Memory Size:",
+    "Max Memory Used:",
+    "Init Duration:",
+    "Restore Duration:",
+    "Billed Restore Duration:",
+    "Status:",
+    "Error Type:",
+    "XRAY TraceId:",
+    "SegmentId:",
 ];
 
 fn split_fields(rest: &str) -> Vec<&str> {
@@ -128,7 +139,9 @@ fn parse_json(line: &str) -> Parsed {
     if !line.contains("platform.report") {
         return Parsed::NotReport;
     }
-    let Ok(v) = serde_json::from_str::<Value>(line) else { return Parsed::Malformed };
+    let Ok(v) = serde_json::from_str::<Value>(line) else {
+        return Parsed::Malformed;
+    };
     if v.get("type").and_then(Value::as_str) != Some("platform.report") {
         return Parsed::NotReport;
     }
@@ -207,11 +220,15 @@ mod tests {
 
     #[test]
     fn json_platform_report() {
-        let r = report(r#"{"time":"2026-11-22T14:00:00.000Z","type":"platform.report","record":{"requestId":"j1","metrics":{"durationMs":294.87,"billedDurationMs":295,"memorySizeMB":128,"maxMemoryUsedMB":73,"initDurationMs":507.83},"status":"success"}}"#);
+        let r = report(
+            r#"{"time":"2026-11-22T14:00:00.000Z","type":"platform.report","record":{"requestId":"j1","metrics":{"durationMs":294.87,"billedDurationMs":295,"memorySizeMB":128,"maxMemoryUsedMB":73,"initDurationMs":507.83},"status":"success"}}"#,
+        );
         assert_eq!(r.request_id, "j1");
         assert_eq!(r.init_ms, Some(507.83));
         assert_eq!(r.status.as_deref(), Some("success"));
-        let warm = report(r#"{"time":"t","type":"platform.report","record":{"requestId":"j2","metrics":{"durationMs":3.0,"billedDurationMs":3,"memorySizeMB":128,"maxMemoryUsedMB":70}}}"#);
+        let warm = report(
+            r#"{"time":"t","type":"platform.report","record":{"requestId":"j2","metrics":{"durationMs":3.0,"billedDurationMs":3,"memorySizeMB":128,"maxMemoryUsedMB":70}}}"#,
+        );
         assert!(!warm.is_cold());
     }
 

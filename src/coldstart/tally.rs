@@ -47,9 +47,16 @@ impl Tally {
 
     /// A cold start whose record was already counted by `add_records`.
     pub fn add_cold(&mut self, at: DateTime<Utc>, r: &Report) {
-        let Some(init_ms) = r.cold_start_ms() else { return };
+        let Some(init_ms) = r.cold_start_ms() else {
+            return;
+        };
         self.minutes.entry(minute(at)).or_default().1 += 1;
-        self.events.push(ColdStartEvent { at, request_id: r.request_id.clone(), init_ms, restore: r.restore_ms.is_some() });
+        self.events.push(ColdStartEvent {
+            at,
+            request_id: r.request_id.clone(),
+            init_ms,
+            restore: r.restore_ms.is_some(),
+        });
     }
 
     /// Forget everything before `start`.
@@ -69,8 +76,18 @@ impl Tally {
             count += c;
             series[(m - first) as usize] = *c as f32;
         }
-        let mut inits: Vec<f64> = self.events.iter().filter(|e| e.at >= start).map(|e| e.init_ms).collect();
-        let mut recent: Vec<ColdStartEvent> = self.events.iter().filter(|e| e.at >= start).cloned().collect();
+        let mut inits: Vec<f64> = self
+            .events
+            .iter()
+            .filter(|e| e.at >= start)
+            .map(|e| e.init_ms)
+            .collect();
+        let mut recent: Vec<ColdStartEvent> = self
+            .events
+            .iter()
+            .filter(|e| e.at >= start)
+            .cloned()
+            .collect();
         recent.sort_by(|a, b| b.at.cmp(&a.at));
         recent.truncate(RECENT);
         let series = Series(series);
@@ -117,9 +134,18 @@ mod tests {
         let mut tally = Tally::default();
         tally.add_line(t("2026-11-22T14:00:05Z"), "REPORT RequestId: a\tDuration: 10.0 ms\tBilled Duration: 11 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 200.0 ms");
         tally.add_line(t("2026-11-22T14:00:30Z"), "REPORT RequestId: b\tDuration: 10.0 ms\tBilled Duration: 11 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB");
-        tally.add_line(t("2026-11-22T14:01:00Z"), "START RequestId: c Version: $LATEST");
-        tally.add_line(t("2026-11-22T14:02:00Z"), "REPORT RequestId: d\tDuration: 5.0 ms\tRestore Duration: 300.0 ms");
-        tally.add_line(t("2026-11-22T14:02:10Z"), "REPORT RequestId: e\tDuration: oops");
+        tally.add_line(
+            t("2026-11-22T14:01:00Z"),
+            "START RequestId: c Version: $LATEST",
+        );
+        tally.add_line(
+            t("2026-11-22T14:02:00Z"),
+            "REPORT RequestId: d\tDuration: 5.0 ms\tRestore Duration: 300.0 ms",
+        );
+        tally.add_line(
+            t("2026-11-22T14:02:10Z"),
+            "REPORT RequestId: e\tDuration: oops",
+        );
         tally.add_records(t("2026-11-22T14:03:00Z"), 7);
         let (c, s) = tally.summary(t("2026-11-22T14:00:00Z"), 5);
         assert_eq!((c.count, c.records, c.unparsed), (2, 10, 1));

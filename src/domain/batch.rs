@@ -4,8 +4,15 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The seven job states, in lifecycle order; snapshots always list all of them.
-pub const JOB_STATUSES: [&str; 7] =
-    ["SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING", "SUCCEEDED", "FAILED"];
+pub const JOB_STATUSES: [&str; 7] = [
+    "SUBMITTED",
+    "PENDING",
+    "RUNNABLE",
+    "STARTING",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct BatchData {
@@ -68,7 +75,9 @@ pub const STUCK_AFTER_MINUTES: i64 = 15;
 impl Job {
     pub fn is_stuck(&self, now: DateTime<Utc>) -> bool {
         self.status == "RUNNABLE"
-            && self.created_at.is_some_and(|c| (now - c).num_minutes() >= STUCK_AFTER_MINUTES)
+            && self
+                .created_at
+                .is_some_and(|c| (now - c).num_minutes() >= STUCK_AFTER_MINUTES)
     }
     pub fn is_terminal(&self) -> bool {
         matches!(self.status.as_str(), "SUCCEEDED" | "FAILED")

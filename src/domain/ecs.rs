@@ -21,13 +21,19 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn running_tasks(&self) -> usize {
-        self.tasks.iter().filter(|t| t.last_status == "RUNNING").count()
+        self.tasks
+            .iter()
+            .filter(|t| t.last_status == "RUNNING")
+            .count()
     }
     pub fn pending_tasks(&self) -> usize {
         self.tasks.iter().filter(|t| t.is_starting()).count()
     }
     pub fn unhealthy_services(&self) -> usize {
-        self.services.iter().filter(|s| s.health() != Health::Ok).count()
+        self.services
+            .iter()
+            .filter(|s| s.health() != Health::Ok)
+            .count()
     }
 }
 
@@ -105,10 +111,16 @@ pub struct Task {
 
 impl Task {
     pub fn is_starting(&self) -> bool {
-        matches!(self.last_status.as_str(), "PROVISIONING" | "PENDING" | "ACTIVATING")
+        matches!(
+            self.last_status.as_str(),
+            "PROVISIONING" | "PENDING" | "ACTIVATING"
+        )
     }
     pub fn is_stopped(&self) -> bool {
-        matches!(self.last_status.as_str(), "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" | "STOPPED")
+        matches!(
+            self.last_status.as_str(),
+            "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" | "STOPPED"
+        )
     }
 }
 

@@ -15,7 +15,10 @@ impl Series {
     }
     /// Sparklines want integers; scale so the shape survives small values.
     pub fn as_sparkline(&self, scale: f64) -> Vec<u64> {
-        self.0.iter().map(|v| (*v as f64 * scale).round().max(0.0) as u64).collect()
+        self.0
+            .iter()
+            .map(|v| (*v as f64 * scale).round().max(0.0) as u64)
+            .collect()
     }
 }
 

@@ -14,19 +14,30 @@ use crate::app::msg::DataMsg;
 pub enum Problem {
     /// This line's `prev` is not the hash of the line before it: that line was
     /// changed, or lines were removed or reordered here.
-    Chain { line: usize, expected: String, found: String },
+    Chain {
+        line: usize,
+        expected: String,
+        found: String,
+    },
     /// This line is not a record at all.
     Malformed { line: usize, reason: String },
     /// Lines follow the end mark.
     AfterEnd { line: usize },
     /// The end mark counts a different number of records than precede it.
-    Count { line: usize, expected: u64, found: u64 },
+    Count {
+        line: usize,
+        expected: u64,
+        found: u64,
+    },
 }
 
 impl Problem {
     pub fn line(&self) -> usize {
         match self {
-            Problem::Chain { line, .. } | Problem::Malformed { line, .. } | Problem::AfterEnd { line } | Problem::Count { line, .. } => *line,
+            Problem::Chain { line, .. }
+            | Problem::Malformed { line, .. }
+            | Problem::AfterEnd { line }
+            | Problem::Count { line, .. } => *line,
         }
     }
 
@@ -87,7 +98,9 @@ pub fn decompress(raw: &[u8]) -> (Vec<u8>, Option<String>) {
     let warning = match zstd::stream::read::Decoder::new(raw) {
         Ok(mut d) => match d.read_to_end(&mut out) {
             Ok(_) => None,
-            Err(e) => Some(format!("compressed data ends early ({e}); reading what came before")),
+            Err(e) => Some(format!(
+                "compressed data ends early ({e}); reading what came before"
+            )),
         },
         Err(e) => Some(format!("cannot decompress ({e})")),
     };
@@ -108,16 +121,27 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
         ));
     }
     let Some(first) = lines.first() else {
-        return Err(format!("{name}: line 1: empty file, not an awstop recording"));
+        return Err(format!(
+            "{name}: line 1: empty file, not an awstop recording"
+        ));
     };
     let header: Header = std::str::from_utf8(first)
         .map_err(|e| e.to_string())
         .and_then(|s| serde_json::from_str(s).map_err(|e| e.to_string()))
         .map_err(|e| format!("{name}: line 1: not an awstop recording header ({e})"))?;
     if header.format != FORMAT {
-        return Err(format!("{name}: line 1: unknown recording format {:?} (this awstop reads {FORMAT})", header.format));
+        return Err(format!(
+            "{name}: line 1: unknown recording format {:?} (this awstop reads {FORMAT})",
+            header.format
+        ));
     }
-    let mut rec = Recording { header, records: Vec::new(), problem: None, warnings, ended: false };
+    let mut rec = Recording {
+        header,
+        records: Vec::new(),
+        problem: None,
+        warnings,
+        ended: false,
+    };
     let mut prev = sha256_hex(first);
     for (i, bytes) in lines.iter().enumerate().skip(1) {
         let n = i + 1;
@@ -135,7 +159,14 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
                     note(&mut rec, Problem::AfterEnd { line: n });
                 }
                 if l.prev != prev {
-                    note(&mut rec, Problem::Chain { line: n, expected: prev.clone(), found: l.prev.clone() });
+                    note(
+                        &mut rec,
+                        Problem::Chain {
+                            line: n,
+                            expected: prev.clone(),
+                            found: l.prev.clone(),
+                        },
+                    );
                 }
                 match (l.msg, l.end) {
                     (Some(m), None) => rec.records.push((l.at, m)),
@@ -143,10 +174,23 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
                         rec.ended = true;
                         let expected = rec.records.len() as u64;
                         if count != expected {
-                            note(&mut rec, Problem::Count { line: n, expected, found: count });
+                            note(
+                                &mut rec,
+                                Problem::Count {
+                                    line: n,
+                                    expected,
+                                    found: count,
+                                },
+                            );
                         }
                     }
-                    _ => note(&mut rec, Problem::Malformed { line: n, reason: "a record needs exactly one of msg and end".into() }),
+                    _ => note(
+                        &mut rec,
+                        Problem::Malformed {
+                            line: n,
+                            reason: "a record needs exactly one of msg and end".into(),
+                        },
+                    ),
                 }
             }
         }

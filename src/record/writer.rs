@@ -23,8 +23,16 @@ pub struct Writer {
 impl Writer {
     /// Creates (or replaces) the file now, so a bad path fails before anything runs.
     pub fn create(path: &Path, header: Header) -> Result<Writer, String> {
-        let out = File::create(path).map_err(|e| format!("{}: cannot create the recording: {e}", path.display()))?;
-        Ok(Writer { path: path.to_path_buf(), out, zstd: is_compressed(path), header: Some(header), prev: String::new(), records: 0 })
+        let out = File::create(path)
+            .map_err(|e| format!("{}: cannot create the recording: {e}", path.display()))?;
+        Ok(Writer {
+            path: path.to_path_buf(),
+            out,
+            zstd: is_compressed(path),
+            header: Some(header),
+            prev: String::new(),
+            records: 0,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -48,7 +56,12 @@ impl Writer {
             let line = serde_json::to_string(&h).map_err(|e| self.err(e))?;
             self.line(&line)?;
         }
-        let line = Line { prev: self.prev.clone(), at, msg: Some(msg.clone()), end: None };
+        let line = Line {
+            prev: self.prev.clone(),
+            at,
+            msg: Some(msg.clone()),
+            end: None,
+        };
         let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
         self.line(&line)?;
         self.records += 1;
@@ -62,7 +75,12 @@ impl Writer {
             let line = serde_json::to_string(&h).map_err(|e| self.err(e))?;
             self.line(&line)?;
         }
-        let line = Line { prev: self.prev.clone(), at, msg: None, end: Some(self.records) };
+        let line = Line {
+            prev: self.prev.clone(),
+            at,
+            msg: None,
+            end: Some(self.records),
+        };
         let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
         self.line(&line)?;
         Ok(self.records)
@@ -72,8 +90,15 @@ impl Writer {
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
-        let data = if self.zstd { zstd::stream::encode_all(&bytes[..], 3).map_err(|e| self.err(e))? } else { bytes };
-        self.out.write_all(&data).and_then(|_| self.out.flush()).map_err(|e| self.err(e))?;
+        let data = if self.zstd {
+            zstd::stream::encode_all(&bytes[..], 3).map_err(|e| self.err(e))?
+        } else {
+            bytes
+        };
+        self.out
+            .write_all(&data)
+            .and_then(|_| self.out.flush())
+            .map_err(|e| self.err(e))?;
         self.prev = sha256_hex(line.as_bytes());
         Ok(())
     }

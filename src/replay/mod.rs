@@ -38,7 +38,13 @@ pub struct Timeline {
 impl Timeline {
     pub fn new(times: Vec<DateTime<Utc>>, start: DateTime<Utc>) -> Timeline {
         let clock = times.first().copied().unwrap_or(start);
-        let mut t = Timeline { times, pos: 0, clock, speed: 0, playing: true };
+        let mut t = Timeline {
+            times,
+            pos: 0,
+            clock,
+            speed: 0,
+            playing: true,
+        };
         t.pos = t.count_until(clock);
         t
     }
@@ -59,7 +65,10 @@ impl Timeline {
     /// Records from the start up to the first one after `t`. Stops there even
     /// if a later one is earlier again, so a forced broken file stays in order.
     pub fn count_until(&self, t: DateTime<Utc>) -> usize {
-        self.times.iter().position(|x| *x > t).unwrap_or(self.times.len())
+        self.times
+            .iter()
+            .position(|x| *x > t)
+            .unwrap_or(self.times.len())
     }
 
     pub fn toggle(&mut self) {
@@ -119,7 +128,11 @@ impl Timeline {
             return Change::None;
         }
         let to = self.pos - 1;
-        self.clock = if to > 0 { self.times[to - 1] } else { self.times[0] };
+        self.clock = if to > 0 {
+            self.times[to - 1]
+        } else {
+            self.times[0]
+        };
         self.moved(to)
     }
 
@@ -130,7 +143,14 @@ impl Timeline {
     }
 
     pub fn status(&self, broken: bool) -> ReplayStatus {
-        ReplayStatus { clock: self.clock, speed: self.speed(), playing: self.playing, position: self.pos, total: self.times.len(), broken }
+        ReplayStatus {
+            clock: self.clock,
+            speed: self.speed(),
+            playing: self.playing,
+            position: self.pos,
+            total: self.times.len(),
+            broken,
+        }
     }
 }
 

@@ -11,7 +11,10 @@ fn line() -> Timeline {
 #[test]
 fn opens_at_the_first_moment_and_plays() {
     let tl = line();
-    assert_eq!((tl.pos, tl.clock, tl.playing, tl.speed()), (2, t(0), true, 1));
+    assert_eq!(
+        (tl.pos, tl.clock, tl.playing, tl.speed()),
+        (2, t(0), true, 1)
+    );
 }
 
 #[test]
@@ -92,9 +95,16 @@ fn going_back_shows_exactly_what_going_forward_showed() {
     let forward = model_at(&records, t(60));
     let mut later = model_at(&records, t(120));
     later.now = t(60);
-    let back = rebuild(&later, &records, Timeline::new(records.iter().map(|r| r.0).collect(), t(0)).count_until(t(60)));
+    let back = rebuild(
+        &later,
+        &records,
+        Timeline::new(records.iter().map(|r| r.0).collect(), t(0)).count_until(t(60)),
+    );
     let a = crate::snapshot::from_model(&forward, 60);
     let b = crate::snapshot::from_model(&back, 60);
     assert_eq!(a, b);
-    assert_ne!(a, crate::snapshot::from_model(&model_at(&records, t(120)), 60));
+    assert_ne!(
+        a,
+        crate::snapshot::from_model(&model_at(&records, t(120)), 60)
+    );
 }

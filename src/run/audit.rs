@@ -20,7 +20,11 @@ pub fn load(file: &Path, force: bool) -> Result<Recording, Failure> {
     let rec = reader::read(file).map_err(Failure::bad_input)?;
     if let Some(p) = &rec.problem {
         if !force {
-            return Err(Failure::bad_input(format!("{}: {} (refusing to replay it; --force opens it anyway)", file.display(), p.describe())));
+            return Err(Failure::bad_input(format!(
+                "{}: {} (refusing to replay it; --force opens it anyway)",
+                file.display(),
+                p.describe()
+            )));
         }
         eprintln!("awstop: warning: {}: {}", file.display(), p.describe());
     }
@@ -33,7 +37,8 @@ pub fn load(file: &Path, force: bool) -> Result<Recording, Failure> {
 pub fn parse_at(file: &Path, rec: &Recording, text: &str) -> Result<DateTime<Utc>, Failure> {
     let start = rec.first().unwrap_or(rec.header.started_at);
     let end = rec.last().unwrap_or(start);
-    crate::replay::at::parse(text, start, end).map_err(|e| Failure::bad_input(format!("{}: --at {text}: {e}", file.display())))
+    crate::replay::at::parse(text, start, end)
+        .map_err(|e| Failure::bad_input(format!("{}: --at {text}: {e}", file.display())))
 }
 
 /// `awstop verify FILE`: the first broken line, or a one-line summary.
@@ -44,10 +49,21 @@ pub fn verify(file: &Path) -> Result<(), Failure> {
     }
     if let Some(p) = &rec.problem {
         println!("{}: {}", file.display(), p.describe());
-        return Err(Failure { code: 1, message: String::new() });
+        return Err(Failure {
+            code: 1,
+            message: String::new(),
+        });
     }
-    let when = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)).unwrap_or_else(|| "-".into());
-    println!("ok {} records, from {} to {}", rec.records.len(), when(rec.first()), when(rec.last()));
+    let when = |t: Option<DateTime<Utc>>| {
+        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| "-".into())
+    };
+    println!(
+        "ok {} records, from {} to {}",
+        rec.records.len(),
+        when(rec.first()),
+        when(rec.last())
+    );
     Ok(())
 }
 
@@ -67,7 +83,13 @@ pub fn header(source: &Source, cli: &Cli) -> Header {
 /// `awstop record`: the source's messages into the file until the duration
 /// passes or Ctrl-C, then a clean end mark. `rounds` takes that many full
 /// refreshes back to back instead, without waiting.
-pub async fn record_headless(source: Source, out: &Path, header: Header, duration: Option<Duration>, rounds: Option<u32>) -> Result<(), Failure> {
+pub async fn record_headless(
+    source: Source,
+    out: &Path,
+    header: Header,
+    duration: Option<Duration>,
+    rounds: Option<u32>,
+) -> Result<(), Failure> {
     let clock = source.clock();
     let mut w = Writer::create(out, header)?;
     if let Some(n) = rounds {
@@ -83,7 +105,11 @@ pub async fn record_headless(source: Source, out: &Path, header: Header, duratio
         match source {
             Source::Demo(d, c) => drop(tokio::spawn(demo::run(d, c, tx, cmd_rx))),
             Source::Live(a) => drop(tokio::spawn(aws::poll::run(a, tx, cmd_rx))),
-            Source::Replay(_) => return Err("a replay cannot be recorded again; copy the file".to_string().into()),
+            Source::Replay(_) => {
+                return Err("a replay cannot be recorded again; copy the file"
+                    .to_string()
+                    .into())
+            }
         }
         let stop = async {
             match duration {

@@ -49,7 +49,11 @@ impl Player {
                 self.timeline.toggle();
                 self.last = Instant::now();
                 // Play at the end went back to the start.
-                if self.timeline.pos < before { Change::Rebuild } else { Change::None }
+                if self.timeline.pos < before {
+                    Change::Rebuild
+                } else {
+                    Change::None
+                }
             }
             TimelineCmd::Faster => {
                 self.timeline.faster();
@@ -62,7 +66,11 @@ impl Player {
             TimelineCmd::StepForward => self.timeline.step_forward(),
             TimelineCmd::StepBack => self.timeline.step_back(),
             TimelineCmd::Jump(text) => {
-                let start = self.records.first().map(|r| r.0).unwrap_or(self.timeline.clock);
+                let start = self
+                    .records
+                    .first()
+                    .map(|r| r.0)
+                    .unwrap_or(self.timeline.clock);
                 match replay::at::parse(&text, start, self.timeline.end()) {
                     Ok(t) => self.timeline.jump(t),
                     Err(e) => {
@@ -76,7 +84,12 @@ impl Player {
     }
 }
 
-pub(super) async fn run(source: Source, mut recorder: Option<Writer>, look: super::Look, panic_after_first_frame: bool) -> std::io::Result<()> {
+pub(super) async fn run(
+    source: Source,
+    mut recorder: Option<Writer>,
+    look: super::Look,
+    panic_after_first_frame: bool,
+) -> std::io::Result<()> {
     let theme = look.theme;
     let clock = source.clock();
     let label = source.label();
@@ -90,7 +103,12 @@ pub(super) async fn run(source: Source, mut recorder: Option<Writer>, look: supe
         Source::Replay(rec) => {
             let times = rec.records.iter().map(|r| r.0).collect();
             let timeline = Timeline::new(times, rec.header.started_at);
-            player = Some(Player { records: rec.records, timeline, broken: rec.problem.is_some(), last: Instant::now() });
+            player = Some(Player {
+                records: rec.records,
+                timeline,
+                broken: rec.problem.is_some(),
+                last: Instant::now(),
+            });
             // Kept so the data branch below waits instead of seeing a closed channel.
             _replay_tx = Some(data_tx);
         }
@@ -100,7 +118,13 @@ pub(super) async fn run(source: Source, mut recorder: Option<Writer>, look: supe
     let mut model = Model::new(label, clock.now());
     model.pane = look.pane;
     let size = term.size()?;
-    let mut cmds = update(&mut model, Msg::Resize { width: size.width, height: size.height });
+    let mut cmds = update(
+        &mut model,
+        Msg::Resize {
+            width: size.width,
+            height: size.height,
+        },
+    );
     if let Some(p) = player.as_mut() {
         let upto = p.timeline.pos;
         p.apply(&mut model, Change::Forward(0..upto));
@@ -141,6 +165,10 @@ pub(super) async fn run(source: Source, mut recorder: Option<Writer>, look: supe
             if now >= last_draw + FRAME {
                 term.draw(|f| ui::draw(f, &model, &theme))?;
                 model.dirty = false;
+                if !model.retired.is_empty() {
+                    let old = std::mem::take(&mut model.retired);
+                    drop(tokio::task::spawn_blocking(move || drop(old)));
+                }
                 last_draw = now;
                 draw_due = None;
                 if panic_after_first_frame {

@@ -12,12 +12,18 @@ pub struct Clock {
 impl Clock {
     /// Runs from `origin` at wall-clock speed.
     pub fn running_from(origin: DateTime<Utc>) -> Self {
-        Self { origin, started: Some(Instant::now()) }
+        Self {
+            origin,
+            started: Some(Instant::now()),
+        }
     }
 
     /// Always reads `at`: frames and snapshots become reproducible.
     pub fn frozen(at: DateTime<Utc>) -> Self {
-        Self { origin: at, started: None }
+        Self {
+            origin: at,
+            started: None,
+        }
     }
 
     pub fn now(&self) -> DateTime<Utc> {

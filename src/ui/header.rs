@@ -23,8 +23,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             spans.push(Span::styled(" BROKEN CHAIN ", t.error));
             spans.push(Span::raw(" "));
         }
-        let state = if r.playing { format!("▶{}x", r.speed) } else { "‖".into() };
-        spans.push(Span::styled(format!("{} {state} {}/{} ", r.clock.format("%Y-%m-%d %H:%M:%S"), r.position, r.total), t.accent));
+        let state = if r.playing {
+            format!("▶{}x", r.speed)
+        } else {
+            "‖".into()
+        };
+        spans.push(Span::styled(
+            format!(
+                "{} {state} {}/{} ",
+                r.clock.format("%Y-%m-%d %H:%M:%S"),
+                r.position,
+                r.total
+            ),
+            t.accent,
+        ));
     }
     let a = &m.account;
     if let Some(id) = &a.id {
@@ -47,7 +59,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         };
         spans.push(Span::raw(format!(" {label} ")));
         match (at, err) {
-            (_, Some(_)) => spans.push(Span::styled(format!("!{}", at.map(|at| age(m.now - at)).unwrap_or_else(|| "err".into())), t.error)),
+            (_, Some(_)) => spans.push(Span::styled(
+                format!(
+                    "!{}",
+                    at.map(|at| age(m.now - at)).unwrap_or_else(|| "err".into())
+                ),
+                t.error,
+            )),
             (Some(at), None) => spans.push(Span::raw(age(m.now - at))),
             (None, None) => spans.push(Span::styled("…", t.muted)),
         }
@@ -58,17 +76,27 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
     }
     if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
-        spans.push(Span::styled(format!(" ${:.3}/h", m.cloudwatch_usd_per_hour), t.muted));
+        spans.push(Span::styled(
+            format!(" ${:.3}/h", m.cloudwatch_usd_per_hour),
+            t.muted,
+        ));
     }
     if m.logs_bytes_scanned > 0 {
         let usd = m.logs_bytes_scanned as f64 / 1e9 * crate::source::aws::logs::USD_PER_GB_SCANNED;
         spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
     }
     if let Some(e) = &m.account_error {
-        spans.push(Span::styled(format!(" ! {}: {}", e.operation, e.message), t.error));
+        spans.push(Span::styled(
+            format!(" ! {}: {}", e.operation, e.message),
+            t.error,
+        ));
     }
     // Who we are (the caller's role or user) when the line has room for it.
-    if let Some(who) = a.caller_arn.as_deref().and_then(|arn| arn.splitn(6, ':').nth(5)) {
+    if let Some(who) = a
+        .caller_arn
+        .as_deref()
+        .and_then(|arn| arn.splitn(6, ':').nth(5))
+    {
         let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
         if used + who.chars().count() + 1 <= area.width as usize {
             spans.insert(caller_at, Span::styled(format!("{who} "), t.muted));

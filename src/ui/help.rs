@@ -14,9 +14,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, t: &Theme, replay: bool) {
     let lines: Vec<Line> = HELP
         .iter()
         .chain(REPLAY_HELP.iter().filter(|_| replay))
-        .map(|(k, what)| Line::from(vec![Span::styled(format!(" {k:<16}"), t.accent), Span::raw(*what)]))
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(format!(" {k:<16}"), t.accent),
+                Span::raw(*what),
+            ])
+        })
         .collect();
     Paragraph::new(lines)
-        .block(Block::default().borders(Borders::ALL).title(Span::styled(" Keys (Esc or ? to close) ", t.title)))
+        .block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(Span::styled(" Keys (Esc or ? to close) ", t.title)),
+        )
         .render(area, buf);
 }

@@ -17,21 +17,41 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [head, tabs, body, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    let [head, tabs, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     header::draw(f.buffer_mut(), head, m, theme);
     header::tabs(f.buffer_mut(), tabs, m, theme);
     panes::draw(f.buffer_mut(), body, m, theme);
     footer::draw(f, foot, m, theme);
     if m.mode == Mode::Help {
         let replay = m.replay.is_some();
-        let rows = crate::app::keymap::HELP.len() + if replay { crate::app::keymap::REPLAY_HELP.len() } else { 0 };
-        help::draw(f.buffer_mut(), centered(area, 64, (rows as u16 + 2).max(20)), theme, replay);
+        let rows = crate::app::keymap::HELP.len()
+            + if replay {
+                crate::app::keymap::REPLAY_HELP.len()
+            } else {
+                0
+            };
+        help::draw(
+            f.buffer_mut(),
+            centered(area, 64, (rows as u16 + 2).max(20)),
+            theme,
+            replay,
+        );
     }
 }
 
 fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }

@@ -17,10 +17,16 @@ pub struct Cell {
 
 impl Cell {
     pub fn plain(text: impl Into<String>) -> Self {
-        Self { text: text.into(), style: Style::new() }
+        Self {
+            text: text.into(),
+            style: Style::new(),
+        }
     }
     pub fn styled(text: impl Into<String>, style: Style) -> Self {
-        Self { text: text.into(), style }
+        Self {
+            text: text.into(),
+            style,
+        }
     }
 }
 
@@ -30,7 +36,11 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     let need = |k: &[usize]| k.iter().map(|i| columns[*i].width + 1).sum::<u16>();
     while need(&keep) > width && keep.len() > 1 {
         // Drop the least important column, the rightmost among equals.
-        let (pos, _) = keep.iter().enumerate().max_by_key(|(_, i)| columns[**i].priority).unwrap_or((0, &0));
+        let (pos, _) = keep
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, i)| columns[**i].priority)
+            .unwrap_or((0, &0));
         if columns[keep[pos]].priority == 0 {
             break;
         }
@@ -41,7 +51,9 @@ pub fn fit(columns: &[Column], width: u16) -> Vec<(usize, u16)> {
     if used < width {
         // Spare room goes to a trailing text column (reasons, events), else to the name.
         let flex = match widths.last() {
-            Some((i, w)) if !columns[*i].numeric && *w >= 20 && widths.len() > 1 => widths.len() - 1,
+            Some((i, w)) if !columns[*i].numeric && *w >= 20 && widths.len() > 1 => {
+                widths.len() - 1
+            }
             _ => 0,
         };
         widths[flex].1 += width - used;
@@ -75,7 +87,16 @@ pub fn render(
             let down = columns[*i].numeric != st.reverse;
             title.push(if down { '↓' } else { '↑' });
         }
-        put(buf, x, area.y, right, &title, *w, columns[*i].numeric, theme.header);
+        put(
+            buf,
+            x,
+            area.y,
+            right,
+            &title,
+            *w,
+            columns[*i].numeric,
+            theme.header,
+        );
         x = x.saturating_add(w + 1);
     }
     let body = area.height.saturating_sub(1) as usize;
@@ -84,14 +105,26 @@ pub fn render(
         let y = area.y + 1 + line as u16;
         let selected = offset + line == st.cursor;
         if selected {
-            buf.set_style(Rect { x: area.x, y, width: area.width, height: 1 }, theme.selection);
+            buf.set_style(
+                Rect {
+                    x: area.x,
+                    y,
+                    width: area.width,
+                    height: 1,
+                },
+                theme.selection,
+            );
         }
         let mut x = area.x;
         for (i, w) in &widths {
             let c = cell(*row, *i);
             // Keep the cell's bold or marker on the selected row, but not its colour.
             let style = if selected {
-                theme.selection.add_modifier(c.style.add_modifier.difference(ratatui::style::Modifier::DIM))
+                theme.selection.add_modifier(
+                    c.style
+                        .add_modifier
+                        .difference(ratatui::style::Modifier::DIM),
+                )
             } else {
                 c.style
             };
@@ -101,14 +134,27 @@ pub fn render(
     }
 }
 
-fn put(buf: &mut Buffer, x: u16, y: u16, right: u16, text: &str, w: u16, align_right: bool, style: Style) {
+fn put(
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    right: u16,
+    text: &str,
+    w: u16,
+    align_right: bool,
+    style: Style,
+) {
     if x >= right {
         return;
     }
     let w = w.min(right - x);
     let text = truncate(text, w as usize);
     let len = text.chars().count() as u16;
-    let x = if align_right { x + w.saturating_sub(len) } else { x };
+    let x = if align_right {
+        x + w.saturating_sub(len)
+    } else {
+        x
+    };
     buf.set_stringn(x, y, &text, w as usize, style);
 }
 

@@ -48,7 +48,12 @@ impl FaultProxy {
                 });
             }
         });
-        FaultProxy { url: format!("http://127.0.0.1:{port}"), fault, stop, port }
+        FaultProxy {
+            url: format!("http://127.0.0.1:{port}"),
+            fault,
+            stop,
+            port,
+        }
     }
 
     pub fn set(&self, f: Fault) {
@@ -80,7 +85,11 @@ fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(String, Vec<u8>
     let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
     let len = head
         .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+        })
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();
     while body.len() < len {
@@ -94,11 +103,19 @@ fn read_request(conn: &mut TcpStream) -> std::io::Result<Option<(String, Vec<u8>
 }
 
 fn target(head: &str) -> String {
-    head.lines().find_map(|l| l.to_ascii_lowercase().starts_with("x-amz-target:").then(|| l[13..].trim().to_string())).unwrap_or_default()
+    head.lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("x-amz-target:")
+                .then(|| l[13..].trim().to_string())
+        })
+        .unwrap_or_default()
 }
 
 fn serve(mut conn: TcpStream, upstream: &str, fault: &Mutex<Fault>) -> std::io::Result<()> {
-    let Some((head, body)) = read_request(&mut conn)? else { return Ok(()) };
+    let Some((head, body)) = read_request(&mut conn)? else {
+        return Ok(());
+    };
     let fault = fault.lock().unwrap().clone();
     let t = target(&head);
     match fault {

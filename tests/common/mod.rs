@@ -26,7 +26,13 @@ pub fn frozen() -> Clock {
 
 pub fn demo_model(w: u16, h: u16) -> Model {
     let mut m = once_model(&DemoAccount::new(42, 40, 60), &frozen());
-    update(&mut m, Msg::Resize { width: w, height: h });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
     m
 }
 

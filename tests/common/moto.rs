@@ -11,12 +11,20 @@ use serde_json::Value;
 fn venv(bin: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = root.join(".venv/bin").join(bin);
-    assert!(path.exists(), "{} is missing: run scripts/test, which installs moto into .venv", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/test, which installs moto into .venv",
+        path.display()
+    );
     path
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub struct Moto {
@@ -47,17 +55,26 @@ impl Moto {
             use std::io::BufRead;
             let mut sent = false;
             // Keep draining so moto never blocks on a full pipe.
-            for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            for line in std::io::BufReader::new(stderr)
+                .lines()
+                .map_while(Result::ok)
+            {
                 if !sent {
                     if let Some(rest) = line.split("Running on http://127.0.0.1:").nth(1) {
-                        let port: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                        let port: String =
+                            rest.chars().take_while(|c| c.is_ascii_digit()).collect();
                         sent = tx.send(port).is_ok();
                     }
                 }
             }
         });
-        let mut moto = Moto { child, url: String::new() };
-        let port = rx.recv_timeout(Duration::from_secs(60)).expect("moto did not say which port it listens on");
+        let mut moto = Moto {
+            child,
+            url: String::new(),
+        };
+        let port = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("moto did not say which port it listens on");
         moto.url = format!("http://127.0.0.1:{port}");
         moto.ctl(&["configure"]);
         moto
@@ -65,8 +82,17 @@ impl Moto {
 
     pub fn ctl(&self, args: &[&str]) -> String {
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/ctl.py");
-        let out = Command::new(venv("python")).arg(script).arg(&self.url).args(args).output().expect("run ctl.py");
-        assert!(out.status.success(), "ctl.py {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(venv("python"))
+            .arg(script)
+            .arg(&self.url)
+            .args(args)
+            .output()
+            .expect("run ctl.py");
+        assert!(
+            out.status.success(),
+            "ctl.py {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -89,15 +115,23 @@ impl Moto {
 
     pub fn awstop(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_awstop"));
-        cmd.args(["--endpoint-url", &self.url, "--region", "us-east-1"]).args(args);
+        cmd.args(["--endpoint-url", &self.url, "--region", "us-east-1"])
+            .args(args);
         awstop_env(&mut cmd);
         cmd.output().expect("run awstop")
     }
 
     pub fn once(&self) -> (Value, Output) {
         let out = self.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
-        assert!(out.status.success(), "awstop failed: {}", String::from_utf8_lossy(&out.stderr));
-        (serde_json::from_slice(&out.stdout).expect("snapshot is JSON"), out)
+        assert!(
+            out.status.success(),
+            "awstop failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (
+            serde_json::from_slice(&out.stdout).expect("snapshot is JSON"),
+            out,
+        )
     }
 }
 
@@ -106,16 +140,34 @@ pub fn isolated_env() -> Vec<(&'static str, String)> {
     vec![
         ("AWS_ACCESS_KEY_ID", "testing".into()),
         ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-        ("AWS_CONFIG_FILE", nowhere.join("config").display().to_string()),
-        ("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials").display().to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            nowhere.join("config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            nowhere.join("credentials").display().to_string(),
+        ),
         ("AWS_EC2_METADATA_DISABLED", "true".into()),
         no_user_config(),
-        ("XDG_STATE_HOME", std::env::temp_dir().join("awstop-test-state").display().to_string()),
+        (
+            "XDG_STATE_HOME",
+            std::env::temp_dir()
+                .join("awstop-test-state")
+                .display()
+                .to_string(),
+        ),
     ]
 }
 
 pub fn awstop_env(cmd: &mut Command) {
-    for k in ["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"] {
+    for k in [
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+    ] {
         cmd.env_remove(k);
     }
     cmd.envs(isolated_env());
@@ -123,7 +175,13 @@ pub fn awstop_env(cmd: &mut Command) {
 
 /// No awstop configuration from this machine.
 pub fn no_user_config() -> (&'static str, String) {
-    ("XDG_CONFIG_HOME", std::env::temp_dir().join("awstop-test-no-config").display().to_string())
+    (
+        "XDG_CONFIG_HOME",
+        std::env::temp_dir()
+            .join("awstop-test-no-config")
+            .display()
+            .to_string(),
+    )
 }
 
 impl Drop for Moto {

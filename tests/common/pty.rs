@@ -31,13 +31,32 @@ impl Session {
         Self::spawn(args, &[], Some(dir), rows, cols)
     }
 
-    fn spawn(args: &[&str], env: &[(&str, &str)], cwd: Option<&std::path::Path>, rows: u16, cols: u16) -> Session {
-        let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+    fn spawn(
+        args: &[&str],
+        env: &[(&str, &str)],
+        cwd: Option<&std::path::Path>,
+        rows: u16,
+        cols: u16,
+    ) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_awstop"));
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
-        for k in ["AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"] {
+        for k in [
+            "AWS_PROFILE",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+        ] {
             cmd.env_remove(k);
         }
         // Neither this machine's awstop configuration nor its state directory.
@@ -63,7 +82,14 @@ impl Session {
                 }
             }
         });
-        Session { master: pair.master, writer, child, rx, parser: vt100::Parser::new(rows, cols, 0), raw: Vec::new() }
+        Session {
+            master: pair.master,
+            writer,
+            child,
+            rx,
+            parser: vt100::Parser::new(rows, cols, 0),
+            raw: Vec::new(),
+        }
     }
 
     pub fn pump(&mut self, timeout: Duration) -> bool {
@@ -85,7 +111,11 @@ impl Session {
     pub fn wait_for(&mut self, what: &str, cond: impl Fn(&str) -> bool) {
         let deadline = Instant::now() + WAIT;
         while !cond(&self.screen()) {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{}", self.screen());
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{}",
+                self.screen()
+            );
             self.pump(Duration::from_millis(50));
         }
     }
@@ -96,7 +126,14 @@ impl Session {
     }
 
     pub fn resize(&mut self, rows: u16, cols: u16) {
-        self.master.resize(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).unwrap();
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         self.parser.screen_mut().set_size(rows, cols);
     }
 
@@ -133,4 +170,3 @@ impl Drop for Session {
         }
     }
 }
-

@@ -18,7 +18,8 @@ fn sample(name: &str, finish: bool) -> (std::path::PathBuf, usize) {
     let mut n = 0;
     for round in 0..2 {
         for m in demo.messages_at(at() + chrono::Duration::seconds(round * 30)) {
-            w.record(at() + chrono::Duration::seconds(round * 30), &m).unwrap();
+            w.record(at() + chrono::Duration::seconds(round * 30), &m)
+                .unwrap();
             n += 1;
         }
     }
@@ -29,7 +30,11 @@ fn sample(name: &str, finish: bool) -> (std::path::PathBuf, usize) {
 }
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap().lines().map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
 }
 
 fn parse_lines(lines: &[String]) -> Recording {
@@ -54,13 +59,22 @@ fn edits_deletions_and_reordering_break_the_chain_where_they_happen() {
     let good = lines(&path);
     let mut flipped = good.clone();
     flipped[2] = flipped[2].replacen("us-east-1", "us-east-2", 1);
-    assert!(matches!(parse_lines(&flipped).problem, Some(Problem::Chain { line: 4, .. })));
+    assert!(matches!(
+        parse_lines(&flipped).problem,
+        Some(Problem::Chain { line: 4, .. })
+    ));
     let mut deleted = good.clone();
     deleted.remove(3);
-    assert!(matches!(parse_lines(&deleted).problem, Some(Problem::Chain { line: 4, .. })));
+    assert!(matches!(
+        parse_lines(&deleted).problem,
+        Some(Problem::Chain { line: 4, .. })
+    ));
     let mut swapped = good.clone();
     swapped.swap(4, 5);
-    assert!(matches!(parse_lines(&swapped).problem, Some(Problem::Chain { line: 5, .. })));
+    assert!(matches!(
+        parse_lines(&swapped).problem,
+        Some(Problem::Chain { line: 5, .. })
+    ));
     let mut tail_cut = good.clone();
     tail_cut.pop();
     let rec = parse_lines(&tail_cut);
@@ -92,7 +106,10 @@ fn compressed_recordings_survive_a_cut_frame() {
     }
     w.finish(at()).unwrap();
     let rec = read(&path).unwrap();
-    assert_eq!((rec.records.len(), rec.problem.clone(), rec.ended), (msgs.len(), None, true));
+    assert_eq!(
+        (rec.records.len(), rec.problem.clone(), rec.ended),
+        (msgs.len(), None, true)
+    );
     let mut raw = std::fs::read(&path).unwrap();
     raw.truncate(raw.len() - 5);
     std::fs::write(&path, &raw).unwrap();
@@ -123,7 +140,11 @@ fn mutated_recordings_never_panic_the_reader() {
     let compressed: Vec<u8> = zstd::stream::encode_all(&good[..], 1).unwrap();
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     for round in 0..1000 {
-        let mut b = if round % 10 == 0 { compressed.clone() } else { good.clone() };
+        let mut b = if round % 10 == 0 {
+            compressed.clone()
+        } else {
+            good.clone()
+        };
         for _ in 0..1 + rng.below(8) {
             match rng.below(5) {
                 0 if !b.is_empty() => {

@@ -18,7 +18,11 @@ fn ms(t: Option<i64>) -> Option<DateTime<Utc>> {
 
 pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, String)> {
     let mut data = BatchData::default();
-    let mut pages = client.describe_compute_environments().max_results(DESCRIBE_PAGE).into_paginator().send();
+    let mut pages = client
+        .describe_compute_environments()
+        .max_results(DESCRIBE_PAGE)
+        .into_paginator()
+        .send();
     while let Some(p) = pages.next().await {
         let p = p.map_err(|e| ("DescribeComputeEnvironments".to_string(), describe(&e)))?;
         for c in p.compute_environments() {
@@ -26,10 +30,22 @@ pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, 
             data.compute_environments.push(ComputeEnvironment {
                 name: c.compute_environment_name().unwrap_or_default().to_string(),
                 region: region.to_string(),
-                ce_type: c.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
-                provisioning: cr.and_then(|r| r.r#type()).map(|t| t.as_str().to_string()).unwrap_or_else(|| "-".into()),
-                state: c.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
-                status: c.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                ce_type: c
+                    .r#type()
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_default(),
+                provisioning: cr
+                    .and_then(|r| r.r#type())
+                    .map(|t| t.as_str().to_string())
+                    .unwrap_or_else(|| "-".into()),
+                state: c
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                status: c
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
                 status_reason: c.status_reason().map(str::to_string),
                 min_vcpus: cr.and_then(|r| r.minv_cpus()).unwrap_or(0),
                 desired_vcpus: cr.and_then(|r| r.desiredv_cpus()).unwrap_or(0),
@@ -37,7 +53,11 @@ pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, 
             });
         }
     }
-    let mut pages = client.describe_job_queues().max_results(DESCRIBE_PAGE).into_paginator().send();
+    let mut pages = client
+        .describe_job_queues()
+        .max_results(DESCRIBE_PAGE)
+        .into_paginator()
+        .send();
     while let Some(p) = pages.next().await {
         let p = p.map_err(|e| ("DescribeJobQueues".to_string(), describe(&e)))?;
         for q in p.job_queues() {
@@ -46,10 +66,22 @@ pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, 
             data.queues.push(JobQueue {
                 name: q.job_queue_name().unwrap_or_default().to_string(),
                 region: region.to_string(),
-                state: q.state().map(|s| s.as_str().to_string()).unwrap_or_default(),
-                status: q.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                state: q
+                    .state()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
+                status: q
+                    .status()
+                    .map(|s| s.as_str().to_string())
+                    .unwrap_or_default(),
                 priority: q.priority().unwrap_or(0),
-                compute_environments: order.iter().map(|o| super::ecs::arn_tail(o.compute_environment().unwrap_or_default()).to_string()).collect(),
+                compute_environments: order
+                    .iter()
+                    .map(|o| {
+                        super::ecs::arn_tail(o.compute_environment().unwrap_or_default())
+                            .to_string()
+                    })
+                    .collect(),
                 jobs: Vec::new(),
             });
         }
@@ -66,17 +98,24 @@ pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, 
                 .send();
             while let Some(p) = pages.next().await {
                 let p = p.map_err(|e| ("ListJobs".to_string(), describe(&e)))?;
-                q.jobs.extend(p.job_summary_list().iter().map(|j| Job {
-                    id: j.job_id().unwrap_or_default().to_string(),
-                    name: j.job_name().unwrap_or_default().to_string(),
-                    status: j.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| status.to_string()),
-                    status_reason: j.status_reason().map(str::to_string),
-                    job_definition: j.job_definition().map(|d| super::ecs::arn_tail(d).to_string()),
-                    created_at: ms(j.created_at()),
-                    started_at: ms(j.started_at()),
-                    stopped_at: ms(j.stopped_at()),
-                    exit_code: j.container().and_then(|c| c.exit_code()),
-                    attempts: 0,
+                q.jobs.extend(p.job_summary_list().iter().map(|j| {
+                    Job {
+                        id: j.job_id().unwrap_or_default().to_string(),
+                        name: j.job_name().unwrap_or_default().to_string(),
+                        status: j
+                            .status()
+                            .map(|s| s.as_str().to_string())
+                            .unwrap_or_else(|| status.to_string()),
+                        status_reason: j.status_reason().map(str::to_string),
+                        job_definition: j
+                            .job_definition()
+                            .map(|d| super::ecs::arn_tail(d).to_string()),
+                        created_at: ms(j.created_at()),
+                        started_at: ms(j.started_at()),
+                        stopped_at: ms(j.stopped_at()),
+                        exit_code: j.container().and_then(|c| c.exit_code()),
+                        attempts: 0,
+                    }
                 }));
             }
         }

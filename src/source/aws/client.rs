@@ -80,7 +80,8 @@ impl Intercept for NoHostPrefix {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        cfg.interceptor_state().unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        cfg.interceptor_state()
+            .unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
         Ok(())
     }
 }
@@ -127,7 +128,12 @@ pub async fn load(conn: &Connection, region: Option<&str>) -> SdkConfig {
 }
 
 /// The first line of an SDK error an operator can act on: code and message.
-pub fn describe<E>(err: &aws_smithy_runtime_api::client::result::SdkError<E, aws_smithy_runtime_api::http::Response>) -> String
+pub fn describe<E>(
+    err: &aws_smithy_runtime_api::client::result::SdkError<
+        E,
+        aws_smithy_runtime_api::http::Response,
+    >,
+) -> String
 where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
 {
@@ -180,8 +186,12 @@ fn one_line(s: &str) -> String {
 /// Codes AWS uses when it wants us to slow down.
 pub fn is_throttle(message: &str) -> bool {
     const CODES: [&str; 6] = [
-        "Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-        "ThrottledException", "SlowDown",
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "ThrottledException",
+        "SlowDown",
     ];
     CODES.iter().any(|c| message.starts_with(c)) || message.contains("Rate exceeded")
 }

@@ -45,16 +45,36 @@ pub fn window(now: DateTime<Utc>, minutes: u32) -> (DateTime<Utc>, DateTime<Utc>
 }
 
 fn to_sdk(q: &Query) -> MetricDataQuery {
-    let dims = q.dims.iter().map(|(k, v)| Dimension::builder().name(*k).value(v).build()).collect::<Vec<_>>();
-    let metric = Metric::builder().namespace(q.namespace).metric_name(q.metric).set_dimensions(Some(dims)).build();
+    let dims = q
+        .dims
+        .iter()
+        .map(|(k, v)| Dimension::builder().name(*k).value(v).build())
+        .collect::<Vec<_>>();
+    let metric = Metric::builder()
+        .namespace(q.namespace)
+        .metric_name(q.metric)
+        .set_dimensions(Some(dims))
+        .build();
     MetricDataQuery::builder()
         .id(&q.id)
-        .metric_stat(MetricStat::builder().metric(metric).period(q.period_s).stat(&q.stat).build())
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(q.period_s)
+                .stat(&q.stat)
+                .build(),
+        )
         .return_data(true)
         .build()
 }
 
-async fn call(client: &Client, queries: &[Query], start: DateTime<Utc>, end: DateTime<Utc>, counter: &CallCounter) -> Result<HashMap<String, Points>, String> {
+async fn call(
+    client: &Client,
+    queries: &[Query],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    counter: &CallCounter,
+) -> Result<HashMap<String, Points>, String> {
     let mut out: HashMap<String, Points> = HashMap::new();
     let mut token: Option<String> = None;
     loop {
@@ -70,7 +90,9 @@ async fn call(client: &Client, queries: &[Query], start: DateTime<Utc>, end: Dat
         // Billed per metric requested in a call that succeeded.
         counter.add_metrics(queries.len() as u64);
         for r in resp.metric_data_results() {
-            let points = out.entry(r.id().unwrap_or_default().to_string()).or_default();
+            let points = out
+                .entry(r.id().unwrap_or_default().to_string())
+                .or_default();
             for (t, v) in r.timestamps().iter().zip(r.values()) {
                 if let Some(t) = Utc.timestamp_opt(t.secs(), 0).single() {
                     points.push((t, *v));
@@ -88,7 +110,13 @@ async fn call(client: &Client, queries: &[Query], start: DateTime<Utc>, end: Dat
 /// (percentiles) packed at the end. A failed batch that holds optional queries is
 /// retried once without them, and the optional queries still to come are dropped:
 /// they would fail the same way. Their values stay unread (null), with the reason.
-pub async fn fetch(client: &Client, queries: &[Query], start: DateTime<Utc>, end: DateTime<Utc>, counter: &CallCounter) -> Result<Fetched, String> {
+pub async fn fetch(
+    client: &Client,
+    queries: &[Query],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    counter: &CallCounter,
+) -> Result<Fetched, String> {
     let mut fetched = Fetched::default();
     let mut first_error = None;
     let mut any_ok = false;
@@ -107,8 +135,16 @@ pub async fn fetch(client: &Client, queries: &[Query], start: DateTime<Utc>, end
             }
             Err(e) if batch.iter().any(|q| q.optional) => {
                 let kept: Vec<Query> = batch.iter().filter(|q| !q.optional).cloned().collect();
-                let stats: Vec<&str> = batch.iter().filter(|q| q.optional).map(|q| q.stat.as_str()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-                fetched.errors.push(format!("{} unavailable: {e}", stats.join(",")));
+                let stats: Vec<&str> = batch
+                    .iter()
+                    .filter(|q| q.optional)
+                    .map(|q| q.stat.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                fetched
+                    .errors
+                    .push(format!("{} unavailable: {e}", stats.join(",")));
                 fetched.optional_rejected = true;
                 // Everything after this batch is optional too.
                 end_at = from;
@@ -173,8 +209,21 @@ pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: Option<&s
             });
         }
     }
-    for (key, metric, stat) in [("inv", "Invocations", "Sum"), ("err", "Errors", "Sum"), ("thr", "Throttles", "Sum"), ("conc", "ConcurrentExecutions", "Maximum")] {
-        out.push(Query { id: format!("acct_{key}"), namespace: "AWS/Lambda", metric, dims: vec![], stat: stat.into(), period_s: 60, optional: false });
+    for (key, metric, stat) in [
+        ("inv", "Invocations", "Sum"),
+        ("err", "Errors", "Sum"),
+        ("thr", "Throttles", "Sum"),
+        ("conc", "ConcurrentExecutions", "Maximum"),
+    ] {
+        out.push(Query {
+            id: format!("acct_{key}"),
+            namespace: "AWS/Lambda",
+            metric,
+            dims: vec![],
+            stat: stat.into(),
+            period_s: 60,
+            optional: false,
+        });
     }
     out
 }
@@ -192,7 +241,13 @@ fn series(points: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Series
 
 /// Window statistics of function `i` from a fetch; `None` where CloudWatch said nothing
 /// because the query failed, zero where it said "no invocations".
-pub fn function_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32, percentile_ok: bool) -> FunctionStats {
+pub fn function_stats(
+    f: &Fetched,
+    i: usize,
+    start: DateTime<Utc>,
+    minutes: u32,
+    percentile_ok: bool,
+) -> FunctionStats {
     let get = |k: &str| f.values.get(&format!("f{i}_{k}"));
     if get("inv").is_none() {
         return FunctionStats::default();
@@ -203,7 +258,12 @@ pub fn function_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32,
     let avg = series(get("avg"), start, minutes);
     let invocations = sum("inv").unwrap_or(0.0);
     // Invocation-weighted, as the snapshot contract defines it.
-    let weighted: f64 = inv.0.iter().zip(&avg.0).map(|(i, a)| *i as f64 * *a as f64).sum();
+    let weighted: f64 = inv
+        .0
+        .iter()
+        .zip(&avg.0)
+        .map(|(i, a)| *i as f64 * *a as f64)
+        .sum();
     let has_duration = get("avg").is_some_and(|p| !p.is_empty());
     let duration_avg_ms = if has_duration && invocations > 0.0 {
         Some((weighted / invocations * 100.0).round() / 100.0)
@@ -219,7 +279,11 @@ pub fn function_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32,
         throttles: Some(sum("thr").unwrap_or(0.0)),
         duration_avg_ms,
         duration_max_ms: if has_duration { max("max") } else { None },
-        duration_p99_ms: if percentile_ok { get("pct").and_then(|p| p.first().map(|(_, v)| *v)) } else { None },
+        duration_p99_ms: if percentile_ok {
+            get("pct").and_then(|p| p.first().map(|(_, v)| *v))
+        } else {
+            None
+        },
         concurrent_max: Some(max("conc").unwrap_or(0.0)),
         cold: None,
         series: Some(Box::new(FunctionSeries {
@@ -234,12 +298,20 @@ pub fn function_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32,
 }
 
 pub fn totals(f: &Fetched) -> Option<LambdaTotals> {
-    let sum = |k: &str| f.values.get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let sum = |k: &str| {
+        f.values
+            .get(k)
+            .map(|p| p.iter().map(|(_, v)| v).sum::<f64>())
+    };
     Some(LambdaTotals {
         invocations: sum("acct_inv")?,
         errors: sum("acct_err").unwrap_or(0.0),
         throttles: sum("acct_thr").unwrap_or(0.0),
-        concurrent_max: f.values.get("acct_conc").map(|p| p.iter().fold(0.0f64, |m, (_, v)| m.max(*v))).unwrap_or(0.0),
+        concurrent_max: f
+            .values
+            .get("acct_conc")
+            .map(|p| p.iter().fold(0.0f64, |m, (_, v)| m.max(*v)))
+            .unwrap_or(0.0),
     })
 }
 
@@ -252,7 +324,10 @@ pub fn ecs_queries(services: &[(&str, &str)]) -> Vec<Query> {
                 id: format!("s{i}_{key}"),
                 namespace: "AWS/ECS",
                 metric,
-                dims: vec![("ClusterName", cluster.to_string()), ("ServiceName", service.to_string())],
+                dims: vec![
+                    ("ClusterName", cluster.to_string()),
+                    ("ServiceName", service.to_string()),
+                ],
                 stat: "Average".into(),
                 period_s: 60,
                 optional: false,
@@ -263,7 +338,11 @@ pub fn ecs_queries(services: &[(&str, &str)]) -> Vec<Query> {
 }
 
 pub fn latest(f: &Fetched, id: &str) -> Option<f64> {
-    f.values.get(id)?.iter().max_by_key(|(t, _)| *t).map(|(_, v)| (*v * 10.0).round() / 10.0)
+    f.values
+        .get(id)?
+        .iter()
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, v)| (*v * 10.0).round() / 10.0)
 }
 
 #[cfg(test)]
@@ -279,8 +358,13 @@ mod tests {
         assert_eq!(q.chunks(MAX_QUERIES).count(), 15);
         let ids: std::collections::HashSet<_> = q.iter().map(|q| &q.id).collect();
         assert_eq!(ids.len(), q.len(), "ids must be unique within a call");
-        assert!(q.iter().all(|q| q.id.chars().next().unwrap().is_ascii_lowercase()));
-        assert!(q.iter().filter(|q| q.optional).all(|q| q.period_s == 3600 && q.stat == "p99"));
+        assert!(q
+            .iter()
+            .all(|q| q.id.chars().next().unwrap().is_ascii_lowercase()));
+        assert!(q
+            .iter()
+            .filter(|q| q.optional)
+            .all(|q| q.period_s == 3600 && q.stat == "p99"));
         assert_eq!(lambda_queries(&refs, 60, None).len(), 6004);
     }
 
@@ -297,9 +381,12 @@ mod tests {
         let start: DateTime<Utc> = "2026-11-22T13:00:00Z".parse().unwrap();
         let t = |m| start + Duration::minutes(m);
         let mut f = Fetched::default();
-        f.values.insert("f0_inv".into(), vec![(t(0), 10.0), (t(1), 30.0)]);
-        f.values.insert("f0_avg".into(), vec![(t(0), 100.0), (t(1), 200.0)]);
-        f.values.insert("f0_max".into(), vec![(t(0), 400.0), (t(1), 900.0)]);
+        f.values
+            .insert("f0_inv".into(), vec![(t(0), 10.0), (t(1), 30.0)]);
+        f.values
+            .insert("f0_avg".into(), vec![(t(0), 100.0), (t(1), 200.0)]);
+        f.values
+            .insert("f0_max".into(), vec![(t(0), 400.0), (t(1), 900.0)]);
         f.values.insert("f0_err".into(), vec![(t(1), 3.0)]);
         f.values.insert("f0_pct".into(), vec![(t(0), 850.0)]);
         let s = function_stats(&f, 0, start, 60, true);
@@ -312,6 +399,9 @@ mod tests {
         assert_eq!(s.series.as_ref().unwrap().invocations.0[1], 30.0);
         // A function CloudWatch was never asked about is unknown, not zero.
         assert_eq!(function_stats(&f, 1, start, 60, true).invocations, None);
-        assert_eq!(function_stats(&f, 0, start, 60, false).duration_p99_ms, None);
+        assert_eq!(
+            function_stats(&f, 0, start, 60, false).duration_p99_ms,
+            None
+        );
     }
 }

@@ -9,7 +9,9 @@ use aws_sdk_ecs::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::client::describe;
-use crate::domain::ecs::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use crate::domain::ecs::{
+    Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task,
+};
 
 pub const DESCRIBE_CLUSTERS: usize = 100;
 pub const DESCRIBE_SERVICES: usize = 10;
@@ -34,13 +36,29 @@ pub async fn fetch(client: &Client, region: &str) -> Result<EcsData, (String, St
         move |e: String| (op.clone(), e)
     };
     let mut arns = Vec::new();
-    let mut pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send();
+    let mut pages = client
+        .list_clusters()
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
     while let Some(p) = pages.next().await {
-        arns.extend(p.map_err(|e| describe(&e)).map_err(err("ListClusters"))?.cluster_arns().iter().cloned());
+        arns.extend(
+            p.map_err(|e| describe(&e))
+                .map_err(err("ListClusters"))?
+                .cluster_arns()
+                .iter()
+                .cloned(),
+        );
     }
     let mut clusters = Vec::new();
     for chunk in arns.chunks(DESCRIBE_CLUSTERS) {
-        let out = client.describe_clusters().set_clusters(Some(chunk.to_vec())).send().await.map_err(|e| describe(&e)).map_err(err("DescribeClusters"))?;
+        let out = client
+            .describe_clusters()
+            .set_clusters(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| describe(&e))
+            .map_err(err("DescribeClusters"))?;
         for c in out.clusters() {
             clusters.push((
                 c.cluster_arn().unwrap_or_default().to_string(),
@@ -64,7 +82,12 @@ pub async fn fetch(client: &Client, region: &str) -> Result<EcsData, (String, St
                 .tasks
                 .iter()
                 .filter(|t| t.service.as_deref() == Some(&s.name))
-                .filter(|t| matches!(t.stop_code.as_deref(), Some("EssentialContainerExited" | "TaskFailedToStart")))
+                .filter(|t| {
+                    matches!(
+                        t.stop_code.as_deref(),
+                        Some("EssentialContainerExited" | "TaskFailedToStart")
+                    )
+                })
                 .count() as u32;
         }
         out.push(cluster);
@@ -75,9 +98,19 @@ pub async fn fetch(client: &Client, region: &str) -> Result<EcsData, (String, St
 async fn services(client: &Client, cluster: &str) -> Result<Vec<Service>, (String, String)> {
     let mut arns = Vec::new();
     // ListServices defaults to 10 a page; ask for the maximum.
-    let mut pages = client.list_services().cluster(cluster).max_results(LIST_PAGE).into_paginator().send();
+    let mut pages = client
+        .list_services()
+        .cluster(cluster)
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
     while let Some(p) = pages.next().await {
-        arns.extend(p.map_err(|e| ("ListServices".to_string(), describe(&e)))?.service_arns().iter().cloned());
+        arns.extend(
+            p.map_err(|e| ("ListServices".to_string(), describe(&e)))?
+                .service_arns()
+                .iter()
+                .cloned(),
+        );
     }
     let mut out = Vec::with_capacity(arns.len());
     for chunk in arns.chunks(DESCRIBE_SERVICES) {
@@ -89,27 +122,50 @@ async fn services(client: &Client, cluster: &str) -> Result<Vec<Service>, (Strin
             .await
             .map_err(|e| ("DescribeServices".to_string(), describe(&e)))?;
         for s in resp.services() {
-            let primary = s.deployments().iter().find(|d| d.status() == Some("PRIMARY"));
+            let primary = s
+                .deployments()
+                .iter()
+                .find(|d| d.status() == Some("PRIMARY"));
             out.push(Service {
                 name: s.service_name().unwrap_or_default().to_string(),
                 status: s.status().unwrap_or_default().to_string(),
-                launch_type: s.launch_type().map(|l| l.as_str().to_string()).unwrap_or_else(|| {
-                    if s.capacity_provider_strategy().is_empty() { "EC2".into() } else { "CAPACITY_PROVIDER".into() }
-                }),
-                capacity_provider: s.capacity_provider_strategy().first().map(|c| c.capacity_provider().to_string()),
+                launch_type: s
+                    .launch_type()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_else(|| {
+                        if s.capacity_provider_strategy().is_empty() {
+                            "EC2".into()
+                        } else {
+                            "CAPACITY_PROVIDER".into()
+                        }
+                    }),
+                capacity_provider: s
+                    .capacity_provider_strategy()
+                    .first()
+                    .map(|c| c.capacity_provider().to_string()),
                 desired: s.desired_count().max(0) as u32,
                 running: s.running_count().max(0) as u32,
                 pending: s.pending_count().max(0) as u32,
-                rollout_state: primary.and_then(|d| d.rollout_state()).map(|r| r.as_str().to_string()),
+                rollout_state: primary
+                    .and_then(|d| d.rollout_state())
+                    .map(|r| r.as_str().to_string()),
                 deployments: s.deployments().len() as u32,
-                task_definition: s.task_definition().map(|t| arn_tail(t).to_string()).unwrap_or_default(),
+                task_definition: s
+                    .task_definition()
+                    .map(|t| arn_tail(t).to_string())
+                    .unwrap_or_default(),
                 cpu_pct: None,
                 memory_pct: None,
                 events: s
                     .events()
                     .iter()
                     .take(EVENTS)
-                    .filter_map(|e| Some(ServiceEvent { at: time(e.created_at())?, message: e.message().unwrap_or_default().to_string() }))
+                    .filter_map(|e| {
+                        Some(ServiceEvent {
+                            at: time(e.created_at())?,
+                            message: e.message().unwrap_or_default().to_string(),
+                        })
+                    })
                     .collect(),
                 recently_stopped: 0,
             });
@@ -122,9 +178,20 @@ async fn tasks(client: &Client, cluster: &str) -> Result<Vec<Task>, (String, Str
     let mut arns = Vec::new();
     // STOPPED tasks stay listed for about an hour: that is where crash loops show.
     for status in [DesiredStatus::Running, DesiredStatus::Stopped] {
-        let mut pages = client.list_tasks().cluster(cluster).desired_status(status).max_results(LIST_PAGE).into_paginator().send();
+        let mut pages = client
+            .list_tasks()
+            .cluster(cluster)
+            .desired_status(status)
+            .max_results(LIST_PAGE)
+            .into_paginator()
+            .send();
         while let Some(p) = pages.next().await {
-            arns.extend(p.map_err(|e| ("ListTasks".to_string(), describe(&e)))?.task_arns().iter().cloned());
+            arns.extend(
+                p.map_err(|e| ("ListTasks".to_string(), describe(&e)))?
+                    .task_arns()
+                    .iter()
+                    .cloned(),
+            );
         }
     }
     arns.sort();
@@ -146,11 +213,20 @@ async fn tasks(client: &Client, cluster: &str) -> Result<Vec<Task>, (String, Str
 pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
     Task {
         id: t.task_arn().map(arn_tail).unwrap_or_default().to_string(),
-        service: t.group().and_then(|g| g.strip_prefix("service:")).map(str::to_string),
-        task_definition: t.task_definition_arn().map(|a| arn_tail(a).to_string()).unwrap_or_default(),
+        service: t
+            .group()
+            .and_then(|g| g.strip_prefix("service:"))
+            .map(str::to_string),
+        task_definition: t
+            .task_definition_arn()
+            .map(|a| arn_tail(a).to_string())
+            .unwrap_or_default(),
         last_status: t.last_status().unwrap_or_default().to_string(),
         desired_status: t.desired_status().unwrap_or_default().to_string(),
-        launch_type: t.launch_type().map(|l| l.as_str().to_string()).unwrap_or_default(),
+        launch_type: t
+            .launch_type()
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_default(),
         capacity_provider: t.capacity_provider_name().map(str::to_string),
         cpu: t.cpu().map(str::to_string),
         memory: t.memory().map(str::to_string),
@@ -173,14 +249,30 @@ pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
 }
 
 fn remaining(rs: &[Resource], name: &str) -> i64 {
-    rs.iter().find(|r| r.name() == Some(name)).map(|r| r.integer_value() as i64).unwrap_or(0)
+    rs.iter()
+        .find(|r| r.name() == Some(name))
+        .map(|r| r.integer_value() as i64)
+        .unwrap_or(0)
 }
 
-async fn instances(client: &Client, cluster: &str) -> Result<Vec<ContainerInstance>, (String, String)> {
+async fn instances(
+    client: &Client,
+    cluster: &str,
+) -> Result<Vec<ContainerInstance>, (String, String)> {
     let mut arns = Vec::new();
-    let mut pages = client.list_container_instances().cluster(cluster).max_results(LIST_PAGE).into_paginator().send();
+    let mut pages = client
+        .list_container_instances()
+        .cluster(cluster)
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
     while let Some(p) = pages.next().await {
-        arns.extend(p.map_err(|e| ("ListContainerInstances".to_string(), describe(&e)))?.container_instance_arns().iter().cloned());
+        arns.extend(
+            p.map_err(|e| ("ListContainerInstances".to_string(), describe(&e)))?
+                .container_instance_arns()
+                .iter()
+                .cloned(),
+        );
     }
     let mut out = Vec::with_capacity(arns.len());
     for chunk in arns.chunks(DESCRIBE_INSTANCES) {
@@ -193,7 +285,11 @@ async fn instances(client: &Client, cluster: &str) -> Result<Vec<ContainerInstan
             .map_err(|e| ("DescribeContainerInstances".to_string(), describe(&e)))?;
         for ci in resp.container_instances() {
             out.push(ContainerInstance {
-                id: ci.container_instance_arn().map(arn_tail).unwrap_or_default().to_string(),
+                id: ci
+                    .container_instance_arn()
+                    .map(arn_tail)
+                    .unwrap_or_default()
+                    .to_string(),
                 ec2_instance_id: ci.ec2_instance_id().map(str::to_string),
                 status: ci.status().unwrap_or_default().to_string(),
                 agent_connected: ci.agent_connected(),

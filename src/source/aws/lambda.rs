@@ -11,12 +11,18 @@ use crate::domain::lambda::{Function, FunctionStats};
 pub const PAGE: i32 = 50;
 
 pub async fn list_functions(client: &Client, region: &str) -> Result<Vec<Function>, String> {
-    let mut pages = client.list_functions().max_items(PAGE).into_paginator().send();
+    let mut pages = client
+        .list_functions()
+        .max_items(PAGE)
+        .into_paginator()
+        .send();
     let mut out = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| describe(&e))?;
         out.extend(page.functions().iter().map(|f| function(f, region)));
     }
+    // Name order lets the dashboard sort without comparing names (see tables::order).
+    out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 
@@ -32,14 +38,27 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         runtime: f.runtime().map(|r| r.as_str().to_string()),
         memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
         timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
-        architecture: f.architectures().first().map(|a| a.as_str().to_string()).unwrap_or_else(|| "x86_64".into()),
-        package_type: f.package_type().map(|p| p.as_str().to_string()).unwrap_or_else(|| "Zip".into()),
+        architecture: f
+            .architectures()
+            .first()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_else(|| "x86_64".into()),
+        package_type: f
+            .package_type()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "Zip".into()),
         last_modified: f.last_modified().and_then(parse_lambda_time),
         handler: f.handler().map(str::to_string),
         code_size_bytes: f.code_size().max(0) as u64,
-        snap_start: f.snap_start().and_then(|s| s.apply_on()).is_some_and(|a| a.as_str() == "PublishedVersions"),
+        snap_start: f
+            .snap_start()
+            .and_then(|s| s.apply_on())
+            .is_some_and(|a| a.as_str() == "PublishedVersions"),
         log_group,
-        env_var_count: f.environment().and_then(|e| e.variables()).map_or(0, |v| v.len()),
+        env_var_count: f
+            .environment()
+            .and_then(|e| e.variables())
+            .map_or(0, |v| v.len()),
         stats: FunctionStats::default(),
         name,
     }
@@ -67,7 +86,11 @@ mod tests {
             .timeout(30)
             .architectures(Architecture::Arm64)
             .last_modified("2026-11-22T14:03:00.000+0000")
-            .environment(EnvironmentResponse::builder().variables("DB_PASSWORD", "hunter2-secret").build())
+            .environment(
+                EnvironmentResponse::builder()
+                    .variables("DB_PASSWORD", "hunter2-secret")
+                    .build(),
+            )
             .build();
         let d = function(&f, "eu-west-1");
         assert_eq!(d.name, "orders-api");
@@ -76,8 +99,14 @@ mod tests {
         assert_eq!(d.architecture, "arm64");
         assert_eq!(d.log_group, "/aws/lambda/orders-api");
         assert_eq!(d.env_var_count, 1);
-        assert_eq!(d.last_modified.unwrap().to_rfc3339(), "2026-11-22T14:03:00+00:00");
+        assert_eq!(
+            d.last_modified.unwrap().to_rfc3339(),
+            "2026-11-22T14:03:00+00:00"
+        );
         let dump = format!("{d:?}");
-        assert!(!dump.contains("hunter2") && !dump.contains("DB_PASSWORD"), "{dump}");
+        assert!(
+            !dump.contains("hunter2") && !dump.contains("DB_PASSWORD"),
+            "{dump}"
+        );
     }
 }

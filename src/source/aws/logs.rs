@@ -37,7 +37,8 @@ const QUERY_DEADLINE: Duration = Duration::from_secs(60);
 pub const FILTER_PATTERN: &str = "?\"REPORT\" ?\"platform.report\"";
 
 /// Counts every REPORT record per minute and function.
-pub const COUNT_QUERY: &str = "filter @type = \"REPORT\" | stats count(*) as reports by @log, bin(1m) as minute";
+pub const COUNT_QUERY: &str =
+    "filter @type = \"REPORT\" | stats count(*) as reports by @log, bin(1m) as minute";
 /// The cold ones, whole, so the one REPORT parser reads them.
 pub const COLD_QUERY: &str =
     "filter @type = \"REPORT\" and (ispresent(@initDuration) or @message like /Restore Duration/) | fields @timestamp, @log, @message | limit 10000";
@@ -79,10 +80,22 @@ pub async fn refresh(
     let (mut by_filter, by_insights): (Vec<String>, Vec<String>) = match method {
         Method::Filter => (groups.to_vec(), Vec::new()),
         Method::Insights => (Vec::new(), groups.to_vec()),
-        Method::Auto => groups.iter().cloned().partition(|g| state.insights_failed.contains(g)),
+        Method::Auto => groups
+            .iter()
+            .cloned()
+            .partition(|g| state.insights_failed.contains(g)),
     };
     if !by_insights.is_empty() {
-        let failed = insights(client, &by_insights, start, now, state, counter, &mut errors).await;
+        let failed = insights(
+            client,
+            &by_insights,
+            start,
+            now,
+            state,
+            counter,
+            &mut errors,
+        )
+        .await;
         if method == Method::Auto {
             state.insights_failed.extend(failed.iter().cloned());
             by_filter.extend(failed);
@@ -101,7 +114,13 @@ pub async fn refresh(
 }
 
 /// FilterLogEvents with the "REPORT" pattern over [from, to), every page.
-pub async fn filter(client: &Client, group: &str, from: DateTime<Utc>, to: DateTime<Utc>, tally: &mut Tally) -> Result<(), String> {
+pub async fn filter(
+    client: &Client,
+    group: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    tally: &mut Tally,
+) -> Result<(), String> {
     let mut pages = client
         .filter_log_events()
         .log_group_name(group)
@@ -135,17 +154,35 @@ pub struct Batch {
 }
 
 /// Groups by where each stopped, so windows never overlap what was read.
-pub fn plan(groups: &[String], state: &ColdState, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Batch> {
+pub fn plan(
+    groups: &[String],
+    state: &ColdState,
+    start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Batch> {
     let mut by_start: std::collections::BTreeMap<DateTime<Utc>, Vec<String>> = Default::default();
     for g in groups {
-        let from = state.groups.get(g).and_then(|s| s.until).unwrap_or(start).max(start);
+        let from = state
+            .groups
+            .get(g)
+            .and_then(|s| s.until)
+            .unwrap_or(start)
+            .max(start);
         if from < now {
             by_start.entry(from).or_default().push(g.clone());
         }
     }
     by_start
         .into_iter()
-        .flat_map(|(from, gs)| gs.chunks(GROUPS_PER_QUERY).map(|c| Batch { groups: c.to_vec(), from, to: now }).collect::<Vec<_>>())
+        .flat_map(|(from, gs)| {
+            gs.chunks(GROUPS_PER_QUERY)
+                .map(|c| Batch {
+                    groups: c.to_vec(),
+                    from,
+                    to: now,
+                })
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -166,27 +203,47 @@ fn group_of(log: &str) -> &str {
 
 /// Insights prints times as `2026-11-22 14:03:00.000`, in UTC.
 pub fn insights_time(s: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.3f").ok().map(|n| n.and_utc())
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.3f")
+        .ok()
+        .map(|n| n.and_utc())
 }
 
 /// Rows of GetQueryResults into counts and cold starts.
 pub fn merge_rows(counts: &[Vec<(String, String)>], cold: &[Vec<(String, String)>]) -> BatchResult {
-    let field = |row: &[(String, String)], name: &str| row.iter().find(|(f, _)| f == name).map(|(_, v)| v.clone());
+    let field = |row: &[(String, String)], name: &str| {
+        row.iter().find(|(f, _)| f == name).map(|(_, v)| v.clone())
+    };
     let mut out = BatchResult::default();
     for row in counts {
-        if let (Some(log), Some(minute), Some(n)) = (field(row, "@log"), field(row, "minute").and_then(|m| insights_time(&m)), field(row, "reports")) {
-            out.counts.push((group_of(&log).to_string(), minute, n.parse::<f64>().unwrap_or(0.0) as u64));
+        if let (Some(log), Some(minute), Some(n)) = (
+            field(row, "@log"),
+            field(row, "minute").and_then(|m| insights_time(&m)),
+            field(row, "reports"),
+        ) {
+            out.counts.push((
+                group_of(&log).to_string(),
+                minute,
+                n.parse::<f64>().unwrap_or(0.0) as u64,
+            ));
         }
     }
     for row in cold {
-        if let (Some(log), Some(t), Some(m)) = (field(row, "@log"), field(row, "@timestamp").and_then(|m| insights_time(&m)), field(row, "@message")) {
+        if let (Some(log), Some(t), Some(m)) = (
+            field(row, "@log"),
+            field(row, "@timestamp").and_then(|m| insights_time(&m)),
+            field(row, "@message"),
+        ) {
             out.cold.push((group_of(&log).to_string(), t, m));
         }
     }
     out
 }
 
-async fn run_query(client: &Client, b: &Batch, query: &str) -> Result<(Vec<Vec<(String, String)>>, f64), String> {
+async fn run_query(
+    client: &Client,
+    b: &Batch,
+    query: &str,
+) -> Result<(Vec<Vec<(String, String)>>, f64), String> {
     let id = client
         .start_query()
         .set_log_group_names(Some(b.groups.clone()))
@@ -201,18 +258,38 @@ async fn run_query(client: &Client, b: &Batch, query: &str) -> Result<(Vec<Vec<(
     let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
     let mut wait = Duration::from_millis(500);
     loop {
-        let r = client.get_query_results().query_id(&id).send().await.map_err(|e| describe(&e))?;
+        let r = client
+            .get_query_results()
+            .query_id(&id)
+            .send()
+            .await
+            .map_err(|e| describe(&e))?;
         match r.status() {
             Some(QueryStatus::Complete) => {
                 let rows = r
                     .results()
                     .iter()
-                    .map(|row| row.iter().map(|f| (f.field().unwrap_or_default().to_string(), f.value().unwrap_or_default().to_string())).collect())
+                    .map(|row| {
+                        row.iter()
+                            .map(|f| {
+                                (
+                                    f.field().unwrap_or_default().to_string(),
+                                    f.value().unwrap_or_default().to_string(),
+                                )
+                            })
+                            .collect()
+                    })
                     .collect();
-                return Ok((rows, r.statistics().map(|s| s.bytes_scanned()).unwrap_or(0.0)));
+                return Ok((
+                    rows,
+                    r.statistics().map(|s| s.bytes_scanned()).unwrap_or(0.0),
+                ));
             }
             Some(QueryStatus::Failed | QueryStatus::Cancelled | QueryStatus::Timeout) => {
-                return Err(format!("query {}", r.status().map(|s| s.as_str()).unwrap_or("failed")));
+                return Err(format!(
+                    "query {}",
+                    r.status().map(|s| s.as_str()).unwrap_or("failed")
+                ));
             }
             _ if tokio::time::Instant::now() > deadline => {
                 // Stop paying for a query nobody will read.
@@ -248,17 +325,25 @@ async fn insights(
 ) -> Vec<String> {
     let batches = plan(groups, state, start, now);
     let results: Vec<(Batch, Result<BatchResult, String>)> =
-        stream::iter(batches.into_iter().map(|b| async move { let r = run_batch(client, &b).await; (b, r) }))
-            .buffer_unordered(CONCURRENT_QUERIES)
-            .collect()
-            .await;
+        stream::iter(batches.into_iter().map(|b| async move {
+            let r = run_batch(client, &b).await;
+            (b, r)
+        }))
+        .buffer_unordered(CONCURRENT_QUERIES)
+        .collect()
+        .await;
     let mut failed = Vec::new();
     for (b, r) in results {
         match r {
             Ok(r) => {
                 counter.add_logs_bytes(r.bytes_scanned as u64);
                 for (g, minute, n) in r.counts {
-                    state.groups.entry(g).or_default().tally.add_records(minute, n);
+                    state
+                        .groups
+                        .entry(g)
+                        .or_default()
+                        .tally
+                        .add_records(minute, n);
                 }
                 for (g, t, line) in r.cold {
                     if let Parsed::Report(rep) = parse(&line) {
@@ -286,11 +371,20 @@ pub const TAIL_PATTERN: &str = "?\"REPORT\" ?\"platform.report\" ?ERROR ?\"Task 
 /// Streams one log group with StartLiveTail until the stream ends or the task
 /// is dropped (which ends the session and its billing).
 pub async fn tail(client: &Client, arn: String, function: String, tx: crate::source::DataTx) {
+    use crate::app::msg::{DataMsg, TailLine};
     use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream as Stream;
     use aws_smithy_types::error::display::DisplayErrorContext;
-    use crate::app::msg::{DataMsg, TailLine};
-    let ended = |reason: String| DataMsg::TailEnded { function: function.clone(), reason };
-    let mut out = match client.start_live_tail().log_group_identifiers(arn).log_event_filter_pattern(TAIL_PATTERN).send().await {
+    let ended = |reason: String| DataMsg::TailEnded {
+        function: function.clone(),
+        reason,
+    };
+    let mut out = match client
+        .start_live_tail()
+        .log_group_identifiers(arn)
+        .log_event_filter_pattern(TAIL_PATTERN)
+        .send()
+        .await
+    {
         Ok(o) => o,
         Err(e) => {
             let _ = tx.send(ended(describe(&e))).await;
@@ -303,15 +397,32 @@ pub async fn tail(client: &Client, arn: String, function: String, tx: crate::sou
                 let lines: Vec<TailLine> = u
                     .session_results()
                     .iter()
-                    .filter_map(|e| Some(TailLine::classify(from_millis(e.timestamp()?)?, e.message()?)))
+                    .filter_map(|e| {
+                        Some(TailLine::classify(
+                            from_millis(e.timestamp()?)?,
+                            e.message()?,
+                        ))
+                    })
                     .collect();
-                if !lines.is_empty() && tx.send(DataMsg::Tail { function: function.clone(), lines }).await.is_err() {
+                if !lines.is_empty()
+                    && tx
+                        .send(DataMsg::Tail {
+                            function: function.clone(),
+                            lines,
+                        })
+                        .await
+                        .is_err()
+                {
                     return;
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => {
-                let _ = tx.send(ended("the session ended (live tail sessions last up to 3 hours)".into())).await;
+                let _ = tx
+                    .send(ended(
+                        "the session ended (live tail sessions last up to 3 hours)".into(),
+                    ))
+                    .await;
                 return;
             }
             Err(e) => {
@@ -342,7 +453,10 @@ mod tests {
             state.groups.entry(g.clone()).or_default().until = Some(t("2026-11-22T13:59:00Z"));
         }
         let plan = plan(&groups, &state, start, now);
-        assert_eq!(plan.iter().map(|b| b.groups.len()).collect::<Vec<_>>(), vec![50, 50, 10, 10]);
+        assert_eq!(
+            plan.iter().map(|b| b.groups.len()).collect::<Vec<_>>(),
+            vec![50, 50, 10, 10]
+        );
         assert!(plan[..3].iter().all(|b| b.from == start && b.to == now));
         assert_eq!(plan[3].from, t("2026-11-22T13:59:00Z"));
         assert!(plan.iter().all(|b| b.groups.len() <= GROUPS_PER_QUERY));
@@ -356,16 +470,33 @@ mod tests {
         assert!(plan_for_one(&groups[0], &state, start, now).is_empty());
     }
 
-    fn plan_for_one(g: &str, state: &ColdState, start: DateTime<Utc>, now: DateTime<Utc>) -> Vec<Batch> {
+    fn plan_for_one(
+        g: &str,
+        state: &ColdState,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Vec<Batch> {
         plan(&[g.to_string()], state, start, now)
     }
 
     #[test]
     fn merges_insights_rows_per_log_group() {
-        let row = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+        let row = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect::<Vec<_>>()
+        };
         let counts = vec![
-            row(&[("@log", "123456789012:/aws/lambda/a"), ("minute", "2026-11-22 14:03:00.000"), ("reports", "12")]),
-            row(&[("@log", "123456789012:/custom/b"), ("minute", "2026-11-22 14:04:00.000"), ("reports", "3")]),
+            row(&[
+                ("@log", "123456789012:/aws/lambda/a"),
+                ("minute", "2026-11-22 14:03:00.000"),
+                ("reports", "12"),
+            ]),
+            row(&[
+                ("@log", "123456789012:/custom/b"),
+                ("minute", "2026-11-22 14:04:00.000"),
+                ("reports", "3"),
+            ]),
         ];
         let cold = vec![row(&[
             ("@timestamp", "2026-11-22 14:03:07.123"),
@@ -373,9 +504,18 @@ mod tests {
             ("@message", "REPORT RequestId: r1\tDuration: 2.0 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 250.5 ms"),
         ])];
         let r = merge_rows(&counts, &cold);
-        assert_eq!(r.counts, vec![("/aws/lambda/a".into(), t("2026-11-22T14:03:00Z"), 12), ("/custom/b".into(), t("2026-11-22T14:04:00Z"), 3)]);
+        assert_eq!(
+            r.counts,
+            vec![
+                ("/aws/lambda/a".into(), t("2026-11-22T14:03:00Z"), 12),
+                ("/custom/b".into(), t("2026-11-22T14:04:00Z"), 3)
+            ]
+        );
         assert_eq!(r.cold.len(), 1);
         assert_eq!(r.cold[0].0, "/aws/lambda/a");
-        assert_eq!(r.cold[0].1.timestamp_millis(), t("2026-11-22T14:03:07.123Z").timestamp_millis());
+        assert_eq!(
+            r.cold[0].1.timestamp_millis(),
+            t("2026-11-22T14:03:07.123Z").timestamp_millis()
+        );
     }
 }

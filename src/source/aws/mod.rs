@@ -58,14 +58,29 @@ const PERCENTILE_RETRY: std::time::Duration = std::time::Duration::from_secs(900
 
 macro_rules! client {
     ($krate:ident, $cfg:expr, $counter:expr) => {
-        $krate::Client::from_conf($krate::config::Builder::from($cfg).interceptor($counter.clone()).build())
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($cfg)
+                .interceptor($counter.clone())
+                .build(),
+        )
     };
 }
 
 impl Aws {
     /// From ready-made clients: tests hand in mocked ones.
-    pub fn from_clients(opts: Options, regions: Vec<RegionClients>, sts: aws_sdk_sts::Client) -> Aws {
-        Aws { opts, counter: CallCounter::default(), regions, sts, percentile_refused: Default::default(), account_id: Default::default() }
+    pub fn from_clients(
+        opts: Options,
+        regions: Vec<RegionClients>,
+        sts: aws_sdk_sts::Client,
+    ) -> Aws {
+        Aws {
+            opts,
+            counter: CallCounter::default(),
+            regions,
+            sts,
+            percentile_refused: Default::default(),
+            account_id: Default::default(),
+        }
     }
 }
 
@@ -73,7 +88,8 @@ impl Aws {
 pub async fn connect(mut opts: Options) -> Result<Aws, String> {
     let counter = CallCounter::default();
     let mut seen = HashSet::new();
-    opts.regions.retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
+    opts.regions
+        .retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
     if opts.regions.is_empty() {
         let cfg = client::load(&opts.conn, None).await;
         match cfg.region() {
@@ -83,7 +99,8 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
     }
     let mut regions = Vec::new();
     let mut sts = None;
-    let custom_endpoint = opts.conn.endpoint_url.is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some();
+    let custom_endpoint =
+        opts.conn.endpoint_url.is_some() || std::env::var_os("AWS_ENDPOINT_URL").is_some();
     for name in &opts.regions {
         let cfg = client::load(&opts.conn, Some(name)).await;
         sts.get_or_insert_with(|| client!(aws_sdk_sts, &cfg, counter));
@@ -94,7 +111,10 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
             logs: if custom_endpoint {
                 // Emulators live at one host: no "stream-" prefix for live tail.
                 aws_sdk_cloudwatchlogs::Client::from_conf(
-                    aws_sdk_cloudwatchlogs::config::Builder::from(&cfg).interceptor(counter.clone()).interceptor(client::NoHostPrefix).build(),
+                    aws_sdk_cloudwatchlogs::config::Builder::from(&cfg)
+                        .interceptor(counter.clone())
+                        .interceptor(client::NoHostPrefix)
+                        .build(),
                 )
             } else {
                 client!(aws_sdk_cloudwatchlogs, &cfg, counter)
@@ -104,7 +124,14 @@ pub async fn connect(mut opts: Options) -> Result<Aws, String> {
         });
     }
     let sts = sts.ok_or("no AWS region given")?;
-    Ok(Aws { opts, counter, regions, sts, percentile_refused: Default::default(), account_id: Default::default() })
+    Ok(Aws {
+        opts,
+        counter,
+        regions,
+        sts,
+        percentile_refused: Default::default(),
+        account_id: Default::default(),
+    })
 }
 
 fn failed(service: ServiceKind, region: &str, operation: &str, message: String) -> DataMsg {
@@ -128,7 +155,12 @@ impl Aws {
                 if let Ok(mut a) = self.account_id.lock() {
                     *a = Some(id.clone());
                 }
-                DataMsg::Account(Account { id: Some(id), caller_arn: Some(arn), profile: self.opts.conn.profile.clone(), regions })
+                DataMsg::Account(Account {
+                    id: Some(id),
+                    caller_arn: Some(arn),
+                    profile: self.opts.conn.profile.clone(),
+                    regions,
+                })
             }
             Err(message) => DataMsg::AccountFailed(ApiError {
                 service: "sts".into(),
@@ -142,13 +174,23 @@ impl Aws {
 
     /// The ARN StartLiveTail wants for a log group.
     pub fn log_group_arn(&self, region: &str, group: &str) -> String {
-        let account = self.account_id.lock().ok().and_then(|a| a.clone()).unwrap_or_default();
+        let account = self
+            .account_id
+            .lock()
+            .ok()
+            .and_then(|a| a.clone())
+            .unwrap_or_default();
         format!("arn:aws:logs:{region}:{account}:log-group:{group}")
     }
 
     pub fn api(&self) -> DataMsg {
         let c = self.counter.snapshot();
-        DataMsg::Api { at: Utc::now(), calls: c.calls, metrics_requested: c.metrics_requested, logs_bytes_scanned: c.logs_bytes_scanned }
+        DataMsg::Api {
+            at: Utc::now(),
+            calls: c.calls,
+            metrics_requested: c.metrics_requested,
+            logs_bytes_scanned: c.logs_bytes_scanned,
+        }
     }
 
     pub async fn ecs(&self, r: &RegionClients, metrics: bool) -> Vec<DataMsg> {
@@ -158,12 +200,30 @@ impl Aws {
             Err((op, e)) => return vec![failed(ServiceKind::Ecs, &r.name, &op, e)],
         };
         let mut out = Vec::new();
-        let pairs: Vec<(String, String)> =
-            data.clusters.iter().flat_map(|c| c.services.iter().map(move |s| (c.name.clone(), s.name.clone()))).collect();
+        let pairs: Vec<(String, String)> = data
+            .clusters
+            .iter()
+            .flat_map(|c| {
+                c.services
+                    .iter()
+                    .map(move |s| (c.name.clone(), s.name.clone()))
+            })
+            .collect();
         if metrics && !pairs.is_empty() {
-            let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
+            let refs: Vec<(&str, &str)> = pairs
+                .iter()
+                .map(|(c, s)| (c.as_str(), s.as_str()))
+                .collect();
             let (start, end) = cloudwatch::window(fetched_at, 5);
-            match cloudwatch::fetch(&r.cloudwatch, &cloudwatch::ecs_queries(&refs), start, end, &self.counter).await {
+            match cloudwatch::fetch(
+                &r.cloudwatch,
+                &cloudwatch::ecs_queries(&refs),
+                start,
+                end,
+                &self.counter,
+            )
+            .await
+            {
                 Ok(f) => {
                     let mut i = 0;
                     for c in &mut data.clusters {
@@ -177,26 +237,50 @@ impl Aws {
                 Err(e) => out.push(failed(ServiceKind::Ecs, &r.name, "GetMetricData", e)),
             }
         }
-        out.insert(0, DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Ecs(data) });
+        out.insert(
+            0,
+            DataMsg::Loaded {
+                region: r.name.clone(),
+                fetched_at,
+                payload: Payload::Ecs(data),
+            },
+        );
         out
     }
 
     pub async fn batch(&self, r: &RegionClients) -> Vec<DataMsg> {
         let fetched_at = Utc::now();
         match batch::fetch(&r.batch, &r.name).await {
-            Ok(d) => vec![DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Batch(d) }],
+            Ok(d) => vec![DataMsg::Loaded {
+                region: r.name.clone(),
+                fetched_at,
+                payload: Payload::Batch(d),
+            }],
             Err((op, e)) => vec![failed(ServiceKind::Batch, &r.name, &op, e)],
         }
     }
 
     /// Inventory plus metrics and cold starts for `want` (all functions when
     /// `None`); functions left out keep the statistics they came with.
-    pub async fn lambda(&self, r: &RegionClients, inventory: &[Function], want: Option<&HashSet<String>>, cold: &mut logs::ColdState) -> Vec<DataMsg> {
+    pub async fn lambda(
+        &self,
+        r: &RegionClients,
+        inventory: &[Function],
+        want: Option<&HashSet<String>>,
+        cold: &mut logs::ColdState,
+    ) -> Vec<DataMsg> {
         let fetched_at = Utc::now();
         let mut functions = inventory.to_vec();
-        let chosen: Vec<usize> = (0..functions.len()).filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name))).collect();
+        let chosen: Vec<usize> = (0..functions.len())
+            .filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name)))
+            .collect();
         let names: Vec<&str> = chosen.iter().map(|i| functions[*i].name.as_str()).collect();
-        let refused = self.percentile_refused.lock().ok().and_then(|t| *t).is_some_and(|t| t.elapsed() < PERCENTILE_RETRY);
+        let refused = self
+            .percentile_refused
+            .lock()
+            .ok()
+            .and_then(|t| *t)
+            .is_some_and(|t| t.elapsed() < PERCENTILE_RETRY);
         let percentile = (!refused).then_some(self.opts.percentile.as_str());
         let queries = cloudwatch::lambda_queries(&names, self.opts.window, percentile);
         let (start, end) = cloudwatch::window(fetched_at, self.opts.window);
@@ -211,22 +295,41 @@ impl Aws {
                 }
                 let pct_ok = !f.optional_rejected && percentile.is_some();
                 for (k, i) in chosen.iter().enumerate() {
-                    functions[*i].stats = cloudwatch::function_stats(&f, k, start, self.opts.window, pct_ok);
+                    functions[*i].stats =
+                        cloudwatch::function_stats(&f, k, start, self.opts.window, pct_ok);
                 }
                 totals = cloudwatch::totals(&f);
                 for e in f.errors {
                     out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e));
                 }
                 if refused {
-                    let msg = format!("{} unavailable: refused earlier; asking again within {} min", self.opts.percentile, PERCENTILE_RETRY.as_secs() / 60);
+                    let msg = format!(
+                        "{} unavailable: refused earlier; asking again within {} min",
+                        self.opts.percentile,
+                        PERCENTILE_RETRY.as_secs() / 60
+                    );
                     out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", msg));
                 }
             }
             Err(e) => out.push(failed(ServiceKind::Lambda, &r.name, "GetMetricData", e)),
         }
         // Cold starts, from the REPORT records of the same functions and window.
-        let groups: Vec<String> = chosen.iter().map(|i| functions[*i].log_group.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
-        let errors = logs::refresh(&r.logs, &groups, self.opts.cold_starts, start, fetched_at, cold, &self.counter).await;
+        let groups: Vec<String> = chosen
+            .iter()
+            .map(|i| functions[*i].log_group.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let errors = logs::refresh(
+            &r.logs,
+            &groups,
+            self.opts.cold_starts,
+            start,
+            fetched_at,
+            cold,
+            &self.counter,
+        )
+        .await;
         for i in &chosen {
             let f = &mut functions[*i];
             if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
@@ -240,7 +343,14 @@ impl Aws {
         for e in errors {
             out.push(failed(ServiceKind::Lambda, &r.name, "ColdStarts", e));
         }
-        out.insert(0, DataMsg::Loaded { region: r.name.clone(), fetched_at, payload: Payload::Lambda(LambdaData { functions, totals }) });
+        out.insert(
+            0,
+            DataMsg::Loaded {
+                region: r.name.clone(),
+                fetched_at,
+                payload: Payload::Lambda(LambdaData { functions, totals }),
+            },
+        );
         out
     }
 
@@ -250,7 +360,10 @@ impl Aws {
         let per_region = self.regions.iter().map(|r| async move {
             let mut msgs = Vec::new();
             match lambda::list_functions(&r.lambda, &r.name).await {
-                Ok(inv) => msgs.extend(self.lambda(r, &inv, None, &mut logs::ColdState::default()).await),
+                Ok(inv) => msgs.extend(
+                    self.lambda(r, &inv, None, &mut logs::ColdState::default())
+                        .await,
+                ),
                 Err(e) => msgs.push(failed(ServiceKind::Lambda, &r.name, "ListFunctions", e)),
             }
             let (e, b) = tokio::join!(self.ecs(r, true), self.batch(r));

@@ -25,7 +25,11 @@ pub struct Intervals {
 
 impl Default for Intervals {
     fn default() -> Self {
-        Self { lambda: LAMBDA_EVERY, ecs: ECS_EVERY, batch: BATCH_EVERY }
+        Self {
+            lambda: LAMBDA_EVERY,
+            ecs: ECS_EVERY,
+            batch: BATCH_EVERY,
+        }
     }
 }
 
@@ -47,7 +51,9 @@ pub fn next_delay(interval: Duration, throttled_in_a_row: u32, salt: u64) -> Dur
     if throttled_in_a_row == 0 {
         return interval;
     }
-    let base = interval.saturating_mul(1 << throttled_in_a_row.min(8)).min(MAX_BACKOFF);
+    let base = interval
+        .saturating_mul(1 << throttled_in_a_row.min(8))
+        .min(MAX_BACKOFF);
     let jitter = 0.5 + (crate::source::demo::rng::mix(salt) % 1000) as f64 / 1000.0;
     base.mul_f64(jitter)
 }
@@ -55,23 +61,31 @@ pub fn next_delay(interval: Duration, throttled_in_a_row: u32, salt: u64) -> Dur
 /// One line per fetch in the log file: what was read, or why not.
 fn log(m: &DataMsg) {
     match m {
-        DataMsg::Loaded { region, payload, .. } => tracing::debug!(region, service = ?payload.service(), "loaded"),
+        DataMsg::Loaded {
+            region, payload, ..
+        } => tracing::debug!(region, service = ?payload.service(), "loaded"),
         DataMsg::Failed { error, .. } => {
             tracing::warn!(service = %error.service, region = %error.region, operation = %error.operation, "{}", error.message)
         }
         DataMsg::AccountFailed(e) => tracing::warn!(operation = %e.operation, "{}", e.message),
         DataMsg::Account(a) => tracing::info!(account = ?a.id, caller = ?a.caller_arn, "connected"),
-        DataMsg::TailEnded { function, reason } => tracing::info!(function, "live tail ended: {reason}"),
+        DataMsg::TailEnded { function, reason } => {
+            tracing::info!(function, "live tail ended: {reason}")
+        }
         _ => {}
     }
 }
 
 fn throttled(msgs: &[DataMsg]) -> bool {
-    msgs.iter().any(|m| matches!(m, DataMsg::Failed { error, .. } if is_throttle(&error.message)))
+    msgs.iter()
+        .any(|m| matches!(m, DataMsg::Failed { error, .. } if is_throttle(&error.message)))
 }
 
 fn salt() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 struct Waker {
@@ -104,7 +118,13 @@ pub async fn run(aws: Aws, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
     let (visible_tx, visible_rx) = watch::channel(Vec::<String>::new());
     {
-        let (aws, tx, mut w) = (aws.clone(), tx.clone(), Waker { refresh: refresh_rx.clone() });
+        let (aws, tx, mut w) = (
+            aws.clone(),
+            tx.clone(),
+            Waker {
+                refresh: refresh_rx.clone(),
+            },
+        );
         tokio::spawn(async move {
             loop {
                 let m = aws.account().await;
@@ -118,9 +138,33 @@ pub async fn run(aws: Aws, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
         });
     }
     for r in 0..aws.regions.len() {
-        tokio::spawn(lambda_loop(aws.clone(), r, tx.clone(), Waker { refresh: refresh_rx.clone() }, visible_rx.clone()));
-        tokio::spawn(simple_loop(aws.clone(), r, tx.clone(), Waker { refresh: refresh_rx.clone() }, false));
-        tokio::spawn(simple_loop(aws.clone(), r, tx.clone(), Waker { refresh: refresh_rx.clone() }, true));
+        tokio::spawn(lambda_loop(
+            aws.clone(),
+            r,
+            tx.clone(),
+            Waker {
+                refresh: refresh_rx.clone(),
+            },
+            visible_rx.clone(),
+        ));
+        tokio::spawn(simple_loop(
+            aws.clone(),
+            r,
+            tx.clone(),
+            Waker {
+                refresh: refresh_rx.clone(),
+            },
+            false,
+        ));
+        tokio::spawn(simple_loop(
+            aws.clone(),
+            r,
+            tx.clone(),
+            Waker {
+                refresh: refresh_rx.clone(),
+            },
+            true,
+        ));
     }
     let mut tail: Option<tokio::task::JoinHandle<()>> = None;
     while let Some(cmd) = cmds.recv().await {
@@ -162,10 +206,15 @@ async fn simple_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, batch: b
             aws.batch(region).await
         } else {
             // Service CPU and memory change once a minute; task states faster.
-            let metrics = last_metrics.is_none_or(|t| t.elapsed() >= LAMBDA_EVERY.min(aws.opts.intervals.lambda));
+            let metrics = last_metrics
+                .is_none_or(|t| t.elapsed() >= LAMBDA_EVERY.min(aws.opts.intervals.lambda));
             let mut msgs = aws.ecs(region, metrics).await;
             for m in &mut msgs {
-                if let DataMsg::Loaded { payload: Payload::Ecs(d), .. } = m {
+                if let DataMsg::Loaded {
+                    payload: Payload::Ecs(d),
+                    ..
+                } = m
+                {
                     for c in &mut d.clusters {
                         for s in &mut c.services {
                             let key = (c.name.clone(), s.name.clone());
@@ -187,7 +236,11 @@ async fn simple_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, batch: b
         if !send_all(&tx, &aws, msgs).await {
             return;
         }
-        let every = if batch { aws.opts.intervals.batch } else { aws.opts.intervals.ecs };
+        let every = if batch {
+            aws.opts.intervals.batch
+        } else {
+            aws.opts.intervals.ecs
+        };
         w.sleep(next_delay(every, throttles, salt())).await;
     }
 }
@@ -195,8 +248,11 @@ async fn simple_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, batch: b
 /// The worst functions by errors, throttles and traffic in the last data we have.
 fn offenders(functions: &[Function]) -> HashSet<String> {
     let mut out = HashSet::new();
-    let keys: [fn(&FunctionStats) -> f64; 3] =
-        [|s| s.errors.unwrap_or(0.0), |s| s.throttles.unwrap_or(0.0), |s| s.invocations.unwrap_or(0.0)];
+    let keys: [fn(&FunctionStats) -> f64; 3] = [
+        |s| s.errors.unwrap_or(0.0),
+        |s| s.throttles.unwrap_or(0.0),
+        |s| s.invocations.unwrap_or(0.0),
+    ];
     for key in keys {
         let mut v: Vec<&Function> = functions.iter().filter(|f| key(&f.stats) > 0.0).collect();
         v.sort_by(|a, b| key(&b.stats).total_cmp(&key(&a.stats)));
@@ -205,7 +261,13 @@ fn offenders(functions: &[Function]) -> HashSet<String> {
     out
 }
 
-async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visible: watch::Receiver<Vec<String>>) {
+async fn lambda_loop(
+    aws: Arc<Aws>,
+    r: usize,
+    tx: DataTx,
+    mut w: Waker,
+    mut visible: watch::Receiver<Vec<String>>,
+) {
     let region = &aws.regions[r];
     let mut inventory: Vec<Function> = Vec::new();
     let mut inventory_at: Option<Instant> = None;
@@ -222,7 +284,12 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
                     inventory = v;
                     inventory_at = Some(Instant::now());
                 }
-                Err(e) => msgs.push(super::failed(crate::app::msg::ServiceKind::Lambda, &region.name, "ListFunctions", e)),
+                Err(e) => msgs.push(super::failed(
+                    crate::app::msg::ServiceKind::Lambda,
+                    &region.name,
+                    "ListFunctions",
+                    e,
+                )),
             }
         }
         if inventory_at.is_some() {
@@ -231,15 +298,22 @@ async fn lambda_loop(aws: Arc<Aws>, r: usize, tx: DataTx, mut w: Waker, mut visi
                     f.stats = s.clone();
                 }
             }
-            let full = aws.opts.metrics_all || last_full.is_none_or(|t| t.elapsed() >= FULL_SWEEP_EVERY);
+            let full =
+                aws.opts.metrics_all || last_full.is_none_or(|t| t.elapsed() >= FULL_SWEEP_EVERY);
             let want: Option<HashSet<String>> = (!full).then(|| {
                 let mut w = offenders(&inventory);
                 w.extend(visible.borrow_and_update().iter().cloned());
                 w
             });
-            let fetched = aws.lambda(region, &inventory, want.as_ref(), &mut cold).await;
+            let fetched = aws
+                .lambda(region, &inventory, want.as_ref(), &mut cold)
+                .await;
             for m in &fetched {
-                if let DataMsg::Loaded { payload: Payload::Lambda(d), .. } = m {
+                if let DataMsg::Loaded {
+                    payload: Payload::Lambda(d),
+                    ..
+                } = m
+                {
                     for f in &d.functions {
                         stats.insert(f.name.clone(), f.stats.clone());
                     }
@@ -293,7 +367,10 @@ mod tests {
             for salt in 0..50 {
                 let d = next_delay(i, n, salt);
                 let base = (i * (1 << n.min(8))).min(MAX_BACKOFF);
-                assert!(d >= base.mul_f64(0.5) && d <= base.mul_f64(1.5), "{n} {d:?}");
+                assert!(
+                    d >= base.mul_f64(0.5) && d <= base.mul_f64(1.5),
+                    "{n} {d:?}"
+                );
             }
         }
         let spread: HashSet<u128> = (0..20).map(|s| next_delay(i, 2, s).as_millis()).collect();

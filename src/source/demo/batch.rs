@@ -17,9 +17,33 @@ struct QueueSpec {
 }
 
 const QUEUES: [QueueSpec; 3] = [
-    QueueSpec { name: "etl", priority: 10, ce: "spot-ce", every_s: 120, job_names: ["nightly-orders", "clickstream-compact", "dedupe-users"], run_s: (120, 900), fail_frac: 0.08 },
-    QueueSpec { name: "ml-training", priority: 5, ce: "spot-ce", every_s: 420, job_names: ["train-ranker", "eval-ranker", "embed-catalog"], run_s: (600, 1800), fail_frac: 0.15 },
-    QueueSpec { name: "reports", priority: 1, ce: "fargate-ce", every_s: 180, job_names: ["daily-revenue", "tax-export", "inventory-csv"], run_s: (60, 400), fail_frac: 0.05 },
+    QueueSpec {
+        name: "etl",
+        priority: 10,
+        ce: "spot-ce",
+        every_s: 120,
+        job_names: ["nightly-orders", "clickstream-compact", "dedupe-users"],
+        run_s: (120, 900),
+        fail_frac: 0.08,
+    },
+    QueueSpec {
+        name: "ml-training",
+        priority: 5,
+        ce: "spot-ce",
+        every_s: 420,
+        job_names: ["train-ranker", "eval-ranker", "embed-catalog"],
+        run_s: (600, 1800),
+        fail_frac: 0.15,
+    },
+    QueueSpec {
+        name: "reports",
+        priority: 1,
+        ce: "fargate-ce",
+        every_s: 180,
+        job_names: ["daily-revenue", "tax-export", "inventory-csv"],
+        run_s: (60, 400),
+        fail_frac: 0.05,
+    },
 ];
 
 /// Jobs shown: everything submitted in the last hour, plus older jobs still not done.
@@ -37,12 +61,19 @@ fn job_at(q: &QueueSpec, seed: u64, n: i64, k: u64, created: i64, now: i64) -> O
         ("PENDING", 5 + (r(2) * 25.0) as i64),
         ("RUNNABLE", 20 + (r(3) * 160.0) as i64),
         ("STARTING", 30 + (r(4) * 30.0) as i64),
-        ("RUNNING", q.run_s.0 + (r(5) * (q.run_s.1 - q.run_s.0) as f64) as i64),
+        (
+            "RUNNING",
+            q.run_s.0 + (r(5) * (q.run_s.1 - q.run_s.0) as f64) as i64,
+        ),
     ];
     let mut t = created;
     let mut job = Job {
         id: uuid(&[seed, str_id(q.name), n as u64, k]),
-        name: format!("{}-{}", q.job_names[(hash(&[n as u64, k]) % 3) as usize], n.rem_euclid(100_000)),
+        name: format!(
+            "{}-{}",
+            q.job_names[(hash(&[n as u64, k]) % 3) as usize],
+            n.rem_euclid(100_000)
+        ),
         created_at: ts(created),
         job_definition: Some(format!("{}:{}", q.job_names[0], 3 + n.rem_euclid(4))),
         attempts: 1,
@@ -153,5 +184,8 @@ pub(super) fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>
             max_vcpus: 64,
         },
     ];
-    BatchData { compute_environments, queues }
+    BatchData {
+        compute_environments,
+        queues,
+    }
 }

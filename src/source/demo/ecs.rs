@@ -4,7 +4,9 @@
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::rng::{hash, hex, str_id, unit};
-use crate::domain::ecs::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use crate::domain::ecs::{
+    Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Behaviour {
@@ -44,25 +46,107 @@ const LIFE: i64 = 2 * 86_400;
 pub(super) fn spec(scale: usize) -> EcsSpec {
     use Behaviour::*;
     let mut clusters = vec![
-        ("web-fargate".to_string(), vec!["FARGATE", "FARGATE_SPOT"], 0),
+        (
+            "web-fargate".to_string(),
+            vec!["FARGATE", "FARGATE_SPOT"],
+            0,
+        ),
         ("jobs-ec2".to_string(), vec!["jobs-ec2-asg"], 3),
         ("mixed".to_string(), vec!["FARGATE", "mixed-asg"], 2),
     ];
     let s = |cluster, name: &str, launch, cp, desired, behaviour, cpu, memory, load| SvcSpec {
-        cluster, name: name.to_string(), launch, capacity_provider: cp, desired, behaviour, cpu, memory, load,
+        cluster,
+        name: name.to_string(),
+        launch,
+        capacity_provider: cp,
+        desired,
+        behaviour,
+        cpu,
+        memory,
+        load,
     };
     let mut services = vec![
-        s(0, "api", "FARGATE", Some("FARGATE"), 4, Rolling, 512, 1024, 41.0),
-        s(0, "frontend", "FARGATE", Some("FARGATE"), 3, Steady, 256, 512, 22.0),
-        s(0, "worker", "FARGATE", Some("FARGATE_SPOT"), 2, Steady, 1024, 2048, 67.0),
-        s(0, "checkout", "FARGATE", Some("FARGATE"), 2, CrashLoop, 512, 512, 35.0),
+        s(
+            0,
+            "api",
+            "FARGATE",
+            Some("FARGATE"),
+            4,
+            Rolling,
+            512,
+            1024,
+            41.0,
+        ),
+        s(
+            0,
+            "frontend",
+            "FARGATE",
+            Some("FARGATE"),
+            3,
+            Steady,
+            256,
+            512,
+            22.0,
+        ),
+        s(
+            0,
+            "worker",
+            "FARGATE",
+            Some("FARGATE_SPOT"),
+            2,
+            Steady,
+            1024,
+            2048,
+            67.0,
+        ),
+        s(
+            0,
+            "checkout",
+            "FARGATE",
+            Some("FARGATE"),
+            2,
+            CrashLoop,
+            512,
+            512,
+            35.0,
+        ),
         s(1, "ingest", "EC2", None, 3, Steady, 1024, 2048, 58.0),
         s(1, "scheduler", "EC2", None, 1, Steady, 256, 512, 8.0),
         s(1, "metrics-agent", "EC2", None, 3, Steady, 128, 256, 4.0),
-        s(1, "reporting", "EC2", None, 4, Unplaceable, 2048, 8192, 72.0),
+        s(
+            1,
+            "reporting",
+            "EC2",
+            None,
+            4,
+            Unplaceable,
+            2048,
+            8192,
+            72.0,
+        ),
         s(2, "legacy-api", "EC2", None, 2, Steady, 512, 1024, 31.0),
-        s(2, "queue-consumer", "FARGATE", Some("FARGATE"), 2, Steady, 256, 512, 47.0),
-        s(2, "cron-runner", "FARGATE", Some("FARGATE_SPOT"), 1, Steady, 256, 512, 12.0),
+        s(
+            2,
+            "queue-consumer",
+            "FARGATE",
+            Some("FARGATE"),
+            2,
+            Steady,
+            256,
+            512,
+            47.0,
+        ),
+        s(
+            2,
+            "cron-runner",
+            "FARGATE",
+            Some("FARGATE_SPOT"),
+            1,
+            Steady,
+            256,
+            512,
+            12.0,
+        ),
         s(2, "search", "EC2", None, 2, Steady, 1024, 4096, 55.0),
     ];
     // Scaled-up demos add fleets of ordinary services, about one task for every
@@ -80,7 +164,17 @@ pub(super) fn spec(scale: usize) -> EcsSpec {
             let desired = extra.min(5);
             extra -= desired;
             n += 1;
-            services.push(s(cluster, &format!("svc-{n:04}"), "FARGATE", Some("FARGATE"), desired, Steady, 256, 512, 20.0 + (n % 50) as f64));
+            services.push(s(
+                cluster,
+                &format!("svc-{n:04}"),
+                "FARGATE",
+                Some("FARGATE"),
+                desired,
+                Steady,
+                256,
+                512,
+                20.0 + (n % 50) as f64,
+            ));
         }
     }
     EcsSpec { clusters, services }
@@ -118,7 +212,16 @@ fn ts(s: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(s, 0).single()
 }
 
-fn task_at(svc: &SvcSpec, seed: u64, slot: u32, g: i64, created: i64, stop: Option<i64>, now: i64, deployment: &str) -> Task {
+fn task_at(
+    svc: &SvcSpec,
+    seed: u64,
+    slot: u32,
+    g: i64,
+    created: i64,
+    stop: Option<i64>,
+    now: i64,
+    deployment: &str,
+) -> Task {
     let id = hex(&[seed, str_id(&svc.name), slot as u64, g as u64], 32);
     let mut t = Task {
         id,
@@ -131,7 +234,12 @@ fn task_at(svc: &SvcSpec, seed: u64, slot: u32, g: i64, created: i64, stop: Opti
         desired_status: "RUNNING".into(),
         ..Default::default()
     };
-    let container = |status: &str| Container { name: svc.name.clone(), last_status: status.into(), exit_code: None, reason: None };
+    let container = |status: &str| Container {
+        name: svc.name.clone(),
+        last_status: status.into(),
+        exit_code: None,
+        reason: None,
+    };
     match stop {
         Some(s) if now >= s => {
             let q = now - s;
@@ -144,7 +252,12 @@ fn task_at(svc: &SvcSpec, seed: u64, slot: u32, g: i64, created: i64, stop: Opti
                     137,
                     Some("OutOfMemoryError: Container killed due to memory usage".to_string()),
                 ),
-                _ => ("ServiceSchedulerInitiated", format!("Scaling activity initiated by (deployment {deployment})"), 0, None),
+                _ => (
+                    "ServiceSchedulerInitiated",
+                    format!("Scaling activity initiated by (deployment {deployment})"),
+                    0,
+                    None,
+                ),
             };
             t.stop_code = Some(code.into());
             t.stopped_reason = Some(reason);
@@ -158,26 +271,35 @@ fn task_at(svc: &SvcSpec, seed: u64, slot: u32, g: i64, created: i64, stop: Opti
             if q >= 30 {
                 t.stopped_at = ts(s + 30);
             }
-            t.containers.push(Container { exit_code: Some(exit), reason: creason, ..container("STOPPED") });
+            t.containers.push(Container {
+                exit_code: Some(exit),
+                reason: creason,
+                ..container("STOPPED")
+            });
         }
         _ => {
             let q = now - created;
-            t.last_status = if stop.is_none() && svc.behaviour == Behaviour::Unplaceable && slot >= 2 {
-                "PROVISIONING"
-            } else {
-                match q {
-                    i64::MIN..=14 => "PROVISIONING",
-                    15..=29 => "PENDING",
-                    30..=37 => "ACTIVATING",
-                    _ => "RUNNING",
+            t.last_status =
+                if stop.is_none() && svc.behaviour == Behaviour::Unplaceable && slot >= 2 {
+                    "PROVISIONING"
+                } else {
+                    match q {
+                        i64::MIN..=14 => "PROVISIONING",
+                        15..=29 => "PENDING",
+                        30..=37 => "ACTIVATING",
+                        _ => "RUNNING",
+                    }
                 }
-            }
-            .into();
+                .into();
             if t.last_status == "RUNNING" {
                 t.started_at = ts(created + 38);
                 t.health = Some("HEALTHY".into());
             }
-            t.containers.push(container(if t.last_status == "RUNNING" { "RUNNING" } else { "PENDING" }));
+            t.containers.push(container(if t.last_status == "RUNNING" {
+                "RUNNING"
+            } else {
+                "PENDING"
+            }));
         }
     }
     t
@@ -186,7 +308,10 @@ fn task_at(svc: &SvcSpec, seed: u64, slot: u32, g: i64, created: i64, stop: Opti
 fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
     let off = (hash(&[seed, str_id(&svc.name)]) % period(svc, 0) as u64) as i64;
     let deployment_no = (now - off).div_euclid(ROLL_EVERY);
-    let deployment = format!("ecs-svc/{:019}", hash(&[seed, str_id(&svc.name), deployment_no as u64]) % 10_000_000_000_000_000_000);
+    let deployment = format!(
+        "ecs-svc/{:019}",
+        hash(&[seed, str_id(&svc.name), deployment_no as u64]) % 10_000_000_000_000_000_000
+    );
     let mut tasks = Vec::new();
     for slot in 0..svc.desired {
         let mut g = (now - off).div_euclid(period(svc, slot)) + 1;
@@ -202,7 +327,16 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
                     break;
                 }
             }
-            tasks.push(task_at(svc, seed, slot, g + 1, created, stop, now, &deployment));
+            tasks.push(task_at(
+                svc,
+                seed,
+                slot,
+                g + 1,
+                created,
+                stop,
+                now,
+                &deployment,
+            ));
             if stop.is_none() {
                 break; // a task that never stops has no older generations to show
             }
@@ -212,7 +346,8 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
     let running = count(&|t| t.last_status == "RUNNING");
     let pending = count(&|t| t.is_starting());
     let crashed = count(&|t| t.stop_code.as_deref() == Some("EssentialContainerExited"));
-    let rolling = svc.behaviour == Behaviour::Rolling && (now - off).rem_euclid(ROLL_EVERY) < 60 + svc.desired as i64 * 90 + 60;
+    let rolling = svc.behaviour == Behaviour::Rolling
+        && (now - off).rem_euclid(ROLL_EVERY) < 60 + svc.desired as i64 * 90 + 60;
     let minute = (now / 60) as u64;
     let jitter = |k| (unit(&[seed, str_id(&svc.name), minute, k]) - 0.5) * 12.0;
     let mut events = Vec::new();
@@ -246,9 +381,14 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         rollout_state: Some(if rolling { "IN_PROGRESS" } else { "COMPLETED" }.into()),
         deployments: if rolling { 2 } else { 1 },
         task_definition: format!("{}:{}", svc.name, 40 + deployment_no.rem_euclid(100)),
-        cpu_pct: (running > 0).then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
+        cpu_pct: (running > 0)
+            .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
         memory_pct: (running > 0).then(|| {
-            let base = if svc.behaviour == Behaviour::CrashLoop { 93.0 } else { svc.load * 1.2 };
+            let base = if svc.behaviour == Behaviour::CrashLoop {
+                93.0
+            } else {
+                svc.load * 1.2
+            };
             ((base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0
         }),
         events,
@@ -282,10 +422,20 @@ pub(super) fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>
             let on_this: Vec<&Task> = c
                 .tasks
                 .iter()
-                .filter(|t| t.launch_type == "EC2" && t.last_status == "RUNNING" && hash(&[str_id(&t.id)]) % *instances as u64 == n as u64)
+                .filter(|t| {
+                    t.launch_type == "EC2"
+                        && t.last_status == "RUNNING"
+                        && hash(&[str_id(&t.id)]) % *instances as u64 == n as u64
+                })
                 .collect();
-            let cpu: i64 = on_this.iter().filter_map(|t| t.cpu.as_deref()?.parse::<i64>().ok()).sum();
-            let mem: i64 = on_this.iter().filter_map(|t| t.memory.as_deref()?.parse::<i64>().ok()).sum();
+            let cpu: i64 = on_this
+                .iter()
+                .filter_map(|t| t.cpu.as_deref()?.parse::<i64>().ok())
+                .sum();
+            let mem: i64 = on_this
+                .iter()
+                .filter_map(|t| t.memory.as_deref()?.parse::<i64>().ok())
+                .sum();
             c.container_instances.push(ContainerInstance {
                 id: hex(&[seed, i as u64, n as u64, 77], 32),
                 ec2_instance_id: Some(format!("i-{}", hex(&[seed, i as u64, n as u64, 78], 17))),

@@ -34,7 +34,12 @@ impl DemoAccount {
             seed,
             scale,
             window: window.max(1) as i64,
-            functions: lambda::specs(seed, scale),
+            functions: {
+                // In name order, as the dashboard likes its rows delivered.
+                let mut f = lambda::specs(seed, scale);
+                f.sort_by(|a, b| a.name().cmp(b.name()));
+                f
+            },
             ecs: ecs::spec(scale),
             intervals: Default::default(),
         }
@@ -49,7 +54,9 @@ impl DemoAccount {
     pub fn account(&self) -> Account {
         Account {
             id: Some(ACCOUNT_ID.into()),
-            caller_arn: Some(format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/demo-readonly/awstop")),
+            caller_arn: Some(format!(
+                "arn:aws:sts::{ACCOUNT_ID}:assumed-role/demo-readonly/awstop"
+            )),
             profile: Some("demo".into()),
             regions: vec![REGION.into()],
         }
@@ -57,9 +64,17 @@ impl DemoAccount {
 
     pub fn payload(&self, service: ServiceKind, now: DateTime<Utc>) -> Payload {
         match service {
-            ServiceKind::Lambda => Payload::Lambda(lambda::lambda_at(&self.functions, self.seed, REGION, now, self.window)),
+            ServiceKind::Lambda => Payload::Lambda(lambda::lambda_at(
+                &self.functions,
+                self.seed,
+                REGION,
+                now,
+                self.window,
+            )),
             ServiceKind::Ecs => Payload::Ecs(ecs::ecs_at(&self.ecs, self.seed, REGION, now)),
-            ServiceKind::Batch => Payload::Batch(batch::batch_at(self.seed, self.scale, REGION, now)),
+            ServiceKind::Batch => {
+                Payload::Batch(batch::batch_at(self.seed, self.scale, REGION, now))
+            }
         }
     }
 
@@ -78,11 +93,18 @@ impl DemoAccount {
             .into_iter()
             .map(|(at, text)| TailLine::classify(at, &text))
             .collect();
-        DataMsg::Tail { function: function.to_string(), lines }
+        DataMsg::Tail {
+            function: function.to_string(),
+            lines,
+        }
     }
 
     pub fn loaded(&self, service: ServiceKind, now: DateTime<Utc>) -> DataMsg {
-        DataMsg::Loaded { region: REGION.into(), fetched_at: now, payload: self.payload(service, now) }
+        DataMsg::Loaded {
+            region: REGION.into(),
+            fetched_at: now,
+            payload: self.payload(service, now),
+        }
     }
 }
 

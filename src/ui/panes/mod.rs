@@ -25,15 +25,23 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let service = match view {
         View::Overview => None,
         View::Functions | View::Function { .. } => Some(ServiceKind::Lambda),
-        View::Clusters | View::Services { .. } | View::Tasks { .. } | View::Task { .. } => Some(ServiceKind::Ecs),
+        View::Clusters | View::Services { .. } | View::Tasks { .. } | View::Task { .. } => {
+            Some(ServiceKind::Ecs)
+        }
         _ => Some(ServiceKind::Batch),
     };
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let mut spans = vec![Span::styled(format!(" {} ", view_title(m)), t.title)];
     // Row count and sort first: short, and always visible; the error may be long.
     if let Some(st) = m.table() {
-        let col = tables::columns_for(view).get(st.sort).map(|c| c.title).unwrap_or("");
-        spans.push(Span::styled(format!("{} rows · sort {col} ", m.rows.len()), t.muted));
+        let col = tables::columns_for(view)
+            .get(st.sort)
+            .map(|c| c.title)
+            .unwrap_or("");
+        spans.push(Span::styled(
+            format!("{} rows · sort {col} ", m.rows.len()),
+            t.muted,
+        ));
         if !st.filter.is_empty() {
             spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
         }
@@ -41,22 +49,35 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if let Some(s) = service {
         let (loaded, at, err) = m.feed_status(s);
         if !loaded && err.is_none() {
-            Paragraph::new(Line::from(vec![Span::styled(" ⠿ ", t.accent), Span::raw(format!("loading {}…", s.label()))]))
-                .render(body, buf);
+            Paragraph::new(Line::from(vec![
+                Span::styled(" ⠿ ", t.accent),
+                Span::raw(format!("loading {}…", s.label())),
+            ]))
+            .render(body, buf);
             // No row count yet: "0 rows" would read as "no resources".
             spans.truncate(1);
             Line::from(spans).render(title, buf);
             return;
         }
         if let Some(e) = err {
-            let last = at.map(|at| format!("last good data {} ago", age(m.now - at))).unwrap_or_else(|| "no data yet".into());
-            spans.push(Span::styled(format!("! {}: {} ({last})", e.operation, e.message), t.error));
+            let last = at
+                .map(|at| format!("last good data {} ago", age(m.now - at)))
+                .unwrap_or_else(|| "no data yet".into());
+            spans.push(Span::styled(
+                format!("! {}: {} ({last})", e.operation, e.message),
+                t.error,
+            ));
             if !loaded {
                 Line::from(spans).render(title, buf);
-                Paragraph::new(format!("{} could not be read: {}: {}", s.label(), e.operation, e.message))
-                    .wrap(Wrap { trim: true })
-                    .style(t.error)
-                    .render(body, buf);
+                Paragraph::new(format!(
+                    "{} could not be read: {}: {}",
+                    s.label(),
+                    e.operation,
+                    e.message
+                ))
+                .wrap(Wrap { trim: true })
+                .style(t.error)
+                .render(body, buf);
                 return;
             }
         }
@@ -93,9 +114,16 @@ fn view_title(m: &Model) -> String {
 
 /// "key: value" lines for detail views.
 fn field<'a>(t: &Theme, key: &'a str, value: impl Into<String>) -> Line<'a> {
-    Line::from(vec![Span::styled(format!("{key:<14}"), t.muted), Span::raw(value.into())])
+    Line::from(vec![
+        Span::styled(format!("{key:<14}"), t.muted),
+        Span::raw(value.into()),
+    ])
 }
 
 fn gone(buf: &mut Buffer, area: Rect, t: &Theme, what: &str) {
-    Paragraph::new(Span::styled(format!("{what} is no longer in the data (Esc to go back)"), t.warn)).render(area, buf);
+    Paragraph::new(Span::styled(
+        format!("{what} is no longer in the data (Esc to go back)"),
+        t.warn,
+    ))
+    .render(area, buf);
 }
