@@ -74,11 +74,11 @@ def main():
     seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 60
     print(f"{'run':<34}{'first frame':>12}{'idle CPU':>10}{'bytes/min':>11}{'peak RSS':>10}")
     every_minute = ["--interval", "lambda=60,ecs=60,batch=60"]
-    for label, args in [
-        ("demo, 40 functions", ["--demo"]),
-        ("demo, 1,000 functions", ["--demo", "--demo-scale", "1000"]),
-        ("demo, 10,000 functions", ["--demo", "--demo-scale", "10000"]),
-    ]:
+    # BENCH_SCALES=10000 measures one scale while working on it.
+    scales = os.environ.get("BENCH_SCALES", "40,1000,10000").split(",")
+    for scale in scales:
+        label = f"demo, {int(scale):,} functions"
+        args = ["--demo", "--demo-scale", scale]
         r = run(binary, args + every_minute, seconds)
         ff = "-" if r["first_frame_ms"] is None else f"{r['first_frame_ms']:.0f} ms"
         print(f"{label:<34}{ff:>12}{r['idle_cpu_pct']:>9.2f}%{r['bytes_per_min']:>10.0f}B{r['peak_rss_mb']:>8.1f}MB")

@@ -3,9 +3,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 
-use super::rng::{hash, unit, uuid};
+use super::rng::{hash, hash_from, to_unit, unit, uuid};
 use crate::coldstart::Tally;
-use crate::domain::lambda::{Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+use std::collections::HashSet;
+
+use crate::domain::lambda::{
+    ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals,
+};
 
 const NAMES: [&str; 40] = [
     "orders-api",
@@ -85,6 +89,8 @@ pub(super) struct FnSpec {
     err_frac: f64,
     role: Role,
     env_vars: usize,
+    /// unit(&[id, 11]): how deep the daily trough is, drawn once.
+    depth_u: f64,
 }
 
 impl FnSpec {
@@ -181,6 +187,7 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
                 err_frac: if r(6) < 0.5 { 0.0 } else { r(7) * 0.004 },
                 role,
                 env_vars,
+                depth_u: unit(&[id, 11]),
             }
         })
         .collect()
@@ -200,7 +207,8 @@ struct Minute {
 }
 
 fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
-    let n = |k: u64| unit(&[spec.id, m as u64, k]);
+    let prefix = hash(&[spec.id, m as u64]);
+    let n = |k: u64| to_unit(hash_from(prefix, &[k]));
     let minute_of_day = m.rem_euclid(1440) as f64;
     // Traffic peaks in the afternoon and bottoms out before dawn; each function's
     // users live a few time zones apart, so rankings shift through the day.
@@ -208,7 +216,7 @@ fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
     let depth = match spec.role {
         // Flat enough that demand always tops the reserved concurrency.
         Role::Throttled { .. } => 0.2,
-        _ => 0.2 + 0.6 * unit(&[spec.id, 11]),
+        _ => 0.2 + 0.6 * spec.depth_u,
     };
     let diurnal = 1.0 - depth / 2.0
         + depth / 2.0 * (std::f64::consts::TAU * (minute_of_day / 1440.0 - 0.35 - phase)).sin();
@@ -334,6 +342,7 @@ pub(super) fn function_at(
     region: &str,
     now: DateTime<Utc>,
     window: i64,
+    detail: bool,
 ) -> Function {
     let now_min = now.timestamp().div_euclid(60);
     let fraction = now.second() as f64 / 60.0 + now.nanosecond() as f64 / 60e9;
@@ -398,8 +407,11 @@ pub(super) fn function_at(
         duration_max_ms: (served > 0.0).then(|| round2(dur_max)),
         duration_p99_ms: (served > 0.0).then(|| round2(p99_w / served)),
         concurrent_max: Some(conc),
-        cold: Some(cold),
-        series: Some(Box::new(series)),
+        cold: Some(ColdStarts {
+            recent: if detail { cold.recent } else { Vec::new() },
+            ..cold
+        }),
+        series: detail.then(|| Box::new(series)),
     };
     Function {
         name: spec.name.clone(),
@@ -496,11 +508,37 @@ pub(super) fn lambda_at(
     region: &str,
     now: DateTime<Utc>,
     window: i64,
+    detail: Option<&HashSet<String>>,
 ) -> LambdaData {
-    let functions: Vec<Function> = specs
-        .iter()
-        .map(|s| function_at(s, seed, region, now, window))
-        .collect();
+    let one = |chunk: &[FnSpec]| {
+        chunk
+            .iter()
+            .map(|s| {
+                let d = detail.is_none_or(|d| d.contains(&s.name));
+                function_at(s, seed, region, now, window, d)
+            })
+            .collect::<Vec<_>>()
+    };
+    // Large accounts are computed on every core: at 10,000 functions this is
+    // most of the wait for the first frame.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let functions: Vec<Function> = if specs.len() < 2000 || threads < 2 {
+        one(specs)
+    } else {
+        let size = specs.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = specs
+                .chunks(size)
+                .map(|c| s.spawn(move || one(c)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
     let sum = |f: fn(&Function) -> Option<f64>| functions.iter().filter_map(f).sum::<f64>();
     let totals = LambdaTotals {
         invocations: sum(|f| f.stats.invocations),

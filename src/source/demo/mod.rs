@@ -7,6 +7,7 @@ mod lambda;
 pub mod rng;
 
 use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -70,6 +71,7 @@ impl DemoAccount {
                 REGION,
                 now,
                 self.window,
+                None,
             )),
             ServiceKind::Ecs => Payload::Ecs(ecs::ecs_at(&self.ecs, self.seed, REGION, now)),
             ServiceKind::Batch => {
@@ -99,6 +101,26 @@ impl DemoAccount {
         }
     }
 
+    /// Lambda as the dashboard polls it: every function's numbers, but the
+    /// per-minute history and recent cold starts only for `detail` (the rows on
+    /// screen), as the live source fetches them. At 10,000 functions this keeps
+    /// the dashboard's memory to a fraction.
+    pub fn lambda_for(&self, now: DateTime<Utc>, detail: &HashSet<String>) -> DataMsg {
+        let d = lambda::lambda_at(
+            &self.functions,
+            self.seed,
+            REGION,
+            now,
+            self.window,
+            Some(detail),
+        );
+        DataMsg::Loaded {
+            region: REGION.into(),
+            fetched_at: now,
+            payload: Payload::Lambda(d),
+        }
+    }
+
     pub fn loaded(&self, service: ServiceKind, now: DateTime<Utc>) -> DataMsg {
         DataMsg::Loaded {
             region: REGION.into(),
@@ -121,11 +143,16 @@ impl DemoAccount {
 
 /// Feeds the app until it hangs up.
 pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
+    let demo = std::sync::Arc::new(demo);
     let start = tokio::time::Instant::now();
     let mut next = [start; 3];
     let mut tail: Option<String> = None;
     let mut tail_tick = tokio::time::interval(Duration::from_millis(1500));
     let mut ticks = 0u64;
+    // The rows on screen, and those the last Lambda refresh carried history for.
+    let mut visible: HashSet<String> = HashSet::new();
+    let mut detailed: HashSet<String> = HashSet::new();
+    let mut settling = false;
     if tx.send(DataMsg::Account(demo.account())).await.is_err() {
         return;
     }
@@ -133,7 +160,22 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
         let now = tokio::time::Instant::now();
         for (i, s) in ServiceKind::ALL.into_iter().enumerate() {
             if next[i] <= now {
-                if tx.send(demo.loaded(s, clock.now())).await.is_err() {
+                // Off the UI's thread: at 10,000 functions a refresh takes long
+                // enough that keys would wait for it.
+                let (d, at) = (demo.clone(), clock.now());
+                if s == ServiceKind::Lambda {
+                    detailed = visible.clone();
+                    settling = false;
+                }
+                let want = detailed.clone();
+                let job = move || match s {
+                    ServiceKind::Lambda => d.lambda_for(at, &want),
+                    _ => d.loaded(s, at),
+                };
+                let Ok(msg) = tokio::task::spawn_blocking(job).await else {
+                    return;
+                };
+                if tx.send(msg).await.is_err() {
                     return;
                 }
                 next[i] = now + demo.interval(s);
@@ -151,8 +193,16 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
             }
             cmd = cmds.recv() => match cmd {
                 Some(SourceCmd::RefreshAll) => next = [tokio::time::Instant::now(); 3],
-                // The demo computes every function anyway.
-                Some(SourceCmd::Visible(_)) => {}
+                Some(SourceCmd::Visible(names)) => {
+                    visible = names.into_iter().collect();
+                    // Rows scrolled into view get their history soon, once scrolling
+                    // settles, as the live source does.
+                    if !visible.is_subset(&detailed) {
+                        let soon = tokio::time::Instant::now() + Duration::from_millis(300);
+                        next[0] = if settling { soon } else { next[0].min(soon) };
+                        settling = true;
+                    }
+                }
                 Some(SourceCmd::Tail(target)) => tail = target.map(|t| t.function),
                 None => return,
             },

@@ -8,12 +8,23 @@ pub fn mix(mut z: u64) -> u64 {
 }
 
 pub fn hash(parts: &[u64]) -> u64 {
-    parts.iter().fold(0x5EED_u64, |acc, p| mix(acc ^ mix(*p)))
+    hash_from(0x5EED_u64, parts)
+}
+
+/// `hash(&[a, b, c]) == hash_from(hash(&[a, b]), &[c])`: callers hash a shared
+/// prefix once instead of once per value drawn.
+pub fn hash_from(prefix: u64, parts: &[u64]) -> u64 {
+    parts.iter().fold(prefix, |acc, p| mix(acc ^ mix(*p)))
+}
+
+/// Uniform in [0, 1) from a finished hash.
+pub fn to_unit(h: u64) -> f64 {
+    (h >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Uniform in [0, 1).
 pub fn unit(parts: &[u64]) -> f64 {
-    (hash(parts) >> 11) as f64 / (1u64 << 53) as f64
+    to_unit(hash(parts))
 }
 
 pub fn hex(parts: &[u64], len: usize) -> String {
@@ -56,5 +67,6 @@ mod tests {
         let mean: f64 = (0..10_000).map(|i| unit(&[i])).sum::<f64>() / 10_000.0;
         assert!((mean - 0.5).abs() < 0.02, "mean {mean}");
         assert_eq!(uuid(&[7]).len(), 36);
+        assert_eq!(hash_from(hash(&[4, 5]), &[6, 7]), hash(&[4, 5, 6, 7]));
     }
 }

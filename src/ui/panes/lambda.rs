@@ -215,6 +215,16 @@ pub fn detail(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme, name: &str) {
             t.sparkline,
         );
     }
+    if s.series.is_none() {
+        // Histories are fetched for the rows on screen; this one is on its way.
+        buf.set_stringn(
+            sparks.x,
+            sparks.y,
+            "per-minute history: loading…",
+            sparks.width as usize,
+            t.muted,
+        );
+    }
     if let Some(tail) = m.tail.as_ref().filter(|x| x.function == f.name) {
         return tail_panel(buf, recent, t, tail);
     }
