@@ -43,7 +43,30 @@ async fn history_follows_the_rows_on_screen() {
         .iter()
         .all(|f| f.stats.series.is_none() && f.stats.cold.as_ref().unwrap().recent.is_empty()));
 
-    // Rows scroll into view: a refresh follows at once, not a minute later.
+    // A function's own view asks for that one function: its history follows at
+    // once, not a minute later.
+    cmd_tx
+        .send(SourceCmd::Visible(vec!["orders-api".into()]))
+        .await
+        .unwrap();
+    let t = std::time::Instant::now();
+    let second = next_lambda(&mut rx).await;
+    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
+    for f in &second {
+        assert_eq!(
+            f.stats.series.is_some(),
+            f.name == "orders-api",
+            "{}",
+            f.name
+        );
+    }
+    let orders = second.iter().find(|f| f.name == "orders-api").unwrap();
+    assert_eq!(
+        orders.stats.series.as_ref().unwrap().invocations.0.len(),
+        60
+    );
+
+    // Scrolling a list (rows show numbers, which all have) costs no extra refresh...
     let on_screen = ["orders-api", "report-builder-0042"];
     cmd_tx
         .send(SourceCmd::Visible(
@@ -51,9 +74,15 @@ async fn history_follows_the_rows_on_screen() {
         ))
         .await
         .unwrap();
-    let t = std::time::Instant::now();
+    assert!(
+        tokio::time::timeout(Duration::from_millis(1500), next_lambda(&mut rx))
+            .await
+            .is_err(),
+        "a list scroll refreshed Lambda"
+    );
+    // ...and the next refresh carries the history of the rows then on screen.
+    cmd_tx.send(SourceCmd::RefreshAll).await.unwrap();
     let second = next_lambda(&mut rx).await;
-    assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
     for f in &second {
         let shown = on_screen.contains(&f.name.as_str());
         assert_eq!(f.stats.series.is_some(), shown, "{}", f.name);
@@ -65,11 +94,6 @@ async fn history_follows_the_rows_on_screen() {
             );
         }
     }
-    let orders = second.iter().find(|f| f.name == "orders-api").unwrap();
-    assert_eq!(
-        orders.stats.series.as_ref().unwrap().invocations.0.len(),
-        60
-    );
     for n in on_screen {
         let c = second
             .iter()

@@ -50,6 +50,23 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if !a.regions.is_empty() {
         spans.push(Span::styled(a.regions.join(","), t.muted));
     }
+    // A replay calls nothing: its recorded pace would only mislead.
+    if m.replay.is_none() {
+        spans.push(Span::styled(" │ ", t.muted));
+        spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+    }
+    if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
+        spans.push(Span::styled(
+            format!(" ${:.3}/h", m.cloudwatch_usd_per_hour),
+            t.muted,
+        ));
+    }
+    if m.logs_bytes_scanned > 0 {
+        let usd = m.logs_bytes_scanned as f64 / 1e9 * crate::source::aws::logs::USD_PER_GB_SCANNED;
+        spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
+    }
+    // The ages come last: they change every ten seconds, and what follows a
+    // changed width is redrawn; over a slow link those bytes count.
     spans.push(Span::styled(" │", t.muted));
     for s in ServiceKind::ALL {
         let (loaded, at, err) = m.feed_status(s);
@@ -69,21 +86,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             (Some(at), None) => spans.push(Span::raw(age(m.now - at))),
             (None, None) => spans.push(Span::styled("…", t.muted)),
         }
-    }
-    // A replay calls nothing: its recorded pace would only mislead.
-    if m.replay.is_none() {
-        spans.push(Span::styled(" │ ", t.muted));
-        spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
-    }
-    if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
-        spans.push(Span::styled(
-            format!(" ${:.3}/h", m.cloudwatch_usd_per_hour),
-            t.muted,
-        ));
-    }
-    if m.logs_bytes_scanned > 0 {
-        let usd = m.logs_bytes_scanned as f64 / 1e9 * crate::source::aws::logs::USD_PER_GB_SCANNED;
-        spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
     }
     if let Some(e) = &m.account_error {
         spans.push(Span::styled(

@@ -195,9 +195,10 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
                 Some(SourceCmd::RefreshAll) => next = [tokio::time::Instant::now(); 3],
                 Some(SourceCmd::Visible(names)) => {
                     visible = names.into_iter().collect();
-                    // Rows scrolled into view get their history soon, once scrolling
-                    // settles, as the live source does.
-                    if !visible.is_subset(&detailed) {
+                    // History is drawn only in a function's own view, which asks for
+                    // that one function; list rows show numbers, which every function
+                    // has, so scrolling a list waits for the next refresh.
+                    if visible.len() == 1 && !visible.is_subset(&detailed) {
                         let soon = tokio::time::Instant::now() + Duration::from_millis(300);
                         next[0] = if settling { soon } else { next[0].min(soon) };
                         settling = true;
