@@ -94,11 +94,30 @@ fn main() {
         let _ = demo.loaded(s, clock.now());
         gen.push(format!("{s:?} {:.1} ms", t.elapsed().as_secs_f64() * 1e3));
     }
-    let fresh = demo.loaded(ServiceKind::Lambda, clock.now());
-    let mut refresh = Vec::new();
-    for _ in 0..100 {
-        refresh.push(frame(&mut m, Msg::Data(fresh.clone())));
-    }
-    report("a refresh of 10,000 functions arrives", refresh);
+    // As in the run loop, refreshes are built on another thread (the source's)
+    // and each moves the numbers, so the selected row moves too. One at a time:
+    // the source builds the next while the screen idles, not during a frame.
+    let (fresh_tx, fresh_rx) = std::sync::mpsc::sync_channel(0);
+    let (ack_tx, ack_rx) = std::sync::mpsc::channel::<()>();
+    let t0 = clock.now();
+    std::thread::scope(|s| {
+        let demo = &demo;
+        s.spawn(move || {
+            for i in 0..100 {
+                let at = t0 + chrono::Duration::seconds(60 * (i % 2));
+                if fresh_tx.send(demo.loaded(ServiceKind::Lambda, at)).is_err()
+                    || ack_rx.recv().is_err()
+                {
+                    return;
+                }
+            }
+        });
+        let mut refresh = Vec::new();
+        for msg in fresh_rx.iter().take(100) {
+            refresh.push(frame(&mut m, Msg::Data(msg)));
+            let _ = ack_tx.send(());
+        }
+        report("a refresh of 10,000 functions arrives", refresh);
+    });
     println!("demo refresh, generating each feed: {}", gen.join(", "));
 }

@@ -260,18 +260,17 @@ pub fn refresh_rows(m: &mut Model) {
         m.rows_basis = Some(basis);
         tables::rows_for(m, &view, &st).unwrap_or_default()
     };
-    // The selected row is usually still under the cursor; look there before scanning.
-    let at_cursor = |key: &str| {
-        rows.get(st.cursor)
-            .is_some_and(|i| tables::row_key(m, &view, *i) == Some(key))
-    };
+    // The selected row is usually still under the cursor; look there before
+    // searching, and search the items (memory order), not the sorted rows.
     let found = st.selected.as_deref().and_then(|key| {
-        if at_cursor(key) {
-            Some(st.cursor)
-        } else {
-            rows.iter()
-                .position(|i| tables::row_key(m, &view, *i) == Some(key))
+        if rows
+            .get(st.cursor)
+            .is_some_and(|i| tables::row_key(m, &view, *i) == Some(key))
+        {
+            return Some(st.cursor);
         }
+        let item = tables::index_of(m, &view, key)?;
+        rows.iter().position(|i| *i == item)
     });
     let cursor = found.unwrap_or(st.cursor).min(rows.len().saturating_sub(1));
     let selected = rows
