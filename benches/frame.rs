@@ -54,6 +54,10 @@ fn main() {
             pct(&mut v, 99.0).as_secs_f64() * 1e3,
             v.len()
         );
+        if std::env::var_os("BENCH_TAIL").is_some() {
+            v.sort();
+            eprintln!("  slowest: {:?}", &v[v.len().saturating_sub(8)..]);
+        }
     };
     println!(
         "demo at {} functions, {tasks} tasks, {jobs} jobs (built in {:.0} ms); 160x48",
