@@ -386,11 +386,14 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
         region,
         fetched_at,
         payload: Payload::Lambda(mut d),
-    } = demo.loaded(ServiceKind::Lambda, m.now)
+    } = demo.loaded(ServiceKind::Lambda, m.now + chrono::Duration::hours(3))
     else {
         panic!()
     };
     d.functions.reverse();
+    act(&mut m, &[Down, Down, Down]);
+    let chosen = selected(&m).unwrap();
+    let cursor_before = m.table().unwrap().cursor;
     update(
         &mut m,
         Msg::Data(DataMsg::Loaded {
@@ -399,6 +402,9 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
             payload: Payload::Lambda(d),
         }),
     );
+    // The selection is found in rows that are not in name order too.
+    assert_eq!(names(&m)[m.table().unwrap().cursor], chosen);
+    assert_ne!(m.table().unwrap().cursor, cursor_before, "the row did not move, so the search was not tested");
     act(&mut m, &[SortPrev]);
     let rows: Vec<(u32, String)> = m
         .rows
