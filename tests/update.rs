@@ -404,7 +404,11 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
     );
     // The selection is found in rows that are not in name order too.
     assert_eq!(names(&m)[m.table().unwrap().cursor], chosen);
-    assert_ne!(m.table().unwrap().cursor, cursor_before, "the row did not move, so the search was not tested");
+    assert_ne!(
+        m.table().unwrap().cursor,
+        cursor_before,
+        "the row did not move, so the search was not tested"
+    );
     act(&mut m, &[SortPrev]);
     let rows: Vec<(u32, String)> = m
         .rows

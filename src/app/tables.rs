@@ -28,6 +28,7 @@ const fn col(title: &'static str, width: u16, priority: u8, numeric: bool) -> Co
     }
 }
 
+#[derive(PartialEq)]
 pub enum SortKey<'a> {
     Num(Option<f64>),
     Text(&'a str),
@@ -86,27 +87,62 @@ pub fn order<T: Row>(
             keyed.push((it.sort_key(col, now), i as u32));
         }
     }
-    // Stable: equal keys stay in delivery order. Ties must read in name order;
-    // sources deliver rows in it, so only runs of equal keys are checked, and
-    // sorted by name where they are not.
-    keyed.sort_by(|(ka, _), (kb, _)| compare(ka, kb));
+    // Sorting (key, position) pairs unstably orders equal keys by position,
+    // exactly as a stable sort would, and numbers become plain integers: at
+    // 10,000 rows this is several times faster than comparing SortKeys.
+    let mut out = if keyed.iter().all(|(k, _)| matches!(k, SortKey::Num(_))) {
+        let mut v: Vec<((bool, u64), u32)> = keyed.iter().map(|(k, i)| (num_rank(k), *i)).collect();
+        v.sort_unstable();
+        names_break_ties(&mut v, items);
+        v.into_iter().map(|(_, i)| i).collect::<Vec<u32>>()
+    } else if keyed.iter().all(|(k, _)| matches!(k, SortKey::Text(_))) {
+        let mut v: Vec<(&str, u32)> = keyed
+            .iter()
+            .map(|(k, i)| (if let SortKey::Text(t) = k { *t } else { "" }, *i))
+            .collect();
+        v.sort_unstable();
+        names_break_ties(&mut v, items);
+        v.into_iter().map(|(_, i)| i).collect()
+    } else {
+        keyed.sort_by(|(ka, _), (kb, _)| compare(ka, kb));
+        names_break_ties(&mut keyed, items);
+        keyed.into_iter().map(|(_, i)| i).collect()
+    };
+    if st.reverse {
+        out.reverse();
+    }
+    out
+}
+
+/// Largest first, unknown last, as `compare` orders numbers.
+fn num_rank(k: &SortKey) -> (bool, u64) {
+    match k {
+        SortKey::Num(Some(v)) => {
+            // f64::total_cmp's order as unsigned integers, then reversed.
+            let b = v.to_bits() as i64;
+            let ordered = (b ^ ((((b >> 63) as u64) >> 1) as i64)) as u64 ^ (1 << 63);
+            (false, !ordered)
+        }
+        _ => (true, 0),
+    }
+}
+
+/// Ties read in name order. Sources deliver rows in it, so only runs of equal
+/// keys are checked, and sorted by name where they are not.
+fn names_break_ties<K: PartialEq, T: Row>(v: &mut [(K, u32)], items: &[T]) {
     let name = |i: u32| items[i as usize].key();
     let mut start = 0;
-    while start < keyed.len() {
+    while start < v.len() {
         let mut end = start + 1;
-        while end < keyed.len() && compare(&keyed[start].0, &keyed[end].0) == Ordering::Equal {
+        while end < v.len() && v[end].0 == v[start].0 {
             end += 1;
         }
-        let run = &mut keyed[start..end];
+        let run = &mut v[start..end];
         if !run.windows(2).all(|w| name(w[0].1) <= name(w[1].1)) {
             run.sort_by(|a, b| name(a.1).cmp(name(b.1)));
         }
         start = end;
     }
-    if st.reverse {
-        keyed.reverse();
-    }
-    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 fn opt(v: Option<f64>) -> SortKey<'static> {
@@ -479,6 +515,33 @@ pub fn default_sort(view: &View) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn integer_ranks_order_numbers_as_compare_does() {
+        let vals = [
+            None,
+            Some(0.0),
+            Some(-0.0),
+            Some(1.5),
+            Some(-1.5),
+            Some(1e300),
+            Some(-1e300),
+            Some(f64::INFINITY),
+            Some(f64::NEG_INFINITY),
+            Some(3.0),
+            Some(2.999),
+        ];
+        for a in vals {
+            for b in vals {
+                let (ka, kb) = (SortKey::Num(a), SortKey::Num(b));
+                assert_eq!(
+                    num_rank(&ka).cmp(&num_rank(&kb)),
+                    compare(&ka, &kb),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn case_insensitive_contains() {
