@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use super::clock::Clock;
 use super::{DataTx, SourceCmd};
 use crate::app::msg::{DataMsg, Payload, ServiceKind, TailLine};
+use crate::domain::lambda::LambdaData;
 use crate::domain::Account;
 
 pub const REGION: &str = "us-east-1";
@@ -65,14 +66,7 @@ impl DemoAccount {
 
     pub fn payload(&self, service: ServiceKind, now: DateTime<Utc>) -> Payload {
         match service {
-            ServiceKind::Lambda => Payload::Lambda(lambda::lambda_at(
-                &self.functions,
-                self.seed,
-                REGION,
-                now,
-                self.window,
-                None,
-            )),
+            ServiceKind::Lambda => Payload::Lambda(self.lambda(now, None)),
             ServiceKind::Ecs => Payload::Ecs(ecs::ecs_at(&self.ecs, self.seed, REGION, now)),
             ServiceKind::Batch => {
                 Payload::Batch(batch::batch_at(self.seed, self.scale, REGION, now))
@@ -106,26 +100,23 @@ impl DemoAccount {
     /// screen), as the live source fetches them. At 10,000 functions this keeps
     /// the dashboard's memory to a fraction.
     pub fn lambda_for(&self, now: DateTime<Utc>, detail: &HashSet<String>) -> DataMsg {
-        let d = lambda::lambda_at(
-            &self.functions,
-            self.seed,
-            REGION,
-            now,
-            self.window,
-            Some(detail),
-        );
-        DataMsg::Loaded {
-            region: REGION.into(),
-            fetched_at: now,
-            payload: Payload::Lambda(d),
-        }
+        Self::at(now, Payload::Lambda(self.lambda(now, Some(detail))))
     }
 
     pub fn loaded(&self, service: ServiceKind, now: DateTime<Utc>) -> DataMsg {
+        Self::at(now, self.payload(service, now))
+    }
+
+    /// History for `detail` only, or for every function.
+    fn lambda(&self, now: DateTime<Utc>, detail: Option<&HashSet<String>>) -> LambdaData {
+        lambda::lambda_at(&self.functions, self.seed, REGION, now, self.window, detail)
+    }
+
+    fn at(now: DateTime<Utc>, payload: Payload) -> DataMsg {
         DataMsg::Loaded {
             region: REGION.into(),
             fetched_at: now,
-            payload: self.payload(service, now),
+            payload,
         }
     }
 }
@@ -152,7 +143,6 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
     // The rows on screen, and those the last Lambda refresh carried history for.
     let mut visible: HashSet<String> = HashSet::new();
     let mut detailed: HashSet<String> = HashSet::new();
-    let mut settling = false;
     if tx.send(DataMsg::Account(demo.account())).await.is_err() {
         return;
     }
@@ -163,14 +153,13 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
                 // Off the UI's thread: at 10,000 functions a refresh takes long
                 // enough that keys would wait for it.
                 let (d, at) = (demo.clone(), clock.now());
-                if s == ServiceKind::Lambda {
+                let want = (s == ServiceKind::Lambda).then(|| {
                     detailed = visible.clone();
-                    settling = false;
-                }
-                let want = detailed.clone();
-                let job = move || match s {
-                    ServiceKind::Lambda => d.lambda_for(at, &want),
-                    _ => d.loaded(s, at),
+                    detailed.clone()
+                });
+                let job = move || match want {
+                    Some(want) => d.lambda_for(at, &want),
+                    None => d.loaded(s, at),
                 };
                 let Ok(msg) = tokio::task::spawn_blocking(job).await else {
                     return;
@@ -200,8 +189,7 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
                     // has, so scrolling a list waits for the next refresh.
                     if visible.len() == 1 && !visible.is_subset(&detailed) {
                         let soon = tokio::time::Instant::now() + Duration::from_millis(300);
-                        next[0] = if settling { soon } else { next[0].min(soon) };
-                        settling = true;
+                        next[0] = next[0].min(soon);
                     }
                 }
                 Some(SourceCmd::Tail(target)) => tail = target.map(|t| t.function),
