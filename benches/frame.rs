@@ -37,14 +37,14 @@ fn main() {
     let jobs: usize = m.batch.data.queues.iter().map(|q| q.jobs.len()).sum();
     let theme = Theme::dark();
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
-    // As in the run loop, rows a refresh replaced are freed off the UI thread.
-    let (bin, graveyard) = std::sync::mpsc::channel::<Vec<awstop::app::model::Retired>>();
-    std::thread::spawn(move || graveyard.into_iter().for_each(drop));
+    awstop::run::reaper::start();
     let mut frame = |m: &mut awstop::app::Model, msg: Msg| {
         let t = Instant::now();
         update(m, msg);
         term.draw(|f| awstop::ui::draw(f, m, &theme)).unwrap();
-        let _ = bin.send(std::mem::take(&mut m.retired));
+        // As in the run loop, the rows a refresh replaced go to the reaper
+        // thread; handing them over counts as part of the frame.
+        awstop::run::reaper::bury(std::mem::take(&mut m.retired));
         t.elapsed()
     };
     let report = |name: &str, mut v: Vec<Duration>| {

@@ -2,6 +2,7 @@
 //! or run the TUI loop.
 
 mod audit;
+pub mod reaper;
 mod tui;
 
 use std::io::{IsTerminal, Write};

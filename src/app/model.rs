@@ -192,7 +192,8 @@ pub struct Model {
     /// Bumped whenever a feed's rows are replaced.
     pub data_gen: u64,
     /// Rows a refresh replaced, for the run loop to free after the frame is on
-    /// screen: freeing 10,000 functions takes longer than drawing them.
+    /// screen (on `run::reaper`'s thread): freeing 10,000 functions takes longer
+    /// than drawing them.
     pub retired: Vec<Retired>,
     pub lambda: Feed<LambdaData>,
     pub ecs: Feed<EcsData>,

@@ -137,6 +137,7 @@ pub(super) async fn run(
     play.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_draw = Instant::now() - FRAME;
     let mut draw_due: Option<Instant> = None;
+    super::reaper::start();
     let mut drew_data = false;
     loop {
         while !cmds.is_empty() {
@@ -172,10 +173,7 @@ pub(super) async fn run(
             if now >= last_draw + FRAME || first_data {
                 term.draw(|f| ui::draw(f, &model, &theme))?;
                 model.dirty = false;
-                if !model.retired.is_empty() {
-                    let old = std::mem::take(&mut model.retired);
-                    drop(tokio::task::spawn_blocking(move || drop(old)));
-                }
+                super::reaper::bury(std::mem::take(&mut model.retired));
                 last_draw = now;
                 draw_due = None;
                 if panic_after_first_frame {
