@@ -8,10 +8,12 @@ use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
 use crossterm::ExecutableCommand;
-use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-pub type Term = Terminal<CrosstermBackend<Stdout>>;
+mod lean;
+pub use lean::LeanBackend;
+
+pub type Term = Terminal<LeanBackend<Stdout>>;
 
 /// Restores the terminal when dropped, including during a panic's unwind.
 pub struct Guard;
@@ -29,7 +31,7 @@ pub fn init() -> io::Result<(Term, Guard)> {
     let mut out = io::stdout();
     out.execute(EnterAlternateScreen)?;
     out.execute(EnableBracketedPaste)?;
-    let term = Terminal::new(CrosstermBackend::new(out))?;
+    let term = Terminal::new(LeanBackend::new(out))?;
     Ok((term, guard))
 }
 

@@ -115,6 +115,11 @@ pub(super) async fn run(
     };
 
     let (mut term, _guard) = terminal::init()?;
+    // A known blank screen lets the backend rewrite short unchanged gaps
+    // instead of moving over them. Through the backend, because
+    // `Terminal::clear` asks the terminal where its cursor is and waits for
+    // the answer, a round trip a slow link should not pay at start.
+    ratatui::backend::Backend::clear(term.backend_mut())?;
     let mut model = Model::new(label, clock.now());
     model.pane = look.pane;
     let size = term.size()?;
