@@ -32,7 +32,7 @@ theme = "default"                   # default, light, high-contrast, solarized-d
 pane = "lambda"                     # the pane awstop opens on: overview, lambda, ecs or batch
 "#;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Config {
     pub aws: Aws,
@@ -93,17 +93,6 @@ pub struct Ui {
     pub pane: String,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            aws: Aws::default(),
-            refresh: Refresh::default(),
-            metrics: Metrics::default(),
-            cold_starts: ColdStarts::default(),
-            ui: Ui::default(),
-        }
-    }
-}
 impl Default for Refresh {
     fn default() -> Self {
         Refresh {
@@ -205,45 +194,6 @@ impl Config {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_documented_default_file_is_the_default() {
-        assert_eq!(
-            Config::parse("default", DEFAULT_FILE).unwrap(),
-            Config::default()
-        );
-        assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
-    }
-
-    #[test]
-    fn values_are_read_and_bad_ones_located() {
-        let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"ecs\"\n").unwrap();
-        assert_eq!(c.aws.regions, vec!["eu-west-1"]);
-        assert_eq!(c.cold_starts.method, ColdMethod::Filter);
-        assert_eq!(c.ui.pane, "ecs");
-        let e =
-            Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
-        assert!(
-            e.starts_with("c.toml:3:1: unknown field `percentle`"),
-            "{e}"
-        );
-        let e = Config::parse("c.toml", "[refresh]\necs = 30\nlambda = 10\n").unwrap_err();
-        assert!(
-            e.starts_with("c.toml:3:1: refresh.lambda must be 60 or more"),
-            "{e}"
-        );
-        let e = Config::parse("c.toml", "[metrics]\nscope = \"some\"\n").unwrap_err();
-        assert!(e.starts_with("c.toml:2:9: unknown variant `some`"), "{e}");
-        let e = Config::parse("c.toml", "[ui]\npane = \"logs\"\n").unwrap_err();
-        assert!(e.starts_with("c.toml:2:1: ui.pane must be"), "{e}");
-        let e = Config::parse("c.toml", "[aws\n").unwrap_err();
-        assert!(e.starts_with("c.toml:1:"), "{e}");
-    }
-}
-
 /// Fills every setting the command line left unset from the file: flags
 /// override the file, the file overrides the defaults.
 pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Config, String> {
@@ -303,4 +253,43 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         cli.pane = Some(config.ui.pane.clone());
     }
     Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_default_file_is_the_default() {
+        assert_eq!(
+            Config::parse("default", DEFAULT_FILE).unwrap(),
+            Config::default()
+        );
+        assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn values_are_read_and_bad_ones_located() {
+        let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"ecs\"\n").unwrap();
+        assert_eq!(c.aws.regions, vec!["eu-west-1"]);
+        assert_eq!(c.cold_starts.method, ColdMethod::Filter);
+        assert_eq!(c.ui.pane, "ecs");
+        let e =
+            Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
+        assert!(
+            e.starts_with("c.toml:3:1: unknown field `percentle`"),
+            "{e}"
+        );
+        let e = Config::parse("c.toml", "[refresh]\necs = 30\nlambda = 10\n").unwrap_err();
+        assert!(
+            e.starts_with("c.toml:3:1: refresh.lambda must be 60 or more"),
+            "{e}"
+        );
+        let e = Config::parse("c.toml", "[metrics]\nscope = \"some\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:9: unknown variant `some`"), "{e}");
+        let e = Config::parse("c.toml", "[ui]\npane = \"logs\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:1: ui.pane must be"), "{e}");
+        let e = Config::parse("c.toml", "[aws\n").unwrap_err();
+        assert!(e.starts_with("c.toml:1:"), "{e}");
+    }
 }

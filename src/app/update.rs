@@ -193,7 +193,7 @@ fn api(
     let base = older
         .clone()
         .find(|(t, _, _)| (at - *t).num_seconds() <= 60)
-        .or_else(|| older.last())
+        .or_else(|| m.api_samples.iter().rfind(|(t, _, _)| *t < at))
         .copied();
     match base {
         Some((t0, c0, m0)) => {

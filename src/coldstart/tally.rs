@@ -88,7 +88,7 @@ impl Tally {
             .filter(|e| e.at >= start)
             .cloned()
             .collect();
-        recent.sort_by(|a, b| b.at.cmp(&a.at));
+        recent.sort_by_key(|e| std::cmp::Reverse(e.at));
         recent.truncate(RECENT);
         let series = Series(series);
         let cold = ColdStarts {

@@ -100,7 +100,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         .and_then(|arn| arn.splitn(6, ':').nth(5))
     {
         let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        if used + who.chars().count() + 1 <= area.width as usize {
+        if used + who.chars().count() < area.width as usize {
             spans.insert(caller_at, Span::styled(format!("{who} "), t.muted));
         }
     }

@@ -119,7 +119,7 @@ pub async fn fetch(client: &Client, region: &str) -> Result<BatchData, (String, 
                 }));
             }
         }
-        q.jobs.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        q.jobs.sort_by_key(|j| std::cmp::Reverse(j.created_at));
     }
     Ok(data)
 }

@@ -139,7 +139,7 @@ pub(super) fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>
                     ..Default::default()
                 });
             }
-            jobs.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+            jobs.sort_by_key(|j| std::cmp::Reverse(j.created_at));
             JobQueue {
                 name: q.name.into(),
                 region: region.into(),
