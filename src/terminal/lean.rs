@@ -23,7 +23,9 @@ use ratatui::style::{Color, Modifier};
 /// What the stock backend writes after every draw.
 const RESET: &[u8] = b"\x1b[39m\x1b[49m\x1b[59m\x1b[0m";
 
-/// Bytes the inner backend wrote and this one has yet to pass on.
+/// Bytes the inner backend wrote and this one has yet to pass on. Shared,
+/// because the backend owns its writer and lends it out only behind
+/// ratatui's unstable `backend-writer` feature.
 #[derive(Clone, Default)]
 struct Spool(Arc<Mutex<Vec<u8>>>);
 
@@ -67,13 +69,17 @@ impl<W: Write> LeanBackend<W> {
 
     /// Passes on what the inner backend wrote, less `drop_tail` if it ends so.
     fn forward(&mut self, drop_tail: Option<&[u8]>) -> io::Result<()> {
-        let mut buf = std::mem::take(&mut *self.spool.0.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut buf = self.spool.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(tail) = drop_tail {
             if buf.ends_with(tail) {
-                buf.truncate(buf.len() - tail.len());
+                let keep = buf.len() - tail.len();
+                buf.truncate(keep);
             }
         }
-        self.out.write_all(&buf)
+        let sent = self.out.write_all(&buf);
+        // Emptied, not replaced: the next frame reuses the allocation.
+        buf.clear();
+        sent
     }
 
     fn forget(&mut self, cleared: bool) {
@@ -130,7 +136,7 @@ fn default_style(c: &Cell) -> bool {
 }
 
 fn digits(n: usize) -> usize {
-    n.to_string().len()
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
 }
 
 impl<W: Write> Backend for LeanBackend<W> {
@@ -328,6 +334,13 @@ mod tests {
         // Two digits change with two unchanged cells between them: "4 " costs
         // two bytes, the move to column 7 six.
         assert_eq!(draw(&mut t, &wire, text("12 39 76")), "\x1b[1;5H9 7");
+    }
+
+    #[test]
+    fn digits_counts_decimal_digits() {
+        for n in [1usize, 9, 10, 99, 100, 120, 999, 1000, 65535] {
+            assert_eq!(digits(n), n.to_string().len(), "{n}");
+        }
     }
 
     /// A small deterministic generator, so a failure repeats.
