@@ -9,6 +9,7 @@ use awstop::app::model::Pane;
 use awstop::app::msg::{Msg, ServiceKind};
 use awstop::app::update;
 use awstop::run::once_model;
+use awstop::services::{Batch, Ecs, Lambda};
 use awstop::source::clock::Clock;
 use awstop::source::demo::DemoAccount;
 use awstop::theme::Theme;
@@ -33,8 +34,13 @@ fn main() {
             height: 48,
         },
     );
-    let tasks: usize = m.ecs.data.clusters.iter().map(|c| c.tasks.len()).sum();
-    let jobs: usize = m.batch.data.queues.iter().map(|q| q.jobs.len()).sum();
+    let tasks: usize = m
+        .state::<Ecs>()
+        .clusters
+        .iter()
+        .map(|c| c.tasks.len())
+        .sum();
+    let jobs: usize = m.state::<Batch>().queues.iter().map(|q| q.jobs.len()).sum();
     let theme = Theme::dark();
     let mut term = Terminal::new(TestBackend::new(160, 48)).unwrap();
     awstop::run::reaper::start();
@@ -44,7 +50,7 @@ fn main() {
         term.draw(|f| awstop::ui::draw(f, m, &theme)).unwrap();
         // As in the run loop, the rows a refresh replaced go to the reaper
         // thread; handing them over counts as part of the frame.
-        awstop::run::reaper::bury(std::mem::take(&mut m.retired));
+        awstop::run::reaper::bury(std::mem::take(&mut m.data.retired));
         t.elapsed()
     };
     let report = |name: &str, mut v: Vec<Duration>| {
@@ -61,14 +67,18 @@ fn main() {
     };
     println!(
         "demo at {} functions, {tasks} tasks, {jobs} jobs (built in {:.0} ms); 160x48",
-        m.lambda.data.functions.len(),
+        m.state::<Lambda>().functions.len(),
         build.as_secs_f64() * 1e3
     );
     println!(
         "{:<44}{:>13}{:>13}{:>8}",
         "frame (update + draw)", "p50", "p99", "n"
     );
-    let panes = [Pane::Lambda, Pane::Ecs, Pane::Batch];
+    let panes = [
+        Pane::Room(ServiceKind::Lambda),
+        Pane::Room(ServiceKind::Ecs),
+        Pane::Room(ServiceKind::Batch),
+    ];
     let mut nav = Vec::new();
     for i in 0..3000 {
         let a = if i % 50 == 0 {
@@ -80,7 +90,10 @@ fn main() {
     }
     report("move the cursor, switch panes", nav);
     let mut sort = Vec::new();
-    update(&mut m, Msg::Action(Action::Pane(Pane::Lambda)));
+    update(
+        &mut m,
+        Msg::Action(Action::Pane(Pane::Room(ServiceKind::Lambda))),
+    );
     for _ in 0..300 {
         sort.push(frame(&mut m, Msg::Action(Action::SortNext)));
     }

@@ -20,7 +20,7 @@ pub enum Format {
     Csv,
 }
 
-/// A live terminal dashboard for AWS Lambda, ECS/Fargate and Batch.
+/// A live terminal dashboard for the compute side of an AWS account.
 #[derive(Debug, Parser)]
 #[command(name = "awstop", version, about, long_about = None)]
 pub struct Cli {
@@ -35,8 +35,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
-    /// The pane to open on: overview, lambda, ecs or batch.
-    #[arg(long, global = true, value_name = "PANE", value_parser = parse_pane)]
+    #[arg(long, global = true, value_name = "PANE", value_parser = parse_pane, help = format!("The pane to open on: {}", crate::app::model::Pane::names_or()))]
     pub pane: Option<String>,
 
     /// Where the log goes (default: ~/.local/state/awstop/awstop.log).
@@ -51,7 +50,7 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "N", default_value_t = 42)]
     pub demo_seed: u64,
 
-    /// Number of Lambda functions in the demo account; ECS and Batch scale along.
+    /// Number of Lambda functions in the demo account; the other services scale along.
     #[arg(long, global = true, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
     pub demo_scale: u64,
 
@@ -92,15 +91,13 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = MetricsScope::Visible)]
     pub metrics: MetricsScope,
 
-    /// Refresh intervals in seconds, per service: lambda (60 or more: CloudWatch
-    /// keeps one-minute data), ecs and batch (5 or more). Default lambda=60,ecs=30,batch=30.
-    #[arg(long, global = true, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = parse_interval)]
-    pub interval: Vec<(String, u64)>,
+    #[arg(long, global = true, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = crate::services::intervals::parse, help = interval_help())]
+    pub interval: Vec<(crate::services::ServiceKind, u64)>,
 
     /// How cold starts are read from CloudWatch Logs: Logs Insights with a
     /// FilterLogEvents fallback (auto), or only one of them.
-    #[arg(long, value_enum, default_value_t = crate::source::aws::logs::Method::Auto)]
-    pub cold_starts: crate::source::aws::logs::Method,
+    #[arg(long, value_enum, default_value_t = crate::services::lambda::ColdMethod::Auto)]
+    pub cold_starts: crate::services::lambda::ColdMethod,
 
     /// Give up on one AWS request after this many seconds (slow links may want more).
     #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
@@ -160,49 +157,40 @@ pub enum Command {
 }
 
 fn parse_pane(s: &str) -> Result<String, String> {
-    crate::app::model::Pane::from_name(s)
+    use crate::app::model::Pane;
+    Pane::from_name(s)
         .map(|_| s.to_string())
-        .ok_or_else(|| "expected overview, lambda, ecs or batch".into())
+        .ok_or_else(|| format!("expected {}", Pane::names_or()))
 }
 
+/// Every room's default interval and lower bound, from the registry.
+fn interval_help() -> String {
+    let each: Vec<String> = crate::services::ServiceKind::ALL
+        .iter()
+        .map(|k| {
+            let r = k.room();
+            format!(
+                "{} ({} or more, default {})",
+                r.name(),
+                r.min_interval().0.as_secs(),
+                r.interval().as_secs()
+            )
+        })
+        .collect();
+    format!(
+        "Refresh intervals in seconds, per service: {}; at most 3600",
+        each.join(", ")
+    )
+}
+
+/// `90s`, `30m`, `1h`, `1h30m`: humantime's syntax, at least one second.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
-    let n: u64 = num
-        .parse()
+    let d = humantime::parse_duration(s.trim())
         .map_err(|_| format!("{s:?}: expected a duration like 90s, 30m or 1h"))?;
-    let secs = match unit {
-        "" | "s" => n,
-        "m" => n * 60,
-        "h" => n * 3600,
-        _ => return Err(format!("{s:?}: expected a duration like 90s, 30m or 1h")),
-    };
-    if secs == 0 {
+    if d < Duration::from_secs(1) {
         return Err("the duration must be at least 1s".into());
     }
-    Ok(Duration::from_secs(secs))
-}
-
-fn parse_interval(s: &str) -> Result<(String, u64), String> {
-    let (name, secs) = s
-        .split_once('=')
-        .ok_or("expected SERVICE=SECONDS, like ecs=30")?;
-    let secs: u64 = secs
-        .parse()
-        .map_err(|_| format!("{secs:?} is not a number of seconds"))?;
-    let min = match name {
-        "lambda" => 60,
-        "ecs" | "batch" => 5,
-        other => {
-            return Err(format!(
-                "unknown service {other:?}: use lambda, ecs or batch"
-            ))
-        }
-    };
-    if secs < min || secs > 3600 {
-        return Err(format!("{name} refreshes every {min} to 3600 seconds"));
-    }
-    Ok((name.to_string(), secs))
+    Ok(d)
 }
 
 pub fn parse_percentile(s: &str) -> Result<String, String> {

@@ -1,24 +1,34 @@
 //! The configuration file: TOML, every key optional. Flags override the file,
 //! the file overrides the defaults. Unknown keys are errors with their position.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::app::model::Pane;
+use crate::services::ServiceKind;
+
 /// The documented default file, printed by `awstop config --default`. A test
 /// checks that it parses to exactly `Config::default()`.
-pub const DEFAULT_FILE: &str = r#"# awstop configuration: ~/.config/awstop/config.toml ($XDG_CONFIG_HOME/awstop/config.toml).
+pub fn default_file() -> String {
+    let mut refresh = String::new();
+    for k in ServiceKind::ALL {
+        let r = k.room();
+        let (min, why) = r.min_interval();
+        let line = format!("{} = {}", r.name(), r.interval().as_secs());
+        refresh.push_str(&format!("{line:<36}# {} or more: {why}\n", min.as_secs()));
+    }
+    format!(
+        r#"# awstop configuration: ~/.config/awstop/config.toml ($XDG_CONFIG_HOME/awstop/config.toml).
 # Every key is optional; command-line flags override this file.
 
 [aws]
 # profile = "prod"                  # an ~/.aws profile (SSO, assume-role, credential_process all work)
 regions = []                        # e.g. ["us-east-1", "eu-west-1"]; empty: the profile's region
 
-[refresh]                           # seconds between refreshes, per service
-lambda = 60                         # 60 or more: CloudWatch keeps one-minute data
-ecs = 30
-batch = 30
-
+[refresh]                           # seconds between refreshes, per service (at most 3600)
+{refresh}
 [metrics]
 window = 60                         # minutes of history for every metric
 percentile = "p99"                  # the Lambda duration percentile shown
@@ -29,14 +39,20 @@ method = "auto"                     # "auto" (Logs Insights, FilterLogEvents fal
 
 [ui]
 theme = "default"                   # default, light, high-contrast, solarized-dark, monochrome, or a .toml path
-pane = "lambda"                     # the pane awstop opens on: overview, lambda, ecs or batch
-"#;
+pane = "{pane}"{pad}# the pane awstop opens on: {panes}
+"#,
+        pane = ServiceKind::ALL[0].name(),
+        pad = " ".repeat(28usize.saturating_sub(ServiceKind::ALL[0].name().len())),
+        panes = Pane::names_or(),
+    )
+}
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Config {
     pub aws: Aws,
-    pub refresh: Refresh,
+    /// Seconds between refreshes, by service name.
+    pub refresh: BTreeMap<String, u64>,
     pub metrics: Metrics,
     pub cold_starts: ColdStarts,
     pub ui: Ui,
@@ -47,14 +63,6 @@ pub struct Config {
 pub struct Aws {
     pub profile: Option<String>,
     pub regions: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct Refresh {
-    pub lambda: u64,
-    pub ecs: u64,
-    pub batch: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -93,12 +101,17 @@ pub struct Ui {
     pub pane: String,
 }
 
-impl Default for Refresh {
+impl Default for Config {
     fn default() -> Self {
-        Refresh {
-            lambda: 60,
-            ecs: 30,
-            batch: 30,
+        Config {
+            aws: Aws::default(),
+            refresh: ServiceKind::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), k.room().interval().as_secs()))
+                .collect(),
+            metrics: Metrics::default(),
+            cold_starts: ColdStarts::default(),
+            ui: Ui::default(),
         }
     }
 }
@@ -141,19 +154,16 @@ impl Config {
             let (line, col) = crate::theme::line_col(text, offset);
             format!("{file}:{line}:{col}")
         };
-        if c.refresh.lambda < 60 {
-            return Err(format!(
-                "{}: refresh.lambda must be 60 or more (CloudWatch keeps one-minute data)",
-                at("lambda")
-            ));
-        }
-        for (k, v) in [("ecs", c.refresh.ecs), ("batch", c.refresh.batch)] {
-            if !(5..=3600).contains(&v) {
+        for (name, secs) in &c.refresh {
+            let Some(kind) = ServiceKind::from_name(name).filter(|k| k.name() == name) else {
                 return Err(format!(
-                    "{}: refresh.{k} must be between 5 and 3600 seconds",
-                    at(k)
+                    "{}: unknown service `{name}` in [refresh]: use {}",
+                    at(name),
+                    crate::services::names_or()
                 ));
-            }
+            };
+            crate::services::intervals::check(kind, *secs, &format!("refresh.{name}"))
+                .map_err(|e| format!("{}: {e}", at(name)))?;
         }
         if !(1..=1440).contains(&c.metrics.window) {
             return Err(format!(
@@ -161,10 +171,11 @@ impl Config {
                 at("window")
             ));
         }
-        if crate::app::model::Pane::from_name(&c.ui.pane).is_none() {
+        if Pane::from_name(&c.ui.pane).is_none() {
             return Err(format!(
-                "{}: ui.pane must be overview, lambda, ecs or batch",
-                at("pane")
+                "{}: ui.pane must be {}",
+                at("pane"),
+                Pane::names_or()
             ));
         }
         Ok(c)
@@ -225,7 +236,7 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         };
     }
     if !given("cold_starts") {
-        use crate::source::aws::logs::Method;
+        use crate::services::lambda::ColdMethod as Method;
         cli.cold_starts = match config.cold_starts.method {
             ColdMethod::Auto => Method::Auto,
             ColdMethod::Insights => Method::Insights,
@@ -239,11 +250,11 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         cli.region = config.aws.regions.clone();
     }
     // The file's intervals first: later entries (the flags) win.
-    let mut intervals = vec![
-        ("lambda".to_string(), config.refresh.lambda),
-        ("ecs".to_string(), config.refresh.ecs),
-        ("batch".to_string(), config.refresh.batch),
-    ];
+    let mut intervals: Vec<(ServiceKind, u64)> = config
+        .refresh
+        .iter()
+        .filter_map(|(name, secs)| Some((ServiceKind::from_name(name)?, *secs)))
+        .collect();
     intervals.append(&mut cli.interval);
     cli.interval = intervals;
     if cli.theme.is_none() {
@@ -262,7 +273,7 @@ mod tests {
     #[test]
     fn the_documented_default_file_is_the_default() {
         assert_eq!(
-            Config::parse("default", DEFAULT_FILE).unwrap(),
+            Config::parse("default", &default_file()).unwrap(),
             Config::default()
         );
         assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
@@ -270,10 +281,10 @@ mod tests {
 
     #[test]
     fn values_are_read_and_bad_ones_located() {
-        let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"ecs\"\n").unwrap();
+        let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"overview\"\n").unwrap();
         assert_eq!(c.aws.regions, vec!["eu-west-1"]);
         assert_eq!(c.cold_starts.method, ColdMethod::Filter);
-        assert_eq!(c.ui.pane, "ecs");
+        assert_eq!(c.ui.pane, "overview");
         let e =
             Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
         assert!(

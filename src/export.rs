@@ -1,26 +1,225 @@
-//! CSV: the table on screen (`e`) and `--once --format csv`. Values are the
-//! exact numbers the table sorts by, not the rounded text drawn on screen, so
-//! a spreadsheet can compute with them; unknown values are empty cells.
+//! Tables as text, from the rooms' column specs: the CSV of the table on
+//! screen (`e`), and `--once --format csv|table`. CSV cells hold the exact
+//! values the table sorts by (unrounded numbers, RFC 3339 times, ages in
+//! seconds; empty when unknown); table cells hold what the TUI draws.
 
-use chrono::{DateTime, Utc};
+use chrono::SecondsFormat;
 
-use crate::app::model::{Model, View};
-use crate::app::tables::{Row, SortKey};
-use crate::domain::batch::{Job, JobQueue};
-use crate::domain::ecs::{Cluster, Service, Task};
-use crate::domain::lambda::Function;
+use crate::services::table::{Context, Ctx, Row, SectionVisitor, Table, Value};
 
-/// A file-name-safe name for a table view.
-pub fn view_name(v: &View) -> String {
-    let raw = match v {
-        View::Functions => "lambda".to_string(),
-        View::Clusters => "ecs-clusters".into(),
-        View::Services { cluster } => format!("ecs-{cluster}-services"),
-        View::Tasks { cluster, service } => format!("ecs-{cluster}-{service}-tasks"),
-        View::Queues => "batch-queues".into(),
-        View::Jobs { queue } => format!("batch-{queue}-jobs"),
-        other => format!("{other:?}").to_ascii_lowercase(),
-    };
+/// Which text a section keeps for each cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// The exact values (CSV).
+    Exact,
+    /// What the TUI draws (the `--once` table).
+    Shown,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionColumn {
+    pub title: String,
+    pub key: &'static str,
+    pub numeric: bool,
+    /// Drawn in tables; otherwise CSV only.
+    pub shown: bool,
+}
+
+/// One table as rows of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub name: String,
+    pub columns: Vec<SectionColumn>,
+    pub rows: Vec<Vec<String>>,
+    pub cells: Cells,
+}
+
+impl Section {
+    /// The context labels first (region, cluster), then the row type's columns.
+    pub fn new<T: Row>(name: impl Into<String>, context: &Context<'_>, cells: Cells) -> Section {
+        let mut columns: Vec<SectionColumn> = context
+            .iter()
+            .flatten()
+            .map(|(key, _)| SectionColumn {
+                title: key.to_ascii_uppercase(),
+                key,
+                numeric: false,
+                shown: true,
+            })
+            .collect();
+        columns.extend(order::<T>().map(|c| SectionColumn {
+            title: c.title.to_string(),
+            key: c.key,
+            numeric: c.numeric,
+            shown: c.shown,
+        }));
+        Section {
+            name: name.into(),
+            columns,
+            rows: Vec::new(),
+            cells,
+        }
+    }
+
+    pub fn push_rows<'a, T: Row>(
+        &mut self,
+        rows: impl Iterator<Item = &'a T>,
+        context: &Context<'_>,
+        cx: &Ctx,
+    ) {
+        for row in rows {
+            let mut cells: Vec<String> = context
+                .iter()
+                .flatten()
+                .map(|(_, v)| v.to_string())
+                .collect();
+            cells.extend(order::<T>().map(|c| match self.cells {
+                Cells::Exact => exact(c.value(row, cx)),
+                Cells::Shown => (c.cell)(row, cx).text,
+            }));
+            self.rows.push(cells);
+        }
+    }
+
+    /// Header and rows, quoted where CSV needs it.
+    pub fn csv(&self) -> String {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(Vec::new());
+        let _ = w.write_record(self.columns.iter().map(|c| c.key));
+        for r in &self.rows {
+            let _ = w.write_record(r.iter().map(|c| csv_safe(c)));
+        }
+        let bytes = w.into_inner().unwrap_or_default();
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The shown columns, each as wide as its widest cell: nothing is cut.
+    pub fn table(&self) -> String {
+        let keep: Vec<usize> = (0..self.columns.len())
+            .filter(|i| self.columns[*i].shown)
+            .collect();
+        let width = |i: usize| {
+            self.rows
+                .iter()
+                .map(|r| r.get(i).map_or(0, |c| c.chars().count()))
+                .chain([self.columns[i].title.chars().count()])
+                .max()
+                .unwrap_or(0)
+        };
+        let widths: Vec<usize> = keep.iter().map(|i| width(*i)).collect();
+        let line = |cells: Vec<&str>| {
+            let mut out = String::new();
+            for (k, (i, text)) in keep.iter().zip(cells).enumerate() {
+                if k > 0 {
+                    out.push(' ');
+                }
+                let pad = widths[k].saturating_sub(text.chars().count());
+                if self.columns[*i].numeric {
+                    out.extend(std::iter::repeat_n(' ', pad));
+                    out.push_str(text);
+                } else {
+                    out.push_str(text);
+                    if k + 1 < keep.len() {
+                        out.extend(std::iter::repeat_n(' ', pad));
+                    }
+                }
+            }
+            out.truncate(out.trim_end().len());
+            out.push('\n');
+            out
+        };
+        let mut out = line(
+            keep.iter()
+                .map(|i| self.columns[*i].title.as_str())
+                .collect(),
+        );
+        for r in &self.rows {
+            out.push_str(&line(
+                keep.iter()
+                    .map(|i| r.get(*i).map_or("", String::as_str))
+                    .collect(),
+            ));
+        }
+        out
+    }
+}
+
+/// Columns in export order: the CSV-only ones (region, times) lead, as the
+/// context labels do, then the ones the table shows.
+fn order<T: Row>() -> impl Iterator<Item = &'static crate::services::table::Column<T>> {
+    let cols = T::COLUMNS;
+    cols.iter()
+        .filter(|c| !c.shown)
+        .chain(cols.iter().filter(|c| c.shown))
+}
+
+/// Control characters never reach a CSV file raw: a spreadsheet or a
+/// terminal `cat` would act on them.
+fn csv_safe(s: &str) -> String {
+    crate::fmt::escape_controls(s)
+}
+
+/// The exact text of a value.
+pub fn exact(v: Value<'_>) -> String {
+    match v {
+        Value::Num(Some(n)) => number(n),
+        Value::Num(None) | Value::Time(None) => String::new(),
+        Value::Text(t) => t.to_string(),
+        Value::Owned(t) => t,
+        Value::Time(Some(t)) => t.to_rfc3339_opts(SecondsFormat::AutoSi, true),
+    }
+}
+
+/// Integers without a fraction, other numbers in full.
+pub fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// Collects a room's sections for `--once`, named `room.table`.
+pub struct Sections<'c> {
+    room: &'static str,
+    cx: &'c Ctx,
+    cells: Cells,
+    out: Vec<Section>,
+}
+
+impl<'c> Sections<'c> {
+    pub fn new(room: &'static str, cx: &'c Ctx, cells: Cells) -> Sections<'c> {
+        Sections {
+            room,
+            cx,
+            cells,
+            out: Vec::new(),
+        }
+    }
+    pub fn done(self) -> Vec<Section> {
+        self.out
+    }
+}
+
+impl<'a> SectionVisitor<'a> for Sections<'_> {
+    fn visit<T: Row, F: Fn(&T) -> bool>(&mut self, name: &'static str, t: Table<'a, T, F>) {
+        let full = format!("{}.{name}", self.room);
+        let pos = match self.out.iter().position(|s| s.name == full) {
+            Some(p) => p,
+            None => {
+                self.out
+                    .push(Section::new::<T>(full, &t.context, self.cells));
+                self.out.len() - 1
+            }
+        };
+        let cx = self.cx;
+        self.out[pos].push_rows(t.items.iter().filter(|x| (t.keep)(x)), &t.context, cx);
+    }
+}
+
+/// A name for a CSV file that is safe in any file system.
+pub fn file_safe(raw: &str) -> String {
     raw.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
@@ -32,83 +231,35 @@ pub fn view_name(v: &View) -> String {
         .collect()
 }
 
-/// One CSV field, quoted when it has to be.
-pub fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-pub fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
+    #[test]
+    fn numbers_are_exact_and_integers_plain() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(exact(Value::Num(None)), "");
     }
-}
 
-fn table<T: Row>(items: &[T], rows: &[u32], now: DateTime<Utc>) -> String {
-    let mut out = T::COLUMNS
-        .iter()
-        .map(|c| field(c.title))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    for i in rows {
-        let Some(item) = items.get(*i as usize) else {
-            continue;
+    #[test]
+    fn csv_quotes_and_never_carries_escape_codes() {
+        let s = Section {
+            name: "t".into(),
+            columns: vec![SectionColumn {
+                title: "A".into(),
+                key: "a",
+                numeric: false,
+                shown: true,
+            }],
+            rows: vec![
+                vec!["x,y".into()],
+                vec!["say \"hi\"".into()],
+                vec!["\u{1b}]0;PWNED\u{7}".into()],
+            ],
+            cells: Cells::Exact,
         };
-        let cells: Vec<String> = (0..T::COLUMNS.len())
-            .map(|c| match item.sort_key(c, now) {
-                SortKey::Num(Some(v)) => number(v),
-                SortKey::Num(None) => String::new(),
-                SortKey::Text(s) => field(s),
-            })
-            .collect();
-        out.push_str(&cells.join(","));
-        out.push('\n');
-    }
-    out
-}
-
-/// The current table view as CSV: its columns, and exactly `m.rows` in order
-/// (the filter and sort applied). `None` when the view is not a table.
-pub fn current_view(m: &Model) -> Option<(String, usize)> {
-    let now = m.now;
-    let csv = match m.view() {
-        View::Functions => table::<Function>(&m.lambda.data.functions, &m.rows, now),
-        View::Clusters => table::<Cluster>(&m.ecs.data.clusters, &m.rows, now),
-        View::Services { cluster } => table::<Service>(
-            m.cluster(cluster).map_or(&[][..], |c| &c.services),
-            &m.rows,
-            now,
-        ),
-        View::Tasks { cluster, .. } => table::<Task>(
-            m.cluster(cluster).map_or(&[][..], |c| &c.tasks),
-            &m.rows,
-            now,
-        ),
-        View::Queues => table::<JobQueue>(&m.batch.data.queues, &m.rows, now),
-        View::Jobs { queue } => {
-            table::<Job>(m.queue(queue).map_or(&[][..], |q| &q.jobs), &m.rows, now)
-        }
-        _ => return None,
-    };
-    Some((csv, m.rows.len()))
-}
-
-/// Writes the current view into `path`; the footer message says where.
-pub fn write_current_view(m: &Model, path: &str) -> String {
-    let Some((csv, n)) = current_view(m) else {
-        return "nothing to export here: open a table".into();
-    };
-    let full = std::env::current_dir()
-        .map(|d| d.join(path))
-        .unwrap_or_else(|_| path.into());
-    match std::fs::write(&full, csv) {
-        Ok(()) => format!("exported {n} rows to {}", full.display()),
-        Err(e) => format!("export failed: {}: {e}", full.display()),
+        let csv = s.csv();
+        assert_eq!(csv, "a\n\"x,y\"\n\"say \"\"hi\"\"\"\n\\x1b]0;PWNED\\x07\n");
     }
 }

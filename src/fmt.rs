@@ -66,6 +66,42 @@ pub fn truncate(s: &str, width: usize) -> String {
     out
 }
 
+/// Control characters (C0, DEL, C1) written as visible escapes, so text from
+/// AWS (a stop reason, a job name) can never drive the terminal that shows it.
+pub fn escape_controls(s: &str) -> String {
+    if !s.chars().any(is_control) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_control(c) && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c if is_control(c) => out.push_str(&format!("\\u{{{:04x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `escape_controls` for multi-line text: newlines stay, everything else
+/// a terminal would act on is made visible.
+pub fn escape_controls_keeping_lines(s: &str) -> String {
+    s.split('\n')
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// C0 and C1 controls and DEL: what a terminal may act on.
+pub fn is_control(c: char) -> bool {
+    c.is_control()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,29 +1,26 @@
-//! The AWS actions awstop may call: the single source of the IAM policy that
-//! `awstop iam-policy` prints and that a test checks against the SDK calls in `src/`.
+//! The AWS actions awstop may call: the IAM policy that `awstop iam-policy`
+//! prints, made of the shared reads and each room's own, and that a test
+//! checks against the SDK calls in `src/`.
 
-/// Every action, as IAM spells it. Read-only by construction: a test fails when
-/// the code calls an operation missing here, or when one here is not a read.
-pub const ACTIONS: &[&str] = &[
-    "sts:GetCallerIdentity",
-    "lambda:ListFunctions",
-    "cloudwatch:GetMetricData",
-    "ecs:ListClusters",
-    "ecs:DescribeClusters",
-    "ecs:ListServices",
-    "ecs:DescribeServices",
-    "ecs:ListTasks",
-    "ecs:DescribeTasks",
-    "ecs:ListContainerInstances",
-    "ecs:DescribeContainerInstances",
-    "batch:DescribeComputeEnvironments",
-    "batch:DescribeJobQueues",
-    "batch:ListJobs",
-    "logs:FilterLogEvents",
-    "logs:StartQuery",
-    "logs:GetQueryResults",
-    "logs:StopQuery",
-    "logs:StartLiveTail",
-];
+use crate::services::ServiceKind;
+
+/// What every room shares: who we are, and CloudWatch metrics.
+const SHARED: &[&str] = &["sts:GetCallerIdentity", "cloudwatch:GetMetricData"];
+
+/// Every action, as IAM spells it, each once. Read-only by construction: a
+/// test fails when the code calls an operation missing here, or when one here
+/// is not a read.
+pub fn actions() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = SHARED.to_vec();
+    for k in ServiceKind::ALL {
+        for a in k.room().iam_actions() {
+            if !out.contains(a) {
+                out.push(a);
+            }
+        }
+    }
+    out
+}
 
 /// Operations that only read even though their names do not say so.
 const READ_ONLY_EXTRAS: &[&str] = &[
@@ -45,7 +42,10 @@ pub fn is_read(operation: &str) -> bool {
 
 /// The minimal policy document, as JSON in the order IAM documents use.
 pub fn document() -> String {
-    let actions: Vec<String> = ACTIONS.iter().map(|a| format!("        \"{a}\"")).collect();
+    let actions: Vec<String> = actions()
+        .iter()
+        .map(|a| format!("        \"{a}\""))
+        .collect();
     format!(
         "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"AwstopReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
         actions.join(",\n")
@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn every_action_reads() {
-        for a in ACTIONS {
+        for a in actions() {
             let (_, op) = a.split_once(':').unwrap();
             assert!(is_read(op), "{a} is not a read");
         }

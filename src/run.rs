@@ -11,12 +11,14 @@ use std::time::Duration;
 use crate::app::model::{Model, SourceLabel};
 use crate::app::msg::{DataMsg, Msg};
 use crate::app::update;
+use crate::aws::client::Connection;
 use crate::cli::{Cli, Command, Format, MetricsScope};
 use crate::record::reader::Recording;
-use crate::source::aws::{self, client::Connection, Aws};
+use crate::services::live::{Live, Options};
+use crate::services::{Intervals, ServiceKind, Settings};
 use crate::source::clock::Clock;
 use crate::source::demo::DemoAccount;
-use crate::{export, once, policy, snapshot};
+use crate::{once, policy, snapshot};
 
 /// A failed run: what to say (already said when empty) and the exit code.
 #[derive(Debug)]
@@ -40,7 +42,7 @@ impl Failure {
 
 pub(crate) enum Source {
     Demo(DemoAccount, Clock),
-    Live(Aws),
+    Live(Live),
     Replay(Recording),
 }
 
@@ -72,7 +74,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
         Some(Command::Verify { file }) => return audit::verify(file),
         Some(Command::Config { default: true }) => {
-            return write_stdout(crate::config::DEFAULT_FILE)
+            return write_stdout(&crate::config::default_file())
         }
         Some(Command::Config { default: false }) => {
             let path = cli
@@ -97,7 +99,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             Some(text) => audit::parse_at(file, &rec, text)?,
             None => rec.last().unwrap_or(rec.header.started_at),
         };
-        let model = crate::replay::model_at(&rec.records, at);
+        let model = crate::replay::model_at(&rec.records, at, settings(&cli));
         return print_once(&model, cli.window, format);
     }
     let recording = matches!(cli.command, Some(Command::Record { .. }));
@@ -110,9 +112,15 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         if let Some(Command::Replay { file, force }) = &cli.command {
             let rec = audit::load(file, *force)?;
             let look = look(&cli)?;
-            return tui::run(Source::Replay(rec), None, look, cli.panic_after_first_frame)
-                .await
-                .map_err(|e| format!("terminal error: {e}").into());
+            return tui::run(
+                Source::Replay(rec),
+                None,
+                look,
+                settings(&cli),
+                cli.panic_after_first_frame,
+            )
+            .await
+            .map_err(|e| format!("terminal error: {e}").into());
         }
         let source = connect(&cli, headless || recording).await?;
         let header = |s: &Source| audit::header(s, &cli);
@@ -141,13 +149,19 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
                 }
                 w.finish(clock.now())?;
             }
-            let model = model_from(source.label(), clock.now(), msgs);
+            let model = model_from(source.label(), clock.now(), settings(&cli), msgs);
             print_once(&model, cli.window, format)
         } else {
             let look = look(&cli)?;
-            tui::run(source, recorder, look, cli.panic_after_first_frame)
-                .await
-                .map_err(|e| format!("terminal error: {e}").into())
+            tui::run(
+                source,
+                recorder,
+                look,
+                settings(&cli),
+                cli.panic_after_first_frame,
+            )
+            .await
+            .map_err(|e| format!("terminal error: {e}").into())
         }
     })
 }
@@ -162,7 +176,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             .with_intervals(intervals(&cli.interval));
         return Ok(Source::Demo(demo, clock));
     }
-    let opts = aws::Options {
+    let opts = Options {
         conn: Connection {
             profile: cli.profile.clone(),
             endpoint_url: cli.endpoint_url.clone(),
@@ -175,7 +189,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         intervals: intervals(&cli.interval),
         cold_starts: cli.cold_starts,
     };
-    Ok(Source::Live(aws::connect(opts).await?))
+    Ok(Source::Live(Live::connect(opts).await?))
 }
 
 /// How the dashboard looks and opens: the theme (NO_COLOR wins, colours come
@@ -202,7 +216,7 @@ fn look(cli: &Cli) -> Result<Look, String> {
         .pane
         .as_deref()
         .and_then(crate::app::model::Pane::from_name)
-        .unwrap_or(crate::app::model::Pane::Lambda);
+        .unwrap_or(crate::app::model::Pane::Room(ServiceKind::ALL[0]));
     // The terminal belongs to the dashboard: the log goes to a file, and a log
     // that cannot be opened is said here, before the screen is taken.
     if let Some(path) = cli.log_file.clone().or_else(crate::logging::default_path) {
@@ -213,17 +227,20 @@ fn look(cli: &Cli) -> Result<Look, String> {
     Ok(Look { theme, pane })
 }
 
-fn intervals(given: &[(String, u64)]) -> aws::poll::Intervals {
-    let mut i = aws::poll::Intervals::default();
-    for (name, secs) in given {
-        let d = Duration::from_secs(*secs);
-        match name.as_str() {
-            "lambda" => i.lambda = d,
-            "ecs" => i.ecs = d,
-            _ => i.batch = d,
-        }
+fn intervals(given: &[(ServiceKind, u64)]) -> Intervals {
+    let mut i = Intervals::default();
+    for (kind, secs) in given {
+        i.set(*kind, Duration::from_secs(*secs));
     }
     i
+}
+
+/// What the user asked to see, for every room.
+fn settings(cli: &Cli) -> Settings {
+    Settings {
+        window: cli.window,
+        percentile: cli.percentile.clone(),
+    }
 }
 
 /// The same messages the TUI would receive, fed through the same `update`.
@@ -231,12 +248,18 @@ pub fn once_model(demo: &DemoAccount, clock: &Clock) -> Model {
     model_from(
         SourceLabel::Demo,
         clock.now(),
+        Settings::default(),
         demo.messages_at(clock.now()),
     )
 }
 
-fn model_from(label: SourceLabel, now: chrono::DateTime<chrono::Utc>, msgs: Vec<DataMsg>) -> Model {
-    let mut model = Model::new(label, now);
+fn model_from(
+    label: SourceLabel,
+    now: chrono::DateTime<chrono::Utc>,
+    settings: Settings,
+    msgs: Vec<DataMsg>,
+) -> Model {
+    let mut model = Model::with_settings(label, now, settings);
     for msg in msgs {
         update(&mut model, Msg::Data(msg));
     }
@@ -247,7 +270,7 @@ fn model_from(label: SourceLabel, now: chrono::DateTime<chrono::Utc>, msgs: Vec<
 async fn once_messages(source: &Source) -> Vec<DataMsg> {
     match source {
         Source::Demo(demo, clock) => demo.messages_at(clock.now()),
-        Source::Live(aws) => aws.once().await,
+        Source::Live(live) => crate::source::live::once(live).await,
         Source::Replay(r) => r.records.iter().map(|r| r.1.clone()).collect(),
     }
 }
@@ -256,8 +279,8 @@ fn print_once(model: &Model, window: u32, format: Format) -> Result<(), Failure>
     let snap = snapshot::from_model(model, window);
     let text = match format {
         Format::Json => once::json(&snap),
-        Format::Table => once::table(&snap),
-        Format::Csv => once::csv(&snap),
+        Format::Table => once::table(model, &snap),
+        Format::Csv => once::csv(model),
     };
     write_stdout(&text)
 }
@@ -275,6 +298,31 @@ fn write_stdout(text: &str) -> Result<(), Failure> {
 
 /// The run loop's side of `Cmd::Export`: the file is written here, not in `update`.
 fn export_view(model: &mut Model, path: &str) {
-    let said = export::write_current_view(model, path);
+    let said = write_current_view(model, path);
     update(model, Msg::Notice(said));
+}
+
+/// The current table view as CSV: its columns, and exactly the rows on
+/// screen in order (the filter and sort applied). `None` when not a table.
+pub fn current_view(m: &Model) -> Option<(String, usize)> {
+    let crate::app::model::View::Room(v) = m.view() else {
+        return None;
+    };
+    let cx = crate::app::tables::ctx(m);
+    let section = v.kind().room().export(&m.data.feeds, v, &m.ui.rows, &cx)?;
+    Some((section.csv(), section.rows.len()))
+}
+
+/// Writes the current view into `path`; the footer message says where.
+pub fn write_current_view(m: &Model, path: &str) -> String {
+    let Some((csv, n)) = current_view(m) else {
+        return "nothing to export here: open a table".into();
+    };
+    let full = std::env::current_dir()
+        .map(|d| d.join(path))
+        .unwrap_or_else(|_| path.into());
+    match std::fs::write(&full, csv) {
+        Ok(()) => format!("exported {n} rows to {}", full.display()),
+        Err(e) => format!("export failed: {}: {e}", full.display()),
+    }
 }

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 
-#[path = "../../src/coldstart/parse.rs"]
+#[path = "../../src/services/lambda/coldstart/parse.rs"]
 #[allow(dead_code)]
 mod parse;
 

@@ -2,51 +2,47 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+pub use super::action::Action;
 use super::model::{Mode, Pane};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    NextPane,
-    PrevPane,
-    Pane(Pane),
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Enter,
-    Back,
-    SortNext,
-    SortPrev,
-    SortReverse,
-    Refresh,
-    ToggleHelp,
-    StartFilter,
-    StartCommand,
-    Input(char),
-    Backspace,
-    Submit,
-    Cancel,
-    StatusNext,
-    StatusPrev,
-    ToggleTail,
-    Export,
-    PlayPause,
-    Faster,
-    Slower,
-    StepForward,
-    StepBack,
-    StartJump,
+/// The help screen's rows: keys, what they do. The README key table follows it.
+pub fn help() -> Vec<(String, String)> {
+    let keys: Vec<String> = (1..=Pane::count()).map(|n| n.to_string()).collect();
+    let titles: Vec<&str> = Pane::all().map(Pane::title).collect();
+    let names: Vec<String> = crate::services::ServiceKind::ALL
+        .iter()
+        .map(|k| format!(":{}", k.name()))
+        .collect();
+    let mut rows = vec![
+        (keys.join(" "), titles.join(", ")),
+        (
+            "Tab / Shift-Tab".to_string(),
+            "next / previous pane".to_string(),
+        ),
+        (
+            ":name Enter".to_string(),
+            format!("jump: {} :overview :quit", names.join(" ")),
+        ),
+    ];
+    let owned = |rows: &[(&str, &str)]| -> Vec<(String, String)> {
+        rows.iter()
+            .map(|(k, what)| (k.to_string(), what.to_string()))
+            .collect()
+    };
+    rows.extend(owned(HELP));
+    // Keys only some rooms use, in key order.
+    let mut room: Vec<(&str, &str)> = crate::services::ServiceKind::ALL
+        .iter()
+        .flat_map(|k| k.room().keys().iter().copied())
+        .collect();
+    room.sort();
+    rows.extend(owned(&room));
+    rows.extend(owned(HELP_END));
+    rows
 }
 
-/// One row of the help screen: keys, what they do. The help view and the README
-/// key table are both written from this list.
-pub const HELP: &[(&str, &str)] = &[
-    ("1 2 3 4", "Overview, Lambda, ECS, Batch"),
-    ("Tab / Shift-Tab", "next / previous pane"),
-    (":name Enter", "jump: :lambda :ecs :batch :overview :quit"),
+/// The fixed rows of the help screen, after the pane keys.
+const HELP: &[(&str, &str)] = &[
     ("/text Enter", "filter rows (Esc clears)"),
     ("j k / Up Down", "move"),
     ("PgUp PgDn g G", "page, top, bottom"),
@@ -54,8 +50,10 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc / Backspace", "back (or clear the filter)"),
     ("< > / s", "sort by previous / next column"),
     ("i", "invert the sort order"),
-    ("[ ]", "Batch jobs: previous / next status"),
-    ("t", "function detail: live tail of its log"),
+];
+
+/// The last rows, after the rooms' own keys.
+const HELP_END: &[(&str, &str)] = &[
     ("r", "refresh now"),
     ("e", "export this table to CSV"),
     ("?", "this help"),
@@ -92,10 +90,7 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
         },
         Mode::Normal => Some(match key.code {
             KeyCode::Char('q') => Action::Quit,
-            KeyCode::Char('1') => Action::Pane(Pane::Overview),
-            KeyCode::Char('2') => Action::Pane(Pane::Lambda),
-            KeyCode::Char('3') => Action::Pane(Pane::Ecs),
-            KeyCode::Char('4') => Action::Pane(Pane::Batch),
+            KeyCode::Char(d @ '1'..='9') => Action::Pane(Pane::nth(d as usize - '1' as usize)?),
             KeyCode::Tab => Action::NextPane,
             KeyCode::BackTab => Action::PrevPane,
             KeyCode::Up | KeyCode::Char('k') => Action::Up,

@@ -1,5 +1,7 @@
 //! The app: the Model, the messages that change it, and `update`.
 
+mod act;
+pub mod action;
 pub mod keymap;
 pub mod model;
 pub mod msg;

@@ -1,53 +1,70 @@
-//! The Model: all state the UI draws from. Only `update` mutates it.
+//! The Model: what the sources' messages built (`Data`) and what the viewer
+//! is doing with it (`Ui`). Only `update` mutates it; a replay that steps back
+//! rebuilds `Data` alone, so nothing the viewer set is lost.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 
-use super::msg::ServiceKind;
-use crate::domain::batch::{BatchData, Job, JobQueue};
-use crate::domain::ecs::{Cluster, EcsData, Service, Task};
-use crate::domain::lambda::{Function, LambdaData, LambdaTotals};
-use crate::domain::{Account, ApiError};
+use crate::services::feed::{Freshness, Retired};
+use crate::services::msg::{Account, ApiError, Tail};
+use crate::services::room::Registered;
+use crate::services::table::TableState;
+use crate::services::{Feed, Feeds, RoomView, ServiceKind, Settings};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub use crate::services::{RegionStatus, RETIRED_MAX};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Pane {
     Overview,
-    Lambda,
-    Ecs,
-    Batch,
+    Room(ServiceKind),
 }
 
 impl Pane {
-    pub const ALL: [Pane; 4] = [Pane::Overview, Pane::Lambda, Pane::Ecs, Pane::Batch];
+    /// The Overview, then every room in registry order: keys 1, 2, 3...
+    pub fn all() -> impl Iterator<Item = Pane> {
+        std::iter::once(Pane::Overview).chain(ServiceKind::ALL.iter().map(|k| Pane::Room(*k)))
+    }
+
+    pub fn count() -> usize {
+        ServiceKind::ALL.len() + 1
+    }
 
     pub fn index(self) -> usize {
-        Pane::ALL.iter().position(|p| *p == self).unwrap_or(0)
+        match self {
+            Pane::Overview => 0,
+            Pane::Room(k) => k.index() + 1,
+        }
     }
+
+    pub fn nth(i: usize) -> Option<Pane> {
+        Pane::all().nth(i)
+    }
+
     pub fn title(self) -> &'static str {
         match self {
             Pane::Overview => "Overview",
-            Pane::Lambda => "Lambda",
-            Pane::Ecs => "ECS",
-            Pane::Batch => "Batch",
+            Pane::Room(k) => k.label(),
         }
     }
+
     pub fn root(self) -> View {
         match self {
             Pane::Overview => View::Overview,
-            Pane::Lambda => View::Functions,
-            Pane::Ecs => View::Clusters,
-            Pane::Batch => View::Queues,
+            Pane::Room(k) => View::Room(k.room().root()),
         }
     }
+
     pub fn from_name(name: &str) -> Option<Pane> {
-        Some(match name {
-            "overview" | "o" | "home" | "0" => Pane::Overview,
-            "lambda" | "lambdas" | "fn" | "func" | "functions" | "l" => Pane::Lambda,
-            "ecs" | "cluster" | "clusters" | "svc" | "services" | "tasks" | "e" => Pane::Ecs,
-            "batch" | "jobs" | "queues" | "b" => Pane::Batch,
-            _ => return None,
-        })
+        match name.to_ascii_lowercase().as_str() {
+            "overview" | "o" | "home" | "0" => Some(Pane::Overview),
+            other => ServiceKind::from_name(other).map(Pane::Room),
+        }
+    }
+
+    /// What `--pane` and `ui.pane` accept: the Overview, then every room.
+    pub fn names_or() -> String {
+        format!("overview, {}", crate::services::names_or())
     }
 }
 
@@ -55,15 +72,16 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Overview,
-    Functions,
-    Function { name: String },
-    Clusters,
-    Services { cluster: String },
-    Tasks { cluster: String, service: String },
-    Task { cluster: String, id: String },
-    Queues,
-    Jobs { queue: String },
-    Job { queue: String, id: String },
+    Room(RoomView),
+}
+
+impl View {
+    pub fn kind(&self) -> Option<ServiceKind> {
+        match self {
+            View::Overview => None,
+            View::Room(v) => Some(v.kind()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,52 +124,6 @@ impl SourceLabel {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RegionStatus {
-    pub fetched_at: Option<DateTime<Utc>>,
-    pub error: Option<ApiError>,
-}
-
-/// One service's data with how fresh it is, per region.
-#[derive(Debug, Clone, Default)]
-pub struct Feed<T> {
-    pub data: T,
-    pub regions: BTreeMap<String, RegionStatus>,
-}
-
-impl<T> Feed<T> {
-    pub fn loaded(&self) -> bool {
-        self.regions.values().any(|r| r.fetched_at.is_some())
-    }
-    /// The oldest region's last good fetch: what "data age" honestly means.
-    pub fn fetched_at(&self) -> Option<DateTime<Utc>> {
-        self.regions.values().map(|r| r.fetched_at).min().flatten()
-    }
-    pub fn error(&self) -> Option<&ApiError> {
-        self.regions.values().find_map(|r| r.error.as_ref())
-    }
-}
-
-/// Per-table view state; the selection is a row key so it survives refreshes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TableState {
-    pub sort: usize,
-    pub reverse: bool,
-    pub filter: String,
-    pub selected: Option<String>,
-    pub cursor: usize,
-    pub offset: usize,
-    /// Batch jobs only: 0 = every status, else JOB_STATUSES[status - 1].
-    pub status: usize,
-}
-
-/// Replaced rows waiting to be freed.
-pub type Retired = Box<dyn std::any::Any + Send>;
-
-/// How many replaced lists may wait; more are freed at once, so a loop that
-/// never collects them (a replay, a test) holds no more than this.
-pub const RETIRED_MAX: usize = 3;
-
 /// The inputs of a row order: when none changed, neither did the order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RowsBasis {
@@ -159,154 +131,153 @@ pub struct RowsBasis {
     pub sort: usize,
     pub reverse: bool,
     pub filter: String,
-    pub status: usize,
+    pub tab: usize,
     pub data_gen: u64,
 }
 
-/// A live tail in the function detail view.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tail {
-    pub function: String,
-    /// Newest last, bounded.
-    pub lines: std::collections::VecDeque<super::msg::TailLine>,
-    /// Why it stopped, once it has.
-    pub ended: Option<String>,
+/// What the account's API calls cost us, as the sources report it.
+#[derive(Debug, Clone, Default)]
+pub struct ApiStats {
+    pub calls: BTreeMap<String, u64>,
+    /// (time, total calls, total metrics requested): the last few minutes.
+    pub samples: VecDeque<(DateTime<Utc>, u64, u64)>,
+    pub calls_per_min: f64,
+    /// Estimated CloudWatch GetMetricData spend at the current pace, USD per hour.
+    pub cloudwatch_usd_per_hour: f64,
+    /// Logs Insights bytes scanned this session (billed per GB).
+    pub logs_bytes_scanned: u64,
+    /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
+    pub metrics_requested: u64,
 }
 
-/// Lines kept from a live tail.
-pub const TAIL_LINES: usize = 200;
-
+/// Everything the sources' messages built.
 #[derive(Debug)]
-pub struct Model {
+pub struct Data {
     pub source: SourceLabel,
-    pub account: Account,
     pub now: DateTime<Utc>,
-    pub pane: Pane,
-    pub stacks: [Vec<View>; 4],
-    pub tables: HashMap<View, TableState>,
-    /// Row order of the current table view: indices into its items, filtered and sorted.
-    pub rows: Vec<u32>,
-    /// What `rows` was computed from; moving the cursor reuses it instead of
-    /// re-sorting 10,000 rows on every key.
-    pub rows_basis: Option<RowsBasis>,
+    pub settings: Settings,
+    pub account: Account,
+    pub account_error: Option<ApiError>,
+    pub feeds: Feeds,
     /// Bumped whenever a feed's rows are replaced.
     pub data_gen: u64,
     /// Rows a refresh replaced, for the run loop to free after the frame is on
     /// screen (on `run::reaper`'s thread): freeing 10,000 functions takes longer
     /// than drawing them.
     pub retired: Vec<Retired>,
-    pub lambda: Feed<LambdaData>,
-    pub ecs: Feed<EcsData>,
-    pub batch: Feed<BatchData>,
+    pub api: ApiStats,
+    pub tail: Option<Tail>,
+}
+
+impl Data {
+    pub fn new(source: SourceLabel, now: DateTime<Utc>, settings: Settings) -> Data {
+        Data {
+            source,
+            now,
+            settings,
+            account: Account::default(),
+            account_error: None,
+            feeds: Feeds::default(),
+            data_gen: 0,
+            retired: Vec::new(),
+            api: ApiStats::default(),
+            tail: None,
+        }
+    }
+
+    /// (loaded at all, oldest region's fetch, first error) of a room's feed.
+    pub fn status(&self, kind: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
+        let r = self.feeds.regions(kind);
+        (r.loaded(), r.fetched_at(), r.error())
+    }
+
+    /// One room's feed.
+    pub fn feed<S: Registered>(&self) -> &Feed<S::State> {
+        self.feeds.get::<S>()
+    }
+}
+
+/// What the viewer is doing.
+#[derive(Debug)]
+pub struct Ui {
+    pub pane: Pane,
+    pub stacks: BTreeMap<Pane, Vec<View>>,
+    pub tables: HashMap<View, TableState>,
+    /// Row order of the current table view: indices into its items, filtered and sorted.
+    pub rows: Vec<u32>,
+    /// What `rows` was computed from; moving the cursor reuses it instead of
+    /// re-sorting 10,000 rows on every key.
+    pub rows_basis: Option<RowsBasis>,
     pub mode: Mode,
     pub input: String,
     pub message: Option<String>,
     pub width: u16,
     pub height: u16,
-    pub account_error: Option<ApiError>,
-    /// Account-wide Lambda sums per region.
-    pub lambda_totals: BTreeMap<String, LambdaTotals>,
-    pub api_calls: BTreeMap<String, u64>,
-    /// (time, total calls, total metrics requested): the last few minutes.
-    pub api_samples: std::collections::VecDeque<(DateTime<Utc>, u64, u64)>,
-    pub calls_per_min: f64,
-    /// Estimated CloudWatch GetMetricData spend at the current pace, USD per hour.
-    pub cloudwatch_usd_per_hour: f64,
-    /// Logs Insights bytes scanned this session (billed per GB).
-    pub logs_bytes_scanned: u64,
-    /// The Lambda functions last reported as on screen.
-    pub visible: Vec<String>,
-    pub tail: Option<Tail>,
-    /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
-    pub metrics_requested: u64,
+    /// The rows of each room last reported as on screen.
+    pub visible: BTreeMap<ServiceKind, Vec<String>>,
     /// Set only when replaying a recording.
     pub replay: Option<ReplayStatus>,
+}
+
+impl Default for Ui {
+    fn default() -> Ui {
+        Ui {
+            pane: Pane::Room(ServiceKind::ALL[0]),
+            stacks: Pane::all().map(|p| (p, vec![p.root()])).collect(),
+            tables: HashMap::new(),
+            rows: Vec::new(),
+            rows_basis: None,
+            mode: Mode::Normal,
+            input: String::new(),
+            message: None,
+            width: 80,
+            height: 24,
+            visible: BTreeMap::new(),
+            replay: None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Model {
+    pub data: Data,
+    pub ui: Ui,
     pub quit: bool,
     pub dirty: bool,
 }
 
 impl Model {
     pub fn new(source: SourceLabel, now: DateTime<Utc>) -> Self {
+        Model::with_settings(source, now, Settings::default())
+    }
+
+    pub fn with_settings(source: SourceLabel, now: DateTime<Utc>, settings: Settings) -> Self {
         Self {
-            source,
-            account: Account::default(),
-            now,
-            pane: Pane::Lambda,
-            stacks: Pane::ALL.map(|p| vec![p.root()]),
-            tables: HashMap::new(),
-            rows: Vec::new(),
-            rows_basis: None,
-            data_gen: 0,
-            retired: Vec::new(),
-            lambda: Feed::default(),
-            ecs: Feed::default(),
-            batch: Feed::default(),
-            mode: Mode::Normal,
-            input: String::new(),
-            message: None,
-            width: 80,
-            height: 24,
-            account_error: None,
-            lambda_totals: BTreeMap::new(),
-            api_calls: BTreeMap::new(),
-            api_samples: Default::default(),
-            calls_per_min: 0.0,
-            cloudwatch_usd_per_hour: 0.0,
-            logs_bytes_scanned: 0,
-            visible: Vec::new(),
-            tail: None,
-            metrics_requested: 0,
-            replay: None,
+            data: Data::new(source, now, settings),
+            ui: Ui::default(),
             quit: false,
             dirty: true,
         }
     }
 
     pub fn view(&self) -> &View {
-        self.stacks[self.pane.index()]
-            .last()
+        self.ui
+            .stacks
+            .get(&self.ui.pane)
+            .and_then(|s| s.last())
             .unwrap_or(&View::Overview)
     }
 
     pub fn table(&self) -> Option<&TableState> {
-        self.tables.get(self.view())
+        self.ui.tables.get(self.view())
     }
 
-    pub fn feed_status(&self, s: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
-        match s {
-            ServiceKind::Lambda => (
-                self.lambda.loaded(),
-                self.lambda.fetched_at(),
-                self.lambda.error(),
-            ),
-            ServiceKind::Ecs => (self.ecs.loaded(), self.ecs.fetched_at(), self.ecs.error()),
-            ServiceKind::Batch => (
-                self.batch.loaded(),
-                self.batch.fetched_at(),
-                self.batch.error(),
-            ),
-        }
+    pub fn now(&self) -> DateTime<Utc> {
+        self.data.now
     }
 
-    pub fn function(&self, name: &str) -> Option<&Function> {
-        self.lambda.data.functions.iter().find(|f| f.name == name)
-    }
-    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
-        self.ecs.data.clusters.iter().find(|c| c.name == name)
-    }
-    pub fn service(&self, cluster: &str, name: &str) -> Option<&Service> {
-        self.cluster(cluster)?
-            .services
-            .iter()
-            .find(|s| s.name == name)
-    }
-    pub fn task(&self, cluster: &str, id: &str) -> Option<&Task> {
-        self.cluster(cluster)?.tasks.iter().find(|t| t.id == id)
-    }
-    pub fn queue(&self, name: &str) -> Option<&JobQueue> {
-        self.batch.data.queues.iter().find(|q| q.name == name)
-    }
-    pub fn job(&self, queue: &str, id: &str) -> Option<&Job> {
-        self.queue(queue)?.jobs.iter().find(|j| j.id == id)
+    /// One room's data.
+    pub fn state<S: Registered>(&self) -> &S::State {
+        &self.data.feeds.get::<S>().state
     }
 }

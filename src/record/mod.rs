@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::app::msg::DataMsg;
+use crate::services::msg::DataMsg;
 
 pub const FORMAT: &str = "awstop.recording/1";
 

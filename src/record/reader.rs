@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 
 use super::{is_compressed, sha256_hex, Header, Line, FORMAT};
-use crate::app::msg::DataMsg;
+use crate::services::msg::DataMsg;
 
 /// Why the chain does not hold, at the first line where it fails.
 #[derive(Debug, Clone, PartialEq)]

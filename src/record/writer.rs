@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 
 use super::{is_compressed, sha256_hex, Header, Line};
-use crate::app::msg::DataMsg;
+use crate::services::msg::DataMsg;
 
 pub struct Writer {
     path: PathBuf,

@@ -9,9 +9,10 @@ use std::ops::Range;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::model::{Model, ReplayStatus, SourceLabel};
+use crate::app::model::{Data, Model, ReplayStatus, SourceLabel};
 use crate::app::msg::{DataMsg, Msg};
 use crate::app::update;
+use crate::services::Settings;
 
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 
@@ -161,27 +162,28 @@ pub fn apply(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)]) {
     }
 }
 
-/// A fresh Model with the first `upto` records applied, keeping what the viewer
-/// had open (pane, drill-down, sort, filter, size) from `keep`.
-pub fn rebuild(keep: &Model, records: &[(DateTime<Utc>, DataMsg)], upto: usize) -> Model {
-    let mut m = Model::new(SourceLabel::Replay, keep.now);
-    m.pane = keep.pane;
-    m.stacks = keep.stacks.clone();
-    m.tables = keep.tables.clone();
-    m.mode = keep.mode;
-    m.input = keep.input.clone();
-    m.width = keep.width;
-    m.height = keep.height;
-    m.replay = keep.replay.clone();
-    apply(&mut m, &records[..upto.min(records.len())]);
-    m
+/// Rebuilds `model`'s data from the first `upto` records; what the viewer
+/// had open (pane, drill-down, sort, filter, size) is not touched.
+pub fn rebuild(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)], upto: usize) {
+    let fresh = Data::new(
+        SourceLabel::Replay,
+        model.data.now,
+        model.data.settings.clone(),
+    );
+    let old = std::mem::replace(&mut model.data, fresh);
+    crate::services::feed::retire(&mut model.data.retired, old.feeds);
+    apply(model, &records[..upto.min(records.len())]);
 }
 
 /// The state at `t`: what `--once --replay FILE --at T` prints.
-pub fn model_at(records: &[(DateTime<Utc>, DataMsg)], t: DateTime<Utc>) -> Model {
+pub fn model_at(
+    records: &[(DateTime<Utc>, DataMsg)],
+    t: DateTime<Utc>,
+    settings: Settings,
+) -> Model {
     let times: Vec<_> = records.iter().map(|r| r.0).collect();
     let upto = Timeline::new(times, t).count_until(t);
-    let mut m = Model::new(SourceLabel::Replay, t);
+    let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
     apply(&mut m, &records[..upto]);
     update(&mut m, Msg::Tick(t));
     m

@@ -92,19 +92,25 @@ fn going_back_shows_exactly_what_going_forward_showed() {
             records.push((t(i * 60), m));
         }
     }
-    let forward = model_at(&records, t(60));
-    let mut later = model_at(&records, t(120));
-    later.now = t(60);
-    let back = rebuild(
-        &later,
+    let json = |m: &Model| crate::once::json(&crate::snapshot::from_model(m, 60));
+    let forward = model_at(&records, t(60), Default::default());
+    let mut back = model_at(&records, t(120), Default::default());
+    // What the viewer set survives the rebuild.
+    back.ui.pane = crate::app::model::Pane::Overview;
+    back.ui.height = 40;
+    back.data.now = t(60);
+    rebuild(
+        &mut back,
         &records,
         Timeline::new(records.iter().map(|r| r.0).collect(), t(0)).count_until(t(60)),
     );
-    let a = crate::snapshot::from_model(&forward, 60);
-    let b = crate::snapshot::from_model(&back, 60);
-    assert_eq!(a, b);
+    assert_eq!(json(&forward), json(&back));
+    assert_eq!(
+        (back.ui.pane, back.ui.height),
+        (crate::app::model::Pane::Overview, 40)
+    );
     assert_ne!(
-        a,
-        crate::snapshot::from_model(&model_at(&records, t(120)), 60)
+        json(&forward),
+        json(&model_at(&records, t(120), Default::default()))
     );
 }

@@ -12,7 +12,7 @@ use crate::cli::Cli;
 use crate::record::reader::{self, Recording};
 use crate::record::writer::Writer;
 use crate::record::Header;
-use crate::source::{aws, demo};
+use crate::source::{demo, live};
 
 /// Reads a recording for replay; a broken chain is refused unless `force`.
 /// Survivable problems (a cut-off tail) are warned about on stderr.
@@ -104,7 +104,7 @@ pub async fn record_headless(
         let (_cmd_tx, cmd_rx) = mpsc::channel(1);
         match source {
             Source::Demo(d, c) => drop(tokio::spawn(demo::run(d, c, tx, cmd_rx))),
-            Source::Live(a) => drop(tokio::spawn(aws::poll::run(a, tx, cmd_rx))),
+            Source::Live(a) => drop(tokio::spawn(live::run(a, tx, cmd_rx))),
             Source::Replay(_) => {
                 return Err("a replay cannot be recorded again; copy the file"
                     .to_string()

@@ -12,7 +12,7 @@
 use std::sync::mpsc::{channel, Sender};
 use std::sync::OnceLock;
 
-use crate::app::model::Retired;
+use crate::services::Retired;
 
 static REAPER: OnceLock<Option<Sender<Vec<Retired>>>> = OnceLock::new();
 

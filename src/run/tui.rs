@@ -16,8 +16,9 @@ use crate::app::msg::{Cmd, DataMsg, Msg, TimelineCmd};
 use crate::app::update;
 use crate::record::writer::Writer;
 use crate::replay::{self, Change, Timeline};
-use crate::source::demo;
-use crate::source::{aws, SourceCmd};
+use crate::services::feed::Freshness;
+use crate::services::{ServiceKind, Settings};
+use crate::source::{demo, live, SourceCmd};
 use crate::{terminal, ui};
 
 /// At most ~30 frames a second; bursts of messages coalesce into one frame.
@@ -37,7 +38,7 @@ impl Player {
         match change {
             Change::None => {}
             Change::Forward(r) => replay::apply(model, &self.records[r]),
-            Change::Rebuild => *model = replay::rebuild(model, &self.records, self.timeline.pos),
+            Change::Rebuild => replay::rebuild(model, &self.records, self.timeline.pos),
         }
         update(model, Msg::Replay(self.timeline.status(self.broken)));
     }
@@ -88,6 +89,7 @@ pub(super) async fn run(
     source: Source,
     mut recorder: Option<Writer>,
     look: super::Look,
+    settings: Settings,
     panic_after_first_frame: bool,
 ) -> std::io::Result<()> {
     let theme = look.theme;
@@ -99,7 +101,7 @@ pub(super) async fn run(
     let mut _replay_tx = None;
     match source {
         Source::Demo(demo, clock) => drop(tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx))),
-        Source::Live(aws) => drop(tokio::spawn(aws::poll::run(aws, data_tx, cmd_rx))),
+        Source::Live(l) => drop(tokio::spawn(live::run(l, data_tx, cmd_rx))),
         Source::Replay(rec) => {
             let times = rec.records.iter().map(|r| r.0).collect();
             let timeline = Timeline::new(times, rec.header.started_at);
@@ -120,8 +122,8 @@ pub(super) async fn run(
     // `Terminal::clear` asks the terminal where its cursor is and waits for
     // the answer, a round trip a slow link should not pay at start.
     ratatui::backend::Backend::clear(term.backend_mut())?;
-    let mut model = Model::new(label, clock.now());
-    model.pane = look.pane;
+    let mut model = Model::with_settings(label, clock.now(), settings);
+    model.ui.pane = look.pane;
     let size = term.size()?;
     let mut cmds = update(
         &mut model,
@@ -150,7 +152,9 @@ pub(super) async fn run(
                 match c {
                     // A full command queue only means the source is busy; it will catch up.
                     Cmd::Refresh => drop(cmd_tx.try_send(SourceCmd::RefreshAll)),
-                    Cmd::Visible(names) => drop(cmd_tx.try_send(SourceCmd::Visible(names))),
+                    Cmd::Visible { service, keys } => {
+                        drop(cmd_tx.try_send(SourceCmd::Visible { service, keys }))
+                    }
                     Cmd::Tail(target) => drop(cmd_tx.try_send(SourceCmd::Tail(target))),
                     Cmd::Export { path } => super::export_view(&mut model, &path),
                     Cmd::Timeline(t) => {
@@ -172,13 +176,15 @@ pub(super) async fn run(
             // The frame cap keeps a burst of messages to one draw per FRAME; the
             // first frame with data skips it, so the wait after start is only
             // the data's.
-            let first_data =
-                !drew_data && (model.lambda.loaded() || model.ecs.loaded() || model.batch.loaded());
+            let first_data = !drew_data
+                && ServiceKind::ALL
+                    .iter()
+                    .any(|k| model.data.feeds.regions(*k).loaded());
             drew_data |= first_data;
             if now >= last_draw + FRAME || first_data {
                 term.draw(|f| ui::draw(f, &model, &theme))?;
                 model.dirty = false;
-                super::reaper::bury(std::mem::take(&mut model.retired));
+                super::reaper::bury(std::mem::take(&mut model.data.retired));
                 last_draw = now;
                 draw_due = None;
                 if panic_after_first_frame {
@@ -192,7 +198,7 @@ pub(super) async fn run(
         tokio::select! {
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) => {
-                    if let Some(a) = keymap::map(key, model.mode) {
+                    if let Some(a) = keymap::map(key, model.ui.mode) {
                         cmds = update(&mut model, Msg::Action(a));
                     }
                 }

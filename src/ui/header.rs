@@ -7,18 +7,18 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::app::model::{Model, Pane, View};
-use crate::app::msg::ServiceKind;
 use crate::fmt::age;
+use crate::services::ServiceKind;
 use crate::theme::Theme;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let mut spans = vec![
         Span::styled(" awstop ", t.header),
-        Span::styled(format!(" {} ", m.source.badge()), t.badge),
+        Span::styled(format!(" {} ", m.data.source.badge()), t.badge),
         Span::raw(" "),
     ];
     // A replay says first when it is showing, how fast, and whether the file can be trusted.
-    if let Some(r) = &m.replay {
+    if let Some(r) = &m.ui.replay {
         if r.broken {
             spans.push(Span::styled(" BROKEN CHAIN ", t.error));
             spans.push(Span::raw(" "));
@@ -38,7 +38,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             t.accent,
         ));
     }
-    let a = &m.account;
+    let a = &m.data.account;
     if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));
         spans.push(Span::raw(" "));
@@ -51,43 +51,41 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         spans.push(Span::styled(a.regions.join(","), t.muted));
     }
     // A replay calls nothing: its recorded pace would only mislead.
-    if m.replay.is_none() {
+    let api = &m.data.api;
+    if m.ui.replay.is_none() {
         spans.push(Span::styled(" │ ", t.muted));
-        spans.push(Span::raw(format!("{:.0} calls/min", m.calls_per_min)));
+        spans.push(Span::raw(format!("{:.0} calls/min", api.calls_per_min)));
     }
-    if m.replay.is_none() && m.cloudwatch_usd_per_hour > 0.0 {
+    if m.ui.replay.is_none() && api.cloudwatch_usd_per_hour > 0.0 {
         spans.push(Span::styled(
-            format!(" ${:.3}/h", m.cloudwatch_usd_per_hour),
+            format!(" ${:.3}/h", api.cloudwatch_usd_per_hour),
             t.muted,
         ));
     }
-    if m.logs_bytes_scanned > 0 {
-        let usd = m.logs_bytes_scanned as f64 / 1e9 * crate::source::aws::logs::USD_PER_GB_SCANNED;
+    if api.logs_bytes_scanned > 0 {
+        let usd = crate::pricing::logs_usd(api.logs_bytes_scanned);
         spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
     }
     // The ages come last: they change every ten seconds, and what follows a
     // changed width is redrawn; over a slow link those bytes count.
     spans.push(Span::styled(" │", t.muted));
     for s in ServiceKind::ALL {
-        let (loaded, at, err) = m.feed_status(s);
-        let label = match (s, loaded) {
-            (ServiceKind::Lambda, _) => "λ",
-            _ => s.label(),
-        };
-        spans.push(Span::raw(format!(" {label} ")));
+        let (_, at, err) = m.data.status(*s);
+        spans.push(Span::raw(format!(" {} ", s.room().badge())));
         match (at, err) {
             (_, Some(_)) => spans.push(Span::styled(
                 format!(
                     "!{}",
-                    at.map(|at| age(m.now - at)).unwrap_or_else(|| "err".into())
+                    at.map(|at| age(m.data.now - at))
+                        .unwrap_or_else(|| "err".into())
                 ),
                 t.error,
             )),
-            (Some(at), None) => spans.push(Span::raw(age(m.now - at))),
+            (Some(at), None) => spans.push(Span::raw(age(m.data.now - at))),
             (None, None) => spans.push(Span::styled("…", t.muted)),
         }
     }
-    if let Some(e) = &m.account_error {
+    if let Some(e) = &m.data.account_error {
         spans.push(Span::styled(
             format!(" ! {}: {}", e.operation, e.message),
             t.error,
@@ -109,9 +107,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 
 pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let mut spans = Vec::new();
-    for (i, p) in Pane::ALL.iter().enumerate() {
+    for (i, p) in Pane::all().enumerate() {
         let label = format!(" {} {} ", i + 1, p.title());
-        if *p == m.pane {
+        if p == m.ui.pane {
             spans.push(Span::styled(format!("[{}]", label.trim()), t.selection));
         } else {
             spans.push(Span::styled(label, t.muted));
@@ -126,18 +124,17 @@ pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 }
 
 fn breadcrumb(m: &Model) -> String {
-    m.stacks[m.pane.index()]
-        .iter()
-        .skip(1)
-        .map(|v| match v {
-            View::Function { name } => name.clone(),
-            View::Services { cluster } => cluster.clone(),
-            View::Tasks { service, .. } => service.clone(),
-            View::Task { id, .. } => id.chars().take(12).collect(),
-            View::Jobs { queue } => queue.clone(),
-            View::Job { id, .. } => id.chars().take(8).collect(),
-            _ => String::new(),
+    m.ui.stacks
+        .get(&m.ui.pane)
+        .map(|s| {
+            s.iter()
+                .skip(1)
+                .map(|v| match v {
+                    View::Room(r) => r.kind().room().crumb(r),
+                    View::Overview => String::new(),
+                })
+                .collect::<Vec<_>>()
+                .join(" › ")
         })
-        .collect::<Vec<_>>()
-        .join(" › ")
+        .unwrap_or_default()
 }

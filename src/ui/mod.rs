@@ -3,8 +3,8 @@
 mod footer;
 mod header;
 mod help;
-pub mod panes;
-pub mod table;
+mod overview;
+mod pane;
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::Frame;
@@ -26,11 +26,11 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     .areas(area);
     header::draw(f.buffer_mut(), head, m, theme);
     header::tabs(f.buffer_mut(), tabs, m, theme);
-    panes::draw(f.buffer_mut(), body, m, theme);
+    pane::draw(f.buffer_mut(), body, m, theme);
     footer::draw(f, foot, m, theme);
-    if m.mode == Mode::Help {
-        let replay = m.replay.is_some();
-        let rows = crate::app::keymap::HELP.len()
+    if m.ui.mode == Mode::Help {
+        let replay = m.ui.replay.is_some();
+        let rows = crate::app::keymap::help().len()
             + if replay {
                 crate::app::keymap::REPLAY_HELP.len()
             } else {

@@ -1,0 +1,278 @@
+//! What each key does to the Model.
+
+use super::action::Action;
+use super::model::{Mode, Model, Pane};
+use super::msg::{Cmd, TimelineCmd};
+use super::tables;
+use super::update::{page_rows, table_mut};
+use crate::services::msg::Tail;
+
+fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
+    let len = m.ui.rows.len();
+    let page = page_rows(m);
+    if let Some(st) = table_mut(m) {
+        st.cursor = to(st.cursor, len.saturating_sub(1), page).min(len.saturating_sub(1));
+        st.selected = None;
+        let cursor = st.cursor;
+        let key = m.ui.rows.get(cursor).copied();
+        let view = m.view().clone();
+        let key = key
+            .and_then(|i| tables::row_key(m, &view, i))
+            .map(str::to_string);
+        if let Some(st) = table_mut(m) {
+            st.selected = key;
+        }
+    }
+}
+
+fn selected_key(m: &Model) -> Option<String> {
+    m.table()?.selected.clone()
+}
+
+fn push(m: &mut Model, v: super::model::View) {
+    m.ui.stacks.entry(m.ui.pane).or_default().push(v);
+}
+
+/// The pane `step` places away from the current one, wrapping around.
+fn pane_step(m: &Model, step: usize) -> Pane {
+    let n = Pane::count();
+    Pane::nth((m.ui.pane.index() + step) % n).unwrap_or(Pane::Overview)
+}
+
+pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
+    m.ui.message = None;
+    match a {
+        Action::Quit => m.quit = true,
+        Action::NextPane => m.ui.pane = pane_step(m, 1),
+        Action::PrevPane => m.ui.pane = pane_step(m, Pane::count() - 1),
+        Action::Pane(p) => m.ui.pane = p,
+        Action::Up => move_cursor(m, |c, _, _| c.saturating_sub(1)),
+        Action::Down => move_cursor(m, |c, _, _| c + 1),
+        Action::PageUp => move_cursor(m, |c, _, p| c.saturating_sub(p)),
+        Action::PageDown => move_cursor(m, |c, _, p| c + p),
+        Action::Top => move_cursor(m, |_, _, _| 0),
+        Action::Bottom => move_cursor(m, |_, last, _| last),
+        Action::Enter => enter(m),
+        Action::Back => back(m),
+        Action::SortNext | Action::SortPrev => {
+            let view = m.view().clone();
+            let Some(cols) = tables::columns_for(m, &view) else {
+                return;
+            };
+            // Columns drawn only in the CSV are not sorted by.
+            let shown: Vec<usize> = (0..cols.len()).filter(|i| cols.shown(*i)).collect();
+            if let Some(st) = table_mut(m) {
+                let n = shown.len().max(1);
+                let pos = shown.iter().position(|i| *i == st.sort).unwrap_or(0);
+                let next = if a == Action::SortNext {
+                    (pos + 1) % n
+                } else {
+                    (pos + n - 1) % n
+                };
+                st.sort = shown.get(next).copied().unwrap_or(0);
+                st.reverse = false;
+            }
+        }
+        Action::SortReverse => {
+            if let Some(st) = table_mut(m) {
+                st.reverse = !st.reverse;
+            }
+        }
+        Action::StatusNext | Action::StatusPrev => {
+            let view = m.view().clone();
+            let tabs = tables::columns_for(m, &view).map_or(&[][..], |c| c.tabs());
+            if !tabs.is_empty() {
+                let n = tabs.len() + 1;
+                if let Some(st) = table_mut(m) {
+                    st.tab = if a == Action::StatusNext {
+                        (st.tab + 1) % n
+                    } else {
+                        (st.tab + n - 1) % n
+                    };
+                }
+            }
+        }
+        Action::ToggleTail => toggle_tail(m, cmds),
+        Action::Refresh if m.ui.replay.is_some() => {
+            m.ui.message = Some("a replay shows what was recorded; nothing to refresh".into())
+        }
+        Action::Refresh => {
+            cmds.push(Cmd::Refresh);
+            m.ui.message = Some("refreshing…".into());
+        }
+        Action::Export => export(m, cmds),
+        Action::PlayPause => timeline(m, cmds, TimelineCmd::PlayPause),
+        Action::Faster => timeline(m, cmds, TimelineCmd::Faster),
+        Action::Slower => timeline(m, cmds, TimelineCmd::Slower),
+        Action::StepForward => timeline(m, cmds, TimelineCmd::StepForward),
+        Action::StepBack => timeline(m, cmds, TimelineCmd::StepBack),
+        Action::StartJump => {
+            if m.ui.replay.is_some() {
+                m.ui.mode = Mode::Jump;
+                m.ui.input.clear();
+            } else {
+                m.ui.message = Some(REPLAY_ONLY.into());
+            }
+        }
+        Action::ToggleHelp => {
+            m.ui.mode = if m.ui.mode == Mode::Help {
+                Mode::Normal
+            } else {
+                Mode::Help
+            }
+        }
+        Action::StartFilter => {
+            if let Some(st) = table_mut(m) {
+                let f = st.filter.clone();
+                m.ui.mode = Mode::Filter;
+                m.ui.input = f;
+            } else {
+                m.ui.message = Some("nothing to filter here".into());
+            }
+        }
+        Action::StartCommand => {
+            m.ui.mode = Mode::Command;
+            m.ui.input.clear();
+        }
+        Action::Input(c) => {
+            m.ui.input.push(c);
+            live_filter(m);
+        }
+        Action::Backspace => {
+            m.ui.input.pop();
+            live_filter(m);
+        }
+        Action::Submit => {
+            let mode = std::mem::replace(&mut m.ui.mode, Mode::Normal);
+            if mode == Mode::Command {
+                let cmd = std::mem::take(&mut m.ui.input);
+                command(m, cmd.trim(), cmds);
+            } else if mode == Mode::Jump {
+                let text = std::mem::take(&mut m.ui.input);
+                cmds.push(Cmd::Timeline(TimelineCmd::Jump(text)));
+            }
+        }
+        Action::Cancel => {
+            if m.ui.mode == Mode::Filter {
+                m.ui.input.clear();
+                live_filter(m);
+            }
+            m.ui.mode = Mode::Normal;
+            m.ui.input.clear();
+        }
+    }
+}
+
+const REPLAY_ONLY: &str = "timeline keys work in a replay: awstop replay FILE";
+
+fn timeline(m: &mut Model, cmds: &mut Vec<Cmd>, c: TimelineCmd) {
+    if m.ui.replay.is_some() {
+        cmds.push(Cmd::Timeline(c));
+    } else {
+        m.ui.message = Some(REPLAY_ONLY.into());
+    }
+}
+
+/// Names the file after the pane and the time shown (the replay clock in a
+/// replay); the run loop writes it, as `update` does no I/O.
+fn export(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    let view = m.view().clone();
+    let super::model::View::Room(v) = &view else {
+        m.ui.message = Some("nothing to export here: open a table".into());
+        return;
+    };
+    if tables::columns_for(m, &view).is_none() {
+        m.ui.message = Some("nothing to export here: open a table".into());
+        return;
+    }
+    let stamp = m.data.now.format("%Y%m%dT%H%M%SZ");
+    let name = v.kind().room().export_name(v);
+    cmds.push(Cmd::Export {
+        path: format!("awstop-{name}-{stamp}.csv"),
+    });
+}
+
+/// The filter follows every keystroke, like k9s.
+fn live_filter(m: &mut Model) {
+    if m.ui.mode != Mode::Filter {
+        return;
+    }
+    let text = m.ui.input.clone();
+    if let Some(st) = table_mut(m) {
+        st.filter = text;
+        st.cursor = 0;
+        st.offset = 0;
+        st.selected = None;
+    }
+}
+
+fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
+    match cmd {
+        "" => {}
+        "q" | "q!" | "quit" | "exit" => m.quit = true,
+        "help" | "?" => m.ui.mode = Mode::Help,
+        "refresh" | "r" => cmds.push(Cmd::Refresh),
+        other => match Pane::from_name(other) {
+            Some(p) => {
+                m.ui.pane = p;
+                m.ui.stacks.entry(p).or_default().truncate(1);
+            }
+            None => {
+                let names: Vec<String> = Pane::all()
+                    .filter_map(|p| match p {
+                        Pane::Room(k) => Some(format!(":{}", k.name())),
+                        Pane::Overview => None,
+                    })
+                    .collect();
+                m.ui.message = Some(format!(
+                    "unknown command :{other} (try {} :overview :quit)",
+                    names.join(" ")
+                ))
+            }
+        },
+    }
+}
+
+fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
+    let target = match m.view() {
+        super::model::View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
+        super::model::View::Overview => None,
+    };
+    let Some(target) = target else {
+        m.ui.message = Some("t tails a function's logs: open a function first".into());
+        return;
+    };
+    if m.data.tail.take().is_some() {
+        cmds.push(Cmd::Tail(None));
+        return;
+    }
+    m.data.tail = Some(Tail {
+        function: target.function.clone(),
+        lines: Default::default(),
+        ended: None,
+    });
+    cmds.push(Cmd::Tail(Some(target)));
+}
+
+fn enter(m: &mut Model) {
+    let Some(key) = selected_key(m) else { return };
+    let super::model::View::Room(v) = m.view() else {
+        return;
+    };
+    if let Some(next) = v.kind().room().child(&m.data.feeds, v, &key) {
+        push(m, super::model::View::Room(next));
+    }
+}
+
+fn back(m: &mut Model) {
+    if let Some(st) = table_mut(m) {
+        if !st.filter.is_empty() {
+            st.filter.clear();
+            return;
+        }
+    }
+    let stack = m.ui.stacks.entry(m.ui.pane).or_default();
+    if stack.len() > 1 {
+        stack.pop();
+    }
+}

@@ -1,0 +1,149 @@
+//! SDK configuration shared by every service client: the credential chain,
+//! endpoint override, timeouts, and the interceptor that counts every request.
+//! Nothing here knows which services exist: each service room builds its own
+//! clients from the `SdkConfig` loaded here.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// Counts HTTP attempts by `service.Operation`: what the account's rate limits
+/// see, and what the read-only audit lists.
+#[derive(Debug, Clone, Default)]
+pub struct CallCounter(Arc<Mutex<Counts>>);
+
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Counts {
+    pub calls: BTreeMap<String, u64>,
+    pub metrics_requested: u64,
+    /// Bytes Logs Insights scanned: what it is billed on.
+    pub logs_bytes_scanned: u64,
+}
+
+impl CallCounter {
+    pub fn snapshot(&self) -> Counts {
+        self.0.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+    pub fn add_logs_bytes(&self, n: u64) {
+        if let Ok(mut c) = self.0.lock() {
+            c.logs_bytes_scanned += n;
+        }
+    }
+    pub fn add_metrics(&self, n: u64) {
+        if let Ok(mut c) = self.0.lock() {
+            c.metrics_requested += n;
+        }
+    }
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "awstop-call-counter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(m) = cfg.load::<Metadata>() {
+            let key = format!("{}.{}", iam_prefix(m.service()), m.name());
+            if let Ok(mut c) = self.0.lock() {
+                *c.calls.entry(key).or_default() += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Drops the operation's host prefix (StartLiveTail's `stream-`): with a custom
+/// endpoint (LocalStack, moto) there is one host, and a prefixed name does not resolve.
+#[derive(Debug, Clone, Copy)]
+pub struct NoHostPrefix;
+
+impl Intercept for NoHostPrefix {
+    fn name(&self) -> &'static str {
+        "awstop-no-host-prefix"
+    }
+
+    fn modify_before_retry_loop(
+        &self,
+        _ctx: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state()
+            .unset::<aws_smithy_runtime_api::client::endpoint::EndpointPrefix>();
+        Ok(())
+    }
+}
+
+/// The SDK's service name as IAM spells its action prefix ("CloudWatch Logs" is `logs`).
+pub fn iam_prefix(service: &str) -> String {
+    match service {
+        "CloudWatch Logs" => "logs".into(),
+        other => other.to_ascii_lowercase().replace(' ', ""),
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// How long one HTTP attempt may take; `None` for the default.
+    pub attempt_timeout: Option<Duration>,
+}
+
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One SdkConfig per region, all from the default chain: environment, profile,
+/// SSO, assume-role, credential_process; `AWS_ENDPOINT_URL` is honoured by the chain.
+pub async fn load(conn: &Connection, region: Option<&str>) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(
+        // A dashboard must not hang on one slow call: give up and show the reason.
+        TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .operation_attempt_timeout(conn.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT))
+            .operation_timeout(conn.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT) * 3)
+            .build(),
+    );
+    if let Some(p) = &conn.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = region {
+        loader = loader.region(Region::new(r.to_string()));
+    }
+    if let Some(url) = &conn.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+impl Connection {
+    /// Where requests go when not to AWS itself: `host:port` of the custom
+    /// endpoint (`--endpoint-url` or `AWS_ENDPOINT_URL`), for error messages.
+    pub fn endpoint_label(&self) -> Option<String> {
+        let url = self
+            .endpoint_url
+            .clone()
+            .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+            .filter(|u| !u.trim().is_empty())?;
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        Some(rest.split('/').next().unwrap_or(rest).to_string())
+    }
+
+    /// Whether requests go to one custom endpoint (an emulator) rather than AWS.
+    pub fn custom_endpoint(&self) -> bool {
+        self.endpoint_label().is_some()
+    }
+}

@@ -1,0 +1,217 @@
+//! CloudWatch GetMetricData for every service room: 500 queries a call,
+//! minute-aligned windows so buckets line up with what CloudWatch stores. The
+//! rooms build their queries; this module batches, pages and counts them.
+
+use std::collections::HashMap;
+
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
+use aws_sdk_cloudwatch::Client;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use super::client::CallCounter;
+use super::error::AwsError;
+use crate::series::Series;
+
+/// The documented maximum of queries in one GetMetricData call.
+pub const MAX_QUERIES: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct Query {
+    pub id: String,
+    pub namespace: &'static str,
+    pub metric: &'static str,
+    pub dims: Vec<(&'static str, String)>,
+    pub stat: String,
+    pub period_s: i32,
+    /// Percentiles: when a call with them fails, the rest is fetched without them.
+    pub optional: bool,
+}
+
+pub type Points = Vec<(DateTime<Utc>, f64)>;
+
+/// Where the queries go and what counts them.
+#[derive(Clone, Copy)]
+pub struct Target<'a> {
+    pub client: &'a Client,
+    pub counter: &'a CallCounter,
+    /// A custom endpoint's `host:port`, for error messages.
+    pub endpoint: Option<&'a str>,
+}
+
+#[derive(Debug, Default)]
+pub struct Fetched {
+    pub values: HashMap<String, Points>,
+    /// Failures that left some values unread.
+    pub errors: Vec<AwsError>,
+    /// The optional (percentile) queries were refused.
+    pub optional_rejected: bool,
+}
+
+/// The window: whole minutes, ending after the current (partial) minute.
+pub fn window(now: DateTime<Utc>, minutes: u32) -> (DateTime<Utc>, DateTime<Utc>) {
+    let end_min = now.timestamp().div_euclid(60) + 1;
+    let end = Utc.timestamp_opt(end_min * 60, 0).single().unwrap_or(now);
+    (end - Duration::minutes(minutes as i64), end)
+}
+
+fn to_sdk(q: &Query) -> MetricDataQuery {
+    let dims = q
+        .dims
+        .iter()
+        .map(|(k, v)| Dimension::builder().name(*k).value(v).build())
+        .collect::<Vec<_>>();
+    let metric = Metric::builder()
+        .namespace(q.namespace)
+        .metric_name(q.metric)
+        .set_dimensions(Some(dims))
+        .build();
+    MetricDataQuery::builder()
+        .id(&q.id)
+        .metric_stat(
+            MetricStat::builder()
+                .metric(metric)
+                .period(q.period_s)
+                .stat(&q.stat)
+                .build(),
+        )
+        .return_data(true)
+        .build()
+}
+
+async fn call(
+    t: &Target<'_>,
+    queries: &[Query],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<HashMap<String, Points>, AwsError> {
+    let mut out: HashMap<String, Points> = HashMap::new();
+    let mut token: Option<String> = None;
+    loop {
+        let resp = t
+            .client
+            .get_metric_data()
+            .set_metric_data_queries(Some(queries.iter().map(to_sdk).collect()))
+            .start_time(aws_smithy_types::DateTime::from_secs(start.timestamp()))
+            .end_time(aws_smithy_types::DateTime::from_secs(end.timestamp()))
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(&e, t.endpoint))?;
+        // Billed per metric requested in a call that succeeded.
+        t.counter.add_metrics(queries.len() as u64);
+        for r in resp.metric_data_results() {
+            let points = out
+                .entry(r.id().unwrap_or_default().to_string())
+                .or_default();
+            for (at, v) in r.timestamps().iter().zip(r.values()) {
+                if let Some(at) = Utc.timestamp_opt(at.secs(), 0).single() {
+                    points.push((at, *v));
+                }
+            }
+        }
+        match resp.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Runs `queries` in batches of 500, required ones first and optional ones
+/// (percentiles) packed at the end. A failed call that holds optional queries is
+/// retried once without them, and the optional queries still to come are dropped:
+/// they would fail the same way. Their values stay unread (null), with the reason.
+pub async fn fetch(
+    t: &Target<'_>,
+    queries: &[Query],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Fetched, AwsError> {
+    let mut fetched = Fetched::default();
+    let mut first_error = None;
+    let mut any_ok = false;
+    let mut ordered: Vec<&Query> = queries.iter().filter(|q| !q.optional).collect();
+    ordered.extend(queries.iter().filter(|q| q.optional));
+    let mut end_at = ordered.len();
+    let mut from = 0;
+    while from < end_at {
+        let to = (from + MAX_QUERIES).min(end_at);
+        let chunk: Vec<Query> = ordered[from..to].iter().map(|q| (*q).clone()).collect();
+        from = to;
+        match call(t, &chunk, start, end).await {
+            Ok(v) => {
+                any_ok = true;
+                fetched.values.extend(v);
+            }
+            Err(e) if chunk.iter().any(|q| q.optional) => {
+                let kept: Vec<Query> = chunk.iter().filter(|q| !q.optional).cloned().collect();
+                let stats: Vec<&str> = chunk
+                    .iter()
+                    .filter(|q| q.optional)
+                    .map(|q| q.stat.as_str())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                fetched.errors.push(AwsError {
+                    message: format!("{} unavailable: {}", stats.join(","), e.message),
+                    ..e
+                });
+                fetched.optional_rejected = true;
+                // Everything after this chunk is optional too.
+                end_at = from;
+                if kept.is_empty() {
+                    continue;
+                }
+                match call(t, &kept, start, end).await {
+                    Ok(v) => {
+                        any_ok = true;
+                        fetched.values.extend(v);
+                    }
+                    Err(e) => first_error = first_error.or(Some(e)),
+                }
+            }
+            Err(e) => first_error = first_error.or(Some(e)),
+        }
+    }
+    match first_error {
+        Some(e) if !any_ok => Err(e),
+        Some(e) => {
+            fetched.errors.push(e);
+            Ok(fetched)
+        }
+        None => Ok(fetched),
+    }
+}
+
+/// Per-minute values over `minutes` minutes from `start`; minutes without a
+/// point are zero (CloudWatch omits empty buckets).
+pub fn series(points: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Series {
+    let mut s = vec![0f32; minutes as usize];
+    for (t, v) in points.into_iter().flatten() {
+        let i = (*t - start).num_minutes();
+        if (0..minutes as i64).contains(&i) {
+            s[i as usize] = *v as f32;
+        }
+    }
+    Series(s)
+}
+
+pub fn latest(f: &Fetched, id: &str) -> Option<f64> {
+    f.values
+        .get(id)?
+        .iter()
+        .max_by_key(|(t, _)| *t)
+        .map(|(_, v)| (*v * 10.0).round() / 10.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_are_minute_aligned_and_include_the_partial_minute() {
+        let now: DateTime<Utc> = "2026-11-22T14:03:20Z".parse().unwrap();
+        let (s, e) = window(now, 60);
+        assert_eq!(s.to_rfc3339(), "2026-11-22T13:04:00+00:00");
+        assert_eq!(e.to_rfc3339(), "2026-11-22T14:04:00+00:00");
+    }
+}

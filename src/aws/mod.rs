@@ -1,0 +1,16 @@
+//! AWS SDK plumbing shared by every service room: configuration and the
+//! credential chain, the call counter, typed errors, GetMetricData batching
+//! and STS. Nothing here knows which services awstop shows.
+
+pub mod backoff;
+pub mod client;
+pub mod cloudwatch;
+pub mod error;
+pub mod sts;
+
+pub use error::{AwsError, ErrorKind};
+
+/// The name at the end of an ARN (`.../web/0f1e...` gives `0f1e...`).
+pub fn arn_tail(arn: &str) -> &str {
+    arn.rsplit('/').next().unwrap_or(arn)
+}

@@ -1,0 +1,324 @@
+//! `DynRoom`: a room behind one object-safe interface, so that code above the
+//! rooms (update, panes, pollers, demo) works with any room through
+//! `ServiceKind::room()` and never names one.
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+
+use super::feed::Retired;
+use super::live::{Live, PollCtx, RegionClients};
+use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
+use super::room::{BoxFuture, DemoCtx, Overview, PaneCtx, Registered, RoomDemo, RoomLive};
+use super::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
+use super::{Feeds, Payload, RoomView, ServiceKind};
+use crate::aws::client::CallCounter;
+
+/// A room, type-erased. Methods that take a `RoomView` of another room do nothing.
+pub trait DynRoom: Sync {
+    fn kind(&self) -> ServiceKind;
+    fn name(&self) -> &'static str;
+    fn label(&self) -> &'static str;
+    fn badge(&self) -> &'static str;
+    fn aliases(&self) -> &'static [&'static str];
+    fn interval(&self) -> Duration;
+    fn min_interval(&self) -> (Duration, &'static str);
+    fn iam_actions(&self) -> &'static [&'static str];
+    fn keys(&self) -> &'static [(&'static str, &'static str)];
+
+    /// Folds a payload of this room into its feed.
+    fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
+
+    fn root(&self) -> RoomView;
+    fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
+    fn title(&self, view: &RoomView) -> String;
+    fn crumb(&self, view: &RoomView) -> String;
+    fn export_name(&self, view: &RoomView) -> String;
+    fn visible(&self, view: &RoomView, on_screen: Vec<String>) -> Vec<String>;
+    fn tail_target(&self, feeds: &Feeds, view: &RoomView) -> Option<TailTarget>;
+
+    /// The columns of the table a view shows; `None` when it is not a table.
+    fn columns(&self, feeds: &Feeds, view: &RoomView) -> Option<&'static dyn Columns>;
+    fn rows(&self, feeds: &Feeds, view: &RoomView, st: &TableState, cx: &Ctx) -> Option<Vec<u32>>;
+    fn row_key<'a>(&self, feeds: &'a Feeds, view: &RoomView, i: u32) -> Option<&'a str>;
+    fn index_of(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<u32>;
+    /// The rows `rows` of a view's table as one CSV section.
+    fn export(
+        &self,
+        feeds: &Feeds,
+        view: &RoomView,
+        rows: &[u32],
+        cx: &Ctx,
+    ) -> Option<crate::export::Section>;
+    /// Every table of the room, for `--once`.
+    fn sections(
+        &self,
+        feeds: &Feeds,
+        cx: &Ctx,
+        cells: crate::export::Cells,
+    ) -> Vec<crate::export::Section>;
+
+    fn draw(&self, buf: &mut Buffer, area: Rect, feeds: &Feeds, view: &RoomView, cx: &PaneCtx);
+    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> Overview;
+
+    fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync>;
+    fn demo(
+        &self,
+        spec: &dyn Any,
+        cx: &DemoCtx,
+        now: DateTime<Utc>,
+        detail: Option<&HashSet<String>>,
+    ) -> Payload;
+    fn demo_tail(
+        &self,
+        spec: &dyn Any,
+        cx: &DemoCtx,
+        key: &str,
+        now: DateTime<Utc>,
+        tick: u64,
+    ) -> Option<Vec<TailLine>>;
+
+    fn client(
+        &self,
+        cfg: &aws_config::SdkConfig,
+        counter: &CallCounter,
+        custom_endpoint: bool,
+    ) -> Box<dyn Any + Send + Sync>;
+    fn poll(&self, cx: PollCtx) -> BoxFuture<'static, ()>;
+    fn once<'a>(&self, live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
+    fn tail(
+        &self,
+        live: Arc<Live>,
+        target: TailTarget,
+        tx: DataTx,
+    ) -> Option<BoxFuture<'static, ()>>;
+}
+
+pub struct Adapter<S>(PhantomData<fn() -> S>);
+
+impl<S> Adapter<S> {
+    pub const NEW: Adapter<S> = Adapter(PhantomData);
+}
+
+/// The row order of a table.
+struct RowsOf<'s> {
+    st: &'s TableState,
+    cx: &'s Ctx,
+}
+
+impl<'a> TableVisitor<'a> for RowsOf<'_> {
+    type Out = Vec<u32>;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Vec<u32> {
+        table::order(&t, self.st, self.cx)
+    }
+}
+
+struct KeyOf(u32);
+
+impl<'a> TableVisitor<'a> for KeyOf {
+    type Out = Option<&'a str>;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Option<&'a str> {
+        t.items.get(self.0 as usize).map(Row::key)
+    }
+}
+
+struct IndexOf<'k>(&'k str);
+
+impl<'a> TableVisitor<'a> for IndexOf<'_> {
+    type Out = Option<u32>;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Option<u32> {
+        table::index_of(t.items, self.0)
+    }
+}
+
+struct ColumnsFor;
+
+impl<'a> TableVisitor<'a> for ColumnsFor {
+    type Out = &'static dyn Columns;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, _t: Table<'a, T, F>) -> &'static dyn Columns {
+        table::columns_of::<T>()
+    }
+}
+
+struct Export<'r> {
+    name: String,
+    rows: &'r [u32],
+    cx: &'r Ctx,
+}
+
+impl<'a> TableVisitor<'a> for Export<'_> {
+    type Out = crate::export::Section;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> crate::export::Section {
+        let mut s =
+            crate::export::Section::new::<T>(self.name, &t.context, crate::export::Cells::Exact);
+        s.push_rows(
+            self.rows.iter().filter_map(|i| t.items.get(*i as usize)),
+            &t.context,
+            self.cx,
+        );
+        s
+    }
+}
+
+impl<S: Registered> DynRoom for Adapter<S> {
+    fn kind(&self) -> ServiceKind {
+        S::KIND
+    }
+    fn name(&self) -> &'static str {
+        S::NAME
+    }
+    fn label(&self) -> &'static str {
+        S::LABEL
+    }
+    fn badge(&self) -> &'static str {
+        S::BADGE
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        S::ALIASES
+    }
+    fn interval(&self) -> Duration {
+        S::INTERVAL
+    }
+    fn min_interval(&self) -> (Duration, &'static str) {
+        S::MIN_INTERVAL
+    }
+    fn iam_actions(&self) -> &'static [&'static str] {
+        S::IAM_ACTIONS
+    }
+    fn keys(&self) -> &'static [(&'static str, &'static str)] {
+        S::KEYS
+    }
+
+    fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>) {
+        let Some(data) = S::payload(payload) else {
+            return;
+        };
+        let feed = S::feed_mut(feeds);
+        let only = feed.regions.keys().all(|r| r == region);
+        S::merge(&mut feed.state, region, data, only, retired);
+    }
+
+    fn root(&self) -> RoomView {
+        S::wrap_view(S::root())
+    }
+    fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
+        S::child(&S::feed(feeds).state, S::view(view)?, key).map(S::wrap_view)
+    }
+    fn title(&self, view: &RoomView) -> String {
+        S::view(view).map(S::title).unwrap_or_default()
+    }
+    fn crumb(&self, view: &RoomView) -> String {
+        S::view(view).map(S::crumb).unwrap_or_default()
+    }
+    fn export_name(&self, view: &RoomView) -> String {
+        S::view(view).map(S::export_name).unwrap_or_default()
+    }
+    fn visible(&self, view: &RoomView, on_screen: Vec<String>) -> Vec<String> {
+        S::view(view)
+            .map(|v| S::visible(v, on_screen))
+            .unwrap_or_default()
+    }
+    fn tail_target(&self, feeds: &Feeds, view: &RoomView) -> Option<TailTarget> {
+        S::tail_target(&S::feed(feeds).state, S::view(view)?)
+    }
+
+    fn columns(&self, feeds: &Feeds, view: &RoomView) -> Option<&'static dyn Columns> {
+        S::table(&S::feed(feeds).state, S::view(view)?, ColumnsFor)
+    }
+    fn rows(&self, feeds: &Feeds, view: &RoomView, st: &TableState, cx: &Ctx) -> Option<Vec<u32>> {
+        S::table(&S::feed(feeds).state, S::view(view)?, RowsOf { st, cx })
+    }
+    fn row_key<'a>(&self, feeds: &'a Feeds, view: &RoomView, i: u32) -> Option<&'a str> {
+        S::table(&S::feed(feeds).state, S::view(view)?, KeyOf(i)).flatten()
+    }
+    fn index_of(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<u32> {
+        S::table(&S::feed(feeds).state, S::view(view)?, IndexOf(key)).flatten()
+    }
+    fn export(
+        &self,
+        feeds: &Feeds,
+        view: &RoomView,
+        rows: &[u32],
+        cx: &Ctx,
+    ) -> Option<crate::export::Section> {
+        let v = S::view(view)?;
+        let name = S::export_name(v);
+        S::table(&S::feed(feeds).state, v, Export { name, rows, cx })
+    }
+    fn sections(
+        &self,
+        feeds: &Feeds,
+        cx: &Ctx,
+        cells: crate::export::Cells,
+    ) -> Vec<crate::export::Section> {
+        let mut out = crate::export::Sections::new(S::NAME, cx, cells);
+        S::sections(&S::feed(feeds).state, &mut out);
+        out.done()
+    }
+
+    fn draw(&self, buf: &mut Buffer, area: Rect, feeds: &Feeds, view: &RoomView, cx: &PaneCtx) {
+        if let Some(v) = S::view(view) {
+            S::draw(buf, area, &S::feed(feeds).state, v, cx);
+        }
+    }
+    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> Overview {
+        S::overview(&S::feed(feeds).state, cx)
+    }
+
+    fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync> {
+        Box::new(S::spec(cx))
+    }
+    fn demo(
+        &self,
+        spec: &dyn Any,
+        cx: &DemoCtx,
+        now: DateTime<Utc>,
+        detail: Option<&HashSet<String>>,
+    ) -> Payload {
+        let data = match spec.downcast_ref::<S::Spec>() {
+            Some(s) => S::data(s, cx, now, detail),
+            // Another room's spec: draw this room's own rather than fail.
+            None => S::data(&S::spec(cx), cx, now, detail),
+        };
+        S::wrap(data)
+    }
+    fn demo_tail(
+        &self,
+        spec: &dyn Any,
+        cx: &DemoCtx,
+        key: &str,
+        now: DateTime<Utc>,
+        tick: u64,
+    ) -> Option<Vec<TailLine>> {
+        <S as RoomDemo>::tail(spec.downcast_ref::<S::Spec>()?, cx, key, now, tick)
+    }
+
+    fn client(
+        &self,
+        cfg: &aws_config::SdkConfig,
+        counter: &CallCounter,
+        custom_endpoint: bool,
+    ) -> Box<dyn Any + Send + Sync> {
+        Box::new(S::client(cfg, counter, custom_endpoint))
+    }
+    fn poll(&self, cx: PollCtx) -> BoxFuture<'static, ()> {
+        S::poll(cx)
+    }
+    fn once<'a>(&self, live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        S::once(live, region)
+    }
+    fn tail(
+        &self,
+        live: Arc<Live>,
+        target: TailTarget,
+        tx: DataTx,
+    ) -> Option<BoxFuture<'static, ()>> {
+        <S as RoomLive>::tail(live, target, tx)
+    }
+}

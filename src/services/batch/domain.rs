@@ -1,0 +1,94 @@
+//! AWS Batch compute environments, queues and job summaries (no container environment).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// The seven job states, in lifecycle order; snapshots always list all of them.
+pub const JOB_STATUSES: [&str; 7] = [
+    "SUBMITTED",
+    "PENDING",
+    "RUNNABLE",
+    "STARTING",
+    "RUNNING",
+    "SUCCEEDED",
+    "FAILED",
+];
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchData {
+    pub compute_environments: Vec<ComputeEnvironment>,
+    pub queues: Vec<JobQueue>,
+}
+
+impl BatchData {
+    pub fn queue(&self, name: &str) -> Option<&JobQueue> {
+        self.queues.iter().find(|q| q.name == name)
+    }
+    pub fn job(&self, queue: &str, id: &str) -> Option<&Job> {
+        self.queue(queue)?.jobs.iter().find(|j| j.id == id)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComputeEnvironment {
+    pub name: String,
+    pub region: String,
+    #[serde(rename = "type")]
+    pub ce_type: String,
+    pub provisioning: String,
+    pub state: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub min_vcpus: i32,
+    pub desired_vcpus: i32,
+    pub max_vcpus: i32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobQueue {
+    pub name: String,
+    pub region: String,
+    pub state: String,
+    pub status: String,
+    pub priority: i32,
+    pub compute_environments: Vec<String>,
+    pub jobs: Vec<Job>,
+}
+
+impl JobQueue {
+    pub fn count(&self, status: &str) -> usize {
+        self.jobs.iter().filter(|j| j.status == status).count()
+    }
+    pub fn stuck(&self, now: DateTime<Utc>) -> usize {
+        self.jobs.iter().filter(|j| j.is_stuck(now)).count()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Job {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub job_definition: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub exit_code: Option<i32>,
+    pub attempts: u32,
+}
+
+/// How long a job may wait for capacity before an operator should look at it.
+pub const STUCK_AFTER_MINUTES: i64 = 15;
+
+impl Job {
+    pub fn is_stuck(&self, now: DateTime<Utc>) -> bool {
+        self.status == "RUNNABLE"
+            && self
+                .created_at
+                .is_some_and(|c| (now - c).num_minutes() >= STUCK_AFTER_MINUTES)
+    }
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.status.as_str(), "SUCCEEDED" | "FAILED")
+    }
+}

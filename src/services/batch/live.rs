@@ -1,0 +1,38 @@
+//! Batch against the real account: one fetch per region every interval.
+
+use chrono::Utc;
+
+use super::Batch;
+use crate::aws::client::CallCounter;
+use crate::services::live::{sdk_client, no_client, poll_simple, Live, PollCtx, RegionClients};
+use crate::services::msg::DataMsg;
+use crate::services::room::{BoxFuture, Registered, RoomLive};
+
+impl RoomLive for Batch {
+    type Client = aws_sdk_batch::Client;
+
+    fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
+        sdk_client!(aws_sdk_batch, cfg, counter)
+    }
+
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
+        Box::pin(poll_simple::<Batch>(cx))
+    }
+
+    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(async move {
+            let fetched_at = Utc::now();
+            let Some(c) = r.client::<Batch>() else {
+                return no_client(Batch::KIND, &r.name);
+            };
+            match super::fetch::fetch(c, &r.name, live).await {
+                Ok(d) => vec![DataMsg::Loaded {
+                    region: r.name.clone(),
+                    fetched_at,
+                    payload: Batch::wrap(d),
+                }],
+                Err((op, e)) => vec![DataMsg::failed(Batch::KIND, &r.name, op, e)],
+            }
+        })
+    }
+}

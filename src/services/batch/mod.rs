@@ -1,0 +1,121 @@
+//! AWS Batch: compute environments, job queues with their jobs by status,
+//! and the jobs stuck in RUNNABLE.
+
+mod demo;
+pub mod domain;
+mod fetch;
+mod live;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{BatchData, ComputeEnvironment, Job, JobQueue, JOB_STATUSES};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+
+pub struct Batch;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Queues,
+    Jobs { queue: String },
+    Job { queue: String, id: String },
+}
+
+impl Room for Batch {
+    const NAME: &'static str = "batch";
+    const LABEL: &'static str = "Batch";
+    const BADGE: &'static str = "Batch";
+    const ALIASES: &'static [&'static str] = &["jobs", "queues", "b"];
+    const INTERVAL: Duration = Duration::from_secs(30);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(5), "faster only spends the account's ListJobs rate");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "batch:DescribeComputeEnvironments",
+        "batch:DescribeJobQueues",
+        "batch:ListJobs",
+    ];
+    const KEYS: &'static [(&'static str, &'static str)] =
+        &[("[ ]", "Batch jobs: previous / next status")];
+
+    type Data = BatchData;
+    type State = BatchData;
+    type View = View;
+    type Snapshot = snapshot::BatchOut;
+
+    fn merge(state: &mut BatchData, region: &str, mut data: BatchData, only: bool, retired: &mut Vec<Retired>) {
+        state.compute_environments.retain(|c| c.region != region);
+        state
+            .compute_environments
+            .append(&mut data.compute_environments);
+        replace_region(&mut state.queues, data.queues, region, only, |q| &q.region, retired);
+    }
+
+    fn root() -> View {
+        View::Queues
+    }
+
+    fn child(_state: &BatchData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Queues => Some(View::Jobs { queue: key.into() }),
+            View::Jobs { queue } => Some(View::Job {
+                queue: queue.clone(),
+                id: key.into(),
+            }),
+            View::Job { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Queues => "Batch job queues".into(),
+            View::Jobs { queue } => format!("Jobs in {queue}"),
+            View::Job { .. } => "Job".into(),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Queues => String::new(),
+            View::Jobs { queue } => queue.clone(),
+            View::Job { id, .. } => id.chars().take(8).collect(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Queues => "batch-queues".to_string(),
+            View::Jobs { queue } => format!("batch-{queue}-jobs"),
+            View::Job { queue, id } => format!("batch-{queue}-{id}"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a BatchData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Queues => Some(v.visit(all(&state.queues))),
+            // A queue that left the data is an empty table, not no table.
+            View::Jobs { queue } => Some(v.visit(match state.queue(queue) {
+                Some(q) => all(&q.jobs).context("region", &q.region).context("queue", &q.name),
+                None => all(&[]),
+            })),
+            View::Job { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a BatchData, v: &mut V) {
+        v.visit("queues", all(&state.queues));
+        for q in &state.queues {
+            v.visit("jobs", all(&q.jobs).context("region", &q.region).context("queue", &q.name));
+        }
+    }
+
+    fn snapshot(state: &BatchData) -> snapshot::BatchOut {
+        snapshot::batch(state)
+    }
+}

@@ -1,0 +1,156 @@
+//! Batch: job queues with counts by status, then a queue's jobs, then one job.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::domain::{BatchData, Job, JOB_STATUSES};
+use super::{Batch, View};
+use crate::fmt::age;
+use crate::services::room::{Overview, PaneCtx, RoomUi};
+use crate::services::table::{Ctx, Row};
+use crate::widgets::{field, gone, table};
+
+impl RoomUi for Batch {
+    fn draw(buf: &mut Buffer, area: Rect, state: &BatchData, view: &View, cx: &PaneCtx) {
+        match view {
+            View::Queues => queues(buf, area, state, cx),
+            View::Jobs { queue } => jobs(buf, area, state, cx, queue),
+            View::Job { queue, id } => job(buf, area, state, cx, queue, id),
+        }
+    }
+
+    fn overview(state: &BatchData, cx: &PaneCtx) -> Overview {
+        super::overview::overview(state, cx)
+    }
+}
+
+fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
+    let Some((st, rows)) = cx.table else { return };
+    let t = cx.theme;
+    let ces = &d.compute_environments;
+    let [tbl, env] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(ces.len() as u16 + 1)])
+            .areas(area);
+    table::rows(buf, tbl, &d.queues, rows, st, t, &Ctx { now: cx.now });
+    let mut lines = vec![Line::from(Span::styled("Compute environments", t.title))];
+    for c in ces {
+        let bad = c.status != "VALID" || c.state != "ENABLED";
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                "  {:<14} {:<8} {:<8} ",
+                c.name, c.provisioning, c.state
+            )),
+            Span::styled(c.status.clone(), if bad { t.error } else { t.ok }),
+            Span::styled(
+                format!(
+                    "  vCPU {}/{}/{} (min/desired/max)",
+                    c.min_vcpus, c.desired_vcpus, c.max_vcpus
+                ),
+                t.muted,
+            ),
+        ]));
+    }
+    Paragraph::new(lines).render(env, buf);
+}
+
+fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) {
+    let t = cx.theme;
+    let Some(q) = d.queue(queue) else {
+        return gone(buf, area, t, queue);
+    };
+    let Some((st, rows)) = cx.table else { return };
+    let [chips, tbl] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    // Status chips double as the [ ] filter indicator.
+    let want = st.tab_filter(Job::TABS);
+    let mut spans = vec![Span::styled(
+        if want.is_none() { "[ALL] " } else { " ALL  " },
+        if want.is_none() { t.selection } else { t.muted },
+    )];
+    for s in JOB_STATUSES {
+        let label = format!("{} {}", &s[..s.len().min(4)], q.count(s));
+        if want == Some(s) {
+            spans.push(Span::styled(format!("[{label}]"), t.selection));
+        } else {
+            spans.push(Span::styled(format!(" {label} "), t.muted));
+        }
+    }
+    Line::from(spans).render(chips, buf);
+    table::rows(buf, tbl, &q.jobs, rows, st, t, &Ctx { now: cx.now });
+}
+
+fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, id: &str) {
+    let t = cx.theme;
+    let now = cx.now;
+    let Some(j) = d.job(queue, id) else {
+        return gone(buf, area, t, "this job");
+    };
+    let when = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| format!("{} ({} ago)", d.format("%H:%M:%S UTC"), age(now - d)))
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut lines = vec![
+        field(t, "job", j.name.clone()),
+        field(t, "id", j.id.clone()),
+        field(t, "queue", queue.to_string()),
+        field(
+            t,
+            "definition",
+            j.job_definition.clone().unwrap_or_default(),
+        ),
+        field(t, "status", j.status.clone()),
+        field(
+            t,
+            "reason",
+            j.status_reason.clone().unwrap_or_else(|| "-".into()),
+        ),
+        field(t, "created", when(j.created_at)),
+        field(t, "started", when(j.started_at)),
+        field(t, "stopped", when(j.stopped_at)),
+        field(
+            t,
+            "exit code",
+            j.exit_code
+                .map(|e| e.to_string())
+                .unwrap_or_else(|| "-".into()),
+        ),
+        field(t, "attempts", j.attempts.to_string()),
+    ];
+    if j.is_stuck(now) {
+        lines.push(Line::from(""));
+        lines.push(Line::from(Span::styled(diagnose(j, d, now, queue), t.error)));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}
+
+/// Why a job sits in RUNNABLE, from its reason and its compute environments.
+fn diagnose(j: &Job, d: &BatchData, now: chrono::DateTime<chrono::Utc>, queue: &str) -> String {
+    let reason = j.status_reason.as_deref().unwrap_or("");
+    let ces: Vec<_> = d
+        .queue(queue)
+        .map(|q| q.compute_environments.clone())
+        .unwrap_or_default();
+    let bad: Vec<String> = d
+        .compute_environments
+        .iter()
+        .filter(|c| ces.contains(&c.name) && (c.status != "VALID" || c.state != "ENABLED"))
+        .map(|c| format!("{} is {} {}", c.name, c.state, c.status))
+        .collect();
+    let waited = j.created_at.map(|c| age(now - c)).unwrap_or_default();
+    if reason.starts_with("MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT") {
+        format!(
+            "! stuck {waited}: asks for more vCPU/memory/GPU than {} can ever provide",
+            ces.join(", ")
+        )
+    } else if !bad.is_empty() {
+        format!("! stuck {waited}: {}", bad.join("; "))
+    } else {
+        format!(
+            "! stuck {waited} in RUNNABLE: waiting for capacity in {}",
+            ces.join(", ")
+        )
+    }
+}

@@ -1,0 +1,90 @@
+//! The `batch` section of the snapshot (SNAPSHOT.md). Field names are an API.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::domain::{BatchData, ComputeEnvironment, JobQueue};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BatchOut {
+    pub compute_environments: Vec<ComputeEnvironment>,
+    pub queues: Vec<QueueOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QueueOut {
+    pub name: String,
+    pub region: String,
+    pub state: String,
+    pub status: String,
+    pub priority: i32,
+    pub compute_environments: Vec<String>,
+    pub jobs_by_status: JobsByStatus,
+    pub jobs: Vec<JobOut>,
+}
+
+/// A struct rather than a map so all seven keys always exist, in lifecycle order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub struct JobsByStatus {
+    pub submitted: usize,
+    pub pending: usize,
+    pub runnable: usize,
+    pub starting: usize,
+    pub running: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobOut {
+    pub id: String,
+    pub name: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub exit_code: Option<i32>,
+}
+
+fn queue(q: &JobQueue) -> QueueOut {
+    QueueOut {
+        name: q.name.clone(),
+        region: q.region.clone(),
+        state: q.state.clone(),
+        status: q.status.clone(),
+        priority: q.priority,
+        compute_environments: q.compute_environments.clone(),
+        jobs_by_status: JobsByStatus {
+            submitted: q.count("SUBMITTED"),
+            pending: q.count("PENDING"),
+            runnable: q.count("RUNNABLE"),
+            starting: q.count("STARTING"),
+            running: q.count("RUNNING"),
+            succeeded: q.count("SUCCEEDED"),
+            failed: q.count("FAILED"),
+        },
+        jobs: q
+            .jobs
+            .iter()
+            .map(|j| JobOut {
+                id: j.id.clone(),
+                name: j.name.clone(),
+                status: j.status.clone(),
+                status_reason: j.status_reason.clone(),
+                created_at: j.created_at,
+                started_at: j.started_at,
+                stopped_at: j.stopped_at,
+                exit_code: j.exit_code,
+            })
+            .collect(),
+    }
+}
+
+pub fn batch(d: &BatchData) -> BatchOut {
+    BatchOut {
+        compute_environments: d.compute_environments.clone(),
+        queues: d.queues.iter().map(queue).collect(),
+    }
+}

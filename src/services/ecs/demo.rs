@@ -1,0 +1,467 @@
+//! The demo's ECS account: three clusters and a dozen services whose tasks walk
+//! through the real lifecycle states as the clock moves.
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use super::Ecs;
+use crate::hash::{hash, hex, str_id, unit};
+use crate::services::room::{DemoCtx, RoomDemo};
+
+impl RoomDemo for Ecs {
+    type Spec = EcsSpec;
+    fn spec(cx: &DemoCtx) -> EcsSpec {
+        spec(cx.scale)
+    }
+    fn data(
+        spec: &EcsSpec,
+        cx: &DemoCtx,
+        now: DateTime<Utc>,
+        _detail: Option<&std::collections::HashSet<String>>,
+    ) -> EcsData {
+        ecs_at(spec, cx.seed, cx.region, now)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Behaviour {
+    Steady,
+    /// A new deployment every 20 minutes, replacing one task at a time.
+    Rolling,
+    /// The essential container is OOM-killed about two minutes after start.
+    CrashLoop,
+    /// Half the desired tasks wait for capacity that never comes.
+    Unplaceable,
+}
+
+#[derive(Debug, Clone)]
+struct SvcSpec {
+    cluster: usize,
+    name: String,
+    launch: &'static str,
+    capacity_provider: Option<&'static str>,
+    desired: u32,
+    behaviour: Behaviour,
+    cpu: u32,
+    memory: u32,
+    load: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct EcsSpec {
+    clusters: Vec<(String, Vec<&'static str>, u32)>,
+    services: Vec<SvcSpec>,
+}
+
+const STOPPED_KEPT_S: i64 = 30 * 60;
+const ROLL_EVERY: i64 = 1200;
+const CRASH_EVERY: i64 = 150;
+const LIFE: i64 = 2 * 86_400;
+
+fn spec(scale: usize) -> EcsSpec {
+    use Behaviour::*;
+    let mut clusters = vec![
+        (
+            "web-fargate".to_string(),
+            vec!["FARGATE", "FARGATE_SPOT"],
+            0,
+        ),
+        ("jobs-ec2".to_string(), vec!["jobs-ec2-asg"], 3),
+        ("mixed".to_string(), vec!["FARGATE", "mixed-asg"], 2),
+    ];
+    let s = |cluster, name: &str, launch, cp, desired, behaviour, cpu, memory, load| SvcSpec {
+        cluster,
+        name: name.to_string(),
+        launch,
+        capacity_provider: cp,
+        desired,
+        behaviour,
+        cpu,
+        memory,
+        load,
+    };
+    let mut services = vec![
+        s(
+            0,
+            "api",
+            "FARGATE",
+            Some("FARGATE"),
+            4,
+            Rolling,
+            512,
+            1024,
+            41.0,
+        ),
+        s(
+            0,
+            "frontend",
+            "FARGATE",
+            Some("FARGATE"),
+            3,
+            Steady,
+            256,
+            512,
+            22.0,
+        ),
+        s(
+            0,
+            "worker",
+            "FARGATE",
+            Some("FARGATE_SPOT"),
+            2,
+            Steady,
+            1024,
+            2048,
+            67.0,
+        ),
+        s(
+            0,
+            "checkout",
+            "FARGATE",
+            Some("FARGATE"),
+            2,
+            CrashLoop,
+            512,
+            512,
+            35.0,
+        ),
+        s(1, "ingest", "EC2", None, 3, Steady, 1024, 2048, 58.0),
+        s(1, "scheduler", "EC2", None, 1, Steady, 256, 512, 8.0),
+        s(1, "metrics-agent", "EC2", None, 3, Steady, 128, 256, 4.0),
+        s(
+            1,
+            "reporting",
+            "EC2",
+            None,
+            4,
+            Unplaceable,
+            2048,
+            8192,
+            72.0,
+        ),
+        s(2, "legacy-api", "EC2", None, 2, Steady, 512, 1024, 31.0),
+        s(
+            2,
+            "queue-consumer",
+            "FARGATE",
+            Some("FARGATE"),
+            2,
+            Steady,
+            256,
+            512,
+            47.0,
+        ),
+        s(
+            2,
+            "cron-runner",
+            "FARGATE",
+            Some("FARGATE_SPOT"),
+            1,
+            Steady,
+            256,
+            512,
+            12.0,
+        ),
+        s(2, "search", "EC2", None, 2, Steady, 1024, 4096, 55.0),
+    ];
+    // Scaled-up demos add fleets of ordinary services, about one task for every
+    // two functions, so benchmarks see a realistic task count.
+    let base: u32 = services.iter().map(|s| s.desired).sum();
+    let mut extra = (scale as u32 / 2).saturating_sub(base);
+    let mut n = 0;
+    while extra > 0 {
+        let cluster = clusters.len();
+        clusters.push((format!("fleet-{:02}", cluster - 2), vec!["FARGATE"], 0));
+        for _ in 0..20 {
+            if extra == 0 {
+                break;
+            }
+            let desired = extra.min(5);
+            extra -= desired;
+            n += 1;
+            services.push(s(
+                cluster,
+                &format!("svc-{n:04}"),
+                "FARGATE",
+                Some("FARGATE"),
+                desired,
+                Steady,
+                256,
+                512,
+                20.0 + (n % 50) as f64,
+            ));
+        }
+    }
+    EcsSpec { clusters, services }
+}
+
+/// When task generation `g` of a slot was created, and when it is told to stop.
+fn schedule(svc: &SvcSpec, off: i64, slot: u32, g: i64) -> (i64, Option<i64>) {
+    let slot = slot as i64;
+    match svc.behaviour {
+        Behaviour::Steady => (g * LIFE + off, Some((g + 1) * LIFE + off + 45)),
+        Behaviour::Rolling => {
+            let at = |g: i64| g * ROLL_EVERY + off + 60 + slot * 90;
+            (at(g), Some(at(g + 1) + 45))
+        }
+        Behaviour::CrashLoop => {
+            let c = g * CRASH_EVERY + off + slot * 40;
+            (c, Some(c + 120))
+        }
+        Behaviour::Unplaceable if slot >= 2 => (g * 3600 + off, None),
+        Behaviour::Unplaceable => (g * LIFE + off, None),
+    }
+}
+
+fn period(svc: &SvcSpec, slot: u32) -> i64 {
+    match svc.behaviour {
+        Behaviour::Steady => LIFE,
+        Behaviour::Unplaceable if slot < 2 => LIFE,
+        Behaviour::Rolling => ROLL_EVERY,
+        Behaviour::CrashLoop => CRASH_EVERY,
+        Behaviour::Unplaceable => 3600,
+    }
+}
+
+fn ts(s: i64) -> Option<DateTime<Utc>> {
+    Utc.timestamp_opt(s, 0).single()
+}
+
+fn task_at(
+    svc: &SvcSpec,
+    seed: u64,
+    slot: u32,
+    g: i64,
+    created: i64,
+    stop: Option<i64>,
+    now: i64,
+    deployment: &str,
+) -> Task {
+    let id = hex(&[seed, str_id(&svc.name), slot as u64, g as u64], 32);
+    let mut t = Task {
+        id,
+        service: Some(svc.name.clone()),
+        task_definition: format!("{}:{}", svc.name, 40 + g.rem_euclid(100)),
+        launch_type: svc.launch.to_string(),
+        capacity_provider: svc.capacity_provider.map(str::to_string),
+        cpu: Some(svc.cpu.to_string()),
+        memory: Some(svc.memory.to_string()),
+        desired_status: "RUNNING".into(),
+        ..Default::default()
+    };
+    let container = |status: &str| Container {
+        name: svc.name.clone(),
+        last_status: status.into(),
+        exit_code: None,
+        reason: None,
+    };
+    match stop {
+        Some(s) if now >= s => {
+            let q = now - s;
+            t.desired_status = "STOPPED".into();
+            t.started_at = ts(created + 38);
+            let (code, reason, exit, creason) = match svc.behaviour {
+                Behaviour::CrashLoop => (
+                    "EssentialContainerExited",
+                    "Essential container in task exited".to_string(),
+                    137,
+                    Some("OutOfMemoryError: Container killed due to memory usage".to_string()),
+                ),
+                _ => (
+                    "ServiceSchedulerInitiated",
+                    format!("Scaling activity initiated by (deployment {deployment})"),
+                    0,
+                    None,
+                ),
+            };
+            t.stop_code = Some(code.into());
+            t.stopped_reason = Some(reason);
+            t.last_status = match q {
+                0..=9 => "DEACTIVATING",
+                10..=19 => "STOPPING",
+                20..=29 => "DEPROVISIONING",
+                _ => "STOPPED",
+            }
+            .into();
+            if q >= 30 {
+                t.stopped_at = ts(s + 30);
+            }
+            t.containers.push(Container {
+                exit_code: Some(exit),
+                reason: creason,
+                ..container("STOPPED")
+            });
+        }
+        _ => {
+            let q = now - created;
+            t.last_status =
+                if stop.is_none() && svc.behaviour == Behaviour::Unplaceable && slot >= 2 {
+                    "PROVISIONING"
+                } else {
+                    match q {
+                        i64::MIN..=14 => "PROVISIONING",
+                        15..=29 => "PENDING",
+                        30..=37 => "ACTIVATING",
+                        _ => "RUNNING",
+                    }
+                }
+                .into();
+            if t.last_status == "RUNNING" {
+                t.started_at = ts(created + 38);
+                t.health = Some("HEALTHY".into());
+            }
+            t.containers.push(container(if t.last_status == "RUNNING" {
+                "RUNNING"
+            } else {
+                "PENDING"
+            }));
+        }
+    }
+    t
+}
+
+fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
+    let off = (hash(&[seed, str_id(&svc.name)]) % period(svc, 0) as u64) as i64;
+    let deployment_no = (now - off).div_euclid(ROLL_EVERY);
+    let deployment = format!(
+        "ecs-svc/{:019}",
+        hash(&[seed, str_id(&svc.name), deployment_no as u64]) % 10_000_000_000_000_000_000
+    );
+    let mut tasks = Vec::new();
+    for slot in 0..svc.desired {
+        let mut g = (now - off).div_euclid(period(svc, slot)) + 1;
+        // Walk back through this slot's generations until they stopped too long ago.
+        for _ in 0..40 {
+            let (created, stop) = schedule(svc, off, slot, g);
+            g -= 1;
+            if created > now {
+                continue;
+            }
+            if let Some(s) = stop {
+                if now - (s + 30) > STOPPED_KEPT_S {
+                    break;
+                }
+            }
+            tasks.push(task_at(
+                svc,
+                seed,
+                slot,
+                g + 1,
+                created,
+                stop,
+                now,
+                &deployment,
+            ));
+            if stop.is_none() {
+                break; // a task that never stops has no older generations to show
+            }
+        }
+    }
+    let count = |f: &dyn Fn(&Task) -> bool| tasks.iter().filter(|t| f(t)).count() as u32;
+    let running = count(&|t| t.last_status == "RUNNING");
+    let pending = count(&|t| t.is_starting());
+    let crashed = count(&|t| t.stop_code.as_deref() == Some("EssentialContainerExited"));
+    let rolling = svc.behaviour == Behaviour::Rolling
+        && (now - off).rem_euclid(ROLL_EVERY) < 60 + svc.desired as i64 * 90 + 60;
+    let minute = (now / 60) as u64;
+    let jitter = |k| (unit(&[seed, str_id(&svc.name), minute, k]) - 0.5) * 12.0;
+    let mut events = Vec::new();
+    let last_event = |every: i64| now - (now - off).rem_euclid(every);
+    match svc.behaviour {
+        Behaviour::Unplaceable => events.push(ServiceEvent {
+            at: ts(last_event(300)).unwrap_or_default(),
+            message: format!("(service {}) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance {}) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", svc.name, hex(&[seed, 1], 32)),
+        }),
+        Behaviour::CrashLoop => events.push(ServiceEvent {
+            at: ts(last_event(CRASH_EVERY)).unwrap_or_default(),
+            message: format!("(service {}) has started 1 tasks: (task {}).", svc.name, tasks.first().map(|t| t.id.as_str()).unwrap_or("")),
+        }),
+        _ if rolling => events.push(ServiceEvent {
+            at: ts(last_event(90)).unwrap_or_default(),
+            message: format!("(service {}) has started 1 tasks: (task {}).", svc.name, tasks.first().map(|t| t.id.as_str()).unwrap_or("")),
+        }),
+        _ => events.push(ServiceEvent {
+            at: ts(last_event(6 * 3600)).unwrap_or_default(),
+            message: format!("(service {}) has reached a steady state.", svc.name),
+        }),
+    }
+    let service = Service {
+        name: svc.name.clone(),
+        status: "ACTIVE".into(),
+        launch_type: svc.launch.into(),
+        capacity_provider: svc.capacity_provider.map(str::to_string),
+        desired: svc.desired,
+        running,
+        pending,
+        rollout_state: Some(if rolling { "IN_PROGRESS" } else { "COMPLETED" }.into()),
+        deployments: if rolling { 2 } else { 1 },
+        task_definition: format!("{}:{}", svc.name, 40 + deployment_no.rem_euclid(100)),
+        cpu_pct: (running > 0)
+            .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
+        memory_pct: (running > 0).then(|| {
+            let base = if svc.behaviour == Behaviour::CrashLoop {
+                93.0
+            } else {
+                svc.load * 1.2
+            };
+            ((base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0
+        }),
+        events,
+        recently_stopped: crashed,
+    };
+    (service, tasks)
+}
+
+fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>) -> EcsData {
+    let now_s = now.timestamp();
+    let mut clusters: Vec<Cluster> = spec
+        .clusters
+        .iter()
+        .map(|(name, cps, _)| Cluster {
+            name: name.clone(),
+            region: region.to_string(),
+            status: "ACTIVE".into(),
+            capacity_providers: cps.iter().map(|c| c.to_string()).collect(),
+            ..Default::default()
+        })
+        .collect();
+    for svc in &spec.services {
+        let (service, tasks) = service_at(svc, seed, now_s);
+        let c = &mut clusters[svc.cluster];
+        c.services.push(service);
+        c.tasks.extend(tasks);
+    }
+    for (i, (_, _, instances)) in spec.clusters.iter().enumerate() {
+        let c = &mut clusters[i];
+        for n in 0..*instances {
+            let on_this: Vec<&Task> = c
+                .tasks
+                .iter()
+                .filter(|t| {
+                    t.launch_type == "EC2"
+                        && t.last_status == "RUNNING"
+                        && hash(&[str_id(&t.id)]) % *instances as u64 == n as u64
+                })
+                .collect();
+            let cpu: i64 = on_this
+                .iter()
+                .filter_map(|t| t.cpu.as_deref()?.parse::<i64>().ok())
+                .sum();
+            let mem: i64 = on_this
+                .iter()
+                .filter_map(|t| t.memory.as_deref()?.parse::<i64>().ok())
+                .sum();
+            c.container_instances.push(ContainerInstance {
+                id: hex(&[seed, i as u64, n as u64, 77], 32),
+                ec2_instance_id: Some(format!("i-{}", hex(&[seed, i as u64, n as u64, 78], 17))),
+                status: "ACTIVE".into(),
+                agent_connected: true,
+                running_tasks: on_this.len() as u32,
+                pending_tasks: 0,
+                cpu_remaining: (4096 - cpu).max(0),
+                memory_remaining_mb: (15_576 - mem).max(0),
+            });
+        }
+    }
+    EcsData { clusters }
+}

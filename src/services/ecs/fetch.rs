@@ -1,0 +1,296 @@
+//! ECS: clusters, services, tasks and container instances with the fewest calls:
+//! DescribeClusters 100 at a time, ListServices 100 a page then DescribeServices
+//! 10 at a time, one cluster-wide ListTasks (RUNNING and STOPPED) then
+//! DescribeTasks 100 at a time, mapped to services by `group`. Task overrides and
+//! container environments are never read into the domain types.
+
+use aws_sdk_ecs::types::{DesiredStatus, Resource};
+use aws_sdk_ecs::Client;
+use chrono::{DateTime, TimeZone, Utc};
+
+use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use crate::aws::{arn_tail, AwsError};
+use crate::services::live::Live;
+
+type Failed = (&'static str, AwsError);
+
+pub const DESCRIBE_CLUSTERS: usize = 100;
+pub const DESCRIBE_SERVICES: usize = 10;
+pub const DESCRIBE_TASKS: usize = 100;
+pub const DESCRIBE_INSTANCES: usize = 100;
+pub const LIST_PAGE: i32 = 100;
+/// Service events shown per service.
+const EVENTS: usize = 5;
+
+fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
+    t.and_then(|t| Utc.timestamp_opt(t.secs(), 0).single())
+}
+
+/// Everything of one region, or the operation that failed and why.
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData, Failed> {
+    let mut arns = Vec::new();
+    let mut pages = client
+        .list_clusters()
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(p) = pages.next().await {
+        arns.extend(
+            p.map_err(|e| ("ListClusters", live.error(&e)))?
+                .cluster_arns()
+                .iter()
+                .cloned(),
+        );
+    }
+    let mut clusters = Vec::new();
+    for chunk in arns.chunks(DESCRIBE_CLUSTERS) {
+        let out = client
+            .describe_clusters()
+            .set_clusters(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| ("DescribeClusters", live.error(&e)))?;
+        for c in out.clusters() {
+            clusters.push((
+                c.cluster_arn().unwrap_or_default().to_string(),
+                Cluster {
+                    name: c.cluster_name().unwrap_or_default().to_string(),
+                    region: region.to_string(),
+                    status: c.status().unwrap_or_default().to_string(),
+                    capacity_providers: c.capacity_providers().to_vec(),
+                    ..Default::default()
+                },
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(clusters.len());
+    for (arn, mut cluster) in clusters {
+        cluster.services = services(client, &arn, live).await?;
+        cluster.tasks = tasks(client, &arn, live).await?;
+        cluster.container_instances = instances(client, &arn, live).await?;
+        for s in &mut cluster.services {
+            s.recently_stopped = cluster
+                .tasks
+                .iter()
+                .filter(|t| t.service.as_deref() == Some(&s.name))
+                .filter(|t| {
+                    matches!(
+                        t.stop_code.as_deref(),
+                        Some("EssentialContainerExited" | "TaskFailedToStart")
+                    )
+                })
+                .count() as u32;
+        }
+        out.push(cluster);
+    }
+    Ok(EcsData { clusters: out })
+}
+
+async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Service>, Failed> {
+    let mut arns = Vec::new();
+    // ListServices defaults to 10 a page; ask for the maximum.
+    let mut pages = client
+        .list_services()
+        .cluster(cluster)
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(p) = pages.next().await {
+        arns.extend(
+            p.map_err(|e| ("ListServices", live.error(&e)))?
+                .service_arns()
+                .iter()
+                .cloned(),
+        );
+    }
+    let mut out = Vec::with_capacity(arns.len());
+    for chunk in arns.chunks(DESCRIBE_SERVICES) {
+        let resp = client
+            .describe_services()
+            .cluster(cluster)
+            .set_services(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| ("DescribeServices", live.error(&e)))?;
+        for s in resp.services() {
+            let primary = s
+                .deployments()
+                .iter()
+                .find(|d| d.status() == Some("PRIMARY"));
+            out.push(Service {
+                name: s.service_name().unwrap_or_default().to_string(),
+                status: s.status().unwrap_or_default().to_string(),
+                launch_type: s
+                    .launch_type()
+                    .map(|l| l.as_str().to_string())
+                    .unwrap_or_else(|| {
+                        if s.capacity_provider_strategy().is_empty() {
+                            "EC2".into()
+                        } else {
+                            "CAPACITY_PROVIDER".into()
+                        }
+                    }),
+                capacity_provider: s
+                    .capacity_provider_strategy()
+                    .first()
+                    .map(|c| c.capacity_provider().to_string()),
+                desired: s.desired_count().max(0) as u32,
+                running: s.running_count().max(0) as u32,
+                pending: s.pending_count().max(0) as u32,
+                rollout_state: primary
+                    .and_then(|d| d.rollout_state())
+                    .map(|r| r.as_str().to_string()),
+                deployments: s.deployments().len() as u32,
+                task_definition: s
+                    .task_definition()
+                    .map(|t| arn_tail(t).to_string())
+                    .unwrap_or_default(),
+                cpu_pct: None,
+                memory_pct: None,
+                events: s
+                    .events()
+                    .iter()
+                    .take(EVENTS)
+                    .filter_map(|e| {
+                        Some(ServiceEvent {
+                            at: time(e.created_at())?,
+                            message: e.message().unwrap_or_default().to_string(),
+                        })
+                    })
+                    .collect(),
+                recently_stopped: 0,
+            });
+        }
+    }
+    Ok(out)
+}
+
+async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>, Failed> {
+    let mut arns = Vec::new();
+    // STOPPED tasks stay listed for about an hour: that is where crash loops show.
+    for status in [DesiredStatus::Running, DesiredStatus::Stopped] {
+        let mut pages = client
+            .list_tasks()
+            .cluster(cluster)
+            .desired_status(status)
+            .max_results(LIST_PAGE)
+            .into_paginator()
+            .send();
+        while let Some(p) = pages.next().await {
+            arns.extend(
+                p.map_err(|e| ("ListTasks", live.error(&e)))?
+                    .task_arns()
+                    .iter()
+                    .cloned(),
+            );
+        }
+    }
+    arns.sort();
+    arns.dedup();
+    let mut out = Vec::with_capacity(arns.len());
+    for chunk in arns.chunks(DESCRIBE_TASKS) {
+        let resp = client
+            .describe_tasks()
+            .cluster(cluster)
+            .set_tasks(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| ("DescribeTasks", live.error(&e)))?;
+        out.extend(resp.tasks().iter().map(task));
+    }
+    Ok(out)
+}
+
+pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
+    Task {
+        id: t.task_arn().map(arn_tail).unwrap_or_default().to_string(),
+        service: t
+            .group()
+            .and_then(|g| g.strip_prefix("service:"))
+            .map(str::to_string),
+        task_definition: t
+            .task_definition_arn()
+            .map(|a| arn_tail(a).to_string())
+            .unwrap_or_default(),
+        last_status: t.last_status().unwrap_or_default().to_string(),
+        desired_status: t.desired_status().unwrap_or_default().to_string(),
+        launch_type: t
+            .launch_type()
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_default(),
+        capacity_provider: t.capacity_provider_name().map(str::to_string),
+        cpu: t.cpu().map(str::to_string),
+        memory: t.memory().map(str::to_string),
+        started_at: time(t.started_at()),
+        stopped_at: time(t.stopped_at()),
+        stop_code: t.stop_code().map(|c| c.as_str().to_string()),
+        stopped_reason: t.stopped_reason().map(str::to_string),
+        health: t.health_status().map(|h| h.as_str().to_string()),
+        containers: t
+            .containers()
+            .iter()
+            .map(|c| Container {
+                name: c.name().unwrap_or_default().to_string(),
+                last_status: c.last_status().unwrap_or_default().to_string(),
+                exit_code: c.exit_code(),
+                reason: c.reason().map(str::to_string),
+            })
+            .collect(),
+    }
+}
+
+fn remaining(rs: &[Resource], name: &str) -> i64 {
+    rs.iter()
+        .find(|r| r.name() == Some(name))
+        .map(|r| r.integer_value() as i64)
+        .unwrap_or(0)
+}
+
+async fn instances(
+    client: &Client,
+    cluster: &str,
+    live: &Live,
+) -> Result<Vec<ContainerInstance>, Failed> {
+    let mut arns = Vec::new();
+    let mut pages = client
+        .list_container_instances()
+        .cluster(cluster)
+        .max_results(LIST_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(p) = pages.next().await {
+        arns.extend(
+            p.map_err(|e| ("ListContainerInstances", live.error(&e)))?
+                .container_instance_arns()
+                .iter()
+                .cloned(),
+        );
+    }
+    let mut out = Vec::with_capacity(arns.len());
+    for chunk in arns.chunks(DESCRIBE_INSTANCES) {
+        let resp = client
+            .describe_container_instances()
+            .cluster(cluster)
+            .set_container_instances(Some(chunk.to_vec()))
+            .send()
+            .await
+            .map_err(|e| ("DescribeContainerInstances", live.error(&e)))?;
+        for ci in resp.container_instances() {
+            out.push(ContainerInstance {
+                id: ci
+                    .container_instance_arn()
+                    .map(arn_tail)
+                    .unwrap_or_default()
+                    .to_string(),
+                ec2_instance_id: ci.ec2_instance_id().map(str::to_string),
+                status: ci.status().unwrap_or_default().to_string(),
+                agent_connected: ci.agent_connected(),
+                running_tasks: ci.running_tasks_count().max(0) as u32,
+                pending_tasks: ci.pending_tasks_count().max(0) as u32,
+                cpu_remaining: remaining(ci.remaining_resources(), "CPU"),
+                memory_remaining_mb: remaining(ci.remaining_resources(), "MEMORY"),
+            });
+        }
+    }
+    Ok(out)
+}

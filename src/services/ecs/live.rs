@@ -1,0 +1,147 @@
+//! ECS against the real account: the inventory every interval, service CPU
+//! and memory from CloudWatch once a minute (they change no faster).
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::time::Instant;
+
+use super::Ecs;
+use crate::aws::backoff::{next_delay, salt};
+use crate::aws::client::CallCounter;
+use crate::aws::cloudwatch::{self, Query};
+use crate::services::live::{sdk_client, no_client, retry_in, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::msg::DataMsg;
+use crate::services::room::{BoxFuture, Registered, RoomLive};
+
+/// Service metrics are per minute in CloudWatch: asking more often gains nothing.
+const METRICS_EVERY: Duration = Duration::from_secs(60);
+
+impl RoomLive for Ecs {
+    type Client = aws_sdk_ecs::Client;
+
+    fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
+        sdk_client!(aws_sdk_ecs, cfg, counter)
+    }
+
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
+        Box::pin(poll(cx))
+    }
+
+    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(fetch(live, r, true))
+    }
+}
+
+/// CPU and memory utilisation per ECS service: the newest minute of the last five.
+pub fn queries(services: &[(&str, &str)]) -> Vec<Query> {
+    let mut out = Vec::with_capacity(services.len() * 2);
+    for (i, (cluster, service)) in services.iter().enumerate() {
+        for (key, metric) in [("cpu", "CPUUtilization"), ("mem", "MemoryUtilization")] {
+            out.push(Query {
+                id: format!("s{i}_{key}"),
+                namespace: "AWS/ECS",
+                metric,
+                dims: vec![
+                    ("ClusterName", cluster.to_string()),
+                    ("ServiceName", service.to_string()),
+                ],
+                stat: "Average".into(),
+                period_s: 60,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// The inventory, with service utilisation when `metrics`.
+pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool) -> Vec<DataMsg> {
+    let fetched_at = Utc::now();
+    let Some(c) = r.client::<Ecs>() else {
+        return no_client(Ecs::KIND, &r.name);
+    };
+    let mut data = match super::fetch::fetch(c, &r.name, live).await {
+        Ok(d) => d,
+        Err((op, e)) => return vec![DataMsg::failed(Ecs::KIND, &r.name, op, e)],
+    };
+    let mut out = Vec::new();
+    let pairs: Vec<(String, String)> = data
+        .clusters
+        .iter()
+        .flat_map(|c| c.services.iter().map(move |s| (c.name.clone(), s.name.clone())))
+        .collect();
+    if metrics && !pairs.is_empty() {
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
+        let (start, end) = cloudwatch::window(fetched_at, 5);
+        match cloudwatch::fetch(&live.cloudwatch(r), &queries(&refs), start, end).await {
+            Ok(f) => {
+                let mut i = 0;
+                for c in &mut data.clusters {
+                    for s in &mut c.services {
+                        s.cpu_pct = cloudwatch::latest(&f, &format!("s{i}_cpu"));
+                        s.memory_pct = cloudwatch::latest(&f, &format!("s{i}_mem"));
+                        i += 1;
+                    }
+                }
+            }
+            Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, "GetMetricData", e)),
+        }
+    }
+    out.insert(
+        0,
+        DataMsg::Loaded {
+            region: r.name.clone(),
+            fetched_at,
+            payload: Ecs::wrap(data),
+        },
+    );
+    out
+}
+
+/// Keeps the last utilisation read for refreshes that do not read it.
+fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut HashMap<(String, String), (Option<f64>, Option<f64>)>) {
+    for m in msgs {
+        let DataMsg::Loaded { payload, .. } = m else {
+            continue;
+        };
+        let Some(d) = Ecs::payload_mut(payload) else {
+            continue;
+        };
+        for c in &mut d.clusters {
+            for s in &mut c.services {
+                let key = (c.name.clone(), s.name.clone());
+                if fresh {
+                    previous.insert(key, (s.cpu_pct, s.memory_pct));
+                } else if let Some((cpu, mem)) = previous.get(&key) {
+                    (s.cpu_pct, s.memory_pct) = (*cpu, *mem);
+                }
+            }
+        }
+    }
+}
+
+async fn poll(mut cx: PollCtx) {
+    let mut throttles = 0;
+    let mut last_metrics: Option<Instant> = None;
+    let mut previous = HashMap::new();
+    loop {
+        let live = cx.live.clone();
+        let r = &live.regions[cx.region];
+        // Service CPU and memory change once a minute; task states faster.
+        let metrics = last_metrics.is_none_or(|t| t.elapsed() >= METRICS_EVERY);
+        let mut msgs = fetch(&live, r, metrics).await;
+        carry(&mut msgs, metrics, &mut previous);
+        if metrics {
+            last_metrics = Some(Instant::now());
+        }
+        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
+        let delay = next_delay(live.opts.intervals.get(Ecs::KIND), throttles, salt());
+        retry_in(&mut msgs, delay);
+        if !send_all(&cx.tx, &live, msgs).await {
+            return;
+        }
+        cx.waker.sleep(delay).await;
+    }
+}

@@ -1,0 +1,140 @@
+//! ECS and Fargate: clusters, their services with health and rollouts, the
+//! tasks of a service with their stop reasons, and container instances.
+
+mod demo;
+pub mod domain;
+mod fetch;
+mod live;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, Service, ServiceEvent, Task};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+
+pub struct Ecs;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Clusters,
+    Services { cluster: String },
+    Tasks { cluster: String, service: String },
+    Task { cluster: String, id: String },
+}
+
+impl Room for Ecs {
+    const NAME: &'static str = "ecs";
+    const LABEL: &'static str = "ECS";
+    const BADGE: &'static str = "ECS";
+    const ALIASES: &'static [&'static str] =
+        &["cluster", "clusters", "svc", "services", "tasks", "e", "fargate"];
+    const INTERVAL: Duration = Duration::from_secs(30);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(5), "faster only spends the account's ECS read rate");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "ecs:ListClusters",
+        "ecs:DescribeClusters",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
+        "ecs:ListTasks",
+        "ecs:DescribeTasks",
+        "ecs:ListContainerInstances",
+        "ecs:DescribeContainerInstances",
+    ];
+
+    type Data = EcsData;
+    type State = EcsData;
+    type View = View;
+    type Snapshot = snapshot::EcsOut;
+
+    fn merge(state: &mut EcsData, region: &str, data: EcsData, only: bool, retired: &mut Vec<Retired>) {
+        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    }
+
+    fn root() -> View {
+        View::Clusters
+    }
+
+    fn child(_state: &EcsData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Clusters => Some(View::Services { cluster: key.into() }),
+            View::Services { cluster } => Some(View::Tasks {
+                cluster: cluster.clone(),
+                service: key.into(),
+            }),
+            View::Tasks { cluster, .. } => Some(View::Task {
+                cluster: cluster.clone(),
+                id: key.into(),
+            }),
+            View::Task { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Clusters => "ECS clusters".into(),
+            View::Services { cluster } => format!("Services in {cluster}"),
+            View::Tasks { service, .. } => format!("Tasks of {service}"),
+            View::Task { id, .. } => format!("Task {}", id.chars().take(12).collect::<String>()),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Clusters => String::new(),
+            View::Services { cluster } => cluster.clone(),
+            View::Tasks { service, .. } => service.clone(),
+            View::Task { id, .. } => id.chars().take(12).collect(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Clusters => "ecs-clusters".to_string(),
+            View::Services { cluster } => format!("ecs-{cluster}-services"),
+            View::Tasks { cluster, service } => format!("ecs-{cluster}-{service}-tasks"),
+            View::Task { cluster, id } => format!("ecs-{cluster}-{id}"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a EcsData, view: &View, v: V) -> Option<V::Out> {
+        // A cluster that left the data is an empty table, not no table.
+        let cluster = |name: &str| state.cluster(name);
+        match view {
+            View::Clusters => Some(v.visit(all(&state.clusters))),
+            View::Services { cluster: name } => Some(v.visit(match cluster(name) {
+                Some(c) => all(&c.services).context("region", &c.region).context("cluster", &c.name),
+                None => all(&[]),
+            })),
+            View::Tasks { cluster: name, service } => {
+                let t = match cluster(name) {
+                    Some(c) => all(&c.tasks).context("region", &c.region).context("cluster", &c.name),
+                    None => all(&[]),
+                };
+                Some(v.visit(t.keep(|t: &Task| t.service.as_deref() == Some(service.as_str()))))
+            }
+            View::Task { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a EcsData, v: &mut V) {
+        v.visit("clusters", all(&state.clusters));
+        for c in &state.clusters {
+            v.visit("services", all(&c.services).context("region", &c.region).context("cluster", &c.name));
+        }
+        for c in &state.clusters {
+            v.visit("tasks", all(&c.tasks).context("region", &c.region).context("cluster", &c.name));
+        }
+    }
+
+    fn snapshot(state: &EcsData) -> snapshot::EcsOut {
+        snapshot::ecs(state)
+    }
+}

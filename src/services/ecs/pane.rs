@@ -1,0 +1,139 @@
+//! ECS: clusters, then a cluster's services, a service's tasks, and one task.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::domain::EcsData;
+use super::{Ecs, View};
+use crate::fmt::age;
+use crate::services::room::{Overview, PaneCtx, RoomUi};
+use crate::services::table::Ctx;
+use crate::widgets::{field, gone, table};
+
+impl RoomUi for Ecs {
+    fn draw(buf: &mut Buffer, area: Rect, state: &EcsData, view: &View, cx: &PaneCtx) {
+        let tc = Ctx { now: cx.now };
+        let Some((st, rows)) = cx.table else {
+            if let View::Task { cluster, id } = view {
+                task(buf, area, state, cx, cluster, id);
+            }
+            return;
+        };
+        match view {
+            View::Clusters => table::rows(buf, area, &state.clusters, rows, st, cx.theme, &tc),
+            View::Services { cluster } => services(buf, area, state, cx, cluster),
+            View::Tasks { cluster, .. } => match state.cluster(cluster) {
+                Some(c) => table::rows(buf, area, &c.tasks, rows, st, cx.theme, &tc),
+                None => gone(buf, area, cx.theme, cluster),
+            },
+            View::Task { cluster, id } => task(buf, area, state, cx, cluster, id),
+        }
+    }
+
+    fn overview(state: &EcsData, cx: &PaneCtx) -> Overview {
+        super::overview::overview(state, cx)
+    }
+}
+
+fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str) {
+    let t = cx.theme;
+    let Some(c) = d.cluster(cluster) else {
+        return gone(buf, area, t, cluster);
+    };
+    let Some((st, rows)) = cx.table else { return };
+    // The selected service's newest event explains most problems; give it a line.
+    let [tbl, ev] = Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
+    table::rows(buf, tbl, &c.services, rows, st, t, &Ctx { now: cx.now });
+    let selected = st
+        .selected
+        .as_deref()
+        .and_then(|n| c.services.iter().find(|s| s.name == n));
+    if let Some(e) = selected.and_then(|s| s.events.first()) {
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{} ago ", age(cx.now - e.at)), t.muted),
+            Span::raw(e.message.clone()),
+        ]))
+        .wrap(Wrap { trim: true })
+        .render(ev, buf);
+    }
+}
+
+fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, id: &str) {
+    let t = cx.theme;
+    let now = cx.now;
+    let Some(k) = d.task(cluster, id) else {
+        return gone(buf, area, t, "this task");
+    };
+    let when = |d: Option<chrono::DateTime<chrono::Utc>>| {
+        d.map(|d| format!("{} ({} ago)", d.format("%H:%M:%S UTC"), age(now - d)))
+            .unwrap_or_else(|| "-".into())
+    };
+    let mut lines = vec![
+        field(t, "task", k.id.clone()),
+        field(
+            t,
+            "service",
+            k.service.clone().unwrap_or_else(|| "(standalone)".into()),
+        ),
+        field(t, "definition", k.task_definition.clone()),
+        field(
+            t,
+            "status",
+            format!("{} (desired {})", k.last_status, k.desired_status),
+        ),
+        field(
+            t,
+            "capacity",
+            format!(
+                "{} {}",
+                k.launch_type,
+                k.capacity_provider.clone().unwrap_or_default()
+            ),
+        ),
+        field(
+            t,
+            "size",
+            format!(
+                "cpu {} memory {}",
+                k.cpu.clone().unwrap_or_default(),
+                k.memory.clone().unwrap_or_default()
+            ),
+        ),
+        field(t, "started", when(k.started_at)),
+        field(t, "stopped", when(k.stopped_at)),
+        field(
+            t,
+            "stop code",
+            k.stop_code.clone().unwrap_or_else(|| "-".into()),
+        ),
+        field(
+            t,
+            "reason",
+            k.stopped_reason.clone().unwrap_or_else(|| "-".into()),
+        ),
+        Line::from(Span::styled("Containers", t.title)),
+    ];
+    for c in &k.containers {
+        let exit = c
+            .exit_code
+            .map(|e| format!(" exit {e}"))
+            .unwrap_or_default();
+        let style = if c.exit_code.is_some_and(|e| e != 0) {
+            t.error
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {} {}", c.name, c.last_status)),
+            Span::styled(
+                format!("{exit} {}", c.reason.clone().unwrap_or_default()),
+                style,
+            ),
+        ]));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}

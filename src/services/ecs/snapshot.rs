@@ -1,0 +1,117 @@
+//! The `ecs` section of the snapshot (SNAPSHOT.md). Field names are an API.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::domain::{Cluster, EcsData};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EcsOut {
+    pub clusters: Vec<ClusterOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterOut {
+    pub name: String,
+    pub region: String,
+    pub status: String,
+    pub services: Vec<ServiceOut>,
+    pub tasks: Vec<TaskOut>,
+    pub container_instances: Vec<InstanceOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceOut {
+    pub name: String,
+    pub launch_type: String,
+    pub desired: u32,
+    pub running: u32,
+    pub pending: u32,
+    pub rollout_state: Option<String>,
+    pub cpu_pct: Option<f64>,
+    pub memory_pct: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskOut {
+    pub id: String,
+    pub service: Option<String>,
+    pub last_status: String,
+    pub desired_status: String,
+    pub launch_type: String,
+    pub capacity_provider: Option<String>,
+    pub cpu: Option<String>,
+    pub memory: Option<String>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub stop_code: Option<String>,
+    pub stopped_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InstanceOut {
+    pub id: String,
+    pub status: String,
+    pub agent_connected: bool,
+    pub running_tasks: u32,
+    pub cpu_remaining: i64,
+    pub memory_remaining_mb: i64,
+}
+
+fn cluster(c: &Cluster) -> ClusterOut {
+    ClusterOut {
+        name: c.name.clone(),
+        region: c.region.clone(),
+        status: c.status.clone(),
+        services: c
+            .services
+            .iter()
+            .map(|s| ServiceOut {
+                name: s.name.clone(),
+                launch_type: s.launch_type.clone(),
+                desired: s.desired,
+                running: s.running,
+                pending: s.pending,
+                rollout_state: s.rollout_state.clone(),
+                cpu_pct: s.cpu_pct,
+                memory_pct: s.memory_pct,
+            })
+            .collect(),
+        tasks: c
+            .tasks
+            .iter()
+            .map(|t| TaskOut {
+                id: t.id.clone(),
+                service: t.service.clone(),
+                last_status: t.last_status.clone(),
+                desired_status: t.desired_status.clone(),
+                launch_type: t.launch_type.clone(),
+                capacity_provider: t.capacity_provider.clone(),
+                cpu: t.cpu.clone(),
+                memory: t.memory.clone(),
+                started_at: t.started_at,
+                stopped_at: t.stopped_at,
+                stop_code: t.stop_code.clone(),
+                stopped_reason: t.stopped_reason.clone(),
+            })
+            .collect(),
+        container_instances: c
+            .container_instances
+            .iter()
+            .map(|i| InstanceOut {
+                id: i.id.clone(),
+                status: i.status.clone(),
+                agent_connected: i.agent_connected,
+                running_tasks: i.running_tasks,
+                cpu_remaining: i.cpu_remaining,
+                memory_remaining_mb: i.memory_remaining_mb,
+            })
+            .collect(),
+    }
+}
+
+pub fn ecs(d: &EcsData) -> EcsOut {
+    EcsOut {
+        clusters: d.clusters.iter().map(cluster).collect(),
+    }
+}

@@ -1,0 +1,275 @@
+//! The demo's Lambda functions: inventory, per-minute metrics and the REPORT
+//! lines their cold starts are read from (through the real parser).
+
+mod spec;
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
+
+use spec::{init_ms, minute_of, report_line, write_report_line, FnSpec, Role, DEPLOY_AT, DEPLOY_EVERY};
+
+use super::coldstart::Tally;
+use super::domain::{ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+use super::Lambda;
+use crate::hash::{hash, unit, uuid};
+use crate::services::msg::TailLine;
+use crate::services::room::{DemoCtx, RoomDemo};
+
+impl RoomDemo for Lambda {
+    /// In name order, as the dashboard likes its rows delivered.
+    type Spec = Vec<FnSpec>;
+
+    fn spec(cx: &DemoCtx) -> Vec<FnSpec> {
+        let mut f = spec::specs(cx.seed, cx.scale);
+        f.sort_by(|a, b| a.name().cmp(b.name()));
+        f
+    }
+
+    fn data(specs: &Vec<FnSpec>, cx: &DemoCtx, now: DateTime<Utc>, detail: Option<&HashSet<String>>) -> LambdaData {
+        lambda_at(specs, cx.seed, cx.region, now, cx.window.max(1) as i64, detail)
+    }
+
+    fn tail(specs: &Vec<FnSpec>, cx: &DemoCtx, key: &str, now: DateTime<Utc>, tick: u64) -> Option<Vec<TailLine>> {
+        Some(
+            tail_lines(specs, cx.seed, key, now, tick)
+                .into_iter()
+                .map(|(at, text)| super::coldstart::classify(at, &text))
+                .collect(),
+        )
+    }
+}
+
+fn function_at(
+    spec: &FnSpec,
+    seed: u64,
+    region: &str,
+    now: DateTime<Utc>,
+    window: i64,
+    detail: bool,
+) -> Function {
+    let now_min = now.timestamp().div_euclid(60);
+    let fraction = now.second() as f64 / 60.0 + now.nanosecond() as f64 / 60e9;
+    let start = now_min - (window - 1);
+    let mut series = FunctionSeries {
+        start: Utc.timestamp_opt(start * 60, 0).single(),
+        ..Default::default()
+    };
+    if detail {
+        for s in [
+            &mut series.invocations,
+            &mut series.errors,
+            &mut series.duration_avg_ms,
+            &mut series.duration_max_ms,
+        ] {
+            s.0.reserve_exact(window as usize);
+        }
+    }
+    let (mut inv, mut err, mut thr, mut dur_w, mut dur_max, mut p99_w, mut conc) =
+        (0.0, 0.0, 0.0, 0.0, 0.0f64, 0.0, 0.0f64);
+    let mut tally = Tally::default();
+    let mut line = String::with_capacity(256);
+    for m in start..=now_min {
+        let f = if m == now_min { fraction } else { 1.0 };
+        let b = minute_of(spec, m, f);
+        inv += b.inv;
+        err += b.err;
+        thr += b.thr;
+        let served = b.inv - b.thr;
+        dur_w += b.dur_avg * served;
+        p99_w += b.dur_p99 * served;
+        if served > 0.0 {
+            dur_max = dur_max.max(b.dur_max);
+        }
+        conc = conc.max(b.conc);
+        if detail {
+            series.invocations.0.push(b.inv as f32);
+            series.errors.0.push(b.err as f32);
+            series
+                .duration_avg_ms
+                .0
+                .push(if served > 0.0 { b.dur_avg as f32 } else { 0.0 });
+            series
+                .duration_max_ms
+                .0
+                .push(if served > 0.0 { b.dur_max as f32 } else { 0.0 });
+        }
+        // Cold starts come from the REPORT lines, exactly as they would from CloudWatch Logs.
+        for k in 0..b.cold {
+            let key = hash(&[spec.id, m as u64, k as u64]);
+            let at = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now)
+                + Duration::milliseconds((key % 60_000) as i64);
+            let request_id = uuid(&[seed, key]);
+            write_report_line(
+                &mut line,
+                spec,
+                &request_id,
+                b.dur_avg,
+                Some(init_ms(spec, key)),
+                at,
+            );
+            tally.add_line(at, &line);
+        }
+        // Warm invocations are counted, not printed: at 10,000 functions writing and
+        // parsing a line each would be most of the demo's cost and change nothing shown.
+        let minute_start = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now);
+        tally.add_records(minute_start, (served as u64).saturating_sub(b.cold as u64));
+    }
+    let (cold, cold_series) = tally.summary(
+        Utc.timestamp_opt(start * 60, 0).single().unwrap_or(now),
+        window as u32,
+    );
+    series.cold_starts = cold_series;
+    let served = inv - thr;
+    let stats = FunctionStats {
+        invocations: Some(inv),
+        errors: Some(err),
+        throttles: Some(thr),
+        duration_avg_ms: (served > 0.0).then(|| round2(dur_w / served)),
+        duration_max_ms: (served > 0.0).then(|| round2(dur_max)),
+        duration_p99_ms: (served > 0.0).then(|| round2(p99_w / served)),
+        concurrent_max: Some(conc),
+        cold: Some(ColdStarts {
+            recent: if detail { cold.recent } else { Vec::new() },
+            ..cold
+        }),
+        series: detail.then(|| Box::new(series)),
+    };
+    Function {
+        name: spec.name.clone(),
+        region: region.to_string(),
+        runtime: spec.runtime.map(str::to_string),
+        memory_mb: spec.memory_mb,
+        timeout_s: spec.timeout_s,
+        architecture: spec.arch.to_string(),
+        package_type: if spec.image { "Image" } else { "Zip" }.to_string(),
+        last_modified: Some(last_modified(spec, now_min)),
+        handler: (!spec.image).then(|| handler(spec)),
+        code_size_bytes: if spec.image {
+            0
+        } else {
+            20_000 + hash(&[spec.id, 8]) % 40_000_000
+        },
+        snap_start: spec.snap_start,
+        log_group: format!("/aws/lambda/{}", spec.name),
+        env_var_count: spec.env_vars,
+        stats,
+    }
+}
+
+/// What a live tail of this function would show at tick `k`: a few REPORT
+/// records (cold ones now and then) and, for the failing function, errors.
+fn tail_lines(
+    specs: &[FnSpec],
+    seed: u64,
+    name: &str,
+    now: DateTime<Utc>,
+    k: u64,
+) -> Vec<(DateTime<Utc>, String)> {
+    let Some(spec) = specs.iter().find(|s| s.name == name) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for j in 0..(1 + hash(&[spec.id, k, 1]) % 3) {
+        let key = hash(&[spec.id, k, j, 2]);
+        let at = now - Duration::milliseconds((key % 1500) as i64);
+        let cold = unit(&[spec.id, k, j, 3]) < 0.15;
+        let duration = spec.dur_ms * (0.8 + 0.4 * unit(&[key]));
+        out.push((
+            at,
+            report_line(
+                spec,
+                &uuid(&[seed, key]),
+                duration,
+                cold.then(|| init_ms(spec, key)),
+                at,
+            ),
+        ));
+        if spec.role == Role::ErrorBurst && unit(&[key, 4]) < 0.3 {
+            out.push((
+                at,
+                format!(
+                    "{}\t{}\tERROR\tOrderValidationError: payment token rejected by upstream",
+                    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                    uuid(&[seed, key])
+                ),
+            ));
+        }
+    }
+    out.sort_by_key(|(t, _)| *t);
+    out
+}
+
+fn last_modified(spec: &FnSpec, now_min: i64) -> DateTime<Utc> {
+    let minute = match spec.role {
+        Role::Deploys => now_min - (now_min - DEPLOY_AT).rem_euclid(DEPLOY_EVERY),
+        // Months ago, and never in the future of the clock.
+        _ => now_min - 1440 * (3 + (spec.id % 200) as i64) - (spec.id % 1440) as i64,
+    };
+    Utc.timestamp_opt(minute * 60, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn handler(spec: &FnSpec) -> String {
+    match spec.runtime.unwrap_or("") {
+        "java21" => "com.example.Handler::handleRequest".into(),
+        "provided.al2023" => "bootstrap".into(),
+        r if r.starts_with("nodejs") => "index.handler".into(),
+        _ => "app.handler".into(),
+    }
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+fn lambda_at(
+    specs: &[FnSpec],
+    seed: u64,
+    region: &str,
+    now: DateTime<Utc>,
+    window: i64,
+    detail: Option<&HashSet<String>>,
+) -> LambdaData {
+    let one = |chunk: &[FnSpec]| {
+        chunk
+            .iter()
+            .map(|s| {
+                let d = detail.is_none_or(|d| d.contains(&s.name));
+                function_at(s, seed, region, now, window, d)
+            })
+            .collect::<Vec<_>>()
+    };
+    // Large accounts are computed on every core: at 10,000 functions this is
+    // most of the wait for the first frame.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let functions: Vec<Function> = if specs.len() < 2000 || threads < 2 {
+        one(specs)
+    } else {
+        let size = specs.len().div_ceil(threads);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = specs
+                .chunks(size)
+                .map(|c| s.spawn(move || one(c)))
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        })
+    };
+    let sum = |f: fn(&Function) -> Option<f64>| functions.iter().filter_map(f).sum::<f64>();
+    let totals = LambdaTotals {
+        invocations: sum(|f| f.stats.invocations),
+        errors: sum(|f| f.stats.errors),
+        throttles: sum(|f| f.stats.throttles),
+        concurrent_max: sum(|f| f.stats.concurrent_max),
+    };
+    LambdaData {
+        functions,
+        totals: Some(totals),
+    }
+}

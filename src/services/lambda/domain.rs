@@ -1,0 +1,105 @@
+//! Lambda functions: configuration (never environment values) and window statistics.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::series::Series;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Function {
+    pub name: String,
+    pub region: String,
+    pub runtime: Option<String>,
+    pub memory_mb: u32,
+    pub timeout_s: u32,
+    pub architecture: String,
+    pub package_type: String,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub handler: Option<String>,
+    pub code_size_bytes: u64,
+    pub snap_start: bool,
+    pub log_group: String,
+    /// How many environment variables the function has. Names and values are
+    /// secrets' neighbours and never leave the source.
+    pub env_var_count: usize,
+    pub stats: FunctionStats,
+}
+
+/// Everything measured over the window; `None` means "could not be read", never zero.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionStats {
+    pub invocations: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_max_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub concurrent_max: Option<f64>,
+    pub cold: Option<ColdStarts>,
+    /// Per-minute history for the detail view's sparklines.
+    pub series: Option<Box<FunctionSeries>>,
+}
+
+impl FunctionStats {
+    pub fn error_rate_pct(&self) -> Option<f64> {
+        match (self.errors, self.invocations) {
+            (Some(e), Some(i)) if i > 0.0 => Some(100.0 * e / i),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ColdStarts {
+    pub count: u64,
+    /// REPORT records seen in the window: the denominator of the rate.
+    pub records: u64,
+    pub init_p50_ms: Option<f64>,
+    pub init_max_ms: Option<f64>,
+    /// Cold starts in the newest five minutes against the window's per-five-minute mean.
+    pub spike: bool,
+    /// Newest first, bounded.
+    pub recent: Vec<ColdStartEvent>,
+    pub unparsed: u64,
+}
+
+impl ColdStarts {
+    pub fn rate_pct(&self) -> Option<f64> {
+        (self.records > 0).then(|| 100.0 * self.count as f64 / self.records as f64)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColdStartEvent {
+    pub at: DateTime<Utc>,
+    pub request_id: String,
+    pub init_ms: f64,
+    pub restore: bool,
+}
+
+/// Minute buckets, oldest first; the last bucket is the partial current minute.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FunctionSeries {
+    pub start: Option<DateTime<Utc>>,
+    pub invocations: Series,
+    pub errors: Series,
+    pub duration_avg_ms: Series,
+    pub duration_max_ms: Series,
+    pub cold_starts: Series,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LambdaData {
+    pub functions: Vec<Function>,
+    /// Account-wide sums over the window, read even when per-function metrics
+    /// are fetched only for the rows on screen.
+    pub totals: Option<LambdaTotals>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct LambdaTotals {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    pub concurrent_max: f64,
+}

@@ -1,0 +1,113 @@
+//! Lambda inventory: ListFunctions, 50 a page. Environment variables are
+//! counted and dropped here; their values never reach the domain types.
+
+use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_sdk_lambda::Client;
+use chrono::{DateTime, Utc};
+
+use super::domain::{Function, FunctionStats};
+use crate::aws::AwsError;
+use crate::services::live::Live;
+
+pub const PAGE: i32 = 50;
+
+pub async fn list_functions(client: &Client, region: &str, live: &Live) -> Result<Vec<Function>, AwsError> {
+    let mut pages = client
+        .list_functions()
+        .max_items(PAGE)
+        .into_paginator()
+        .send();
+    let mut out = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| live.error(&e))?;
+        out.extend(page.functions().iter().map(|f| function(f, region)));
+    }
+    // Name order lets the dashboard sort without comparing names (see tables::order).
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
+    let name = f.function_name().unwrap_or_default().to_string();
+    let log_group = f
+        .logging_config()
+        .and_then(|l| l.log_group())
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("/aws/lambda/{name}"));
+    Function {
+        region: region.to_string(),
+        runtime: f.runtime().map(|r| r.as_str().to_string()),
+        memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
+        timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
+        architecture: f
+            .architectures()
+            .first()
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_else(|| "x86_64".into()),
+        package_type: f
+            .package_type()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "Zip".into()),
+        last_modified: f.last_modified().and_then(parse_lambda_time),
+        handler: f.handler().map(str::to_string),
+        code_size_bytes: f.code_size().max(0) as u64,
+        snap_start: f
+            .snap_start()
+            .and_then(|s| s.apply_on())
+            .is_some_and(|a| a.as_str() == "PublishedVersions"),
+        log_group,
+        env_var_count: f
+            .environment()
+            .and_then(|e| e.variables())
+            .map_or(0, |v| v.len()),
+        stats: FunctionStats::default(),
+        name,
+    }
+}
+
+/// Lambda writes `2026-11-22T14:03:00.000+0000`, which is not quite RFC 3339.
+pub fn parse_lambda_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z")
+        .or_else(|_| DateTime::parse_from_rfc3339(s))
+        .ok()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_lambda::types::{Architecture, EnvironmentResponse, Runtime};
+
+    #[test]
+    fn maps_configuration_and_drops_environment_values() {
+        let f = FunctionConfiguration::builder()
+            .function_name("orders-api")
+            .runtime(Runtime::Python312)
+            .memory_size(512)
+            .timeout(30)
+            .architectures(Architecture::Arm64)
+            .last_modified("2026-11-22T14:03:00.000+0000")
+            .environment(
+                EnvironmentResponse::builder()
+                    .variables("DB_PASSWORD", "hunter2-secret")
+                    .build(),
+            )
+            .build();
+        let d = function(&f, "eu-west-1");
+        assert_eq!(d.name, "orders-api");
+        assert_eq!(d.runtime.as_deref(), Some("python3.12"));
+        assert_eq!((d.memory_mb, d.timeout_s), (512, 30));
+        assert_eq!(d.architecture, "arm64");
+        assert_eq!(d.log_group, "/aws/lambda/orders-api");
+        assert_eq!(d.env_var_count, 1);
+        assert_eq!(
+            d.last_modified.unwrap().to_rfc3339(),
+            "2026-11-22T14:03:00+00:00"
+        );
+        let dump = format!("{d:?}");
+        assert!(
+            !dump.contains("hunter2") && !dump.contains("DB_PASSWORD"),
+            "{dump}"
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! The CloudWatch queries of Lambda functions, and the window statistics
+//! read back from them.
+
+use chrono::{DateTime, Utc};
+
+use super::domain::{FunctionSeries, FunctionStats, LambdaTotals};
+use crate::aws::cloudwatch::{series, Fetched, Query};
+use crate::series::Series;
+
+const PER_FUNCTION: [(&str, &str, &str); 6] = [
+    ("inv", "Invocations", "Sum"),
+    ("err", "Errors", "Sum"),
+    ("thr", "Throttles", "Sum"),
+    ("avg", "Duration", "Average"),
+    ("max", "Duration", "Maximum"),
+    ("conc", "ConcurrentExecutions", "Maximum"),
+];
+
+/// Seven queries a function: six per-minute series and one window percentile
+/// (left out when `percentile` is `None`).
+pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: Option<&str>) -> Vec<Query> {
+    let mut out = Vec::with_capacity(names.len() * 7 + 4);
+    for (i, name) in names.iter().enumerate() {
+        for (key, metric, stat) in PER_FUNCTION {
+            out.push(Query {
+                id: format!("f{i}_{key}"),
+                namespace: "AWS/Lambda",
+                metric,
+                dims: vec![("FunctionName", name.to_string())],
+                stat: stat.into(),
+                period_s: 60,
+                optional: false,
+            });
+        }
+        if let Some(p) = percentile {
+            out.push(Query {
+                id: format!("f{i}_pct"),
+                namespace: "AWS/Lambda",
+                metric: "Duration",
+                dims: vec![("FunctionName", name.to_string())],
+                stat: p.into(),
+                period_s: window_minutes as i32 * 60,
+                optional: true,
+            });
+        }
+    }
+    for (key, metric, stat) in [
+        ("inv", "Invocations", "Sum"),
+        ("err", "Errors", "Sum"),
+        ("thr", "Throttles", "Sum"),
+        ("conc", "ConcurrentExecutions", "Maximum"),
+    ] {
+        out.push(Query {
+            id: format!("acct_{key}"),
+            namespace: "AWS/Lambda",
+            metric,
+            dims: vec![],
+            stat: stat.into(),
+            period_s: 60,
+            optional: false,
+        });
+    }
+    out
+}
+
+/// Window statistics of function `i` from a fetch; `None` where CloudWatch said nothing
+/// because the query failed, zero where it said "no invocations".
+pub fn function_stats(
+    f: &Fetched,
+    i: usize,
+    start: DateTime<Utc>,
+    minutes: u32,
+    percentile_ok: bool,
+) -> FunctionStats {
+    let get = |k: &str| f.values.get(&format!("f{i}_{k}"));
+    if get("inv").is_none() {
+        return FunctionStats::default();
+    }
+    let sum = |k: &str| get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let max = |k: &str| get(k).map(|p| p.iter().fold(0.0f64, |m, (_, v)| m.max(*v)));
+    let inv = series(get("inv"), start, minutes);
+    let avg = series(get("avg"), start, minutes);
+    let invocations = sum("inv").unwrap_or(0.0);
+    // Invocation-weighted, as the snapshot contract defines it.
+    let weighted: f64 = inv
+        .0
+        .iter()
+        .zip(&avg.0)
+        .map(|(i, a)| *i as f64 * *a as f64)
+        .sum();
+    let has_duration = get("avg").is_some_and(|p| !p.is_empty());
+    let duration_avg_ms = if has_duration && invocations > 0.0 {
+        Some((weighted / invocations * 100.0).round() / 100.0)
+    } else if has_duration {
+        // Duration without invocations in the same minutes: fall back to the plain mean.
+        get("avg").map(|p| p.iter().map(|(_, v)| v).sum::<f64>() / p.len() as f64)
+    } else {
+        None
+    };
+    FunctionStats {
+        invocations: Some(invocations),
+        errors: Some(sum("err").unwrap_or(0.0)),
+        throttles: Some(sum("thr").unwrap_or(0.0)),
+        duration_avg_ms,
+        duration_max_ms: if has_duration { max("max") } else { None },
+        duration_p99_ms: if percentile_ok {
+            get("pct").and_then(|p| p.first().map(|(_, v)| *v))
+        } else {
+            None
+        },
+        concurrent_max: Some(max("conc").unwrap_or(0.0)),
+        cold: None,
+        series: Some(Box::new(FunctionSeries {
+            start: Some(start),
+            errors: series(get("err"), start, minutes),
+            duration_max_ms: series(get("max"), start, minutes),
+            invocations: inv,
+            duration_avg_ms: avg,
+            cold_starts: Series::default(),
+        })),
+    }
+}
+
+pub fn totals(f: &Fetched) -> Option<LambdaTotals> {
+    let sum = |k: &str| {
+        f.values
+            .get(k)
+            .map(|p| p.iter().map(|(_, v)| v).sum::<f64>())
+    };
+    Some(LambdaTotals {
+        invocations: sum("acct_inv")?,
+        errors: sum("acct_err").unwrap_or(0.0),
+        throttles: sum("acct_thr").unwrap_or(0.0),
+        concurrent_max: f
+            .values
+            .get("acct_conc")
+            .map(|p| p.iter().fold(0.0f64, |m, (_, v)| m.max(*v)))
+            .unwrap_or(0.0),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::cloudwatch::MAX_QUERIES;
+    use chrono::Duration;
+
+    #[test]
+    fn queries_fill_batches_of_five_hundred() {
+        let names: Vec<String> = (0..1000).map(|i| format!("fn-{i}")).collect();
+        let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let q = lambda_queries(&refs, 60, Some("p99"));
+        assert_eq!(q.len(), 7004);
+        assert_eq!(q.chunks(MAX_QUERIES).count(), 15);
+        let ids: std::collections::HashSet<_> = q.iter().map(|q| &q.id).collect();
+        assert_eq!(ids.len(), q.len(), "ids must be unique within a call");
+        assert!(q
+            .iter()
+            .all(|q| q.id.chars().next().unwrap().is_ascii_lowercase()));
+        assert!(q
+            .iter()
+            .filter(|q| q.optional)
+            .all(|q| q.period_s == 3600 && q.stat == "p99"));
+        assert_eq!(lambda_queries(&refs, 60, None).len(), 6004);
+    }
+
+    #[test]
+    fn stats_weight_duration_by_invocations() {
+        let start: DateTime<Utc> = "2026-11-22T13:00:00Z".parse().unwrap();
+        let t = |m| start + Duration::minutes(m);
+        let mut f = Fetched::default();
+        f.values
+            .insert("f0_inv".into(), vec![(t(0), 10.0), (t(1), 30.0)]);
+        f.values
+            .insert("f0_avg".into(), vec![(t(0), 100.0), (t(1), 200.0)]);
+        f.values
+            .insert("f0_max".into(), vec![(t(0), 400.0), (t(1), 900.0)]);
+        f.values.insert("f0_err".into(), vec![(t(1), 3.0)]);
+        f.values.insert("f0_pct".into(), vec![(t(0), 850.0)]);
+        let s = function_stats(&f, 0, start, 60, true);
+        assert_eq!(s.invocations, Some(40.0));
+        assert_eq!(s.errors, Some(3.0));
+        assert_eq!(s.throttles, Some(0.0));
+        assert_eq!(s.duration_avg_ms, Some(175.0));
+        assert_eq!(s.duration_max_ms, Some(900.0));
+        assert_eq!(s.duration_p99_ms, Some(850.0));
+        assert_eq!(s.series.as_ref().unwrap().invocations.0[1], 30.0);
+        // A function CloudWatch was never asked about is unknown, not zero.
+        assert_eq!(function_stats(&f, 1, start, 60, true).invocations, None);
+        assert_eq!(
+            function_stats(&f, 0, start, 60, false).duration_p99_ms,
+            None
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! Lambda: functions with invocations, errors, throttles, duration and cold
+//! starts over the window; one function's history, latest cold starts and a
+//! live tail of its log.
+
+pub mod coldstart;
+mod demo;
+mod detail;
+pub mod domain;
+mod fetch;
+mod list;
+mod live;
+pub mod metrics;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub use coldstart::logs::Method as ColdMethod;
+pub use domain::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+pub use fetch::{fetch, Sweep};
+pub use list::list_functions;
+pub use live::Clients;
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::msg::TailTarget;
+use crate::services::room::{Registered, Room};
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+
+pub struct Lambda;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Functions,
+    Function { name: String },
+}
+
+/// Every region's functions, and the account-wide sums per region.
+#[derive(Debug, Default)]
+pub struct LambdaState {
+    pub functions: Vec<Function>,
+    /// Read even when per-function metrics cover only the rows on screen.
+    pub totals: BTreeMap<String, LambdaTotals>,
+}
+
+impl LambdaState {
+    pub fn function(&self, name: &str) -> Option<&Function> {
+        self.functions.iter().find(|f| f.name == name)
+    }
+}
+
+impl Room for Lambda {
+    const NAME: &'static str = "lambda";
+    const LABEL: &'static str = "Lambda";
+    const BADGE: &'static str = "λ";
+    const ALIASES: &'static [&'static str] = &["lambdas", "fn", "func", "functions", "l"];
+    const INTERVAL: Duration = Duration::from_secs(60);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(60), "CloudWatch keeps one-minute data");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "lambda:ListFunctions",
+        "logs:FilterLogEvents",
+        "logs:StartQuery",
+        "logs:GetQueryResults",
+        "logs:StopQuery",
+        "logs:StartLiveTail",
+    ];
+    const KEYS: &'static [(&'static str, &'static str)] =
+        &[("t", "function detail: live tail of its log")];
+
+    type Data = LambdaData;
+    type State = LambdaState;
+    type View = View;
+    type Snapshot = snapshot::LambdaOut;
+
+    fn merge(state: &mut LambdaState, region: &str, data: LambdaData, only: bool, retired: &mut Vec<Retired>) {
+        match data.totals {
+            Some(t) => state.totals.insert(region.to_string(), t),
+            None => state.totals.remove(region),
+        };
+        replace_region(&mut state.functions, data.functions, region, only, |f| &f.region, retired);
+    }
+
+    fn root() -> View {
+        View::Functions
+    }
+
+    fn child(_state: &LambdaState, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Functions => Some(View::Function { name: key.into() }),
+            View::Function { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Functions => "Lambda functions".into(),
+            View::Function { name } => format!("Function {name}"),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Functions => String::new(),
+            View::Function { name } => name.clone(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        match view {
+            View::Functions => "lambda".into(),
+            View::Function { name } => file_safe(&format!("lambda-{name}")),
+        }
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a LambdaState, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Functions => Some(v.visit(all(&state.functions))),
+            View::Function { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a LambdaState, v: &mut V) {
+        v.visit("functions", all(&state.functions));
+    }
+
+    /// Per-function metrics follow the rows on screen, and the open function.
+    fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
+        match view {
+            View::Functions => on_screen,
+            View::Function { name } => vec![name.clone()],
+        }
+    }
+
+    fn tail_target(state: &LambdaState, view: &View) -> Option<TailTarget> {
+        let View::Function { name } = view else {
+            return None;
+        };
+        let f = state.function(name)?;
+        Some(TailTarget {
+            service: Lambda::KIND,
+            function: name.clone(),
+            region: f.region.clone(),
+            log_group: f.log_group.clone(),
+        })
+    }
+
+    fn snapshot(state: &LambdaState) -> snapshot::LambdaOut {
+        snapshot::lambda(state)
+    }
+}

@@ -1,0 +1,90 @@
+//! The `lambda` section of the snapshot (SNAPSHOT.md). Field names are an API.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::domain::Function;
+use super::LambdaState;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LambdaOut {
+    pub functions: Vec<FunctionOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FunctionOut {
+    pub name: String,
+    pub region: String,
+    pub runtime: Option<String>,
+    pub memory_mb: u32,
+    pub timeout_s: u32,
+    pub architecture: String,
+    pub package_type: String,
+    pub last_modified: Option<DateTime<Utc>>,
+    pub snap_start: bool,
+    pub log_group: String,
+    pub metrics: MetricsOut,
+    pub cold_starts: Option<ColdOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricsOut {
+    pub invocations: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub error_rate_pct: Option<f64>,
+    pub duration_avg_ms: Option<f64>,
+    pub duration_max_ms: Option<f64>,
+    pub duration_p99_ms: Option<f64>,
+    pub concurrent_max: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColdOut {
+    pub count: u64,
+    pub rate_pct: Option<f64>,
+    pub init_p50_ms: Option<f64>,
+    pub init_max_ms: Option<f64>,
+}
+
+fn function(f: &Function) -> FunctionOut {
+    let s = &f.stats;
+    FunctionOut {
+        name: f.name.clone(),
+        region: f.region.clone(),
+        runtime: f.runtime.clone(),
+        memory_mb: f.memory_mb,
+        timeout_s: f.timeout_s,
+        architecture: f.architecture.clone(),
+        package_type: f.package_type.clone(),
+        last_modified: f.last_modified,
+        snap_start: f.snap_start,
+        log_group: f.log_group.clone(),
+        metrics: MetricsOut {
+            invocations: s.invocations,
+            errors: s.errors,
+            throttles: s.throttles,
+            error_rate_pct: s.error_rate_pct().map(round3),
+            duration_avg_ms: s.duration_avg_ms,
+            duration_max_ms: s.duration_max_ms,
+            duration_p99_ms: s.duration_p99_ms,
+            concurrent_max: s.concurrent_max,
+        },
+        cold_starts: s.cold.as_ref().map(|c| ColdOut {
+            count: c.count,
+            rate_pct: c.rate_pct().map(round3),
+            init_p50_ms: c.init_p50_ms,
+            init_max_ms: c.init_max_ms,
+        }),
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+pub fn lambda(s: &LambdaState) -> LambdaOut {
+    LambdaOut {
+        functions: s.functions.iter().map(function).collect(),
+    }
+}

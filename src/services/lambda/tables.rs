@@ -1,0 +1,118 @@
+//! The functions table: one column spec for the screen and the CSV.
+
+use super::domain::Function;
+use crate::fmt::{count, ms, opt, pct};
+use crate::services::table::{Cell, Column, Row, SortKey, Tone, Value};
+
+fn num(v: Option<f64>) -> SortKey<'static> {
+    SortKey::Num(v)
+}
+
+/// A count that is bad when above zero.
+fn hot(v: Option<f64>, tone: Tone) -> Cell {
+    match v {
+        Some(x) if x > 0.0 => Cell::tone(count(x), tone),
+        v => Cell::plain(opt(v, count)),
+    }
+}
+
+fn runtime(f: &Function) -> &str {
+    f.runtime.as_deref().unwrap_or("image")
+}
+
+impl Row for Function {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::<Self>::new("NAME", "name", 22, 0, false, |f, _| SortKey::Text(&f.name), |f, _| {
+            Cell::plain(f.name.clone())
+        }),
+        Column::<Self>::new("RUNTIME", "runtime", 15, 5, false, |f, _| SortKey::Text(runtime(f)), |f, _| {
+            Cell::tone(runtime(f), Tone::Muted)
+        })
+        .exact(|f, _| Value::Text(f.runtime.as_deref().unwrap_or(""))),
+        Column::<Self>::new("MEM", "memory_mb", 6, 7, true, |f, _| num(Some(f.memory_mb as f64)), |f, _| {
+            Cell::plain(f.memory_mb.to_string())
+        }),
+        Column::<Self>::new("INVOC", "invocations", 8, 0, true, |f, _| num(f.stats.invocations), |f, _| {
+            Cell::plain(opt(f.stats.invocations, count))
+        }),
+        Column::<Self>::new("ERR", "errors", 6, 1, true, |f, _| num(f.stats.errors), |f, _| hot(f.stats.errors, Tone::Error)),
+        Column::<Self>::new("ERR%", "error_rate_pct", 6, 2, true, |f, _| num(f.stats.error_rate_pct()), |f, _| {
+            match f.stats.error_rate_pct() {
+                Some(r) if r >= 1.0 => Cell::tone(format!("!{}", pct(r)), Tone::Error),
+                r => Cell::plain(opt(r, pct)),
+            }
+        }),
+        Column::<Self>::new("THR", "throttles", 5, 2, true, |f, _| num(f.stats.throttles), |f, _| hot(f.stats.throttles, Tone::Warn)),
+        Column::<Self>::new("AVG ms", "duration_avg_ms", 8, 3, true, |f, _| num(f.stats.duration_avg_ms), |f, _| {
+            Cell::plain(opt(f.stats.duration_avg_ms, ms))
+        }),
+        Column::<Self>::new("MAX ms", "duration_max_ms", 8, 6, true, |f, _| num(f.stats.duration_max_ms), |f, _| {
+            match f.stats.duration_max_ms {
+                // Near the timeout: the next slow request will be killed.
+                Some(v) if v >= f.timeout_s as f64 * 1000.0 * 0.8 => Cell::tone(format!("!{}", ms(v)), Tone::Warn),
+                v => Cell::plain(opt(v, ms)),
+            }
+        }),
+        Column::<Self>::new("P99 ms", "duration_pct_ms", 8, 6, true, |f, _| num(f.stats.duration_p99_ms), |f, _| {
+            Cell::plain(opt(f.stats.duration_p99_ms, ms))
+        }),
+        Column::<Self>::new("CONC", "concurrent_max", 5, 7, true, |f, _| num(f.stats.concurrent_max), |f, _| {
+            Cell::plain(opt(f.stats.concurrent_max, count))
+        }),
+        Column::<Self>::new(
+            "COLD",
+            "cold_starts",
+            5,
+            1,
+            true,
+            |f, _| num(f.stats.cold.as_ref().map(|c| c.count as f64)),
+            |f, _| match &f.stats.cold {
+                Some(c) if c.spike => Cell::tone(format!("▲{}", c.count), Tone::Warn),
+                Some(c) => Cell::plain(c.count.to_string()),
+                None => Cell::plain("-"),
+            },
+        ),
+        Column::<Self>::new(
+            "COLD%",
+            "cold_start_rate_pct",
+            6,
+            4,
+            true,
+            |f, _| num(f.stats.cold.as_ref().and_then(|c| c.rate_pct())),
+            |f, _| Cell::plain(opt(f.stats.cold.as_ref().and_then(|c| c.rate_pct()), pct)),
+        ),
+        Column::<Self>::new(
+            "INIT p50",
+            "init_p50_ms",
+            9,
+            5,
+            true,
+            |f, _| num(f.stats.cold.as_ref().and_then(|c| c.init_p50_ms)),
+            |f, _| Cell::plain(opt(f.stats.cold.as_ref().and_then(|c| c.init_p50_ms), ms)),
+        ),
+        Column::<Self>::new(
+            "INIT max",
+            "init_max_ms",
+            9,
+            6,
+            true,
+            |f, _| num(f.stats.cold.as_ref().and_then(|c| c.init_max_ms)),
+            |f, _| Cell::plain(opt(f.stats.cold.as_ref().and_then(|c| c.init_max_ms), ms)),
+        ),
+        Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
+            Cell::plain(f.region.clone())
+        })
+        .hidden(),
+        Column::<Self>::new("TIMEOUT", "timeout_s", 7, 9, true, |f, _| num(Some(f.timeout_s as f64)), |f, _| {
+            Cell::plain(f.timeout_s.to_string())
+        })
+        .hidden(),
+    ];
+    const DEFAULT_SORT: usize = 3;
+    fn key(&self) -> &str {
+        &self.name
+    }
+    fn filter_text(&self) -> [&str; 2] {
+        [&self.name, runtime(self)]
+    }
+}

@@ -1,0 +1,321 @@
+//! What a room's live poller works with: the clients of every region, the
+//! options, the call counter, and the helpers every poller shares (sending,
+//! logging, waiting for a refresh).
+
+use std::any::Any;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::sync::watch;
+
+use super::msg::{Account, ApiError, DataMsg, DataTx};
+use super::room::Registered;
+use super::{Intervals, ServiceKind};
+use crate::aws::client::{self, CallCounter, Connection};
+use crate::aws::{AwsError, ErrorKind};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub conn: Connection,
+    pub regions: Vec<String>,
+    pub window: u32,
+    pub percentile: String,
+    /// Fetch per-row metrics for every row, not only the rows on screen.
+    pub metrics_all: bool,
+    pub intervals: Intervals,
+    /// How Lambda cold starts are read from CloudWatch Logs.
+    pub cold_starts: super::lambda::ColdMethod,
+}
+
+/// One region's clients: the shared CloudWatch client and each room's own.
+pub struct RegionClients {
+    pub name: String,
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    rooms: Vec<Option<Box<dyn Any + Send + Sync>>>,
+}
+
+impl RegionClients {
+    pub fn new(name: impl Into<String>, cloudwatch: aws_sdk_cloudwatch::Client) -> RegionClients {
+        RegionClients {
+            name: name.into(),
+            cloudwatch,
+            rooms: ServiceKind::ALL.iter().map(|_| None).collect(),
+        }
+    }
+
+    /// Hands room `S` its client (tests hand in mocked ones).
+    pub fn with<S: Registered>(mut self, client: S::Client) -> RegionClients {
+        self.set(S::KIND, Box::new(client));
+        self
+    }
+
+    fn set(&mut self, kind: ServiceKind, client: Box<dyn Any + Send + Sync>) {
+        if let Some(slot) = self.rooms.get_mut(kind.index()) {
+            *slot = Some(client);
+        }
+    }
+
+    pub fn client<S: Registered>(&self) -> Option<&S::Client> {
+        self.rooms.get(S::KIND.index())?.as_ref()?.downcast_ref()
+    }
+}
+
+/// The live account: every region's clients and what they have cost so far.
+pub struct Live {
+    pub opts: Options,
+    pub counter: CallCounter,
+    pub regions: Vec<RegionClients>,
+    sts: aws_sdk_sts::Client,
+    /// A custom endpoint's `host:port`, for "cannot reach" messages.
+    endpoint: Option<String>,
+    /// The account id, once STS said it: live tail needs log group ARNs.
+    account_id: Mutex<Option<String>>,
+}
+
+macro_rules! sdk_client {
+    ($krate:ident, $cfg:expr, $counter:expr) => {
+        $krate::Client::from_conf(
+            $krate::config::Builder::from($cfg)
+                .interceptor($counter.clone())
+                .build(),
+        )
+    };
+}
+pub(crate) use sdk_client;
+
+impl Live {
+    /// From ready-made clients: tests hand in mocked ones.
+    pub fn from_clients(
+        opts: Options,
+        regions: Vec<RegionClients>,
+        sts: aws_sdk_sts::Client,
+    ) -> Live {
+        Live {
+            endpoint: opts.conn.endpoint_label(),
+            opts,
+            counter: CallCounter::default(),
+            regions,
+            sts,
+            account_id: Default::default(),
+        }
+    }
+
+    /// Builds every client for every region. Fails only when no region can be found.
+    pub async fn connect(mut opts: Options) -> Result<Live, String> {
+        let counter = CallCounter::default();
+        let mut seen = HashSet::new();
+        opts.regions
+            .retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
+        if opts.regions.is_empty() {
+            let cfg = client::load(&opts.conn, None).await;
+            match cfg.region() {
+                Some(r) => opts.regions.push(r.to_string()),
+                None => return Err("no AWS region: pass --region (for example --region us-east-1) or set AWS_REGION; or try the built-in demo with --demo".into()),
+            }
+        }
+        let custom = opts.conn.custom_endpoint();
+        let mut regions = Vec::new();
+        let mut sts = None;
+        for name in &opts.regions {
+            let cfg = client::load(&opts.conn, Some(name)).await;
+            sts.get_or_insert_with(|| sdk_client!(aws_sdk_sts, &cfg, counter));
+            let mut r =
+                RegionClients::new(name.clone(), sdk_client!(aws_sdk_cloudwatch, &cfg, counter));
+            for kind in ServiceKind::ALL {
+                r.set(*kind, kind.room().client(&cfg, &counter, custom));
+            }
+            regions.push(r);
+        }
+        let sts = sts.ok_or("no AWS region given")?;
+        let mut live = Live::from_clients(opts, regions, sts);
+        live.counter = counter;
+        Ok(live)
+    }
+
+    pub fn endpoint(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    /// An SDK error as awstop says it.
+    pub fn error<E>(
+        &self,
+        e: &aws_smithy_runtime_api::client::result::SdkError<
+            E,
+            aws_smithy_runtime_api::http::Response,
+        >,
+    ) -> AwsError
+    where
+        E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        AwsError::from_sdk(e, self.endpoint())
+    }
+
+    /// Where CloudWatch queries of region `r` go.
+    pub fn cloudwatch<'a>(&'a self, r: &'a RegionClients) -> crate::aws::cloudwatch::Target<'a> {
+        crate::aws::cloudwatch::Target {
+            client: &r.cloudwatch,
+            counter: &self.counter,
+            endpoint: self.endpoint(),
+        }
+    }
+
+    pub async fn account(&self) -> DataMsg {
+        let regions = self.opts.regions.clone();
+        match crate::aws::sts::caller_identity(&self.sts, self.endpoint()).await {
+            Ok((id, arn)) => {
+                if let Ok(mut a) = self.account_id.lock() {
+                    *a = Some(id.clone());
+                }
+                DataMsg::Account(Account {
+                    id: Some(id),
+                    caller_arn: Some(arn),
+                    profile: self.opts.conn.profile.clone(),
+                    regions,
+                })
+            }
+            Err(e) => DataMsg::AccountFailed(ApiError::new(
+                "sts",
+                regions.first().map_or("", String::as_str),
+                "GetCallerIdentity",
+                e,
+            )),
+        }
+    }
+
+    /// The ARN StartLiveTail wants for a log group.
+    pub fn log_group_arn(&self, region: &str, group: &str) -> String {
+        let account = self
+            .account_id
+            .lock()
+            .ok()
+            .and_then(|a| a.clone())
+            .unwrap_or_default();
+        format!("arn:aws:logs:{region}:{account}:log-group:{group}")
+    }
+
+    pub fn api(&self) -> DataMsg {
+        let c = self.counter.snapshot();
+        DataMsg::Api {
+            at: Utc::now(),
+            calls: c.calls,
+            metrics_requested: c.metrics_requested,
+            logs_bytes_scanned: c.logs_bytes_scanned,
+        }
+    }
+}
+
+/// What one room's poller for one region is given.
+pub struct PollCtx {
+    pub live: Arc<Live>,
+    /// Index into `live.regions`.
+    pub region: usize,
+    pub tx: DataTx,
+    pub waker: Waker,
+    /// The keys of the room's rows on screen.
+    pub visible: watch::Receiver<Vec<String>>,
+}
+
+impl PollCtx {
+    pub fn region(&self) -> &RegionClients {
+        &self.live.regions[self.region]
+    }
+}
+
+/// Wakes a sleeping poller when the user asks for a refresh.
+pub struct Waker {
+    pub refresh: watch::Receiver<u64>,
+}
+
+impl Waker {
+    /// Sleeps `d`, or less if a refresh is asked for. True when woken by a refresh.
+    pub async fn sleep(&mut self, d: Duration) -> bool {
+        tokio::select! {
+            _ = tokio::time::sleep(d) => false,
+            r = self.refresh.changed() => r.is_ok(),
+        }
+    }
+}
+
+/// One line per fetch in the log file: what was read, or why not.
+pub fn log(m: &DataMsg) {
+    match m {
+        DataMsg::Loaded {
+            region, payload, ..
+        } => tracing::debug!(region, service = payload.kind().name(), "loaded"),
+        DataMsg::Failed { error, .. } => {
+            tracing::warn!(service = %error.service, region = %error.region, operation = %error.operation, "{}", error.message)
+        }
+        DataMsg::AccountFailed(e) => tracing::warn!(operation = %e.operation, "{}", e.message),
+        DataMsg::Account(a) => tracing::info!(
+            account = a.id.as_deref().unwrap_or("?"),
+            caller = a.caller_arn.as_deref().unwrap_or("?"),
+            "connected"
+        ),
+        DataMsg::TailEnded { function, reason } => {
+            tracing::info!(function, "live tail ended: {reason}")
+        }
+        _ => {}
+    }
+}
+
+/// Whether AWS asked to slow down in any of these.
+pub fn throttled(msgs: &[DataMsg]) -> bool {
+    msgs.iter()
+        .any(|m| matches!(m, DataMsg::Failed { error, .. } if error.kind == ErrorKind::Throttled))
+}
+
+/// Says when the next try is, on every failure among `msgs`.
+pub fn retry_in(msgs: &mut [DataMsg], delay: Duration) {
+    for m in msgs {
+        if let DataMsg::Failed { error, .. } = m {
+            error.retry_in_s = Some(delay.as_secs().max(1));
+        }
+    }
+}
+
+/// Sends `msgs` and the call counts; false once the app has hung up.
+pub async fn send_all(tx: &DataTx, live: &Live, msgs: Vec<DataMsg>) -> bool {
+    for m in msgs {
+        log(&m);
+        if tx.send(m).await.is_err() {
+            return false;
+        }
+    }
+    tx.send(live.api()).await.is_ok()
+}
+
+/// The poller of a room whose every refresh is one `once`: fetch, send, wait
+/// for the interval (longer after throttling) or a refresh.
+pub async fn poll_simple<S: Registered>(mut cx: PollCtx) {
+    let mut throttles = 0;
+    loop {
+        let live = cx.live.clone();
+        let mut msgs = S::once(&live, &live.regions[cx.region]).await;
+        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
+        let delay = crate::aws::backoff::next_delay(
+            live.opts.intervals.get(S::KIND),
+            throttles,
+            crate::aws::backoff::salt(),
+        );
+        retry_in(&mut msgs, delay);
+        if !send_all(&cx.tx, &live, msgs).await {
+            return;
+        }
+        cx.waker.sleep(delay).await;
+    }
+}
+
+/// A room asked for a region it was given no client for (a test's wiring).
+pub fn no_client(kind: ServiceKind, region: &str) -> Vec<DataMsg> {
+    vec![DataMsg::failed(
+        kind,
+        region,
+        "setup",
+        AwsError::new(
+            ErrorKind::Other,
+            "no client for this service in this region",
+        ),
+    )]
+}

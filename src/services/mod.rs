@@ -1,0 +1,84 @@
+//! Service rooms. Everything about one AWS service lives in its own folder
+//! (domain types, live fetch, demo generator, tables, pane, overview,
+//! snapshot section, IAM actions, refresh interval); the line below is the
+//! only place that lists them. Service kinds, payloads, pane numbers, `:`
+//! names, intervals, pollers, snapshot keys and the IAM policy all follow from
+//! it, in this order. See docs/adding-a-service.md.
+
+mod adapter;
+pub mod feed;
+pub mod intervals;
+pub mod live;
+pub mod msg;
+mod registry;
+pub mod room;
+pub mod table;
+
+registry::rooms! {
+    lambda: Lambda,
+    ecs: Ecs,
+    batch: Batch,
+}
+
+pub use adapter::DynRoom;
+pub use feed::{Feed, RegionStatus, Retired, RETIRED_MAX};
+pub use intervals::Intervals;
+pub use room::{Room, RoomDemo, RoomLive, RoomUi, Settings};
+
+impl ServiceKind {
+    /// The room of a name given on the command line, in the config or after `:`.
+    pub fn from_name(name: &str) -> Option<ServiceKind> {
+        let name = name.to_ascii_lowercase();
+        ServiceKind::ALL.iter().copied().find(|k| {
+            let r = k.room();
+            r.name() == name || r.aliases().contains(&name.as_str())
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        self.room().name()
+    }
+
+    pub fn label(self) -> &'static str {
+        self.room().label()
+    }
+
+    /// Position in the registry: panes are numbered from it.
+    pub fn index(self) -> usize {
+        ServiceKind::ALL
+            .iter()
+            .position(|k| *k == self)
+            .unwrap_or_default()
+    }
+}
+
+/// Every room's name, for help texts and error messages: "lambda, ecs or batch".
+pub fn names_or() -> String {
+    let names: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.name()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_serde_agrees_with_them() {
+        let mut seen = std::collections::HashSet::new();
+        for k in ServiceKind::ALL {
+            let r = k.room();
+            assert!(seen.insert(r.name()), "{} twice", r.name());
+            for a in r.aliases() {
+                assert!(seen.insert(a), "{a} twice");
+            }
+            let json = serde_json::to_string(k).unwrap();
+            assert_eq!(json, format!("\"{}\"", r.name()));
+            assert_eq!(ServiceKind::from_name(r.name()), Some(*k));
+            assert_eq!(k.room().kind(), *k);
+        }
+        assert_eq!(names_or(), "lambda, ecs or batch");
+    }
+}

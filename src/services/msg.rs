@@ -1,0 +1,147 @@
+//! What sources send and what they are asked: the message stream a
+//! recording captures and a replay feeds back. Below the app: nothing here
+//! knows about keys, terminals or the Model.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+
+use super::{Payload, ServiceKind};
+use crate::aws::{AwsError, ErrorKind};
+
+/// Who we are looking at: shown in the header and written into snapshots.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Option<String>,
+    pub caller_arn: Option<String>,
+    pub profile: Option<String>,
+    pub regions: Vec<String>,
+}
+
+/// One failed read, kept so the pane and the snapshot can say why data is missing or stale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub service: String,
+    pub region: String,
+    pub operation: String,
+    pub message: String,
+    /// What kind of failure: decides backoff and what the pane suggests.
+    #[serde(default)]
+    pub kind: ErrorKind,
+    /// When the poller tries again, if it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_in_s: Option<u64>,
+    #[serde(skip)]
+    pub at: Option<DateTime<Utc>>,
+}
+
+impl ApiError {
+    pub fn new(service: &str, region: &str, operation: &str, e: AwsError) -> ApiError {
+        ApiError {
+            service: service.to_string(),
+            region: region.to_string(),
+            operation: operation.to_string(),
+            message: e.message,
+            kind: e.kind,
+            retry_in_s: None,
+            at: Some(Utc::now()),
+        }
+    }
+}
+
+/// What sources send: the stream a recording captures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum DataMsg {
+    Account(Account),
+    Loaded {
+        region: String,
+        fetched_at: DateTime<Utc>,
+        payload: Payload,
+    },
+    Failed {
+        service: ServiceKind,
+        error: ApiError,
+    },
+    /// Lines from a live tail of one row's log (a Lambda function's).
+    Tail {
+        function: String,
+        lines: Vec<TailLine>,
+    },
+    /// The live tail ended or could not start.
+    TailEnded {
+        function: String,
+        reason: String,
+    },
+    /// Who we are could not be read (STS); the panes may still work.
+    AccountFailed(ApiError),
+    /// Running totals of API requests by `service.Operation`, and CloudWatch
+    /// metrics requested (what GetMetricData is billed on).
+    Api {
+        at: DateTime<Utc>,
+        calls: BTreeMap<String, u64>,
+        metrics_requested: u64,
+        #[serde(default)]
+        logs_bytes_scanned: u64,
+    },
+}
+
+impl DataMsg {
+    /// A failed read of one room in one region.
+    pub fn failed(service: ServiceKind, region: &str, operation: &str, e: AwsError) -> DataMsg {
+        DataMsg::Failed {
+            service,
+            error: ApiError::new(service.name(), region, operation, e),
+        }
+    }
+}
+
+/// One streamed log line, already classified by the source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TailLine {
+    pub at: DateTime<Utc>,
+    pub text: String,
+    /// A REPORT record with an init or restore duration.
+    pub cold: bool,
+    pub error: bool,
+}
+
+/// What to tail: one row of one room.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TailTarget {
+    pub service: ServiceKind,
+    /// The row (a function name).
+    pub function: String,
+    pub region: String,
+    pub log_group: String,
+}
+
+/// A live tail shown in a detail view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tail {
+    pub function: String,
+    /// Newest last, bounded.
+    pub lines: VecDeque<TailLine>,
+    /// Why it stopped, once it has.
+    pub ended: Option<String>,
+}
+
+/// Lines kept from a live tail.
+pub const TAIL_LINES: usize = 200;
+
+/// What the app asks of a source.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceCmd {
+    /// Fetch everything now (the refresh key).
+    RefreshAll,
+    /// The rows of a room on screen: per-row metrics follow them.
+    Visible {
+        service: ServiceKind,
+        keys: Vec<String>,
+    },
+    /// Start tailing one row's log (replacing any other tail), or stop.
+    Tail(Option<TailTarget>),
+}
+
+pub type DataTx = mpsc::Sender<DataMsg>;

@@ -1,0 +1,233 @@
+//! What a service room provides. A room is a unit type (`pub struct Lambda;`)
+//! that implements these four traits, each in its own file of the room's
+//! folder; the registry line in `services/mod.rs` plugs it in.
+
+use std::collections::HashSet;
+use std::fmt::Debug;
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use super::feed::Retired;
+use super::live::{Live, PollCtx, RegionClients};
+use super::msg::{DataMsg, Tail, TailLine, TailTarget};
+use super::table::{SectionVisitor, TableState, TableVisitor, Tone};
+use super::{Feed, Feeds, Payload, RoomView, ServiceKind};
+use crate::aws::client::CallCounter;
+use crate::theme::Theme;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Settings every room may read: what the user asked to see.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Minutes of history every metric covers.
+    pub window: u32,
+    /// The duration percentile shown, as CloudWatch spells it (`p99`).
+    pub percentile: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            window: 60,
+            percentile: "p99".into(),
+        }
+    }
+}
+
+/// Identity, data and views.
+pub trait Room: Sized + Send + Sync + 'static {
+    /// The name on the command line, in the config file, as the snapshot key
+    /// and after `:`: lowercase, and the same as the registry's module name.
+    const NAME: &'static str;
+    /// The pane's tab title.
+    const LABEL: &'static str;
+    /// How the header names the room next to its data age.
+    const BADGE: &'static str;
+    /// More names `:` and `--pane` accept.
+    const ALIASES: &'static [&'static str];
+    /// How often the room refreshes by default.
+    const INTERVAL: Duration;
+    /// The shortest interval allowed, and why.
+    const MIN_INTERVAL: (Duration, &'static str);
+    /// Every AWS action the room calls, as IAM spells them.
+    const IAM_ACTIONS: &'static [&'static str];
+    /// Keys only this room's views answer, for the help screen.
+    const KEYS: &'static [(&'static str, &'static str)] = &[];
+
+    /// What one fetch of one region sends (and a recording keeps).
+    type Data: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + 'static;
+    /// What the dashboard keeps of every region's data.
+    type State: Default + Debug + Send + 'static;
+    /// The room's views, root first.
+    type View: Clone + Debug + PartialEq + Eq + Hash + Send + 'static;
+    /// The room's section of the snapshot (`--once`).
+    type Snapshot: Serialize;
+
+    /// Replaces `region`'s part of `state` with `data`. `only` says that no
+    /// other region has data, so whole lists can be swapped; the lists
+    /// replaced go to `retired`, to be freed after the frame.
+    fn merge(
+        state: &mut Self::State,
+        region: &str,
+        data: Self::Data,
+        only: bool,
+        retired: &mut Vec<Retired>,
+    );
+
+    fn root() -> Self::View;
+    /// The view Enter opens from `view` on the row `key`.
+    fn child(state: &Self::State, view: &Self::View, key: &str) -> Option<Self::View>;
+    /// The pane title of a view.
+    fn title(view: &Self::View) -> String;
+    /// The view's part of the breadcrumb (empty for the root).
+    fn crumb(view: &Self::View) -> String;
+    /// A file-name-safe name for a table view (CSV export).
+    fn export_name(view: &Self::View) -> String;
+
+    /// The table a view shows, handed to `v`; `None` for views that are not
+    /// tables. The table borrows only the state (its context labels too).
+    fn table<'a, V: TableVisitor<'a>>(
+        state: &'a Self::State,
+        view: &Self::View,
+        v: V,
+    ) -> Option<V::Out>;
+    /// Every table of the room, flattened across parents, for `--once`.
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a Self::State, v: &mut V);
+
+    /// The rows a view needs details for, given the keys of the rows on screen
+    /// (the sources fetch per-row metrics for them). Empty when none.
+    fn visible(_view: &Self::View, _on_screen: Vec<String>) -> Vec<String> {
+        Vec::new()
+    }
+    /// What `t` tails in this view, if anything.
+    fn tail_target(_state: &Self::State, _view: &Self::View) -> Option<TailTarget> {
+        None
+    }
+
+    fn snapshot(state: &Self::State) -> Self::Snapshot;
+}
+
+/// Everything a pane needs besides its own data.
+pub struct PaneCtx<'a> {
+    pub now: DateTime<Utc>,
+    pub theme: &'a Theme,
+    /// The table's state and row order, when the view is a table.
+    pub table: Option<(&'a TableState, &'a [u32])>,
+    pub tail: Option<&'a Tail>,
+    pub feeds: &'a Feeds,
+    pub settings: &'a Settings,
+}
+
+/// A room's part of the Overview: one totals line and its lists of offenders.
+pub struct Overview {
+    pub line: Line<'static>,
+    pub lists: Vec<OverviewList>,
+}
+
+pub struct OverviewList {
+    pub title: &'static str,
+    /// (name, what) pairs, worst first.
+    pub items: Vec<(String, String)>,
+    pub kind: ListKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ListKind {
+    /// A number per name, in this tone.
+    Values(Tone),
+    /// A flagged name with a word on what is wrong.
+    Flags,
+}
+
+/// Drawing.
+pub trait RoomUi: Room {
+    fn draw(buf: &mut Buffer, area: Rect, state: &Self::State, view: &Self::View, cx: &PaneCtx);
+    fn overview(state: &Self::State, cx: &PaneCtx) -> Overview;
+}
+
+/// What the demo account is made of.
+#[derive(Debug, Clone)]
+pub struct DemoCtx {
+    pub seed: u64,
+    /// Lambda functions in the account; the other rooms scale along.
+    pub scale: usize,
+    pub window: u32,
+    pub percentile: String,
+    pub region: &'static str,
+}
+
+/// The built-in demo account's part.
+pub trait RoomDemo: Room {
+    /// Drawn once from the seed: what exists in the account.
+    type Spec: Send + Sync + 'static;
+    fn spec(cx: &DemoCtx) -> Self::Spec;
+    /// The room's data at `now`; per-row history only for `detail` (all rows when `None`).
+    fn data(
+        spec: &Self::Spec,
+        cx: &DemoCtx,
+        now: DateTime<Utc>,
+        detail: Option<&HashSet<String>>,
+    ) -> Self::Data;
+    /// One tick of a live tail of row `key`, for rooms that tail.
+    fn tail(
+        _spec: &Self::Spec,
+        _cx: &DemoCtx,
+        _key: &str,
+        _now: DateTime<Utc>,
+        _tick: u64,
+    ) -> Option<Vec<TailLine>> {
+        None
+    }
+}
+
+/// Reading the real account.
+pub trait RoomLive: Room {
+    /// The room's SDK client(s) for one region.
+    type Client: Send + Sync + 'static;
+    fn client(
+        cfg: &aws_config::SdkConfig,
+        counter: &CallCounter,
+        custom_endpoint: bool,
+    ) -> Self::Client;
+    /// The room's poller for one region: runs until the app hangs up.
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()>;
+    /// Everything once, every row's metrics included (`--once`).
+    fn once<'a>(live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
+    /// Streams `target` until dropped, for rooms that tail.
+    fn tail(
+        _live: Arc<Live>,
+        _target: TailTarget,
+        _tx: crate::services::msg::DataTx,
+    ) -> Option<BoxFuture<'static, ()>> {
+        None
+    }
+}
+
+/// Written by the registry for every room: where its parts live.
+pub trait Registered: RoomUi + RoomDemo + RoomLive {
+    const KIND: ServiceKind;
+    fn feed(f: &Feeds) -> &Feed<Self::State>;
+    fn feed_mut(f: &mut Feeds) -> &mut Feed<Self::State>;
+    fn view(v: &RoomView) -> Option<&Self::View>;
+    fn wrap_view(v: Self::View) -> RoomView;
+    fn payload(p: Payload) -> Option<Self::Data>;
+    fn wrap(d: Self::Data) -> Payload;
+    fn payload_ref(p: &Payload) -> Option<&Self::Data>;
+    fn payload_mut(p: &mut Payload) -> Option<&mut Self::Data>;
+}
+
+/// Something done to every room with its type (see `services::each`).
+pub trait Visit {
+    fn room<S: Registered>(&mut self);
+}

@@ -1,0 +1,105 @@
+//! The live source: one poller per (room, region), each with its own
+//! interval, never overlapping itself; a refresh wakes them all.
+
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, watch};
+
+use crate::services::live::{log, Live, PollCtx, Waker};
+use crate::services::msg::{DataMsg, DataTx, SourceCmd};
+use crate::services::ServiceKind;
+
+/// How often a failed identity read is retried, at most.
+const ACCOUNT_RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Starts every poller and serves the app's commands until it hangs up.
+pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
+    let live = Arc::new(live);
+    let (refresh_tx, refresh_rx) = watch::channel(0u64);
+    let visible: Vec<(ServiceKind, watch::Sender<Vec<String>>)> = ServiceKind::ALL
+        .iter()
+        .map(|k| (*k, watch::channel(Vec::new()).0))
+        .collect();
+    {
+        let (live, tx, mut w) = (
+            live.clone(),
+            tx.clone(),
+            Waker {
+                refresh: refresh_rx.clone(),
+            },
+        );
+        tokio::spawn(async move {
+            // Who we are is asked until STS answers, backing off like the panes.
+            let mut wait = std::time::Duration::from_secs(5);
+            loop {
+                let m = live.account().await;
+                log(&m);
+                let ok = matches!(m, DataMsg::Account(_));
+                if tx.send(m).await.is_err() || ok {
+                    return;
+                }
+                w.sleep(wait).await;
+                wait = (wait * 2).min(ACCOUNT_RETRY_MAX);
+            }
+        });
+    }
+    for r in 0..live.regions.len() {
+        for (kind, seen) in &visible {
+            let cx = PollCtx {
+                live: live.clone(),
+                region: r,
+                tx: tx.clone(),
+                waker: Waker {
+                    refresh: refresh_rx.clone(),
+                },
+                visible: seen.subscribe(),
+            };
+            tokio::spawn(kind.room().poll(cx));
+        }
+    }
+    let mut tail: Option<tokio::task::JoinHandle<()>> = None;
+    while let Some(cmd) = cmds.recv().await {
+        match cmd {
+            SourceCmd::Tail(target) => {
+                // Dropping the stream ends the session: one tail at a time.
+                if let Some(h) = tail.take() {
+                    h.abort();
+                }
+                if let Some(t) = target {
+                    if let Some(f) = t.service.room().tail(live.clone(), t, tx.clone()) {
+                        tail = Some(tokio::spawn(f));
+                    }
+                }
+            }
+            SourceCmd::RefreshAll => refresh_tx.send_modify(|n| *n += 1),
+            SourceCmd::Visible { service, keys } => {
+                if let Some((_, seen)) = visible.iter().find(|(k, _)| *k == service) {
+                    seen.send_if_modified(|v| {
+                        let changed = *v != keys;
+                        *v = keys;
+                        changed
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Everything once, every row's metrics included: `--once`.
+pub async fn once(live: &Live) -> Vec<DataMsg> {
+    let mut out = vec![live.account().await];
+    // Regions side by side; within a region one room after another, so a
+    // region's requests never pile up on one endpoint.
+    let per_region = live.regions.iter().map(|r| async move {
+        let mut msgs = Vec::new();
+        for k in ServiceKind::ALL {
+            msgs.extend(k.room().once(live, r).await);
+        }
+        msgs
+    });
+    for msgs in futures_util::future::join_all(per_region).await {
+        out.extend(msgs);
+    }
+    out.push(live.api());
+    out
+}

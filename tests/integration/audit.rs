@@ -1,0 +1,367 @@
+//! Recording, verifying and replaying, as a user runs them: the real binary on
+//! the demo account with a frozen clock, so every run writes the same file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crate::common::FROZEN;
+use serde_json::Value;
+
+fn awstop(args: &[&str]) -> Output {
+    let no_config = std::env::temp_dir().join("awstop-test-no-config");
+    Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", no_config)
+        .output()
+        .expect("run awstop")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("awstop-audit-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Two demo refreshes at the frozen time: header, 8 messages, end mark.
+fn record(path: &Path) {
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--demo-clock",
+        FROZEN,
+        "--rounds",
+        "2",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// A snapshot without what legitimately differs between a source and its replay.
+fn comparable(mut v: Value) -> Value {
+    let o = v.as_object_mut().unwrap();
+    for k in ["taken_at", "source", "api"] {
+        o.remove(k);
+    }
+    v
+}
+
+fn replay_json(file: &Path, at: &str) -> Value {
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--at",
+        at,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn a_replayed_moment_equals_the_snapshot_taken_then() {
+    let d = dir("same");
+    for name in ["demo.awstop", "demo.awstop.zst"] {
+        let file = d.join(name);
+        record(&file);
+        let verified = awstop(&["verify", file.to_str().unwrap()]);
+        assert!(verified.status.success(), "{}", stdout(&verified));
+        assert_eq!(
+            stdout(&verified),
+            format!("ok 8 records, from {FROZEN} to {FROZEN}\n")
+        );
+
+        let direct = awstop(&[
+            "--demo",
+            "--demo-clock",
+            FROZEN,
+            "--once",
+            "--format",
+            "json",
+        ]);
+        let direct: Value = serde_json::from_slice(&direct.stdout).unwrap();
+        let replayed = replay_json(&file, FROZEN);
+        assert_eq!(replayed["source"], "replay");
+        assert_eq!(replayed["taken_at"], FROZEN);
+        assert_eq!(comparable(replayed), comparable(direct));
+
+        // Before the recording starts nothing was known yet.
+        let before = replay_json(&file, "14:03:00");
+        assert_eq!(before["lambda"]["functions"], serde_json::json!([]));
+        assert!(before["account"]["id"].is_null());
+    }
+}
+
+#[test]
+fn csv_has_one_section_per_table() {
+    let d = dir("csv");
+    let file = d.join("demo.awstop");
+    record(&file);
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let sections: Vec<&str> = text.lines().filter(|l| l.starts_with("# ")).collect();
+    assert_eq!(
+        sections,
+        [
+            "# lambda.functions",
+            "# ecs.clusters",
+            "# ecs.services",
+            "# ecs.tasks",
+            "# batch.queues",
+            "# batch.jobs",
+            "# errors"
+        ]
+    );
+    // Header plus one line per function, each with as many fields as the header.
+    let lambda: Vec<&str> = text.split("\n\n").next().unwrap().lines().skip(1).collect();
+    assert_eq!(lambda.len(), 41);
+    assert!(lambda
+        .iter()
+        .all(|l| l.split(',').count() == lambda[0].split(',').count()));
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn write_lines(path: &Path, lines: &[String]) {
+    std::fs::write(path, lines.join("\n") + "\n").unwrap();
+}
+
+fn sha256(s: &str) -> String {
+    awstop::record::sha256_hex(s.as_bytes())
+}
+
+/// `verify` fails with exit 1 and names the line where the chain breaks.
+fn broken_at(file: &Path, line: usize) -> String {
+    let out = awstop(&["verify", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let said = stdout(&out);
+    assert!(
+        said.starts_with(&format!("{}: line {line}: ", file.display())),
+        "{said}"
+    );
+    assert_eq!(said.lines().count(), 1, "{said}");
+    said
+}
+
+#[test]
+fn verify_finds_a_flipped_byte_a_deleted_line_and_swapped_lines() {
+    let d = dir("tamper");
+    let file = d.join("rec.awstop");
+    record(&file);
+    let good = lines(&file);
+    assert_eq!(good.len(), 10);
+
+    // One bit of line 5's stored hash.
+    let mut b = std::fs::read(&file).unwrap();
+    let start: usize = good[..4].iter().map(|l| l.len() + 1).sum();
+    b[start + 10] ^= 1;
+    std::fs::write(&file, &b).unwrap();
+    let said = broken_at(&file, 5);
+    assert!(
+        said.contains(&format!("expected {}", sha256(&good[3]))),
+        "{said}"
+    );
+
+    // One byte inside line 3's data: the next line no longer follows it.
+    let mut t = good.clone();
+    t[2] = t[2].replacen("orders-api", "orders-apj", 1);
+    write_lines(&file, &t);
+    let said = broken_at(&file, 4);
+    assert!(
+        said.contains(&format!(
+            "expected {}, found {}",
+            sha256(&t[2]),
+            sha256(&good[2])
+        )),
+        "{said}"
+    );
+
+    let mut t = good.clone();
+    t.remove(5);
+    write_lines(&file, &t);
+    broken_at(&file, 6);
+
+    let mut t = good.clone();
+    t.swap(6, 7);
+    write_lines(&file, &t);
+    broken_at(&file, 7);
+
+    // Replay refuses a broken file with one line naming it and the line.
+    let out = awstop(&["replay", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("{}: line 7:", file.display())) && err.contains("--force"),
+        "{err}"
+    );
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn a_recording_cut_mid_record_replays_up_to_the_last_whole_one() {
+    let d = dir("cut");
+    let file = d.join("rec.awstop");
+    record(&file);
+    let good = lines(&file);
+    // Cut in the middle of the last message (line 9), as a kill mid-write would.
+    let mut text = good[..8].join("\n") + "\n";
+    text.push_str(&good[8][..good[8].len() / 2]);
+    std::fs::write(&file, text).unwrap();
+
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        file.to_str().unwrap(),
+        "--at",
+        FROZEN,
+        "--format",
+        "json",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("line 9 is incomplete"),
+        "{}",
+        stderr(&out)
+    );
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Line 9 was the second round's Batch refresh; the first round's is still there.
+    assert_eq!(snap["lambda"]["functions"].as_array().unwrap().len(), 40);
+    assert!(!snap["batch"]["queues"].as_array().unwrap().is_empty());
+
+    let out = awstop(&["verify", file.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert_eq!(
+        stdout(&out),
+        format!("ok 7 records, from {FROZEN} to {FROZEN}\n")
+    );
+    assert!(stderr(&out).contains("warning"));
+}
+
+#[test]
+fn bad_input_is_one_line_and_a_non_zero_exit() {
+    let d = dir("bad");
+    let junk = d.join("junk.awstop");
+    std::fs::write(&junk, "hello\n").unwrap();
+    let missing = d.join("missing.awstop");
+    let good = d.join("good.awstop");
+    record(&good);
+    let g = good.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["verify", junk.to_str().unwrap()],
+            "line 1: not an awstop recording",
+        ),
+        (
+            vec!["replay", junk.to_str().unwrap()],
+            "line 1: not an awstop recording",
+        ),
+        (
+            vec!["verify", missing.to_str().unwrap()],
+            "cannot read the recording",
+        ),
+        (vec!["--once", "--replay", g, "--at", "25:99"], "--at 25:99"),
+        (
+            vec!["--once", "--replay", g, "--at", "yesterday"],
+            "--at yesterday",
+        ),
+        (
+            vec![
+                "record",
+                "--demo",
+                "--rounds",
+                "1",
+                "--out",
+                "/nonexistent-dir/x.awstop",
+            ],
+            "cannot create the recording",
+        ),
+    ] {
+        let out = awstop(&args);
+        assert!(!out.status.success(), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        if args[0] != "record" {
+            assert!(
+                err.contains(args.iter().find(|a| a.contains(".awstop")).unwrap()),
+                "{args:?}: {err}"
+            );
+        }
+    }
+    // An empty recording (nothing came in) is still valid.
+    let empty = d.join("empty.awstop");
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--rounds",
+        "0",
+        "--out",
+        empty.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let out = awstop(&["verify", empty.to_str().unwrap()]);
+    assert_eq!(stdout(&out), "ok 0 records, from - to -\n");
+}
+
+#[test]
+fn record_stops_after_its_duration() {
+    let d = dir("duration");
+    let path = d.join("two-seconds.awstop");
+    let started = std::time::Instant::now();
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--duration",
+        "2s",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let took = started.elapsed();
+    assert!(
+        took >= std::time::Duration::from_secs(2) && took < std::time::Duration::from_secs(20),
+        "{took:?}"
+    );
+    let v = awstop(&["verify", path.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    // The first full refresh is in: account, Lambda, ECS and Batch at least.
+    let n: usize = stdout(&v)
+        .split_whitespace()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(n >= 4, "{}", stdout(&v));
+}

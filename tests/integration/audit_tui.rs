@@ -1,0 +1,175 @@
+//! Recording from the dashboard and replaying in it, in a real pseudo-terminal.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::common::pty::Session;
+use crate::common::FROZEN;
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("awstop-audit-tui-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn verify(file: &std::path::Path) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(["verify", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[test]
+fn the_dashboard_records_what_it_shows_and_closes_the_file_cleanly() {
+    let d = dir("record");
+    let file = d.join("tui.awstop");
+    let mut s = Session::start(
+        &[
+            "--demo",
+            "--demo-clock",
+            FROZEN,
+            "--record",
+            file.to_str().unwrap(),
+        ],
+        24,
+        100,
+    );
+    s.wait_for("the Lambda pane with data", |sc| {
+        sc.contains("Lambda functions") && sc.contains("40 rows")
+    });
+    s.wait_for("ECS and Batch loaded", |sc| !sc.contains("…"));
+    s.send("q");
+    assert!(s.exit().success());
+    let (ok, said) = verify(&file);
+    assert!(ok, "{said}");
+    assert!(said.starts_with("ok 4 records"), "{said}");
+    assert!(
+        !said.contains("warning"),
+        "a clean quit writes the end mark: {said}"
+    );
+}
+
+#[test]
+fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
+    let d = dir("replay");
+    let file = d.join("demo.awstop");
+    let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args([
+            "record",
+            "--demo",
+            "--demo-clock",
+            FROZEN,
+            "--rounds",
+            "2",
+            "--out",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let mut s = Session::start_in(&d, &["replay", file.to_str().unwrap()], 24, 120);
+    s.wait_for("the replay header", |sc| {
+        sc.contains("REPLAY") && sc.contains("2026-11-22 14:03:20") && sc.contains("8/8")
+    });
+    s.wait_for("the recorded functions", |sc| {
+        sc.contains("40 rows") && sc.contains("payments-webhook")
+    });
+    s.wait_for("the recorded caller", |sc| {
+        sc.contains("caller arn:aws:sts::123456789012:assumed-role/demo-readonly/awstop")
+    });
+    s.send(",");
+    s.wait_for("one record back, paused", |sc| {
+        sc.contains("‖") && sc.contains("7/8")
+    });
+    s.send(".");
+    s.wait_for("one record forward", |sc| sc.contains("8/8"));
+    s.send("@14:00\r");
+    s.wait_for("a jump before the start", |sc| {
+        sc.contains("0/8") && sc.contains("loading Lambda")
+    });
+    s.send("+");
+    s.send(" ");
+    s.wait_for("playing at 2x toward the first record", |sc| {
+        sc.contains("▶2x") && sc.contains("0/8")
+    });
+    s.send("@nonsense\r");
+    s.wait_for("a bad time said in the footer", |sc| {
+        sc.contains("is not a time")
+    });
+    s.send(&format!("@{FROZEN}\r"));
+    s.wait_for("back at the end", |sc| {
+        sc.contains("8/8") && sc.contains("40 rows")
+    });
+    s.send("?");
+    s.wait_for("replay keys in the help", |sc| {
+        sc.contains("replay: play / pause") && sc.contains("export this table")
+    });
+    s.send("?");
+    s.send("/pay\r");
+    s.wait_for("the filter", |sc| sc.contains("1 rows"));
+    s.send("e");
+    s.wait_for("the export said", |sc| sc.contains("exported 1 rows to"));
+    s.send("q");
+    assert!(s.exit().success());
+
+    let csv: Vec<PathBuf> = std::fs::read_dir(&d)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    assert_eq!(csv.len(), 1, "{csv:?}");
+    assert!(
+        csv[0]
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("awstop-lambda-20261122T140320Z"),
+        "{csv:?}"
+    );
+    let text = std::fs::read_to_string(&csv[0]).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    // The same columns as `--once --format csv`: exact values under stable keys.
+    assert!(
+        lines[0].starts_with("region,")
+            && lines[0].contains(",name,runtime,memory_mb,invocations,"),
+        "{text}"
+    );
+    assert!(lines[1].contains(",payments-webhook,"), "{text}");
+}
+
+#[test]
+fn a_forced_replay_of_a_broken_file_says_so() {
+    let d = dir("broken");
+    let file = d.join("demo.awstop");
+    let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args([
+            "record",
+            "--demo",
+            "--demo-clock",
+            FROZEN,
+            "--rounds",
+            "1",
+            "--out",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replacen("orders-api", "orders-apj", 1);
+    std::fs::write(&file, text).unwrap();
+    let mut s = Session::start(&["replay", "--force", file.to_str().unwrap()], 24, 120);
+    s.wait_for("the warning in the header", |sc| {
+        sc.contains("REPLAY") && sc.contains("BROKEN CHAIN")
+    });
+    s.send("q");
+    assert!(s.exit().success());
+}

@@ -1,0 +1,247 @@
+//! Per-operation failures from AWS, through mocked SDK clients: each degrades
+//! exactly its own part of the data with a readable reason.
+
+use aws_sdk_cloudwatch::operation::get_metric_data::{GetMetricDataError, GetMetricDataOutput};
+use aws_sdk_cloudwatch::types::MetricDataResult;
+use aws_sdk_ecs::operation::list_clusters::ListClustersError;
+use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
+use aws_smithy_types::error::ErrorMetadata;
+
+use awstop::app::msg::{DataMsg, Payload, ServiceKind};
+use awstop::services::lambda::{self, Function, FunctionStats};
+use awstop::services::live::{Live, RegionClients};
+use awstop::services::{Batch, Ecs, Lambda};
+
+fn meta(code: &str, message: &str) -> ErrorMetadata {
+    ErrorMetadata::builder().code(code).message(message).build()
+}
+
+fn empty_batch() -> aws_sdk_batch::Client {
+    let ces = mock!(aws_sdk_batch::Client::describe_compute_environments)
+        .then_output(|| aws_sdk_batch::operation::describe_compute_environments::DescribeComputeEnvironmentsOutput::builder().build());
+    let qs = mock!(aws_sdk_batch::Client::describe_job_queues).then_output(|| {
+        aws_sdk_batch::operation::describe_job_queues::DescribeJobQueuesOutput::builder().build()
+    });
+    mock_client!(aws_sdk_batch, RuleMode::MatchAny, [&ces, &qs])
+}
+
+fn aws_with(
+    ecs: aws_sdk_ecs::Client,
+    cloudwatch: aws_sdk_cloudwatch::Client,
+    sts: aws_sdk_sts::Client,
+) -> Live {
+    let lambda = mock_client!(
+        aws_sdk_lambda,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    );
+    let no_reports = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
+        aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder()
+            .build()
+    });
+    let logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_reports]);
+    let region = RegionClients::new("eu-west-1", cloudwatch)
+        .with::<Lambda>(lambda::Clients { lambda, logs })
+        .with::<Ecs>(ecs)
+        .with::<Batch>(empty_batch());
+    Live::from_clients(crate::common::mock_options(), vec![region], sts)
+}
+
+fn no_ecs() -> aws_sdk_ecs::Client {
+    mock_client!(
+        aws_sdk_ecs,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    )
+}
+fn no_cw() -> aws_sdk_cloudwatch::Client {
+    mock_client!(
+        aws_sdk_cloudwatch,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    )
+}
+fn no_sts() -> aws_sdk_sts::Client {
+    mock_client!(
+        aws_sdk_sts,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    )
+}
+
+fn function(name: &str) -> Function {
+    Function {
+        name: name.into(),
+        region: "eu-west-1".into(),
+        runtime: Some("python3.12".into()),
+        memory_mb: 128,
+        timeout_s: 3,
+        architecture: "x86_64".into(),
+        package_type: "Zip".into(),
+        last_modified: None,
+        handler: None,
+        code_size_bytes: 0,
+        snap_start: false,
+        log_group: format!("/aws/lambda/{name}"),
+        env_var_count: 0,
+        stats: FunctionStats::default(),
+    }
+}
+
+#[tokio::test]
+async fn access_denied_on_ecs_fails_ecs_only() {
+    let denied = mock!(aws_sdk_ecs::Client::list_clusters).then_error(|| {
+        ListClustersError::generic(meta(
+            "AccessDeniedException",
+            "User: arn:aws:sts::1:assumed-role/ro is not authorized to perform: ecs:ListClusters",
+        ))
+    });
+    let aws = aws_with(
+        mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&denied]),
+        no_cw(),
+        no_sts(),
+    );
+    let r = &aws.regions[0];
+    let ecs = ServiceKind::Ecs.room().once(&aws, r).await;
+    match ecs.as_slice() {
+        [DataMsg::Failed {
+            service: ServiceKind::Ecs,
+            error,
+        }] => {
+            assert_eq!(error.operation, "ListClusters");
+            assert_eq!(error.region, "eu-west-1");
+            assert!(
+                error.message.starts_with("AccessDeniedException: User: "),
+                "{}",
+                error.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    // Batch, on the same account, is untouched.
+    assert!(matches!(
+        ServiceKind::Batch.room().once(&aws, r).await.as_slice(),
+        [DataMsg::Loaded {
+            payload: Payload::Batch(_),
+            ..
+        }]
+    ));
+}
+
+#[tokio::test]
+async fn expired_credentials_say_so() {
+    let expired = mock!(aws_sdk_sts::Client::get_caller_identity).then_error(|| {
+        GetCallerIdentityError::generic(meta(
+            "ExpiredToken",
+            "The security token included in the request is expired",
+        ))
+    });
+    let aws = aws_with(
+        no_ecs(),
+        no_cw(),
+        mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&expired]),
+    );
+    match aws.account().await {
+        DataMsg::AccountFailed(e) => {
+            assert_eq!(e.operation, "GetCallerIdentity");
+            assert_eq!(
+                e.message,
+                "ExpiredToken: The security token included in the request is expired"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() {
+    let broken = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .then_error(|| GetMetricDataError::generic(meta("InternalServiceError", "try again")));
+    let aws = aws_with(
+        no_ecs(),
+        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&broken]),
+        no_sts(),
+    );
+    let msgs = lambda::fetch(
+        &aws,
+        &aws.regions[0],
+        &[function("a"), function("b")],
+        None,
+        &mut Default::default(),
+    )
+    .await;
+    let DataMsg::Loaded {
+        payload: Payload::Lambda(d),
+        ..
+    } = &msgs[0]
+    else {
+        panic!("{msgs:?}")
+    };
+    assert_eq!(d.functions.len(), 2);
+    assert!(
+        d.functions.iter().all(|f| f.stats.invocations.is_none()),
+        "unknown is not zero"
+    );
+    let failures: Vec<_> = msgs
+        .iter()
+        .filter_map(|m| match m {
+            DataMsg::Failed { error, .. } => Some(error.clone()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        failures
+            .iter()
+            .any(|e| e.operation == "GetMetricData" && e.message.contains("InternalServiceError")),
+        "{failures:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_rejected_percentile_is_retried_without_it() {
+    // The first call (with p99) fails; the retry without it succeeds.
+    let reject = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(|r| {
+            r.metric_data_queries()
+                .iter()
+                .any(|q| q.metric_stat().and_then(|s| s.stat()) == Some("p99"))
+        })
+        .then_error(|| {
+            GetMetricDataError::generic(meta("InternalServiceError", "percentiles unsupported"))
+        });
+    let ok = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_output(|| {
+        let now = chrono::Utc::now().timestamp() / 60 * 60;
+        GetMetricDataOutput::builder()
+            .metric_data_results(
+                MetricDataResult::builder()
+                    .id("f0_inv")
+                    .timestamps(aws_smithy_types::DateTime::from_secs(now))
+                    .values(42.0)
+                    .build(),
+            )
+            .build()
+    });
+    let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&reject, &ok]);
+    let aws = aws_with(no_ecs(), cw, no_sts());
+    let msgs = lambda::fetch(
+        &aws,
+        &aws.regions[0],
+        &[function("a")],
+        None,
+        &mut Default::default(),
+    )
+    .await;
+    let DataMsg::Loaded {
+        payload: Payload::Lambda(d),
+        ..
+    } = &msgs[0]
+    else {
+        panic!("{msgs:?}")
+    };
+    assert_eq!(d.functions[0].stats.invocations, Some(42.0));
+    assert_eq!(d.functions[0].stats.duration_p99_ms, None);
+    assert!(msgs.iter().any(|m| matches!(m, DataMsg::Failed { error, .. } if error.message.starts_with("p99 unavailable: InternalServiceError"))));
+    assert_eq!(reject.num_calls(), 1);
+    assert_eq!(ok.num_calls(), 1);
+}

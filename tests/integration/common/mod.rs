@@ -1,0 +1,142 @@
+//! Shared helpers for the integration tests: a demo Model at a frozen time and
+//! a renderer into ratatui's TestBackend.
+#![allow(dead_code)]
+
+pub mod fault_proxy;
+pub mod moto;
+pub mod pty;
+
+use awstop::app::keymap::Action;
+use awstop::app::model::Model;
+use awstop::app::msg::Msg;
+use awstop::app::update;
+use awstop::run::once_model;
+use awstop::source::clock::Clock;
+use awstop::source::demo::DemoAccount;
+use awstop::theme::Theme;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+pub const FROZEN: &str = "2026-11-22T14:03:20Z";
+
+pub fn frozen() -> Clock {
+    Clock::frozen(FROZEN.parse().unwrap())
+}
+
+pub fn demo_model(w: u16, h: u16) -> Model {
+    let mut m = once_model(&DemoAccount::new(42, 40, 60), &frozen());
+    update(
+        &mut m,
+        Msg::Resize {
+            width: w,
+            height: h,
+        },
+    );
+    m
+}
+
+pub fn act(m: &mut Model, actions: &[Action]) {
+    for a in actions {
+        update(m, Msg::Action(*a));
+    }
+}
+
+pub fn typed(m: &mut Model, text: &str) {
+    for c in text.chars() {
+        update(m, Msg::Action(Action::Input(c)));
+    }
+}
+
+pub fn buffer(m: &Model, theme: &Theme) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(m.ui.width, m.ui.height)).unwrap();
+    term.draw(|f| awstop::ui::draw(f, m, theme)).unwrap();
+    term.backend().buffer().clone()
+}
+
+pub fn text(buf: &Buffer) -> String {
+    let area = buf.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        let mut line = String::new();
+        for x in 0..area.width {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn screen(m: &Model) -> String {
+    text(&buffer(m, &Theme::dark()))
+}
+
+/// The options the mock tests run the live source with.
+pub fn mock_options() -> awstop::services::live::Options {
+    awstop::services::live::Options {
+        conn: Default::default(),
+        regions: vec!["eu-west-1".into()],
+        window: 60,
+        percentile: "p99".into(),
+        metrics_all: true,
+        intervals: Default::default(),
+        cold_starts: awstop::services::lambda::ColdMethod::Filter,
+    }
+}
+
+/// A live account of mocked clients; STS answers nothing.
+pub fn mock_live(
+    regions: Vec<awstop::services::live::RegionClients>,
+) -> awstop::services::live::Live {
+    let sts = aws_smithy_mocks::mock_client!(
+        aws_sdk_sts,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    );
+    awstop::services::live::Live::from_clients(mock_options(), regions, sts)
+}
+
+/// The panes and views tests talk about, in the services' own terms.
+pub mod vocab {
+    use awstop::app::model::{Pane, View};
+    use awstop::services::{batch, ecs, lambda, RoomView, ServiceKind};
+
+    pub const LAMBDA: Pane = Pane::Room(ServiceKind::Lambda);
+    pub const ECS: Pane = Pane::Room(ServiceKind::Ecs);
+    pub const BATCH: Pane = Pane::Room(ServiceKind::Batch);
+
+    pub fn functions() -> View {
+        View::Room(RoomView::Lambda(lambda::View::Functions))
+    }
+    pub fn function(name: &str) -> View {
+        View::Room(RoomView::Lambda(lambda::View::Function {
+            name: name.into(),
+        }))
+    }
+    pub fn clusters() -> View {
+        View::Room(RoomView::Ecs(ecs::View::Clusters))
+    }
+    pub fn queues() -> View {
+        View::Room(RoomView::Batch(batch::View::Queues))
+    }
+    pub fn jobs(queue: &str) -> View {
+        View::Room(RoomView::Batch(batch::View::Jobs {
+            queue: queue.into(),
+        }))
+    }
+    /// The ECS view, when the view is one.
+    pub fn ecs_view(v: &View) -> Option<&ecs::View> {
+        match v {
+            View::Room(RoomView::Ecs(e)) => Some(e),
+            _ => None,
+        }
+    }
+    pub fn batch_view(v: &View) -> Option<&batch::View> {
+        match v {
+            View::Room(RoomView::Batch(b)) => Some(b),
+            _ => None,
+        }
+    }
+}
+pub use vocab::*;

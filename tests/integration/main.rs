@@ -1,0 +1,21 @@
+//! The integration tests, as one binary: one link of the AWS SDK instead of
+//! one per file. Each module is a subject; `common` holds the shared helpers
+//! (a demo Model, moto, a fault proxy, a pseudo-terminal).
+
+mod audit;
+mod audit_moto;
+mod audit_tui;
+mod audit_update;
+mod aws_errors;
+mod cold_starts_insights;
+mod common;
+mod config_and_themes;
+mod demo_source;
+mod e2e_pty;
+mod iam_policy;
+mod live_faults;
+mod live_moto;
+mod panes;
+mod screenshots;
+mod snapshot_contract;
+mod update;
