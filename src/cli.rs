@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum MetricsScope {
@@ -22,94 +22,52 @@ pub enum Format {
 
 /// A live terminal dashboard for the compute side of an AWS account.
 #[derive(Debug, Parser)]
-#[command(name = "awstop", version, about, long_about = None)]
+#[command(
+    name = "awstop",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:
+  awstop --demo                              the built-in demo account, no AWS needed
+  awstop --profile prod --region us-east-1   a real account (read-only)
+  awstop --demo --once --format json         one snapshot, for scripts
+  awstop record --out prod.awstop --duration 1h --profile prod
+  awstop verify prod.awstop                  is the recording intact, and who signed it?
+  awstop replay prod.awstop                  the recording in the dashboard"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// The configuration file (default: ~/.config/awstop/config.toml, if it exists).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub look: LookArgs,
 
-    /// Colour theme: default, light, high-contrast, solarized-dark, monochrome, or a .toml file.
-    #[arg(long, global = true, value_name = "NAME|FILE")]
-    pub theme: Option<String>,
-
-    #[arg(long, global = true, value_name = "PANE", value_parser = parse_pane, help = format!("The pane to open on: {}", crate::app::model::Pane::names_or()))]
-    pub pane: Option<String>,
-
-    /// Where the log goes (default: ~/.local/state/awstop/awstop.log).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub log_file: Option<PathBuf>,
-
-    /// Show the built-in demo account (no AWS credentials or network needed).
-    #[arg(long, global = true)]
-    pub demo: bool,
-
-    /// Seed of the demo account: the same seed always gives the same account.
-    #[arg(long, global = true, value_name = "N", default_value_t = 42)]
-    pub demo_seed: u64,
-
-    /// Number of Lambda functions in the demo account; the other services scale along.
-    #[arg(long, global = true, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
-    pub demo_scale: u64,
-
-    /// Freeze the demo clock at this RFC 3339 time (reproducible screens and snapshots).
-    #[arg(long, global = true, value_name = "TIME", value_parser = parse_time)]
-    pub demo_clock: Option<DateTime<Utc>>,
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// Print one snapshot and exit (the default when stdout is not a terminal).
     #[arg(long)]
     pub once: bool,
 
-    /// Snapshot format for --once: json (the documented contract) or table.
-    #[arg(long, global = true, value_enum)]
+    /// Snapshot format for --once: json (the documented contract), table or csv.
+    #[arg(long, value_enum)]
     pub format: Option<Format>,
-
-    /// Metrics window in minutes.
-    #[arg(long, global = true, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
-    pub window: u32,
-
-    /// AWS profile to use (live mode).
-    #[arg(long, global = true, value_name = "NAME")]
-    pub profile: Option<String>,
-
-    /// Region or comma-separated regions to poll side by side (live mode).
-    #[arg(
-        long,
-        global = true,
-        value_name = "REGION[,REGION…]",
-        value_delimiter = ','
-    )]
-    pub region: Vec<String>,
-
-    /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
-    #[arg(long, global = true, value_name = "URL")]
-    pub endpoint_url: Option<String>,
-
-    /// Per-function metrics for the rows on screen (and the top offenders), or for all functions.
-    #[arg(long, global = true, value_enum, default_value_t = MetricsScope::Visible)]
-    pub metrics: MetricsScope,
-
-    #[arg(long, global = true, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = crate::services::intervals::parse, help = interval_help())]
-    pub interval: Vec<(crate::services::ServiceKind, u64)>,
-
-    /// How cold starts are read from CloudWatch Logs: Logs Insights with a
-    /// FilterLogEvents fallback (auto), or only one of them.
-    #[arg(long, value_enum, default_value_t = crate::services::lambda::ColdMethod::Auto)]
-    pub cold_starts: crate::services::lambda::ColdMethod,
-
-    /// Give up on one AWS request after this many seconds (slow links may want more).
-    #[arg(long, global = true, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
-    pub timeout: Option<u64>,
-
-    /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
-    #[arg(long, global = true, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
-    pub percentile: String,
 
     /// Record the data stream into FILE while the dashboard runs (`.zst`: compressed).
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+
+    /// With --record: the private key that signs it (default: the state directory's, created on first use).
+    #[arg(long, value_name = "FILE", requires = "record")]
+    pub key: Option<PathBuf>,
+
+    /// With --record: replace FILE if it exists.
+    #[arg(long, requires = "record")]
+    pub force: bool,
+
+    /// The public key `verify` checks signatures against, from the config file.
+    #[arg(skip)]
+    pub pinned_key: Option<String>,
 
     /// With --once: print the state of a recording instead of a live account.
     #[arg(long, value_name = "FILE", requires = "once")]
@@ -120,13 +78,88 @@ pub struct Cli {
     pub at: Option<String>,
 
     /// Panic after the first frame: lets tests prove the terminal is restored.
-    #[arg(long, global = true, hide = true)]
+    #[arg(long, hide = true)]
     pub panic_after_first_frame: bool,
+}
+
+/// How the dashboard looks and where it logs: the dashboard and `replay`.
+#[derive(Debug, Clone, Args)]
+pub struct LookArgs {
+    /// The configuration file (default: ~/.config/awstop/config.toml, if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Colour theme: default, light, high-contrast, solarized-dark, monochrome, or a .toml file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    #[arg(long, value_name = "PANE", value_parser = parse_pane, help = format!("The pane to open on: {}", crate::app::model::Pane::names_or()))]
+    pub pane: Option<String>,
+
+    /// Where the log goes (default: ~/.local/state/awstop/awstop.log).
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// Where the data comes from and what is read: the dashboard and `record`.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Show the built-in demo account (no AWS credentials or network needed).
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Seed of the demo account: the same seed always gives the same account.
+    #[arg(long, value_name = "N", default_value_t = 42)]
+    pub demo_seed: u64,
+
+    /// Number of Lambda functions in the demo account; the other services scale along.
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+    pub demo_scale: u64,
+
+    /// Freeze the demo clock at this RFC 3339 time (reproducible screens and snapshots).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub demo_clock: Option<DateTime<Utc>>,
+
+    /// Metrics window in minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub window: u32,
+
+    /// AWS profile to use (live mode).
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Region or comma-separated regions to poll side by side (the demo account takes one).
+    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',')]
+    pub region: Vec<String>,
+
+    /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL", value_parser = parse_endpoint)]
+    pub endpoint_url: Option<String>,
+
+    /// Per-function metrics for the rows on screen (and the top offenders), or for all functions.
+    #[arg(long, value_enum, default_value_t = MetricsScope::Visible)]
+    pub metrics: MetricsScope,
+
+    #[arg(long, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = crate::services::intervals::parse, help = interval_help())]
+    pub interval: Vec<(crate::services::ServiceKind, u64)>,
+
+    /// How cold starts are read from CloudWatch Logs: Logs Insights with a
+    /// FilterLogEvents fallback (auto), or only one of them.
+    #[arg(long, value_enum, default_value_t = crate::services::lambda::ColdMethod::Auto)]
+    pub cold_starts: crate::services::lambda::ColdMethod,
+
+    /// Give up on one AWS request after this many seconds (slow links may want more).
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub timeout: Option<u64>,
+
+    /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
+    #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
+    pub percentile: String,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Record the data stream without a screen, until --duration or Ctrl-C.
+    /// Record the data stream without a screen, until --duration or a stop signal.
     Record {
         /// The recording to write (`.zst`: compressed).
         #[arg(long, value_name = "FILE")]
@@ -137,23 +170,192 @@ pub enum Command {
         /// Take N full refreshes back to back, then stop (reproducible test recordings).
         #[arg(long, value_name = "N", hide = true)]
         rounds: Option<u32>,
+        /// The private key that signs it (default: the state directory's, created on first use).
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// The configuration file (default: ~/.config/awstop/config.toml, if it exists).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Where the log goes (default: ~/.local/state/awstop/awstop.log).
+        #[arg(long, value_name = "FILE")]
+        log_file: Option<PathBuf>,
+        #[command(flatten)]
+        source: Box<SourceArgs>,
     },
     /// Open a recording in the dashboard, read-only, with timeline keys.
     Replay {
+        /// The recording (`.zst`: compressed).
         file: PathBuf,
         /// Open it even if its hash chain is broken (the header then says BROKEN CHAIN).
         #[arg(long)]
         force: bool,
+        #[command(flatten)]
+        look: LookArgs,
     },
-    /// Check a recording's hash chain: exit 0 when intact, 1 at the first broken line.
-    Verify { file: PathBuf },
+    /// Check a recording's hash chain and signatures: exit 0 when intact, 1 at
+    /// the first broken line or a wrong key, 3 when it was not closed.
+    Verify {
+        /// The recording.
+        file: PathBuf,
+        /// The signer's public key (64 hex digits, or a file holding them).
+        #[arg(long, value_name = "PUB")]
+        key: Option<String>,
+        /// The configuration file, for a pinned `[audit] public-key`.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Show where the configuration file is read from; --default prints the documented defaults.
     Config {
+        /// Print the documented default file instead.
         #[arg(long)]
         default: bool,
+        /// The configuration file to say about.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
     },
     /// Print the minimal IAM policy: exactly the read actions awstop calls.
     IamPolicy,
+}
+
+impl Cli {
+    /// Flags given after a subcommand are its own: they replace the
+    /// top-level ones of the same name where the user gave them.
+    pub fn merge_subcommand(&mut self, matches: &clap::ArgMatches) {
+        let Some((_, sub)) = matches.subcommand() else {
+            return;
+        };
+        let given = |id: &str| {
+            matches!(
+                sub.value_source(id),
+                Some(
+                    clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable
+                )
+            )
+        };
+        match &self.command {
+            Some(Command::Record {
+                source,
+                config,
+                log_file,
+                ..
+            }) => {
+                let (s, t) = (source.as_ref(), &mut self.source);
+                macro_rules! take {
+                    ($($f:ident),*) => {$(if given(stringify!($f)) { t.$f = s.$f.clone(); })*};
+                }
+                take!(
+                    demo,
+                    demo_seed,
+                    demo_scale,
+                    demo_clock,
+                    window,
+                    profile,
+                    region,
+                    endpoint_url,
+                    metrics,
+                    interval,
+                    cold_starts,
+                    timeout,
+                    percentile
+                );
+                if config.is_some() {
+                    self.look.config = config.clone();
+                }
+                if log_file.is_some() {
+                    self.look.log_file = log_file.clone();
+                }
+            }
+            Some(Command::Replay { look, .. }) => {
+                let t = &mut self.look;
+                macro_rules! take {
+                    ($($f:ident),*) => {$(if given(stringify!($f)) { t.$f = look.$f.clone(); })*};
+                }
+                take!(config, theme, pane, log_file);
+            }
+            Some(Command::Verify { config, .. }) | Some(Command::Config { config, .. }) => {
+                if config.is_some() {
+                    self.look.config = config.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Refuses flags that would do nothing where they were given: a flag is
+    /// never silently ignored.
+    pub fn check(&self, matches: &clap::ArgMatches) -> Result<(), String> {
+        let given = |id: &str| Cli::given(matches, id);
+        let flag = |id: &str| format!("--{}", id.replace('_', "-"));
+        if self.source.demo {
+            for id in [
+                "profile",
+                "endpoint_url",
+                "cold_starts",
+                "timeout",
+                "metrics",
+            ] {
+                if given(id) {
+                    return Err(format!(
+                        "{} has no effect with --demo (the demo account reads no AWS)",
+                        flag(id)
+                    ));
+                }
+            }
+            if self.source.region.len() > 1 {
+                return Err("the demo account has one region: give --demo one --region".into());
+            }
+        } else {
+            for id in ["demo_seed", "demo_scale", "demo_clock"] {
+                if given(id) {
+                    return Err(format!("{} needs --demo", flag(id)));
+                }
+            }
+        }
+        let tui = self.command.is_none() && !self.once && self.replay.is_none();
+        if !tui && self.command.is_none() {
+            for id in ["theme", "pane"] {
+                if given(id) {
+                    return Err(format!(
+                        "{} has no effect with --once (nothing is drawn)",
+                        flag(id)
+                    ));
+                }
+            }
+        }
+        if self.replay.is_some() {
+            for id in [
+                "demo",
+                "profile",
+                "region",
+                "endpoint_url",
+                "interval",
+                "timeout",
+                "cold_starts",
+                "metrics",
+            ] {
+                if given(id) {
+                    return Err(format!(
+                        "{} has no effect with --replay (the recording holds the data)",
+                        flag(id)
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the user gave flag `id` on the command line, before or after the subcommand.
+    pub fn given(matches: &clap::ArgMatches, id: &str) -> bool {
+        use clap::parser::ValueSource::{CommandLine, EnvVariable};
+        let at = |m: &clap::ArgMatches| {
+            m.try_get_raw(id).is_ok()
+                && matches!(m.value_source(id), Some(CommandLine | EnvVariable))
+        };
+        at(matches) || matches.subcommand().is_some_and(|(_, sub)| at(sub))
+    }
 }
 
 fn parse_pane(s: &str) -> Result<String, String> {
@@ -191,6 +393,41 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err("the duration must be at least 1s".into());
     }
     Ok(d)
+}
+
+/// An endpoint the SDK can use: `http(s)://host[:port][/path]`.
+pub fn parse_endpoint(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let rest = s
+        .strip_prefix("http://")
+        .or_else(|| s.strip_prefix("https://"))
+        .ok_or_else(|| format!("{s:?}: expected a URL like http://127.0.0.1:4566"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || host.starts_with(':')
+        || s.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(format!("{s:?}: expected a URL like http://127.0.0.1:4566"));
+    }
+    Ok(s.to_string())
+}
+
+/// `AWS_ENDPOINT_URL` and its per-service forms: empty means unset, as the
+/// AWS CLI reads it (the SDK would abort on an empty URL); anything else must
+/// be a URL.
+pub fn check_endpoint_env() -> Result<(), String> {
+    let vars: Vec<(String, String)> = std::env::vars()
+        .filter(|(k, _)| k == "AWS_ENDPOINT_URL" || k.starts_with("AWS_ENDPOINT_URL_"))
+        .collect();
+    for (k, v) in vars {
+        if v.trim().is_empty() {
+            // Before any thread starts: nothing else reads the environment yet.
+            std::env::remove_var(&k);
+        } else {
+            parse_endpoint(&v).map_err(|e| format!("{k}: {e}"))?;
+        }
+    }
+    Ok(())
 }
 
 pub fn parse_percentile(s: &str) -> Result<String, String> {

@@ -40,6 +40,9 @@ method = "auto"                     # "auto" (Logs Insights, FilterLogEvents fal
 [ui]
 theme = "default"                   # default, light, high-contrast, solarized-dark, monochrome, or a .toml path
 pane = "{pane}"{pad}# the pane awstop opens on: {panes}
+
+[audit]
+# public-key = "…"                  # the recording key `awstop verify` trusts (64 hex digits, or a .pub file)
 "#,
         pane = ServiceKind::ALL[0].name(),
         pad = " ".repeat(28usize.saturating_sub(ServiceKind::ALL[0].name().len())),
@@ -56,6 +59,13 @@ pub struct Config {
     pub metrics: Metrics,
     pub cold_starts: ColdStarts,
     pub ui: Ui,
+    pub audit: Audit,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Audit {
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -112,6 +122,7 @@ impl Default for Config {
             metrics: Metrics::default(),
             cold_starts: ColdStarts::default(),
             ui: Ui::default(),
+            audit: Audit::default(),
         }
     }
 }
@@ -199,55 +210,53 @@ impl Config {
                 _ => return Ok(Config::default()),
             },
         };
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::files::read_text(&path, MAX_CONFIG_BYTES, "an awstop config file")?;
         Config::parse(&path.display().to_string(), &text)
     }
 }
 
+/// A config is kilobytes: larger input (or an endless one, `/dev/zero`) is
+/// refused before it can fill memory.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
 /// Fills every setting the command line left unset from the file: flags
 /// override the file, the file overrides the defaults.
 pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Config, String> {
-    use clap::parser::ValueSource;
-    let config = Config::load(cli.config.as_deref())?;
-    let given = |id: &str| {
-        matches!(
-            matches.value_source(id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        )
-    };
+    let config = Config::load(cli.look.config.as_deref())?;
+    let given = |id: &str| crate::cli::Cli::given(matches, id);
     let file = cli
+        .look
         .config
         .clone()
         .or_else(|| Config::dir().map(|d| d.join("config.toml")))
         .map(|p| p.display().to_string())
         .unwrap_or_default();
     if !given("window") {
-        cli.window = config.metrics.window;
+        cli.source.window = config.metrics.window;
     }
     if !given("percentile") {
-        cli.percentile = crate::cli::parse_percentile(&config.metrics.percentile)
+        cli.source.percentile = crate::cli::parse_percentile(&config.metrics.percentile)
             .map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
     }
     if !given("metrics") {
-        cli.metrics = match config.metrics.scope {
+        cli.source.metrics = match config.metrics.scope {
             Scope::Visible => crate::cli::MetricsScope::Visible,
             Scope::All => crate::cli::MetricsScope::All,
         };
     }
     if !given("cold_starts") {
         use crate::services::lambda::ColdMethod as Method;
-        cli.cold_starts = match config.cold_starts.method {
+        cli.source.cold_starts = match config.cold_starts.method {
             ColdMethod::Auto => Method::Auto,
             ColdMethod::Insights => Method::Insights,
             ColdMethod::Filter => Method::Filter,
         };
     }
-    if cli.profile.is_none() {
-        cli.profile = config.aws.profile.clone();
+    if cli.source.profile.is_none() {
+        cli.source.profile = config.aws.profile.clone();
     }
-    if cli.region.is_empty() {
-        cli.region = config.aws.regions.clone();
+    if cli.source.region.is_empty() {
+        cli.source.region = config.aws.regions.clone();
     }
     // The file's intervals first: later entries (the flags) win.
     let mut intervals: Vec<(ServiceKind, u64)> = config
@@ -255,14 +264,15 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         .iter()
         .filter_map(|(name, secs)| Some((ServiceKind::from_name(name)?, *secs)))
         .collect();
-    intervals.append(&mut cli.interval);
-    cli.interval = intervals;
-    if cli.theme.is_none() {
-        cli.theme = Some(config.ui.theme.clone());
+    intervals.append(&mut cli.source.interval);
+    cli.source.interval = intervals;
+    if cli.look.theme.is_none() {
+        cli.look.theme = Some(config.ui.theme.clone());
     }
-    if cli.pane.is_none() {
-        cli.pane = Some(config.ui.pane.clone());
+    if cli.look.pane.is_none() {
+        cli.look.pane = Some(config.ui.pane.clone());
     }
+    cli.pinned_key = config.audit.public_key.clone();
     Ok(config)
 }
 

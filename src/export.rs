@@ -36,7 +36,12 @@ pub struct Section {
 
 impl Section {
     /// The context labels first (region, cluster), then the row type's columns.
-    pub fn new<T: Row>(name: impl Into<String>, context: &Context<'_>, cells: Cells) -> Section {
+    pub fn new<T: Row>(
+        name: impl Into<String>,
+        context: &Context<'_>,
+        cells: Cells,
+        cx: &Ctx,
+    ) -> Section {
         let mut columns: Vec<SectionColumn> = context
             .iter()
             .flatten()
@@ -48,7 +53,7 @@ impl Section {
             })
             .collect();
         columns.extend(order::<T>().map(|c| SectionColumn {
-            title: c.title.to_string(),
+            title: cx.title(c.title),
             key: c.key,
             numeric: c.numeric,
             shown: c.shown,
@@ -209,7 +214,7 @@ impl<'a> SectionVisitor<'a> for Sections<'_> {
             Some(p) => p,
             None => {
                 self.out
-                    .push(Section::new::<T>(full, &t.context, self.cells));
+                    .push(Section::new::<T>(full, &t.context, self.cells, self.cx));
                 self.out.len() - 1
             }
         };

@@ -5,6 +5,7 @@ pub mod aws;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod files;
 pub mod fmt;
 pub mod hash;
 pub mod logging;

@@ -2,7 +2,7 @@
 //! What is logged is what the sources send (operations, regions, error
 //! messages): secrets never reach those, so they never reach the log.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -19,16 +19,15 @@ pub fn default_path() -> Option<PathBuf> {
     state_dir().map(|d| d.join("awstop.log"))
 }
 
-/// Starts logging to `path` (appending). A log that cannot be opened is not a
+/// Starts logging to `path` (appending, private to the user, never through a
+/// link). Only the default state directory is created when missing: a path
+/// the user gave must be where they said. A log that cannot be opened is not a
 /// reason to refuse to run: the caller gets the reason and decides.
-pub fn init(path: &Path, verbose: bool) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+pub fn init(path: &Path, verbose: bool, create_dir: bool) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|_| create_dir) {
+        crate::files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let file: File = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
+    let file: File = crate::files::create(path, crate::files::Existing::Append)
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let level = if verbose {
         tracing::Level::DEBUG

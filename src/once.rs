@@ -10,9 +10,27 @@ use crate::export::{Cells, Section, SectionColumn};
 use crate::snapshot::Snapshot;
 
 pub fn json(s: &Snapshot) -> String {
-    let mut out =
-        serde_json::to_string_pretty(s).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let out = serde_json::to_string_pretty(s).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut out = json_safe(out);
     out.push('\n');
+    out
+}
+
+/// serde_json escapes C0 controls; DEL and the C1 controls (which some
+/// terminals act on) are escaped here too. They can only occur inside JSON
+/// strings, where `\u00XX` means the same character.
+pub fn json_safe(s: String) -> String {
+    if !s.chars().any(|c| c.is_control()) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if c.is_control() && c != '\n' {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
     out
 }
 

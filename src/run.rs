@@ -2,7 +2,9 @@
 //! or run the TUI loop.
 
 mod audit;
+mod player;
 pub mod reaper;
+pub mod signals;
 mod tui;
 
 use std::io::{IsTerminal, Write};
@@ -13,7 +15,6 @@ use crate::app::msg::{DataMsg, Msg};
 use crate::app::update;
 use crate::aws::client::Connection;
 use crate::cli::{Cli, Command, Format, MetricsScope};
-use crate::record::reader::Recording;
 use crate::services::live::{Live, Options};
 use crate::services::{Intervals, ServiceKind, Settings};
 use crate::source::clock::Clock;
@@ -43,7 +44,7 @@ impl Failure {
 pub(crate) enum Source {
     Demo(DemoAccount, Clock),
     Live(Live),
-    Replay(Recording),
+    Replay(audit::Scanned),
 }
 
 impl Source {
@@ -58,7 +59,7 @@ impl Source {
         match self {
             Source::Demo(_, c) => c.clone(),
             Source::Live(_) => Clock::running_from(chrono::Utc::now()),
-            Source::Replay(r) => Clock::frozen(r.first().unwrap_or(r.header.started_at)),
+            Source::Replay(r) => Clock::frozen(r.summary.first.unwrap_or(r.header.started_at)),
         }
     }
 }
@@ -72,12 +73,15 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     });
     match &cli.command {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
-        Some(Command::Verify { file }) => return audit::verify(file),
-        Some(Command::Config { default: true }) => {
+        Some(Command::Verify { file, key, .. }) => {
+            return audit::verify(file, key.as_deref().or(cli.pinned_key.as_deref()))
+        }
+        Some(Command::Config { default: true, .. }) => {
             return write_stdout(&crate::config::default_file())
         }
-        Some(Command::Config { default: false }) => {
+        Some(Command::Config { default: false, .. }) => {
             let path = cli
+                .look
                 .config
                 .clone()
                 .or_else(|| crate::config::Config::dir().map(|d| d.join("config.toml")));
@@ -96,11 +100,13 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     if let Some(file) = &cli.replay {
         let rec = audit::load(file, false)?;
         let at = match &cli.at {
-            Some(text) => audit::parse_at(file, &rec, text)?,
-            None => rec.last().unwrap_or(rec.header.started_at),
+            Some(text) => audit::parse_at(&rec, text)?,
+            None => rec.summary.last.unwrap_or(rec.header.started_at),
         };
-        let model = crate::replay::model_at(&rec.records, at, settings(&cli));
-        return print_once(&model, cli.window, format);
+        let model =
+            crate::replay::model_at(&rec.path, at, settings(&cli)).map_err(Failure::bad_input)?;
+        print_once(&model, cli.source.window, format)?;
+        return once_exit(&model);
     }
     let recording = matches!(cli.command, Some(Command::Record { .. }));
     let headless = !recording && (cli.once || !stdout_tty);
@@ -109,18 +115,18 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
-        if let Some(Command::Replay { file, force }) = &cli.command {
+        if let Some(Command::Replay { file, force, .. }) = &cli.command {
             let rec = audit::load(file, *force)?;
             let look = look(&cli)?;
-            return tui::run(
+            let end = tui::run(
                 Source::Replay(rec),
                 None,
                 look,
                 settings(&cli),
                 cli.panic_after_first_frame,
             )
-            .await
-            .map_err(|e| format!("terminal error: {e}").into());
+            .await;
+            return ended(end);
         }
         let source = connect(&cli, headless || recording).await?;
         let header = |s: &Source| audit::header(s, &cli);
@@ -128,15 +134,20 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             out,
             duration,
             rounds,
+            key,
+            force,
+            ..
         }) = &cli.command
         {
-            let h = header(&source);
-            return audit::record_headless(source, out, h, *duration, *rounds).await;
+            let w = audit::writer(out, header(&source), key.as_deref(), *force)?;
+            return audit::record_headless(source, w, *duration, *rounds).await;
         }
         let recorder = match &cli.record {
-            Some(path) => Some(crate::record::writer::Writer::create(
+            Some(path) => Some(audit::writer(
                 path,
                 header(&source),
+                cli.key.as_deref(),
+                cli.force,
             )?),
             None => None,
         };
@@ -150,44 +161,54 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
                 w.finish(clock.now())?;
             }
             let model = model_from(source.label(), clock.now(), settings(&cli), msgs);
-            print_once(&model, cli.window, format)
+            print_once(&model, cli.source.window, format)?;
+            once_exit(&model)
         } else {
             let look = look(&cli)?;
-            tui::run(
+            let end = tui::run(
                 source,
                 recorder,
                 look,
                 settings(&cli),
                 cli.panic_after_first_frame,
             )
-            .await
-            .map_err(|e| format!("terminal error: {e}").into())
+            .await;
+            ended(end)
         }
     })
 }
 
 async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
-    if cli.demo {
-        let clock = match cli.demo_clock {
+    if cli.source.demo {
+        let clock = match cli.source.demo_clock {
             Some(t) => Clock::frozen(t),
             None => Clock::running_from(chrono::Utc::now()),
         };
-        let demo = DemoAccount::new(cli.demo_seed, cli.demo_scale as usize, cli.window)
-            .with_intervals(intervals(&cli.interval));
+        let demo = DemoAccount::new(
+            cli.source.demo_seed,
+            cli.source.demo_scale as usize,
+            cli.source.window,
+        )
+        .with_intervals(intervals(&cli.source.interval))
+        .with_percentile(&cli.source.percentile);
+        let demo = match cli.source.region.first() {
+            Some(r) => demo.with_region(r),
+            None => demo,
+        };
         return Ok(Source::Demo(demo, clock));
     }
     let opts = Options {
         conn: Connection {
-            profile: cli.profile.clone(),
-            endpoint_url: cli.endpoint_url.clone(),
-            attempt_timeout: cli.timeout.map(Duration::from_secs),
+            profile: cli.source.profile.clone(),
+            endpoint_url: cli.source.endpoint_url.clone(),
+            attempt_timeout: cli.source.timeout.map(Duration::from_secs),
         },
-        regions: cli.region.clone(),
-        window: cli.window,
-        percentile: cli.percentile.clone(),
-        metrics_all: cli.metrics == MetricsScope::All || headless,
-        intervals: intervals(&cli.interval),
-        cold_starts: cli.cold_starts,
+        regions: cli.source.region.clone(),
+        window: cli.source.window,
+        percentile: cli.source.percentile.clone(),
+        metrics_all: cli.source.metrics == MetricsScope::All || headless,
+        intervals: intervals(&cli.source.interval),
+        cold_starts: cli.source.cold_starts,
     };
     Ok(Source::Live(Live::connect(opts).await?))
 }
@@ -207,20 +228,22 @@ fn look(cli: &Cli) -> Result<Look, String> {
     } else {
         let user_dir = crate::config::Config::dir().map(|d| d.join("themes"));
         Theme::load(
-            cli.theme.as_deref().unwrap_or("default"),
+            cli.look.theme.as_deref().unwrap_or("default"),
             user_dir.as_deref(),
         )?
         .reduced(Depth::from_env())
     };
     let pane = cli
+        .look
         .pane
         .as_deref()
         .and_then(crate::app::model::Pane::from_name)
         .unwrap_or(crate::app::model::Pane::Room(ServiceKind::ALL[0]));
     // The terminal belongs to the dashboard: the log goes to a file, and a log
     // that cannot be opened is said here, before the screen is taken.
-    if let Some(path) = cli.log_file.clone().or_else(crate::logging::default_path) {
-        if let Err(e) = crate::logging::init(&path, false) {
+    let given = cli.look.log_file.clone();
+    if let Some(path) = given.clone().or_else(crate::logging::default_path) {
+        if let Err(e) = crate::logging::init(&path, false, given.is_none()) {
             eprintln!("awstop: no log file ({e}); continuing without one");
         }
     }
@@ -238,8 +261,48 @@ fn intervals(given: &[(ServiceKind, u64)]) -> Intervals {
 /// What the user asked to see, for every room.
 fn settings(cli: &Cli) -> Settings {
     Settings {
-        window: cli.window,
-        percentile: cli.percentile.clone(),
+        window: cli.source.window,
+        percentile: cli.source.percentile.clone(),
+    }
+}
+
+/// `--once` exit codes: 0 when everything was read, 3 when something could
+/// not be (the snapshot's `errors` say what), 4 when nothing could.
+pub const EXIT_PARTIAL: u8 = 3;
+pub const EXIT_NOTHING: u8 = 4;
+
+fn once_exit(m: &Model) -> Result<(), Failure> {
+    let d = &m.data;
+    let loaded = ServiceKind::ALL
+        .iter()
+        .any(|k| crate::services::feed::Freshness::loaded(d.feeds.regions(*k)));
+    let failed = d.account_error.is_some()
+        || ServiceKind::ALL
+            .iter()
+            .any(|k| d.feeds.regions(*k).values().any(|r| r.error.is_some()));
+    let code = if !loaded && d.source != SourceLabel::Demo {
+        EXIT_NOTHING
+    } else if failed {
+        EXIT_PARTIAL
+    } else {
+        return Ok(());
+    };
+    Err(Failure {
+        code,
+        message: String::new(),
+    })
+}
+
+/// How the dashboard ended: a quit, a terminal error, or a signal (exit
+/// 128 + its number, as shells expect).
+fn ended(end: std::io::Result<Option<i32>>) -> Result<(), Failure> {
+    match end {
+        Ok(None) => Ok(()),
+        Ok(Some(sig)) => Err(Failure {
+            code: (128 + sig).clamp(0, 255) as u8,
+            message: String::new(),
+        }),
+        Err(e) => Err(format!("terminal error: {e}").into()),
     }
 }
 
@@ -271,7 +334,15 @@ async fn once_messages(source: &Source) -> Vec<DataMsg> {
     match source {
         Source::Demo(demo, clock) => demo.messages_at(clock.now()),
         Source::Live(live) => crate::source::live::once(live).await,
-        Source::Replay(r) => r.records.iter().map(|r| r.1.clone()).collect(),
+        Source::Replay(r) => {
+            let mut out = Vec::new();
+            if let Ok(mut reader) = crate::record::reader::Reader::open(&r.path) {
+                while let Some((_, m)) = reader.next_record() {
+                    out.push(m);
+                }
+            }
+            out
+        }
     }
 }
 
@@ -318,11 +389,15 @@ pub fn write_current_view(m: &Model, path: &str) -> String {
     let Some((csv, n)) = current_view(m) else {
         return "nothing to export here: open a table".into();
     };
+    use std::io::Write;
     let full = std::env::current_dir()
         .map(|d| d.join(path))
         .unwrap_or_else(|_| path.into());
-    match std::fs::write(&full, csv) {
-        Ok(()) => format!("exported {n} rows to {}", full.display()),
+    // Never over another file: a second export in the same second gets a suffix.
+    match crate::files::create_unique(&full)
+        .and_then(|(mut f, at)| f.write_all(csv.as_bytes()).map(|_| at))
+    {
+        Ok(at) => format!("exported {n} rows to {}", at.display()),
         Err(e) => format!("export failed: {}: {e}", full.display()),
     }
 }

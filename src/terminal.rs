@@ -45,6 +45,20 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Gives the terminal back before the process stops (Ctrl-Z).
+pub fn suspend() {
+    restore();
+}
+
+/// Takes the terminal again after `fg`, and redraws everything.
+pub fn resume(term: &mut Term) -> io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = io::stdout();
+    out.execute(EnterAlternateScreen)?;
+    out.execute(EnableBracketedPaste)?;
+    term.clear()
+}
+
 /// Restore first, then let the previous hook print the panic on a sane screen.
 fn install_panic_hook() {
     let previous = std::panic::take_hook();

@@ -39,13 +39,64 @@ fn pane_step(m: &Model, step: usize) -> Pane {
     Pane::nth((m.ui.pane.index() + step) % n).unwrap_or(Pane::Overview)
 }
 
+/// A new order is read from its top: the rows first in it are the point.
+fn to_top(st: &mut crate::services::table::TableState) {
+    st.cursor = 0;
+    st.offset = 0;
+    st.selected = None;
+}
+
+/// Shown from `r` until fresh data arrives.
+pub(super) const REFRESHING: &str = "refreshing…";
+
 pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
     m.ui.message = None;
     match a {
         Action::Quit => m.quit = true,
+        Action::Suspend => cmds.push(Cmd::Suspend),
         Action::NextPane => m.ui.pane = pane_step(m, 1),
         Action::PrevPane => m.ui.pane = pane_step(m, Pane::count() - 1),
         Action::Pane(p) => m.ui.pane = p,
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::Enter
+            if *m.view() == super::model::View::Overview =>
+        {
+            use super::overview::{move_to, open};
+            match a {
+                Action::Up => move_to(m, |c, _| c.saturating_sub(1)),
+                Action::Down => move_to(m, |c, _| c + 1),
+                Action::PageUp | Action::Top => move_to(m, |_, _| 0),
+                Action::PageDown | Action::Bottom => move_to(m, |_, last| last),
+                _ => open(m),
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if m.data.tail.is_some() && m.table().is_none() =>
+        {
+            // In a detail view with a live tail, the movement keys scroll it.
+            let page = page_rows(m);
+            let n = m.data.tail.as_ref().map_or(0, |t| t.lines.len());
+            let s = &mut m.ui.tail_scroll;
+            *s = match a {
+                Action::Up => *s + 1,
+                Action::Down => s.saturating_sub(1),
+                Action::PageUp => *s + page,
+                Action::PageDown => s.saturating_sub(page),
+                Action::Top => n,
+                _ => 0,
+            }
+            .min(n);
+        }
         Action::Up => move_cursor(m, |c, _, _| c.saturating_sub(1)),
         Action::Down => move_cursor(m, |c, _, _| c + 1),
         Action::PageUp => move_cursor(m, |c, _, p| c.saturating_sub(p)),
@@ -71,11 +122,13 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
                 };
                 st.sort = shown.get(next).copied().unwrap_or(0);
                 st.reverse = false;
+                to_top(st);
             }
         }
         Action::SortReverse => {
             if let Some(st) = table_mut(m) {
                 st.reverse = !st.reverse;
+                to_top(st);
             }
         }
         Action::StatusNext | Action::StatusPrev => {
@@ -98,7 +151,7 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
         }
         Action::Refresh => {
             cmds.push(Cmd::Refresh);
-            m.ui.message = Some("refreshing…".into());
+            m.ui.message = Some(REFRESHING.into());
         }
         Action::Export => export(m, cmds),
         Action::PlayPause => timeline(m, cmds, TimelineCmd::PlayPause),
@@ -137,6 +190,11 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
         Action::Input(c) => {
             m.ui.input.push(c);
             live_filter(m);
+        }
+        Action::Complete => {
+            if m.ui.mode == Mode::Command {
+                m.ui.input = super::command::complete(&m.ui.input);
+            }
         }
         Action::Backspace => {
             m.ui.input.pop();
@@ -207,29 +265,19 @@ fn live_filter(m: &mut Model) {
 }
 
 fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
-    match cmd {
-        "" => {}
-        "q" | "q!" | "quit" | "exit" => m.quit = true,
-        "help" | "?" => m.ui.mode = Mode::Help,
-        "refresh" | "r" => cmds.push(Cmd::Refresh),
-        other => match Pane::from_name(other) {
-            Some(p) => {
-                m.ui.pane = p;
-                m.ui.stacks.entry(p).or_default().truncate(1);
-            }
-            None => {
-                let names: Vec<String> = Pane::all()
-                    .filter_map(|p| match p {
-                        Pane::Room(k) => Some(format!(":{}", k.name())),
-                        Pane::Overview => None,
-                    })
-                    .collect();
-                m.ui.message = Some(format!(
-                    "unknown command :{other} (try {} :overview :quit)",
-                    names.join(" ")
-                ))
-            }
-        },
+    use super::command::{resolve, Command};
+    if cmd.is_empty() {
+        return;
+    }
+    match resolve(cmd) {
+        Ok(Command::Quit) => m.quit = true,
+        Ok(Command::Help) => m.ui.mode = Mode::Help,
+        Ok(Command::Refresh) => cmds.push(Cmd::Refresh),
+        Ok(Command::Pane(p)) => {
+            m.ui.pane = p;
+            m.ui.stacks.entry(p).or_default().truncate(1);
+        }
+        Err(e) => m.ui.message = Some(e),
     }
 }
 

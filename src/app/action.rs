@@ -37,4 +37,7 @@ pub enum Action {
     StepForward,
     StepBack,
     StartJump,
+    Suspend,
+    /// Tab in the command line.
+    Complete,
 }

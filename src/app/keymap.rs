@@ -76,11 +76,15 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
     if ctrl && matches!(key.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
     }
+    if ctrl && matches!(key.code, KeyCode::Char('z')) {
+        return Some(Action::Suspend);
+    }
     match mode {
         Mode::Filter | Mode::Command | Mode::Jump => match key.code {
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Tab if mode == Mode::Command => Some(Action::Complete),
             KeyCode::Char(c) if !ctrl => Some(Action::Input(c)),
             _ => None,
         },

@@ -2,9 +2,11 @@
 
 mod act;
 pub mod action;
+pub mod command;
 pub mod keymap;
 pub mod model;
 pub mod msg;
+pub mod overview;
 pub mod tables;
 pub mod update;
 

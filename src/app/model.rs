@@ -148,7 +148,12 @@ pub struct ApiStats {
     pub logs_bytes_scanned: u64,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.
     pub metrics_requested: u64,
+    /// Per service, the slowest request of the last minute (ms).
+    pub latency_ms: BTreeMap<String, u64>,
 }
+
+/// Requests slower than this make the header say "slow".
+pub const SLOW_MS: u64 = 2000;
 
 /// Everything the sources' messages built.
 #[derive(Debug)]
@@ -217,6 +222,10 @@ pub struct Ui {
     pub visible: BTreeMap<ServiceKind, Vec<String>>,
     /// Set only when replaying a recording.
     pub replay: Option<ReplayStatus>,
+    /// The selected item of the Overview's lists.
+    pub overview_cursor: usize,
+    /// Lines a live tail is scrolled up from its newest.
+    pub tail_scroll: usize,
 }
 
 impl Default for Ui {
@@ -234,6 +243,8 @@ impl Default for Ui {
             height: 24,
             visible: BTreeMap::new(),
             replay: None,
+            overview_cursor: 0,
+            tail_scroll: 0,
         }
     }
 }

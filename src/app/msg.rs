@@ -51,4 +51,6 @@ pub enum Cmd {
         path: String,
     },
     Timeline(TimelineCmd),
+    /// Give the terminal back and stop, as Ctrl-Z does in other programs.
+    Suspend,
 }

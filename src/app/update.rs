@@ -21,6 +21,12 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     match msg {
         Msg::Data(d) => {
+            // The refresh asked for has arrived.
+            if matches!(d, DataMsg::Loaded { .. })
+                && m.ui.message.as_deref() == Some(super::act::REFRESHING)
+            {
+                m.ui.message = None;
+            }
             apply_data(m, d);
             m.dirty = true;
         }
@@ -116,8 +122,10 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             calls,
             metrics_requested,
             logs_bytes_scanned,
+            latency_ms,
         } => {
             data.api.logs_bytes_scanned = logs_bytes_scanned;
+            data.api.latency_ms = latency_ms;
             api(m, at, calls, metrics_requested)
         }
         DataMsg::Loaded {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -27,6 +27,45 @@ pub struct Counts {
     pub metrics_requested: u64,
     /// Bytes Logs Insights scanned: what it is billed on.
     pub logs_bytes_scanned: u64,
+    /// `service.Operation` attempts sent and not yet answered.
+    pub in_flight: BTreeMap<String, u32>,
+    /// Per service: the slowest attempt of the last minute, and when it ended.
+    pub slowest: BTreeMap<String, (Duration, Instant)>,
+}
+
+/// How long ago an attempt may have ended to count as "recent".
+pub const RECENT: Duration = Duration::from_secs(60);
+
+impl Counts {
+    /// The slowest recent attempt per service, in milliseconds.
+    pub fn recent_latency_ms(&self) -> BTreeMap<String, u64> {
+        self.slowest
+            .iter()
+            .filter(|(_, (_, at))| at.elapsed() <= RECENT)
+            .map(|(k, (d, _))| (k.clone(), d.as_millis() as u64))
+            .collect()
+    }
+    /// The operations still waiting for an answer.
+    pub fn waiting(&self) -> Vec<String> {
+        self.in_flight
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, _)| k.clone())
+            .collect()
+    }
+}
+
+/// When the attempt in this request's config bag was sent.
+#[derive(Debug, Clone, Copy)]
+struct Sent(Instant);
+
+impl aws_smithy_types::config_bag::Storable for Sent {
+    type Storer = aws_smithy_types::config_bag::StoreReplace<Self>;
+}
+
+fn op_key(cfg: &ConfigBag) -> Option<String> {
+    cfg.load::<Metadata>()
+        .map(|m| format!("{}.{}", iam_prefix(m.service()), m.name()))
 }
 
 impl CallCounter {
@@ -56,10 +95,34 @@ impl Intercept for CallCounter {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        if let Some(m) = cfg.load::<Metadata>() {
-            let key = format!("{}.{}", iam_prefix(m.service()), m.name());
+        if let Some(key) = op_key(cfg) {
             if let Ok(mut c) = self.0.lock() {
-                *c.calls.entry(key).or_default() += 1;
+                *c.calls.entry(key.clone()).or_default() += 1;
+                *c.in_flight.entry(key).or_default() += 1;
+            }
+            cfg.interceptor_state().store_put(Sent(Instant::now()));
+        }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        _ctx: &aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let (Some(key), Some(Sent(at))) = (op_key(cfg), cfg.load::<Sent>().copied()) else {
+            return Ok(());
+        };
+        let took = at.elapsed();
+        let service = key.split('.').next().unwrap_or("").to_string();
+        if let Ok(mut c) = self.0.lock() {
+            if let Some(n) = c.in_flight.get_mut(&key) {
+                *n = n.saturating_sub(1);
+            }
+            let slow = c.slowest.entry(service).or_insert((took, Instant::now()));
+            if slow.1.elapsed() > RECENT || took >= slow.0 {
+                *slow = (took, Instant::now());
             }
         }
         Ok(())

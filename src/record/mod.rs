@@ -1,14 +1,18 @@
 //! Audit recordings: the `DataMsg` stream as it flowed into the Model, as
 //! append-only JSON lines chained by SHA-256 so any edit, deletion or
-//! reordering shows.
+//! reordering shows, and signed with Ed25519 so that nobody without the
+//! recording machine's private key can pass a changed file as the original.
 //!
-//! Line 1 is a [`Header`]. Every later line is a [`Line`] whose `prev` is the
-//! SHA-256 (hex) of the previous line's bytes, without its newline. A clean
-//! close appends an `end` line carrying the record count, so a cut-off tail is
-//! told apart from a finished recording. A name ending in `.zst` makes each
-//! line its own zstd frame: a crash loses at most the frame being written.
+//! Line 1 is a [`Header`] with the signer's public key. Every later line is a
+//! [`Line`] whose `prev` is the SHA-256 (hex) of the previous line's bytes,
+//! without its newline. Every 100 records (or minute) a checkpoint line signs
+//! the chain head; a clean close appends a signed `end` line carrying the
+//! record count, so a cut-off tail is told apart from a finished recording.
+//! A name ending in `.zst` makes each line its own zstd frame: a crash loses at
+//! most the frame being written.
 
 pub mod reader;
+pub mod sign;
 pub mod writer;
 
 use chrono::{DateTime, Utc};
@@ -17,7 +21,17 @@ use sha2::{Digest, Sha256};
 
 use crate::services::msg::DataMsg;
 
-pub const FORMAT: &str = "awstop.recording/1";
+/// Signed recordings.
+pub const FORMAT: &str = "awstop.recording/2";
+/// Hash-chained but unsigned: still read.
+pub const FORMAT_UNSIGNED: &str = "awstop.recording/1";
+/// The longest header line: a header is a few hundred bytes.
+pub const MAX_HEADER: usize = 64 * 1024;
+/// The longest record line: a refresh of 10,000 functions is a few megabytes.
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
+/// A checkpoint signature at least this often.
+pub const CHECKPOINT_RECORDS: u64 = 100;
+pub const CHECKPOINT_SECONDS: i64 = 60;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Header {
@@ -29,6 +43,9 @@ pub struct Header {
     pub regions: Vec<String>,
     pub started_at: DateTime<Utc>,
     pub host: String,
+    /// The signer's Ed25519 public key (hex); absent in unsigned recordings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<String>,
 }
 
 impl Header {
@@ -42,6 +59,7 @@ impl Header {
             regions,
             started_at,
             host: host_name(),
+            public_key: None,
         }
     }
 }
@@ -57,6 +75,9 @@ pub struct Line {
     /// Present only on the last line of a cleanly closed recording: how many messages it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<u64>,
+    /// A signature of the chain head (checkpoint lines and the end line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -1,15 +1,20 @@
-//! Reads and checks a recording. Never panics on any input: every problem
-//! becomes a one-line message naming the file and the line.
+//! Reads and checks a recording one line at a time, so memory does not grow
+//! with the file; no line may be longer than `MAX_LINE`. Never panics on any
+//! input: every problem becomes a one-line message naming the file and line.
 
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
 
-use super::{is_compressed, sha256_hex, Header, Line, FORMAT};
+use super::{
+    is_compressed, sha256_hex, sign, Header, Line, FORMAT, FORMAT_UNSIGNED, MAX_HEADER, MAX_LINE,
+};
 use crate::services::msg::DataMsg;
 
-/// Why the chain does not hold, at the first line where it fails.
+/// Why a recording cannot be trusted, at the first line where it fails.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
     /// This line's `prev` is not the hash of the line before it: that line was
@@ -29,6 +34,10 @@ pub enum Problem {
         expected: u64,
         found: u64,
     },
+    /// A signature does not verify with the recording's key.
+    Signature { line: usize },
+    /// A line longer than any record: not a recording.
+    TooLong { line: usize },
 }
 
 impl Problem {
@@ -37,66 +46,343 @@ impl Problem {
             Problem::Chain { line, .. }
             | Problem::Malformed { line, .. }
             | Problem::AfterEnd { line }
-            | Problem::Count { line, .. } => *line,
+            | Problem::Count { line, .. }
+            | Problem::Signature { line }
+            | Problem::TooLong { line } => *line,
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
             Problem::Chain { line, expected, found } => format!(
-                "line {line}: hash chain broken (line {} was changed, or lines were removed or reordered): expected {expected}, found {found}",
-                line - 1
+                "line {line}: hash chain broken (line {} was changed, or lines were removed or reordered): expected {expected}, found {}",
+                line - 1,
+                crate::fmt::escape_controls(&crate::fmt::truncate(found, 80))
             ),
             Problem::Malformed { line, reason } => format!("line {line}: not a valid record: {reason}"),
             Problem::AfterEnd { line } => format!("line {line}: data after the end of the recording"),
             Problem::Count { line, expected, found } => format!("line {line}: the end mark counts {found} records but {expected} precede it"),
+            Problem::Signature { line } => format!("line {line}: the signature does not verify: the recording was changed after it was signed"),
+            Problem::TooLong { line } => format!("line {line} is longer than {} MiB: not an awstop recording", MAX_LINE >> 20),
         }
     }
 }
 
+/// What a read of the whole file found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub records: u64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+    /// The first problem found; reading goes on past it so `--force` can show the rest.
+    pub problem: Option<Problem>,
+    /// Survivable oddities: a cut-off last line, a compressed stream cut short.
+    pub warnings: Vec<String>,
+    /// The end mark was read.
+    pub ended: bool,
+    /// When the recording was closed (the end mark's time).
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Records covered by a signature that verifies.
+    pub signed: u64,
+    /// The hash of the last line: what an auditor anchors elsewhere.
+    pub chain_head: String,
+}
+
+enum Read_ {
+    Line(Vec<u8>),
+    Incomplete,
+    Eof,
+    TooLong,
+}
+
+pub struct Reader {
+    src: Box<dyn BufRead + Send>,
+    name: String,
+    pub header: Header,
+    key: Option<VerifyingKey>,
+    line_no: usize,
+    buf: Vec<u8>,
+    done: bool,
+    pub summary: Summary,
+}
+
+impl Reader {
+    /// Opens `path`, decompressing as it reads when the name ends in `.zst`.
+    pub fn open(path: &Path) -> Result<Reader, String> {
+        let name = path.display().to_string();
+        let file =
+            File::open(path).map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+        let src: Box<dyn BufRead + Send> = if is_compressed(path) {
+            let d = zstd::stream::read::Decoder::new(file)
+                .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+            Box::new(BufReader::new(d))
+        } else {
+            Box::new(BufReader::new(file))
+        };
+        Reader::new(src, name)
+    }
+
+    /// Reads the header of a recording from `src`.
+    pub fn new(src: Box<dyn BufRead + Send>, name: String) -> Result<Reader, String> {
+        let mut r = Reader {
+            src,
+            name,
+            header: Header::new(None, Vec::new(), DateTime::<Utc>::MIN_UTC),
+            key: None,
+            line_no: 0,
+            buf: Vec::new(),
+            done: false,
+            summary: Summary::default(),
+        };
+        let first = match r.read_line(MAX_HEADER) {
+            Read_::Line(b) => b,
+            Read_::Eof => {
+                return Err(format!(
+                    "{}: line 1: empty file, not an awstop recording",
+                    r.name
+                ))
+            }
+            Read_::Incomplete | Read_::TooLong => {
+                return Err(format!(
+                    "{}: line 1: not an awstop recording header",
+                    r.name
+                ))
+            }
+        };
+        r.line_no = 1;
+        let header: Header = std::str::from_utf8(&first)
+            .map_err(|e| e.to_string())
+            .and_then(|s| serde_json::from_str(s).map_err(|e| e.to_string()))
+            .map_err(|e| format!("{}: line 1: not an awstop recording header ({e})", r.name))?;
+        if header.format == FORMAT {
+            let key = header
+                .public_key
+                .as_deref()
+                .ok_or_else(|| {
+                    format!(
+                        "{}: line 1: a signed recording without its public key",
+                        r.name
+                    )
+                })
+                .and_then(|k| {
+                    sign::public_key(k).map_err(|e| format!("{}: line 1: {e}", r.name))
+                })?;
+            r.key = Some(key);
+        } else if header.format != FORMAT_UNSIGNED {
+            return Err(format!(
+                "{}: line 1: unknown recording format {:?} (this awstop reads {FORMAT} and {FORMAT_UNSIGNED})",
+                r.name, header.format
+            ));
+        }
+        r.summary.chain_head = sha256_hex(&first);
+        r.header = header;
+        Ok(r)
+    }
+
+    /// Whether the recording carries signatures.
+    pub fn signed(&self) -> bool {
+        self.key.is_some()
+    }
+
+    fn read_line(&mut self, max: usize) -> Read_ {
+        self.buf.clear();
+        let mut limited = (&mut self.src).take(max as u64 + 1);
+        match limited.read_until(b'\n', &mut self.buf) {
+            Ok(0) => Read_::Eof,
+            Ok(_) if self.buf.last() == Some(&b'\n') => {
+                self.buf.pop();
+                Read_::Line(std::mem::take(&mut self.buf))
+            }
+            Ok(_) if self.buf.len() > max => Read_::TooLong,
+            Ok(_) => Read_::Incomplete,
+            Err(e) => {
+                // A compressed frame cut off by a crash: keep what came before.
+                self.summary.warnings.push(format!(
+                    "{}: compressed data ends early ({e}); reading what came before",
+                    self.name
+                ));
+                if self.buf.is_empty() {
+                    Read_::Eof
+                } else {
+                    Read_::Incomplete
+                }
+            }
+        }
+    }
+
+    fn note(&mut self, p: Problem) {
+        self.summary.problem.get_or_insert(p);
+    }
+
+    /// The next message with its receive time; `None` at the end of the data.
+    pub fn next_record(&mut self) -> Option<(DateTime<Utc>, DataMsg)> {
+        while !self.done {
+            let bytes = match self.read_line(MAX_LINE) {
+                Read_::Line(b) => b,
+                Read_::Eof => {
+                    self.done = true;
+                    break;
+                }
+                Read_::Incomplete => {
+                    self.done = true;
+                    self.line_no += 1;
+                    if self.summary.ended {
+                        let line = self.line_no;
+                        self.note(Problem::AfterEnd { line });
+                    } else {
+                        self.summary.warnings.push(format!(
+                            "{}: line {} is incomplete (the recording was cut off while writing it); using the {} complete lines before it",
+                            self.name,
+                            self.line_no,
+                            self.line_no - 1
+                        ));
+                    }
+                    break;
+                }
+                Read_::TooLong => {
+                    self.done = true;
+                    let line = self.line_no + 1;
+                    self.note(Problem::TooLong { line });
+                    break;
+                }
+            };
+            self.line_no += 1;
+            let n = self.line_no;
+            let prev = std::mem::replace(&mut self.summary.chain_head, sha256_hex(&bytes));
+            let parsed = std::str::from_utf8(&bytes)
+                .map_err(|e| e.to_string())
+                .and_then(|s| serde_json::from_str::<Line>(s).map_err(|e| e.to_string()));
+            let l = match parsed {
+                Ok(l) => l,
+                Err(reason) => {
+                    self.note(Problem::Malformed { line: n, reason });
+                    continue;
+                }
+            };
+            if self.summary.ended {
+                self.note(Problem::AfterEnd { line: n });
+            }
+            if l.prev != prev {
+                self.note(Problem::Chain {
+                    line: n,
+                    expected: prev.clone(),
+                    found: l.prev.clone(),
+                });
+            }
+            match (l.msg, l.end, l.sig) {
+                (Some(m), None, None) => {
+                    let s = &mut self.summary;
+                    s.records += 1;
+                    s.first.get_or_insert(l.at);
+                    s.last = Some(l.at);
+                    return Some((l.at, m));
+                }
+                (None, end, Some(sig)) => {
+                    let records = self.summary.records;
+                    if let Some(count) = end {
+                        self.summary.ended = true;
+                        self.summary.closed_at = Some(l.at);
+                        if count != records {
+                            self.note(Problem::Count {
+                                line: n,
+                                expected: records,
+                                found: count,
+                            });
+                        }
+                    }
+                    let kind = if end.is_some() { "end" } else { "checkpoint" };
+                    let good = self.key.as_ref().is_some_and(|k| {
+                        sign::verifies(k, &sign::message(kind, &prev, end.unwrap_or(records)), &sig)
+                    });
+                    if good {
+                        self.summary.signed = records;
+                    } else if self.key.is_some() {
+                        self.note(Problem::Signature { line: n });
+                    } else {
+                        self.note(Problem::Malformed {
+                            line: n,
+                            reason: "a signature in an unsigned recording".into(),
+                        });
+                    }
+                }
+                // The end of an unsigned recording.
+                (None, Some(count), None) if self.key.is_none() => {
+                    self.summary.ended = true;
+                    self.summary.closed_at = Some(l.at);
+                    let records = self.summary.records;
+                    if count != records {
+                        self.note(Problem::Count {
+                            line: n,
+                            expected: records,
+                            found: count,
+                        });
+                    }
+                }
+                (None, Some(_), None) => self.note(Problem::Signature { line: n }),
+                _ => self.note(Problem::Malformed {
+                    line: n,
+                    reason: "a record needs exactly one of msg, end and sig".into(),
+                }),
+            }
+        }
+        None
+    }
+
+    /// Reads what is left, keeping nothing, and says what the file held.
+    pub fn finish(mut self) -> Summary {
+        while self.next_record().is_some() {}
+        self.summary
+    }
+}
+
+/// A whole recording in memory: for tests and the fuzzer, which read small files.
 #[derive(Debug, Clone)]
 pub struct Recording {
     pub header: Header,
-    /// Every readable message with its receive time, in file order.
     pub records: Vec<(DateTime<Utc>, DataMsg)>,
-    /// The first problem found; reading goes on past it so `--force` can show the rest.
     pub problem: Option<Problem>,
-    /// Survivable oddities: a cut-off last line, a missing end mark.
     pub warnings: Vec<String>,
     pub ended: bool,
+    pub summary: Summary,
 }
 
-impl Recording {
-    pub fn first(&self) -> Option<DateTime<Utc>> {
-        self.records.first().map(|r| r.0)
+fn collect(mut r: Reader) -> Recording {
+    let mut records = Vec::new();
+    while let Some(rec) = r.next_record() {
+        records.push(rec);
     }
-    pub fn last(&self) -> Option<DateTime<Utc>> {
-        self.records.last().map(|r| r.0)
+    let header = r.header.clone();
+    let mut summary = r.finish();
+    if !summary.ended && summary.problem.is_none() {
+        summary.warnings.push("no end mark: the recording was not closed cleanly (awstop was stopped, or its end was cut off)".into());
+    }
+    Recording {
+        header,
+        records,
+        problem: summary.problem.clone(),
+        warnings: summary.warnings.clone(),
+        ended: summary.ended,
+        summary,
     }
 }
 
-/// Reads `path`, decompressing when it ends in `.zst`. `Err` only when there is
-/// no usable header; chain problems are in `problem`.
+/// Reads all of `path`. `Err` only when there is no usable header.
 pub fn read(path: &Path) -> Result<Recording, String> {
-    let name = path.display().to_string();
-    let raw = std::fs::read(path).map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
-    if is_compressed(path) {
-        let (text, warning) = decompress(&raw);
-        let mut rec = parse(&text, &name)?;
-        if let Some(w) = warning {
-            rec.warnings.insert(0, format!("{name}: {w}"));
-        }
-        Ok(rec)
-    } else {
-        parse(&raw, &name)
-    }
+    Reader::open(path).map(collect)
 }
 
-/// Everything that decodes; a frame cut off by a crash ends the data with a warning.
+/// Parses plain recording bytes; `name` is used in messages only.
+pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
+    let src: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
+    Reader::new(src, name.to_string()).map(collect)
+}
+
+/// Everything that decodes, up to `MAX_LINE` bytes; a frame cut off by a crash
+/// ends the data with a warning.
 pub fn decompress(raw: &[u8]) -> (Vec<u8>, Option<String>) {
     let mut out = Vec::new();
     let warning = match zstd::stream::read::Decoder::new(raw) {
-        Ok(mut d) => match d.read_to_end(&mut out) {
+        Ok(d) => match d.take(MAX_LINE as u64).read_to_end(&mut out) {
             Ok(_) => None,
             Err(e) => Some(format!(
                 "compressed data ends early ({e}); reading what came before"
@@ -105,101 +391,6 @@ pub fn decompress(raw: &[u8]) -> (Vec<u8>, Option<String>) {
         Err(e) => Some(format!("cannot decompress ({e})")),
     };
     (out, warning)
-}
-
-/// Parses and checks recording bytes. `name` is used in messages only.
-pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
-    let mut warnings = Vec::new();
-    let mut lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-    // After the final newline `split` yields an empty piece: not a line.
-    let tail = lines.pop().unwrap_or_default();
-    if !tail.is_empty() {
-        warnings.push(format!(
-            "{name}: line {} is incomplete (the recording was cut off while writing it); using the {} complete lines before it",
-            lines.len() + 1,
-            lines.len()
-        ));
-    }
-    let Some(first) = lines.first() else {
-        return Err(format!(
-            "{name}: line 1: empty file, not an awstop recording"
-        ));
-    };
-    let header: Header = std::str::from_utf8(first)
-        .map_err(|e| e.to_string())
-        .and_then(|s| serde_json::from_str(s).map_err(|e| e.to_string()))
-        .map_err(|e| format!("{name}: line 1: not an awstop recording header ({e})"))?;
-    if header.format != FORMAT {
-        return Err(format!(
-            "{name}: line 1: unknown recording format {:?} (this awstop reads {FORMAT})",
-            header.format
-        ));
-    }
-    let mut rec = Recording {
-        header,
-        records: Vec::new(),
-        problem: None,
-        warnings,
-        ended: false,
-    };
-    let mut prev = sha256_hex(first);
-    for (i, bytes) in lines.iter().enumerate().skip(1) {
-        let n = i + 1;
-        let hash = sha256_hex(bytes);
-        let line = std::str::from_utf8(bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|s| serde_json::from_str::<Line>(s).map_err(|e| e.to_string()));
-        let note = |rec: &mut Recording, p: Problem| {
-            rec.problem.get_or_insert(p);
-        };
-        match line {
-            Err(reason) => note(&mut rec, Problem::Malformed { line: n, reason }),
-            Ok(l) => {
-                if rec.ended {
-                    note(&mut rec, Problem::AfterEnd { line: n });
-                }
-                if l.prev != prev {
-                    note(
-                        &mut rec,
-                        Problem::Chain {
-                            line: n,
-                            expected: prev.clone(),
-                            found: l.prev.clone(),
-                        },
-                    );
-                }
-                match (l.msg, l.end) {
-                    (Some(m), None) => rec.records.push((l.at, m)),
-                    (None, Some(count)) => {
-                        rec.ended = true;
-                        let expected = rec.records.len() as u64;
-                        if count != expected {
-                            note(
-                                &mut rec,
-                                Problem::Count {
-                                    line: n,
-                                    expected,
-                                    found: count,
-                                },
-                            );
-                        }
-                    }
-                    _ => note(
-                        &mut rec,
-                        Problem::Malformed {
-                            line: n,
-                            reason: "a record needs exactly one of msg and end".into(),
-                        },
-                    ),
-                }
-            }
-        }
-        prev = hash;
-    }
-    if !rec.ended {
-        rec.warnings.push(format!("{name}: no end mark: the recording was not closed cleanly (awstop was stopped, or its end was cut off)"));
-    }
-    Ok(rec)
 }
 
 #[cfg(test)]

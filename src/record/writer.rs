@@ -1,13 +1,18 @@
 //! Writes a recording: every line is hashed into the next and flushed at once,
-//! so a crash or kill loses at most the line being written.
+//! so a crash or kill loses at most the line being written; checkpoints and
+//! the end line sign the chain head.
 
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use ed25519_dalek::SigningKey;
 
-use super::{is_compressed, sha256_hex, Header, Line};
+use super::{
+    is_compressed, sha256_hex, sign, Header, Line, CHECKPOINT_RECORDS, CHECKPOINT_SECONDS, FORMAT,
+};
+use crate::files::{self, Existing};
 use crate::services::msg::DataMsg;
 
 pub struct Writer {
@@ -16,22 +21,46 @@ pub struct Writer {
     zstd: bool,
     /// Written with the first message, so it can name the account that message reports.
     header: Option<Header>,
+    key: SigningKey,
     prev: String,
     records: u64,
+    /// Records and time at the last signature.
+    signed: (u64, Option<DateTime<Utc>>),
 }
 
 impl Writer {
-    /// Creates (or replaces) the file now, so a bad path fails before anything runs.
-    pub fn create(path: &Path, header: Header) -> Result<Writer, String> {
-        let out = File::create(path)
-            .map_err(|e| format!("{}: cannot create the recording: {e}", path.display()))?;
+    /// Creates the file now, so a bad path fails before anything runs. An
+    /// existing file is replaced only when `replace`; a link never is.
+    pub fn create(
+        path: &Path,
+        mut header: Header,
+        key: SigningKey,
+        replace: bool,
+    ) -> Result<Writer, String> {
+        let existing = if replace {
+            Existing::Replace
+        } else {
+            Existing::Refuse
+        };
+        let out = files::create(path, existing).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::AlreadyExists {
+                "already exists (pass --force to replace it)".to_string()
+            } else {
+                e.to_string()
+            };
+            format!("{}: cannot create the recording: {why}", path.display())
+        })?;
+        header.format = FORMAT.into();
+        header.public_key = Some(sign::public_hex(&key.verifying_key()));
         Ok(Writer {
             path: path.to_path_buf(),
             out,
             zstd: is_compressed(path),
             header: Some(header),
+            key,
             prev: String::new(),
             records: 0,
+            signed: (0, None),
         })
     }
 
@@ -43,43 +72,79 @@ impl Writer {
         self.records
     }
 
-    pub fn record(&mut self, at: DateTime<Utc>, msg: &DataMsg) -> Result<(), String> {
-        if let Some(mut h) = self.header.take() {
-            if let DataMsg::Account(a) = msg {
-                h.account_id = a.id.clone();
-                h.caller_arn = a.caller_arn.clone();
-                h.profile = a.profile.clone().or(h.profile);
-                if !a.regions.is_empty() {
-                    h.regions = a.regions.clone();
-                }
+    /// The signer's public key, for the user to pin.
+    pub fn public_key(&self) -> String {
+        sign::public_hex(&self.key.verifying_key())
+    }
+
+    fn write_header(&mut self, msg: Option<&DataMsg>) -> Result<(), String> {
+        let Some(mut h) = self.header.take() else {
+            return Ok(());
+        };
+        if let Some(DataMsg::Account(a)) = msg {
+            h.account_id = a.id.clone();
+            h.caller_arn = a.caller_arn.clone();
+            h.profile = a.profile.clone().or(h.profile);
+            if !a.regions.is_empty() {
+                h.regions = a.regions.clone();
             }
-            let line = serde_json::to_string(&h).map_err(|e| self.err(e))?;
-            self.line(&line)?;
         }
+        let line = serde_json::to_string(&h).map_err(|e| self.err(e))?;
+        self.line(&line)
+    }
+
+    pub fn record(&mut self, at: DateTime<Utc>, msg: &DataMsg) -> Result<(), String> {
+        self.write_header(Some(msg))?;
         let line = Line {
             prev: self.prev.clone(),
             at,
             msg: Some(msg.clone()),
             end: None,
+            sig: None,
         };
         let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
         self.line(&line)?;
         self.records += 1;
+        let since = self.signed.1.map_or(0, |t| (at - t).num_seconds());
+        if self.records - self.signed.0 >= CHECKPOINT_RECORDS || since >= CHECKPOINT_SECONDS {
+            self.checkpoint(at)?;
+        }
+        if self.signed.1.is_none() {
+            self.signed.1 = Some(at);
+        }
         Ok(())
     }
 
-    /// Marks a clean end. A recording without it was cut short.
+    /// Signs the chain so far.
+    fn checkpoint(&mut self, at: DateTime<Utc>) -> Result<(), String> {
+        let sig = sign::sign(
+            &self.key,
+            &sign::message("checkpoint", &self.prev, self.records),
+        );
+        let line = Line {
+            prev: self.prev.clone(),
+            at,
+            msg: None,
+            end: None,
+            sig: Some(sig),
+        };
+        let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
+        self.line(&line)?;
+        self.signed = (self.records, Some(at));
+        Ok(())
+    }
+
+    /// Marks a clean end, signed. A recording without it was cut short.
     pub fn finish(mut self, at: DateTime<Utc>) -> Result<u64, String> {
         // Nothing was recorded: still leave a valid, verifiable file.
-        if let Some(h) = self.header.take() {
-            let line = serde_json::to_string(&h).map_err(|e| self.err(e))?;
-            self.line(&line)?;
-        }
+        self.write_header(None)?;
+        let sig = sign::sign(&self.key, &sign::message("end", &self.prev, self.records));
         let line = Line {
             prev: self.prev.clone(),
             at,
             msg: None,
             end: Some(self.records),
+            sig: Some(sig),
         };
         let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
         self.line(&line)?;

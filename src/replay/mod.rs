@@ -6,12 +6,14 @@
 pub mod at;
 
 use std::ops::Range;
+use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::app::model::{Data, Model, ReplayStatus, SourceLabel};
 use crate::app::msg::{DataMsg, Msg};
 use crate::app::update;
+use crate::record::reader::Reader;
 use crate::services::Settings;
 
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
@@ -162,9 +164,22 @@ pub fn apply(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)]) {
     }
 }
 
-/// Rebuilds `model`'s data from the first `upto` records; what the viewer
-/// had open (pane, drill-down, sort, filter, size) is not touched.
-pub fn rebuild(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)], upto: usize) {
+/// Applies the next `n` records the reader yields.
+pub fn apply_from(model: &mut Model, reader: &mut Reader, n: usize) {
+    for _ in 0..n {
+        match reader.next_record() {
+            Some((_, msg)) => {
+                update(model, Msg::Data(msg));
+            }
+            None => return,
+        }
+    }
+}
+
+/// Rebuilds `model`'s data from the first `upto` records of `path`, read
+/// again from the start; what the viewer had open (pane, drill-down, sort,
+/// filter, size) is not touched. Returns the reader, after those records.
+pub fn rebuild(model: &mut Model, path: &Path, upto: usize) -> Result<Reader, String> {
     let fresh = Data::new(
         SourceLabel::Replay,
         model.data.now,
@@ -172,21 +187,24 @@ pub fn rebuild(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)], upto: us
     );
     let old = std::mem::replace(&mut model.data, fresh);
     crate::services::feed::retire(&mut model.data.retired, old.feeds);
-    apply(model, &records[..upto.min(records.len())]);
+    let mut reader = Reader::open(path)?;
+    apply_from(model, &mut reader, upto);
+    Ok(reader)
 }
 
-/// The state at `t`: what `--once --replay FILE --at T` prints.
-pub fn model_at(
-    records: &[(DateTime<Utc>, DataMsg)],
-    t: DateTime<Utc>,
-    settings: Settings,
-) -> Model {
-    let times: Vec<_> = records.iter().map(|r| r.0).collect();
-    let upto = Timeline::new(times, t).count_until(t);
+/// The state at `t`: what `--once --replay FILE --at T` prints. Reads the
+/// file up to the first record after `t`, keeping the state, not the file.
+pub fn model_at(path: &Path, t: DateTime<Utc>, settings: Settings) -> Result<Model, String> {
     let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
-    apply(&mut m, &records[..upto]);
+    let mut reader = Reader::open(path)?;
+    while let Some((at, msg)) = reader.next_record() {
+        if at > t {
+            break;
+        }
+        update(&mut m, Msg::Data(msg));
+    }
     update(&mut m, Msg::Tick(t));
-    m
+    Ok(m)
 }
 
 #[cfg(test)]

@@ -86,24 +86,31 @@ fn out_of_order_records_stop_the_count() {
 fn going_back_shows_exactly_what_going_forward_showed() {
     use crate::source::demo::DemoAccount;
     let demo = DemoAccount::new(42, 10, 60);
-    let mut records = Vec::new();
+    let path = std::env::temp_dir().join(format!("awstop-replay-{}.awstop", std::process::id()));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
+    let header = crate::record::Header::new(None, vec![], t(0));
+    let mut w = crate::record::writer::Writer::create(&path, header, key, true).unwrap();
+    let mut times = Vec::new();
     for i in 0..3 {
         for m in demo.messages_at(t(i * 60)) {
-            records.push((t(i * 60), m));
+            w.record(t(i * 60), &m).unwrap();
+            times.push(t(i * 60));
         }
     }
+    w.finish(t(180)).unwrap();
     let json = |m: &Model| crate::once::json(&crate::snapshot::from_model(m, 60));
-    let forward = model_at(&records, t(60), Default::default());
-    let mut back = model_at(&records, t(120), Default::default());
+    let forward = model_at(&path, t(60), Default::default()).unwrap();
+    let mut back = model_at(&path, t(120), Default::default()).unwrap();
     // What the viewer set survives the rebuild.
     back.ui.pane = crate::app::model::Pane::Overview;
     back.ui.height = 40;
     back.data.now = t(60);
     rebuild(
         &mut back,
-        &records,
-        Timeline::new(records.iter().map(|r| r.0).collect(), t(0)).count_until(t(60)),
-    );
+        &path,
+        Timeline::new(times, t(0)).count_until(t(60)),
+    )
+    .unwrap();
     assert_eq!(json(&forward), json(&back));
     assert_eq!(
         (back.ui.pane, back.ui.height),
@@ -111,6 +118,7 @@ fn going_back_shows_exactly_what_going_forward_showed() {
     );
     assert_ne!(
         json(&forward),
-        json(&model_at(&records, t(120), Default::default()))
+        json(&model_at(&path, t(120), Default::default()).unwrap())
     );
+    let _ = std::fs::remove_file(path);
 }

@@ -1,24 +1,43 @@
-//! The audit commands' plumbing: loading and verifying recordings, and recording
-//! without a screen.
+//! The audit commands' plumbing: scanning and verifying recordings (a line at
+//! a time: memory does not grow with the file), and recording without a screen.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use tokio::sync::mpsc;
 
+use super::signals::{self, Caught, Signals};
 use super::{Failure, Source};
 use crate::cli::Cli;
-use crate::record::reader::{self, Recording};
+use crate::record::reader::{Reader, Summary};
 use crate::record::writer::Writer;
-use crate::record::Header;
+use crate::record::{sign, Header};
 use crate::source::{demo, live};
 
-/// Reads a recording for replay; a broken chain is refused unless `force`.
-/// Survivable problems (a cut-off tail) are warned about on stderr.
-pub fn load(file: &Path, force: bool) -> Result<Recording, Failure> {
-    let rec = reader::read(file).map_err(Failure::bad_input)?;
-    if let Some(p) = &rec.problem {
+/// A recording read once through: what it holds, without holding it.
+pub struct Scanned {
+    pub path: PathBuf,
+    pub header: Header,
+    pub summary: Summary,
+    /// Every record's receive time, in file order: the replay's timeline.
+    pub times: Vec<DateTime<Utc>>,
+}
+
+/// `verify` exit code for a recording without its end mark.
+pub const NOT_CLOSED: u8 = 3;
+
+/// Reads a recording through for replay; a broken chain is refused unless
+/// `force`. Survivable problems (a cut-off tail) are warned about on stderr.
+pub fn load(file: &Path, force: bool) -> Result<Scanned, Failure> {
+    let mut r = Reader::open(file).map_err(Failure::bad_input)?;
+    let mut times = Vec::new();
+    while let Some((at, _)) = r.next_record() {
+        times.push(at);
+    }
+    let header = r.header.clone();
+    let summary = r.finish();
+    if let Some(p) = &summary.problem {
         if !force {
             return Err(Failure::bad_input(format!(
                 "{}: {} (refusing to replay it; --force opens it anyway)",
@@ -28,42 +47,115 @@ pub fn load(file: &Path, force: bool) -> Result<Recording, Failure> {
         }
         eprintln!("awstop: warning: {}: {}", file.display(), p.describe());
     }
-    for w in &rec.warnings {
+    for w in &summary.warnings {
         eprintln!("awstop: warning: {w}");
     }
-    Ok(rec)
+    if !summary.ended {
+        eprintln!(
+            "awstop: warning: {}: not closed: cut off or still being written",
+            file.display()
+        );
+    }
+    Ok(Scanned {
+        path: file.to_path_buf(),
+        header,
+        summary,
+        times,
+    })
 }
 
-pub fn parse_at(file: &Path, rec: &Recording, text: &str) -> Result<DateTime<Utc>, Failure> {
-    let start = rec.first().unwrap_or(rec.header.started_at);
-    let end = rec.last().unwrap_or(start);
-    crate::replay::at::parse(text, start, end)
-        .map_err(|e| Failure::bad_input(format!("{}: --at {text}: {e}", file.display())))
+fn when(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_else(|| "-".into())
 }
 
-/// `awstop verify FILE`: the first broken line, or a one-line summary.
-pub fn verify(file: &Path) -> Result<(), Failure> {
-    let rec = reader::read(file).map_err(Failure::bad_input)?;
-    for w in &rec.warnings {
+/// The moment `--at TEXT` names, inside the recording's span.
+pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
+    let file = rec.path.display();
+    let start = rec.summary.first.unwrap_or(rec.header.started_at);
+    let end = rec.summary.last.unwrap_or(start);
+    let t = crate::replay::at::parse(text, start, end)
+        .map_err(|e| Failure::bad_input(format!("{file}: --at {text}: {e}")))?;
+    if t < start || t > end {
+        return Err(Failure::bad_input(format!(
+            "{file}: --at {text}: {} is outside the recording, which runs from {} to {}",
+            t.to_rfc3339_opts(SecondsFormat::Secs, true),
+            when(Some(start)),
+            when(Some(end))
+        )));
+    }
+    Ok(t)
+}
+
+/// `awstop verify FILE [--key PUB]`: the first broken line, or what the file
+/// proves, and the chain head an auditor can anchor elsewhere.
+pub fn verify(file: &Path, key: Option<&str>) -> Result<(), Failure> {
+    let expected = key
+        .map(sign::public_key)
+        .transpose()
+        .map_err(Failure::bad_input)?;
+    let r = Reader::open(file).map_err(Failure::bad_input)?;
+    let signer = r.header.public_key.clone();
+    let s = r.finish();
+    for w in &s.warnings {
         eprintln!("awstop: warning: {w}");
     }
-    if let Some(p) = &rec.problem {
-        println!("{}: {}", file.display(), p.describe());
-        return Err(Failure {
+    let broken = |message: String| {
+        println!("{}: {message}", file.display());
+        Err(Failure {
             code: 1,
             message: String::new(),
-        });
+        })
+    };
+    if let Some(p) = &s.problem {
+        return broken(p.describe());
     }
-    let when = |t: Option<DateTime<Utc>>| {
-        t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-            .unwrap_or_else(|| "-".into())
+    match (&expected, &signer) {
+        (Some(want), Some(got)) if sign::public_hex(want) != *got => {
+            return broken(format!(
+                "signed by key {got}, not by the key given ({})",
+                sign::public_hex(want)
+            ))
+        }
+        (Some(_), None) => return broken("unsigned, but --key asks for a signature".into()),
+        _ => {}
+    }
+    // A recording spans until it was closed, not only until its last message.
+    let end = match (s.last, s.closed_at) {
+        (Some(l), Some(c)) => Some(l.max(c)),
+        (l, c) => l.or(c),
     };
     println!(
         "ok {} records, from {} to {}",
-        rec.records.len(),
-        when(rec.first()),
-        when(rec.last())
+        s.records,
+        when(s.first),
+        if s.records == 0 {
+            when(None)
+        } else {
+            when(end)
+        }
     );
+    match (&signer, &expected) {
+        (Some(k), Some(_)) => println!("signed by the key given: {k}"),
+        (Some(k), None) => println!(
+            "signed by key {k} (not pinned: pass --key or set [audit] public-key to check who signed)"
+        ),
+        (None, _) => println!(
+            "unsigned (format 1): the hash chain shows accidental changes, not who wrote the file"
+        ),
+    }
+    println!("chain head {}", s.chain_head);
+    if !s.ended {
+        let unsigned = s.records - s.signed;
+        println!(
+            "{}: not closed: cut off or still being written ({unsigned} records after the last signature)",
+            file.display()
+        );
+        return Err(Failure {
+            code: NOT_CLOSED,
+            message: String::new(),
+        });
+    }
     Ok(())
 }
 
@@ -74,24 +166,35 @@ pub fn header(source: &Source, cli: &Cli) -> Header {
             let a = d.account();
             (a.profile, a.regions)
         }
-        Source::Live(a) => (cli.profile.clone(), a.opts.regions.clone()),
+        Source::Live(a) => (cli.source.profile.clone(), a.opts.regions.clone()),
         Source::Replay(r) => (r.header.profile.clone(), r.header.regions.clone()),
     };
     Header::new(profile, regions, source.clock().now())
 }
 
+/// A new recording at `path`, signed with `key` (or the state directory's key).
+pub fn writer(
+    path: &Path,
+    header: Header,
+    key: Option<&Path>,
+    force: bool,
+) -> Result<Writer, Failure> {
+    let key = sign::signing_key(key)?;
+    Ok(Writer::create(path, header, key, force)?)
+}
+
 /// `awstop record`: the source's messages into the file until the duration
-/// passes or Ctrl-C, then a clean end mark. `rounds` takes that many full
-/// refreshes back to back instead, without waiting.
+/// passes or a stop signal (Ctrl-C, TERM, HUP, QUIT), then a clean, signed
+/// end mark. `rounds` takes that many full refreshes back to back instead.
 pub async fn record_headless(
     source: Source,
-    out: &Path,
-    header: Header,
+    mut w: Writer,
     duration: Option<Duration>,
     rounds: Option<u32>,
 ) -> Result<(), Failure> {
     let clock = source.clock();
-    let mut w = Writer::create(out, header)?;
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut stopped_by = None;
     if let Some(n) = rounds {
         for _ in 0..n {
             for m in super::once_messages(&source).await {
@@ -118,6 +221,9 @@ pub async fn record_headless(
             }
         };
         tokio::pin!(stop);
+        let mut sigs =
+            Signals::new(false).map_err(|e| format!("cannot listen for signals: {e}"))?;
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
             tokio::select! {
                 msg = rx.recv() => match msg {
@@ -125,12 +231,27 @@ pub async fn record_headless(
                     None => break,
                 },
                 _ = &mut stop => break,
-                _ = tokio::signal::ctrl_c() => break,
+                c = sigs.recv() => {
+                    if let Caught::Stop(n) = c {
+                        stopped_by = Some(n);
+                    }
+                    break;
+                }
+                _ = tick.tick(), if progress => {
+                    eprint!("\rawstop: recording {}: {} messages", w.path().display(), w.records());
+                }
             }
+        }
+        if progress {
+            eprintln!();
         }
     }
     let path = w.path().display().to_string();
+    let key = w.public_key();
     let n = w.finish(clock.now())?;
-    eprintln!("awstop: recorded {n} messages to {path}");
+    let why = stopped_by
+        .map(|s| format!(" (stopped by {})", signals::name(s)))
+        .unwrap_or_default();
+    eprintln!("awstop: recorded {n} messages to {path}{why}, signed with key {key}");
     Ok(())
 }

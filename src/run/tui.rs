@@ -3,19 +3,20 @@
 
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
 use crossterm::event::{Event, EventStream};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
+use super::player::Player;
+use super::signals::{Caught, Signals};
 use super::Source;
 use crate::app::keymap;
 use crate::app::model::Model;
-use crate::app::msg::{Cmd, DataMsg, Msg, TimelineCmd};
+use crate::app::msg::{Cmd, Msg};
 use crate::app::update;
 use crate::record::writer::Writer;
-use crate::replay::{self, Change, Timeline};
+use crate::replay::Change;
 use crate::services::feed::Freshness;
 use crate::services::{ServiceKind, Settings};
 use crate::source::{demo, live, SourceCmd};
@@ -26,72 +27,15 @@ const FRAME: Duration = Duration::from_millis(33);
 /// How often a playing replay moves its clock.
 const PLAY_STEP: Duration = Duration::from_millis(100);
 
-struct Player {
-    records: Vec<(DateTime<Utc>, DataMsg)>,
-    timeline: Timeline,
-    broken: bool,
-    last: Instant,
-}
-
-impl Player {
-    fn apply(&mut self, model: &mut Model, change: Change) {
-        match change {
-            Change::None => {}
-            Change::Forward(r) => replay::apply(model, &self.records[r]),
-            Change::Rebuild => replay::rebuild(model, &self.records, self.timeline.pos),
-        }
-        update(model, Msg::Replay(self.timeline.status(self.broken)));
-    }
-
-    fn command(&mut self, model: &mut Model, c: TimelineCmd) {
-        let change = match c {
-            TimelineCmd::PlayPause => {
-                let before = self.timeline.pos;
-                self.timeline.toggle();
-                self.last = Instant::now();
-                // Play at the end went back to the start.
-                if self.timeline.pos < before {
-                    Change::Rebuild
-                } else {
-                    Change::None
-                }
-            }
-            TimelineCmd::Faster => {
-                self.timeline.faster();
-                Change::None
-            }
-            TimelineCmd::Slower => {
-                self.timeline.slower();
-                Change::None
-            }
-            TimelineCmd::StepForward => self.timeline.step_forward(),
-            TimelineCmd::StepBack => self.timeline.step_back(),
-            TimelineCmd::Jump(text) => {
-                let start = self
-                    .records
-                    .first()
-                    .map(|r| r.0)
-                    .unwrap_or(self.timeline.clock);
-                match replay::at::parse(&text, start, self.timeline.end()) {
-                    Ok(t) => self.timeline.jump(t),
-                    Err(e) => {
-                        update(model, Msg::Notice(e));
-                        return;
-                    }
-                }
-            }
-        };
-        self.apply(model, change);
-    }
-}
-
+/// Runs the dashboard until the user quits (`None`) or a signal stops it
+/// (`Some(signal)`); the terminal is restored either way.
 pub(super) async fn run(
     source: Source,
     mut recorder: Option<Writer>,
     look: super::Look,
     settings: Settings,
     panic_after_first_frame: bool,
-) -> std::io::Result<()> {
+) -> std::io::Result<Option<i32>> {
     let theme = look.theme;
     let clock = source.clock();
     let label = source.label();
@@ -103,14 +47,7 @@ pub(super) async fn run(
         Source::Demo(demo, clock) => drop(tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx))),
         Source::Live(l) => drop(tokio::spawn(live::run(l, data_tx, cmd_rx))),
         Source::Replay(rec) => {
-            let times = rec.records.iter().map(|r| r.0).collect();
-            let timeline = Timeline::new(times, rec.header.started_at);
-            player = Some(Player {
-                records: rec.records,
-                timeline,
-                broken: rec.problem.is_some(),
-                last: Instant::now(),
-            });
+            player = Some(Player::new(rec));
             // Kept so the data branch below waits instead of seeing a closed channel.
             _replay_tx = Some(data_tx);
         }
@@ -146,6 +83,8 @@ pub(super) async fn run(
     let mut draw_due: Option<Instant> = None;
     super::reaper::start();
     let mut drew_data = false;
+    let mut signals = Signals::new(true)?;
+    let mut stopped: Option<i32> = None;
     loop {
         while !cmds.is_empty() {
             for c in std::mem::take(&mut cmds) {
@@ -162,14 +101,20 @@ pub(super) async fn run(
                             p.command(&mut model, t);
                         }
                     }
+                    Cmd::Suspend => {
+                        terminal::suspend();
+                        super::signals::stop_self();
+                        terminal::resume(&mut term)?;
+                        model.dirty = true;
+                    }
                 }
             }
         }
-        if model.quit {
+        if model.quit || stopped.is_some() {
             if let Some(w) = recorder.take() {
                 w.finish(clock.now()).map_err(std::io::Error::other)?;
             }
-            return Ok(());
+            return Ok(stopped);
         }
         if model.dirty {
             let now = Instant::now();
@@ -196,6 +141,10 @@ pub(super) async fn run(
         }
         let playing = player.as_ref().is_some_and(|p| p.timeline.playing);
         tokio::select! {
+            sig = signals.recv() => match sig {
+                Caught::Stop(n) => stopped = Some(n),
+                Caught::Suspend => cmds.push(Cmd::Suspend),
+            },
             ev = events.next() => match ev {
                 Some(Ok(Event::Key(key))) => {
                     if let Some(a) = keymap::map(key, model.ui.mode) {
@@ -208,7 +157,7 @@ pub(super) async fn run(
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(None),
             },
             Some(msg) = data_rx.recv() => {
                 let mut msgs = vec![msg];

@@ -15,7 +15,9 @@ use ratatui::layout::Rect;
 use super::feed::Retired;
 use super::live::{Live, PollCtx, RegionClients};
 use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
-use super::room::{BoxFuture, DemoCtx, Overview, PaneCtx, Registered, RoomDemo, RoomLive};
+use super::room::{
+    BoxFuture, DemoCtx, ListCtx, OverviewList, PaneCtx, Registered, RoomDemo, RoomLive,
+};
 use super::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
 use super::{Feeds, Payload, RoomView, ServiceKind};
 use crate::aws::client::CallCounter;
@@ -65,7 +67,8 @@ pub trait DynRoom: Sync {
     ) -> Vec<crate::export::Section>;
 
     fn draw(&self, buf: &mut Buffer, area: Rect, feeds: &Feeds, view: &RoomView, cx: &PaneCtx);
-    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> Overview;
+    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> ratatui::text::Line<'static>;
+    fn offenders(&self, feeds: &Feeds, cx: &ListCtx) -> Vec<OverviewList>;
 
     fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync>;
     fn demo(
@@ -155,8 +158,12 @@ struct Export<'r> {
 impl<'a> TableVisitor<'a> for Export<'_> {
     type Out = crate::export::Section;
     fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> crate::export::Section {
-        let mut s =
-            crate::export::Section::new::<T>(self.name, &t.context, crate::export::Cells::Exact);
+        let mut s = crate::export::Section::new::<T>(
+            self.name,
+            &t.context,
+            crate::export::Cells::Exact,
+            self.cx,
+        );
         s.push_rows(
             self.rows.iter().filter_map(|i| t.items.get(*i as usize)),
             &t.context,
@@ -267,8 +274,11 @@ impl<S: Registered> DynRoom for Adapter<S> {
             S::draw(buf, area, &S::feed(feeds).state, v, cx);
         }
     }
-    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> Overview {
+    fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> ratatui::text::Line<'static> {
         S::overview(&S::feed(feeds).state, cx)
+    }
+    fn offenders(&self, feeds: &Feeds, cx: &ListCtx) -> Vec<OverviewList> {
+        S::offenders(&S::feed(feeds).state, cx)
     }
 
     fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync> {

@@ -197,11 +197,13 @@ impl Live {
 
     pub fn api(&self) -> DataMsg {
         let c = self.counter.snapshot();
+        let latency_ms = c.recent_latency_ms();
         DataMsg::Api {
             at: Utc::now(),
             calls: c.calls,
             metrics_requested: c.metrics_requested,
             logs_bytes_scanned: c.logs_bytes_scanned,
+            latency_ms,
         }
     }
 }

@@ -84,6 +84,9 @@ pub enum DataMsg {
         metrics_requested: u64,
         #[serde(default)]
         logs_bytes_scanned: u64,
+        /// Per service, the slowest request of the last minute (ms).
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        latency_ms: BTreeMap<String, u64>,
     },
 }
 

@@ -125,21 +125,42 @@ pub struct PaneCtx<'a> {
     /// The table's state and row order, when the view is a table.
     pub table: Option<(&'a TableState, &'a [u32])>,
     pub tail: Option<&'a Tail>,
+    /// Lines the tail is scrolled up from its newest.
+    pub tail_scroll: usize,
     pub feeds: &'a Feeds,
     pub settings: &'a Settings,
+    /// Set by the table as it draws: (first row shown, rows shown, rows).
+    pub shown: std::cell::Cell<Option<(usize, usize, usize)>>,
 }
 
-/// A room's part of the Overview: one totals line and its lists of offenders.
-pub struct Overview {
-    pub line: Line<'static>,
-    pub lists: Vec<OverviewList>,
+impl PaneCtx<'_> {
+    /// What the rooms' column specs read besides their rows.
+    pub fn cells(&self) -> super::table::Ctx {
+        super::table::Ctx::new(self.now, &self.settings.percentile)
+    }
 }
 
+/// What the Overview's lists are computed from.
+pub struct ListCtx<'a> {
+    pub now: DateTime<Utc>,
+    pub settings: &'a Settings,
+    /// Items each list may hold at most (the Overview shows what fits).
+    pub limit: usize,
+}
+
+/// One list of offenders on the Overview.
 pub struct OverviewList {
     pub title: &'static str,
-    /// (name, what) pairs, worst first.
-    pub items: Vec<(String, String)>,
+    /// Worst first.
+    pub items: Vec<OverviewItem>,
     pub kind: ListKind,
+}
+
+pub struct OverviewItem {
+    pub name: String,
+    pub what: String,
+    /// The views Enter opens, from the pane's root down.
+    pub open: Vec<RoomView>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -153,7 +174,10 @@ pub enum ListKind {
 /// Drawing.
 pub trait RoomUi: Room {
     fn draw(buf: &mut Buffer, area: Rect, state: &Self::State, view: &Self::View, cx: &PaneCtx);
-    fn overview(state: &Self::State, cx: &PaneCtx) -> Overview;
+    /// The room's totals line on the Overview.
+    fn overview(state: &Self::State, cx: &PaneCtx) -> Line<'static>;
+    /// The room's lists of offenders on the Overview.
+    fn offenders(state: &Self::State, cx: &ListCtx) -> Vec<OverviewList>;
 }
 
 /// What the demo account is made of.
@@ -164,7 +188,7 @@ pub struct DemoCtx {
     pub scale: usize,
     pub window: u32,
     pub percentile: String,
-    pub region: &'static str,
+    pub region: String,
 }
 
 /// The built-in demo account's part.

@@ -38,9 +38,25 @@ impl Cell {
 }
 
 /// What cells may depend on besides their row.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     pub now: DateTime<Utc>,
+    /// The duration percentile shown (`p99`): titles say `{p}` for it.
+    pub percentile: String,
+}
+
+impl Ctx {
+    pub fn new(now: DateTime<Utc>, percentile: &str) -> Ctx {
+        Ctx {
+            now,
+            percentile: percentile.to_string(),
+        }
+    }
+
+    /// A column title with `{p}` replaced by the percentile (`P99`).
+    pub fn title(&self, t: &str) -> String {
+        t.replace("{p}", &self.percentile.to_ascii_uppercase())
+    }
 }
 
 pub enum SortKey<'a> {
@@ -69,6 +85,8 @@ pub struct Column<T: 'static> {
     pub numeric: bool,
     /// Drawn in the TUI and the `--once` table; otherwise CSV only.
     pub shown: bool,
+    /// Widens to show its whole text when there is room (names); ids do not.
+    pub grows: bool,
     pub sort: SortFn<T>,
     pub cell: fn(&T, &Ctx) -> Cell,
     /// The exact value; `None`: the sort key is it.
@@ -92,6 +110,7 @@ impl<T> Column<T> {
             priority,
             numeric,
             shown: true,
+            grows: !numeric,
             sort,
             cell,
             exact: None,
@@ -101,6 +120,12 @@ impl<T> Column<T> {
     /// A value that differs from the sort key (a status sorted by lifecycle).
     pub const fn exact(mut self, f: ValueFn<T>) -> Column<T> {
         self.exact = Some(f);
+        self
+    }
+
+    /// Never widened for its text: an id whose start identifies it.
+    pub const fn fixed(mut self) -> Column<T> {
+        self.grows = false;
         self
     }
 
@@ -169,6 +194,7 @@ pub trait Columns: Sync {
     fn priority(&self, i: usize) -> u8;
     fn numeric(&self, i: usize) -> bool;
     fn shown(&self, i: usize) -> bool;
+    fn grows(&self, i: usize) -> bool;
     fn default_sort(&self) -> usize;
     fn tabs(&self) -> &'static [&'static str];
 }
@@ -197,6 +223,9 @@ impl<T: Row> Columns for ColumnsOf<T> {
     }
     fn shown(&self, i: usize) -> bool {
         T::COLUMNS.get(i).is_some_and(|c| c.shown)
+    }
+    fn grows(&self, i: usize) -> bool {
+        T::COLUMNS.get(i).is_some_and(|c| c.grows)
     }
     fn default_sort(&self) -> usize {
         T::DEFAULT_SORT

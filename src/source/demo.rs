@@ -14,6 +14,7 @@ use crate::services::msg::{Account, DataMsg, DataTx, SourceCmd};
 use crate::services::room::DemoCtx;
 use crate::services::{Intervals, Payload, ServiceKind};
 
+/// The demo account's region unless `--region` names another.
 pub const REGION: &str = "us-east-1";
 pub const ACCOUNT_ID: &str = "123456789012";
 
@@ -32,7 +33,7 @@ impl DemoAccount {
             scale,
             window: window.max(1),
             percentile: "p99".into(),
-            region: REGION,
+            region: REGION.to_string(),
         };
         let specs = ServiceKind::ALL
             .iter()
@@ -51,6 +52,12 @@ impl DemoAccount {
         self
     }
 
+    /// The demo account in another region.
+    pub fn with_region(mut self, region: &str) -> Self {
+        self.cx.region = region.to_string();
+        self
+    }
+
     /// The duration percentile the demo reports.
     pub fn with_percentile(mut self, p: &str) -> Self {
         self.cx.percentile = p.to_string();
@@ -64,7 +71,7 @@ impl DemoAccount {
                 "arn:aws:sts::{ACCOUNT_ID}:assumed-role/demo-readonly/awstop"
             )),
             profile: Some("demo".into()),
-            regions: vec![REGION.into()],
+            regions: vec![self.cx.region.clone()],
         }
     }
 
@@ -90,12 +97,12 @@ impl DemoAccount {
         now: DateTime<Utc>,
         detail: &HashSet<String>,
     ) -> DataMsg {
-        Self::at(now, self.payload(kind, now, Some(detail)))
+        self.at(now, self.payload(kind, now, Some(detail)))
     }
 
     /// One room's full refresh, every row's history included.
     pub fn loaded(&self, kind: ServiceKind, now: DateTime<Utc>) -> DataMsg {
-        Self::at(now, self.payload(kind, now, None))
+        self.at(now, self.payload(kind, now, None))
     }
 
     /// Every message a full refresh at `now` produces, in the order the UI wants them.
@@ -124,9 +131,9 @@ impl DemoAccount {
         })
     }
 
-    fn at(now: DateTime<Utc>, payload: Payload) -> DataMsg {
+    fn at(&self, now: DateTime<Utc>, payload: Payload) -> DataMsg {
         DataMsg::Loaded {
-            region: REGION.into(),
+            region: self.cx.region.clone(),
             fetched_at: now,
             payload,
         }

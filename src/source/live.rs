@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, watch};
 
+use crate::aws::{AwsError, ErrorKind};
 use crate::services::live::{log, Live, PollCtx, Waker};
 use crate::services::msg::{DataMsg, DataTx, SourceCmd};
 use crate::services::ServiceKind;
@@ -85,17 +86,69 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
     }
 }
 
-/// Everything once, every row's metrics included: `--once`.
+/// How long `--once` may take in all: twice the per-request timeout, plus
+/// room for the retries' backoff. An endpoint that never answers costs this,
+/// not a timeout per call.
+pub fn once_deadline(live: &Live) -> std::time::Duration {
+    let per_request = live
+        .opts
+        .conn
+        .attempt_timeout
+        .unwrap_or(crate::aws::client::DEFAULT_ATTEMPT_TIMEOUT);
+    per_request * 2 + std::time::Duration::from_secs(10)
+}
+
+/// What did not answer by the deadline: the requests still waiting.
+fn timed_out(live: &Live, kind: ServiceKind, region: &str, limit: std::time::Duration) -> DataMsg {
+    let waiting = live.counter.snapshot().waiting();
+    let what = if waiting.is_empty() {
+        "not reached".to_string()
+    } else {
+        format!("no answer from {}", waiting.join(", "))
+    };
+    DataMsg::failed(
+        kind,
+        region,
+        "deadline",
+        AwsError::new(
+            ErrorKind::Timeout,
+            format!("{what} within the run's {} s", limit.as_secs()),
+        ),
+    )
+}
+
+/// Everything once, every row's metrics included: `--once`, within `once_deadline`.
 pub async fn once(live: &Live) -> Vec<DataMsg> {
-    let mut out = vec![live.account().await];
-    // Regions side by side; within a region one room after another, so a
-    // region's requests never pile up on one endpoint.
+    let limit = once_deadline(live);
+    let deadline = tokio::time::Instant::now() + limit;
+    let region0 = live.regions.first().map_or("", |r| r.name.as_str());
+    let account = match tokio::time::timeout_at(deadline, live.account()).await {
+        Ok(m) => m,
+        Err(_) => DataMsg::AccountFailed(crate::services::msg::ApiError::new(
+            "sts",
+            region0,
+            "GetCallerIdentity",
+            AwsError::new(
+                ErrorKind::Timeout,
+                format!("no answer within the run's {} s", limit.as_secs()),
+            ),
+        )),
+    };
+    let mut out = vec![account];
+    // Every room of every region side by side: an endpoint that never
+    // answers costs the deadline once, not once per room.
     let per_region = live.regions.iter().map(|r| async move {
-        let mut msgs = Vec::new();
-        for k in ServiceKind::ALL {
-            msgs.extend(k.room().once(live, r).await);
-        }
-        msgs
+        let rooms = ServiceKind::ALL.iter().map(|k| async move {
+            match tokio::time::timeout_at(deadline, k.room().once(live, r)).await {
+                Ok(m) => m,
+                Err(_) => vec![timed_out(live, *k, &r.name, limit)],
+            }
+        });
+        futures_util::future::join_all(rooms)
+            .await
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
     });
     for msgs in futures_util::future::join_all(per_region).await {
         out.extend(msgs);

@@ -200,8 +200,7 @@ impl Theme {
                 names.join(", ")
             ));
         };
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::files::read_text(&path, 256 * 1024, "an awstop theme")?;
         Theme::parse(&path.display().to_string(), &text)
     }
 

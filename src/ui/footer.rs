@@ -4,7 +4,7 @@ use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
-use crate::app::model::{Mode, Model};
+use crate::app::model::{Mode, Model, View};
 use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
@@ -15,27 +15,87 @@ pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
                 Mode::Jump => "@",
                 _ => ":",
             };
-            let x = area.x + 1 + m.ui.input.chars().count() as u16;
+            let typed = m.ui.input.chars().count().min(u16::MAX as usize) as u16;
+            let x = area.x.saturating_add(1).saturating_add(typed);
             if x < area.x + area.width {
                 f.set_cursor_position(Position { x, y: area.y });
             }
-            Line::from(vec![Span::styled(prompt, t.title), Span::raw(m.ui.input.clone())])
+            // The prompt keeps what was typed; the cursor shows where.
+            Line::from(vec![
+                Span::styled(prompt, t.title),
+                Span::raw(m.ui.input.clone()),
+            ])
         }
-        _ => match &m.ui.message {
-            Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
-            // A replay names whose view it shows, and its own keys, where live hints would be.
-            None if m.ui.replay.is_some() => Line::from(Span::styled(
-                format!(
-                    " caller {}  space:play  +-:speed  .,:step  @:jump  e:export  ?:help  q:quit",
-                    m.data.account.caller_arn.as_deref().unwrap_or("unknown")
-                ),
-                t.muted,
-            )),
-            None => Line::from(Span::styled(
-                " ?:help  /:filter  ::jump  Enter:open  Esc:back  s/<>:sort  i:invert  r:refresh  q:quit",
-                t.muted,
-            )),
-        },
+        _ => {
+            let line = match &m.ui.message {
+                Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
+                None => Line::from(Span::styled(format!(" {}", hints(m).join("  ")), t.muted)),
+            };
+            crate::widgets::fit::fit_spans(line.spans, area.width as usize)
+        }
     };
     f.render_widget(line, area);
+}
+
+/// The keys that do something here, most useful first: what does not fit the
+/// width is left off the end.
+pub fn hints(m: &Model) -> Vec<String> {
+    let mut h: Vec<String> = Vec::new();
+    let replay = m.ui.replay.is_some();
+    if replay {
+        // A replay's own keys come first: without them it cannot be driven.
+        h.extend(["space:play", "+-:speed", ".,:step", "@:jump"].map(String::from));
+    }
+    let view = m.view();
+    let table = m.table();
+    let room = match view {
+        View::Room(v) => Some(v),
+        View::Overview => None,
+    };
+    h.push("?:help".into());
+    if replay {
+        // Whose view it shows: the recorded caller.
+        h.push(format!(
+            "caller {}",
+            m.data.account.caller_arn.as_deref().unwrap_or("unknown")
+        ));
+    }
+    let opens = match (room, table) {
+        (Some(v), Some(st)) => st
+            .selected
+            .as_deref()
+            .is_some_and(|k| v.kind().room().child(&m.data.feeds, v, k).is_some()),
+        (None, _) => crate::app::overview::has_items(m),
+        _ => false,
+    };
+    if opens {
+        h.push("Enter:open".into());
+    }
+    if table.is_some() {
+        h.push("/:filter".into());
+    }
+    let deep = m.ui.stacks.get(&m.ui.pane).is_some_and(|s| s.len() > 1);
+    if deep || table.is_some_and(|st| !st.filter.is_empty()) {
+        h.push("Esc:back".into());
+    }
+    h.push("::jump".into());
+    if let Some(v) = room {
+        if v.kind().room().tail_target(&m.data.feeds, v).is_some() {
+            h.push("t:tail".into());
+        }
+    }
+    if table.is_some() {
+        h.push("s/<>:sort".into());
+        h.push("i:invert".into());
+        let tabs = crate::app::tables::columns_for(m, view).is_some_and(|c| !c.tabs().is_empty());
+        if tabs {
+            h.push("[]:status".into());
+        }
+        h.push("e:export".into());
+    }
+    if !replay {
+        h.push("r:refresh".into());
+    }
+    h.push("q:quit".into());
+    h
 }

@@ -3,13 +3,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Widget;
 
 use crate::app::model::{Model, Pane, View};
 use crate::fmt::age;
 use crate::services::ServiceKind;
 use crate::theme::Theme;
+use crate::widgets::fit::fit_spans;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let mut spans = vec![
@@ -62,6 +63,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             t.muted,
         ));
     }
+    // Slow answers explain growing ages before anything fails.
+    if let Some((svc, ms)) = api
+        .latency_ms
+        .iter()
+        .filter(|(_, ms)| **ms >= crate::app::model::SLOW_MS)
+        .max_by_key(|(_, ms)| **ms)
+    {
+        spans.push(Span::styled(
+            format!(" ~slow {svc} {:.1}s", *ms as f64 / 1000.0),
+            t.warn,
+        ));
+    }
     if api.logs_bytes_scanned > 0 {
         let usd = crate::pricing::logs_usd(api.logs_bytes_scanned);
         spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
@@ -102,7 +115,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             spans.insert(caller_at, Span::styled(format!("{who} "), t.muted));
         }
     }
-    Line::from(spans).render(area, buf);
+    fit_spans(spans, area.width as usize).render(area, buf);
 }
 
 pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
@@ -120,7 +133,9 @@ pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if !crumbs.is_empty() {
         spans.push(Span::styled(format!("› {crumbs}"), t.accent));
     }
-    Line::from(spans).style(Style::new()).render(area, buf);
+    fit_spans(spans, area.width as usize)
+        .style(Style::new())
+        .render(area, buf);
 }
 
 fn breadcrumb(m: &Model) -> String {

@@ -1,5 +1,6 @@
 //! Overview: one totals line per room, then every room's lists of
-//! offenders, two to a row, in registry order.
+//! offenders, two to a row, in registry order; as many items as fit, the
+//! selected one highlighted (Enter opens it).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,50 +9,104 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use crate::app::model::Model;
 use crate::services::room::{ListKind, OverviewList, PaneCtx};
-use crate::services::ServiceKind;
 use crate::theme::Theme;
+use crate::widgets::fit::fit_spans;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     let t = cx.theme;
-    let parts: Vec<_> = ServiceKind::ALL
+    let rooms = crate::app::overview::lists(m);
+    // A room not read yet shows `-` and why, never a zero it did not count.
+    let lines: Vec<Line> = rooms
         .iter()
-        .map(|k| k.room().overview(&m.data.feeds, cx))
+        .map(|(k, _)| {
+            let (loaded, _, err) = m.data.status(*k);
+            let line = if loaded {
+                k.room().overview(&m.data.feeds, cx)
+            } else {
+                let why = match err {
+                    Some(e) => Span::styled(
+                        format!("-  not read: {}: {}", e.operation, e.message),
+                        t.error,
+                    ),
+                    None => Span::styled("-  loading…", t.muted),
+                };
+                Line::from(vec![
+                    Span::styled(format!("{:<8}", k.label()), t.title),
+                    why,
+                ])
+            };
+            fit_spans(line.spans, area.width as usize)
+        })
         .collect();
     let [totals, lists_area] = Layout::vertical([
-        Constraint::Length(parts.len() as u16 + 1),
+        Constraint::Length(lines.len() as u16 + 1),
         Constraint::Min(0),
     ])
     .areas(area);
-    let lines: Vec<Line> = parts.iter().map(|p| p.line.clone()).collect();
     Paragraph::new(lines).render(totals, buf);
-    let lists: Vec<&OverviewList> = parts.iter().flat_map(|p| &p.lists).collect();
+    let lists: Vec<(&OverviewList, bool)> = rooms
+        .iter()
+        .flat_map(|(k, ls)| {
+            let read = m.data.status(*k).0;
+            ls.iter().map(move |l| (l, read))
+        })
+        .collect();
     let rows = lists.len().div_ceil(2).max(1);
     let row_areas =
         Layout::vertical(vec![Constraint::Ratio(1, rows as u32); rows]).split(lists_area);
-    for (i, l) in lists.iter().enumerate() {
+    let mut index = 0;
+    for (i, (l, read)) in lists.iter().enumerate() {
         let halves = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .split(row_areas[i / 2]);
-        draw_list(buf, halves[i % 2], t, l);
+        draw_list(
+            buf,
+            halves[i % 2],
+            t,
+            l,
+            *read,
+            m.ui.overview_cursor.checked_sub(index),
+        );
+        index += l.items.len();
     }
 }
 
-fn draw_list(buf: &mut Buffer, area: Rect, t: &Theme, l: &OverviewList) {
+/// One list; `selected` counts from its first item.
+fn draw_list(
+    buf: &mut Buffer,
+    area: Rect,
+    t: &Theme,
+    l: &OverviewList,
+    read: bool,
+    selected: Option<usize>,
+) {
+    // One column short of the half so neighbouring lists never run together.
+    let width = area.width.saturating_sub(1) as usize;
     let mut lines = vec![Line::from(Span::styled(l.title.to_string(), t.title))];
-    if l.items.is_empty() {
+    if !read {
+        lines.push(Line::from(Span::styled("  -", t.muted)));
+    } else if l.items.is_empty() {
         lines.push(Line::from(Span::styled("  none", t.ok)));
     }
-    for (name, what) in &l.items {
-        lines.push(match l.kind {
-            ListKind::Values(tone) => Line::from(vec![
-                Span::styled(format!("  {what:>7} "), crate::widgets::style(t, tone)),
-                Span::raw(name.clone()),
-            ]),
-            ListKind::Flags => Line::from(vec![
+    for (n, item) in l.items.iter().enumerate() {
+        let spans = match l.kind {
+            ListKind::Values(tone) => vec![
+                Span::styled(
+                    format!("  {:>7} ", item.what),
+                    crate::widgets::style(t, tone),
+                ),
+                Span::raw(item.name.clone()),
+            ],
+            ListKind::Flags => vec![
                 Span::styled("  ! ", t.error),
-                Span::raw(format!("{name} ")),
-                Span::styled(what.clone(), t.warn),
-            ]),
-        });
+                Span::raw(format!("{} ", item.name)),
+                Span::styled(item.what.clone(), t.warn),
+            ],
+        };
+        let mut line = fit_spans(spans, width);
+        if selected == Some(n) {
+            line = line.style(t.selection);
+        }
+        lines.push(line);
     }
     Paragraph::new(lines).render(area, buf);
 }

@@ -12,6 +12,7 @@ use crate::app::tables;
 use crate::fmt::age;
 use crate::services::room::PaneCtx;
 use crate::theme::Theme;
+use crate::widgets::fit::fit_spans;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if area.height == 0 {
@@ -20,20 +21,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let view = m.view();
     let service = view.kind();
     let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let width = title.width as usize;
     let mut spans = vec![Span::styled(format!(" {} ", view_title(m)), t.title)];
-    // Row count and sort first: short, and always visible; the error may be long.
-    if let Some(st) = m.table() {
-        let col = tables::columns_for(m, view)
-            .map(|c| c.title(st.sort))
-            .unwrap_or("");
-        spans.push(Span::styled(
-            format!("{} rows · sort {col} ", m.ui.rows.len()),
-            t.muted,
-        ));
-        if !st.filter.is_empty() {
-            spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
-        }
-    }
+    let mut failure = None;
     if let Some(s) = service {
         let (loaded, at, err) = m.data.status(s);
         if !loaded && err.is_none() {
@@ -43,8 +33,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             ]))
             .render(body, buf);
             // No row count yet: "0 rows" would read as "no resources".
-            spans.truncate(1);
-            Line::from(spans).render(title, buf);
+            fit_spans(spans, width).render(title, buf);
             return;
         }
         if let Some(e) = err {
@@ -54,12 +43,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             if let Some(s) = e.retry_in_s {
                 last.push_str(&format!("; retrying in {s} s"));
             }
-            spans.push(Span::styled(
-                format!("! {}: {} ({last})", e.operation, e.message),
-                t.error,
-            ));
             if !loaded {
-                Line::from(spans).render(title, buf);
+                spans.push(Span::styled(
+                    format!("! {}: {} ({last})", e.operation, e.message),
+                    t.error,
+                ));
+                fit_spans(spans, width).render(title, buf);
                 Paragraph::new(format!(
                     "{} could not be read: {}: {} ({last})",
                     s.label(),
@@ -71,21 +60,47 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
                 .render(body, buf);
                 return;
             }
+            failure = Some(Span::styled(
+                format!("! {}: {} ({last})", e.operation, e.message),
+                t.error,
+            ));
         }
     }
-    Line::from(spans).render(title, buf);
+    // The body first: the table says which of its rows it could show.
     let cx = PaneCtx {
         now: m.data.now,
         theme: t,
         table: m.table().map(|st| (st, &m.ui.rows[..])),
         tail: m.data.tail.as_ref(),
+        tail_scroll: m.ui.tail_scroll,
         feeds: &m.data.feeds,
         settings: &m.data.settings,
+        shown: std::cell::Cell::new(None),
     };
     match view {
         View::Overview => super::overview::draw(buf, body, m, &cx),
         View::Room(v) => v.kind().room().draw(buf, body, &m.data.feeds, v, &cx),
     }
+    // Where the rows stand and how they are sorted first: short, and always
+    // visible; the error may be long.
+    if let Some(st) = m.table() {
+        let col = tables::columns_for(m, view)
+            .map(|c| tables::ctx(m).title(c.title(st.sort)))
+            .unwrap_or_default();
+        let total = m.ui.rows.len();
+        let rows = match cx.shown.get() {
+            Some((first, n, all)) if n < all => {
+                format!("rows {}-{} of {all}", first + 1, first + n)
+            }
+            _ => format!("{total} rows"),
+        };
+        spans.push(Span::styled(format!("{rows} · sort {col} "), t.muted));
+        if !st.filter.is_empty() {
+            spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
+        }
+    }
+    spans.extend(failure);
+    fit_spans(spans, width).render(title, buf);
 }
 
 fn view_title(m: &Model) -> String {

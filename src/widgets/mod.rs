@@ -1,6 +1,7 @@
 //! Drawing pieces the rooms' panes share: the table, detail fields, the
 //! "gone" notice, and the mapping from a cell's tone to the theme.
 
+pub mod fit;
 pub mod table;
 
 use ratatui::buffer::Buffer;

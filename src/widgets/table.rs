@@ -6,11 +6,18 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use crate::fmt::truncate;
+use crate::services::room::PaneCtx;
 use crate::services::table::{Cell, Columns, Ctx, Row, TableState};
 use crate::theme::Theme;
 
-/// Which columns fit, and how wide each one is drawn.
-pub fn fit(columns: &dyn Columns, width: u16) -> Vec<(usize, u16)> {
+/// The narrowest the first (name) column is squeezed to before columns go.
+const MIN_FIRST: u16 = 8;
+
+/// Which columns fit, and how wide each one is drawn. `want` gives a
+/// column's widest text on screen: spare room goes first to columns whose
+/// text is cut (names before ids), then to a trailing text column, else to the
+/// first. A column that does not fit is dropped whole, never drawn in part.
+pub fn fit(columns: &dyn Columns, width: u16, want: &dyn Fn(usize) -> u16) -> Vec<(usize, u16)> {
     let mut keep: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
     let need = |k: &[usize]| k.iter().map(|i| columns.width(*i) + 1).sum::<u16>();
     while need(&keep) > width && keep.len() > 1 {
@@ -29,48 +36,61 @@ pub fn fit(columns: &dyn Columns, width: u16) -> Vec<(usize, u16)> {
         return Vec::new();
     }
     let mut widths: Vec<(usize, u16)> = keep.iter().map(|i| (*i, columns.width(*i))).collect();
-    let used = need(&keep);
-    if used < width {
-        // Spare room goes to a trailing text column (reasons, events), else to the name.
+    let total = |w: &[(usize, u16)]| w.iter().map(|(_, w)| w + 1).sum::<u16>();
+    if total(&widths) > width {
+        // Even the essentials overflow: squeeze the first column, then drop
+        // columns from the right.
+        let over = total(&widths) - width;
+        let first = widths[0].1;
+        widths[0].1 = first.saturating_sub(over).max(MIN_FIRST.min(first));
+        while total(&widths) > width && widths.len() > 1 {
+            widths.pop();
+        }
+        if total(&widths) > width {
+            widths[0].1 = width.saturating_sub(1).max(1);
+        }
+        return widths;
+    }
+    let mut spare = width - total(&widths);
+    for (i, w) in widths.iter_mut().filter(|(i, _)| columns.grows(*i)) {
+        let more = want(*i).saturating_sub(*w).min(spare);
+        *w += more;
+        spare -= more;
+    }
+    if spare > 0 {
         let flex = match widths.last() {
             Some((i, w)) if !columns.numeric(*i) && *w >= 20 && widths.len() > 1 => {
                 widths.len() - 1
             }
             _ => 0,
         };
-        widths[flex].1 += width - used;
-    } else if used > width {
-        // Even the essentials overflow: squeeze the first column.
-        let over = used - width;
-        widths[0].1 = widths[0].1.saturating_sub(over).max(1);
+        widths[flex].1 += spare;
     }
     widths
 }
 
-/// Draws the rows of `items` in the order `rows`, from `T`'s column spec.
-pub fn rows<T: Row>(
-    buf: &mut Buffer,
-    area: Rect,
-    items: &[T],
-    rows: &[u32],
-    st: &TableState,
-    theme: &Theme,
-    cx: &Ctx,
-) {
-    render(
+/// Draws the pane's table: the rows of `items` in the table's order, from
+/// `T`'s column spec, and notes which rows are on screen for the title.
+pub fn draw<T: Row>(buf: &mut Buffer, area: Rect, items: &[T], cx: &PaneCtx) {
+    let Some((st, rows)) = cx.table else { return };
+    let tc = cx.cells();
+    let (first, count) = render(
         buf,
         area,
         crate::services::table::columns_of::<T>(),
         rows,
         st,
-        theme,
+        cx.theme,
+        &tc,
         |i, c| match (items.get(i as usize), T::COLUMNS.get(c)) {
-            (Some(item), Some(col)) => (col.cell)(item, cx),
+            (Some(item), Some(col)) => (col.cell)(item, &tc),
             _ => Cell::plain(""),
         },
     );
+    cx.shown.set(Some((first, count, rows.len())));
 }
 
+/// Draws the rows on screen; returns the first one drawn and how many.
 pub fn render(
     buf: &mut Buffer,
     area: Rect,
@@ -78,16 +98,45 @@ pub fn render(
     rows: &[u32],
     st: &TableState,
     theme: &Theme,
+    cx: &Ctx,
     mut cell: impl FnMut(u32, usize) -> Cell,
-) {
+) -> (usize, usize) {
     if area.height == 0 || area.width == 0 {
-        return;
+        return (0, 0);
     }
-    let widths = fit(columns, area.width);
+    let body = area.height.saturating_sub(1) as usize;
+    // The cursor is always on screen, whatever else the pane shows below.
+    let mut offset = st.offset.min(rows.len().saturating_sub(body.max(1)));
+    if body > 0 && st.cursor >= offset + body {
+        offset = st.cursor + 1 - body;
+    }
+    offset = offset.min(st.cursor);
+    let drawn = rows.len().saturating_sub(offset).min(body);
+    let visible = &rows[offset.min(rows.len())..offset.min(rows.len()) + drawn];
+    // The cells on screen, made once: their widths decide where spare room goes.
+    let shown: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
+    let cells: Vec<Vec<Cell>> = visible
+        .iter()
+        .map(|r| shown.iter().map(|i| cell(*r, *i)).collect())
+        .collect();
+    let want = |i: usize| -> u16 {
+        let Some(k) = shown.iter().position(|c| *c == i) else {
+            return 0;
+        };
+        let title = cx.title(columns.title(i)).chars().count() + 1;
+        cells
+            .iter()
+            .map(|row| row[k].text.chars().count())
+            .chain([title])
+            .max()
+            .unwrap_or(0)
+            .min(u16::MAX as usize) as u16
+    };
+    let widths = fit(columns, area.width, &want);
     let mut x = area.x;
     let right = area.x + area.width;
     for (i, w) in &widths {
-        let mut title = columns.title(*i).to_string();
+        let mut title = cx.title(columns.title(*i));
         if *i == st.sort {
             // The arrow shows the direction rows run: numbers default to largest first.
             let down = columns.numeric(*i) != st.reverse;
@@ -105,9 +154,7 @@ pub fn render(
         );
         x = x.saturating_add(w + 1);
     }
-    let body = area.height.saturating_sub(1) as usize;
-    let offset = st.offset.min(rows.len().saturating_sub(body.max(1)));
-    for (line, row) in rows.iter().skip(offset).take(body).enumerate() {
+    for (line, row_cells) in cells.iter().enumerate() {
         let y = area.y + 1 + line as u16;
         let selected = offset + line == st.cursor;
         if selected {
@@ -123,7 +170,9 @@ pub fn render(
         }
         let mut x = area.x;
         for (i, w) in &widths {
-            let c = cell(*row, *i);
+            let Some(c) = shown.iter().position(|k| k == i).map(|k| &row_cells[k]) else {
+                continue;
+            };
             let cell_style = super::style(theme, c.tone);
             // Keep the cell's bold or marker on the selected row, but not its colour.
             let style = if selected {
@@ -139,6 +188,7 @@ pub fn render(
             x = x.saturating_add(w + 1);
         }
     }
+    (offset, drawn)
 }
 
 fn put(
@@ -155,7 +205,12 @@ fn put(
         return;
     }
     let w = w.min(right - x);
-    let text = truncate(text, w as usize);
+    // A number that does not fit is not cut into another: it says so instead.
+    let text = if align_right && text.chars().count() > w as usize {
+        "…".to_string()
+    } else {
+        truncate(text, w as usize)
+    };
     let len = text.chars().count() as u16;
     let x = if align_right {
         x + w.saturating_sub(len)
@@ -175,10 +230,11 @@ mod tests {
     fn narrow_terminals_keep_the_essentials() {
         let cols = columns_of::<Function>();
         let shown = (0..cols.len()).filter(|i| cols.shown(*i)).count();
-        let wide = fit(cols, 200);
+        let none = |_: usize| 0;
+        let wide = fit(cols, 200, &none);
         assert_eq!(wide.len(), shown);
         assert_eq!(wide.iter().map(|(_, w)| w + 1).sum::<u16>(), 200);
-        let narrow = fit(cols, 80);
+        let narrow = fit(cols, 80, &none);
         assert!(narrow.iter().map(|(_, w)| w + 1).sum::<u16>() <= 80);
         for i in 0..cols.len() {
             if cols.priority(i) == 0 && cols.shown(i) {
@@ -191,8 +247,16 @@ mod tests {
         }
         // Tiny widths never panic and never overflow.
         for w in 0..30 {
-            let f = fit(cols, w);
+            let f = fit(cols, w, &none);
             assert!(!f.is_empty());
+            assert!(
+                f.iter().map(|(_, w)| w + 1).sum::<u16>() <= w.max(2),
+                "{w}: {f:?}"
+            );
         }
+        // A name cut at its spec width gets the spare room first.
+        let long_name = |i: usize| if i == 0 { 40 } else { 0 };
+        let named = fit(cols, 200, &long_name);
+        assert!(named[0].1 >= 40, "{named:?}");
     }
 }

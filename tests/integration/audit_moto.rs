@@ -61,12 +61,10 @@ fn a_live_recording_replays_to_the_live_snapshot_without_secrets() {
         ])
         .output()
         .unwrap();
-    assert!(
-        replayed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&replayed.stderr)
-    );
-    let replayed: Value = serde_json::from_slice(&replayed.stdout).unwrap();
+    let out = replayed;
+    let replayed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The recording holds moto's missing percentile, so the replay is "partly read" too.
+    crate::common::moto::assert_exit_matches_errors(&out, &replayed);
     assert_eq!(replayed["source"], "replay");
     assert_eq!(
         replayed["api"]["calls"]["lambda.ListFunctions"], 1,

@@ -15,6 +15,10 @@ fn dir(name: &str) -> PathBuf {
 
 fn verify(file: &std::path::Path) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("awstop-test-state"),
+        )
         .args(["verify", file.to_str().unwrap()])
         .output()
         .unwrap();
@@ -40,7 +44,7 @@ fn the_dashboard_records_what_it_shows_and_closes_the_file_cleanly() {
         100,
     );
     s.wait_for("the Lambda pane with data", |sc| {
-        sc.contains("Lambda functions") && sc.contains("40 rows")
+        sc.contains("Lambda functions") && sc.contains("of 40 ·")
     });
     s.wait_for("ECS and Batch loaded", |sc| !sc.contains("…"));
     s.send("q");
@@ -59,6 +63,10 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
     let d = dir("replay");
     let file = d.join("demo.awstop");
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("awstop-test-state"),
+        )
         .args([
             "record",
             "--demo",
@@ -77,7 +85,7 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
         sc.contains("REPLAY") && sc.contains("2026-11-22 14:03:20") && sc.contains("8/8")
     });
     s.wait_for("the recorded functions", |sc| {
-        sc.contains("40 rows") && sc.contains("payments-webhook")
+        sc.contains("of 40 ·") && sc.contains("payments-webhook")
     });
     s.wait_for("the recorded caller", |sc| {
         sc.contains("caller arn:aws:sts::123456789012:assumed-role/demo-readonly/awstop")
@@ -88,14 +96,18 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
     });
     s.send(".");
     s.wait_for("one record forward", |sc| sc.contains("8/8"));
+    // Before the recording there is nothing to show: the jump stops at its
+    // start and says so, instead of an empty screen.
     s.send("@14:00\r");
-    s.wait_for("a jump before the start", |sc| {
-        sc.contains("0/8") && sc.contains("loading Lambda")
+    s.wait_for("a jump before the start, held at the start", |sc| {
+        sc.contains("is outside the recording") && sc.contains("8/8") && sc.contains("of 40 ·")
     });
+    s.send(",");
+    s.wait_for("one record back again", |sc| sc.contains("7/8"));
     s.send("+");
     s.send(" ");
-    s.wait_for("playing at 2x toward the first record", |sc| {
-        sc.contains("▶2x") && sc.contains("0/8")
+    s.wait_for("played at 2x to the end", |sc| {
+        sc.contains("8/8") && !sc.contains("7/8")
     });
     s.send("@nonsense\r");
     s.wait_for("a bad time said in the footer", |sc| {
@@ -103,7 +115,7 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
     });
     s.send(&format!("@{FROZEN}\r"));
     s.wait_for("back at the end", |sc| {
-        sc.contains("8/8") && sc.contains("40 rows")
+        sc.contains("8/8") && sc.contains("of 40 ·")
     });
     s.send("?");
     s.wait_for("replay keys in the help", |sc| {
@@ -149,6 +161,10 @@ fn a_forced_replay_of_a_broken_file_says_so() {
     let d = dir("broken");
     let file = d.join("demo.awstop");
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("awstop-test-state"),
+        )
         .args([
             "record",
             "--demo",

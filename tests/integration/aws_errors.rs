@@ -169,6 +169,7 @@ async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() 
         &[function("a"), function("b")],
         None,
         &mut Default::default(),
+        true,
     )
     .await;
     let DataMsg::Loaded {
@@ -230,6 +231,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
         &[function("a")],
         None,
         &mut Default::default(),
+        true,
     )
     .await;
     let DataMsg::Loaded {
@@ -240,7 +242,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
         panic!("{msgs:?}")
     };
     assert_eq!(d.functions[0].stats.invocations, Some(42.0));
-    assert_eq!(d.functions[0].stats.duration_p99_ms, None);
+    assert_eq!(d.functions[0].stats.duration_pct_ms, None);
     assert!(msgs.iter().any(|m| matches!(m, DataMsg::Failed { error, .. } if error.message.starts_with("p99 unavailable: InternalServiceError"))));
     assert_eq!(reject.num_calls(), 1);
     assert_eq!(ok.num_calls(), 1);

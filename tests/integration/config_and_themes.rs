@@ -5,6 +5,10 @@ use std::process::{Command, Output};
 
 fn awstop(args: &[&str], config_home: &PathBuf) -> Output {
     Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("awstop-test-state"),
+        )
         .args(args)
         .env("XDG_CONFIG_HOME", config_home)
         .env_remove("NO_COLOR")

@@ -38,7 +38,7 @@ fn navigate_resize_and_quit() {
         sc.contains("Lambda functions") && sc.contains("1 rows")
     });
     s.send("\x1b");
-    s.wait_for("the filter cleared", |sc| sc.contains("40 rows"));
+    s.wait_for("the filter cleared", |sc| sc.contains("of 40 ·"));
 
     // Jump to ECS with a k9s-style command.
     s.send(":ecs\r");
@@ -68,7 +68,7 @@ fn navigate_resize_and_quit() {
 #[test]
 fn ctrl_c_quits_from_a_prompt() {
     let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 24, 80);
-    s.wait_for("the Lambda rows", |sc| sc.contains("40 rows"));
+    s.wait_for("the Lambda rows", |sc| sc.contains("of 40 ·"));
     s.send("/abc");
     s.wait_for("the filter prompt", |sc| sc.contains("/abc"));
     s.send("\x03");
@@ -105,7 +105,7 @@ fn demo_live_tail_marks_cold_starts() {
     let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 32, 120);
     // Rows, not just the title: keys typed while loading would filter nothing.
     s.wait_for("the Lambda rows", |sc| {
-        sc.contains("Lambda functions") && sc.contains("40 rows")
+        sc.contains("Lambda functions") && sc.contains("of 40 ·")
     });
     s.send("/image-resize\r\r");
     s.wait_for("the function", |sc| {
@@ -113,7 +113,7 @@ fn demo_live_tail_marks_cold_starts() {
     });
     s.send("t");
     s.wait_for("REPORT lines", |sc| {
-        sc.contains("Live tail (t stops)") && sc.contains("REPORT RequestId:")
+        sc.contains("Live tail (t stops)") && sc.contains(" ms  billed ")
     });
     s.send("t");
     s.wait_for("the cold-start list again", |sc| {

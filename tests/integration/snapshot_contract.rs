@@ -10,6 +10,10 @@ const FROZEN: &str = "2026-11-22T14:03:20Z";
 fn awstop(args: &[&str]) -> Output {
     let no_config = std::env::temp_dir().join("awstop-test-no-config");
     Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("awstop-test-state"),
+        )
         .args(args)
         .env("XDG_CONFIG_HOME", no_config)
         .output()
@@ -296,6 +300,10 @@ fn bad_flags_fail_with_one_clear_line() {
     }
     // Live mode with no region anywhere: one line that says what to do.
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_awstop"));
+    cmd.env(
+        "XDG_STATE_HOME",
+        std::env::temp_dir().join("awstop-test-state"),
+    );
     for k in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
         cmd.env_remove(k);
     }

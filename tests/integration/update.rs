@@ -353,7 +353,7 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
     assert_eq!(m.data.tail.as_ref().unwrap().lines.len(), 2);
     let s = screen(&m);
     assert!(
-        s.contains("Live tail (t stops)") && s.contains("* cold REPORT RequestId: a"),
+        s.contains("Live tail (t stops)") && s.contains("* cold 1.0 ms  init 300 ms  a"),
         "{s}"
     );
 

@@ -2,6 +2,10 @@ use super::*;
 use crate::record::writer::Writer;
 use crate::source::demo::DemoAccount;
 
+fn key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&[9u8; 32])
+}
+
 fn at() -> DateTime<Utc> {
     "2026-11-22T14:03:20Z".parse().unwrap()
 }
@@ -14,7 +18,13 @@ fn temp(name: &str) -> std::path::PathBuf {
 fn sample(name: &str, finish: bool) -> (std::path::PathBuf, usize) {
     let path = temp(name);
     let demo = DemoAccount::new(7, 3, 60);
-    let mut w = Writer::create(&path, crate::record::Header::new(None, vec![], at())).unwrap();
+    let mut w = Writer::create(
+        &path,
+        crate::record::Header::new(None, vec![], at()),
+        key(),
+        true,
+    )
+    .unwrap();
     let mut n = 0;
     for round in 0..2 {
         for m in demo.messages_at(at() + chrono::Duration::seconds(round * 30)) {
@@ -99,7 +109,13 @@ fn a_line_cut_mid_write_is_dropped_with_a_warning() {
 fn compressed_recordings_survive_a_cut_frame() {
     let path = temp("z.awstop.zst");
     let demo = DemoAccount::new(7, 3, 60);
-    let mut w = Writer::create(&path, crate::record::Header::new(None, vec![], at())).unwrap();
+    let mut w = Writer::create(
+        &path,
+        crate::record::Header::new(None, vec![], at()),
+        key(),
+        true,
+    )
+    .unwrap();
     let msgs = demo.messages_at(at());
     for m in &msgs {
         w.record(at(), m).unwrap();
@@ -175,5 +191,106 @@ fn mutated_recordings_never_panic_the_reader() {
             let _ = parse(&b, "m.awstop");
         }
     }
+    let _ = std::fs::remove_file(path);
+}
+
+/// Rewrites every `prev` after an edit, as a forger without the key would.
+fn rechain(lines: &mut [String]) {
+    for i in 1..lines.len() {
+        let prev = crate::record::sha256_hex(lines[i - 1].as_bytes());
+        let mut v: serde_json::Value = serde_json::from_str(&lines[i]).unwrap();
+        v["prev"] = serde_json::Value::String(prev);
+        lines[i] = serde_json::to_string(&v).unwrap();
+    }
+}
+
+#[test]
+fn an_edit_with_a_recomputed_chain_fails_the_signature() {
+    let (path, _) = sample("forge", true);
+    let mut forged = lines(&path);
+    assert!(forged[2].contains("\"memory_mb\":"));
+    forged[2] = forged[2].replacen("\"memory_mb\":", "\"memory_mb\":7", 1);
+    rechain(&mut forged);
+    let rec = parse_lines(&forged);
+    assert!(
+        matches!(rec.problem, Some(Problem::Signature { .. })),
+        "{:?}",
+        rec.problem
+    );
+    // Signed again with another key, the file holds together but names that key.
+    let original = read(&path).unwrap().header.public_key;
+    let other = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
+    let mut header: crate::record::Header = serde_json::from_str(&forged[0]).unwrap();
+    header.public_key = Some(crate::record::sign::public_hex(&other.verifying_key()));
+    forged[0] = serde_json::to_string(&header).unwrap();
+    let last = forged.len() - 1;
+    rechain(&mut forged);
+    let head = crate::record::sha256_hex(forged[last - 1].as_bytes());
+    let mut end: serde_json::Value = serde_json::from_str(&forged[last]).unwrap();
+    let n = end["end"].as_u64().unwrap();
+    end["sig"] = serde_json::Value::String(crate::record::sign::sign(
+        &other,
+        &crate::record::sign::message("end", &head, n),
+    ));
+    forged[last] = serde_json::to_string(&end).unwrap();
+    let rec = parse_lines(&forged);
+    assert_eq!(rec.problem, None);
+    assert_ne!(rec.header.public_key, original);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn junk_after_the_end_and_endless_lines_are_problems() {
+    let (path, _) = sample("junk", true);
+    let good = lines(&path);
+    let mut text = good.join("\n") + "\n";
+    text.push_str("junk without a newline");
+    let rec = parse(text.as_bytes(), "j.awstop").unwrap();
+    assert!(
+        matches!(rec.problem, Some(Problem::AfterEnd { .. })),
+        "{:?}",
+        rec.problem
+    );
+    let mut text = good.join("\n") + "\n";
+    text.push_str("{\"prev\":\"x\"}\n");
+    let rec = parse(text.as_bytes(), "j.awstop").unwrap();
+    assert!(rec.problem.is_some());
+    // A header line with no end: refused before it can fill memory.
+    let endless = vec![b'{'; crate::record::MAX_HEADER + 10];
+    assert!(parse(&endless, "z.awstop").unwrap_err().contains("line 1"));
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn signatures_cover_checkpoints_of_long_recordings() {
+    let path = temp("long");
+    let demo = DemoAccount::new(7, 3, 60);
+    let mut w = Writer::create(
+        &path,
+        crate::record::Header::new(None, vec![], at()),
+        key(),
+        true,
+    )
+    .unwrap();
+    let msg = demo.messages_at(at()).remove(0);
+    for i in 0..250 {
+        w.record(at() + chrono::Duration::seconds(i), &msg).unwrap();
+    }
+    w.finish(at()).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let checkpoints = text
+        .lines()
+        .filter(|l| l.contains("\"sig\"") && !l.contains("\"end\""))
+        .count();
+    assert!(checkpoints >= 2, "{checkpoints}");
+    let s = Reader::open(&path).unwrap().finish();
+    assert_eq!(
+        (s.records, s.signed, s.ended, s.problem),
+        (250, 250, true, None)
+    );
+    // Cut after a checkpoint: what came before it is still signed.
+    let cut: Vec<&str> = text.lines().take(120).collect();
+    let rec = parse((cut.join("\n") + "\n").as_bytes(), "cut.awstop").unwrap();
+    assert!(!rec.ended && rec.summary.signed > 0 && rec.summary.signed < rec.summary.records);
     let _ = std::fs::remove_file(path);
 }

@@ -17,7 +17,7 @@ impl RoomDemo for Batch {
         now: DateTime<Utc>,
         _detail: Option<&std::collections::HashSet<String>>,
     ) -> BatchData {
-        batch_at(cx.seed, cx.scale, cx.region, now)
+        batch_at(cx.seed, cx.scale, &cx.region, now)
     }
 }
 

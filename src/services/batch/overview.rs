@@ -3,19 +3,17 @@
 use ratatui::text::{Line, Span};
 
 use super::domain::BatchData;
+use super::{Batch, View};
 use crate::fmt::age;
-use crate::services::room::{ListKind, Overview, OverviewList, PaneCtx};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
 
-/// Rows each Overview list shows.
-const TOP: usize = 4;
-
-pub fn overview(d: &BatchData, cx: &PaneCtx) -> Overview {
+pub fn line(d: &BatchData, cx: &PaneCtx) -> Line<'static> {
     let (t, now) = (cx.theme, cx.now);
     let qs = &d.queues;
     let jobs = |s: &str| qs.iter().map(|q| q.count(s)).sum::<usize>();
-    let stuck_n: usize = qs.iter().map(|q| q.stuck(now)).sum();
+    let stuck: usize = qs.iter().map(|q| q.stuck(now)).sum();
     let bad = |n: usize| if n > 0 { t.error } else { t.ok };
-    let line = Line::from(vec![
+    Line::from(vec![
         Span::styled("Batch   ", t.title),
         Span::raw(format!(
             "{} queues  {} running  {} runnable  ",
@@ -24,47 +22,72 @@ pub fn overview(d: &BatchData, cx: &PaneCtx) -> Overview {
             jobs("RUNNABLE")
         )),
         Span::styled(format!("{} failed  ", jobs("FAILED")), bad(jobs("FAILED"))),
-        Span::styled(format!("{stuck_n} stuck"), bad(stuck_n)),
-    ]);
-    let stuck: Vec<(String, String)> = qs
+        Span::styled(format!("{stuck} stuck"), bad(stuck)),
+    ])
+}
+
+/// Opens a job: its queue's jobs, then the job.
+fn open(queue: &str, id: &str) -> Vec<crate::services::RoomView> {
+    vec![
+        Batch::wrap_view(View::Jobs {
+            queue: queue.into(),
+        }),
+        Batch::wrap_view(View::Job {
+            queue: queue.into(),
+            id: id.into(),
+        }),
+    ]
+}
+
+pub fn lists(d: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
+    let now = cx.now;
+    let qs = &d.queues;
+    let mut stuck: Vec<_> = qs
         .iter()
         .flat_map(|q| q.jobs.iter().filter(|j| j.is_stuck(now)).map(move |j| (q, j)))
-        .map(|(q, j)| {
-            (
-                format!("{}/{}", q.name, j.name),
-                j.created_at
-                    .map(|c| format!("RUNNABLE {}", age(now - c)))
-                    .unwrap_or_default(),
-            )
-        })
-        .take(TOP)
         .collect();
-    let failed: Vec<(String, String)> = qs
+    // Longest waiting first.
+    stuck.sort_by_key(|(_, j)| j.created_at);
+    let stuck = stuck
+        .into_iter()
+        .take(cx.limit)
+        .map(|(q, j)| OverviewItem {
+            name: format!("{}/{}", q.name, j.name),
+            what: j
+                .created_at
+                .map(|c| format!("RUNNABLE {}", age(now - c)))
+                .unwrap_or_default(),
+            open: open(&q.name, &j.id),
+        })
+        .collect();
+    let mut failed: Vec<_> = qs
         .iter()
         .flat_map(|q| q.jobs.iter().filter(|j| j.status == "FAILED").map(move |j| (q, j)))
-        .map(|(q, j)| {
-            (
-                format!("{}/{}", q.name, j.name),
-                j.stopped_at
-                    .map(|s| format!("{} ago", age(now - s)))
-                    .unwrap_or_default(),
-            )
-        })
-        .take(TOP)
         .collect();
-    Overview {
-        line,
-        lists: vec![
-            OverviewList {
-                title: "Stuck jobs",
-                items: stuck,
-                kind: ListKind::Flags,
-            },
-            OverviewList {
-                title: "Recent failed jobs",
-                items: failed,
-                kind: ListKind::Flags,
-            },
-        ],
-    }
+    // Most recent first.
+    failed.sort_by_key(|(_, j)| std::cmp::Reverse(j.stopped_at.or(j.created_at)));
+    let failed = failed
+        .into_iter()
+        .take(cx.limit)
+        .map(|(q, j)| OverviewItem {
+            name: format!("{}/{}", q.name, j.name),
+            what: j
+                .stopped_at
+                .map(|s| format!("{} ago", age(now - s)))
+                .unwrap_or_default(),
+            open: open(&q.name, &j.id),
+        })
+        .collect();
+    vec![
+        OverviewList {
+            title: "Stuck jobs",
+            items: stuck,
+            kind: ListKind::Flags,
+        },
+        OverviewList {
+            title: "Recent failed jobs",
+            items: failed,
+            kind: ListKind::Flags,
+        },
+    ]
 }

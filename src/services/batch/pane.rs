@@ -8,8 +8,8 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::domain::{BatchData, Job, JOB_STATUSES};
 use super::{Batch, View};
 use crate::fmt::age;
-use crate::services::room::{Overview, PaneCtx, RoomUi};
-use crate::services::table::{Ctx, Row};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::table::Row;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Batch {
@@ -21,19 +21,22 @@ impl RoomUi for Batch {
         }
     }
 
-    fn overview(state: &BatchData, cx: &PaneCtx) -> Overview {
-        super::overview::overview(state, cx)
+    fn offenders(state: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
+        super::overview::lists(state, cx)
+    }
+
+    fn overview(state: &BatchData, cx: &PaneCtx) -> ratatui::text::Line<'static> {
+        super::overview::line(state, cx)
     }
 }
 
 fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
-    let Some((st, rows)) = cx.table else { return };
     let t = cx.theme;
     let ces = &d.compute_environments;
     let [tbl, env] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(ces.len() as u16 + 1)])
             .areas(area);
-    table::rows(buf, tbl, &d.queues, rows, st, t, &Ctx { now: cx.now });
+    table::draw(buf, tbl, &d.queues, cx);
     let mut lines = vec![Line::from(Span::styled("Compute environments", t.title))];
     for c in ces {
         let bad = c.status != "VALID" || c.state != "ENABLED";
@@ -60,7 +63,7 @@ fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) 
     let Some(q) = d.queue(queue) else {
         return gone(buf, area, t, queue);
     };
-    let Some((st, rows)) = cx.table else { return };
+    let Some((st, _)) = cx.table else { return };
     let [chips, tbl] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     // Status chips double as the [ ] filter indicator.
     let want = st.tab_filter(Job::TABS);
@@ -69,15 +72,15 @@ fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) 
         if want.is_none() { t.selection } else { t.muted },
     )];
     for s in JOB_STATUSES {
-        let label = format!("{} {}", &s[..s.len().min(4)], q.count(s));
+        let label = format!("{} {}", chip(s), q.count(s));
         if want == Some(s) {
             spans.push(Span::styled(format!("[{label}]"), t.selection));
         } else {
             spans.push(Span::styled(format!(" {label} "), t.muted));
         }
     }
-    Line::from(spans).render(chips, buf);
-    table::rows(buf, tbl, &q.jobs, rows, st, t, &Ctx { now: cx.now });
+    crate::widgets::fit::fit_spans(spans, chips.width as usize).render(chips, buf);
+    table::draw(buf, tbl, &q.jobs, cx);
 }
 
 fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, id: &str) {
@@ -152,5 +155,16 @@ fn diagnose(j: &Job, d: &BatchData, now: chrono::DateTime<chrono::Utc>, queue: &
             "! stuck {waited} in RUNNABLE: waiting for capacity in {}",
             ces.join(", ")
         )
+    }
+}
+
+/// A status as the queues table heads it: short, and never the same as another.
+fn chip(status: &str) -> &str {
+    match status {
+        "SUBMITTED" => "SUBMIT",
+        "PENDING" => "PEND",
+        "STARTING" => "START",
+        "SUCCEEDED" => "DONE",
+        other => other,
     }
 }

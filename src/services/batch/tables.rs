@@ -139,7 +139,7 @@ impl Row for Job {
                 Cell::tone(j.status_reason.clone().unwrap_or_default(), tone)
             },
         ),
-        Column::<Self>::new("ID", "id", 36, 5, false, |j, _| SortKey::Text(&j.id), |j, _| {
+        Column::<Self>::new("ID", "id", 36, 8, false, |j, _| SortKey::Text(&j.id), |j, _| {
             Cell::tone(j.id.clone(), Tone::Muted)
         }),
         Column::<Self>::new("CREATED", "created_at", 20, 9, false, |j, _| SortKey::Num(j.created_at.map(|t| t.timestamp() as f64)), |j, _| {

@@ -19,7 +19,7 @@ impl RoomDemo for Ecs {
         now: DateTime<Utc>,
         _detail: Option<&std::collections::HashSet<String>>,
     ) -> EcsData {
-        ecs_at(spec, cx.seed, cx.region, now)
+        ecs_at(spec, cx.seed, &cx.region, now)
     }
 }
 

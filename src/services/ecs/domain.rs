@@ -77,6 +77,9 @@ pub enum Health {
     Failing,
 }
 
+/// Crashed tasks within the stopped-task window that make a service failing.
+pub const CRASHES_FAILING: u32 = 3;
+
 impl Health {
     pub fn word(self) -> &'static str {
         match self {
@@ -90,10 +93,13 @@ impl Health {
 
 impl Service {
     /// What an operator reads first: is it at desired count, rolling, or broken?
+    /// A service whose tasks keep crashing is failing even in the moment a
+    /// replacement runs: health counts the recent crashes, not only the
+    /// running count now, so it does not flicker between ok and failing.
     pub fn health(&self) -> Health {
-        if self.recently_stopped >= 3 && self.running < self.desired {
+        if self.recently_stopped >= CRASHES_FAILING {
             Health::Failing
-        } else if self.running < self.desired {
+        } else if self.running < self.desired || self.recently_stopped > 0 {
             if self.deployments > 1 {
                 Health::Deploying
             } else {

@@ -3,47 +3,66 @@
 use ratatui::text::{Line, Span};
 
 use super::domain::{EcsData, Health};
-use crate::services::room::{ListKind, Overview, OverviewList, PaneCtx};
+use super::{Ecs, View};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
 
-/// Rows each Overview list shows.
-const TOP: usize = 4;
-
-pub fn overview(d: &EcsData, cx: &PaneCtx) -> Overview {
+pub fn line(d: &EcsData, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
     let ecs = &d.clusters;
     let services: usize = ecs.iter().map(|c| c.services.len()).sum();
-    let unhealthy_n: usize = ecs.iter().map(|c| c.unhealthy_services()).sum();
+    let unhealthy: usize = ecs.iter().map(|c| c.unhealthy_services()).sum();
     let running: usize = ecs.iter().map(|c| c.running_tasks()).sum();
     let pending: usize = ecs.iter().map(|c| c.pending_tasks()).sum();
-    let line = Line::from(vec![
+    Line::from(vec![
         Span::styled("ECS     ", t.title),
         Span::raw(format!("{} clusters  {services} services  ", ecs.len())),
         Span::styled(
-            format!("{unhealthy_n} unhealthy  "),
-            if unhealthy_n > 0 { t.error } else { t.ok },
+            format!("{unhealthy} unhealthy  "),
+            if unhealthy > 0 { t.error } else { t.ok },
         ),
         Span::raw(format!("{running} tasks running  {pending} pending")),
-    ]);
-    let unhealthy: Vec<(String, String)> = ecs
+    ])
+}
+
+pub fn lists(d: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
+    let mut bad: Vec<_> = d
+        .clusters
         .iter()
         .flat_map(|c| c.services.iter().map(move |s| (c, s)))
         .filter(|(_, s)| s.health() != Health::Ok)
+        .collect();
+    // Worst first: failing, then degraded, then deploying.
+    bad.sort_by_key(|(_, s)| std::cmp::Reverse(s.health()));
+    let items = bad
+        .into_iter()
+        .take(cx.limit)
         .map(|(c, s)| {
             let what = match s.health() {
                 Health::Failing => format!("failing, {} crashed", s.recently_stopped),
+                Health::Degraded if s.recently_stopped > 0 => {
+                    format!("{} crashed, {}/{} running", s.recently_stopped, s.running, s.desired)
+                }
                 Health::Degraded => format!("{}/{} running", s.running, s.desired),
                 _ => "deploying".into(),
             };
-            (format!("{}/{}", c.name, s.name), what)
+            OverviewItem {
+                name: format!("{}/{}", c.name, s.name),
+                what,
+                open: vec![
+                    Ecs::wrap_view(View::Services {
+                        cluster: c.name.clone(),
+                    }),
+                    Ecs::wrap_view(View::Tasks {
+                        cluster: c.name.clone(),
+                        service: s.name.clone(),
+                    }),
+                ],
+            }
         })
-        .take(TOP)
         .collect();
-    Overview {
-        line,
-        lists: vec![OverviewList {
-            title: "Unhealthy services",
-            items: unhealthy,
-            kind: ListKind::Flags,
-        }],
-    }
+    vec![OverviewList {
+        title: "Unhealthy services",
+        items,
+        kind: ListKind::Flags,
+    }]
 }

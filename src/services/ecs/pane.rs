@@ -8,32 +8,28 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::domain::EcsData;
 use super::{Ecs, View};
 use crate::fmt::age;
-use crate::services::room::{Overview, PaneCtx, RoomUi};
-use crate::services::table::Ctx;
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Ecs {
     fn draw(buf: &mut Buffer, area: Rect, state: &EcsData, view: &View, cx: &PaneCtx) {
-        let tc = Ctx { now: cx.now };
-        let Some((st, rows)) = cx.table else {
-            if let View::Task { cluster, id } = view {
-                task(buf, area, state, cx, cluster, id);
-            }
-            return;
-        };
         match view {
-            View::Clusters => table::rows(buf, area, &state.clusters, rows, st, cx.theme, &tc),
+            View::Clusters => table::draw(buf, area, &state.clusters, cx),
             View::Services { cluster } => services(buf, area, state, cx, cluster),
             View::Tasks { cluster, .. } => match state.cluster(cluster) {
-                Some(c) => table::rows(buf, area, &c.tasks, rows, st, cx.theme, &tc),
+                Some(c) => table::draw(buf, area, &c.tasks, cx),
                 None => gone(buf, area, cx.theme, cluster),
             },
             View::Task { cluster, id } => task(buf, area, state, cx, cluster, id),
         }
     }
 
-    fn overview(state: &EcsData, cx: &PaneCtx) -> Overview {
-        super::overview::overview(state, cx)
+    fn offenders(state: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
+        super::overview::lists(state, cx)
+    }
+
+    fn overview(state: &EcsData, cx: &PaneCtx) -> ratatui::text::Line<'static> {
+        super::overview::line(state, cx)
     }
 }
 
@@ -42,10 +38,10 @@ fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &s
     let Some(c) = d.cluster(cluster) else {
         return gone(buf, area, t, cluster);
     };
-    let Some((st, rows)) = cx.table else { return };
+    let Some((st, _)) = cx.table else { return };
     // The selected service's newest event explains most problems; give it a line.
     let [tbl, ev] = Layout::vertical([Constraint::Min(0), Constraint::Length(2)]).areas(area);
-    table::rows(buf, tbl, &c.services, rows, st, t, &Ctx { now: cx.now });
+    table::draw(buf, tbl, &c.services, cx);
     let selected = st
         .selected
         .as_deref()

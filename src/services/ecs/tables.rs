@@ -160,7 +160,7 @@ fn time_key(t: Option<chrono::DateTime<chrono::Utc>>) -> SortKey<'static> {
 
 impl Row for Task {
     const COLUMNS: &'static [Column<Self>] = &[
-        Column::<Self>::new("TASK", "id", 12, 0, false, |k, _| SortKey::Text(&k.id), |k, _| Cell::plain(k.id.clone())),
+        Column::<Self>::new("TASK", "id", 12, 0, false, |k, _| SortKey::Text(&k.id), |k, _| Cell::plain(k.id.clone())).fixed(),
         Column::<Self>::new("STATUS", "last_status", 14, 0, false, |k, _| SortKey::Text(&k.last_status), |k, _| status(k)),
         Column::<Self>::new("DESIRED", "desired_status", 8, 4, false, |k, _| SortKey::Text(&k.desired_status), |k, _| {
             Cell::tone(k.desired_status.clone(), Tone::Muted)

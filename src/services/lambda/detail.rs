@@ -9,9 +9,9 @@ use ratatui::widgets::{Paragraph, Sparkline, Widget};
 use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
 use crate::series::Series;
-use crate::services::msg::Tail;
 use crate::services::room::PaneCtx;
 use crate::theme::Theme;
+use crate::widgets::fit::{fit_spans, fit_text};
 use crate::widgets::{field, gone};
 
 pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, name: &str) {
@@ -20,9 +20,12 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         return gone(buf, area, t, name);
     };
     let s = &f.stats;
+    let tail = cx.tail.filter(|x| x.function == f.name);
+    // A live tail takes the room of the sparklines: its lines are what the user opened it for.
+    let sparks_h = if tail.is_some() { 0 } else { 9 };
     let [top, sparks, recent] = Layout::vertical([
         Constraint::Length(7),
-        Constraint::Length(9),
+        Constraint::Length(sparks_h),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -32,7 +35,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         0 => "none".to_string(),
         n => format!("{n} variables (never shown)"),
     };
-    Paragraph::new(vec![
+    Paragraph::new(fit_lines(vec![
         field(
             t,
             "runtime",
@@ -66,14 +69,40 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         field(t, "log group", f.log_group.clone()),
         field(t, "environment", env),
         field(t, "region", f.region.clone()),
-    ])
+    ], half(left)))
     .render(left, buf);
     let cold = s.cold.as_ref();
-    Paragraph::new(vec![
+    let w = half(right);
+    // Shorter numbers before fewer numbers: "avg 39.9k" keeps the max in view.
+    let durations = first_fitting(
+        w.saturating_sub(14),
+        &[
+            format!(
+                "avg {} {} {} max {}",
+                opt(s.duration_avg_ms, ms),
+                cx.settings.percentile,
+                opt(s.duration_pct_ms, ms),
+                opt(s.duration_max_ms, ms)
+            ),
+            format!(
+                "avg {} {} {} max {}",
+                opt(s.duration_avg_ms, ms_short),
+                cx.settings.percentile,
+                opt(s.duration_pct_ms, ms_short),
+                opt(s.duration_max_ms, ms_short)
+            ),
+            format!(
+                "avg {} max {}",
+                opt(s.duration_avg_ms, ms_short),
+                opt(s.duration_max_ms, ms_short)
+            ),
+        ],
+    );
+    Paragraph::new(fit_lines(vec![
         field(
             t,
             "invocations",
-            format!("{} in 60 min", opt(s.invocations, count)),
+            format!("{} in {} min", opt(s.invocations, count), cx.settings.window),
         ),
         Line::from(vec![
             Span::styled(format!("{:<14}", "errors"), t.muted),
@@ -91,16 +120,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             ),
         ]),
         field(t, "throttles", opt(s.throttles, count)),
-        field(
-            t,
-            "duration ms",
-            format!(
-                "avg {} p99 {} max {}",
-                opt(s.duration_avg_ms, ms),
-                opt(s.duration_p99_ms, ms),
-                opt(s.duration_max_ms, ms)
-            ),
-        ),
+        field(t, "duration ms", durations),
         field(
             t,
             "concurrency",
@@ -128,20 +148,24 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
                 opt(cold.and_then(|c| c.init_max_ms), ms)
             ),
         ),
-    ])
+    ], w))
     .render(right, buf);
-    if let Some(series) = &s.series {
+    if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {
         let [legend, sparks] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(sparks);
         // The newest minute is still filling up: say so rather than let it read as a dip.
         let minutes = series.invocations.0.len();
-        buf.set_stringn(
-            legend.x,
-            legend.y,
-            format!("per minute, last {minutes} min; \"now\" is the current, partial minute"),
+        let per = bucket(minutes, (sparks.width / 2).saturating_sub(1) as usize);
+        let bars = if per > 1 {
+            format!("each bar the busiest minute of {per}")
+        } else {
+            "a bar a minute".to_string()
+        };
+        let text = fit_text(
+            &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
             legend.width as usize,
-            t.muted,
         );
+        buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
         let rows = Layout::vertical([Constraint::Length(2); 4]).split(sparks);
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(rows[0]);
@@ -169,7 +193,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             t.sparkline,
         );
     }
-    if s.series.is_none() {
+    if s.series.is_none() && sparks.height > 0 {
         // Histories are fetched for the rows on screen; this one is on its way.
         buf.set_stringn(
             sparks.x,
@@ -179,8 +203,8 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             t.muted,
         );
     }
-    if let Some(tail) = cx.tail.filter(|x| x.function == f.name) {
-        return tail_panel(buf, recent, t, tail);
+    if let Some(tail) = tail {
+        return super::tail_view::draw(buf, recent, t, tail, cx.tail_scroll);
     }
     let mut lines = vec![Line::from(vec![
         Span::styled("Last cold starts", t.title),
@@ -205,47 +229,6 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     Paragraph::new(lines).render(recent, buf);
 }
 
-/// The live tail: newest lines at the bottom, cold starts and errors marked.
-fn tail_panel(buf: &mut Buffer, area: Rect, t: &Theme, tail: &Tail) {
-    if area.height == 0 {
-        return;
-    }
-    let status = match &tail.ended {
-        Some(why) => Span::styled(format!("  ended: {why}"), t.error),
-        None if tail.lines.is_empty() => {
-            Span::styled("  waiting for log events…".to_string(), t.muted)
-        }
-        None => Span::styled(format!("  {} lines", tail.lines.len()), t.muted),
-    };
-    let mut lines = vec![Line::from(vec![
-        Span::styled("Live tail (t stops)", t.title),
-        status,
-    ])];
-    let room = area.height.saturating_sub(1) as usize;
-    let skip = tail.lines.len().saturating_sub(room);
-    for l in tail.lines.iter().skip(skip) {
-        let (mark, style) = if l.cold {
-            ("* cold ", t.warn)
-        } else if l.error {
-            ("! ", t.error)
-        } else {
-            ("", ratatui::style::Style::new())
-        };
-        let text: String = l
-            .text
-            .replace('\t', " ")
-            .lines()
-            .next()
-            .unwrap_or("")
-            .to_string();
-        lines.push(Line::from(vec![
-            Span::styled(l.at.format("%H:%M:%S ").to_string(), t.muted),
-            Span::styled(format!("{mark}{text}"), style),
-        ]));
-    }
-    Paragraph::new(lines).render(area, buf);
-}
-
 /// A 60-minute sparkline titled with its latest and peak values.
 fn spark(
     buf: &mut Buffer,
@@ -259,25 +242,63 @@ fn spark(
         return;
     }
     let last = s.0.last().copied().unwrap_or(0.0) as f64;
-    let head = format!("{title}  peak {}  now {}", count(s.max()), count(last));
     // One column short of the area so neighbouring titles never run together.
-    buf.set_stringn(
-        area.x,
-        area.y,
-        head,
-        area.width.saturating_sub(1) as usize,
-        t.muted,
+    let w = area.width.saturating_sub(1) as usize;
+    let (peak, now) = (count(s.max()), count(last));
+    let head = first_fitting(
+        w,
+        &[
+            format!("{title}  peak {peak}  now {now}"),
+            format!("{title} peak {peak} now {now}"),
+            format!("peak {peak} now {now}"),
+            format!("peak {peak}"),
+        ],
     );
+    buf.set_stringn(area.x, area.y, head, w, t.muted);
     let graph = Rect {
         y: area.y + 1,
         height: area.height.saturating_sub(1),
         ..area
     };
-    // Keep the newest minutes when the terminal is narrower than the window.
+    // The whole window in the width: each bar the busiest minute of its
+    // bucket, so the peak drawn is the peak in the title.
     let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
-    let start = data.len().saturating_sub(graph.width as usize);
-    Sparkline::default()
-        .data(&data[start..])
-        .style(style)
-        .render(graph, buf);
+    let per = bucket(data.len(), graph.width as usize);
+    let bars: Vec<u64> = data
+        .chunks(per.max(1))
+        .map(|c| c.iter().copied().max().unwrap_or(0))
+        .collect();
+    Sparkline::default().data(&bars).style(style).render(graph, buf);
+}
+
+/// Minutes per bar so that `minutes` fit in `width` bars.
+pub fn bucket(minutes: usize, width: usize) -> usize {
+    minutes.div_ceil(width.max(1)).max(1)
+}
+
+/// Width for a half's lines: a column short, so halves never run together.
+fn half(area: Rect) -> usize {
+    area.width.saturating_sub(1) as usize
+}
+
+fn fit_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    lines.into_iter().map(|l| fit_spans(l.spans, width)).collect()
+}
+
+/// The first of `options` that fits `width`, else the last one cut to fit.
+fn first_fitting(width: usize, options: &[String]) -> String {
+    options
+        .iter()
+        .find(|o| Span::raw(o.as_str()).width() <= width)
+        .cloned()
+        .unwrap_or_else(|| fit_text(options.last().map_or("", String::as_str), width))
+}
+
+/// Milliseconds in at most five characters: 39862 is "39.9k".
+fn ms_short(v: f64) -> String {
+    if v >= 10_000.0 {
+        count(v)
+    } else {
+        ms(v)
+    }
 }

@@ -33,7 +33,9 @@ pub struct FunctionStats {
     pub throttles: Option<f64>,
     pub duration_avg_ms: Option<f64>,
     pub duration_max_ms: Option<f64>,
-    pub duration_p99_ms: Option<f64>,
+    /// The window's duration percentile (the one `--percentile` chose).
+    #[serde(alias = "duration_p99_ms")]
+    pub duration_pct_ms: Option<f64>,
     pub concurrent_max: Option<f64>,
     pub cold: Option<ColdStarts>,
     /// Per-minute history for the detail view's sparklines.
@@ -91,6 +93,9 @@ pub struct FunctionSeries {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct LambdaData {
     pub functions: Vec<Function>,
+    /// Which percentile `duration_pct_ms` holds (`p99`); older recordings say none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percentile: Option<String>,
     /// Account-wide sums over the window, read even when per-function metrics
     /// are fetched only for the rows on screen.
     pub totals: Option<LambdaTotals>,

@@ -36,6 +36,7 @@ pub async fn fetch(
     inventory: &[Function],
     want: Option<&HashSet<String>>,
     sweep: &mut Sweep,
+    read_logs: bool,
 ) -> Vec<DataMsg> {
     let Some(clients) = r.client::<Lambda>() else {
         return no_client(Lambda::KIND, &r.name);
@@ -92,16 +93,13 @@ pub async fn fetch(
         .into_iter()
         .collect();
     let cold = &mut sweep.cold;
-    let errors = logs::refresh(
-        &clients.logs,
-        live,
-        &groups,
-        opts.cold_starts,
-        start,
-        fetched_at,
-        cold,
-    )
-    .await;
+    // Rows that just scrolled into view need numbers now; their cold starts
+    // are read with the next full refresh (what was read so far still shows).
+    let errors = if read_logs {
+        logs::refresh(&clients.logs, live, &groups, opts.cold_starts, start, fetched_at, cold).await
+    } else {
+        Vec::new()
+    };
     for i in &chosen {
         let f = &mut functions[*i];
         if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
@@ -120,7 +118,11 @@ pub async fn fetch(
         DataMsg::Loaded {
             region: r.name.clone(),
             fetched_at,
-            payload: Lambda::wrap(LambdaData { functions, totals }),
+            payload: Lambda::wrap(LambdaData {
+                functions,
+                totals,
+                percentile: Some(opts.percentile.clone()),
+            }),
         },
     );
     out

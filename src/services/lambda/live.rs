@@ -62,7 +62,7 @@ impl RoomLive for Lambda {
                 return no_client(Lambda::KIND, &r.name);
             };
             match super::list::list_functions(&c.lambda, &r.name, live).await {
-                Ok(inv) => fetch(live, r, &inv, None, &mut Sweep::default()).await,
+                Ok(inv) => fetch(live, r, &inv, None, &mut Sweep::default(), true).await,
                 Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, "ListFunctions", e)],
             }
         })
@@ -109,6 +109,8 @@ async fn poll(mut cx: PollCtx) {
     let mut sweep = Sweep::default();
     let mut throttles = 0;
     let mut forced = false;
+    // Woken for rows that scrolled into view without numbers: metrics only.
+    let mut light = false;
     loop {
         let mut msgs = Vec::new();
         if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
@@ -128,12 +130,17 @@ async fn poll(mut cx: PollCtx) {
             }
             let full = live.opts.metrics_all
                 || last_full.is_none_or(|t| t.elapsed() >= FULL_SWEEP_EVERY);
-            let want: Option<HashSet<String>> = (!full).then(|| {
-                let mut w = offenders(&inventory);
-                w.extend(cx.visible.borrow_and_update().iter().cloned());
-                w
-            });
-            let fetched = fetch(&live, region, &inventory, want.as_ref(), &mut sweep).await;
+            let want: Option<HashSet<String>> = if light && !full {
+                Some(cx.visible.borrow_and_update().iter().cloned().collect())
+            } else {
+                (!full).then(|| {
+                    let mut w = offenders(&inventory);
+                    w.extend(cx.visible.borrow_and_update().iter().cloned());
+                    w
+                })
+            };
+            let read_logs = full || !light;
+            let fetched = fetch(&live, region, &inventory, want.as_ref(), &mut sweep, read_logs).await;
             let mut answered = false;
             for m in &fetched {
                 if let DataMsg::Loaded { payload, .. } = m {
@@ -162,6 +169,7 @@ async fn poll(mut cx: PollCtx) {
         }
         let deadline = Instant::now() + delay;
         forced = false;
+        light = false;
         // Wake early when rows without metrics scroll into view.
         loop {
             tokio::select! {
@@ -173,6 +181,7 @@ async fn poll(mut cx: PollCtx) {
                     if unknown && throttles == 0 {
                         // Let scrolling settle before asking CloudWatch.
                         tokio::time::sleep(Duration::from_millis(500)).await;
+                        light = true;
                         break;
                     }
                 }

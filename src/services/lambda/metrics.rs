@@ -103,7 +103,7 @@ pub fn function_stats(
         throttles: Some(sum("thr").unwrap_or(0.0)),
         duration_avg_ms,
         duration_max_ms: if has_duration { max("max") } else { None },
-        duration_p99_ms: if percentile_ok {
+        duration_pct_ms: if percentile_ok {
             get("pct").and_then(|p| p.first().map(|(_, v)| *v))
         } else {
             None
@@ -183,12 +183,12 @@ mod tests {
         assert_eq!(s.throttles, Some(0.0));
         assert_eq!(s.duration_avg_ms, Some(175.0));
         assert_eq!(s.duration_max_ms, Some(900.0));
-        assert_eq!(s.duration_p99_ms, Some(850.0));
+        assert_eq!(s.duration_pct_ms, Some(850.0));
         assert_eq!(s.series.as_ref().unwrap().invocations.0[1], 30.0);
         // A function CloudWatch was never asked about is unknown, not zero.
         assert_eq!(function_stats(&f, 1, start, 60, true).invocations, None);
         assert_eq!(
-            function_stats(&f, 0, start, 60, false).duration_p99_ms,
+            function_stats(&f, 0, start, 60, false).duration_pct_ms,
             None
         );
     }

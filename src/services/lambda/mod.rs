@@ -14,6 +14,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod tail_view;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -44,6 +45,8 @@ pub struct LambdaState {
     pub functions: Vec<Function>,
     /// Read even when per-function metrics cover only the rows on screen.
     pub totals: BTreeMap<String, LambdaTotals>,
+    /// Which duration percentile the functions' `duration_pct_ms` holds.
+    pub percentile: Option<String>,
 }
 
 impl LambdaState {
@@ -77,6 +80,9 @@ impl Room for Lambda {
     type Snapshot = snapshot::LambdaOut;
 
     fn merge(state: &mut LambdaState, region: &str, data: LambdaData, only: bool, retired: &mut Vec<Retired>) {
+        if data.percentile.is_some() {
+            state.percentile = data.percentile.clone();
+        }
         match data.totals {
             Some(t) => state.totals.insert(region.to_string(), t),
             None => state.totals.remove(region),

@@ -4,15 +4,13 @@
 use ratatui::text::{Line, Span};
 
 use super::domain::Function;
-use super::LambdaState;
+use super::{Lambda, LambdaState, View};
 use crate::fmt::{count, pct};
-use crate::services::room::{ListKind, Overview, OverviewList, PaneCtx};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
 use crate::services::table::Tone;
 
-/// Rows each Overview list shows.
-const TOP: usize = 4;
 
-pub fn overview(state: &LambdaState, cx: &PaneCtx) -> Overview {
+pub fn line(state: &LambdaState, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
     let fns = &state.functions;
     let sum = |f: fn(&Function) -> Option<f64>| fns.iter().filter_map(f).sum::<f64>();
@@ -43,55 +41,87 @@ pub fn overview(state: &LambdaState, cx: &PaneCtx) -> Overview {
     } else {
         "-".into()
     };
-    let line = Line::from(vec![
+    // Metrics that could not be read are `-`, not zero.
+    let known = !state.totals.is_empty() || fns.iter().any(|f| f.stats.invocations.is_some());
+    let num = |v: f64| if known { count(v) } else { "-".into() };
+    let cold_text = if fns.iter().any(|f| f.stats.cold.is_some()) {
+        cold.to_string()
+    } else {
+        "-".into()
+    };
+    Line::from(vec![
         Span::styled("Lambda  ", t.title),
         Span::raw(format!(
             "{} functions  {} invocations/{}m  ",
             fns.len(),
-            count(inv),
+            num(inv),
             cx.settings.window
         )),
         Span::styled(
-            format!("{} errors ({rate}%)  ", count(err)),
-            bad(err, t.error),
+            format!("{} errors ({rate}%)  ", num(err)),
+            if known { bad(err, t.error) } else { t.muted },
         ),
-        Span::styled(format!("{} throttles  ", count(thr)), bad(thr, t.warn)),
-        Span::raw(format!("{cold} cold starts")),
-    ]);
-    let metric = |f: fn(&Function) -> f64| top(fns.iter().map(|x| (x.name.as_str(), f(x))));
-    Overview {
-        line,
-        lists: vec![
-            OverviewList {
-                title: "Top errors",
-                items: metric(|f| f.stats.errors.unwrap_or(0.0)),
-                kind: ListKind::Values(Tone::Error),
-            },
-            OverviewList {
-                title: "Top throttles",
-                items: metric(|f| f.stats.throttles.unwrap_or(0.0)),
-                kind: ListKind::Values(Tone::Warn),
-            },
-            OverviewList {
-                title: "Top cold starts",
-                items: metric(|f| f.stats.cold.as_ref().map_or(0.0, |c| c.count as f64)),
-                kind: ListKind::Values(Tone::Warn),
-            },
-        ],
-    }
+        Span::styled(
+            format!("{} throttles  ", num(thr)),
+            if known { bad(thr, t.warn) } else { t.muted },
+        ),
+        Span::raw(format!("{cold_text} cold starts")),
+    ])
 }
 
-/// The largest `TOP` non-zero values, without sorting the whole list.
-fn top<'a>(items: impl Iterator<Item = (&'a str, f64)>) -> Vec<(String, String)> {
-    let mut best: Vec<(&str, f64)> = Vec::with_capacity(TOP + 1);
+/// Error rates need traffic to mean something: one error in two calls is not news.
+const RATE_MIN_INVOCATIONS: f64 = 100.0;
+
+pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
+    let fns = &state.functions;
+    let metric = |f: fn(&Function) -> f64, show: fn(f64) -> String| {
+        top(fns.iter().map(|x| (x.name.as_str(), f(x))), cx.limit, show)
+    };
+    vec![
+        OverviewList {
+            title: "Top errors",
+            items: metric(|f| f.stats.errors.unwrap_or(0.0), count),
+            kind: ListKind::Values(Tone::Error),
+        },
+        OverviewList {
+            title: "Top error rate",
+            items: metric(
+                |f| match f.stats.invocations {
+                    Some(i) if i >= RATE_MIN_INVOCATIONS => f.stats.error_rate_pct().unwrap_or(0.0),
+                    _ => 0.0,
+                },
+                |v| format!("{}%", pct(v)),
+            ),
+            kind: ListKind::Values(Tone::Error),
+        },
+        OverviewList {
+            title: "Top throttles",
+            items: metric(|f| f.stats.throttles.unwrap_or(0.0), count),
+            kind: ListKind::Values(Tone::Warn),
+        },
+        OverviewList {
+            title: "Top cold starts",
+            items: metric(|f| f.stats.cold.as_ref().map_or(0.0, |c| c.count as f64), count),
+            kind: ListKind::Values(Tone::Warn),
+        },
+    ]
+}
+
+/// The largest `limit` non-zero values, without sorting the whole list.
+fn top<'a>(items: impl Iterator<Item = (&'a str, f64)>, limit: usize, show: fn(f64) -> String) -> Vec<OverviewItem> {
+    let mut best: Vec<(&str, f64)> = Vec::with_capacity(limit + 1);
     for (name, v) in items.filter(|(_, v)| *v > 0.0) {
         let pos = best.iter().position(|(_, b)| v > *b).unwrap_or(best.len());
-        if pos < TOP {
+        if pos < limit {
             best.insert(pos, (name, v));
-            best.truncate(TOP);
+            best.truncate(limit);
         }
     }
     best.into_iter()
-        .map(|(n, v)| (n.to_string(), count(v)))
+        .map(|(n, v)| OverviewItem {
+            name: n.to_string(),
+            what: show(v),
+            open: vec![Lambda::wrap_view(View::Function { name: n.to_string() })],
+        })
         .collect()
 }

@@ -4,23 +4,22 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{Lambda, LambdaState, View};
-use crate::services::room::{Overview, PaneCtx, RoomUi};
-use crate::services::table::Ctx;
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::table;
 
 impl RoomUi for Lambda {
     fn draw(buf: &mut Buffer, area: Rect, state: &LambdaState, view: &View, cx: &PaneCtx) {
         match view {
-            View::Functions => {
-                if let Some((st, rows)) = cx.table {
-                    table::rows(buf, area, &state.functions, rows, st, cx.theme, &Ctx { now: cx.now });
-                }
-            }
+            View::Functions => table::draw(buf, area, &state.functions, cx),
             View::Function { name } => super::detail::detail(buf, area, state, cx, name),
         }
     }
 
-    fn overview(state: &LambdaState, cx: &PaneCtx) -> Overview {
-        super::overview::overview(state, cx)
+    fn overview(state: &LambdaState, cx: &PaneCtx) -> ratatui::text::Line<'static> {
+        super::overview::line(state, cx)
+    }
+
+    fn offenders(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
+        super::overview::lists(state, cx)
     }
 }

@@ -35,8 +35,12 @@ pub struct MetricsOut {
     pub error_rate_pct: Option<f64>,
     pub duration_avg_ms: Option<f64>,
     pub duration_max_ms: Option<f64>,
+    /// The p99 when the percentile chosen is p99; null otherwise (never another percentile's value).
     pub duration_p99_ms: Option<f64>,
     pub concurrent_max: Option<f64>,
+    /// The chosen percentile (`--percentile`) and its value.
+    pub duration_percentile: Option<String>,
+    pub duration_pct_ms: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +51,7 @@ pub struct ColdOut {
     pub init_max_ms: Option<f64>,
 }
 
-fn function(f: &Function) -> FunctionOut {
+fn function(f: &Function, percentile: Option<&str>) -> FunctionOut {
     let s = &f.stats;
     FunctionOut {
         name: f.name.clone(),
@@ -67,7 +71,9 @@ fn function(f: &Function) -> FunctionOut {
             error_rate_pct: s.error_rate_pct().map(round3),
             duration_avg_ms: s.duration_avg_ms,
             duration_max_ms: s.duration_max_ms,
-            duration_p99_ms: s.duration_p99_ms,
+            duration_p99_ms: s.duration_pct_ms.filter(|_| percentile == Some("p99")),
+            duration_percentile: percentile.map(str::to_string),
+            duration_pct_ms: s.duration_pct_ms,
             concurrent_max: s.concurrent_max,
         },
         cold_starts: s.cold.as_ref().map(|c| ColdOut {
@@ -85,6 +91,11 @@ fn round3(v: f64) -> f64 {
 
 pub fn lambda(s: &LambdaState) -> LambdaOut {
     LambdaOut {
-        functions: s.functions.iter().map(function).collect(),
+        functions: s
+            .functions
+            .iter()
+            // Recordings from before the choice existed hold p99.
+            .map(|f| function(f, Some(s.percentile.as_deref().unwrap_or("p99"))))
+            .collect(),
     }
 }

@@ -27,7 +27,10 @@ impl RoomDemo for Lambda {
     }
 
     fn data(specs: &Vec<FnSpec>, cx: &DemoCtx, now: DateTime<Utc>, detail: Option<&HashSet<String>>) -> LambdaData {
-        lambda_at(specs, cx.seed, cx.region, now, cx.window.max(1) as i64, detail)
+        let pct = percentile_value(&cx.percentile);
+        let mut d = lambda_at(specs, cx.seed, &cx.region, now, cx.window.max(1) as i64, detail, pct);
+        d.percentile = Some(cx.percentile.clone());
+        d
     }
 
     fn tail(specs: &Vec<FnSpec>, cx: &DemoCtx, key: &str, now: DateTime<Utc>, tick: u64) -> Option<Vec<TailLine>> {
@@ -47,6 +50,7 @@ fn function_at(
     now: DateTime<Utc>,
     window: i64,
     detail: bool,
+    pct: f64,
 ) -> Function {
     let now_min = now.timestamp().div_euclid(60);
     let fraction = now.second() as f64 / 60.0 + now.nanosecond() as f64 / 60e9;
@@ -71,7 +75,7 @@ fn function_at(
     let mut line = String::with_capacity(256);
     for m in start..=now_min {
         let f = if m == now_min { fraction } else { 1.0 };
-        let b = minute_of(spec, m, f);
+        let b = minute_of(spec, m, f, pct);
         inv += b.inv;
         err += b.err;
         thr += b.thr;
@@ -127,7 +131,7 @@ fn function_at(
         throttles: Some(thr),
         duration_avg_ms: (served > 0.0).then(|| round2(dur_w / served)),
         duration_max_ms: (served > 0.0).then(|| round2(dur_max)),
-        duration_p99_ms: (served > 0.0).then(|| round2(p99_w / served)),
+        duration_pct_ms: (served > 0.0).then(|| round2(p99_w / served)),
         concurrent_max: Some(conc),
         cold: Some(ColdStarts {
             recent: if detail { cold.recent } else { Vec::new() },
@@ -231,13 +235,14 @@ fn lambda_at(
     now: DateTime<Utc>,
     window: i64,
     detail: Option<&HashSet<String>>,
+    pct: f64,
 ) -> LambdaData {
     let one = |chunk: &[FnSpec]| {
         chunk
             .iter()
             .map(|s| {
                 let d = detail.is_none_or(|d| d.contains(&s.name));
-                function_at(s, seed, region, now, window, d)
+                function_at(s, seed, region, now, window, d, pct)
             })
             .collect::<Vec<_>>()
     };
@@ -271,5 +276,14 @@ fn lambda_at(
     LambdaData {
         functions,
         totals: Some(totals),
+        percentile: None,
     }
+}
+
+/// `p99.9` as 99.9; anything unreadable as 99.
+fn percentile_value(p: &str) -> f64 {
+    p.strip_prefix('p')
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| *v > 0.0 && *v < 100.0)
+        .unwrap_or(99.0)
 }

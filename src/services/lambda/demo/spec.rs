@@ -200,7 +200,35 @@ pub(super) struct Minute {
     pub(super) cold: u32,
 }
 
-pub(super) fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
+/// How far above the average a duration percentile sits, for a draw `u` in
+/// [0, 1): p99 is 1.4 to 2.0 times the average; lower percentiles less, higher
+/// ones more, evenly in "nines" (p90 is one nine, p99 two, p99.9 three).
+pub(super) fn pct_factor(pct: f64, u: f64) -> f64 {
+    const AT: [(f64, f64, f64); 5] = [
+        (0.301, 0.80, 0.95),
+        (1.0, 1.20, 1.55),
+        (1.301, 1.30, 1.75),
+        (2.0, 1.40, 2.00),
+        (3.0, 1.70, 2.60),
+    ];
+    let nines = -(1.0 - pct / 100.0).max(1e-6).log10();
+    let (mut lo, mut hi) = (AT[0].1, AT[0].2);
+    for w in AT.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if nines >= a.0 {
+            let f = ((nines - a.0) / (b.0 - a.0)).clamp(0.0, 1.0);
+            lo = a.1 + (b.1 - a.1) * f;
+            hi = a.2 + (b.2 - a.2) * f;
+        }
+    }
+    if (pct - 99.0).abs() < 1e-9 {
+        // Exactly as before the choice existed: recordings and screenshots stay put.
+        return 1.4 + 0.6 * u;
+    }
+    lo + (hi - lo) * u
+}
+
+pub(super) fn minute_of(spec: &FnSpec, m: i64, fraction: f64, pct: f64) -> Minute {
     let prefix = hash(&[spec.id, m as u64]);
     let n = |k: u64| to_unit(hash_from(prefix, &[k]));
     let minute_of_day = m.rem_euclid(1440) as f64;
@@ -221,7 +249,7 @@ pub(super) fn minute_of(spec: &FnSpec, m: i64, fraction: f64) -> Minute {
     inv = (inv * fraction).floor();
     let dur_avg = spec.dur_ms * (0.9 + 0.2 * n(2));
     let mut dur_max = dur_avg * (1.8 + 2.5 * n(3));
-    let dur_p99 = dur_avg * (1.4 + 0.6 * n(4));
+    let dur_p99 = dur_avg * pct_factor(pct, n(4));
     let timeout_ms = spec.timeout_s as f64 * 1000.0;
     if spec.role == Role::Creeping {
         dur_max = timeout_ms * (0.45 + 0.53 * (m.rem_euclid(60) as f64 / 60.0));
