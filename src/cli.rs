@@ -275,10 +275,10 @@ impl Cli {
                 }
                 take!(config, theme, pane, log_file);
             }
-            Some(Command::Verify { config, .. }) | Some(Command::Config { config, .. }) => {
-                if config.is_some() {
-                    self.look.config = config.clone();
-                }
+            Some(Command::Verify { config, .. }) | Some(Command::Config { config, .. })
+                if config.is_some() =>
+            {
+                self.look.config = config.clone();
             }
             _ => {}
         }

@@ -34,6 +34,10 @@ fn options(existing: Existing) -> OpenOptions {
     o
 }
 
+fn is_link(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Opens `path` for writing, private to the user.
 pub fn create(path: &Path, existing: Existing) -> io::Result<File> {
     if let Ok(meta) = std::fs::symlink_metadata(path) {
@@ -54,8 +58,9 @@ pub fn create(path: &Path, existing: Existing) -> io::Result<File> {
     Ok(f)
 }
 
-/// A new file at `path`, or at `stem-1.ext`, `stem-2.ext`... when taken: an
-/// export never overwrites another.
+/// A new file at `path`, or at `stem-1.ext`, `stem-2.ext`... when taken (by a
+/// file or a link planted at the predictable name): an export never
+/// overwrites another, and never writes where a link points.
 pub fn create_unique(path: &Path) -> io::Result<(File, PathBuf)> {
     let stem = path
         .file_stem()
@@ -69,7 +74,7 @@ pub fn create_unique(path: &Path) -> io::Result<(File, PathBuf)> {
     for n in 1..1000 {
         match create(&candidate, Existing::Refuse) {
             Ok(f) => return Ok((f, candidate)),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists || is_link(&candidate) => {
                 candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
             }
             Err(e) => return Err(e),

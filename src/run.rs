@@ -97,6 +97,11 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         }
         _ => {}
     }
+    let recording = matches!(cli.command, Some(Command::Record { .. }));
+    start_log(
+        &cli,
+        !recording && !cli.once && cli.replay.is_none() && stdout_tty,
+    )?;
     if let Some(file) = &cli.replay {
         let rec = audit::load(file, false)?;
         let at = match &cli.at {
@@ -108,7 +113,6 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         print_once(&model, cli.source.window, format)?;
         return once_exit(&model);
     }
-    let recording = matches!(cli.command, Some(Command::Record { .. }));
     let headless = !recording && (cli.once || !stdout_tty);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -239,15 +243,24 @@ fn look(cli: &Cli) -> Result<Look, String> {
         .as_deref()
         .and_then(crate::app::model::Pane::from_name)
         .unwrap_or(crate::app::model::Pane::Room(ServiceKind::ALL[0]));
-    // The terminal belongs to the dashboard: the log goes to a file, and a log
-    // that cannot be opened is said here, before the screen is taken.
-    let given = cli.look.log_file.clone();
-    if let Some(path) = given.clone().or_else(crate::logging::default_path) {
-        if let Err(e) = crate::logging::init(&path, false, given.is_none()) {
+    Ok(Look { theme, pane })
+}
+
+/// The log goes to a file (the terminal belongs to the dashboard). A file the
+/// user named must open, in every mode; the default one, in the state
+/// directory, only for the dashboard, and its failure is a warning said
+/// before the screen is taken.
+fn start_log(cli: &Cli, dashboard: bool) -> Result<(), String> {
+    if let Some(path) = &cli.look.log_file {
+        return crate::logging::init(path, false, false)
+            .map_err(|e| format!("--log-file: cannot open the log: {e}"));
+    }
+    if let Some(path) = crate::logging::default_path().filter(|_| dashboard) {
+        if let Err(e) = crate::logging::init(&path, false, true) {
             eprintln!("awstop: no log file ({e}); continuing without one");
         }
     }
-    Ok(Look { theme, pane })
+    Ok(())
 }
 
 fn intervals(given: &[(ServiceKind, u64)]) -> Intervals {

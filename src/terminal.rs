@@ -56,6 +56,7 @@ pub fn resume(term: &mut Term) -> io::Result<()> {
     let mut out = io::stdout();
     out.execute(EnterAlternateScreen)?;
     out.execute(EnableBracketedPaste)?;
+    term.backend_mut().resumed();
     term.clear()
 }
 

@@ -47,7 +47,8 @@ fn read_small(path: &Path) -> Result<String, String> {
 }
 
 /// The private key: `explicit` if given, else the state directory's,
-/// created (with its `.pub` beside it) on first use.
+/// created (with its `.pub` beside it) on first use. Only the default
+/// state directory is created; an explicit key's directory must exist.
 pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
@@ -55,7 +56,7 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
             default_key_path().ok_or("no state directory (HOME is not set): pass --key FILE")?
         }
     };
-    if explicit.is_some() || path.exists() {
+    if path.exists() {
         let text = read_small(&path)?;
         let seed = unhex::<32>(&text).ok_or_else(|| {
             format!(
@@ -65,7 +66,7 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
         })?;
         return Ok(SigningKey::from_bytes(&seed));
     }
-    if let Some(dir) = path.parent() {
+    if let (None, Some(dir)) = (explicit, path.parent()) {
         files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let mut seed = [0u8; 32];

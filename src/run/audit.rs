@@ -253,5 +253,12 @@ pub async fn record_headless(
         .map(|s| format!(" (stopped by {})", signals::name(s)))
         .unwrap_or_default();
     eprintln!("awstop: recorded {n} messages to {path}{why}, signed with key {key}");
-    Ok(())
+    // Closed cleanly, but a signal still ends a program with its own code.
+    match stopped_by {
+        Some(s) => Err(Failure {
+            code: 128 + s as u8,
+            message: String::new(),
+        }),
+        None => Ok(()),
+    }
 }

@@ -47,6 +47,10 @@ pub struct LeanBackend<W: Write> {
     spool: Spool,
     out: W,
     cursor_hidden: bool,
+    /// Where the cursor was last put. Asking the terminal instead is a round
+    /// trip (a cursor position report) that a slow link can time out, and a
+    /// full-screen dashboard never needs the answer.
+    cursor: Position,
     /// What the screen shows, where known: only plain ASCII cells, by row.
     screen: Vec<Vec<Option<Cell>>>,
     /// The screen was cleared since the last size change, so a cell never
@@ -55,6 +59,13 @@ pub struct LeanBackend<W: Write> {
 }
 
 impl<W: Write> LeanBackend<W> {
+    /// After the terminal was given away (Ctrl-Z): the cursor shows again
+    /// and nothing of the screen is known.
+    pub fn resumed(&mut self) {
+        self.cursor_hidden = false;
+        self.forget(false);
+    }
+
     pub fn new(out: W) -> Self {
         let spool = Spool::default();
         Self {
@@ -62,6 +73,7 @@ impl<W: Write> LeanBackend<W> {
             spool,
             out,
             cursor_hidden: false,
+            cursor: Position::ORIGIN,
             screen: Vec::new(),
             cleared: false,
         }
@@ -196,11 +208,12 @@ impl<W: Write> Backend for LeanBackend<W> {
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        self.inner.get_cursor_position()
+        Ok(self.cursor)
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.inner.set_cursor_position(position)?;
+        self.cursor = position.into();
+        self.inner.set_cursor_position(self.cursor)?;
         self.forward(None)
     }
 

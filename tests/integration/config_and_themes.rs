@@ -35,7 +35,7 @@ fn config_default_prints_the_documented_file() {
     // Written out as the user's file, it changes nothing.
     std::fs::write(
         home.join("awstop/config.toml"),
-        &awstop::config::default_file(),
+        awstop::config::default_file(),
     )
     .unwrap();
     let out = awstop(&["config"], &home);

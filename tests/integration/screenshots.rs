@@ -2,7 +2,7 @@
 //! written as SVG. This test fails when a committed screenshot no longer matches
 //! what awstop draws; regenerate them with
 //!
-//!     AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test screenshots
+//!     AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test integration screenshots
 
 use std::fmt::Write;
 
@@ -175,5 +175,5 @@ fn screenshots_match_what_awstop_draws() {
             stale.push(name);
         }
     }
-    assert!(stale.is_empty(), "screenshots out of date: {stale:?}; run AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test screenshots");
+    assert!(stale.is_empty(), "screenshots out of date: {stale:?}; run AWSTOP_WRITE_SCREENSHOTS=1 cargo test --test integration screenshots");
 }

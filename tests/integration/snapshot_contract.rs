@@ -291,9 +291,9 @@ fn bad_flags_fail_with_one_clear_line() {
         let out = awstop(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().next().unwrap_or("");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(
-            first.starts_with("error:") && first.contains(needle),
+            err.starts_with("awstop: ") && err.contains(needle),
             "{args:?}: {err}"
         );
         assert!(out.stdout.is_empty());

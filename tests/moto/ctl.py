@@ -119,7 +119,12 @@ def seed_logs(c, function, now):
     return {"count": 3, "records": 7, "rate_pct": round(100 * 3 / 7, 3), "init_p50_ms": 200.5, "init_max_ms": 300.0}
 
 
-def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
+# What anyone allowed to stop a task can plant in its reason: a window title
+# (OSC 0), a clipboard write (OSC 52) and a colour change.
+HOSTILE = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[31mred"
+
+
+def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size, reason="Essential container in task exited"):
     ecs, ec2 = c["ecs"], c["ec2"]
     ecs.create_cluster(clusterName="web", capacityProviders=["FARGATE", "FARGATE_SPOT"])
     ecs.create_cluster(clusterName="jobs")
@@ -140,7 +145,7 @@ def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size):
             started += ecs.run_task(cluster=cluster, taskDefinition="app", count=count, group=f"service:{name}",
                                     launchType="EC2", overrides={"containerOverrides": [{"name": "app", "environment": [{"name": "TOKEN", "value": SECRET}]}]})["tasks"]
         for t in started[:stopped_per_service]:
-            ecs.stop_task(cluster=cluster, task=t["taskArn"], reason="Essential container in task exited")
+            ecs.stop_task(cluster=cluster, task=t["taskArn"], reason=reason)
         # Container Insights-style service utilisation, one minute ago.
         now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
         dims = [{"Name": "ClusterName", "Value": cluster}, {"Name": "ServiceName", "Value": name}]
@@ -203,6 +208,8 @@ SCENARIOS = {
     # and only 100 functions get datapoints: moto scans every datapoint per query.
     # More functions than fit on a screen.
     "wide": dict(functions=100, minutes=2, with_metrics=100, services=1, tasks=1, stopped=0, task_size=(2, 4), queues=1, jobs=1),
+    # The basic account, with escape codes in every stopped task's reason.
+    "hostile": dict(functions=1, minutes=2, with_metrics=1, services=1, tasks=1, stopped=2, task_size=(256, 512), queues=1, jobs=1, reason=HOSTILE),
     "bench": dict(functions=1000, minutes=2, with_metrics=100, services=50, tasks=10, stopped=0, task_size=(2, 4), queues=10, jobs=2),
 }
 
@@ -216,7 +223,8 @@ def seed(url, scenario):
     # Batch first: moto creates an ECS cluster for each compute environment,
     # and the ECS truth must include it.
     truth["batch"] = seed_batch(c, s["queues"], s["jobs"])
-    truth["ecs"] = seed_ecs(c, s["services"], s["tasks"], s["stopped"], s["task_size"])
+    truth["ecs"] = seed_ecs(c, s["services"], s["tasks"], s["stopped"], s["task_size"],
+                           s.get("reason", "Essential container in task exited"))
     json.dump(truth, sys.stdout)
 
 

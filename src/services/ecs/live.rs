@@ -100,8 +100,11 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool) -> Vec<DataMsg
     out
 }
 
+/// CPU and memory per (cluster, service), as last read.
+type Utilisation = HashMap<(String, String), (Option<f64>, Option<f64>)>;
+
 /// Keeps the last utilisation read for refreshes that do not read it.
-fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut HashMap<(String, String), (Option<f64>, Option<f64>)>) {
+fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut Utilisation) {
     for m in msgs {
         let DataMsg::Loaded { payload, .. } = m else {
             continue;

@@ -153,26 +153,30 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {
         let [legend, sparks] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(sparks);
-        // The newest minute is still filling up: say so rather than let it read as a dip.
-        let minutes = series.invocations.0.len();
-        let per = bucket(minutes, (sparks.width / 2).saturating_sub(1) as usize);
-        let bars = if per > 1 {
-            format!("each bar the busiest minute of {per}")
-        } else {
-            "a bar a minute".to_string()
-        };
-        let text = fit_text(
-            &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
-            legend.width as usize,
-        );
-        buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
         let rows = Layout::vertical([Constraint::Length(2); 4]).split(sparks);
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(rows[0]);
         let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(rows[1]);
-        spark(buf, a, t, "invocations", &series.invocations, t.sparkline);
-        spark(buf, b, t, "errors", &series.errors, t.error);
+        let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(rows[2]);
+        // One bucket size for every graph, from the narrower half: the legend
+        // then says what each bar is, and every graph covers the whole window.
+        let minutes = series.invocations.0.len();
+        let per = bucket(minutes, a.width.min(b.width).saturating_sub(1) as usize);
+        let bars = if per > 1 {
+            format!("each bar the busiest minute of {per}")
+        } else {
+            "a bar a minute".to_string()
+        };
+        // The newest minute is still filling up: say so rather than let it read as a dip.
+        let text = fit_text(
+            &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
+            legend.width as usize,
+        );
+        buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
+        spark(buf, a, t, "invocations", &series.invocations, t.sparkline, per);
+        spark(buf, b, t, "errors", &series.errors, t.error, per);
         spark(
             buf,
             c,
@@ -180,10 +184,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             "avg duration ms",
             &series.duration_avg_ms,
             t.sparkline,
+            per,
         );
-        spark(buf, d, t, "cold starts", &series.cold_starts, t.warn);
-        let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(rows[2]);
+        spark(buf, d, t, "cold starts", &series.cold_starts, t.warn, per);
         spark(
             buf,
             e,
@@ -191,6 +194,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             "max duration ms",
             &series.duration_max_ms,
             t.sparkline,
+            per,
         );
     }
     if s.series.is_none() && sparks.height > 0 {
@@ -237,6 +241,7 @@ fn spark(
     title: &str,
     s: &Series,
     style: ratatui::style::Style,
+    per: usize,
 ) {
     if area.height == 0 {
         return;
@@ -258,12 +263,12 @@ fn spark(
     let graph = Rect {
         y: area.y + 1,
         height: area.height.saturating_sub(1),
+        width: area.width.saturating_sub(1),
         ..area
     };
     // The whole window in the width: each bar the busiest minute of its
     // bucket, so the peak drawn is the peak in the title.
     let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
-    let per = bucket(data.len(), graph.width as usize);
     let bars: Vec<u64> = data
         .chunks(per.max(1))
         .map(|c| c.iter().copied().max().unwrap_or(0))

@@ -153,6 +153,46 @@ impl Session {
         }
     }
 
+    pub fn pid(&self) -> i32 {
+        self.child.process_id().expect("a live child") as i32
+    }
+
+    /// Sends `sig` to awstop, as `kill -SIG` from another shell would.
+    pub fn signal(&self, sig: i32) {
+        assert_eq!(unsafe { libc::kill(self.pid(), sig) }, 0, "kill {sig}");
+    }
+
+    /// Whether the process is stopped (Ctrl-Z), from /proc.
+    pub fn stopped(&self) -> bool {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // The state follows the parenthesised command name.
+        stat.rsplit(')')
+            .next()
+            .is_some_and(|r| r.trim_start().starts_with('T'))
+    }
+
+    /// The terminal's line discipline is back to cooked: line editing, echo and
+    /// the signal keys (what a raw-mode program must give back).
+    pub fn cooked(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("a unix pty");
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // On Linux the master's termios calls read the slave's settings.
+        assert_eq!(unsafe { libc::tcgetattr(fd, &mut t) }, 0);
+        let want = libc::ICANON | libc::ECHO | libc::ISIG;
+        t.c_lflag & want == want
+    }
+
+    /// The cursor was shown again after it was last hidden.
+    pub fn cursor_shown(&self) -> bool {
+        let raw = String::from_utf8_lossy(&self.raw);
+        match (raw.rfind("\x1b[?25l"), raw.rfind("\x1b[?25h")) {
+            (Some(hide), Some(show)) => show > hide,
+            (None, _) => true,
+            _ => false,
+        }
+    }
+
     pub fn left_alternate_screen(&self) -> bool {
         let raw = String::from_utf8_lossy(&self.raw);
         match (raw.rfind("\x1b[?1049h"), raw.rfind("\x1b[?1049l")) {
