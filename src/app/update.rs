@@ -138,6 +138,10 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             let kind = payload.kind();
             kind.room()
                 .merge(&mut data.feeds, &region, payload, &mut data.retired);
+            // What the rooms show of each other (the images services run).
+            for k in ServiceKind::ALL {
+                k.room().join(&mut data.feeds);
+            }
             let st = data.feeds.regions_mut(kind).entry(region).or_default();
             st.fetched_at = Some(fetched_at);
             st.error = None;

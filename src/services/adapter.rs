@@ -36,6 +36,8 @@ pub trait DynRoom: Sync {
 
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
+    /// Refreshes what the room takes from the other rooms.
+    fn join(&self, feeds: &mut Feeds);
 
     fn root(&self) -> RoomView;
     fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
@@ -209,6 +211,13 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let feed = S::feed_mut(feeds);
         let only = feed.regions.keys().all(|r| r == region);
         S::merge(&mut feed.state, region, data, only, retired);
+    }
+
+    fn join(&self, feeds: &mut Feeds) {
+        // Lent out so the room reads the others while it changes its own.
+        let mut state = std::mem::take(&mut S::feed_mut(feeds).state);
+        S::join(&mut state, feeds);
+        S::feed_mut(feeds).state = state;
     }
 
     fn root(&self) -> RoomView {

@@ -18,6 +18,8 @@ registry::rooms! {
     lambda: Lambda,
     ecs: Ecs,
     batch: Batch,
+    eks: Eks,
+    ecr: Ecr,
 }
 
 pub use adapter::DynRoom;
@@ -52,7 +54,7 @@ impl ServiceKind {
     }
 }
 
-/// Every room's name, for help texts and error messages: "lambda, ecs or batch".
+/// Every room's name, for help texts and error messages: "lambda, ecs, batch, eks or ecr".
 pub fn names_or() -> String {
     let names: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.name()).collect();
     match names.split_last() {
@@ -79,6 +81,6 @@ mod tests {
             assert_eq!(ServiceKind::from_name(r.name()), Some(*k));
             assert_eq!(k.room().kind(), *k);
         }
-        assert_eq!(names_or(), "lambda, ecs or batch");
+        assert_eq!(names_or(), "lambda, ecs, batch, eks or ecr");
     }
 }

@@ -85,6 +85,11 @@ pub trait Room: Sized + Send + Sync + 'static {
         retired: &mut Vec<Retired>,
     );
 
+    /// Takes what the room shows of other rooms' data (ECR: which ECS
+    /// services run an image). Called after any room's data changed; `feeds`
+    /// holds every other room's state (this room's is lent out meanwhile).
+    fn join(_state: &mut Self::State, _feeds: &Feeds) {}
+
     fn root() -> Self::View;
     /// The view Enter opens from `view` on the row `key`.
     fn child(state: &Self::State, view: &Self::View, key: &str) -> Option<Self::View>;

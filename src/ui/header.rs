@@ -82,22 +82,19 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     // The ages come last: they change every ten seconds, and what follows a
     // changed width is redrawn; over a slow link those bytes count.
     spans.push(Span::styled(" │", t.muted));
-    for s in ServiceKind::ALL {
-        let (_, at, err) = m.data.status(*s);
-        spans.push(Span::raw(format!(" {} ", s.room().badge())));
-        match (at, err) {
-            (_, Some(_)) => spans.push(Span::styled(
-                format!(
-                    "!{}",
-                    at.map(|at| age(m.data.now - at))
-                        .unwrap_or_else(|| "err".into())
-                ),
-                t.error,
-            )),
-            (Some(at), None) => spans.push(Span::raw(age(m.data.now - at))),
-            (None, None) => spans.push(Span::styled("…", t.muted)),
-        }
-    }
+    let (full, compact) = ages(m, t);
+    let used: usize = spans
+        .iter()
+        .chain(&full)
+        .map(|s| s.content.chars().count())
+        .sum();
+    // Every room's age when the line has room for them; else the failing
+    // rooms by name and the oldest age of the rest, so no age is cut.
+    spans.extend(if used <= area.width as usize {
+        full
+    } else {
+        compact
+    });
     if let Some(e) = &m.data.account_error {
         spans.push(Span::styled(
             format!(" ! {}: {}", e.operation, e.message),
@@ -116,6 +113,46 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         }
     }
     fit_spans(spans, area.width as usize).render(area, buf);
+}
+
+/// The data ages: one per room, and the same said in fewer columns.
+fn ages(m: &Model, t: &Theme) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+    let mut full = Vec::new();
+    let mut compact = Vec::new();
+    let mut oldest: Option<chrono::Duration> = None;
+    let mut loading = 0;
+    for s in ServiceKind::ALL {
+        let (_, at, err) = m.data.status(*s);
+        full.push(Span::raw(format!(" {} ", s.room().badge())));
+        let age_of = |at: chrono::DateTime<chrono::Utc>| m.data.now - at;
+        match (at, err) {
+            (_, Some(_)) => {
+                let text = format!(
+                    "!{}",
+                    at.map(|at| age(age_of(at))).unwrap_or_else(|| "err".into())
+                );
+                full.push(Span::styled(text.clone(), t.error));
+                compact.push(Span::raw(format!(" {} ", s.room().badge())));
+                compact.push(Span::styled(text, t.error));
+            }
+            (Some(at), None) => {
+                full.push(Span::raw(age(age_of(at))));
+                oldest = Some(oldest.map_or(age_of(at), |o| o.max(age_of(at))));
+            }
+            (None, None) => {
+                full.push(Span::styled("…", t.muted));
+                loading += 1;
+            }
+        }
+    }
+    let others = if compact.is_empty() { "all" } else { "rest" };
+    if let Some(o) = oldest {
+        compact.push(Span::raw(format!(" {others} ≤{}", age(o))));
+    }
+    if loading > 0 {
+        compact.push(Span::styled(format!(" {loading} loading"), t.muted));
+    }
+    (full, compact)
 }
 
 pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {

@@ -2,6 +2,7 @@
 //! "gone" notice, and the mapping from a cell's tone to the theme.
 
 pub mod fit;
+pub mod spark;
 pub mod table;
 
 use ratatui::buffer::Buffer;

@@ -19,7 +19,13 @@ const MIN_FIRST: u16 = 8;
 /// first. A column that does not fit is dropped whole, never drawn in part.
 pub fn fit(columns: &dyn Columns, width: u16, want: &dyn Fn(usize) -> u16) -> Vec<(usize, u16)> {
     let mut keep: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
-    let need = |k: &[usize]| k.iter().map(|i| columns.width(*i) + 1).sum::<u16>();
+    // Room for the title and the sort arrow: a title is never cut.
+    let base = |i: usize| {
+        columns
+            .width(i)
+            .max(columns.title(i).chars().count() as u16 + 1)
+    };
+    let need = |k: &[usize]| k.iter().map(|i| base(*i) + 1).sum::<u16>();
     while need(&keep) > width && keep.len() > 1 {
         // Drop the least important column, the rightmost among equals.
         let (pos, _) = keep
@@ -35,7 +41,7 @@ pub fn fit(columns: &dyn Columns, width: u16, want: &dyn Fn(usize) -> u16) -> Ve
     if keep.is_empty() {
         return Vec::new();
     }
-    let mut widths: Vec<(usize, u16)> = keep.iter().map(|i| (*i, columns.width(*i))).collect();
+    let mut widths: Vec<(usize, u16)> = keep.iter().map(|i| (*i, base(*i))).collect();
     let total = |w: &[(usize, u16)]| w.iter().map(|(_, w)| w + 1).sum::<u16>();
     if total(&widths) > width {
         // Even the essentials overflow: squeeze the first column, then drop

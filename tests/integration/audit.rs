@@ -35,7 +35,8 @@ fn dir(name: &str) -> PathBuf {
     d
 }
 
-/// Two demo refreshes at the frozen time: header, 8 messages, end mark.
+/// Two demo refreshes at the frozen time: header, 12 messages (the account
+/// and five rooms, twice), end mark.
 fn record(path: &Path) {
     let out = awstop(&[
         "record",
@@ -84,7 +85,8 @@ fn a_replayed_moment_equals_the_snapshot_taken_then() {
         let said = stdout(&verified);
         assert!(
             said.starts_with(&format!(
-                "ok 8 records, from {FROZEN} to {FROZEN}\nsigned by key "
+                "ok {} records, from {FROZEN} to {FROZEN}\nsigned by key ",
+                2 * (1 + awstop::services::ServiceKind::ALL.len())
             )),
             "{said}"
         );
@@ -151,6 +153,10 @@ fn csv_has_one_section_per_table() {
             "# ecs.tasks",
             "# batch.queues",
             "# batch.jobs",
+            "# eks.clusters",
+            "# eks.nodegroups",
+            "# ecr.repositories",
+            "# ecr.images",
             "# errors"
         ]
     );
@@ -197,7 +203,10 @@ fn verify_finds_a_flipped_byte_a_deleted_line_and_swapped_lines() {
     let file = d.join("rec.awstop");
     record(&file);
     let good = lines(&file);
-    assert_eq!(good.len(), 10);
+    assert_eq!(
+        good.len(),
+        2 + 2 * (1 + awstop::services::ServiceKind::ALL.len())
+    );
 
     // One bit of line 5's stored hash.
     let mut b = std::fs::read(&file).unwrap();

@@ -177,8 +177,9 @@ fn metrics_follow_the_rows_on_screen() {
     assert!(visible.len() >= 15, "{visible:?}");
     moto.ctl(&["recorder", "start"]);
     s.send("r");
-    // Wait for the refresh's GetMetricData to reach moto, recording all along.
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    // Wait for the refresh's GetMetricData to reach moto, recording all along
+    // (on a loaded machine moto takes its time with a hundred functions).
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
     loop {
         std::thread::sleep(Duration::from_millis(500));
         let got: Vec<Vec<String>> = serde_json::from_str(&moto.ctl(&["recorder", "peek"])).unwrap();

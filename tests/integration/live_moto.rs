@@ -196,6 +196,17 @@ const READ_ONLY: &[&str] = &[
     "logs.GetQueryResults",
     "logs.StopQuery",
     "logs.StartLiveTail",
+    "eks.ListClusters",
+    "eks.DescribeCluster",
+    "eks.ListNodegroups",
+    "eks.DescribeNodegroup",
+    "eks.ListFargateProfiles",
+    "eks.DescribeFargateProfile",
+    "eks.ListAddons",
+    "eks.DescribeAddon",
+    "ecr.DescribeRepositories",
+    "ecr.DescribeImages",
+    "ecr.DescribeImageScanFindings",
 ];
 
 #[test]

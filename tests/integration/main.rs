@@ -10,6 +10,7 @@ mod aws_errors;
 mod cold_starts_insights;
 mod common;
 mod config_and_themes;
+mod containers;
 mod demo_source;
 mod e2e_pty;
 mod hostile;

@@ -33,6 +33,14 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
                 Enter,
             ],
         ),
+        ("eks", vec![Pane(EKS)]),
+        // prod: its node groups, then the one a version behind.
+        ("eks_cluster", vec![Pane(EKS), Down, Enter]),
+        ("eks_nodegroup", vec![Pane(EKS), Down, Enter, Bottom, Enter]),
+        ("ecr", vec![Pane(ECR)]),
+        // checkout's images, newest (the running one) first, then it.
+        ("ecr_images", vec![Pane(ECR), Down, Enter]),
+        ("ecr_image", vec![Pane(ECR), Down, Enter, Enter]),
         ("help", vec![Pane(LAMBDA), ToggleHelp]),
     ]
 }

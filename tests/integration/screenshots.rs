@@ -143,6 +143,8 @@ fn screenshots_match_what_awstop_draws() {
             Theme::dark(),
         ),
         ("batch", vec![Pane(BATCH)], Theme::dark()),
+        ("eks-cluster", vec![Pane(EKS), Down, Enter], Theme::dark()),
+        ("ecr-images", vec![Pane(ECR), Down, Enter], Theme::dark()),
         ("lambda-monochrome", vec![Pane(LAMBDA)], Theme::monochrome()),
         (
             "lambda-light",

@@ -196,6 +196,12 @@ fn numbers_are_never_cut_at_any_size_in_any_view() {
         ("queues", vec![Pane(BATCH)]),
         ("jobs", vec![Pane(BATCH), Enter]),
         ("job", vec![Pane(BATCH), Enter, Enter]),
+        ("eks", vec![Pane(EKS)]),
+        ("eks-cluster", vec![Pane(EKS), Down, Enter]),
+        ("eks-nodegroup", vec![Pane(EKS), Down, Enter, Bottom, Enter]),
+        ("ecr", vec![Pane(ECR)]),
+        ("ecr-images", vec![Pane(ECR), Down, Enter]),
+        ("ecr-image", vec![Pane(ECR), Down, Enter, Enter]),
         ("help", vec![ToggleHelp]),
     ];
     let mut failures = Vec::new();

@@ -28,7 +28,7 @@ SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
 
 def clients(url, region="us-east-1"):
     kw = dict(endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs"]}
+    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr"]}
 
 
 def configure(url):
@@ -214,7 +214,64 @@ SCENARIOS = {
 }
 
 
+def manifest(layers):
+    return json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023,
+                   "digest": "sha256:" + "c" * 64},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 32654 + i,
+                    "digest": "sha256:" + (f"{layer:x}" * 64)[:64]} for i, layer in enumerate(layers)],
+    })
+
+
+def seed_containers(c):
+    """EKS clusters with node groups and Fargate profiles; ECR repositories with images."""
+    eks, ecr, ec2 = c["eks"], c["ecr"], c["ec2"]
+    role = c["iam"].create_role(RoleName="eks-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    for name, version, groups, profiles in [
+        ("prod", "1.30", [("general", "ON_DEMAND", ["m6i.large"], (2, 3, 6)), ("spot", "SPOT", ["m5.xlarge", "m5a.xlarge"], (0, 2, 10))], ["default"]),
+        ("staging", "1.29", [("general", "ON_DEMAND", ["t3.large"], (1, 1, 2))], []),
+    ]:
+        eks.create_cluster(name=name, version=version, roleArn=role, resourcesVpcConfig={"subnetIds": [subnet]})
+        for g, cap, types, (lo, want, hi) in groups:
+            eks.create_nodegroup(clusterName=name, nodegroupName=g, subnets=[subnet], nodeRole=role, capacityType=cap,
+                                 instanceTypes=types, scalingConfig={"minSize": lo, "desiredSize": want, "maxSize": hi})
+        for p in profiles:
+            eks.create_fargate_profile(clusterName=name, fargateProfileName=p, podExecutionRoleArn=role,
+                                       selectors=[{"namespace": "default"}, {"namespace": "batch"}])
+    truth = {"eks": {}, "ecr": {}}
+    for name in eks.list_clusters()["clusters"]:
+        cl = eks.describe_cluster(name=name)["cluster"]
+        groups = {}
+        for g in eks.list_nodegroups(clusterName=name)["nodegroups"]:
+            ng = eks.describe_nodegroup(clusterName=name, nodegroupName=g)["nodegroup"]
+            groups[g] = {"version": ng.get("version"), "status": ng["status"], "capacity_type": ng.get("capacityType"),
+                         "instance_types": ng.get("instanceTypes", []), "desired": ng["scalingConfig"]["desiredSize"],
+                         "min": ng["scalingConfig"]["minSize"], "max": ng["scalingConfig"]["maxSize"]}
+        profiles = {}
+        for p in eks.list_fargate_profiles(clusterName=name)["fargateProfileNames"]:
+            fp = eks.describe_fargate_profile(clusterName=name, fargateProfileName=p)["fargateProfile"]
+            profiles[p] = sorted(s["namespace"] for s in fp["selectors"])
+        truth["eks"][name] = {"version": cl["version"], "status": cl["status"], "nodegroups": groups, "fargate": profiles}
+    for repo, scan, images in [("web", True, [("v1", [1, 2]), ("v2", [1, 3])]), ("worker", False, [("v7", [4, 5, 6])])]:
+        ecr.create_repository(repositoryName=repo, imageScanningConfiguration={"scanOnPush": scan}, imageTagMutability="IMMUTABLE")
+        for tag, layers in images:
+            ecr.put_image(repositoryName=repo, imageManifest=manifest(layers), imageTag=tag)
+    for r in ecr.describe_repositories()["repositories"]:
+        imgs = {}
+        for i in ecr.describe_images(repositoryName=r["repositoryName"])["imageDetails"]:
+            imgs[i["imageDigest"]] = sorted(i.get("imageTags", []))
+        truth["ecr"][r["repositoryName"]] = {"uri": r["repositoryUri"], "scan_on_push": r["imageScanningConfiguration"]["scanOnPush"], "images": imgs}
+    return truth
+
+
 def seed(url, scenario):
+    if scenario == "containers":
+        json.dump(seed_containers(clients(url)), sys.stdout)
+        return
     s = SCENARIOS[scenario]
     c = clients(url)
     truth = {"secret": SECRET, "lambda": seed_lambda(c, s["functions"], s["minutes"], s["with_metrics"])}
@@ -228,7 +285,8 @@ def seed(url, scenario):
     json.dump(truth, sys.stdout)
 
 
-SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs"}
+SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs",
+            "eks": "eks", "ecr": "ecr"}
 # REST operations are named by method and path.
 REST = [
     ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),
@@ -239,6 +297,24 @@ REST = [
     ("lambda", "POST", "/2015-03-31/functions/", "Invoke"),
     ("batch", "POST", "/v1/", None),
 ]
+
+
+def eks_operation(method, path):
+    """EKS is REST: the operation is in the method and the path's shape."""
+    parts = [p for p in path.split("/") if p]
+    kinds = {"node-groups": "Nodegroup", "fargate-profiles": "FargateProfile", "addons": "Addon", "updates": "Update"}
+    verb = {"GET": "Describe", "POST": "Create", "DELETE": "Delete", "PUT": "Update"}.get(method, method)
+    if parts[:1] != ["clusters"]:
+        return f"eks.UNKNOWN {method} {path}"
+    if len(parts) == 1:
+        return "eks.ListClusters" if method == "GET" else "eks.CreateCluster"
+    if len(parts) == 2:
+        return f"eks.{verb}Cluster"
+    kind = kinds.get(parts[2], parts[2])
+    if len(parts) == 3:
+        plural = {"Nodegroup": "Nodegroups", "FargateProfile": "FargateProfiles", "Addon": "Addons", "Update": "Updates"}
+        return f"eks.List{plural.get(kind, kind)}" if method == "GET" else f"eks.Create{kind}"
+    return f"eks.{verb}{kind}"
 
 
 def operation(rec):
@@ -257,6 +333,8 @@ def operation(rec):
     if "Action" in params:
         return f"{service}.{params['Action'][0]}"
     method, path = rec.get("method", ""), url.path
+    if service == "eks":
+        return eks_operation(method, path)
     for svc, m, prefix, name in REST:
         if svc == service and m == method and (path == prefix or path.startswith(prefix)):
             if svc == "batch":

@@ -254,6 +254,8 @@ fn task_at(
         last_status: status.into(),
         exit_code: None,
         reason: None,
+        image: None,
+        image_digest: None,
     };
     match stop {
         Some(s) if now >= s => {
@@ -408,6 +410,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         }),
         events,
         recently_stopped: crashed,
+        image: None,
     };
     (service, tasks)
 }
@@ -426,7 +429,17 @@ fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>) -> EcsDat
         })
         .collect();
     for svc in &spec.services {
-        let (service, tasks) = service_at(svc, seed, now_s);
+        let (service, mut tasks) = service_at(svc, seed, now_s);
+        // Started from the demo registry's images, as the ECR demo lists them.
+        let repo = crate::services::ecr::repo_for(&svc.name);
+        for t in &mut tasks {
+            let at = t.started_at.unwrap_or(now);
+            let v = crate::services::ecr::running_version(seed, repo, at);
+            for k in &mut t.containers {
+                k.image = Some(crate::services::ecr::demo_image(region, repo, v));
+                k.image_digest = Some(crate::services::ecr::demo_digest(seed, repo, v));
+            }
+        }
         let c = &mut clusters[svc.cluster];
         c.services.push(service);
         c.tasks.extend(tasks);

@@ -67,6 +67,19 @@ pub struct Service {
     pub events: Vec<ServiceEvent>,
     /// Tasks of this service that stopped in the last hour (crash loops show here).
     pub recently_stopped: u32,
+    /// The image its running tasks carry, and that image's scan findings:
+    /// joined in the dashboard (from the tasks and ECR), never sent by a source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<RunningImage>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunningImage {
+    /// `repo-uri:tag` as the task definition names it.
+    pub reference: String,
+    pub digest: Option<String>,
+    /// `None`: ECR has no scan summary for it (or it is not in ECR).
+    pub findings: Option<crate::services::ecr::Findings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -159,6 +172,12 @@ pub struct Container {
     pub last_status: String,
     pub exit_code: Option<i32>,
     pub reason: Option<String>,
+    /// The image reference the task was started with (`repo-uri:tag`).
+    #[serde(default)]
+    pub image: Option<String>,
+    /// What that reference resolved to (`sha256:…`), when the task says.
+    #[serde(default)]
+    pub image_digest: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -159,6 +159,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
                     })
                     .collect(),
                 recently_stopped: 0,
+                image: None,
             });
         }
     }
@@ -234,6 +235,8 @@ pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
                 last_status: c.last_status().unwrap_or_default().to_string(),
                 exit_code: c.exit_code(),
                 reason: c.reason().map(str::to_string),
+                image: c.image().map(str::to_string),
+                image_digest: c.image_digest().map(str::to_string),
             })
             .collect(),
     }

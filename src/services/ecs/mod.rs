@@ -4,6 +4,7 @@
 mod demo;
 pub mod domain;
 mod fetch;
+mod images;
 mod live;
 mod overview;
 mod pane;
@@ -12,7 +13,7 @@ mod tables;
 
 use std::time::Duration;
 
-pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, Service, ServiceEvent, Task};
+pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, RunningImage, Service, ServiceEvent, Task};
 
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
@@ -56,6 +57,10 @@ impl Room for Ecs {
 
     fn merge(state: &mut EcsData, region: &str, data: EcsData, only: bool, retired: &mut Vec<Retired>) {
         replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    }
+
+    fn join(state: &mut EcsData, feeds: &crate::services::Feeds) {
+        images::join(state, feeds);
     }
 
     fn root() -> View {

@@ -30,6 +30,10 @@ pub struct ServiceOut {
     pub rollout_state: Option<String>,
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
+    /// The image its running tasks carry (`null`: none running).
+    pub image: Option<String>,
+    /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
+    pub image_findings: Option<crate::services::ecr::Findings>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -75,6 +79,8 @@ fn cluster(c: &Cluster) -> ClusterOut {
                 rollout_state: s.rollout_state.clone(),
                 cpu_pct: s.cpu_pct,
                 memory_pct: s.memory_pct,
+                image: s.image.as_ref().map(|i| i.reference.clone()),
+                image_findings: s.image.as_ref().and_then(|i| i.findings),
             })
             .collect(),
         tasks: c

@@ -65,6 +65,24 @@ impl Row for Cluster {
     }
 }
 
+fn findings(s: &Service) -> Option<&crate::services::ecr::Findings> {
+    s.image.as_ref().and_then(|i| i.findings.as_ref())
+}
+
+/// Critical findings outrank any number of high ones.
+fn vuln_rank(s: &Service) -> Option<f64> {
+    findings(s).map(|f| f.critical as f64 * 1e6 + f.high as f64)
+}
+
+fn vuln(s: &Service, _: &crate::services::table::Ctx) -> Cell {
+    match findings(s) {
+        Some(f) if f.critical > 0 => Cell::tone(format!("!{}", f.short()), Tone::Error),
+        Some(f) if f.high > 0 => Cell::tone(f.short(), Tone::Warn),
+        Some(f) => Cell::tone(f.short(), Tone::Ok),
+        None => Cell::tone("-", Tone::Muted),
+    }
+}
+
 fn health(s: &Service) -> Cell {
     match s.health() {
         Health::Ok => Cell::tone("ok", Tone::Ok),
@@ -123,6 +141,21 @@ impl Row for Service {
         Column::<Self>::new("MEM%", "memory_pct", 5, 4, true, |s, _| SortKey::Num(s.memory_pct), |s, _| {
             Cell::plain(opt(s.memory_pct, pct))
         }),
+        // The running image's scan findings, CRITICAL and HIGH first: what ECR knows of it.
+        Column::<Self>::new("VULN", "image_findings", 7, 3, true, |s, _| SortKey::Num(vuln_rank(s)), vuln)
+            .exact(|s, _| Value::Owned(findings(s).map(|f| f.short()).unwrap_or_default())),
+        Column::<Self>::new(
+            "IMAGE",
+            "image",
+            20,
+            7,
+            false,
+            |s, _| SortKey::Text(s.image.as_ref().map(|i| i.reference.as_str()).unwrap_or("")),
+            |s, _| {
+                let r = s.image.as_ref().map(|i| i.reference.as_str()).unwrap_or("");
+                Cell::tone(r.rsplit('/').next().unwrap_or(r).to_string(), Tone::Muted)
+            },
+        ),
         Column::<Self>::new(
             "LAST EVENT",
             "last_event",

@@ -4,14 +4,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline, Widget};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
-use crate::series::Series;
 use crate::services::room::PaneCtx;
-use crate::theme::Theme;
-use crate::widgets::fit::{fit_spans, fit_text};
+use crate::widgets::spark::{first_fitting, fit_lines, grid, half, Graph};
 use crate::widgets::{field, gone};
 
 pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, name: &str) {
@@ -151,51 +149,14 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     ], w))
     .render(right, buf);
     if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {
-        let [legend, sparks] =
-            Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(sparks);
-        let rows = Layout::vertical([Constraint::Length(2); 4]).split(sparks);
-        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(rows[0]);
-        let [c, d] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(rows[1]);
-        let [e, _] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(rows[2]);
-        // One bucket size for every graph, from the narrower half: the legend
-        // then says what each bar is, and every graph covers the whole window.
-        let minutes = series.invocations.0.len();
-        let per = bucket(minutes, a.width.min(b.width).saturating_sub(1) as usize);
-        let bars = if per > 1 {
-            format!("each bar the busiest minute of {per}")
-        } else {
-            "a bar a minute".to_string()
-        };
-        // The newest minute is still filling up: say so rather than let it read as a dip.
-        let text = fit_text(
-            &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
-            legend.width as usize,
-        );
-        buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
-        spark(buf, a, t, "invocations", &series.invocations, t.sparkline, per);
-        spark(buf, b, t, "errors", &series.errors, t.error, per);
-        spark(
-            buf,
-            c,
-            t,
-            "avg duration ms",
-            &series.duration_avg_ms,
-            t.sparkline,
-            per,
-        );
-        spark(buf, d, t, "cold starts", &series.cold_starts, t.warn, per);
-        spark(
-            buf,
-            e,
-            t,
-            "max duration ms",
-            &series.duration_max_ms,
-            t.sparkline,
-            per,
-        );
+        let g = |title, series, style| Graph { title, series, style };
+        grid(buf, sparks, t, &[
+            g("invocations", &series.invocations, t.sparkline),
+            g("errors", &series.errors, t.error),
+            g("avg duration ms", &series.duration_avg_ms, t.sparkline),
+            g("cold starts", &series.cold_starts, t.warn),
+            g("max duration ms", &series.duration_max_ms, t.sparkline),
+        ]);
     }
     if s.series.is_none() && sparks.height > 0 {
         // Histories are fetched for the rows on screen; this one is on its way.
@@ -231,72 +192,6 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
     }
     Paragraph::new(lines).render(recent, buf);
-}
-
-/// A 60-minute sparkline titled with its latest and peak values.
-fn spark(
-    buf: &mut Buffer,
-    area: Rect,
-    t: &Theme,
-    title: &str,
-    s: &Series,
-    style: ratatui::style::Style,
-    per: usize,
-) {
-    if area.height == 0 {
-        return;
-    }
-    let last = s.0.last().copied().unwrap_or(0.0) as f64;
-    // One column short of the area so neighbouring titles never run together.
-    let w = area.width.saturating_sub(1) as usize;
-    let (peak, now) = (count(s.max()), count(last));
-    let head = first_fitting(
-        w,
-        &[
-            format!("{title}  peak {peak}  now {now}"),
-            format!("{title} peak {peak} now {now}"),
-            format!("peak {peak} now {now}"),
-            format!("peak {peak}"),
-        ],
-    );
-    buf.set_stringn(area.x, area.y, head, w, t.muted);
-    let graph = Rect {
-        y: area.y + 1,
-        height: area.height.saturating_sub(1),
-        width: area.width.saturating_sub(1),
-        ..area
-    };
-    // The whole window in the width: each bar the busiest minute of its
-    // bucket, so the peak drawn is the peak in the title.
-    let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
-    let bars: Vec<u64> = data
-        .chunks(per.max(1))
-        .map(|c| c.iter().copied().max().unwrap_or(0))
-        .collect();
-    Sparkline::default().data(&bars).style(style).render(graph, buf);
-}
-
-/// Minutes per bar so that `minutes` fit in `width` bars.
-pub fn bucket(minutes: usize, width: usize) -> usize {
-    minutes.div_ceil(width.max(1)).max(1)
-}
-
-/// Width for a half's lines: a column short, so halves never run together.
-fn half(area: Rect) -> usize {
-    area.width.saturating_sub(1) as usize
-}
-
-fn fit_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
-    lines.into_iter().map(|l| fit_spans(l.spans, width)).collect()
-}
-
-/// The first of `options` that fits `width`, else the last one cut to fit.
-fn first_fitting(width: usize, options: &[String]) -> String {
-    options
-        .iter()
-        .find(|o| Span::raw(o.as_str()).width() <= width)
-        .cloned()
-        .unwrap_or_else(|| fit_text(options.last().map_or("", String::as_str), width))
 }
 
 /// Milliseconds in at most five characters: 39862 is "39.9k".

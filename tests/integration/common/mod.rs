@@ -105,6 +105,8 @@ pub mod vocab {
     pub const LAMBDA: Pane = Pane::Room(ServiceKind::Lambda);
     pub const ECS: Pane = Pane::Room(ServiceKind::Ecs);
     pub const BATCH: Pane = Pane::Room(ServiceKind::Batch);
+    pub const EKS: Pane = Pane::Room(ServiceKind::Eks);
+    pub const ECR: Pane = Pane::Room(ServiceKind::Ecr);
 
     pub fn functions() -> View {
         View::Room(RoomView::Lambda(lambda::View::Functions))

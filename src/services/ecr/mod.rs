@@ -1,0 +1,136 @@
+//! Amazon ECR: repositories, their images with scan findings by severity,
+//! and what runs each image (the ECS services whose tasks carry its digest).
+
+mod demo;
+pub mod domain;
+mod fetch;
+mod join;
+mod live;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use demo::{demo_digest, demo_image, repo_for, running_version};
+pub use domain::{EcrData, Finding, Findings, Image, Repository};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::services::Feeds;
+
+pub struct Ecr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Repositories,
+    Images { repo: String },
+    Image { repo: String, digest: String },
+}
+
+impl Room for Ecr {
+    const NAME: &'static str = "ecr";
+    const LABEL: &'static str = "ECR";
+    const BADGE: &'static str = "ECR";
+    const ALIASES: &'static [&'static str] = &["images", "repos", "registry"];
+    // Images change on deploys, not by the minute; scan results within minutes of a push.
+    const INTERVAL: Duration = Duration::from_secs(600);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(60), "images change on pushes; faster only spends the ECR read rate");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "ecr:DescribeRepositories",
+        "ecr:DescribeImages",
+        "ecr:DescribeImageScanFindings",
+    ];
+
+    type Data = EcrData;
+    type State = EcrData;
+    type View = View;
+    type Snapshot = snapshot::EcrOut;
+
+    fn merge(state: &mut EcrData, region: &str, data: EcrData, only: bool, retired: &mut Vec<Retired>) {
+        replace_region(&mut state.repositories, data.repositories, region, only, |r| &r.region, retired);
+    }
+
+    fn join(state: &mut EcrData, feeds: &Feeds) {
+        join::used_by(state, feeds);
+    }
+
+    fn root() -> View {
+        View::Repositories
+    }
+
+    fn child(_state: &EcrData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Repositories => Some(View::Images { repo: key.into() }),
+            View::Images { repo } => Some(View::Image {
+                repo: repo.clone(),
+                digest: key.into(),
+            }),
+            View::Image { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Repositories => "ECR repositories".into(),
+            View::Images { repo } => format!("Images in {repo}"),
+            View::Image { digest, .. } => format!("Image {}", short(digest)),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Repositories => String::new(),
+            View::Images { repo } => repo.clone(),
+            View::Image { digest, .. } => short(digest).to_string(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Repositories => "ecr-repositories".to_string(),
+            View::Images { repo } => format!("ecr-{repo}-images"),
+            View::Image { repo, digest } => format!("ecr-{repo}-{}", short(digest)),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a EcrData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Repositories => Some(v.visit(all(&state.repositories))),
+            // A repository that left the data is an empty table, not no table.
+            View::Images { repo } => Some(v.visit(match state.repository(repo) {
+                Some(r) => all(&r.images).context("region", &r.region).context("repository", &r.name),
+                None => all(&[]),
+            })),
+            View::Image { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a EcrData, v: &mut V) {
+        v.visit("repositories", all(&state.repositories));
+        for r in &state.repositories {
+            v.visit("images", all(&r.images).context("region", &r.region).context("repository", &r.name));
+        }
+    }
+
+    /// The opened image: its findings are read for it alone.
+    fn visible(view: &View, _on_screen: Vec<String>) -> Vec<String> {
+        match view {
+            View::Image { repo, digest } => vec![format!("{repo}@{digest}")],
+            _ => Vec::new(),
+        }
+    }
+
+    fn snapshot(state: &EcrData) -> snapshot::EcrOut {
+        snapshot::ecr(state)
+    }
+}
+
+fn short(digest: &str) -> &str {
+    let d = digest.strip_prefix("sha256:").unwrap_or(digest);
+    &d[..d.len().min(12)]
+}

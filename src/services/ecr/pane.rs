@@ -1,0 +1,111 @@
+//! ECR: the repositories, a repository's images, then one image with its
+//! findings and what runs it.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::domain::{EcrData, Findings};
+use super::{Ecr, View};
+use crate::fmt::age;
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::widgets::{field, gone, table};
+
+impl RoomUi for Ecr {
+    fn draw(buf: &mut Buffer, area: Rect, state: &EcrData, view: &View, cx: &PaneCtx) {
+        match view {
+            View::Repositories => table::draw(buf, area, &state.repositories, cx),
+            View::Images { repo } => match state.repository(repo) {
+                Some(r) => table::draw(buf, area, &r.images, cx),
+                None => gone(buf, area, cx.theme, repo),
+            },
+            View::Image { repo, digest } => image(buf, area, state, cx, repo, digest),
+        }
+    }
+
+    fn overview(state: &EcrData, cx: &PaneCtx) -> Line<'static> {
+        super::overview::line(state, cx)
+    }
+
+    fn offenders(state: &EcrData, cx: &ListCtx) -> Vec<OverviewList> {
+        super::overview::lists(state, cx)
+    }
+}
+
+fn counts(f: &Findings) -> String {
+    format!(
+        "{} critical  {} high  {} medium  {} low  {} informational",
+        f.critical, f.high, f.medium, f.low, f.informational
+    )
+}
+
+fn image(buf: &mut Buffer, area: Rect, d: &EcrData, cx: &PaneCtx, repo: &str, digest: &str) {
+    let t = cx.theme;
+    let now = cx.now;
+    let (Some(r), Some(i)) = (d.repository(repo), d.image(repo, digest)) else {
+        return gone(buf, area, t, "this image");
+    };
+    let when = |x: Option<chrono::DateTime<chrono::Utc>>, none: &str| {
+        x.map(|x| format!("{} ({} ago)", x.format("%Y-%m-%d %H:%M UTC"), age(now - x)))
+            .unwrap_or_else(|| none.into())
+    };
+    let severe = i.findings.is_some_and(|f| f.critical > 0);
+    let mut lines = vec![
+        field(t, "repository", r.uri.clone()),
+        field(t, "tags", i.tag_list()),
+        field(t, "digest", i.digest.clone()),
+        field(t, "size", i.size_mb().map(|m| format!("{m:.1} MB")).unwrap_or_else(|| "-".into())),
+        field(t, "pushed", when(i.pushed_at, "-")),
+        field(t, "last pulled", when(i.last_pulled_at, "never recorded")),
+        field(t, "scan", i.scan_status.clone().unwrap_or_else(|| "never scanned".into())),
+        Line::from(vec![
+            Span::styled(format!("{:<14}", "findings"), t.muted),
+            Span::styled(
+                i.findings.as_ref().map(counts).unwrap_or_else(|| "no scan summary".into()),
+                if severe { t.error } else { t.ok },
+            ),
+        ]),
+        field(
+            t,
+            "used by",
+            if i.used_by.is_empty() { "nothing running".into() } else { i.used_by.join("  ") },
+        ),
+    ];
+    if i.stale(now) {
+        lines.push(Line::from(Span::styled(
+            format!("~ stale: not pulled for {} days and nothing runs it", super::domain::STALE_DAYS),
+            t.warn,
+        )));
+    }
+    // Long values (a URI, a digest) are elided to the width; findings wrap.
+    let top = lines.len() as u16;
+    let fitted = crate::widgets::spark::fit_lines(lines, area.width as usize);
+    Paragraph::new(fitted).render(area, buf);
+    let rest = Rect {
+        y: area.y + top.min(area.height),
+        height: area.height.saturating_sub(top),
+        ..area
+    };
+    let mut lines = vec![Line::from("")];
+    match &i.details {
+        None => lines.push(Line::from(Span::styled("reading the findings…", t.muted))),
+        Some(list) if list.is_empty() => lines.push(Line::from(Span::styled("no findings", t.ok))),
+        Some(list) => {
+            lines.push(Line::from(Span::styled("Findings (worst first)", t.title)));
+            for f in list {
+                let style = match f.severity.as_str() {
+                    "CRITICAL" => t.error,
+                    "HIGH" => t.warn,
+                    _ => t.muted,
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:<9} ", f.severity), style),
+                    Span::raw(format!("{:<20} ", f.name)),
+                    Span::styled(f.package.clone().unwrap_or_default(), t.muted),
+                ]));
+            }
+        }
+    }
+    Paragraph::new(lines).wrap(Wrap { trim: false }).render(rest, buf);
+}

@@ -1,0 +1,107 @@
+//! EKS against the real account: the clusters and their control-plane
+//! metrics every interval; node groups, Fargate profiles and add-ons every
+//! fifth refresh, or when the user asks (`r`).
+
+use chrono::Utc;
+
+use super::domain::{EksCluster, EksData};
+use super::{fetch, metrics, Eks};
+use crate::aws::backoff::{next_delay, salt};
+use crate::aws::client::CallCounter;
+use crate::aws::cloudwatch;
+use crate::services::live::{
+    no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients,
+};
+use crate::services::msg::DataMsg;
+use crate::services::room::{BoxFuture, Registered, RoomLive};
+
+/// Refreshes between two deep reads.
+const DEEP_EVERY: u32 = 5;
+
+impl RoomLive for Eks {
+    type Client = aws_sdk_eks::Client;
+
+    fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
+        sdk_client!(aws_sdk_eks, cfg, counter)
+    }
+
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
+        Box::pin(poll(cx))
+    }
+
+    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(async move { refresh(live, r, true, &[]).await.0 })
+    }
+}
+
+/// One refresh of a region: what to send, and the clusters read.
+async fn refresh(
+    live: &Live,
+    r: &RegionClients,
+    deep: bool,
+    previous: &[EksCluster],
+) -> (Vec<DataMsg>, Option<Vec<EksCluster>>) {
+    let fetched_at = Utc::now();
+    let Some(c) = r.client::<Eks>() else {
+        return (no_client(Eks::KIND, &r.name), None);
+    };
+    let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, deep, previous).await {
+        Ok(v) => v,
+        Err((op, e)) => return (vec![DataMsg::failed(Eks::KIND, &r.name, op, e)], None),
+    };
+    let mut out: Vec<DataMsg> = partial
+        .into_iter()
+        .map(|(op, e)| DataMsg::failed(Eks::KIND, &r.name, op, e))
+        .collect();
+    if !clusters.is_empty() {
+        let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
+        let window = live.opts.window;
+        let (start, end) = cloudwatch::window(fetched_at, window);
+        match cloudwatch::fetch(&live.cloudwatch(r), &metrics::queries(&names), start, end).await {
+            Ok(f) => {
+                for (i, c) in clusters.iter_mut().enumerate() {
+                    c.metrics = metrics::stats(&f, i, start, window);
+                }
+                for e in f.errors {
+                    out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e));
+                }
+            }
+            Err(e) => out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e)),
+        }
+    }
+    out.insert(
+        0,
+        DataMsg::Loaded {
+            region: r.name.clone(),
+            fetched_at,
+            payload: Eks::wrap(EksData {
+                clusters: clusters.clone(),
+            }),
+        },
+    );
+    (out, Some(clusters))
+}
+
+async fn poll(mut cx: PollCtx) {
+    let live = cx.live.clone();
+    let region = &live.regions[cx.region];
+    let mut previous: Vec<EksCluster> = Vec::new();
+    let mut since_deep = DEEP_EVERY;
+    let mut throttles = 0;
+    let mut forced = false;
+    loop {
+        let deep = forced || since_deep >= DEEP_EVERY;
+        let (mut msgs, read) = refresh(&live, region, deep, &previous).await;
+        if let Some(read) = read {
+            previous = read;
+            since_deep = if deep { 1 } else { since_deep + 1 };
+        }
+        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
+        let delay = next_delay(live.opts.intervals.get(Eks::KIND), throttles, salt());
+        retry_in(&mut msgs, delay);
+        if !send_all(&cx.tx, &live, msgs).await {
+            return;
+        }
+        forced = cx.waker.sleep(delay).await;
+    }
+}

@@ -1,0 +1,125 @@
+//! Amazon EKS: clusters with their version, support tier and control-plane
+//! price, node groups with version skew against the cluster, Fargate
+//! profiles, add-ons, and the control plane's own metrics.
+
+mod demo;
+pub mod domain;
+mod fetch;
+mod live;
+mod metrics;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{Addon, ClusterMetrics, EksCluster, EksData, FargateProfile, Nodegroup};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+
+pub struct Eks;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Clusters,
+    /// The cluster's detail with its node groups as the table.
+    Cluster { name: String },
+    Nodegroup { cluster: String, name: String },
+}
+
+impl Room for Eks {
+    const NAME: &'static str = "eks";
+    const LABEL: &'static str = "EKS";
+    const BADGE: &'static str = "EKS";
+    const ALIASES: &'static [&'static str] = &["k8s", "kubernetes", "nodegroups", "ng"];
+    // Control-plane metrics are per minute; node groups and add-ons are
+    // re-read every fifth refresh (they change on upgrades, not by the minute).
+    const INTERVAL: Duration = Duration::from_secs(60);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(30), "EKS metrics are per minute; faster only spends the API rate");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "eks:ListClusters",
+        "eks:DescribeCluster",
+        "eks:ListNodegroups",
+        "eks:DescribeNodegroup",
+        "eks:ListFargateProfiles",
+        "eks:DescribeFargateProfile",
+        "eks:ListAddons",
+        "eks:DescribeAddon",
+    ];
+
+    type Data = EksData;
+    type State = EksData;
+    type View = View;
+    type Snapshot = snapshot::EksOut;
+
+    fn merge(state: &mut EksData, region: &str, data: EksData, only: bool, retired: &mut Vec<Retired>) {
+        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    }
+
+    fn root() -> View {
+        View::Clusters
+    }
+
+    fn child(_state: &EksData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Clusters => Some(View::Cluster { name: key.into() }),
+            View::Cluster { name } => Some(View::Nodegroup {
+                cluster: name.clone(),
+                name: key.into(),
+            }),
+            View::Nodegroup { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Clusters => "EKS clusters".into(),
+            View::Cluster { name } => format!("Cluster {name}"),
+            View::Nodegroup { name, .. } => format!("Node group {name}"),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Clusters => String::new(),
+            View::Cluster { name } => name.clone(),
+            View::Nodegroup { name, .. } => name.clone(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Clusters => "eks-clusters".to_string(),
+            View::Cluster { name } => format!("eks-{name}-nodegroups"),
+            View::Nodegroup { cluster, name } => format!("eks-{cluster}-{name}"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a EksData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Clusters => Some(v.visit(all(&state.clusters))),
+            // A cluster that left the data is an empty table, not no table.
+            View::Cluster { name } => Some(v.visit(match state.cluster(name) {
+                Some(c) => all(&c.nodegroups).context("region", &c.region).context("cluster", &c.name),
+                None => all(&[]),
+            })),
+            View::Nodegroup { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a EksData, v: &mut V) {
+        v.visit("clusters", all(&state.clusters));
+        for c in &state.clusters {
+            v.visit("nodegroups", all(&c.nodegroups).context("region", &c.region).context("cluster", &c.name));
+        }
+    }
+
+    fn snapshot(state: &EksData) -> snapshot::EksOut {
+        snapshot::eks(state)
+    }
+}

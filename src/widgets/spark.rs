@@ -1,0 +1,124 @@
+//! Per-minute sparklines in a grid of halves, shared by the detail views:
+//! every graph covers the whole window with one bucket size, and the legend
+//! says what a bar is.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Sparkline, Widget};
+
+use super::fit::{fit_spans, fit_text};
+use crate::fmt::count;
+use crate::series::Series;
+use crate::theme::Theme;
+
+/// One graph: its title, its series and its style.
+pub struct Graph<'a> {
+    pub title: &'a str,
+    pub series: &'a Series,
+    pub style: Style,
+}
+
+/// Rows of two graphs each under a one-line legend: 1 + 2 per row.
+pub fn height(graphs: usize) -> u16 {
+    1 + 2 * graphs.div_ceil(2) as u16
+}
+
+/// Draws `graphs` two to a row under a legend.
+pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
+    if area.height == 0 || graphs.is_empty() {
+        return;
+    }
+    let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let rows = Layout::vertical(vec![Constraint::Length(2); graphs.len().div_ceil(2)]).split(rest);
+    let halves = |r: Rect| -> [Rect; 2] {
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(r)
+    };
+    let [a, b] = halves(rows[0]);
+    // One bucket size for every graph, from the narrower half: the legend
+    // then says what each bar is, and every graph covers the whole window.
+    let minutes = graphs[0].series.0.len();
+    let per = bucket(minutes, a.width.min(b.width).saturating_sub(1) as usize);
+    let bars = if per > 1 {
+        format!("each bar the busiest minute of {per}")
+    } else {
+        "a bar a minute".to_string()
+    };
+    // The newest minute is still filling up: say so rather than let it read as a dip.
+    let text = fit_text(
+        &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
+        legend.width as usize,
+    );
+    buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
+    for (i, g) in graphs.iter().enumerate() {
+        let Some(row) = rows.get(i / 2) else { break };
+        spark(buf, halves(*row)[i % 2], t, g, per);
+    }
+}
+
+/// A sparkline titled with its latest and peak values.
+fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize) {
+    if area.height == 0 {
+        return;
+    }
+    let s = g.series;
+    let last = s.0.last().copied().unwrap_or(0.0) as f64;
+    // One column short of the area so neighbouring titles never run together.
+    let w = area.width.saturating_sub(1) as usize;
+    let (peak, now, title) = (count(s.max()), count(last), g.title);
+    let head = first_fitting(
+        w,
+        &[
+            format!("{title}  peak {peak}  now {now}"),
+            format!("{title} peak {peak} now {now}"),
+            format!("peak {peak} now {now}"),
+            format!("peak {peak}"),
+        ],
+    );
+    buf.set_stringn(area.x, area.y, head, w, t.muted);
+    let graph = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        width: area.width.saturating_sub(1),
+        ..area
+    };
+    // Each bar the busiest minute of its bucket, so the peak drawn is the
+    // peak in the title.
+    let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
+    let bars: Vec<u64> = data
+        .chunks(per.max(1))
+        .map(|c| c.iter().copied().max().unwrap_or(0))
+        .collect();
+    Sparkline::default()
+        .data(&bars)
+        .style(g.style)
+        .render(graph, buf);
+}
+
+/// Minutes per bar so that `minutes` fit in `width` bars.
+pub fn bucket(minutes: usize, width: usize) -> usize {
+    minutes.div_ceil(width.max(1)).max(1)
+}
+
+/// The first of `options` that fits `width`, else the last one cut to fit.
+pub fn first_fitting(width: usize, options: &[String]) -> String {
+    options
+        .iter()
+        .find(|o| Span::raw(o.as_str()).width() <= width)
+        .cloned()
+        .unwrap_or_else(|| fit_text(options.last().map_or("", String::as_str), width))
+}
+
+/// Lines fitted to `width`: numbers dropped whole, text elided.
+pub fn fit_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .map(|l| fit_spans(l.spans, width))
+        .collect()
+}
+
+/// Width for a half's lines: a column short, so halves never run together.
+pub fn half(area: Rect) -> usize {
+    area.width.saturating_sub(1) as usize
+}
