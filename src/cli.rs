@@ -325,6 +325,17 @@ impl Cli {
                 }
             }
         }
+        // Without a terminal the dashboard prints one snapshot instead.
+        if tui && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            for id in ["theme", "pane"] {
+                if given(id) {
+                    return Err(format!(
+                        "{} has no effect when standard output is not a terminal (awstop prints one snapshot)",
+                        flag(id)
+                    ));
+                }
+            }
+        }
         if self.replay.is_some() {
             for id in [
                 "demo",

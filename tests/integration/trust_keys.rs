@@ -179,6 +179,24 @@ fn subcommands_take_only_their_flags_and_help_has_examples() {
 }
 
 #[test]
+fn look_flags_are_refused_where_nothing_is_drawn() {
+    // The test's stdout is a pipe: the dashboard would print a snapshot.
+    for args in [
+        &["--demo", "--once", "--theme", "mono"][..],
+        &["--demo", "--theme", "mono"][..],
+        &["--demo", "--pane", "ecs"][..],
+    ] {
+        let out = awstop(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed a snapshot");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("no effect"), "{err}");
+    }
+    json(&["--demo"]);
+}
+
+#[test]
 fn refreshing_clears_when_the_refresh_is_done() {
     let mut m = demo_model(120, 30);
     let cmds = update(&mut m, Msg::Action(Refresh));
