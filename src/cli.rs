@@ -65,6 +65,10 @@ pub struct Cli {
     #[arg(long, requires = "record")]
     pub force: bool,
 
+    /// The prices cost estimates read: the built-in files and the config's own.
+    #[arg(skip = crate::cost::PriceBook::builtin().clone())]
+    pub prices: std::sync::Arc<crate::cost::PriceBook>,
+
     /// The public key `verify` checks signatures against, from the config file.
     #[arg(skip)]
     pub pinned_key: Option<String>,

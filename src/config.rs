@@ -43,6 +43,10 @@ pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 
 [audit]
 # public-key = "…"                  # the recording key `awstop verify` trusts (64 hex digits, or a .pub file)
+
+[cost]                              # estimates from list prices, never a bill
+# prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
+spot-discount-pct = 70              # Spot's assumed discount from on-demand
 "#,
         pane = ServiceKind::ALL[0].name(),
         pad = " ".repeat(28usize.saturating_sub(ServiceKind::ALL[0].name().len())),
@@ -60,6 +64,25 @@ pub struct Config {
     pub cold_starts: ColdStarts,
     pub ui: Ui,
     pub audit: Audit,
+    pub cost: Cost,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Cost {
+    /// A price file of your own (enterprise discounts): it replaces its region's list prices.
+    pub prices: Option<PathBuf>,
+    /// Spot's discount from on-demand, in percent: an assumption, shown as one.
+    pub spot_discount_pct: f64,
+}
+
+impl Default for Cost {
+    fn default() -> Self {
+        Cost {
+            prices: None,
+            spot_discount_pct: crate::cost::book::DEFAULT_SPOT_DISCOUNT_PCT,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]
@@ -123,6 +146,7 @@ impl Default for Config {
             cold_starts: ColdStarts::default(),
             ui: Ui::default(),
             audit: Audit::default(),
+            cost: Cost::default(),
         }
     }
 }
@@ -180,6 +204,12 @@ impl Config {
             return Err(format!(
                 "{}: metrics.window must be between 1 and 1440 minutes",
                 at("window")
+            ));
+        }
+        if !(0.0..=100.0).contains(&c.cost.spot_discount_pct) {
+            return Err(format!(
+                "{}: cost.spot-discount-pct must be between 0 and 100",
+                at("spot-discount-pct")
             ));
         }
         if Pane::from_name(&c.ui.pane).is_none() {
@@ -273,6 +303,19 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         cli.look.pane = Some(config.ui.pane.clone());
     }
     cli.pinned_key = config.audit.public_key.clone();
+    // A relative price file is where the config is, as a user reads it.
+    let prices = config
+        .cost
+        .prices
+        .as_ref()
+        .map(|p| match Path::new(&file).parent() {
+            Some(dir) if p.is_relative() => dir.join(p),
+            _ => p.clone(),
+        });
+    cli.prices = std::sync::Arc::new(crate::cost::PriceBook::load(
+        prices.as_deref(),
+        Some(config.cost.spot_discount_pct),
+    )?);
     Ok(config)
 }
 

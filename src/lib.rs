@@ -4,6 +4,7 @@ pub mod app;
 pub mod aws;
 pub mod cli;
 pub mod config;
+pub mod cost;
 pub mod export;
 pub mod files;
 pub mod fmt;

@@ -11,10 +11,3 @@ pub const USD_PER_GB_SCANNED: f64 = 0.005;
 pub fn logs_usd(bytes: u64) -> f64 {
     bytes as f64 / 1e9 * USD_PER_GB_SCANNED
 }
-
-/// EKS control plane, per cluster-hour: standard support (us-east-1 list
-/// price, 2026-11).
-pub const EKS_STANDARD_USD_PER_HOUR: f64 = 0.10;
-/// EKS control plane on extended support (a Kubernetes version past its
-/// standard support).
-pub const EKS_EXTENDED_USD_PER_HOUR: f64 = 0.60;

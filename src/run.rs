@@ -276,6 +276,7 @@ fn settings(cli: &Cli) -> Settings {
     Settings {
         window: cli.source.window,
         percentile: cli.source.percentile.clone(),
+        prices: cli.prices.clone(),
     }
 }
 

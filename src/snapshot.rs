@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::app::model::{Model, SourceLabel};
 use crate::services::msg::ApiError;
 use crate::services::room::{Registered, Room, Visit};
-use crate::services::{Feeds, ServiceKind};
+use crate::services::{Feeds, ServiceKind, Settings};
 
 pub const SCHEMA: &str = "awstop.snapshot/1";
 
@@ -24,8 +24,56 @@ pub struct Snapshot<'a> {
     pub account: AccountOut,
     #[serde(flatten)]
     pub rooms: Rooms<'a>,
+    pub cost: CostSection,
     pub errors: Vec<ApiError>,
     pub api: ApiOut,
+}
+
+/// The account-level `cost` section: estimates from list prices, never a bill.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostSection {
+    /// Null when nothing could be priced (no price file for the region).
+    pub usd_per_hour: Option<f64>,
+    pub usd_per_month_projected: Option<f64>,
+    pub basis: String,
+    /// Each room that prices anything: its dollars an hour (null: none of
+    /// its resources could be priced).
+    pub by_service: BTreeMap<&'static str, Option<f64>>,
+    /// Resources the sums leave out (no price for their region, or usage not read).
+    pub unpriced_resources: usize,
+    /// Lambda's monthly free tier, and anything else a room says of its figure.
+    pub notes: BTreeMap<&'static str, String>,
+    /// What awstop's own CloudWatch reads cost at the pace measured; null
+    /// until there is a pace to measure (a single `--once` read).
+    pub watching_usd_per_hour: Option<f64>,
+}
+
+fn cost(d: &crate::app::model::Data) -> CostSection {
+    use crate::cost::{round6, HOURS_PER_MONTH};
+    let a = crate::cost::account(&d.feeds, &d.settings);
+    CostSection {
+        usd_per_hour: a.figure().map(round6),
+        usd_per_month_projected: a.figure().map(|h| round6(h * HOURS_PER_MONTH)),
+        basis: match (&a.why, a.unpriced) {
+            (Some(why), n) if n > 0 => format!(
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not priced: {why}"
+            ),
+            (_, n) if n > 0 => format!(
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not read yet"
+            ),
+            _ => format!(
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; see each resource's cost"
+            ),
+        },
+        by_service: a.by_service.iter().map(|(k, c)| (k.name(), c.figure().map(round6))).collect(),
+        unpriced_resources: a.unpriced,
+        notes: a
+            .by_service
+            .iter()
+            .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
+            .collect(),
+        watching_usd_per_hour: (d.api.samples.len() >= 2).then(|| round6(d.api.cloudwatch_usd_per_hour)),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,7 +92,7 @@ pub struct ApiOut {
 }
 
 /// Every room's section, keyed by the room's name.
-pub struct Rooms<'a>(pub &'a Feeds);
+pub struct Rooms<'a>(pub &'a Feeds, pub &'a Settings);
 
 impl std::fmt::Debug for Rooms<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -54,6 +102,7 @@ impl std::fmt::Debug for Rooms<'_> {
 
 struct Sections<'a, M: SerializeMap> {
     feeds: &'a Feeds,
+    settings: &'a Settings,
     map: &'a mut M,
     error: Option<M::Error>,
 }
@@ -61,7 +110,7 @@ struct Sections<'a, M: SerializeMap> {
 impl<M: SerializeMap> Visit for Sections<'_, M> {
     fn room<S: Registered>(&mut self) {
         if self.error.is_none() {
-            let section = S::snapshot(&self.feeds.get::<S>().state);
+            let section = S::snapshot(&self.feeds.get::<S>().state, self.settings);
             if let Err(e) = self.map.serialize_entry(<S as Room>::NAME, &section) {
                 self.error = Some(e);
             }
@@ -74,6 +123,7 @@ impl Serialize for Rooms<'_> {
         let mut map = s.serialize_map(None)?;
         let mut v = Sections {
             feeds: self.0,
+            settings: self.1,
             map: &mut map,
             error: None,
         };
@@ -113,7 +163,8 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
             profile: d.account.profile.clone(),
             regions: d.account.regions.clone(),
         },
-        rooms: Rooms(&d.feeds),
+        rooms: Rooms(&d.feeds, &d.settings),
+        cost: cost(d),
         errors,
         api: ApiOut {
             calls: d.api.calls.clone(),

@@ -172,6 +172,9 @@ pub struct Data {
     pub retired: Vec<Retired>,
     pub api: ApiStats,
     pub tail: Option<Tail>,
+    /// The watched compute's estimated cost, summed once per refresh rather
+    /// than per frame (10,000 functions).
+    pub burn: crate::cost::AccountCost,
 }
 
 impl Data {
@@ -187,6 +190,7 @@ impl Data {
             retired: Vec::new(),
             api: ApiStats::default(),
             tail: None,
+            burn: Default::default(),
         }
     }
 

@@ -5,7 +5,7 @@ use super::model::{Model, View};
 use crate::services::table::{Columns, Ctx, TableState};
 
 pub fn ctx(m: &Model) -> Ctx {
-    Ctx::new(m.data.now, &m.data.settings.percentile)
+    Ctx::new(m.data.now, &m.data.settings)
 }
 
 /// The columns of the table a view shows; `None` when it is not a table.

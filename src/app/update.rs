@@ -148,6 +148,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             if data.now < fetched_at {
                 data.now = fetched_at;
             }
+            data.burn = crate::cost::account(&data.feeds, &data.settings);
         }
         DataMsg::Failed { service, error } => {
             let region = error.region.clone();

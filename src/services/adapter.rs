@@ -38,6 +38,8 @@ pub trait DynRoom: Sync {
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
     /// Refreshes what the room takes from the other rooms.
     fn join(&self, feeds: &mut Feeds);
+    /// The room's part of the account's burn rate.
+    fn cost(&self, feeds: &Feeds, settings: &super::Settings) -> Option<crate::cost::RoomCost>;
 
     fn root(&self) -> RoomView;
     fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
@@ -218,6 +220,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let mut state = std::mem::take(&mut S::feed_mut(feeds).state);
         S::join(&mut state, feeds);
         S::feed_mut(feeds).state = state;
+    }
+
+    fn cost(&self, feeds: &Feeds, settings: &super::Settings) -> Option<crate::cost::RoomCost> {
+        S::cost(&S::feed(feeds).state, settings)
     }
 
     fn root(&self) -> RoomView {

@@ -34,6 +34,8 @@ pub struct Settings {
     pub window: u32,
     /// The duration percentile shown, as CloudWatch spells it (`p99`).
     pub percentile: String,
+    /// The prices cost estimates read, loaded once.
+    pub prices: Arc<crate::cost::PriceBook>,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
         Settings {
             window: 60,
             percentile: "p99".into(),
+            prices: crate::cost::PriceBook::builtin().clone(),
         }
     }
 }
@@ -120,7 +123,14 @@ pub trait Room: Sized + Send + Sync + 'static {
         None
     }
 
-    fn snapshot(state: &Self::State) -> Self::Snapshot;
+    fn snapshot(state: &Self::State, settings: &Settings) -> Self::Snapshot;
+
+    /// What the room's resources cost an hour, for the header and the
+    /// snapshot's `cost` section; `None` for a room that runs nothing billed
+    /// by the hour (ECR's storage is not compute).
+    fn cost(_state: &Self::State, _settings: &Settings) -> Option<crate::cost::RoomCost> {
+        None
+    }
 }
 
 /// Everything a pane needs besides its own data.
@@ -141,7 +151,7 @@ pub struct PaneCtx<'a> {
 impl PaneCtx<'_> {
     /// What the rooms' column specs read besides their rows.
     pub fn cells(&self) -> super::table::Ctx {
-        super::table::Ctx::new(self.now, &self.settings.percentile)
+        super::table::Ctx::new(self.now, self.settings)
     }
 }
 

@@ -43,13 +43,18 @@ pub struct Ctx {
     pub now: DateTime<Utc>,
     /// The duration percentile shown (`p99`): titles say `{p}` for it.
     pub percentile: String,
+    /// Minutes the window's metrics cover (cost estimates scale by it).
+    pub window: u32,
+    pub prices: std::sync::Arc<crate::cost::PriceBook>,
 }
 
 impl Ctx {
-    pub fn new(now: DateTime<Utc>, percentile: &str) -> Ctx {
+    pub fn new(now: DateTime<Utc>, settings: &crate::services::Settings) -> Ctx {
         Ctx {
             now,
-            percentile: percentile.to_string(),
+            percentile: settings.percentile.clone(),
+            window: settings.window,
+            prices: settings.prices.clone(),
         }
     }
 

@@ -59,10 +59,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     }
     if m.ui.replay.is_none() && api.cloudwatch_usd_per_hour > 0.0 {
         spans.push(Span::styled(
-            format!(" ${:.3}/h", api.cloudwatch_usd_per_hour),
+            format!(" watch ${:.3}/h", api.cloudwatch_usd_per_hour),
             t.muted,
         ));
     }
+    // What the watched compute burns, beside what watching it costs; placed
+    // once the rest of the line is known, in the form that fits.
+    let burn_at = spans.len();
     // Slow answers explain growing ages before anything fails.
     if let Some((svc, ms)) = api
         .latency_ms
@@ -100,6 +103,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             format!(" ! {}: {}", e.operation, e.message),
             t.error,
         ));
+    }
+    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+    if let Some(b) = burn(m, area.width as usize - used.min(area.width as usize)) {
+        spans.insert(burn_at, Span::styled(b, t.accent));
     }
     // Who we are (the caller's role or user) when the line has room for it.
     if let Some(who) = a
@@ -189,4 +196,24 @@ fn breadcrumb(m: &Model) -> String {
                 .join(" › ")
         })
         .unwrap_or_default()
+}
+
+/// " burn ≈$1.23/h ≈$898/mo", or the hourly figure alone when that is all
+/// that fits; `+` when some resources could not be priced (the sum is a floor).
+fn burn(m: &Model, room: usize) -> Option<String> {
+    let b = &m.data.burn;
+    if b.priced == 0 {
+        // Resources but no price for any of them: say so, never $0.
+        return (b.unpriced > 0 && room >= 8).then(|| " burn ?".to_string());
+    }
+    let floor = if b.unpriced > 0 { "+" } else { "" };
+    let hour = crate::cost::money::usd_hour(b.per_hour);
+    let month = crate::cost::money::usd(b.per_hour * crate::cost::HOURS_PER_MONTH);
+    [
+        format!(" burn ≈{hour}{floor} ≈{month}/mo{floor}"),
+        format!(" burn ≈{hour}{floor}"),
+        format!(" ≈{hour}{floor}"),
+    ]
+    .into_iter()
+    .find(|s| s.chars().count() <= room)
 }

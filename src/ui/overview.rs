@@ -38,6 +38,20 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             fit_spans(line.spans, area.width as usize)
         })
         .collect();
+    let mut lines = lines;
+    if let Some(line) = cost_line(m, t) {
+        lines.push(fit_spans(line.spans, area.width as usize));
+    }
+    // What a room says of its figure (Lambda's free tier), a line each.
+    for (k, c) in &m.data.burn.by_service {
+        if let Some(note) = &c.note {
+            let line = vec![
+                Span::raw(format!("{:<8}", "")),
+                Span::styled(format!("{} {note}", k.room().badge()), t.muted),
+            ];
+            lines.push(fit_spans(line, area.width as usize));
+        }
+    }
     let [totals, lists_area] = Layout::vertical([
         Constraint::Length(lines.len() as u16 + 1),
         Constraint::Min(0),
@@ -109,4 +123,39 @@ fn draw_list(
         lines.push(line);
     }
     Paragraph::new(lines).render(area, buf);
+}
+
+/// The account's estimated burn, room by room.
+fn cost_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
+    use crate::cost::money::{usd, usd_hour};
+    let b = &m.data.burn;
+    if b.priced == 0 {
+        let why = b.why.as_deref()?;
+        return Some(Line::from(vec![
+            Span::styled(format!("{:<8}", "Cost"), t.title),
+            Span::styled(format!("? {why}"), t.warn),
+        ]));
+    }
+    let mut spans = vec![
+        Span::styled(format!("{:<8}", "Cost"), t.title),
+        Span::styled(
+            format!(
+                "≈{} ≈{}/mo list price",
+                usd_hour(b.per_hour),
+                usd(b.per_hour * crate::cost::HOURS_PER_MONTH)
+            ),
+            t.accent,
+        ),
+    ];
+    if b.unpriced > 0 {
+        spans.push(Span::styled(
+            format!(" + {} not priced", b.unpriced),
+            t.warn,
+        ));
+    }
+    for (k, c) in &b.by_service {
+        let figure = c.figure().map(usd_hour).unwrap_or_else(|| "?".into());
+        spans.push(Span::raw(format!("  {} {figure}", k.room().badge())));
+    }
+    Some(Line::from(spans))
 }

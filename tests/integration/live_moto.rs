@@ -65,6 +65,33 @@ fn once_reports_exactly_what_was_seeded() {
         );
         // moto cannot compute percentiles: the value is unknown, not zero, and the reason is reported.
         assert!(m["duration_p99_ms"].is_null(), "{name}: {m}");
+        // The cost estimate prices what was seeded: requests at $0.20 a
+        // million, GB-seconds at the architecture's rate.
+        let inv = t["invocations"].as_f64().unwrap();
+        let gb_s = inv * t["duration_avg_ms"].as_f64().unwrap() / 1000.0
+            * t["memory_mb"].as_f64().unwrap()
+            / 1024.0;
+        let rate = if t["architecture"] == "arm64" {
+            0.0000133334
+        } else {
+            0.0000166667
+        };
+        let want = inv / 1e6 * 0.20 + gb_s * rate;
+        let got = f["cost"]["usd_window"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{name}: {}", f["cost"]));
+        assert!(
+            want > 0.0 && (got - want).abs() <= 1e-6 + want * 1e-6,
+            "{name}: cost {got} != {want}"
+        );
+        assert!(
+            f["cost"]["basis"]
+                .as_str()
+                .unwrap()
+                .contains("list price 2026-11"),
+            "{name}: {}",
+            f["cost"]
+        );
     }
     let errors = snap["errors"].as_array().unwrap();
     assert!(

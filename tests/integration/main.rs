@@ -12,6 +12,7 @@ mod common;
 mod config_and_themes;
 mod containers;
 mod containers_mock;
+mod cost;
 mod demo_source;
 mod e2e_pty;
 mod forgery;

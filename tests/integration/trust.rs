@@ -110,6 +110,7 @@ fn the_chosen_percentile_drives_the_values_titles_and_snapshot() {
         awstop::services::Settings {
             window: 60,
             percentile: "p50".into(),
+            ..Default::default()
         },
     );
     for msg in demo.messages_at(frozen().now()) {

@@ -1,6 +1,7 @@
 //! AWS Batch: compute environments, job queues with their jobs by status,
 //! and the jobs stuck in RUNNABLE.
 
+pub mod cost;
 mod demo;
 pub mod domain;
 mod fetch;
@@ -15,6 +16,7 @@ use std::time::Duration;
 pub use domain::{BatchData, ComputeEnvironment, Job, JobQueue, JOB_STATUSES};
 
 use crate::export::file_safe;
+use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
 use crate::services::table::{all, SectionVisitor, TableVisitor};
@@ -115,7 +117,13 @@ impl Room for Batch {
         }
     }
 
-    fn snapshot(state: &BatchData) -> snapshot::BatchOut {
-        snapshot::batch(state)
+    fn snapshot(state: &BatchData, settings: &Settings) -> snapshot::BatchOut {
+        snapshot::batch(state, &settings.prices)
+    }
+
+    fn cost(state: &BatchData, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        let envs = state.compute_environments.iter();
+        let estimates: Vec<_> = envs.map(|c| cost::estimate(c, &settings.prices)).collect();
+        Some(crate::cost::RoomCost::of(&estimates))
     }
 }

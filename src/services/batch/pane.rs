@@ -40,7 +40,7 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
     let mut lines = vec![Line::from(Span::styled("Compute environments", t.title))];
     for c in ces {
         let bad = c.status != "VALID" || c.state != "ENABLED";
-        lines.push(Line::from(vec![
+        lines.push(crate::widgets::fit::fit_spans(vec![
             Span::raw(format!(
                 "  {:<14} {:<8} {:<8} ",
                 c.name, c.provisioning, c.state
@@ -53,7 +53,8 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
                 ),
                 t.muted,
             ),
-        ]));
+            Span::raw(format!("  {}", super::cost::estimate(c, &cx.settings.prices).describe())),
+        ], env.width as usize));
     }
     Paragraph::new(lines).render(env, buf);
 }

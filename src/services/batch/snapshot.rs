@@ -7,8 +7,16 @@ use super::domain::{BatchData, ComputeEnvironment, JobQueue};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchOut {
-    pub compute_environments: Vec<ComputeEnvironment>,
+    pub compute_environments: Vec<EnvironmentOut>,
     pub queues: Vec<QueueOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EnvironmentOut {
+    #[serde(flatten)]
+    pub environment: ComputeEnvironment,
+    /// Its desired vCPUs at their rate.
+    pub cost: Option<crate::cost::CostOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,9 +90,16 @@ fn queue(q: &JobQueue) -> QueueOut {
     }
 }
 
-pub fn batch(d: &BatchData) -> BatchOut {
+pub fn batch(d: &BatchData, prices: &crate::cost::PriceBook) -> BatchOut {
     BatchOut {
-        compute_environments: d.compute_environments.clone(),
+        compute_environments: d
+            .compute_environments
+            .iter()
+            .map(|c| EnvironmentOut {
+                environment: c.clone(),
+                cost: super::cost::estimate(c, prices).out(),
+            })
+            .collect(),
         queues: d.queues.iter().map(queue).collect(),
     }
 }

@@ -17,6 +17,7 @@ pub use demo::{demo_digest, demo_image, repo_for, running_version};
 pub use domain::{EcrData, Finding, Findings, Image, Repository};
 
 use crate::export::file_safe;
+use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
 use crate::services::table::{all, SectionVisitor, TableVisitor};
@@ -125,7 +126,7 @@ impl Room for Ecr {
         }
     }
 
-    fn snapshot(state: &EcrData) -> snapshot::EcrOut {
+    fn snapshot(state: &EcrData, _settings: &Settings) -> snapshot::EcrOut {
         snapshot::ecr(state)
     }
 }

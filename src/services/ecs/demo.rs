@@ -246,6 +246,9 @@ fn task_at(
         capacity_provider: svc.capacity_provider.map(str::to_string),
         cpu: Some(svc.cpu.to_string()),
         memory: Some(svc.memory.to_string()),
+        // Graviton for the API and the workers, as a cost-minded team runs them.
+        architecture: (svc.launch == "FARGATE")
+            .then(|| if matches!(svc.name.as_str(), "api" | "worker") { "arm64" } else { "x86_64" }.to_string()),
         desired_status: "RUNNING".into(),
         ..Default::default()
     };
@@ -411,6 +414,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         events,
         recently_stopped: crashed,
         image: None,
+        usage: None,
     };
     (service, tasks)
 }
@@ -473,6 +477,7 @@ fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>) -> EcsDat
                 pending_tasks: 0,
                 cpu_remaining: (4096 - cpu).max(0),
                 memory_remaining_mb: (15_576 - mem).max(0),
+                cpu_registered: Some(4096),
             });
         }
     }

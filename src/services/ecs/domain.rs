@@ -71,6 +71,9 @@ pub struct Service {
     /// joined in the dashboard (from the tasks and ECR), never sent by a source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<RunningImage>,
+    /// Its running tasks' sizes, for the cost estimate: joined, never sent.
+    #[serde(skip)]
+    pub usage: Option<super::cost::Usage>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -149,6 +152,10 @@ pub struct Task {
     pub stopped_reason: Option<String>,
     pub health: Option<String>,
     pub containers: Vec<Container>,
+    /// `x86_64` or `arm64`, from the task's `ecs.cpu-architecture`
+    /// attribute; older recordings have none.
+    #[serde(default)]
+    pub architecture: Option<String>,
 }
 
 impl Task {
@@ -190,4 +197,7 @@ pub struct ContainerInstance {
     pub pending_tasks: u32,
     pub cpu_remaining: i64,
     pub memory_remaining_mb: i64,
+    /// CPU units the instance registered: what a service's share is of.
+    #[serde(default)]
+    pub cpu_registered: Option<i64>,
 }

@@ -160,6 +160,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
                     .collect(),
                 recently_stopped: 0,
                 image: None,
+                usage: None,
             });
         }
     }
@@ -239,6 +240,12 @@ pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
                 image_digest: c.image_digest().map(str::to_string),
             })
             .collect(),
+        architecture: t
+            .attributes()
+            .iter()
+            .find(|a| a.name() == "ecs.cpu-architecture")
+            .and_then(|a| a.value())
+            .map(str::to_string),
     }
 }
 
@@ -292,6 +299,11 @@ async fn instances(
                 pending_tasks: ci.pending_tasks_count().max(0) as u32,
                 cpu_remaining: remaining(ci.remaining_resources(), "CPU"),
                 memory_remaining_mb: remaining(ci.remaining_resources(), "MEMORY"),
+                cpu_registered: ci
+                    .registered_resources()
+                    .iter()
+                    .find(|r| r.name() == Some("CPU"))
+                    .map(|r| r.integer_value() as i64),
             });
         }
     }

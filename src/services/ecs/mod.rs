@@ -1,6 +1,7 @@
 //! ECS and Fargate: clusters, their services with health and rollouts, the
 //! tasks of a service with their stop reasons, and container instances.
 
+pub mod cost;
 mod demo;
 pub mod domain;
 mod fetch;
@@ -16,6 +17,7 @@ use std::time::Duration;
 pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, RunningImage, Service, ServiceEvent, Task};
 
 use crate::export::file_safe;
+use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
 use crate::services::table::{all, SectionVisitor, TableVisitor};
@@ -61,6 +63,7 @@ impl Room for Ecs {
 
     fn join(state: &mut EcsData, feeds: &crate::services::Feeds) {
         images::join(state, feeds);
+        cost::join(state);
     }
 
     fn root() -> View {
@@ -139,7 +142,13 @@ impl Room for Ecs {
         }
     }
 
-    fn snapshot(state: &EcsData) -> snapshot::EcsOut {
-        snapshot::ecs(state)
+    fn snapshot(state: &EcsData, settings: &Settings) -> snapshot::EcsOut {
+        snapshot::ecs(state, &settings.prices)
+    }
+
+    fn cost(state: &EcsData, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        let services = state.clusters.iter().flat_map(|c| &c.services);
+        let estimates: Vec<_> = services.map(|s| cost::estimate(s, &settings.prices)).collect();
+        Some(crate::cost::RoomCost::of(&estimates))
     }
 }

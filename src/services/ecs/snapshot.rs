@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::domain::{Cluster, EcsData};
+use crate::cost::PriceBook;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EcsOut {
@@ -34,6 +35,9 @@ pub struct ServiceOut {
     pub image: Option<String>,
     /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
     pub image_findings: Option<crate::services::ecr::Findings>,
+    /// Fargate: its running tasks' vCPU-hours and GB-hours; EC2: its share
+    /// of the container instances (`null`: the tasks were not read).
+    pub cost: Option<crate::cost::CostOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -46,6 +50,7 @@ pub struct TaskOut {
     pub capacity_provider: Option<String>,
     pub cpu: Option<String>,
     pub memory: Option<String>,
+    pub architecture: Option<String>,
     pub started_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
     pub stop_code: Option<String>,
@@ -60,9 +65,10 @@ pub struct InstanceOut {
     pub running_tasks: u32,
     pub cpu_remaining: i64,
     pub memory_remaining_mb: i64,
+    pub cpu_registered: Option<i64>,
 }
 
-fn cluster(c: &Cluster) -> ClusterOut {
+fn cluster(c: &Cluster, prices: &PriceBook) -> ClusterOut {
     ClusterOut {
         name: c.name.clone(),
         region: c.region.clone(),
@@ -81,6 +87,7 @@ fn cluster(c: &Cluster) -> ClusterOut {
                 memory_pct: s.memory_pct,
                 image: s.image.as_ref().map(|i| i.reference.clone()),
                 image_findings: s.image.as_ref().and_then(|i| i.findings),
+                cost: super::cost::estimate(s, prices).out(),
             })
             .collect(),
         tasks: c
@@ -95,6 +102,7 @@ fn cluster(c: &Cluster) -> ClusterOut {
                 capacity_provider: t.capacity_provider.clone(),
                 cpu: t.cpu.clone(),
                 memory: t.memory.clone(),
+                architecture: t.architecture.clone(),
                 started_at: t.started_at,
                 stopped_at: t.stopped_at,
                 stop_code: t.stop_code.clone(),
@@ -111,13 +119,14 @@ fn cluster(c: &Cluster) -> ClusterOut {
                 running_tasks: i.running_tasks,
                 cpu_remaining: i.cpu_remaining,
                 memory_remaining_mb: i.memory_remaining_mb,
+                cpu_registered: i.cpu_registered,
             })
             .collect(),
     }
 }
 
-pub fn ecs(d: &EcsData) -> EcsOut {
+pub fn ecs(d: &EcsData, prices: &PriceBook) -> EcsOut {
     EcsOut {
-        clusters: d.clusters.iter().map(cluster).collect(),
+        clusters: d.clusters.iter().map(|c| cluster(c, prices)).collect(),
     }
 }

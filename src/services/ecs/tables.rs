@@ -83,6 +83,10 @@ fn vuln(s: &Service, _: &crate::services::table::Ctx) -> Cell {
     }
 }
 
+fn cost(s: &Service, cx: &crate::services::table::Ctx) -> crate::cost::Estimate {
+    super::cost::estimate(s, &cx.prices)
+}
+
 fn health(s: &Service) -> Cell {
     match s.health() {
         Health::Ok => Cell::tone("ok", Tone::Ok),
@@ -144,6 +148,14 @@ impl Row for Service {
         // The running image's scan findings, CRITICAL and HIGH first: what ECR knows of it.
         Column::<Self>::new("VULN", "image_findings", 7, 3, true, |s, _| SortKey::Num(vuln_rank(s)), vuln)
             .exact(|s, _| Value::Owned(findings(s).map(|f| f.short()).unwrap_or_default())),
+        // Dollars a month on Fargate, or a share of the EC2 instances.
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 5, true, |s, cx| SortKey::Num(cost(s, cx).per_month()), |s, cx| {
+            Cell::plain(cost(s, cx).cell())
+        })
+        .exact(|s, cx| match cost(s, cx) {
+            e @ crate::cost::Estimate::Usd { .. } => Value::Num(e.per_month()),
+            e => Value::Owned(e.cell()),
+        }),
         Column::<Self>::new(
             "IMAGE",
             "image",

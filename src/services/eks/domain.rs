@@ -142,15 +142,6 @@ impl EksCluster {
         self.support.as_deref() == Some("EXTENDED")
     }
 
-    /// The control plane's list price per hour.
-    pub fn usd_per_hour(&self) -> f64 {
-        if self.extended() {
-            crate::pricing::EKS_EXTENDED_USD_PER_HOUR
-        } else {
-            crate::pricing::EKS_STANDARD_USD_PER_HOUR
-        }
-    }
-
     /// Something an operator must look at: not ACTIVE, unhealthy, skewed
     /// node groups, failing add-ons, or failed nodes.
     pub fn problem(&self) -> Option<String> {

@@ -2,6 +2,7 @@
 //! price, node groups with version skew against the cluster, Fargate
 //! profiles, add-ons, and the control plane's own metrics.
 
+pub mod cost;
 mod demo;
 pub mod domain;
 mod fetch;
@@ -17,6 +18,7 @@ use std::time::Duration;
 pub use domain::{Addon, ClusterMetrics, EksCluster, EksData, FargateProfile, Nodegroup};
 
 use crate::export::file_safe;
+use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
 use crate::services::table::{all, SectionVisitor, TableVisitor};
@@ -119,7 +121,12 @@ impl Room for Eks {
         }
     }
 
-    fn snapshot(state: &EksData) -> snapshot::EksOut {
-        snapshot::eks(state)
+    fn snapshot(state: &EksData, settings: &Settings) -> snapshot::EksOut {
+        snapshot::eks(state, &settings.prices)
+    }
+
+    fn cost(state: &EksData, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        let estimates: Vec<_> = state.clusters.iter().map(|c| cost::estimate(c, &settings.prices)).collect();
+        Some(crate::cost::RoomCost::of(&estimates))
     }
 }

@@ -61,7 +61,14 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     let support = match c.support.as_deref() {
-        Some(s) => format!("{} (${:.2}/h control plane)", s.to_ascii_lowercase(), c.usd_per_hour()),
+        Some(s) => format!(
+            "{} {}",
+            s.to_ascii_lowercase(),
+            super::cost::estimate(c, &cx.settings.prices)
+                .per_hour()
+                .map(crate::cost::money::usd_hour)
+                .unwrap_or_else(|| "? no price".into())
+        ),
         None => "-".into(),
     };
     let endpoint = match (c.endpoint_public, c.endpoint_private) {

@@ -26,7 +26,7 @@ pub struct ClusterOut {
     /// `null`: could not be read (the reason is in `errors`).
     pub addons: Option<Vec<AddonOut>>,
     pub metrics: MetricsOut,
-    pub cost: CostOut,
+    pub cost: Option<crate::cost::CostOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,11 +63,6 @@ pub struct MetricsOut {
     pub failed_nodes: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CostOut {
-    pub usd_per_hour: f64,
-    pub basis: String,
-}
 
 fn addon(a: &Addon) -> AddonOut {
     AddonOut {
@@ -77,7 +72,7 @@ fn addon(a: &Addon) -> AddonOut {
     }
 }
 
-pub fn eks(d: &EksData) -> EksOut {
+pub fn eks(d: &EksData, prices: &crate::cost::PriceBook) -> EksOut {
     EksOut {
         clusters: d
             .clusters
@@ -122,13 +117,7 @@ pub fn eks(d: &EksData) -> EksOut {
                         node_count: m.node_count,
                         failed_nodes: m.failed_nodes,
                     },
-                    cost: CostOut {
-                        usd_per_hour: c.usd_per_hour(),
-                        basis: format!(
-                            "control plane, {} support",
-                            if c.extended() { "extended" } else { "standard" }
-                        ),
-                    },
+                    cost: super::cost::estimate(c, prices).out(),
                 }
             })
             .collect(),

@@ -4,10 +4,19 @@ use super::domain::{EksCluster, Nodegroup};
 use crate::fmt::{age, count, ms, opt};
 use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
-fn support(c: &EksCluster, _: &crate::services::table::Ctx) -> Cell {
+fn cost(c: &EksCluster, cx: &crate::services::table::Ctx) -> crate::cost::Estimate {
+    super::cost::estimate(c, &cx.prices)
+}
+
+/// The support tier and its hourly price: extended is a 6× bill.
+fn support(c: &EksCluster, cx: &crate::services::table::Ctx) -> Cell {
+    let hour = cost(c, cx)
+        .per_hour()
+        .map(crate::cost::money::usd_hour)
+        .unwrap_or_else(|| "?".into());
     match c.support.as_deref() {
-        Some("EXTENDED") => Cell::tone(format!("!extended ${:.2}/h", c.usd_per_hour()), Tone::Warn),
-        Some(_) => Cell::plain(format!("standard ${:.2}/h", c.usd_per_hour())),
+        Some("EXTENDED") => Cell::tone(format!("!extended {hour}"), Tone::Warn),
+        Some(_) => Cell::plain(format!("standard {hour}")),
         None => Cell::tone("-", Tone::Muted),
     }
 }
@@ -60,10 +69,10 @@ impl Row for EksCluster {
             |c, _| SortKey::Text(c.support.as_deref().unwrap_or("")),
             support,
         ),
-        Column::<Self>::new("$/H", "usd_per_hour", 5, 9, true, |c, _| SortKey::Num(Some(c.usd_per_hour())), |c, _| {
-            Cell::plain(format!("{:.2}", c.usd_per_hour()))
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |c, cx| SortKey::Num(cost(c, cx).per_month()), |c, cx| {
+            Cell::plain(cost(c, cx).cell())
         })
-        .hidden(),
+        .exact(|c, cx| Value::Num(cost(c, cx).per_month())),
         Column::<Self>::new("NODEGROUPS", "nodegroups", 10, 2, true, |c, _| SortKey::Num(Some(c.nodegroups.len() as f64)), |c, _| {
             match c.not_active() {
                 0 => Cell::plain(c.nodegroups.len().to_string()),

@@ -22,7 +22,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
     let sparks_h = if tail.is_some() { 0 } else { 9 };
     let [top, sparks, recent] = Layout::vertical([
-        Constraint::Length(7),
+        Constraint::Length(8),
         Constraint::Length(sparks_h),
         Constraint::Min(0),
     ])
@@ -67,6 +67,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         field(t, "log group", f.log_group.clone()),
         field(t, "environment", env),
         field(t, "region", f.region.clone()),
+        field(t, "cost", super::cost::estimate(f, &cx.settings.prices, cx.settings.window).describe()),
     ], half(left)))
     .render(left, buf);
     let cold = s.cold.as_ref();
@@ -146,6 +147,17 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
                 opt(cold.and_then(|c| c.init_max_ms), ms)
             ),
         ),
+        match super::cost::timeout_risk(f) {
+            Some(risk) => Line::from(vec![
+                Span::styled(format!("{:<14}", "timeout"), t.muted),
+                Span::styled(format!("! {risk}"), t.warn),
+            ]),
+            None => field(
+                t,
+                "timeout",
+                format!("{} s, slowest call {} ms", f.timeout_s, opt(s.duration_max_ms, ms)),
+            ),
+        },
     ], w))
     .render(right, buf);
     if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {

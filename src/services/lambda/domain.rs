@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::series::Series;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
     pub region: String,

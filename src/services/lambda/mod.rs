@@ -3,6 +3,7 @@
 //! live tail of its log.
 
 pub mod coldstart;
+pub mod cost;
 mod demo;
 mod detail;
 pub mod domain;
@@ -30,6 +31,7 @@ use crate::services::feed::{replace_region, Retired};
 use crate::services::msg::TailTarget;
 use crate::services::room::{Registered, Room};
 use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::services::Settings;
 
 pub struct Lambda;
 
@@ -154,7 +156,11 @@ impl Room for Lambda {
         })
     }
 
-    fn snapshot(state: &LambdaState) -> snapshot::LambdaOut {
-        snapshot::lambda(state)
+    fn snapshot(state: &LambdaState, settings: &Settings) -> snapshot::LambdaOut {
+        snapshot::lambda(state, settings)
+    }
+
+    fn cost(state: &LambdaState, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        Some(cost::room(state, &settings.prices, settings.window))
     }
 }

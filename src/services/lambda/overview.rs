@@ -104,6 +104,32 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             items: metric(|f| f.stats.cold.as_ref().map_or(0.0, |c| c.count as f64), count),
             kind: ListKind::Values(Tone::Warn),
         },
+        OverviewList {
+            title: "Top cost a month",
+            items: top(
+                fns.iter().map(|f| {
+                    let e = super::cost::estimate(f, &cx.settings.prices, cx.settings.window);
+                    (f.name.as_str(), e.per_month().unwrap_or(0.0))
+                }),
+                cx.limit,
+                crate::cost::money::usd,
+            ),
+            kind: ListKind::Values(Tone::Accent),
+        },
+        OverviewList {
+            title: "Near their timeout",
+            items: fns
+                .iter()
+                .filter_map(|f| Some((f, super::cost::timeout_risk(f)?)))
+                .take(cx.limit)
+                .map(|(f, risk)| OverviewItem {
+                    name: f.name.clone(),
+                    what: risk,
+                    open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                })
+                .collect(),
+            kind: ListKind::Flags,
+        },
     ]
 }
 

@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use super::domain::Function;
 use super::LambdaState;
+use crate::cost::CostOut;
+use crate::services::Settings;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LambdaOut {
@@ -25,6 +27,8 @@ pub struct FunctionOut {
     pub log_group: String,
     pub metrics: MetricsOut,
     pub cold_starts: Option<ColdOut>,
+    /// Null when the usage it is priced from was not read.
+    pub cost: Option<CostOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,7 +55,7 @@ pub struct ColdOut {
     pub init_max_ms: Option<f64>,
 }
 
-fn function(f: &Function, percentile: Option<&str>) -> FunctionOut {
+fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> FunctionOut {
     let s = &f.stats;
     FunctionOut {
         name: f.name.clone(),
@@ -82,6 +86,7 @@ fn function(f: &Function, percentile: Option<&str>) -> FunctionOut {
             init_p50_ms: c.init_p50_ms,
             init_max_ms: c.init_max_ms,
         }),
+        cost: super::cost::estimate(f, &settings.prices, settings.window).out(),
     }
 }
 
@@ -89,13 +94,13 @@ fn round3(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
 }
 
-pub fn lambda(s: &LambdaState) -> LambdaOut {
+pub fn lambda(s: &LambdaState, settings: &Settings) -> LambdaOut {
     LambdaOut {
         functions: s
             .functions
             .iter()
             // Recordings from before the choice existed hold p99.
-            .map(|f| function(f, Some(s.percentile.as_deref().unwrap_or("p99"))))
+            .map(|f| function(f, Some(s.percentile.as_deref().unwrap_or("p99")), settings))
             .collect(),
     }
 }

@@ -2,7 +2,7 @@
 
 use super::domain::Function;
 use crate::fmt::{count, ms, opt, pct};
-use crate::services::table::{Cell, Column, Row, SortKey, Tone, Value};
+use crate::services::table::{Cell, Column, Ctx, Row, SortKey, Tone, Value};
 
 fn num(v: Option<f64>) -> SortKey<'static> {
     SortKey::Num(v)
@@ -14,6 +14,10 @@ fn hot(v: Option<f64>, tone: Tone) -> Cell {
         Some(x) if x > 0.0 => Cell::tone(count(x), tone),
         v => Cell::plain(opt(v, count)),
     }
+}
+
+fn cost(f: &Function, cx: &Ctx) -> crate::cost::Estimate {
+    super::cost::estimate(f, &cx.prices, cx.window)
 }
 
 fn runtime(f: &Function) -> &str {
@@ -49,7 +53,7 @@ impl Row for Function {
         Column::<Self>::new("MAX ms", "duration_max_ms", 8, 6, true, |f, _| num(f.stats.duration_max_ms), |f, _| {
             match f.stats.duration_max_ms {
                 // Near the timeout: the next slow request will be killed.
-                Some(v) if v >= f.timeout_s as f64 * 1000.0 * 0.8 => Cell::tone(format!("!{}", ms(v)), Tone::Warn),
+                Some(v) if super::cost::timeout_risk(f).is_some() => Cell::tone(format!("!{}", ms(v)), Tone::Warn),
                 v => Cell::plain(opt(v, ms)),
             }
         }),
@@ -99,6 +103,12 @@ impl Row for Function {
             |f, _| num(f.stats.cold.as_ref().and_then(|c| c.init_max_ms)),
             |f, _| Cell::plain(opt(f.stats.cold.as_ref().and_then(|c| c.init_max_ms), ms)),
         ),
+        // Dollars a month at the window's rate: the first to yield to a
+        // narrow terminal, since the errors come before the bill.
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost(f, cx).per_month()), |f, cx| {
+            Cell::plain(cost(f, cx).cell())
+        })
+        .exact(|f, cx| Value::Num(cost(f, cx).per_month())),
         Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
             Cell::plain(f.region.clone())
         })

@@ -1,0 +1,54 @@
+//! The account's burn rate: every room's estimate summed, for the header,
+//! the Overview and the snapshot's `cost` section.
+
+use crate::services::feed::Freshness;
+use crate::services::{Feeds, ServiceKind, Settings};
+
+use super::RoomCost;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountCost {
+    pub per_hour: f64,
+    pub priced: usize,
+    /// Resources left out of the sum: no price for them, or their usage not read.
+    pub unpriced: usize,
+    /// Rooms that price anything, in registry order.
+    pub by_service: Vec<(ServiceKind, RoomCost)>,
+    /// Why the first resource left out has no price.
+    pub why: Option<String>,
+}
+
+pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
+    let mut a = AccountCost::default();
+    for &k in ServiceKind::ALL {
+        // A room not read yet has no resources to price: leave it out rather
+        // than count it as costing nothing.
+        if !feeds.regions(k).loaded() {
+            continue;
+        }
+        if let Some(c) = k.room().cost(feeds, settings) {
+            a.per_hour += c.per_hour;
+            a.priced += c.priced;
+            a.unpriced += c.unpriced;
+            if a.why.is_none() {
+                a.why = c.why.clone();
+            }
+            a.by_service.push((k, c));
+        }
+    }
+    a
+}
+
+impl AccountCost {
+    /// Dollars an hour, or `None` when nothing could be priced.
+    pub fn figure(&self) -> Option<f64> {
+        (self.priced > 0 || self.unpriced == 0).then_some(self.per_hour)
+    }
+
+    pub fn room(&self, k: ServiceKind) -> Option<&RoomCost> {
+        self.by_service
+            .iter()
+            .find(|(x, _)| *x == k)
+            .map(|(_, c)| c)
+    }
+}

@@ -1,0 +1,274 @@
+//! What a function costs at list price: requests plus GB-seconds of billed
+//! duration, by architecture; the account against the monthly free tier; and
+//! the functions that run up against their timeout (they fail, and bill, at
+//! the limit).
+
+use super::domain::Function;
+use super::LambdaState;
+use crate::cost::book::LambdaPrices;
+use crate::cost::{money, Estimate, PriceBook, RoomCost, HOURS_PER_MONTH};
+use crate::fmt::count;
+
+/// Lambda's hard limit on a function's timeout.
+pub const HARD_LIMIT_S: u32 = 900;
+
+/// A function whose slowest call came within this share of its timeout.
+const NEAR_TIMEOUT: f64 = 0.9;
+
+fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, String), String> {
+    let r = book.region(&f.region)?;
+    Ok((r.section(&r.lambda, "Lambda")?, r.label()))
+}
+
+fn gb(f: &Function) -> f64 {
+    f.memory_mb as f64 / 1024.0
+}
+
+fn arm(f: &Function) -> bool {
+    f.architecture == "arm64"
+}
+
+/// GB-seconds over the window: invocations × average duration × memory.
+/// `None` when the duration was not read although there were calls.
+fn gb_seconds(f: &Function) -> Option<f64> {
+    let inv = f.stats.invocations?;
+    if inv == 0.0 {
+        return Some(0.0);
+    }
+    Some(inv * f.stats.duration_avg_ms? / 1000.0 * gb(f))
+}
+
+pub fn estimate(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
+    let (p, label) = match prices(f, book) {
+        Ok(p) => p,
+        Err(why) => return Estimate::Unpriced(why),
+    };
+    let (Some(inv), Some(gbs)) = (f.stats.invocations, gb_seconds(f)) else {
+        return Estimate::Unread;
+    };
+    let rate = if arm(f) {
+        p.usd_per_gb_second_arm64
+    } else {
+        p.usd_per_gb_second_x86_64
+    };
+    let window = inv / 1e6 * p.usd_per_million_requests + gbs * rate;
+    Estimate::Usd {
+        per_hour: window * 60.0 / window_min.max(1) as f64,
+        window: Some(window),
+        basis: format!(
+            "{} requests × ${}/M + {} GB-s × ${rate} ({}) over {window_min}m, {label}",
+            count(inv),
+            p.usd_per_million_requests,
+            count(gbs),
+            if arm(f) { "arm64" } else { "x86_64" },
+        ),
+    }
+}
+
+/// A month at this window's rate against the free tier, which the whole
+/// account shares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeTier {
+    pub requests_month: f64,
+    pub gb_seconds_month: f64,
+    pub free_requests: f64,
+    pub free_gb_seconds: f64,
+    /// The month's list price less what the free tier covers.
+    pub net_usd_month: f64,
+    /// The day of a 30-day month the first allowance runs out, if it does.
+    pub crossed_day: Option<f64>,
+}
+
+impl FreeTier {
+    pub fn text(&self) -> String {
+        let used = |v: f64, free: f64| format!("{} of {}", count(v), count(free));
+        let crossed = match self.crossed_day {
+            Some(d) => format!("; used up about day {}", d.ceil().max(1.0) as u32),
+            None => String::new(),
+        };
+        format!(
+            "free tier: {} requests, {} GB-s a month{crossed}; {}/mo after it",
+            used(self.requests_month, self.free_requests),
+            used(self.gb_seconds_month, self.free_gb_seconds),
+            money::usd(self.net_usd_month),
+        )
+    }
+}
+
+const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
+
+pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Option<FreeTier> {
+    let scale = 60.0 / window_min.max(1) as f64 * HOURS_PER_MONTH;
+    let (mut req, mut gbs, mut req_usd, mut gbs_usd) = (0.0, 0.0, 0.0, 0.0);
+    let mut tier = None;
+    for f in &state.functions {
+        let (Ok((p, _)), Some(inv), Some(g)) = (prices(f, book), f.stats.invocations, gb_seconds(f)) else {
+            continue;
+        };
+        tier.get_or_insert((p.free_requests_per_month, p.free_gb_seconds_per_month));
+        let rate = if arm(f) {
+            p.usd_per_gb_second_arm64
+        } else {
+            p.usd_per_gb_second_x86_64
+        };
+        req += inv * scale;
+        gbs += g * scale;
+        req_usd += inv * scale / 1e6 * p.usd_per_million_requests;
+        gbs_usd += g * scale * rate;
+    }
+    let (free_req, free_gbs) = tier?;
+    // What the allowance is worth at this account's own mix of prices.
+    let covered = |used: f64, free: f64, usd: f64| if used > 0.0 { usd * (free.min(used) / used) } else { 0.0 };
+    let net = req_usd - covered(req, free_req, req_usd) + gbs_usd - covered(gbs, free_gbs, gbs_usd);
+    let day = |used: f64, free: f64| (used > free).then(|| DAYS_PER_MONTH * free / used);
+    let crossed_day = match (day(req, free_req), day(gbs, free_gbs)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    Some(FreeTier {
+        requests_month: req,
+        gb_seconds_month: gbs,
+        free_requests: free_req,
+        free_gb_seconds: free_gbs,
+        net_usd_month: net,
+        crossed_day,
+    })
+}
+
+pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost {
+    let estimates: Vec<Estimate> = state.functions.iter().map(|f| estimate(f, book, window_min)).collect();
+    let mut c = RoomCost::of(&estimates);
+    c.note = free_tier(state, book, window_min).map(|t| t.text());
+    c
+}
+
+/// Why a function's slowest call is a warning, if it is.
+pub fn timeout_risk(f: &Function) -> Option<String> {
+    let max = f.stats.duration_max_ms?;
+    let limit_ms = f.timeout_s as f64 * 1000.0;
+    if f.timeout_s == 0 || max < limit_ms * NEAR_TIMEOUT {
+        return None;
+    }
+    let s = |ms: f64| format!("{:.1}s", ms / 1000.0);
+    Some(if f.timeout_s as f64 >= HARD_LIMIT_S as f64 * NEAR_TIMEOUT {
+        format!("max {} of {}: near the 15-min limit", s(max), s(limit_ms))
+    } else {
+        format!("max {} of {} timeout", s(max), s(limit_ms))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::lambda::domain::FunctionStats;
+
+    fn function(mem: u32, arch: &str, inv: f64, avg_ms: f64) -> Function {
+        Function {
+            name: "f".into(),
+            region: "us-east-1".into(),
+            memory_mb: mem,
+            timeout_s: 30,
+            architecture: arch.into(),
+            stats: FunctionStats {
+                invocations: Some(inv),
+                duration_avg_ms: Some(avg_ms),
+                ..Default::default()
+            },
+            ..Default::default()
+        }
+    }
+
+    fn usd(e: &Estimate) -> (f64, f64) {
+        match e {
+            Estimate::Usd { per_hour, window, .. } => (*per_hour, window.unwrap()),
+            e => panic!("not priced: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn x86_and_arm64_are_priced_at_their_own_gb_second_rate() {
+        let book = PriceBook::builtin();
+        // 1M calls × 200 ms × 0.5 GB = 100,000 GB-s, over a 60-minute window.
+        let x86 = estimate(&function(512, "x86_64", 1e6, 200.0), book, 60);
+        let arm = estimate(&function(512, "arm64", 1e6, 200.0), book, 60);
+        let (h, w) = usd(&x86);
+        assert!((w - (0.20 + 100_000.0 * 0.0000166667)).abs() < 1e-9, "{w}");
+        assert!((h - w).abs() < 1e-12, "a 60-minute window is an hour");
+        let (_, wa) = usd(&arm);
+        assert!((wa - (0.20 + 100_000.0 * 0.0000133334)).abs() < 1e-9, "{wa}");
+        assert!(x86.basis().contains("x86_64") && arm.basis().contains("arm64"));
+        assert!(x86.basis().contains("us-east-1 list price 2026-11"), "{}", x86.basis());
+    }
+
+    #[test]
+    fn a_short_window_is_scaled_to_the_hour() {
+        let e = estimate(&function(1024, "x86_64", 1000.0, 1000.0), PriceBook::builtin(), 15);
+        let (h, w) = usd(&e);
+        assert!((w - (0.0002 + 1000.0 * 0.0000166667)).abs() < 1e-12);
+        assert!((h - 4.0 * w).abs() < 1e-12);
+    }
+
+    #[test]
+    fn no_calls_cost_nothing_and_unread_metrics_are_not_zero() {
+        let book = PriceBook::builtin();
+        let mut idle = function(128, "x86_64", 0.0, 0.0);
+        idle.stats.duration_avg_ms = None;
+        assert_eq!(usd(&estimate(&idle, book, 60)), (0.0, 0.0));
+        let mut unread = function(128, "x86_64", 0.0, 0.0);
+        unread.stats.invocations = None;
+        assert_eq!(estimate(&unread, book, 60), Estimate::Unread);
+        let mut busy_no_duration = function(128, "x86_64", 10.0, 0.0);
+        busy_no_duration.stats.duration_avg_ms = None;
+        assert_eq!(estimate(&busy_no_duration, book, 60), Estimate::Unread);
+    }
+
+    #[test]
+    fn a_region_without_prices_is_a_question_mark_with_its_reason() {
+        let mut f = function(128, "x86_64", 10.0, 10.0);
+        f.region = "eu-west-1".into();
+        let e = estimate(&f, PriceBook::builtin(), 60);
+        assert_eq!(e.cell(), "?");
+        assert!(e.basis().contains("eu-west-1"), "{}", e.basis());
+    }
+
+    #[test]
+    fn the_free_tier_is_crossed_mid_month() {
+        // 2,740 calls an hour = 2M a month: twice the free requests, so they
+        // run out on day 15.2; 2M × 0.1 s × 0.125 GB = 25,000 GB-s, inside
+        // the 400,000 free.
+        let state = LambdaState {
+            functions: vec![function(128, "x86_64", 2e6 / HOURS_PER_MONTH, 100.0)],
+            ..Default::default()
+        };
+        let t = free_tier(&state, PriceBook::builtin(), 60).unwrap();
+        assert!((t.requests_month - 2e6).abs() < 1e-3, "{}", t.requests_month);
+        assert!((t.gb_seconds_month - 25_000.0).abs() < 1e-3, "{}", t.gb_seconds_month);
+        let day = t.crossed_day.unwrap();
+        assert!((day - DAYS_PER_MONTH / 2.0).abs() < 1e-9, "{day}");
+        // Left to pay: the second million requests; the duration is free.
+        assert!((t.net_usd_month - 0.20).abs() < 1e-9, "{}", t.net_usd_month);
+        assert!(t.text().contains("used up about day 16"), "{}", t.text());
+    }
+
+    #[test]
+    fn an_account_inside_the_free_tier_pays_nothing() {
+        let state = LambdaState {
+            functions: vec![function(128, "x86_64", 10.0, 100.0)],
+            ..Default::default()
+        };
+        let t = free_tier(&state, PriceBook::builtin(), 60).unwrap();
+        assert_eq!((t.crossed_day, t.net_usd_month), (None, 0.0));
+    }
+
+    #[test]
+    fn slow_calls_near_the_timeout_are_flagged_and_the_hard_limit_named() {
+        let mut f = function(128, "x86_64", 1.0, 1.0);
+        f.stats.duration_max_ms = Some(26_000.0);
+        assert_eq!(timeout_risk(&f), None, "26 of 30 s is under 90%");
+        f.stats.duration_max_ms = Some(27_500.0);
+        assert_eq!(timeout_risk(&f).as_deref(), Some("max 27.5s of 30.0s timeout"));
+        f.timeout_s = 900;
+        f.stats.duration_max_ms = Some(880_000.0);
+        assert!(timeout_risk(&f).unwrap().contains("15-min limit"));
+    }
+}
