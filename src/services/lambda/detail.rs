@@ -67,7 +67,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         field(t, "log group", f.log_group.clone()),
         field(t, "environment", env),
         field(t, "region", f.region.clone()),
-        field(t, "cost", super::cost::estimate(f, &cx.settings.prices, cx.settings.window).describe()),
+        field(t, "cost", cost(f, cx, half(left).saturating_sub(14))),
     ], half(left)))
     .render(left, buf);
     let cold = s.cold.as_ref();
@@ -155,7 +155,11 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             None => field(
                 t,
                 "timeout",
-                format!("{} s, slowest call {} ms", f.timeout_s, opt(s.duration_max_ms, ms)),
+                first_fitting(w.saturating_sub(14), &[
+                    format!("{} s, slowest call {} ms", f.timeout_s, opt(s.duration_max_ms, ms)),
+                    format!("{} s, slowest {}", f.timeout_s, opt(s.duration_max_ms, ms_short)),
+                    format!("{} s", f.timeout_s),
+                ]),
             ),
         },
     ], w))
@@ -204,6 +208,30 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
     }
     Paragraph::new(lines).render(recent, buf);
+}
+
+/// The window's cost first (what the user is looking at), then the month,
+/// then what was counted, as much as `width` holds.
+fn cost(f: &super::Function, cx: &PaneCtx, width: usize) -> String {
+    use crate::cost::money::usd;
+    let e = super::cost::estimate(f, &cx.settings.prices, cx.settings.window);
+    match &e {
+        crate::cost::Estimate::Usd { window: Some(w), .. } => {
+            let (w, month, win) = (usd(*w), usd(e.per_month().unwrap_or(0.0)), cx.settings.window);
+            let figures = format!("{w} in {win} min, ≈{month}/mo");
+            // The basis elided is still worth its room when a few words of it fit.
+            if width >= figures.chars().count() + 24 {
+                return crate::widgets::fit::fit_text(&format!("{figures} · {}", e.basis()), width);
+            }
+            first_fitting(width, &[
+                format!("{w} in {win} min, ≈{month}/mo · {}", e.basis()),
+                format!("{w} in {win} min, ≈{month}/mo"),
+                format!("{w}/{win}m ≈{month}/mo"),
+                format!("≈{month}/mo"),
+            ])
+        }
+        _ => e.describe(),
+    }
 }
 
 /// Milliseconds in at most five characters: 39862 is "39.9k".
