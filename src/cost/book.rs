@@ -32,6 +32,7 @@ pub struct RegionPrices {
     pub fargate: Option<FargatePrices>,
     pub eks: Option<EksPrices>,
     pub ec2: Option<Ec2Prices>,
+    pub emr: Option<EmrPrices>,
     /// Where the prices came from, for the basis.
     #[serde(skip)]
     pub source: String,
@@ -67,6 +68,22 @@ pub struct EksPrices {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Ec2Prices {
     pub usd_per_vcpu_hour: f64,
+}
+
+/// EMR bills each instance-hour twice: the EC2 instance and EMR's own fee.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmrPrices {
+    pub instance_types: BTreeMap<String, EmrInstancePrice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmrInstancePrice {
+    /// The EC2 on-demand rate, USD an hour.
+    pub ec2: f64,
+    /// EMR's fee on top, USD an hour (the same on Spot).
+    pub emr: f64,
 }
 
 impl RegionPrices {
@@ -123,6 +140,12 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
             ]
         }),
         p.ec2.as_ref().map(|e| vec![e.usd_per_vcpu_hour]),
+        p.emr.as_ref().map(|e| {
+            e.instance_types
+                .values()
+                .flat_map(|t| [t.ec2, t.emr])
+                .collect()
+        }),
     ];
     if numbers
         .iter()
@@ -207,7 +230,11 @@ mod tests {
         for text in BUILTIN {
             let p = parse("prices/", text, "list price").unwrap();
             assert!(
-                p.lambda.is_some() && p.fargate.is_some() && p.eks.is_some() && p.ec2.is_some()
+                p.lambda.is_some()
+                    && p.fargate.is_some()
+                    && p.eks.is_some()
+                    && p.ec2.is_some()
+                    && p.emr.is_some()
             );
         }
         assert_eq!(PriceBook::builtin().regions.len(), BUILTIN.len());

@@ -20,6 +20,8 @@ registry::rooms! {
     batch: Batch,
     eks: Eks,
     ecr: Ecr,
+    emr: Emr,
+    lightsail: Lightsail,
 }
 
 pub use adapter::DynRoom;
@@ -54,7 +56,7 @@ impl ServiceKind {
     }
 }
 
-/// Every room's name, for help texts and error messages: "lambda, ecs, batch, eks or ecr".
+/// Every room's name, for help texts and error messages: "lambda, ecs, batch, eks, ecr, emr or lightsail".
 pub fn names_or() -> String {
     let names: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.name()).collect();
     match names.split_last() {
@@ -81,6 +83,6 @@ mod tests {
             assert_eq!(ServiceKind::from_name(r.name()), Some(*k));
             assert_eq!(k.room().kind(), *k);
         }
-        assert_eq!(names_or(), "lambda, ecs, batch, eks or ecr");
+        assert_eq!(names_or(), "lambda, ecs, batch, eks, ecr, emr or lightsail");
     }
 }

@@ -14,7 +14,7 @@ use crate::widgets::fit::fit_spans;
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     let t = cx.theme;
-    let rooms = crate::app::overview::lists(m);
+    let (rooms, heights) = crate::app::overview::layout(m);
     // A room not read yet shows `-` and why, never a zero it did not count.
     let lines: Vec<Line> = rooms
         .iter()
@@ -65,9 +65,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             ls.iter().map(move |l| (l, read))
         })
         .collect();
-    let rows = lists.len().div_ceil(2).max(1);
     let row_areas =
-        Layout::vertical(vec![Constraint::Ratio(1, rows as u32); rows]).split(lists_area);
+        Layout::vertical(heights.iter().map(|h| Constraint::Length(*h as u16))).split(lists_area);
     let mut index = 0;
     for (i, (l, read)) in lists.iter().enumerate() {
         let halves = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])

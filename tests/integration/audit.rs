@@ -157,6 +157,10 @@ fn csv_has_one_section_per_table() {
             "# eks.nodegroups",
             "# ecr.repositories",
             "# ecr.images",
+            "# emr.clusters",
+            "# emr.steps",
+            "# lightsail.instances",
+            "# lightsail.container_services",
             "# errors"
         ]
     );

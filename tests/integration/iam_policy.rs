@@ -84,12 +84,13 @@ fn camel(snake: &str) -> String {
 
 /// Names with an AWS verb that are not operations: plain Rust, and getters on
 /// SDK output types (a task's `stop_code` is data, not StopCode).
-const NOT_SDK: &[&str] = &["get_mut", "set_len", "stop_code"];
+const NOT_SDK: &[&str] = &["get_mut", "set_len", "stop_code", "start_date_time"];
 
 /// The IAM prefix of an SDK crate (`aws_sdk_cloudwatchlogs` is `logs`).
 fn iam_prefix(krate: &str) -> String {
     match krate {
         "cloudwatchlogs" => "logs".into(),
+        "emr" => "elasticmapreduce".into(),
         other => other.to_string(),
     }
 }

@@ -41,6 +41,12 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
         // checkout's images, newest (the running one) first, then it.
         ("ecr_images", vec![Pane(ECR), Down, Enter]),
         ("ecr_image", vec![Pane(ECR), Down, Enter, Enter]),
+        // etl-hourly (busy, with a failed step) sorts before the idle one by name.
+        ("emr", vec![Pane(EMR)]),
+        ("emr_cluster", vec![Pane(EMR), Enter]),
+        // lamp-shop, out of burst credits, is second by name.
+        ("lightsail", vec![Pane(LIGHTSAIL)]),
+        ("lightsail_instance", vec![Pane(LIGHTSAIL), Down, Enter]),
         ("help", vec![Pane(LAMBDA), ToggleHelp]),
     ]
 }

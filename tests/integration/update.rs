@@ -179,11 +179,16 @@ fn panes_switch_by_number_tab_and_command() {
     let mut m = demo_model(80, 24);
     act(&mut m, &[NextPane]);
     assert_eq!(m.ui.pane, ECS);
-    act(&mut m, &[NextPane, NextPane, NextPane, NextPane]);
+    act(
+        &mut m,
+        &[NextPane, NextPane, NextPane, NextPane, NextPane, NextPane],
+    );
     assert_eq!(m.ui.pane, Pane::Overview);
     act(&mut m, &[PrevPane]);
-    assert_eq!(m.ui.pane, ECR);
-    act(&mut m, &[PrevPane, PrevPane]);
+    assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Lightsail));
+    act(&mut m, &[PrevPane]);
+    assert_eq!(m.ui.pane, EMR);
+    act(&mut m, &[PrevPane, PrevPane, PrevPane]);
     assert_eq!(m.ui.pane, BATCH);
     act(&mut m, &[StartCommand]);
     typed(&mut m, "lambda");

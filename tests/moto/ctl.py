@@ -28,7 +28,7 @@ SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
 
 def clients(url, region="us-east-1"):
     kw = dict(endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr"]}
+    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr", "emr"]}
 
 
 def configure(url):
@@ -268,7 +268,49 @@ def seed_containers(c):
     return truth
 
 
+def seed_emr(c):
+    """Two EMR clusters: one kept WAITING and idle for half an hour, one with
+    steps (moto never moves their states), and what boto3 reads back."""
+    emr, cw = c["emr"], c["cloudwatch"]
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    groups = [
+        {"Name": "master", "InstanceRole": "MASTER", "Market": "ON_DEMAND", "InstanceType": "m5.xlarge", "InstanceCount": 1},
+        {"Name": "core", "InstanceRole": "CORE", "Market": "SPOT", "InstanceType": "m5.xlarge", "InstanceCount": 2, "BidPrice": "0.10"},
+    ]
+    step = lambda name: {"Name": name, "ActionOnFailure": "CONTINUE",
+                         "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", f"s3://jobs/{name}.py"]}}
+    idle = emr.run_job_flow(Name="spark-nightly", ReleaseLabel="emr-7.1.0", JobFlowRole="EMR_EC2_DefaultRole",
+                            ServiceRole="EMR_DefaultRole",
+                            Instances={"InstanceGroups": groups, "KeepJobFlowAliveWhenNoSteps": True})["JobFlowId"]
+    busy = emr.run_job_flow(Name="etl-hourly", ReleaseLabel="emr-6.15.0", JobFlowRole="EMR_EC2_DefaultRole",
+                            ServiceRole="EMR_DefaultRole", Steps=[step("extract"), step("aggregate")],
+                            Instances={"InstanceGroups": groups[:1], "KeepJobFlowAliveWhenNoSteps": True})["JobFlowId"]
+    # IsIdle every five minutes: idle for the last 30 minutes on one, busy on the other.
+    for cluster, value in [(idle, 1.0), (busy, 0.0)]:
+        dims = [{"Name": "JobFlowId", "Value": cluster}]
+        cw.put_metric_data(Namespace="AWS/ElasticMapReduce", MetricData=[
+            {"MetricName": m, "Dimensions": dims, "Timestamp": now - dt.timedelta(minutes=5 * k), "Value": v}
+            for k in range(7)
+            for m, v in [("IsIdle", value), ("AppsRunning", 0.0 if value else 3.0), ("YARNMemoryAvailablePercentage", 100.0 if value else 42.0)]
+        ])
+    truth = {}
+    for summary in emr.list_clusters()["Clusters"]:
+        cid = summary["Id"]
+        cl = emr.describe_cluster(ClusterId=cid)["Cluster"]
+        truth[cid] = {
+            "name": cl["Name"], "state": cl["Status"]["State"], "release_label": cl.get("ReleaseLabel"),
+            "groups": sorted([g["InstanceGroupType"], g.get("Market", "ON_DEMAND"), g["InstanceType"], g["RequestedInstanceCount"], g["RunningInstanceCount"]]
+                             for g in emr.list_instance_groups(ClusterId=cid)["InstanceGroups"]),
+            "steps": [[st["Name"], st["Status"]["State"]] for st in emr.list_steps(ClusterId=cid)["Steps"]],
+            "idle": cid == idle,
+        }
+    return truth
+
+
 def seed(url, scenario):
+    if scenario == "emr":
+        json.dump(seed_emr(clients(url)), sys.stdout)
+        return
     if scenario == "containers":
         json.dump(seed_containers(clients(url)), sys.stdout)
         return
@@ -286,7 +328,7 @@ def seed(url, scenario):
 
 
 SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs",
-            "eks": "eks", "ecr": "ecr"}
+            "eks": "eks", "ecr": "ecr", "elasticmapreduce": "emr", "lightsail": "lightsail"}
 # REST operations are named by method and path.
 REST = [
     ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),

@@ -107,6 +107,8 @@ pub mod vocab {
     pub const BATCH: Pane = Pane::Room(ServiceKind::Batch);
     pub const EKS: Pane = Pane::Room(ServiceKind::Eks);
     pub const ECR: Pane = Pane::Room(ServiceKind::Ecr);
+    pub const EMR: Pane = Pane::Room(ServiceKind::Emr);
+    pub const LIGHTSAIL: Pane = Pane::Room(ServiceKind::Lightsail);
 
     pub fn functions() -> View {
         View::Room(RoomView::Lambda(lambda::View::Functions))

@@ -1,0 +1,123 @@
+//! Amazon EMR: active clusters with their state, instance groups or fleets
+//! by role and market, steps, YARN metrics, and above all how long a
+//! cluster has been idle and what that idleness cost.
+
+pub mod cost;
+mod demo;
+pub mod domain;
+mod fetch;
+mod live;
+mod metrics;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{EmrCluster, EmrData, EmrMetrics, InstanceGroup, Step};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::services::Settings;
+
+pub struct Emr;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Clusters,
+    /// The cluster's detail with its steps as the table.
+    Cluster { id: String },
+}
+
+impl Room for Emr {
+    const NAME: &'static str = "emr";
+    const LABEL: &'static str = "EMR";
+    const BADGE: &'static str = "EMR";
+    const ALIASES: &'static [&'static str] = &["spark", "hadoop", "elasticmapreduce", "steps"];
+    // EMR publishes its metrics every five minutes; cluster states and steps
+    // move on the scale of minutes.
+    const INTERVAL: Duration = Duration::from_secs(120);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(60), "EMR metrics are five-minute data; faster only spends the API rate");
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "elasticmapreduce:ListClusters",
+        "elasticmapreduce:DescribeCluster",
+        "elasticmapreduce:ListInstanceGroups",
+        "elasticmapreduce:ListInstanceFleets",
+        "elasticmapreduce:ListSteps",
+    ];
+    const KEYS: &'static [(&'static str, &'static str)] = &[("[ ]", "EMR clusters: active / ended today")];
+
+    type Data = EmrData;
+    type State = EmrData;
+    type View = View;
+    type Snapshot = snapshot::EmrOut;
+
+    fn merge(state: &mut EmrData, region: &str, data: EmrData, only: bool, retired: &mut Vec<Retired>) {
+        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    }
+
+    fn root() -> View {
+        View::Clusters
+    }
+
+    fn child(_state: &EmrData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Clusters => Some(View::Cluster { id: key.into() }),
+            View::Cluster { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Clusters => "EMR clusters".into(),
+            View::Cluster { id } => format!("Cluster {id}"),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Clusters => String::new(),
+            View::Cluster { id } => id.clone(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Clusters => "emr-clusters".to_string(),
+            View::Cluster { id } => format!("emr-{id}-steps"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a EmrData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Clusters => Some(v.visit(all(&state.clusters))),
+            // A cluster that left the data is an empty table, not no table.
+            View::Cluster { id } => Some(v.visit(match state.cluster(id) {
+                Some(c) => all(c.steps.as_deref().unwrap_or(&[])).context("region", &c.region).context("cluster", &c.id),
+                None => all(&[]),
+            })),
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a EmrData, v: &mut V) {
+        v.visit("clusters", all(&state.clusters));
+        for c in &state.clusters {
+            v.visit("steps", all(c.steps.as_deref().unwrap_or(&[])).context("region", &c.region).context("cluster", &c.id));
+        }
+    }
+
+    fn snapshot(state: &EmrData, settings: &Settings) -> snapshot::EmrOut {
+        snapshot::emr(state, &settings.prices)
+    }
+
+    fn cost(state: &EmrData, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        // Ended clusters bill nothing: they are neither priced nor unpriced.
+        let active = state.clusters.iter().filter(|c| c.active());
+        let estimates: Vec<_> = active.map(|c| cost::estimate(c, &settings.prices)).collect();
+        Some(crate::cost::RoomCost::of(&estimates))
+    }
+}

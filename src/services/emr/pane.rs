@@ -1,0 +1,141 @@
+//! EMR: the clusters, then one cluster (state, idle time and what it cost,
+//! YARN metrics, sparklines, instance groups, and its steps as the table).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::domain::{EmrCluster, EmrData};
+use super::tables::idle_for;
+use super::{Emr, View};
+use crate::fmt::{age, count, opt, pct};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::{field, gone, table};
+
+impl RoomUi for Emr {
+    fn draw(buf: &mut Buffer, area: Rect, state: &EmrData, view: &View, cx: &PaneCtx) {
+        match view {
+            View::Clusters => table::draw(buf, area, &state.clusters, cx),
+            View::Cluster { id } => match state.cluster(id) {
+                Some(c) => cluster(buf, area, c, cx),
+                None => gone(buf, area, cx.theme, id),
+            },
+        }
+    }
+
+    fn overview(state: &EmrData, cx: &PaneCtx) -> Line<'static> {
+        super::overview::line(state, cx)
+    }
+
+    fn offenders(state: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
+        super::overview::lists(state, cx)
+    }
+}
+
+fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
+    let t = cx.theme;
+    let m = &c.metrics;
+    let graphs: Vec<Graph> = m
+        .series
+        .as_ref()
+        .map(|s| {
+            vec![
+                Graph { title: "apps running", series: &s.apps_running, style: t.sparkline },
+                Graph { title: "apps pending", series: &s.apps_pending, style: t.warn },
+                Graph { title: "YARN memory free %", series: &s.yarn_memory_available_pct, style: t.sparkline },
+                Graph { title: "idle (1 = idle)", series: &s.idle, style: t.muted },
+            ]
+        })
+        .unwrap_or_default();
+    let groups = c.groups.as_deref().unwrap_or(&[]);
+    // On a short terminal the steps keep their room; the graphs go first.
+    let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
+    let groups_h = (groups.len().max(1) as u16 + 1).min(6);
+    let [top, sparks, extra, tbl] = Layout::vertical([
+        Constraint::Length(6),
+        Constraint::Length(sparks_h),
+        Constraint::Length(groups_h),
+        Constraint::Min(0),
+    ])
+    .areas(area);
+    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
+    let estimate = super::cost::estimate(c, &cx.settings.prices);
+    let state_style = if c.active() { t.ok } else { t.muted };
+    Paragraph::new(fit_lines(
+        vec![
+            Line::from(vec![
+                Span::styled(format!("{:<14}", "state"), t.muted),
+                Span::styled(c.state.clone(), state_style),
+                Span::styled(c.state_reason.as_deref().map(|r| format!("  {r}")).unwrap_or_default(), t.muted),
+            ]),
+            field(t, "id", c.id.clone()),
+            field(t, "release", c.release_label.clone().unwrap_or_else(|| "-".into())),
+            field(
+                t,
+                "created",
+                c.created_at
+                    .map(|d| format!("{} ({} ago)", d.format("%Y-%m-%d %H:%M"), age(cx.now - d)))
+                    .unwrap_or_else(|| "-".into()),
+            ),
+            field(t, "cost", estimate.describe()),
+            field(t, "region", c.region.clone()),
+        ],
+        half(left),
+    ))
+    .render(left, buf);
+    let idle = match (c.active(), m.is_idle, m.idle_minutes) {
+        (false, _, _) => "-".to_string(),
+        (true, Some(true), Some(mins)) => {
+            let burned = super::cost::idle_burn(c, &cx.settings.prices)
+                .map(|v| format!(", {} burned", crate::cost::money::usd(v)))
+                .unwrap_or_default();
+            format!("for {}{burned}", idle_for(mins))
+        }
+        (true, Some(false), _) => "no: working".into(),
+        _ => "not published".into(),
+    };
+    Paragraph::new(fit_lines(
+        vec![
+            Line::from(vec![
+                Span::styled(format!("{:<14}", "idle"), t.muted),
+                Span::styled(idle, if c.idle_alert() { t.warn } else { t.ok }),
+            ]),
+            field(t, "apps", format!("{} running, {} pending", opt(m.apps_running, count), opt(m.apps_pending, count))),
+            field(t, "YARN memory", m.yarn_memory_available_pct.map(|v| format!("{}% free", pct(v))).unwrap_or_else(|| "-".into())),
+            field(t, "containers", format!("pending ratio {}", opt(m.container_pending_ratio, |v| format!("{v:.2}")))),
+            field(t, "HDFS", m.hdfs_utilization_pct.map(|v| format!("{}% used", pct(v))).unwrap_or_else(|| "-".into())),
+            field(
+                t,
+                "hours",
+                c.normalized_instance_hours.map(|h| format!("{} normalized", count(h as f64))).unwrap_or_else(|| "-".into()),
+            ),
+        ],
+        half(right),
+    ))
+    .render(right, buf);
+    if sparks_h > 0 {
+        grid(buf, sparks, t, &graphs);
+    }
+    let mut lines = vec![Line::from(Span::styled("Instance groups", t.title))];
+    match &c.groups {
+        None => lines.push(Line::from(Span::styled("  not read", t.muted))),
+        Some(g) if g.is_empty() => lines.push(Line::from(Span::styled("  none", t.muted))),
+        Some(g) => {
+            for g in g {
+                let short = g.running < g.requested;
+                lines.push(Line::from(vec![
+                    Span::raw(format!("  {:<7} {:<9} {:<12} ", g.role, g.market, g.instance_type)),
+                    Span::styled(format!("{}/{} running", g.running, g.requested), if short { t.warn } else { t.ok }),
+                ]));
+            }
+        }
+    }
+    Paragraph::new(fit_lines(lines, extra.width as usize)).render(extra, buf);
+    if c.steps.is_none() {
+        buf.set_stringn(tbl.x, tbl.y, "steps: not read", tbl.width as usize, t.muted);
+        return;
+    }
+    table::draw(buf, tbl, c.steps.as_deref().unwrap_or(&[]), cx);
+}

@@ -1,0 +1,79 @@
+//! The `emr` section of the snapshot (SNAPSHOT.md). Field names are an API.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::domain::{EmrData, InstanceGroup, Step};
+use crate::cost::{round6, CostOut, PriceBook};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EmrOut {
+    pub clusters: Vec<ClusterOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterOut {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub state: String,
+    pub state_reason: Option<String>,
+    pub release_label: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub normalized_instance_hours: Option<i32>,
+    /// `null`: not read (ended clusters, or the call failed).
+    pub instance_groups: Option<Vec<InstanceGroup>>,
+    pub steps: Option<Vec<Step>>,
+    pub metrics: MetricsOut,
+    pub cost: Option<CostOut>,
+    /// Dollars burned over the current idle streak (`null`: not idle, or not priced).
+    pub idle_usd: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricsOut {
+    pub is_idle: Option<bool>,
+    pub idle_minutes: Option<u32>,
+    pub apps_running: Option<f64>,
+    pub apps_pending: Option<f64>,
+    pub container_pending_ratio: Option<f64>,
+    pub yarn_memory_available_pct: Option<f64>,
+    pub hdfs_utilization_pct: Option<f64>,
+}
+
+pub fn emr(d: &EmrData, prices: &PriceBook) -> EmrOut {
+    EmrOut {
+        clusters: d
+            .clusters
+            .iter()
+            .map(|c| {
+                let m = &c.metrics;
+                ClusterOut {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    region: c.region.clone(),
+                    state: c.state.clone(),
+                    state_reason: c.state_reason.clone(),
+                    release_label: c.release_label.clone(),
+                    created_at: c.created_at,
+                    ended_at: c.ended_at,
+                    normalized_instance_hours: c.normalized_instance_hours,
+                    instance_groups: c.groups.clone(),
+                    steps: c.steps.clone(),
+                    metrics: MetricsOut {
+                        is_idle: m.is_idle,
+                        idle_minutes: m.idle_minutes.filter(|_| c.active()),
+                        apps_running: m.apps_running,
+                        apps_pending: m.apps_pending,
+                        container_pending_ratio: m.container_pending_ratio,
+                        yarn_memory_available_pct: m.yarn_memory_available_pct,
+                        hdfs_utilization_pct: m.hdfs_utilization_pct,
+                    },
+                    cost: super::cost::estimate(c, prices).out(),
+                    idle_usd: super::cost::idle_burn(c, prices).map(round6),
+                }
+            })
+            .collect(),
+    }
+}

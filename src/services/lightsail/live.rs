@@ -1,0 +1,245 @@
+//! Lightsail against the real account: the instances and container services
+//! every interval, prices every hour, and the metrics of the instances on
+//! screen (three calls each) at most once per five-minute period, which is
+//! all Lightsail has. Rows that scroll into view unread wake the poller.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+
+use super::domain::{InstanceMetrics, LightsailData};
+use super::fetch::{self, Failed, Prices};
+use super::Lightsail;
+use crate::aws::backoff::{next_delay, salt};
+use crate::aws::client::CallCounter;
+use crate::aws::ErrorKind;
+use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::msg::DataMsg;
+use crate::services::room::{BoxFuture, Registered, RoomLive};
+
+/// Lightsail's CPU and burst data is per five minutes: nothing newer sooner.
+const METRICS_FRESH: Duration = Duration::from_secs(300);
+/// Bundle and power prices change with Lightsail's price list, not by the hour.
+const PRICES_EVERY: Duration = Duration::from_secs(3600);
+
+impl RoomLive for Lightsail {
+    type Client = aws_sdk_lightsail::Client;
+
+    fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
+        sdk_client!(aws_sdk_lightsail, cfg, counter)
+    }
+
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
+        Box::pin(poll(cx))
+    }
+
+    /// Headless has no viewport: every instance's metrics.
+    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(async move {
+            let Some(c) = r.client::<Lightsail>() else {
+                return no_client(Lightsail::KIND, &r.name);
+            };
+            let fetched_at = Utc::now();
+            let mut out = Vec::new();
+            let mut data = match fetch::inventory(c, &r.name, live, &Prices::default()).await {
+                Ok((d, partial)) => {
+                    out.extend(partial);
+                    d
+                }
+                Err(e) => {
+                    out.push(e);
+                    return failures(&r.name, out);
+                }
+            };
+            let mut prices = PriceCache::default();
+            prices.refresh(c, live, true, &mut out).await;
+            fetch::apply_prices(&mut data, &prices.prices);
+            for i in &mut data.instances {
+                let (m, failed) = fetch::metrics(c, live, &i.name, fetched_at, live.opts.window).await;
+                i.metrics = m;
+                out.extend(failed);
+            }
+            let mut msgs = failures(&r.name, out);
+            msgs.insert(0, loaded(&r.name, fetched_at, data));
+            msgs
+        })
+    }
+}
+
+fn failures(region: &str, failed: Vec<Failed>) -> Vec<DataMsg> {
+    failed
+        .into_iter()
+        .map(|(op, e)| DataMsg::failed(Lightsail::KIND, region, op, e))
+        .collect()
+}
+
+fn loaded(region: &str, fetched_at: DateTime<Utc>, data: LightsailData) -> DataMsg {
+    DataMsg::Loaded {
+        region: region.to_string(),
+        fetched_at,
+        payload: Lightsail::wrap(data),
+    }
+}
+
+/// The price lists and when each was read; a list that failed keeps the
+/// prices it had and is asked again next refresh.
+#[derive(Default)]
+struct PriceCache {
+    prices: Prices,
+    bundles_at: Option<Instant>,
+    powers_at: Option<Instant>,
+}
+
+impl PriceCache {
+    async fn refresh(&mut self, c: &aws_sdk_lightsail::Client, live: &Live, force: bool, out: &mut Vec<Failed>) {
+        let stale = |at: Option<Instant>| force || at.is_none_or(|t| t.elapsed() >= PRICES_EVERY);
+        if stale(self.bundles_at) {
+            match fetch::bundle_prices(c, live).await {
+                Ok(p) => {
+                    self.prices.bundles = p;
+                    self.bundles_at = Some(Instant::now());
+                }
+                Err(e) => out.push(e),
+            }
+        }
+        if stale(self.powers_at) {
+            match fetch::power_prices(c, live).await {
+                Ok(p) => {
+                    self.prices.powers = p;
+                    self.powers_at = Some(Instant::now());
+                }
+                Err(e) => out.push(e),
+            }
+        }
+    }
+}
+
+/// Metrics read, by instance name, with when (failed reads too, so a
+/// failing call is not repeated on every scroll).
+type Cache = HashMap<String, (Instant, InstanceMetrics)>;
+
+/// The instances of `inventory` whose metrics to read now: on screen (or all
+/// with `--metrics-all`) and not read this period.
+fn due(inventory: &LightsailData, visible: &[String], all: bool, cache: &Cache) -> Vec<String> {
+    let shown: HashSet<&str> = visible.iter().map(String::as_str).collect();
+    inventory
+        .instances
+        .iter()
+        .filter(|i| all || shown.contains(i.name.as_str()))
+        .filter(|i| cache.get(&i.name).is_none_or(|(t, _)| t.elapsed() >= METRICS_FRESH))
+        .map(|i| i.name.clone())
+        .collect()
+}
+
+async fn poll(mut cx: PollCtx) {
+    let live = cx.live.clone();
+    let region = &live.regions[cx.region];
+    let Some(client) = region.client::<Lightsail>() else {
+        let _ = send_all(&cx.tx, &live, no_client(Lightsail::KIND, &region.name)).await;
+        return;
+    };
+    let mut prices = PriceCache::default();
+    let mut inventory: Option<(DateTime<Utc>, LightsailData)> = None;
+    let mut cache: Cache = HashMap::new();
+    let mut throttles = 0;
+    let mut forced = false;
+    // Woken for rows that scrolled into view unread: metrics only.
+    let mut light = false;
+    loop {
+        let mut failed: Vec<Failed> = Vec::new();
+        if !light || inventory.is_none() {
+            let at = Utc::now();
+            match fetch::inventory(client, &region.name, &live, &Prices::default()).await {
+                Ok((mut d, partial)) => {
+                    failed.extend(partial);
+                    prices.refresh(client, &live, forced, &mut failed).await;
+                    fetch::apply_prices(&mut d, &prices.prices);
+                    inventory = Some((at, d));
+                }
+                Err(e) => failed.push(e),
+            }
+        }
+        let mut msgs = Vec::new();
+        if let Some((at, inv)) = &inventory {
+            let names: HashSet<&str> = inv.instances.iter().map(|i| i.name.as_str()).collect();
+            cache.retain(|k, _| names.contains(k.as_str()));
+            let visible = cx.visible.borrow_and_update().clone();
+            let now = Utc::now();
+            for name in due(inv, &visible, live.opts.metrics_all, &cache) {
+                let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
+                let slow_down = errors.iter().any(|(_, e)| e.kind == ErrorKind::Throttled);
+                failed.extend(errors);
+                cache.insert(name, (Instant::now(), m));
+                // The rest waits for the backoff rather than feed the throttle.
+                if slow_down {
+                    break;
+                }
+            }
+            let mut data = inv.clone();
+            for i in &mut data.instances {
+                if let Some((_, m)) = cache.get(&i.name) {
+                    i.metrics = m.clone();
+                }
+            }
+            // The Loaded message goes first so a failure sent with it stays visible.
+            msgs.push(loaded(&region.name, *at, data));
+        }
+        msgs.extend(failures(&region.name, failed));
+        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
+        let delay = next_delay(live.opts.intervals.get(Lightsail::KIND), throttles, salt());
+        retry_in(&mut msgs, delay);
+        if !send_all(&cx.tx, &live, msgs).await {
+            return;
+        }
+        let deadline = Instant::now() + delay;
+        forced = false;
+        light = false;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => break,
+                r = cx.waker.refresh.changed() => { if r.is_ok() { forced = true; } break; }
+                v = cx.visible.changed() => {
+                    if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
+                    let unread = inventory.as_ref().is_some_and(|(_, inv)| {
+                        let shown = cx.visible.borrow();
+                        inv.instances.iter().any(|i| shown.contains(&i.name) && !cache.contains_key(&i.name))
+                    });
+                    if unread && throttles == 0 {
+                        // Let scrolling settle before asking Lightsail.
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        light = true;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::lightsail::domain::Instance;
+
+    #[test]
+    fn metrics_are_due_for_unread_rows_on_screen_only() {
+        let inv = LightsailData {
+            instances: ["a", "b", "c"]
+                .iter()
+                .map(|n| Instance {
+                    name: n.to_string(),
+                    ..Default::default()
+                })
+                .collect(),
+            container_services: vec![],
+        };
+        let mut cache = Cache::new();
+        cache.insert("a".into(), (Instant::now(), InstanceMetrics::default()));
+        let visible = vec!["a".to_string(), "b".to_string(), "elsewhere".to_string()];
+        // "a" was read this period; "c" is off screen; "elsewhere" is another region's.
+        assert_eq!(due(&inv, &visible, false, &cache), ["b"]);
+        assert_eq!(due(&inv, &visible, true, &cache), ["b", "c"]);
+    }
+}

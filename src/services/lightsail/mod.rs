@@ -1,0 +1,127 @@
+//! Amazon Lightsail: instances with their bundle's monthly price, CPU, burst
+//! capacity and status checks, and container services below them. Lightsail
+//! instances are burstable: one out of burst capacity runs at its baseline
+//! whatever its CPU graph says, so burst is what this room watches.
+
+pub mod cost;
+mod demo;
+pub mod domain;
+mod fetch;
+mod live;
+mod metrics;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{ContainerService, Instance, InstanceMetrics, InstanceSeries, LightsailData};
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::services::Settings;
+
+pub struct Lightsail;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    /// The instances, with the container services listed below them.
+    Instances,
+    Instance { name: String },
+}
+
+impl Room for Lightsail {
+    const NAME: &'static str = "lightsail";
+    const LABEL: &'static str = "Lightsail";
+    const BADGE: &'static str = "LS";
+    const ALIASES: &'static [&'static str] = &["ls", "vps", "instances"];
+    // Instances and container services change on a person's click, and the
+    // metrics are five-minute data: every five minutes misses nothing.
+    const INTERVAL: Duration = Duration::from_secs(300);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(60), "Lightsail metrics are five-minute data");
+    // Exactly the calls fetch.rs makes, all reads.
+    const IAM_ACTIONS: &'static [&'static str] = &[
+        "lightsail:GetInstances",
+        "lightsail:GetBundles",
+        "lightsail:GetInstanceMetricData",
+        "lightsail:GetContainerServices",
+        "lightsail:GetContainerServicePowers",
+    ];
+
+    type Data = LightsailData;
+    type State = LightsailData;
+    type View = View;
+    type Snapshot = snapshot::LightsailOut;
+
+    fn merge(state: &mut LightsailData, region: &str, mut data: LightsailData, only: bool, retired: &mut Vec<Retired>) {
+        // A handful of container services a region: no need to retire them.
+        state.container_services.retain(|c| c.region != region);
+        state.container_services.append(&mut data.container_services);
+        replace_region(&mut state.instances, data.instances, region, only, |i| &i.region, retired);
+    }
+
+    fn root() -> View {
+        View::Instances
+    }
+
+    fn child(_state: &LightsailData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Instances => Some(View::Instance { name: key.into() }),
+            View::Instance { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Instances => "Lightsail instances".into(),
+            View::Instance { name } => format!("Instance {name}"),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Instances => String::new(),
+            View::Instance { name } => name.clone(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Instances => "lightsail-instances".to_string(),
+            View::Instance { name } => format!("lightsail-{name}"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a LightsailData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Instances => Some(v.visit(all(&state.instances))),
+            View::Instance { .. } => None,
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a LightsailData, v: &mut V) {
+        v.visit("instances", all(&state.instances));
+        v.visit("container_services", all(&state.container_services));
+    }
+
+    /// Metrics follow the rows on screen, and the open instance: three
+    /// calls an instance, so never the whole fleet unasked.
+    fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
+        match view {
+            View::Instances => on_screen,
+            View::Instance { name } => vec![name.clone()],
+        }
+    }
+
+    fn snapshot(state: &LightsailData, _settings: &Settings) -> snapshot::LightsailOut {
+        snapshot::lightsail(state)
+    }
+
+    fn cost(state: &LightsailData, _settings: &Settings) -> Option<crate::cost::RoomCost> {
+        Some(crate::cost::RoomCost::of(&cost::all(state)))
+    }
+}
