@@ -145,6 +145,8 @@ fn screenshots_match_what_awstop_draws() {
         ("batch", vec![Pane(BATCH)], Theme::dark()),
         ("eks-cluster", vec![Pane(EKS), Down, Enter], Theme::dark()),
         ("ecr-images", vec![Pane(ECR), Down, Enter], Theme::dark()),
+        ("emr-cluster", vec![Pane(EMR), Down, Enter], Theme::dark()),
+        ("lightsail", vec![Pane(LIGHTSAIL)], Theme::dark()),
         ("lambda-monochrome", vec![Pane(LAMBDA)], Theme::monochrome()),
         (
             "lambda-light",
