@@ -215,6 +215,7 @@ pub(super) fn table_mut(m: &mut Model) -> Option<&mut TableState> {
     let cols = tables::columns_for(m, &view)?;
     Some(m.ui.tables.entry(view).or_insert_with(|| TableState {
         sort: cols.default_sort(),
+        tab: cols.default_tab(),
         ..Default::default()
     }))
 }

@@ -158,6 +158,8 @@ pub trait Row: Sized + 'static {
     const DEFAULT_SORT: usize;
     /// Values the table can be limited to with `[` and `]` (job statuses).
     const TABS: &'static [&'static str] = &[];
+    /// The tab a new table opens on: 0 is every row, `n` is `TABS[n - 1]`.
+    const DEFAULT_TAB: usize = 0;
     /// The row's identity: what the selection remembers.
     fn key(&self) -> &str;
     fn filter_text(&self) -> [&str; 2];
@@ -201,6 +203,7 @@ pub trait Columns: Sync {
     fn shown(&self, i: usize) -> bool;
     fn grows(&self, i: usize) -> bool;
     fn default_sort(&self) -> usize;
+    fn default_tab(&self) -> usize;
     fn tabs(&self) -> &'static [&'static str];
 }
 
@@ -234,6 +237,9 @@ impl<T: Row> Columns for ColumnsOf<T> {
     }
     fn default_sort(&self) -> usize {
         T::DEFAULT_SORT
+    }
+    fn default_tab(&self) -> usize {
+        T::DEFAULT_TAB
     }
     fn tabs(&self) -> &'static [&'static str] {
         T::TABS

@@ -180,3 +180,37 @@ fn the_demos_idle_cluster_is_on_the_overview_with_what_it_burned() {
         "{line}"
     );
 }
+
+#[test]
+fn ended_clusters_show_on_request() {
+    use awstop::app::keymap::Action::{Pane, StatusNext, StatusPrev};
+    let mut m = crate::common::demo_model(120, 40);
+    crate::common::act(&mut m, &[Pane(crate::common::EMR)]);
+    // The table opens on the clusters that run: the ended one is not there.
+    let names = |m: &awstop::app::model::Model| {
+        let s = crate::common::screen(m);
+        ["etl-hourly", "spark-nightly", "adhoc-analysis"].map(|n| s.contains(n))
+    };
+    assert_eq!(
+        names(&m),
+        [true, true, false],
+        "{}",
+        crate::common::screen(&m)
+    );
+    assert!(crate::common::screen(&m).contains("[active 2]"));
+    crate::common::act(&mut m, &[StatusNext]);
+    assert_eq!(
+        names(&m),
+        [false, false, true],
+        "{}",
+        crate::common::screen(&m)
+    );
+    assert!(crate::common::screen(&m).contains("[ended today 1]"));
+    crate::common::act(&mut m, &[StatusPrev, StatusPrev]);
+    assert_eq!(
+        names(&m),
+        [true, true, true],
+        "{}",
+        crate::common::screen(&m)
+    );
+}

@@ -17,7 +17,7 @@ use crate::widgets::{field, gone, table};
 impl RoomUi for Emr {
     fn draw(buf: &mut Buffer, area: Rect, state: &EmrData, view: &View, cx: &PaneCtx) {
         match view {
-            View::Clusters => table::draw(buf, area, &state.clusters, cx),
+            View::Clusters => clusters(buf, area, state, cx),
             View::Cluster { id } => match state.cluster(id) {
                 Some(c) => cluster(buf, area, c, cx),
                 None => gone(buf, area, cx.theme, id),
@@ -32,6 +32,29 @@ impl RoomUi for Emr {
     fn offenders(state: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
     }
+}
+
+/// The clusters, with chips that double as the `[ ]` filter indicator.
+fn clusters(buf: &mut Buffer, area: Rect, d: &EmrData, cx: &PaneCtx) {
+    use crate::services::table::Row;
+    let t = cx.theme;
+    let [chips, tbl] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let want = cx.table.map(|(st, _)| st.tab_filter(EmrCluster::TABS));
+    let active = d.clusters.iter().filter(|c| c.active()).count();
+    let chip = |label: String, on: bool| {
+        if on {
+            Span::styled(format!("[{label}]"), t.selection)
+        } else {
+            Span::styled(format!(" {label} "), t.muted)
+        }
+    };
+    let spans = vec![
+        chip("all".into(), want == Some(None)),
+        chip(format!("active {active}"), want == Some(Some("active"))),
+        chip(format!("ended today {}", d.clusters.len() - active), want == Some(Some("ended"))),
+    ];
+    crate::widgets::fit::fit_spans(spans, chips.width as usize).render(chips, buf);
+    table::draw(buf, tbl, &d.clusters, cx);
 }
 
 fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {

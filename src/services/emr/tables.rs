@@ -119,6 +119,8 @@ impl Row for EmrCluster {
     ];
     const DEFAULT_SORT: usize = 1;
     const TABS: &'static [&'static str] = &["active", "ended"];
+    // The clusters that run (and bill); the day's ended ones on request (`]`).
+    const DEFAULT_TAB: usize = 1;
     fn key(&self) -> &str {
         &self.id
     }
