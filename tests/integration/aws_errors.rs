@@ -86,6 +86,7 @@ fn function(name: &str) -> Function {
         log_group: format!("/aws/lambda/{name}"),
         env_var_count: 0,
         stats: FunctionStats::default(),
+        ..Default::default()
     }
 }
 

@@ -206,6 +206,8 @@ fn once_reports_exactly_what_was_seeded() {
 const READ_ONLY: &[&str] = &[
     "sts.GetCallerIdentity",
     "lambda.ListFunctions",
+    "lambda.ListEventSourceMappings",
+    "lambda.GetPolicy",
     "cloudwatch.GetMetricData",
     "ecs.ListClusters",
     "ecs.DescribeClusters",

@@ -27,6 +27,7 @@ mod panes;
 mod screenshots;
 mod signals;
 mod snapshot_contract;
+mod triggers;
 mod trust;
 mod trust_keys;
 mod update;

@@ -28,7 +28,8 @@ SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
 
 def clients(url, region="us-east-1"):
     kw = dict(endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr", "emr"]}
+    return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr", "emr",
+                                                       "sqs", "apigateway", "apigatewayv2"]}
 
 
 def configure(url):
@@ -307,7 +308,75 @@ def seed_emr(c):
     return truth
 
 
+def seed_apis(c):
+    """Functions behind a REST and an HTTP API, fed by SQS (one mapping
+    disabled), one invokable by S3; API Gateway metrics with the right
+    dimensions (v1: ApiName+Stage, 5XXError; v2: ApiId+Stage, 5xx)."""
+    lam, cw, v1, v2 = c["lambda"], c["cloudwatch"], c["apigateway"], c["apigatewayv2"]
+    role = c["iam"].create_role(RoleName="api-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    arns = {}
+    for name in ["orders-api", "cart-service", "queue-worker", "image-resize"]:
+        arns[name] = lam.create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                                         Code={"ZipFile": zip_code()})["FunctionArn"]
+    queues = {}
+    for q in ["jobs", "dead-letters"]:
+        url = c["sqs"].create_queue(QueueName=q)["QueueUrl"]
+        queues[q] = c["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    lam.create_event_source_mapping(EventSourceArn=queues["jobs"], FunctionName="queue-worker", BatchSize=5, Enabled=True)
+    lam.create_event_source_mapping(EventSourceArn=queues["dead-letters"], FunctionName="queue-worker", BatchSize=1, Enabled=False)
+    lam.add_permission(FunctionName="image-resize", StatementId="s3", Action="lambda:InvokeFunction",
+                       Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::uploads")
+    region = "us-east-1"
+    uri = lambda fn: f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arns[fn]}/invocations"
+    rest = v1.create_rest_api(name="orders", endpointConfiguration={"types": ["REGIONAL"]})["id"]
+    root = [r for r in v1.get_resources(restApiId=rest)["items"] if r["path"] == "/"][0]["id"]
+    res = v1.create_resource(restApiId=rest, parentId=root, pathPart="orders")["id"]
+    for method in ["GET", "POST"]:
+        v1.put_method(restApiId=rest, resourceId=res, httpMethod=method, authorizationType="NONE")
+        v1.put_integration(restApiId=rest, resourceId=res, httpMethod=method, type="AWS_PROXY",
+                           integrationHttpMethod="POST", uri=uri("orders-api"))
+    deployment = v1.create_deployment(restApiId=rest)["id"]
+    v1.create_stage(restApiId=rest, stageName="prod", deploymentId=deployment)
+    http = v2.create_api(Name="storefront", ProtocolType="HTTP")["ApiId"]
+    integ = v2.create_integration(ApiId=http, IntegrationType="AWS_PROXY", IntegrationUri=arns["cart-service"],
+                                  PayloadFormatVersion="2.0")["IntegrationId"]
+    v2.create_route(ApiId=http, RouteKey="GET /cart", Target=f"integrations/{integ}")
+    v2.create_stage(ApiId=http, StageName="$default")
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    data_v1, data_v2 = [], []
+    for k in range(1, 6):
+        t = minute_ago(now, k)
+        d1 = [{"Name": "ApiName", "Value": "orders"}, {"Name": "Stage", "Value": "prod"}]
+        d2 = [{"Name": "ApiId", "Value": http}, {"Name": "Stage", "Value": "$default"}]
+        data_v1 += [{"MetricName": "Count", "Dimensions": d1, "Timestamp": t, "Value": 100.0},
+                    {"MetricName": "4XXError", "Dimensions": d1, "Timestamp": t, "Value": 2.0},
+                    {"MetricName": "5XXError", "Dimensions": d1, "Timestamp": t, "Value": 5.0 if k == 1 else 0.0},
+                    {"MetricName": "Latency", "Dimensions": d1, "Timestamp": t, "Value": 50.0},
+                    {"MetricName": "IntegrationLatency", "Dimensions": d1, "Timestamp": t, "Value": 40.0}]
+        data_v2 += [{"MetricName": "Count", "Dimensions": d2, "Timestamp": t, "Value": 20.0},
+                    {"MetricName": "4xx", "Dimensions": d2, "Timestamp": t, "Value": 1.0},
+                    {"MetricName": "5xx", "Dimensions": d2, "Timestamp": t, "Value": 0.0},
+                    {"MetricName": "Latency", "Dimensions": d2, "Timestamp": t, "Value": 12.0},
+                    {"MetricName": "IntegrationLatency", "Dimensions": d2, "Timestamp": t, "Value": 10.0}]
+    cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data_v1)
+    cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data_v2)
+    mappings = {}
+    for m in lam.list_event_source_mappings()["EventSourceMappings"]:
+        fn = m["FunctionArn"].split(":function:")[1].split(":")[0]
+        mappings.setdefault(fn, []).append({"source": m["EventSourceArn"], "state": m["State"], "batch_size": m.get("BatchSize")})
+    return {
+        "mappings": mappings,
+        "rest": {"id": rest, "name": "orders", "stage": "prod", "requests": 500.0, "errors_4xx": 10.0, "errors_5xx": 5.0,
+                 "latency_avg_ms": 50.0, "integration_latency_avg_ms": 40.0, "routes": {"GET /orders": "orders-api", "POST /orders": "orders-api"}},
+        "http": {"id": http, "name": "storefront", "stage": "$default", "requests": 100.0, "errors_4xx": 5.0, "errors_5xx": 0.0,
+                 "latency_avg_ms": 12.0, "integration_latency_avg_ms": 10.0, "routes": {"GET /cart": "cart-service"}},
+    }
+
+
 def seed(url, scenario):
+    if scenario == "apis":
+        json.dump(seed_apis(clients(url)), sys.stdout)
+        return
     if scenario == "emr":
         json.dump(seed_emr(clients(url)), sys.stdout)
         return
@@ -328,10 +397,12 @@ def seed(url, scenario):
 
 
 SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs",
-            "eks": "eks", "ecr": "ecr", "elasticmapreduce": "emr", "lightsail": "lightsail"}
+            "eks": "eks", "ecr": "ecr", "elasticmapreduce": "emr", "lightsail": "lightsail",
+            "apigateway": "apigateway", "sqs": "sqs"}
 # REST operations are named by method and path.
 REST = [
     ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),
+    ("lambda", "GET", "/2015-03-31/event-source-mappings", "ListEventSourceMappings"),
     ("lambda", "GET", "/2015-03-31/functions/", "GetFunction"),
     ("lambda", "POST", "/2015-03-31/functions", "CreateFunction"),
     ("lambda", "PUT", "/2015-03-31/functions/", "UpdateFunction"),
@@ -359,6 +430,26 @@ def eks_operation(method, path):
     return f"eks.{verb}{kind}"
 
 
+def apigateway_operation(method, path):
+    """API Gateway is REST: v1 under /restapis, v2 under /v2/apis."""
+    parts = [p for p in path.split("/") if p]
+    verb = {"GET": "Get", "POST": "Create", "PUT": "Put", "PATCH": "Update", "DELETE": "Delete"}.get(method, method)
+    if parts[:2] == ["v2", "apis"]:
+        kinds = {2: "Apis", 4: parts[3].capitalize() if len(parts) > 3 else ""}
+        if len(parts) == 2:
+            return f"apigatewayv2.{verb}Apis" if method == "GET" else "apigatewayv2.CreateApi"
+        if len(parts) == 3:
+            return f"apigatewayv2.{verb}Api"
+        return f"apigatewayv2.{verb}{kinds.get(len(parts), parts[3].capitalize())}"
+    if parts[:1] == ["restapis"]:
+        if len(parts) == 1:
+            return "apigateway.GetRestApis" if method == "GET" else "apigateway.CreateRestApi"
+        if len(parts) == 2:
+            return f"apigateway.{verb}RestApi"
+        return f"apigateway.{verb}{parts[2].capitalize()}"
+    return f"apigateway.UNKNOWN {method} {path}"
+
+
 def operation(rec):
     headers = {k.lower(): v for k, v in rec.get("headers", {}).items()}
     scope = headers.get("authorization", "").split("Credential=")[-1].split("/")
@@ -377,6 +468,10 @@ def operation(rec):
     method, path = rec.get("method", ""), url.path
     if service == "eks":
         return eks_operation(method, path)
+    if service == "apigateway":
+        return apigateway_operation(method, path)
+    if service == "lambda" and method == "GET" and path.endswith("/policy"):
+        return "lambda.GetPolicy"
     for svc, m, prefix, name in REST:
         if svc == service and m == method and (path == prefix or path.startswith(prefix)):
             if svc == "batch":

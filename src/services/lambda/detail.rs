@@ -187,10 +187,11 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     if let Some(tail) = tail {
         return super::tail_view::draw(buf, recent, t, tail, cx.tail_scroll);
     }
-    let mut lines = vec![Line::from(vec![
+    let mut lines = trigger_lines(f, t);
+    lines.push(Line::from(vec![
         Span::styled("Last cold starts", t.title),
         Span::styled("  (t: live tail)", t.muted),
-    ])];
+    ]));
     match cold {
         Some(c) if !c.recent.is_empty() => {
             for e in &c.recent {
@@ -208,6 +209,56 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
     }
     Paragraph::new(lines).render(recent, buf);
+}
+
+/// The short name of a source: the queue, stream, table, bucket or rule.
+fn short_source(arn: &str) -> &str {
+    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    match tail.split('/').collect::<Vec<_>>().as_slice() {
+        ["stream", name] | ["rule", name] => name,
+        ["table", name, ..] => name,
+        _ => tail,
+    }
+}
+
+/// What invokes the function: its mappings, the API routes in front of it,
+/// and what its resource policy allows (read when the detail opened).
+fn trigger_lines(f: &super::Function, t: &crate::theme::Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled("Triggers", t.title))];
+    let row = |kind: &str, what: String| format!("  {kind:<10}{what}");
+    match &f.mappings {
+        None => lines.push(Line::from(Span::styled(row("mappings", "not read".into()), t.muted))),
+        Some(ms) => {
+            for m in ms {
+                let mut what = format!("{}  {}", short_source(&m.source), m.state);
+                if let Some(b) = m.batch_size {
+                    what.push_str(&format!("  batch {b}"));
+                }
+                if let Some(r) = &m.last_result {
+                    what.push_str(&format!("  last {r}"));
+                }
+                let style = if m.bad().is_some() { t.error } else { t.ok };
+                let mark = if m.bad().is_some() { "!" } else { "" };
+                lines.push(Line::from(Span::styled(row(&format!("{mark}{}", m.kind), what), style)));
+            }
+        }
+    }
+    for r in &f.api_routes {
+        lines.push(Line::from(Span::raw(row("api", format!("{}  {}", r.api, r.route)))));
+    }
+    match &f.invokers {
+        None => lines.push(Line::from(Span::styled(row("policy", "reading…".into()), t.muted))),
+        Some(v) => {
+            for i in v.iter().filter(|i| i.kind != "apigateway" || f.api_routes.is_empty()) {
+                let what = i.source.as_deref().map(short_source).unwrap_or(&i.principal).to_string();
+                lines.push(Line::from(Span::raw(row(&i.kind, what))));
+            }
+        }
+    }
+    if lines.len() == 1 {
+        lines.push(Line::from(Span::styled("  none", t.muted)));
+    }
+    lines
 }
 
 /// The window's cost first (what the user is looking at), then the month,

@@ -23,6 +23,17 @@ pub struct Function {
     /// secrets' neighbours and never leave the source.
     pub env_var_count: usize,
     pub stats: FunctionStats,
+    /// Its event source mappings (`None`: not read), read with the inventory.
+    #[serde(default)]
+    pub mappings: Option<Vec<super::triggers::Mapping>>,
+    /// Who its resource policy lets invoke it: read when its detail is
+    /// opened (`None`: not read).
+    #[serde(default)]
+    pub invokers: Option<Vec<super::triggers::Invoker>>,
+    /// The API routes in front of it: joined from the API Gateway room,
+    /// never sent by a source.
+    #[serde(skip)]
+    pub api_routes: Vec<super::triggers::ApiRoute>,
 }
 
 /// Everything measured over the window; `None` means "could not be read", never zero.

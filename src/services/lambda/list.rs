@@ -6,6 +6,7 @@ use aws_sdk_lambda::Client;
 use chrono::{DateTime, Utc};
 
 use super::domain::{Function, FunctionStats};
+use super::triggers::{self, Invoker, Mapping};
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
@@ -25,6 +26,62 @@ pub async fn list_functions(client: &Client, region: &str, live: &Live) -> Resul
     // Name order lets the dashboard sort without comparing names (see tables::order).
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
+}
+
+/// Event source mappings are listed 100 a page, the API's maximum.
+pub const MAPPINGS_PAGE: i32 = 100;
+
+/// Every event source mapping of the region, onto the functions they
+/// invoke. On failure the functions keep `mappings: None` (not read).
+pub async fn attach_mappings(client: &Client, live: &Live, functions: &mut [Function]) -> Result<(), AwsError> {
+    let mut by_name: std::collections::HashMap<String, Vec<Mapping>> = std::collections::HashMap::new();
+    let mut pages = client
+        .list_event_source_mappings()
+        .max_items(MAPPINGS_PAGE)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| live.error(&e))?;
+        for m in page.event_source_mappings() {
+            let Some(name) = m.function_arn().and_then(triggers::function_name) else {
+                continue;
+            };
+            let source = m
+                .event_source_arn()
+                .map(str::to_string)
+                .or_else(|| {
+                    let servers = m.self_managed_event_source()?.endpoints()?.values().next()?.join(",");
+                    Some(servers)
+                })
+                .unwrap_or_default();
+            let kind = if m.event_source_arn().is_none() && m.self_managed_event_source().is_some() {
+                "kafka"
+            } else {
+                triggers::source_kind(&source)
+            };
+            by_name.entry(name.to_string()).or_default().push(Mapping {
+                kind: kind.to_string(),
+                source,
+                state: m.state().unwrap_or_default().to_string(),
+                batch_size: m.batch_size(),
+                last_result: m.last_processing_result().map(str::to_string),
+            });
+        }
+    }
+    for f in functions {
+        f.mappings = Some(by_name.remove(&f.name).unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// Who the function's resource policy lets invoke it; a function without a
+/// policy (ResourceNotFound) has no such invokers.
+pub async fn policy(client: &Client, live: &Live, name: &str) -> Result<Vec<Invoker>, AwsError> {
+    match client.get_policy().function_name(name).send().await {
+        Ok(out) => Ok(out.policy().map(triggers::invokers).unwrap_or_default()),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(Vec::new()),
+        Err(e) => Err(live.error(&e)),
+    }
 }
 
 pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
@@ -61,6 +118,9 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
             .and_then(|e| e.variables())
             .map_or(0, |v| v.len()),
         stats: FunctionStats::default(),
+        mappings: None,
+        invokers: None,
+        api_routes: Vec::new(),
         name,
     }
 }

@@ -22,6 +22,8 @@ use crate::services::room::{BoxFuture, Registered, RoomLive};
 pub const INVENTORY_EVERY: Duration = Duration::from_secs(300);
 /// Every function's metrics, so top offenders off screen are found too.
 pub const FULL_SWEEP_EVERY: Duration = Duration::from_secs(900);
+/// A resource policy read on opening a function's detail stays good this long.
+const POLICY_FRESH: Duration = Duration::from_secs(600);
 /// How many of the worst functions per measure are refreshed with the visible rows.
 const OFFENDERS: usize = 10;
 
@@ -62,7 +64,14 @@ impl RoomLive for Lambda {
                 return no_client(Lambda::KIND, &r.name);
             };
             match super::list::list_functions(&c.lambda, &r.name, live).await {
-                Ok(inv) => fetch(live, r, &inv, None, &mut Sweep::default(), true).await,
+                Ok(mut inv) => {
+                    let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
+                    let mut out = fetch(live, r, &inv, None, &mut Sweep::default(), true).await;
+                    if let Err(e) = mapped {
+                        out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
+                    }
+                    out
+                }
                 Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, "ListFunctions", e)],
             }
         })
@@ -107,6 +116,7 @@ async fn poll(mut cx: PollCtx) {
     let mut last_full: Option<Instant> = None;
     let mut stats: HashMap<String, FunctionStats> = HashMap::new();
     let mut sweep = Sweep::default();
+    let mut policies: HashMap<String, (Instant, Vec<super::triggers::Invoker>)> = HashMap::new();
     let mut throttles = 0;
     let mut forced = false;
     // Woken for rows that scrolled into view without numbers: metrics only.
@@ -115,17 +125,42 @@ async fn poll(mut cx: PollCtx) {
         let mut msgs = Vec::new();
         if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
             match super::list::list_functions(&clients.lambda, &region.name, &live).await {
-                Ok(v) => {
+                Ok(mut v) => {
+                    if let Err(e) = super::list::attach_mappings(&clients.lambda, &live, &mut v).await {
+                        msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+                    }
                     inventory = v;
                     inventory_at = Some(Instant::now());
                 }
                 Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListFunctions", e)),
             }
         }
+        // The resource policy of the function whose detail is open: read
+        // then only, one call, and kept for a while.
+        let opened: Vec<String> = cx
+            .visible
+            .borrow()
+            .iter()
+            .filter_map(|k| super::triggers::opened_name(k).map(str::to_string))
+            .collect();
+        for name in opened {
+            if policies.get(&name).is_some_and(|(t, _)| t.elapsed() < POLICY_FRESH) {
+                continue;
+            }
+            match super::list::policy(&clients.lambda, &live, &name).await {
+                Ok(p) => {
+                    policies.insert(name, (Instant::now(), p));
+                }
+                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "GetPolicy", e)),
+            }
+        }
         if inventory_at.is_some() {
             for f in &mut inventory {
                 if let Some(s) = stats.get(&f.name) {
                     f.stats = s.clone();
+                }
+                if let Some((_, p)) = policies.get(&f.name) {
+                    f.invokers = Some(p.clone());
                 }
             }
             let full = live.opts.metrics_all
@@ -177,7 +212,11 @@ async fn poll(mut cx: PollCtx) {
                 r = cx.waker.refresh.changed() => { if r.is_ok() { forced = true; } break; }
                 v = cx.visible.changed() => {
                     if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
-                    let unknown = cx.visible.borrow().iter().any(|n| stats.get(n).is_none_or(|s| s.invocations.is_none()));
+                    let unknown = cx.visible.borrow().iter().any(|n| match super::triggers::opened_name(n) {
+                        // A detail just opened: its policy is still to read.
+                        Some(name) => !policies.contains_key(name),
+                        None => stats.get(n).is_none_or(|s| s.invocations.is_none()),
+                    });
                     if unknown && throttles == 0 {
                         // Let scrolling settle before asking CloudWatch.
                         tokio::time::sleep(Duration::from_millis(500)).await;

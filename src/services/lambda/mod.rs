@@ -5,6 +5,7 @@
 pub mod coldstart;
 pub mod cost;
 mod demo;
+mod demo_triggers;
 mod detail;
 pub mod domain;
 mod fetch;
@@ -16,6 +17,7 @@ mod pane;
 mod snapshot;
 mod tables;
 mod tail_view;
+pub mod triggers;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -67,6 +69,8 @@ impl Room for Lambda {
         (Duration::from_secs(60), "CloudWatch keeps one-minute data");
     const IAM_ACTIONS: &'static [&'static str] = &[
         "lambda:ListFunctions",
+        "lambda:ListEventSourceMappings",
+        "lambda:GetPolicy",
         "logs:FilterLogEvents",
         "logs:StartQuery",
         "logs:GetQueryResults",
@@ -139,7 +143,7 @@ impl Room for Lambda {
     fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
         match view {
             View::Functions => on_screen,
-            View::Function { name } => vec![name.clone()],
+            View::Function { name } => vec![name.clone(), triggers::opened(name)],
         }
     }
 

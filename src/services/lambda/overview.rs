@@ -117,6 +117,20 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Values(Tone::Accent),
         },
         OverviewList {
+            title: "Triggers in a bad state",
+            items: fns
+                .iter()
+                .filter_map(|f| Some((f, super::triggers::bad(f)?)))
+                .take(cx.limit)
+                .map(|(f, what)| OverviewItem {
+                    name: f.name.clone(),
+                    what,
+                    open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                })
+                .collect(),
+            kind: ListKind::Flags,
+        },
+        OverviewList {
             title: "Near their timeout",
             items: fns
                 .iter()

@@ -29,6 +29,50 @@ pub struct FunctionOut {
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
+    /// Event source mappings, the API routes in front of it, and (once its
+    /// detail was opened) what its resource policy allows; null when the
+    /// mappings could not be read.
+    pub triggers: Option<Vec<TriggerOut>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TriggerOut {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub source: String,
+    pub state: Option<String>,
+    pub batch_size: Option<i32>,
+    pub last_result: Option<String>,
+}
+
+fn triggers(f: &Function) -> Option<Vec<TriggerOut>> {
+    let mut out: Vec<TriggerOut> = f
+        .mappings
+        .as_ref()?
+        .iter()
+        .map(|m| TriggerOut {
+            kind: m.kind.clone(),
+            source: m.source.clone(),
+            state: Some(m.state.clone()),
+            batch_size: m.batch_size,
+            last_result: m.last_result.clone(),
+        })
+        .collect();
+    out.extend(f.api_routes.iter().map(|r| TriggerOut {
+        kind: "apigateway".into(),
+        source: format!("{} {}", r.api, r.route),
+        state: None,
+        batch_size: None,
+        last_result: None,
+    }));
+    out.extend(f.invokers.iter().flatten().map(|i| TriggerOut {
+        kind: i.kind.clone(),
+        source: i.source.clone().unwrap_or_else(|| i.principal.clone()),
+        state: None,
+        batch_size: None,
+        last_result: None,
+    }));
+    Some(out)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -87,6 +131,7 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             init_max_ms: c.init_max_ms,
         }),
         cost: super::cost::estimate(f, &settings.prices, settings.window).out(),
+        triggers: triggers(f),
     }
 }
 

@@ -103,6 +103,15 @@ impl Row for Function {
             |f, _| num(f.stats.cold.as_ref().and_then(|c| c.init_max_ms)),
             |f, _| Cell::plain(opt(f.stats.cold.as_ref().and_then(|c| c.init_max_ms), ms)),
         ),
+        // What invokes it, `!` when a mapping is disabled or failing.
+        Column::<Self>::new("TRIGGER", "trigger", 8, 7, false, |f, _| SortKey::Text(super::triggers::main_kind(f).unwrap_or("")), |f, _| {
+            match (super::triggers::bad(f), super::triggers::main_kind(f)) {
+                (Some(_), Some(k)) => Cell::tone(format!("!{k}"), Tone::Error),
+                (_, Some(k)) => Cell::tone(k.to_string(), Tone::Muted),
+                _ => Cell::tone("-", Tone::Muted),
+            }
+        })
+        .exact(|f, _| Value::Text(super::triggers::main_kind(f).unwrap_or(""))),
         // Dollars a month at the window's rate: the first to yield to a
         // narrow terminal, since the errors come before the bill.
         Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost(f, cx).per_month()), |f, cx| {

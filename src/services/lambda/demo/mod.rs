@@ -158,6 +158,9 @@ fn function_at(
         log_group: format!("/aws/lambda/{}", spec.name),
         env_var_count: spec.env_vars,
         stats,
+        mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
+        invokers: None,
+        api_routes: Vec::new(),
     }
 }
 
@@ -242,7 +245,12 @@ fn lambda_at(
             .iter()
             .map(|s| {
                 let d = detail.is_none_or(|d| d.contains(&s.name));
-                function_at(s, seed, region, now, window, d, pct)
+                let mut f = function_at(s, seed, region, now, window, d, pct);
+                // The policy is read when the detail is opened, as live.
+                if detail.is_some_and(|d| d.contains(&super::triggers::opened(&s.name))) {
+                    f.invokers = Some(super::demo_triggers::invokers(&s.name, region));
+                }
+                f
             })
             .collect::<Vec<_>>()
     };

@@ -1,0 +1,222 @@
+//! Every stage's CloudWatch metrics (AWS/ApiGateway), per minute over the
+//! window: one GetMetricData call for every stage of a region. REST APIs
+//! are measured by name (`ApiName`: two REST APIs of one name in a region
+//! share their figures, as CloudWatch has them), v2 APIs by id; HTTP APIs
+//! spell their error metrics in lower case.
+
+use chrono::{DateTime, Utc};
+
+use super::domain::{StageMetrics, StageSeries};
+use crate::aws::cloudwatch::{series, Fetched, Points, Query};
+
+pub const NAMESPACE: &str = "AWS/ApiGateway";
+
+/// (key, metric, stat) per protocol.
+const REST: [(&str, &str, &str); 5] = [
+    ("req", "Count", "Sum"),
+    ("e4", "4XXError", "Sum"),
+    ("e5", "5XXError", "Sum"),
+    ("lat", "Latency", "Average"),
+    ("integ", "IntegrationLatency", "Average"),
+];
+const HTTP: [(&str, &str, &str); 5] = [
+    ("req", "Count", "Sum"),
+    ("e4", "4xx", "Sum"),
+    ("e5", "5xx", "Sum"),
+    ("lat", "Latency", "Average"),
+    ("integ", "IntegrationLatency", "Average"),
+];
+const WEBSOCKET: [(&str, &str, &str); 5] = [
+    ("conn", "ConnectCount", "Sum"),
+    ("msg", "MessageCount", "Sum"),
+    ("cerr", "ClientError", "Sum"),
+    ("xerr", "ExecutionError", "Sum"),
+    ("integ", "IntegrationLatency", "Average"),
+];
+
+/// One stage to measure.
+#[derive(Debug, Clone, Copy)]
+pub struct StageRef<'a> {
+    pub protocol: &'a str,
+    pub api_id: &'a str,
+    pub api_name: &'a str,
+    pub stage: &'a str,
+}
+
+/// Queries a stage costs at most (REST: five series and the window's p99).
+pub const PER_STAGE: usize = 6;
+
+pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
+    let mut out = Vec::with_capacity(stages.len() * PER_STAGE);
+    for (i, s) in stages.iter().enumerate() {
+        let dims = match s.protocol {
+            "REST" => vec![("ApiName", s.api_name.to_string()), ("Stage", s.stage.to_string())],
+            _ => vec![("ApiId", s.api_id.to_string()), ("Stage", s.stage.to_string())],
+        };
+        let set: &[(&'static str, &'static str, &'static str)] = match s.protocol {
+            "REST" => &REST,
+            "WEBSOCKET" => &WEBSOCKET,
+            _ => &HTTP,
+        };
+        for &(key, metric, stat) in set {
+            out.push(Query {
+                id: format!("s{i}_{key}"),
+                namespace: NAMESPACE,
+                metric,
+                dims: dims.clone(),
+                stat: stat.to_string(),
+                period_s: 60,
+                optional: false,
+            });
+        }
+        if s.protocol == "REST" {
+            // One point for the whole window; moto refuses percentiles.
+            out.push(Query {
+                id: format!("s{i}_p99"),
+                namespace: NAMESPACE,
+                metric: "Latency",
+                dims,
+                stat: "p99".into(),
+                period_s: window_min.max(1) as i32 * 60,
+                optional: true,
+            });
+        }
+    }
+    out
+}
+
+fn round2(v: f64) -> f64 {
+    (v * 100.0).round() / 100.0
+}
+
+/// The window's average of per-minute averages, weighted by each minute's
+/// count; the plain mean when the counts say nothing.
+fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Option<f64> {
+    let avg = avg?;
+    let a = series(Some(avg), start, minutes);
+    let c = series(counts, start, minutes);
+    let (w, n) = a.0.iter().zip(&c.0).fold((0.0, 0.0), |(w, n), (a, c)| (w + *a as f64 * *c as f64, n + *c as f64));
+    if n > 0.0 {
+        Some(round2(w / n))
+    } else {
+        Some(round2(avg.iter().map(|(_, v)| v).sum::<f64>() / avg.len() as f64))
+    }
+}
+
+/// Stage `i`'s figures from a fetch whose window starts at `start`. When the
+/// traffic metric has points, an error metric without any means none
+/// happened (API Gateway publishes them together); when it has none,
+/// nothing is known.
+pub fn stats(f: &Fetched, i: usize, protocol: &str, start: DateTime<Utc>, minutes: u32) -> StageMetrics {
+    let get = |k: &str| f.values.get(&format!("s{i}_{k}")).filter(|p| !p.is_empty());
+    let sum = |k: &str| Some(get(k).map_or(0.0, |p| p.iter().map(|(_, v)| v).sum::<f64>()));
+    if protocol == "WEBSOCKET" {
+        if get("conn").is_none() && get("msg").is_none() {
+            return StageMetrics::default();
+        }
+        return StageMetrics {
+            connects: sum("conn"),
+            messages: sum("msg"),
+            client_errors: sum("cerr"),
+            execution_errors: sum("xerr"),
+            integration_latency_avg_ms: weighted(get("integ"), get("msg"), start, minutes),
+            series: Some(StageSeries {
+                requests: series(get("msg"), start, minutes),
+                errors_5xx: series(get("xerr"), start, minutes),
+                latency_avg_ms: series(get("integ"), start, minutes),
+            }),
+            ..Default::default()
+        };
+    }
+    if get("req").is_none() {
+        return StageMetrics::default();
+    }
+    StageMetrics {
+        requests: sum("req"),
+        errors_4xx: sum("e4"),
+        errors_5xx: sum("e5"),
+        latency_avg_ms: weighted(get("lat"), get("req"), start, minutes),
+        latency_p99_ms: get("p99").and_then(|p| p.iter().map(|(_, v)| *v).reduce(f64::max)).map(round2),
+        integration_latency_avg_ms: weighted(get("integ"), get("req"), start, minutes),
+        series: Some(StageSeries {
+            requests: series(get("req"), start, minutes),
+            errors_5xx: series(get("e5"), start, minutes),
+            latency_avg_ms: series(get("lat"), start, minutes),
+        }),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(m: i64) -> DateTime<Utc> {
+        "2026-11-22T13:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(m)
+    }
+
+    #[test]
+    fn queries_use_each_protocols_dimensions_and_spelling() {
+        let stages = [
+            StageRef { protocol: "REST", api_id: "a1", api_name: "orders", stage: "prod" },
+            StageRef { protocol: "HTTP", api_id: "b2", api_name: "storefront", stage: "$default" },
+            StageRef { protocol: "WEBSOCKET", api_id: "c3", api_name: "live", stage: "production" },
+        ];
+        let q = queries(&stages, 60);
+        assert_eq!(q.len(), 6 + 5 + 5);
+        let find = |id: &str| q.iter().find(|q| q.id == id).unwrap();
+        assert_eq!(find("s0_e5").metric, "5XXError");
+        assert_eq!(find("s0_e5").dims, vec![("ApiName", "orders".to_string()), ("Stage", "prod".to_string())]);
+        let p99 = find("s0_p99");
+        assert!(p99.optional && p99.stat == "p99" && p99.period_s == 3600);
+        assert_eq!(find("s1_e5").metric, "5xx");
+        assert_eq!(find("s1_e4").dims[0], ("ApiId", "b2".to_string()));
+        assert_eq!(find("s2_msg").metric, "MessageCount");
+        assert!(q.iter().all(|q| q.namespace == "AWS/ApiGateway"));
+        let ids: std::collections::HashSet<_> = q.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids.len(), q.len());
+    }
+
+    #[test]
+    fn counts_without_errors_are_zero_and_no_count_is_unknown() {
+        let mut f = Fetched::default();
+        f.values.insert("s0_req".into(), vec![(at(1), 300.0), (at(2), 100.0)]);
+        f.values.insert("s0_e5".into(), vec![(at(2), 4.0)]);
+        f.values.insert("s0_lat".into(), vec![(at(1), 40.0), (at(2), 80.0)]);
+        f.values.insert("s0_integ".into(), vec![(at(1), 30.0), (at(2), 70.0)]);
+        f.values.insert("s0_p99".into(), vec![(at(0), 310.0)]);
+        let m = stats(&f, 0, "REST", at(0), 60);
+        assert_eq!(m.requests, Some(400.0));
+        assert_eq!(m.errors_4xx, Some(0.0));
+        assert_eq!(m.errors_5xx, Some(4.0));
+        assert_eq!(m.error_5xx_rate_pct(), Some(1.0));
+        // (300 × 40 + 100 × 80) / 400
+        assert_eq!(m.latency_avg_ms, Some(50.0));
+        assert_eq!(m.integration_latency_avg_ms, Some(40.0));
+        assert_eq!(m.overhead_ms(), Some(10.0));
+        assert_eq!(m.latency_p99_ms, Some(310.0));
+        let s = m.series.unwrap();
+        assert_eq!(s.requests.0.len(), 60);
+        assert_eq!(s.requests.sum(), 400.0);
+        assert_eq!(s.errors_5xx.0[2], 4.0);
+        // Errors published but no Count: nothing is made up.
+        f.values.insert("s1_e5".into(), vec![(at(1), 2.0)]);
+        f.values.insert("s1_req".into(), vec![]);
+        assert_eq!(stats(&f, 1, "HTTP", at(0), 60), StageMetrics::default());
+    }
+
+    #[test]
+    fn websocket_stages_count_messages_and_connections() {
+        let mut f = Fetched::default();
+        f.values.insert("s0_msg".into(), vec![(at(1), 50.0), (at(2), 150.0)]);
+        f.values.insert("s0_xerr".into(), vec![(at(2), 3.0)]);
+        f.values.insert("s0_integ".into(), vec![(at(1), 10.0), (at(2), 30.0)]);
+        let m = stats(&f, 0, "WEBSOCKET", at(0), 60);
+        assert_eq!((m.messages, m.connects, m.execution_errors, m.client_errors), (Some(200.0), Some(0.0), Some(3.0), Some(0.0)));
+        assert_eq!(m.requests, None);
+        assert_eq!(m.traffic(), Some(200.0));
+        assert_eq!(m.error_5xx_rate_pct(), Some(1.5));
+        assert_eq!(m.integration_latency_avg_ms, Some(25.0));
+        assert_eq!(stats(&f, 1, "WEBSOCKET", at(0), 60), StageMetrics::default());
+    }
+}

@@ -1,0 +1,128 @@
+//! Amazon API Gateway: REST, HTTP and WebSocket APIs with their stages'
+//! requests, 4XX and 5XX, latency and what API Gateway adds on top of the
+//! backend, and every route with the Lambda function behind it.
+
+mod demo;
+pub mod domain;
+mod fetch_http;
+mod fetch_rest;
+mod live;
+mod metrics;
+mod overview;
+mod pane;
+mod snapshot;
+mod tables;
+
+use std::time::Duration;
+
+pub use domain::{Api, ApiGatewayData, Route, Stage, StageMetrics};
+pub use live::Clients;
+
+use crate::export::file_safe;
+use crate::services::feed::{replace_region, Retired};
+use crate::services::room::Room;
+use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::services::Settings;
+
+/// A call that failed, by operation.
+type Failed = (&'static str, crate::aws::AwsError);
+
+pub struct ApiGateway;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum View {
+    Apis,
+    /// The API's detail with its routes as the table.
+    Api { id: String },
+}
+
+impl Room for ApiGateway {
+    const NAME: &'static str = "apigateway";
+    const LABEL: &'static str = "API GW";
+    const BADGE: &'static str = "APIGW";
+    const ALIASES: &'static [&'static str] = &["api", "apis", "apigw", "gateway", "routes"];
+    // APIs and routes change on deployments; the metrics are per minute and
+    // read with the same refresh.
+    const INTERVAL: Duration = Duration::from_secs(120);
+    const MIN_INTERVAL: (Duration, &'static str) =
+        (Duration::from_secs(60), "API Gateway metrics are per minute; faster only spends the API rate");
+    // API Gateway's management API is authorised by HTTP verb: every read,
+    // v1 and v2 alike, is `apigateway:GET`.
+    const IAM_ACTIONS: &'static [&'static str] = &["apigateway:GET"];
+
+    type Data = ApiGatewayData;
+    type State = ApiGatewayData;
+    type View = View;
+    type Snapshot = snapshot::ApiGatewayOut;
+
+    fn merge(state: &mut ApiGatewayData, region: &str, mut data: ApiGatewayData, only: bool, retired: &mut Vec<Retired>) {
+        // A family whose list failed keeps its rows from before.
+        if !data.unread.is_empty() {
+            let kept = state
+                .apis
+                .iter()
+                .filter(|a| a.region == region && data.unread.iter().any(|u| u == domain::family(&a.protocol)))
+                .cloned();
+            data.apis.extend(kept);
+            data.apis.sort_by(|a, b| a.id.cmp(&b.id));
+        }
+        replace_region(&mut state.apis, data.apis, region, only, |a| &a.region, retired);
+    }
+
+    fn root() -> View {
+        View::Apis
+    }
+
+    fn child(_state: &ApiGatewayData, view: &View, key: &str) -> Option<View> {
+        match view {
+            View::Apis => Some(View::Api { id: key.into() }),
+            View::Api { .. } => None,
+        }
+    }
+
+    fn title(view: &View) -> String {
+        match view {
+            View::Apis => "API Gateway APIs".into(),
+            View::Api { id } => format!("API {id}"),
+        }
+    }
+
+    fn crumb(view: &View) -> String {
+        match view {
+            View::Apis => String::new(),
+            View::Api { id } => id.clone(),
+        }
+    }
+
+    fn export_name(view: &View) -> String {
+        file_safe(&match view {
+            View::Apis => "apigateway-apis".to_string(),
+            View::Api { id } => format!("apigateway-{id}-routes"),
+        })
+    }
+
+    fn table<'a, V: TableVisitor<'a>>(state: &'a ApiGatewayData, view: &View, v: V) -> Option<V::Out> {
+        match view {
+            View::Apis => Some(v.visit(all(&state.apis))),
+            // An API that left the data is an empty table, not no table.
+            View::Api { id } => Some(v.visit(match state.api(id) {
+                Some(a) => all(a.routes.as_deref().unwrap_or(&[])).context("region", &a.region).context("api", &a.id),
+                None => all(&[]),
+            })),
+        }
+    }
+
+    fn sections<'a, V: SectionVisitor<'a>>(state: &'a ApiGatewayData, v: &mut V) {
+        v.visit("apis", all(&state.apis));
+        for a in &state.apis {
+            v.visit("stages", all(&a.stages).context("region", &a.region).context("api", &a.id));
+        }
+        for a in &state.apis {
+            v.visit("routes", all(a.routes.as_deref().unwrap_or(&[])).context("region", &a.region).context("api", &a.id));
+        }
+    }
+
+    fn snapshot(state: &ApiGatewayData, _settings: &Settings) -> snapshot::ApiGatewayOut {
+        snapshot::apigateway(state)
+    }
+}
