@@ -30,6 +30,8 @@ const READ_ONLY_EXTRAS: &[&str] = &[
     "StartLiveTail",
     "FilterLogEvents",
     "GetCallerIdentity",
+    // API Gateway's management API is authorised by HTTP verb: `apigateway:GET`.
+    "GET",
 ];
 
 /// Whether an operation (without its service prefix) only reads.

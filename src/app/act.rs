@@ -307,8 +307,15 @@ fn enter(m: &mut Model) {
     let super::model::View::Room(v) = m.view() else {
         return;
     };
-    if let Some(next) = v.kind().room().child(&m.data.feeds, v, &key) {
+    let room = v.kind().room();
+    if let Some(next) = room.child(&m.data.feeds, v, &key) {
         push(m, super::model::View::Room(next));
+    } else if let Some(there) = room.elsewhere(&m.data.feeds, v, &key) {
+        // Another room's view: its pane, opened there, Esc back to its list.
+        let pane = super::model::Pane::Room(there.kind());
+        m.ui.stacks
+            .insert(pane, vec![pane.root(), super::model::View::Room(there)]);
+        m.ui.pane = pane;
     }
 }
 

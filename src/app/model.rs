@@ -48,6 +48,14 @@ impl Pane {
         }
     }
 
+    /// The tab's title where the full ones do not fit: the room's badge.
+    pub fn short(self) -> &'static str {
+        match self {
+            Pane::Overview => "Ov",
+            Pane::Room(k) => k.room().badge(),
+        }
+    }
+
     pub fn root(self) -> View {
         match self {
             Pane::Overview => View::Overview,

@@ -47,8 +47,14 @@ pub fn row_heights(need: &[usize], body: usize) -> Vec<usize> {
     h
 }
 
+/// Lists side by side: two on an 80-column terminal, more where each still
+/// gets some 50 columns.
+pub fn per_row(width: u16) -> usize {
+    (width as usize / 50).clamp(2, 4)
+}
+
 /// Every room's lists at the height on screen, in the order they are drawn,
-/// and the height of each row of two.
+/// and the height of each row of `per_row` lists.
 pub fn layout(m: &Model) -> (Vec<(ServiceKind, Vec<OverviewList>)>, Vec<usize>) {
     let body = (m.ui.height.saturating_sub(CHROME) as usize).saturating_sub(totals_height(m));
     let cx = ListCtx {
@@ -66,14 +72,15 @@ pub fn layout(m: &Model) -> (Vec<(ServiceKind, Vec<OverviewList>)>, Vec<usize>) 
     let count = |rooms: &[(ServiceKind, Vec<OverviewList>)]| {
         rooms.iter().map(|(_, ls)| ls.len()).sum::<usize>()
     };
-    if count(&rooms).div_ceil(2) * 2 > body {
+    let n = per_row(m.ui.width);
+    if count(&rooms).div_ceil(n) * 2 > body {
         for (_, ls) in &mut rooms {
             ls.retain(|l| !l.items.is_empty());
         }
     }
     // Still too many: every room keeps its first list before any keeps a
     // second, so no service drops off the Overview for another's sake.
-    let fit = body / 2 * 2;
+    let fit = body / 2 * n;
     let mut keep: Vec<usize> = vec![0; rooms.len()];
     let (mut kept, mut depth) = (0, 0);
     while kept < fit && rooms.iter().any(|(_, ls)| ls.len() > depth) {
@@ -94,14 +101,14 @@ pub fn layout(m: &Model) -> (Vec<(ServiceKind, Vec<OverviewList>)>, Vec<usize>) 
         .flat_map(|(_, ls)| ls.iter().map(|l| l.items.len().max(1)))
         .collect();
     let need: Vec<usize> = lens
-        .chunks(2)
+        .chunks(n)
         .map(|c| 1 + c.iter().max().copied().unwrap_or(1))
         .collect();
     let heights = row_heights(&need, body.max(need.len() * 2));
     let mut i = 0;
     for (_, ls) in &mut rooms {
         for l in ls {
-            l.items.truncate(heights[i / 2].saturating_sub(1).max(1));
+            l.items.truncate(heights[i / n].saturating_sub(1).max(1));
             i += 1;
         }
     }

@@ -43,6 +43,7 @@ pub trait DynRoom: Sync {
 
     fn root(&self) -> RoomView;
     fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
+    fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
     fn title(&self, view: &RoomView) -> String;
     fn crumb(&self, view: &RoomView) -> String;
     fn export_name(&self, view: &RoomView) -> String;
@@ -231,6 +232,9 @@ impl<S: Registered> DynRoom for Adapter<S> {
     }
     fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
         S::child(&S::feed(feeds).state, S::view(view)?, key).map(S::wrap_view)
+    }
+    fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
+        S::elsewhere(&S::feed(feeds).state, S::view(view)?, key)
     }
     fn title(&self, view: &RoomView) -> String {
         S::view(view).map(S::title).unwrap_or_default()

@@ -22,6 +22,7 @@ registry::rooms! {
     ecr: Ecr,
     emr: Emr,
     lightsail: Lightsail,
+    apigateway: ApiGateway,
 }
 
 pub use adapter::DynRoom;
@@ -83,6 +84,9 @@ mod tests {
             assert_eq!(ServiceKind::from_name(r.name()), Some(*k));
             assert_eq!(k.room().kind(), *k);
         }
-        assert_eq!(names_or(), "lambda, ecs, batch, eks, ecr, emr or lightsail");
+        assert_eq!(
+            names_or(),
+            "lambda, ecs, batch, eks, ecr, emr, lightsail or apigateway"
+        );
     }
 }

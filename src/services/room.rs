@@ -94,6 +94,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     fn join(_state: &mut Self::State, _feeds: &Feeds) {}
 
     fn root() -> Self::View;
+
+    /// Where Enter on a row leads when that is another room's view (an API
+    /// route's function opens in the Lambda pane); `child` is tried first.
+    fn elsewhere(_state: &Self::State, _view: &Self::View, _key: &str) -> Option<super::RoomView> {
+        None
+    }
     /// The view Enter opens from `view` on the row `key`.
     fn child(state: &Self::State, view: &Self::View, key: &str) -> Option<Self::View>;
     /// The pane title of a view.

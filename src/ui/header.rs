@@ -163,16 +163,28 @@ fn ages(m: &Model, t: &Theme) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
 }
 
 pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
-    let mut spans = Vec::new();
-    for (i, p) in Pane::all().enumerate() {
-        let label = format!(" {} {} ", i + 1, p.title());
-        if p == m.ui.pane {
-            spans.push(Span::styled(format!("[{}]", label.trim()), t.selection));
-        } else {
-            spans.push(Span::styled(label, t.muted));
+    let line = |short: bool| {
+        let mut spans = Vec::new();
+        for (i, p) in Pane::all().enumerate() {
+            let title = if short { p.short() } else { p.title() };
+            let label = format!(" {} {title} ", i + 1);
+            if p == m.ui.pane {
+                spans.push(Span::styled(format!("[{}]", label.trim()), t.selection));
+            } else {
+                spans.push(Span::styled(label, t.muted));
+            }
+            spans.push(Span::raw(if short { "" } else { " " }));
         }
-        spans.push(Span::raw(" "));
-    }
+        spans
+    };
+    // Every tab named in full where that fits, else by its badge: no tab is cut.
+    let full = line(false);
+    let width: usize = full.iter().map(|s| s.content.chars().count()).sum();
+    let mut spans = if width <= area.width as usize {
+        full
+    } else {
+        line(true)
+    };
     let crumbs = breadcrumb(m);
     if !crumbs.is_empty() {
         spans.push(Span::styled(format!("› {crumbs}"), t.accent));

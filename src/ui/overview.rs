@@ -1,5 +1,5 @@
 //! Overview: one totals line per room, then every room's lists of
-//! offenders, two to a row, in registry order; as many items as fit, the
+//! offenders, two to a row (more on a wide terminal), in registry order; as many items as fit, the
 //! selected one highlighted (Enter opens it).
 
 use ratatui::buffer::Buffer;
@@ -67,13 +67,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
         .collect();
     let row_areas =
         Layout::vertical(heights.iter().map(|h| Constraint::Length(*h as u16))).split(lists_area);
+    let n = crate::app::overview::per_row(m.ui.width);
     let mut index = 0;
     for (i, (l, read)) in lists.iter().enumerate() {
-        let halves = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .split(row_areas[i / 2]);
+        let cells =
+            Layout::horizontal(vec![Constraint::Ratio(1, n as u32); n]).split(row_areas[i / n]);
         draw_list(
             buf,
-            halves[i % 2],
+            cells[i % n],
             t,
             l,
             *read,

@@ -161,6 +161,9 @@ fn csv_has_one_section_per_table() {
             "# emr.steps",
             "# lightsail.instances",
             "# lightsail.container_services",
+            "# apigateway.apis",
+            "# apigateway.stages",
+            "# apigateway.routes",
             "# errors"
         ]
     );

@@ -246,6 +246,13 @@ const READ_ONLY: &[&str] = &[
     "lightsail.GetContainerServices",
     "lightsail.GetContainerServicePowers",
     "lightsail.GetInstanceMetricData",
+    "apigateway.GetRestApis",
+    "apigateway.GetStages",
+    "apigateway.GetResources",
+    "apigatewayv2.GetApis",
+    "apigatewayv2.GetStages",
+    "apigatewayv2.GetIntegrations",
+    "apigatewayv2.GetRoutes",
 ];
 
 #[test]

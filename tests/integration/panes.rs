@@ -47,6 +47,9 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
         // lamp-shop, out of burst credits, is second by name.
         ("lightsail", vec![Pane(LIGHTSAIL)]),
         ("lightsail_instance", vec![Pane(LIGHTSAIL), Down, Enter]),
+        ("apigateway", vec![Pane(APIGW)]),
+        // The busiest API first: its routes and the functions behind them.
+        ("apigateway_api", vec![Pane(APIGW), Enter]),
         ("help", vec![Pane(LAMBDA), ToggleHelp]),
     ]
 }

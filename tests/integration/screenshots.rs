@@ -147,6 +147,7 @@ fn screenshots_match_what_awstop_draws() {
         ("ecr-images", vec![Pane(ECR), Down, Enter], Theme::dark()),
         ("emr-cluster", vec![Pane(EMR), Down, Enter], Theme::dark()),
         ("lightsail", vec![Pane(LIGHTSAIL)], Theme::dark()),
+        ("apigateway-api", vec![Pane(APIGW), Enter], Theme::dark()),
         ("lambda-monochrome", vec![Pane(LAMBDA)], Theme::monochrome()),
         (
             "lambda-light",

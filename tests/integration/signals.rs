@@ -12,7 +12,7 @@ use crate::common::FROZEN;
 
 fn dashboard() -> Session {
     let mut s = Session::start(&["--demo", "--demo-clock", FROZEN], 24, 80);
-    s.wait_for("the dashboard", |t| t.contains("Overview"));
+    s.wait_for("the dashboard", |t| t.contains("Lambda functions"));
     s
 }
 
@@ -48,7 +48,7 @@ fn ctrl_z_suspends_and_continuing_redraws() {
     // `fg`: the shell continues it; the dashboard takes the screen and draws again.
     let before = s.raw.len();
     s.signal(libc::SIGCONT);
-    s.wait_for("the redraw", |t| t.contains("Overview"));
+    s.wait_for("the redraw", |t| t.contains("Lambda functions"));
     let after = String::from_utf8_lossy(&s.raw[before..]).into_owned();
     assert!(after.contains("\x1b[?1049h"), "{after:?}");
     assert!(!s.cooked());

@@ -30,16 +30,26 @@ fn mappings_are_read_with_the_inventory_and_a_disabled_one_is_flagged() {
             .filter(|t| t["type"] == "sqs")
             .map(|t| serde_json::json!({"source": t["source"], "state": t["state"], "batch_size": t["batch_size"]}))
             .collect();
-        let expected = want.get(*name).and_then(Value::as_array).cloned().unwrap_or_default();
+        let expected = want
+            .get(*name)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         assert_eq!(got, expected, "{name}");
     }
     // --once opens no detail: the resource policy is not read.
-    assert!(fns["image-resize"]["triggers"].as_array().unwrap().is_empty());
+    assert!(fns["image-resize"]["triggers"]
+        .as_array()
+        .unwrap()
+        .is_empty());
 
     // The table says which function a bad trigger feeds.
     let out = moto.awstop(&["--once", "--format", "csv"]);
     let text = String::from_utf8_lossy(&out.stdout);
-    let header = text.lines().find(|l| l.starts_with("region,name,") || l.contains(",trigger,")).unwrap();
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("region,name,") || l.contains(",trigger,"))
+        .unwrap();
     let col = header.split(',').position(|c| c == "trigger").unwrap();
     let row = text.lines().find(|l| l.contains(",queue-worker,")).unwrap();
     assert_eq!(row.split(',').nth(col), Some("sqs"), "{row}");
@@ -52,19 +62,34 @@ fn opening_a_function_reads_who_may_invoke_it() {
     let env = isolated_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut s = Session::start_with_env(
-        &["--endpoint-url", &moto.url, "--region", "us-east-1", "--pane", "lambda"],
+        &[
+            "--endpoint-url",
+            &moto.url,
+            "--region",
+            "us-east-1",
+            "--pane",
+            "lambda",
+        ],
         &env,
         40,
         200,
     );
-    s.wait_for("the functions", |sc| sc.contains("image-resize") && sc.contains("queue-worker"));
+    s.wait_for("the functions", |sc| {
+        sc.contains("image-resize") && sc.contains("queue-worker")
+    });
     // The disabled SQS mapping is marked in the table.
-    s.wait_for("the bad trigger", |sc| sc.lines().any(|l| l.starts_with("queue-worker") && l.contains("!sqs")));
+    s.wait_for("the bad trigger", |sc| {
+        sc.lines()
+            .any(|l| l.starts_with("queue-worker") && l.contains("!sqs"))
+    });
     s.send("/image-resize");
     s.wait_for("the filter", |sc| sc.contains("1 rows"));
     s.send("\r\r");
     s.wait_for("the policy, read on opening", |sc| {
-        sc.contains("Function image-resize") && sc.lines().any(|l| l.contains("s3") && l.contains("uploads"))
+        sc.contains("Function image-resize")
+            && sc
+                .lines()
+                .any(|l| l.contains("s3") && l.contains("uploads"))
     });
     s.send("q");
     assert!(s.exit().success());

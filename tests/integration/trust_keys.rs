@@ -231,12 +231,15 @@ fn overview_lists_fill_the_height_rank_by_rate_and_sort_failures() {
         s.contains("Top error rate") && rate.iter().any(|x| x.contains("2.43% orders-api")),
         "{s}"
     );
+    // The list's own column: at 160 columns the Overview sets three side by side.
+    let cell = 160 / awstop::app::overview::per_row(160);
     let ages: Vec<u64> = lines
         .iter()
+        .map(|l| l.chars().take(cell).collect::<String>())
         .skip_while(|l| !l.starts_with("Recent failed jobs"))
         .skip(1)
         .take_while(|l| l.contains(" ago"))
-        .filter_map(|l| l.split_whitespace().rev().nth(1))
+        .filter_map(|l| l.split_whitespace().rev().nth(1).map(str::to_string))
         .filter_map(|a| a.trim_end_matches(['m', 'h', 's']).parse().ok())
         .collect();
     assert!(ages.len() >= 3, "{s}");

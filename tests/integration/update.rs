@@ -179,11 +179,11 @@ fn panes_switch_by_number_tab_and_command() {
     let mut m = demo_model(80, 24);
     act(&mut m, &[NextPane]);
     assert_eq!(m.ui.pane, ECS);
-    act(
-        &mut m,
-        &[NextPane, NextPane, NextPane, NextPane, NextPane, NextPane],
-    );
+    // ECS → Batch, EKS, ECR, EMR, Lightsail, API Gateway, then round to the Overview.
+    act(&mut m, &[NextPane; 7]);
     assert_eq!(m.ui.pane, Pane::Overview);
+    act(&mut m, &[PrevPane]);
+    assert_eq!(m.ui.pane, APIGW);
     act(&mut m, &[PrevPane]);
     assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Lightsail));
     act(&mut m, &[PrevPane]);

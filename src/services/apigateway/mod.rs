@@ -73,6 +73,33 @@ impl Room for ApiGateway {
         View::Apis
     }
 
+    /// A route's Lambda function opens in the Lambda pane.
+    fn elsewhere(state: &ApiGatewayData, view: &View, key: &str) -> Option<crate::services::RoomView> {
+        let View::Api { id } = view else { return None };
+        let route = state.api(id)?.routes.as_ref()?.iter().find(|r| r.key == key)?;
+        let name = route.function.clone()?;
+        use crate::services::room::Registered;
+        Some(crate::services::Lambda::wrap_view(crate::services::lambda::View::Function { name }))
+    }
+
+    /// Each route's function's errors, from the Lambda room.
+    fn join(state: &mut ApiGatewayData, feeds: &crate::services::Feeds) {
+        let lambda = &feeds.get::<crate::services::Lambda>().state;
+        let errors: std::collections::HashMap<(&str, &str), Option<f64>> = lambda
+            .functions
+            .iter()
+            .map(|f| ((f.region.as_str(), f.name.as_str()), f.stats.errors))
+            .collect();
+        for api in &mut state.apis {
+            for r in api.routes.iter_mut().flatten() {
+                r.errors = r
+                    .function
+                    .as_deref()
+                    .and_then(|f| errors.get(&(api.region.as_str(), f)).copied().flatten());
+            }
+        }
+    }
+
     fn child(_state: &ApiGatewayData, view: &View, key: &str) -> Option<View> {
         match view {
             View::Apis => Some(View::Api { id: key.into() }),

@@ -100,6 +100,29 @@ impl Room for Lambda {
         View::Functions
     }
 
+    /// The API routes in front of each function, from the API Gateway room.
+    fn join(state: &mut LambdaState, feeds: &crate::services::Feeds) {
+        let apis = &feeds.get::<crate::services::ApiGateway>().state;
+        let mut by_fn: std::collections::HashMap<(&str, &str), Vec<triggers::ApiRoute>> = Default::default();
+        for api in &apis.apis {
+            for r in api.routes.iter().flatten() {
+                if let Some(f) = r.function.as_deref() {
+                    by_fn.entry((api.region.as_str(), f)).or_default().push(triggers::ApiRoute {
+                        api: api.name.clone(),
+                        api_id: api.id.clone(),
+                        route: r.key.clone(),
+                    });
+                }
+            }
+        }
+        for f in &mut state.functions {
+            let routes = by_fn.remove(&(f.region.as_str(), f.name.as_str())).unwrap_or_default();
+            if routes != f.api_routes {
+                f.api_routes = routes;
+            }
+        }
+    }
+
     fn child(_state: &LambdaState, view: &View, key: &str) -> Option<View> {
         match view {
             View::Functions => Some(View::Function { name: key.into() }),

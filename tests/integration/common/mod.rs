@@ -109,6 +109,7 @@ pub mod vocab {
     pub const ECR: Pane = Pane::Room(ServiceKind::Ecr);
     pub const EMR: Pane = Pane::Room(ServiceKind::Emr);
     pub const LIGHTSAIL: Pane = Pane::Room(ServiceKind::Lightsail);
+    pub const APIGW: Pane = Pane::Room(ServiceKind::ApiGateway);
 
     pub fn functions() -> View {
         View::Room(RoomView::Lambda(lambda::View::Functions))
