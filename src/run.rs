@@ -277,6 +277,8 @@ fn settings(cli: &Cli) -> Settings {
         window: cli.source.window,
         percentile: cli.source.percentile.clone(),
         prices: cli.prices.clone(),
+        intervals: intervals(&cli.source.interval),
+        metrics_all: cli.source.metrics == MetricsScope::All,
     }
 }
 

@@ -43,8 +43,9 @@ pub struct CostSection {
     pub unpriced_resources: usize,
     /// Lambda's monthly free tier, and anything else a room says of its figure.
     pub notes: BTreeMap<&'static str, String>,
-    /// What awstop's own CloudWatch reads cost at the pace measured; null
-    /// until there is a pace to measure (a single `--once` read).
+    /// What the dashboard's pollers would spend an hour on CloudWatch for
+    /// this account at their intervals (rows on screen add to it); a replay
+    /// says it of the recorded account; null for the demo, which calls nothing.
     pub watching_usd_per_hour: Option<f64>,
 }
 
@@ -72,7 +73,8 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
             .iter()
             .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
             .collect(),
-        watching_usd_per_hour: (d.api.samples.len() >= 2).then(|| round6(d.api.cloudwatch_usd_per_hour)),
+        watching_usd_per_hour: (d.source != SourceLabel::Demo)
+            .then(|| round6(crate::cost::account::watching_usd_per_hour(&d.feeds, &d.settings, None))),
     }
 }
 

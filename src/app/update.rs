@@ -194,6 +194,16 @@ fn api(m: &mut Model, at: DateTime<Utc>, calls: BTreeMap<String, u64>, metrics: 
     }
 }
 
+/// The room whose table is on screen, and how many of its rows: what its
+/// poller follows beyond the worst offenders.
+pub fn on_screen_rows(m: &Model) -> Option<(crate::services::ServiceKind, usize)> {
+    let super::model::Pane::Room(k) = m.ui.pane else {
+        return None;
+    };
+    m.table()?;
+    Some((k, m.ui.rows.len().min(page_rows(m))))
+}
+
 /// The keys of the rows of the current table on screen.
 fn on_screen(m: &Model) -> Vec<String> {
     let Some(st) = m.table() else {

@@ -52,3 +52,25 @@ impl AccountCost {
             .map(|(_, c)| c)
     }
 }
+
+/// What watching costs an hour at the current view, from each poller's
+/// schedule rather than from the pace so far (which the first refresh of
+/// every room inflates): CloudWatch metrics requested an hour, in dollars.
+pub fn watching_usd_per_hour(
+    feeds: &Feeds,
+    settings: &Settings,
+    on_screen: Option<(ServiceKind, usize)>,
+) -> f64 {
+    ServiceKind::ALL
+        .iter()
+        .map(|&k| {
+            let cx = crate::services::room::WatchCtx {
+                settings,
+                interval: settings.intervals.get(k),
+                on_screen: on_screen.filter(|(r, _)| *r == k).map_or(0, |(_, n)| n),
+            };
+            k.room().watch(feeds, &cx)
+        })
+        .sum::<f64>()
+        * crate::pricing::USD_PER_METRIC
+}

@@ -38,6 +38,8 @@ pub trait DynRoom: Sync {
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
     /// Refreshes what the room takes from the other rooms.
     fn join(&self, feeds: &mut Feeds);
+    /// CloudWatch metrics the room requests an hour at this view.
+    fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64;
     /// The room's part of the account's burn rate.
     fn cost(&self, feeds: &Feeds, settings: &super::Settings) -> Option<crate::cost::RoomCost>;
 
@@ -221,6 +223,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let mut state = std::mem::take(&mut S::feed_mut(feeds).state);
         S::join(&mut state, feeds);
         S::feed_mut(feeds).state = state;
+    }
+
+    fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64 {
+        S::watch_metrics_per_hour(&S::feed(feeds).state, cx)
     }
 
     fn cost(&self, feeds: &Feeds, settings: &super::Settings) -> Option<crate::cost::RoomCost> {

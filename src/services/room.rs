@@ -36,6 +36,25 @@ pub struct Settings {
     pub percentile: String,
     /// The prices cost estimates read, loaded once.
     pub prices: Arc<crate::cost::PriceBook>,
+    /// How often each room refreshes, and whether every row's metrics are
+    /// read: what watching the account costs follows from them.
+    pub intervals: super::Intervals,
+    pub metrics_all: bool,
+}
+
+/// What a room's poller will ask CloudWatch for: its refresh interval and
+/// how many of its rows are on screen now (0 when its table is not shown).
+pub struct WatchCtx<'a> {
+    pub settings: &'a Settings,
+    pub interval: std::time::Duration,
+    pub on_screen: usize,
+}
+
+impl WatchCtx<'_> {
+    /// Refreshes an hour at this room's interval.
+    pub fn per_hour(&self, every: std::time::Duration) -> f64 {
+        3600.0 / every.max(self.interval).as_secs_f64().max(1.0)
+    }
 }
 
 impl Default for Settings {
@@ -44,6 +63,8 @@ impl Default for Settings {
             window: 60,
             percentile: "p99".into(),
             prices: crate::cost::PriceBook::builtin().clone(),
+            intervals: Default::default(),
+            metrics_all: false,
         }
     }
 }
@@ -130,6 +151,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     }
 
     fn snapshot(state: &Self::State, settings: &Settings) -> Self::Snapshot;
+
+    /// CloudWatch metrics the room's poller requests an hour at this view
+    /// (GetMetricData is billed per metric): the projected cost of watching.
+    fn watch_metrics_per_hour(_state: &Self::State, _cx: &WatchCtx) -> f64 {
+        0.0
+    }
 
     /// What the room's resources cost an hour, for the header and the
     /// snapshot's `cost` section; `None` for a room that runs nothing billed

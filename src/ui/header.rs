@@ -55,11 +55,31 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let api = &m.data.api;
     if m.ui.replay.is_none() {
         spans.push(Span::styled(" │ ", t.muted));
-        spans.push(Span::raw(format!("{:.0} calls/min", api.calls_per_min)));
+        // A rate from the first seconds would be the startup burst
+        // extrapolated: until a minute has passed, the calls so far.
+        let total: u64 = api.calls.values().sum();
+        let warmed = match (api.samples.front(), api.samples.back()) {
+            (Some((first, _, _)), Some((last, _, _))) => (*last - *first).num_seconds() >= 60,
+            _ => false,
+        };
+        spans.push(Span::raw(if warmed || total == 0 {
+            format!("{:.0} calls/min", api.calls_per_min)
+        } else {
+            format!("{total} calls")
+        }));
     }
-    if m.ui.replay.is_none() && api.cloudwatch_usd_per_hour > 0.0 {
+    if m.ui.replay.is_none() && m.data.source == crate::app::model::SourceLabel::Live {
+        // What the next hour of watching costs at this view, from the
+        // pollers' schedules; what was spent so far beside it.
+        let watch = crate::cost::account::watching_usd_per_hour(
+            &m.data.feeds,
+            &m.data.settings,
+            crate::app::update::on_screen_rows(m),
+        );
+        let spent = api.metrics_requested as f64 * crate::pricing::USD_PER_METRIC
+            + crate::pricing::logs_usd(api.logs_bytes_scanned);
         spans.push(Span::styled(
-            format!(" watch ${:.3}/h", api.cloudwatch_usd_per_hour),
+            format!(" watch ${watch:.3}/h spent ${spent:.3}"),
             t.muted,
         ));
     }
@@ -78,7 +98,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             t.warn,
         ));
     }
-    if api.logs_bytes_scanned > 0 {
+    if api.logs_bytes_scanned > 0 && m.data.source != crate::app::model::SourceLabel::Live {
         let usd = crate::pricing::logs_usd(api.logs_bytes_scanned);
         spans.push(Span::styled(format!(" logs ${usd:.4}"), t.muted));
     }

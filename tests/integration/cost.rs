@@ -386,3 +386,81 @@ fn bad_price_files_and_discounts_fail_on_their_position() {
     );
     assert!(err.contains("between 0 and 100"), "{err}");
 }
+
+/// The header's "watch $/h" after `burst` metrics in the first seconds and
+/// then a minute-by-minute schedule, read at `at` seconds.
+fn watch_reading(m: &awstop::app::model::Model) -> f64 {
+    let header = screen(m).lines().next().unwrap().to_string();
+    let at = header.find("watch $").unwrap_or_else(|| panic!("{header}"));
+    header[at + 7..]
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("{header}"))
+}
+
+#[test]
+fn the_first_watch_reading_is_the_steady_one_not_the_startup_burst() {
+    use awstop::app::msg::{DataMsg, Msg};
+    use awstop::app::update;
+    use awstop::source::demo::DemoAccount;
+    let t0 = frozen().now();
+    let mut m = awstop::app::model::Model::with_settings(
+        awstop::app::model::SourceLabel::Live,
+        t0,
+        awstop::services::Settings::default(),
+    );
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 200,
+            height: 48,
+        },
+    );
+    for msg in DemoAccount::new(42, 40, 60).messages_at(t0) {
+        update(&mut m, Msg::Data(msg));
+    }
+    act(&mut m, &[awstop::app::keymap::Action::Pane(LAMBDA)]);
+    let api = |secs: i64, calls: u64, metrics: u64| {
+        Msg::Data(DataMsg::Api {
+            at: t0 + chrono::Duration::seconds(secs),
+            calls: [("cloudwatch.GetMetricData".to_string(), calls)].into(),
+            metrics_requested: metrics,
+            logs_bytes_scanned: 0,
+            latency_ms: Default::default(),
+        })
+    };
+    // Startup: every room's first refresh and Lambda's first full sweep
+    // inside ten seconds.
+    update(&mut m, api(2, 40, 3000));
+    update(&mut m, api(10, 80, 6000));
+    let first = watch_reading(&m);
+    let calls = screen(&m).lines().next().unwrap().to_string();
+    assert!(
+        calls.contains(" 80 calls") && !calls.contains("calls/min"),
+        "not a rate from ten seconds: {calls}"
+    );
+    // Then the pollers' steady minute on this account (the demo's shape):
+    // Lambda's 40 functions all followed (on screen and offenders) × 7 + 4
+    // totals; 12 ECS services × 2; 3 EKS clusters × 8; 2 active EMR clusters
+    // × 6 every other minute; API Gateway's 22 stage queries every other minute.
+    let per_minute = 40 * 7 + 4 + 12 * 2 + 3 * 8 + 6 + 11;
+    let (mut c, mut q) = (80, 6000);
+    for minute in 1..=5 {
+        c += 20;
+        q += per_minute;
+        update(&mut m, api(10 + 60 * minute, c, q));
+    }
+    let steady = per_minute as f64 * 60.0 * 0.01 / 1000.0;
+    let later = watch_reading(&m);
+    assert!(
+        (first - later).abs() <= 0.2 * later,
+        "first {first} vs after five minutes {later}"
+    );
+    assert!(
+        (later - steady).abs() <= 0.2 * steady,
+        "header {later} vs the schedule's {steady}"
+    );
+    assert!(screen(&m).lines().next().unwrap().contains("calls/min"));
+}

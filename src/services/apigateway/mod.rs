@@ -149,6 +149,16 @@ impl Room for ApiGateway {
         }
     }
 
+    /// Five series a stage, and REST's window percentile.
+    fn watch_metrics_per_hour(state: &ApiGatewayData, cx: &crate::services::room::WatchCtx) -> f64 {
+        let queries: usize = state
+            .apis
+            .iter()
+            .map(|a| a.stages.len() * if a.protocol == "REST" { metrics::PER_STAGE } else { metrics::PER_STAGE - 1 })
+            .sum();
+        queries as f64 * cx.per_hour(std::time::Duration::ZERO)
+    }
+
     fn snapshot(state: &ApiGatewayData, _settings: &Settings) -> snapshot::ApiGatewayOut {
         snapshot::apigateway(state)
     }

@@ -16,7 +16,7 @@ use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 /// Service metrics are per minute in CloudWatch: asking more often gains nothing.
-const METRICS_EVERY: Duration = Duration::from_secs(60);
+pub const METRICS_EVERY: Duration = Duration::from_secs(60);
 
 impl RoomLive for Ecs {
     type Client = aws_sdk_ecs::Client;

@@ -146,6 +146,12 @@ impl Room for Ecs {
         snapshot::ecs(state, &settings.prices)
     }
 
+    /// CPU and memory per service, once a minute at most.
+    fn watch_metrics_per_hour(state: &EcsData, cx: &crate::services::room::WatchCtx) -> f64 {
+        let services: usize = state.clusters.iter().map(|c| c.services.len()).sum();
+        services as f64 * 2.0 * cx.per_hour(live::METRICS_EVERY)
+    }
+
     fn cost(state: &EcsData, settings: &Settings) -> Option<crate::cost::RoomCost> {
         let services = state.clusters.iter().flat_map(|c| &c.services);
         let estimates: Vec<_> = services.map(|s| cost::estimate(s, &settings.prices)).collect();

@@ -125,6 +125,10 @@ impl Room for Eks {
         snapshot::eks(state, &settings.prices)
     }
 
+    fn watch_metrics_per_hour(state: &EksData, cx: &crate::services::room::WatchCtx) -> f64 {
+        (state.clusters.len() * metrics::PER_CLUSTER) as f64 * cx.per_hour(std::time::Duration::ZERO)
+    }
+
     fn cost(state: &EksData, settings: &Settings) -> Option<crate::cost::RoomCost> {
         let estimates: Vec<_> = state.clusters.iter().map(|c| cost::estimate(c, &settings.prices)).collect();
         Some(crate::cost::RoomCost::of(&estimates))

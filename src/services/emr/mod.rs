@@ -114,6 +114,11 @@ impl Room for Emr {
         snapshot::emr(state, &settings.prices)
     }
 
+    fn watch_metrics_per_hour(state: &EmrData, cx: &crate::services::room::WatchCtx) -> f64 {
+        let active = state.clusters.iter().filter(|c| c.active()).count();
+        (active * metrics::PER_CLUSTER) as f64 * cx.per_hour(std::time::Duration::ZERO)
+    }
+
     fn cost(state: &EmrData, settings: &Settings) -> Option<crate::cost::RoomCost> {
         // Ended clusters bill nothing: they are neither priced nor unpriced.
         let active = state.clusters.iter().filter(|c| c.active());

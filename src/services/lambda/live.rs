@@ -26,6 +26,8 @@ pub const FULL_SWEEP_EVERY: Duration = Duration::from_secs(900);
 const POLICY_FRESH: Duration = Duration::from_secs(600);
 /// How many of the worst functions per measure are refreshed with the visible rows.
 const OFFENDERS: usize = 10;
+/// At most this many offenders over the three measures.
+pub const OFFENDER_ROWS: usize = 3 * OFFENDERS;
 
 pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,

@@ -7,6 +7,11 @@ use super::domain::{FunctionSeries, FunctionStats, LambdaTotals};
 use crate::aws::cloudwatch::{series, Fetched, Query};
 use crate::series::Series;
 
+/// Queries a function costs a refresh: the series and the percentile.
+pub const QUERIES_PER_FUNCTION: usize = PER_FUNCTION.len() + 1;
+/// The account totals every refresh adds.
+pub const TOTAL_QUERIES: usize = 4;
+
 const PER_FUNCTION: [(&str, &str, &str); 6] = [
     ("inv", "Invocations", "Sum"),
     ("err", "Errors", "Sum"),

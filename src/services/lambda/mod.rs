@@ -187,6 +187,25 @@ impl Room for Lambda {
         snapshot::lambda(state, settings)
     }
 
+    /// Each refresh reads the rows on screen and the worst offenders; every
+    /// fifteen minutes the rest of the functions; `--metrics all`, every
+    /// function every refresh (see live.rs).
+    fn watch_metrics_per_hour(state: &LambdaState, cx: &crate::services::room::WatchCtx) -> f64 {
+        let n = state.functions.len();
+        if n == 0 {
+            return 0.0;
+        }
+        let q = metrics::QUERIES_PER_FUNCTION as f64;
+        let totals = metrics::TOTAL_QUERIES as f64;
+        let refreshes = cx.per_hour(std::time::Duration::ZERO);
+        if cx.settings.metrics_all {
+            return refreshes * (n as f64 * q + totals);
+        }
+        let followed = n.min(cx.on_screen + live::OFFENDER_ROWS);
+        let sweeps = cx.per_hour(live::FULL_SWEEP_EVERY);
+        refreshes * (followed as f64 * q + totals) + sweeps * (n - followed) as f64 * q
+    }
+
     fn cost(state: &LambdaState, settings: &Settings) -> Option<crate::cost::RoomCost> {
         Some(cost::room(state, &settings.prices, settings.window))
     }
