@@ -38,6 +38,8 @@ pub trait DynRoom: Sync {
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
     /// Refreshes what the room takes from the other rooms.
     fn join(&self, feeds: &mut Feeds);
+    /// What the room is still loading, for its pane's title.
+    fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// CloudWatch metrics the room requests an hour at this view.
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64;
     /// The room's part of the account's burn rate.
@@ -223,6 +225,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let mut state = std::mem::take(&mut S::feed_mut(feeds).state);
         S::join(&mut state, feeds);
         S::feed_mut(feeds).state = state;
+    }
+
+    fn loading(&self, feeds: &Feeds) -> Option<String> {
+        S::loading(&S::feed(feeds).state)
     }
 
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64 {

@@ -152,6 +152,12 @@ pub trait Room: Sized + Send + Sync + 'static {
 
     fn snapshot(state: &Self::State, settings: &Settings) -> Self::Snapshot;
 
+    /// What the room is still loading, for its pane's title ("metrics
+    /// 40/1,000 · cold starts 0/1,000"); `None` once everything arrived.
+    fn loading(_state: &Self::State) -> Option<String> {
+        None
+    }
+
     /// CloudWatch metrics the room's poller requests an hour at this view
     /// (GetMetricData is billed per metric): the projected cost of watching.
     fn watch_metrics_per_hour(_state: &Self::State, _cx: &WatchCtx) -> f64 {

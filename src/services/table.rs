@@ -167,6 +167,11 @@ pub trait Row: Sized + 'static {
     fn tab(&self) -> &str {
         ""
     }
+    /// The column's value is on its way (the source sent the row first):
+    /// drawn as `…`, neither `-` (could not be read) nor 0.
+    fn waiting(&self, _column: &'static str) -> bool {
+        false
+    }
 }
 
 /// Per-table view state; the selection is a row key so it survives refreshes.

@@ -236,7 +236,8 @@ fn burn(m: &Model, room: usize) -> Option<String> {
     let b = &m.data.burn;
     if b.priced == 0 {
         // Resources but no price for any of them: say so, never $0.
-        return (b.unpriced > 0 && room >= 8).then(|| " burn ?".to_string());
+        // (Usage not read yet is not "no price": then nothing is said.)
+        return (b.why.is_some() && room >= 8).then(|| " burn ?".to_string());
     }
     let floor = if b.unpriced > 0 { "+" } else { "" };
     let hour = crate::cost::money::usd_hour(b.per_hour);

@@ -95,6 +95,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             _ => format!("{total} rows"),
         };
         spans.push(Span::styled(format!("{rows} · sort {col} "), t.muted));
+        if let Some(l) = service.and_then(|s| s.room().loading(&m.data.feeds)) {
+            spans.push(Span::styled(format!("· loading {l} "), t.accent));
+        }
         if !st.filter.is_empty() {
             spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
         }

@@ -25,6 +25,7 @@ mod live_faults;
 mod live_hostile;
 mod live_moto;
 mod panes;
+mod progressive;
 mod screenshots;
 mod signals;
 mod snapshot_contract;

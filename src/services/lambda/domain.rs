@@ -39,6 +39,13 @@ pub struct Function {
 /// Everything measured over the window; `None` means "could not be read", never zero.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FunctionStats {
+    /// Not asked for yet (the inventory went to the screen first): shown as
+    /// `…`, neither `-` (could not be read) nor 0.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pending: bool,
+    /// Cold starts not read yet, likewise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cold_pending: bool,
     pub invocations: Option<f64>,
     pub errors: Option<f64>,
     pub throttles: Option<f64>,

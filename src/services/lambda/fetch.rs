@@ -83,7 +83,13 @@ pub async fn fetch(
                 ));
             }
         }
-        Err(e) => out.push(DataMsg::failed(Lambda::KIND, &r.name, "GetMetricData", e)),
+        Err(e) => {
+            // Asked and failed: "-" with the reason, no longer on its way.
+            for i in &chosen {
+                functions[*i].stats.pending = false;
+            }
+            out.push(DataMsg::failed(Lambda::KIND, &r.name, "GetMetricData", e))
+        }
     }
     // Cold starts, from the REPORT records of the same functions and window.
     let groups: Vec<String> = chosen
@@ -108,6 +114,14 @@ pub async fn fetch(
             if let Some(s) = f.stats.series.as_mut() {
                 s.cold_starts = series;
             }
+        } else if !read_logs {
+            // Not read yet, and not failed: the logs come with a later refresh.
+            f.stats.cold_pending = true;
+        }
+    }
+    if !errors.is_empty() {
+        for i in &chosen {
+            functions[*i].stats.cold_pending = false;
         }
     }
     for e in errors {

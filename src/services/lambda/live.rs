@@ -106,6 +106,70 @@ fn offenders(functions: &[Function]) -> HashSet<String> {
     out
 }
 
+/// How long the first read waits for the dashboard to say which rows it shows.
+const FIRST_ROWS_WAIT: Duration = Duration::from_millis(300);
+
+/// The inventory as it is before anything is read: every number on its way.
+fn unread(inventory: &[Function]) -> Vec<Function> {
+    let mut v = inventory.to_vec();
+    for f in &mut v {
+        f.stats.pending = true;
+        f.stats.cold_pending = true;
+    }
+    v
+}
+
+/// The first refresh of a region in three steps, each sent as it is read;
+/// `false` when the dashboard has gone.
+async fn progressive(
+    cx: &mut PollCtx,
+    live: &Arc<Live>,
+    region: &RegionClients,
+    inventory: &[Function],
+    sweep: &mut Sweep,
+    stats: &mut HashMap<String, FunctionStats>,
+    msgs: &mut Vec<DataMsg>,
+) -> bool {
+    let mut first = vec![DataMsg::Loaded {
+        region: region.name.clone(),
+        fetched_at: chrono::Utc::now(),
+        payload: Lambda::wrap(super::domain::LambdaData {
+            functions: unread(inventory),
+            totals: None,
+            percentile: None,
+        }),
+    }];
+    first.append(msgs);
+    if !send_all(&cx.tx, live, first).await {
+        return false;
+    }
+    if cx.visible.borrow().is_empty() {
+        let _ = tokio::time::timeout(FIRST_ROWS_WAIT, cx.visible.changed()).await;
+    }
+    let want: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
+    if want.is_empty() {
+        return true;
+    }
+    let mut base = unread(inventory);
+    for read_logs in [false, true] {
+        let fetched = fetch(live, region, &base, Some(&want), sweep, read_logs).await;
+        for m in &fetched {
+            if let DataMsg::Loaded { payload, .. } = m {
+                if let Some(d) = Lambda::payload_ref(payload) {
+                    base = d.functions.clone();
+                    for f in d.functions.iter().filter(|f| want.contains(&f.name)) {
+                        stats.insert(f.name.clone(), f.stats.clone());
+                    }
+                }
+            }
+        }
+        if !send_all(&cx.tx, live, fetched).await {
+            return false;
+        }
+    }
+    true
+}
+
 async fn poll(mut cx: PollCtx) {
     let live = cx.live.clone();
     let region = &live.regions[cx.region];
@@ -154,6 +218,14 @@ async fn poll(mut cx: PollCtx) {
                     policies.insert(name, (Instant::now(), p));
                 }
                 Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "GetPolicy", e)),
+            }
+        }
+        if stats.is_empty() && !inventory.is_empty() {
+            // The first read of a region: the rows go to the screen now, then
+            // the metrics of the rows on screen, then their cold starts; the
+            // sweep of every function follows below.
+            if !progressive(&mut cx, &live, region, &inventory, &mut sweep, &mut stats, &mut msgs).await {
+                return;
             }
         }
         if inventory_at.is_some() {

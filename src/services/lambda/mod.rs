@@ -187,6 +187,16 @@ impl Room for Lambda {
         snapshot::lambda(state, settings)
     }
 
+    fn loading(state: &LambdaState) -> Option<String> {
+        let n = state.functions.len();
+        let metrics = state.functions.iter().filter(|f| !f.stats.pending).count();
+        let cold = state.functions.iter().filter(|f| !f.stats.pending && !f.stats.cold_pending).count();
+        (metrics < n || cold < n).then(|| {
+            let c = |v: usize| crate::fmt::count(v as f64);
+            format!("metrics {}/{} · cold starts {}/{}", c(metrics), c(n), c(cold), c(n))
+        })
+    }
+
     /// Each refresh reads the rows on screen and the worst offenders; every
     /// fifteen minutes the rest of the functions; `--metrics all`, every
     /// function every refresh (see live.rs).

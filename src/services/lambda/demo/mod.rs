@@ -138,6 +138,8 @@ fn function_at(
             ..cold
         }),
         series: detail.then(|| Box::new(series)),
+        pending: false,
+        cold_pending: false,
     };
     Function {
         name: spec.name.clone(),
