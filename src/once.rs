@@ -16,6 +16,75 @@ pub fn json(s: &Snapshot) -> String {
     out
 }
 
+/// The snapshot as JSON, written as it is produced: a 10,000-function
+/// document is never held whole in memory (nor copied to be made safe).
+pub fn write_json(s: &Snapshot, w: impl std::io::Write) -> std::io::Result<()> {
+    let mut safe = SafeJson {
+        inner: std::io::BufWriter::new(w),
+        carry: None,
+    };
+    serde_json::to_writer_pretty(&mut safe, s).map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut safe, b"\n")?;
+    std::io::Write::flush(&mut safe)
+}
+
+/// Escapes DEL and the C1 controls (U+0080..U+009F, `C2 80`..`C2 9F` in
+/// UTF-8) on the way through; a `C2` that ends one write waits for the next.
+struct SafeJson<W: std::io::Write> {
+    inner: W,
+    carry: Option<u8>,
+}
+
+impl<W: std::io::Write> std::io::Write for SafeJson<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut start = 0;
+        let mut i = 0;
+        if let Some(c) = self.carry.take() {
+            match buf.first() {
+                Some(b) if (0x80..=0x9f).contains(b) => {
+                    write!(self.inner, "\\u{:04x}", *b as u32)?;
+                    start = 1;
+                    i = 1;
+                }
+                _ => self.inner.write_all(&[c])?,
+            }
+        }
+        while i < buf.len() {
+            let b = buf[i];
+            if b == 0x7f {
+                self.inner.write_all(&buf[start..i])?;
+                self.inner.write_all(b"\\u007f")?;
+                start = i + 1;
+            } else if b == 0xc2 {
+                match buf.get(i + 1) {
+                    Some(n) if (0x80..=0x9f).contains(n) => {
+                        self.inner.write_all(&buf[start..i])?;
+                        write!(self.inner, "\\u{:04x}", *n as u32)?;
+                        i += 1;
+                        start = i + 1;
+                    }
+                    None => {
+                        self.inner.write_all(&buf[start..i])?;
+                        self.carry = Some(b);
+                        return Ok(buf.len());
+                    }
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        self.inner.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if let Some(c) = self.carry.take() {
+            self.inner.write_all(&[c])?;
+        }
+        self.inner.flush()
+    }
+}
+
 /// serde_json escapes C0 controls; DEL and the C1 controls (which some
 /// terminals act on) are escaped here too. They can only occur inside JSON
 /// strings, where `\u00XX` means the same character.
@@ -112,4 +181,27 @@ pub fn csv(m: &Model) -> String {
         let _ = write!(out, "# {}\n{}", sec.name, sec.csv());
     }
     out
+}
+
+#[cfg(test)]
+mod safe_json_tests {
+    use std::io::Write;
+
+    use super::SafeJson;
+
+    #[test]
+    fn del_and_c1_controls_are_escaped_even_split_across_writes() {
+        let mut out = Vec::new();
+        {
+            let mut w = SafeJson {
+                inner: &mut out,
+                carry: None,
+            };
+            // "a", DEL, "b", U+009B (CSI) split between two writes, "é" (C3 A9) kept.
+            w.write_all(b"a\x7fb\xc2").unwrap();
+            w.write_all(b"\x9bc\xc3\xa9 \xc2\xa0").unwrap();
+            w.flush().unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "a\\u007fb\\u009bcé \u{a0}");
+    }
 }

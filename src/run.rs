@@ -157,7 +157,12 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         };
         if headless {
             let clock = source.clock();
-            let msgs = once_messages(&source).await;
+            // What is only printed needs no per-minute histories; a
+            // recording keeps them, for the replay's graphs.
+            let msgs = match (&source, &recorder) {
+                (Source::Demo(demo, clock), None) => demo.messages_headless(clock.now()),
+                _ => once_messages(&source).await,
+            };
             if let Some(mut w) = recorder {
                 for m in &msgs {
                     w.record(clock.now(), m)?;
@@ -365,7 +370,16 @@ async fn once_messages(source: &Source) -> Vec<DataMsg> {
 fn print_once(model: &Model, window: u32, format: Format) -> Result<(), Failure> {
     let snap = snapshot::from_model(model, window);
     let text = match format {
-        Format::Json => once::json(&snap),
+        Format::Json => {
+            let out = std::io::stdout().lock();
+            return match once::write_json(&snap, out) {
+                // A closed pipe (`| head`) is the reader's choice, not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(format!("cannot write the output: {e}").into())
+                }
+                _ => Ok(()),
+            };
+        }
         Format::Table => once::table(model, &snap),
         Format::Csv => once::csv(model),
     };

@@ -44,8 +44,8 @@ pub struct CostSection {
     /// Lambda's monthly free tier, and anything else a room says of its figure.
     pub notes: BTreeMap<&'static str, String>,
     /// What the dashboard's pollers would spend an hour on CloudWatch for
-    /// this account at their intervals (rows on screen add to it); a replay
-    /// says it of the recorded account; null for the demo, which calls nothing.
+    /// this account at their intervals (rows on screen add to it); the demo
+    /// and replays say it of the account they show.
     pub watching_usd_per_hour: Option<f64>,
 }
 
@@ -73,8 +73,7 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
             .iter()
             .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
             .collect(),
-        watching_usd_per_hour: (d.source != SourceLabel::Demo)
-            .then(|| round6(crate::cost::account::watching_usd_per_hour(&d.feeds, &d.settings, None))),
+        watching_usd_per_hour: Some(round6(crate::cost::account::watching_usd_per_hour(&d.feeds, &d.settings, None))),
     }
 }
 

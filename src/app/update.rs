@@ -255,7 +255,11 @@ pub fn refresh_rows(m: &mut Model) {
     };
     // The selected row is usually still under the cursor; look there before
     // searching, and search the items (memory order), not the sorted rows.
-    let found = st.selected.as_deref().and_then(|key| {
+    // A cursor on the first row watches the top of the ranking, as `top`
+    // does: new numbers re-rank the rows under it rather than carry it off
+    // (the first numbers of a fresh account would send it anywhere).
+    let at_top = st.cursor == 0 && st.offset == 0;
+    let found = st.selected.as_deref().filter(|_| !at_top).and_then(|key| {
         if rows
             .get(st.cursor)
             .is_some_and(|i| tables::row_key(m, &view, *i) == Some(key))

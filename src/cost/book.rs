@@ -33,6 +33,7 @@ pub struct RegionPrices {
     pub eks: Option<EksPrices>,
     pub ec2: Option<Ec2Prices>,
     pub emr: Option<EmrPrices>,
+    pub apigateway: Option<ApiGatewayPrices>,
     /// Where the prices came from, for the basis.
     #[serde(skip)]
     pub source: String,
@@ -68,6 +69,15 @@ pub struct EksPrices {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Ec2Prices {
     pub usd_per_vcpu_hour: f64,
+}
+
+/// API Gateway bills per request (first tier; volume tiers are not counted).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApiGatewayPrices {
+    pub usd_per_million_rest_requests: f64,
+    pub usd_per_million_http_requests: f64,
+    pub usd_per_million_websocket_messages: f64,
 }
 
 /// EMR bills each instance-hour twice: the EC2 instance and EMR's own fee.
@@ -145,6 +155,13 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
                 .values()
                 .flat_map(|t| [t.ec2, t.emr])
                 .collect()
+        }),
+        p.apigateway.as_ref().map(|a| {
+            vec![
+                a.usd_per_million_rest_requests,
+                a.usd_per_million_http_requests,
+                a.usd_per_million_websocket_messages,
+            ]
         }),
     ];
     if numbers
@@ -235,6 +252,7 @@ mod tests {
                     && p.eks.is_some()
                     && p.ec2.is_some()
                     && p.emr.is_some()
+                    && p.apigateway.is_some()
             );
         }
         assert_eq!(PriceBook::builtin().regions.len(), BUILTIN.len());

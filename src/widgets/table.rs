@@ -89,7 +89,9 @@ pub fn draw<T: Row>(buf: &mut Buffer, area: Rect, items: &[T], cx: &PaneCtx) {
         cx.theme,
         &tc,
         |i, c| match (items.get(i as usize), T::COLUMNS.get(c)) {
-            (Some(item), Some(col)) if item.waiting(col.key) => Cell::tone("…", crate::services::table::Tone::Muted),
+            (Some(item), Some(col)) if item.waiting(col.key) => {
+                Cell::tone("…", crate::services::table::Tone::Muted)
+            }
             (Some(item), Some(col)) => (col.cell)(item, &tc),
             _ => Cell::plain(""),
         },

@@ -153,9 +153,10 @@ fn metrics_follow_the_rows_on_screen() {
         24,
         100,
     );
-    // The first refresh reads every function, so the worst ones are known.
+    // The first refresh reads every function, so the worst ones are known
+    // (the rows come first, their numbers after: wait for all of them).
     s.wait_for("live rows with metrics", |sc| {
-        sc.contains("of 100 ·") && sc.contains("fn-0006")
+        sc.contains("of 100 ·") && sc.contains("fn-0006") && !sc.contains("loading metrics")
     });
     // Sort by name and go to the bottom: the rows on screen are the last ones.
     s.send("<<<G");

@@ -30,12 +30,20 @@ fn loaded(functions: Vec<Function>) -> Msg {
     Msg::Data(DataMsg::Loaded {
         region: "us-east-1".into(),
         fetched_at: frozen().now(),
-        payload: Lambda::wrap(LambdaData { functions, totals: None, percentile: None }),
+        payload: Lambda::wrap(LambdaData {
+            functions,
+            totals: None,
+            percentile: None,
+        }),
     })
 }
 
 fn pending() -> FunctionStats {
-    FunctionStats { pending: true, cold_pending: true, ..Default::default() }
+    FunctionStats {
+        pending: true,
+        cold_pending: true,
+        ..Default::default()
+    }
 }
 
 fn read(invocations: f64, cold_read: bool) -> FunctionStats {
@@ -50,7 +58,10 @@ fn read(invocations: f64, cold_read: bool) -> FunctionStats {
 }
 
 fn row<'a>(screen: &'a str, name: &str) -> &'a str {
-    screen.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("no {name}:\n{screen}"))
+    screen
+        .lines()
+        .find(|l| l.starts_with(name))
+        .unwrap_or_else(|| panic!("no {name}:\n{screen}"))
 }
 
 #[test]
@@ -60,10 +71,19 @@ fn rows_first_then_their_numbers_and_the_pane_says_what_is_on_its_way() {
         frozen().now(),
         awstop::services::Settings::default(),
     );
-    update(&mut m, Msg::Resize { width: 160, height: 30 });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 160,
+            height: 30,
+        },
+    );
     act(&mut m, &[awstop::app::keymap::Action::Pane(LAMBDA)]);
     let names = ["alpha", "bravo", "charlie"];
-    update(&mut m, loaded(names.iter().map(|n| function(n, pending())).collect()));
+    update(
+        &mut m,
+        loaded(names.iter().map(|n| function(n, pending())).collect()),
+    );
     let s = screen(&m);
     assert!(s.contains("loading metrics 0/3 · cold starts 0/3"), "{s}");
     for n in names {
@@ -72,13 +92,26 @@ fn rows_first_then_their_numbers_and_the_pane_says_what_is_on_its_way() {
         assert!(r.matches('…').count() >= 12 && !r.contains(" 0 "), "{r}");
     }
     // The rows on screen: metrics first, their cold starts still to come.
-    update(&mut m, loaded(vec![function("alpha", read(12.0, false)), function("bravo", read(7.0, false)), function("charlie", pending())]));
+    update(
+        &mut m,
+        loaded(vec![
+            function("alpha", read(12.0, false)),
+            function("bravo", read(7.0, false)),
+            function("charlie", pending()),
+        ]),
+    );
     let s = screen(&m);
     assert!(s.contains("loading metrics 2/3 · cold starts 0/3"), "{s}");
     let alpha = row(&s, "alpha");
-    assert!(alpha.contains("12") && alpha.contains('…'), "numbers, and cold starts on their way: {alpha}");
+    assert!(
+        alpha.contains("12") && alpha.contains('…'),
+        "numbers, and cold starts on their way: {alpha}"
+    );
     // Everything read: no more markers, nothing said to be loading.
-    update(&mut m, loaded(names.iter().map(|n| function(n, read(3.0, true))).collect()));
+    update(
+        &mut m,
+        loaded(names.iter().map(|n| function(n, read(3.0, true))).collect()),
+    );
     let s = screen(&m);
     assert!(!s.contains("loading metrics"), "{s}");
     for n in names {

@@ -2,6 +2,7 @@
 //! requests, 4XX and 5XX, latency and what API Gateway adds on top of the
 //! backend, and every route with the Lambda function behind it.
 
+pub mod cost;
 mod demo;
 pub mod domain;
 mod fetch_http;
@@ -159,7 +160,13 @@ impl Room for ApiGateway {
         queries as f64 * cx.per_hour(std::time::Duration::ZERO)
     }
 
-    fn snapshot(state: &ApiGatewayData, _settings: &Settings) -> snapshot::ApiGatewayOut {
-        snapshot::apigateway(state)
+    fn snapshot(state: &ApiGatewayData, settings: &Settings) -> snapshot::ApiGatewayOut {
+        snapshot::apigateway(state, settings)
+    }
+
+    fn cost(state: &ApiGatewayData, settings: &Settings) -> Option<crate::cost::RoomCost> {
+        let apis = state.apis.iter();
+        let estimates: Vec<_> = apis.map(|a| cost::estimate(a, &settings.prices, settings.window)).collect();
+        Some(crate::cost::RoomCost::of(&estimates))
     }
 }

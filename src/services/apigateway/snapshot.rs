@@ -24,6 +24,8 @@ pub struct ApiOut {
     /// `null`: not read (the reason is in `errors`).
     pub routes: Option<Vec<RouteOut>>,
     pub lambda_functions: Vec<String>,
+    /// Its requests at list price (`null`: its traffic was not read).
+    pub cost: Option<crate::cost::CostOut>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -97,7 +99,7 @@ fn stage(s: &Stage, websocket: bool) -> StageOut {
     }
 }
 
-pub fn apigateway(d: &ApiGatewayData) -> ApiGatewayOut {
+pub fn apigateway(d: &ApiGatewayData, settings: &crate::services::Settings) -> ApiGatewayOut {
     ApiGatewayOut {
         apis: d
             .apis
@@ -122,6 +124,7 @@ pub fn apigateway(d: &ApiGatewayData) -> ApiGatewayOut {
                             .collect()
                     }),
                     lambda_functions: a.lambda_functions().into_iter().map(str::to_string).collect(),
+                    cost: super::cost::estimate(a, &settings.prices, settings.window).out(),
                 }
             })
             .collect(),
@@ -160,7 +163,7 @@ mod tests {
             }],
             unread: vec![],
         };
-        let v = serde_json::to_value(apigateway(&d)).unwrap();
+        let v = serde_json::to_value(apigateway(&d, &Default::default())).unwrap();
         let api = &v["apis"][0];
         assert_eq!(api["endpoint_type"], "REGIONAL");
         let m = &api["stages"][0]["metrics"];
@@ -172,7 +175,7 @@ mod tests {
         let mut ws = d.apis[0].clone();
         ws.protocol = "WEBSOCKET".into();
         ws.routes = None;
-        let v = serde_json::to_value(apigateway(&ApiGatewayData { apis: vec![ws], unread: vec![] })).unwrap();
+        let v = serde_json::to_value(apigateway(&ApiGatewayData { apis: vec![ws], unread: vec![] }, &Default::default())).unwrap();
         assert!(v["apis"][0]["routes"].is_null());
         assert!(v["apis"][0]["stages"][0]["metrics"]["connects"].is_null());
         assert!(v["apis"][0]["stages"][0]["metrics"].get("connects").is_some());

@@ -66,6 +66,10 @@ impl Row for Api {
         Column::<Self>::new("ENDPOINT", "endpoint_type", 8, 7, false, |a, _| SortKey::Text(a.endpoint_type.as_deref().unwrap_or("")), |a, _| {
             Cell::tone(a.endpoint_type.clone().unwrap_or_else(|| "-".into()), Tone::Muted)
         }),
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |a, cx| SortKey::Num(super::cost::estimate(a, &cx.prices, cx.window).per_month()), |a, cx| {
+            Cell::plain(super::cost::estimate(a, &cx.prices, cx.window).cell())
+        })
+        .exact(|a, cx| Value::Num(super::cost::estimate(a, &cx.prices, cx.window).per_month())),
         Column::<Self>::new("ID", "id", 10, 8, false, |a, _| SortKey::Text(&a.id), |a, _| Cell::tone(a.id.clone(), Tone::Muted)).fixed(),
         Column::<Self>::new("CREATED", "created_at", 8, 9, true, |a, cx| SortKey::Num(age_s(a.created_at, cx.now)), |a, cx| {
             Cell::plain(a.created_at.map(|t| crate::fmt::age(cx.now - t)).unwrap_or_else(|| "-".into()))

@@ -43,6 +43,9 @@ pub struct FunctionStats {
     /// `…`, neither `-` (could not be read) nor 0.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pending: bool,
+    /// The percentile not asked for yet (the first numbers came without it).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pct_pending: bool,
     /// Cold starts not read yet, likewise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cold_pending: bool,

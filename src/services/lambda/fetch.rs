@@ -26,6 +26,9 @@ pub struct Sweep {
     pub cold: ColdState,
     /// When CloudWatch last refused the percentile: not asked again for a while.
     pub percentile_refused: Option<Instant>,
+    /// The next fetch leaves the percentile for later: the first numbers on
+    /// screen should not wait for its query (nor for an endpoint that refuses it).
+    pub percentile_later: bool,
 }
 
 /// Inventory plus metrics and cold starts for `want` (all functions when
@@ -51,7 +54,8 @@ pub async fn fetch(
     let refused = sweep
         .percentile_refused
         .is_some_and(|t| t.elapsed() < PERCENTILE_RETRY);
-    let percentile = (!refused).then_some(opts.percentile.as_str());
+    let later = std::mem::take(&mut sweep.percentile_later);
+    let percentile = (!refused && !later).then_some(opts.percentile.as_str());
     let queries = lambda_queries(&names, opts.window, percentile);
     let (start, end) = cloudwatch::window(fetched_at, opts.window);
     let mut out = Vec::new();
@@ -64,6 +68,7 @@ pub async fn fetch(
             let pct_ok = !f.optional_rejected && percentile.is_some();
             for (k, i) in chosen.iter().enumerate() {
                 functions[*i].stats = function_stats(&f, k, start, opts.window, pct_ok);
+                functions[*i].stats.pct_pending = later;
             }
             totals = metrics::totals(&f);
             for e in f.errors {

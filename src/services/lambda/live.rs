@@ -125,7 +125,7 @@ async fn progressive(
     cx: &mut PollCtx,
     live: &Arc<Live>,
     region: &RegionClients,
-    inventory: &[Function],
+    inventory: &mut [Function],
     sweep: &mut Sweep,
     stats: &mut HashMap<String, FunctionStats>,
     msgs: &mut Vec<DataMsg>,
@@ -143,6 +143,11 @@ async fn progressive(
     if !send_all(&cx.tx, live, first).await {
         return false;
     }
+    if let Some(c) = region.client::<Lambda>() {
+        if let Err(e) = super::list::attach_mappings(&c.lambda, live, inventory).await {
+            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+        }
+    }
     if cx.visible.borrow().is_empty() {
         let _ = tokio::time::timeout(FIRST_ROWS_WAIT, cx.visible.changed()).await;
     }
@@ -152,6 +157,8 @@ async fn progressive(
     }
     let mut base = unread(inventory);
     for read_logs in [false, true] {
+        // The first numbers without the percentile; it follows with the sweep.
+        sweep.percentile_later = !read_logs;
         let fetched = fetch(live, region, &base, Some(&want), sweep, read_logs).await;
         for m in &fetched {
             if let DataMsg::Loaded { payload, .. } = m {
@@ -192,8 +199,11 @@ async fn poll(mut cx: PollCtx) {
         if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
             match super::list::list_functions(&clients.lambda, &region.name, &live).await {
                 Ok(mut v) => {
-                    if let Err(e) = super::list::attach_mappings(&clients.lambda, &live, &mut v).await {
-                        msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+                    // The first read sends the rows before anything else is asked.
+                    if !stats.is_empty() {
+                        if let Err(e) = super::list::attach_mappings(&clients.lambda, &live, &mut v).await {
+                            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+                        }
                     }
                     inventory = v;
                     inventory_at = Some(Instant::now());
@@ -224,7 +234,7 @@ async fn poll(mut cx: PollCtx) {
             // The first read of a region: the rows go to the screen now, then
             // the metrics of the rows on screen, then their cold starts; the
             // sweep of every function follows below.
-            if !progressive(&mut cx, &live, region, &inventory, &mut sweep, &mut stats, &mut msgs).await {
+            if !progressive(&mut cx, &live, region, &mut inventory, &mut sweep, &mut stats, &mut msgs).await {
                 return;
             }
         }

@@ -116,6 +116,7 @@ pub fn function_stats(
         concurrent_max: Some(max("conc").unwrap_or(0.0)),
         cold: None,
         pending: false,
+        pct_pending: false,
         // Read with the logs that follow, unless this refresh skips them.
         cold_pending: false,
         series: Some(Box::new(FunctionSeries {

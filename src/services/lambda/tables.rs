@@ -139,8 +139,9 @@ impl Row for Function {
             "cold_starts" | "cold_start_rate_pct" | "init_p50_ms" | "init_max_ms" => {
                 self.stats.pending || self.stats.cold_pending
             }
+            "duration_pct_ms" => self.stats.pending || self.stats.pct_pending,
             "invocations" | "errors" | "error_rate_pct" | "throttles" | "duration_avg_ms" | "duration_max_ms"
-            | "duration_pct_ms" | "concurrent_max" | "cost_usd_per_month" => self.stats.pending,
+            | "concurrent_max" | "cost_usd_per_month" => self.stats.pending,
             _ => false,
         }
     }

@@ -139,6 +139,7 @@ fn function_at(
         }),
         series: detail.then(|| Box::new(series)),
         pending: false,
+        pct_pending: false,
         cold_pending: false,
     };
     Function {

@@ -1,0 +1,64 @@
+//! What an API costs at list price: its requests over the window (a
+//! WebSocket API's messages) at the protocol's price per million, scaled to
+//! the hour. Tiered discounts above hundreds of millions a month and
+//! WebSocket connection minutes are not counted, and the basis says so.
+
+use super::domain::Api;
+use crate::cost::{Estimate, PriceBook};
+use crate::fmt::count;
+
+pub fn estimate(a: &Api, book: &PriceBook, window_min: u32) -> Estimate {
+    let (p, region) = match book.region(&a.region).and_then(|r| Ok((r.section(&r.apigateway, "API Gateway")?, r))) {
+        Ok(x) => x,
+        Err(why) => return Estimate::Unpriced(why),
+    };
+    let Some(traffic) = a.requests() else {
+        return Estimate::Unread;
+    };
+    let (rate, what) = match a.protocol.as_str() {
+        "REST" => (p.usd_per_million_rest_requests, "REST requests"),
+        "WEBSOCKET" => (p.usd_per_million_websocket_messages, "WebSocket messages (connection minutes not counted)"),
+        _ => (p.usd_per_million_http_requests, "HTTP API requests"),
+    };
+    let window = traffic / 1e6 * rate;
+    Estimate::Usd {
+        per_hour: window * 60.0 / window_min.max(1) as f64,
+        window: Some(window),
+        basis: format!("{} {what} × ${rate}/M over {window_min}m, {}", count(traffic), region.label()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::apigateway::domain::{Stage, StageMetrics};
+
+    fn api(protocol: &str, requests: Option<f64>, messages: Option<f64>) -> Api {
+        Api {
+            id: "a".into(),
+            name: "orders".into(),
+            region: "us-east-1".into(),
+            protocol: protocol.into(),
+            stages: vec![Stage {
+                name: "prod".into(),
+                metrics: StageMetrics { requests, messages, ..Default::default() },
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn requests_are_priced_by_protocol() {
+        let book = PriceBook::builtin();
+        // 2M REST requests in 30 minutes: $7.00 in the window, $14.00 an hour.
+        let rest = estimate(&api("REST", Some(2e6), None), book, 30);
+        assert!((rest.per_hour().unwrap() - 14.0).abs() < 1e-9, "{rest:?}");
+        let http = estimate(&api("HTTP", Some(2e6), None), book, 60);
+        assert!((http.per_hour().unwrap() - 2.0).abs() < 1e-9, "{http:?}");
+        let ws = estimate(&api("WEBSOCKET", None, Some(1e6)), book, 60);
+        assert!((ws.per_hour().unwrap() - 1.0).abs() < 1e-9, "{ws:?}");
+        assert!(ws.basis().contains("connection minutes not counted"));
+        assert_eq!(estimate(&api("REST", None, None), book, 60), Estimate::Unread);
+    }
+}
