@@ -100,10 +100,12 @@ async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Fa
     Ok(out)
 }
 
-/// An integration's (type, URI), by id.
-type Integrations = HashMap<String, (Option<String>, Option<String>)>;
+/// An integration's (type, URI).
+type Target = (Option<String>, Option<String>);
+/// Integrations by id.
+type Integrations = HashMap<String, Target>;
 
-fn integration(i: &Integration) -> Option<(String, (Option<String>, Option<String>))> {
+fn integration(i: &Integration) -> Option<(String, Target)> {
     Some((
         i.integration_id()?.to_string(),
         (

@@ -82,7 +82,7 @@ fn metrics(m: &StageMetrics, websocket: bool) -> MetricsOut {
         latency_avg_ms: m.latency_avg_ms,
         latency_p99_ms: m.latency_p99_ms,
         integration_latency_avg_ms: m.integration_latency_avg_ms,
-        websocket: websocket.then(|| WebSocketOut {
+        websocket: websocket.then_some(WebSocketOut {
             connects: m.connects,
             messages: m.messages,
             client_errors: m.client_errors,

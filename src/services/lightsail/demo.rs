@@ -169,7 +169,7 @@ fn metrics_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) 
         burst_capacity_pct: latest.map(|b| (b * 10.0).round() / 10.0),
         status_check_failed: Some(failed as f64),
         read_at: Some(now),
-        series: detail.then(|| InstanceSeries {
+        series: detail.then_some(InstanceSeries {
             cpu: Series(cpu),
             burst: Series(burst),
         }),
