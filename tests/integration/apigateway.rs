@@ -17,7 +17,13 @@ use awstop::services::{Lambda, RoomView};
 fn apis_stages_metrics_and_routes_are_what_moto_holds() {
     let moto = Moto::start();
     let truth = moto.seed("apis");
-    let ((snap, _), ops) = moto.recorded(|| moto.once());
+    let ((snap, out), ops) = moto.recorded(|| moto.once());
+    // Stage variables (a password here) never leave the source.
+    let secret = truth["secret"].as_str().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(secret)
+            && !String::from_utf8_lossy(&out.stderr).contains(secret)
+    );
     let apis: BTreeMap<&str, &Value> = snap["apigateway"]["apis"]
         .as_array()
         .unwrap()

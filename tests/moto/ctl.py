@@ -280,8 +280,10 @@ def seed_emr(c):
     ]
     step = lambda name: {"Name": name, "ActionOnFailure": "CONTINUE",
                          "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", f"s3://jobs/{name}.py"]}}
+    # Cluster configurations can carry passwords: they must never leave the source.
+    secret_config = [{"Classification": "hive-site", "Properties": {"javax.jdo.option.ConnectionPassword": SECRET}}]
     idle = emr.run_job_flow(Name="spark-nightly", ReleaseLabel="emr-7.1.0", JobFlowRole="EMR_EC2_DefaultRole",
-                            ServiceRole="EMR_DefaultRole",
+                            ServiceRole="EMR_DefaultRole", Configurations=secret_config,
                             Instances={"InstanceGroups": groups, "KeepJobFlowAliveWhenNoSteps": True})["JobFlowId"]
     busy = emr.run_job_flow(Name="etl-hourly", ReleaseLabel="emr-6.15.0", JobFlowRole="EMR_EC2_DefaultRole",
                             ServiceRole="EMR_DefaultRole", Steps=[step("extract"), step("aggregate")],
@@ -305,7 +307,7 @@ def seed_emr(c):
             "steps": [[st["Name"], st["Status"]["State"]] for st in emr.list_steps(ClusterId=cid)["Steps"]],
             "idle": cid == idle,
         }
-    return truth
+    return {"clusters": truth, "secret": SECRET}
 
 
 def seed_apis(c):
@@ -336,12 +338,13 @@ def seed_apis(c):
         v1.put_integration(restApiId=rest, resourceId=res, httpMethod=method, type="AWS_PROXY",
                            integrationHttpMethod="POST", uri=uri("orders-api"))
     deployment = v1.create_deployment(restApiId=rest)["id"]
-    v1.create_stage(restApiId=rest, stageName="prod", deploymentId=deployment)
+    # Stage variables often hold secrets: they must never leave the source.
+    v1.create_stage(restApiId=rest, stageName="prod", deploymentId=deployment, variables={"DB_PASSWORD": SECRET})
     http = v2.create_api(Name="storefront", ProtocolType="HTTP")["ApiId"]
     integ = v2.create_integration(ApiId=http, IntegrationType="AWS_PROXY", IntegrationUri=arns["cart-service"],
                                   PayloadFormatVersion="2.0")["IntegrationId"]
     v2.create_route(ApiId=http, RouteKey="GET /cart", Target=f"integrations/{integ}")
-    v2.create_stage(ApiId=http, StageName="$default")
+    v2.create_stage(ApiId=http, StageName="$default", StageVariables={"TOKEN": SECRET})
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
     data_v1, data_v2 = [], []
     for k in range(1, 6):
@@ -365,6 +368,7 @@ def seed_apis(c):
         fn = m["FunctionArn"].split(":function:")[1].split(":")[0]
         mappings.setdefault(fn, []).append({"source": m["EventSourceArn"], "state": m["State"], "batch_size": m.get("BatchSize")})
     return {
+        "secret": SECRET,
         "mappings": mappings,
         "rest": {"id": rest, "name": "orders", "stage": "prod", "requests": 500.0, "errors_4xx": 10.0, "errors_5xx": 5.0,
                  "latency_avg_ms": 50.0, "integration_latency_avg_ms": 40.0, "routes": {"GET /orders": "orders-api", "POST /orders": "orders-api"}},
