@@ -30,6 +30,7 @@ impl RoomDemo for Lightsail {
                 region: cx.region.clone(),
                 state: "RUNNING".into(),
                 power: "micro".into(),
+                power_id: Some("micro".into()),
                 scale: 2,
                 price_usd_month: Some(MICRO_POWER_USD * 2.0),
             }],

@@ -76,6 +76,9 @@ pub struct ContainerService {
     pub state: String,
     /// The power name: nano, micro, small, medium, large, xlarge.
     pub power: String,
+    /// The power's id, which GetContainerServicePowers prices it by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_id: Option<String>,
     /// Nodes of that power.
     pub scale: i32,
     /// The power's price times the scale; `None`: the power was not listed.

@@ -39,14 +39,15 @@ pub struct Prices {
 }
 
 /// One instance as awstop keeps it: the public address only as "has one".
-pub fn instance(i: &sdk::Instance, region: &str, bundles: &HashMap<String, f64>) -> Instance {
+/// Its price is set by `apply_prices`.
+pub fn instance(i: &sdk::Instance, region: &str) -> Instance {
     let bundle = i.bundle_id().unwrap_or_default().to_string();
     Instance {
         name: i.name().unwrap_or_default().to_string(),
         region: region.to_string(),
         state: i.state().and_then(|s| s.name()).unwrap_or_default().to_string(),
         blueprint: i.blueprint_id().unwrap_or_default().to_string(),
-        price_usd_month: bundles.get(&bundle).copied(),
+        price_usd_month: None,
         bundle,
         burstable: true,
         public_ip: i.public_ip_address().is_some_and(|a| !a.is_empty()),
@@ -55,17 +56,16 @@ pub fn instance(i: &sdk::Instance, region: &str, bundles: &HashMap<String, f64>)
     }
 }
 
-pub fn container_service(s: &sdk::ContainerService, region: &str, powers: &HashMap<String, f64>) -> ContainerService {
-    let power = s.power().map(|p| p.as_str().to_string()).unwrap_or_default();
-    let scale = s.scale().unwrap_or(0).max(0);
-    let each = s.power_id().and_then(|id| powers.get(id)).or_else(|| powers.get(&power));
+/// One container service; its price is set by `apply_prices`.
+pub fn container_service(s: &sdk::ContainerService, region: &str) -> ContainerService {
     ContainerService {
         name: s.container_service_name().unwrap_or_default().to_string(),
         region: region.to_string(),
         state: s.state().map(|st| st.as_str().to_string()).unwrap_or_default(),
-        power,
-        scale,
-        price_usd_month: each.map(|p| p * scale as f64),
+        power: s.power().map(|p| p.as_str().to_string()).unwrap_or_default(),
+        power_id: s.power_id().map(str::to_string),
+        scale: s.scale().unwrap_or(0).max(0),
+        price_usd_month: None,
     }
 }
 
@@ -111,7 +111,7 @@ pub async fn power_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64
     Ok(out)
 }
 
-pub async fn instances(c: &Client, region: &str, live: &Live, bundles: &HashMap<String, f64>) -> Result<Vec<Instance>, Failed> {
+pub async fn instances(c: &Client, region: &str, live: &Live) -> Result<Vec<Instance>, Failed> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -121,7 +121,7 @@ pub async fn instances(c: &Client, region: &str, live: &Live, bundles: &HashMap<
             .send()
             .await
             .map_err(|e| ("GetInstances", live.error(&e)))?;
-        out.extend(resp.instances().iter().map(|i| instance(i, region, bundles)));
+        out.extend(resp.instances().iter().map(|i| instance(i, region)));
         match resp.next_page_token().filter(|t| !t.is_empty()) {
             Some(t) if token.as_deref() != Some(t) => token = Some(t.to_string()),
             _ => break,
@@ -132,14 +132,14 @@ pub async fn instances(c: &Client, region: &str, live: &Live, bundles: &HashMap<
     Ok(out)
 }
 
-pub async fn container_services(c: &Client, region: &str, live: &Live, powers: &HashMap<String, f64>) -> Result<Vec<ContainerService>, Failed> {
+pub async fn container_services(c: &Client, region: &str, live: &Live) -> Result<Vec<ContainerService>, Failed> {
     let resp = c
         .get_container_services()
         .send()
         .await
         .map_err(|e| ("GetContainerServices", live.error(&e)))?;
     let mut out: Vec<ContainerService> =
-        resp.container_services().iter().map(|s| container_service(s, region, powers)).collect();
+        resp.container_services().iter().map(|s| container_service(s, region)).collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(out)
 }
@@ -151,17 +151,19 @@ pub fn apply_prices(d: &mut LightsailData, p: &Prices) {
         i.price_usd_month = p.bundles.get(&i.bundle).copied();
     }
     for s in &mut d.container_services {
-        s.price_usd_month = p.powers.get(&s.power).map(|each| each * s.scale as f64);
+        // By the power's id, else its name.
+        let each = s.power_id.as_ref().and_then(|id| p.powers.get(id)).or_else(|| p.powers.get(&s.power));
+        s.price_usd_month = each.map(|each| each * s.scale as f64);
     }
 }
 
-/// The inventory of one region, priced from `prices`. The instances are the
+/// The inventory of one region, unpriced (see `apply_prices`). The instances are the
 /// room: without them the read failed. Container services that cannot be
 /// read are left out with their reason beside the data.
-pub async fn inventory(c: &Client, region: &str, live: &Live, prices: &Prices) -> Result<(LightsailData, Vec<Failed>), Failed> {
-    let instances = instances(c, region, live, &prices.bundles).await?;
+pub async fn inventory(c: &Client, region: &str, live: &Live) -> Result<(LightsailData, Vec<Failed>), Failed> {
+    let instances = instances(c, region, live).await?;
     let mut partial = Vec::new();
-    let container_services = match container_services(c, region, live, &prices.powers).await {
+    let container_services = match container_services(c, region, live).await {
         Ok(v) => v,
         Err(e) => {
             partial.push(e);
@@ -277,7 +279,12 @@ mod tests {
             .created_at(SdkTime::from_secs(1_700_000_000))
             .build();
         let bundles = HashMap::from([("small_3_0".to_string(), 10.0)]);
-        let got = instance(&i, "us-east-1", &bundles);
+        let priced = |i: &sdk::Instance| {
+            let mut d = LightsailData { instances: vec![instance(i, "us-east-1")], container_services: vec![] };
+            apply_prices(&mut d, &Prices { bundles: bundles.clone(), powers: HashMap::new() });
+            d.instances.remove(0)
+        };
+        let got = priced(&i);
         assert_eq!(got.name, "wordpress-1");
         assert_eq!(got.state, "running");
         assert_eq!(got.blueprint, "wordpress");
@@ -287,7 +294,7 @@ mod tests {
         assert!(!format!("{got:?}").contains("203.0.113.7"));
         // A bundle GetBundles did not list stays unpriced, and no address is no address.
         let bare = sdk::Instance::builder().name("dev").bundle_id("gone_1_0").build();
-        let got = instance(&bare, "us-east-1", &bundles);
+        let got = priced(&bare);
         assert_eq!(got.price_usd_month, None);
         assert!(!got.public_ip);
     }
@@ -301,14 +308,19 @@ mod tests {
             .scale(2)
             .state(ContainerServiceState::Running)
             .build();
+        let priced = |powers: HashMap<String, f64>| {
+            let mut d = LightsailData { instances: vec![], container_services: vec![container_service(&s, "us-east-1")] };
+            apply_prices(&mut d, &Prices { bundles: HashMap::new(), powers });
+            d.container_services.remove(0)
+        };
         let by_id = HashMap::from([("micro-1".to_string(), 10.0)]);
-        let got = container_service(&s, "us-east-1", &by_id);
+        let got = priced(by_id);
         assert_eq!((got.power.as_str(), got.scale, got.state.as_str()), ("micro", 2, "RUNNING"));
         assert_eq!(got.price_usd_month, Some(20.0));
         // By name when the id is not listed; unpriced when neither is.
         let by_name = HashMap::from([("micro".to_string(), 10.0)]);
-        assert_eq!(container_service(&s, "us-east-1", &by_name).price_usd_month, Some(20.0));
-        assert_eq!(container_service(&s, "us-east-1", &HashMap::new()).price_usd_month, None);
+        assert_eq!(priced(by_name).price_usd_month, Some(20.0));
+        assert_eq!(priced(HashMap::new()).price_usd_month, None);
     }
 
     #[test]

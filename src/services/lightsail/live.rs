@@ -43,7 +43,7 @@ impl RoomLive for Lightsail {
             };
             let fetched_at = Utc::now();
             let mut out = Vec::new();
-            let mut data = match fetch::inventory(c, &r.name, live, &Prices::default()).await {
+            let mut data = match fetch::inventory(c, &r.name, live).await {
                 Ok((d, partial)) => {
                     out.extend(partial);
                     d
@@ -151,7 +151,7 @@ async fn poll(mut cx: PollCtx) {
         let mut failed: Vec<Failed> = Vec::new();
         if !light || inventory.is_none() {
             let at = Utc::now();
-            match fetch::inventory(client, &region.name, &live, &Prices::default()).await {
+            match fetch::inventory(client, &region.name, &live).await {
                 Ok((mut d, partial)) => {
                     failed.extend(partial);
                     prices.refresh(client, &live, forced, &mut failed).await;

@@ -121,6 +121,7 @@ mod tests {
                 region: "us-east-1".into(),
                 state: "RUNNING".into(),
                 power: "micro".into(),
+                power_id: None,
                 scale: 2,
                 price_usd_month: Some(20.0),
             }],
