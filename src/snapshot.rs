@@ -51,7 +51,8 @@ pub struct CostSection {
 
 fn cost(d: &crate::app::model::Data) -> CostSection {
     use crate::cost::{round6, HOURS_PER_MONTH};
-    let a = crate::cost::account(&d.feeds, &d.settings);
+    // Summed once per refresh, as the header shows it.
+    let a = &d.burn;
     CostSection {
         usd_per_hour: a.figure().map(round6),
         usd_per_month_projected: a.figure().map(|h| round6(h * HOURS_PER_MONTH)),

@@ -150,8 +150,6 @@ pub struct ApiStats {
     /// (time, total calls, total metrics requested): the last few minutes.
     pub samples: VecDeque<(DateTime<Utc>, u64, u64)>,
     pub calls_per_min: f64,
-    /// Estimated CloudWatch GetMetricData spend at the current pace, USD per hour.
-    pub cloudwatch_usd_per_hour: f64,
     /// Logs Insights bytes scanned this session (billed per GB).
     pub logs_bytes_scanned: u64,
     /// CloudWatch metrics asked for so far: what GetMetricData is billed on.

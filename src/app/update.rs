@@ -183,11 +183,9 @@ fn api(m: &mut Model, at: DateTime<Utc>, calls: BTreeMap<String, u64>, metrics: 
         .or_else(|| a.samples.iter().rfind(|(t, _, _)| *t < at))
         .copied();
     match base {
-        Some((t0, c0, m0)) => {
+        Some((t0, c0, _)) => {
             let secs = (at - t0).num_milliseconds().max(1) as f64 / 1000.0;
             a.calls_per_min = total.saturating_sub(c0) as f64 / secs * 60.0;
-            a.cloudwatch_usd_per_hour =
-                metrics.saturating_sub(m0) as f64 / secs * 3600.0 * crate::pricing::USD_PER_METRIC;
         }
         // The first report: everything so far happened within this first minute.
         None => a.calls_per_min = total as f64,

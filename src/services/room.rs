@@ -51,7 +51,13 @@ pub struct WatchCtx<'a> {
 }
 
 impl WatchCtx<'_> {
-    /// Refreshes an hour at this room's interval.
+    /// Refreshes an hour at the room's interval.
+    pub fn refreshes(&self) -> f64 {
+        self.per_hour(std::time::Duration::ZERO)
+    }
+
+    /// Refreshes an hour of something done every `every`, at most once a
+    /// refresh.
     pub fn per_hour(&self, every: std::time::Duration) -> f64 {
         3600.0 / every.max(self.interval).as_secs_f64().max(1.0)
     }

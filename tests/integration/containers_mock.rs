@@ -10,12 +10,7 @@ use awstop::services::live::{Live, RegionClients};
 use awstop::services::msg::SourceCmd;
 use awstop::services::{Ecr, Eks};
 
-fn no_cw() -> aws_sdk_cloudwatch::Client {
-    let empty = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_output(|| {
-        aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput::builder().build()
-    });
-    mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&empty])
-}
+use crate::common::no_metrics as no_cw;
 
 fn live(region: RegionClients) -> Live {
     let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {

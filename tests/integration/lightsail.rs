@@ -9,28 +9,10 @@ use aws_smithy_types::error::ErrorMetadata;
 use serde_json::Value;
 
 use awstop::app::msg::{DataMsg, Payload, ServiceKind};
-use awstop::services::live::{Live, RegionClients};
+use awstop::services::live::RegionClients;
 use awstop::services::Lightsail;
 
 use crate::common::moto::Moto;
-
-fn no_cw() -> aws_sdk_cloudwatch::Client {
-    let empty = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_output(|| {
-        aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput::builder().build()
-    });
-    mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&empty])
-}
-
-fn live(region: RegionClients) -> Live {
-    let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
-            .account("123456789012")
-            .arn("arn:aws:sts::123456789012:assumed-role/ReadOnly/awstop")
-            .build()
-    });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&who]);
-    Live::from_clients(crate::common::mock_options(), vec![region], sts)
-}
 
 fn lightsail_client() -> aws_sdk_lightsail::Client {
     use aws_sdk_lightsail::operation::*;
@@ -164,8 +146,8 @@ fn lightsail_reads_pages_prices_and_metrics_and_a_throttled_metric_stays_unread(
         .build()
         .unwrap();
     rt.block_on(async {
-        let region = RegionClients::new("us-east-1", no_cw()).with::<Lightsail>(lightsail_client());
-        let live = live(region);
+        let region = RegionClients::new("us-east-1", crate::common::no_metrics()).with::<Lightsail>(lightsail_client());
+        let live = crate::common::mock_live(vec![region]);
         let msgs = ServiceKind::Lightsail.room().once(&live, &live.regions[0]).await;
         let Some(DataMsg::Loaded { payload: Payload::Lightsail(d), .. }) = msgs.first() else {
             panic!("{msgs:?}")

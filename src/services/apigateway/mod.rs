@@ -157,7 +157,7 @@ impl Room for ApiGateway {
             .iter()
             .map(|a| a.stages.len() * if a.protocol == "REST" { metrics::PER_STAGE } else { metrics::PER_STAGE - 1 })
             .sum();
-        queries as f64 * cx.per_hour(std::time::Duration::ZERO)
+        queries as f64 * cx.refreshes()
     }
 
     fn snapshot(state: &ApiGatewayData, settings: &Settings) -> snapshot::ApiGatewayOut {

@@ -126,7 +126,7 @@ impl Room for Eks {
     }
 
     fn watch_metrics_per_hour(state: &EksData, cx: &crate::services::room::WatchCtx) -> f64 {
-        (state.clusters.len() * metrics::PER_CLUSTER) as f64 * cx.per_hour(std::time::Duration::ZERO)
+        (state.clusters.len() * metrics::PER_CLUSTER) as f64 * cx.refreshes()
     }
 
     fn cost(state: &EksData, settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -116,7 +116,7 @@ impl Room for Emr {
 
     fn watch_metrics_per_hour(state: &EmrData, cx: &crate::services::room::WatchCtx) -> f64 {
         let active = state.clusters.iter().filter(|c| c.active()).count();
-        (active * metrics::PER_CLUSTER) as f64 * cx.per_hour(std::time::Duration::ZERO)
+        (active * metrics::PER_CLUSTER) as f64 * cx.refreshes()
     }
 
     fn cost(state: &EmrData, settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -207,7 +207,7 @@ impl Room for Lambda {
         }
         let q = metrics::QUERIES_PER_FUNCTION as f64;
         let totals = metrics::TOTAL_QUERIES as f64;
-        let refreshes = cx.per_hour(std::time::Duration::ZERO);
+        let refreshes = cx.refreshes();
         if cx.settings.metrics_all {
             return refreshes * (n as f64 * q + totals);
         }

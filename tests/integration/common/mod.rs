@@ -85,6 +85,19 @@ pub fn mock_options() -> awstop::services::live::Options {
     }
 }
 
+/// A CloudWatch that answers every GetMetricData with no data.
+pub fn no_metrics() -> aws_sdk_cloudwatch::Client {
+    let empty =
+        aws_smithy_mocks::mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_output(|| {
+            aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput::builder().build()
+        });
+    aws_smithy_mocks::mock_client!(
+        aws_sdk_cloudwatch,
+        aws_smithy_mocks::RuleMode::MatchAny,
+        [&empty]
+    )
+}
+
 /// A live account of mocked clients; STS answers nothing.
 pub fn mock_live(
     regions: Vec<awstop::services::live::RegionClients>,
