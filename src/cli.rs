@@ -159,6 +159,11 @@ pub struct SourceArgs {
     /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
     #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
     pub percentile: String,
+
+    /// What watching may spend on CloudWatch metrics, in US dollars an hour
+    /// ($0.01 per 1,000 metrics). Off-screen figures refresh less often to stay within it.
+    #[arg(long, value_name = "USD", default_value_t = crate::aws::budget::DEFAULT_USD_PER_HOUR, value_parser = parse_budget)]
+    pub budget: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -443,6 +448,19 @@ pub fn check_endpoint_env() -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A budget in dollars an hour: a positive amount CloudWatch can spend.
+pub fn parse_budget(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .trim_start_matches('$')
+        .parse()
+        .map_err(|_| format!("`{s}` is not an amount of dollars an hour, like 0.25"))?;
+    if !(v.is_finite() && (0.001..=1000.0).contains(&v)) {
+        return Err("a budget is between $0.001 and $1000 an hour".into());
+    }
+    Ok(v)
 }
 
 pub fn parse_percentile(s: &str) -> Result<String, String> {

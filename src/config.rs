@@ -33,6 +33,7 @@ regions = []                        # e.g. ["us-east-1", "eu-west-1"]; empty: th
 window = 60                         # minutes of history for every metric
 percentile = "p99"                  # the Lambda duration percentile shown
 scope = "visible"                   # "visible": rows on screen and top offenders; "all": every function
+budget-usd-per-hour = 0.25          # what watching may spend on CloudWatch metrics an hour
 
 [cold-starts]
 method = "auto"                     # "auto" (Logs Insights, FilterLogEvents fallback), "insights" or "filter"
@@ -104,6 +105,9 @@ pub struct Metrics {
     pub window: u32,
     pub percentile: String,
     pub scope: Scope,
+    /// What watching may spend on CloudWatch metrics an hour.
+    #[serde(alias = "budget_usd_per_hour")]
+    pub budget_usd_per_hour: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -156,6 +160,7 @@ impl Default for Metrics {
             window: 60,
             percentile: "p99".into(),
             scope: Scope::Visible,
+            budget_usd_per_hour: crate::aws::budget::DEFAULT_USD_PER_HOUR,
         }
     }
 }
@@ -204,6 +209,12 @@ impl Config {
             return Err(format!(
                 "{}: metrics.window must be between 1 and 1440 minutes",
                 at("window")
+            ));
+        }
+        if let Err(e) = crate::cli::parse_budget(&c.metrics.budget_usd_per_hour.to_string()) {
+            return Err(format!(
+                "{}: metrics.budget-usd-per-hour: {e}",
+                at("budget")
             ));
         }
         if !(0.0..=100.0).contains(&c.cost.spot_discount_pct) {
@@ -267,6 +278,9 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if !given("percentile") {
         cli.source.percentile = crate::cli::parse_percentile(&config.metrics.percentile)
             .map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
+    }
+    if !given("budget") {
+        cli.source.budget = config.metrics.budget_usd_per_hour;
     }
     if !given("metrics") {
         cli.source.metrics = match config.metrics.scope {

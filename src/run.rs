@@ -218,6 +218,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         metrics_all: cli.source.metrics == MetricsScope::All || headless,
         intervals: intervals(&cli.source.interval),
         cold_starts: cli.source.cold_starts,
+        budget_usd_per_hour: cli.source.budget,
     };
     Ok(Source::Live(Live::connect(opts).await?))
 }
@@ -284,6 +285,7 @@ fn settings(cli: &Cli) -> Settings {
         prices: cli.prices.clone(),
         intervals: intervals(&cli.source.interval),
         metrics_all: cli.source.metrics == MetricsScope::All,
+        budget_usd_per_hour: cli.source.budget,
     }
 }
 

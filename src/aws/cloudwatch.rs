@@ -8,6 +8,7 @@ use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat};
 use aws_sdk_cloudwatch::Client;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
+use super::budget::{Budget, Class};
 use super::client::CallCounter;
 use super::error::AwsError;
 use crate::series::Series;
@@ -36,6 +37,8 @@ pub struct Target<'a> {
     pub counter: &'a CallCounter,
     /// A custom endpoint's `host:port`, for error messages.
     pub endpoint: Option<&'a str>,
+    /// What every poller together may still spend.
+    pub budget: &'a Budget,
 }
 
 #[derive(Debug, Default)]
@@ -45,6 +48,8 @@ pub struct Fetched {
     pub errors: Vec<AwsError>,
     /// The optional (percentile) queries were refused.
     pub optional_rejected: bool,
+    /// The budget held back some queries: their values are unread, not failed.
+    pub deferred: bool,
 }
 
 /// The window: whole minutes, ending after the current (partial) minute.
@@ -97,8 +102,12 @@ async fn call(
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&e, t.endpoint))?;
-        // Billed per metric requested in a call that succeeded.
+        // Billed per metric requested in a call that succeeded; a further
+        // page is a further request, charged as it is made.
         t.counter.add_metrics(queries.len() as u64);
+        if resp.next_token().is_some_and(|n| !n.is_empty()) {
+            t.budget.record(Class::Visible, queries.len() as u64);
+        }
         for r in resp.metric_data_results() {
             let points = out
                 .entry(r.id().unwrap_or_default().to_string())
@@ -116,27 +125,73 @@ async fn call(
     }
 }
 
-/// Runs `queries` in batches of 500, required ones first and optional ones
-/// (percentiles) packed at the end. A failed call that holds optional queries is
-/// retried once without them, and the optional queries still to come are dropped:
-/// they would fail the same way. Their values stay unread (null), with the reason.
+/// Runs `queries` in batches of 500, all charged to `class` of the budget:
+/// see `fetch_mixed`.
 pub async fn fetch(
     t: &Target<'_>,
+    class: Class,
     queries: &[Query],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Fetched, AwsError> {
+    match class {
+        Class::Visible => fetch_mixed(t, queries, &[], start, end).await,
+        Class::Background => fetch_mixed(t, &[], queries, start, end).await,
+    }
+}
+
+/// Runs the queries of the rows on screen and those of everything else
+/// together, in batches of 500: required ones first, the screen's before the
+/// rest, and optional ones (percentiles) packed at the end. A failed call
+/// that holds optional queries is retried once without them, and the optional
+/// queries still to come are dropped: they would fail the same way. Their
+/// values stay unread (null), with the reason.
+///
+/// Each call's queries are charged to their class of the budget first; what
+/// the budget holds back is not asked, and `deferred` says so. Nothing asked
+/// at all is an error that says why.
+pub async fn fetch_mixed(
+    t: &Target<'_>,
+    visible: &[Query],
+    background: &[Query],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<Fetched, AwsError> {
     let mut fetched = Fetched::default();
     let mut first_error = None;
     let mut any_ok = false;
-    let mut ordered: Vec<&Query> = queries.iter().filter(|q| !q.optional).collect();
-    ordered.extend(queries.iter().filter(|q| q.optional));
+    let tagged = visible
+        .iter()
+        .map(|q| (q, Class::Visible))
+        .chain(background.iter().map(|q| (q, Class::Background)));
+    let mut ordered: Vec<(&Query, Class)> = tagged.clone().filter(|(q, _)| !q.optional).collect();
+    ordered.extend(tagged.filter(|(q, _)| q.optional));
     let mut end_at = ordered.len();
     let mut from = 0;
+    let mut background_held = false;
     while from < end_at {
         let to = (from + MAX_QUERIES).min(end_at);
-        let chunk: Vec<Query> = ordered[from..to].iter().map(|q| (*q).clone()).collect();
+        let part = &ordered[from..to];
         from = to;
+        let count = |c: Class| part.iter().filter(|(_, k)| *k == c).count() as u64;
+        if !t.budget.charge(Class::Visible, count(Class::Visible)) {
+            fetched.deferred = true;
+            break;
+        }
+        // What is off screen waits when the budget says so; the screen does not.
+        let b = count(Class::Background);
+        if b > 0 && (background_held || !t.budget.charge(Class::Background, b)) {
+            background_held = true;
+            fetched.deferred = true;
+        }
+        let chunk: Vec<Query> = part
+            .iter()
+            .filter(|(_, k)| *k == Class::Visible || !background_held)
+            .map(|(q, _)| (*q).clone())
+            .collect();
+        if chunk.is_empty() {
+            continue;
+        }
         match call(t, &chunk, start, end).await {
             Ok(v) => {
                 any_ok = true;
@@ -161,6 +216,8 @@ pub async fn fetch(
                 if kept.is_empty() {
                     continue;
                 }
+                // The retry is a request of its own, billed again.
+                t.budget.record(Class::Visible, kept.len() as u64);
                 match call(t, &kept, start, end).await {
                     Ok(v) => {
                         any_ok = true;
@@ -171,6 +228,15 @@ pub async fn fetch(
             }
             Err(e) => first_error = first_error.or(Some(e)),
         }
+    }
+    if fetched.deferred && !any_ok && first_error.is_none() {
+        return Err(AwsError::new(
+            super::ErrorKind::Other,
+            format!(
+                "held back by the CloudWatch budget (${}/h); asked again with the next refresh",
+                t.budget.usd_per_hour()
+            ),
+        ));
     }
     match first_error {
         Some(e) if !any_ok => Err(e),

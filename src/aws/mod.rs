@@ -3,6 +3,7 @@
 //! and STS. Nothing here knows which services awstop shows.
 
 pub mod backoff;
+pub mod budget;
 pub mod client;
 pub mod cloudwatch;
 pub mod error;

@@ -61,7 +61,7 @@ pub fn watching_usd_per_hour(
     settings: &Settings,
     on_screen: Option<(ServiceKind, usize)>,
 ) -> f64 {
-    ServiceKind::ALL
+    let metrics = ServiceKind::ALL
         .iter()
         .map(|&k| {
             let cx = crate::services::room::WatchCtx {
@@ -71,6 +71,12 @@ pub fn watching_usd_per_hour(
             };
             k.room().watch(feeds, &cx)
         })
-        .sum::<f64>()
-        * crate::pricing::USD_PER_METRIC
+        .sum::<f64>();
+    // The pollers never spend more than the budget, whatever they would ask.
+    let metrics = if settings.metrics_all {
+        metrics
+    } else {
+        metrics.min(settings.budget_usd_per_hour / crate::pricing::USD_PER_METRIC)
+    };
+    metrics * crate::pricing::USD_PER_METRIC
 }

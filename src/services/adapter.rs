@@ -40,6 +40,8 @@ pub trait DynRoom: Sync {
     fn join(&self, feeds: &mut Feeds);
     /// What the room is still loading, for its pane's title.
     fn loading(&self, feeds: &Feeds) -> Option<String>;
+    /// Why some figures are older than the refresh, for its pane's title.
+    fn note(&self, feeds: &Feeds) -> Option<String>;
     /// CloudWatch metrics the room requests an hour at this view.
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64;
     /// The room's part of the account's burn rate.
@@ -229,6 +231,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
 
     fn loading(&self, feeds: &Feeds) -> Option<String> {
         S::loading(&S::feed(feeds).state)
+    }
+
+    fn note(&self, feeds: &Feeds) -> Option<String> {
+        S::note(&S::feed(feeds).state)
     }
 
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64 {

@@ -27,6 +27,8 @@ pub struct Options {
     pub intervals: Intervals,
     /// How Lambda cold starts are read from CloudWatch Logs.
     pub cold_starts: super::lambda::ColdMethod,
+    /// What watching may spend on CloudWatch metrics an hour (`--budget`).
+    pub budget_usd_per_hour: f64,
 }
 
 /// One region's clients: the shared CloudWatch client and each room's own.
@@ -66,6 +68,8 @@ impl RegionClients {
 pub struct Live {
     pub opts: Options,
     pub counter: CallCounter,
+    /// Every poller's CloudWatch spend, charged before each call.
+    pub budget: crate::aws::budget::Budget,
     pub regions: Vec<RegionClients>,
     sts: aws_sdk_sts::Client,
     /// A custom endpoint's `host:port`, for "cannot reach" messages.
@@ -92,8 +96,15 @@ impl Live {
         regions: Vec<RegionClients>,
         sts: aws_sdk_sts::Client,
     ) -> Live {
+        // Reading every row is an explicit request: counted, never held back.
+        let budget = if opts.metrics_all {
+            crate::aws::budget::Budget::unlimited(opts.budget_usd_per_hour)
+        } else {
+            crate::aws::budget::Budget::new(opts.budget_usd_per_hour)
+        };
         Live {
             endpoint: opts.conn.endpoint_label(),
+            budget,
             opts,
             counter: CallCounter::default(),
             regions,
@@ -158,6 +169,7 @@ impl Live {
             client: &r.cloudwatch,
             counter: &self.counter,
             endpoint: self.endpoint(),
+            budget: &self.budget,
         }
     }
 

@@ -40,6 +40,8 @@ pub struct Settings {
     /// read: what watching the account costs follows from them.
     pub intervals: super::Intervals,
     pub metrics_all: bool,
+    /// What watching may spend on CloudWatch metrics an hour.
+    pub budget_usd_per_hour: f64,
 }
 
 /// What a room's poller will ask CloudWatch for: its refresh interval and
@@ -71,6 +73,7 @@ impl Default for Settings {
             prices: crate::cost::PriceBook::builtin().clone(),
             intervals: Default::default(),
             metrics_all: false,
+            budget_usd_per_hour: crate::aws::budget::DEFAULT_USD_PER_HOUR,
         }
     }
 }
@@ -161,6 +164,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     /// What the room is still loading, for its pane's title ("metrics
     /// 40/1,000 · cold starts 0/1,000"); `None` once everything arrived.
     fn loading(_state: &Self::State) -> Option<String> {
+        None
+    }
+
+    /// Why some of the room's figures are older than its refresh (the
+    /// CloudWatch budget paces them), for its pane's title.
+    fn note(_state: &Self::State) -> Option<String> {
         None
     }
 

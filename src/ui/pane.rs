@@ -98,6 +98,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         if let Some(l) = service.and_then(|s| s.room().loading(&m.data.feeds)) {
             spans.push(Span::styled(format!("· loading {l} "), t.accent));
         }
+        if let Some(n) = service.and_then(|s| s.room().note(&m.data.feeds)) {
+            spans.push(Span::styled(format!("· {n} "), t.warn));
+        }
         if !st.filter.is_empty() {
             spans.push(Span::styled(format!(" · filter /{}", st.filter), t.warn));
         }

@@ -169,6 +169,7 @@ async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() 
         &aws.regions[0],
         &[function("a"), function("b")],
         None,
+        &[],
         &mut Default::default(),
         true,
     )
@@ -231,6 +232,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
         &aws.regions[0],
         &[function("a")],
         None,
+        &[],
         &mut Default::default(),
         true,
     )

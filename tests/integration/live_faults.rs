@@ -169,6 +169,15 @@ fn metrics_follow_the_rows_on_screen() {
                 .nth(22)
                 .is_some_and(|l| l.starts_with("orders-api"))
     });
+    // Rows the sweep only ranked are read in full once on screen, their cold
+    // starts with the next refresh: let both land before counting what one
+    // refresh asks for.
+    s.send("r");
+    s.wait_for("the rows on screen read in full", |sc| {
+        sc.lines()
+            .filter(|l| l.starts_with("fn-") || l.starts_with("orders-api"))
+            .all(|l| !l.contains('…'))
+    });
     let visible: Vec<String> = s
         .screen()
         .lines()

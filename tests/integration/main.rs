@@ -8,6 +8,7 @@ mod audit_moto;
 mod audit_tui;
 mod audit_update;
 mod aws_errors;
+mod budget;
 mod cold_starts_insights;
 mod common;
 mod config_and_themes;

@@ -34,6 +34,7 @@ fn loaded(functions: Vec<Function>) -> Msg {
             functions,
             totals: None,
             percentile: None,
+            budget: None,
         }),
     })
 }

@@ -90,7 +90,7 @@ async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
         let queries = metrics::queries(&stages, window);
-        match cloudwatch::fetch(&live.cloudwatch(r), &queries, start, end).await {
+        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries, start, end).await {
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {
                     let m = metrics::stats(&f, q, &apis[i].protocol, start, window);

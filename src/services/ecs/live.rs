@@ -75,7 +75,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool) -> Vec<DataMsg
     if metrics && !pairs.is_empty() {
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
-        match cloudwatch::fetch(&live.cloudwatch(r), &queries(&refs), start, end).await {
+        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries(&refs), start, end).await {
             Ok(f) => {
                 let mut i = 0;
                 for c in &mut data.clusters {

@@ -57,7 +57,7 @@ async fn refresh(
         let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
-        match cloudwatch::fetch(&live.cloudwatch(r), &metrics::queries(&names), start, end).await {
+        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &metrics::queries(&names), start, end).await {
             Ok(f) => {
                 for (i, c) in clusters.iter_mut().enumerate() {
                     c.metrics = metrics::stats(&f, i, start, window);

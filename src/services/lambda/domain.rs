@@ -49,6 +49,10 @@ pub struct FunctionStats {
     /// Cold starts not read yet, likewise.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cold_pending: bool,
+    /// Off screen: only the window's ranking figures were read (no series,
+    /// percentile or concurrency); the rest comes when the row is on screen.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ranked: bool,
     pub invocations: Option<f64>,
     pub errors: Option<f64>,
     pub throttles: Option<f64>,
@@ -120,6 +124,10 @@ pub struct LambdaData {
     /// Account-wide sums over the window, read even when per-function metrics
     /// are fetched only for the rows on screen.
     pub totals: Option<LambdaTotals>,
+    /// Why some figures are older than the refresh interval: the CloudWatch
+    /// budget paces them ("off-screen figures up to 40 min old").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ use super::coldstart::logs::{self, ColdState};
 use super::domain::{Function, LambdaData};
 use super::metrics::{self, function_stats, lambda_queries};
 use super::Lambda;
+use crate::aws::budget::Class;
 use crate::aws::cloudwatch;
 use crate::aws::{AwsError, ErrorKind};
 use crate::services::live::{no_client, Live, RegionClients};
@@ -29,15 +30,19 @@ pub struct Sweep {
     /// The next fetch leaves the percentile for later: the first numbers on
     /// screen should not wait for its query (nor for an endpoint that refuses it).
     pub percentile_later: bool,
+    /// How many of the last fetch's ranking list the budget let it read.
+    pub ranked: usize,
 }
 
 /// Inventory plus metrics and cold starts for `want` (all functions when
-/// `None`); functions left out keep the statistics they came with.
+/// `None`), and the ranking figures of as many of `rank` as the budget allows
+/// now, in order; functions left out keep the statistics they came with.
 pub async fn fetch(
     live: &Live,
     r: &RegionClients,
     inventory: &[Function],
     want: Option<&HashSet<String>>,
+    rank: &[String],
     sweep: &mut Sweep,
     read_logs: bool,
 ) -> Vec<DataMsg> {
@@ -60,15 +65,44 @@ pub async fn fetch(
     let (start, end) = cloudwatch::window(fetched_at, opts.window);
     let mut out = Vec::new();
     let mut totals = None;
-    match cloudwatch::fetch(&live.cloudwatch(r), &queries, start, end).await {
+    // Off screen: the ranking figures of as many of `rank` as the budget
+    // affords, asked in the same calls as the screen's.
+    let chosen_set: HashSet<usize> = chosen.iter().copied().collect();
+    let by_name: std::collections::HashMap<&str, usize> =
+        functions.iter().enumerate().map(|(i, f)| (f.name.as_str(), i)).collect();
+    let fits = (live.budget.headroom(Class::Background) / metrics::RANK_QUERIES_PER_FUNCTION as u64) as usize;
+    // (position in `rank`, function)
+    let ranked: Vec<(usize, usize)> = rank
+        .iter()
+        .enumerate()
+        .filter_map(|(j, n)| Some((j, by_name.get(n.as_str()).copied()?)))
+        .filter(|(_, i)| !chosen_set.contains(i))
+        .take(fits)
+        .collect();
+    // Everything before the first function left unread counts as done.
+    let mut done = ranked.last().map_or(if fits > 0 { rank.len() } else { 0 }, |(j, _)| j + 1);
+    let rank_names: Vec<&str> = ranked.iter().map(|(_, i)| functions[*i].name.as_str()).collect();
+    let rank_queries = metrics::rank_queries(&rank_names, opts.window);
+    match cloudwatch::fetch_mixed(&live.cloudwatch(r), &queries, &rank_queries, start, end).await {
         Ok(f) => {
             if f.optional_rejected {
                 sweep.percentile_refused = Some(Instant::now());
             }
             let pct_ok = !f.optional_rejected && percentile.is_some();
             for (k, i) in chosen.iter().enumerate() {
+                if f.deferred && !f.values.contains_key(&format!("f{k}_inv")) {
+                    // Held back by the budget: what was known stays.
+                    continue;
+                }
                 functions[*i].stats = function_stats(&f, k, start, opts.window, pct_ok);
                 functions[*i].stats.pct_pending = later;
+            }
+            for (k, (j, i)) in ranked.iter().enumerate() {
+                if !f.values.contains_key(&format!("r{k}_inv")) {
+                    done = done.min(*j);
+                }
+                let before = std::mem::take(&mut functions[*i].stats);
+                functions[*i].stats = metrics::rank_stats(&f, k, &before);
             }
             totals = metrics::totals(&f);
             for e in f.errors {
@@ -90,12 +124,16 @@ pub async fn fetch(
         }
         Err(e) => {
             // Asked and failed: "-" with the reason, no longer on its way.
-            for i in &chosen {
+            for i in chosen.iter().chain(ranked.iter().map(|(_, i)| i)) {
                 functions[*i].stats.pending = false;
+            }
+            if let Some((j, _)) = ranked.first() {
+                done = *j;
             }
             out.push(DataMsg::failed(Lambda::KIND, &r.name, "GetMetricData", e))
         }
     }
+    sweep.ranked = done;
     // Cold starts, from the REPORT records of the same functions and window.
     let groups: Vec<String> = chosen
         .iter()
@@ -141,6 +179,7 @@ pub async fn fetch(
                 functions,
                 totals,
                 percentile: Some(opts.percentile.clone()),
+                budget: None,
             }),
         },
     );

@@ -13,6 +13,7 @@ use super::domain::{Function, FunctionStats};
 use super::fetch::{fetch, Sweep};
 use super::Lambda;
 use crate::aws::backoff::{next_delay, salt};
+use crate::aws::budget::{Budget, Class};
 use crate::aws::client::{CallCounter, NoHostPrefix};
 use crate::services::live::{sdk_client, no_client, retry_in, send_all, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::{DataMsg, DataTx, TailTarget};
@@ -68,7 +69,9 @@ impl RoomLive for Lambda {
             match super::list::list_functions(&c.lambda, &r.name, live).await {
                 Ok(mut inv) => {
                     let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
-                    let mut out = fetch(live, r, &inv, None, &mut Sweep::default(), true).await;
+                    let asked = inv.len() * super::metrics::QUERIES_PER_FUNCTION + super::metrics::TOTAL_QUERIES;
+                    say_one_off(live, asked);
+                    let mut out = fetch(live, r, &inv, None, &[], &mut Sweep::default(), true).await;
                     if let Err(e) = mapped {
                         out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
                     }
@@ -137,6 +140,7 @@ async fn progressive(
             functions: unread(inventory),
             totals: None,
             percentile: None,
+            budget: None,
         }),
     }];
     first.append(msgs);
@@ -159,7 +163,7 @@ async fn progressive(
     for read_logs in [false, true] {
         // The first numbers without the percentile; it follows with the sweep.
         sweep.percentile_later = !read_logs;
-        let fetched = fetch(live, region, &base, Some(&want), sweep, read_logs).await;
+        let fetched = fetch(live, region, &base, Some(&want), &[], sweep, read_logs).await;
         for m in &fetched {
             if let DataMsg::Loaded { payload, .. } = m {
                 if let Some(d) = Lambda::payload_ref(payload) {
@@ -186,16 +190,20 @@ async fn poll(mut cx: PollCtx) {
     };
     let mut inventory: Vec<Function> = Vec::new();
     let mut inventory_at: Option<Instant> = None;
-    let mut last_full: Option<Instant> = None;
     let mut stats: HashMap<String, FunctionStats> = HashMap::new();
     let mut sweep = Sweep::default();
     let mut policies: HashMap<String, (Instant, Vec<super::triggers::Invoker>)> = HashMap::new();
     let mut throttles = 0;
+    let mut pass = Pass::default();
+    let mut stretched = live.opts.intervals.get(Lambda::KIND);
     let mut forced = false;
     // Woken for rows that scrolled into view without numbers: metrics only.
     let mut light = false;
     loop {
         let mut msgs = Vec::new();
+        // The Loaded message goes first so a failure reported with it stays visible.
+        let mut loaded_at = 0;
+        let mut just_loaded = false;
         if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
             match super::list::list_functions(&clients.lambda, &region.name, &live).await {
                 Ok(mut v) => {
@@ -213,9 +221,11 @@ async fn poll(mut cx: PollCtx) {
         }
         // The resource policy of the function whose detail is open: read
         // then only, one call, and kept for a while.
+        // Marked seen here: whatever changes from now on wakes the wait below,
+        // even while this refresh is still being read.
         let opened: Vec<String> = cx
             .visible
-            .borrow()
+            .borrow_and_update()
             .iter()
             .filter_map(|k| super::triggers::opened_name(k).map(str::to_string))
             .collect();
@@ -237,51 +247,65 @@ async fn poll(mut cx: PollCtx) {
             if !progressive(&mut cx, &live, region, &mut inventory, &mut sweep, &mut stats, &mut msgs).await {
                 return;
             }
+            just_loaded = true;
         }
         if inventory_at.is_some() {
             for f in &mut inventory {
-                if let Some(s) = stats.get(&f.name) {
-                    f.stats = s.clone();
+                match stats.get(&f.name) {
+                    Some(s) => f.stats = s.clone(),
+                    // Never read yet: on its way with the sweep, not "-".
+                    None if !live.opts.metrics_all => {
+                        f.stats.pending = true;
+                        f.stats.cold_pending = true;
+                    }
+                    None => {}
                 }
                 if let Some((_, p)) = policies.get(&f.name) {
                     f.invokers = Some(p.clone());
                 }
             }
-            let full = live.opts.metrics_all
-                || last_full.is_none_or(|t| t.elapsed() >= FULL_SWEEP_EVERY);
-            let want: Option<HashSet<String>> = if light && !full {
-                Some(cx.visible.borrow_and_update().iter().cloned().collect())
+            let on_screen: HashSet<String> = cx.visible.borrow().iter().cloned().collect();
+            let (want, rank, from_sweep): (Option<HashSet<String>>, Vec<String>, Vec<usize>) = if live.opts.metrics_all {
+                (None, Vec::new(), Vec::new())
+            } else if light || just_loaded {
+                // Rows that scrolled into view need their numbers now; the
+                // first read already read the screen, and starts the sweep.
+                let sweep_now = if just_loaded { pass.candidates(&inventory, &on_screen, &[]) } else { Vec::new() };
+                let rank = sweep_now.iter().map(|i| inventory[*i].name.clone()).collect();
+                (Some(if just_loaded { HashSet::new() } else { on_screen.clone() }), rank, sweep_now)
             } else {
-                (!full).then(|| {
-                    let mut w = offenders(&inventory);
-                    w.extend(cx.visible.borrow_and_update().iter().cloned());
-                    w
-                })
+                let mut worst: Vec<String> = offenders(&inventory).into_iter().filter(|n| !on_screen.contains(n)).collect();
+                worst.sort();
+                let from_sweep = pass.candidates(&inventory, &on_screen, &worst);
+                let mut rank = worst;
+                rank.extend(from_sweep.iter().map(|i| inventory[*i].name.clone()));
+                (Some(on_screen.clone()), rank, from_sweep)
             };
-            let read_logs = full || !light;
-            let fetched = fetch(&live, region, &inventory, want.as_ref(), &mut sweep, read_logs).await;
-            let mut answered = false;
-            for m in &fetched {
-                if let DataMsg::Loaded { payload, .. } = m {
-                    if let Some(d) = Lambda::payload_ref(payload) {
+            let read_logs = !light && !just_loaded;
+            let fetched = fetch(&live, region, &inventory, want.as_ref(), &rank, &mut sweep, read_logs).await;
+            let consumed = sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
+            pass.advance(&from_sweep, consumed, inventory.len());
+            let per_refresh = want.as_ref().map_or(inventory.len(), HashSet::len) as u64
+                * super::metrics::QUERIES_PER_FUNCTION as u64
+                + super::metrics::TOTAL_QUERIES as u64;
+            let every = live.opts.intervals.get(Lambda::KIND);
+            stretched = if live.opts.metrics_all { every } else { live.budget.stretch(per_refresh, every) };
+            let note = budget_note(&live, &pass, per_refresh, every, stretched);
+            for mut m in fetched {
+                if let DataMsg::Loaded { payload, .. } = &mut m {
+                    if let Some(d) = Lambda::payload_mut(payload) {
                         for f in &d.functions {
                             stats.insert(f.name.clone(), f.stats.clone());
                         }
-                        answered |= d.totals.is_some();
+                        d.budget = note.clone();
                     }
                 }
+                msgs.insert(msgs.len().min(loaded_at), m);
+                loaded_at += 1;
             }
-            // A sweep counts once CloudWatch answered, even without the percentile.
-            if full && answered {
-                last_full = Some(Instant::now());
-            }
-            // The Loaded message goes first so a failure reported with it stays visible.
-            let mut all = fetched;
-            all.extend(msgs);
-            msgs = all;
         }
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(Lambda::KIND), throttles, salt());
+        let delay = next_delay(stretched, throttles, salt());
         retry_in(&mut msgs, delay);
         if !send_all(&cx.tx, &live, msgs).await {
             return;
@@ -299,7 +323,7 @@ async fn poll(mut cx: PollCtx) {
                     let unknown = cx.visible.borrow().iter().any(|n| match super::triggers::opened_name(n) {
                         // A detail just opened: its policy is still to read.
                         Some(name) => !policies.contains_key(name),
-                        None => stats.get(n).is_none_or(|s| s.invocations.is_none()),
+                        None => stats.get(n).is_none_or(|s| s.invocations.is_none() || s.ranked),
                     });
                     if unknown && throttles == 0 {
                         // Let scrolling settle before asking CloudWatch.
@@ -310,5 +334,106 @@ async fn poll(mut cx: PollCtx) {
                 }
             }
         }
+    }
+}
+
+/// The sweep of every function off screen, in inventory order, spread over
+/// as many refreshes as the budget needs; a new one starts at most every
+/// `FULL_SWEEP_EVERY`.
+#[derive(Debug, Default)]
+struct Pass {
+    /// Where the pass stands in the inventory; `None` between passes.
+    at: Option<usize>,
+    started: Option<Instant>,
+    /// When the last complete pass started: the oldest an off-screen figure can be.
+    previous: Option<Instant>,
+}
+
+impl Pass {
+    /// The functions this refresh may sweep, in order: none between passes.
+    fn candidates(&mut self, inventory: &[Function], on_screen: &HashSet<String>, skip: &[String]) -> Vec<usize> {
+        if self.at.is_none() {
+            if self.started.is_some_and(|t| t.elapsed() < FULL_SWEEP_EVERY) {
+                return Vec::new();
+            }
+            self.at = Some(0);
+            self.started = Some(Instant::now());
+        }
+        let from = self.at.unwrap_or(0);
+        (from..inventory.len())
+            .filter(|i| {
+                let n = &inventory[*i].name;
+                !on_screen.contains(n) && !skip.contains(n)
+            })
+            .collect()
+    }
+
+    /// `consumed` of `candidates` were read.
+    fn advance(&mut self, candidates: &[usize], consumed: usize, n: usize) {
+        if self.at.is_none() {
+            return;
+        }
+        match candidates.get(consumed) {
+            Some(next) if *next < n => self.at = Some(*next),
+            _ => {
+                self.at = None;
+                self.previous = self.started;
+            }
+        }
+    }
+
+    /// How long the pass under way has taken so far.
+    fn running(&self) -> Option<Duration> {
+        self.at.and(self.started).map(|t| t.elapsed())
+    }
+
+    /// How old the oldest off-screen figure may be; `None` before the first pass ends.
+    fn oldest(&self) -> Option<Duration> {
+        match self.at {
+            Some(_) => self.previous.map(|t| t.elapsed()),
+            None => self.started.map(|t| t.elapsed()),
+        }
+        .filter(|_| self.previous.is_some())
+    }
+}
+
+/// What the pane says when the budget makes figures older than their
+/// refresh, or when an explicit full read costs more than the budget.
+fn budget_note(live: &Live, pass: &Pass, per_refresh: u64, every: Duration, stretched: Duration) -> Option<String> {
+    let usd = live.budget.usd_per_hour();
+    if live.opts.metrics_all {
+        let per_hour = Budget::usd(per_refresh) * 3600.0 / every.as_secs_f64();
+        return (per_hour > usd).then(|| format!("--metrics all ≈${per_hour:.2}/h, over the ${usd}/h budget"));
+    }
+    if stretched > every {
+        return Some(format!("rows on screen every {} (budget ${usd}/h)", crate::fmt::age(chrono::Duration::from_std(stretched).unwrap_or_default())));
+    }
+    if live.budget.held(Class::Visible) {
+        return Some(format!("rows on screen held back by the ${usd}/h budget"));
+    }
+    let late = FULL_SWEEP_EVERY + every * 2;
+    match pass.oldest() {
+        Some(age) if age > late => Some(format!(
+            "off-screen figures up to {} old (budget ${usd}/h)",
+            crate::fmt::age(chrono::Duration::from_std(age).unwrap_or_default())
+        )),
+        // The first sweep is still under way, slower than it would be unpaced.
+        None if pass.running().is_some_and(|t| t > late) => Some(format!("off-screen figures paced by the ${usd}/h budget")),
+        _ => None,
+    }
+}
+
+/// `--once` reads every function's metrics: an explicit request, made even
+/// when it costs more than an hour's budget, but said first.
+fn say_one_off(live: &Live, metrics: usize) {
+    let usd = Budget::usd(metrics as u64);
+    let budget = live.budget.usd_per_hour();
+    if usd > budget {
+        let msg = format!(
+            "awstop: this read asks CloudWatch for {} metrics (≈${usd:.2}), more than the ${budget}/h budget; reading them anyway",
+            crate::fmt::count(metrics as f64)
+        );
+        tracing::warn!("{msg}");
+        eprintln!("{msg}");
     }
 }

@@ -68,6 +68,61 @@ pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: Option<&s
     out
 }
 
+/// What an off-screen function costs a refresh: enough to rank it among the
+/// offenders and price it, one window-long point per metric.
+pub const RANK_QUERIES_PER_FUNCTION: usize = RANK.len();
+
+const RANK: [(&str, &str, &str); 5] = [
+    ("inv", "Invocations", "Sum"),
+    ("err", "Errors", "Sum"),
+    ("thr", "Throttles", "Sum"),
+    ("avg", "Duration", "Average"),
+    ("max", "Duration", "Maximum"),
+];
+
+/// Five queries a function, each one point over the whole window; their ids
+/// (`r0_inv`) never meet the screen's (`f0_inv`) in a shared call.
+pub fn rank_queries(names: &[&str], window_minutes: u32) -> Vec<Query> {
+    let mut out = Vec::with_capacity(names.len() * RANK.len());
+    for (i, name) in names.iter().enumerate() {
+        for (key, metric, stat) in RANK {
+            out.push(Query {
+                id: format!("r{i}_{key}"),
+                namespace: "AWS/Lambda",
+                metric,
+                dims: vec![("FunctionName", name.to_string())],
+                stat: stat.into(),
+                period_s: window_minutes as i32 * 60,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// Function `i`'s ranking figures from a fetch of `rank_queries`, on top of
+/// what was known `before` (kept whole when this fetch did not ask).
+pub fn rank_stats(f: &Fetched, i: usize, before: &FunctionStats) -> FunctionStats {
+    let get = |k: &str| f.values.get(&format!("r{i}_{k}"));
+    if get("inv").is_none() {
+        return before.clone();
+    }
+    let sum = |k: &str| get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let first = |k: &str| get(k).and_then(|p| p.first().map(|(_, v)| *v));
+    FunctionStats {
+        invocations: Some(sum("inv").unwrap_or(0.0)),
+        errors: Some(sum("err").unwrap_or(0.0)),
+        throttles: Some(sum("thr").unwrap_or(0.0)),
+        duration_avg_ms: first("avg").map(|v| (v * 100.0).round() / 100.0),
+        duration_max_ms: first("max"),
+        ranked: true,
+        // Cold starts are read for the rows on screen; what was read stays.
+        cold: before.cold.clone(),
+        cold_pending: before.cold_pending,
+        ..Default::default()
+    }
+}
+
 /// Window statistics of function `i` from a fetch; `None` where CloudWatch said nothing
 /// because the query failed, zero where it said "no invocations".
 pub fn function_stats(
@@ -117,6 +172,7 @@ pub fn function_stats(
         cold: None,
         pending: false,
         pct_pending: false,
+        ranked: false,
         // Read with the logs that follow, unless this refresh skips them.
         cold_pending: false,
         series: Some(Box::new(FunctionSeries {
@@ -171,6 +227,31 @@ mod tests {
             .filter(|q| q.optional)
             .all(|q| q.period_s == 3600 && q.stat == "p99"));
         assert_eq!(lambda_queries(&refs, 60, None).len(), 6004);
+    }
+
+    #[test]
+    fn ranking_reads_five_window_points_and_keeps_what_it_did_not_ask() {
+        let q = rank_queries(&["a", "b"], 60);
+        assert_eq!(q.len(), 2 * RANK_QUERIES_PER_FUNCTION);
+        assert!(q.iter().all(|q| q.period_s == 3600 && !q.optional));
+        let start: DateTime<Utc> = "2026-11-22T13:00:00Z".parse().unwrap();
+        let mut f = Fetched::default();
+        f.values.insert("r0_inv".into(), vec![(start, 120.0)]);
+        f.values.insert("r0_err".into(), vec![]);
+        f.values.insert("r0_avg".into(), vec![(start, 41.234)]);
+        let before = FunctionStats {
+            concurrent_max: Some(3.0),
+            cold_pending: true,
+            ..Default::default()
+        };
+        let s = rank_stats(&f, 0, &before);
+        assert_eq!(s.invocations, Some(120.0));
+        assert_eq!(s.errors, Some(0.0), "asked, and nothing happened: zero");
+        assert_eq!(s.duration_avg_ms, Some(41.23));
+        assert_eq!(s.duration_max_ms, None);
+        assert!(s.ranked && s.cold_pending && s.concurrent_max.is_none());
+        // Not asked (held back by the budget): what was known stays.
+        assert_eq!(rank_stats(&f, 1, &before), before);
     }
 
     #[test]

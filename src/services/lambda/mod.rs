@@ -51,6 +51,8 @@ pub struct LambdaState {
     pub totals: BTreeMap<String, LambdaTotals>,
     /// Which duration percentile the functions' `duration_pct_ms` holds.
     pub percentile: Option<String>,
+    /// Per region, why figures are older than the refresh (the budget).
+    pub budget: BTreeMap<String, String>,
 }
 
 impl LambdaState {
@@ -92,6 +94,10 @@ impl Room for Lambda {
         match data.totals {
             Some(t) => state.totals.insert(region.to_string(), t),
             None => state.totals.remove(region),
+        };
+        match data.budget {
+            Some(n) => state.budget.insert(region.to_string(), n),
+            None => state.budget.remove(region),
         };
         replace_region(&mut state.functions, data.functions, region, only, |f| &f.region, retired);
     }
@@ -190,30 +196,47 @@ impl Room for Lambda {
     fn loading(state: &LambdaState) -> Option<String> {
         let n = state.functions.len();
         let metrics = state.functions.iter().filter(|f| !f.stats.pending).count();
-        let cold = state.functions.iter().filter(|f| !f.stats.pending && !f.stats.cold_pending).count();
-        (metrics < n || cold < n).then(|| {
+        // Cold starts are read for rows on screen: an off-screen function
+        // known only by its ranking figures is not waiting for them.
+        let read = state.functions.iter().filter(|f| !f.stats.ranked);
+        let (cold_of, cold) = read.fold((0, 0), |(of, done), f| {
+            (of + 1, done + usize::from(!f.stats.pending && !f.stats.cold_pending))
+        });
+        (metrics < n || cold < cold_of).then(|| {
             let c = |v: usize| crate::fmt::count(v as f64);
-            format!("metrics {}/{} · cold starts {}/{}", c(metrics), c(n), c(cold), c(n))
+            format!("metrics {}/{} · cold starts {}/{}", c(metrics), c(n), c(cold), c(cold_of))
         })
     }
 
-    /// Each refresh reads the rows on screen and the worst offenders; every
-    /// fifteen minutes the rest of the functions; `--metrics all`, every
-    /// function every refresh (see live.rs).
+    fn note(state: &LambdaState) -> Option<String> {
+        // One line for the pane: the first region's reason, if any.
+        state.budget.values().next().cloned()
+    }
+
+    /// Each refresh reads the rows on screen in full and the worst offenders
+    /// off screen by their ranking figures; a sweep ranks the rest at most
+    /// every fifteen minutes, slower when the budget says so; `--metrics
+    /// all`, every function in full every refresh (see live.rs).
     fn watch_metrics_per_hour(state: &LambdaState, cx: &crate::services::room::WatchCtx) -> f64 {
         let n = state.functions.len();
         if n == 0 {
             return 0.0;
         }
         let q = metrics::QUERIES_PER_FUNCTION as f64;
+        let rq = metrics::RANK_QUERIES_PER_FUNCTION as f64;
         let totals = metrics::TOTAL_QUERIES as f64;
         let refreshes = cx.refreshes();
         if cx.settings.metrics_all {
             return refreshes * (n as f64 * q + totals);
         }
-        let followed = n.min(cx.on_screen + live::OFFENDER_ROWS);
-        let sweeps = cx.per_hour(live::FULL_SWEEP_EVERY);
-        refreshes * (followed as f64 * q + totals) + sweeps * (n - followed) as f64 * q
+        let cap = cx.settings.budget_usd_per_hour / crate::pricing::USD_PER_METRIC;
+        let shown = n.min(cx.on_screen);
+        let screen = (refreshes * (shown as f64 * q + totals)).min(cap);
+        let off = (n - shown) as f64;
+        let offenders = off.min(live::OFFENDER_ROWS as f64);
+        let wanted = refreshes * offenders * rq + cx.per_hour(live::FULL_SWEEP_EVERY) * (off - offenders) * rq;
+        let share = (cap - screen).max(cap * crate::aws::budget::BACKGROUND_FLOOR);
+        (screen + wanted.min(share)).min(cap)
     }
 
     fn cost(state: &LambdaState, settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -139,9 +139,10 @@ impl Row for Function {
             "cold_starts" | "cold_start_rate_pct" | "init_p50_ms" | "init_max_ms" => {
                 self.stats.pending || self.stats.cold_pending
             }
-            "duration_pct_ms" => self.stats.pending || self.stats.pct_pending,
+            "duration_pct_ms" => self.stats.pending || self.stats.pct_pending || self.stats.ranked,
+            "concurrent_max" => self.stats.pending || self.stats.ranked,
             "invocations" | "errors" | "error_rate_pct" | "throttles" | "duration_avg_ms" | "duration_max_ms"
-            | "concurrent_max" | "cost_usd_per_month" => self.stats.pending,
+            | "cost_usd_per_month" => self.stats.pending,
             _ => false,
         }
     }

@@ -141,6 +141,7 @@ fn function_at(
         pending: false,
         pct_pending: false,
         cold_pending: false,
+        ranked: false,
     };
     Function {
         name: spec.name.clone(),
@@ -288,6 +289,7 @@ fn lambda_at(
         functions,
         totals: Some(totals),
         percentile: None,
+        budget: None,
     }
 }
 

@@ -1,0 +1,216 @@
+//! The CloudWatch budget holds at any account size: every poller of the live
+//! source runs for two simulated hours on a virtual clock against mocked
+//! clients, and each metric CloudWatch is asked for is counted where the
+//! request arrives, not where awstop thinks it sent it.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+use aws_sdk_cloudwatch::types::MetricDataResult;
+use aws_sdk_lambda::operation::list_event_source_mappings::ListEventSourceMappingsOutput;
+use aws_sdk_lambda::operation::list_functions::ListFunctionsOutput;
+use aws_sdk_lambda::types::FunctionConfiguration;
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
+use tokio::time::Instant;
+
+use awstop::services::lambda::{self, LambdaData};
+use awstop::services::live::{Live, RegionClients};
+use awstop::services::msg::{DataMsg, SourceCmd};
+use awstop::services::room::Registered;
+use awstop::services::{Lambda, ServiceKind};
+
+/// Each GetMetricData request as CloudWatch saw it: when, how many metrics,
+/// and whether it asked for the first function's per-minute series.
+type Seen = Arc<Mutex<Vec<(Instant, u64, bool)>>>;
+
+fn name(i: usize) -> String {
+    format!("fn-{i:05}")
+}
+
+fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
+    let answer = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(move |r| {
+            let first_series = r.metric_data_queries().iter().any(|q| {
+                q.metric_stat().is_some_and(|s| {
+                    s.period() == Some(60)
+                        && s.metric().is_some_and(|m| {
+                            m.dimensions().iter().any(|d| d.value() == Some(&name(0)))
+                        })
+                })
+            });
+            seen.lock().unwrap().push((
+                Instant::now(),
+                r.metric_data_queries().len() as u64,
+                first_series,
+            ));
+            true
+        })
+        .then_compute_output(|r| {
+            let at = r.start_time().cloned().unwrap();
+            let results = r
+                .metric_data_queries()
+                .iter()
+                .map(|q| {
+                    MetricDataResult::builder()
+                        .id(q.id().unwrap_or_default())
+                        .timestamps(at)
+                        .values(7.0)
+                        .build()
+                })
+                .collect::<Vec<_>>();
+            GetMetricDataOutput::builder()
+                .set_metric_data_results(Some(results))
+                .build()
+        });
+    mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer])
+}
+
+fn account(n: usize, seen: Seen) -> Live {
+    let functions: Vec<FunctionConfiguration> = (0..n)
+        .map(|i| {
+            FunctionConfiguration::builder()
+                .function_name(name(i))
+                .memory_size(128)
+                .timeout(3)
+                .build()
+        })
+        .collect();
+    let list = mock!(aws_sdk_lambda::Client::list_functions).then_output(move || {
+        ListFunctionsOutput::builder()
+            .set_functions(Some(functions.clone()))
+            .build()
+    });
+    let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
+        .then_output(|| ListEventSourceMappingsOutput::builder().build());
+    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&list, &mappings]);
+    let no_reports = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
+        aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder()
+            .build()
+    });
+    let logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_reports]);
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
+        .with::<Lambda>(lambda::Clients { lambda, logs });
+    let me = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
+        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
+            .account("123456789012")
+            .arn("arn:aws:iam::123456789012:user/auditor")
+            .build()
+    });
+    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&me]);
+    let opts = awstop::services::live::Options {
+        // The default: rows on screen and offenders, within the budget.
+        metrics_all: false,
+        ..crate::common::mock_options()
+    };
+    Live::from_clients(opts, vec![region], sts)
+}
+
+/// What two simulated hours of watching asked CloudWatch for, and the last
+/// Lambda data the dashboard was sent.
+async fn watch(n: usize, rows_on_screen: usize) -> (Vec<(Instant, u64, bool)>, LambdaData, u64) {
+    let seen: Seen = Default::default();
+    let live = account(n, seen.clone());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
+    let counted = Arc::new(Mutex::new(0u64));
+    let last: Arc<Mutex<Option<LambdaData>>> = Default::default();
+    let (c, l) = (counted.clone(), last.clone());
+    tokio::spawn(async move {
+        while let Some(m) = rx.recv().await {
+            match m {
+                DataMsg::Loaded { payload, .. } => {
+                    if let Some(d) = Lambda::payload(payload) {
+                        *l.lock().unwrap() = Some(d);
+                    }
+                }
+                DataMsg::Api {
+                    metrics_requested, ..
+                } => *c.lock().unwrap() = metrics_requested,
+                _ => {}
+            }
+        }
+    });
+    cmd_tx
+        .send(SourceCmd::Visible {
+            service: ServiceKind::Lambda,
+            keys: (0..rows_on_screen).map(name).collect(),
+        })
+        .await
+        .unwrap();
+    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
+    tokio::time::sleep(Duration::from_secs(2 * 3600)).await;
+    source.abort();
+    let seen = seen.lock().unwrap().clone();
+    let last = last.lock().unwrap().take().expect("Lambda data was sent");
+    let counted = *counted.lock().unwrap();
+    (seen, last, counted)
+}
+
+/// The most metrics asked for in any sliding hour.
+fn worst_hour(seen: &[(Instant, u64, bool)]) -> u64 {
+    (0..seen.len())
+        .map(|i| {
+            seen[i..]
+                .iter()
+                .take_while(|(t, _, _)| t.duration_since(seen[i].0) < Duration::from_secs(3600))
+                .map(|(_, n, _)| n)
+                .sum()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+async fn holds_at(n: usize) -> LambdaData {
+    let (seen, last, counted) = watch(n, 34).await;
+    let asked: u64 = seen.iter().map(|(_, n, _)| n).sum();
+    let worst = worst_hour(&seen);
+    let screen = seen.iter().filter(|(_, _, first)| *first).count();
+    let ranked = last
+        .functions
+        .iter()
+        .filter(|f| f.stats.invocations.is_some())
+        .count();
+    eprintln!(
+        "{n} functions: {asked} metrics in 2 h, worst hour {worst} (${:.3}), screen refreshes {screen}, {ranked} ranked, note {:?}",
+        worst as f64 * 1e-5,
+        last.budget
+    );
+    assert!(worst <= 25_000, "{worst} metrics in one hour: over $0.25");
+    // awstop's own meter counts what CloudWatch saw.
+    assert_eq!(counted, asked);
+    // The rows on screen were not starved: read about every minute.
+    assert!(
+        screen >= 110,
+        "the first row was read {screen} times in two hours"
+    );
+    // The budget is used, not left idle: off-screen functions got ranked.
+    assert!(ranked > 1000.min(n) / 2, "{ranked} of {n} functions read");
+    last
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_hour_at_a_thousand_functions_stays_within_the_budget() {
+    let last = holds_at(1_000).await;
+    // A thousand functions fit: every one was read, the screen in full.
+    assert!(last.functions.iter().all(|f| f.stats.invocations.is_some()));
+    let top = last.functions.iter().find(|f| f.name == name(0)).unwrap();
+    assert!(!top.stats.ranked && top.stats.concurrent_max.is_some());
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_hour_at_ten_thousand_functions_stays_within_the_budget_and_says_so() {
+    let last = holds_at(10_000).await;
+    // Ten thousand do not fit in a sweep every 15 minutes: the pane says why
+    // the off-screen figures are older.
+    let note = last.budget.as_deref().unwrap_or_default();
+    assert!(
+        note.contains("budget $0.25/h") || note.contains("$0.25/h budget"),
+        "{note:?}"
+    );
+    let unread = last.functions.iter().filter(|f| f.stats.pending).count();
+    assert!(
+        unread > 0,
+        "ten thousand functions cannot all be read within the budget in two hours"
+    );
+}
