@@ -66,7 +66,7 @@ fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
     mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer])
 }
 
-fn account(n: usize, seen: Seen) -> Live {
+fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {
     let functions: Vec<FunctionConfiguration> = (0..n)
         .map(|i| {
             FunctionConfiguration::builder()
@@ -100,7 +100,7 @@ fn account(n: usize, seen: Seen) -> Live {
     let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&me]);
     let opts = awstop::services::live::Options {
         // The default: rows on screen and offenders, within the budget.
-        metrics_all: false,
+        metrics_all,
         ..crate::common::mock_options()
     };
     Live::from_clients(opts, vec![region], sts)
@@ -108,9 +108,14 @@ fn account(n: usize, seen: Seen) -> Live {
 
 /// What two simulated hours of watching asked CloudWatch for, and the last
 /// Lambda data the dashboard was sent.
-async fn watch(n: usize, rows_on_screen: usize) -> (Vec<(Instant, u64, bool)>, LambdaData, u64) {
+async fn watch(
+    n: usize,
+    rows_on_screen: usize,
+    metrics_all: bool,
+    hours: u64,
+) -> (Vec<(Instant, u64, bool)>, LambdaData, u64) {
     let seen: Seen = Default::default();
-    let live = account(n, seen.clone());
+    let live = account(n, seen.clone(), metrics_all);
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
     let counted = Arc::new(Mutex::new(0u64));
@@ -139,7 +144,7 @@ async fn watch(n: usize, rows_on_screen: usize) -> (Vec<(Instant, u64, bool)>, L
         .await
         .unwrap();
     let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
-    tokio::time::sleep(Duration::from_secs(2 * 3600)).await;
+    tokio::time::sleep(Duration::from_secs(hours * 3600)).await;
     source.abort();
     let seen = seen.lock().unwrap().clone();
     let last = last.lock().unwrap().take().expect("Lambda data was sent");
@@ -162,7 +167,7 @@ fn worst_hour(seen: &[(Instant, u64, bool)]) -> u64 {
 }
 
 async fn holds_at(n: usize) -> LambdaData {
-    let (seen, last, counted) = watch(n, 34).await;
+    let (seen, last, counted) = watch(n, 34, false, 2).await;
     let asked: u64 = seen.iter().map(|(_, n, _)| n).sum();
     let worst = worst_hour(&seen);
     let screen = seen.iter().filter(|(_, _, first)| *first).count();
@@ -213,4 +218,56 @@ async fn an_hour_at_ten_thousand_functions_stays_within_the_budget_and_says_so()
         unread > 0,
         "ten thousand functions cannot all be read within the budget in two hours"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn metrics_all_is_read_in_full_and_says_it_is_over_the_budget() {
+    let (seen, last, _) = watch(200, 34, true, 1).await;
+    // Asked for explicitly: every function, every minute, never held back.
+    assert!(worst_hour(&seen) >= 60 * 1_404, "{}", worst_hour(&seen));
+    assert!(last
+        .functions
+        .iter()
+        .all(|f| !f.stats.ranked && f.stats.concurrent_max.is_some()));
+    // 1,404 metrics a minute: $0.84 an hour.
+    assert_eq!(
+        last.budget.as_deref(),
+        Some("--metrics all ≈$0.84/h, over the $0.25/h budget")
+    );
+}
+
+#[test]
+fn once_says_what_it_costs_when_that_is_over_the_budget_and_reads_anyway() {
+    let moto = crate::common::moto::Moto::start();
+    moto.seed("wide");
+    let out = moto.awstop(&[
+        "--once",
+        "--format",
+        "json",
+        "--cold-starts",
+        "filter",
+        "--budget",
+        "0.001",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let functions = snap["lambda"]["functions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // 100 functions: 7 metrics each and the 4 account totals.
+    assert!(
+        err.contains("asks CloudWatch for 704 metrics (≈$0.01), more than the $0.001/h budget; reading them anyway"),
+        "{err}"
+    );
+    assert_eq!(functions.len(), 100);
+    assert!(
+        functions
+            .iter()
+            .all(|f| f["metrics"]["invocations"].is_number()),
+        "read anyway"
+    );
+    // Within the budget, nothing is said.
+    let quiet = moto.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
+    assert!(!String::from_utf8_lossy(&quiet.stderr).contains("budget"));
 }

@@ -67,6 +67,26 @@ fn the_file_sets_defaults_and_flags_override_it() {
     let mut with_flag = base.to_vec();
     with_flag.extend(["--window", "45"]);
     assert_eq!(snap(&with_flag)["window_minutes"], 45);
+    // The CloudWatch budget caps what watching is projected to cost: from
+    // the file (under either spelling), and the flag over the file.
+    let watching = |args: &[&str]| {
+        snap(args)["cost"]["watching_usd_per_hour"]
+            .as_f64()
+            .unwrap()
+    };
+    let unbudgeted = watching(&base);
+    assert!(unbudgeted > 0.05, "{unbudgeted}");
+    for key in ["budget-usd-per-hour", "budget_usd_per_hour"] {
+        std::fs::write(
+            home.join("awstop/config.toml"),
+            format!("[metrics]\n{key} = 0.05\n"),
+        )
+        .unwrap();
+        assert_eq!(watching(&base), 0.05, "{key}");
+    }
+    let mut with_budget = base.to_vec();
+    with_budget.extend(["--budget", "0.02"]);
+    assert_eq!(watching(&with_budget), 0.02);
 }
 
 #[test]

@@ -121,6 +121,17 @@ fn malformed_configs_themes_recordings_and_flags_fail_in_one_line() {
             "binary.toml",
         ),
         (write("unclosed.toml", b"[refresh\n"), "unclosed.toml:1:"),
+        (
+            write("budget.toml", b"[metrics]\nbudget-usd-per-hour = -1\n"),
+            "budget.toml:2:",
+        ),
+        (
+            write(
+                "budget-text.toml",
+                b"[metrics]\nbudget_usd_per_hour = \"lots\"\n",
+            ),
+            "budget-text.toml:2:",
+        ),
     ];
     for (path, says) in &configs {
         let r = refused(&["--demo", "--once", "--config", path], &d, says);
@@ -186,6 +197,9 @@ fn malformed_configs_themes_recordings_and_flags_fail_in_one_line() {
             vec!["--demo", "--once", "--percentile", "p0"],
             "--percentile",
         ),
+        (vec!["--demo", "--once", "--budget", "lots"], "--budget"),
+        (vec!["--demo", "--once", "--budget", "0"], "--budget"),
+        (vec!["--demo", "--once", "--budget", "inf"], "--budget"),
     ] {
         let r = refused(&args, &d, says);
         assert!(!r.stderr.contains('\x1b'), "{:?}", r.stderr);
