@@ -5,7 +5,6 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use crate::common::moto::{awstop_env, Moto};
 use crate::common::FROZEN;
@@ -33,35 +32,68 @@ struct Ran {
     peak_mb: f64,
 }
 
+/// Forks and execs the command, kills it after 60 s, and writes its own peak
+/// RSS (KiB) to the file named by `AWSTOP_TEST_PEAK`; exits as the child did.
+const REAPER: &str = r#"
+import os, signal, sys, time
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+started = time.monotonic()
+while True:
+    got, status, usage = os.wait4(pid, os.WNOHANG)
+    if got == pid:
+        break
+    if time.monotonic() - started > 60:
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.02)
+with open(os.environ["AWSTOP_TEST_PEAK"], "w") as f:
+    f.write(str(usage.ru_maxrss))
+if os.WIFSIGNALED(status):
+    signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
+sys.exit(os.WEXITSTATUS(status))
+"#;
+
 /// Runs to the end (killed after 60 s) and reads the peak RSS from the kernel.
-fn measured(mut c: Command, dir: &Path) -> Ran {
-    let (o, e) = (dir.join("stdout"), dir.join("stderr"));
-    c.stdin(Stdio::null())
-        .stdout(std::fs::File::create(&o).unwrap())
-        .stderr(std::fs::File::create(&e).unwrap());
-    // Reaped by wait4 below, which also gives the peak memory.
-    #[allow(clippy::zombie_processes)]
-    let child = c.spawn().expect("run awstop");
-    let pid = child.id() as i32;
-    let started = Instant::now();
-    let mut status = 0;
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        if r == pid {
-            break;
-        }
-        if started.elapsed() > Duration::from_secs(60) {
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-        }
-        std::thread::sleep(Duration::from_millis(20));
+/// The kernel's figure for a child spawned from here would start at this
+/// test process's own high-water mark (exec records the old address space's
+/// peak, and a spawned child runs in ours until it execs), so a small Python
+/// reaper forks it from an address space of a few megabytes instead.
+fn measured(c: Command, dir: &Path) -> Ran {
+    let (o, e, p) = (dir.join("stdout"), dir.join("stderr"), dir.join("peak"));
+    let _ = std::fs::remove_file(&p);
+    let mut r = Command::new(crate::common::moto::venv("python"));
+    r.arg("-c")
+        .arg(REAPER)
+        .arg(c.get_program())
+        .args(c.get_args());
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => r.env(k, v),
+            None => r.env_remove(k),
+        };
     }
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    if let Some(d) = c.get_current_dir() {
+        r.current_dir(d);
+    }
+    let status = r
+        .env("AWSTOP_TEST_PEAK", &p)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&o).unwrap())
+        .stderr(std::fs::File::create(&e).unwrap())
+        .status()
+        .expect("run awstop");
+    let kib: f64 = std::fs::read_to_string(&p)
+        .expect("the reaper writes the peak")
+        .trim()
+        .parse()
+        .unwrap();
     Ran {
-        code,
+        code: status.code(),
         stdout: std::fs::read_to_string(&o).unwrap_or_default(),
         stderr: String::from_utf8_lossy(&std::fs::read(&e).unwrap_or_default()).into_owned(),
-        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+        peak_mb: kib / 1024.0,
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-fn venv(bin: &str) -> PathBuf {
+pub fn venv(bin: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = root.join(".venv/bin").join(bin);
     assert!(
