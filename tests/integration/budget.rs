@@ -222,17 +222,17 @@ async fn an_hour_at_ten_thousand_functions_stays_within_the_budget_and_says_so()
 
 #[tokio::test(start_paused = true)]
 async fn metrics_all_is_read_in_full_and_says_it_is_over_the_budget() {
-    let (seen, last, _) = watch(200, 34, true, 1).await;
+    let (seen, last, _) = watch(100, 34, true, 1).await;
     // Asked for explicitly: every function, every minute, never held back.
-    assert!(worst_hour(&seen) >= 60 * 1_404, "{}", worst_hour(&seen));
+    assert!(worst_hour(&seen) > 25_000, "{}", worst_hour(&seen));
     assert!(last
         .functions
         .iter()
         .all(|f| !f.stats.ranked && f.stats.concurrent_max.is_some()));
-    // 1,404 metrics a minute: $0.84 an hour.
+    // 704 metrics a minute: $0.42 an hour.
     assert_eq!(
         last.budget.as_deref(),
-        Some("--metrics all ≈$0.84/h, over the $0.25/h budget")
+        Some("--metrics all ≈$0.42/h, over the $0.25/h budget")
     );
 }
 
@@ -270,4 +270,99 @@ fn once_says_what_it_costs_when_that_is_over_the_budget_and_reads_anyway() {
     // Within the budget, nothing is said.
     let quiet = moto.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
     assert!(!String::from_utf8_lossy(&quiet.stderr).contains("budget"));
+}
+
+/// Two REST APIs with one stage each, and a CloudWatch that answers every
+/// query: the budget decides what is asked.
+fn two_apis(seen: Seen, usd_per_hour: f64) -> Live {
+    use aws_sdk_apigateway::operation::{
+        get_resources::GetResourcesOutput, get_rest_apis::GetRestApisOutput,
+        get_stages::GetStagesOutput,
+    };
+    use aws_sdk_apigateway::types::{RestApi, Stage};
+    let apis = mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(|| {
+        GetRestApisOutput::builder()
+            .items(RestApi::builder().id("a1").name("shown").build())
+            .items(RestApi::builder().id("a2").name("hidden").build())
+            .build()
+    });
+    let stages = mock!(aws_sdk_apigateway::Client::get_stages).then_output(|| {
+        GetStagesOutput::builder()
+            .item(Stage::builder().stage_name("prod").build())
+            .build()
+    });
+    let resources = mock!(aws_sdk_apigateway::Client::get_resources)
+        .then_output(|| GetResourcesOutput::builder().build());
+    let rest = mock_client!(
+        aws_sdk_apigateway,
+        RuleMode::MatchAny,
+        [&apis, &stages, &resources]
+    );
+    let v2 = mock!(aws_sdk_apigatewayv2::Client::get_apis).then_output(|| {
+        aws_sdk_apigatewayv2::operation::get_apis::GetApisOutput::builder().build()
+    });
+    let http = mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, [&v2]);
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
+        .with::<awstop::services::ApiGateway>(awstop::services::apigateway::Clients { rest, http });
+    let sts = mock_client!(
+        aws_sdk_sts,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    );
+    let opts = awstop::services::live::Options {
+        metrics_all: false,
+        budget_usd_per_hour: usd_per_hour,
+        ..crate::common::mock_options()
+    };
+    Live::from_clients(opts, vec![region], sts)
+}
+
+#[tokio::test(start_paused = true)]
+async fn api_gateway_reads_the_apis_on_screen_first_and_the_budget_holds_back_the_rest() {
+    use awstop::services::apigateway::ApiGatewayData;
+    use awstop::services::ApiGateway;
+    let seen: Seen = Default::default();
+    // $0.0001 an hour buys 10 metrics: one REST stage's six, for the screen.
+    let live = two_apis(seen.clone(), 0.0001);
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
+    cmd_tx
+        .send(SourceCmd::Visible {
+            service: ServiceKind::ApiGateway,
+            keys: vec!["a1".into()],
+        })
+        .await
+        .unwrap();
+    let last: Arc<Mutex<Option<ApiGatewayData>>> = Default::default();
+    let l = last.clone();
+    tokio::spawn(async move {
+        while let Some(m) = rx.recv().await {
+            if let DataMsg::Loaded { payload, .. } = m {
+                if let Some(d) = ApiGateway::payload(payload) {
+                    *l.lock().unwrap() = Some(d);
+                }
+            }
+        }
+    });
+    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    source.abort();
+    let d = last
+        .lock()
+        .unwrap()
+        .take()
+        .expect("API Gateway data was sent");
+    let stage = |id: &str| {
+        d.apis.iter().find(|a| a.id == id).unwrap().stages[0]
+            .metrics
+            .clone()
+    };
+    assert_eq!(stage("a1").requests, Some(7.0), "the API on screen is read");
+    assert_eq!(
+        stage("a2").requests,
+        None,
+        "the one off screen waits for the budget"
+    );
+    let asked: u64 = seen.lock().unwrap().iter().map(|(_, n, _)| n).sum();
+    assert!(asked <= 10, "{asked} metrics asked for on a budget of 10");
 }

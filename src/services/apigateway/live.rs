@@ -1,8 +1,12 @@
 //! API Gateway against the real account: every refresh reads the REST APIs
-//! (v1) and the HTTP and WebSocket APIs (v2) side by side, then one
-//! GetMetricData call for every stage of the region. The SDK calls live in
-//! `fetch_rest` and `fetch_http`, one service each; this file only builds
-//! the clients.
+//! (v1) and the HTTP and WebSocket APIs (v2) side by side, then the metrics
+//! of every stage of the region in shared GetMetricData calls: the stages of
+//! the APIs on screen first, the rest as the CloudWatch budget allows (what
+//! it holds back keeps its last reading). The SDK calls live in `fetch_rest`
+//! and `fetch_http`, one service each.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
 use chrono::Utc;
 
@@ -11,7 +15,9 @@ use super::metrics::StageRef;
 use super::{fetch_http, fetch_rest, metrics, ApiGateway};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
-use crate::services::live::{no_client, poll_simple, sdk_client, Live, PollCtx, RegionClients};
+use super::domain::StageMetrics;
+use crate::aws::backoff::{next_delay, salt};
+use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -34,15 +40,53 @@ impl RoomLive for ApiGateway {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll_simple::<ApiGateway>(cx))
+        Box::pin(poll(cx))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(refresh(live, r))
+        Box::pin(async move { refresh(live, r, None, &mut HashMap::new()).await })
     }
 }
 
-async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
+/// A stage's last reading, kept while the budget holds its next one back.
+type Last = HashMap<(String, String), StageMetrics>;
+
+async fn poll(mut cx: PollCtx) {
+    let live = cx.live.clone();
+    let region = &live.regions[cx.region];
+    let mut last: Last = HashMap::new();
+    let mut throttles = 0;
+    loop {
+        let on_screen: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
+        let mut msgs = refresh(&live, region, Some(&on_screen), &mut last).await;
+        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
+        let delay = next_delay(live.opts.intervals.get(ApiGateway::KIND), throttles, salt());
+        retry_in(&mut msgs, delay);
+        if !send_all(&cx.tx, &live, msgs).await {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + delay;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => break,
+                r = cx.waker.refresh.changed() => { if r.is_ok() { break; } }
+                v = cx.visible.changed() => {
+                    if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
+                    // An API scrolled into view whose stages were never read.
+                    let unread = cx.visible.borrow().iter().any(|id| !last.keys().any(|(a, _)| a == id));
+                    if unread && throttles == 0 {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One refresh. `on_screen` (API ids) are read first; `None` reads every
+/// stage as if on screen (`--once`).
+async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<String>>, last: &mut Last) -> Vec<DataMsg> {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<ApiGateway>() else {
         return no_client(ApiGateway::KIND, &r.name);
@@ -72,11 +116,15 @@ async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
         return out;
     }
     apis.sort_by(|a, b| a.id.cmp(&b.id));
-    let refs: Vec<(usize, usize)> = apis
+    // The stages of the APIs on screen first: they are what the user reads.
+    let shown = |i: usize| on_screen.is_none_or(|v| v.contains(&apis[i].id));
+    let mut refs: Vec<(usize, usize)> = apis
         .iter()
         .enumerate()
         .flat_map(|(i, a)| (0..a.stages.len()).map(move |j| (i, j)))
         .collect();
+    refs.sort_by_key(|&(i, _)| !shown(i));
+    let split = refs.iter().filter(|&&(i, _)| shown(i)).count();
     if !refs.is_empty() {
         let stages: Vec<StageRef> = refs
             .iter()
@@ -90,17 +138,32 @@ async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
         let queries = metrics::queries(&stages, window);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries, start, end).await {
+        let at = queries.iter().position(|q| metrics::stage_of(&q.id) >= split).unwrap_or(queries.len());
+        let (visible, background) = queries.split_at(at);
+        match cloudwatch::fetch_mixed(&live.cloudwatch(r), visible, background, start, end).await {
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {
-                    let m = metrics::stats(&f, q, &apis[i].protocol, start, window);
+                    let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
+                    let m = if f.deferred && !metrics::asked(&f, q) {
+                        // Held back by the budget: the last reading stays.
+                        last.get(&key).cloned().unwrap_or_default()
+                    } else {
+                        metrics::stats(&f, q, &apis[i].protocol, start, window)
+                    };
+                    last.insert(key, m.clone());
                     apis[i].stages[j].metrics = m;
                 }
                 for e in f.errors {
                     out.push(failed("GetMetricData", e));
                 }
             }
-            Err(e) => out.push(failed("GetMetricData", e)),
+            Err(e) => {
+                for &(i, j) in &refs {
+                    let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
+                    apis[i].stages[j].metrics = last.get(&key).cloned().unwrap_or_default();
+                }
+                out.push(failed("GetMetricData", e))
+            }
         }
     }
     out.insert(

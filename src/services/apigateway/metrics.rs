@@ -85,6 +85,20 @@ pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
     out
 }
 
+/// Which stage a query id (`s3_cnt`) belongs to.
+pub fn stage_of(id: &str) -> usize {
+    id.strip_prefix('s')
+        .and_then(|r| r.split('_').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// Whether the fetch asked about stage `i` at all (the budget may have held it back).
+pub fn asked(f: &Fetched, i: usize) -> bool {
+    let prefix = format!("s{i}_");
+    f.values.keys().any(|k| k.starts_with(&prefix))
+}
+
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }

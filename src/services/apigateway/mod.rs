@@ -74,6 +74,14 @@ impl Room for ApiGateway {
         View::Apis
     }
 
+    /// The APIs on screen (or the one open) have their stages read first.
+    fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
+        match view {
+            View::Apis => on_screen,
+            View::Api { id } => vec![id.clone()],
+        }
+    }
+
     /// A route's Lambda function opens in the Lambda pane.
     fn elsewhere(state: &ApiGatewayData, view: &View, key: &str) -> Option<crate::services::RoomView> {
         let View::Api { id } = view else { return None };
