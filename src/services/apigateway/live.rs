@@ -144,14 +144,16 @@ async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<Stri
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {
                     let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
-                    let m = if f.deferred && !metrics::asked(&f, q) {
-                        // Held back by the budget: the last reading stays.
+                    apis[i].stages[j].metrics = if f.deferred && !metrics::asked(&f, q) {
+                        // Held back by the budget: the last reading stays,
+                        // and a stage never read stays out of `last`, so
+                        // scrolling to it wakes the poller.
                         last.get(&key).cloned().unwrap_or_default()
                     } else {
-                        metrics::stats(&f, q, &apis[i].protocol, start, window)
+                        let m = metrics::stats(&f, q, &apis[i].protocol, start, window);
+                        last.insert(key, m.clone());
+                        m
                     };
-                    last.insert(key, m.clone());
-                    apis[i].stages[j].metrics = m;
                 }
                 for e in f.errors {
                     out.push(failed("GetMetricData", e));
