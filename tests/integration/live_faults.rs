@@ -201,6 +201,9 @@ fn metrics_follow_the_rows_on_screen() {
     std::thread::sleep(Duration::from_secs(2));
     let asked: Vec<Vec<String>> =
         serde_json::from_str(&moto.ctl(&["recorder", "functions"])).unwrap();
+    // `r` refreshes every room: the ECS service's own GetMetricData names no
+    // function, and whether it lands in this window is a matter of timing.
+    let asked: Vec<Vec<String>> = asked.into_iter().filter(|c| !c.is_empty()).collect();
     s.send("q");
     assert!(s.exit().success());
     assert_eq!(
