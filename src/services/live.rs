@@ -235,6 +235,44 @@ impl PollCtx {
     pub fn region(&self) -> &RegionClients {
         &self.live.regions[self.region]
     }
+
+    /// Sleeps `delay`, less when the user asks for a refresh, or when rows
+    /// that `unread` says were never read scroll into view (then half a
+    /// second more, so scrolling settles before anything is asked). A
+    /// throttled poller does not wake for scrolling.
+    pub async fn wait(
+        &mut self,
+        delay: Duration,
+        throttled: bool,
+        unread: impl Fn(&[String]) -> bool,
+    ) -> Woke {
+        let deadline = tokio::time::Instant::now() + delay;
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep_until(deadline) => return Woke::Due,
+                r = self.waker.refresh.changed() => {
+                    if r.is_ok() { return Woke::Refresh; }
+                    tokio::time::sleep_until(deadline).await;
+                    return Woke::Due;
+                }
+                v = self.visible.changed() => {
+                    if v.is_err() { tokio::time::sleep_until(deadline).await; return Woke::Due; }
+                    if !throttled && unread(&self.visible.borrow()) {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        return Woke::Scrolled;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why `PollCtx::wait` returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Woke {
+    Due,
+    Refresh,
+    Scrolled,
 }
 
 /// Wakes a sleeping poller when the user asks for a refresh.

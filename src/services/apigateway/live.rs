@@ -6,7 +6,6 @@
 //! and `fetch_http`, one service each.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use chrono::Utc;
 
@@ -65,22 +64,11 @@ async fn poll(mut cx: PollCtx) {
         if !send_all(&cx.tx, &live, msgs).await {
             return;
         }
-        let deadline = tokio::time::Instant::now() + delay;
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => break,
-                r = cx.waker.refresh.changed() => { if r.is_ok() { break; } }
-                v = cx.visible.changed() => {
-                    if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
-                    // An API scrolled into view whose stages were never read.
-                    let unread = cx.visible.borrow().iter().any(|id| !last.keys().any(|(a, _)| a == id));
-                    if unread && throttles == 0 {
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                        break;
-                    }
-                }
-            }
-        }
+        // An API scrolled into view whose stages were never read.
+        cx.wait(delay, throttles > 0, |visible| {
+            visible.iter().any(|id| !last.keys().any(|(a, _)| a == id))
+        })
+        .await;
     }
 }
 

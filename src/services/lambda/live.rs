@@ -15,7 +15,7 @@ use super::Lambda;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::budget::{Budget, Class};
 use crate::aws::client::{CallCounter, NoHostPrefix};
-use crate::services::live::{sdk_client, no_client, retry_in, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke};
 use crate::services::msg::{DataMsg, DataTx, TailTarget};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -310,30 +310,17 @@ async fn poll(mut cx: PollCtx) {
         if !send_all(&cx.tx, &live, msgs).await {
             return;
         }
-        let deadline = Instant::now() + delay;
-        forced = false;
-        light = false;
-        // Wake early when rows without metrics scroll into view.
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => break,
-                r = cx.waker.refresh.changed() => { if r.is_ok() { forced = true; } break; }
-                v = cx.visible.changed() => {
-                    if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
-                    let unknown = cx.visible.borrow().iter().any(|n| match super::triggers::opened_name(n) {
-                        // A detail just opened: its policy is still to read.
-                        Some(name) => !policies.contains_key(name),
-                        None => stats.get(n).is_none_or(|s| s.invocations.is_none() || s.ranked),
-                    });
-                    if unknown && throttles == 0 {
-                        // Let scrolling settle before asking CloudWatch.
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                        light = true;
-                        break;
-                    }
-                }
-            }
-        }
+        let woke = cx
+            .wait(delay, throttles > 0, |visible| {
+                visible.iter().any(|n| match super::triggers::opened_name(n) {
+                    // A detail just opened: its policy is still to read.
+                    Some(name) => !policies.contains_key(name),
+                    None => stats.get(n).is_none_or(|s| s.invocations.is_none() || s.ranked),
+                })
+            })
+            .await;
+        forced = woke == Woke::Refresh;
+        light = woke == Woke::Scrolled;
     }
 }
 
