@@ -7,6 +7,7 @@ pub mod budget;
 pub mod client;
 pub mod cloudwatch;
 pub mod error;
+pub mod gather;
 pub mod sts;
 
 pub use error::{AwsError, ErrorKind};

@@ -35,6 +35,8 @@ pub struct Options {
 pub struct RegionClients {
     pub name: String,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// The rooms' GetMetricData calls, shared when they refresh together.
+    pub gather: crate::aws::gather::Gather,
     rooms: Vec<Option<Box<dyn Any + Send + Sync>>>,
 }
 
@@ -43,6 +45,7 @@ impl RegionClients {
         RegionClients {
             name: name.into(),
             cloudwatch,
+            gather: Default::default(),
             rooms: ServiceKind::ALL.iter().map(|_| None).collect(),
         }
     }
@@ -76,6 +79,8 @@ pub struct Live {
     endpoint: Option<String>,
     /// The account id, once STS said it: live tail needs log group ARNs.
     account_id: Mutex<Option<String>>,
+    /// Where the pollers' shared refresh grid starts.
+    pub epoch: tokio::time::Instant,
 }
 
 macro_rules! sdk_client {
@@ -110,6 +115,7 @@ impl Live {
             regions,
             sts,
             account_id: Default::default(),
+            epoch: tokio::time::Instant::now(),
         }
     }
 
@@ -239,14 +245,16 @@ impl PollCtx {
     /// Sleeps `delay`, less when the user asks for a refresh, or when rows
     /// that `unread` says were never read scroll into view (then half a
     /// second more, so scrolling settles before anything is asked). A
-    /// throttled poller does not wake for scrolling.
+    /// throttled poller does not wake for scrolling, and waits its backoff
+    /// from now; otherwise the refresh falls on the shared grid (`on_grid`).
     pub async fn wait(
         &mut self,
         delay: Duration,
         throttled: bool,
         unread: impl Fn(&[String]) -> bool,
     ) -> Woke {
-        let deadline = tokio::time::Instant::now() + delay;
+        let now = tokio::time::Instant::now();
+        let deadline = if throttled { now + delay } else { on_grid(self.live.epoch, now, delay) };
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => return Woke::Due,
@@ -265,6 +273,19 @@ impl PollCtx {
             }
         }
     }
+}
+
+/// When a refresh every `every` is next due: on a grid that starts with the
+/// source, so that rooms whose intervals divide one another (Lambda's minute,
+/// API Gateway's two) refresh at the same moments and share their
+/// GetMetricData calls, however long each refresh took. Never sooner than
+/// half an interval from now: a late refresh skips a turn rather than run
+/// twice in a row.
+pub fn on_grid(epoch: tokio::time::Instant, now: tokio::time::Instant, every: Duration) -> tokio::time::Instant {
+    let step = every.as_millis().max(1);
+    let since = (now + every / 2).saturating_duration_since(epoch).as_millis();
+    let turns = since.div_ceil(step);
+    epoch + Duration::from_millis(u64::try_from(turns * step).unwrap_or(u64::MAX / 4))
 }
 
 /// Why `PollCtx::wait` returned.
@@ -370,4 +391,25 @@ pub fn no_client(kind: ServiceKind, region: &str) -> Vec<DataMsg> {
             "no client for this service in this region",
         ),
     )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refreshes_fall_on_one_grid_whatever_each_took() {
+        let epoch = tokio::time::Instant::now();
+        let at = |s: f64| epoch + Duration::from_secs_f64(s);
+        let min = Duration::from_secs(60);
+        // A minute poller that took 3 s and one that took 20 s both go at 60 s,
+        // and the two-minute poller at 120 s meets the minute one there.
+        assert_eq!(on_grid(epoch, at(3.0), min), at(60.0));
+        assert_eq!(on_grid(epoch, at(20.0), min), at(60.0));
+        assert_eq!(on_grid(epoch, at(61.0), min), at(120.0));
+        assert_eq!(on_grid(epoch, at(4.0), 2 * min), at(120.0));
+        // Late by more than half an interval: the next turn is skipped.
+        assert_eq!(on_grid(epoch, at(95.0), min), at(180.0));
+        assert_eq!(on_grid(epoch, at(0.0), Duration::ZERO), at(0.0));
+    }
 }

@@ -172,6 +172,7 @@ async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() 
         &[],
         &mut Default::default(),
         true,
+        None,
     )
     .await;
     let DataMsg::Loaded {
@@ -235,6 +236,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
         &[],
         &mut Default::default(),
         true,
+        None,
     )
     .await;
     let DataMsg::Loaded {

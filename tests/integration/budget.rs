@@ -24,7 +24,7 @@ use awstop::services::{Lambda, ServiceKind};
 /// and whether it asked for the first function's per-minute series.
 type Seen = Arc<Mutex<Vec<(Instant, u64, bool)>>>;
 
-fn name(i: usize) -> String {
+pub(crate) fn name(i: usize) -> String {
     format!("fn-{i:05}")
 }
 
@@ -67,6 +67,17 @@ fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
 }
 
 fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen)).with::<Lambda>(functions(n));
+    let opts = awstop::services::live::Options {
+        // The default: rows on screen and offenders, within the budget.
+        metrics_all,
+        ..crate::common::mock_options()
+    };
+    Live::from_clients(opts, vec![region], sts())
+}
+
+/// `n` functions named by `name`, with no mappings and no REPORT records.
+pub(crate) fn functions(n: usize) -> lambda::Clients {
     let functions: Vec<FunctionConfiguration> = (0..n)
         .map(|i| {
             FunctionConfiguration::builder()
@@ -89,21 +100,17 @@ fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {
             .build()
     });
     let logs = mock_client!(aws_sdk_cloudwatchlogs, RuleMode::MatchAny, [&no_reports]);
-    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
-        .with::<Lambda>(lambda::Clients { lambda, logs });
+    lambda::Clients { lambda, logs }
+}
+
+pub(crate) fn sts() -> aws_sdk_sts::Client {
     let me = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
         aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
             .account("123456789012")
             .arn("arn:aws:iam::123456789012:user/auditor")
             .build()
     });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&me]);
-    let opts = awstop::services::live::Options {
-        // The default: rows on screen and offenders, within the budget.
-        metrics_all,
-        ..crate::common::mock_options()
-    };
-    Live::from_clients(opts, vec![region], sts)
+    mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&me])
 }
 
 /// What two simulated hours of watching asked CloudWatch for, and the last
@@ -275,6 +282,23 @@ fn once_says_what_it_costs_when_that_is_over_the_budget_and_reads_anyway() {
 /// Two REST APIs with one stage each, and a CloudWatch that answers every
 /// query: the budget decides what is asked.
 fn two_apis(seen: Seen, usd_per_hour: f64) -> Live {
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
+        .with::<awstop::services::ApiGateway>(apis());
+    let sts = mock_client!(
+        aws_sdk_sts,
+        RuleMode::MatchAny,
+        Vec::<&aws_smithy_mocks::Rule>::new()
+    );
+    let opts = awstop::services::live::Options {
+        metrics_all: false,
+        budget_usd_per_hour: usd_per_hour,
+        ..crate::common::mock_options()
+    };
+    Live::from_clients(opts, vec![region], sts)
+}
+
+/// REST APIs `a1` ("shown") and `a2` ("hidden"), a `prod` stage each.
+pub(crate) fn apis() -> awstop::services::apigateway::Clients {
     use aws_sdk_apigateway::operation::{
         get_resources::GetResourcesOutput, get_rest_apis::GetRestApisOutput,
         get_stages::GetStagesOutput,
@@ -302,19 +326,7 @@ fn two_apis(seen: Seen, usd_per_hour: f64) -> Live {
         aws_sdk_apigatewayv2::operation::get_apis::GetApisOutput::builder().build()
     });
     let http = mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, [&v2]);
-    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
-        .with::<awstop::services::ApiGateway>(awstop::services::apigateway::Clients { rest, http });
-    let sts = mock_client!(
-        aws_sdk_sts,
-        RuleMode::MatchAny,
-        Vec::<&aws_smithy_mocks::Rule>::new()
-    );
-    let opts = awstop::services::live::Options {
-        metrics_all: false,
-        budget_usd_per_hour: usd_per_hour,
-        ..crate::common::mock_options()
-    };
-    Live::from_clients(opts, vec![region], sts)
+    awstop::services::apigateway::Clients { rest, http }
 }
 
 #[tokio::test(start_paused = true)]

@@ -28,6 +28,7 @@ mod live_moto;
 mod panes;
 mod progressive;
 mod screenshots;
+mod shared_calls;
 mod signals;
 mod snapshot_contract;
 mod triggers;

@@ -2,7 +2,8 @@
 //! (v1) and the HTTP and WebSocket APIs (v2) side by side, then the metrics
 //! of every stage of the region in shared GetMetricData calls: the stages of
 //! the APIs on screen first, the rest as the CloudWatch budget allows (what
-//! it holds back keeps its last reading). The SDK calls live in `fetch_rest`
+//! it holds back keeps its last reading), in the same calls as the region's
+//! Lambda functions when they refresh together. The SDK calls live in `fetch_rest`
 //! and `fetch_http`, one service each.
 
 use std::collections::{HashMap, HashSet};
@@ -79,6 +80,8 @@ async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<Stri
     let Some(c) = r.client::<ApiGateway>() else {
         return no_client(ApiGateway::KIND, &r.name);
     };
+    // Lambda and EKS wait for these stages to share their GetMetricData calls.
+    let mut coming = r.gather.coming();
     let failed = |op: &str, e: crate::aws::AwsError| DataMsg::failed(ApiGateway::KIND, &r.name, op, e);
     let (rest, http) = tokio::join!(
         fetch_rest::fetch(&c.rest, &r.name, live),
@@ -128,7 +131,7 @@ async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<Stri
         let queries = metrics::queries(&stages, window);
         let at = queries.iter().position(|q| metrics::stage_of(&q.id) >= split).unwrap_or(queries.len());
         let (visible, background) = queries.split_at(at);
-        match cloudwatch::fetch_mixed(&live.cloudwatch(r), visible, background, start, end).await {
+        match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), visible, background, start, end).await {
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {
                     let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());

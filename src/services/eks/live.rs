@@ -45,6 +45,7 @@ async fn refresh(
     let Some(c) = r.client::<Eks>() else {
         return (no_client(Eks::KIND, &r.name), None);
     };
+    let mut coming = r.gather.coming();
     let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, deep, previous).await {
         Ok(v) => v,
         Err((op, e)) => return (vec![DataMsg::failed(Eks::KIND, &r.name, op, e)], None),
@@ -57,7 +58,7 @@ async fn refresh(
         let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &metrics::queries(&names), start, end).await {
+        match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), &metrics::queries(&names), &[], start, end).await {
             Ok(f) => {
                 for (i, c) in clusters.iter_mut().enumerate() {
                     c.metrics = metrics::stats(&f, i, start, window);

@@ -12,6 +12,7 @@ use super::metrics::{self, function_stats, lambda_queries};
 use super::Lambda;
 use crate::aws::budget::Class;
 use crate::aws::cloudwatch;
+use crate::aws::gather::Coming;
 use crate::aws::{AwsError, ErrorKind};
 use crate::services::live::{no_client, Live, RegionClients};
 use crate::services::msg::DataMsg;
@@ -37,6 +38,9 @@ pub struct Sweep {
 /// Inventory plus metrics and cold starts for `want` (all functions when
 /// `None`), and the ranking figures of as many of `rank` as the budget allows
 /// now, in order; functions left out keep the statistics they came with.
+/// `coming` is this refresh's place among the region's rooms sharing
+/// GetMetricData calls.
+#[allow(clippy::too_many_arguments)]
 pub async fn fetch(
     live: &Live,
     r: &RegionClients,
@@ -45,6 +49,7 @@ pub async fn fetch(
     rank: &[String],
     sweep: &mut Sweep,
     read_logs: bool,
+    coming: Option<&mut Coming<'_>>,
 ) -> Vec<DataMsg> {
     let Some(clients) = r.client::<Lambda>() else {
         return no_client(Lambda::KIND, &r.name);
@@ -83,7 +88,7 @@ pub async fn fetch(
     let mut done = ranked.last().map_or(if fits > 0 { rank.len() } else { 0 }, |(j, _)| j + 1);
     let rank_names: Vec<&str> = ranked.iter().map(|(_, i)| functions[*i].name.as_str()).collect();
     let rank_queries = metrics::rank_queries(&rank_names, opts.window);
-    match cloudwatch::fetch_mixed(&live.cloudwatch(r), &queries, &rank_queries, start, end).await {
+    match r.gather.fetch(&live.cloudwatch(r), coming, &queries, &rank_queries, start, end).await {
         Ok(f) => {
             if f.optional_rejected {
                 sweep.percentile_refused = Some(Instant::now());

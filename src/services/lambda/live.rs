@@ -66,12 +66,13 @@ impl RoomLive for Lambda {
             let Some(c) = r.client::<Lambda>() else {
                 return no_client(Lambda::KIND, &r.name);
             };
+            let mut coming = r.gather.coming();
             match super::list::list_functions(&c.lambda, &r.name, live).await {
                 Ok(mut inv) => {
                     let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
                     let asked = inv.len() * super::metrics::QUERIES_PER_FUNCTION + super::metrics::TOTAL_QUERIES;
                     say_one_off(live, asked);
-                    let mut out = fetch(live, r, &inv, None, &[], &mut Sweep::default(), true).await;
+                    let mut out = fetch(live, r, &inv, None, &[], &mut Sweep::default(), true, Some(&mut coming)).await;
                     if let Err(e) = mapped {
                         out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
                     }
@@ -124,6 +125,7 @@ fn unread(inventory: &[Function]) -> Vec<Function> {
 
 /// The first refresh of a region in three steps, each sent as it is read;
 /// `false` when the dashboard has gone.
+#[allow(clippy::too_many_arguments)]
 async fn progressive(
     cx: &mut PollCtx,
     live: &Arc<Live>,
@@ -132,6 +134,7 @@ async fn progressive(
     sweep: &mut Sweep,
     stats: &mut HashMap<String, FunctionStats>,
     msgs: &mut Vec<DataMsg>,
+    coming: &mut crate::aws::gather::Coming<'_>,
 ) -> bool {
     let mut first = vec![DataMsg::Loaded {
         region: region.name.clone(),
@@ -163,7 +166,7 @@ async fn progressive(
     for read_logs in [false, true] {
         // The first numbers without the percentile; it follows with the sweep.
         sweep.percentile_later = !read_logs;
-        let fetched = fetch(live, region, &base, Some(&want), &[], sweep, read_logs).await;
+        let fetched = fetch(live, region, &base, Some(&want), &[], sweep, read_logs, Some(&mut *coming)).await;
         for m in &fetched {
             if let DataMsg::Loaded { payload, .. } = m {
                 if let Some(d) = Lambda::payload_ref(payload) {
@@ -200,6 +203,8 @@ async fn poll(mut cx: PollCtx) {
     // Woken for rows that scrolled into view without numbers: metrics only.
     let mut light = false;
     loop {
+        // API Gateway and EKS wait for this refresh's metrics to share the call.
+        let mut coming = region.gather.coming();
         let mut msgs = Vec::new();
         // The Loaded message goes first so a failure reported with it stays visible.
         let mut loaded_at = 0;
@@ -244,7 +249,7 @@ async fn poll(mut cx: PollCtx) {
             // The first read of a region: the rows go to the screen now, then
             // the metrics of the rows on screen, then their cold starts; the
             // sweep of every function follows below.
-            if !progressive(&mut cx, &live, region, &mut inventory, &mut sweep, &mut stats, &mut msgs).await {
+            if !progressive(&mut cx, &live, region, &mut inventory, &mut sweep, &mut stats, &mut msgs, &mut coming).await {
                 return;
             }
             just_loaded = true;
@@ -282,7 +287,7 @@ async fn poll(mut cx: PollCtx) {
                 (Some(on_screen.clone()), rank, from_sweep)
             };
             let read_logs = !light && !just_loaded;
-            let fetched = fetch(&live, region, &inventory, want.as_ref(), &rank, &mut sweep, read_logs).await;
+            let fetched = fetch(&live, region, &inventory, want.as_ref(), &rank, &mut sweep, read_logs, Some(&mut coming)).await;
             let consumed = sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
             pass.advance(&from_sweep, consumed, inventory.len());
             let per_refresh = want.as_ref().map_or(inventory.len(), HashSet::len) as u64
@@ -304,6 +309,7 @@ async fn poll(mut cx: PollCtx) {
                 loaded_at += 1;
             }
         }
+        drop(coming);
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(stretched, throttles, salt());
         retry_in(&mut msgs, delay);
