@@ -43,7 +43,7 @@ pub struct StageRef<'a> {
     pub stage: &'a str,
 }
 
-/// Queries a stage costs at most (REST: five series and the window's p99).
+/// Queries a stage costs at most (REST and HTTP: five series and the window's p99).
 pub const PER_STAGE: usize = 6;
 
 pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
@@ -69,8 +69,9 @@ pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
                 optional: false,
             });
         }
-        if s.protocol == "REST" {
+        if s.protocol != "WEBSOCKET" {
             // One point for the whole window; moto refuses percentiles.
+            // WebSocket APIs publish no Latency to take one of.
             out.push(Query {
                 id: format!("s{i}_p99"),
                 namespace: NAMESPACE,
@@ -177,7 +178,7 @@ mod tests {
             StageRef { protocol: "WEBSOCKET", api_id: "c3", api_name: "live", stage: "production" },
         ];
         let q = queries(&stages, 60);
-        assert_eq!(q.len(), 6 + 5 + 5);
+        assert_eq!(q.len(), 6 + 6 + 5);
         let find = |id: &str| q.iter().find(|q| q.id == id).unwrap();
         assert_eq!(find("s0_e5").metric, "5XXError");
         assert_eq!(find("s0_e5").dims, vec![("ApiName", "orders".to_string()), ("Stage", "prod".to_string())]);
@@ -185,6 +186,8 @@ mod tests {
         assert!(p99.optional && p99.stat == "p99" && p99.period_s == 3600);
         assert_eq!(find("s1_e5").metric, "5xx");
         assert_eq!(find("s1_e4").dims[0], ("ApiId", "b2".to_string()));
+        assert_eq!(find("s1_p99").dims[0], ("ApiId", "b2".to_string()));
+        assert!(!q.iter().any(|q| q.id == "s2_p99"), "WebSocket APIs publish no Latency");
         assert_eq!(find("s2_msg").metric, "MessageCount");
         assert!(q.iter().all(|q| q.namespace == "AWS/ApiGateway"));
         let ids: std::collections::HashSet<_> = q.iter().map(|q| q.id.as_str()).collect();
