@@ -20,10 +20,10 @@ use awstop::services::room::Registered;
 use awstop::services::{ApiGateway, Lambda, ServiceKind};
 
 /// The namespaces each GetMetricData request asked for.
-type Seen = Arc<Mutex<Vec<BTreeSet<String>>>>;
+pub(crate) type Seen = Arc<Mutex<Vec<BTreeSet<String>>>>;
 
 /// Answers every query with 7, under the id it was asked with.
-fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
+pub(crate) fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
     let answer = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .match_requests(move |r| {
             let spaces = r

@@ -79,6 +79,10 @@ pub struct StageMetrics {
     pub client_errors: Option<f64>,
     pub execution_errors: Option<f64>,
     pub series: Option<StageSeries>,
+    /// On its way: the dashboard's first read sends the APIs before their
+    /// metrics. Drawn as `…`, never written to a snapshot.
+    #[serde(skip)]
+    pub pending: bool,
 }
 
 /// Per minute over the window; for WebSocket stages, messages and

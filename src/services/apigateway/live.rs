@@ -18,7 +18,7 @@ use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
 use crate::aws::backoff::{next_delay, salt};
 use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
-use crate::services::msg::DataMsg;
+use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 /// The two generations of API Gateway are two SDKs.
@@ -58,7 +58,7 @@ async fn poll(mut cx: PollCtx) {
     let mut throttles = 0;
     loop {
         let on_screen: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
-        let mut msgs = refresh(&live, region, Some(&on_screen), &mut last).await;
+        let mut msgs = refresh(&live, region, Some((&on_screen, &cx.tx)), &mut last).await;
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(ApiGateway::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
@@ -74,8 +74,15 @@ async fn poll(mut cx: PollCtx) {
 }
 
 /// One refresh. `on_screen` (API ids) are read first; `None` reads every
-/// stage as if on screen (`--once`).
-async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<String>>, last: &mut Last) -> Vec<DataMsg> {
+/// stage as if on screen (`--once`). The dashboard's first read sends the
+/// APIs before their metrics, each stage marked as on its way.
+async fn refresh(
+    live: &Live,
+    r: &RegionClients,
+    dashboard: Option<(&HashSet<String>, &DataTx)>,
+    last: &mut Last,
+) -> Vec<DataMsg> {
+    let on_screen = dashboard.map(|(v, _)| v);
     let fetched_at = Utc::now();
     let Some(c) = r.client::<ApiGateway>() else {
         return no_client(ApiGateway::KIND, &r.name);
@@ -116,6 +123,19 @@ async fn refresh(live: &Live, r: &RegionClients, on_screen: Option<&HashSet<Stri
         .collect();
     refs.sort_by_key(|&(i, _)| !shown(i));
     let split = refs.iter().filter(|&&(i, _)| shown(i)).count();
+    if let Some((_, tx)) = dashboard.filter(|_| last.is_empty() && !refs.is_empty()) {
+        let mut first = apis.clone();
+        for s in first.iter_mut().flat_map(|a| &mut a.stages) {
+            s.metrics.pending = true;
+        }
+        let rows = DataMsg::Loaded {
+            region: r.name.clone(),
+            fetched_at,
+            payload: ApiGateway::wrap(ApiGatewayData { apis: first, unread: unread.clone() }),
+        };
+        // A dashboard that has gone ends the poller with the next send.
+        let _ = send_all(tx, live, vec![rows]).await;
+    }
     if !refs.is_empty() {
         let stages: Vec<StageRef> = refs
             .iter()

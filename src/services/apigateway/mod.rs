@@ -74,6 +74,15 @@ impl Room for ApiGateway {
         View::Apis
     }
 
+    fn loading(state: &ApiGatewayData) -> Option<String> {
+        let stages = state.apis.iter().flat_map(|a| &a.stages);
+        let (n, read) = stages.fold((0, 0), |(n, read), s| (n + 1, read + usize::from(!s.metrics.pending)));
+        (read < n).then(|| {
+            let c = |v: usize| crate::fmt::count(v as f64);
+            format!("stage metrics {}/{}", c(read), c(n))
+        })
+    }
+
     /// The APIs on screen (or the one open) have their stages read first.
     fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
         match view {

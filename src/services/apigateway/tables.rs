@@ -87,6 +87,26 @@ impl Row for Api {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.id]
     }
+    fn waiting(&self, column: &'static str) -> bool {
+        measured(column) && self.stages.iter().any(|s| s.metrics.pending)
+    }
+}
+
+/// The columns read from CloudWatch, on their way until the metrics come.
+fn measured(column: &str) -> bool {
+    matches!(
+        column,
+        "requests"
+            | "errors_4xx"
+            | "errors_5xx"
+            | "error_5xx_rate_pct"
+            | "latency_avg_ms"
+            | "latency_p99_ms"
+            | "integration_latency_avg_ms"
+            | "overhead_ms"
+            | "connects"
+            | "cost_usd_per_month"
+    )
 }
 
 impl Row for Stage {
@@ -123,6 +143,9 @@ impl Row for Stage {
     }
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, ""]
+    }
+    fn waiting(&self, column: &'static str) -> bool {
+        measured(column) && self.metrics.pending
     }
 }
 
