@@ -11,6 +11,16 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
         ("overview", vec![Pane(Pane::Overview)]),
         ("lambda", vec![Pane(LAMBDA)]),
         ("lambda_detail", vec![Pane(LAMBDA), Enter]),
+        // orders-api: two API routes in front of it and its resource policy.
+        (
+            "lambda_triggers",
+            vec![Pane(LAMBDA), StartFilter, Input('o'), Input('r'), Input('d'), Input('e'), Input('r'), Input('s'), Input('-'), Input('a'), Submit, Enter],
+        ),
+        // ddb-stream-proc: its stream mapping's last batch failed.
+        (
+            "lambda_trigger_failing",
+            vec![Pane(LAMBDA), StartFilter, Input('d'), Input('d'), Input('b'), Submit, Enter],
+        ),
         ("ecs", vec![Pane(ECS)]),
         // web-fargate's services, then the crash-looping checkout's tasks.
         ("ecs_services", vec![Pane(ECS), Bottom, Enter]),

@@ -1,5 +1,6 @@
 //! The demo account's triggers: queues, streams and schedules behind some of
-//! its functions, one SQS mapping disabled (its messages pile up unread).
+//! its functions, one SQS mapping disabled (its messages pile up unread) and
+//! one stream mapping whose last batch failed.
 
 use chrono::{DateTime, Utc};
 
@@ -26,7 +27,8 @@ pub fn mappings(name: &str, region: &str, _seed: u64, _now: DateTime<Utc>) -> Ve
             arn("dynamodb", "table/orders/stream/2026-06-01T00:00:00.000"),
             "Enabled",
             100,
-            Some("OK"),
+            // Its handler throws on a malformed record: the stream is stuck behind it.
+            Some("PROBLEM: Function call failed"),
         )],
         _ => Vec::new(),
     }

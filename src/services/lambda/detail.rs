@@ -20,7 +20,8 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     let s = &f.stats;
     let tail = cx.tail.filter(|x| x.function == f.name);
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
-    let sparks_h = if tail.is_some() { 0 } else { 9 };
+    // The legend and three rows of two graphs.
+    let sparks_h = if tail.is_some() { 0 } else { 7 };
     let [top, sparks, recent] = Layout::vertical([
         Constraint::Length(8),
         Constraint::Length(sparks_h),
@@ -187,7 +188,11 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     if let Some(tail) = tail {
         return super::tail_view::draw(buf, recent, t, tail, cx.tail_scroll);
     }
-    let mut lines = trigger_lines(f, t);
+    // The cold starts keep their title and one line; the triggers get the
+    // rest, packed side by side when a line each does not fit, and say how
+    // many are left out rather than drop them unseen.
+    let room = (recent.height as usize).saturating_sub(2).max(1);
+    let mut lines = fit_triggers(trigger_lines(f, t), room, recent.width as usize, t);
     lines.push(Line::from(vec![
         Span::styled("Last cold starts", t.title),
         Span::styled("  (t: live tail)", t.muted),
@@ -213,7 +218,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
 
 /// The short name of a source: the queue, stream, table, bucket or rule.
 fn short_source(arn: &str) -> &str {
-    let tail = arn.rsplit(':').next().unwrap_or(arn);
+    // The resource is everything after the fifth colon: a DynamoDB stream's
+    // label is a timestamp with colons of its own.
+    let tail = if arn.starts_with("arn:") { arn.splitn(6, ':').nth(5).unwrap_or(arn) } else { arn };
     match tail.split('/').collect::<Vec<_>>().as_slice() {
         ["stream", name] | ["rule", name] => name,
         ["table", name, ..] => name,
@@ -261,6 +268,55 @@ fn trigger_lines(f: &super::Function, t: &crate::theme::Theme) -> Vec<Line<'stat
     lines
 }
 
+/// The triggers block (a title and a line each) in at most `room` lines of
+/// `width`: as it is when it fits, else the entries one after another, and
+/// "+N more" for those that still do not fit.
+fn fit_triggers(lines: Vec<Line<'static>>, room: usize, width: usize, t: &crate::theme::Theme) -> Vec<Line<'static>> {
+    if lines.len() <= room || width < 24 {
+        return lines.into_iter().take(room.max(1)).collect();
+    }
+    let items: Vec<(String, ratatui::style::Style)> = lines[1..]
+        .iter()
+        .map(|l| {
+            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let style = l.spans.first().map(|s| s.style).unwrap_or_default();
+            (crate::widgets::fit::fit_text(&text, width - 12), style)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut cur = vec![Span::styled("Triggers  ", t.title)];
+    let mut used = 10;
+    let mut first_on_line = true;
+    for (k, (text, style)) in items.iter().enumerate() {
+        let left = items.len() - k;
+        let sep = if first_on_line { 0 } else { 3 };
+        let more = format!(" +{} more", left - 1);
+        let reserve = if out.len() + 1 == room && left > 1 { more.chars().count() + 3 } else { 0 };
+        if used + sep + text.chars().count() + reserve > width {
+            if out.len() + 1 >= room {
+                let sep = if first_on_line { " " } else { " · " };
+                cur.push(Span::styled(format!("{sep}+{left} more"), t.muted));
+                out.push(Line::from(cur));
+                return out;
+            }
+            out.push(Line::from(std::mem::take(&mut cur)));
+            cur = vec![Span::raw("  ")];
+            used = 2;
+            first_on_line = true;
+        }
+        if !first_on_line {
+            cur.push(Span::styled(" · ", t.muted));
+            used += 3;
+        }
+        cur.push(Span::styled(text.clone(), *style));
+        used += text.chars().count();
+        first_on_line = false;
+    }
+    out.push(Line::from(cur));
+    out
+}
+
 /// The window's cost first (what the user is looking at), then the month,
 /// then what was counted, as much as `width` holds.
 fn cost(f: &super::Function, cx: &PaneCtx, width: usize) -> String {
@@ -291,5 +347,46 @@ fn ms_short(v: f64) -> String {
         count(v)
     } else {
         ms(v)
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_named_by_their_resource() {
+        assert_eq!(short_source("arn:aws:dynamodb:us-east-1:1:table/orders/stream/2026-06-01T00:00:00.000"), "orders");
+        assert_eq!(short_source("arn:aws:kinesis:us-east-1:1:stream/clickstream"), "clickstream");
+        assert_eq!(short_source("arn:aws:sqs:us-east-1:1:jobs"), "jobs");
+        assert_eq!(short_source("arn:aws:s3:::uploads"), "uploads");
+        assert_eq!(short_source("arn:aws:events:us-east-1:1:rule/nightly"), "nightly");
+        assert_eq!(short_source("b-1.kafka.local:9092"), "b-1.kafka.local:9092");
+    }
+
+    #[test]
+    fn triggers_that_do_not_fit_are_packed_and_counted() {
+        let t = crate::theme::Theme::dark();
+        let mut lines = vec![Line::from("Triggers")];
+        for r in ["GET /orders", "GET /orders/{id}", "POST /orders", "DELETE /orders/{id}", "PUT /orders/{id}"] {
+            lines.push(Line::from(format!("  api       orders  {r}")));
+        }
+        let text = |v: &[Line]| v.iter().map(|l| l.to_string()).collect::<Vec<_>>();
+        // Room for all: as they are.
+        assert_eq!(fit_triggers(lines.clone(), 6, 80, &t).len(), 6);
+        // One line of 60: as many as fit, then how many are left out.
+        let one = text(&fit_triggers(lines.clone(), 1, 60, &t));
+        assert_eq!(one.len(), 1);
+        assert!(one[0].starts_with("Triggers  api orders GET /orders · "), "{one:?}");
+        assert!(one[0].ends_with(" more") && one[0].chars().count() <= 60, "{one:?}");
+        let shown = one[0].matches("api orders").count();
+        assert!(one[0].contains(&format!("+{} more", 5 - shown)), "{one:?}");
+        // Two lines: more of them, every one either shown or counted.
+        let two = text(&fit_triggers(lines, 2, 60, &t));
+        assert_eq!(two.len(), 2);
+        let shown2: usize = two.iter().map(|l| l.matches("api orders").count()).sum();
+        let counted: usize = two[1].rsplit('+').next().and_then(|r| r.split(' ').next()?.parse().ok()).unwrap_or(0);
+        assert!(shown2 > shown && shown2 + counted == 5, "{two:?}");
+        assert!(two.iter().all(|l| l.chars().count() <= 60), "{two:?}");
     }
 }

@@ -66,6 +66,11 @@ pub fn line(state: &LambdaState, cx: &PaneCtx) -> Line<'static> {
             if known { bad(thr, t.warn) } else { t.muted },
         ),
         Span::raw(format!("{cold_text} cold starts")),
+        match fns.iter().filter(|f| super::triggers::bad(f).is_some()).count() {
+            0 => Span::raw(""),
+            1 => Span::styled("  1 trigger in a bad state", t.error),
+            n => Span::styled(format!("  {n} triggers in a bad state"), t.error),
+        },
     ])
 }
 
