@@ -30,7 +30,7 @@ fn apis_stages_metrics_and_routes_are_what_moto_holds() {
         .iter()
         .map(|a| (a["name"].as_str().unwrap(), a))
         .collect();
-    assert_eq!(apis.len(), 2, "{apis:?}");
+    assert_eq!(apis.len(), 3, "{apis:?}");
     for (key, protocol) in [("rest", "REST"), ("http", "HTTP")] {
         let t = &truth[key];
         let a = apis[t["name"].as_str().unwrap()];
@@ -69,6 +69,17 @@ fn apis_stages_metrics_and_routes_are_what_moto_holds() {
             .collect();
         assert_eq!(routes, want, "{key}");
     }
+    // WebSocket APIs have their own metric names, under ApiId+Stage.
+    let t = &truth["websocket"];
+    let ws = apis[t["name"].as_str().unwrap()];
+    assert_eq!((&ws["id"], &ws["protocol"]), (&t["id"], &Value::from("WEBSOCKET")));
+    let stage = &ws["stages"][0];
+    assert_eq!(stage["name"], t["stage"]);
+    for k in ["connects", "messages", "client_errors", "execution_errors"] {
+        assert_eq!(stage["metrics"][k].as_f64(), t[k].as_f64(), "websocket.{k}: {}", stage["metrics"]);
+    }
+    assert_eq!(ws["routes"][0]["key"], "$default");
+    assert_eq!(ws["routes"][0]["function"], "queue-worker");
     // The Lambda side of the join: each function lists the routes in front of it.
     let fns: BTreeMap<&str, &Value> = snap["lambda"]["functions"]
         .as_array()
@@ -91,6 +102,7 @@ fn apis_stages_metrics_and_routes_are_what_moto_holds() {
     );
     assert_eq!(api_sources("cart-service"), ["storefront GET /cart"]);
     // Reads only, each counted.
+    crate::live_moto::assert_reads_only(&ops);
     let api_ops: Vec<&String> = ops.iter().filter(|o| o.starts_with("apigateway")).collect();
     assert!(api_ops.len() >= 7, "{api_ops:?}");
     assert!(

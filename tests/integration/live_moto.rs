@@ -203,7 +203,7 @@ fn once_reports_exactly_what_was_seeded() {
 }
 
 /// What awstop may ever call: reads only.
-const READ_ONLY: &[&str] = &[
+pub(crate) const READ_ONLY: &[&str] = &[
     "sts.GetCallerIdentity",
     "lambda.ListFunctions",
     "lambda.ListEventSourceMappings",
@@ -254,6 +254,17 @@ const READ_ONLY: &[&str] = &[
     "apigatewayv2.GetIntegrations",
     "apigatewayv2.GetRoutes",
 ];
+
+/// Fails on any operation in `ops` that is not on the read-only list.
+pub(crate) fn assert_reads_only(ops: &[String]) {
+    let allowed: BTreeSet<String> = READ_ONLY.iter().map(|s| s.to_ascii_lowercase()).collect();
+    for op in ops {
+        assert!(
+            allowed.contains(&op.to_ascii_lowercase()),
+            "awstop performed {op}, which is not a read-only operation it is allowed"
+        );
+    }
+}
 
 #[test]
 fn every_request_is_a_read_and_every_request_is_counted() {

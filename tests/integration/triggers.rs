@@ -27,7 +27,7 @@ fn mappings_are_read_with_the_inventory_and_a_disabled_one_is_flagged() {
             .as_array()
             .unwrap_or_else(|| panic!("{name}: {}", f["triggers"]))
             .iter()
-            .filter(|t| t["type"] == "sqs")
+            .filter(|t| t["type"] == "sqs" || t["type"] == "kinesis")
             .map(|t| serde_json::json!({"source": t["source"], "state": t["state"], "batch_size": t["batch_size"]}))
             .collect();
         let expected = want
@@ -61,6 +61,7 @@ fn opening_a_function_reads_who_may_invoke_it() {
     moto.seed("apis");
     let env = isolated_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    moto.ctl(&["recorder", "start"]);
     let mut s = Session::start_with_env(
         &[
             "--endpoint-url",
@@ -93,4 +94,8 @@ fn opening_a_function_reads_who_may_invoke_it() {
     });
     s.send("q");
     assert!(s.exit().success());
+    // Everything the dashboard asked, the policy included, was a read.
+    let ops: Vec<String> = serde_json::from_str(&moto.ctl(&["recorder", "ops"])).unwrap();
+    assert!(ops.iter().any(|o| o == "lambda.GetPolicy"), "{ops:?}");
+    crate::live_moto::assert_reads_only(&ops);
 }

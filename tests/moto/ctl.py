@@ -29,7 +29,7 @@ SECRET = "SECRET-VALUE-7f3a9c"  # must never appear in anything awstop prints
 def clients(url, region="us-east-1"):
     kw = dict(endpoint_url=url, region_name=region, aws_access_key_id="testing", aws_secret_access_key="testing")
     return {name: boto3.client(name, **kw) for name in ["iam", "lambda", "cloudwatch", "ecs", "ec2", "batch", "logs", "eks", "ecr", "emr",
-                                                       "sqs", "apigateway", "apigatewayv2"]}
+                                                       "sqs", "apigateway", "apigatewayv2", "kinesis"]}
 
 
 def configure(url):
@@ -311,9 +311,10 @@ def seed_emr(c):
 
 
 def seed_apis(c):
-    """Functions behind a REST and an HTTP API, fed by SQS (one mapping
-    disabled), one invokable by S3; API Gateway metrics with the right
-    dimensions (v1: ApiName+Stage, 5XXError; v2: ApiId+Stage, 5xx)."""
+    """Functions behind a REST, an HTTP and a WebSocket API, fed by SQS (one
+    mapping disabled) and Kinesis, one invokable by S3; API Gateway metrics
+    with the right dimensions (v1: ApiName+Stage, 5XXError; v2: ApiId+Stage,
+    5xx; WebSocket: ApiId+Stage, ConnectCount and MessageCount)."""
     lam, cw, v1, v2 = c["lambda"], c["cloudwatch"], c["apigateway"], c["apigatewayv2"]
     role = c["iam"].create_role(RoleName="api-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     arns = {}
@@ -326,6 +327,10 @@ def seed_apis(c):
         queues[q] = c["sqs"].get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_event_source_mapping(EventSourceArn=queues["jobs"], FunctionName="queue-worker", BatchSize=5, Enabled=True)
     lam.create_event_source_mapping(EventSourceArn=queues["dead-letters"], FunctionName="queue-worker", BatchSize=1, Enabled=False)
+    c["kinesis"].create_stream(StreamName="clickstream", ShardCount=1)
+    stream = c["kinesis"].describe_stream(StreamName="clickstream")["StreamDescription"]["StreamARN"]
+    lam.create_event_source_mapping(EventSourceArn=stream, FunctionName="orders-api", BatchSize=100,
+                                    StartingPosition="LATEST", Enabled=True)
     lam.add_permission(FunctionName="image-resize", StatementId="s3", Action="lambda:InvokeFunction",
                        Principal="s3.amazonaws.com", SourceArn="arn:aws:s3:::uploads")
     region = "us-east-1"
@@ -345,6 +350,10 @@ def seed_apis(c):
                                   PayloadFormatVersion="2.0")["IntegrationId"]
     v2.create_route(ApiId=http, RouteKey="GET /cart", Target=f"integrations/{integ}")
     v2.create_stage(ApiId=http, StageName="$default", StageVariables={"TOKEN": SECRET})
+    ws = v2.create_api(Name="live", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action")["ApiId"]
+    ws_integ = v2.create_integration(ApiId=ws, IntegrationType="AWS_PROXY", IntegrationUri=arns["queue-worker"])["IntegrationId"]
+    v2.create_route(ApiId=ws, RouteKey="$default", Target=f"integrations/{ws_integ}")
+    v2.create_stage(ApiId=ws, StageName="production")
     now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
     data_v1, data_v2 = [], []
     for k in range(1, 6):
@@ -361,6 +370,15 @@ def seed_apis(c):
                     {"MetricName": "5xx", "Dimensions": d2, "Timestamp": t, "Value": 0.0},
                     {"MetricName": "Latency", "Dimensions": d2, "Timestamp": t, "Value": 12.0},
                     {"MetricName": "IntegrationLatency", "Dimensions": d2, "Timestamp": t, "Value": 10.0}]
+    data_ws = []
+    for k in range(1, 6):
+        t = minute_ago(now, k)
+        d3 = [{"Name": "ApiId", "Value": ws}, {"Name": "Stage", "Value": "production"}]
+        data_ws += [{"MetricName": "ConnectCount", "Dimensions": d3, "Timestamp": t, "Value": 3.0},
+                    {"MetricName": "MessageCount", "Dimensions": d3, "Timestamp": t, "Value": 30.0},
+                    {"MetricName": "ClientError", "Dimensions": d3, "Timestamp": t, "Value": 1.0},
+                    {"MetricName": "ExecutionError", "Dimensions": d3, "Timestamp": t, "Value": 2.0 if k == 1 else 0.0}]
+    cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data_ws)
     cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data_v1)
     cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data_v2)
     mappings = {}
@@ -372,6 +390,8 @@ def seed_apis(c):
         "mappings": mappings,
         "rest": {"id": rest, "name": "orders", "stage": "prod", "requests": 500.0, "errors_4xx": 10.0, "errors_5xx": 5.0,
                  "latency_avg_ms": 50.0, "integration_latency_avg_ms": 40.0, "routes": {"GET /orders": "orders-api", "POST /orders": "orders-api"}},
+        "websocket": {"id": ws, "name": "live", "stage": "production", "connects": 15.0, "messages": 150.0,
+                      "client_errors": 5.0, "execution_errors": 2.0, "routes": {"$default": "queue-worker"}},
         "http": {"id": http, "name": "storefront", "stage": "$default", "requests": 100.0, "errors_4xx": 5.0, "errors_5xx": 0.0,
                  "latency_avg_ms": 12.0, "integration_latency_avg_ms": 10.0, "routes": {"GET /cart": "cart-service"}},
     }
