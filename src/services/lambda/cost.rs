@@ -15,9 +15,9 @@ pub const HARD_LIMIT_S: u32 = 900;
 /// A function whose slowest call came within this share of its timeout.
 const NEAR_TIMEOUT: f64 = 0.9;
 
-fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, String), String> {
+fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), String> {
     let r = book.region(&f.region)?;
-    Ok((r.section(&r.lambda, "Lambda")?, r.label()))
+    Ok((r.section(&r.lambda, "Lambda")?, r))
 }
 
 fn gb(f: &Function) -> f64 {
@@ -39,7 +39,13 @@ fn gb_seconds(f: &Function) -> Option<f64> {
 }
 
 pub fn estimate(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
-    let (p, label) = match prices(f, book) {
+    priced(f, book, window_min, true)
+}
+
+/// The estimate, with its basis written out only when `basis`: the room's
+/// sum over ten thousand functions on every refresh needs the dollars alone.
+fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estimate {
+    let (p, region) = match prices(f, book) {
         Ok(p) => p,
         Err(why) => return Estimate::Unpriced(why),
     };
@@ -55,13 +61,18 @@ pub fn estimate(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
     Estimate::Usd {
         per_hour: window * 60.0 / window_min.max(1) as f64,
         window: Some(window),
-        basis: format!(
-            "{} requests × ${}/M + {} GB-s × ${rate} ({}) over {window_min}m, {label}",
-            count(inv),
-            p.usd_per_million_requests,
-            count(gbs),
-            if arm(f) { "arm64" } else { "x86_64" },
-        ),
+        basis: if basis {
+            format!(
+                "{} requests × ${}/M + {} GB-s × ${rate} ({}) over {window_min}m, {}",
+                count(inv),
+                p.usd_per_million_requests,
+                count(gbs),
+                if arm(f) { "arm64" } else { "x86_64" },
+                region.label(),
+            )
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -136,7 +147,7 @@ pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Opti
 }
 
 pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost {
-    let estimates: Vec<Estimate> = state.functions.iter().map(|f| estimate(f, book, window_min)).collect();
+    let estimates: Vec<Estimate> = state.functions.iter().map(|f| priced(f, book, window_min, false)).collect();
     let mut c = RoomCost::of(&estimates);
     c.note = free_tier(state, book, window_min).map(|t| t.text());
     c
