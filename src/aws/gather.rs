@@ -58,9 +58,16 @@ pub struct Gather {
 pub struct Coming<'a> {
     gather: &'a Gather,
     here: bool,
+    urgent: bool,
 }
 
 impl Coming<'_> {
+    /// The next fetch waits for no other room: a first read, with the user
+    /// looking at rows without numbers, goes as soon as it is ready.
+    pub fn hurry(&mut self) {
+        self.urgent = true;
+    }
+
     fn arrive(&mut self, s: &mut State) {
         if !self.here {
             self.here = true;
@@ -89,6 +96,7 @@ impl Gather {
         Coming {
             gather: self,
             here: false,
+            urgent: false,
         }
     }
 
@@ -111,12 +119,14 @@ impl Gather {
         end: DateTime<Utc>,
     ) -> Answer {
         let (tx, rx) = oneshot::channel();
+        let urgent = me.as_ref().is_some_and(|c| c.urgent);
         let id = {
             let Ok(mut s) = self.state.lock() else {
                 return fetch_mixed(t, visible, background, start, end).await;
             };
             if let Some(me) = me {
                 me.arrive(&mut s);
+                me.urgent = false;
             }
             let id = s.next_id;
             s.next_id += 1;
@@ -144,7 +154,7 @@ impl Gather {
                     break;
                 }
                 let now = tokio::time::Instant::now();
-                (s.coming == 0 && now >= linger || now >= deadline)
+                ((s.coming == 0 || urgent) && now >= linger || now >= deadline)
                     .then(|| std::mem::take(&mut s.jobs))
             };
             if let Some(jobs) = ready {

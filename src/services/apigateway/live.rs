@@ -124,6 +124,8 @@ async fn refresh(
     refs.sort_by_key(|&(i, _)| !shown(i));
     let split = refs.iter().filter(|&&(i, _)| shown(i)).count();
     if let Some((_, tx)) = dashboard.filter(|_| last.is_empty() && !refs.is_empty()) {
+        // A first read waits for no other room's listing.
+        coming.hurry();
         let mut first = apis.clone();
         for s in first.iter_mut().flat_map(|a| &mut a.stages) {
             s.metrics.pending = true;

@@ -42,6 +42,11 @@ pub fn estimate(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
     priced(f, book, window_min, true)
 }
 
+/// The estimate without its basis, for sums and sorts.
+pub fn figure(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
+    priced(f, book, window_min, false)
+}
+
 /// The estimate, with its basis written out only when `basis`: the room's
 /// sum over ten thousand functions on every refresh needs the dollars alone.
 fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estimate {

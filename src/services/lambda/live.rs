@@ -166,6 +166,8 @@ async fn progressive(
     for read_logs in [false, true] {
         // The first numbers without the percentile; it follows with the sweep.
         sweep.percentile_later = !read_logs;
+        // The screen's first numbers wait for no other room's listing.
+        coming.hurry();
         let fetched = fetch(live, region, &base, Some(&want), &[], sweep, read_logs, Some(&mut *coming)).await;
         for m in &fetched {
             if let DataMsg::Loaded { payload, .. } = m {

@@ -20,6 +20,11 @@ fn cost(f: &Function, cx: &Ctx) -> crate::cost::Estimate {
     super::cost::estimate(f, &cx.prices, cx.window)
 }
 
+/// The figure alone: a sort prices every function.
+fn cost_figure(f: &Function, cx: &Ctx) -> crate::cost::Estimate {
+    super::cost::figure(f, &cx.prices, cx.window)
+}
+
 fn runtime(f: &Function) -> &str {
     f.runtime.as_deref().unwrap_or("image")
 }
@@ -114,10 +119,10 @@ impl Row for Function {
         .exact(|f, _| Value::Text(super::triggers::main_kind(f).unwrap_or(""))),
         // Dollars a month at the window's rate: the first to yield to a
         // narrow terminal, since the errors come before the bill.
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost(f, cx).per_month()), |f, cx| {
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost_figure(f, cx).per_month()), |f, cx| {
             Cell::plain(cost(f, cx).cell())
         })
-        .exact(|f, cx| Value::Num(cost(f, cx).per_month())),
+        .exact(|f, cx| Value::Num(cost_figure(f, cx).per_month())),
         Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
             Cell::plain(f.region.clone())
         })
