@@ -88,7 +88,27 @@ pub async fn fetch(
     let mut done = ranked.last().map_or(if fits > 0 { rank.len() } else { 0 }, |(j, _)| j + 1);
     let rank_names: Vec<&str> = ranked.iter().map(|(_, i)| functions[*i].name.as_str()).collect();
     let rank_queries = metrics::rank_queries(&rank_names, opts.window);
-    match r.gather.fetch(&live.cloudwatch(r), coming, &queries, &rank_queries, start, end).await {
+    // Cold starts, from the REPORT records of the same functions and window,
+    // read while CloudWatch answers: neither waits for the other.
+    let groups: Vec<String> = chosen
+        .iter()
+        .map(|i| functions[*i].log_group.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let target = live.cloudwatch(r);
+    let metrics_read = r.gather.fetch(&target, coming, &queries, &rank_queries, start, end);
+    // Rows that just scrolled into view need numbers now; their cold starts
+    // are read with the next full refresh (what was read so far still shows).
+    let logs_read = async {
+        if read_logs {
+            logs::refresh(&clients.logs, live, &groups, opts.cold_starts, start, fetched_at, &mut sweep.cold).await
+        } else {
+            Vec::new()
+        }
+    };
+    let (metrics_got, errors) = tokio::join!(metrics_read, logs_read);
+    match metrics_got {
         Ok(f) => {
             if f.optional_rejected {
                 sweep.percentile_refused = Some(Instant::now());
@@ -139,21 +159,7 @@ pub async fn fetch(
         }
     }
     sweep.ranked = done;
-    // Cold starts, from the REPORT records of the same functions and window.
-    let groups: Vec<String> = chosen
-        .iter()
-        .map(|i| functions[*i].log_group.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let cold = &mut sweep.cold;
-    // Rows that just scrolled into view need numbers now; their cold starts
-    // are read with the next full refresh (what was read so far still shows).
-    let errors = if read_logs {
-        logs::refresh(&clients.logs, live, &groups, opts.cold_starts, start, fetched_at, cold).await
-    } else {
-        Vec::new()
-    };
+    let cold = &sweep.cold;
     for i in &chosen {
         let f = &mut functions[*i];
         if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
