@@ -50,6 +50,8 @@ pub struct Fetched {
     pub optional_rejected: bool,
     /// The budget held back some queries: their values are unread, not failed.
     pub deferred: bool,
+    /// Which of `errors` is the refusal of the optional queries.
+    pub optional_error: Option<usize>,
 }
 
 /// The window: whole minutes, ending after the current (partial) minute.
@@ -178,15 +180,35 @@ pub async fn fetch_mixed(
             fetched.deferred = true;
             break;
         }
-        // What is off screen waits when the budget says so; the screen does not.
+        // What is off screen waits when the budget says so; the screen does
+        // not. Queries of several rooms share a call: as many as the budget
+        // affords go, in order, rather than none.
         let b = count(Class::Background);
-        if b > 0 && (background_held || !t.budget.charge(Class::Background, b)) {
-            background_held = true;
+        let mut afford = 0;
+        if b > 0 && !background_held {
+            afford = if t.budget.charge(Class::Background, b) {
+                b
+            } else {
+                let h = t.budget.headroom(Class::Background).min(b);
+                if h > 0 && t.budget.charge(Class::Background, h) { h } else { 0 }
+            };
+            if afford < b {
+                background_held = true;
+                fetched.deferred = true;
+            }
+        } else if b > 0 {
             fetched.deferred = true;
         }
+        let mut left = afford;
         let chunk: Vec<Query> = part
             .iter()
-            .filter(|(_, k)| *k == Class::Visible || !background_held)
+            .filter(|(_, k)| {
+                *k == Class::Visible || {
+                    let go = left > 0;
+                    left = left.saturating_sub(1);
+                    go
+                }
+            })
             .map(|(q, _)| (*q).clone())
             .collect();
         if chunk.is_empty() {
@@ -206,6 +228,7 @@ pub async fn fetch_mixed(
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect();
+                fetched.optional_error = Some(fetched.errors.len());
                 fetched.errors.push(AwsError {
                     message: format!("{} unavailable: {}", stats.join(","), e.message),
                     ..e

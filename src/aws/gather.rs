@@ -141,38 +141,68 @@ impl Gather {
             id
         };
         self.changed.notify_waiters();
+        // Dropped before its answer (the refresh abandoned): its job goes too,
+        // rather than be asked and paid for by the next room.
+        let mut unsent = Unsent { gather: self, id: Some(id) };
+        let mut rx = rx;
         let asked = tokio::time::Instant::now();
         let (linger, deadline) = (asked + LINGER, asked + WAIT);
-        loop {
-            let changed = self.changed.notified();
-            tokio::pin!(changed);
-            changed.as_mut().enable();
-            let ready = {
-                let Ok(mut s) = self.state.lock() else { break };
-                if !s.jobs.iter().any(|j| j.id == id) {
-                    // Another room took this one along.
-                    break;
-                }
-                let now = tokio::time::Instant::now();
-                ((s.coming == 0 || urgent) && now >= linger || now >= deadline)
-                    .then(|| std::mem::take(&mut s.jobs))
-            };
-            if let Some(jobs) = ready {
-                run(t, jobs).await;
-                break;
-            }
-            let next = if tokio::time::Instant::now() < linger { linger } else { deadline };
-            tokio::select! {
-                _ = changed => {}
-                _ = tokio::time::sleep_until(next) => {}
-            }
-        }
-        rx.await.unwrap_or_else(|_| {
+        let stopped = || {
             Err(AwsError::new(
                 ErrorKind::Other,
                 "the shared GetMetricData call was stopped; asked again with the next refresh",
             ))
-        })
+        };
+        loop {
+            let changed = self.changed.notified();
+            tokio::pin!(changed);
+            changed.as_mut().enable();
+            // (taken along by another room, the jobs to send now)
+            let (taken, ready) = {
+                let Ok(mut s) = self.state.lock() else { return stopped() };
+                if !s.jobs.iter().any(|j| j.id == id) {
+                    (true, None)
+                } else {
+                    let now = tokio::time::Instant::now();
+                    let go = (s.coming == 0 || urgent) && now >= linger || now >= deadline;
+                    (false, go.then(|| std::mem::take(&mut s.jobs)))
+                }
+            };
+            if taken {
+                // Another room took this one along: its answer comes.
+                unsent.id = None;
+                return rx.await.unwrap_or_else(|_| stopped());
+            }
+            if let Some(jobs) = ready {
+                unsent.id = None;
+                run(t, jobs).await;
+                return rx.await.unwrap_or_else(|_| stopped());
+            }
+            let next = if tokio::time::Instant::now() < linger { linger } else { deadline };
+            tokio::select! {
+                // Sent along with another room's: the answer is here.
+                got = &mut rx => {
+                    unsent.id = None;
+                    return got.unwrap_or_else(|_| stopped());
+                }
+                _ = changed => {}
+                _ = tokio::time::sleep_until(next) => {}
+            }
+        }
+    }
+}
+
+/// A job still waiting in the gather, removed if its room stops waiting.
+struct Unsent<'a> {
+    gather: &'a Gather,
+    id: Option<u64>,
+}
+
+impl Drop for Unsent<'_> {
+    fn drop(&mut self) {
+        if let (Some(id), Ok(mut s)) = (self.id, self.gather.state.lock()) {
+            s.jobs.retain(|j| j.id != id);
+        }
     }
 }
 
@@ -220,11 +250,24 @@ fn share(got: &Answer, k: usize, j: &Job) -> Answer {
         .iter()
         .filter_map(|(id, v)| Some((id.strip_prefix(&prefix)?.to_string(), v.clone())))
         .collect();
-    let mut queries = j.visible.iter().chain(&j.background);
+    let queries = || j.visible.iter().chain(&j.background);
+    let optional = queries().any(|q| q.optional);
+    // Another room's failure is not this one's: a refusal of the optional
+    // queries goes to the rooms that asked any, the rest to the rooms with
+    // a value missing.
+    let missing = queries().any(|q| !q.optional && !values.contains_key(&q.id));
+    let errors: Vec<AwsError> = f
+        .errors
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| if f.optional_error == Some(*i) { optional } else { missing })
+        .map(|(_, e)| e.clone())
+        .collect();
     Ok(Fetched {
-        deferred: f.deferred && queries.clone().any(|q| !values.contains_key(&q.id)),
-        optional_rejected: f.optional_rejected && queries.any(|q| q.optional),
-        errors: f.errors.clone(),
+        deferred: f.deferred && queries().any(|q| !values.contains_key(&q.id)),
+        optional_rejected: f.optional_rejected && optional,
+        optional_error: errors.iter().position(|e| f.optional_error.is_some_and(|i| f.errors[i] == *e)),
+        errors,
         values,
     })
 }
@@ -232,6 +275,50 @@ fn share(got: &Answer, k: usize, j: &Job) -> Answer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn q(id: &str, optional: bool) -> Query {
+        Query {
+            id: id.into(),
+            namespace: "AWS/Lambda",
+            metric: "Invocations",
+            dims: vec![],
+            stat: "Sum".into(),
+            period_s: 60,
+            optional,
+        }
+    }
+
+    fn job(visible: Vec<Query>) -> Job {
+        let now = Utc::now();
+        Job { id: 0, start: now, end: now, visible, background: vec![], tx: oneshot::channel().0 }
+    }
+
+    #[test]
+    fn each_room_gets_its_own_values_and_only_the_failures_that_are_its_own() {
+        let mut f = Fetched::default();
+        f.values.insert("g0_a".into(), vec![]);
+        f.values.insert("g1_b".into(), vec![]);
+        f.errors.push(AwsError::new(ErrorKind::Other, "a later chunk failed"));
+        f.errors.push(AwsError::new(ErrorKind::Other, "p99 unavailable: no"));
+        f.optional_error = Some(1);
+        f.optional_rejected = true;
+        let got = Ok(f);
+        // Room 0 asked a percentile and got its one value.
+        let a = share(&got, 0, &job(vec![q("a", false), q("p", true)])).unwrap();
+        assert_eq!(a.values.keys().collect::<Vec<_>>(), ["a"]);
+        assert!(a.optional_rejected && a.optional_error == Some(0));
+        assert_eq!(a.errors.len(), 1);
+        assert!(a.errors[0].message.starts_with("p99"));
+        // Room 1 asked no percentile and misses a value: the other failure is its.
+        let b = share(&got, 1, &job(vec![q("b", false), q("c", false)])).unwrap();
+        assert_eq!(b.values.keys().collect::<Vec<_>>(), ["b"]);
+        assert!(!b.optional_rejected && b.optional_error.is_none());
+        assert_eq!(b.errors.len(), 1);
+        assert!(b.errors[0].message.contains("later chunk"));
+        // A room with everything it asked hears of neither.
+        let c = share(&got, 1, &job(vec![q("b", false)])).unwrap();
+        assert!(c.errors.is_empty());
+    }
 
     #[tokio::test(start_paused = true)]
     async fn a_room_on_its_way_is_waited_for_then_dropped_after_the_wait() {

@@ -10,7 +10,7 @@ use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use crate::services::live::{
-    no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients,
+    no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke,
 };
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
@@ -103,6 +103,7 @@ async fn poll(mut cx: PollCtx) {
         if !send_all(&cx.tx, &live, msgs).await {
             return;
         }
-        forced = cx.waker.sleep(delay).await;
+        // On the shared grid, so its metrics go out with Lambda's.
+        forced = cx.wait(delay, throttles > 0, |_| false).await == Woke::Refresh;
     }
 }

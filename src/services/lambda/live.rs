@@ -289,6 +289,10 @@ async fn poll(mut cx: PollCtx) {
                 (Some(on_screen.clone()), rank, from_sweep)
             };
             let read_logs = !light && !just_loaded;
+            if light {
+                // Rows scrolled into view: their numbers wait for no other room.
+                coming.hurry();
+            }
             let fetched = fetch(&live, region, &inventory, want.as_ref(), &rank, &mut sweep, read_logs, Some(&mut coming)).await;
             let consumed = sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
             pass.advance(&from_sweep, consumed, inventory.len());

@@ -66,7 +66,7 @@ pub fn line(state: &LambdaState, cx: &PaneCtx) -> Line<'static> {
             if known { bad(thr, t.warn) } else { t.muted },
         ),
         Span::raw(format!("{cold_text} cold starts")),
-        match fns.iter().filter(|f| super::triggers::bad(f).is_some()).count() {
+        match fns.iter().flat_map(|f| f.mappings.iter().flatten()).filter(|m| m.bad().is_some()).count() {
             0 => Span::raw(""),
             1 => Span::styled("  1 trigger in a bad state", t.error),
             n => Span::styled(format!("  {n} triggers in a bad state"), t.error),
