@@ -1,7 +1,7 @@
 //! The rooms of a region that refresh together share their GetMetricData
 //! calls: over ten simulated minutes, every call that asks for API Gateway
-//! stages also asks for Lambda functions, and each room still gets its own
-//! numbers back.
+//! stages or EKS clusters also asks for Lambda functions, and each room
+//! still gets its own numbers back.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use awstop::services::lambda::LambdaData;
 use awstop::services::live::{Live, RegionClients};
 use awstop::services::msg::{DataMsg, SourceCmd};
 use awstop::services::room::Registered;
-use awstop::services::{ApiGateway, Lambda, ServiceKind};
+use awstop::services::{ApiGateway, Eks, Lambda, ServiceKind};
 
 /// The namespaces each GetMetricData request asked for.
 pub(crate) type Seen = Arc<Mutex<Vec<BTreeSet<String>>>>;
@@ -54,12 +54,40 @@ pub(crate) fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
     mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer])
 }
 
+/// One EKS cluster, `prod`, with nothing in it.
+fn eks() -> aws_sdk_eks::Client {
+    use aws_sdk_eks::operation::{
+        describe_cluster::DescribeClusterOutput, list_addons::ListAddonsOutput,
+        list_clusters::ListClustersOutput, list_fargate_profiles::ListFargateProfilesOutput,
+        list_nodegroups::ListNodegroupsOutput,
+    };
+    let list = mock!(aws_sdk_eks::Client::list_clusters)
+        .then_output(|| ListClustersOutput::builder().clusters("prod").build());
+    let describe = mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+        DescribeClusterOutput::builder()
+            .cluster(aws_sdk_eks::types::Cluster::builder().name("prod").build())
+            .build()
+    });
+    let groups = mock!(aws_sdk_eks::Client::list_nodegroups)
+        .then_output(|| ListNodegroupsOutput::builder().build());
+    let fargate = mock!(aws_sdk_eks::Client::list_fargate_profiles)
+        .then_output(|| ListFargateProfilesOutput::builder().build());
+    let addons = mock!(aws_sdk_eks::Client::list_addons)
+        .then_output(|| ListAddonsOutput::builder().build());
+    mock_client!(
+        aws_sdk_eks,
+        RuleMode::MatchAny,
+        [&list, &describe, &groups, &fargate, &addons]
+    )
+}
+
 #[tokio::test(start_paused = true)]
 async fn api_stages_and_functions_go_out_in_the_same_calls() {
     let seen: Seen = Default::default();
     let region = RegionClients::new("eu-west-1", cloudwatch(seen.clone()))
         .with::<Lambda>(functions(20))
-        .with::<ApiGateway>(apis());
+        .with::<ApiGateway>(apis())
+        .with::<Eks>(eks());
     let opts = awstop::services::live::Options {
         metrics_all: false,
         ..crate::common::mock_options()
@@ -104,6 +132,13 @@ async fn api_stages_and_functions_go_out_in_the_same_calls() {
     assert!(
         api_calls.iter().all(|s| s.contains("AWS/Lambda")),
         "API Gateway asked on its own: {seen:?}"
+    );
+    // EKS refreshes every minute, with Lambda.
+    let eks_calls: Vec<&BTreeSet<String>> = seen.iter().filter(|s| s.contains("AWS/EKS")).collect();
+    assert!(eks_calls.len() >= 9, "{seen:?}");
+    assert!(
+        eks_calls.iter().all(|s| s.contains("AWS/Lambda")),
+        "EKS asked on its own: {seen:?}"
     );
     // Shared calls, separate answers: each room reads its own values back.
     let (lambda, api) = last.lock().unwrap().clone();
