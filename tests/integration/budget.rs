@@ -46,24 +46,29 @@ fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
             ));
             true
         })
-        .then_compute_output(|r| {
-            let at = r.start_time().cloned().unwrap();
-            let results = r
-                .metric_data_queries()
-                .iter()
-                .map(|q| {
-                    MetricDataResult::builder()
-                        .id(q.id().unwrap_or_default())
-                        .timestamps(at)
-                        .values(7.0)
-                        .build()
-                })
-                .collect::<Vec<_>>();
-            GetMetricDataOutput::builder()
-                .set_metric_data_results(Some(results))
-                .build()
-        });
+        .then_compute_output(sevens);
     mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer])
+}
+
+/// Every query answered with 7 at the window's start, under the id it was asked with.
+pub(crate) fn sevens(
+    r: &aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataInput,
+) -> GetMetricDataOutput {
+    let at = r.start_time().cloned().unwrap();
+    let results = r
+        .metric_data_queries()
+        .iter()
+        .map(|q| {
+            MetricDataResult::builder()
+                .id(q.id().unwrap_or_default())
+                .timestamps(at)
+                .values(7.0)
+                .build()
+        })
+        .collect::<Vec<_>>();
+    GetMetricDataOutput::builder()
+        .set_metric_data_results(Some(results))
+        .build()
 }
 
 fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {

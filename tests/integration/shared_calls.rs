@@ -7,8 +7,6 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
-use aws_sdk_cloudwatch::types::MetricDataResult;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 
 use crate::budget::{apis, functions, name, sts};
@@ -34,23 +32,7 @@ pub(crate) fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
             seen.lock().unwrap().push(spaces);
             true
         })
-        .then_compute_output(|r| {
-            let at = r.start_time().cloned().unwrap();
-            let results = r
-                .metric_data_queries()
-                .iter()
-                .map(|q| {
-                    MetricDataResult::builder()
-                        .id(q.id().unwrap_or_default())
-                        .timestamps(at)
-                        .values(7.0)
-                        .build()
-                })
-                .collect::<Vec<_>>();
-            GetMetricDataOutput::builder()
-                .set_metric_data_results(Some(results))
-                .build()
-        });
+        .then_compute_output(crate::budget::sevens);
     mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer])
 }
 
