@@ -138,9 +138,13 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             let kind = payload.kind();
             kind.room()
                 .merge(&mut data.feeds, &region, payload, &mut data.retired);
-            // What the rooms show of each other (the images services run).
+            // What the rooms show of each other (the images services run):
+            // only the joins this refresh can change, since at 10,000
+            // functions each costs a pass over the rows.
             for k in ServiceKind::ALL {
-                k.room().join(&mut data.feeds);
+                if *k == kind || k.room().reads().contains(&kind) {
+                    k.room().join(&mut data.feeds);
+                }
             }
             let st = data.feeds.regions_mut(kind).entry(region).or_default();
             st.fetched_at = Some(fetched_at);

@@ -38,6 +38,8 @@ pub trait DynRoom: Sync {
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
     /// Refreshes what the room takes from the other rooms.
     fn join(&self, feeds: &mut Feeds);
+    /// The rooms `join` reads.
+    fn reads(&self) -> &'static [ServiceKind];
     /// What the room is still loading, for its pane's title.
     fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// Why some figures are older than the refresh, for its pane's title.
@@ -220,6 +222,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let feed = S::feed_mut(feeds);
         let only = feed.regions.keys().all(|r| r == region);
         S::merge(&mut feed.state, region, data, only, retired);
+    }
+
+    fn reads(&self) -> &'static [ServiceKind] {
+        S::READS
     }
 
     fn join(&self, feeds: &mut Feeds) {

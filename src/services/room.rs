@@ -97,6 +97,9 @@ pub trait Room: Sized + Send + Sync + 'static {
     const IAM_ACTIONS: &'static [&'static str];
     /// Keys only this room's views answer, for the help screen.
     const KEYS: &'static [(&'static str, &'static str)] = &[];
+    /// The rooms `join` reads: a refresh of one of them (or of this room)
+    /// reruns this room's join, and no other refresh does.
+    const READS: &'static [super::ServiceKind] = &[];
 
     /// What one fetch of one region sends (and a recording keeps).
     type Data: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + 'static;

@@ -461,3 +461,48 @@ fn replaced_rows_wait_to_be_freed_but_never_pile_up() {
         assert!(m.data.retired.len() <= awstop::app::model::RETIRED_MAX);
     }
 }
+
+#[test]
+fn what_rooms_show_of_each_other_holds_whatever_order_they_refresh_in() {
+    // A refresh reruns only the joins that read the room it changed; a room
+    // whose reads were not declared keeps the other room's old figures (or
+    // none), and its section of the snapshot differs.
+    let demo = DemoAccount::new(7, 60, 60);
+    let t0: chrono::DateTime<chrono::Utc> = "2026-11-22T14:03:20Z".parse().unwrap();
+    let t1 = t0 + chrono::Duration::minutes(7);
+    let kinds: Vec<ServiceKind> = ServiceKind::ALL.to_vec();
+    let json_after = |loads: &[(ServiceKind, chrono::DateTime<chrono::Utc>)]| {
+        let mut m = Model::new(awstop::app::model::SourceLabel::Demo, t1);
+        update(&mut m, Msg::Data(DataMsg::Account(demo.account())));
+        for (k, at) in loads {
+            update(&mut m, Msg::Data(demo.loaded(*k, *at)));
+        }
+        // The snapshot and every table (the route table's function errors
+        // are in no snapshot field).
+        awstop::once::json(&awstop::snapshot::from_model(&m, 60)) + &awstop::once::csv(&m)
+    };
+    let at = |order: &[ServiceKind], t| order.iter().map(|k| (*k, t)).collect::<Vec<_>>();
+    let forward = json_after(&at(&kinds, t0));
+    assert!(forward.contains("\"ecs:"), "the demo joins ECR to ECS");
+    let mut reverse = kinds.clone();
+    reverse.reverse();
+    assert_eq!(json_after(&at(&reverse, t0)), forward, "reverse order");
+    for i in 1..kinds.len() {
+        let mut rotated = kinds.clone();
+        rotated.rotate_left(i);
+        assert_eq!(json_after(&at(&rotated, t0)), forward, "order {rotated:?}");
+    }
+    // One room refreshing later moves what the others show of it, exactly
+    // as if it had been read at that time in the first place.
+    let mut moved = 0;
+    for k in &kinds {
+        let mut later = at(&kinds, t0);
+        later.push((*k, t1));
+        let mut direct = at(&kinds, t0);
+        direct.iter_mut().filter(|(j, _)| j == k).for_each(|(_, t)| *t = t1);
+        let a = json_after(&later);
+        assert_eq!(a, json_after(&direct), "{k:?} refreshed later");
+        moved += usize::from(a != forward);
+    }
+    assert!(moved > 0, "the demo moves between the two times");
+}

@@ -100,6 +100,8 @@ impl Room for ApiGateway {
         Some(crate::services::Lambda::wrap_view(crate::services::lambda::View::Function { name }))
     }
 
+    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Lambda];
+
     /// Each route's function's errors, from the Lambda room.
     fn join(state: &mut ApiGatewayData, feeds: &crate::services::Feeds) {
         let lambda = &feeds.get::<crate::services::Lambda>().state;

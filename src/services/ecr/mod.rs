@@ -56,6 +56,8 @@ impl Room for Ecr {
         replace_region(&mut state.repositories, data.repositories, region, only, |r| &r.region, retired);
     }
 
+    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Ecs];
+
     fn join(state: &mut EcrData, feeds: &Feeds) {
         join::used_by(state, feeds);
     }

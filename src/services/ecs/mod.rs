@@ -61,6 +61,8 @@ impl Room for Ecs {
         replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
     }
 
+    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Ecr];
+
     fn join(state: &mut EcsData, feeds: &crate::services::Feeds) {
         images::join(state, feeds);
         cost::join(state);

@@ -106,6 +106,8 @@ impl Room for Lambda {
         View::Functions
     }
 
+    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::ApiGateway];
+
     /// The API routes in front of each function, from the API Gateway room.
     fn join(state: &mut LambdaState, feeds: &crate::services::Feeds) {
         let apis = &feeds.get::<crate::services::ApiGateway>().state;
