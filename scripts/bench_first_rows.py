@@ -42,6 +42,16 @@ def rss_peak_kb(pid):
         return None
 
 
+def rss_parts_kb(pid):
+    """Resident memory now: (anonymous, file-backed, which is mostly code)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            v = {l.split(":")[0]: int(l.split()[1]) for l in f if l.split()[-1:] == ["kB"]}
+        return v["Anonymous"], v["Rss"] - v["Anonymous"]
+    except (OSError, KeyError):
+        return None
+
+
 def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         parts = f.read().rsplit(")", 1)[1].split()
@@ -62,6 +72,7 @@ class Steady:
 
     def __init__(self, pid):
         self.pid, self.bytes, self.cpu0, self.ticks, self.peak = pid, 0, None, None, None
+        self.parts = None
 
     def feed(self, now, n):
         if STEADY[0] <= now < STEADY[1]:
@@ -72,6 +83,7 @@ class Steady:
             self.cpu0 = cpu_ticks(self.pid)
         if now >= STEADY[1] and self.ticks is None and self.cpu0 is not None:
             self.ticks = cpu_ticks(self.pid) - self.cpu0
+            self.parts = rss_parts_kb(self.pid)
         self.peak = rss_peak_kb(self.pid) or self.peak
 
     def done(self):
@@ -82,6 +94,9 @@ class Steady:
             print(f"{name} steady state (30-50 s): {self.ticks} CPU ticks, {self.bytes} B to the terminal")
         if self.peak:
             print(f"{name} peak RSS: {self.peak / 1024:.1f} MB")
+        if self.parts:
+            anon, files = self.parts
+            print(f"{name} RSS at 50 s: {anon / 1024:.1f} MB anonymous, {files / 1024:.1f} MB mapped from files (code)")
 
 
 def quit_app(app, master, key):

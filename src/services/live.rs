@@ -7,12 +7,12 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use tokio::sync::watch;
 
 use super::msg::{Account, ApiError, DataMsg, DataTx};
 use super::room::Registered;
-use super::{Intervals, ServiceKind};
+use super::{Intervals, Payload, ServiceKind};
 use crate::aws::client::{self, CallCounter, Connection};
 use crate::aws::{AwsError, ErrorKind};
 
@@ -359,13 +359,28 @@ pub async fn send_all(tx: &DataTx, live: &Live, msgs: Vec<DataMsg>) -> bool {
     tx.send(live.api()).await.is_ok()
 }
 
-/// The poller of a room whose every refresh is one `once`: fetch, send, wait
-/// for the interval (longer after throttling) or a refresh.
+/// Sends a region's rows ahead of their metrics, each marked as on its way
+/// by the room: the dashboard's first read, so the table fills in the time
+/// the listing takes. A dashboard that has gone ends the poller with its
+/// next send, so the result is not needed here.
+pub async fn rows_first(tx: &DataTx, live: &Live, region: &str, fetched_at: DateTime<Utc>, payload: Payload) {
+    let rows = DataMsg::Loaded {
+        region: region.to_string(),
+        fetched_at,
+        payload,
+    };
+    let _ = send_all(tx, live, vec![rows]).await;
+}
+
+/// The poller of a room whose every refresh is one `refresh`: fetch, send,
+/// wait for the interval (longer after throttling) or a refresh.
 pub async fn poll_simple<S: Registered>(mut cx: PollCtx) {
     let mut throttles = 0;
+    let mut first = true;
     loop {
         let live = cx.live.clone();
-        let mut msgs = S::once(&live, &live.regions[cx.region]).await;
+        let mut msgs = S::refresh(&live, &live.regions[cx.region], first.then_some(&cx.tx)).await;
+        first = false;
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = crate::aws::backoff::next_delay(
             live.opts.intervals.get(S::KIND),

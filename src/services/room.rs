@@ -300,6 +300,15 @@ pub trait RoomLive: Room {
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()>;
     /// Everything once, every row's metrics included (`--once`).
     fn once<'a>(live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
+    /// One refresh of `poll_simple`'s; `first` (the dashboard's first read)
+    /// may be sent the rows ahead of their metrics. `once` by default.
+    fn refresh<'a>(
+        live: &'a Live,
+        region: &'a RegionClients,
+        _first: Option<&'a crate::services::msg::DataTx>,
+    ) -> BoxFuture<'a, Vec<DataMsg>> {
+        Self::once(live, region)
+    }
     /// Streams `target` until dropped, for rooms that tail.
     fn tail(
         _live: Arc<Live>,
@@ -326,4 +335,13 @@ pub trait Registered: RoomUi + RoomDemo + RoomLive {
 /// Something done to every room with its type (see `services::each`).
 pub trait Visit {
     fn room<S: Registered>(&mut self);
+}
+
+/// A room's `loading` while `waiting` of its `n` rows have no figures yet:
+/// "stage metrics 3/40".
+pub fn still_loading(what: &str, waiting: usize, n: usize) -> Option<String> {
+    (waiting > 0).then(|| {
+        let c = |v: usize| crate::fmt::count(v as f64);
+        format!("{what} {}/{}", c(n - waiting.min(n)), c(n))
+    })
 }

@@ -14,7 +14,7 @@ use awstop::services::Lightsail;
 
 use crate::common::moto::Moto;
 
-fn lightsail_client() -> aws_sdk_lightsail::Client {
+pub(crate) fn lightsail_client() -> aws_sdk_lightsail::Client {
     use aws_sdk_lightsail::operation::*;
     use aws_sdk_lightsail::types::*;
     let created = aws_smithy_types::DateTime::from_secs(1_760_000_000);

@@ -187,3 +187,191 @@ async fn api_gateway_sends_its_apis_before_their_metrics() {
     assert!(!s.contains("loading") && !row(&s, "shown").contains('…'), "{s}");
     assert!(row(&s, "shown").contains(" 7 "), "{s}");
 }
+
+/// The first two rows messages room `S` sends from a live source over mocked
+/// clients, with `visible` on screen, every query answered 7.
+async fn first_two<S: Registered>(with: impl FnOnce(awstop::services::live::RegionClients) -> awstop::services::live::RegionClients, visible: &[&str]) -> Vec<S::Data> {
+    use awstop::services::live::{Live, RegionClients};
+    use awstop::services::msg::SourceCmd;
+    let region = with(RegionClients::new("eu-west-1", crate::shared_calls::cloudwatch(Default::default())));
+    let opts = awstop::services::live::Options {
+        metrics_all: false,
+        ..crate::common::mock_options()
+    };
+    let live = Live::from_clients(opts, vec![region], crate::budget::sts());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
+    let keys = visible.iter().map(|k| k.to_string()).collect();
+    cmd_tx.send(SourceCmd::Visible { service: S::KIND, keys }).await.unwrap();
+    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
+    let mut sent = Vec::new();
+    while sent.len() < 2 {
+        let m = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("{:?} data within 30 s", S::KIND))
+            .expect("the source is running");
+        if let DataMsg::Loaded { payload, .. } = m {
+            if let Some(d) = S::payload(payload) {
+                sent.push(d);
+            }
+        }
+    }
+    source.abort();
+    sent
+}
+
+/// The pane of `S` after `d` arrives, at 160x30.
+fn pane_with<S: Registered>(m: &mut awstop::app::model::Model, d: S::Data) -> String {
+    update(
+        m,
+        Msg::Data(DataMsg::Loaded {
+            region: "eu-west-1".into(),
+            fetched_at: frozen().now(),
+            payload: S::wrap(d),
+        }),
+    );
+    screen(m)
+}
+
+fn live_model(pane: awstop::app::model::Pane) -> awstop::app::model::Model {
+    let mut m = awstop::app::model::Model::with_settings(
+        awstop::app::model::SourceLabel::Live,
+        frozen().now(),
+        awstop::services::Settings::default(),
+    );
+    update(&mut m, Msg::Resize { width: 160, height: 30 });
+    act(&mut m, &[awstop::app::keymap::Action::Pane(pane)]);
+    m
+}
+
+#[tokio::test(start_paused = true)]
+async fn eks_sends_its_clusters_before_their_metrics() {
+    use awstop::services::Eks;
+    let sent = first_two::<Eks>(|r| r.with::<Eks>(crate::shared_calls::eks()), &["prod"]).await;
+    let m0 = &sent[0].clusters[0].metrics;
+    assert!(m0.pending && m0.apiserver_5xx.is_none(), "{m0:?}");
+    let m1 = &sent[1].clusters[0].metrics;
+    assert!(!m1.pending && m1.apiserver_429 == Some(7.0), "{m1:?}");
+
+    let mut m = live_model(EKS);
+    let s = pane_with::<Eks>(&mut m, sent[0].clone());
+    assert!(s.contains("loading cluster metrics 0/1"), "{s}");
+    assert!(row(&s, "prod").matches('…').count() >= 4, "{s}");
+    let s = pane_with::<Eks>(&mut m, sent[1].clone());
+    assert!(!s.contains("loading") && !row(&s, "prod").contains('…'), "{s}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn lightsail_sends_its_instances_before_the_metrics_of_those_on_screen() {
+    use awstop::services::Lightsail;
+    let sent = first_two::<Lightsail>(|r| r.with::<Lightsail>(crate::lightsail::lightsail_client()), &["wordpress-1"]).await;
+    let by = |d: &awstop::services::lightsail::LightsailData, n: &str| {
+        d.instances.iter().find(|i| i.name == n).unwrap().metrics.clone()
+    };
+    // On screen: on its way, then read. Off screen: neither.
+    assert!(by(&sent[0], "wordpress-1").pending && by(&sent[0], "wordpress-1").cpu_pct.is_none());
+    assert!(!by(&sent[0], "lamp-shop").pending);
+    let wp = by(&sent[1], "wordpress-1");
+    assert!(!wp.pending && wp.cpu_pct == Some(20.0), "{wp:?}");
+    assert!(by(&sent[1], "lamp-shop").read_at.is_none());
+
+    let mut m = live_model(LIGHTSAIL);
+    let s = pane_with::<Lightsail>(&mut m, sent[0].clone());
+    assert!(s.contains("loading instance metrics 0/1"), "{s}");
+    assert!(row(&s, "wordpress-1").matches('…').count() >= 3, "{s}");
+    assert!(!row(&s, "lamp-shop").contains('…'), "{s}");
+    let s = pane_with::<Lightsail>(&mut m, sent[1].clone());
+    assert!(!s.contains("loading") && !row(&s, "wordpress-1").contains('…'), "{s}");
+}
+
+/// One cluster, `web`, with one service and no tasks.
+fn ecs() -> aws_sdk_ecs::Client {
+    use aws_sdk_ecs::operation::*;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    let arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/web";
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters)
+        .then_output(move || list_clusters::ListClustersOutput::builder().cluster_arns(arn).build());
+    let describe = mock!(aws_sdk_ecs::Client::describe_clusters).then_output(move || {
+        describe_clusters::DescribeClustersOutput::builder()
+            .clusters(aws_sdk_ecs::types::Cluster::builder().cluster_arn(arn).cluster_name("web").status("ACTIVE").build())
+            .build()
+    });
+    let services = mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
+        list_services::ListServicesOutput::builder()
+            .service_arns("arn:aws:ecs:eu-west-1:123456789012:service/web/checkout")
+            .build()
+    });
+    let service = mock!(aws_sdk_ecs::Client::describe_services).then_output(|| {
+        describe_services::DescribeServicesOutput::builder()
+            .services(aws_sdk_ecs::types::Service::builder().service_name("checkout").status("ACTIVE").desired_count(1).build())
+            .build()
+    });
+    let tasks = mock!(aws_sdk_ecs::Client::list_tasks).then_output(|| list_tasks::ListTasksOutput::builder().build());
+    let instances = mock!(aws_sdk_ecs::Client::list_container_instances)
+        .then_output(|| list_container_instances::ListContainerInstancesOutput::builder().build());
+    mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&clusters, &describe, &services, &service, &tasks, &instances])
+}
+
+#[tokio::test(start_paused = true)]
+async fn ecs_sends_its_services_before_their_metrics() {
+    use awstop::services::Ecs;
+    let sent = first_two::<Ecs>(|r| r.with::<Ecs>(ecs()), &[]).await;
+    let s0 = &sent[0].clusters[0].services[0];
+    assert!(s0.metrics_pending && s0.cpu_pct.is_none(), "{s0:?}");
+    let s1 = &sent[1].clusters[0].services[0];
+    assert!(!s1.metrics_pending && s1.cpu_pct == Some(7.0) && s1.memory_pct == Some(7.0), "{s1:?}");
+
+    let mut m = live_model(ECS);
+    pane_with::<Ecs>(&mut m, sent[0].clone());
+    act(&mut m, &[awstop::app::keymap::Action::Enter]);
+    let s = screen(&m);
+    assert!(s.contains("loading service metrics 0/1"), "{s}");
+    assert!(row(&s, "checkout").matches('…').count() >= 2, "{s}");
+    let s = pane_with::<Ecs>(&mut m, sent[1].clone());
+    assert!(!s.contains("loading") && !row(&s, "checkout").contains('…'), "{s}");
+    assert!(row(&s, "checkout").contains(" 7"), "{s}");
+}
+
+/// One active cluster, `etl`, waiting, with no groups or steps; no ended ones.
+fn emr() -> aws_sdk_emr::Client {
+    use aws_sdk_emr::operation::*;
+    use aws_sdk_emr::types::*;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    let status = || ClusterStatus::builder().state(ClusterState::Waiting).build();
+    let active = mock!(aws_sdk_emr::Client::list_clusters)
+        .match_requests(|r| !r.cluster_states().contains(&ClusterState::Terminated))
+        .then_output(move || {
+            list_clusters::ListClustersOutput::builder()
+                .clusters(ClusterSummary::builder().id("j-ETL").name("etl").status(status()).build())
+                .build()
+        });
+    let ended = mock!(aws_sdk_emr::Client::list_clusters).then_output(|| list_clusters::ListClustersOutput::builder().build());
+    let describe = mock!(aws_sdk_emr::Client::describe_cluster).then_output(move || {
+        describe_cluster::DescribeClusterOutput::builder()
+            .cluster(Cluster::builder().id("j-ETL").name("etl").status(status()).build())
+            .build()
+    });
+    let groups = mock!(aws_sdk_emr::Client::list_instance_groups)
+        .then_output(|| list_instance_groups::ListInstanceGroupsOutput::builder().build());
+    let fleets = mock!(aws_sdk_emr::Client::list_instance_fleets)
+        .then_output(|| list_instance_fleets::ListInstanceFleetsOutput::builder().build());
+    let steps = mock!(aws_sdk_emr::Client::list_steps).then_output(|| list_steps::ListStepsOutput::builder().build());
+    mock_client!(aws_sdk_emr, RuleMode::MatchAny, [&active, &ended, &describe, &groups, &fleets, &steps])
+}
+
+#[tokio::test(start_paused = true)]
+async fn emr_sends_its_clusters_before_their_metrics() {
+    use awstop::services::Emr;
+    let sent = first_two::<Emr>(|r| r.with::<Emr>(emr()), &["j-ETL"]).await;
+    let m0 = &sent[0].clusters[0].metrics;
+    assert!(m0.pending && m0.apps_running.is_none(), "{m0:?}");
+    let m1 = &sent[1].clusters[0].metrics;
+    assert!(!m1.pending && m1.apps_running == Some(7.0), "{m1:?}");
+
+    let mut m = live_model(EMR);
+    let s = pane_with::<Emr>(&mut m, sent[0].clone());
+    assert!(s.contains("loading cluster metrics 0/1"), "{s}");
+    assert!(row(&s, "etl").matches('…').count() >= 3, "{s}");
+    let s = pane_with::<Emr>(&mut m, sent[1].clone());
+    assert!(!s.contains("loading") && !row(&s, "etl").contains('…'), "{s}");
+}

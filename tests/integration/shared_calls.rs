@@ -37,7 +37,7 @@ pub(crate) fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
 }
 
 /// One EKS cluster, `prod`, with nothing in it.
-fn eks() -> aws_sdk_eks::Client {
+pub(crate) fn eks() -> aws_sdk_eks::Client {
     use aws_sdk_eks::operation::{
         describe_cluster::DescribeClusterOutput, list_addons::ListAddonsOutput,
         list_clusters::ListClustersOutput, list_fargate_profiles::ListFargateProfilesOutput,

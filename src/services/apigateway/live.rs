@@ -17,7 +17,7 @@ use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
 use crate::aws::backoff::{next_delay, salt};
-use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -130,13 +130,8 @@ async fn refresh(
         for s in first.iter_mut().flat_map(|a| &mut a.stages) {
             s.metrics.pending = true;
         }
-        let rows = DataMsg::Loaded {
-            region: r.name.clone(),
-            fetched_at,
-            payload: ApiGateway::wrap(ApiGatewayData { apis: first, unread: unread.clone() }),
-        };
-        // A dashboard that has gone ends the poller with the next send.
-        let _ = send_all(tx, live, vec![rows]).await;
+        let rows = ApiGateway::wrap(ApiGatewayData { apis: first, unread: unread.clone() });
+        rows_first(tx, live, &r.name, fetched_at, rows).await;
     }
     if !refs.is_empty() {
         let stages: Vec<StageRef> = refs

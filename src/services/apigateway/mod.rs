@@ -76,11 +76,8 @@ impl Room for ApiGateway {
 
     fn loading(state: &ApiGatewayData) -> Option<String> {
         let stages = state.apis.iter().flat_map(|a| &a.stages);
-        let (n, read) = stages.fold((0, 0), |(n, read), s| (n + 1, read + usize::from(!s.metrics.pending)));
-        (read < n).then(|| {
-            let c = |v: usize| crate::fmt::count(v as f64);
-            format!("stage metrics {}/{}", c(read), c(n))
-        })
+        let (n, waiting) = stages.fold((0, 0), |(n, w), s| (n + 1, w + usize::from(s.metrics.pending)));
+        crate::services::room::still_loading("stage metrics", waiting, n)
     }
 
     /// The APIs on screen (or the one open) have their stages read first.

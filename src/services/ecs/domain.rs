@@ -63,6 +63,10 @@ pub struct Service {
     pub task_definition: String,
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
+    /// CPU and memory are on their way: the dashboard's first read sends
+    /// the services before CloudWatch answers. Never recorded.
+    #[serde(skip)]
+    pub metrics_pending: bool,
     /// Newest first; ECS service events explain placement failures and steady state.
     pub events: Vec<ServiceEvent>,
     /// Tasks of this service that stopped in the last hour (crash loops show here).

@@ -147,6 +147,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
                     .unwrap_or_default(),
                 cpu_pct: None,
                 memory_pct: None,
+                metrics_pending: false,
                 events: s
                     .events()
                     .iter()

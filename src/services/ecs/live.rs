@@ -11,8 +11,8 @@ use super::Ecs;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
-use crate::services::live::{sdk_client, no_client, retry_in, send_all, throttled, Live, PollCtx, RegionClients};
-use crate::services::msg::DataMsg;
+use crate::services::live::{sdk_client, no_client, retry_in, rows_first, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 /// Service metrics are per minute in CloudWatch: asking more often gains nothing.
@@ -30,7 +30,7 @@ impl RoomLive for Ecs {
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(fetch(live, r, true))
+        Box::pin(fetch(live, r, true, None))
     }
 }
 
@@ -56,8 +56,9 @@ pub fn queries(services: &[(&str, &str)]) -> Vec<Query> {
     out
 }
 
-/// The inventory, with service utilisation when `metrics`.
-pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool) -> Vec<DataMsg> {
+/// The inventory, with service utilisation when `metrics`. `first` (the
+/// dashboard's first read) gets the inventory before CloudWatch answers.
+pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<&DataTx>) -> Vec<DataMsg> {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<Ecs>() else {
         return no_client(Ecs::KIND, &r.name);
@@ -73,6 +74,11 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool) -> Vec<DataMsg
         .flat_map(|c| c.services.iter().map(move |s| (c.name.clone(), s.name.clone())))
         .collect();
     if metrics && !pairs.is_empty() {
+        if let Some(tx) = first {
+            let mut rows = data.clone();
+            rows.clusters.iter_mut().flat_map(|c| &mut c.services).for_each(|s| s.metrics_pending = true);
+            rows_first(tx, live, &r.name, fetched_at, Ecs::wrap(rows)).await;
+        }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
         match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries(&refs), start, end).await {
@@ -134,7 +140,8 @@ async fn poll(mut cx: PollCtx) {
         let r = &live.regions[cx.region];
         // Service CPU and memory change once a minute; task states faster.
         let metrics = last_metrics.is_none_or(|t| t.elapsed() >= METRICS_EVERY);
-        let mut msgs = fetch(&live, r, metrics).await;
+        let first = last_metrics.is_none().then_some(&cx.tx);
+        let mut msgs = fetch(&live, r, metrics, first).await;
         carry(&mut msgs, metrics, &mut previous);
         if metrics {
             last_metrics = Some(Instant::now());

@@ -72,6 +72,12 @@ impl Room for Ecs {
         View::Clusters
     }
 
+    fn loading(state: &EcsData) -> Option<String> {
+        let services = state.clusters.iter().flat_map(|c| &c.services);
+        let (n, waiting) = services.fold((0, 0), |(n, w), s| (n + 1, w + usize::from(s.metrics_pending)));
+        crate::services::room::still_loading("service metrics", waiting, n)
+    }
+
     fn child(_state: &EcsData, view: &View, key: &str) -> Option<View> {
         match view {
             View::Clusters => Some(View::Services { cluster: key.into() }),

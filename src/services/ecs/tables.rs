@@ -185,6 +185,9 @@ impl Row for Service {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.launch_type]
     }
+    fn waiting(&self, column: &'static str) -> bool {
+        self.metrics_pending && matches!(column, "cpu_pct" | "memory_pct")
+    }
 }
 
 fn status(task: &Task) -> Cell {

@@ -195,6 +195,7 @@ fn metrics_at(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> Clu
     let max = |v: &[f32]| v.iter().fold(0.0f64, |a, x| a.max(*x as f64));
     let nodes: i32 = s.groups.iter().map(|g| if g.7 { 0 } else { g.5 }).sum();
     ClusterMetrics {
+        pending: false,
         apiserver_requests: Some(sum(&req)),
         apiserver_4xx: Some(sum(&e4)),
         apiserver_5xx: Some(sum(&e5)),

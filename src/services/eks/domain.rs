@@ -87,6 +87,10 @@ pub struct ClusterMetrics {
     pub failed_nodes: Option<f64>,
     /// Per minute, for the detail view's sparklines.
     pub series: Option<ClusterSeries>,
+    /// On its way: the dashboard's first read sends the rows before
+    /// CloudWatch answers. Never recorded.
+    #[serde(skip)]
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

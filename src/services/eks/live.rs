@@ -10,9 +10,9 @@ use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use crate::services::live::{
-    no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke,
+    no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke,
 };
-use crate::services::msg::DataMsg;
+use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 /// Refreshes between two deep reads.
@@ -30,16 +30,18 @@ impl RoomLive for Eks {
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(async move { refresh(live, r, true, &[]).await.0 })
+        Box::pin(async move { refresh(live, r, true, &[], None).await.0 })
     }
 }
 
-/// One refresh of a region: what to send, and the clusters read.
+/// One refresh of a region: what to send, and the clusters read. `first`
+/// (the dashboard's first read) gets the clusters before their metrics.
 async fn refresh(
     live: &Live,
     r: &RegionClients,
     deep: bool,
     previous: &[EksCluster],
+    first: Option<&DataTx>,
 ) -> (Vec<DataMsg>, Option<Vec<EksCluster>>) {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<Eks>() else {
@@ -54,6 +56,13 @@ async fn refresh(
         .into_iter()
         .map(|(op, e)| DataMsg::failed(Eks::KIND, &r.name, op, e))
         .collect();
+    if let Some(tx) = first.filter(|_| !clusters.is_empty()) {
+        // A first read waits for no other room's listing.
+        coming.hurry();
+        let mut rows = clusters.clone();
+        rows.iter_mut().for_each(|c| c.metrics.pending = true);
+        rows_first(tx, live, &r.name, fetched_at, Eks::wrap(EksData { clusters: rows })).await;
+    }
     if !clusters.is_empty() {
         let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
         let window = live.opts.window;
@@ -90,9 +99,11 @@ async fn poll(mut cx: PollCtx) {
     let mut since_deep = DEEP_EVERY;
     let mut throttles = 0;
     let mut forced = false;
+    let mut first = true;
     loop {
         let deep = forced || since_deep >= DEEP_EVERY;
-        let (mut msgs, read) = refresh(&live, region, deep, &previous).await;
+        let (mut msgs, read) = refresh(&live, region, deep, &previous, first.then_some(&cx.tx)).await;
+        first = false;
         if let Some(read) = read {
             previous = read;
             since_deep = if deep { 1 } else { since_deep + 1 };

@@ -55,6 +55,7 @@ pub fn stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Clust
     };
     let p99_points = p99(get("p99"));
     ClusterMetrics {
+        pending: false,
         apiserver_requests: sum("req"),
         // Published together: a quiet minute is 0, not "not published".
         apiserver_4xx: sum("e4").or(published.then_some(0.0)),

@@ -67,6 +67,11 @@ impl Room for Eks {
         View::Clusters
     }
 
+    fn loading(state: &EksData) -> Option<String> {
+        let waiting = state.clusters.iter().filter(|c| c.metrics.pending).count();
+        crate::services::room::still_loading("cluster metrics", waiting, state.clusters.len())
+    }
+
     fn child(_state: &EksData, view: &View, key: &str) -> Option<View> {
         match view {
             View::Clusters => Some(View::Cluster { name: key.into() }),

@@ -130,6 +130,9 @@ impl Row for EksCluster {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.status]
     }
+    fn waiting(&self, column: &'static str) -> bool {
+        self.metrics.pending && matches!(column, "apiserver_5xx" | "apiserver_429" | "apiserver_p99_ms" | "pending_pods_max")
+    }
 }
 
 fn size(v: Option<i32>) -> SortKey<'static> {

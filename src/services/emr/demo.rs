@@ -207,6 +207,7 @@ fn metrics(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> EmrMet
         super::metrics::slots(Some(&points), end_at, cx.window)
     };
     EmrMetrics {
+        pending: false,
         is_idle: Some(idle_minutes > 0),
         idle_minutes: Some(idle_minutes as u32),
         apps_running: last(&run),

@@ -82,6 +82,10 @@ pub struct EmrMetrics {
     pub yarn_memory_available_pct: Option<f64>,
     pub hdfs_utilization_pct: Option<f64>,
     pub series: Option<EmrSeries>,
+    /// On its way: the dashboard's first read sends the rows before
+    /// CloudWatch answers. Never recorded.
+    #[serde(skip)]
+    pub pending: bool,
 }
 
 /// A minute a slot over the window, each five-minute point (EMR's own

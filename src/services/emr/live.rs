@@ -8,8 +8,8 @@ use super::domain::EmrData;
 use super::{fetch, metrics, Emr};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
-use crate::services::live::{no_client, poll_simple, sdk_client, Live, PollCtx, RegionClients};
-use crate::services::msg::DataMsg;
+use crate::services::live::{no_client, poll_simple, rows_first, sdk_client, Live, PollCtx, RegionClients};
+use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 impl RoomLive for Emr {
@@ -24,11 +24,17 @@ impl RoomLive for Emr {
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(refresh(live, r))
+        Box::pin(refresh(live, r, None))
+    }
+
+    fn refresh<'a>(live: &'a Live, r: &'a RegionClients, first: Option<&'a DataTx>) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(refresh(live, r, first))
     }
 }
 
-async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
+/// One refresh; `first` (the dashboard's first read) gets the clusters
+/// before CloudWatch answers.
+async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<DataMsg> {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<Emr>() else {
         return no_client(Emr::KIND, &r.name);
@@ -42,6 +48,11 @@ async fn refresh(live: &Live, r: &RegionClients) -> Vec<DataMsg> {
         .map(|(op, e)| DataMsg::failed(Emr::KIND, &r.name, op, e))
         .collect();
     let active: Vec<usize> = (0..clusters.len()).filter(|i| clusters[*i].active()).collect();
+    if let Some(tx) = first.filter(|_| !active.is_empty()) {
+        let mut rows = clusters.clone();
+        active.iter().for_each(|i| rows[*i].metrics.pending = true);
+        rows_first(tx, live, &r.name, fetched_at, Emr::wrap(EmrData { clusters: rows })).await;
+    }
     if !active.is_empty() {
         let ids: Vec<&str> = active.iter().map(|i| clusters[*i].id.as_str()).collect();
         let (_, end) = cloudwatch::window(fetched_at, live.opts.window);

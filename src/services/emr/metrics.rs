@@ -90,6 +90,7 @@ pub fn stats(f: &Fetched, i: usize, end: DateTime<Utc>, window_min: u32) -> EmrM
     let latest = |k: &str| get(k).and_then(|p| p.iter().max_by_key(|(t, _)| *t).map(|(_, v)| *v));
     let published = get("idle").is_some() || get("run").is_some();
     EmrMetrics {
+        pending: false,
         is_idle: latest("idle").map(|v| v >= 1.0),
         idle_minutes: get("idle").and_then(idle_minutes),
         apps_running: latest("run"),

@@ -64,6 +64,12 @@ impl Room for Emr {
         View::Clusters
     }
 
+    fn loading(state: &EmrData) -> Option<String> {
+        let active = state.clusters.iter().filter(|c| c.active());
+        let (n, waiting) = active.fold((0, 0), |(n, w), c| (n + 1, w + usize::from(c.metrics.pending)));
+        crate::services::room::still_loading("cluster metrics", waiting, n)
+    }
+
     fn child(_state: &EmrData, view: &View, key: &str) -> Option<View> {
         match view {
             View::Clusters => Some(View::Cluster { id: key.into() }),

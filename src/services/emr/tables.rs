@@ -127,6 +127,9 @@ impl Row for EmrCluster {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.id]
     }
+    fn waiting(&self, column: &'static str) -> bool {
+        self.metrics.pending && matches!(column, "idle_minutes" | "apps_running" | "apps_pending" | "yarn_memory_available_pct")
+    }
     fn tab(&self) -> &str {
         tab(self)
     }

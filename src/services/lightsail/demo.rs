@@ -166,6 +166,7 @@ fn metrics_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) 
     let mean = cpu.iter().map(|v| *v as f64).sum::<f64>() / cpu.len() as f64;
     let latest = burst.last().map(|b| *b as f64);
     InstanceMetrics {
+        pending: false,
         cpu_pct: Some((mean * 10.0).round() / 10.0),
         burst_capacity_pct: latest.map(|b| (b * 10.0).round() / 10.0),
         status_check_failed: Some(failed as f64),

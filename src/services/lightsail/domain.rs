@@ -58,6 +58,10 @@ pub struct InstanceMetrics {
     /// When they were read; `None`: not read yet.
     pub read_at: Option<DateTime<Utc>>,
     pub series: Option<InstanceSeries>,
+    /// On its way: the instance is on screen and its metrics are being
+    /// read (rows go to the screen first). Never recorded.
+    #[serde(skip)]
+    pub pending: bool,
 }
 
 /// Per minute over the window, each minute holding its five-minute

@@ -15,7 +15,7 @@ use super::Lightsail;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::ErrorKind;
-use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -133,6 +133,19 @@ fn due(inventory: &LightsailData, visible: &[String], all: bool, cache: &Cache) 
         .collect()
 }
 
+/// The inventory with the metrics read so far. A row never read is on its
+/// way when it is on screen, or before the dashboard has said what is.
+fn with_metrics(inventory: &LightsailData, cache: &Cache, visible: &[String]) -> LightsailData {
+    let mut data = inventory.clone();
+    for i in &mut data.instances {
+        match cache.get(&i.name) {
+            Some((_, m)) => i.metrics = m.clone(),
+            None => i.metrics.pending = visible.is_empty() || visible.contains(&i.name),
+        }
+    }
+    data
+}
+
 async fn poll(mut cx: PollCtx) {
     let live = cx.live.clone();
     let region = &live.regions[cx.region];
@@ -167,7 +180,13 @@ async fn poll(mut cx: PollCtx) {
             cache.retain(|k, _| names.contains(k.as_str()));
             let visible = cx.visible.borrow_and_update().clone();
             let now = Utc::now();
-            for name in due(inv, &visible, live.opts.metrics_all, &cache) {
+            let due = due(inv, &visible, live.opts.metrics_all, &cache);
+            // Rows never read go to the screen before their metrics.
+            if due.iter().any(|n| !cache.contains_key(n)) {
+                let rows = with_metrics(inv, &cache, &visible);
+                rows_first(&cx.tx, &live, &region.name, *at, Lightsail::wrap(rows)).await;
+            }
+            for name in due {
                 let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
                 let slow_down = errors.iter().any(|(_, e)| e.kind == ErrorKind::Throttled);
                 failed.extend(errors);
@@ -177,14 +196,8 @@ async fn poll(mut cx: PollCtx) {
                     break;
                 }
             }
-            let mut data = inv.clone();
-            for i in &mut data.instances {
-                if let Some((_, m)) = cache.get(&i.name) {
-                    i.metrics = m.clone();
-                }
-            }
             // The Loaded message goes first so a failure sent with it stays visible.
-            msgs.push(loaded(&region.name, *at, data));
+            msgs.push(loaded(&region.name, *at, with_metrics(inv, &cache, &visible)));
         }
         msgs.extend(failures(&region.name, failed));
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };

@@ -63,6 +63,7 @@ pub fn summarize(
     let graphed = cpu.is_some_and(|p| !p.is_empty()) || burst.is_some_and(|p| !p.is_empty());
     let empty = Points::new();
     InstanceMetrics {
+        pending: false,
         cpu_pct: cpu.and_then(mean),
         burst_capacity_pct: burst.and_then(latest),
         status_check_failed: checks.and_then(sum),

@@ -68,6 +68,13 @@ impl Room for Lightsail {
         View::Instances
     }
 
+    /// Only the instances on screen are read, so only those are counted.
+    fn loading(state: &LightsailData) -> Option<String> {
+        let waiting = state.instances.iter().filter(|i| i.metrics.pending).count();
+        let read = state.instances.iter().filter(|i| i.metrics.read_at.is_some()).count();
+        crate::services::room::still_loading("instance metrics", waiting, read + waiting)
+    }
+
     fn child(_state: &LightsailData, view: &View, key: &str) -> Option<View> {
         match view {
             View::Instances => Some(View::Instance { name: key.into() }),

@@ -109,6 +109,9 @@ impl Row for Instance {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.blueprint]
     }
+    fn waiting(&self, column: &'static str) -> bool {
+        self.metrics.pending && matches!(column, "cpu_pct" | "burst_capacity_pct" | "status_check_failed")
+    }
 }
 
 impl Row for ContainerService {
