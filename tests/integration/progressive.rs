@@ -123,39 +123,8 @@ fn rows_first_then_their_numbers_and_the_pane_says_what_is_on_its_way() {
 #[tokio::test(start_paused = true)]
 async fn api_gateway_sends_its_apis_before_their_metrics() {
     use awstop::services::apigateway::ApiGatewayData;
-    use awstop::services::live::{Live, RegionClients};
-    use awstop::services::msg::SourceCmd;
-    use awstop::services::{ApiGateway, ServiceKind};
-    let region = RegionClients::new("eu-west-1", crate::shared_calls::cloudwatch(Default::default()))
-        .with::<ApiGateway>(crate::budget::apis());
-    let opts = awstop::services::live::Options {
-        metrics_all: false,
-        ..crate::common::mock_options()
-    };
-    let live = Live::from_clients(opts, vec![region], crate::budget::sts());
-    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
-    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
-    cmd_tx
-        .send(SourceCmd::Visible {
-            service: ServiceKind::ApiGateway,
-            keys: vec!["a1".into(), "a2".into()],
-        })
-        .await
-        .unwrap();
-    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
-    let mut sent: Vec<ApiGatewayData> = Vec::new();
-    while sent.len() < 2 {
-        let m = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
-            .await
-            .expect("API Gateway data within 30 s")
-            .expect("the source is running");
-        if let DataMsg::Loaded { payload, .. } = m {
-            if let Some(d) = ApiGateway::payload(payload) {
-                sent.push(d);
-            }
-        }
-    }
-    source.abort();
+    use awstop::services::ApiGateway;
+    let sent = first_two::<ApiGateway>(|r| r.with::<ApiGateway>(crate::budget::apis()), &["a1", "a2"]).await;
     let stages = |d: &ApiGatewayData| d.apis.iter().flat_map(|a| a.stages.clone()).collect::<Vec<_>>();
     // First the APIs, every stage's figures on their way, none said to be 0.
     assert_eq!(sent[0].apis.len(), 2);
@@ -163,28 +132,7 @@ async fn api_gateway_sends_its_apis_before_their_metrics() {
     // Then their metrics.
     assert!(stages(&sent[1]).iter().all(|s| !s.metrics.pending && s.metrics.requests == Some(7.0)));
 
-    // On screen: `…` and what is loading, then the numbers.
-    let mut m = awstop::app::model::Model::with_settings(
-        awstop::app::model::SourceLabel::Live,
-        frozen().now(),
-        awstop::services::Settings::default(),
-    );
-    update(&mut m, Msg::Resize { width: 160, height: 30 });
-    act(&mut m, &[awstop::app::keymap::Action::Pane(APIGW)]);
-    let load = |d: ApiGatewayData| {
-        Msg::Data(DataMsg::Loaded {
-            region: "eu-west-1".into(),
-            fetched_at: frozen().now(),
-            payload: ApiGateway::wrap(d),
-        })
-    };
-    update(&mut m, load(sent[0].clone()));
-    let s = screen(&m);
-    assert!(s.contains("loading stage metrics 0/2"), "{s}");
-    assert!(row(&s, "shown").matches('…').count() >= 6, "{s}");
-    update(&mut m, load(sent[1].clone()));
-    let s = screen(&m);
-    assert!(!s.contains("loading") && !row(&s, "shown").contains('…'), "{s}");
+    let (_, s) = loads_then_reads::<ApiGateway>(APIGW, &[], sent, "loading stage metrics 0/2", "shown", 6);
     assert!(row(&s, "shown").contains(" 7 "), "{s}");
 }
 
@@ -220,20 +168,17 @@ async fn first_two<S: Registered>(with: impl FnOnce(awstop::services::live::Regi
     sent
 }
 
-/// The pane of `S` after `d` arrives, at 160x30.
-fn pane_with<S: Registered>(m: &mut awstop::app::model::Model, d: S::Data) -> String {
-    update(
-        m,
-        Msg::Data(DataMsg::Loaded {
-            region: "eu-west-1".into(),
-            fetched_at: frozen().now(),
-            payload: S::wrap(d),
-        }),
-    );
-    screen(m)
-}
-
-fn live_model(pane: awstop::app::model::Pane) -> awstop::app::model::Model {
+/// On screen at 160x30 in `pane` (and `keys` after the first message): the
+/// first message shows `loading` and at least `dots` `…` in `key`'s row, the
+/// second neither. Both screens, for more checks.
+fn loads_then_reads<S: Registered>(
+    pane: awstop::app::model::Pane,
+    keys: &[awstop::app::keymap::Action],
+    sent: Vec<S::Data>,
+    loading: &str,
+    key: &str,
+    dots: usize,
+) -> (String, String) {
     let mut m = awstop::app::model::Model::with_settings(
         awstop::app::model::SourceLabel::Live,
         frozen().now(),
@@ -241,7 +186,26 @@ fn live_model(pane: awstop::app::model::Pane) -> awstop::app::model::Model {
     );
     update(&mut m, Msg::Resize { width: 160, height: 30 });
     act(&mut m, &[awstop::app::keymap::Action::Pane(pane)]);
-    m
+    let mut screens = Vec::new();
+    for (i, d) in sent.into_iter().enumerate() {
+        update(
+            &mut m,
+            Msg::Data(DataMsg::Loaded {
+                region: "eu-west-1".into(),
+                fetched_at: frozen().now(),
+                payload: S::wrap(d),
+            }),
+        );
+        if i == 0 {
+            act(&mut m, keys);
+        }
+        screens.push(screen(&m));
+    }
+    let (first, last) = (screens[0].clone(), screens[1].clone());
+    assert!(first.contains(loading), "{first}");
+    assert!(row(&first, key).matches('…').count() >= dots, "{first}");
+    assert!(!last.contains("loading") && !row(&last, key).contains('…'), "{last}");
+    (first, last)
 }
 
 #[tokio::test(start_paused = true)]
@@ -253,12 +217,7 @@ async fn eks_sends_its_clusters_before_their_metrics() {
     let m1 = &sent[1].clusters[0].metrics;
     assert!(!m1.pending && m1.apiserver_429 == Some(7.0), "{m1:?}");
 
-    let mut m = live_model(EKS);
-    let s = pane_with::<Eks>(&mut m, sent[0].clone());
-    assert!(s.contains("loading cluster metrics 0/1"), "{s}");
-    assert!(row(&s, "prod").matches('…').count() >= 4, "{s}");
-    let s = pane_with::<Eks>(&mut m, sent[1].clone());
-    assert!(!s.contains("loading") && !row(&s, "prod").contains('…'), "{s}");
+    loads_then_reads::<Eks>(EKS, &[], sent, "loading cluster metrics 0/1", "prod", 4);
 }
 
 #[tokio::test(start_paused = true)]
@@ -275,13 +234,8 @@ async fn lightsail_sends_its_instances_before_the_metrics_of_those_on_screen() {
     assert!(!wp.pending && wp.cpu_pct == Some(20.0), "{wp:?}");
     assert!(by(&sent[1], "lamp-shop").read_at.is_none());
 
-    let mut m = live_model(LIGHTSAIL);
-    let s = pane_with::<Lightsail>(&mut m, sent[0].clone());
-    assert!(s.contains("loading instance metrics 0/1"), "{s}");
-    assert!(row(&s, "wordpress-1").matches('…').count() >= 3, "{s}");
+    let (s, _) = loads_then_reads::<Lightsail>(LIGHTSAIL, &[], sent, "loading instance metrics 0/1", "wordpress-1", 3);
     assert!(!row(&s, "lamp-shop").contains('…'), "{s}");
-    let s = pane_with::<Lightsail>(&mut m, sent[1].clone());
-    assert!(!s.contains("loading") && !row(&s, "wordpress-1").contains('…'), "{s}");
 }
 
 /// One cluster, `web`, with one service and no tasks.
@@ -321,14 +275,8 @@ async fn ecs_sends_its_services_before_their_metrics() {
     let s1 = &sent[1].clusters[0].services[0];
     assert!(!s1.metrics_pending && s1.cpu_pct == Some(7.0) && s1.memory_pct == Some(7.0), "{s1:?}");
 
-    let mut m = live_model(ECS);
-    pane_with::<Ecs>(&mut m, sent[0].clone());
-    act(&mut m, &[awstop::app::keymap::Action::Enter]);
-    let s = screen(&m);
-    assert!(s.contains("loading service metrics 0/1"), "{s}");
-    assert!(row(&s, "checkout").matches('…').count() >= 2, "{s}");
-    let s = pane_with::<Ecs>(&mut m, sent[1].clone());
-    assert!(!s.contains("loading") && !row(&s, "checkout").contains('…'), "{s}");
+    let enter = [awstop::app::keymap::Action::Enter];
+    let (_, s) = loads_then_reads::<Ecs>(ECS, &enter, sent, "loading service metrics 0/1", "checkout", 2);
     assert!(row(&s, "checkout").contains(" 7"), "{s}");
 }
 
@@ -368,10 +316,5 @@ async fn emr_sends_its_clusters_before_their_metrics() {
     let m1 = &sent[1].clusters[0].metrics;
     assert!(!m1.pending && m1.apps_running == Some(7.0), "{m1:?}");
 
-    let mut m = live_model(EMR);
-    let s = pane_with::<Emr>(&mut m, sent[0].clone());
-    assert!(s.contains("loading cluster metrics 0/1"), "{s}");
-    assert!(row(&s, "etl").matches('…').count() >= 3, "{s}");
-    let s = pane_with::<Emr>(&mut m, sent[1].clone());
-    assert!(!s.contains("loading") && !row(&s, "etl").contains('…'), "{s}");
+    loads_then_reads::<Emr>(EMR, &[], sent, "loading cluster metrics 0/1", "etl", 3);
 }
