@@ -4,11 +4,14 @@
 //! clients from the `SdkConfig` loaded here.
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
@@ -189,7 +192,30 @@ pub async fn load(conn: &Connection, region: Option<&str>) -> SdkConfig {
     if let Some(url) = &conn.endpoint_url {
         loader = loader.endpoint_url(url);
     }
-    loader.load().await
+    loader.http_client(shared_http_client()).load().await
+}
+
+/// One HTTPS client for every service client of every region. Left to the
+/// SDK, each service client builds its own, and with it its own TLS setup and
+/// copy of the system's trusted roots: about 1 MB of heap for nine services.
+/// Built as the SDK builds its default (rustls with aws-lc, the proxy from the
+/// environment); the connector is made on first use, per timeout setting.
+pub fn shared_http_client() -> SharedHttpClient {
+    static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
+    CLIENT
+        .get_or_init(|| {
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
+                let mut conn = aws_smithy_http_client::ConnectorBuilder::default()
+                    .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc));
+                conn.set_connector_settings(settings.cloned());
+                if let Some(c) = components {
+                    conn.set_sleep_impl(c.sleep_impl());
+                }
+                conn.set_proxy_config(Some(ProxyConfig::from_env()));
+                conn.build()
+            })
+        })
+        .clone()
 }
 
 impl Connection {

@@ -87,7 +87,7 @@ fn to_sdk(q: &Query) -> MetricDataQuery {
 
 async fn call(
     t: &Target<'_>,
-    queries: &[Query],
+    queries: &[&Query],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<HashMap<String, Points>, AwsError> {
@@ -97,7 +97,7 @@ async fn call(
         let resp = t
             .client
             .get_metric_data()
-            .set_metric_data_queries(Some(queries.iter().map(to_sdk).collect()))
+            .set_metric_data_queries(Some(queries.iter().map(|q| to_sdk(q)).collect()))
             .start_time(aws_smithy_types::DateTime::from_secs(start.timestamp()))
             .end_time(aws_smithy_types::DateTime::from_secs(end.timestamp()))
             .set_next_token(token.take())
@@ -200,7 +200,7 @@ pub async fn fetch_mixed(
             fetched.deferred = true;
         }
         let mut left = afford;
-        let chunk: Vec<Query> = part
+        let chunk: Vec<&Query> = part
             .iter()
             .filter(|(_, k)| {
                 *k == Class::Visible || {
@@ -209,7 +209,7 @@ pub async fn fetch_mixed(
                     go
                 }
             })
-            .map(|(q, _)| (*q).clone())
+            .map(|(q, _)| *q)
             .collect();
         if chunk.is_empty() {
             continue;
@@ -220,7 +220,7 @@ pub async fn fetch_mixed(
                 fetched.values.extend(v);
             }
             Err(e) if chunk.iter().any(|q| q.optional) => {
-                let kept: Vec<Query> = chunk.iter().filter(|q| !q.optional).cloned().collect();
+                let kept: Vec<&Query> = chunk.iter().filter(|q| !q.optional).copied().collect();
                 let stats: Vec<&str> = chunk
                     .iter()
                     .filter(|q| q.optional)

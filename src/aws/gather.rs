@@ -113,8 +113,10 @@ impl Gather {
         &self,
         t: &Target<'_>,
         me: Option<&mut Coming<'_>>,
-        visible: &[Query],
-        background: &[Query],
+        // Owned: a sweep's queries are hundreds of small strings, and a copy
+        // kept here would double them while the call is out.
+        visible: Vec<Query>,
+        background: Vec<Query>,
         start: DateTime<Utc>,
         end: DateTime<Utc>,
     ) -> Answer {
@@ -122,7 +124,7 @@ impl Gather {
         let urgent = me.as_ref().is_some_and(|c| c.urgent);
         let id = {
             let Ok(mut s) = self.state.lock() else {
-                return fetch_mixed(t, visible, background, start, end).await;
+                return fetch_mixed(t, &visible, &background, start, end).await;
             };
             if let Some(me) = me {
                 me.arrive(&mut s);
@@ -134,8 +136,8 @@ impl Gather {
                 id,
                 start,
                 end,
-                visible: visible.to_vec(),
-                background: background.to_vec(),
+                visible,
+                background,
                 tx,
             });
             id

@@ -52,7 +52,7 @@ pub struct LeanBackend<W: Write> {
     /// full-screen dashboard never needs the answer.
     cursor: Position,
     /// What the screen shows, where known: only plain ASCII cells, by row.
-    screen: Vec<Vec<Option<Cell>>>,
+    screen: Vec<Vec<Option<Seen>>>,
     /// The screen was cleared since the last size change, so a cell never
     /// written since is known to be blank in the default style.
     cleared: bool,
@@ -101,7 +101,7 @@ impl<W: Write> LeanBackend<W> {
 
     fn remember(&mut self, x: u16, y: u16, cell: &Cell) {
         let (x, y) = (x as usize, y as usize);
-        let blank = self.cleared.then_some(Cell::EMPTY);
+        let blank = self.cleared.then_some(Seen::BLANK);
         if self.screen.len() <= y {
             self.screen.resize(y + 1, Vec::new());
         }
@@ -110,7 +110,7 @@ impl<W: Write> LeanBackend<W> {
             row.resize(x + 2, blank);
         }
         if plain_ascii(cell) {
-            row[x] = Some(cell.clone());
+            row[x] = Some(Seen::of(cell));
         } else {
             // A wide symbol may cover the next cell too: forget both.
             row[x] = None;
@@ -119,11 +119,57 @@ impl<W: Write> LeanBackend<W> {
     }
 }
 
+/// A plain ASCII cell as written: what a rewrite needs, in a third of the
+/// bytes of a ratatui cell (the buffers already hold two screens of those).
+#[derive(Clone, Copy, PartialEq, Debug)]
+struct Seen {
+    ch: u8,
+    fg: Color,
+    bg: Color,
+    underline_color: Color,
+    modifier: Modifier,
+}
+
+impl Seen {
+    const BLANK: Seen = Seen {
+        ch: b' ',
+        fg: Color::Reset,
+        bg: Color::Reset,
+        underline_color: Color::Reset,
+        modifier: Modifier::empty(),
+    };
+
+    /// Only for a cell `plain_ascii` accepted.
+    fn of(c: &Cell) -> Seen {
+        Seen {
+            ch: c.symbol().as_bytes()[0],
+            fg: c.fg,
+            bg: c.bg,
+            underline_color: c.underline_color,
+            modifier: c.modifier,
+        }
+    }
+
+    fn cell(self) -> Cell {
+        let mut c = Cell::EMPTY;
+        c.set_char(self.ch as char);
+        c.fg = self.fg;
+        c.bg = self.bg;
+        c.underline_color = self.underline_color;
+        c.modifier = self.modifier;
+        c
+    }
+
+    fn same_style(&self, b: &Cell) -> bool {
+        self.fg == b.fg && self.bg == b.bg && self.underline_color == b.underline_color && self.modifier == b.modifier
+    }
+}
+
 /// What the screen shows at (x, y), if that is known and plain ASCII.
-fn known(screen: &[Vec<Option<Cell>>], cleared: bool, x: u16, y: u16) -> Option<&Cell> {
+fn known(screen: &[Vec<Option<Seen>>], cleared: bool, x: u16, y: u16) -> Option<Seen> {
     match screen.get(y as usize).and_then(|r| r.get(x as usize)) {
-        Some(c) => c.as_ref(),
-        None => cleared.then_some(&Cell::EMPTY),
+        Some(c) => *c,
+        None => cleared.then_some(Seen::BLANK),
     }
 }
 
@@ -131,13 +177,6 @@ fn known(screen: &[Vec<Option<Cell>>], cleared: bool, x: u16, y: u16) -> Option<
 fn plain_ascii(c: &Cell) -> bool {
     let s = c.symbol().as_bytes();
     s.len() == 1 && (0x20..0x7f).contains(&s[0])
-}
-
-fn same_style(a: &Cell, b: &Cell) -> bool {
-    a.fg == b.fg
-        && a.bg == b.bg
-        && a.underline_color == b.underline_color
-        && a.modifier == b.modifier
 }
 
 fn default_style(c: &Cell) -> bool {
@@ -163,27 +202,39 @@ impl<W: Write> Backend for LeanBackend<W> {
         if changed.is_empty() {
             return Ok(());
         }
-        let mut plan: Vec<(u16, u16, &Cell)> = Vec::with_capacity(changed.len());
+        // Each changed cell, after the unchanged cells rewritten before it.
+        let mut plan: Vec<(u16, u16, &Cell, Vec<Cell>)> = Vec::with_capacity(changed.len());
+        let mut last: Option<(u16, u16, &Cell)> = None;
         for &(x, y, cell) in &changed {
-            if let Some(&(px, py, prev)) = plan.last() {
+            let mut run = Vec::new();
+            if let Some((px, py, prev)) = last {
                 // The move is ESC [ row ; col H, both one-based.
                 let gap = x.saturating_sub(px + 1) as usize;
                 let move_len = 4 + digits(y as usize + 1) + digits(x as usize + 1);
                 if py == y && gap > 0 && gap < move_len && plain_ascii(prev) {
-                    let run: Option<Vec<&Cell>> = (px + 1..x)
+                    let seen: Option<Vec<Cell>> = (px + 1..x)
                         .map(|gx| {
-                            known(&self.screen, self.cleared, gx, y).filter(|c| same_style(c, prev))
+                            known(&self.screen, self.cleared, gx, y)
+                                .filter(|c| c.same_style(prev))
+                                .map(Seen::cell)
                         })
                         .collect();
-                    if let Some(run) = run {
-                        plan.extend(run.into_iter().zip(px + 1..x).map(|(c, gx)| (gx, y, c)));
-                    }
+                    run = seen.unwrap_or_default();
                 }
             }
-            plan.push((x, y, cell));
+            last = Some((x, y, cell));
+            plan.push((x, y, cell, run));
         }
-        let styled = plan.iter().any(|(_, _, c)| !default_style(c));
-        self.inner.draw(plan.into_iter())?;
+        let styled = plan
+            .iter()
+            .any(|(_, _, c, run)| !default_style(c) || run.iter().any(|c| !default_style(c)));
+        self.inner.draw(plan.iter().flat_map(|(x, y, cell, run)| {
+            let from = x - run.len() as u16;
+            run.iter()
+                .enumerate()
+                .map(move |(i, c)| (from + i as u16, *y, c))
+                .chain(std::iter::once((*x, *y, *cell)))
+        }))?;
         // With every cell in the default style the closing reset changes nothing.
         self.forward((!styled).then_some(RESET))?;
         for (x, y, cell) in changed {

@@ -167,11 +167,11 @@ async fn a_failed_metrics_call_keeps_the_inventory_and_leaves_metrics_unknown() 
     let msgs = lambda::fetch(
         &aws,
         &aws.regions[0],
-        &[function("a"), function("b")],
+        vec![function("a"), function("b")],
         None,
         &[],
         &mut Default::default(),
-        true,
+        lambda::Read::Both,
         None,
     )
     .await;
@@ -231,11 +231,11 @@ async fn a_rejected_percentile_is_retried_without_it() {
     let msgs = lambda::fetch(
         &aws,
         &aws.regions[0],
-        &[function("a")],
+        vec![function("a")],
         None,
         &[],
         &mut Default::default(),
-        true,
+        lambda::Read::Both,
         None,
     )
     .await;

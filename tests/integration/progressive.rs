@@ -121,6 +121,33 @@ fn rows_first_then_their_numbers_and_the_pane_says_what_is_on_its_way() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn lambda_sends_its_cold_starts_before_the_percentile_and_keeps_the_totals_meanwhile() {
+    use crate::budget::name;
+    let shown = [name(0), name(1)];
+    let sent = first::<Lambda>(4, |r| r.with::<Lambda>(crate::budget::functions(3)), &[&shown[0], &shown[1]]).await;
+    let on_screen = |d: &LambdaData| -> Vec<FunctionStats> {
+        d.functions.iter().filter(|f| shown.contains(&f.name)).map(|f| f.stats.clone()).collect()
+    };
+    // The rows, nothing read.
+    assert!(on_screen(&sent[0]).iter().all(|s| s.pending && s.invocations.is_none()), "{:?}", sent[0]);
+    // Their metrics, without the percentile, cold starts on their way.
+    assert!(on_screen(&sent[1]).iter().all(|s| s.invocations == Some(7.0) && s.pct_pending && s.cold_pending), "{:?}", sent[1]);
+    assert!(sent[1].totals.is_some());
+    // Their cold starts, before the percentile is asked; the numbers and the
+    // account totals already on screen stay.
+    assert!(
+        on_screen(&sent[2]).iter().all(|s| s.cold.is_some() && !s.cold_pending && s.pct_pending && s.invocations == Some(7.0)),
+        "{:?}",
+        sent[2]
+    );
+    assert_eq!(sent[2].totals, sent[1].totals);
+    // Then the percentile.
+    assert!(on_screen(&sent[3]).iter().all(|s| s.duration_pct_ms == Some(7.0) && !s.pct_pending && s.cold.is_some()), "{:?}", sent[3]);
+    // The row off screen is left to the sweep throughout.
+    assert!(sent.iter().all(|d| d.functions.iter().any(|f| f.name == name(2) && f.stats.pending)));
+}
+
+#[tokio::test(start_paused = true)]
 async fn api_gateway_sends_its_apis_before_their_metrics() {
     use awstop::services::apigateway::ApiGatewayData;
     use awstop::services::ApiGateway;
@@ -139,6 +166,11 @@ async fn api_gateway_sends_its_apis_before_their_metrics() {
 /// The first two rows messages room `S` sends from a live source over mocked
 /// clients, with `visible` on screen, every query answered 7.
 async fn first_two<S: Registered>(with: impl FnOnce(awstop::services::live::RegionClients) -> awstop::services::live::RegionClients, visible: &[&str]) -> Vec<S::Data> {
+    first::<S>(2, with, visible).await
+}
+
+/// The first `n` rows messages, likewise.
+async fn first<S: Registered>(n: usize, with: impl FnOnce(awstop::services::live::RegionClients) -> awstop::services::live::RegionClients, visible: &[&str]) -> Vec<S::Data> {
     use awstop::services::live::{Live, RegionClients};
     use awstop::services::msg::SourceCmd;
     let region = with(RegionClients::new("eu-west-1", crate::shared_calls::cloudwatch(Default::default())));
@@ -153,7 +185,7 @@ async fn first_two<S: Registered>(with: impl FnOnce(awstop::services::live::Regi
     cmd_tx.send(SourceCmd::Visible { service: S::KIND, keys }).await.unwrap();
     let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
     let mut sent = Vec::new();
-    while sent.len() < 2 {
+    while sent.len() < n {
         let m = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
             .await
             .unwrap_or_else(|_| panic!("{:?} data within 30 s", S::KIND))

@@ -145,9 +145,9 @@ async fn refresh(
             .collect();
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
-        let queries = metrics::queries(&stages, window);
-        let at = queries.iter().position(|q| metrics::stage_of(&q.id) >= split).unwrap_or(queries.len());
-        let (visible, background) = queries.split_at(at);
+        let mut visible = metrics::queries(&stages, window);
+        let at = visible.iter().position(|q| metrics::stage_of(&q.id) >= split).unwrap_or(visible.len());
+        let background = visible.split_off(at);
         match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), visible, background, start, end).await {
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {

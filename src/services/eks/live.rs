@@ -67,7 +67,7 @@ async fn refresh(
         let names: Vec<&str> = clusters.iter().map(|c| c.name.as_str()).collect();
         let window = live.opts.window;
         let (start, end) = cloudwatch::window(fetched_at, window);
-        match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), &metrics::queries(&names), &[], start, end).await {
+        match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), metrics::queries(&names), Vec::new(), start, end).await {
             Ok(f) => {
                 for (i, c) in clusters.iter_mut().enumerate() {
                     c.metrics = metrics::stats(&f, i, start, window);

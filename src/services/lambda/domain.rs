@@ -62,7 +62,9 @@ pub struct FunctionStats {
     #[serde(alias = "duration_p99_ms")]
     pub duration_pct_ms: Option<f64>,
     pub concurrent_max: Option<f64>,
-    pub cold: Option<ColdStarts>,
+    /// Boxed: read for the rows on screen only, and every copy of the
+    /// inventory would carry its size inline.
+    pub cold: Option<Box<ColdStarts>>,
     /// Per-minute history for the detail view's sparklines.
     pub series: Option<Box<FunctionSeries>>,
 }

@@ -35,6 +35,28 @@ pub struct Sweep {
     pub ranked: usize,
 }
 
+/// What one fetch reads of the functions it is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// Metrics only: rows that just scrolled into view need numbers now;
+    /// their cold starts come with the next full refresh.
+    Metrics,
+    /// Cold starts only, every metric left as it came: a first read's cold
+    /// starts should not wait for a slow (or refused) percentile query.
+    ColdStarts,
+    /// Both, read side by side.
+    Both,
+}
+
+impl Read {
+    pub fn metrics(self) -> bool {
+        self != Read::ColdStarts
+    }
+    pub fn logs(self) -> bool {
+        self != Read::Metrics
+    }
+}
+
 /// Inventory plus metrics and cold starts for `want` (all functions when
 /// `None`), and the ranking figures of as many of `rank` as the budget allows
 /// now, in order; functions left out keep the statistics they came with.
@@ -44,18 +66,17 @@ pub struct Sweep {
 pub async fn fetch(
     live: &Live,
     r: &RegionClients,
-    inventory: &[Function],
+    mut functions: Vec<Function>,
     want: Option<&HashSet<String>>,
     rank: &[String],
     sweep: &mut Sweep,
-    read_logs: bool,
+    read: Read,
     coming: Option<&mut Coming<'_>>,
 ) -> Vec<DataMsg> {
     let Some(clients) = r.client::<Lambda>() else {
         return no_client(Lambda::KIND, &r.name);
     };
     let fetched_at = Utc::now();
-    let mut functions = inventory.to_vec();
     let chosen: Vec<usize> = (0..functions.len())
         .filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name)))
         .collect();
@@ -97,11 +118,15 @@ pub async fn fetch(
         .into_iter()
         .collect();
     let target = live.cloudwatch(r);
-    let metrics_read = r.gather.fetch(&target, coming, &queries, &rank_queries, start, end);
-    // Rows that just scrolled into view need numbers now; their cold starts
-    // are read with the next full refresh (what was read so far still shows).
+    let metrics_read = async {
+        if read.metrics() {
+            Some(r.gather.fetch(&target, coming, queries, rank_queries, start, end).await)
+        } else {
+            None
+        }
+    };
     let logs_read = async {
-        if read_logs {
+        if read.logs() {
             logs::refresh(&clients.logs, live, &groups, opts.cold_starts, start, fetched_at, &mut sweep.cold).await
         } else {
             Vec::new()
@@ -109,7 +134,9 @@ pub async fn fetch(
     };
     let (metrics_got, errors) = tokio::join!(metrics_read, logs_read);
     match metrics_got {
-        Ok(f) => {
+        // Not asked: every row keeps what it came with; the totals are the caller's to keep.
+        None => {}
+        Some(Ok(f)) => {
             if f.optional_rejected {
                 sweep.percentile_refused = Some(Instant::now());
             }
@@ -147,7 +174,7 @@ pub async fn fetch(
                 ));
             }
         }
-        Err(e) => {
+        Some(Err(e)) => {
             // Asked and failed: "-" with the reason, no longer on its way.
             for i in chosen.iter().chain(ranked.iter().map(|(_, i)| i)) {
                 functions[*i].stats.pending = false;
@@ -164,11 +191,13 @@ pub async fn fetch(
         let f = &mut functions[*i];
         if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
             let (c, series) = g.tally.summary(start, opts.window);
-            f.stats.cold = Some(c);
+            f.stats.cold = Some(Box::new(c));
+            // Read now, whether or not the metrics were asked again.
+            f.stats.cold_pending = false;
             if let Some(s) = f.stats.series.as_mut() {
                 s.cold_starts = series;
             }
-        } else if !read_logs {
+        } else if !read.logs() {
             // Not read yet, and not failed: the logs come with a later refresh.
             f.stats.cold_pending = true;
         }

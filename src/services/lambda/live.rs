@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::domain::{Function, FunctionStats};
-use super::fetch::{fetch, Sweep};
+use super::fetch::{fetch, Read, Sweep};
 use super::Lambda;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::budget::{Budget, Class};
@@ -72,7 +72,7 @@ impl RoomLive for Lambda {
                     let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
                     let asked = inv.len() * super::metrics::QUERIES_PER_FUNCTION + super::metrics::TOTAL_QUERIES;
                     say_one_off(live, asked);
-                    let mut out = fetch(live, r, &inv, None, &[], &mut Sweep::default(), true, Some(&mut coming)).await;
+                    let mut out = fetch(live, r, inv, None, &[], &mut Sweep::default(), Read::Both, Some(&mut coming)).await;
                     if let Err(e) = mapped {
                         out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
                     }
@@ -123,7 +123,7 @@ fn unread(inventory: &[Function]) -> Vec<Function> {
     v
 }
 
-/// The first refresh of a region in three steps, each sent as it is read;
+/// The first refresh of a region in four steps, each sent as it is read;
 /// `false` when the dashboard has gone.
 #[allow(clippy::too_many_arguments)]
 async fn progressive(
@@ -162,17 +162,32 @@ async fn progressive(
     if want.is_empty() {
         return true;
     }
-    let mut base = unread(inventory);
-    for read_logs in [false, true] {
-        // The first numbers without the percentile; it follows with the sweep.
-        sweep.percentile_later = !read_logs;
+    // Metrics without the percentile, then cold starts, then the percentile:
+    // each arrives as soon as it is read, and none waits for a slower one (a
+    // percentile query is the slowest, and an endpoint may refuse it).
+    let mut totals = None;
+    for (read, pct_later) in [(Read::Metrics, true), (Read::ColdStarts, true), (Read::Metrics, false)] {
+        sweep.percentile_later = pct_later;
         // The screen's first numbers wait for no other room's listing.
         coming.hurry();
-        let fetched = fetch(live, region, &base, Some(&want), &[], sweep, read_logs, Some(&mut *coming)).await;
-        for m in &fetched {
+        // Rebuilt from the inventory and what the screen's rows have read so
+        // far: keeping the last step's rows would hold one more copy of the
+        // whole inventory while this step is read.
+        let mut base = unread(inventory);
+        for f in &mut base {
+            if let Some(s) = stats.get(&f.name) {
+                f.stats = s.clone();
+            }
+        }
+        let mut fetched = fetch(live, region, base, Some(&want), &[], sweep, read, Some(&mut *coming)).await;
+        for m in &mut fetched {
             if let DataMsg::Loaded { payload, .. } = m {
-                if let Some(d) = Lambda::payload_ref(payload) {
-                    base = d.functions.clone();
+                if let Some(d) = Lambda::payload_mut(payload) {
+                    if read.metrics() {
+                        totals = d.totals.clone();
+                    } else {
+                        d.totals = totals.clone();
+                    }
                     for f in d.functions.iter().filter(|f| want.contains(&f.name)) {
                         stats.insert(f.name.clone(), f.stats.clone());
                     }
@@ -288,12 +303,12 @@ async fn poll(mut cx: PollCtx) {
                 rank.extend(from_sweep.iter().map(|i| inventory[*i].name.clone()));
                 (Some(on_screen.clone()), rank, from_sweep)
             };
-            let read_logs = !light && !just_loaded;
+            let read = if light || just_loaded { Read::Metrics } else { Read::Both };
             if light {
                 // Rows scrolled into view: their numbers wait for no other room.
                 coming.hurry();
             }
-            let fetched = fetch(&live, region, &inventory, want.as_ref(), &rank, &mut sweep, read_logs, Some(&mut coming)).await;
+            let fetched = fetch(&live, region, inventory.clone(), want.as_ref(), &rank, &mut sweep, read, Some(&mut coming)).await;
             let consumed = sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
             pass.advance(&from_sweep, consumed, inventory.len());
             let per_refresh = want.as_ref().map_or(inventory.len(), HashSet::len) as u64

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 pub use coldstart::logs::Method as ColdMethod;
 pub use domain::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
-pub use fetch::{fetch, Sweep};
+pub use fetch::{fetch, Read, Sweep};
 pub use list::list_functions;
 pub use live::Clients;
 

@@ -133,10 +133,10 @@ fn function_at(
         duration_max_ms: (served > 0.0).then(|| round2(dur_max)),
         duration_pct_ms: (served > 0.0).then(|| round2(p99_w / served)),
         concurrent_max: Some(conc),
-        cold: Some(ColdStarts {
+        cold: Some(Box::new(ColdStarts {
             recent: if detail { cold.recent } else { Vec::new() },
             ..cold
-        }),
+        })),
         series: detail.then(|| Box::new(series)),
         pending: false,
         pct_pending: false,
