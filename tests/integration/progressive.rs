@@ -141,6 +141,8 @@ async fn lambda_sends_its_cold_starts_before_the_percentile_and_keeps_the_totals
         sent[2]
     );
     assert_eq!(sent[2].totals, sent[1].totals);
+    // The event source mappings, read beside the first numbers, are in by then.
+    assert!(sent[2].functions.iter().all(|f| f.mappings.is_some()));
     // Then the percentile.
     assert!(on_screen(&sent[3]).iter().all(|s| s.duration_pct_ms == Some(7.0) && !s.pct_pending && s.cold.is_some()), "{:?}", sent[3]);
     // The row off screen is left to the sweep throughout.

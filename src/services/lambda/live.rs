@@ -123,6 +123,13 @@ fn unread(inventory: &[Function]) -> Vec<Function> {
     v
 }
 
+/// Reads the functions' event source mappings into `inventory`; the failure, if any.
+async fn attach_mappings(region: &RegionClients, live: &Live, inventory: &mut [Function]) -> Option<DataMsg> {
+    let c = region.client::<Lambda>()?;
+    let e = super::list::attach_mappings(&c.lambda, live, inventory).await.err()?;
+    Some(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e))
+}
+
 /// The first refresh of a region in four steps, each sent as it is read;
 /// `false` when the dashboard has gone.
 #[allow(clippy::too_many_arguments)]
@@ -150,18 +157,15 @@ async fn progressive(
     if !send_all(&cx.tx, live, first).await {
         return false;
     }
-    if let Some(c) = region.client::<Lambda>() {
-        if let Err(e) = super::list::attach_mappings(&c.lambda, live, inventory).await {
-            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
-        }
-    }
     if cx.visible.borrow().is_empty() {
         let _ = tokio::time::timeout(FIRST_ROWS_WAIT, cx.visible.changed()).await;
     }
     let want: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
     if want.is_empty() {
+        msgs.extend(attach_mappings(region, live, inventory).await);
         return true;
     }
+    let mut mapped = false;
     // Metrics without the percentile, then cold starts, then the percentile:
     // each arrives as soon as it is read, and none waits for a slower one (a
     // percentile query is the slowest, and an endpoint may refuse it).
@@ -179,7 +183,17 @@ async fn progressive(
                 f.stats = s.clone();
             }
         }
-        let mut fetched = fetch(live, region, base, Some(&want), &[], sweep, read, Some(&mut *coming)).await;
+        let fetching = fetch(live, region, base, Some(&want), &[], sweep, read, Some(&mut *coming));
+        let mut fetched = if mapped {
+            fetching.await
+        } else {
+            // The event source mappings are read beside the screen's first
+            // numbers, which should not wait for them; the next step has them.
+            mapped = true;
+            let (fetched, failed) = tokio::join!(fetching, attach_mappings(region, live, inventory));
+            msgs.extend(failed);
+            fetched
+        };
         for m in &mut fetched {
             if let DataMsg::Loaded { payload, .. } = m {
                 if let Some(d) = Lambda::payload_mut(payload) {
