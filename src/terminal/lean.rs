@@ -12,6 +12,7 @@
 //! - leaves out the closing reset when the frame changed no style;
 //! - writes nothing at all when nothing changed, and hides the cursor once.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::sync::{Arc, Mutex};
 
@@ -202,39 +203,30 @@ impl<W: Write> Backend for LeanBackend<W> {
         if changed.is_empty() {
             return Ok(());
         }
-        // Each changed cell, after the unchanged cells rewritten before it.
-        let mut plan: Vec<(u16, u16, &Cell, Vec<Cell>)> = Vec::with_capacity(changed.len());
-        let mut last: Option<(u16, u16, &Cell)> = None;
+        // Borrowed: the changed cells; owned: unchanged ones rewritten from memory.
+        let mut plan: Vec<(u16, u16, Cow<Cell>)> = Vec::with_capacity(changed.len());
         for &(x, y, cell) in &changed {
-            let mut run = Vec::new();
-            if let Some((px, py, prev)) = last {
+            if let Some((px, py, prev)) = plan.last().map(|(px, py, c)| (*px, *py, c.as_ref())) {
                 // The move is ESC [ row ; col H, both one-based.
                 let gap = x.saturating_sub(px + 1) as usize;
                 let move_len = 4 + digits(y as usize + 1) + digits(x as usize + 1);
                 if py == y && gap > 0 && gap < move_len && plain_ascii(prev) {
-                    let seen: Option<Vec<Cell>> = (px + 1..x)
+                    let run: Option<Vec<Cell>> = (px + 1..x)
                         .map(|gx| {
                             known(&self.screen, self.cleared, gx, y)
                                 .filter(|c| c.same_style(prev))
                                 .map(Seen::cell)
                         })
                         .collect();
-                    run = seen.unwrap_or_default();
+                    if let Some(run) = run {
+                        plan.extend(run.into_iter().zip(px + 1..x).map(|(c, gx)| (gx, y, Cow::Owned(c))));
+                    }
                 }
             }
-            last = Some((x, y, cell));
-            plan.push((x, y, cell, run));
+            plan.push((x, y, Cow::Borrowed(cell)));
         }
-        let styled = plan
-            .iter()
-            .any(|(_, _, c, run)| !default_style(c) || run.iter().any(|c| !default_style(c)));
-        self.inner.draw(plan.iter().flat_map(|(x, y, cell, run)| {
-            let from = x - run.len() as u16;
-            run.iter()
-                .enumerate()
-                .map(move |(i, c)| (from + i as u16, *y, c))
-                .chain(std::iter::once((*x, *y, *cell)))
-        }))?;
+        let styled = plan.iter().any(|(_, _, c)| !default_style(c));
+        self.inner.draw(plan.iter().map(|(x, y, c)| (*x, *y, c.as_ref())))?;
         // With every cell in the default style the closing reset changes nothing.
         self.forward((!styled).then_some(RESET))?;
         for (x, y, cell) in changed {
