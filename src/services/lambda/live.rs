@@ -113,12 +113,22 @@ fn offenders(functions: &[Function]) -> HashSet<String> {
 /// How long the first read waits for the dashboard to say which rows it shows.
 const FIRST_ROWS_WAIT: Duration = Duration::from_millis(300);
 
-/// The inventory as it is before anything is read: every number on its way.
-fn unread(inventory: &[Function]) -> Vec<Function> {
+/// Gives `f` what has been read of it, or marks every number on its way.
+fn read_so_far(f: &mut Function, stats: &HashMap<String, FunctionStats>) {
+    match stats.get(&f.name) {
+        Some(s) => f.stats = s.clone(),
+        None => {
+            f.stats.pending = true;
+            f.stats.cold_pending = true;
+        }
+    }
+}
+
+/// The inventory with what has been read of it so far.
+fn so_far(inventory: &[Function], stats: &HashMap<String, FunctionStats>) -> Vec<Function> {
     let mut v = inventory.to_vec();
     for f in &mut v {
-        f.stats.pending = true;
-        f.stats.cold_pending = true;
+        read_so_far(f, stats);
     }
     v
 }
@@ -147,7 +157,8 @@ async fn progressive(
         region: region.name.clone(),
         fetched_at: chrono::Utc::now(),
         payload: Lambda::wrap(super::domain::LambdaData {
-            functions: unread(inventory),
+            // Nothing read yet: every number on its way.
+            functions: so_far(inventory, stats),
             totals: None,
             percentile: None,
             budget: None,
@@ -177,13 +188,7 @@ async fn progressive(
         // Rebuilt from the inventory and what the screen's rows have read so
         // far: keeping the last step's rows would hold one more copy of the
         // whole inventory while this step is read.
-        let mut base = unread(inventory);
-        for f in &mut base {
-            if let Some(s) = stats.get(&f.name) {
-                f.stats = s.clone();
-            }
-        }
-        let fetching = fetch(live, region, base, Some(&want), &[], sweep, read, Some(&mut *coming));
+        let fetching = fetch(live, region, so_far(inventory, stats), Some(&want), &[], sweep, read, Some(&mut *coming));
         let mut fetched = if mapped {
             fetching.await
         } else {
@@ -287,14 +292,10 @@ async fn poll(mut cx: PollCtx) {
         }
         if inventory_at.is_some() {
             for f in &mut inventory {
-                match stats.get(&f.name) {
-                    Some(s) => f.stats = s.clone(),
-                    // Never read yet: on its way with the sweep, not "-".
-                    None if !live.opts.metrics_all => {
-                        f.stats.pending = true;
-                        f.stats.cold_pending = true;
-                    }
-                    None => {}
+                // Never read yet: on its way with the sweep, not "-"
+                // (with `--metrics all`, this refresh reads it).
+                if !live.opts.metrics_all || stats.contains_key(&f.name) {
+                    read_so_far(f, &stats);
                 }
                 if let Some((_, p)) = policies.get(&f.name) {
                     f.invokers = Some(p.clone());
