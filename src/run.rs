@@ -219,6 +219,10 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         intervals: intervals(&cli.source.interval),
         cold_starts: cli.source.cold_starts,
         budget_usd_per_hour: cli.source.budget,
+        screen: match first_pane(cli) {
+            crate::app::model::Pane::Room(k) if !headless => Some(k),
+            _ => None,
+        },
     };
     Ok(Source::Live(Live::connect(opts).await?))
 }
@@ -243,13 +247,19 @@ fn look(cli: &Cli) -> Result<Look, String> {
         )?
         .reduced(Depth::from_env())
     };
-    let pane = cli
-        .look
+    Ok(Look {
+        theme,
+        pane: first_pane(cli),
+    })
+}
+
+/// The pane the dashboard opens on.
+fn first_pane(cli: &Cli) -> crate::app::model::Pane {
+    cli.look
         .pane
         .as_deref()
         .and_then(crate::app::model::Pane::from_name)
-        .unwrap_or(crate::app::model::Pane::Room(ServiceKind::ALL[0]));
-    Ok(Look { theme, pane })
+        .unwrap_or(crate::app::model::Pane::Room(ServiceKind::ALL[0]))
 }
 
 /// The log goes to a file (the terminal belongs to the dashboard). A file the

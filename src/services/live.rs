@@ -29,6 +29,22 @@ pub struct Options {
     pub cold_starts: super::lambda::ColdMethod,
     /// What watching may spend on CloudWatch metrics an hour (`--budget`).
     pub budget_usd_per_hour: f64,
+    /// The room the dashboard opens on, read before the others (see
+    /// `after_screen`); `None` (the Overview, `--once`) starts every room at once.
+    pub screen: Option<ServiceKind>,
+}
+
+/// How long the rooms off screen wait at launch for the room on screen to
+/// send its first figures, at most.
+pub const SCREEN_FIRST_MAX: Duration = Duration::from_secs(3);
+
+/// Waits until the room the dashboard opens on has sent its first figures,
+/// `SCREEN_FIRST_MAX`, or that room's poller has ended, whichever is first.
+/// A region's rooms off screen start their first listing after it: while the
+/// screen's numbers are read, neither the endpoint nor this process's one
+/// thread is busy with what the user cannot see yet.
+pub async fn after_screen(mut read: watch::Receiver<bool>) {
+    let _ = tokio::time::timeout(SCREEN_FIRST_MAX, read.wait_for(|r| *r)).await;
 }
 
 /// One region's clients: the shared CloudWatch client and each room's own.
@@ -235,9 +251,29 @@ pub struct PollCtx {
     pub waker: Waker,
     /// The keys of the room's rows on screen.
     pub visible: watch::Receiver<Vec<String>>,
+    /// Held by the room the dashboard opens on until its first figures are
+    /// sent: the region's other rooms wait for it (`after_screen`).
+    pub screen: Option<watch::Sender<bool>>,
 }
 
 impl PollCtx {
+    /// This room's first figures are sent: if it is the one on screen at
+    /// launch, the region's other rooms may start.
+    pub fn screen_read(&mut self) {
+        if let Some(s) = self.screen.take() {
+            s.send_replace(true);
+        }
+    }
+
+    /// Sends a refresh's `msgs` and the call counts (`send_all`); false once
+    /// the app has hung up. The end of a poller's first refresh is its first
+    /// figures.
+    pub async fn send(&mut self, msgs: Vec<DataMsg>) -> bool {
+        let sent = send_all(&self.tx, &self.live, msgs).await;
+        self.screen_read();
+        sent
+    }
+
     pub fn region(&self) -> &RegionClients {
         &self.live.regions[self.region]
     }
@@ -388,7 +424,7 @@ pub async fn poll_simple<S: Registered>(mut cx: PollCtx) {
             crate::aws::backoff::salt(),
         );
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         cx.waker.sleep(delay).await;
@@ -426,5 +462,30 @@ mod tests {
         // Late by more than half an interval: the next turn is skipped.
         assert_eq!(on_grid(epoch, at(95.0), min), at(180.0));
         assert_eq!(on_grid(epoch, at(0.0), Duration::ZERO), at(0.0));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn rooms_off_screen_wait_for_the_screens_first_figures_and_no_longer_than_the_cap() {
+        use tokio::time::Instant;
+        // Never read: the cap.
+        let (_held, read) = watch::channel(false);
+        let t = Instant::now();
+        after_screen(read).await;
+        assert_eq!(t.elapsed(), SCREEN_FIRST_MAX);
+        // Read after 1 s: then.
+        let (tx, read) = watch::channel(false);
+        let t = Instant::now();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            tx.send_replace(true);
+        });
+        after_screen(read).await;
+        assert_eq!(t.elapsed(), Duration::from_secs(1));
+        // The screen's poller ended without a word: at once.
+        let (tx, read) = watch::channel(false);
+        drop(tx);
+        let t = Instant::now();
+        after_screen(read).await;
+        assert_eq!(t.elapsed(), Duration::ZERO);
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use crate::aws::{AwsError, ErrorKind};
-use crate::services::live::{log, Live, PollCtx, Waker};
+use crate::services::live::{after_screen, log, Live, PollCtx, Waker};
 use crate::services::msg::{DataMsg, DataTx, SourceCmd};
 use crate::services::ServiceKind;
 
@@ -45,7 +45,11 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
         });
     }
     for r in 0..live.regions.len() {
+        // The room on screen at launch reads first in each region.
+        let (screen, screen_read) = watch::channel(false);
+        let mut screen = Some(screen);
         for (kind, seen) in &visible {
+            let on_screen = live.opts.screen == Some(*kind);
             let cx = PollCtx {
                 live: live.clone(),
                 region: r,
@@ -54,8 +58,18 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
                     refresh: refresh_rx.clone(),
                 },
                 visible: seen.subscribe(),
+                screen: if on_screen { screen.take() } else { None },
             };
-            tokio::spawn(kind.room().poll(cx));
+            let poll = kind.room().poll(cx);
+            if live.opts.screen.is_some() && !on_screen {
+                let read = screen_read.clone();
+                tokio::spawn(async move {
+                    after_screen(read).await;
+                    poll.await
+                });
+            } else {
+                tokio::spawn(poll);
+            }
         }
     }
     let mut tail: Option<tokio::task::JoinHandle<()>> = None;

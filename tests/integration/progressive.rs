@@ -352,3 +352,60 @@ async fn emr_sends_its_clusters_before_their_metrics() {
 
     loads_then_reads::<Emr>(EMR, &[], sent, "loading cluster metrics 0/1", "etl", 3);
 }
+
+/// The rooms of Lambda's and ECS's Loaded messages in the order they reach
+/// the dashboard, with `screen` the room it opens on: until Lambda has sent
+/// its rows, their metrics and their cold starts, and ECS its services and
+/// their metrics.
+async fn arrivals(screen: Option<awstop::services::ServiceKind>) -> Vec<awstop::services::ServiceKind> {
+    use awstop::services::live::{Live, RegionClients};
+    use awstop::services::msg::SourceCmd;
+    use awstop::services::{Ecs, ServiceKind};
+    use crate::budget::name;
+    let region = RegionClients::new("eu-west-1", crate::shared_calls::cloudwatch(Default::default()))
+        .with::<Lambda>(crate::budget::functions(3))
+        .with::<Ecs>(ecs());
+    let opts = awstop::services::live::Options {
+        metrics_all: false,
+        screen,
+        ..crate::common::mock_options()
+    };
+    let live = Live::from_clients(opts, vec![region], crate::budget::sts());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
+    let keys = vec![name(0), name(1)];
+    cmd_tx.send(SourceCmd::Visible { service: Lambda::KIND, keys }).await.unwrap();
+    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
+    let mut order = Vec::new();
+    let count = |o: &[ServiceKind], k: ServiceKind| o.iter().filter(|x| **x == k).count();
+    while count(&order, ServiceKind::Lambda) < 3 || count(&order, ServiceKind::Ecs) < 2 {
+        let m = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("Lambda and ECS data within 30 s: {order:?}"))
+            .expect("the source is running");
+        if let DataMsg::Loaded { payload, .. } = m {
+            if matches!(payload.kind(), ServiceKind::Lambda | ServiceKind::Ecs) {
+                order.push(payload.kind());
+            }
+        }
+    }
+    source.abort();
+    order
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_room_on_screen_reads_first_and_the_others_start_after_its_first_figures() {
+    use awstop::services::ServiceKind::{Ecs, Lambda as L};
+    let first = |o: &[awstop::services::ServiceKind], k| o.iter().position(|x| *x == k).unwrap();
+    let nth = |o: &[awstop::services::ServiceKind], k, n| o.iter().enumerate().filter(|(_, x)| **x == k).nth(n).unwrap().0;
+    // Opened on Lambda: ECS lists nothing until the rows on screen have their
+    // metrics and cold starts.
+    let o = arrivals(Some(L)).await;
+    assert!(first(&o, Ecs) > nth(&o, L, 2), "{o:?}");
+    // Opened on ECS: Lambda waits for ECS's first refresh, metrics included.
+    let o = arrivals(Some(Ecs)).await;
+    assert!(first(&o, L) > nth(&o, Ecs, 1), "{o:?}");
+    // On the Overview every room starts at once: ECS is in before Lambda's cold starts.
+    let o = arrivals(None).await;
+    assert!(first(&o, Ecs) < nth(&o, L, 2), "{o:?}");
+}

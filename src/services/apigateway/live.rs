@@ -17,7 +17,7 @@ use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
 use crate::aws::backoff::{next_delay, salt};
-use crate::services::live::{no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -62,7 +62,7 @@ async fn poll(mut cx: PollCtx) {
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(ApiGateway::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         // An API scrolled into view whose stages were never read.

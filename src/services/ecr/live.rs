@@ -12,7 +12,7 @@ use super::{fetch, Ecr};
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::services::live::{
-    no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients,
+    no_client, retry_in, sdk_client, throttled, Live, PollCtx, RegionClients,
 };
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
@@ -71,7 +71,7 @@ async fn poll(mut cx: PollCtx) {
     let live = cx.live.clone();
     let region = &live.regions[cx.region];
     let Some(client) = region.client::<Ecr>() else {
-        let _ = send_all(&cx.tx, &live, no_client(Ecr::KIND, &region.name)).await;
+        let _ = cx.send(no_client(Ecr::KIND, &region.name)).await;
         return;
     };
     let mut repos: Option<(chrono::DateTime<Utc>, Vec<Repository>)> = None;
@@ -106,7 +106,7 @@ async fn poll(mut cx: PollCtx) {
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(Ecr::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         let deadline = Instant::now() + delay;

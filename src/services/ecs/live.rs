@@ -11,7 +11,7 @@ use super::Ecs;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
-use crate::services::live::{sdk_client, no_client, retry_in, rows_first, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{sdk_client, no_client, retry_in, rows_first, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -149,7 +149,7 @@ async fn poll(mut cx: PollCtx) {
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(Ecs::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         cx.waker.sleep(delay).await;

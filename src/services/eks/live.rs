@@ -10,7 +10,7 @@ use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use crate::services::live::{
-    no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke,
+    no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients, Woke,
 };
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
@@ -111,7 +111,7 @@ async fn poll(mut cx: PollCtx) {
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(Eks::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         // On the shared grid, so its metrics go out with Lambda's.

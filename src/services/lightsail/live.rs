@@ -15,7 +15,7 @@ use super::Lightsail;
 use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::ErrorKind;
-use crate::services::live::{no_client, retry_in, rows_first, sdk_client, send_all, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -150,7 +150,7 @@ async fn poll(mut cx: PollCtx) {
     let live = cx.live.clone();
     let region = &live.regions[cx.region];
     let Some(client) = region.client::<Lightsail>() else {
-        let _ = send_all(&cx.tx, &live, no_client(Lightsail::KIND, &region.name)).await;
+        let _ = cx.send(no_client(Lightsail::KIND, &region.name)).await;
         return;
     };
     let mut prices = PriceCache::default();
@@ -203,7 +203,7 @@ async fn poll(mut cx: PollCtx) {
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
         let delay = next_delay(live.opts.intervals.get(Lightsail::KIND), throttles, salt());
         retry_in(&mut msgs, delay);
-        if !send_all(&cx.tx, &live, msgs).await {
+        if !cx.send(msgs).await {
             return;
         }
         let deadline = Instant::now() + delay;

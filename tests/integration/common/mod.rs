@@ -83,6 +83,7 @@ pub fn mock_options() -> awstop::services::live::Options {
         intervals: Default::default(),
         cold_starts: awstop::services::lambda::ColdMethod::Filter,
         budget_usd_per_hour: awstop::aws::budget::DEFAULT_USD_PER_HOUR,
+        screen: None,
     }
 }
 
