@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """First-impression benchmark: seeds moto with 1,000 functions (the bench
-account of bench_api.py), starts the dashboard in a real 120x40
+account of bench_api.py, or BENCH_ACCOUNT's), starts the dashboard in a real 120x40
 pseudo-terminal against it, and prints when the function rows reached the
 screen, when the rows on screen had their metrics and their cold starts, and
 when nothing was left loading, in seconds from launch; then its CPU ticks
@@ -32,6 +32,11 @@ from bench_api import start_moto  # noqa: E402
 COLS, ROWS = 120, 40
 # BENCH_STEADY=90,110 moves the window (to after the background sweep).
 STEADY = tuple(float(x) for x in os.environ.get("BENCH_STEADY", "30,50").split(","))
+# BENCH_SMAPS=FILE keeps /proc/PID/smaps at the window's end.
+# BENCH_ACCOUNT=first-rows: 5 services of 4 tasks and one job queue beside the
+# 1,000 functions, instead of the 50 services, 500 tasks and 10 queues of
+# bench_api.py's account (whose ECS and Batch refreshes fall in the window).
+ACCOUNT = os.environ.get("BENCH_ACCOUNT", "bench")
 LOADING = re.compile(r"loading metrics (\d+)/(\d+) · cold starts (\d+)/(\d+)")
 
 
@@ -85,6 +90,10 @@ class Steady:
         if now >= STEADY[1] and self.ticks is None and self.cpu0 is not None:
             self.ticks = cpu_ticks(self.pid) - self.cpu0
             self.parts = rss_parts_kb(self.pid)
+            if os.environ.get("BENCH_SMAPS"):
+                # Where the resident memory is, mapping by mapping.
+                with open(f"/proc/{self.pid}/smaps") as f, open(os.environ["BENCH_SMAPS"], "w") as out:
+                    out.write(f.read())
         self.peak = rss_peak_kb(self.pid) or self.peak
 
     def done(self):
@@ -193,8 +202,8 @@ def main(binary, timeout):
         ctl.configure(url)
         t0 = time.time()
         with contextlib.redirect_stdout(io.StringIO()):
-            ctl.seed(url, "bench")
-        print(f"seeded moto in {time.time() - t0:.0f} s")
+            ctl.seed(url, ACCOUNT)
+        print(f"seeded moto with the {ACCOUNT!r} account in {time.time() - t0:.0f} s")
         env = dict(os.environ, AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_EC2_METADATA_DISABLED="true",
                    AWS_CONFIG_FILE=os.path.join(tempfile.gettempdir(), "awstop-bench-none"),
                    AWS_SHARED_CREDENTIALS_FILE=os.path.join(tempfile.gettempdir(), "awstop-bench-none"),
