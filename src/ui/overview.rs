@@ -31,7 +31,8 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
                     None => Span::styled("-  loading…", t.muted),
                 };
                 Line::from(vec![
-                    Span::styled(format!("{:<8}", k.label()), t.title),
+                    // At least one space: "Lightsail" is longer than the column.
+                    Span::styled(format!("{:<7} ", k.label()), t.title),
                     why,
                 ])
             };

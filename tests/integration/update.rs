@@ -288,6 +288,22 @@ fn a_pane_without_data_says_loading_not_empty() {
 }
 
 #[test]
+fn the_overview_keeps_a_space_after_every_room_not_read_yet() {
+    let mut m = Model::new(
+        awstop::app::model::SourceLabel::Demo,
+        FROZEN.parse().unwrap(),
+    );
+    update(&mut m, Msg::Resize { width: 100, height: 30 });
+    act(&mut m, &[Pane(Pane::Overview)]);
+    let s = screen(&m);
+    // "Lightsail" is longer than the other labels: it must not run into the dash.
+    for label in ["Lambda", "ECS", "Lightsail", "API GW"] {
+        let line = s.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label}:\n{s}"));
+        assert!(line[label.len()..].starts_with(' ') && line.contains(" -  loading…"), "{line}");
+    }
+}
+
+#[test]
 fn every_view_draws_at_every_size_without_panicking() {
     let paths: Vec<Vec<awstop::app::keymap::Action>> = vec![
         vec![Pane(Pane::Overview)],
