@@ -83,23 +83,41 @@ fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {
 
 /// `n` functions named by `name`, with no mappings and no REPORT records.
 pub(crate) fn functions(n: usize) -> lambda::Clients {
-    let functions: Vec<FunctionConfiguration> = (0..n)
-        .map(|i| {
-            FunctionConfiguration::builder()
-                .function_name(name(i))
-                .memory_size(128)
-                .timeout(3)
-                .build()
-        })
-        .collect();
-    let list = mock!(aws_sdk_lambda::Client::list_functions).then_output(move || {
-        ListFunctionsOutput::builder()
-            .set_functions(Some(functions.clone()))
-            .build()
-    });
+    functions_in_pages(&[n])
+}
+
+/// Likewise, listed in pages of these sizes (marker `p1` asks for the second).
+pub(crate) fn functions_in_pages(pages: &[usize]) -> lambda::Clients {
+    let mut first = 0;
+    let mut rules = Vec::new();
+    for (k, size) in pages.iter().enumerate() {
+        let functions: Vec<FunctionConfiguration> = (first..first + size)
+            .map(|i| {
+                FunctionConfiguration::builder()
+                    .function_name(name(i))
+                    .memory_size(128)
+                    .timeout(3)
+                    .build()
+            })
+            .collect();
+        first += size;
+        let marker = (k > 0).then(|| format!("p{k}"));
+        let next = (k + 1 < pages.len()).then(|| format!("p{}", k + 1));
+        rules.push(
+            mock!(aws_sdk_lambda::Client::list_functions)
+                .match_requests(move |r| r.marker() == marker.as_deref())
+                .then_output(move || {
+                    ListFunctionsOutput::builder()
+                        .set_functions(Some(functions.clone()))
+                        .set_next_marker(next.clone())
+                        .build()
+                }),
+        );
+    }
     let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
         .then_output(|| ListEventSourceMappingsOutput::builder().build());
-    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, [&list, &mappings]);
+    rules.push(mappings);
+    let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules.iter());
     let no_reports = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
         aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder()
             .build()

@@ -35,6 +35,7 @@ fn loaded(functions: Vec<Function>) -> Msg {
             totals: None,
             percentile: None,
             budget: None,
+            listing: false,
         }),
     })
 }
@@ -408,4 +409,36 @@ async fn the_room_on_screen_reads_first_and_the_others_start_after_its_first_fig
     // On the Overview every room starts at once: ECS is in before Lambda's cold starts.
     let o = arrivals(None).await;
     assert!(first(&o, Ecs) < nth(&o, L, 2), "{o:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn lambda_shows_the_first_page_of_functions_while_the_rest_is_listed() {
+    use crate::budget::name;
+    let sent = first::<Lambda>(2, |r| r.with::<Lambda>(crate::budget::functions_in_pages(&[2, 1])), &[]).await;
+    // The first page, every number on its way, said to be only the first.
+    let names = |d: &LambdaData| d.functions.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&sent[0]), [name(0), name(1)]);
+    assert!(sent[0].listing && sent[0].functions.iter().all(|f| f.stats.pending && f.stats.cold_pending));
+    // Then the whole list.
+    assert_eq!(names(&sent[1]), [name(0), name(1), name(2)]);
+    assert!(!sent[1].listing);
+
+    // On screen: the pane says more functions are coming, then no longer.
+    let mut m = awstop::app::model::Model::with_settings(
+        awstop::app::model::SourceLabel::Live,
+        frozen().now(),
+        awstop::services::Settings::default(),
+    );
+    update(&mut m, Msg::Resize { width: 160, height: 30 });
+    act(&mut m, &[awstop::app::keymap::Action::Pane(LAMBDA)]);
+    let mut screens = sent.into_iter().map(|d| {
+        let fetched_at = frozen().now();
+        update(&mut m, Msg::Data(DataMsg::Loaded { region: "eu-west-1".into(), fetched_at, payload: Lambda::wrap(d) }));
+        screen(&m)
+    });
+    let s = screens.next().unwrap();
+    assert!(s.contains("loading functions 2+ · metrics 0/2 · cold starts 0/2") && !s.contains(&name(2)), "{s}");
+    let s = screens.next().unwrap();
+    assert!(s.contains("loading metrics 0/3 · cold starts 0/3") && !s.contains("functions 3+"), "{s}");
+    assert!(row(&s, &name(2)).contains('…'), "{s}");
 }

@@ -130,6 +130,11 @@ pub struct LambdaData {
     /// budget paces them ("off-screen figures up to 40 min old").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<String>,
+    /// The first ListFunctions page's rows, sent while more pages follow:
+    /// not the region's whole list yet. Not recorded (a replay shows the
+    /// complete list that follows).
+    #[serde(skip)]
+    pub listing: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -220,6 +220,7 @@ pub async fn fetch(
                 totals,
                 percentile: Some(opts.percentile.clone()),
                 budget: None,
+                listing: false,
             }),
         },
     );

@@ -5,14 +5,25 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use aws_sdk_lambda::Client;
 use chrono::{DateTime, Utc};
 
-use super::domain::{Function, FunctionStats};
+use super::domain::{Function, FunctionStats, LambdaData};
 use super::triggers::{self, Invoker, Mapping};
+use super::Lambda;
 use crate::aws::AwsError;
-use crate::services::live::Live;
+use crate::services::live::{rows_first, Live};
+use crate::services::msg::DataTx;
+use crate::services::room::Registered;
 
 pub const PAGE: i32 = 50;
 
-pub async fn list_functions(client: &Client, region: &str, live: &Live) -> Result<Vec<Function>, AwsError> {
+/// Every function of the region, in name order. `early` (a dashboard's first
+/// read) is sent the first page's rows, every number on its way, when more
+/// pages follow: the list alone takes a call per 50 functions.
+pub async fn list_functions(
+    client: &Client,
+    region: &str,
+    live: &Live,
+    mut early: Option<&DataTx>,
+) -> Result<Vec<Function>, AwsError> {
     let mut pages = client
         .list_functions()
         .max_items(PAGE)
@@ -22,10 +33,28 @@ pub async fn list_functions(client: &Client, region: &str, live: &Live) -> Resul
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| live.error(&e))?;
         out.extend(page.functions().iter().map(|f| function(f, region)));
+        if let Some(tx) = early.take().filter(|_| page.next_marker().is_some()) {
+            let mut rows = out.clone();
+            by_name(&mut rows);
+            for f in &mut rows {
+                f.stats.pending = true;
+                f.stats.cold_pending = true;
+            }
+            let data = LambdaData {
+                functions: rows,
+                listing: true,
+                ..Default::default()
+            };
+            rows_first(tx, live, region, Utc::now(), Lambda::wrap(data)).await;
+        }
     }
-    // Name order lets the dashboard sort without comparing names (see tables::order).
-    out.sort_by(|a, b| a.name.cmp(&b.name));
+    by_name(&mut out);
     Ok(out)
+}
+
+/// Name order lets the dashboard sort without comparing names (see tables::order).
+fn by_name(functions: &mut [Function]) {
+    functions.sort_by(|a, b| a.name.cmp(&b.name));
 }
 
 /// Event source mappings are listed 100 a page, the API's maximum.

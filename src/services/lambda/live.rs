@@ -67,7 +67,7 @@ impl RoomLive for Lambda {
                 return no_client(Lambda::KIND, &r.name);
             };
             let mut coming = r.gather.coming();
-            match super::list::list_functions(&c.lambda, &r.name, live).await {
+            match super::list::list_functions(&c.lambda, &r.name, live, None).await {
                 Ok(mut inv) => {
                     let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
                     let asked = inv.len() * super::metrics::QUERIES_PER_FUNCTION + super::metrics::TOTAL_QUERIES;
@@ -162,6 +162,7 @@ async fn progressive(
             totals: None,
             percentile: None,
             budget: None,
+            listing: false,
         }),
     }];
     first.append(msgs);
@@ -251,7 +252,9 @@ async fn poll(mut cx: PollCtx) {
         let mut loaded_at = 0;
         let mut just_loaded = false;
         if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
-            match super::list::list_functions(&clients.lambda, &region.name, &live).await {
+            // A first read shows the first page while the rest is listed.
+            let early = stats.is_empty().then_some(&cx.tx);
+            match super::list::list_functions(&clients.lambda, &region.name, &live, early).await {
                 Ok(mut v) => {
                     // The first read sends the rows before anything else is asked.
                     if !stats.is_empty() {

@@ -53,6 +53,8 @@ pub struct LambdaState {
     pub percentile: Option<String>,
     /// Per region, why figures are older than the refresh (the budget).
     pub budget: BTreeMap<String, String>,
+    /// Regions whose rows are only the first ListFunctions page so far.
+    pub listing: std::collections::BTreeSet<String>,
 }
 
 impl LambdaState {
@@ -99,6 +101,11 @@ impl Room for Lambda {
             Some(n) => state.budget.insert(region.to_string(), n),
             None => state.budget.remove(region),
         };
+        if data.listing {
+            state.listing.insert(region.to_string());
+        } else {
+            state.listing.remove(region);
+        }
         replace_region(&mut state.functions, data.functions, region, only, |f| &f.region, retired);
     }
 
@@ -204,10 +211,15 @@ impl Room for Lambda {
         let (cold_of, cold) = read.fold((0, 0), |(of, done), f| {
             (of + 1, done + usize::from(!f.stats.pending && !f.stats.cold_pending))
         });
-        (metrics < n || cold < cold_of).then(|| {
-            let c = |v: usize| crate::fmt::count(v as f64);
-            format!("metrics {}/{} · cold starts {}/{}", c(metrics), c(n), c(cold), c(cold_of))
-        })
+        let c = |v: usize| crate::fmt::count(v as f64);
+        // Only the first page's rows: more functions are on their way.
+        let listing = (!state.listing.is_empty()).then(|| format!("functions {}+", c(n)));
+        let figures = (metrics < n || cold < cold_of)
+            .then(|| format!("metrics {}/{} · cold starts {}/{}", c(metrics), c(n), c(cold), c(cold_of)));
+        match (listing, figures) {
+            (Some(l), Some(f)) => Some(format!("{l} · {f}")),
+            (l, f) => l.or(f),
+        }
     }
 
     fn note(state: &LambdaState) -> Option<String> {

@@ -290,6 +290,7 @@ fn lambda_at(
         totals: Some(totals),
         percentile: None,
         budget: None,
+        listing: false,
     }
 }
 
