@@ -203,17 +203,9 @@ async fn first<S: Registered>(n: usize, with: impl FnOnce(awstop::services::live
     sent
 }
 
-/// On screen at 160x30 in `pane` (and `keys` after the first message): the
-/// first message shows `loading` and at least `dots` `…` in `key`'s row, the
-/// second neither. Both screens, for more checks.
-fn loads_then_reads<S: Registered>(
-    pane: awstop::app::model::Pane,
-    keys: &[awstop::app::keymap::Action],
-    sent: Vec<S::Data>,
-    loading: &str,
-    key: &str,
-    dots: usize,
-) -> (String, String) {
+/// The screen at 160x30 in `pane` after each of `sent`, with `keys` pressed
+/// after the first.
+fn screens<S: Registered>(pane: awstop::app::model::Pane, keys: &[awstop::app::keymap::Action], sent: Vec<S::Data>) -> Vec<String> {
     let mut m = awstop::app::model::Model::with_settings(
         awstop::app::model::SourceLabel::Live,
         frozen().now(),
@@ -236,6 +228,21 @@ fn loads_then_reads<S: Registered>(
         }
         screens.push(screen(&m));
     }
+    screens
+}
+
+/// On screen at 160x30 in `pane` (and `keys` after the first message): the
+/// first message shows `loading` and at least `dots` `…` in `key`'s row, the
+/// second neither. Both screens, for more checks.
+fn loads_then_reads<S: Registered>(
+    pane: awstop::app::model::Pane,
+    keys: &[awstop::app::keymap::Action],
+    sent: Vec<S::Data>,
+    loading: &str,
+    key: &str,
+    dots: usize,
+) -> (String, String) {
+    let screens = screens::<S>(pane, keys, sent);
     let (first, last) = (screens[0].clone(), screens[1].clone());
     assert!(first.contains(loading), "{first}");
     assert!(row(&first, key).matches('…').count() >= dots, "{first}");
@@ -424,21 +431,10 @@ async fn lambda_shows_the_first_page_of_functions_while_the_rest_is_listed() {
     assert!(!sent[1].listing);
 
     // On screen: the pane says more functions are coming, then no longer.
-    let mut m = awstop::app::model::Model::with_settings(
-        awstop::app::model::SourceLabel::Live,
-        frozen().now(),
-        awstop::services::Settings::default(),
-    );
-    update(&mut m, Msg::Resize { width: 160, height: 30 });
-    act(&mut m, &[awstop::app::keymap::Action::Pane(LAMBDA)]);
-    let mut screens = sent.into_iter().map(|d| {
-        let fetched_at = frozen().now();
-        update(&mut m, Msg::Data(DataMsg::Loaded { region: "eu-west-1".into(), fetched_at, payload: Lambda::wrap(d) }));
-        screen(&m)
-    });
-    let s = screens.next().unwrap();
+    let screens = screens::<Lambda>(LAMBDA, &[], sent);
+    let s = &screens[0];
     assert!(s.contains("loading functions 2+ · metrics 0/2 · cold starts 0/2") && !s.contains(&name(2)), "{s}");
-    let s = screens.next().unwrap();
+    let s = &screens[1];
     assert!(s.contains("loading metrics 0/3 · cold starts 0/3") && !s.contains("functions 3+"), "{s}");
-    assert!(row(&s, &name(2)).contains('…'), "{s}");
+    assert!(row(s, &name(2)).contains('…'), "{s}");
 }
