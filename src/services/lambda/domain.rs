@@ -70,6 +70,12 @@ pub struct FunctionStats {
 }
 
 impl FunctionStats {
+    /// Nothing read yet: every number, cold starts too, is on its way (`…`).
+    pub fn on_its_way(&mut self) {
+        self.pending = true;
+        self.cold_pending = true;
+    }
+
     pub fn error_rate_pct(&self) -> Option<f64> {
         match (self.errors, self.invocations) {
             (Some(e), Some(i)) if i > 0.0 => Some(100.0 * e / i),

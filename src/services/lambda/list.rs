@@ -37,8 +37,7 @@ pub async fn list_functions(
             let mut rows = out.clone();
             by_name(&mut rows);
             for f in &mut rows {
-                f.stats.pending = true;
-                f.stats.cold_pending = true;
+                f.stats.on_its_way();
             }
             let data = LambdaData {
                 functions: rows,

@@ -117,10 +117,7 @@ const FIRST_ROWS_WAIT: Duration = Duration::from_millis(300);
 fn read_so_far(f: &mut Function, stats: &HashMap<String, FunctionStats>) {
     match stats.get(&f.name) {
         Some(s) => f.stats = s.clone(),
-        None => {
-            f.stats.pending = true;
-            f.stats.cold_pending = true;
-        }
+        None => f.stats.on_its_way(),
     }
 }
 
