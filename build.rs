@@ -16,7 +16,11 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let var = |k: &str| std::env::var(k).unwrap_or_default();
     let linux_gnu = var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu";
-    if var("PROFILE") == "release" && linux_gnu && var("HOST") == var("TARGET") && glibc_loads_relr() {
+    if var("PROFILE") == "release"
+        && linux_gnu
+        && var("HOST") == var("TARGET")
+        && glibc_loads_relr()
+    {
         println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
     }
 }
@@ -27,7 +31,11 @@ fn glibc_loads_relr() -> bool {
         return false;
     };
     let text = String::from_utf8_lossy(&out.stdout);
-    let mut v = text.trim().trim_start_matches("glibc ").split('.').map(|p| p.parse::<u32>().ok());
+    let mut v = text
+        .trim()
+        .trim_start_matches("glibc ")
+        .split('.')
+        .map(|p| p.parse::<u32>().ok());
     match (v.next().flatten(), v.next().flatten()) {
         (Some(major), Some(minor)) => (major, minor) >= (2, 36),
         _ => false,

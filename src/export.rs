@@ -5,7 +5,7 @@
 
 use chrono::SecondsFormat;
 
-use crate::services::table::{Context, Ctx, Row, SectionVisitor, Table, Value};
+use crate::table::{Context, Ctx, Row, SectionVisitor, Table, Value};
 
 /// Which text a section keeps for each cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,7 +152,7 @@ impl Section {
 
 /// Columns in export order: the CSV-only ones (region, times) lead, as the
 /// context labels do, then the ones the table shows.
-fn order<T: Row>() -> impl Iterator<Item = &'static crate::services::table::Column<T>> {
+fn order<T: Row>() -> impl Iterator<Item = &'static crate::table::Column<T>> {
     let cols = T::COLUMNS;
     cols.iter()
         .filter(|c| !c.shown)

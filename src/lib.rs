@@ -20,6 +20,7 @@ pub mod series;
 pub mod services;
 pub mod snapshot;
 pub mod source;
+pub mod table;
 pub mod terminal;
 pub mod theme;
 pub mod ui;

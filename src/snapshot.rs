@@ -74,7 +74,7 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
             .iter()
             .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
             .collect(),
-        watching_usd_per_hour: Some(round6(crate::cost::account::watching_usd_per_hour(&d.feeds, &d.settings, None))),
+        watching_usd_per_hour: Some(round6(crate::services::account_cost::watching_usd_per_hour(&d.feeds, &d.settings, None))),
     }
 }
 

@@ -40,7 +40,7 @@ fn pane_step(m: &Model, step: usize) -> Pane {
 }
 
 /// A new order is read from its top: the rows first in it are the point.
-fn to_top(st: &mut crate::services::table::TableState) {
+fn to_top(st: &mut crate::table::TableState) {
     st.cursor = 0;
     st.offset = 0;
     st.selected = None;

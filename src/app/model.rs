@@ -9,8 +9,8 @@ use chrono::{DateTime, Utc};
 use crate::services::feed::{Freshness, Retired};
 use crate::services::msg::{Account, ApiError, Tail};
 use crate::services::room::Registered;
-use crate::services::table::TableState;
 use crate::services::{Feed, Feeds, RoomView, ServiceKind, Settings};
+use crate::table::TableState;
 
 pub use crate::services::{RegionStatus, RETIRED_MAX};
 
@@ -180,7 +180,7 @@ pub struct Data {
     pub tail: Option<Tail>,
     /// The watched compute's estimated cost, summed once per refresh rather
     /// than per frame (10,000 functions).
-    pub burn: crate::cost::AccountCost,
+    pub burn: crate::services::account_cost::AccountCost,
 }
 
 impl Data {

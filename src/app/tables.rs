@@ -2,10 +2,10 @@
 //! order, and the keys the selection follows.
 
 use super::model::{Model, View};
-use crate::services::table::{Columns, Ctx, TableState};
+use crate::table::{Columns, Ctx, TableState};
 
 pub fn ctx(m: &Model) -> Ctx {
-    Ctx::new(m.data.now, &m.data.settings)
+    m.data.settings.cells(m.data.now)
 }
 
 /// The columns of the table a view shows; `None` when it is not a table.

@@ -11,8 +11,8 @@ use super::msg::{Cmd, DataMsg, Msg};
 use super::tables;
 use crate::fmt::age;
 use crate::services::msg::TAIL_LINES;
-use crate::services::table::TableState;
 use crate::services::ServiceKind;
+use crate::table::TableState;
 
 /// Rows the header, tabs, pane title, column titles and footer take from the height.
 pub const CHROME_ROWS: u16 = 5;
@@ -152,7 +152,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             if data.now < fetched_at {
                 data.now = fetched_at;
             }
-            data.burn = crate::cost::account(&data.feeds, &data.settings);
+            data.burn = crate::services::account_cost::account(&data.feeds, &data.settings);
         }
         DataMsg::Failed { service, error } => {
             let region = error.region.clone();

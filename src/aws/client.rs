@@ -11,8 +11,8 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
-use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
@@ -204,16 +204,20 @@ pub fn shared_http_client() -> SharedHttpClient {
     static CLIENT: OnceLock<SharedHttpClient> = OnceLock::new();
     CLIENT
         .get_or_init(|| {
-            aws_smithy_http_client::Builder::new().build_with_connector_fn(|settings, components| {
-                let mut conn = aws_smithy_http_client::ConnectorBuilder::default()
-                    .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc));
-                conn.set_connector_settings(settings.cloned());
-                if let Some(c) = components {
-                    conn.set_sleep_impl(c.sleep_impl());
-                }
-                conn.set_proxy_config(Some(ProxyConfig::from_env()));
-                conn.build()
-            })
+            aws_smithy_http_client::Builder::new().build_with_connector_fn(
+                |settings, components| {
+                    let mut conn = aws_smithy_http_client::ConnectorBuilder::default()
+                        .tls_provider(tls::Provider::Rustls(
+                            tls::rustls_provider::CryptoMode::AwsLc,
+                        ));
+                    conn.set_connector_settings(settings.cloned());
+                    if let Some(c) = components {
+                        conn.set_sleep_impl(c.sleep_impl());
+                    }
+                    conn.set_proxy_config(Some(ProxyConfig::from_env()));
+                    conn.build()
+                },
+            )
         })
         .clone()
 }

@@ -190,7 +190,11 @@ pub async fn fetch_mixed(
                 b
             } else {
                 let h = t.budget.headroom(Class::Background).min(b);
-                if h > 0 && t.budget.charge(Class::Background, h) { h } else { 0 }
+                if h > 0 && t.budget.charge(Class::Background, h) {
+                    h
+                } else {
+                    0
+                }
             };
             if afford < b {
                 background_held = true;

@@ -145,7 +145,10 @@ impl Gather {
         self.changed.notify_waiters();
         // Dropped before its answer (the refresh abandoned): its job goes too,
         // rather than be asked and paid for by the next room.
-        let mut unsent = Unsent { gather: self, id: Some(id) };
+        let mut unsent = Unsent {
+            gather: self,
+            id: Some(id),
+        };
         let mut rx = rx;
         let asked = tokio::time::Instant::now();
         let (linger, deadline) = (asked + LINGER, asked + WAIT);
@@ -161,7 +164,9 @@ impl Gather {
             changed.as_mut().enable();
             // (taken along by another room, the jobs to send now)
             let (taken, ready) = {
-                let Ok(mut s) = self.state.lock() else { return stopped() };
+                let Ok(mut s) = self.state.lock() else {
+                    return stopped();
+                };
                 if !s.jobs.iter().any(|j| j.id == id) {
                     (true, None)
                 } else {
@@ -180,7 +185,11 @@ impl Gather {
                 run(t, jobs).await;
                 return rx.await.unwrap_or_else(|_| stopped());
             }
-            let next = if tokio::time::Instant::now() < linger { linger } else { deadline };
+            let next = if tokio::time::Instant::now() < linger {
+                linger
+            } else {
+                deadline
+            };
             tokio::select! {
                 // Sent along with another room's: the answer is here.
                 got = &mut rx => {
@@ -233,8 +242,16 @@ async fn run(t: &Target<'_>, mut jobs: Vec<Job>) {
                 })
                 .collect()
         };
-        let visible: Vec<Query> = group.iter().enumerate().flat_map(|(k, j)| tag(k, &j.visible)).collect();
-        let background: Vec<Query> = group.iter().enumerate().flat_map(|(k, j)| tag(k, &j.background)).collect();
+        let visible: Vec<Query> = group
+            .iter()
+            .enumerate()
+            .flat_map(|(k, j)| tag(k, &j.visible))
+            .collect();
+        let background: Vec<Query> = group
+            .iter()
+            .enumerate()
+            .flat_map(|(k, j)| tag(k, &j.background))
+            .collect();
         let got = fetch_mixed(t, &visible, &background, start, end).await;
         for (k, j) in group.into_iter().enumerate() {
             let mine = share(&got, k, &j);
@@ -262,13 +279,21 @@ fn share(got: &Answer, k: usize, j: &Job) -> Answer {
         .errors
         .iter()
         .enumerate()
-        .filter(|(i, _)| if f.optional_error == Some(*i) { optional } else { missing })
+        .filter(|(i, _)| {
+            if f.optional_error == Some(*i) {
+                optional
+            } else {
+                missing
+            }
+        })
         .map(|(_, e)| e.clone())
         .collect();
     Ok(Fetched {
         deferred: f.deferred && queries().any(|q| !values.contains_key(&q.id)),
         optional_rejected: f.optional_rejected && optional,
-        optional_error: errors.iter().position(|e| f.optional_error.is_some_and(|i| f.errors[i] == *e)),
+        optional_error: errors
+            .iter()
+            .position(|e| f.optional_error.is_some_and(|i| f.errors[i] == *e)),
         errors,
         values,
     })
@@ -292,7 +317,14 @@ mod tests {
 
     fn job(visible: Vec<Query>) -> Job {
         let now = Utc::now();
-        Job { id: 0, start: now, end: now, visible, background: vec![], tx: oneshot::channel().0 }
+        Job {
+            id: 0,
+            start: now,
+            end: now,
+            visible,
+            background: vec![],
+            tx: oneshot::channel().0,
+        }
     }
 
     #[test]
@@ -300,8 +332,10 @@ mod tests {
         let mut f = Fetched::default();
         f.values.insert("g0_a".into(), vec![]);
         f.values.insert("g1_b".into(), vec![]);
-        f.errors.push(AwsError::new(ErrorKind::Other, "a later chunk failed"));
-        f.errors.push(AwsError::new(ErrorKind::Other, "p99 unavailable: no"));
+        f.errors
+            .push(AwsError::new(ErrorKind::Other, "a later chunk failed"));
+        f.errors
+            .push(AwsError::new(ErrorKind::Other, "p99 unavailable: no"));
         f.optional_error = Some(1);
         f.optional_rejected = true;
         let got = Ok(f);

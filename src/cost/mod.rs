@@ -2,13 +2,11 @@
 //! every room's estimate takes, and how dollars are written. Each room
 //! computes its own estimates (`services/<room>/cost.rs`).
 
-pub mod account;
 pub mod book;
 pub mod money;
 
 use serde::Serialize;
 
-pub use account::{account, AccountCost};
 pub use book::PriceBook;
 
 /// AWS prices a month as 730 hours.

@@ -18,9 +18,9 @@ use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
 use super::room::{
     BoxFuture, DemoCtx, ListCtx, OverviewList, PaneCtx, Registered, RoomDemo, RoomLive,
 };
-use super::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
 use super::{Feeds, Payload, RoomView, ServiceKind};
 use crate::aws::client::CallCounter;
+use crate::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
 
 /// A room, type-erased. Methods that take a `RoomView` of another room do nothing.
 pub trait DynRoom: Sync {

@@ -290,7 +290,11 @@ impl PollCtx {
         unread: impl Fn(&[String]) -> bool,
     ) -> Woke {
         let now = tokio::time::Instant::now();
-        let deadline = if throttled { now + delay } else { on_grid(self.live.epoch, now, delay) };
+        let deadline = if throttled {
+            now + delay
+        } else {
+            on_grid(self.live.epoch, now, delay)
+        };
         loop {
             tokio::select! {
                 _ = tokio::time::sleep_until(deadline) => return Woke::Due,
@@ -317,9 +321,15 @@ impl PollCtx {
 /// GetMetricData calls, however long each refresh took. Never sooner than
 /// half an interval from now: a late refresh skips a turn rather than run
 /// twice in a row.
-pub fn on_grid(epoch: tokio::time::Instant, now: tokio::time::Instant, every: Duration) -> tokio::time::Instant {
+pub fn on_grid(
+    epoch: tokio::time::Instant,
+    now: tokio::time::Instant,
+    every: Duration,
+) -> tokio::time::Instant {
     let step = every.as_millis().max(1);
-    let since = (now + every / 2).saturating_duration_since(epoch).as_millis();
+    let since = (now + every / 2)
+        .saturating_duration_since(epoch)
+        .as_millis();
     let turns = since.div_ceil(step);
     epoch + Duration::from_millis(u64::try_from(turns * step).unwrap_or(u64::MAX / 4))
 }
@@ -399,7 +409,13 @@ pub async fn send_all(tx: &DataTx, live: &Live, msgs: Vec<DataMsg>) -> bool {
 /// by the room: the dashboard's first read, so the table fills in the time
 /// the listing takes. A dashboard that has gone ends the poller with its
 /// next send, so the result is not needed here.
-pub async fn rows_first(tx: &DataTx, live: &Live, region: &str, fetched_at: DateTime<Utc>, payload: Payload) {
+pub async fn rows_first(
+    tx: &DataTx,
+    live: &Live,
+    region: &str,
+    fetched_at: DateTime<Utc>,
+    payload: Payload,
+) {
     let rows = DataMsg::Loaded {
         region: region.to_string(),
         fetched_at,

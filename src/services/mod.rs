@@ -5,6 +5,7 @@
 //! names, intervals, pollers, snapshot keys and the IAM policy all follow from
 //! it, in this order. See docs/adding-a-service.md.
 
+pub mod account_cost;
 mod adapter;
 pub mod feed;
 pub mod intervals;
@@ -12,7 +13,6 @@ pub mod live;
 pub mod msg;
 mod registry;
 pub mod room;
-pub mod table;
 
 registry::rooms! {
     lambda: Lambda,

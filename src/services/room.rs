@@ -20,9 +20,9 @@ use serde::Serialize;
 use super::feed::Retired;
 use super::live::{Live, PollCtx, RegionClients};
 use super::msg::{DataMsg, Tail, TailLine, TailTarget};
-use super::table::{SectionVisitor, TableState, TableVisitor, Tone};
 use super::{Feed, Feeds, Payload, RoomView, ServiceKind};
 use crate::aws::client::CallCounter;
+use crate::table::{SectionVisitor, TableState, TableVisitor, Tone};
 use crate::theme::Theme;
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -62,6 +62,18 @@ impl WatchCtx<'_> {
     /// refresh.
     pub fn per_hour(&self, every: std::time::Duration) -> f64 {
         3600.0 / every.max(self.interval).as_secs_f64().max(1.0)
+    }
+}
+
+impl Settings {
+    /// What the rooms' column specs read besides their rows, at `now`.
+    pub fn cells(&self, now: DateTime<Utc>) -> crate::table::Ctx {
+        crate::table::Ctx {
+            now,
+            percentile: self.percentile.clone(),
+            window: self.window,
+            prices: self.prices.clone(),
+        }
     }
 }
 
@@ -207,8 +219,8 @@ pub struct PaneCtx<'a> {
 
 impl PaneCtx<'_> {
     /// What the rooms' column specs read besides their rows.
-    pub fn cells(&self) -> super::table::Ctx {
-        super::table::Ctx::new(self.now, self.settings)
+    pub fn cells(&self) -> crate::table::Ctx {
+        self.settings.cells(self.now)
     }
 }
 

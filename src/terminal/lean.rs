@@ -162,7 +162,10 @@ impl Seen {
     }
 
     fn same_style(&self, b: &Cell) -> bool {
-        self.fg == b.fg && self.bg == b.bg && self.underline_color == b.underline_color && self.modifier == b.modifier
+        self.fg == b.fg
+            && self.bg == b.bg
+            && self.underline_color == b.underline_color
+            && self.modifier == b.modifier
     }
 }
 
@@ -219,14 +222,19 @@ impl<W: Write> Backend for LeanBackend<W> {
                         })
                         .collect();
                     if let Some(run) = run {
-                        plan.extend(run.into_iter().zip(px + 1..x).map(|(c, gx)| (gx, y, Cow::Owned(c))));
+                        plan.extend(
+                            run.into_iter()
+                                .zip(px + 1..x)
+                                .map(|(c, gx)| (gx, y, Cow::Owned(c))),
+                        );
                     }
                 }
             }
             plan.push((x, y, Cow::Borrowed(cell)));
         }
         let styled = plan.iter().any(|(_, _, c)| !default_style(c));
-        self.inner.draw(plan.iter().map(|(x, y, c)| (*x, *y, c.as_ref())))?;
+        self.inner
+            .draw(plan.iter().map(|(x, y, c)| (*x, *y, c.as_ref())))?;
         // With every cell in the default style the closing reset changes nothing.
         self.forward((!styled).then_some(RESET))?;
         for (x, y, cell) in changed {

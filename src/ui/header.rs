@@ -71,7 +71,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     if m.ui.replay.is_none() && m.data.source == crate::app::model::SourceLabel::Live {
         // What the next hour of watching costs at this view, from the
         // pollers' schedules; what was spent so far beside it.
-        let watch = crate::cost::account::watching_usd_per_hour(
+        let watch = crate::services::account_cost::watching_usd_per_hour(
             &m.data.feeds,
             &m.data.settings,
             crate::app::update::on_screen_rows(m),

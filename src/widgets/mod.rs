@@ -11,7 +11,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use crate::services::table::Tone;
+use crate::table::Tone;
 use crate::theme::Theme;
 
 /// The theme's style for a tone.

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 
 use crate::fmt::truncate;
 use crate::services::room::PaneCtx;
-use crate::services::table::{Cell, Columns, Ctx, Row, TableState};
+use crate::table::{Cell, Columns, Ctx, Row, TableState};
 use crate::theme::Theme;
 
 /// The narrowest the first (name) column is squeezed to before columns go.
@@ -83,14 +83,14 @@ pub fn draw<T: Row>(buf: &mut Buffer, area: Rect, items: &[T], cx: &PaneCtx) {
     let (first, count) = render(
         buf,
         area,
-        crate::services::table::columns_of::<T>(),
+        crate::table::columns_of::<T>(),
         rows,
         st,
         cx.theme,
         &tc,
         |i, c| match (items.get(i as usize), T::COLUMNS.get(c)) {
             (Some(item), Some(col)) if item.waiting(col.key) => {
-                Cell::tone("…", crate::services::table::Tone::Muted)
+                Cell::tone("…", crate::table::Tone::Muted)
             }
             (Some(item), Some(col)) => (col.cell)(item, &tc),
             _ => Cell::plain(""),
@@ -233,7 +233,7 @@ fn put(
 mod tests {
     use super::*;
     use crate::services::lambda::Function;
-    use crate::services::table::columns_of;
+    use crate::table::columns_of;
 
     #[test]
     fn narrow_terminals_keep_the_essentials() {

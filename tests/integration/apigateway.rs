@@ -72,11 +72,19 @@ fn apis_stages_metrics_and_routes_are_what_moto_holds() {
     // WebSocket APIs have their own metric names, under ApiId+Stage.
     let t = &truth["websocket"];
     let ws = apis[t["name"].as_str().unwrap()];
-    assert_eq!((&ws["id"], &ws["protocol"]), (&t["id"], &Value::from("WEBSOCKET")));
+    assert_eq!(
+        (&ws["id"], &ws["protocol"]),
+        (&t["id"], &Value::from("WEBSOCKET"))
+    );
     let stage = &ws["stages"][0];
     assert_eq!(stage["name"], t["stage"]);
     for k in ["connects", "messages", "client_errors", "execution_errors"] {
-        assert_eq!(stage["metrics"][k].as_f64(), t[k].as_f64(), "websocket.{k}: {}", stage["metrics"]);
+        assert_eq!(
+            stage["metrics"][k].as_f64(),
+            t[k].as_f64(),
+            "websocket.{k}: {}",
+            stage["metrics"]
+        );
     }
     assert_eq!(ws["routes"][0]["key"], "$default");
     assert_eq!(ws["routes"][0]["function"], "queue-worker");

@@ -14,12 +14,33 @@ fn views() -> Vec<(&'static str, Vec<awstop::app::keymap::Action>)> {
         // orders-api: two API routes in front of it and its resource policy.
         (
             "lambda_triggers",
-            vec![Pane(LAMBDA), StartFilter, Input('o'), Input('r'), Input('d'), Input('e'), Input('r'), Input('s'), Input('-'), Input('a'), Submit, Enter],
+            vec![
+                Pane(LAMBDA),
+                StartFilter,
+                Input('o'),
+                Input('r'),
+                Input('d'),
+                Input('e'),
+                Input('r'),
+                Input('s'),
+                Input('-'),
+                Input('a'),
+                Submit,
+                Enter,
+            ],
         ),
         // ddb-stream-proc: its stream mapping's last batch failed.
         (
             "lambda_trigger_failing",
-            vec![Pane(LAMBDA), StartFilter, Input('d'), Input('d'), Input('b'), Submit, Enter],
+            vec![
+                Pane(LAMBDA),
+                StartFilter,
+                Input('d'),
+                Input('d'),
+                Input('b'),
+                Submit,
+                Enter,
+            ],
         ),
         ("ecs", vec![Pane(ECS)]),
         // web-fargate's services, then the crash-looping checkout's tasks.

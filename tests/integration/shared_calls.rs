@@ -54,8 +54,8 @@ pub(crate) fn eks() -> aws_sdk_eks::Client {
         .then_output(|| ListNodegroupsOutput::builder().build());
     let fargate = mock!(aws_sdk_eks::Client::list_fargate_profiles)
         .then_output(|| ListFargateProfilesOutput::builder().build());
-    let addons = mock!(aws_sdk_eks::Client::list_addons)
-        .then_output(|| ListAddonsOutput::builder().build());
+    let addons =
+        mock!(aws_sdk_eks::Client::list_addons).then_output(|| ListAddonsOutput::builder().build());
     mock_client!(
         aws_sdk_eks,
         RuleMode::MatchAny,
@@ -79,7 +79,10 @@ async fn api_stages_and_functions_go_out_in_the_same_calls() {
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
     for (service, keys) in [
         (ServiceKind::Lambda, (0..20).map(name).collect()),
-        (ServiceKind::ApiGateway, vec!["a1".to_string(), "a2".to_string()]),
+        (
+            ServiceKind::ApiGateway,
+            vec!["a1".to_string(), "a2".to_string()],
+        ),
     ] {
         cmd_tx
             .send(SourceCmd::Visible { service, keys })

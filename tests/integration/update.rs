@@ -293,13 +293,25 @@ fn the_overview_keeps_a_space_after_every_room_not_read_yet() {
         awstop::app::model::SourceLabel::Demo,
         FROZEN.parse().unwrap(),
     );
-    update(&mut m, Msg::Resize { width: 100, height: 30 });
+    update(
+        &mut m,
+        Msg::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
     act(&mut m, &[Pane(Pane::Overview)]);
     let s = screen(&m);
     // "Lightsail" is longer than the other labels: it must not run into the dash.
     for label in ["Lambda", "ECS", "Lightsail", "API GW"] {
-        let line = s.lines().find(|l| l.starts_with(label)).unwrap_or_else(|| panic!("no {label}:\n{s}"));
-        assert!(line[label.len()..].starts_with(' ') && line.contains(" -  loading…"), "{line}");
+        let line = s
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label}:\n{s}"));
+        assert!(
+            line[label.len()..].starts_with(' ') && line.contains(" -  loading…"),
+            "{line}"
+        );
     }
 }
 
@@ -515,7 +527,10 @@ fn what_rooms_show_of_each_other_holds_whatever_order_they_refresh_in() {
         let mut later = at(&kinds, t0);
         later.push((*k, t1));
         let mut direct = at(&kinds, t0);
-        direct.iter_mut().filter(|(j, _)| j == k).for_each(|(_, t)| *t = t1);
+        direct
+            .iter_mut()
+            .filter(|(j, _)| j == k)
+            .for_each(|(_, t)| *t = t1);
         let a = json_after(&later);
         assert_eq!(a, json_after(&direct), "{k:?} refreshed later");
         moved += usize::from(a != forward);

@@ -22,7 +22,7 @@ pub use live::Clients;
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
-use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
 /// A call that failed, by operation.

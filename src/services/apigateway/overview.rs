@@ -7,7 +7,7 @@ use super::domain::{Api, ApiGatewayData};
 use super::{ApiGateway, View};
 use crate::fmt::{count, ms, pct};
 use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
-use crate::services::table::Tone;
+use crate::table::Tone;
 
 pub fn line(d: &ApiGatewayData, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;

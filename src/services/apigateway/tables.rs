@@ -5,7 +5,7 @@
 
 use super::domain::{Api, Route, Stage, ERROR_RATE_ALERT_PCT};
 use crate::fmt::{count, ms, pct};
-use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
 fn figure(v: Option<f64>, f: fn(f64) -> String) -> Cell {
     match v {

@@ -9,7 +9,7 @@ use super::domain::{BatchData, Job, JOB_STATUSES};
 use super::{Batch, View};
 use crate::fmt::age;
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
-use crate::services::table::Row;
+use crate::table::Row;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Batch {

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::domain::{Job, JobQueue, JOB_STATUSES};
 use crate::fmt::age;
-use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
 fn n(v: usize) -> SortKey<'static> {
     SortKey::Num(Some(v as f64))

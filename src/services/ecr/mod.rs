@@ -20,7 +20,7 @@ use crate::export::file_safe;
 use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
-use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Feeds;
 
 pub struct Ecr;

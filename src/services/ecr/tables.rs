@@ -2,7 +2,7 @@
 
 use super::domain::{Findings, Image, Repository};
 use crate::fmt::age;
-use crate::services::table::{age_s, Cell, Column, Ctx, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Ctx, Row, SortKey, Tone, Value};
 
 fn n(v: usize) -> SortKey<'static> {
     SortKey::Num(Some(v as f64))

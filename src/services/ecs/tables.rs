@@ -2,7 +2,7 @@
 
 use super::domain::{Cluster, Health, Service, Task};
 use crate::fmt::{age, opt, pct};
-use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
 fn n(v: usize) -> SortKey<'static> {
     SortKey::Num(Some(v as f64))
@@ -74,7 +74,7 @@ fn vuln_rank(s: &Service) -> Option<f64> {
     findings(s).map(|f| f.critical as f64 * 1e6 + f.high as f64)
 }
 
-fn vuln(s: &Service, _: &crate::services::table::Ctx) -> Cell {
+fn vuln(s: &Service, _: &crate::table::Ctx) -> Cell {
     match findings(s) {
         Some(f) if f.critical > 0 => Cell::tone(format!("!{}", f.short()), Tone::Error),
         Some(f) if f.high > 0 => Cell::tone(f.short(), Tone::Warn),
@@ -83,7 +83,7 @@ fn vuln(s: &Service, _: &crate::services::table::Ctx) -> Cell {
     }
 }
 
-fn cost(s: &Service, cx: &crate::services::table::Ctx) -> crate::cost::Estimate {
+fn cost(s: &Service, cx: &crate::table::Ctx) -> crate::cost::Estimate {
     super::cost::estimate(s, &cx.prices)
 }
 

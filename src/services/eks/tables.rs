@@ -2,14 +2,14 @@
 
 use super::domain::{EksCluster, Nodegroup};
 use crate::fmt::{age, count, ms, opt};
-use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
-fn cost(c: &EksCluster, cx: &crate::services::table::Ctx) -> crate::cost::Estimate {
+fn cost(c: &EksCluster, cx: &crate::table::Ctx) -> crate::cost::Estimate {
     super::cost::estimate(c, &cx.prices)
 }
 
 /// The support tier and its hourly price: extended is a 6× bill.
-fn support(c: &EksCluster, cx: &crate::services::table::Ctx) -> Cell {
+fn support(c: &EksCluster, cx: &crate::table::Ctx) -> Cell {
     let hour = cost(c, cx)
         .per_hour()
         .map(crate::cost::money::usd_hour)

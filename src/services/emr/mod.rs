@@ -20,7 +20,7 @@ pub use domain::{EmrCluster, EmrData, EmrMetrics, InstanceGroup, Step};
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
-use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
 pub struct Emr;

@@ -36,7 +36,7 @@ impl RoomUi for Emr {
 
 /// The clusters, with chips that double as the `[ ]` filter indicator.
 fn clusters(buf: &mut Buffer, area: Rect, d: &EmrData, cx: &PaneCtx) {
-    use crate::services::table::Row;
+    use crate::table::Row;
     let t = cx.theme;
     let [chips, tbl] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let want = cx.table.map(|(st, _)| st.tab_filter(EmrCluster::TABS));

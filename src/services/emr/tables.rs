@@ -4,7 +4,7 @@
 use super::domain::{EmrCluster, Step, IDLE_ALERT_MINUTES};
 use super::metrics::IDLE_LOOKBACK_MINUTES;
 use crate::fmt::{age, count, opt, pct};
-use crate::services::table::{age_s, Cell, Column, Ctx, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Ctx, Row, SortKey, Tone, Value};
 
 /// "35m", "2h05m", "≥1d": how long a cluster has been idle.
 pub fn idle_for(minutes: u32) -> String {

@@ -32,7 +32,7 @@ use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::msg::TailTarget;
 use crate::services::room::{Registered, Room};
-use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
 pub struct Lambda;

@@ -7,7 +7,7 @@ use super::domain::Function;
 use super::{Lambda, LambdaState, View};
 use crate::fmt::{count, pct};
 use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
-use crate::services::table::Tone;
+use crate::table::Tone;
 
 
 pub fn line(state: &LambdaState, cx: &PaneCtx) -> Line<'static> {

@@ -2,7 +2,7 @@
 
 use super::domain::Function;
 use crate::fmt::{count, ms, opt, pct};
-use crate::services::table::{Cell, Column, Ctx, Row, SortKey, Tone, Value};
+use crate::table::{Cell, Column, Ctx, Row, SortKey, Tone, Value};
 
 fn num(v: Option<f64>) -> SortKey<'static> {
     SortKey::Num(v)

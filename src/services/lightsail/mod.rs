@@ -21,7 +21,7 @@ pub use domain::{ContainerService, Instance, InstanceMetrics, InstanceSeries, Li
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
-use crate::services::table::{all, SectionVisitor, TableVisitor};
+use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
 pub struct Lightsail;

@@ -3,7 +3,7 @@
 use super::domain::{ContainerService, Instance, LOW_BURST_PCT};
 use crate::cost::money::usd;
 use crate::fmt::{age, count, opt, pct};
-use crate::services::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
+use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
 fn state(s: &str) -> Cell {
     match s {

@@ -49,15 +49,6 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(now: DateTime<Utc>, settings: &crate::services::Settings) -> Ctx {
-        Ctx {
-            now,
-            percentile: settings.percentile.clone(),
-            window: settings.window,
-            prices: settings.prices.clone(),
-        }
-    }
-
     /// A column title with `{p}` replaced by the percentile (`P99`).
     pub fn title(&self, t: &str) -> String {
         t.replace("{p}", &self.percentile.to_ascii_uppercase())

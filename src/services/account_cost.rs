@@ -1,10 +1,10 @@
 //! The account's burn rate: every room's estimate summed, for the header,
 //! the Overview and the snapshot's `cost` section.
 
-use crate::services::feed::Freshness;
-use crate::services::{Feeds, ServiceKind, Settings};
+use super::feed::Freshness;
+use super::{Feeds, ServiceKind, Settings};
 
-use super::RoomCost;
+use crate::cost::RoomCost;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountCost {
@@ -64,7 +64,7 @@ pub fn watching_usd_per_hour(
     let metrics = ServiceKind::ALL
         .iter()
         .map(|&k| {
-            let cx = crate::services::room::WatchCtx {
+            let cx = super::room::WatchCtx {
                 settings,
                 interval: settings.intervals.get(k),
                 on_screen: on_screen.filter(|(r, _)| *r == k).map_or(0, |(_, n)| n),
