@@ -2,61 +2,20 @@
 //! six versions of its image (the running one among them), and two
 //! repositories nothing uses any more. `checkout` runs an image with
 //! critical findings; `legacy-api` one with an old base image. The ECS demo
-//! starts its tasks from these images (`demo_image`, `demo_digest`), so the
+//! starts its tasks from the same images (`source::demo_images`), so the
 //! two rooms join as they do on a real account.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::domain::{EcrData, Finding, Findings, Image, Repository};
 use super::Ecr;
-use crate::hash::{hash, hex, str_id, unit};
-use crate::services::room::{DemoCtx, RoomDemo};
+use crate::hash::{hash, str_id, unit};
 use crate::source::demo::ACCOUNT_ID;
+use crate::services::room::{DemoCtx, RoomDemo};
+use crate::source::demo_images::{demo_digest, running_version, API_EVERY, FLEET, SERVICES};
 
-/// Repositories named after the demo's ECS services.
-const SERVICES: &[&str] = &[
-    "api",
-    "frontend",
-    "worker",
-    "checkout",
-    "ingest",
-    "scheduler",
-    "metrics-agent",
-    "reporting",
-    "legacy-api",
-    "queue-consumer",
-    "cron-runner",
-    "search",
-];
-/// What the scaled-up demo's fleets of services run.
-const FLEET: &str = "fleet-app";
 /// Versions kept per repository.
 const KEPT: u64 = 6;
-/// `api` deploys a new version every 20 minutes.
-const API_EVERY: i64 = 1200;
-
-/// The repository a demo ECS service's image comes from.
-pub fn repo_for(service: &str) -> &str {
-    SERVICES.iter().find(|s| **s == service).copied().unwrap_or(FLEET)
-}
-
-/// The version of `repo` a task started at `at` runs.
-pub fn running_version(seed: u64, repo: &str, at: DateTime<Utc>) -> u64 {
-    let base = 10 + hash(&[seed, str_id(repo)]) % 40;
-    if repo == "api" {
-        base + (at.timestamp().div_euclid(API_EVERY) as u64 % 900)
-    } else {
-        base
-    }
-}
-
-pub fn demo_digest(seed: u64, repo: &str, version: u64) -> String {
-    format!("sha256:{}", hex(&[seed, str_id(repo), version], 64))
-}
-
-pub fn demo_image(region: &str, repo: &str, version: u64) -> String {
-    format!("{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}:v{version}")
-}
 
 impl RoomDemo for Ecr {
     type Spec = ();

@@ -86,7 +86,7 @@ pub struct RunningImage {
     pub reference: String,
     pub digest: Option<String>,
     /// `None`: ECR has no scan summary for it (or it is not in ECR).
-    pub findings: Option<crate::services::ecr::Findings>,
+    pub findings: Option<crate::services::joins::Findings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -34,7 +34,7 @@ pub struct ServiceOut {
     /// The image its running tasks carry (`null`: none running).
     pub image: Option<String>,
     /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
-    pub image_findings: Option<crate::services::ecr::Findings>,
+    pub image_findings: Option<crate::services::joins::Findings>,
     /// Fargate: its running tasks' vCPU-hours and GB-hours; EC2: its share
     /// of the container instances (`null`: the tasks were not read).
     pub cost: Option<crate::cost::CostOut>,

@@ -65,7 +65,7 @@ impl Row for Cluster {
     }
 }
 
-fn findings(s: &Service) -> Option<&crate::services::ecr::Findings> {
+fn findings(s: &Service) -> Option<&crate::services::joins::Findings> {
     s.image.as_ref().and_then(|i| i.findings.as_ref())
 }
 
