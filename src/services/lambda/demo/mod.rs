@@ -278,7 +278,7 @@ fn lambda_at(
                 .collect()
         })
     };
-    let sum = |f: fn(&Function) -> Option<f64>| functions.iter().filter_map(f).sum::<f64>();
+    let sum = |f: fn(&Function) -> Option<f64>| crate::series::total(functions.iter().filter_map(f));
     let totals = LambdaTotals {
         invocations: sum(|f| f.stats.invocations),
         errors: sum(|f| f.stats.errors),
