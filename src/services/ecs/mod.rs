@@ -64,6 +64,9 @@ impl Room for Ecs {
     const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Ecr];
 
     fn join(state: &mut EcsData, feeds: &crate::services::Feeds) {
+        for c in &mut state.clusters {
+            c.count_tasks();
+        }
         images::join(state, feeds);
         cost::join(state);
     }
