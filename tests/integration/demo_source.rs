@@ -176,3 +176,32 @@ async fn an_opened_function_is_complete_at_once() {
         assert_eq!(c.recent.len() as u64, c.count.min(10), "{name}");
     }
 }
+
+/// A live tail that stops leaves the detail to say what it saw: the room
+/// refreshes at once, so the cold starts the tail showed are counted.
+#[tokio::test(flavor = "current_thread")]
+async fn a_stopped_tail_refreshes_the_detail_at_once() {
+    let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
+    let (tx, mut rx) = mpsc::channel(16);
+    let (cmd_tx, cmd_rx) = mpsc::channel(16);
+    tokio::spawn(demo::run(DemoAccount::new(42, 40, 60), clock, tx, cmd_rx));
+    next_lambda(&mut rx).await;
+    let target = awstop::services::msg::TailTarget {
+        service: ServiceKind::Lambda,
+        function: "image-resize".into(),
+        region: demo::REGION.into(),
+        log_group: "/aws/lambda/image-resize".into(),
+    };
+    cmd_tx.send(SourceCmd::Tail(Some(target))).await.unwrap();
+    // A tick of the tail, then stop it.
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.unwrap().unwrap();
+        if matches!(msg, DataMsg::Tail { .. }) {
+            break;
+        }
+    }
+    cmd_tx.send(SourceCmd::Tail(None)).await.unwrap();
+    let t = std::time::Instant::now();
+    next_lambda(&mut rx).await;
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}
