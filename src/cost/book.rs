@@ -24,9 +24,6 @@ const BUILTIN: &[&str] = &[
     include_str!("../../prices/ap-northeast-1.toml"),
 ];
 
-/// The built-in files that price every service.
-const COMPLETE: &[&str] = &["us-east-1", "us-west-2"];
-
 /// A price file is a few hundred bytes; anything large is not one.
 const MAX_PRICE_FILE_BYTES: u64 = 256 * 1024;
 
@@ -255,6 +252,9 @@ impl PriceBook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in files that price every service.
+    const COMPLETE: &[&str] = &["us-east-1", "us-west-2"];
 
     #[test]
     fn every_builtin_price_file_parses_and_is_complete() {

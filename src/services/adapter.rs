@@ -103,7 +103,7 @@ pub trait DynRoom: Sync {
         spec: &dyn Any,
         cx: &DemoCtx,
         key: &str,
-        now: DateTime<Utc>,
+        span: (DateTime<Utc>, DateTime<Utc>),
         tick: u64,
     ) -> Option<Vec<TailLine>>;
 
@@ -367,10 +367,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         spec: &dyn Any,
         cx: &DemoCtx,
         key: &str,
-        now: DateTime<Utc>,
+        span: (DateTime<Utc>, DateTime<Utc>),
         tick: u64,
     ) -> Option<Vec<TailLine>> {
-        <S as RoomDemo>::tail(spec.downcast_ref::<S::Spec>()?, cx, key, now, tick)
+        <S as RoomDemo>::tail(spec.downcast_ref::<S::Spec>()?, cx, key, span, tick)
     }
 
     fn client(

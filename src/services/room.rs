@@ -285,6 +285,20 @@ pub struct DemoCtx {
     pub window: u32,
     pub percentile: String,
     pub region: String,
+    /// When the demo started telling its story: fixed facts (when a
+    /// function was last modified, a cluster created, an image pushed) are
+    /// set back from it, so they stay put while the clock runs and the
+    /// durations since them grow. `None`: from each moment asked for (a
+    /// one-off snapshot, where the two are the same).
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl DemoCtx {
+    /// The moment fixed facts are set back from: the story's start, never
+    /// after `now`.
+    pub fn fixed(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.since.map_or(now, |s| s.min(now))
+    }
 }
 
 /// The built-in demo account's part.
@@ -299,12 +313,13 @@ pub trait RoomDemo: Room {
         now: DateTime<Utc>,
         detail: Option<&HashSet<String>>,
     ) -> Self::Data;
-    /// One tick of a live tail of row `key`, for rooms that tail.
+    /// One tick of a live tail of row `key`, for rooms that tail: what was
+    /// logged in `span` (after its start, up to its end, which is now).
     fn tail(
         _spec: &Self::Spec,
         _cx: &DemoCtx,
         _key: &str,
-        _now: DateTime<Utc>,
+        _span: (DateTime<Utc>, DateTime<Utc>),
         _tick: u64,
     ) -> Option<Vec<TailLine>> {
         None

@@ -239,7 +239,11 @@ fn burn(m: &Model, room: usize) -> Option<String> {
         // (Usage not read yet is not "no price": then nothing is said.)
         return (b.why.is_some() && room >= 8).then(|| " burn ?".to_string());
     }
-    let floor = if b.unpriced > 0 { "+" } else { "" };
+    let floor = if b.unpriced > 0 || b.partly_priced > 0 {
+        "+"
+    } else {
+        ""
+    };
     let hour = crate::cost::money::usd_hour(b.per_hour);
     let month = crate::cost::money::usd(b.per_hour * crate::cost::HOURS_PER_MONTH);
     [

@@ -141,6 +141,20 @@ fn the_demos_costs_add_up_from_each_resource_to_the_account() {
     let extended = eks.iter().find(|c| c["support"] == "EXTENDED").unwrap();
     assert_eq!(f(&extended["cost"]["usd_per_hour"]), 0.60);
     let eks_sum: f64 = eks.iter().map(|c| f(&c["cost"]["usd_per_hour"])).sum();
+    // Nodes are not priced: every demo cluster has some, so each is a floor
+    // and the account's basis and count say so.
+    for c in &eks {
+        let basis = c["cost"]["basis"].as_str().unwrap();
+        assert!(
+            basis.starts_with("control plane; nodes not priced"),
+            "{basis}"
+        );
+    }
+    assert_eq!(cost["partly_priced_resources"], eks.len());
+    assert!(
+        cost["basis"].as_str().unwrap().contains("partly priced"),
+        "{cost}"
+    );
     near(f(&cost["by_service"]["eks"]), eks_sum, eks.len(), "eks sum");
 
     let envs = snap["batch"]["compute_environments"].as_array().unwrap();
@@ -214,8 +228,10 @@ fn the_header_shows_the_sum_of_what_the_panes_price() {
     let hour = awstop::cost::money::usd_hour(b.per_hour);
     let month = awstop::cost::money::usd(b.per_hour * 730.0);
     let header = screen(&m).lines().next().unwrap().to_string();
+    // A floor: the demo's EKS clusters are priced without their nodes.
+    assert!(b.partly_priced > 0);
     assert!(
-        header.contains(&format!("burn ≈{hour} ≈{month}/mo")),
+        header.contains(&format!("burn ≈{hour}+ ≈{month}/mo+")),
         "{header}"
     );
     // The Overview says it room by room, with Lambda's free tier.

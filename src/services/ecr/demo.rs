@@ -52,7 +52,7 @@ fn repo(cx: &DemoCtx, name: &str, scan: bool, now: DateTime<Utc>) -> Repository 
         name: name.to_string(),
         region: cx.region.clone(),
         uri: format!("{ACCOUNT_ID}.dkr.ecr.{}.amazonaws.com/{name}", cx.region),
-        created_at: Utc.timestamp_opt((now - Duration::days(700)).timestamp() / 86_400 * 86_400, 0).single(),
+        created_at: Utc.timestamp_opt((cx.fixed(now) - Duration::days(700)).timestamp() / 86_400 * 86_400, 0).single(),
         scan_on_push: scan,
         tag_mutability: if name == "legacy-api" { "MUTABLE" } else { "IMMUTABLE" }.into(),
         encryption: if name == "checkout" { "KMS" } else { "AES256" }.into(),
@@ -93,7 +93,7 @@ fn live_repo(cx: &DemoCtx, name: &str, now: DateTime<Utc>) -> Repository {
         if name == "api" {
             now - Duration::seconds(now.timestamp().rem_euclid(API_EVERY) + back * API_EVERY)
         } else {
-            now - Duration::days(3 + back * 9) - Duration::minutes((hash(&[str_id(name), v]) % 600) as i64)
+            cx.fixed(now) - Duration::days(3 + back * 9) - Duration::minutes((hash(&[str_id(name), v]) % 600) as i64)
         }
     };
     for v in running.saturating_sub(KEPT - 1)..=running {
@@ -101,7 +101,7 @@ fn live_repo(cx: &DemoCtx, name: &str, now: DateTime<Utc>) -> Repository {
         // Tasks pull the running image as they start; a superseded one was
         // last pulled until the next version was pushed.
         let pulled = if v == running {
-            (now - Duration::minutes(2 + (hash(&[str_id(name), 7]) % 30) as i64)).max(pushed_at)
+            (cx.fixed(now) - Duration::minutes(2 + (hash(&[str_id(name), 7]) % 30) as i64)).max(pushed_at)
         } else {
             pushed(v + 1)
         };
@@ -134,8 +134,8 @@ fn stale_repo(
             digest: demo_digest(cx.seed, name, v),
             tags: vec![format!("{v}.0")],
             size_bytes: Some((900 + 300 * v as i64) * 1_048_576),
-            pushed_at: Some(now - Duration::days(pushed_days + 30 * (n - v) as i64)),
-            last_pulled_at: pulled_days.map(|d| now - Duration::days(d)),
+            pushed_at: Some(cx.fixed(now) - Duration::days(pushed_days + 30 * (n - v) as i64)),
+            last_pulled_at: pulled_days.map(|d| cx.fixed(now) - Duration::days(d)),
             scan_status: None,
             findings: None,
             details: None,

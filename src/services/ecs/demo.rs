@@ -416,6 +416,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         recently_stopped: crashed,
         image: None,
         usage: None,
+        tasks_say: None,
     };
     (service, tasks)
 }

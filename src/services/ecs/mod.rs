@@ -70,6 +70,9 @@ impl Room for Ecs {
     }
 
     fn join(state: &mut EcsData, board: &Board) {
+        for c in &mut state.clusters {
+            c.count_tasks();
+        }
         images::join(state, &board.image_findings);
         cost::join(state);
     }

@@ -7,7 +7,7 @@ use super::domain::Function;
 use super::LambdaState;
 use crate::cost::book::LambdaPrices;
 use crate::cost::{money, Estimate, PriceBook, RoomCost, HOURS_PER_MONTH};
-use crate::fmt::count;
+use crate::fmt::{count, significant};
 
 /// Lambda's hard limit on a function's timeout.
 pub const HARD_LIMIT_S: u32 = 900;
@@ -71,7 +71,7 @@ fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estim
                 "{} requests × ${}/M + {} GB-s × ${rate} ({}) over {window_min}m, {}",
                 count(inv),
                 p.usd_per_million_requests,
-                count(gbs),
+                significant(gbs),
                 if arm(f) { "arm64" } else { "x86_64" },
                 region.label(),
             )
@@ -214,6 +214,18 @@ mod tests {
         assert!((wa - (0.20 + 100_000.0 * 0.0000133334)).abs() < 1e-9, "{wa}");
         assert!(x86.basis().contains("x86_64") && arm.basis().contains("arm64"));
         assert!(x86.basis().contains("us-east-1 list price 2026-11"), "{}", x86.basis());
+    }
+
+    #[test]
+    fn gb_seconds_below_one_keep_their_significant_digits() {
+        let book = PriceBook::builtin();
+        // One call of 264 ms at 128 MB: 0.033 GB-s, not "0".
+        let e = estimate(&function(128, "x86_64", 1.0, 264.0), book, 60);
+        assert!(e.basis().contains("+ 0.033 GB-s ×"), "{}", e.basis());
+        let e = estimate(&function(1024, "x86_64", 10.0, 123.4), book, 60);
+        assert!(e.basis().contains("+ 1.23 GB-s ×"), "{}", e.basis());
+        let e = estimate(&function(1024, "x86_64", 1e6, 200.0), book, 60);
+        assert!(e.basis().contains("+ 200.0k GB-s ×"), "{}", e.basis());
     }
 
     #[test]
