@@ -138,7 +138,7 @@ pub struct SourceArgs {
     pub profile: Option<String>,
 
     /// Region or comma-separated regions to poll side by side (the demo account takes one).
-    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',', value_parser = parse_region)]
+    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',', value_parser = crate::region::parse)]
     pub region: Vec<String>,
 
     /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
@@ -417,43 +417,6 @@ fn interval_help() -> String {
         "Refresh intervals in seconds, per service: {}; at most 3600",
         each.join(", ")
     )
-}
-
-/// The most regions polled side by side: AWS has a few dozen.
-pub const MAX_REGIONS: usize = 64;
-
-/// An AWS region name: lowercase parts joined by `-`, ending in a number
-/// (`us-east-1`, `us-gov-west-1`, `eu-central-2`).
-pub fn parse_region(s: &str) -> Result<String, String> {
-    let parts: Vec<&str> = s.split('-').collect();
-    let ok = s.len() <= 32
-        && parts.len() >= 3
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty();
-    if ok {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "{}: not an AWS region name like us-east-1",
-            crate::fmt::escape_controls(&crate::fmt::truncate(s, 40))
-        ))
-    }
-}
-
-/// Each region once, in the order given; at most `MAX_REGIONS`.
-pub fn dedupe_regions(regions: &mut Vec<String>) -> Result<(), String> {
-    let mut seen = std::collections::HashSet::new();
-    regions.retain(|r| seen.insert(r.clone()));
-    if regions.len() > MAX_REGIONS {
-        return Err(format!(
-            "{} regions: awstop polls at most {MAX_REGIONS} side by side",
-            regions.len()
-        ));
-    }
-    Ok(())
 }
 
 /// `90s`, `30m`, `1h`, `1h30m`: humantime's syntax, at least one second.

@@ -206,7 +206,7 @@ impl Config {
                 .map_err(|e| format!("{}: {e}", at(name)))?;
         }
         for r in &c.aws.regions {
-            crate::cli::parse_region(r).map_err(|e| format!("{}: aws.regions: {e}", at("regions")))?;
+            crate::region::parse(r).map_err(|e| format!("{}: aws.regions: {e}", at("regions")))?;
         }
         if !(1..=1440).contains(&c.metrics.window) {
             return Err(format!(
@@ -305,7 +305,7 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if cli.source.region.is_empty() {
         cli.source.region = config.aws.regions.clone();
     }
-    crate::cli::dedupe_regions(&mut cli.source.region)?;
+    crate::region::dedupe(&mut cli.source.region)?;
     // The file's intervals first: later entries (the flags) win.
     let mut intervals: Vec<(ServiceKind, u64)> = config
         .refresh

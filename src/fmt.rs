@@ -133,11 +133,15 @@ mod tests {
 
     #[test]
     fn bidi_controls_are_escaped_like_other_controls() {
-        assert_eq!(escape_controls("evil\u{202e}txt.exe"), "evil\\u{202e}txt.exe");
-        for c in ['\u{202a}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}'] {
+        assert_eq!(
+            escape_controls("evil\u{202e}txt.exe"),
+            "evil\\u{202e}txt.exe"
+        );
+        for c in [
+            '\u{202a}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+        ] {
             assert!(!escape_controls(&format!("a{c}b")).contains(c), "{c:?}");
         }
         assert_eq!(escape_controls("naïve — ok"), "naïve — ok");
     }
-
 }

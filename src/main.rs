@@ -13,7 +13,7 @@ fn main() -> ExitCode {
     };
     let mut cli = awstop::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.merge_subcommand(&matches);
-    if let Err(e) = awstop::cli::dedupe_regions(&mut cli.source.region) {
+    if let Err(e) = awstop::region::dedupe(&mut cli.source.region) {
         eprintln!("awstop: --region: {}", awstop::fmt::escape_controls(&e));
         return ExitCode::from(2);
     }

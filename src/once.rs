@@ -232,8 +232,7 @@ mod safe_json_tests {
             }
             let out = String::from_utf8(out).unwrap();
             assert_eq!(
-                out,
-                "\"evil\\u202etxt.exe \\u2066x\\u2069 \\u200f \\u061c — ok\"",
+                out, "\"evil\\u202etxt.exe \\u2066x\\u2069 \\u200f \\u061c — ok\"",
                 "split at {split}"
             );
             let back: String = serde_json::from_str(&out).unwrap();

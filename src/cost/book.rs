@@ -170,11 +170,15 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
     // A rate above MAX_PRICE is a typo (or an attack on the display): no
     // AWS unit priced here costs a thousandth of it. Free allowances are
     // counts (requests, GB-seconds a month), bounded higher.
-    let counts = p.lambda.as_ref().map(|l| {
-        vec![l.free_requests_per_month, l.free_gb_seconds_per_month]
-    });
+    let counts = p
+        .lambda
+        .as_ref()
+        .map(|l| vec![l.free_requests_per_month, l.free_gb_seconds_per_month]);
     let out_of = |vs: &[Option<Vec<f64>>], max: f64| {
-        vs.iter().flatten().flatten().any(|v| !(0.0..=max).contains(v))
+        vs.iter()
+            .flatten()
+            .flatten()
+            .any(|v| !(0.0..=max).contains(v))
     };
     if out_of(&numbers, MAX_PRICE) {
         return Err(format!(
@@ -186,7 +190,7 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
             "{file}: a free allowance must be a number from 0 to {MAX_COUNT:e}"
         ));
     }
-    if crate::cli::parse_region(&p.region).is_err() {
+    if crate::region::parse(&p.region).is_err() {
         return Err(format!(
             "{file}: region must name an AWS region (us-east-1)"
         ));

@@ -13,7 +13,12 @@ pub fn recording(data: &[u8]) {
         };
         let s = &rec.summary;
         // Never more signed than read, and nothing returned past a problem.
-        assert!(s.signed <= s.records, "{} signed of {}", s.signed, s.records);
+        assert!(
+            s.signed <= s.records,
+            "{} signed of {}",
+            s.signed,
+            s.records
+        );
         assert_eq!(rec.records.len() as u64, s.records);
         if let Some(p) = &s.problem {
             assert!(!p.describe().chars().any(crate::fmt::is_control));

@@ -208,7 +208,9 @@ impl Reader {
                         r.name
                     )
                 })
-                .and_then(|k| sign::recorded_key(k).map_err(|e| format!("{}: line 1: {e}", r.name)))?;
+                .and_then(|k| {
+                    sign::recorded_key(k).map_err(|e| format!("{}: line 1: {e}", r.name))
+                })?;
             r.key = Some(key);
         } else if !FORMATS_LEGACY.contains(&header.format.as_str()) {
             return Err(format!(

@@ -67,11 +67,12 @@ fn read_private(path: &Path) -> Result<SigningKey, String> {
             ));
         }
     }
-    let seed = unhex::<32>(text.trim()).ok_or_else(|| {
-        format!("{name}: line 1: not an awstop private key (64 hex digits)")
-    })?;
+    let seed = unhex::<32>(text.trim())
+        .ok_or_else(|| format!("{name}: line 1: not an awstop private key (64 hex digits)"))?;
     if seed == [0u8; 32] {
-        return Err(format!("{name}: line 1: a private key of zeros is no secret"));
+        return Err(format!(
+            "{name}: line 1: a private key of zeros is no secret"
+        ));
     }
     Ok(SigningKey::from_bytes(&seed))
 }
@@ -183,7 +184,9 @@ const SIG_LEN: usize = 128;
 /// A signed line: `unsigned_line` (a JSON object) with its signature as the
 /// last field.
 pub fn signed_line(key: &SigningKey, kind: &str, records: u64, unsigned_line: &str) -> String {
-    let sig = hex(&key.sign(&message(kind, records, unsigned_line.as_bytes())).to_bytes());
+    let sig = hex(&key
+        .sign(&message(kind, records, unsigned_line.as_bytes()))
+        .to_bytes());
     let body = unsigned_line.strip_suffix('}').unwrap_or(unsigned_line);
     format!("{body},\"sig\":\"{sig}\"}}")
 }
@@ -224,9 +227,17 @@ mod tests {
         let m = message("end", 3, &unsigned);
         assert!(verifies(&k.verifying_key(), &m, &sig));
         assert!(!verifies(&other.verifying_key(), &m, &sig));
-        assert!(!verifies(&k.verifying_key(), &message("end", 4, &unsigned), &sig));
+        assert!(!verifies(
+            &k.verifying_key(),
+            &message("end", 4, &unsigned),
+            &sig
+        ));
         let later = body.replace("14:03:20", "14:03:21");
-        assert!(!verifies(&k.verifying_key(), &message("end", 3, later.as_bytes()), &sig));
+        assert!(!verifies(
+            &k.verifying_key(),
+            &message("end", 3, later.as_bytes()),
+            &sig
+        ));
         let p = public_hex(&k.verifying_key());
         assert_eq!(public_key(&p).unwrap(), k.verifying_key());
         assert!(public_key("nope").is_err());
@@ -235,7 +246,12 @@ mod tests {
     #[test]
     fn a_signature_has_exactly_one_encoding() {
         let k = SigningKey::from_bytes(&[7u8; 32]);
-        let line = signed_line(&k, "checkpoint", 1, r#"{"prev":"ab","at":"2026-11-22T14:03:20Z"}"#);
+        let line = signed_line(
+            &k,
+            "checkpoint",
+            1,
+            r#"{"prev":"ab","at":"2026-11-22T14:03:20Z"}"#,
+        );
         let (_, sig) = split_signed(line.as_bytes()).unwrap();
         let hex_sig = hex(&sig);
         for other in [

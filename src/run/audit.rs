@@ -80,7 +80,9 @@ pub fn load(file: &Path, how: Open) -> Result<Scanned, Failure> {
         warn(w);
     }
     if !summary.ended {
-        warn(&format!("{name}: not closed: cut off or still being written"));
+        warn(&format!(
+            "{name}: not closed: cut off or still being written"
+        ));
     }
     let refuse = |why: String| -> Result<(), Failure> {
         if how.allow_unsigned {
@@ -205,7 +207,12 @@ pub fn verify(file: &Path, key: Option<&str>, allow_unsigned: bool) -> Result<()
     }
     let Some(signer) = signer else {
         if expected.is_some() {
-            return fail(1, format!("unsigned ({format}), but a key is given or pinned: nothing here is signed"));
+            return fail(
+                1,
+                format!(
+                    "unsigned ({format}), but a key is given or pinned: nothing here is signed"
+                ),
+            );
         }
         if !allow_unsigned {
             return fail(
@@ -220,13 +227,20 @@ pub fn verify(file: &Path, key: Option<&str>, allow_unsigned: bool) -> Result<()
             when(span_end(&s))
         ));
         say(format!("chain head {}", s.chain_head));
-        return if s.ended { Ok(()) } else { not_closed(file, &s) };
+        return if s.ended {
+            Ok(())
+        } else {
+            not_closed(file, &s)
+        };
     };
     if let Some(want) = &expected {
         if sign::public_hex(want) != signer {
             return fail(
                 1,
-                format!("signed by key {signer}, not by the key given ({})", sign::public_hex(want)),
+                format!(
+                    "signed by key {signer}, not by the key given ({})",
+                    sign::public_hex(want)
+                ),
             );
         }
     }
@@ -240,7 +254,11 @@ pub fn verify(file: &Path, key: Option<&str>, allow_unsigned: bool) -> Result<()
             "ok {} records, from {} to {}",
             s.records,
             when(s.first),
-            if s.records == 0 { when(None) } else { when(span_end(&s)) }
+            if s.records == 0 {
+                when(None)
+            } else {
+                when(span_end(&s))
+            }
         ));
         say(format!("signed {by}"));
     } else if s.signed == 0 {

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::common::recording::{lines, sha256, write_lines};
 use crate::common::FROZEN;
 use serde_json::Value;
 
@@ -175,22 +176,6 @@ fn csv_has_one_section_per_table() {
         .all(|l| l.split(',').count() == lambda[0].split(',').count()));
 }
 
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn write_lines(path: &Path, lines: &[String]) {
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
-}
-
-fn sha256(s: &str) -> String {
-    awstop::record::sha256_hex(s.as_bytes())
-}
-
 /// `verify` fails with exit 1 and names the line where the chain breaks.
 fn broken_at(file: &Path, line: usize) -> String {
     let out = awstop(&["verify", file.to_str().unwrap()]);
@@ -306,7 +291,9 @@ fn a_recording_cut_mid_record_replays_up_to_the_last_whole_one() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("line 9 is incomplete")
-            && stderr(&out).contains("the last 7 records are after the last signature: shown marked UNVERIFIED"),
+            && stderr(&out).contains(
+                "the last 7 records are after the last signature: shown marked UNVERIFIED"
+            ),
         "{}",
         stderr(&out)
     );

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::common::moto::awstop_env;
 use crate::common::pty::Session;
+use crate::common::recording::{lines, rechain, write_lines};
 use crate::common::FROZEN;
 use serde_json::Value;
 
@@ -76,35 +77,6 @@ fn record(path: &Path, key: &Path, rounds: &str) {
     assert!(o.status.success(), "{}", err(&o));
 }
 
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn write_lines(path: &Path, lines: &[String]) {
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
-}
-
-fn sha256(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// What a forger without the key can do: recompute every `prev` after an edit.
-fn rechain(lines: &mut [String]) {
-    for i in 1..lines.len() {
-        let mut v: Value = serde_json::from_str(&lines[i]).unwrap();
-        v["prev"] = Value::String(sha256(&lines[i - 1]));
-        lines[i] = serde_json::to_string(&v).unwrap();
-    }
-}
-
 /// One line on stderr, a plain non-zero exit, no panic.
 fn one_line_failure(o: &Output, code: i32, says: &str) {
     assert_eq!(o.status.code(), Some(code), "{}{}", out(o), err(o));
@@ -131,12 +103,27 @@ fn a_downgraded_recording_never_verifies_ok_and_replays_marked_unsigned() {
     let file = rec.to_str().unwrap();
     let o = awstop(&["verify", file]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
-    assert!(out(&o).contains("UNSIGNED") && !out(&o).contains("ok "), "{}", out(&o));
+    assert!(
+        out(&o).contains("UNSIGNED") && !out(&o).contains("ok "),
+        "{}",
+        out(&o)
+    );
     let o = awstop(&["verify", "--allow-unsigned", file]);
     assert_eq!(o.status.code(), Some(0), "{}", out(&o));
     assert!(out(&o).contains("UNSIGNED"), "{}", out(&o));
-    one_line_failure(&awstop(&["--once", "--replay", file]), 1, "--allow-unsigned");
-    let o = awstop(&["--once", "--replay", file, "--allow-unsigned", "--format", "json"]);
+    one_line_failure(
+        &awstop(&["--once", "--replay", file]),
+        1,
+        "--allow-unsigned",
+    );
+    let o = awstop(&[
+        "--once",
+        "--replay",
+        file,
+        "--allow-unsigned",
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success(), "{}", err(&o));
     assert!(err(&o).contains("UNSIGNED"), "{}", err(&o));
     one_line_failure(&awstop(&["replay", file]), 1, "--allow-unsigned");
@@ -196,17 +183,35 @@ fn records_after_the_last_signature_are_counted_and_not_shown_unless_asked() {
         "{said}"
     );
     assert!(!said.contains("ok "), "{said}");
-    assert!(said.contains(&format!("{} records after the last signature are unverified", total - signed)), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{} records after the last signature are unverified",
+            total - signed
+        )),
+        "{said}"
+    );
 
     // Every signed line removed: no signature is claimed at all.
-    let mut stripped: Vec<String> = forged.iter().filter(|l| !l.contains("\"sig\"")).cloned().collect();
+    let mut stripped: Vec<String> = forged
+        .iter()
+        .filter(|l| !l.contains("\"sig\""))
+        .cloned()
+        .collect();
     rechain(&mut stripped);
     let bare = d.join("bare.awstop");
     write_lines(&bare, &stripped);
     let o = awstop(&["verify", "--key", public.trim(), bare.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(3), "{}", out(&o));
-    assert!(!out(&o).contains("signed by") && !out(&o).contains("ok "), "{}", out(&o));
-    assert!(out(&o).contains(&format!("no signature covers any of the {total} records")), "{}", out(&o));
+    assert!(
+        !out(&o).contains("signed by") && !out(&o).contains("ok "),
+        "{}",
+        out(&o)
+    );
+    assert!(
+        out(&o).contains(&format!("no signature covers any of the {total} records")),
+        "{}",
+        out(&o)
+    );
 
     // The replay shows what is signed; the forged record only when asked, marked.
     let json = |extra: &[&str]| {
@@ -217,8 +222,14 @@ fn records_after_the_last_signature_are_counted_and_not_shown_unless_asked() {
         (out(&o), err(&o))
     };
     let (shown, warned) = json(&[]);
-    assert!(!shown.contains("\"memory_mb\": 777"), "the forged value is shown");
-    assert!(warned.contains("after the last signature: not shown"), "{warned}");
+    assert!(
+        !shown.contains("\"memory_mb\": 777"),
+        "the forged value is shown"
+    );
+    assert!(
+        warned.contains("after the last signature: not shown"),
+        "{warned}"
+    );
     let (shown, warned) = json(&["--allow-unsigned"]);
     assert!(shown.contains("\"memory_mb\": 777"));
     assert!(warned.contains("UNVERIFIED"), "{warned}");
@@ -232,15 +243,47 @@ fn a_pinned_key_binds_replay_too() {
     record(&d.join("mine.awstop"), &d.join("mine.key"), "1");
     let mine = std::fs::read_to_string(d.join("mine.pub")).unwrap();
     let config = d.join("config.toml");
-    std::fs::write(&config, format!("[audit]\npublic-key = \"{}\"\n", mine.trim())).unwrap();
+    std::fs::write(
+        &config,
+        format!("[audit]\npublic-key = \"{}\"\n", mine.trim()),
+    )
+    .unwrap();
     let (file, cfg) = (rec.to_str().unwrap(), config.to_str().unwrap());
-    assert_eq!(awstop(&["verify", "--config", cfg, file]).status.code(), Some(1));
-    one_line_failure(&awstop(&["--once", "--replay", file, "--config", cfg]), 1, "pinned key");
+    assert_eq!(
+        awstop(&["verify", "--config", cfg, file]).status.code(),
+        Some(1)
+    );
+    one_line_failure(
+        &awstop(&["--once", "--replay", file, "--config", cfg]),
+        1,
+        "pinned key",
+    );
     one_line_failure(&awstop(&["replay", file, "--config", cfg]), 1, "pinned key");
-    let o = awstop(&["--once", "--replay", file, "--config", cfg, "--allow-unsigned", "--format", "json"]);
-    assert!(o.status.success() && err(&o).contains("UNSIGNED"), "{}", err(&o));
+    let o = awstop(&[
+        "--once",
+        "--replay",
+        file,
+        "--config",
+        cfg,
+        "--allow-unsigned",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        o.status.success() && err(&o).contains("UNSIGNED"),
+        "{}",
+        err(&o)
+    );
     // Its own recording replays under the pin, unmarked.
-    let o = awstop(&["--once", "--replay", d.join("mine.awstop").to_str().unwrap(), "--config", cfg, "--format", "json"]);
+    let o = awstop(&[
+        "--once",
+        "--replay",
+        d.join("mine.awstop").to_str().unwrap(),
+        "--config",
+        cfg,
+        "--format",
+        "json",
+    ]);
     assert!(o.status.success() && err(&o).is_empty(), "{}", err(&o));
 }
 
@@ -260,7 +303,10 @@ fn verify_prints_nothing_raw_from_the_file() {
     assert_eq!(o.status.code(), Some(1));
     let said = out(&o) + &err(&o);
     assert!(said.contains("line 2"), "{said}");
-    assert!(!said.contains('\x1b') && !said.contains('\r') && !said.contains('\u{202e}'), "{said:?}");
+    assert!(
+        !said.contains('\x1b') && !said.contains('\r') && !said.contains('\u{202e}'),
+        "{said:?}"
+    );
 }
 
 #[test]
@@ -279,14 +325,26 @@ fn a_time_at_the_end_of_the_calendar_is_refused_not_a_panic() {
     let file = rec.to_str().unwrap();
     let o = awstop(&["verify", file]);
     assert_eq!(o.status.code(), Some(1), "{}", out(&o));
-    assert!(out(&o).contains("line 2") && out(&o).contains("2100"), "{}", out(&o));
-    for args in [&["--once", "--replay", file][..], &["replay", "--force", file][..]] {
+    assert!(
+        out(&o).contains("line 2") && out(&o).contains("2100"),
+        "{}",
+        out(&o)
+    );
+    for args in [
+        &["--once", "--replay", file][..],
+        &["replay", "--force", file][..],
+    ] {
         let o = awstop(args);
         assert!(!err(&o).contains("panicked"), "{args:?}: {}", err(&o));
         assert_ne!(o.status.code(), Some(0), "{args:?}");
     }
     // The replay of a forced file with such a time opens and plays without a panic.
-    let mut s = Session::start_in(&d, &["replay", "--force", "--allow-unsigned", file], 24, 120);
+    let mut s = Session::start_in(
+        &d,
+        &["replay", "--force", "--allow-unsigned", file],
+        24,
+        120,
+    );
     s.wait_for("the replay", |sc| sc.contains("BROKEN CHAIN"));
     s.send(">>>> ");
     std::thread::sleep(Duration::from_millis(500));
@@ -315,16 +373,31 @@ fn fifos_and_dangling_keys_are_refused_at_once() {
     let (dl, lp) = (dangling.to_str().unwrap(), looped.to_str().unwrap());
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["--demo", "--once", "--config", f], "FIFO"),
-        (vec!["--demo", "--once", "--config", prices.to_str().unwrap()], "FIFO"),
+        (
+            vec!["--demo", "--once", "--config", prices.to_str().unwrap()],
+            "FIFO",
+        ),
         (vec!["--demo", "--once", "--log-file", f], "FIFO"),
         (vec!["verify", f], "FIFO"),
         (vec!["--once", "--replay", f], "FIFO"),
         (vec!["replay", f], "FIFO"),
         (vec!["verify", "--key", f, good.to_str().unwrap()], "FIFO"),
-        (vec!["record", "--demo", "--rounds", "1", "--key", f, "--out", o], "FIFO"),
-        (vec!["record", "--demo", "--rounds", "1", "--key", dl, "--out", o], "No such file"),
-        (vec!["record", "--demo", "--rounds", "1", "--key", lp, "--out", o], "symbolic links"),
-        (vec!["--demo", "--once", "--record", o, "--key", dl], "No such file"),
+        (
+            vec!["record", "--demo", "--rounds", "1", "--key", f, "--out", o],
+            "FIFO",
+        ),
+        (
+            vec!["record", "--demo", "--rounds", "1", "--key", dl, "--out", o],
+            "No such file",
+        ),
+        (
+            vec!["record", "--demo", "--rounds", "1", "--key", lp, "--out", o],
+            "symbolic links",
+        ),
+        (
+            vec!["--demo", "--once", "--record", o, "--key", dl],
+            "No such file",
+        ),
     ];
     for (args, says) in cases {
         let _ = std::fs::remove_file(&out_file);
@@ -337,9 +410,16 @@ fn fifos_and_dangling_keys_are_refused_at_once() {
     std::fs::create_dir_all(state.join("awstop")).unwrap();
     std::os::unix::fs::symlink(d.join("nowhere"), state.join("awstop/recording.key")).unwrap();
     let _ = std::fs::remove_file(&out_file);
-    let (o, took) = run(&["record", "--demo", "--rounds", "1", "--out", o], &[("XDG_STATE_HOME", &state)]);
+    let (o, took) = run(
+        &["record", "--demo", "--rounds", "1", "--out", o],
+        &[("XDG_STATE_HOME", &state)],
+    );
     assert!(took < Duration::from_secs(5), "{took:?}");
-    one_line_failure(&o, o.status.code().filter(|c| *c != 0).unwrap_or(-1), "recording.key");
+    one_line_failure(
+        &o,
+        o.status.code().filter(|c| *c != 0).unwrap_or(-1),
+        "recording.key",
+    );
 }
 
 #[test]
@@ -350,32 +430,69 @@ fn smaller_promises_regions_at_links_and_keys() {
         one_line_failure(&o, 2, "not an AWS region name");
         assert!(!err(&o).contains('\x1b'), "{:?}", err(&o));
     }
-    let o = awstop(&["--demo", "--once", "--format", "json", "--region", "eu-west-1,eu-west-1"]);
+    let o = awstop(&[
+        "--demo",
+        "--once",
+        "--format",
+        "json",
+        "--region",
+        "eu-west-1,eu-west-1",
+    ]);
     assert!(o.status.success(), "{}", err(&o));
     let snap: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(snap["account"]["regions"], serde_json::json!(["eu-west-1"]));
     let many: Vec<String> = (1..=200).map(|i| format!("xx-bogus-{i}")).collect();
-    one_line_failure(&awstop(&["--once", "--region", &many.join(",")]), 2, "at most");
+    one_line_failure(
+        &awstop(&["--once", "--region", &many.join(",")]),
+        2,
+        "at most",
+    );
 
     let rec = d.join("rec.awstop");
     record(&rec, &d.join("a.key"), "1");
     let file = rec.to_str().unwrap();
-    one_line_failure(&awstop(&["--once", "--replay", file, "--at", "yesterday"]), 2, "not a time");
-    one_line_failure(&awstop(&["--once", "--replay", file, "--at", "2031-01-01T00:00:00Z"]), 1, "outside");
+    one_line_failure(
+        &awstop(&["--once", "--replay", file, "--at", "yesterday"]),
+        2,
+        "not a time",
+    );
+    one_line_failure(
+        &awstop(&["--once", "--replay", file, "--at", "2031-01-01T00:00:00Z"]),
+        1,
+        "outside",
+    );
 
     // --force replaces the name: another hard link keeps the old file.
     let other = d.join("other-name.awstop");
     std::fs::hard_link(&rec, &other).unwrap();
     let before = std::fs::read(&other).unwrap();
     let o = awstop(&[
-        "record", "--demo", "--demo-clock", "2026-11-22T15:00:00Z", "--rounds", "1",
-        "--key", d.join("a.key").to_str().unwrap(), "--out", file, "--force",
+        "record",
+        "--demo",
+        "--demo-clock",
+        "2026-11-22T15:00:00Z",
+        "--rounds",
+        "1",
+        "--key",
+        d.join("a.key").to_str().unwrap(),
+        "--out",
+        file,
+        "--force",
     ]);
     assert!(o.status.success(), "{}", err(&o));
     assert_eq!(std::fs::read(&other).unwrap(), before);
     assert_ne!(std::fs::read(&rec).unwrap(), before);
 
     // A public key for a private one is refused, and nothing is written.
-    let o = awstop(&["record", "--demo", "--rounds", "1", "--key", d.join("a.pub").to_str().unwrap(), "--out", d.join("x.awstop").to_str().unwrap()]);
+    let o = awstop(&[
+        "record",
+        "--demo",
+        "--rounds",
+        "1",
+        "--key",
+        d.join("a.pub").to_str().unwrap(),
+        "--out",
+        d.join("x.awstop").to_str().unwrap(),
+    ]);
     one_line_failure(&o, 2, "public key");
 }

@@ -340,7 +340,10 @@ fn escape_codes_planted_in_aws_never_reach_the_output_raw() {
         "JSON escapes, and keeps, the text"
     );
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
-    assert!(text.contains("evil\\u202etxt.exe") && !text.contains('\u{202e}'), "{text:?}");
+    assert!(
+        text.contains("evil\\u202etxt.exe") && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
     let snap: Value = serde_json::from_str(&text).unwrap();
     let reasons: Vec<&str> = snap["ecs"]["clusters"]
         .as_array()

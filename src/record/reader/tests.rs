@@ -259,7 +259,11 @@ fn every_byte_of_a_signed_line_is_bound() {
         Some(Problem::Signature { .. })
     ));
     // The same signature spelled another way is refused, not accepted.
-    let sig = good[last].rsplit("\"sig\":\"").next().unwrap().trim_end_matches("\"}");
+    let sig = good[last]
+        .rsplit("\"sig\":\"")
+        .next()
+        .unwrap()
+        .trim_end_matches("\"}");
     let mut upper = good.clone();
     upper[last] = upper[last].replace(sig, &sig.to_uppercase());
     assert!(parse_lines(&upper).problem.is_some());
@@ -278,14 +282,19 @@ fn a_downgrade_to_an_older_format_is_read_as_unsigned() {
         .filter(|l| !l.contains("\"sig\""))
         .collect();
     old[0] = old[0].replace(crate::record::FORMAT, "awstop.recording/1");
-    old.push(format!(r#"{{"prev":"","at":"2026-11-22T14:03:20Z","end":{n}}}"#));
+    old.push(format!(
+        r#"{{"prev":"","at":"2026-11-22T14:03:20Z","end":{n}}}"#
+    ));
     rechain(&mut old);
     let src: Box<dyn BufRead + Send> =
         Box::new(std::io::Cursor::new((old.join("\n") + "\n").into_bytes()));
     let r = Reader::new(src, "old.awstop".into()).unwrap();
     assert!(!r.signed());
     let s = r.finish();
-    assert_eq!((s.problem, s.records, s.signed, s.ended), (None, n as u64, 0, true));
+    assert_eq!(
+        (s.problem, s.records, s.signed, s.ended),
+        (None, n as u64, 0, true)
+    );
     let _ = std::fs::remove_file(path);
 }
 
@@ -313,7 +322,11 @@ fn the_key_in_a_recording_is_a_value_never_a_file_name() {
     let mut good = lines(&path);
     let keyfile = temp("keypath.pub");
     let other = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
-    std::fs::write(&keyfile, crate::record::sign::public_hex(&other.verifying_key())).unwrap();
+    std::fs::write(
+        &keyfile,
+        crate::record::sign::public_hex(&other.verifying_key()),
+    )
+    .unwrap();
     let mut header: crate::record::Header = serde_json::from_str(&good[0]).unwrap();
     header.public_key = Some(keyfile.display().to_string());
     good[0] = serde_json::to_string(&header).unwrap();
@@ -327,7 +340,11 @@ fn the_key_in_a_recording_is_a_value_never_a_file_name() {
 fn times_outside_this_century_are_refused() {
     let (path, _) = sample("times", true);
     let good = lines(&path);
-    for far in ["+262142-12-31T23:59:59.999999999Z", "1970-01-01T00:00:00Z", "2100-01-01T00:00:00Z"] {
+    for far in [
+        "+262142-12-31T23:59:59.999999999Z",
+        "1970-01-01T00:00:00Z",
+        "2100-01-01T00:00:00Z",
+    ] {
         let mut bad = good.clone();
         let mut v: serde_json::Value = serde_json::from_str(&bad[2]).unwrap();
         v["at"] = serde_json::Value::String(far.into());
@@ -339,7 +356,11 @@ fn times_outside_this_century_are_refused() {
             "{far}: {:?}",
             rec.problem
         );
-        assert_eq!(rec.records.len(), 1, "nothing past the bad line is returned");
+        assert_eq!(
+            rec.records.len(),
+            1,
+            "nothing past the bad line is returned"
+        );
         let mut header = good.clone();
         let mut h: serde_json::Value = serde_json::from_str(&header[0]).unwrap();
         h["started_at"] = serde_json::Value::String(far.into());
@@ -350,7 +371,10 @@ fn times_outside_this_century_are_refused() {
 }
 
 /// Counts the bytes handed out: how far a reader went into a file.
-struct Counted(std::io::Cursor<Vec<u8>>, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+struct Counted(
+    std::io::Cursor<Vec<u8>>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
 impl Read for Counted {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.0.read(buf)?;
@@ -373,7 +397,14 @@ fn reading_stops_at_the_first_broken_line() {
     let src = Counted(std::io::Cursor::new(text.into_bytes()), read.clone());
     let r = Reader::new(Box::new(BufReader::new(src)), "big.awstop".into()).unwrap();
     let s = r.finish();
-    assert!(matches!(s.problem, Some(Problem::Chain { line: 2, .. }) | Some(Problem::Malformed { line: 2, .. })), "{:?}", s.problem);
+    assert!(
+        matches!(
+            s.problem,
+            Some(Problem::Chain { line: 2, .. }) | Some(Problem::Malformed { line: 2, .. })
+        ),
+        "{:?}",
+        s.problem
+    );
     assert!(read.load(std::sync::atomic::Ordering::Relaxed) < 1 << 20);
     let _ = std::fs::remove_file(path);
 }
@@ -395,7 +426,11 @@ fn compressed_files_are_zstd_to_their_last_byte() {
     junk.extend_from_slice(b"junk after the frames");
     std::fs::write(&path, &junk).unwrap();
     let rec = read(&path).unwrap();
-    assert!(matches!(rec.problem, Some(Problem::Malformed { .. })), "{:?}", rec.problem);
+    assert!(
+        matches!(rec.problem, Some(Problem::Malformed { .. })),
+        "{:?}",
+        rec.problem
+    );
     // A plain recording, or garbage, named .zst says what it is.
     std::fs::write(&path, &text).unwrap();
     let e = Reader::open(&path).err().unwrap();
