@@ -81,6 +81,11 @@ pub struct Cli {
     #[arg(long, value_name = "TIME", requires = "replay")]
     pub at: Option<String>,
 
+    /// With --replay: also show what no trusted signature covers (an unsigned
+    /// recording, one not signed by the pinned key, records after the last signature).
+    #[arg(long, requires = "replay")]
+    pub allow_unsigned: bool,
+
     /// Panic after the first frame: lets tests prove the terminal is restored.
     #[arg(long, hide = true)]
     pub panic_after_first_frame: bool,
@@ -133,7 +138,7 @@ pub struct SourceArgs {
     pub profile: Option<String>,
 
     /// Region or comma-separated regions to poll side by side (the demo account takes one).
-    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',')]
+    #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',', value_parser = crate::region::parse)]
     pub region: Vec<String>,
 
     /// Send every AWS request to this endpoint (LocalStack, moto); AWS_ENDPOINT_URL works too.
@@ -201,17 +206,26 @@ pub enum Command {
         /// Open it even if its hash chain is broken (the header then says BROKEN CHAIN).
         #[arg(long)]
         force: bool,
+        /// Also show what no trusted signature covers: an unsigned recording, one not
+        /// signed by the pinned key (header: UNSIGNED), records after the last signature
+        /// (header: UNVERIFIED).
+        #[arg(long)]
+        allow_unsigned: bool,
         #[command(flatten)]
         look: LookArgs,
     },
-    /// Check a recording's hash chain and signatures: exit 0 when intact, 1 at
-    /// the first broken line or a wrong key, 3 when it was not closed.
+    /// Check a recording's hash chain and signatures: exit 0 when intact and
+    /// signed, 1 at the first broken line, a wrong key or no signature, 3 when
+    /// it was not closed.
     Verify {
         /// The recording.
         file: PathBuf,
         /// The signer's public key (64 hex digits, or a file holding them).
         #[arg(long, value_name = "PUB")]
         key: Option<String>,
+        /// Accept an intact unsigned recording (an older format) as such: exit 0, saying UNSIGNED.
+        #[arg(long)]
+        allow_unsigned: bool,
         /// The configuration file, for a pinned `[audit] public-key`.
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,

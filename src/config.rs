@@ -205,6 +205,9 @@ impl Config {
             crate::services::intervals::check(kind, *secs, &format!("refresh.{name}"))
                 .map_err(|e| format!("{}: {e}", at(name)))?;
         }
+        for r in &c.aws.regions {
+            crate::region::parse(r).map_err(|e| format!("{}: aws.regions: {e}", at("regions")))?;
+        }
         if !(1..=1440).contains(&c.metrics.window) {
             return Err(format!(
                 "{}: metrics.window must be between 1 and 1440 minutes",
@@ -302,6 +305,7 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if cli.source.region.is_empty() {
         cli.source.region = config.aws.regions.clone();
     }
+    crate::region::dedupe(&mut cli.source.region)?;
     // The file's intervals first: later entries (the flags) win.
     let mut intervals: Vec<(ServiceKind, u64)> = config
         .refresh

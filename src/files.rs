@@ -28,10 +28,80 @@ fn options(existing: Existing) -> OpenOptions {
     {
         use std::os::unix::fs::OpenOptionsExt;
         // O_NOFOLLOW: a link planted at the path fails the open instead of
-        // redirecting the write.
-        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        // redirecting the write. O_NONBLOCK: a FIFO planted there fails or
+        // opens at once instead of waiting for a reader (and is then refused).
+        o.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     o
+}
+
+/// What a path that is not a regular file is, for the one-line refusal.
+fn kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+fn not_regular(meta: &std::fs::Metadata) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("is {}, not a regular file", kind(meta)),
+    )
+}
+
+/// Opens `path` for reading only if it is a regular file: a FIFO, a device
+/// or a terminal is refused at once instead of waiting for input for ever.
+pub fn open_regular(path: &Path) -> Result<File, String> {
+    let mut o = OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO without O_NONBLOCK waits for a writer.
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = o
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let meta = f
+        .metadata()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if !meta.is_file() {
+        return Err(format!("{}: {}", path.display(), not_regular(&meta)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::io::AsRawFd;
+        let fd = f.as_raw_fd();
+        // SAFETY: fcntl on a descriptor this function owns; no memory is passed.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+    }
+    Ok(f)
 }
 
 fn is_link(path: &Path) -> bool {
@@ -47,13 +117,43 @@ pub fn create(path: &Path, existing: Existing) -> io::Result<File> {
                 "is a symbolic link; awstop never writes through one",
             ));
         }
+        if !meta.is_file() {
+            return Err(not_regular(&meta));
+        }
+    }
+    if existing == Existing::Replace {
+        return replace(path);
     }
     let f = options(existing).open(path)?;
+    // Swapped for a FIFO or device between the look and the open.
+    let meta = f.metadata()?;
+    if !meta.is_file() {
+        return Err(not_regular(&meta));
+    }
     // An existing file keeps its mode on open: make it private too.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(f)
+}
+
+/// A new file put in place of `path`: the name is replaced, not the file it
+/// named, so another hard link to the old file keeps its content.
+fn replace(path: &Path) -> io::Result<File> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".new-{}", std::process::id()));
+    let tmp = path.with_file_name(tmp_name);
+    let _ = std::fs::remove_file(&tmp);
+    let f = create(&tmp, Existing::Refuse)?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
     }
     Ok(f)
 }
@@ -90,7 +190,7 @@ pub fn create_unique(path: &Path) -> io::Result<(File, PathBuf)> {
 /// bytes: an endless input (`/dev/zero`) cannot fill memory.
 pub fn read_text(path: &Path, cap: u64, what: &str) -> Result<String, String> {
     use std::io::Read;
-    let f = File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let f = open_regular(path)?;
     let mut bytes = Vec::new();
     f.take(cap + 1)
         .read_to_end(&mut bytes)

@@ -120,9 +120,16 @@ pub fn escape_controls_keeping_lines(s: &str) -> String {
         .join("\n")
 }
 
-/// C0 and C1 controls and DEL: what a terminal may act on.
+/// C0 and C1 controls and DEL: what a terminal may act on; and the
+/// bidirectional controls, which reorder what is shown (`evil\u{202e}txt.exe`
+/// reads as `evilexe.txt`).
 pub fn is_control(c: char) -> bool {
-    c.is_control()
+    c.is_control() || is_bidi(c)
+}
+
+/// The Unicode bidirectional formatting characters.
+pub fn is_bidi(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
 }
 
 #[cfg(test)]
@@ -163,5 +170,19 @@ mod tests {
         assert_eq!(pct(0.0), "0");
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("ab", 4), "ab");
+    }
+
+    #[test]
+    fn bidi_controls_are_escaped_like_other_controls() {
+        assert_eq!(
+            escape_controls("evil\u{202e}txt.exe"),
+            "evil\\u{202e}txt.exe"
+        );
+        for c in [
+            '\u{202a}', '\u{2066}', '\u{2069}', '\u{200e}', '\u{200f}', '\u{061c}',
+        ] {
+            assert!(!escape_controls(&format!("a{c}b")).contains(c), "{c:?}");
+        }
+        assert_eq!(escape_controls("naïve — ok"), "naïve — ok");
     }
 }

@@ -14,6 +14,7 @@ pub mod once;
 pub mod policy;
 pub mod pricing;
 pub mod record;
+pub mod region;
 pub mod replay;
 pub mod run;
 pub mod series;

@@ -13,6 +13,10 @@ fn main() -> ExitCode {
     };
     let mut cli = awstop::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.merge_subcommand(&matches);
+    if let Err(e) = awstop::region::dedupe(&mut cli.source.region) {
+        eprintln!("awstop: --region: {}", awstop::fmt::escape_controls(&e));
+        return ExitCode::from(2);
+    }
     if let Err(e) = cli.check(&matches) {
         eprintln!("awstop: {}", awstop::fmt::escape_controls(&e));
         return ExitCode::from(2);

@@ -25,7 +25,7 @@ pub fn json(s: &Snapshot) -> String {
 pub fn write_json(s: &Snapshot, w: impl std::io::Write) -> std::io::Result<()> {
     let mut safe = SafeJson {
         inner: std::io::BufWriter::new(w),
-        carry: None,
+        carry: Vec::new(),
     };
     serialize(s, &mut safe).map_err(std::io::Error::other)?;
     std::io::Write::write_all(&mut safe, b"\n")?;
@@ -89,73 +89,84 @@ impl serde_json::ser::Formatter for NoNegativeZero<'_> {
     }
 }
 
-/// Escapes DEL and the C1 controls (U+0080..U+009F, `C2 80`..`C2 9F` in
-/// UTF-8) on the way through; a `C2` that ends one write waits for the next.
+/// Escapes DEL, the C1 controls and the bidirectional controls on the way
+/// through; a character split between two writes waits for the rest.
 struct SafeJson<W: std::io::Write> {
     inner: W,
-    carry: Option<u8>,
+    carry: Vec<u8>,
+}
+
+/// Where the last whole UTF-8 character of `b` ends.
+fn whole_chars(b: &[u8]) -> usize {
+    for back in 1..=b.len().min(3) {
+        let i = b.len() - back;
+        let lead = b[i];
+        if lead & 0xc0 == 0x80 {
+            continue;
+        }
+        let need = match lead {
+            0xf0.. => 4,
+            0xe0.. => 3,
+            0xc0.. => 2,
+            _ => 1,
+        };
+        return if back < need { i } else { b.len() };
+    }
+    b.len()
+}
+
+impl<W: std::io::Write> SafeJson<W> {
+    fn write_whole(&mut self, b: &[u8]) -> std::io::Result<()> {
+        let Ok(text) = std::str::from_utf8(b) else {
+            return self.inner.write_all(b);
+        };
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if c != '\n' && crate::fmt::is_control(c) {
+                self.inner.write_all(&b[start..i])?;
+                write!(self.inner, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&b[start..])
+    }
 }
 
 impl<W: std::io::Write> std::io::Write for SafeJson<W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut start = 0;
-        let mut i = 0;
-        if let Some(c) = self.carry.take() {
-            match buf.first() {
-                Some(b) if (0x80..=0x9f).contains(b) => {
-                    write!(self.inner, "\\u{:04x}", *b as u32)?;
-                    start = 1;
-                    i = 1;
-                }
-                _ => self.inner.write_all(&[c])?,
-            }
-        }
-        while i < buf.len() {
-            let b = buf[i];
-            if b == 0x7f {
-                self.inner.write_all(&buf[start..i])?;
-                self.inner.write_all(b"\\u007f")?;
-                start = i + 1;
-            } else if b == 0xc2 {
-                match buf.get(i + 1) {
-                    Some(n) if (0x80..=0x9f).contains(n) => {
-                        self.inner.write_all(&buf[start..i])?;
-                        write!(self.inner, "\\u{:04x}", *n as u32)?;
-                        i += 1;
-                        start = i + 1;
-                    }
-                    None => {
-                        self.inner.write_all(&buf[start..i])?;
-                        self.carry = Some(b);
-                        return Ok(buf.len());
-                    }
-                    _ => {}
-                }
-            }
-            i += 1;
-        }
-        self.inner.write_all(&buf[start..])?;
+        let joined;
+        let data = if self.carry.is_empty() {
+            buf
+        } else {
+            let mut d = std::mem::take(&mut self.carry);
+            d.extend_from_slice(buf);
+            joined = d;
+            &joined[..]
+        };
+        let cut = whole_chars(data);
+        self.write_whole(&data[..cut])?;
+        self.carry = data[cut..].to_vec();
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        if let Some(c) = self.carry.take() {
-            self.inner.write_all(&[c])?;
-        }
+        let rest = std::mem::take(&mut self.carry);
+        self.inner.write_all(&rest)?;
         self.inner.flush()
     }
 }
 
-/// serde_json escapes C0 controls; DEL and the C1 controls (which some
-/// terminals act on) are escaped here too. They can only occur inside JSON
-/// strings, where `\u00XX` means the same character.
+/// serde_json escapes C0 controls; DEL, the C1 controls (which some
+/// terminals act on) and the bidirectional controls are escaped here too.
+/// They can only occur inside JSON strings, where `\uXXXX` means the same
+/// character.
 pub fn json_safe(s: String) -> String {
-    if !s.chars().any(|c| c.is_control()) {
+    if !s.chars().any(crate::fmt::is_control) {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
-        if c.is_control() && c != '\n' {
+        if crate::fmt::is_control(c) && c != '\n' {
             out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
@@ -256,7 +267,7 @@ mod safe_json_tests {
         {
             let mut w = SafeJson {
                 inner: &mut out,
-                carry: None,
+                carry: Vec::new(),
             };
             // "a", DEL, "b", U+009B (CSI) split between two writes, "é" (C3 A9) kept.
             w.write_all(b"a\x7fb\xc2").unwrap();
@@ -291,5 +302,30 @@ mod safe_json_tests {
             v,
             serde_json::json!({"a": 0.0, "b": [0.0, -1.5], "c": 0.25})
         );
+    }
+
+    #[test]
+    fn bidi_controls_are_escaped_even_split_across_writes() {
+        let text = "\"evil\u{202e}txt.exe \u{2066}x\u{2069} \u{200f} \u{61c} — ok\"";
+        for split in 0..text.len() {
+            let mut out = Vec::new();
+            {
+                let mut w = SafeJson {
+                    inner: &mut out,
+                    carry: Vec::new(),
+                };
+                w.write_all(&text.as_bytes()[..split]).unwrap();
+                w.write_all(&text.as_bytes()[split..]).unwrap();
+                w.flush().unwrap();
+            }
+            let out = String::from_utf8(out).unwrap();
+            assert_eq!(
+                out, "\"evil\\u202etxt.exe \\u2066x\\u2069 \\u200f \\u061c — ok\"",
+                "split at {split}"
+            );
+            let back: String = serde_json::from_str(&out).unwrap();
+            assert_eq!(back, text.trim_matches('"'));
+        }
+        assert!(!super::json_safe(text.to_string()).contains('\u{202e}'));
     }
 }

@@ -73,8 +73,17 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     });
     match &cli.command {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
-        Some(Command::Verify { file, key, .. }) => {
-            return audit::verify(file, key.as_deref().or(cli.pinned_key.as_deref()))
+        Some(Command::Verify {
+            file,
+            key,
+            allow_unsigned,
+            ..
+        }) => {
+            return audit::verify(
+                file,
+                key.as_deref().or(cli.pinned_key.as_deref()),
+                *allow_unsigned,
+            )
         }
         Some(Command::Config { default: true, .. }) => {
             return write_stdout(&crate::config::default_file())
@@ -103,13 +112,21 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         !recording && !cli.once && cli.replay.is_none() && stdout_tty,
     )?;
     if let Some(file) = &cli.replay {
-        let rec = audit::load(file, false)?;
+        let rec = audit::load(
+            file,
+            audit::Open {
+                force: false,
+                allow_unsigned: cli.allow_unsigned,
+                pinned: cli.pinned_key.as_deref(),
+                timeline: false,
+            },
+        )?;
         let at = match &cli.at {
             Some(text) => audit::parse_at(&rec, text)?,
-            None => rec.summary.last.unwrap_or(rec.header.started_at),
+            None => audit::last_shown(&rec),
         };
-        let model =
-            crate::replay::model_at(&rec.path, at, settings(&cli)).map_err(Failure::bad_input)?;
+        let model = crate::replay::model_at(&rec.path, at, rec.shown, settings(&cli))
+            .map_err(Failure::bad_input)?;
         print_once(&model, cli.source.window, format)?;
         return once_exit(&model);
     }
@@ -119,8 +136,22 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;
     rt.block_on(async {
-        if let Some(Command::Replay { file, force, .. }) = &cli.command {
-            let rec = audit::load(file, *force)?;
+        if let Some(Command::Replay {
+            file,
+            force,
+            allow_unsigned,
+            ..
+        }) = &cli.command
+        {
+            let rec = audit::load(
+                file,
+                audit::Open {
+                    force: *force,
+                    allow_unsigned: *allow_unsigned,
+                    pinned: cli.pinned_key.as_deref(),
+                    timeline: true,
+                },
+            )?;
             let look = look(&cli)?;
             let end = tui::run(
                 Source::Replay(rec),

@@ -112,6 +112,10 @@ pub struct ReplayStatus {
     pub total: usize,
     /// Opened with `--force` despite a broken hash chain.
     pub broken: bool,
+    /// Not signed by a trusted key: an older format, or not the pinned key.
+    pub unsigned: bool,
+    /// How many of the first records a signature covers: the rest are unverified.
+    pub verified: usize,
 }
 
 /// Where the source is: shown as the header badge and in snapshots.

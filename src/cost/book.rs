@@ -133,6 +133,11 @@ impl Default for PriceBook {
     }
 }
 
+/// The highest rate a price file may give, in dollars a unit.
+pub const MAX_PRICE: f64 = 10_000.0;
+/// The highest free allowance (a count of requests or GB-seconds a month).
+const MAX_COUNT: f64 = 1e12;
+
 fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
     let mut p: RegionPrices =
         toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
@@ -142,8 +147,6 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
                 l.usd_per_million_requests,
                 l.usd_per_gb_second_x86_64,
                 l.usd_per_gb_second_arm64,
-                l.free_requests_per_month,
-                l.free_gb_seconds_per_month,
             ]
         }),
         p.fargate.as_ref().map(|f| {
@@ -175,21 +178,30 @@ fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
             ]
         }),
     ];
-    if numbers
-        .iter()
-        .flatten()
-        .flatten()
-        .any(|v| !v.is_finite() || *v < 0.0)
-    {
+    // A rate above MAX_PRICE is a typo (or an attack on the display): no
+    // AWS unit priced here costs a thousandth of it. Free allowances are
+    // counts (requests, GB-seconds a month), bounded higher.
+    let counts = p
+        .lambda
+        .as_ref()
+        .map(|l| vec![l.free_requests_per_month, l.free_gb_seconds_per_month]);
+    let out_of = |vs: &[Option<Vec<f64>>], max: f64| {
+        vs.iter()
+            .flatten()
+            .flatten()
+            .any(|v| !(0.0..=max).contains(v))
+    };
+    if out_of(&numbers, MAX_PRICE) {
         return Err(format!(
-            "{file}: a price must be a finite number of dollars, 0 or more"
+            "{file}: a price must be a finite number of dollars, from 0 to {MAX_PRICE}"
         ));
     }
-    if p.region.is_empty()
-        || p.region
-            .chars()
-            .any(|c| !(c.is_ascii_alphanumeric() || c == '-'))
-    {
+    if out_of(&[counts], MAX_COUNT) {
+        return Err(format!(
+            "{file}: a free allowance must be a number from 0 to {MAX_COUNT:e}"
+        ));
+    }
+    if crate::region::parse(&p.region).is_err() {
         return Err(format!(
             "{file}: region must name an AWS region (us-east-1)"
         ));
@@ -294,6 +306,27 @@ mod tests {
         }
         for r in COMPLETE {
             assert!(seen.contains(*r));
+        }
+    }
+
+    #[test]
+    fn prices_out_of_any_sane_range_are_refused() {
+        let base = BUILTIN[0];
+        let p = parse("prices/", base, "list price").unwrap();
+        let rate = format!("{}", p.lambda.as_ref().unwrap().usd_per_million_requests);
+        let line = base
+            .lines()
+            .find(|l| l.starts_with("usd-per-million-requests") && l.contains(&rate))
+            .unwrap();
+        for bad in ["1e308", "20000.0", "-1.0", "nan", "inf"] {
+            let text = base.replace(line, &format!("usd-per-million-requests = {bad}"));
+            let e = parse("mine.toml", &text, "mine").unwrap_err();
+            assert!(e.starts_with("mine.toml"), "{bad}: {e}");
+        }
+        let region = base.lines().find(|l| l.starts_with("region")).unwrap();
+        for bad in ["../../etc", "US-EAST-1", "us-east-1\\u001b[31m"] {
+            let text = base.replace(region, &format!("region = \"{bad}\""));
+            assert!(parse("mine.toml", &text, "mine").is_err(), "{bad}");
         }
     }
 

@@ -6,11 +6,14 @@
 //! Line 1 is a [`Header`] with the signer's public key. Every later line is a
 //! [`Line`] whose `prev` is the SHA-256 (hex) of the previous line's bytes,
 //! without its newline. Every 100 records (or minute) a checkpoint line signs
-//! the chain head; a clean close appends a signed `end` line carrying the
-//! record count, so a cut-off tail is told apart from a finished recording.
+//! every byte of itself but the signature (its `prev` is the chain head); a
+//! clean close appends a signed `end` line carrying the record count, so a
+//! cut-off tail is told apart from a finished recording. Records after the
+//! last signature are shown only when asked for, marked unverified.
 //! A name ending in `.zst` makes each line its own zstd frame: a crash loses at
 //! most the frame being written.
 
+pub mod fuzz;
 pub mod reader;
 pub mod sign;
 pub mod writer;
@@ -21,10 +24,12 @@ use sha2::{Digest, Sha256};
 
 use crate::services::msg::DataMsg;
 
-/// Signed recordings.
-pub const FORMAT: &str = "awstop.recording/2";
-/// Hash-chained but unsigned: still read.
-pub const FORMAT_UNSIGNED: &str = "awstop.recording/1";
+/// Signed recordings: every byte of a checkpoint or end line but its
+/// signature is signed.
+pub const FORMAT: &str = "awstop.recording/3";
+/// Older formats, still read but never trusted: format 1 has no signatures,
+/// format 2 signed only the chain head (an end line's time could be changed).
+pub const FORMATS_LEGACY: [&str; 2] = ["awstop.recording/1", "awstop.recording/2"];
 /// The longest header line: a header is a few hundred bytes.
 pub const MAX_HEADER: usize = 64 * 1024;
 /// The longest record line: a refresh of 10,000 functions is a few megabytes.
@@ -87,6 +92,14 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         s.push_str(&format!("{b:02x}"));
     }
     s
+}
+
+/// The span a recording's times must fall in: a recording is from this
+/// century, and time arithmetic on anything inside it cannot overflow.
+pub fn sane_time(t: DateTime<Utc>) -> bool {
+    let lo = DateTime::<Utc>::from_timestamp(946_684_800, 0); // 2000-01-01
+    let hi = DateTime::<Utc>::from_timestamp(4_102_444_800, 0); // 2100-01-01
+    lo.is_some_and(|lo| t >= lo) && hi.is_some_and(|hi| t < hi)
 }
 
 pub fn is_compressed(path: &std::path::Path) -> bool {

@@ -2,7 +2,6 @@
 //! with the file; no line may be longer than `MAX_LINE`. Never panics on any
 //! input: every problem becomes a one-line message naming the file and line.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -10,7 +9,8 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
 use super::{
-    is_compressed, sha256_hex, sign, Header, Line, FORMAT, FORMAT_UNSIGNED, MAX_HEADER, MAX_LINE,
+    is_compressed, sane_time, sha256_hex, sign, Header, Line, FORMAT, FORMATS_LEGACY, MAX_HEADER,
+    MAX_LINE,
 };
 use crate::services::msg::DataMsg;
 
@@ -52,29 +52,34 @@ impl Problem {
         }
     }
 
+    /// One line, with anything taken from the file escaped: a field name
+    /// holding escape codes cannot paint over the verdict.
     pub fn describe(&self) -> String {
-        match self {
+        let text = match self {
             Problem::Chain { line, expected, found } => format!(
                 "line {line}: hash chain broken (line {} was changed, or lines were removed or reordered): expected {expected}, found {}",
                 line - 1,
                 crate::fmt::escape_controls(&crate::fmt::truncate(found, 80))
             ),
-            Problem::Malformed { line, reason } => format!("line {line}: not a valid record: {reason}"),
+            Problem::Malformed { line, reason } => format!("line {line}: not a valid record: {}", crate::fmt::truncate(reason, 200)),
             Problem::AfterEnd { line } => format!("line {line}: data after the end of the recording"),
             Problem::Count { line, expected, found } => format!("line {line}: the end mark counts {found} records but {expected} precede it"),
             Problem::Signature { line } => format!("line {line}: the signature does not verify: the recording was changed after it was signed"),
             Problem::TooLong { line } => format!("line {line} is longer than {} MiB: not an awstop recording", MAX_LINE >> 20),
-        }
+        };
+        crate::fmt::escape_controls(&text)
     }
 }
 
 /// What a read of the whole file found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Summary {
+    /// Records read (up to the first problem, unless reading on past it).
     pub records: u64,
     pub first: Option<DateTime<Utc>>,
     pub last: Option<DateTime<Utc>>,
-    /// The first problem found; reading goes on past it so `--force` can show the rest.
+    /// The first problem found; reading stops there unless told to go on
+    /// (`replay --force` shows the rest).
     pub problem: Option<Problem>,
     /// Survivable oddities: a cut-off last line, a compressed stream cut short.
     pub warnings: Vec<String>,
@@ -82,8 +87,10 @@ pub struct Summary {
     pub ended: bool,
     /// When the recording was closed (the end mark's time).
     pub closed_at: Option<DateTime<Utc>>,
-    /// Records covered by a signature that verifies.
+    /// Records covered by a signature that verifies: always the first ones.
     pub signed: u64,
+    /// The time of the last record covered by a signature.
+    pub signed_last: Option<DateTime<Utc>>,
     /// The hash of the last line: what an auditor anchors elsewhere.
     pub chain_head: String,
 }
@@ -93,6 +100,8 @@ enum Read_ {
     Incomplete,
     Eof,
     TooLong,
+    /// Compressed data that is not zstd (junk after the last frame, a corrupt frame).
+    Corrupt(String),
 }
 
 pub struct Reader {
@@ -103,23 +112,56 @@ pub struct Reader {
     line_no: usize,
     buf: Vec<u8>,
     done: bool,
+    /// Read on past the first problem (`replay --force`).
+    keep_going: bool,
     pub summary: Summary,
+}
+
+/// zstd's frame magic number, little-endian.
+const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
+
+/// What a file named `.zst` that is not zstd data holds instead.
+fn not_zstd(start: &[u8]) -> &'static str {
+    match start.iter().find(|b| !b.is_ascii_whitespace()) {
+        None => "empty file, not an awstop recording",
+        Some(b'{') => "a plain recording, not zstd-compressed: name it without .zst",
+        Some(_) => "not zstd-compressed data, not an awstop recording",
+    }
 }
 
 impl Reader {
     /// Opens `path`, decompressing as it reads when the name ends in `.zst`.
+    /// Only a regular file is read: a FIFO or a device is refused at once.
     pub fn open(path: &Path) -> Result<Reader, String> {
         let name = path.display().to_string();
-        let file =
-            File::open(path).map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
-        let src: Box<dyn BufRead + Send> = if is_compressed(path) {
-            let d = zstd::stream::read::Decoder::new(file)
-                .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
-            Box::new(BufReader::new(d))
-        } else {
-            Box::new(BufReader::new(file))
+        let file = crate::files::open_regular(path)
+            .map_err(|e| format!("cannot read the recording: {e}"))?;
+        let mut file = BufReader::new(file);
+        let start = file
+            .fill_buf()
+            .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+        let zstd = start.starts_with(&ZSTD_MAGIC);
+        let src: Box<dyn BufRead + Send> = match (is_compressed(path), zstd) {
+            (true, true) => {
+                let d = zstd::stream::read::Decoder::with_buffer(file)
+                    .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+                Box::new(BufReader::new(d))
+            }
+            (true, false) => return Err(format!("{name}: line 1: {}", not_zstd(start))),
+            (false, true) => {
+                return Err(format!(
+                    "{name}: line 1: zstd-compressed: name it with .zst to read it"
+                ))
+            }
+            (false, false) => Box::new(file),
         };
         Reader::new(src, name)
+    }
+
+    /// Reads on past the first problem instead of stopping there.
+    pub fn keep_going(mut self) -> Reader {
+        self.keep_going = true;
+        self
     }
 
     /// Reads the header of a recording from `src`.
@@ -132,6 +174,7 @@ impl Reader {
             line_no: 0,
             buf: Vec::new(),
             done: false,
+            keep_going: false,
             summary: Summary::default(),
         };
         let first = match r.read_line(MAX_HEADER) {
@@ -142,7 +185,7 @@ impl Reader {
                     r.name
                 ))
             }
-            Read_::Incomplete | Read_::TooLong => {
+            Read_::Incomplete | Read_::TooLong | Read_::Corrupt(_) => {
                 return Err(format!(
                     "{}: line 1: not an awstop recording header",
                     r.name
@@ -155,6 +198,7 @@ impl Reader {
             .and_then(|s| serde_json::from_str(s).map_err(|e| e.to_string()))
             .map_err(|e| format!("{}: line 1: not an awstop recording header ({e})", r.name))?;
         if header.format == FORMAT {
+            // The key is a value in the file, never a name to open.
             let key = header
                 .public_key
                 .as_deref()
@@ -165,13 +209,22 @@ impl Reader {
                     )
                 })
                 .and_then(|k| {
-                    sign::public_key(k).map_err(|e| format!("{}: line 1: {e}", r.name))
+                    sign::recorded_key(k).map_err(|e| format!("{}: line 1: {e}", r.name))
                 })?;
             r.key = Some(key);
-        } else if header.format != FORMAT_UNSIGNED {
+        } else if !FORMATS_LEGACY.contains(&header.format.as_str()) {
             return Err(format!(
-                "{}: line 1: unknown recording format {:?} (this awstop reads {FORMAT} and {FORMAT_UNSIGNED})",
-                r.name, header.format
+                "{}: line 1: unknown recording format {:?} (this awstop reads {FORMAT}, and {} unsigned)",
+                r.name,
+                crate::fmt::escape_controls(&crate::fmt::truncate(&header.format, 40)),
+                FORMATS_LEGACY.join(" and ")
+            ));
+        }
+        if !sane_time(header.started_at) {
+            return Err(format!(
+                "{}: line 1: started_at {} is not between 2000 and 2100",
+                r.name,
+                header.started_at.to_rfc3339()
             ));
         }
         r.summary.chain_head = sha256_hex(&first);
@@ -179,7 +232,7 @@ impl Reader {
         Ok(r)
     }
 
-    /// Whether the recording carries signatures.
+    /// Whether the recording is in the signed format (older ones are read as unsigned).
     pub fn signed(&self) -> bool {
         self.key.is_some()
     }
@@ -195,6 +248,9 @@ impl Reader {
             }
             Ok(_) if self.buf.len() > max => Read_::TooLong,
             Ok(_) => Read_::Incomplete,
+            Err(e) if e.kind() != std::io::ErrorKind::UnexpectedEof => {
+                Read_::Corrupt(e.to_string())
+            }
             Err(e) => {
                 // A compressed frame cut off by a crash: keep what came before.
                 self.summary.warnings.push(format!(
@@ -210,11 +266,16 @@ impl Reader {
         }
     }
 
+    /// Records the first problem; reading stops there unless `keep_going`.
     fn note(&mut self, p: Problem) {
         self.summary.problem.get_or_insert(p);
+        if !self.keep_going {
+            self.done = true;
+        }
     }
 
-    /// The next message with its receive time; `None` at the end of the data.
+    /// The next message with its receive time; `None` at the end of the data,
+    /// or at the first problem unless reading on past it.
     pub fn next_record(&mut self) -> Option<(DateTime<Utc>, DataMsg)> {
         while !self.done {
             let bytes = match self.read_line(MAX_LINE) {
@@ -245,87 +306,109 @@ impl Reader {
                     self.note(Problem::TooLong { line });
                     break;
                 }
+                Read_::Corrupt(e) => {
+                    self.done = true;
+                    let line = self.line_no + 1;
+                    self.note(Problem::Malformed {
+                        line,
+                        reason: format!("not zstd data after the last whole frame ({e})"),
+                    });
+                    break;
+                }
             };
             self.line_no += 1;
-            let n = self.line_no;
-            let prev = std::mem::replace(&mut self.summary.chain_head, sha256_hex(&bytes));
-            let parsed = std::str::from_utf8(&bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|s| serde_json::from_str::<Line>(s).map_err(|e| e.to_string()));
-            let l = match parsed {
-                Ok(l) => l,
-                Err(reason) => {
-                    self.note(Problem::Malformed { line: n, reason });
-                    continue;
-                }
-            };
-            if self.summary.ended {
-                self.note(Problem::AfterEnd { line: n });
-            }
-            if l.prev != prev {
-                self.note(Problem::Chain {
-                    line: n,
-                    expected: prev.clone(),
-                    found: l.prev.clone(),
-                });
-            }
-            match (l.msg, l.end, l.sig) {
-                (Some(m), None, None) => {
-                    let s = &mut self.summary;
-                    s.records += 1;
-                    s.first.get_or_insert(l.at);
-                    s.last = Some(l.at);
-                    return Some((l.at, m));
-                }
-                (None, end, Some(sig)) => {
-                    let records = self.summary.records;
-                    if let Some(count) = end {
-                        self.summary.ended = true;
-                        self.summary.closed_at = Some(l.at);
-                        if count != records {
-                            self.note(Problem::Count {
-                                line: n,
-                                expected: records,
-                                found: count,
-                            });
-                        }
-                    }
-                    let kind = if end.is_some() { "end" } else { "checkpoint" };
-                    let good = self.key.as_ref().is_some_and(|k| {
-                        sign::verifies(k, &sign::message(kind, &prev, end.unwrap_or(records)), &sig)
-                    });
-                    if good {
-                        self.summary.signed = records;
-                    } else if self.key.is_some() {
-                        self.note(Problem::Signature { line: n });
-                    } else {
-                        self.note(Problem::Malformed {
-                            line: n,
-                            reason: "a signature in an unsigned recording".into(),
-                        });
-                    }
-                }
-                // The end of an unsigned recording.
-                (None, Some(count), None) if self.key.is_none() => {
-                    self.summary.ended = true;
-                    self.summary.closed_at = Some(l.at);
-                    let records = self.summary.records;
-                    if count != records {
-                        self.note(Problem::Count {
-                            line: n,
-                            expected: records,
-                            found: count,
-                        });
-                    }
-                }
-                (None, Some(_), None) => self.note(Problem::Signature { line: n }),
-                _ => self.note(Problem::Malformed {
-                    line: n,
-                    reason: "a record needs exactly one of msg, end and sig".into(),
-                }),
+            if let Some(rec) = self.check(bytes) {
+                return Some(rec);
             }
         }
         None
+    }
+
+    /// Checks one line against the chain and the key; a record is returned
+    /// only when its line holds.
+    fn check(&mut self, bytes: Vec<u8>) -> Option<(DateTime<Utc>, DataMsg)> {
+        let n = self.line_no;
+        let prev = std::mem::replace(&mut self.summary.chain_head, sha256_hex(&bytes));
+        let parsed = std::str::from_utf8(&bytes)
+            .map_err(|e| e.to_string())
+            .and_then(|s| serde_json::from_str::<Line>(s).map_err(|e| e.to_string()));
+        let l = match parsed {
+            Ok(l) => l,
+            Err(reason) => {
+                self.note(Problem::Malformed { line: n, reason });
+                return None;
+            }
+        };
+        let mut bad = None;
+        if self.summary.ended {
+            bad = Some(Problem::AfterEnd { line: n });
+        } else if l.prev != prev {
+            bad = Some(Problem::Chain {
+                line: n,
+                expected: prev,
+                found: l.prev.clone(),
+            });
+        } else if !sane_time(l.at) {
+            bad = Some(Problem::Malformed {
+                line: n,
+                reason: format!("time {} is not between 2000 and 2100", l.at.to_rfc3339()),
+            });
+        }
+        if let Some(p) = bad {
+            self.note(p);
+            if !self.keep_going {
+                return None;
+            }
+        }
+        let records = self.summary.records;
+        match (l.msg, l.end, l.sig.is_some()) {
+            (Some(m), None, false) => {
+                let s = &mut self.summary;
+                s.records += 1;
+                s.first.get_or_insert(l.at);
+                s.last = Some(l.at);
+                return Some((l.at, m));
+            }
+            (None, end, true) => {
+                if let Some(count) = end {
+                    self.ended(n, l.at, count);
+                }
+                let kind = if end.is_some() { "end" } else { "checkpoint" };
+                // Older formats' signatures are not checked: they are read as unsigned.
+                if let Some(key) = &self.key {
+                    let good = sign::split_signed(&bytes).is_some_and(|(unsigned, sig)| {
+                        sign::verifies(key, &sign::message(kind, records, &unsigned), &sig)
+                    });
+                    if good {
+                        self.summary.signed = records;
+                        self.summary.signed_last = self.summary.last;
+                    } else {
+                        self.note(Problem::Signature { line: n });
+                    }
+                }
+            }
+            (None, Some(count), false) if self.key.is_none() => self.ended(n, l.at, count),
+            (None, Some(_), false) => self.note(Problem::Signature { line: n }),
+            _ => self.note(Problem::Malformed {
+                line: n,
+                reason: "a record needs exactly one of msg, end and sig".into(),
+            }),
+        }
+        None
+    }
+
+    /// The end mark: the recording was closed, holding `count` records.
+    fn ended(&mut self, line: usize, at: DateTime<Utc>, count: u64) {
+        self.summary.ended = true;
+        self.summary.closed_at = Some(at);
+        let records = self.summary.records;
+        if count != records {
+            self.note(Problem::Count {
+                line,
+                expected: records,
+                found: count,
+            });
+        }
     }
 
     /// Reads what is left, keeping nothing, and says what the file held.

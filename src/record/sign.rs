@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use crate::files::{self, Existing};
 
@@ -24,26 +24,57 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Lowercase hex of exactly `N` bytes: the one encoding a recording accepts.
 fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let t = text.trim();
-    if t.len() != N * 2 || !t.is_ascii() {
+    let t = text.as_bytes();
+    if t.len() != N * 2 || !t.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
         return None;
     }
     let mut out = [0u8; N];
     for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&t[2 * i..2 * i + 2], 16).ok()?;
+        *o = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
     }
     Some(out)
 }
 
-/// A key file is a few bytes of hex: anything larger is not one.
+/// A key file is a few bytes of hex: anything larger is not one, and only a
+/// regular file is read (a FIFO or a terminal would wait for ever).
 fn read_small(path: &Path) -> Result<String, String> {
-    let f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let f = files::open_regular(path)?;
     let mut text = String::new();
     f.take(4096)
         .read_to_string(&mut text)
         .map_err(|e| format!("{}: not a key file ({e})", path.display()))?;
     Ok(text)
+}
+
+/// Reads an existing private key, refusing what is not one: a public key
+/// passed by mistake, a key others can read, a seed of zeros.
+fn read_private(path: &Path) -> Result<SigningKey, String> {
+    let name = path.display();
+    let text = read_small(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| format!("{name}: {e}"))?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            return Err(format!(
+                "{name}: the private key is readable by others (mode {:o}): chmod 600 it",
+                mode & 0o777
+            ));
+        }
+    }
+    let seed = unhex::<32>(text.trim())
+        .ok_or_else(|| format!("{name}: line 1: not an awstop private key (64 hex digits)"))?;
+    if seed == [0u8; 32] {
+        return Err(format!(
+            "{name}: line 1: a private key of zeros is no secret"
+        ));
+    }
+    Ok(SigningKey::from_bytes(&seed))
 }
 
 /// The private key: `explicit` if given, else the state directory's,
@@ -56,15 +87,16 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
             default_key_path().ok_or("no state directory (HOME is not set): pass --key FILE")?
         }
     };
-    if path.exists() {
-        let text = read_small(&path)?;
-        let seed = unhex::<32>(&text).ok_or_else(|| {
-            format!(
-                "{}: line 1: not an awstop private key (64 hex digits)",
-                path.display()
-            )
-        })?;
-        return Ok(SigningKey::from_bytes(&seed));
+    if path.extension().is_some_and(|e| e == "pub") {
+        return Err(format!(
+            "{}: a public key (.pub): --key takes the private key beside it",
+            path.display()
+        ));
+    }
+    // Anything at the name, a dangling link included, is read (and refused
+    // if it is not a key): never replaced, never waited on.
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return read_private(&path);
     }
     if let (None, Some(dir)) = (explicit, path.parent()) {
         files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -96,7 +128,8 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
             )?;
             Ok(key)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => signing_key(Some(&path)),
+        // Another recording created it first: use that one.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_private(&path),
         Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
@@ -105,29 +138,78 @@ pub fn public_hex(k: &VerifyingKey) -> String {
     hex(k.as_bytes())
 }
 
-/// A public key: 64 hex digits, given directly or in a file.
+/// A public key the user gives (`--key`, `[audit] public-key`): 64 hex
+/// digits, given directly or in a file.
 pub fn public_key(arg: &str) -> Result<VerifyingKey, String> {
-    let text = if unhex::<32>(arg).is_some() {
+    let shown = crate::fmt::escape_controls(arg);
+    let text = if unhex::<32>(arg.trim()).is_some() {
         arg.to_string()
     } else {
         read_small(Path::new(arg))?
     };
-    let bytes = unhex::<32>(&text)
-        .ok_or_else(|| format!("{arg}: not an awstop public key (64 hex digits)"))?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| format!("{arg}: not a valid Ed25519 public key"))
+    let bytes = unhex::<32>(&text.trim().to_ascii_lowercase())
+        .ok_or_else(|| format!("{shown}: not an awstop public key (64 hex digits)"))?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| format!("{shown}: not a valid Ed25519 public key"))
 }
 
-/// What a signature covers: the chain head after `records` records.
-pub fn message(kind: &str, chain_head: &str, records: u64) -> Vec<u8> {
-    format!("awstop.recording/2 {kind} {records} {chain_head}").into_bytes()
+/// The public key a recording carries: a value, never a file name, in
+/// exactly one encoding (64 lowercase hex digits).
+pub fn recorded_key(value: &str) -> Result<VerifyingKey, String> {
+    let bytes = unhex::<32>(value).ok_or_else(|| {
+        format!(
+            "public_key {:?} is not 64 lowercase hex digits",
+            crate::fmt::escape_controls(&crate::fmt::truncate(value, 80))
+        )
+    })?;
+    let key = VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| "public_key is not a valid Ed25519 public key".to_string())?;
+    if key.is_weak() {
+        return Err("public_key is a weak Ed25519 key that anyone can sign for".into());
+    }
+    Ok(key)
 }
 
-pub fn sign(key: &SigningKey, msg: &[u8]) -> String {
-    hex(&key.sign(msg).to_bytes())
+/// What a signature covers: the kind of line, the records before it, and
+/// every byte of the line except the signature itself.
+pub fn message(kind: &str, records: u64, unsigned_line: &[u8]) -> Vec<u8> {
+    let mut m = format!("{} {kind} {records}\n", super::FORMAT).into_bytes();
+    m.extend_from_slice(unsigned_line);
+    m
 }
 
-pub fn verifies(key: &VerifyingKey, msg: &[u8], sig: &str) -> bool {
-    unhex::<64>(sig).is_some_and(|b| key.verify(msg, &Signature::from_bytes(&b)).is_ok())
+/// The tail that carries a signature: `,"sig":"` + 128 hex digits + `"}`.
+const SIG_OPEN: &[u8] = b",\"sig\":\"";
+const SIG_LEN: usize = 128;
+
+/// A signed line: `unsigned_line` (a JSON object) with its signature as the
+/// last field.
+pub fn signed_line(key: &SigningKey, kind: &str, records: u64, unsigned_line: &str) -> String {
+    let sig = hex(&key
+        .sign(&message(kind, records, unsigned_line.as_bytes()))
+        .to_bytes());
+    let body = unsigned_line.strip_suffix('}').unwrap_or(unsigned_line);
+    format!("{body},\"sig\":\"{sig}\"}}")
+}
+
+/// Splits a signed line into the line without its signature and the
+/// signature, if the signature is the last field in its one encoding.
+pub fn split_signed(line: &[u8]) -> Option<(Vec<u8>, [u8; 64])> {
+    let tail = SIG_OPEN.len() + SIG_LEN + 2;
+    let cut = line.len().checked_sub(tail)?;
+    let (body, rest) = line.split_at(cut);
+    let (open, rest) = rest.split_at(SIG_OPEN.len());
+    let (sig, close) = rest.split_at(SIG_LEN);
+    if open != SIG_OPEN || close != b"\"}" {
+        return None;
+    }
+    let sig = unhex::<64>(std::str::from_utf8(sig).ok()?)?;
+    let mut unsigned = body.to_vec();
+    unsigned.push(b'}');
+    Some((unsigned, sig))
+}
+
+pub fn verifies(key: &VerifyingKey, msg: &[u8], sig: &[u8; 64]) -> bool {
+    key.verify_strict(msg, &Signature::from_bytes(sig)).is_ok()
 }
 
 #[cfg(test)]
@@ -135,17 +217,100 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_signature_holds_only_for_its_message_and_key() {
+    fn a_signature_holds_only_for_its_line_and_key() {
         let k = SigningKey::from_bytes(&[7u8; 32]);
         let other = SigningKey::from_bytes(&[8u8; 32]);
-        let m = message("end", "ab", 3);
-        let s = sign(&k, &m);
-        assert!(verifies(&k.verifying_key(), &m, &s));
-        assert!(!verifies(&other.verifying_key(), &m, &s));
-        assert!(!verifies(&k.verifying_key(), &message("end", "ab", 4), &s));
-        assert!(!verifies(&k.verifying_key(), &m, "zz"));
+        let body = r#"{"prev":"ab","at":"2026-11-22T14:03:20Z","end":3}"#;
+        let line = signed_line(&k, "end", 3, body);
+        let (unsigned, sig) = split_signed(line.as_bytes()).unwrap();
+        assert_eq!(unsigned, body.as_bytes());
+        let m = message("end", 3, &unsigned);
+        assert!(verifies(&k.verifying_key(), &m, &sig));
+        assert!(!verifies(&other.verifying_key(), &m, &sig));
+        assert!(!verifies(
+            &k.verifying_key(),
+            &message("end", 4, &unsigned),
+            &sig
+        ));
+        let later = body.replace("14:03:20", "14:03:21");
+        assert!(!verifies(
+            &k.verifying_key(),
+            &message("end", 3, later.as_bytes()),
+            &sig
+        ));
         let p = public_hex(&k.verifying_key());
         assert_eq!(public_key(&p).unwrap(), k.verifying_key());
         assert!(public_key("nope").is_err());
+    }
+
+    #[test]
+    fn a_signature_has_exactly_one_encoding() {
+        let k = SigningKey::from_bytes(&[7u8; 32]);
+        let line = signed_line(
+            &k,
+            "checkpoint",
+            1,
+            r#"{"prev":"ab","at":"2026-11-22T14:03:20Z"}"#,
+        );
+        let (_, sig) = split_signed(line.as_bytes()).unwrap();
+        let hex_sig = hex(&sig);
+        for other in [
+            hex_sig.to_uppercase(),
+            format!(" {}", &hex_sig[1..]),
+            format!("+{}", &hex_sig[1..]),
+        ] {
+            let forged = line.replace(&hex_sig, &other);
+            assert!(split_signed(forged.as_bytes()).is_none(), "{other}");
+        }
+        let spaced = line.replace(r#","sig":"#, r#", "sig":"#);
+        assert!(split_signed(spaced.as_bytes()).is_none());
+        assert!(unhex::<1>("+a").is_none() && unhex::<1>("A0").is_none());
+    }
+
+    #[test]
+    fn a_recorded_key_is_a_value_never_a_file() {
+        let d = std::env::temp_dir().join(format!("awstop-sign-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        let k = SigningKey::from_bytes(&[7u8; 32]);
+        let file = d.join("k.pub");
+        std::fs::write(&file, public_hex(&k.verifying_key())).unwrap();
+        assert!(recorded_key(file.to_str().unwrap()).is_err());
+        assert!(recorded_key(&public_hex(&k.verifying_key()).to_uppercase()).is_err());
+        assert_eq!(
+            recorded_key(&public_hex(&k.verifying_key())).unwrap(),
+            k.verifying_key()
+        );
+        let _ = std::fs::remove_dir_all(d);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_keys_that_are_not_private_or_not_keys_are_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = std::env::temp_dir().join(format!("awstop-keys-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).unwrap();
+        let key = d.join("a.key");
+        let made = signing_key(Some(&key)).unwrap();
+        assert_eq!(signing_key(Some(&key)).unwrap().to_bytes(), made.to_bytes());
+        let refused = |p: &Path, what: &str| {
+            let e = signing_key(Some(p)).unwrap_err();
+            assert!(e.contains(what), "{e}");
+            assert_eq!(e.lines().count(), 1);
+        };
+        refused(&d.join("a.pub"), "public key");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        refused(&key, "readable by others");
+        let zeros = d.join("zeros.key");
+        std::fs::write(&zeros, "0".repeat(64)).unwrap();
+        std::fs::set_permissions(&zeros, std::fs::Permissions::from_mode(0o600)).unwrap();
+        refused(&zeros, "zeros");
+        let dangling = d.join("dangling.key");
+        std::os::unix::fs::symlink(d.join("nowhere"), &dangling).unwrap();
+        refused(&dangling, "No such file");
+        let looped = d.join("loop.key");
+        std::os::unix::fs::symlink(&looped, &looped).unwrap();
+        refused(&looped, "symbolic links");
+        let _ = std::fs::remove_dir_all(d);
     }
 }

@@ -117,37 +117,31 @@ impl Writer {
 
     /// Signs the chain so far.
     fn checkpoint(&mut self, at: DateTime<Utc>) -> Result<(), String> {
-        let sig = sign::sign(
-            &self.key,
-            &sign::message("checkpoint", &self.prev, self.records),
-        );
+        self.signed_line(at, None)?;
+        self.signed = (self.records, Some(at));
+        Ok(())
+    }
+
+    /// A checkpoint (`end` = None) or end line, signed over all its bytes but the signature.
+    fn signed_line(&mut self, at: DateTime<Utc>, end: Option<u64>) -> Result<(), String> {
         let line = Line {
             prev: self.prev.clone(),
             at,
             msg: None,
-            end: None,
-            sig: Some(sig),
+            end,
+            sig: None,
         };
-        let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
-        self.line(&line)?;
-        self.signed = (self.records, Some(at));
-        Ok(())
+        let unsigned = serde_json::to_string(&line).map_err(|e| self.err(e))?;
+        let kind = if end.is_some() { "end" } else { "checkpoint" };
+        let line = sign::signed_line(&self.key, kind, self.records, &unsigned);
+        self.line(&line)
     }
 
     /// Marks a clean end, signed. A recording without it was cut short.
     pub fn finish(mut self, at: DateTime<Utc>) -> Result<u64, String> {
         // Nothing was recorded: still leave a valid, verifiable file.
         self.write_header(None)?;
-        let sig = sign::sign(&self.key, &sign::message("end", &self.prev, self.records));
-        let line = Line {
-            prev: self.prev.clone(),
-            at,
-            msg: None,
-            end: Some(self.records),
-            sig: Some(sig),
-        };
-        let line = serde_json::to_string(&line).map_err(|e| self.err(e))?;
-        self.line(&line)?;
+        self.signed_line(at, Some(self.records))?;
         Ok(self.records)
     }
 

@@ -17,7 +17,9 @@ pub fn parse(
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
         .map_err(|_| format!("{text:?} is not a time: use HH:MM, HH:MM:SS or an RFC 3339 time like 2026-11-22T14:03:00Z"))?;
     let on_start_day = start.date_naive().and_time(time).and_utc();
-    let next_day = on_start_day + Duration::days(1);
+    let next_day = on_start_day
+        .checked_add_signed(Duration::days(1))
+        .unwrap_or(on_start_day);
     Ok(if on_start_day < start && next_day <= end {
         next_day
     } else {

@@ -105,7 +105,11 @@ impl Timeline {
             return Change::None;
         }
         let before = self.clock;
-        self.clock += real * self.speed() as i32;
+        // Times come from a file: arithmetic on them is checked, never trusted.
+        self.clock = real
+            .checked_mul(self.speed() as i32)
+            .and_then(|d| self.clock.checked_add_signed(d))
+            .unwrap_or_else(|| self.end());
         if self.clock >= self.end() {
             // Stop at the last record, or where a jump past it left the clock.
             self.clock = before.max(self.end());
@@ -145,16 +149,29 @@ impl Timeline {
         self.moved(to)
     }
 
-    pub fn status(&self, broken: bool) -> ReplayStatus {
+    pub fn status(&self, trust: Trust) -> ReplayStatus {
         ReplayStatus {
             clock: self.clock,
             speed: self.speed(),
             playing: self.playing,
             position: self.pos,
             total: self.times.len(),
-            broken,
+            broken: trust.broken,
+            unsigned: trust.unsigned,
+            verified: trust.verified,
         }
     }
+}
+
+/// How far a replayed recording can be trusted: drawn on every screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trust {
+    /// Opened with `--force` despite a problem.
+    pub broken: bool,
+    /// Nothing in it is signed by a trusted key (an older format, or not the pinned key).
+    pub unsigned: bool,
+    /// How many of the first records a signature covers.
+    pub verified: usize,
 }
 
 /// Applies `records` to `model` through the same `update` live data goes through.
@@ -179,7 +196,12 @@ pub fn apply_from(model: &mut Model, reader: &mut Reader, n: usize) {
 /// Rebuilds `model`'s data from the first `upto` records of `path`, read
 /// again from the start; what the viewer had open (pane, drill-down, sort,
 /// filter, size) is not touched. Returns the reader, after those records.
-pub fn rebuild(model: &mut Model, path: &Path, upto: usize) -> Result<Reader, String> {
+pub fn rebuild(
+    model: &mut Model,
+    path: &Path,
+    upto: usize,
+    keep_going: bool,
+) -> Result<Reader, String> {
     let fresh = Data::new(
         SourceLabel::Replay,
         model.data.now,
@@ -188,16 +210,28 @@ pub fn rebuild(model: &mut Model, path: &Path, upto: usize) -> Result<Reader, St
     let old = std::mem::replace(&mut model.data, fresh);
     crate::services::feed::retire(&mut model.data.retired, old.feeds);
     let mut reader = Reader::open(path)?;
+    if keep_going {
+        reader = reader.keep_going();
+    }
     apply_from(model, &mut reader, upto);
     Ok(reader)
 }
 
 /// The state at `t`: what `--once --replay FILE --at T` prints. Reads the
-/// file up to the first record after `t`, keeping the state, not the file.
-pub fn model_at(path: &Path, t: DateTime<Utc>, settings: Settings) -> Result<Model, String> {
+/// file up to the first record after `t` (and no more than `limit` records:
+/// what is shown), keeping the state, not the file.
+pub fn model_at(
+    path: &Path,
+    t: DateTime<Utc>,
+    limit: usize,
+    settings: Settings,
+) -> Result<Model, String> {
     let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
     let mut reader = Reader::open(path)?;
-    while let Some((at, msg)) = reader.next_record() {
+    for _ in 0..limit {
+        let Some((at, msg)) = reader.next_record() else {
+            break;
+        };
         if at > t {
             break;
         }

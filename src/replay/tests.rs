@@ -99,8 +99,8 @@ fn going_back_shows_exactly_what_going_forward_showed() {
     }
     w.finish(t(180)).unwrap();
     let json = |m: &Model| crate::once::json(&crate::snapshot::from_model(m, 60));
-    let forward = model_at(&path, t(60), Default::default()).unwrap();
-    let mut back = model_at(&path, t(120), Default::default()).unwrap();
+    let forward = model_at(&path, t(60), usize::MAX, Default::default()).unwrap();
+    let mut back = model_at(&path, t(120), usize::MAX, Default::default()).unwrap();
     // What the viewer set survives the rebuild.
     back.ui.pane = crate::app::model::Pane::Overview;
     back.ui.height = 40;
@@ -109,6 +109,7 @@ fn going_back_shows_exactly_what_going_forward_showed() {
         &mut back,
         &path,
         Timeline::new(times, t(0)).count_until(t(60)),
+        false,
     )
     .unwrap();
     assert_eq!(json(&forward), json(&back));
@@ -118,7 +119,7 @@ fn going_back_shows_exactly_what_going_forward_showed() {
     );
     assert_ne!(
         json(&forward),
-        json(&model_at(&path, t(120), Default::default()).unwrap())
+        json(&model_at(&path, t(120), usize::MAX, Default::default()).unwrap())
     );
     let _ = std::fs::remove_file(path);
 }

@@ -13,6 +13,7 @@ use crate::cli::Cli;
 use crate::record::reader::{Reader, Summary};
 use crate::record::writer::Writer;
 use crate::record::{sign, Header};
+use crate::replay::Trust;
 use crate::source::{demo, live};
 
 /// A recording read once through: what it holds, without holding it.
@@ -20,48 +21,135 @@ pub struct Scanned {
     pub path: PathBuf,
     pub header: Header,
     pub summary: Summary,
-    /// Every record's receive time, in file order: the replay's timeline.
+    /// Every shown record's receive time, in file order: the replay's timeline.
     pub times: Vec<DateTime<Utc>>,
+    /// How many of the first records are shown: the signed ones, unless told otherwise.
+    pub shown: usize,
+    pub trust: Trust,
 }
 
 /// `verify` exit code for a recording without its end mark.
 pub const NOT_CLOSED: u8 = 3;
 
-/// Reads a recording through for replay; a broken chain is refused unless
-/// `force`. Survivable problems (a cut-off tail) are warned about on stderr.
-pub fn load(file: &Path, force: bool) -> Result<Scanned, Failure> {
+/// How a recording may be opened for replay.
+pub struct Open<'a> {
+    /// Open it despite a broken chain or signature (marked BROKEN CHAIN).
+    pub force: bool,
+    /// Show what no trusted signature covers too, marked UNSIGNED or UNVERIFIED.
+    pub allow_unsigned: bool,
+    /// The key `[audit] public-key` pins.
+    pub pinned: Option<&'a str>,
+    /// Keep every record's time (the dashboard's timeline); `--once` needs none.
+    pub timeline: bool,
+}
+
+/// Reads a recording through for replay, stopping at the first problem: a
+/// broken chain is refused unless `force`; only what a trusted signature
+/// covers is shown unless `allow_unsigned`. What is left out is said on stderr.
+pub fn load(file: &Path, how: Open) -> Result<Scanned, Failure> {
+    let name = file.display();
+    let pinned = how
+        .pinned
+        .map(sign::public_key)
+        .transpose()
+        .map_err(Failure::bad_input)?;
     let mut r = Reader::open(file).map_err(Failure::bad_input)?;
+    if how.force {
+        r = r.keep_going();
+    }
+    let signed_format = r.signed();
     let mut times = Vec::new();
     while let Some((at, _)) = r.next_record() {
-        times.push(at);
+        if how.timeline {
+            times.push(at);
+        }
     }
     let header = r.header.clone();
     let summary = r.finish();
+    let warn = |w: &str| eprintln!("awstop: warning: {}", crate::fmt::escape_controls(w));
     if let Some(p) = &summary.problem {
-        if !force {
+        if !how.force {
             return Err(Failure::bad_input(format!(
-                "{}: {} (refusing to replay it; --force opens it anyway)",
-                file.display(),
+                "{name}: {} (refusing to replay it; --force opens it anyway)",
                 p.describe()
             )));
         }
-        eprintln!("awstop: warning: {}: {}", file.display(), p.describe());
+        warn(&format!("{name}: {}", p.describe()));
     }
     for w in &summary.warnings {
-        eprintln!("awstop: warning: {w}");
+        warn(w);
     }
     if !summary.ended {
-        eprintln!(
-            "awstop: warning: {}: not closed: cut off or still being written",
-            file.display()
-        );
+        warn(&format!(
+            "{name}: not closed: cut off or still being written"
+        ));
     }
+    let refuse = |why: String| -> Result<(), Failure> {
+        if how.allow_unsigned {
+            warn(&format!("{name}: {why}: shown marked UNSIGNED"));
+            Ok(())
+        } else {
+            Err(Failure::bad_input(format!(
+                "{name}: {why} (refusing to replay it; --allow-unsigned shows it marked UNSIGNED)"
+            )))
+        }
+    };
+    let mut unsigned = false;
+    if !signed_format {
+        refuse(format!(
+            "unsigned: format {:?} is not trusted, nothing proves who wrote it",
+            header.format
+        ))?;
+        unsigned = true;
+    } else if let (Some(want), Some(got)) = (&pinned, &header.public_key) {
+        if sign::public_hex(want) != *got {
+            refuse(format!("signed by key {got}, not by the pinned key"))?;
+            unsigned = true;
+        }
+    }
+    let verified = if unsigned { 0 } else { summary.signed };
+    let after = summary.records - verified;
+    let mut shown = summary.records;
+    if !unsigned && after > 0 {
+        if how.allow_unsigned {
+            warn(&format!(
+                "{name}: the last {after} records are after the last signature: shown marked UNVERIFIED"
+            ));
+        } else if verified == 0 && !how.force {
+            return Err(Failure::bad_input(format!(
+                "{name}: no record is covered by a signature (--allow-unsigned shows them marked UNVERIFIED)"
+            )));
+        } else {
+            shown = verified;
+            warn(&format!(
+                "{name}: the last {after} records are after the last signature: not shown (--allow-unsigned shows them marked UNVERIFIED)"
+            ));
+        }
+    }
+    times.truncate(shown as usize);
     Ok(Scanned {
         path: file.to_path_buf(),
         header,
+        trust: Trust {
+            broken: summary.problem.is_some(),
+            unsigned,
+            verified: verified as usize,
+        },
+        shown: shown as usize,
         summary,
         times,
     })
+}
+
+/// The last time shown: where `--once --replay` stands without `--at`.
+pub fn last_shown(rec: &Scanned) -> DateTime<Utc> {
+    let s = &rec.summary;
+    let last = if rec.shown as u64 == s.records {
+        s.last
+    } else {
+        s.signed_last
+    };
+    last.or(s.first).unwrap_or(rec.header.started_at)
 }
 
 fn when(t: Option<DateTime<Utc>>) -> String {
@@ -69,10 +157,18 @@ fn when(t: Option<DateTime<Utc>>) -> String {
         .unwrap_or_else(|| "-".into())
 }
 
-/// The moment `--at TEXT` names, inside the recording's span.
+/// The moment `--at TEXT` names, inside the shown part of the recording.
+/// Text that is not a time is a usage error (exit 2).
 pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
     let file = rec.path.display();
-    let (start, end) = span(rec);
+    // The time a recording runs to is when it was closed, as `verify` says;
+    // when only the signed records are shown, the last of those.
+    let (start, closed) = span(rec);
+    let end = if rec.shown as u64 == rec.summary.records {
+        closed
+    } else {
+        last_shown(rec)
+    };
     match crate::replay::at::within(text, start, end) {
         Ok(Ok(t)) => Ok(t),
         Ok(Err(t)) => Err(Failure::bad_input(format!(
@@ -81,7 +177,8 @@ pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
             when(Some(start)),
             when(Some(end))
         ))),
-        Err(e) => Err(Failure::bad_input(format!("{file}: --at {text}: {e}"))),
+        // Text that is not a time is a usage error (exit 2).
+        Err(e) => Err(Failure::from(format!("{file}: --at {text}: {e}"))),
     }
 }
 
@@ -99,75 +196,129 @@ pub fn span(rec: &Scanned) -> (DateTime<Utc>, DateTime<Utc>) {
 }
 
 /// `awstop verify FILE [--key PUB]`: the first broken line, or what the file
-/// proves, and the chain head an auditor can anchor elsewhere.
-pub fn verify(file: &Path, key: Option<&str>) -> Result<(), Failure> {
+/// proves, and the chain head an auditor can anchor elsewhere. Exit 0 only
+/// when every record is covered by a signature of a closed recording (and
+/// by the key given, if one is); unsigned recordings need `allow_unsigned`.
+/// Everything printed from the file is escaped.
+pub fn verify(file: &Path, key: Option<&str>, allow_unsigned: bool) -> Result<(), Failure> {
     let expected = key
         .map(sign::public_key)
         .transpose()
         .map_err(Failure::bad_input)?;
     let r = Reader::open(file).map_err(Failure::bad_input)?;
-    let signer = r.header.public_key.clone();
+    let signed_format = r.signed();
+    let format = r.header.format.clone();
+    let signer = r.header.public_key.clone().filter(|_| signed_format);
     let s = r.finish();
+    let say = |text: String| println!("{}", crate::fmt::escape_controls(&text));
     for w in &s.warnings {
-        eprintln!("awstop: warning: {w}");
+        eprintln!("awstop: warning: {}", crate::fmt::escape_controls(w));
     }
-    let broken = |message: String| {
-        println!("{}: {message}", file.display());
+    let fail = |code: u8, message: String| {
+        say(format!("{}: {message}", file.display()));
         Err(Failure {
-            code: 1,
+            code,
             message: String::new(),
         })
     };
     if let Some(p) = &s.problem {
-        return broken(p.describe());
+        return fail(1, p.describe());
     }
-    match (&expected, &signer) {
-        (Some(want), Some(got)) if sign::public_hex(want) != *got => {
-            return broken(format!(
-                "signed by key {got}, not by the key given ({})",
-                sign::public_hex(want)
-            ))
+    let Some(signer) = signer else {
+        if expected.is_some() {
+            return fail(
+                1,
+                format!(
+                    "unsigned ({format}), but a key is given or pinned: nothing here is signed"
+                ),
+            );
         }
-        (Some(_), None) => return broken("unsigned, but --key asks for a signature".into()),
-        _ => {}
-    }
-    // A recording spans until it was closed, not only until its last message.
-    let end = match (s.last, s.closed_at) {
-        (Some(l), Some(c)) => Some(l.max(c)),
-        (l, c) => l.or(c),
-    };
-    println!(
-        "ok {} records, from {} to {}",
-        s.records,
-        when(s.first),
-        if s.records == 0 {
-            when(None)
+        if !allow_unsigned {
+            return fail(
+                1,
+                format!("UNSIGNED ({format}): the hash chain shows accidental changes, not who wrote the file (--allow-unsigned accepts it as such)"),
+            );
+        }
+        say(format!(
+            "intact, UNSIGNED {} records, from {} to {} ({format}: proves nothing about who wrote it)",
+            s.records,
+            when(s.first),
+            when(span_end(&s))
+        ));
+        say(format!("chain head {}", s.chain_head));
+        return if s.ended {
+            Ok(())
         } else {
-            when(end)
+            not_closed(file, &s)
+        };
+    };
+    if let Some(want) = &expected {
+        if sign::public_hex(want) != signer {
+            return fail(
+                1,
+                format!(
+                    "signed by key {signer}, not by the key given ({})",
+                    sign::public_hex(want)
+                ),
+            );
         }
-    );
-    match (&signer, &expected) {
-        (Some(k), Some(_)) => println!("signed by the key given: {k}"),
-        (Some(k), None) => println!(
-            "signed by key {k} (not pinned: pass --key or set [audit] public-key to check who signed)"
-        ),
-        (None, _) => println!(
-            "unsigned (format 1): the hash chain shows accidental changes, not who wrote the file"
-        ),
     }
-    println!("chain head {}", s.chain_head);
+    let by = if expected.is_some() {
+        format!("by the key given: {signer}")
+    } else {
+        format!("by key {signer} (not pinned: this proves nothing about who wrote it; pass --key or set [audit] public-key)")
+    };
+    if s.signed == s.records && s.ended {
+        say(format!(
+            "ok {} records, from {} to {}",
+            s.records,
+            when(s.first),
+            if s.records == 0 {
+                when(None)
+            } else {
+                when(span_end(&s))
+            }
+        ));
+        say(format!("signed {by}"));
+    } else if s.signed == 0 {
+        say(format!(
+            "no signature covers any of the {} records (signer named in the header: {signer})",
+            s.records
+        ));
+    } else {
+        say(format!(
+            "the first {} of {} records, from {} to {}, are signed {by}",
+            s.signed,
+            s.records,
+            when(s.first),
+            when(s.signed_last)
+        ));
+    }
+    say(format!("chain head {}", s.chain_head));
     if !s.ended {
-        let unsigned = s.records - s.signed;
-        println!(
-            "{}: not closed: cut off or still being written ({unsigned} records after the last signature)",
-            file.display()
-        );
-        return Err(Failure {
-            code: NOT_CLOSED,
-            message: String::new(),
-        });
+        return not_closed(file, &s);
     }
     Ok(())
+}
+
+/// A recording spans until it was closed, not only until its last message.
+fn span_end(s: &Summary) -> Option<DateTime<Utc>> {
+    match (s.last, s.closed_at) {
+        (Some(l), Some(c)) => Some(l.max(c)),
+        (l, c) => l.or(c),
+    }
+}
+
+fn not_closed(file: &Path, s: &Summary) -> Result<(), Failure> {
+    println!(
+        "{}: not closed: cut off or still being written ({} records after the last signature are unverified)",
+        crate::fmt::escape_controls(&file.display().to_string()),
+        s.records - s.signed
+    );
+    Err(Failure {
+        code: NOT_CLOSED,
+        message: String::new(),
+    })
 }
 
 /// What the recording says about where it came from, before the first message.

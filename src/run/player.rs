@@ -12,7 +12,7 @@ use crate::app::model::Model;
 use crate::app::msg::{Msg, TimelineCmd};
 use crate::app::update;
 use crate::record::reader::Reader;
-use crate::replay::{self, Change, Timeline};
+use crate::replay::{self, Change, Timeline, Trust};
 
 pub(super) struct Player {
     path: PathBuf,
@@ -20,7 +20,9 @@ pub(super) struct Player {
     reader: Option<Reader>,
     applied: usize,
     pub timeline: Timeline,
-    broken: bool,
+    trust: Trust,
+    /// Read on past a problem (`--force`), as the scan did.
+    keep_going: bool,
     pub last: Instant,
     first: DateTime<Utc>,
     /// Where the recording ends, as `verify` says: when it was closed.
@@ -35,7 +37,8 @@ impl Player {
             reader: None,
             applied: 0,
             timeline: Timeline::new(rec.times, rec.header.started_at),
-            broken: rec.summary.problem.is_some(),
+            trust: rec.trust,
+            keep_going: rec.summary.problem.is_some(),
             last: Instant::now(),
             first,
             end,
@@ -43,7 +46,7 @@ impl Player {
     }
 
     fn rebuild(&mut self, model: &mut Model, upto: usize) {
-        match replay::rebuild(model, &self.path, upto) {
+        match replay::rebuild(model, &self.path, upto, self.keep_going) {
             Ok(r) => {
                 self.reader = Some(r);
                 self.applied = upto;
@@ -69,7 +72,7 @@ impl Player {
             }
             Change::Rebuild => self.rebuild(model, self.timeline.pos),
         }
-        update(model, Msg::Replay(self.timeline.status(self.broken)));
+        update(model, Msg::Replay(self.timeline.status(self.trust)));
     }
 
     pub fn command(&mut self, model: &mut Model, c: TimelineCmd) {

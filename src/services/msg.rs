@@ -49,6 +49,17 @@ impl ApiError {
             at: Some(Utc::now()),
         }
     }
+
+    /// Seconds until the poller tries again, counted down from when the
+    /// failure was seen (as said, when that time is not known: a replay).
+    pub fn retry_left(&self, now: DateTime<Utc>) -> Option<u64> {
+        let said = self.retry_in_s?;
+        let Some(at) = self.at else {
+            return Some(said);
+        };
+        let passed = now.signed_duration_since(at).num_seconds().max(0) as u64;
+        Some(said.saturating_sub(passed))
+    }
 }
 
 /// What sources send: the stream a recording captures.
@@ -148,3 +159,27 @@ pub enum SourceCmd {
 }
 
 pub type DataTx = mpsc::Sender<DataMsg>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_retry_countdown_counts_down() {
+        let at: DateTime<Utc> = "2026-11-22T14:03:20Z".parse().unwrap();
+        let mut e = ApiError::new(
+            "lambda",
+            "us-east-1",
+            "ListFunctions",
+            crate::aws::error::AwsError::new(ErrorKind::Throttled, "boom"),
+        );
+        e.at = Some(at);
+        e.retry_in_s = Some(117);
+        let later = |s| at + chrono::Duration::seconds(s);
+        assert_eq!(e.retry_left(at), Some(117));
+        assert_eq!(e.retry_left(later(17)), Some(100));
+        assert_eq!(e.retry_left(later(500)), Some(0));
+        e.at = None;
+        assert_eq!(e.retry_left(later(17)), Some(117));
+    }
+}

@@ -177,6 +177,23 @@ fn known(screen: &[Vec<Option<Seen>>], cleared: bool, x: u16, y: u16) -> Option<
     }
 }
 
+/// The cell without bidirectional controls: ratatui leaves other controls
+/// out of its cells but keeps these, and a terminal would reorder the text
+/// around them (`evil\u{202e}txt.exe` shown as `evilexe.txt`).
+fn without_bidi(c: &Cell) -> Cow<'_, Cell> {
+    if !c.symbol().chars().any(crate::fmt::is_bidi) {
+        return Cow::Borrowed(c);
+    }
+    let kept: String = c
+        .symbol()
+        .chars()
+        .filter(|ch| !crate::fmt::is_bidi(*ch))
+        .collect();
+    let mut owned = c.clone();
+    owned.set_symbol(if kept.is_empty() { " " } else { &kept });
+    Cow::Owned(owned)
+}
+
 /// One printable ASCII character: one byte, one column.
 fn plain_ascii(c: &Cell) -> bool {
     let s = c.symbol().as_bytes();
@@ -230,7 +247,7 @@ impl<W: Write> Backend for LeanBackend<W> {
                     }
                 }
             }
-            plan.push((x, y, Cow::Borrowed(cell)));
+            plan.push((x, y, without_bidi(cell)));
         }
         let styled = plan.iter().any(|(_, _, c)| !default_style(c));
         self.inner
@@ -351,6 +368,19 @@ mod tests {
 
     fn text(s: &str) -> Vec<Line<'static>> {
         vec![Line::raw(s.to_string())]
+    }
+
+    #[test]
+    fn bidi_controls_never_reach_the_terminal() {
+        let wire = Wire::default();
+        let mut t = terminal(&wire);
+        let out = draw(
+            &mut t,
+            &wire,
+            text("evil\u{202e}txt.exe \u{2066}a\u{2069}\u{200f}\u{61c}"),
+        );
+        assert!(out.contains("txt.exe"), "{out:?}");
+        assert!(!out.chars().any(crate::fmt::is_bidi), "{out:?}");
     }
 
     #[test]

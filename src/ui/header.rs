@@ -24,6 +24,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             spans.push(Span::styled(" BROKEN CHAIN ", t.error));
             spans.push(Span::raw(" "));
         }
+        if r.unsigned {
+            spans.push(Span::styled(" UNSIGNED ", t.error));
+            spans.push(Span::raw(" "));
+        } else if r.position > r.verified {
+            spans.push(Span::styled(" UNVERIFIED ", t.error));
+            spans.push(Span::raw(" "));
+        }
         let state = if r.playing {
             format!("▶{}x", r.speed)
         } else {

@@ -40,7 +40,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             let mut last = at
                 .map(|at| format!("last good data {} ago", age(m.data.now - at)))
                 .unwrap_or_else(|| "no data yet".into());
-            if let Some(s) = e.retry_in_s {
+            if let Some(s) = e.retry_left(m.data.now) {
                 last.push_str(&format!("; retrying in {s} s"));
             }
             if !loaded {

@@ -102,6 +102,8 @@ fn timeline_keys_only_act_in_a_replay() {
             position: 3,
             total: 8,
             broken: false,
+            unsigned: false,
+            verified: 8,
         }),
     );
     assert_eq!(

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::common::moto::awstop_env;
+use crate::common::recording::{lines, rechain, sha256, write_lines};
 use crate::common::FROZEN;
-use serde_json::Value;
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("awstop-forgery-{}-{name}", std::process::id()));
@@ -23,35 +23,6 @@ fn cmd(args: &[&str]) -> Command {
     c.args(args);
     awstop_env(&mut c);
     c
-}
-
-fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-fn sha256(s: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(s.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// What a forger without the key can do: recompute every `prev` after an edit.
-fn rechain(lines: &mut [String]) {
-    for i in 1..lines.len() {
-        let mut v: Value = serde_json::from_str(&lines[i]).unwrap();
-        v["prev"] = Value::String(sha256(&lines[i - 1]));
-        lines[i] = serde_json::to_string(&v).unwrap();
-    }
-}
-
-fn write_lines(path: &Path, lines: &[String]) {
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
 #[test]

@@ -328,9 +328,10 @@ fn escape_codes_planted_in_aws_never_reach_the_output_raw() {
             "{format}: the reason is shown: {text}"
         );
         assert!(
-            !text.contains('\x1b') && !text.contains('\x07'),
+            !text.contains('\x1b') && !text.contains('\x07') && !text.contains('\u{202e}'),
             "{format}: {text:?}"
         );
+        assert!(text.contains("evil\\u{202e}txt.exe"), "{format}: {text:?}");
     }
     let out = moto.awstop(&["--once", "--format", "json"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -339,6 +340,10 @@ fn escape_codes_planted_in_aws_never_reach_the_output_raw() {
         "JSON escapes, and keeps, the text"
     );
     assert!(!text.contains('\x1b') && !text.contains('\x07'));
+    assert!(
+        text.contains("evil\\u202etxt.exe") && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
     let snap: Value = serde_json::from_str(&text).unwrap();
     let reasons: Vec<&str> = snap["ecs"]["clusters"]
         .as_array()
@@ -371,7 +376,10 @@ fn escape_codes_planted_in_aws_never_reach_the_output_raw() {
     .output()
     .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("PWNED") && !text.contains('\x1b'), "{text:?}");
+    assert!(
+        text.contains("PWNED") && !text.contains('\x1b') && !text.contains('\u{202e}'),
+        "{text:?}"
+    );
 
     // And the dashboard draws it without letting the terminal obey it.
     let mut s = crate::common::pty::Session::start_with_env(
@@ -398,7 +406,7 @@ fn escape_codes_planted_in_aws_never_reach_the_output_raw() {
     s.wait_for("the stopped tasks", |t| t.contains("PWNED"));
     let raw = String::from_utf8_lossy(&s.raw).into_owned();
     assert!(
-        !raw.contains("\x1b]0;PWNED") && !raw.contains("\x1b]52"),
+        !raw.contains("\x1b]0;PWNED") && !raw.contains("\x1b]52") && !raw.contains('\u{202e}'),
         "{raw:?}"
     );
     s.send("q");

@@ -4,6 +4,7 @@
 
 mod apigateway;
 mod audit;
+mod audit_evidence;
 mod audit_moto;
 mod audit_tui;
 mod audit_update;

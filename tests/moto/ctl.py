@@ -121,8 +121,9 @@ def seed_logs(c, function, now):
 
 
 # What anyone allowed to stop a task can plant in its reason: a window title
-# (OSC 0), a clipboard write (OSC 52) and a colour change.
-HOSTILE = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[31mred"
+# (OSC 0), a clipboard write (OSC 52), a colour change and a right-to-left
+# override that makes "txt.exe" read as "exe.txt".
+HOSTILE = "\x1b]0;PWNED\x07\x1b]52;c;cHduZWQ=\x07\x1b[31mred evil\u202etxt.exe"
 
 
 def seed_ecs(c, services, tasks_per_service, stopped_per_service, task_size, reason="Essential container in task exited"):

@@ -225,18 +225,222 @@ fn an_edit_with_a_recomputed_chain_fails_the_signature() {
     forged[0] = serde_json::to_string(&header).unwrap();
     let last = forged.len() - 1;
     rechain(&mut forged);
-    let head = crate::record::sha256_hex(forged[last - 1].as_bytes());
-    let mut end: serde_json::Value = serde_json::from_str(&forged[last]).unwrap();
-    let n = end["end"].as_u64().unwrap();
-    end["sig"] = serde_json::Value::String(crate::record::sign::sign(
-        &other,
-        &crate::record::sign::message("end", &head, n),
-    ));
-    forged[last] = serde_json::to_string(&end).unwrap();
+    forged[last] = resign(&forged[last], &other, "end", n_records(&forged));
     let rec = parse_lines(&forged);
     assert_eq!(rec.problem, None);
     assert_ne!(rec.header.public_key, original);
     let _ = std::fs::remove_file(path);
+}
+
+/// How many records precede the last line.
+fn n_records(lines: &[String]) -> u64 {
+    lines.iter().filter(|l| l.contains("\"msg\"")).count() as u64
+}
+
+/// A signed line signed again by `key`, as a forger with a key of their own would.
+fn resign(line: &str, key: &ed25519_dalek::SigningKey, kind: &str, records: u64) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+    v.as_object_mut().unwrap().remove("sig");
+    let unsigned = serde_json::to_string(&v).unwrap();
+    crate::record::sign::signed_line(key, kind, records, &unsigned)
+}
+
+#[test]
+fn every_byte_of_a_signed_line_is_bound() {
+    let (path, _) = sample("bound", true);
+    let good = lines(&path);
+    let last = good.len() - 1;
+    // The end line's time moved by a forger: the signature no longer holds.
+    let mut later = good.clone();
+    later[last] = later[last].replacen("\"at\":\"2026", "\"at\":\"2031", 1);
+    assert_ne!(later[last], good[last]);
+    assert!(matches!(
+        parse_lines(&later).problem,
+        Some(Problem::Signature { .. })
+    ));
+    // The same signature spelled another way is refused, not accepted.
+    let sig = good[last]
+        .rsplit("\"sig\":\"")
+        .next()
+        .unwrap()
+        .trim_end_matches("\"}");
+    let mut upper = good.clone();
+    upper[last] = upper[last].replace(sig, &sig.to_uppercase());
+    assert!(parse_lines(&upper).problem.is_some());
+    let mut spaced = good.clone();
+    spaced[last] = spaced[last].replace(",\"sig\":", ", \"sig\":");
+    assert!(parse_lines(&spaced).problem.is_some());
+    assert_eq!(parse_lines(&good).problem, None);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn a_downgrade_to_an_older_format_is_read_as_unsigned() {
+    let (path, n) = sample("downgrade", true);
+    let mut old: Vec<String> = lines(&path)
+        .into_iter()
+        .filter(|l| !l.contains("\"sig\""))
+        .collect();
+    old[0] = old[0].replace(crate::record::FORMAT, "awstop.recording/1");
+    old.push(format!(
+        r#"{{"prev":"","at":"2026-11-22T14:03:20Z","end":{n}}}"#
+    ));
+    rechain(&mut old);
+    let src: Box<dyn BufRead + Send> =
+        Box::new(std::io::Cursor::new((old.join("\n") + "\n").into_bytes()));
+    let r = Reader::new(src, "old.awstop".into()).unwrap();
+    assert!(!r.signed());
+    let s = r.finish();
+    assert_eq!(
+        (s.problem, s.records, s.signed, s.ended),
+        (None, n as u64, 0, true)
+    );
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn records_after_the_last_signature_are_counted_as_unsigned() {
+    let (path, n) = sample("after", true);
+    let good = lines(&path);
+    // Every signed line removed, the chain recomputed: nothing is signed.
+    let mut stripped: Vec<String> = good
+        .iter()
+        .filter(|l| !l.contains("\"sig\""))
+        .cloned()
+        .collect();
+    rechain(&mut stripped);
+    let rec = parse_lines(&stripped);
+    assert_eq!(rec.problem, None);
+    assert_eq!((rec.summary.records, rec.summary.signed), (n as u64, 0));
+    assert!(!rec.ended);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn the_key_in_a_recording_is_a_value_never_a_file_name() {
+    let (path, _) = sample("keypath", true);
+    let mut good = lines(&path);
+    let keyfile = temp("keypath.pub");
+    let other = ed25519_dalek::SigningKey::from_bytes(&[1u8; 32]);
+    std::fs::write(
+        &keyfile,
+        crate::record::sign::public_hex(&other.verifying_key()),
+    )
+    .unwrap();
+    let mut header: crate::record::Header = serde_json::from_str(&good[0]).unwrap();
+    header.public_key = Some(keyfile.display().to_string());
+    good[0] = serde_json::to_string(&header).unwrap();
+    let e = parse((good.join("\n") + "\n").as_bytes(), "k.awstop").unwrap_err();
+    assert!(e.contains("line 1") && e.contains("hex"), "{e}");
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(keyfile);
+}
+
+#[test]
+fn times_outside_this_century_are_refused() {
+    let (path, _) = sample("times", true);
+    let good = lines(&path);
+    for far in [
+        "+262142-12-31T23:59:59.999999999Z",
+        "1970-01-01T00:00:00Z",
+        "2100-01-01T00:00:00Z",
+    ] {
+        let mut bad = good.clone();
+        let mut v: serde_json::Value = serde_json::from_str(&bad[2]).unwrap();
+        v["at"] = serde_json::Value::String(far.into());
+        bad[2] = serde_json::to_string(&v).unwrap();
+        rechain(&mut bad);
+        let rec = parse_lines(&bad);
+        assert!(
+            matches!(&rec.problem, Some(Problem::Malformed { line: 3, reason }) if reason.contains("2100")),
+            "{far}: {:?}",
+            rec.problem
+        );
+        assert_eq!(
+            rec.records.len(),
+            1,
+            "nothing past the bad line is returned"
+        );
+        let mut header = good.clone();
+        let mut h: serde_json::Value = serde_json::from_str(&header[0]).unwrap();
+        h["started_at"] = serde_json::Value::String(far.into());
+        header[0] = serde_json::to_string(&h).unwrap();
+        assert!(parse((header.join("\n") + "\n").as_bytes(), "h.awstop").is_err());
+    }
+    let _ = std::fs::remove_file(path);
+}
+
+/// Counts the bytes handed out: how far a reader went into a file.
+struct Counted(
+    std::io::Cursor<Vec<u8>>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+);
+impl Read for Counted {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.0.read(buf)?;
+        self.1.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[test]
+fn reading_stops_at_the_first_broken_line() {
+    let (path, _) = sample("stop", true);
+    let good = lines(&path);
+    let mut text = format!("{}\n", good[0]);
+    let filler = r#"{"prev":"0","at":"2026-11-22T14:03:20Z","msg":{"Notice":"x"}}"#;
+    while text.len() < 8 << 20 {
+        text.push_str(filler);
+        text.push('\n');
+    }
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let src = Counted(std::io::Cursor::new(text.into_bytes()), read.clone());
+    let r = Reader::new(Box::new(BufReader::new(src)), "big.awstop".into()).unwrap();
+    let s = r.finish();
+    assert!(
+        matches!(
+            s.problem,
+            Some(Problem::Chain { line: 2, .. }) | Some(Problem::Malformed { line: 2, .. })
+        ),
+        "{:?}",
+        s.problem
+    );
+    assert!(read.load(std::sync::atomic::Ordering::Relaxed) < 1 << 20);
+    let _ = std::fs::remove_file(path);
+}
+
+#[test]
+fn compressed_files_are_zstd_to_their_last_byte() {
+    let path = temp("junk.awstop.zst");
+    let (plain, n) = sample("junkplain", true);
+    let text = std::fs::read(&plain).unwrap();
+    let mut z = Vec::new();
+    for line in text.split_inclusive(|b| *b == b'\n') {
+        z.extend(zstd::stream::encode_all(line, 3).unwrap());
+    }
+    std::fs::write(&path, &z).unwrap();
+    let rec = read(&path).unwrap();
+    assert_eq!((rec.records.len(), rec.problem.clone()), (n, None));
+    // Junk after the last frame is a problem, not a warning.
+    let mut junk = z.clone();
+    junk.extend_from_slice(b"junk after the frames");
+    std::fs::write(&path, &junk).unwrap();
+    let rec = read(&path).unwrap();
+    assert!(
+        matches!(rec.problem, Some(Problem::Malformed { .. })),
+        "{:?}",
+        rec.problem
+    );
+    // A plain recording, or garbage, named .zst says what it is.
+    std::fs::write(&path, &text).unwrap();
+    let e = Reader::open(&path).err().unwrap();
+    assert!(e.contains("plain recording"), "{e}");
+    std::fs::write(&path, b"\x00garbage").unwrap();
+    let e = Reader::open(&path).err().unwrap();
+    assert!(e.contains("not zstd"), "{e}");
+    for p in [path, plain] {
+        let _ = std::fs::remove_file(p);
+    }
 }
 
 #[test]

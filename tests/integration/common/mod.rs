@@ -5,6 +5,7 @@
 pub mod fault_proxy;
 pub mod moto;
 pub mod pty;
+pub mod recording;
 
 use awstop::app::keymap::Action;
 use awstop::app::model::Model;
