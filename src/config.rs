@@ -43,7 +43,7 @@ theme = "default"                   # default, light, high-contrast, solarized-d
 pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 
 [audit]
-# public-key = "…"                  # the recording key `awstop verify` trusts (64 hex digits, or a .pub file)
+# public-key = "…"                  # the recording key verify and replay trust (64 hex digits, or a .pub file)
 
 [cost]                              # estimates from list prices, never a bill
 # prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
