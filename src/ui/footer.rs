@@ -21,20 +21,48 @@ pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
                 f.set_cursor_position(Position { x, y: area.y });
             }
             // The prompt keeps what was typed; the cursor shows where.
-            Line::from(vec![
-                Span::styled(prompt, t.title),
-                Span::raw(m.ui.input.clone()),
-            ])
+            let mut spans = vec![Span::styled(prompt, t.title), Span::raw(m.ui.input.clone())];
+            // What the command typed so far could still become.
+            if m.ui.mode == Mode::Command && !m.ui.input.trim().is_empty() {
+                let hits = crate::app::command::candidates(&m.ui.input);
+                if hits.len() > 1 {
+                    let names: Vec<String> = hits.iter().map(|(w, _)| format!(":{w}")).collect();
+                    spans.push(Span::styled(
+                        format!("   {} (Tab completes)", names.join(" ")),
+                        t.muted,
+                    ));
+                }
+            }
+            crate::widgets::fit::fit_spans(spans, area.width as usize)
         }
         _ => {
             let line = match &m.ui.message {
                 Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
-                None => Line::from(Span::styled(format!(" {}", hints(m).join("  ")), t.muted)),
+                None => Line::from(Span::styled(
+                    fit_hints(hints(m), area.width as usize),
+                    t.muted,
+                )),
             };
             crate::widgets::fit::fit_spans(line.spans, area.width as usize)
         }
     };
     f.render_widget(line, area);
+}
+
+/// The hints that fit `width`, in order: those before `q:quit` (the last) go
+/// first, from the end, and `?:help` never, so both stay at any width.
+pub fn fit_hints(mut h: Vec<String>, width: usize) -> String {
+    let line = |h: &[String]| format!(" {}", h.join("  "));
+    while line(&h).chars().count() > width {
+        let Some(i) = (0..h.len().saturating_sub(1))
+            .rev()
+            .find(|i| h[*i] != "?:help")
+        else {
+            break;
+        };
+        h.remove(i);
+    }
+    line(&h)
 }
 
 /// The keys that do something here, most useful first: what does not fit the
