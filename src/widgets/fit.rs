@@ -57,15 +57,27 @@ fn pieces(s: &str) -> Vec<&str> {
 }
 
 /// One word or run of spaces, with its span's style.
-type Piece<'a> = (String, ratatui::style::Style);
+type Piece = (String, ratatui::style::Style);
 
-fn is_space(p: &Piece<'_>) -> bool {
+/// The spans' words and spaces, each with its span's style.
+fn styled_pieces(spans: &[Span<'_>]) -> Vec<Piece> {
+    spans
+        .iter()
+        .flat_map(|s| {
+            pieces(&s.content)
+                .into_iter()
+                .map(|p| (p.to_string(), s.style))
+        })
+        .collect()
+}
+
+fn is_space(p: &Piece) -> bool {
     p.0.starts_with(' ')
 }
 
 /// A separator between fields (`·`, `,`, `;`, `|`, `/`): left dangling when what
 /// followed it was dropped.
-fn separator(p: &Piece<'_>) -> bool {
+fn separator(p: &Piece) -> bool {
     !p.0.is_empty() && p.0.chars().all(|c| "·,;|/–—".contains(c))
 }
 
@@ -80,14 +92,7 @@ pub fn fit_spans<'a>(spans: Vec<Span<'a>>, max: usize) -> Line<'a> {
     if max == 0 {
         return Line::default();
     }
-    let all: Vec<Piece> = spans
-        .iter()
-        .flat_map(|s| {
-            pieces(&s.content)
-                .into_iter()
-                .map(|p| (p.to_string(), s.style))
-        })
-        .collect();
+    let all = styled_pieces(&spans);
     // Something is cut: one column is kept for the `…` that says so.
     let budget = max - 1;
     let mut kept: Vec<Piece> = Vec::new();
@@ -108,7 +113,15 @@ pub fn fit_spans<'a>(spans: Vec<Span<'a>>, max: usize) -> Line<'a> {
         return join(kept);
     };
     let text = |p: &Piece| !is_space(p) && !numeric(&p.0);
-    let last_is_number = |k: &[Piece]| k.last().is_some_and(|p| !is_space(p) && numeric(&p.0));
+    // A number closed by punctuation ("3;", "(0.10%)", "2h05m,") has no unit
+    // after it.
+    let last_is_number = |k: &[Piece]| {
+        k.last().is_some_and(|p| {
+            !is_space(p)
+                && numeric(&p.0)
+                && p.0.ends_with(|c: char| c.is_alphanumeric() || c == '%')
+        })
+    };
     // The word left off one space after a number is its unit: both go.
     let unit = if is_space(&next) {
         next.0 == " " && last_is_number(&kept) && rest.next().is_some_and(|p| text(&p))
@@ -169,14 +182,7 @@ pub fn fit_fields<'a>(spans: Vec<Span<'a>>, max: usize) -> Line<'a> {
     if total <= max {
         return Line::from(spans);
     }
-    let all: Vec<Piece> = spans
-        .iter()
-        .flat_map(|s| {
-            pieces(&s.content)
-                .into_iter()
-                .map(|p| (p.to_string(), s.style))
-        })
-        .collect();
+    let all = styled_pieces(&spans);
     let mut kept: Vec<Piece> = Vec::new();
     let mut field: Vec<Piece> = Vec::new();
     let mut used = 0;
@@ -267,6 +273,10 @@ mod tests {
             "cost ≈$1.5k/mo ($2.059/h)"
         );
         assert_eq!(fit_text("947 errors  18.2k throttles", 25), "947 errors…");
+        // A number closed by punctuation has no unit to lose.
+        assert!(
+            fit_text("busiest minute of 3; \"now\" is", 24).starts_with("busiest minute of 3; ")
+        );
         for w in 0..40 {
             let s = fit_text("40 functions  945.7k invocations  18.2k throttles", w);
             assert!(!s.contains("throttl…") && !s.contains("invoc…"), "{w}: {s}");

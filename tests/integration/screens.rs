@@ -13,6 +13,15 @@ fn line(m: &Model, y: usize) -> String {
     screen(m).lines().nth(y).unwrap_or("").to_string()
 }
 
+/// The first line on screen that holds `needle`.
+fn line_with(m: &Model, needle: &str) -> String {
+    let s = screen(m);
+    s.lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} not on screen:\n{s}"))
+        .to_string()
+}
+
 /// The pane title: the line under the header and the tabs.
 fn title(m: &Model) -> String {
     line(m, 2)
@@ -296,11 +305,7 @@ fn the_live_tail_keeps_an_error_message_at_80_columns() {
             lines: vec![classify(at, text)],
         }),
     );
-    let s = screen(&m);
-    let l = s
-        .lines()
-        .find(|l| l.contains("ERROR"))
-        .unwrap_or_else(|| panic!("{s}"));
+    let l = line_with(&m, "ERROR");
     assert!(l.contains("14:01:55 ! ERROR Invalid order id"), "{l}");
     assert!(!l.contains("4ab8dc6d") && !l.contains("2026-11-22T"), "{l}");
 }
@@ -408,11 +413,7 @@ fn an_age_column_sorts_by_age() {
 fn the_free_tier_line_says_how_many_times_over() {
     let mut m = demo_model(160, 48);
     act(&mut m, &[Pane(Pane::Overview)]);
-    let s = screen(&m);
-    let l = s
-        .lines()
-        .find(|l| l.contains("free tier"))
-        .unwrap_or_else(|| panic!("{s}"));
+    let l = line_with(&m, "free tier");
     assert!(l.contains("× the 1.0M free requests"), "{l}");
     assert!(!l.contains("M of 1.0M"), "{l}");
 }
