@@ -26,6 +26,29 @@ pub fn count(v: f64) -> String {
     }
 }
 
+/// Three significant digits below a thousand (`0.033`, `1.25`, `412`), then
+/// as `count`: a quantity that is not a whole number of things is never
+/// rounded to a 0 that it is not.
+pub fn significant(v: f64) -> String {
+    let a = v.abs();
+    if a == 0.0 {
+        return "0".into();
+    }
+    if !a.is_finite() {
+        return format!("{v}");
+    }
+    if a >= 1000.0 {
+        return count(v);
+    }
+    let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+    let s = format!("{v:.decimals$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// Milliseconds: one decimal while it matters.
 pub fn ms(v: f64) -> String {
     if v < 100.0 {
@@ -105,6 +128,24 @@ pub fn is_control(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn significant_digits() {
+        for (v, want) in [
+            (0.0, "0"),
+            (-0.0, "0"),
+            (0.033, "0.033"),
+            (0.0334567, "0.0335"),
+            (0.5, "0.5"),
+            (1.234, "1.23"),
+            (12.0, "12"),
+            (123.45, "123"),
+            (999.7, "1000"),
+            (12_345.0, "12.3k"),
+        ] {
+            assert_eq!(significant(v), want, "{v}");
+        }
+    }
 
     #[test]
     fn formats() {

@@ -10,7 +10,11 @@ use crate::export::{Cells, Section, SectionColumn};
 use crate::snapshot::Snapshot;
 
 pub fn json(s: &Snapshot) -> String {
-    let out = serde_json::to_string_pretty(s).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+    let mut buf = Vec::new();
+    let out = match serialize(s, &mut buf) {
+        Ok(()) => String::from_utf8(buf).unwrap_or_default(),
+        Err(e) => format!("{{\"error\":\"{e}\"}}"),
+    };
     let mut out = json_safe(out);
     out.push('\n');
     out
@@ -23,9 +27,66 @@ pub fn write_json(s: &Snapshot, w: impl std::io::Write) -> std::io::Result<()> {
         inner: std::io::BufWriter::new(w),
         carry: None,
     };
-    serde_json::to_writer_pretty(&mut safe, s).map_err(std::io::Error::other)?;
+    serialize(s, &mut safe).map_err(std::io::Error::other)?;
     std::io::Write::write_all(&mut safe, b"\n")?;
     std::io::Write::flush(&mut safe)
+}
+
+fn serialize(s: &impl serde::Serialize, w: impl std::io::Write) -> serde_json::Result<()> {
+    s.serialize(&mut serde_json::Serializer::with_formatter(
+        w,
+        NoNegativeZero::default(),
+    ))
+}
+
+/// Pretty JSON in which `-0.0` is written `0.0`: a sum of nothing is zero,
+/// and readers that compare strings or signs should never see a negative zero.
+#[derive(Default)]
+struct NoNegativeZero<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for NoNegativeZero<'_> {
+    fn write_f64<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f64) -> std::io::Result<()> {
+        // -0.0 == 0.0, so this keeps every other value as it is.
+        self.0.write_f64(w, if v == 0.0 { 0.0 } else { v })
+    }
+    fn write_f32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f32) -> std::io::Result<()> {
+        self.0.write_f32(w, if v == 0.0 { 0.0 } else { v })
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// Escapes DEL and the C1 controls (U+0080..U+009F, `C2 80`..`C2 9F` in
@@ -203,5 +264,32 @@ mod safe_json_tests {
             w.flush().unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "a\\u007fb\\u009bcé \u{a0}");
+    }
+
+    #[test]
+    fn negative_zero_is_written_as_zero() {
+        #[derive(serde::Serialize)]
+        struct S {
+            a: f64,
+            b: Vec<f32>,
+            c: f64,
+        }
+        let mut out = Vec::new();
+        super::serialize(
+            &S {
+                a: -0.0,
+                b: vec![-0.0, -1.5],
+                c: 0.25,
+            },
+            &mut out,
+        )
+        .unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(!out.contains("-0.0"), "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": 0.0, "b": [0.0, -1.5], "c": 0.25})
+        );
     }
 }

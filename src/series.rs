@@ -8,7 +8,7 @@ pub struct Series(pub Vec<f32>);
 
 impl Series {
     pub fn sum(&self) -> f64 {
-        self.0.iter().map(|v| *v as f64).sum()
+        total(self.0.iter().map(|v| *v as f64))
     }
     pub fn max(&self) -> f64 {
         self.0.iter().fold(0.0f64, |m, v| m.max(*v as f64))
@@ -20,6 +20,13 @@ impl Series {
             .map(|v| (*v as f64 * scale).round().max(0.0) as u64)
             .collect()
     }
+}
+
+/// A sum that starts from +0.0. The standard `f64` sum starts from -0.0, so
+/// a sum of nothing (a metric without datapoints) would be negative zero and
+/// be written `-0.0`, or `-0` on screen.
+pub fn total(values: impl IntoIterator<Item = f64>) -> f64 {
+    values.into_iter().fold(0.0, |a, b| a + b)
 }
 
 /// Nearest-rank percentile of an unsorted slice; `None` when empty.

@@ -41,6 +41,9 @@ pub struct CostSection {
     pub by_service: BTreeMap<&'static str, Option<f64>>,
     /// Resources the sums leave out (no price for their region, or usage not read).
     pub unpriced_resources: usize,
+    /// Resources counted in the sums of which only a part is priced (an EKS
+    /// cluster's control plane without its nodes): the sums are floors.
+    pub partly_priced_resources: usize,
     /// Lambda's monthly free tier, and anything else a room says of its figure.
     pub notes: BTreeMap<&'static str, String>,
     /// What the dashboard's pollers would spend an hour on CloudWatch for
@@ -58,23 +61,35 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
         usd_per_month_projected: a.figure().map(|h| round6(h * HOURS_PER_MONTH)),
         basis: match (&a.why, a.unpriced) {
             (Some(why), n) if n > 0 => format!(
-                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not priced: {why}"
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not priced: {why}{}",
+                partly(a.partly_priced)
             ),
             (_, n) if n > 0 => format!(
-                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not read yet"
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; {n} resources not read yet{}",
+                partly(a.partly_priced)
             ),
             _ => format!(
-                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; see each resource's cost"
+                "estimates from list prices at the window's usage, {HOURS_PER_MONTH} h a month; see each resource's cost{}",
+                partly(a.partly_priced)
             ),
         },
         by_service: a.by_service.iter().map(|(k, c)| (k.name(), c.figure().map(round6))).collect(),
         unpriced_resources: a.unpriced,
+        partly_priced_resources: a.partly_priced,
         notes: a
             .by_service
             .iter()
             .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
             .collect(),
         watching_usd_per_hour: Some(round6(crate::services::account_cost::watching_usd_per_hour(&d.feeds, &d.settings, None))),
+    }
+}
+
+/// The account basis's word on sums that are floors.
+fn partly(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("; {n} resources partly priced (the sums are floors: an EKS cluster's nodes are not priced)"),
     }
 }
 

@@ -139,10 +139,14 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             kind.room()
                 .merge(&mut data.feeds, &region, payload, &mut data.retired);
             // What the rooms show of each other (the images services run):
-            // only the joins this refresh can change, since at 10,000
-            // functions each costs a pass over the rows.
+            // the room publishes its facts, then only the joins this refresh
+            // can change run, since at 10,000 functions each costs a pass
+            // over the rows.
+            let room = kind.room();
+            room.publish(&mut data.feeds);
             for k in ServiceKind::ALL {
-                if *k == kind || k.room().reads().contains(&kind) {
+                let reads = k.room().reads();
+                if *k == kind || room.publishes().iter().any(|t| reads.contains(t)) {
                     k.room().join(&mut data.feeds);
                 }
             }

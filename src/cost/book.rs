@@ -8,9 +8,20 @@ use std::sync::{Arc, OnceLock};
 use serde::Deserialize;
 
 /// The repository's price files, one per region.
+/// The first two are complete; the others price what AWS's price data was
+/// found to say for that region, and leave the rest out (that service is `?`
+/// there, with the reason), as each file's comments say.
 const BUILTIN: &[&str] = &[
     include_str!("../../prices/us-east-1.toml"),
     include_str!("../../prices/us-west-2.toml"),
+    include_str!("../../prices/us-east-2.toml"),
+    include_str!("../../prices/us-west-1.toml"),
+    include_str!("../../prices/eu-west-1.toml"),
+    include_str!("../../prices/eu-west-2.toml"),
+    include_str!("../../prices/eu-central-1.toml"),
+    include_str!("../../prices/ap-southeast-1.toml"),
+    include_str!("../../prices/ap-southeast-2.toml"),
+    include_str!("../../prices/ap-northeast-1.toml"),
 ];
 
 /// A price file is a few hundred bytes; anything large is not one.
@@ -242,10 +253,16 @@ impl PriceBook {
 mod tests {
     use super::*;
 
+    /// The built-in files that price every service.
+    const COMPLETE: &[&str] = &["us-east-1", "us-west-2"];
+
     #[test]
     fn every_builtin_price_file_parses_and_is_complete() {
         for text in BUILTIN {
             let p = parse("prices/", text, "list price").unwrap();
+            if !COMPLETE.contains(&p.region.as_str()) {
+                continue;
+            }
             assert!(
                 p.lambda.is_some()
                     && p.fargate.is_some()
@@ -262,10 +279,39 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_file_is_its_own_region_and_prices_lambda_and_eks() {
+        let mut seen = std::collections::BTreeSet::new();
+        for text in BUILTIN {
+            let p = parse("prices/", text, "list price").unwrap();
+            assert!(seen.insert(p.region.clone()), "{} twice", p.region);
+            // Each file says where every section came from, or why one is missing.
+            assert!(
+                text.lines().filter(|l| l.starts_with('#')).count() > 5,
+                "{}",
+                p.region
+            );
+            assert!(p.lambda.is_some() && p.eks.is_some(), "{}", p.region);
+        }
+        for r in COMPLETE {
+            assert!(seen.contains(*r));
+        }
+    }
+
+    #[test]
+    fn a_section_a_builtin_file_leaves_out_says_why() {
+        let book = PriceBook::builtin();
+        let eu = book.region("eu-west-1").unwrap();
+        assert_eq!(eu.label(), "eu-west-1 list price 2026-10");
+        let why = eu.section(&eu.apigateway, "API Gateway").unwrap_err();
+        assert!(why.contains("no API Gateway prices for eu-west-1"), "{why}");
+        assert!(eu.lambda.is_some() && eu.fargate.is_some());
+    }
+
+    #[test]
     fn a_region_without_prices_says_why() {
-        let why = PriceBook::default().region("eu-west-1").unwrap_err();
+        let why = PriceBook::default().region("sa-east-1").unwrap_err();
         assert!(
-            why.contains("no prices for eu-west-1") && why.contains("us-east-1"),
+            why.contains("no prices for sa-east-1") && why.contains("us-east-1"),
             "{why}"
         );
     }

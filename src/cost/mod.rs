@@ -22,6 +22,9 @@ pub enum Estimate {
         window: Option<f64>,
         basis: String,
     },
+    /// At least this much: part of what the resource runs is not priced
+    /// (an EKS cluster's nodes), and `basis` says which part.
+    Floor { per_hour: f64, basis: String },
     /// Runs on capacity billed elsewhere (EC2 container instances): its share.
     Share { pct: f64, basis: String },
     /// Cannot be priced, and why (no prices for the region).
@@ -50,7 +53,7 @@ pub fn round6(v: f64) -> f64 {
 impl Estimate {
     pub fn per_hour(&self) -> Option<f64> {
         match self {
-            Estimate::Usd { per_hour, .. } => Some(*per_hour),
+            Estimate::Usd { per_hour, .. } | Estimate::Floor { per_hour, .. } => Some(*per_hour),
             _ => None,
         }
     }
@@ -62,7 +65,9 @@ impl Estimate {
     /// What was counted, or why nothing could be.
     pub fn basis(&self) -> &str {
         match self {
-            Estimate::Usd { basis, .. } | Estimate::Share { basis, .. } => basis,
+            Estimate::Usd { basis, .. }
+            | Estimate::Floor { basis, .. }
+            | Estimate::Share { basis, .. } => basis,
             Estimate::Unpriced(why) => why,
             Estimate::Unread => "not read",
         }
@@ -72,6 +77,7 @@ impl Estimate {
     pub fn cell(&self) -> String {
         match self {
             Estimate::Usd { .. } => money::usd(self.per_month().unwrap_or(0.0)),
+            Estimate::Floor { .. } => format!("{}+", money::usd(self.per_month().unwrap_or(0.0))),
             // Whole percents keep the cell in seven columns.
             Estimate::Share { pct, .. } if *pct > 0.0 && *pct < 1.0 => "<1%EC2".into(),
             Estimate::Share { pct, .. } => format!("{:.0}%EC2", pct),
@@ -89,6 +95,11 @@ impl Estimate {
                 money::usd_hour(*per_hour),
                 self.basis()
             ),
+            Estimate::Floor { per_hour, .. } => format!(
+                "≈{}+/mo · {}",
+                money::usd(per_hour * HOURS_PER_MONTH),
+                self.basis()
+            ),
             Estimate::Share { .. } => format!("{} · {}", self.cell(), self.basis()),
             Estimate::Unpriced(why) => format!("? {why}"),
             Estimate::Unread => "- usage not read yet".into(),
@@ -100,6 +111,7 @@ impl Estimate {
             Estimate::Usd {
                 per_hour, window, ..
             } => (Some(*per_hour), *window, None),
+            Estimate::Floor { per_hour, .. } => (Some(*per_hour), None, None),
             Estimate::Share { pct, .. } => (None, None, Some(*pct)),
             Estimate::Unpriced(_) => (None, None, None),
             Estimate::Unread => return None,
@@ -120,6 +132,9 @@ pub struct RoomCost {
     /// The priced resources' dollars an hour.
     pub per_hour: f64,
     pub priced: usize,
+    /// Priced resources of which only a part is priced (`Estimate::Floor`):
+    /// counted in `priced`, and the sum is a floor.
+    pub partly_priced: usize,
     /// Resources that could not be priced (`?`) or read (`-`): the sum
     /// leaves them out, and the header says so.
     pub unpriced: usize,
@@ -143,6 +158,11 @@ impl RoomCost {
                 Estimate::Usd { per_hour, .. } => {
                     c.per_hour += per_hour;
                     c.priced += 1;
+                }
+                Estimate::Floor { per_hour, .. } => {
+                    c.per_hour += per_hour;
+                    c.priced += 1;
+                    c.partly_priced += 1;
                 }
                 // Billed through the instances, which are not ours to price.
                 Estimate::Share { .. } => {}
@@ -169,6 +189,17 @@ mod tests {
             basis: "b".into(),
         };
         assert_eq!(usd.cell(), "$365");
+        let floor = Estimate::Floor {
+            per_hour: 0.1,
+            basis: "control plane; nodes not priced".into(),
+        };
+        assert_eq!(floor.cell(), "$73+");
+        assert!(
+            floor.describe().starts_with("≈$73+/mo"),
+            "{}",
+            floor.describe()
+        );
+        assert_eq!(floor.out().unwrap().usd_per_hour, Some(0.1));
         assert_eq!(Estimate::Unpriced("no prices".into()).cell(), "?");
         assert_eq!(Estimate::Unread.cell(), "-");
         assert!(Estimate::Unread.out().is_none());
@@ -198,8 +229,15 @@ mod tests {
                 pct: 10.0,
                 basis: String::new(),
             },
+            Estimate::Floor {
+                per_hour: 0.5,
+                basis: String::new(),
+            },
         ];
         let c = RoomCost::of(&e);
-        assert_eq!((c.per_hour, c.priced, c.unpriced), (1.25, 2, 2));
+        assert_eq!(
+            (c.per_hour, c.priced, c.partly_priced, c.unpriced),
+            (1.75, 3, 1, 2)
+        );
     }
 }

@@ -72,19 +72,30 @@ fn when(t: Option<DateTime<Utc>>) -> String {
 /// The moment `--at TEXT` names, inside the recording's span.
 pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
     let file = rec.path.display();
-    let start = rec.summary.first.unwrap_or(rec.header.started_at);
-    let end = rec.summary.last.unwrap_or(start);
-    let t = crate::replay::at::parse(text, start, end)
-        .map_err(|e| Failure::bad_input(format!("{file}: --at {text}: {e}")))?;
-    if t < start || t > end {
-        return Err(Failure::bad_input(format!(
+    let (start, end) = span(rec);
+    match crate::replay::at::within(text, start, end) {
+        Ok(Ok(t)) => Ok(t),
+        Ok(Err(t)) => Err(Failure::bad_input(format!(
             "{file}: --at {text}: {} is outside the recording, which runs from {} to {}",
             t.to_rfc3339_opts(SecondsFormat::Secs, true),
             when(Some(start)),
             when(Some(end))
-        )));
+        ))),
+        Err(e) => Err(Failure::bad_input(format!("{file}: --at {text}: {e}"))),
     }
-    Ok(t)
+}
+
+/// A recording runs from its first record until it was closed, as `verify` says.
+pub fn span(rec: &Scanned) -> (DateTime<Utc>, DateTime<Utc>) {
+    let start = rec.summary.first.unwrap_or(rec.header.started_at);
+    let end = rec
+        .summary
+        .last
+        .into_iter()
+        .chain(rec.summary.closed_at)
+        .max()
+        .unwrap_or(start);
+    (start, end.max(start))
 }
 
 /// `awstop verify FILE [--key PUB]`: the first broken line, or what the file
@@ -206,7 +217,13 @@ pub async fn record_headless(
         // Held open so the source keeps running; nothing on screen asks for anything.
         let (_cmd_tx, cmd_rx) = mpsc::channel(1);
         match source {
-            Source::Demo(d, c) => drop(tokio::spawn(demo::run(d, c, tx, cmd_rx))),
+            Source::Demo(d, c) => {
+                let d = match duration {
+                    Some(t) => d.paced_for(t),
+                    None => d,
+                };
+                drop(tokio::spawn(demo::run(d, c, tx, cmd_rx)))
+            }
             Source::Live(a) => drop(tokio::spawn(live::run(a, tx, cmd_rx))),
             Source::Replay(_) => {
                 return Err("a replay cannot be recorded again; copy the file"

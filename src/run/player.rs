@@ -23,11 +23,13 @@ pub(super) struct Player {
     broken: bool,
     pub last: Instant,
     first: DateTime<Utc>,
+    /// Where the recording ends, as `verify` says: when it was closed.
+    end: DateTime<Utc>,
 }
 
 impl Player {
     pub fn new(rec: Scanned) -> Player {
-        let first = rec.summary.first.unwrap_or(rec.header.started_at);
+        let (first, end) = super::audit::span(&rec);
         Player {
             path: rec.path,
             reader: None,
@@ -36,6 +38,7 @@ impl Player {
             broken: rec.summary.problem.is_some(),
             last: Instant::now(),
             first,
+            end,
         }
     }
 
@@ -93,14 +96,15 @@ impl Player {
             TimelineCmd::StepForward => self.timeline.step_forward(),
             TimelineCmd::StepBack => self.timeline.step_back(),
             TimelineCmd::Jump(text) => {
-                let (start, end) = (self.first, self.timeline.end());
-                match replay::at::parse(&text, start, end) {
-                    Ok(t) => {
+                let (start, end) = (self.first, self.end);
+                match replay::at::within(&text, start, end) {
+                    Ok(at) => {
                         // Outside the recording there is nothing to show: go to its edge.
-                        let clamped = t.clamp(start, end.max(start));
+                        let t = at.unwrap_or_else(|t| t);
+                        let clamped = t.clamp(start, end);
                         let change = self.timeline.jump(clamped);
                         self.apply(model, change);
-                        if clamped != t {
+                        if at.is_err() {
                             let fmt =
                                 |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
                             update(

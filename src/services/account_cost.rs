@@ -10,6 +10,8 @@ use crate::cost::RoomCost;
 pub struct AccountCost {
     pub per_hour: f64,
     pub priced: usize,
+    /// Priced resources of which only a part is priced: the sum is a floor.
+    pub partly_priced: usize,
     /// Resources left out of the sum: no price for them, or their usage not read.
     pub unpriced: usize,
     /// Rooms that price anything, in registry order.
@@ -30,6 +32,7 @@ pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
             a.per_hour += c.per_hour;
             a.priced += c.priced;
             a.unpriced += c.unpriced;
+            a.partly_priced += c.partly_priced;
             if a.why.is_none() {
                 a.why = c.why.clone();
             }

@@ -13,6 +13,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::feed::Retired;
+use super::joins::Topic;
 use super::live::{Live, PollCtx, RegionClients};
 use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
 use super::room::{
@@ -36,10 +37,13 @@ pub trait DynRoom: Sync {
 
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
-    /// Refreshes what the room takes from the other rooms.
+    /// Writes what the room publishes for the others.
+    fn publish(&self, feeds: &mut Feeds);
+    /// Refreshes what the room takes from what the others publish.
     fn join(&self, feeds: &mut Feeds);
-    /// The rooms `join` reads.
-    fn reads(&self) -> &'static [ServiceKind];
+    /// The published facts `join` reads, and those `publish` writes.
+    fn reads(&self) -> &'static [Topic];
+    fn publishes(&self) -> &'static [Topic];
     /// What the room is still loading, for its pane's title.
     fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// Why some figures are older than the refresh, for its pane's title.
@@ -53,7 +57,10 @@ pub trait DynRoom: Sync {
 
     fn root(&self) -> RoomView;
     fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
+    /// Another room's view Enter on `key` leads to.
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
+    /// The view that shows `key` when another room jumps to it.
+    fn open(&self, key: &str) -> Option<RoomView>;
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn crumb(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn export_name(&self, view: &RoomView) -> String;
@@ -98,7 +105,7 @@ pub trait DynRoom: Sync {
         spec: &dyn Any,
         cx: &DemoCtx,
         key: &str,
-        now: DateTime<Utc>,
+        span: (DateTime<Utc>, DateTime<Utc>),
         tick: u64,
     ) -> Option<Vec<TailLine>>;
 
@@ -226,15 +233,24 @@ impl<S: Registered> DynRoom for Adapter<S> {
         S::merge(&mut feed.state, region, data, only, retired);
     }
 
-    fn reads(&self) -> &'static [ServiceKind] {
+    fn reads(&self) -> &'static [Topic] {
         S::READS
     }
 
+    fn publishes(&self) -> &'static [Topic] {
+        S::PUBLISHES
+    }
+
+    fn publish(&self, feeds: &mut Feeds) {
+        let mut board = std::mem::take(&mut feeds.board);
+        S::publish(&S::feed(feeds).state, &mut board);
+        feeds.board = board;
+    }
+
     fn join(&self, feeds: &mut Feeds) {
-        // Lent out so the room reads the others while it changes its own.
-        let mut state = std::mem::take(&mut S::feed_mut(feeds).state);
-        S::join(&mut state, feeds);
-        S::feed_mut(feeds).state = state;
+        let board = std::mem::take(&mut feeds.board);
+        S::join(&mut S::feed_mut(feeds).state, &board);
+        feeds.board = board;
     }
 
     fn loading(&self, feeds: &Feeds) -> Option<String> {
@@ -264,7 +280,12 @@ impl<S: Registered> DynRoom for Adapter<S> {
         S::child(&S::feed(feeds).state, S::view(view)?, key).map(S::wrap_view)
     }
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
-        S::elsewhere(&S::feed(feeds).state, S::view(view)?, key)
+        let jump = S::elsewhere(&S::feed(feeds).state, S::view(view)?, key)?;
+        ServiceKind::from_name(jump.room)?.room().open(&jump.key)
+    }
+
+    fn open(&self, key: &str) -> Option<RoomView> {
+        S::open(key).map(S::wrap_view)
     }
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String {
         S::view(view)
@@ -356,10 +377,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         spec: &dyn Any,
         cx: &DemoCtx,
         key: &str,
-        now: DateTime<Utc>,
+        span: (DateTime<Utc>, DateTime<Utc>),
         tick: u64,
     ) -> Option<Vec<TailLine>> {
-        <S as RoomDemo>::tail(spec.downcast_ref::<S::Spec>()?, cx, key, now, tick)
+        <S as RoomDemo>::tail(spec.downcast_ref::<S::Spec>()?, cx, key, span, tick)
     }
 
     fn client(

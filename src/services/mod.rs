@@ -9,6 +9,7 @@ pub mod account_cost;
 mod adapter;
 pub mod feed;
 pub mod intervals;
+pub mod joins;
 pub mod live;
 pub mod msg;
 mod registry;

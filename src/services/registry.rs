@@ -8,7 +8,8 @@
 /// - `Payload`: what a room's source sends, one variant per room (the
 ///   variant names are part of the recording format);
 /// - `RoomView`: a room's own views, for the panes' drill-down stacks;
-/// - `Feeds`: every room's data with its per-region freshness;
+/// - `Feeds`: every room's data with its per-region freshness, and the facts
+///   rooms publish for each other;
 /// - `$crate::services::room::Registered` for each room: its kind and where its data and views live;
 /// - `each`: visits every room in order with its type.
 macro_rules! rooms {
@@ -65,7 +66,9 @@ macro_rules! rooms {
         /// Every room's data, each with how fresh it is per region.
         #[derive(Debug, Default)]
         pub struct Feeds {
-            $($module: $crate::services::Feed<<$Room as $crate::services::Room>::State>),+
+            $($module: $crate::services::Feed<<$Room as $crate::services::Room>::State>,)+
+            /// What the rooms publish for each other (`services::joins`).
+            pub board: $crate::services::joins::Board,
         }
 
         impl Feeds {

@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::feed::Retired;
+use super::joins::{Board, Jump, Topic};
 use super::live::{Live, PollCtx, RegionClients};
 use super::msg::{DataMsg, Tail, TailLine, TailTarget};
 use super::{Feed, Feeds, Payload, RoomView, ServiceKind};
@@ -109,9 +110,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     const IAM_ACTIONS: &'static [&'static str];
     /// Keys only this room's views answer, for the help screen.
     const KEYS: &'static [(&'static str, &'static str)] = &[];
-    /// The rooms `join` reads: a refresh of one of them (or of this room)
-    /// reruns this room's join, and no other refresh does.
-    const READS: &'static [super::ServiceKind] = &[];
+    /// The published facts `join` reads (`services::joins`): a refresh of a
+    /// room that publishes one of them (or of this room) reruns this room's
+    /// join, and no other refresh does.
+    const READS: &'static [Topic] = &[];
+    /// The facts `publish` writes for other rooms.
+    const PUBLISHES: &'static [Topic] = &[];
 
     /// What one fetch of one region sends (and a recording keeps).
     type Data: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + 'static;
@@ -133,16 +137,24 @@ pub trait Room: Sized + Send + Sync + 'static {
         retired: &mut Vec<Retired>,
     );
 
-    /// Takes what the room shows of other rooms' data (ECR: which ECS
-    /// services run an image). Called after any room's data changed; `feeds`
-    /// holds every other room's state (this room's is lent out meanwhile).
-    fn join(_state: &mut Self::State, _feeds: &Feeds) {}
+    /// Writes the room's published facts (its `PUBLISHES`) from its state,
+    /// after each of its refreshes.
+    fn publish(_state: &Self::State, _board: &mut Board) {}
+
+    /// Takes what the room shows of the facts other rooms publish (ECR:
+    /// which ECS services run an image). Called after this room's refresh
+    /// and after a refresh of a room that publishes what it `READS`.
+    fn join(_state: &mut Self::State, _board: &Board) {}
 
     fn root() -> Self::View;
 
-    /// Where Enter on a row leads when that is another room's view (an API
-    /// route's function opens in the Lambda pane); `child` is tried first.
-    fn elsewhere(_state: &Self::State, _view: &Self::View, _key: &str) -> Option<super::RoomView> {
+    /// Where Enter on a row leads when that is another room's resource (an
+    /// API route's function opens in the Lambda pane); `child` is tried first.
+    fn elsewhere(_state: &Self::State, _view: &Self::View, _key: &str) -> Option<Jump> {
+        None
+    }
+    /// The view that shows the resource `key` when another room jumps to it.
+    fn open(_key: &str) -> Option<Self::View> {
         None
     }
     /// The view Enter opens from `view` on the row `key`.
@@ -281,6 +293,20 @@ pub struct DemoCtx {
     pub window: u32,
     pub percentile: String,
     pub region: String,
+    /// When the demo started telling its story: fixed facts (when a
+    /// function was last modified, a cluster created, an image pushed) are
+    /// set back from it, so they stay put while the clock runs and the
+    /// durations since them grow. `None`: from each moment asked for (a
+    /// one-off snapshot, where the two are the same).
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl DemoCtx {
+    /// The moment fixed facts are set back from: the story's start, never
+    /// after `now`.
+    pub fn fixed(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        self.since.map_or(now, |s| s.min(now))
+    }
 }
 
 /// The built-in demo account's part.
@@ -295,12 +321,13 @@ pub trait RoomDemo: Room {
         now: DateTime<Utc>,
         detail: Option<&HashSet<String>>,
     ) -> Self::Data;
-    /// One tick of a live tail of row `key`, for rooms that tail.
+    /// One tick of a live tail of row `key`, for rooms that tail: what was
+    /// logged in `span` (after its start, up to its end, which is now).
     fn tail(
         _spec: &Self::Spec,
         _cx: &DemoCtx,
         _key: &str,
-        _now: DateTime<Utc>,
+        _span: (DateTime<Utc>, DateTime<Utc>),
         _tick: u64,
     ) -> Option<Vec<TailLine>> {
         None

@@ -34,6 +34,7 @@ impl DemoAccount {
             window: window.max(1),
             percentile: "p99".into(),
             region: REGION.to_string(),
+            since: None,
         };
         let specs = ServiceKind::ALL
             .iter()
@@ -49,6 +50,19 @@ impl DemoAccount {
     /// Refresh on the same clocks the live pollers would use.
     pub fn with_intervals(mut self, intervals: Intervals) -> Self {
         self.intervals = intervals;
+        self
+    }
+
+    /// Refreshes paced for a recording of `duration`: each room about ten
+    /// times over it (at most once a second, and never less often than on
+    /// screen), so that a short recording has a timeline to step through.
+    pub fn paced_for(mut self, duration: Duration) -> Self {
+        let pace = (duration / 10).max(Duration::from_secs(1));
+        for k in ServiceKind::ALL {
+            if pace < self.intervals.get(*k) {
+                self.intervals.set(*k, pace);
+            }
+        }
         self
     }
 
@@ -129,17 +143,19 @@ impl DemoAccount {
         out
     }
 
-    /// One tick of a live tail of row `key` of room `kind`.
+    /// One tick of a live tail of row `key` of room `kind`: what was logged
+    /// after `from`, up to `now`.
     pub fn tail(
         &self,
         kind: ServiceKind,
         key: &str,
+        from: DateTime<Utc>,
         now: DateTime<Utc>,
         tick: u64,
     ) -> Option<DataMsg> {
         let lines = kind
             .room()
-            .demo_tail(self.spec(kind), &self.cx, key, now, tick)?;
+            .demo_tail(self.spec(kind), &self.cx, key, (from, now), tick)?;
         Some(DataMsg::Tail {
             function: key.to_string(),
             lines,
@@ -160,14 +176,29 @@ impl DemoAccount {
     }
 }
 
+/// How often a live tail shows what was logged since its last tick.
+const TAIL_TICK: Duration = Duration::from_millis(1500);
+/// How soon a view that was just opened gets its data: at once, give or
+/// take the keys that opened it.
+const SOON: Duration = Duration::from_millis(300);
+
 /// Feeds the app until it hangs up.
-pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
+pub async fn run(
+    mut demo: DemoAccount,
+    clock: Clock,
+    tx: DataTx,
+    mut cmds: mpsc::Receiver<SourceCmd>,
+) {
+    // The story starts now: what is fixed in it stays put while the clock runs.
+    demo.cx.since.get_or_insert(clock.now());
     let demo = std::sync::Arc::new(demo);
     let start = tokio::time::Instant::now();
     let mut next: BTreeMap<ServiceKind, tokio::time::Instant> =
         ServiceKind::ALL.iter().map(|k| (*k, start)).collect();
     let mut tail: Option<(ServiceKind, String)> = None;
-    let mut tail_tick = tokio::time::interval(Duration::from_millis(1500));
+    let mut tail_tick = tokio::time::interval(TAIL_TICK);
+    // Where the tail's last tick ended: each event is tailed once.
+    let mut tailed_to: Option<DateTime<Utc>> = None;
     let mut ticks = 0u64;
     // Per room: the rows on screen, and those the last refresh carried history for.
     let mut visible: BTreeMap<ServiceKind, HashSet<String>> = BTreeMap::new();
@@ -200,7 +231,10 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
             _ = tail_tick.tick(), if tail.is_some() => {
                 ticks += 1;
                 if let Some((kind, key)) = &tail {
-                    if let Some(m) = demo.tail(*kind, key, clock.now(), ticks) {
+                    let now = clock.now();
+                    let from = tailed_to.unwrap_or(now - chrono::Duration::from_std(TAIL_TICK).unwrap_or_default());
+                    tailed_to = Some(now);
+                    if let Some(m) = demo.tail(*kind, key, from, now, ticks) {
                         if tx.send(m).await.is_err() {
                             return;
                         }
@@ -215,21 +249,145 @@ pub async fn run(demo: DemoAccount, clock: Clock, tx: DataTx, mut cmds: mpsc::Re
                 Some(SourceCmd::Visible { service, keys }) => {
                     let keys: HashSet<String> = keys.into_iter().collect();
                     // History is drawn only in a row's own view, which asks for
-                    // that one row; list rows show numbers, which every row has,
-                    // so scrolling a list waits for the next refresh.
-                    let fresh = keys.len() == 1
-                        && !detailed.get(&service).is_some_and(|d| keys.is_subset(d));
+                    // that one row (Lambda's also for its policy, `open:NAME`);
+                    // list rows show numbers, which every row has, so
+                    // scrolling a list waits for the next refresh.
+                    let detail = keys.len() == 1
+                        || keys.iter().any(|k| crate::services::lambda::triggers::opened_name(k).is_some());
+                    let fresh = detail && !detailed.get(&service).is_some_and(|d| keys.is_subset(d));
                     visible.insert(service, keys);
                     if fresh {
-                        let soon = tokio::time::Instant::now() + Duration::from_millis(300);
+                        let soon = tokio::time::Instant::now() + SOON;
                         if let Some(t) = next.get_mut(&service) {
                             *t = (*t).min(soon);
                         }
                     }
                 }
-                Some(SourceCmd::Tail(target)) => tail = target.map(|t| (t.service, t.function)),
+                Some(SourceCmd::Tail(target)) => {
+                    // A tail that stops leaves the detail to say what it
+                    // saw: refresh that room now, not a minute later.
+                    if let (Some((kind, _)), None) = (&tail, &target) {
+                        if let Some(t) = next.get_mut(kind) {
+                            *t = (*t).min(tokio::time::Instant::now() + SOON);
+                        }
+                    }
+                    tail = target.map(|t| (t.service, t.function));
+                    tailed_to = None;
+                }
                 None => return,
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::lambda::{coldstart, Function};
+    use crate::services::Payload;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn functions(demo: &DemoAccount, now: DateTime<Utc>, name: &str) -> Vec<Function> {
+        let detail: HashSet<String> = [name.to_string()].into();
+        match demo.payload(ServiceKind::Lambda, now, Some(&detail)) {
+            Payload::Lambda(d) => d.functions,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn fixed_facts_stay_put_while_durations_grow() {
+        let start = t("2026-11-22T14:03:20Z");
+        let mut demo = DemoAccount::new(42, 40, 60);
+        demo.cx.since = Some(start);
+        let later = start + chrono::Duration::minutes(10);
+        let modified = |now| {
+            functions(&demo, now, "health-probe")
+                .into_iter()
+                .find(|f| f.name == "health-probe")
+                .and_then(|f| f.last_modified)
+        };
+        assert!(modified(start).is_some());
+        assert_eq!(modified(start), modified(later));
+        let emr = |now| match demo.payload(ServiceKind::Emr, now, None) {
+            Payload::Emr(d) => d.clusters,
+            _ => unreachable!(),
+        };
+        let (before, after) = (emr(start), emr(later));
+        for name in ["etl-hourly", "spark-nightly"] {
+            let at = |cs: &[crate::services::emr::EmrCluster]| {
+                cs.iter()
+                    .find(|c| c.name == name)
+                    .and_then(|c| c.created_at)
+            };
+            assert!(at(&before).is_some(), "{name}");
+            assert_eq!(at(&before), at(&after), "{name}");
+        }
+        let idle = |cs: &[crate::services::emr::EmrCluster]| {
+            cs.iter()
+                .find(|c| c.name == "spark-nightly")
+                .and_then(|c| c.metrics.idle_minutes)
+                .unwrap()
+        };
+        assert_eq!(
+            idle(&after),
+            idle(&before) + 10,
+            "idle time grows with the clock"
+        );
+        // Without a start (a one-off snapshot), facts are set back from the moment asked for.
+        let once = DemoAccount::new(42, 40, 60);
+        let f = functions(&once, start, "health-probe");
+        assert_eq!(
+            f.iter()
+                .find(|f| f.name == "health-probe")
+                .unwrap()
+                .last_modified,
+            modified(start)
+        );
+    }
+
+    #[test]
+    fn cold_starts_in_the_live_tail_are_those_the_detail_counts_and_lists() {
+        let demo = DemoAccount::new(42, 40, 60);
+        let name = "image-resize";
+        let mut from = t("2026-11-22T14:00:00Z");
+        let mut tailed = 0;
+        for tick in 0..2400 {
+            let now = from + chrono::Duration::milliseconds(1500);
+            let Some(DataMsg::Tail { lines, .. }) =
+                demo.tail(ServiceKind::Lambda, name, from, now, tick)
+            else {
+                panic!("no tail");
+            };
+            let cold: Vec<String> = lines
+                .iter()
+                .filter(|l| l.cold)
+                .map(|l| match coldstart::parse(&l.text) {
+                    coldstart::Parsed::Report(r) => r.request_id,
+                    _ => panic!("{}", l.text),
+                })
+                .collect();
+            if !cold.is_empty() {
+                let f = functions(&demo, now, name)
+                    .into_iter()
+                    .find(|f| f.name == name)
+                    .unwrap();
+                let c = f.stats.cold.unwrap();
+                for id in &cold {
+                    assert!(
+                        c.recent.iter().any(|e| &e.request_id == id),
+                        "{now}: tail's cold start {id} not in the detail's {:?}",
+                        c.recent
+                    );
+                }
+                assert!(c.count >= cold.len() as u64);
+                tailed += cold.len();
+            }
+            from = now;
+        }
+        assert!(tailed > 5, "an hour of tail showed {tailed} cold starts");
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod demo;
+pub mod demo_images;
 pub mod live;
 
 pub use crate::services::msg::{DataTx, SourceCmd};

@@ -301,7 +301,11 @@ fn burn_forms(m: &Model) -> Vec<(String, usize)> {
             .into_iter()
             .collect();
     }
-    let floor = if b.unpriced > 0 { "+" } else { "" };
+    let floor = if b.unpriced > 0 || b.partly_priced > 0 {
+        "+"
+    } else {
+        ""
+    };
     let f = floor.len();
     let hour = crate::cost::money::usd_hour(b.per_hour);
     let month = crate::cost::money::usd(b.per_hour * crate::cost::HOURS_PER_MONTH);

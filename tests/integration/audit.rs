@@ -412,3 +412,74 @@ fn record_stops_after_its_duration() {
         .unwrap_or(0);
     assert!(n >= 4, "{}", stdout(&v));
 }
+
+/// A short recording of the demo has a timeline, and any time within the
+/// span `verify` prints, at the precision it prints (whole seconds), is
+/// accepted by `--at`: its start although the first record came a fraction
+/// of a second later, its end although the last record came before it closed.
+#[test]
+fn a_short_demo_recording_has_a_timeline_and_verify_times_replay() {
+    let d = dir("paced");
+    let path = d.join("short.awstop");
+    let out = awstop(&[
+        "record",
+        "--demo",
+        "--duration",
+        "4s",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v = awstop(&["verify", path.to_str().unwrap()]);
+    assert!(v.status.success(), "{}", stderr(&v));
+    let said = stdout(&v);
+    let words: Vec<&str> = said.split_whitespace().collect();
+    // ok N records, from T1 to T2
+    let n: usize = words[1].parse().unwrap();
+    let rooms = awstop::services::ServiceKind::ALL.len();
+    assert!(n > 1 + 2 * rooms, "one refresh is not a timeline: {said}");
+    let (from, to) = (words[4], words[6]);
+    let secs = |t: &str| chrono::DateTime::parse_from_rfc3339(t).unwrap().timestamp();
+    assert!(secs(to) - secs(from) >= 3, "{said}");
+    let taken = |at: &str| {
+        let out = awstop(&[
+            "--once",
+            "--replay",
+            path.to_str().unwrap(),
+            "--at",
+            at,
+            "--format",
+            "json",
+        ]);
+        // 3: a room of the first refresh may come just after the second named.
+        assert!(
+            matches!(out.status.code(), Some(0 | 3)),
+            "--at {at}: {}",
+            stderr(&out)
+        );
+        let snap: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        snap["taken_at"].as_str().unwrap().to_string()
+    };
+    // The first refresh, then a later one: the replay moves through time.
+    let (first, last) = (taken(from), taken(to));
+    assert!(first < last, "{first} then {last}");
+    // The same times of day, as the `@` prompt and --at take them.
+    let time_of_day = |t: &str| t[11..19].to_string();
+    assert_eq!(taken(&time_of_day(from)), first);
+    assert_eq!(taken(&time_of_day(to)), last);
+    // A second before the span is still outside it.
+    let before = chrono::DateTime::parse_from_rfc3339(from).unwrap() - chrono::Duration::seconds(1);
+    let out = awstop(&[
+        "--once",
+        "--replay",
+        path.to_str().unwrap(),
+        "--at",
+        &before.format("%H:%M:%S").to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("is outside the recording"),
+        "{}",
+        stderr(&out)
+    );
+}

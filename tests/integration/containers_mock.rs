@@ -210,7 +210,7 @@ fn what_moto_lacks_reads_through_mocked_clients() {
         let c = &d.clusters[0];
         assert_eq!(c.support.as_deref(), Some("EXTENDED"));
         // Extended support is priced at its own rate where the price book has
-        // the region, and never guessed where it does not (eu-west-1).
+        // the region, and never guessed where it does not (sa-east-1).
         let prices = awstop::cost::PriceBook::builtin();
         let mut priced = c.clone();
         priced.region = "us-east-1".into();
@@ -218,7 +218,12 @@ fn what_moto_lacks_reads_through_mocked_clients() {
             awstop::services::eks::cost::estimate(&priced, prices).per_hour(),
             Some(0.60)
         );
-        assert_eq!(awstop::services::eks::cost::estimate(c, prices).cell(), "?");
+        let mut unpriced = c.clone();
+        unpriced.region = "sa-east-1".into();
+        assert_eq!(
+            awstop::services::eks::cost::estimate(&unpriced, prices).cell(),
+            "?"
+        );
         assert_eq!(c.nodegroups[0].skew, Some(1));
         let a = &c.addons.as_ref().unwrap()[0];
         assert_eq!(

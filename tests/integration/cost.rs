@@ -141,6 +141,20 @@ fn the_demos_costs_add_up_from_each_resource_to_the_account() {
     let extended = eks.iter().find(|c| c["support"] == "EXTENDED").unwrap();
     assert_eq!(f(&extended["cost"]["usd_per_hour"]), 0.60);
     let eks_sum: f64 = eks.iter().map(|c| f(&c["cost"]["usd_per_hour"])).sum();
+    // Nodes are not priced: every demo cluster has some, so each is a floor
+    // and the account's basis and count say so.
+    for c in &eks {
+        let basis = c["cost"]["basis"].as_str().unwrap();
+        assert!(
+            basis.starts_with("control plane; nodes not priced"),
+            "{basis}"
+        );
+    }
+    assert_eq!(cost["partly_priced_resources"], eks.len());
+    assert!(
+        cost["basis"].as_str().unwrap().contains("partly priced"),
+        "{cost}"
+    );
     near(f(&cost["by_service"]["eks"]), eks_sum, eks.len(), "eks sum");
 
     let envs = snap["batch"]["compute_environments"].as_array().unwrap();
@@ -214,8 +228,10 @@ fn the_header_shows_the_sum_of_what_the_panes_price() {
     let hour = awstop::cost::money::usd_hour(b.per_hour);
     let month = awstop::cost::money::usd(b.per_hour * 730.0);
     let header = screen(&m).lines().next().unwrap().to_string();
+    // A floor: the demo's EKS clusters are priced without their nodes.
+    assert!(b.partly_priced > 0);
     assert!(
-        header.contains(&format!("burn ≈{hour} ≈{month}/mo")),
+        header.contains(&format!("burn ≈{hour}+ ≈{month}/mo+")),
         "{header}"
     );
     // The Overview says it room by room, with Lambda's free tier.
@@ -241,14 +257,14 @@ fn the_header_shows_the_sum_of_what_the_panes_price() {
 fn a_region_without_prices_shows_a_question_mark_and_says_why() {
     let home = home("noprice");
     let mut args = ONCE.to_vec();
-    args.extend(["--region", "eu-west-1"]);
+    args.extend(["--region", "sa-east-1"]);
     let snap = json(&args, &home);
     let fun = &snap["lambda"]["functions"][0];
     assert!(fun["cost"]["usd_per_hour"].is_null(), "{}", fun["cost"]);
     assert!(fun["cost"]["basis"]
         .as_str()
         .unwrap()
-        .starts_with("no prices for eu-west-1"));
+        .starts_with("no prices for sa-east-1"));
     let cost = &snap["cost"];
     for room in ["lambda", "ecs", "eks", "batch", "emr"] {
         assert!(cost["by_service"][room].is_null(), "{room}: {cost}");
@@ -261,7 +277,7 @@ fn a_region_without_prices_shows_a_question_mark_and_says_why() {
         cost["basis"]
             .as_str()
             .unwrap()
-            .contains("no prices for eu-west-1"),
+            .contains("no prices for sa-east-1"),
         "{cost}"
     );
     assert!(f(&cost["unpriced_resources"]) > 0.0);
@@ -277,6 +293,45 @@ fn a_region_without_prices_shows_a_question_mark_and_says_why() {
     let col = header.find("COST/mo").unwrap();
     let row = text.lines().skip_while(|l| *l != header).nth(1).unwrap();
     assert_eq!(row[col..].trim(), "?", "{row}");
+}
+
+#[test]
+fn a_bundled_region_prices_what_its_file_has_and_says_why_for_the_rest() {
+    let home = home("eu");
+    let mut args = ONCE.to_vec();
+    args.extend(["--region", "eu-west-1"]);
+    let snap = json(&args, &home);
+    // eu-west-1's file has Lambda, Fargate and EKS: every function is priced
+    // from it, and says so.
+    let functions = snap["lambda"]["functions"].as_array().unwrap();
+    assert!(!functions.is_empty());
+    for fun in functions {
+        let basis = fun["cost"]["basis"].as_str().unwrap();
+        if !fun["cost"]["usd_per_hour"].is_null() {
+            assert!(basis.contains("eu-west-1 list price 2026-10"), "{basis}");
+        }
+    }
+    assert!(functions
+        .iter()
+        .any(|x| !x["cost"]["usd_per_hour"].is_null()));
+    let cost = &snap["cost"];
+    assert!(
+        cost["by_service"]["lambda"].as_f64().unwrap() > 0.0,
+        "{cost}"
+    );
+    assert!(cost["by_service"]["eks"].as_f64().unwrap() > 0.0, "{cost}");
+    // API Gateway's WebSocket price was not found for eu-west-1: its APIs are
+    // `?` with the reason, never a price borrowed from another region.
+    let api = &snap["apigateway"]["apis"][0];
+    assert!(api["cost"]["usd_per_hour"].is_null(), "{api}");
+    assert!(
+        api["cost"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains("no API Gateway prices for eu-west-1"),
+        "{api}"
+    );
+    assert!(cost["by_service"]["apigateway"].is_null(), "{cost}");
 }
 
 #[test]

@@ -144,3 +144,80 @@ async fn history_follows_the_rows_on_screen() {
         assert_eq!(pick(&second, n), pick(&full.functions, n), "{n}");
     }
 }
+
+/// Opening a function (Enter, or a jump from an API route) asks for it and
+/// its policy (`open:NAME`): the detail is whole at once, its history, its
+/// policy and its last cold starts, not after the next minute's refresh.
+#[tokio::test(flavor = "current_thread")]
+async fn an_opened_function_is_complete_at_once() {
+    let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
+    let (tx, mut rx) = mpsc::channel(16);
+    let (cmd_tx, cmd_rx) = mpsc::channel(16);
+    tokio::spawn(demo::run(DemoAccount::new(42, 40, 60), clock, tx, cmd_rx));
+    let first = next_lambda(&mut rx).await;
+    assert!(first
+        .iter()
+        .all(|f| f.stats.series.is_none() && f.invokers.is_none()));
+
+    for name in ["report-builder", "image-resize"] {
+        cmd_tx
+            .send(SourceCmd::Visible {
+                service: ServiceKind::Lambda,
+                keys: vec![
+                    name.into(),
+                    awstop::services::lambda::triggers::opened(name),
+                ],
+            })
+            .await
+            .unwrap();
+        let t = std::time::Instant::now();
+        let fns = next_lambda(&mut rx).await;
+        assert!(
+            t.elapsed() < Duration::from_secs(5),
+            "{name}: {:?}",
+            t.elapsed()
+        );
+        let f = fns.iter().find(|f| f.name == name).unwrap();
+        assert_eq!(
+            f.stats.series.as_ref().map(|s| s.invocations.0.len()),
+            Some(60),
+            "{name}"
+        );
+        assert!(f.invokers.is_some(), "{name}: the policy was not read");
+        let c = f.stats.cold.as_ref().unwrap();
+        assert!(c.count > 0, "{name} has cold starts to list");
+        assert_eq!(c.recent.len() as u64, c.count.min(10), "{name}");
+    }
+}
+
+/// A live tail that stops leaves the detail to say what it saw: the room
+/// refreshes at once, so the cold starts the tail showed are counted.
+#[tokio::test(flavor = "current_thread")]
+async fn a_stopped_tail_refreshes_the_detail_at_once() {
+    let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
+    let (tx, mut rx) = mpsc::channel(16);
+    let (cmd_tx, cmd_rx) = mpsc::channel(16);
+    tokio::spawn(demo::run(DemoAccount::new(42, 40, 60), clock, tx, cmd_rx));
+    next_lambda(&mut rx).await;
+    let target = awstop::services::msg::TailTarget {
+        service: ServiceKind::Lambda,
+        function: "image-resize".into(),
+        region: demo::REGION.into(),
+        log_group: "/aws/lambda/image-resize".into(),
+    };
+    cmd_tx.send(SourceCmd::Tail(Some(target))).await.unwrap();
+    // A tick of the tail, then stop it.
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        if matches!(msg, DataMsg::Tail { .. }) {
+            break;
+        }
+    }
+    cmd_tx.send(SourceCmd::Tail(None)).await.unwrap();
+    let t = std::time::Instant::now();
+    next_lambda(&mut rx).await;
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+}

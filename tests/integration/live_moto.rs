@@ -147,7 +147,34 @@ fn once_reports_exactly_what_was_seeded() {
             .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
             .collect();
         assert_eq!(by, want_by, "{name}");
+        // A service's running and pending are what its tasks say; the
+        // service's own counts, which ECS (and moto) update asynchronously,
+        // are kept beside them and marked stale where they disagree.
+        for s in c["services"].as_array().unwrap() {
+            let n = s["name"].as_str().unwrap();
+            let count = |status: &str| by.get(&format!("{n}/{status}")).copied().unwrap_or(0);
+            assert_eq!(s["running"], count("RUNNING"), "{name}/{n}");
+            let own = (&s["service_running"], &s["service_pending"]);
+            let stale = own.0 != &s["running"] || own.1 != &s["pending"];
+            assert_eq!(s["counts_stale"], stale, "{name}/{n}: {s}");
+        }
     }
+    // moto never moves a service's own counts: 0 running while its tasks run.
+    let stale = clusters
+        .values()
+        .flat_map(|c| c["services"].as_array().unwrap())
+        .filter(|s| s["counts_stale"] == true && s["service_running"] == 0)
+        .count();
+    assert!(
+        stale > 0,
+        "moto's services report 0 running beside RUNNING tasks"
+    );
+    // A sum of no datapoints is zero, never negative zero.
+    let raw = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !raw.contains("-0.0") && !raw.contains(": -0,"),
+        "negative zero in the JSON"
+    );
     assert!(
         clusters["web"]["container_instances"]
             .as_array()

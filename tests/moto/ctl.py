@@ -116,7 +116,7 @@ def seed_logs(c, function, now):
     ]
     events = [{"timestamp": base + i * 10_000, "message": m} for i, m in enumerate(lines)]
     c["logs"].put_log_events(logGroupName=group, logStreamName="2026/11/22/[$LATEST]0f1e2d3c", logEvents=events)
-    # Cold: 200.5 (init), 300.0 (JSON init), 105.0 (restore 100 + duration 5).
+    # Cold: 200.5 (init), 300.0 (JSON init), 100.0 (the restore alone, not the duration after it).
     return {"count": 3, "records": 7, "rate_pct": round(100 * 3 / 7, 3), "init_p50_ms": 200.5, "init_max_ms": 300.0}
 
 

@@ -145,7 +145,7 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
         region: cx.region.clone(),
         protocol: s.protocol.to_string(),
         endpoint_type: s.endpoint_type.map(str::to_string),
-        created_at: Utc.timestamp_opt((now - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0).single(),
+        created_at: Utc.timestamp_opt((cx.fixed(now) - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0).single(),
         stages: vec![Stage {
             name: s.stage.to_string(),
             detailed_metrics: s.detailed,
@@ -230,7 +230,7 @@ mod tests {
     use crate::services::lambda::Lambda;
 
     fn cx() -> DemoCtx {
-        DemoCtx { seed: 42, scale: 40, window: 60, percentile: "p99".into(), region: "us-east-1".into() }
+        DemoCtx { seed: 42, scale: 40, window: 60, percentile: "p99".into(), region: "us-east-1".into(), since: None }
     }
 
     #[test]

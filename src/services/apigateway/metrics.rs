@@ -114,7 +114,7 @@ fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>,
     if n > 0.0 {
         Some(round2(w / n))
     } else {
-        Some(round2(avg.iter().map(|(_, v)| v).sum::<f64>() / avg.len() as f64))
+        Some(round2(crate::series::total(avg.iter().map(|(_, v)| *v)) / avg.len() as f64))
     }
 }
 
@@ -124,7 +124,7 @@ fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>,
 /// nothing is known.
 pub fn stats(f: &Fetched, i: usize, protocol: &str, start: DateTime<Utc>, minutes: u32) -> StageMetrics {
     let get = |k: &str| f.values.get(&format!("s{i}_{k}")).filter(|p| !p.is_empty());
-    let sum = |k: &str| Some(get(k).map_or(0.0, |p| p.iter().map(|(_, v)| v).sum::<f64>()));
+    let sum = |k: &str| Some(get(k).map_or(0.0, |p| crate::series::total(p.iter().map(|(_, v)| *v))));
     if protocol == "WEBSOCKET" {
         if get("conn").is_none() && get("msg").is_none() {
             return StageMetrics::default();

@@ -21,6 +21,7 @@ pub use live::Clients;
 
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
+use crate::services::joins::{function_key, ApiRoute, ApiRoutes, Board, Jump, Topic};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -89,30 +90,43 @@ impl Room for ApiGateway {
     }
 
     /// A route's Lambda function opens in the Lambda pane.
-    fn elsewhere(state: &ApiGatewayData, view: &View, key: &str) -> Option<crate::services::RoomView> {
+    fn elsewhere(state: &ApiGatewayData, view: &View, key: &str) -> Option<Jump> {
         let View::Api { id } = view else { return None };
         let route = state.api(id)?.routes.as_ref()?.iter().find(|r| r.key == key)?;
-        let name = route.function.clone()?;
-        use crate::services::room::Registered;
-        Some(crate::services::Lambda::wrap_view(crate::services::lambda::View::Function { name }))
+        Some(Jump {
+            room: "lambda",
+            key: route.function.clone()?,
+        })
     }
 
-    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Lambda];
+    const READS: &'static [Topic] = &[Topic::FunctionErrors];
+    const PUBLISHES: &'static [Topic] = &[Topic::ApiRoutes];
 
-    /// Each route's function's errors, from the Lambda room.
-    fn join(state: &mut ApiGatewayData, feeds: &crate::services::Feeds) {
-        let lambda = &feeds.get::<crate::services::Lambda>().state;
-        let errors: std::collections::HashMap<(&str, &str), Option<f64>> = lambda
-            .functions
-            .iter()
-            .map(|f| ((f.region.as_str(), f.name.as_str()), f.stats.errors))
-            .collect();
+    /// The routes in front of each function, for its triggers.
+    fn publish(state: &ApiGatewayData, board: &mut Board) {
+        let mut out = ApiRoutes::default();
+        for api in &state.apis {
+            for r in api.routes.iter().flatten() {
+                if let Some(f) = r.function.as_deref() {
+                    out.by_function.entry(function_key(&api.region, f)).or_default().push(ApiRoute {
+                        api: api.name.clone(),
+                        api_id: api.id.clone(),
+                        route: r.key.clone(),
+                    });
+                }
+            }
+        }
+        board.api_routes = out;
+    }
+
+    /// Each route's function's errors, as the functions' room publishes them.
+    fn join(state: &mut ApiGatewayData, board: &Board) {
         for api in &mut state.apis {
             for r in api.routes.iter_mut().flatten() {
                 r.errors = r
                     .function
                     .as_deref()
-                    .and_then(|f| errors.get(&(api.region.as_str(), f)).copied().flatten());
+                    .and_then(|f| board.function_errors.get(&api.region, f));
             }
         }
     }

@@ -2,61 +2,20 @@
 //! six versions of its image (the running one among them), and two
 //! repositories nothing uses any more. `checkout` runs an image with
 //! critical findings; `legacy-api` one with an old base image. The ECS demo
-//! starts its tasks from these images (`demo_image`, `demo_digest`), so the
+//! starts its tasks from the same images (`source::demo_images`), so the
 //! two rooms join as they do on a real account.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use super::domain::{EcrData, Finding, Findings, Image, Repository};
 use super::Ecr;
-use crate::hash::{hash, hex, str_id, unit};
-use crate::services::room::{DemoCtx, RoomDemo};
+use crate::hash::{hash, str_id, unit};
 use crate::source::demo::ACCOUNT_ID;
+use crate::services::room::{DemoCtx, RoomDemo};
+use crate::source::demo_images::{demo_digest, running_version, API_EVERY, FLEET, SERVICES};
 
-/// Repositories named after the demo's ECS services.
-const SERVICES: &[&str] = &[
-    "api",
-    "frontend",
-    "worker",
-    "checkout",
-    "ingest",
-    "scheduler",
-    "metrics-agent",
-    "reporting",
-    "legacy-api",
-    "queue-consumer",
-    "cron-runner",
-    "search",
-];
-/// What the scaled-up demo's fleets of services run.
-const FLEET: &str = "fleet-app";
 /// Versions kept per repository.
 const KEPT: u64 = 6;
-/// `api` deploys a new version every 20 minutes.
-const API_EVERY: i64 = 1200;
-
-/// The repository a demo ECS service's image comes from.
-pub fn repo_for(service: &str) -> &str {
-    SERVICES.iter().find(|s| **s == service).copied().unwrap_or(FLEET)
-}
-
-/// The version of `repo` a task started at `at` runs.
-pub fn running_version(seed: u64, repo: &str, at: DateTime<Utc>) -> u64 {
-    let base = 10 + hash(&[seed, str_id(repo)]) % 40;
-    if repo == "api" {
-        base + (at.timestamp().div_euclid(API_EVERY) as u64 % 900)
-    } else {
-        base
-    }
-}
-
-pub fn demo_digest(seed: u64, repo: &str, version: u64) -> String {
-    format!("sha256:{}", hex(&[seed, str_id(repo), version], 64))
-}
-
-pub fn demo_image(region: &str, repo: &str, version: u64) -> String {
-    format!("{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}:v{version}")
-}
 
 impl RoomDemo for Ecr {
     type Spec = ();
@@ -93,7 +52,7 @@ fn repo(cx: &DemoCtx, name: &str, scan: bool, now: DateTime<Utc>) -> Repository 
         name: name.to_string(),
         region: cx.region.clone(),
         uri: format!("{ACCOUNT_ID}.dkr.ecr.{}.amazonaws.com/{name}", cx.region),
-        created_at: Utc.timestamp_opt((now - Duration::days(700)).timestamp() / 86_400 * 86_400, 0).single(),
+        created_at: Utc.timestamp_opt((cx.fixed(now) - Duration::days(700)).timestamp() / 86_400 * 86_400, 0).single(),
         scan_on_push: scan,
         tag_mutability: if name == "legacy-api" { "MUTABLE" } else { "IMMUTABLE" }.into(),
         encryption: if name == "checkout" { "KMS" } else { "AES256" }.into(),
@@ -134,7 +93,7 @@ fn live_repo(cx: &DemoCtx, name: &str, now: DateTime<Utc>) -> Repository {
         if name == "api" {
             now - Duration::seconds(now.timestamp().rem_euclid(API_EVERY) + back * API_EVERY)
         } else {
-            now - Duration::days(3 + back * 9) - Duration::minutes((hash(&[str_id(name), v]) % 600) as i64)
+            cx.fixed(now) - Duration::days(3 + back * 9) - Duration::minutes((hash(&[str_id(name), v]) % 600) as i64)
         }
     };
     for v in running.saturating_sub(KEPT - 1)..=running {
@@ -142,7 +101,7 @@ fn live_repo(cx: &DemoCtx, name: &str, now: DateTime<Utc>) -> Repository {
         // Tasks pull the running image as they start; a superseded one was
         // last pulled until the next version was pushed.
         let pulled = if v == running {
-            (now - Duration::minutes(2 + (hash(&[str_id(name), 7]) % 30) as i64)).max(pushed_at)
+            (cx.fixed(now) - Duration::minutes(2 + (hash(&[str_id(name), 7]) % 30) as i64)).max(pushed_at)
         } else {
             pushed(v + 1)
         };
@@ -175,8 +134,8 @@ fn stale_repo(
             digest: demo_digest(cx.seed, name, v),
             tags: vec![format!("{v}.0")],
             size_bytes: Some((900 + 300 * v as i64) * 1_048_576),
-            pushed_at: Some(now - Duration::days(pushed_days + 30 * (n - v) as i64)),
-            last_pulled_at: pulled_days.map(|d| now - Duration::days(d)),
+            pushed_at: Some(cx.fixed(now) - Duration::days(pushed_days + 30 * (n - v) as i64)),
+            last_pulled_at: pulled_days.map(|d| cx.fixed(now) - Duration::days(d)),
             scan_status: None,
             findings: None,
             details: None,

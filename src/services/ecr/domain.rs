@@ -105,40 +105,8 @@ impl Image {
     }
 }
 
-/// Scan findings by severity, as ECR's summary counts them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub struct Findings {
-    pub critical: u32,
-    pub high: u32,
-    pub medium: u32,
-    pub low: u32,
-    pub informational: u32,
-    pub undefined: u32,
-}
+pub use crate::services::joins::Findings;
 
-impl Findings {
-    /// "2C 1H": critical and high, the console's Vulnerabilities column; "0" when neither.
-    pub fn short(&self) -> String {
-        match (self.critical, self.high) {
-            (0, 0) => "0".into(),
-            (c, 0) => format!("{c}C"),
-            (0, h) => format!("{h}H"),
-            (c, h) => format!("{c}C {h}H"),
-        }
-    }
-
-    pub fn add(&mut self, severity: &str, n: u32) {
-        match severity {
-            "CRITICAL" => self.critical += n,
-            "HIGH" => self.high += n,
-            "MEDIUM" => self.medium += n,
-            "LOW" => self.low += n,
-            "INFORMATIONAL" => self.informational += n,
-            _ => self.undefined += n,
-        }
-    }
-}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Finding {

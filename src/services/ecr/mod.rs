@@ -13,7 +13,6 @@ mod tables;
 
 use std::time::Duration;
 
-pub use demo::{demo_digest, demo_image, repo_for, running_version};
 pub use domain::{EcrData, Finding, Findings, Image, Repository};
 
 use crate::export::file_safe;
@@ -21,7 +20,7 @@ use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
-use crate::services::Feeds;
+use crate::services::joins::{Board, Topic};
 
 pub struct Ecr;
 
@@ -56,10 +55,15 @@ impl Room for Ecr {
         replace_region(&mut state.repositories, data.repositories, region, only, |r| &r.region, retired);
     }
 
-    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Ecs];
+    const READS: &'static [Topic] = &[Topic::ImagesInUse];
+    const PUBLISHES: &'static [Topic] = &[Topic::ImageFindings];
 
-    fn join(state: &mut EcrData, feeds: &Feeds) {
-        join::used_by(state, feeds);
+    fn publish(state: &EcrData, board: &mut Board) {
+        board.image_findings = join::findings(state);
+    }
+
+    fn join(state: &mut EcrData, board: &Board) {
+        join::used_by(state, &board.images_in_use);
     }
 
     fn root() -> View {

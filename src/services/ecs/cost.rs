@@ -87,7 +87,7 @@ pub fn estimate(s: &Service, book: &PriceBook) -> Estimate {
         return Estimate::Unread;
     };
     if u.tasks.is_empty() {
-        return if s.running == 0 {
+        return if s.running_now() == 0 {
             Estimate::Usd { per_hour: 0.0, window: None, basis: "no running tasks".into() }
         } else {
             // Running by the service's count, but no task read to size them.

@@ -416,6 +416,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         recently_stopped: crashed,
         image: None,
         usage: None,
+        tasks_say: None,
     };
     (service, tasks)
 }
@@ -435,14 +436,14 @@ fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>) -> EcsDat
         .collect();
     for svc in &spec.services {
         let (service, mut tasks) = service_at(svc, seed, now_s);
-        // Started from the demo registry's images, as the ECR demo lists them.
-        let repo = crate::services::ecr::repo_for(&svc.name);
+        // Started from the demo account's images, which the ECR demo lists.
+        let repo = crate::source::demo_images::repo_for(&svc.name);
         for t in &mut tasks {
             let at = t.started_at.unwrap_or(now);
-            let v = crate::services::ecr::running_version(seed, repo, at);
+            let v = crate::source::demo_images::running_version(seed, repo, at);
             for k in &mut t.containers {
-                k.image = Some(crate::services::ecr::demo_image(region, repo, v));
-                k.image_digest = Some(crate::services::ecr::demo_digest(seed, repo, v));
+                k.image = Some(crate::source::demo_images::demo_image(region, repo, v));
+                k.image_digest = Some(crate::source::demo_images::demo_digest(seed, repo, v));
             }
         }
         let c = &mut clusters[svc.cluster];

@@ -41,6 +41,20 @@ impl Cluster {
     pub fn pending_tasks(&self) -> usize {
         self.tasks.iter().filter(|t| t.is_starting()).count()
     }
+    /// Sets each service's `tasks_say` where its task list disagrees with
+    /// the counts ECS keeps for it. The task list is read whole (every
+    /// RUNNING and STOPPED task of the cluster), so where the two disagree
+    /// the tasks are the newer word: ECS updates the counts asynchronously.
+    pub fn count_tasks(&mut self) {
+        for s in &mut self.services {
+            let mine = self.tasks.iter().filter(|t| t.service.as_deref() == Some(s.name.as_str()));
+            let (running, pending) = mine.fold((0u32, 0u32), |(r, p), t| {
+                (r + u32::from(t.last_status == "RUNNING"), p + u32::from(t.is_starting()))
+            });
+            s.tasks_say = ((running, pending) != (s.running, s.pending)).then_some(TaskCounts { running, pending });
+        }
+    }
+
     pub fn unhealthy_services(&self) -> usize {
         self.services
             .iter()
@@ -78,6 +92,16 @@ pub struct Service {
     /// Its running tasks' sizes, for the cost estimate: joined, never sent.
     #[serde(skip)]
     pub usage: Option<super::cost::Usage>,
+    /// What its tasks say where that differs from `running` and `pending`
+    /// (the service's own counts, then stale): joined, never sent.
+    #[serde(skip)]
+    pub tasks_say: Option<TaskCounts>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskCounts {
+    pub running: u32,
+    pub pending: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -86,7 +110,7 @@ pub struct RunningImage {
     pub reference: String,
     pub digest: Option<String>,
     /// `None`: ECR has no scan summary for it (or it is not in ECR).
-    pub findings: Option<crate::services::ecr::Findings>,
+    pub findings: Option<crate::services::joins::Findings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,6 +136,21 @@ impl Health {
 }
 
 impl Service {
+    /// Running tasks: what the task list says, which wins over the
+    /// service's own count when they disagree.
+    pub fn running_now(&self) -> u32 {
+        self.tasks_say.map_or(self.running, |c| c.running)
+    }
+
+    pub fn pending_now(&self) -> u32 {
+        self.tasks_say.map_or(self.pending, |c| c.pending)
+    }
+
+    /// The service's own counts disagree with its tasks.
+    pub fn counts_stale(&self) -> bool {
+        self.tasks_say.is_some()
+    }
+
     /// What an operator reads first: is it at desired count, rolling, or broken?
     /// A service whose tasks keep crashing is failing even in the moment a
     /// replacement runs: health counts the recent crashes, not only the
@@ -119,7 +158,7 @@ impl Service {
     pub fn health(&self) -> Health {
         if self.recently_stopped >= CRASHES_FAILING {
             Health::Failing
-        } else if self.running < self.desired || self.recently_stopped > 0 {
+        } else if self.running_now() < self.desired || self.recently_stopped > 0 {
             if self.deployments > 1 {
                 Health::Deploying
             } else {
@@ -130,6 +169,44 @@ impl Service {
         } else {
             Health::Ok
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_services_tasks_win_over_its_stale_counts() {
+        let task = |status: &str| Task {
+            service: Some("api".into()),
+            last_status: status.into(),
+            ..Default::default()
+        };
+        let mut c = Cluster {
+            services: vec![Service {
+                name: "api".into(),
+                desired: 2,
+                running: 0,
+                pending: 3,
+                ..Default::default()
+            }],
+            tasks: vec![task("RUNNING"), task("RUNNING"), task("STOPPED")],
+            ..Default::default()
+        };
+        c.count_tasks();
+        let s = &c.services[0];
+        assert_eq!((s.running_now(), s.pending_now()), (2, 0));
+        assert!(s.counts_stale());
+        assert_eq!(s.health(), Health::Ok);
+        // Joined again (another room loaded): the same answer.
+        c.count_tasks();
+        assert_eq!(c.services[0].tasks_say, Some(TaskCounts { running: 2, pending: 0 }));
+        // Counts that agree are not stale.
+        c.services[0].running = 2;
+        c.services[0].pending = 0;
+        c.count_tasks();
+        assert!(!c.services[0].counts_stale());
     }
 }
 

@@ -162,6 +162,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
                 recently_stopped: 0,
                 image: None,
                 usage: None,
+                tasks_say: None,
             });
         }
     }

@@ -1,22 +1,13 @@
 //! The image each service runs, from its running tasks' containers, with
-//! the scan findings ECR has for that digest.
+//! the scan findings the registry publishes for that digest; and, the other
+//! way, what ECS publishes of the images its tasks run.
 
 use std::collections::HashMap;
 
 use super::domain::{EcsData, RunningImage};
-use crate::services::ecr::{Ecr, Findings};
-use crate::services::Feeds;
+use crate::services::joins::{ImageFindings, ImagesInUse};
 
-pub fn join(state: &mut EcsData, feeds: &Feeds) {
-    let ecr = &feeds.get::<Ecr>().state;
-    let mut findings: HashMap<&str, Option<Findings>> = HashMap::new();
-    let mut digests: HashMap<String, &str> = HashMap::new();
-    for (r, i) in ecr.images() {
-        findings.insert(i.digest.as_str(), i.findings);
-        for tag in &i.tags {
-            digests.insert(format!("{}:{tag}", r.uri), i.digest.as_str());
-        }
-    }
+pub fn join(state: &mut EcsData, published: &ImageFindings) {
     for c in &mut state.clusters {
         let mut by_service: HashMap<&str, (&str, Option<&str>)> = HashMap::new();
         for t in c.tasks.iter().filter(|t| t.last_status == "RUNNING") {
@@ -31,13 +22,33 @@ pub fn join(state: &mut EcsData, feeds: &Feeds) {
             s.image = by_service.get(s.name.as_str()).map(|(reference, digest)| {
                 let digest = digest
                     .map(str::to_string)
-                    .or_else(|| digests.get(*reference).map(|d| d.to_string()));
+                    .or_else(|| published.digest_of.get(*reference).cloned());
                 RunningImage {
                     reference: reference.to_string(),
-                    findings: digest.as_deref().and_then(|d| findings.get(d).copied().flatten()),
+                    findings: digest
+                        .as_deref()
+                        .and_then(|d| published.by_digest.get(d).copied().flatten()),
                     digest,
                 }
             });
         }
     }
+}
+
+/// Who runs each image: every container of every task not stopped.
+pub fn in_use(state: &EcsData) -> ImagesInUse {
+    let mut out = ImagesInUse::default();
+    for c in &state.clusters {
+        for t in c.tasks.iter().filter(|t| !t.is_stopped()) {
+            let user = format!("ecs:{}/{}", c.name, t.service.as_deref().unwrap_or("(standalone)"));
+            for k in &t.containers {
+                if let Some(d) = k.image_digest.as_deref() {
+                    out.by_digest.entry(d.to_string()).or_default().insert(user.clone());
+                } else if let Some(i) = k.image.as_deref() {
+                    out.by_reference.entry(i.to_string()).or_default().insert(user.clone());
+                }
+            }
+        }
+    }
+    out
 }

@@ -19,6 +19,7 @@ pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, Running
 use crate::export::file_safe;
 use crate::services::Settings;
 use crate::services::feed::{replace_region, Retired};
+use crate::services::joins::{Board, Topic};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 
@@ -61,10 +62,18 @@ impl Room for Ecs {
         replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
     }
 
-    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::Ecr];
+    const READS: &'static [Topic] = &[Topic::ImageFindings];
+    const PUBLISHES: &'static [Topic] = &[Topic::ImagesInUse];
 
-    fn join(state: &mut EcsData, feeds: &crate::services::Feeds) {
-        images::join(state, feeds);
+    fn publish(state: &EcsData, board: &mut Board) {
+        board.images_in_use = images::in_use(state);
+    }
+
+    fn join(state: &mut EcsData, board: &Board) {
+        for c in &mut state.clusters {
+            c.count_tasks();
+        }
+        images::join(state, &board.image_findings);
         cost::join(state);
     }
 

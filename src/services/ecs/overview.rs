@@ -40,9 +40,9 @@ pub fn lists(d: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
             let what = match s.health() {
                 Health::Failing => format!("failing, {} crashed", s.recently_stopped),
                 Health::Degraded if s.recently_stopped > 0 => {
-                    format!("{} crashed, {}/{} running", s.recently_stopped, s.running, s.desired)
+                    format!("{} crashed, {}/{} running", s.recently_stopped, s.running_now(), s.desired)
                 }
-                Health::Degraded => format!("{}/{} running", s.running, s.desired),
+                Health::Degraded => format!("{}/{} running", s.running_now(), s.desired),
                 _ => "deploying".into(),
             };
             OverviewItem {

@@ -46,7 +46,20 @@ fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &s
         .selected
         .as_deref()
         .and_then(|n| c.services.iter().find(|s| s.name == n));
-    if let Some(e) = selected.and_then(|s| s.events.first()) {
+    if let Some(s) = selected.filter(|s| s.counts_stale()) {
+        Paragraph::new(Line::from(vec![
+            Span::styled("* stale: ", t.warn),
+            Span::raw(format!(
+                "the service says {} running, {} pending; its tasks {} running, {} pending",
+                s.running,
+                s.pending,
+                s.running_now(),
+                s.pending_now()
+            )),
+        ]))
+        .wrap(Wrap { trim: true })
+        .render(ev, buf);
+    } else if let Some(e) = selected.and_then(|s| s.events.first()) {
         Paragraph::new(Line::from(vec![
             Span::styled(format!("{} ago ", age(cx.now - e.at)), t.muted),
             Span::raw(e.message.clone()),

@@ -26,15 +26,21 @@ pub struct ServiceOut {
     pub name: String,
     pub launch_type: String,
     pub desired: u32,
+    /// As its tasks say (the task list is read whole).
     pub running: u32,
     pub pending: u32,
+    /// The service's own counts (DescribeServices), which ECS updates
+    /// asynchronously: `counts_stale` when they disagree with the tasks.
+    pub service_running: u32,
+    pub service_pending: u32,
+    pub counts_stale: bool,
     pub rollout_state: Option<String>,
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
     /// The image its running tasks carry (`null`: none running).
     pub image: Option<String>,
     /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
-    pub image_findings: Option<crate::services::ecr::Findings>,
+    pub image_findings: Option<crate::services::joins::Findings>,
     /// Fargate: its running tasks' vCPU-hours and GB-hours; EC2: its share
     /// of the container instances (`null`: the tasks were not read).
     pub cost: Option<crate::cost::CostOut>,
@@ -80,8 +86,11 @@ fn cluster(c: &Cluster, prices: &PriceBook) -> ClusterOut {
                 name: s.name.clone(),
                 launch_type: s.launch_type.clone(),
                 desired: s.desired,
-                running: s.running,
-                pending: s.pending,
+                running: s.running_now(),
+                pending: s.pending_now(),
+                service_running: s.running,
+                service_pending: s.pending,
+                counts_stale: s.counts_stale(),
                 rollout_state: s.rollout_state.clone(),
                 cpu_pct: s.cpu_pct,
                 memory_pct: s.memory_pct,

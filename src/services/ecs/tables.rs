@@ -65,7 +65,7 @@ impl Row for Cluster {
     }
 }
 
-fn findings(s: &Service) -> Option<&crate::services::ecr::Findings> {
+fn findings(s: &Service) -> Option<&crate::services::joins::Findings> {
     s.image.as_ref().and_then(|i| i.findings.as_ref())
 }
 
@@ -120,15 +120,18 @@ impl Row for Service {
         Column::<Self>::new("DESIRED", "desired", 7, 1, true, |s, _| SortKey::Num(Some(s.desired as f64)), |s, _| {
             Cell::plain(s.desired.to_string())
         }),
-        Column::<Self>::new("RUNNING", "running", 7, 0, true, |s, _| SortKey::Num(Some(s.running as f64)), |s, _| {
-            if s.running < s.desired {
-                Cell::tone(format!("!{}", s.running), Tone::Warn)
+        // As its tasks say; `*`: the service's own counts disagree (stale).
+        Column::<Self>::new("RUNNING", "running", 7, 0, true, |s, _| SortKey::Num(Some(s.running_now() as f64)), |s, _| {
+            let stale = if s.counts_stale() { "*" } else { "" };
+            if s.running_now() < s.desired {
+                Cell::tone(format!("!{}{stale}", s.running_now()), Tone::Warn)
             } else {
-                Cell::plain(s.running.to_string())
+                Cell::plain(format!("{}{stale}", s.running_now()))
             }
-        }),
-        Column::<Self>::new("PENDING", "pending", 7, 1, true, |s, _| SortKey::Num(Some(s.pending as f64)), |s, _| {
-            Cell::plain(s.pending.to_string())
+        })
+        .exact(|s, _| Value::Num(Some(s.running_now() as f64))),
+        Column::<Self>::new("PENDING", "pending", 7, 1, true, |s, _| SortKey::Num(Some(s.pending_now() as f64)), |s, _| {
+            Cell::plain(s.pending_now().to_string())
         }),
         Column::<Self>::new("CRASHES", "recently_stopped", 7, 2, true, |s, _| SortKey::Num(Some(s.recently_stopped as f64)), |s, _| {
             match s.recently_stopped {

@@ -110,7 +110,7 @@ fn daily(t: DateTime<Utc>) -> f64 {
 fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EksCluster {
     let id = str_id(&s.name);
     let created = Utc
-        .timestamp_opt((now - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0)
+        .timestamp_opt((cx.fixed(now) - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0)
         .single();
     let mut c = EksCluster {
         name: s.name.clone(),

@@ -46,7 +46,7 @@ pub fn stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Clust
     let get = |k: &str| -> Option<&Points> {
         f.values.get(&format!("c{i}_{k}")).filter(|p| !p.is_empty())
     };
-    let sum = |k: &str| get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let sum = |k: &str| get(k).map(|p| crate::series::total(p.iter().map(|(_, v)| *v)));
     let max = |k: &str| get(k).map(|p| p.iter().fold(f64::MIN, |m, (_, v)| m.max(*v)));
     let latest = |k: &str| get(k).and_then(|p| p.iter().max_by_key(|(t, _)| *t).map(|(_, v)| *v));
     let published = get("req").is_some();

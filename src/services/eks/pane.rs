@@ -52,7 +52,7 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
     // On a short terminal the node groups keep their room; the graphs go first.
     let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
     let [top, sparks, extra, tbl] = Layout::vertical([
-        Constraint::Length(6),
+        Constraint::Length(7),
         Constraint::Length(sparks_h),
         Constraint::Length(2),
         Constraint::Min(0),
@@ -100,6 +100,7 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
                 ),
             ),
             field(t, "support", support),
+            field(t, "cost", super::cost::summary(c, &cx.settings.prices)),
             field(t, "endpoint", endpoint),
             field(
                 t,

@@ -100,7 +100,7 @@ fn at(t: i64) -> Option<DateTime<Utc>> {
 
 fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EmrCluster {
     let id = str_id(&s.name);
-    let created = now - Duration::hours(s.age_hours);
+    let created = cx.fixed(now) - Duration::hours(s.age_hours);
     let mut c = EmrCluster {
         id: format!("j-{}", hex(&[cx.seed, id, 1], 13).to_ascii_uppercase()),
         name: s.name.clone(),
@@ -118,7 +118,7 @@ fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EmrCluster {
         ..Default::default()
     };
     if s.kind == Kind::Ended {
-        c.ended_at = at((now - Duration::hours(5)).timestamp() / 60 * 60);
+        c.ended_at = at((cx.fixed(now) - Duration::hours(5)).timestamp() / 60 * 60);
         c.state_reason = Some("Terminated by user request".into());
         return c;
     }
@@ -151,7 +151,7 @@ fn steps(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> Vec<Step
     let t = now.timestamp() / 60 * 60;
     match s.kind {
         Kind::IdleAfterJob => {
-            let done = t - DEMO_IDLE_MINUTES * 60;
+            let done = cx.fixed(now).timestamp() / 60 * 60 - DEMO_IDLE_MINUTES * 60;
             vec![
                 step(2, "spark-etl nightly", "COMPLETED", done - 42 * 60, Some(done), None),
                 step(1, "Setup hadoop debugging", "COMPLETED", done - 50 * 60, Some(done - 48 * 60), None),
@@ -179,7 +179,7 @@ fn steps(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> Vec<Step
 fn metrics(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> EmrMetrics {
     let n = (cx.window as i64 * 60 / PERIOD_S as i64).max(1);
     let end = now.timestamp() / PERIOD_S as i64 * PERIOD_S as i64;
-    let idle_since = now.timestamp() - DEMO_IDLE_MINUTES * 60;
+    let idle_since = cx.fixed(now).timestamp() - DEMO_IDLE_MINUTES * 60;
     let (mut run, mut pend, mut yarn, mut idle) = (vec![], vec![], vec![], vec![]);
     for k in 0..n {
         let t = end - (n - 1 - k) * PERIOD_S as i64;
@@ -229,7 +229,7 @@ mod tests {
     use super::*;
 
     fn cx() -> DemoCtx {
-        DemoCtx { seed: 42, scale: 40, window: 60, percentile: "p99".into(), region: "us-east-1".into() }
+        DemoCtx { seed: 42, scale: 40, window: 60, percentile: "p99".into(), region: "us-east-1".into(), since: None }
     }
 
     #[test]

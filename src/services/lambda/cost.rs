@@ -7,7 +7,7 @@ use super::domain::Function;
 use super::LambdaState;
 use crate::cost::book::LambdaPrices;
 use crate::cost::{money, Estimate, PriceBook, RoomCost, HOURS_PER_MONTH};
-use crate::fmt::count;
+use crate::fmt::{count, significant};
 
 /// Lambda's hard limit on a function's timeout.
 pub const HARD_LIMIT_S: u32 = 900;
@@ -71,7 +71,7 @@ fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estim
                 "{} requests × ${}/M + {} GB-s × ${rate} ({}) over {window_min}m, {}",
                 count(inv),
                 p.usd_per_million_requests,
-                count(gbs),
+                significant(gbs),
                 if arm(f) { "arm64" } else { "x86_64" },
                 region.label(),
             )
@@ -227,6 +227,18 @@ mod tests {
     }
 
     #[test]
+    fn gb_seconds_below_one_keep_their_significant_digits() {
+        let book = PriceBook::builtin();
+        // One call of 264 ms at 128 MB: 0.033 GB-s, not "0".
+        let e = estimate(&function(128, "x86_64", 1.0, 264.0), book, 60);
+        assert!(e.basis().contains("+ 0.033 GB-s ×"), "{}", e.basis());
+        let e = estimate(&function(1024, "x86_64", 10.0, 123.4), book, 60);
+        assert!(e.basis().contains("+ 1.23 GB-s ×"), "{}", e.basis());
+        let e = estimate(&function(1024, "x86_64", 1e6, 200.0), book, 60);
+        assert!(e.basis().contains("+ 200.0k GB-s ×"), "{}", e.basis());
+    }
+
+    #[test]
     fn a_short_window_is_scaled_to_the_hour() {
         let e = estimate(&function(1024, "x86_64", 1000.0, 1000.0), PriceBook::builtin(), 15);
         let (h, w) = usd(&e);
@@ -251,10 +263,10 @@ mod tests {
     #[test]
     fn a_region_without_prices_is_a_question_mark_with_its_reason() {
         let mut f = function(128, "x86_64", 10.0, 10.0);
-        f.region = "eu-west-1".into();
+        f.region = "sa-east-1".into();
         let e = estimate(&f, PriceBook::builtin(), 60);
         assert_eq!(e.cell(), "?");
-        assert!(e.basis().contains("eu-west-1"), "{}", e.basis());
+        assert!(e.basis().contains("sa-east-1"), "{}", e.basis());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::domain::{FunctionSeries, FunctionStats, LambdaTotals};
 use crate::aws::cloudwatch::{series, Fetched, Query};
-use crate::series::Series;
+use crate::series::{total, Series};
 
 /// Queries a function costs a refresh: the series and the percentile.
 pub const QUERIES_PER_FUNCTION: usize = PER_FUNCTION.len() + 1;
@@ -107,7 +107,7 @@ pub fn rank_stats(f: &Fetched, i: usize, before: &FunctionStats) -> FunctionStat
     if get("inv").is_none() {
         return before.clone();
     }
-    let sum = |k: &str| get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let sum = |k: &str| get(k).map(|p| total(p.iter().map(|(_, v)| *v)));
     let first = |k: &str| get(k).and_then(|p| p.first().map(|(_, v)| *v));
     FunctionStats {
         invocations: Some(sum("inv").unwrap_or(0.0)),
@@ -136,24 +136,19 @@ pub fn function_stats(
     if get("inv").is_none() {
         return FunctionStats::default();
     }
-    let sum = |k: &str| get(k).map(|p| p.iter().map(|(_, v)| v).sum::<f64>());
+    let sum = |k: &str| get(k).map(|p| total(p.iter().map(|(_, v)| *v)));
     let max = |k: &str| get(k).map(|p| p.iter().fold(0.0f64, |m, (_, v)| m.max(*v)));
     let inv = series(get("inv"), start, minutes);
     let avg = series(get("avg"), start, minutes);
     let invocations = sum("inv").unwrap_or(0.0);
     // Invocation-weighted, as the snapshot contract defines it.
-    let weighted: f64 = inv
-        .0
-        .iter()
-        .zip(&avg.0)
-        .map(|(i, a)| *i as f64 * *a as f64)
-        .sum();
+    let weighted = total(inv.0.iter().zip(&avg.0).map(|(i, a)| *i as f64 * *a as f64));
     let has_duration = get("avg").is_some_and(|p| !p.is_empty());
     let duration_avg_ms = if has_duration && invocations > 0.0 {
         Some((weighted / invocations * 100.0).round() / 100.0)
     } else if has_duration {
         // Duration without invocations in the same minutes: fall back to the plain mean.
-        get("avg").map(|p| p.iter().map(|(_, v)| v).sum::<f64>() / p.len() as f64)
+        get("avg").map(|p| total(p.iter().map(|(_, v)| *v)) / p.len() as f64)
     } else {
         None
     };
@@ -190,7 +185,7 @@ pub fn totals(f: &Fetched) -> Option<LambdaTotals> {
     let sum = |k: &str| {
         f.values
             .get(k)
-            .map(|p| p.iter().map(|(_, v)| v).sum::<f64>())
+            .map(|p| total(p.iter().map(|(_, v)| *v)))
     };
     Some(LambdaTotals {
         invocations: sum("acct_inv")?,
@@ -227,6 +222,32 @@ mod tests {
             .filter(|q| q.optional)
             .all(|q| q.period_s == 3600 && q.stat == "p99"));
         assert_eq!(lambda_queries(&refs, 60, None).len(), 6004);
+    }
+
+    #[test]
+    fn no_datapoints_sum_to_positive_zero() {
+        let start: DateTime<Utc> = "2026-11-22T13:00:00Z".parse().unwrap();
+        let mut f = Fetched::default();
+        for k in ["inv", "err", "thr", "conc", "avg", "max"] {
+            f.values.insert(format!("f0_{k}"), vec![]);
+            f.values.insert(format!("r0_{k}"), vec![]);
+        }
+        f.values.insert("acct_inv".into(), vec![]);
+        let s = function_stats(&f, 0, start, 5, false);
+        let r = rank_stats(&f, 0, &FunctionStats::default());
+        let t = totals(&f).unwrap();
+        for (what, v) in [
+            ("invocations", s.invocations),
+            ("errors", s.errors),
+            ("throttles", s.throttles),
+            ("ranked invocations", r.invocations),
+            ("ranked errors", r.errors),
+            ("account invocations", Some(t.invocations)),
+        ] {
+            let v = v.unwrap();
+            assert!(v == 0.0 && v.is_sign_positive(), "{what} is {v:?}");
+        }
+        assert!(Series(vec![]).sum().is_sign_positive());
     }
 
     #[test]

@@ -31,6 +31,7 @@ pub use live::Clients;
 use crate::export::file_safe;
 use crate::services::feed::{replace_region, Retired};
 use crate::services::msg::TailTarget;
+use crate::services::joins::{function_key, Board, Topic};
 use crate::services::room::{Registered, Room};
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -113,29 +114,35 @@ impl Room for Lambda {
         View::Functions
     }
 
-    const READS: &'static [crate::services::ServiceKind] = &[crate::services::ServiceKind::ApiGateway];
+    const READS: &'static [Topic] = &[Topic::ApiRoutes];
+    const PUBLISHES: &'static [Topic] = &[Topic::FunctionErrors];
 
-    /// The API routes in front of each function, from the API Gateway room.
-    fn join(state: &mut LambdaState, feeds: &crate::services::Feeds) {
-        let apis = &feeds.get::<crate::services::ApiGateway>().state;
-        let mut by_fn: std::collections::HashMap<(&str, &str), Vec<triggers::ApiRoute>> = Default::default();
-        for api in &apis.apis {
-            for r in api.routes.iter().flatten() {
-                if let Some(f) = r.function.as_deref() {
-                    by_fn.entry((api.region.as_str(), f)).or_default().push(triggers::ApiRoute {
-                        api: api.name.clone(),
-                        api_id: api.id.clone(),
-                        route: r.key.clone(),
-                    });
-                }
-            }
-        }
+    fn publish(state: &LambdaState, board: &mut Board) {
+        let errors = &mut board.function_errors.by_function;
+        errors.clear();
+        errors.extend(
+            state
+                .functions
+                .iter()
+                .map(|f| (function_key(&f.region, &f.name), f.stats.errors)),
+        );
+    }
+
+    /// The API routes in front of each function, as the API room publishes them.
+    fn join(state: &mut LambdaState, board: &Board) {
+        let routes = &board.api_routes.by_function;
         for f in &mut state.functions {
-            let routes = by_fn.remove(&(f.region.as_str(), f.name.as_str())).unwrap_or_default();
-            if routes != f.api_routes {
-                f.api_routes = routes;
+            match routes.get(&function_key(&f.region, &f.name)) {
+                Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
+                None if !f.api_routes.is_empty() => f.api_routes = Vec::new(),
+                _ => {}
             }
         }
+    }
+
+    /// Another room's row that names a function (an API route) opens its detail.
+    fn open(name: &str) -> Option<View> {
+        Some(View::Function { name: name.to_string() })
     }
 
     fn child(_state: &LambdaState, view: &View, key: &str) -> Option<View> {

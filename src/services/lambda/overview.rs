@@ -13,7 +13,7 @@ use crate::table::Tone;
 pub fn line(state: &LambdaState, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
     let fns = &state.functions;
-    let sum = |f: fn(&Function) -> Option<f64>| fns.iter().filter_map(f).sum::<f64>();
+    let sum = |f: fn(&Function) -> Option<f64>| crate::series::total(fns.iter().filter_map(f));
     // Account-wide totals when the source has them: per-function metrics may
     // cover only the rows on screen.
     let (inv, err, thr) = if state.totals.is_empty() {

@@ -21,13 +21,8 @@ pub struct Mapping {
     pub last_result: Option<String>,
 }
 
-/// An API route that invokes the function.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ApiRoute {
-    pub api: String,
-    pub api_id: String,
-    pub route: String,
-}
+/// An API route that invokes the function, as the API room publishes it.
+pub use crate::services::joins::ApiRoute;
 
 /// Who the resource policy lets invoke the function.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -120,7 +120,7 @@ fn period(s: &InstanceSpec, seed: u64, id: u64, p: i64, last: bool) -> (f64, f64
 
 fn instance_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) -> Instance {
     let created = Utc
-        .timestamp_opt((now - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0)
+        .timestamp_opt((cx.fixed(now) - Duration::days(s.age_days)).timestamp() / 86_400 * 86_400, 0)
         .single();
     Instance {
         name: s.name.clone(),
@@ -190,6 +190,7 @@ mod tests {
             window: 60,
             percentile: "p99".into(),
             region: "us-east-1".into(),
+            since: None,
         }
     }
 

@@ -42,11 +42,11 @@ fn latest(p: &Points) -> Option<f64> {
 }
 
 fn mean(p: &Points) -> Option<f64> {
-    (!p.is_empty()).then(|| p.iter().map(|(_, v)| v).sum::<f64>() / p.len() as f64)
+    (!p.is_empty()).then(|| crate::series::total(p.iter().map(|(_, v)| *v)) / p.len() as f64)
 }
 
 fn sum(p: &Points) -> Option<f64> {
-    (!p.is_empty()).then(|| p.iter().map(|(_, v)| v).sum())
+    (!p.is_empty()).then(|| crate::series::total(p.iter().map(|(_, v)| *v)))
 }
 
 /// The figures of one instance from what each call returned (`None`: that

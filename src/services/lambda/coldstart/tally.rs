@@ -149,7 +149,8 @@ mod tests {
         tally.add_records(t("2026-11-22T14:03:00Z"), 7);
         let (c, s) = tally.summary(t("2026-11-22T14:00:00Z"), 5);
         assert_eq!((c.count, c.records, c.unparsed), (2, 10, 1));
-        assert_eq!(c.init_max_ms, Some(305.0));
+        // A restore counts its Restore Duration alone, like an Init Duration.
+        assert_eq!(c.init_max_ms, Some(300.0));
         assert_eq!(c.init_p50_ms, Some(200.0));
         assert_eq!(c.recent[0].request_id, "d");
         assert!(c.recent[0].restore);

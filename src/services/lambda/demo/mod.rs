@@ -28,14 +28,21 @@ impl RoomDemo for Lambda {
 
     fn data(specs: &Vec<FnSpec>, cx: &DemoCtx, now: DateTime<Utc>, detail: Option<&HashSet<String>>) -> LambdaData {
         let pct = percentile_value(&cx.percentile);
-        let mut d = lambda_at(specs, cx.seed, &cx.region, now, cx.window.max(1) as i64, detail, pct);
+        let mut d = lambda_at(specs, cx, now, detail, pct);
         d.percentile = Some(cx.percentile.clone());
         d
     }
 
-    fn tail(specs: &Vec<FnSpec>, cx: &DemoCtx, key: &str, now: DateTime<Utc>, tick: u64) -> Option<Vec<TailLine>> {
+    fn tail(
+        specs: &Vec<FnSpec>,
+        cx: &DemoCtx,
+        key: &str,
+        span: (DateTime<Utc>, DateTime<Utc>),
+        tick: u64,
+    ) -> Option<Vec<TailLine>> {
+        let pct = percentile_value(&cx.percentile);
         Some(
-            tail_lines(specs, cx.seed, key, now, tick)
+            tail_lines(specs, cx.seed, pct, key, span, tick)
                 .into_iter()
                 .map(|(at, text)| super::coldstart::classify(at, &text))
                 .collect(),
@@ -99,10 +106,8 @@ fn function_at(
                 .push(if served > 0.0 { b.dur_max as f32 } else { 0.0 });
         }
         // Cold starts come from the REPORT lines, exactly as they would from CloudWatch Logs.
-        for k in 0..b.cold {
-            let key = hash(&[spec.id, m as u64, k as u64]);
-            let at = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now)
-                + Duration::milliseconds((key % 60_000) as i64);
+        let mut cold = 0u64;
+        for (at, key) in cold_starts(spec, m, if m == now_min { None } else { Some(b.cold) }, pct, now) {
             let request_id = uuid(&[seed, key]);
             write_report_line(
                 &mut line,
@@ -113,11 +118,12 @@ fn function_at(
                 at,
             );
             tally.add_line(at, &line);
+            cold += 1;
         }
         // Warm invocations are counted, not printed: at 10,000 functions writing and
         // parsing a line each would be most of the demo's cost and change nothing shown.
         let minute_start = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now);
-        tally.add_records(minute_start, (served as u64).saturating_sub(b.cold as u64));
+        tally.add_records(minute_start, (served as u64).saturating_sub(cold));
     }
     let (cold, cold_series) = tally.summary(
         Utc.timestamp_opt(start * 60, 0).single().unwrap_or(now),
@@ -151,7 +157,7 @@ fn function_at(
         timeout_s: spec.timeout_s,
         architecture: spec.arch.to_string(),
         package_type: if spec.image { "Image" } else { "Zip" }.to_string(),
-        last_modified: Some(last_modified(spec, now_min)),
+        last_modified: None,
         handler: (!spec.image).then(|| handler(spec)),
         code_size_bytes: if spec.image {
             0
@@ -168,34 +174,50 @@ fn function_at(
     }
 }
 
-/// What a live tail of this function would show at tick `k`: a few REPORT
-/// records (cold ones now and then) and, for the failing function, errors.
+/// Minute `m`'s cold starts that happened by `now`, and the key each is
+/// drawn from (its request id, its init duration). `count`: how many the
+/// minute holds; `None` for the current minute, whose count is drawn from
+/// the whole minute so that each cold start keeps its moment and shows when
+/// the clock passes it, in the metrics and the live tail alike.
+fn cold_starts(spec: &FnSpec, m: i64, count: Option<u32>, pct: f64, now: DateTime<Utc>) -> impl Iterator<Item = (DateTime<Utc>, u64)> + '_ {
+    let count = count.unwrap_or_else(|| minute_of(spec, m, 1.0, pct).cold);
+    let start = Utc.timestamp_opt(m * 60, 0).single().unwrap_or(now);
+    (0..count)
+        .map(move |k| {
+            let key = hash(&[spec.id, m as u64, k as u64]);
+            (start + Duration::milliseconds((key % 60_000) as i64), key)
+        })
+        .filter(move |(at, _)| *at <= now)
+}
+
+/// What a live tail of this function shows at tick `k` for what was logged
+/// in `span` (after its start, up to now): a few warm REPORT records, the
+/// cold starts the metrics count in that span, and, for the failing
+/// function, errors.
 fn tail_lines(
     specs: &[FnSpec],
     seed: u64,
+    pct: f64,
     name: &str,
-    now: DateTime<Utc>,
+    (from, now): (DateTime<Utc>, DateTime<Utc>),
     k: u64,
 ) -> Vec<(DateTime<Utc>, String)> {
     let Some(spec) = specs.iter().find(|s| s.name == name) else {
         return Vec::new();
     };
     let mut out = Vec::new();
+    let (first, last) = (from.timestamp().div_euclid(60), now.timestamp().div_euclid(60));
+    for m in first..=last {
+        let b = minute_of(spec, m, 1.0, pct);
+        for (at, key) in cold_starts(spec, m, Some(b.cold), pct, now).filter(|(at, _)| *at > from) {
+            out.push((at, report_line(spec, &uuid(&[seed, key]), b.dur_avg, Some(init_ms(spec, key)), at)));
+        }
+    }
     for j in 0..(1 + hash(&[spec.id, k, 1]) % 3) {
         let key = hash(&[spec.id, k, j, 2]);
         let at = now - Duration::milliseconds((key % 1500) as i64);
-        let cold = unit(&[spec.id, k, j, 3]) < 0.15;
         let duration = spec.dur_ms * (0.8 + 0.4 * unit(&[key]));
-        out.push((
-            at,
-            report_line(
-                spec,
-                &uuid(&[seed, key]),
-                duration,
-                cold.then(|| init_ms(spec, key)),
-                at,
-            ),
-        ));
+        out.push((at, report_line(spec, &uuid(&[seed, key]), duration, None, at)));
         if spec.role == Role::ErrorBurst && unit(&[key, 4]) < 0.3 {
             out.push((
                 at,
@@ -211,11 +233,12 @@ fn tail_lines(
     out
 }
 
-fn last_modified(spec: &FnSpec, now_min: i64) -> DateTime<Utc> {
+/// A deploying function was modified at its last deploy; the others months
+/// before the story's start (`fixed_min`), where they stay as the clock runs.
+fn last_modified(spec: &FnSpec, now_min: i64, fixed_min: i64) -> DateTime<Utc> {
     let minute = match spec.role {
         Role::Deploys => now_min - (now_min - DEPLOY_AT).rem_euclid(DEPLOY_EVERY),
-        // Months ago, and never in the future of the clock.
-        _ => now_min - 1440 * (3 + (spec.id % 200) as i64) - (spec.id % 1440) as i64,
+        _ => fixed_min - 1440 * (3 + (spec.id % 200) as i64) - (spec.id % 1440) as i64,
     };
     Utc.timestamp_opt(minute * 60, 0)
         .single()
@@ -237,19 +260,21 @@ fn round2(v: f64) -> f64 {
 
 fn lambda_at(
     specs: &[FnSpec],
-    seed: u64,
-    region: &str,
+    cx: &DemoCtx,
     now: DateTime<Utc>,
-    window: i64,
     detail: Option<&HashSet<String>>,
     pct: f64,
 ) -> LambdaData {
+    let (seed, region, window) = (cx.seed, cx.region.as_str(), cx.window.max(1) as i64);
+    let now_min = now.timestamp().div_euclid(60);
+    let fixed_min = cx.fixed(now).timestamp().div_euclid(60);
     let one = |chunk: &[FnSpec]| {
         chunk
             .iter()
             .map(|s| {
                 let d = detail.is_none_or(|d| d.contains(&s.name));
                 let mut f = function_at(s, seed, region, now, window, d, pct);
+                f.last_modified = Some(last_modified(s, now_min, fixed_min));
                 // The policy is read when the detail is opened, as live.
                 if detail.is_some_and(|d| d.contains(&super::triggers::opened(&s.name))) {
                     f.invokers = Some(super::demo_triggers::invokers(&s.name, region));
@@ -278,7 +303,7 @@ fn lambda_at(
                 .collect()
         })
     };
-    let sum = |f: fn(&Function) -> Option<f64>| functions.iter().filter_map(f).sum::<f64>();
+    let sum = |f: fn(&Function) -> Option<f64>| crate::series::total(functions.iter().filter_map(f));
     let totals = LambdaTotals {
         invocations: sum(|f| f.stats.invocations),
         errors: sum(|f| f.stats.errors),

@@ -1,0 +1,131 @@
+//! What rooms publish for each other. A room never reads another room's
+//! state or types: it publishes a few documented facts here (`Room::publish`),
+//! and a room that shows them declares the topics it reads (`Room::READS`)
+//! and takes them in its `join`. So a room can change its internals, or be
+//! left out, without the others noticing, and no two rooms import each other.
+//!
+//! | topic | published by | read by |
+//! |---|---|---|
+//! | `ImagesInUse` | ECS: what its running tasks run | ECR: each image's `used_by` |
+//! | `ImageFindings` | ECR: scan findings by digest | ECS: each service's image findings |
+//! | `FunctionErrors` | Lambda: each function's errors | API Gateway: each route's function errors |
+//! | `ApiRoutes` | API Gateway: the routes in front of each function | Lambda: its triggers |
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+/// A kind of published fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    ImagesInUse,
+    ImageFindings,
+    FunctionErrors,
+    ApiRoutes,
+}
+
+/// Every published fact, each replaced whole by its publisher after a refresh.
+#[derive(Debug, Default)]
+pub struct Board {
+    pub images_in_use: ImagesInUse,
+    pub image_findings: ImageFindings,
+    pub function_errors: FunctionErrors,
+    pub api_routes: ApiRoutes,
+}
+
+/// Who runs each container image: "ecs:CLUSTER/SERVICE" (or
+/// "ecs:CLUSTER/(standalone)"), by image digest, or by `repo-uri:tag` for
+/// tasks that report no digest.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImagesInUse {
+    pub by_digest: HashMap<String, BTreeSet<String>>,
+    pub by_reference: HashMap<String, BTreeSet<String>>,
+}
+
+/// Scan findings by severity, as ECR's summary counts them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub struct Findings {
+    pub critical: u32,
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+    pub informational: u32,
+    pub undefined: u32,
+}
+
+impl Findings {
+    /// "2C 1H": critical and high, the console's Vulnerabilities column; "0" when neither.
+    pub fn short(&self) -> String {
+        match (self.critical, self.high) {
+            (0, 0) => "0".into(),
+            (c, 0) => format!("{c}C"),
+            (0, h) => format!("{h}H"),
+            (c, h) => format!("{c}C {h}H"),
+        }
+    }
+
+    pub fn add(&mut self, severity: &str, n: u32) {
+        match severity {
+            "CRITICAL" => self.critical += n,
+            "HIGH" => self.high += n,
+            "MEDIUM" => self.medium += n,
+            "LOW" => self.low += n,
+            "INFORMATIONAL" => self.informational += n,
+            _ => self.undefined += n,
+        }
+    }
+}
+
+/// What the registry knows of each image: its findings by digest (`None`:
+/// no scan summary), and the digest each `repo-uri:tag` points at.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ImageFindings {
+    pub by_digest: HashMap<String, Option<Findings>>,
+    pub digest_of: HashMap<String, String>,
+}
+
+/// Each function's errors over the window (`None`: not read), by
+/// `function_key(region, name)`: a hash rather than the names, so that
+/// publishing 10,000 functions copies no strings.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct FunctionErrors {
+    pub by_function: HashMap<(u64, u64), Option<f64>>,
+}
+
+impl FunctionErrors {
+    pub fn get(&self, region: &str, name: &str) -> Option<f64> {
+        self.by_function
+            .get(&function_key(region, name))
+            .copied()
+            .flatten()
+    }
+}
+
+/// The key of a function in `FunctionErrors` and `ApiRoutes`.
+pub fn function_key(region: &str, name: &str) -> (u64, u64) {
+    (crate::hash::str_id(region), crate::hash::str_id(name))
+}
+
+/// An API route that invokes a function.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ApiRoute {
+    pub api: String,
+    pub api_id: String,
+    pub route: String,
+}
+
+/// The API routes in front of each function, by `function_key(region, name)`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ApiRoutes {
+    pub by_function: HashMap<(u64, u64), Vec<ApiRoute>>,
+}
+
+/// Where Enter on a row leads when it is another room's resource: the
+/// room's name and the key `Room::open` takes (an API route's function
+/// opens in the Lambda pane as `("lambda", "orders-api")`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Jump {
+    pub room: &'static str,
+    pub key: String,
+}
