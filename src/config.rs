@@ -255,7 +255,28 @@ impl Config {
             },
         };
         let text = crate::files::read_text(&path, MAX_CONFIG_BYTES, "an awstop config file")?;
-        Config::parse(&path.display().to_string(), &text)
+        let file = path.display().to_string();
+        let c = Config::parse(&file, &text)?;
+        c.check_theme(&file, &text)?;
+        Ok(c)
+    }
+
+    /// The theme the file names must load, in every mode: `--once` never
+    /// draws it, but a file the dashboard would refuse is refused here too,
+    /// with its position.
+    fn check_theme(&self, file: &str, text: &str) -> Result<(), String> {
+        let user_dir = Config::dir().map(|d| d.join("themes"));
+        match crate::theme::Theme::load(&self.ui.theme, user_dir.as_deref()) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let offset = text
+                    .find("theme =")
+                    .or_else(|| text.find("theme"))
+                    .unwrap_or(0);
+                let (line, col) = crate::theme::line_col(text, offset);
+                Err(format!("{file}:{line}:{col}: ui.theme: {e}"))
+            }
+        }
     }
 }
 

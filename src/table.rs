@@ -147,6 +147,9 @@ pub trait Row: Sized + 'static {
     const COLUMNS: &'static [Column<Self>];
     /// The column a fresh table sorts by.
     const DEFAULT_SORT: usize;
+    /// A fresh table's order against the column's own (numbers largest
+    /// first): `AGE↑`, the youngest first, where the newest is the news.
+    const DEFAULT_REVERSE: bool = false;
     /// Values the table can be limited to with `[` and `]` (job statuses).
     const TABS: &'static [&'static str] = &[];
     /// The tab a new table opens on: 0 is every row, `n` is `TABS[n - 1]`.
@@ -199,6 +202,7 @@ pub trait Columns: Sync {
     fn shown(&self, i: usize) -> bool;
     fn grows(&self, i: usize) -> bool;
     fn default_sort(&self) -> usize;
+    fn default_reverse(&self) -> bool;
     fn default_tab(&self) -> usize;
     fn tabs(&self) -> &'static [&'static str];
 }
@@ -233,6 +237,9 @@ impl<T: Row> Columns for ColumnsOf<T> {
     }
     fn default_sort(&self) -> usize {
         T::DEFAULT_SORT
+    }
+    fn default_reverse(&self) -> bool {
+        T::DEFAULT_REVERSE
     }
     fn default_tab(&self) -> usize {
         T::DEFAULT_TAB
@@ -359,6 +366,12 @@ pub fn order<T: Row, F: Fn(&T) -> bool>(
     names_break_ties(&mut keyed, t.items);
     if st.reverse {
         keyed.reverse();
+        // Unknown numbers stay last either way: "-" first says nothing.
+        let unknown = keyed
+            .iter()
+            .take_while(|(r, _)| matches!(r, Rank::Num(true, _)))
+            .count();
+        keyed.rotate_left(unknown);
     }
     keyed.into_iter().map(|(_, i)| i).collect()
 }

@@ -63,15 +63,38 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
         | Action::PageDown
         | Action::Top
         | Action::Bottom
+            if m.ui.mode == Mode::Help =>
+        {
+            let last = super::help::max_scroll(m);
+            let page = (m.ui.height.saturating_sub(super::help::CHROME + 2) as usize).max(1);
+            let s = m.ui.help_scroll.min(last);
+            m.ui.help_scroll = match a {
+                Action::Up => s.saturating_sub(1),
+                Action::Down => s + 1,
+                Action::PageUp => s.saturating_sub(page),
+                Action::PageDown => s + page,
+                Action::Top => 0,
+                _ => last,
+            }
+            .min(last);
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
         | Action::Enter
             if *m.view() == super::model::View::Overview =>
         {
-            use super::overview::{move_to, open};
+            use super::overview::{move_to, open, turn};
             match a {
                 Action::Up => move_to(m, |c, _| c.saturating_sub(1)),
                 Action::Down => move_to(m, |c, _| c + 1),
-                Action::PageUp | Action::Top => move_to(m, |_, _| 0),
-                Action::PageDown | Action::Bottom => move_to(m, |_, last| last),
+                Action::PageUp => turn(m, false),
+                Action::PageDown => turn(m, true),
+                Action::Top => move_to(m, |_, _| 0),
+                Action::Bottom => move_to(m, |_, last| last),
                 _ => open(m),
             }
         }
@@ -168,6 +191,7 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             }
         }
         Action::ToggleHelp => {
+            m.ui.help_scroll = 0;
             m.ui.mode = if m.ui.mode == Mode::Help {
                 Mode::Normal
             } else {

@@ -42,26 +42,34 @@ fn words() -> Vec<(String, Command)> {
 /// the same thing (`:lam` is `:lambda`).
 pub fn resolve(text: &str) -> Result<Command, String> {
     let t = text.trim().to_ascii_lowercase();
-    let all = words();
-    if let Some((_, c)) = all.iter().find(|(w, _)| *w == t) {
-        return Ok(*c);
+    if let Some((_, c)) = words().into_iter().find(|(w, _)| *w == t) {
+        return Ok(c);
     }
-    let mut hits: Vec<&(String, Command)> = all.iter().filter(|(w, _)| w.starts_with(&t)).collect();
-    hits.dedup_by(|a, b| a.1 == b.1);
-    let distinct: Vec<Command> = hits.iter().fold(Vec::new(), |mut v, (_, c)| {
-        if !v.contains(c) {
-            v.push(*c);
-        }
-        v
-    });
-    match distinct.as_slice() {
-        [one] => Ok(*one),
+    let hits = candidates(&t);
+    match hits.as_slice() {
+        [(_, one)] => Ok(*one),
         [] => Err(format!("unknown command :{text} (try {})", suggestions())),
         _ => {
             let names: Vec<&str> = hits.iter().map(|(w, _)| w.as_str()).collect();
-            Err(format!(":{text} could be :{}", names.join(" :")))
+            Err(format!(
+                ":{text} could be :{} (type more, or Tab)",
+                names.join(" :")
+            ))
         }
     }
+}
+
+/// The commands `text` is a prefix of, each once, by the first of its words
+/// it begins (a room's name before its aliases).
+pub fn candidates(text: &str) -> Vec<(String, Command)> {
+    let t = text.trim().to_ascii_lowercase();
+    let mut out: Vec<(String, Command)> = Vec::new();
+    for (w, c) in words() {
+        if w.starts_with(&t) && !out.iter().any(|(_, k)| *k == c) {
+            out.push((w, c));
+        }
+    }
+    out
 }
 
 fn suggestions() -> String {

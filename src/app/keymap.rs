@@ -90,6 +90,13 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
         },
         Mode::Help => match key.code {
             KeyCode::Char('q') => Some(Action::Quit),
+            // The help scrolls where it is longer than the screen.
+            KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+            KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+            KeyCode::PageUp => Some(Action::PageUp),
+            KeyCode::PageDown | KeyCode::Char(' ') => Some(Action::PageDown),
+            KeyCode::Home | KeyCode::Char('g') => Some(Action::Top),
+            KeyCode::End | KeyCode::Char('G') => Some(Action::Bottom),
             _ => Some(Action::ToggleHelp),
         },
         Mode::Normal => Some(match key.code {

@@ -3,6 +3,7 @@
 mod act;
 pub mod action;
 pub mod command;
+pub mod help;
 pub mod keymap;
 pub mod model;
 pub mod msg;

@@ -240,6 +240,12 @@ pub struct Ui {
     pub overview_cursor: usize,
     /// Lines a live tail is scrolled up from its newest.
     pub tail_scroll: usize,
+    /// Lines the help is scrolled down.
+    pub help_scroll: usize,
+    /// The page of the Overview's lists on screen.
+    pub overview_page: usize,
+    /// Lines a detail view's list (ECR findings) is scrolled down.
+    pub detail_scroll: usize,
 }
 
 impl Default for Ui {
@@ -259,6 +265,9 @@ impl Default for Ui {
             replay: None,
             overview_cursor: 0,
             tail_scroll: 0,
+            help_scroll: 0,
+            overview_page: 0,
+            detail_scroll: 0,
         }
     }
 }

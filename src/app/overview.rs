@@ -53,48 +53,79 @@ pub fn per_row(width: u16) -> usize {
     (width as usize / 50).clamp(2, 4)
 }
 
-/// Every room's lists at the height on screen, in the order they are drawn,
-/// and the height of each row of `per_row` lists.
-pub fn layout(m: &Model) -> (Vec<(ServiceKind, Vec<OverviewList>)>, Vec<usize>) {
+/// One screen of the Overview's lists: every room's lists on it, in
+/// registry order, and the height of each row of `per_row` lists.
+pub struct Page {
+    pub rooms: Vec<(ServiceKind, Vec<OverviewList>)>,
+    pub heights: Vec<usize>,
+}
+
+/// The Overview's lists, a page at a time: all on one page where they fit,
+/// else each room's first list before any room's second (those with news
+/// before those with none) on the first page, the rest on the next, a line
+/// kept at the bottom to say what the other pages hold.
+pub fn pages(m: &Model) -> Vec<Page> {
     let body = (m.ui.height.saturating_sub(CHROME) as usize).saturating_sub(totals_height(m));
     let cx = ListCtx {
         now: m.data.now,
         settings: &m.data.settings,
         limit: body.max(1),
     };
-    let mut rooms: Vec<(ServiceKind, Vec<OverviewList>)> = ServiceKind::ALL
+    let rooms: Vec<(ServiceKind, Vec<OverviewList>)> = ServiceKind::ALL
         .iter()
         .map(|k| (*k, k.room().offenders(&m.data.feeds, &cx)))
         .collect();
-    // Each row of two lists needs a title and a line. Where the terminal is
-    // too short for every row, the lists with nothing to report go first
-    // (their "none" is the least news), then the last rows.
-    let count = |rooms: &[(ServiceKind, Vec<OverviewList>)]| {
-        rooms.iter().map(|(_, ls)| ls.len()).sum::<usize>()
-    };
     let n = per_row(m.ui.width);
-    if count(&rooms).div_ceil(n) * 2 > body {
-        for (_, ls) in &mut rooms {
-            ls.retain(|l| !l.items.is_empty());
+    let count: usize = rooms.iter().map(|(_, ls)| ls.len()).sum();
+    // Each row of lists needs a title and a line.
+    let (body, fit) = if count.div_ceil(n) * 2 <= body {
+        (body, count.max(1))
+    } else {
+        let body = body.saturating_sub(1);
+        (body, (body / 2 * n).max(n))
+    };
+    // (room, list) in the order pages take them.
+    let mut order: Vec<(usize, usize)> = Vec::new();
+    for news in [true, false] {
+        let mut depth = 0;
+        while rooms.iter().any(|(_, ls)| ls.len() > depth) {
+            for (r, (_, ls)) in rooms.iter().enumerate() {
+                if ls.get(depth).is_some_and(|l| l.items.is_empty() != news) {
+                    order.push((r, depth));
+                }
+            }
+            depth += 1;
         }
     }
-    // Still too many: every room keeps its first list before any keeps a
-    // second, so no service drops off the Overview for another's sake.
-    let fit = body / 2 * n;
-    let mut keep: Vec<usize> = vec![0; rooms.len()];
-    let (mut kept, mut depth) = (0, 0);
-    while kept < fit && rooms.iter().any(|(_, ls)| ls.len() > depth) {
-        for (i, (_, ls)) in rooms.iter().enumerate() {
-            if ls.len() > depth && kept < fit {
-                keep[i] += 1;
-                kept += 1;
+    let mut page_of: Vec<Vec<usize>> = rooms.iter().map(|(_, ls)| vec![0; ls.len()]).collect();
+    for (i, (r, l)) in order.iter().enumerate() {
+        page_of[*r][*l] = i / fit;
+    }
+    let count_pages = order.len().div_ceil(fit).max(1);
+    let mut out: Vec<Page> = (0..count_pages)
+        .map(|_| Page {
+            rooms: Vec::new(),
+            heights: Vec::new(),
+        })
+        .collect();
+    for ((k, ls), pages) in rooms.into_iter().zip(page_of) {
+        for page in out.iter_mut() {
+            page.rooms.push((k, Vec::new()));
+        }
+        for (l, p) in ls.into_iter().zip(pages) {
+            if let Some((_, v)) = out[p].rooms.last_mut() {
+                v.push(l);
             }
         }
-        depth += 1;
     }
-    for ((_, ls), n) in rooms.iter_mut().zip(keep) {
-        ls.truncate(n);
+    for page in &mut out {
+        page.heights = heights(&mut page.rooms, n, body);
     }
+    out
+}
+
+/// Row heights for a page's lists in `body` lines; each list cut to its row.
+fn heights(rooms: &mut [(ServiceKind, Vec<OverviewList>)], n: usize, body: usize) -> Vec<usize> {
     // A list shows its title and at least one line ("none" when empty).
     let lens: Vec<usize> = rooms
         .iter()
@@ -106,48 +137,90 @@ pub fn layout(m: &Model) -> (Vec<(ServiceKind, Vec<OverviewList>)>, Vec<usize>) 
         .collect();
     let heights = row_heights(&need, body.max(need.len() * 2));
     let mut i = 0;
-    for (_, ls) in &mut rooms {
+    for (_, ls) in rooms.iter_mut() {
         for l in ls {
             l.items.truncate(heights[i / n].saturating_sub(1).max(1));
             i += 1;
         }
     }
-    (rooms, heights)
+    heights
 }
 
-/// Every room's lists as drawn.
+/// The page on screen, within the pages there are.
+pub fn page(m: &Model, pages: &[Page]) -> usize {
+    m.ui.overview_page.min(pages.len().saturating_sub(1))
+}
+
+/// Every room's lists as drawn on the page on screen.
 pub fn lists(m: &Model) -> Vec<(ServiceKind, Vec<OverviewList>)> {
-    layout(m).0
+    let mut pages = pages(m);
+    let p = page(m, &pages);
+    pages.swap_remove(p).rooms
 }
 
-/// What each selectable item opens, in drawing order.
-fn targets(m: &Model) -> Vec<(ServiceKind, Vec<RoomView>)> {
-    lists(m)
+/// What each selectable item opens, in drawing order, page after page, with
+/// the page it is on.
+fn targets(m: &Model) -> Vec<(usize, ServiceKind, Vec<RoomView>)> {
+    pages(m)
         .into_iter()
-        .flat_map(|(k, ls)| {
-            ls.into_iter()
-                .flat_map(|l| l.items.into_iter().map(|i| i.open))
-                .map(move |open| (k, open))
+        .enumerate()
+        .flat_map(|(p, page)| {
+            page.rooms
+                .into_iter()
+                .flat_map(move |(k, ls)| {
+                    ls.into_iter()
+                        .flat_map(|l| l.items.into_iter().map(|i| i.open))
+                        .map(move |open| (p, k, open))
+                        .collect::<Vec<_>>()
+                })
                 .collect::<Vec<_>>()
         })
         .collect()
 }
 
-pub fn has_items(m: &Model) -> bool {
-    !targets(m).is_empty()
+/// The items on pages before `page`: where its first item counts from.
+pub fn first_item(m: &Model, page: usize) -> usize {
+    targets(m).iter().filter(|(p, _, _)| *p < page).count()
 }
 
-/// Moves the selection by `to(current, last)`.
+pub fn has_items(m: &Model) -> bool {
+    let all = targets(m);
+    let p = page(m, &pages(m));
+    all.iter().any(|(q, _, _)| *q == p)
+}
+
+/// Moves the selection by `to(current, last)`; the page follows it.
 pub fn move_to(m: &mut Model, to: impl Fn(usize, usize) -> usize) {
-    let n = targets(m).len();
+    let all = targets(m);
+    let n = all.len();
     m.ui.overview_cursor = to(m.ui.overview_cursor, n.saturating_sub(1)).min(n.saturating_sub(1));
+    if let Some((p, _, _)) = all.get(m.ui.overview_cursor) {
+        m.ui.overview_page = *p;
+    }
+}
+
+/// PgDn / PgUp: the next or previous page, its first item selected.
+pub fn turn(m: &mut Model, forward: bool) {
+    let pages = pages(m).len();
+    let p = m.ui.overview_page.min(pages.saturating_sub(1));
+    m.ui.overview_page = if forward {
+        (p + 1).min(pages.saturating_sub(1))
+    } else {
+        p.saturating_sub(1)
+    };
+    let all = targets(m);
+    if let Some(i) = all.iter().position(|(q, _, _)| *q == m.ui.overview_page) {
+        m.ui.overview_cursor = i;
+    }
 }
 
 /// Opens the selected item: its pane, with the drill-down to it.
 pub fn open(m: &mut Model) {
     let all = targets(m);
-    let Some((kind, path)) = all
+    let p = page(m, &pages(m));
+    let Some((_, kind, path)) = all
         .get(m.ui.overview_cursor.min(all.len().saturating_sub(1)))
+        .filter(|(q, _, _)| *q == p)
         .cloned()
     else {
         return;

@@ -231,6 +231,7 @@ pub(super) fn table_mut(m: &mut Model) -> Option<&mut TableState> {
     let cols = tables::columns_for(m, &view)?;
     Some(m.ui.tables.entry(view).or_insert_with(|| TableState {
         sort: cols.default_sort(),
+        reverse: cols.default_reverse(),
         tab: cols.default_tab(),
         ..Default::default()
     }))

@@ -48,6 +48,8 @@ pub trait DynRoom: Sync {
     fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// Why some figures are older than the refresh, for its pane's title.
     fn note(&self, feeds: &Feeds) -> Option<String>;
+    /// Figures the budget leaves unread, for its pane's title.
+    fn budgeted(&self, feeds: &Feeds, settings: &super::Settings) -> Option<String>;
     /// CloudWatch metrics the room requests an hour at this view.
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64;
     /// The room's part of the account's burn rate.
@@ -59,8 +61,8 @@ pub trait DynRoom: Sync {
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
     /// The view that shows `key` when another room jumps to it.
     fn open(&self, key: &str) -> Option<RoomView>;
-    fn title(&self, view: &RoomView) -> String;
-    fn crumb(&self, view: &RoomView) -> String;
+    fn title(&self, feeds: &Feeds, view: &RoomView) -> String;
+    fn crumb(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn export_name(&self, view: &RoomView) -> String;
     fn visible(&self, view: &RoomView, on_screen: Vec<String>) -> Vec<String>;
     fn tail_target(&self, feeds: &Feeds, view: &RoomView) -> Option<TailTarget>;
@@ -259,6 +261,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         S::note(&S::feed(feeds).state)
     }
 
+    fn budgeted(&self, feeds: &Feeds, settings: &super::Settings) -> Option<String> {
+        S::budgeted(&S::feed(feeds).state, settings)
+    }
+
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64 {
         S::watch_metrics_per_hour(&S::feed(feeds).state, cx)
     }
@@ -281,11 +287,15 @@ impl<S: Registered> DynRoom for Adapter<S> {
     fn open(&self, key: &str) -> Option<RoomView> {
         S::open(key).map(S::wrap_view)
     }
-    fn title(&self, view: &RoomView) -> String {
-        S::view(view).map(S::title).unwrap_or_default()
+    fn title(&self, feeds: &Feeds, view: &RoomView) -> String {
+        S::view(view)
+            .map(|v| S::title(&S::feed(feeds).state, v))
+            .unwrap_or_default()
     }
-    fn crumb(&self, view: &RoomView) -> String {
-        S::view(view).map(S::crumb).unwrap_or_default()
+    fn crumb(&self, feeds: &Feeds, view: &RoomView) -> String {
+        S::view(view)
+            .map(|v| S::crumb(&S::feed(feeds).state, v))
+            .unwrap_or_default()
     }
     fn export_name(&self, view: &RoomView) -> String {
         S::view(view).map(S::export_name).unwrap_or_default()

@@ -159,10 +159,11 @@ pub trait Room: Sized + Send + Sync + 'static {
     }
     /// The view Enter opens from `view` on the row `key`.
     fn child(state: &Self::State, view: &Self::View, key: &str) -> Option<Self::View>;
-    /// The pane title of a view.
-    fn title(view: &Self::View) -> String;
-    /// The view's part of the breadcrumb (empty for the root).
-    fn crumb(view: &Self::View) -> String;
+    /// The pane title of a view: a detail names its resource first, its ID
+    /// second (where the two differ).
+    fn title(state: &Self::State, view: &Self::View) -> String;
+    /// The view's part of the breadcrumb (empty for the root): the name.
+    fn crumb(state: &Self::State, view: &Self::View) -> String;
     /// A file-name-safe name for a table view (CSV export).
     fn export_name(view: &Self::View) -> String;
 
@@ -197,6 +198,13 @@ pub trait Room: Sized + Send + Sync + 'static {
     /// Why some of the room's figures are older than its refresh (the
     /// CloudWatch budget paces them), for its pane's title.
     fn note(_state: &Self::State) -> Option<String> {
+        None
+    }
+
+    /// Figures the CloudWatch budget leaves unread once the first read is
+    /// done: said instead of `loading`, which they are not ("metrics
+    /// 404/1,000 (budget $0.25/h)").
+    fn budgeted(_state: &Self::State, _settings: &Settings) -> Option<String> {
         None
     }
 
@@ -383,4 +391,13 @@ pub fn still_loading(what: &str, waiting: usize, n: usize) -> Option<String> {
         let c = |v: usize| crate::fmt::count(v as f64);
         format!("{what} {}/{}", c(n - waiting.min(n)), c(n))
     })
+}
+
+/// A detail's title: the kind, the resource's name first and its ID second
+/// (the ID alone while the name is unknown, once where they are the same).
+pub fn named(kind: &str, name: Option<&str>, id: &str) -> String {
+    match name.filter(|n| !n.is_empty()) {
+        Some(n) if n != id => format!("{kind} {n} · {id}"),
+        _ => format!("{kind} {id}"),
+    }
 }

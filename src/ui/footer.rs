@@ -21,20 +21,85 @@ pub fn draw(f: &mut Frame, area: Rect, m: &Model, t: &Theme) {
                 f.set_cursor_position(Position { x, y: area.y });
             }
             // The prompt keeps what was typed; the cursor shows where.
-            Line::from(vec![
-                Span::styled(prompt, t.title),
-                Span::raw(m.ui.input.clone()),
-            ])
+            let mut spans = vec![Span::styled(prompt, t.title), Span::raw(m.ui.input.clone())];
+            // What the command typed so far could still become.
+            if m.ui.mode == Mode::Command && !m.ui.input.trim().is_empty() {
+                let hits = crate::app::command::candidates(&m.ui.input);
+                if hits.len() > 1 {
+                    let names: Vec<String> = hits.iter().map(|(w, _)| format!(":{w}")).collect();
+                    spans.push(Span::styled(
+                        format!("   {} (Tab completes)", names.join(" ")),
+                        t.muted,
+                    ));
+                }
+            }
+            crate::widgets::fit::fit_spans(spans, area.width as usize)
         }
         _ => {
             let line = match &m.ui.message {
                 Some(msg) => Line::from(Span::styled(msg.clone(), t.warn)),
-                None => Line::from(Span::styled(format!(" {}", hints(m).join("  ")), t.muted)),
+                None => Line::from(Span::styled(
+                    fit_hints(hints(m), area.width as usize),
+                    t.muted,
+                )),
             };
             crate::widgets::fit::fit_spans(line.spans, area.width as usize)
         }
     };
     f.render_widget(line, area);
+}
+
+/// The hints that fit `width`, in order. Those after `?:help` go first, from
+/// the end, but never `q:quit` (the last) nor a replay's recorded caller
+/// (whose view it is); then the caller is elided, then the keys before
+/// `?:help` go. Where the caller would be elided, one space between hints
+/// may keep it whole.
+pub fn fit_hints(h: Vec<String>, width: usize) -> String {
+    let (line, whole) = fit_hints_sep(h.clone(), width, "  ");
+    if whole {
+        return line;
+    }
+    match fit_hints_sep(h, width, " ") {
+        (tight, true) => tight,
+        _ => line,
+    }
+}
+
+/// `fit_hints` with `sep` between hints; and whether the caller, if any,
+/// is shown whole.
+fn fit_hints_sep(mut h: Vec<String>, width: usize, sep: &str) -> (String, bool) {
+    let line = |h: &[String]| format!(" {}", h.join(sep));
+    let len = |h: &[String]| line(h).chars().count();
+    let help = h.iter().position(|x| x == "?:help").unwrap_or(0);
+    let caller = |x: &String| x.starts_with("caller ");
+    while len(&h) > width {
+        let last = h.len().saturating_sub(1);
+        let Some(i) = (help + 1..last).rev().find(|i| !caller(&h[*i])) else {
+            break;
+        };
+        h.remove(i);
+    }
+    let mut whole = true;
+    if len(&h) > width {
+        if let Some(c) = h.iter().position(caller) {
+            whole = false;
+            let over = len(&h) - width;
+            let keep = h[c].chars().count().saturating_sub(over);
+            if keep >= "caller …".chars().count() {
+                h[c] = crate::fmt::truncate(&h[c], keep);
+            } else {
+                h.remove(c);
+            }
+        }
+    }
+    while len(&h) > width {
+        let last = h.len().saturating_sub(1);
+        let Some(i) = (0..last).rev().find(|i| h[*i] != "?:help") else {
+            break;
+        };
+        h.remove(i);
+    }
+    (line(&h), whole)
 }
 
 /// The keys that do something here, most useful first: what does not fit the

@@ -46,6 +46,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             t.accent,
         ));
     }
+    // Columns kept for what changes width from one refresh to the next (the
+    // call rate, the ages, the burn), so the line's shape is decided by the
+    // terminal's width alone and does not flap minute to minute.
+    let mut reserve = 0;
     let a = &m.data.account;
     if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));
@@ -69,11 +73,13 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             (Some((first, _, _)), Some((last, _, _))) => (*last - *first).num_seconds() >= 60,
             _ => false,
         };
-        spans.push(Span::raw(if warmed || total == 0 {
+        let calls = if warmed || total == 0 {
             format!("{:.0} calls/min", api.calls_per_min)
         } else {
             format!("{total} calls")
-        }));
+        };
+        reserve += CALLS_WIDTH.saturating_sub(calls.chars().count());
+        spans.push(Span::raw(calls));
     }
     if m.ui.replay.is_none() && m.data.source == crate::app::model::SourceLabel::Live {
         // What the next hour of watching costs at this view, from the
@@ -85,10 +91,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         );
         let spent = api.metrics_requested as f64 * crate::pricing::USD_PER_METRIC
             + crate::pricing::logs_usd(api.logs_bytes_scanned);
-        spans.push(Span::styled(
-            format!(" watch ${watch:.3}/h spent ${spent:.3}"),
-            t.muted,
-        ));
+        let text = format!(" watch ${watch:.3}/h spent ${spent:.3}");
+        reserve += WATCH_WIDTH.saturating_sub(text.chars().count());
+        spans.push(Span::styled(text, t.muted));
     }
     // What the watched compute burns, beside what watching it costs; placed
     // once the rest of the line is known, in the form that fits.
@@ -112,45 +117,61 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     // The ages come last: they change every ten seconds, and what follows a
     // changed width is redrawn; over a slow link those bytes count.
     spans.push(Span::styled(" │", t.muted));
-    let (full, compact) = ages(m, t);
-    let used: usize = spans
-        .iter()
-        .chain(&full)
-        .map(|s| s.content.chars().count())
-        .sum();
-    // Every room's age when the line has room for them; else the failing
-    // rooms by name and the oldest age of the rest, so no age is cut.
-    spans.extend(if used <= area.width as usize {
-        full
-    } else {
-        compact
-    });
+    let ((full, full_w), (compact, compact_w)) = ages(m, t);
+    let mut tail = Vec::new();
     if let Some(e) = &m.data.account_error {
-        spans.push(Span::styled(
+        tail.push(Span::styled(
             format!(" ! {}: {}", e.operation, e.message),
             t.error,
         ));
     }
-    let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-    if let Some(b) = burn(m, area.width as usize - used.min(area.width as usize)) {
-        spans.insert(burn_at, Span::styled(b, t.accent));
-    }
-    // Who we are (the caller's role or user) when the line has room for it.
-    if let Some(who) = a
+    let who = a
         .caller_arn
         .as_deref()
         .and_then(|arn| arn.splitn(6, ':').nth(5))
-    {
-        let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
-        if used + who.chars().count() < area.width as usize {
-            spans.insert(caller_at, Span::styled(format!("{who} "), t.muted));
+        .map(|who| format!("{who} "));
+    let width = |s: &[Span]| s.iter().map(|s| s.content.chars().count()).sum::<usize>();
+    let base = width(&spans) + reserve + width(&tail);
+    let who_w = who.as_deref().map_or(0, |w| w.chars().count());
+    let forms = burn_forms(m);
+    // From the most said to the least: the caller goes first, then the
+    // ages by room, then the burn's month, and the burn rate last.
+    let has = |i: usize| forms.get(i).is_some();
+    let shapes = [
+        (Some(0), true, true),
+        (Some(0), true, false),
+        (Some(0), false, false),
+        (Some(1), false, false),
+        (Some(2), false, false),
+        (None, false, false),
+    ];
+    let fits = |(b, full_ages, caller): (Option<usize>, bool, bool)| {
+        let burn_w = b.map_or(0, |i| forms[i].1);
+        let ages_w = if full_ages { full_w } else { compact_w };
+        let caller_w = if caller { who_w } else { 0 };
+        base + burn_w + ages_w + caller_w <= area.width as usize
+    };
+    let (b, full_ages, caller) = shapes
+        .into_iter()
+        .filter(|(b, _, caller)| b.is_none_or(has) && (!caller || who.is_some()))
+        .find(|s| fits(*s))
+        .unwrap_or((None, false, false));
+    spans.extend(if full_ages { full } else { compact });
+    spans.extend(tail);
+    if let Some(i) = b {
+        spans.insert(burn_at, Span::styled(forms[i].0.clone(), t.accent));
+    }
+    if caller {
+        if let Some(who) = who {
+            spans.insert(caller_at, Span::styled(who, t.muted));
         }
     }
     fit_spans(spans, area.width as usize).render(area, buf);
 }
 
 /// The data ages: one per room, and the same said in fewer columns.
-fn ages(m: &Model, t: &Theme) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
+/// Each with the columns it may take as the ages grow.
+fn ages(m: &Model, t: &Theme) -> ((Vec<Span<'static>>, usize), (Vec<Span<'static>>, usize)) {
     let mut full = Vec::new();
     let mut compact = Vec::new();
     let mut oldest: Option<chrono::Duration> = None;
@@ -186,7 +207,33 @@ fn ages(m: &Model, t: &Theme) -> (Vec<Span<'static>>, Vec<Span<'static>>) {
     if loading > 0 {
         compact.push(Span::styled(format!(" {loading} loading"), t.muted));
     }
-    (full, compact)
+    // Badge, age; badge, age...: an age takes up to FULL_AGE_WIDTH.
+    let w = |s: &Span| s.content.chars().count();
+    let pairs = |spans: &[Span]| -> usize {
+        spans
+            .chunks(2)
+            .map(|c| {
+                c.iter()
+                    .map(w)
+                    .sum::<usize>()
+                    .max(w(&c[0]) + FULL_AGE_WIDTH)
+            })
+            .sum()
+    };
+    let full_w = pairs(&full);
+    let failing = compact.len() - usize::from(oldest.is_some()) - usize::from(loading > 0);
+    let loading_w = if loading > 0 {
+        compact.last().map_or(0, w)
+    } else {
+        0
+    };
+    let oldest_w = if oldest.is_some() {
+        format!(" {others} ≤").chars().count() + FULL_AGE_WIDTH
+    } else {
+        0
+    };
+    let compact_w = pairs(&compact[..failing]) + oldest_w + loading_w;
+    ((full, full_w), (compact, compact_w))
 }
 
 pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
@@ -228,7 +275,7 @@ fn breadcrumb(m: &Model) -> String {
             s.iter()
                 .skip(1)
                 .map(|v| match v {
-                    View::Room(r) => r.kind().room().crumb(r),
+                    View::Room(r) => r.kind().room().crumb(&m.data.feeds, r),
                     View::Overview => String::new(),
                 })
                 .collect::<Vec<_>>()
@@ -237,27 +284,51 @@ fn breadcrumb(m: &Model) -> String {
         .unwrap_or_default()
 }
 
-/// " burn ≈$1.23/h ≈$898/mo", or the hourly figure alone when that is all
-/// that fits; `+` when some resources could not be priced (the sum is a floor).
-fn burn(m: &Model, room: usize) -> Option<String> {
+/// What the call rate takes at most ("999 calls/min"): the header keeps
+/// that much, whatever the rate now.
+const CALLS_WIDTH: usize = 13;
+/// " watch $0.000/h spent $12.345", likewise.
+const WATCH_WIDTH: usize = 30;
+/// A room's age at its widest ("40s", "59m", "23h").
+const FULL_AGE_WIDTH: usize = 3;
+
+/// The burn, from the most said to the least, each with the columns it
+/// may take at any rate: " burn ≈$1.23/h ≈$898/mo", " burn ≈$1.23/h",
+/// " ≈$1.23/h"; `+` when some resources could not be priced (the sum is a
+/// floor). Empty while there is nothing to say.
+fn burn_forms(m: &Model) -> Vec<(String, usize)> {
     let b = &m.data.burn;
     if b.priced == 0 {
         // Resources but no price for any of them: say so, never $0.
         // (Usage not read yet is not "no price": then nothing is said.)
-        return (b.why.is_some() && room >= 8).then(|| " burn ?".to_string());
+        return b
+            .why
+            .as_ref()
+            .map(|_| (" burn ?".to_string(), 7))
+            .into_iter()
+            .collect();
     }
     let floor = if b.unpriced > 0 || b.partly_priced > 0 {
         "+"
     } else {
         ""
     };
+    let f = floor.len();
     let hour = crate::cost::money::usd_hour(b.per_hour);
     let month = crate::cost::money::usd(b.per_hour * crate::cost::HOURS_PER_MONTH);
+    // A rate is at most 8 columns ("$0.048/h", "$999k/h"), a month 6.
     [
-        format!(" burn ≈{hour}{floor} ≈{month}/mo{floor}"),
-        format!(" burn ≈{hour}{floor}"),
-        format!(" ≈{hour}{floor}"),
+        (
+            format!(" burn ≈{hour}{floor} ≈{month}/mo{floor}"),
+            26 + 2 * f,
+        ),
+        (format!(" burn ≈{hour}{floor}"), 15 + f),
+        (format!(" ≈{hour}{floor}"), 10 + f),
     ]
     .into_iter()
-    .find(|s| s.chars().count() <= room)
+    .map(|(s, w)| {
+        let n = s.chars().count();
+        (s, w.max(n))
+    })
+    .collect()
 }

@@ -30,17 +30,19 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     footer::draw(f, foot, m, theme);
     if m.ui.mode == Mode::Help {
         let replay = m.ui.replay.is_some();
-        let rows = crate::app::keymap::help().len()
-            + if replay {
-                crate::app::keymap::REPLAY_HELP.len()
-            } else {
-                0
-            };
+        // Below the header and above the footer, so `?` and `q` stay in view.
+        let room = Rect {
+            height: area.height.saturating_sub(crate::app::help::CHROME),
+            y: area.y + 2.min(area.height),
+            ..area
+        };
+        let (w, h) = crate::app::help::size(room.width, room.height, replay);
         help::draw(
             f.buffer_mut(),
-            centered(area, 64, (rows as u16 + 2).max(20)),
+            centered(room, w, h),
             theme,
             replay,
+            m.ui.help_scroll,
         );
     }
 }

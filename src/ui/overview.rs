@@ -10,11 +10,24 @@ use ratatui::widgets::{Paragraph, Widget};
 use crate::app::model::Model;
 use crate::services::room::{ListKind, OverviewList, PaneCtx};
 use crate::theme::Theme;
-use crate::widgets::fit::fit_spans;
+use crate::widgets::fit::{fit_fields, fit_spans};
 
 pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     let t = cx.theme;
-    let (rooms, heights) = crate::app::overview::layout(m);
+    let mut pages = crate::app::overview::pages(m);
+    let count = pages.len();
+    let page = crate::app::overview::page(m, &pages);
+    let before: usize = pages[..page]
+        .iter()
+        .flat_map(|p| &p.rooms)
+        .map(|(_, ls)| ls.len())
+        .sum();
+    let after: usize = pages[page + 1..]
+        .iter()
+        .flat_map(|p| &p.rooms)
+        .map(|(_, ls)| ls.len())
+        .sum();
+    let crate::app::overview::Page { rooms, heights } = pages.swap_remove(page);
     // A room not read yet shows `-` and why, never a zero it did not count.
     let lines: Vec<Line> = rooms
         .iter()
@@ -36,12 +49,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
                     why,
                 ])
             };
-            fit_spans(line.spans, area.width as usize)
+            fit_fields(line.spans, area.width as usize)
         })
         .collect();
     let mut lines = lines;
     if let Some(line) = cost_line(m, t) {
-        lines.push(fit_spans(line.spans, area.width as usize));
+        lines.push(fit_fields(line.spans, area.width as usize));
     }
     // What a room says of its figure (Lambda's free tier), a line each.
     for (k, c) in &m.data.burn.by_service {
@@ -50,7 +63,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
                 Span::raw(format!("{:<8}", "")),
                 Span::styled(format!("{} {note}", k.room().badge()), t.muted),
             ];
-            lines.push(fit_spans(line, area.width as usize));
+            lines.push(fit_fields(line, area.width as usize));
         }
     }
     let [totals, lists_area] = Layout::vertical([
@@ -66,10 +79,36 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             ls.iter().map(move |l| (l, read))
         })
         .collect();
-    let row_areas =
-        Layout::vertical(heights.iter().map(|h| Constraint::Length(*h as u16))).split(lists_area);
+    let mut rows: Vec<Constraint> = heights
+        .iter()
+        .map(|h| Constraint::Length(*h as u16))
+        .collect();
+    if count > 1 {
+        // What the other pages hold, and how to get there.
+        rows.push(Constraint::Min(1));
+    }
+    let row_areas = Layout::vertical(rows).split(lists_area);
+    if count > 1 {
+        let text = match (before, after) {
+            (0, a) => format!("+{a} lists: j/k or PgDn"),
+            (b, 0) => format!("+{b} lists above: PgUp"),
+            (b, a) => format!("+{a} lists below, +{b} above: PgDn, PgUp"),
+        };
+        if let Some(r) = row_areas.last() {
+            let at = Rect {
+                y: r.y + r.height.saturating_sub(1),
+                height: 1.min(r.height),
+                ..*r
+            };
+            Paragraph::new(fit_spans(
+                vec![Span::styled(text, t.accent)],
+                at.width as usize,
+            ))
+            .render(at, buf);
+        }
+    }
     let n = crate::app::overview::per_row(m.ui.width);
-    let mut index = 0;
+    let mut index = crate::app::overview::first_item(m, page);
     for (i, (l, read)) in lists.iter().enumerate() {
         let cells =
             Layout::horizontal(vec![Constraint::Ratio(1, n as u32); n]).split(row_areas[i / n]);

@@ -95,7 +95,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
             _ => format!("{total} rows"),
         };
         spans.push(Span::styled(format!("{rows} · sort {col} "), t.muted));
-        if let Some(l) = service.and_then(|s| s.room().loading(&m.data.feeds)) {
+        let budgeted = service.and_then(|s| s.room().budgeted(&m.data.feeds, &m.data.settings));
+        if let Some(b) = &budgeted {
+            spans.push(Span::styled(format!("· {b} "), t.warn));
+        } else if let Some(l) = service.and_then(|s| s.room().loading(&m.data.feeds)) {
             spans.push(Span::styled(format!("· loading {l} "), t.accent));
         }
         if let Some(n) = service.and_then(|s| s.room().note(&m.data.feeds)) {
@@ -112,6 +115,6 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 fn view_title(m: &Model) -> String {
     match m.view() {
         View::Overview => "Overview".into(),
-        View::Room(v) => v.kind().room().title(v),
+        View::Room(v) => v.kind().room().title(&m.data.feeds, v),
     }
 }

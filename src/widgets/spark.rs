@@ -25,8 +25,15 @@ pub fn height(graphs: usize) -> u16 {
     1 + 2 * graphs.div_ceil(2) as u16
 }
 
-/// Draws `graphs` two to a row under a legend.
+/// Draws `graphs` of per-minute data two to a row under a legend.
 pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
+    grid_every(buf, area, t, graphs, 1)
+}
+
+/// `grid` for series that hold a minute a slot of data published every
+/// `step` minutes (Lightsail's and EMR's five-minute points, each repeated
+/// over its minutes): the legend says what the data is.
+pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], step: usize) {
     if area.height == 0 || graphs.is_empty() {
         return;
     }
@@ -40,16 +47,22 @@ pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
     // then says what each bar is, and every graph covers the whole window.
     let minutes = graphs[0].series.0.len();
     let per = bucket(minutes, a.width.min(b.width).saturating_sub(1) as usize);
-    let bars = if per > 1 {
-        format!("each bar the busiest minute of {per}")
+    let legend_text = if step > 1 {
+        // A bar is a slice of the window; each holds its point's value.
+        format!(
+            "{} data, last {minutes} min, a point every {step} min; \"now\" is the latest point",
+            every(step)
+        )
     } else {
-        "a bar a minute".to_string()
+        let bars = if per > 1 {
+            format!("each bar the busiest minute of {per}")
+        } else {
+            "a bar a minute".to_string()
+        };
+        // The newest minute is still filling up: say so rather than let it read as a dip.
+        format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute")
     };
-    // The newest minute is still filling up: say so rather than let it read as a dip.
-    let text = fit_text(
-        &format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute"),
-        legend.width as usize,
-    );
+    let text = fit_text(&legend_text, legend.width as usize);
     buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
     for (i, g) in graphs.iter().enumerate() {
         let Some(row) = rows.get(i / 2) else { break };
@@ -57,7 +70,17 @@ pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
     }
 }
 
-/// A sparkline titled with its latest and peak values.
+/// "five-minute" for 5.
+fn every(step: usize) -> String {
+    match step {
+        5 => "five-minute".into(),
+        n => format!("{n}-minute"),
+    }
+}
+
+/// A sparkline titled with its latest and peak values. A percentage (its
+/// title ends in `%`) is drawn on 0..100: a peak of 1% is a low bar, not a
+/// full one.
 fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize) {
     if area.height == 0 {
         return;
@@ -85,15 +108,26 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize) {
     };
     // Each bar the busiest minute of its bucket, so the peak drawn is the
     // peak in the title.
-    let data = s.as_sparkline(if s.max() < 10.0 { 10.0 } else { 1.0 });
+    let percent = g.title.trim_end().ends_with('%');
+    let data = s.as_sparkline(if percent || s.max() < 10.0 { 10.0 } else { 1.0 });
     let bars: Vec<u64> = data
         .chunks(per.max(1))
         .map(|c| c.iter().copied().max().unwrap_or(0))
         .collect();
-    Sparkline::default()
-        .data(&bars)
-        .style(g.style)
-        .render(graph, buf);
+    let mut line = Sparkline::default().style(g.style);
+    let bars = if percent {
+        // On 0..100, a small share above zero is the lowest bar, never blank
+        // (blank reads as nothing at all).
+        let least = 1000u64.div_ceil(8 * graph.height.max(1) as u64);
+        line = line.max(1000);
+        bars.into_iter()
+            .map(|v| if v > 0 { v.max(least) } else { 0 })
+            .collect()
+    } else {
+        bars
+    };
+    let line = line.data(&bars);
+    line.render(graph, buf);
 }
 
 /// Minutes per bar so that `minutes` fit in `width` bars.

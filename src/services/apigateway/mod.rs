@@ -138,17 +138,17 @@ impl Room for ApiGateway {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Apis => "API Gateway APIs".into(),
-            View::Api { id } => format!("API {id}"),
+            View::Api { id } => crate::services::room::named("API", state.api(id).map(|a| a.name.as_str()), id),
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Apis => String::new(),
-            View::Api { id } => id.clone(),
+            View::Api { id } => state.api(id).map_or(id, |a| &a.name).clone(),
         }
     }
 

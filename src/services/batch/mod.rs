@@ -74,19 +74,22 @@ impl Room for Batch {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Queues => "Batch job queues".into(),
             View::Jobs { queue } => format!("Jobs in {queue}"),
-            View::Job { .. } => "Job".into(),
+            View::Job { queue, id } => crate::services::room::named("Job", state.job(queue, id).map(|j| j.name.as_str()), id),
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Queues => String::new(),
             View::Jobs { queue } => queue.clone(),
-            View::Job { id, .. } => id.chars().take(8).collect(),
+            View::Job { queue, id } => match state.job(queue, id) {
+                Some(j) => j.name.clone(),
+                None => id.chars().take(8).collect(),
+            },
         }
     }
 

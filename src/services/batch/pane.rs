@@ -37,7 +37,11 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
         Layout::vertical([Constraint::Min(0), Constraint::Length(ces.len() as u16 + 1)])
             .areas(area);
     table::draw(buf, tbl, &d.queues, cx);
-    let mut lines = vec![Line::from(Span::styled("Compute environments", t.title))];
+    // vCPU's three figures are named once, in the title, so a row's price fits.
+    let mut lines = vec![Line::from(vec![
+        Span::styled("Compute environments", t.title),
+        Span::styled("  vCPU min/desired/max", t.muted),
+    ])];
     for c in ces {
         let bad = c.status != "VALID" || c.state != "ENABLED";
         lines.push(crate::widgets::fit::fit_spans(vec![
@@ -48,7 +52,7 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
             Span::styled(c.status.clone(), if bad { t.error } else { t.ok }),
             Span::styled(
                 format!(
-                    "  vCPU {}/{}/{} (min/desired/max)",
+                    "  vCPU {}/{}/{}",
                     c.min_vcpus, c.desired_vcpus, c.max_vcpus
                 ),
                 t.muted,

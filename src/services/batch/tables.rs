@@ -100,14 +100,15 @@ impl Row for Job {
             |j, cx| status(j, cx.now),
         )
         .exact(|j, _| Value::Text(&j.status)),
-        // Youngest first: the job that just failed is the interesting one.
+        // An age sorts by age (AGE↓ the oldest first); the table opens
+        // reversed, youngest first: the job that just failed is the news.
         Column::<Self>::new(
             "AGE",
             "age_s",
             6,
             1,
             true,
-            |j, cx| SortKey::Num(age_s(j.created_at, cx.now).map(|a| -a)),
+            |j, cx| SortKey::Num(age_s(j.created_at, cx.now)),
             |j, cx| Cell::plain(dash(j.created_at.map(|c| age(cx.now - c)))),
         )
         .exact(|j, cx| Value::Num(age_s(j.created_at, cx.now))),
@@ -159,6 +160,7 @@ impl Row for Job {
         .hidden(),
     ];
     const DEFAULT_SORT: usize = 2;
+    const DEFAULT_REVERSE: bool = true;
     const TABS: &'static [&'static str] = &JOB_STATUSES;
     fn key(&self) -> &str {
         &self.id

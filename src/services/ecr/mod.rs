@@ -81,15 +81,19 @@ impl Room for Ecr {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Repositories => "ECR repositories".into(),
             View::Images { repo } => format!("Images in {repo}"),
-            View::Image { digest, .. } => format!("Image {}", short(digest)),
+            View::Image { repo, digest } => {
+                let tag = state.image(repo, digest).and_then(|i| i.tags.first());
+                let name = tag.map(|t| format!("{repo}:{t}"));
+                crate::services::room::named("Image", name.as_deref(), short(digest))
+            }
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Repositories => String::new(),
             View::Images { repo } => repo.clone(),
@@ -101,7 +105,7 @@ impl Room for Ecr {
         file_safe(&match view {
             View::Repositories => "ecr-repositories".to_string(),
             View::Images { repo } => format!("ecr-{repo}-images"),
-            View::Image { repo, digest } => format!("ecr-{repo}-{}", short(digest)),
+            View::Image { repo, digest } => format!("ecr-{repo}-{}-findings", short(digest)),
         })
     }
 
@@ -113,7 +117,10 @@ impl Room for Ecr {
                 Some(r) => all(&r.images).context("region", &r.region).context("repository", &r.name),
                 None => all(&[]),
             })),
-            View::Image { .. } => None,
+            View::Image { repo, digest } => Some(v.visit(match state.image(repo, digest) {
+                Some(i) => all(i.details.as_deref().unwrap_or(&[])),
+                None => all(&[]),
+            })),
         }
     }
 

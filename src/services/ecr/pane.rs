@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::domain::{EcrData, Findings};
 use super::{Ecr, View};
@@ -87,25 +87,17 @@ fn image(buf: &mut Buffer, area: Rect, d: &EcrData, cx: &PaneCtx, repo: &str, di
         height: area.height.saturating_sub(top),
         ..area
     };
-    let mut lines = vec![Line::from("")];
-    match &i.details {
-        None => lines.push(Line::from(Span::styled("reading the findings…", t.muted))),
-        Some(list) if list.is_empty() => lines.push(Line::from(Span::styled("no findings", t.ok))),
-        Some(list) => {
-            lines.push(Line::from(Span::styled("Findings (worst first)", t.title)));
-            for f in list {
-                let style = match f.severity.as_str() {
-                    "CRITICAL" => t.error,
-                    "HIGH" => t.warn,
-                    _ => t.muted,
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{:<9} ", f.severity), style),
-                    Span::raw(format!("{:<20} ", f.name)),
-                    Span::styled(f.package.clone().unwrap_or_default(), t.muted),
-                ]));
-            }
-        }
+    // The findings are the view's table: j/k, PgDn and G scroll them and
+    // the title says which rows are on screen.
+    let line = match &i.details {
+        None => Span::styled("reading the findings…", t.muted),
+        Some(list) if list.is_empty() => Span::styled("no findings", t.ok),
+        Some(_) => Span::styled("Findings (worst first)", t.title),
+    };
+    let head = Rect { y: rest.y + 1.min(rest.height), height: 1.min(rest.height.saturating_sub(1)), ..rest };
+    Paragraph::new(Line::from(line)).render(head, buf);
+    if i.details.as_ref().is_some_and(|l| !l.is_empty()) {
+        let body = Rect { y: rest.y + 2.min(rest.height), height: rest.height.saturating_sub(2), ..rest };
+        table::draw(buf, body, i.details.as_deref().unwrap_or(&[]), cx);
     }
-    Paragraph::new(lines).wrap(Wrap { trim: false }).render(rest, buf);
 }

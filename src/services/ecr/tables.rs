@@ -1,6 +1,6 @@
 //! The repositories and images tables: one column spec each.
 
-use super::domain::{Findings, Image, Repository};
+use super::domain::{Finding, Findings, Image, Repository};
 use crate::fmt::age;
 use crate::table::{age_s, Cell, Column, Ctx, Row, SortKey, Tone, Value};
 
@@ -178,6 +178,52 @@ impl Row for Image {
     }
     fn filter_text(&self) -> [&str; 2] {
         [self.tags.first().map(String::as_str).unwrap_or(""), &self.digest]
+    }
+}
+
+/// Worst first: CRITICAL 5 down to an unknown severity's 0.
+fn severity_score(f: &Finding) -> f64 {
+    match f.severity.as_str() {
+        "CRITICAL" => 5.0,
+        "HIGH" => 4.0,
+        "MEDIUM" => 3.0,
+        "LOW" => 2.0,
+        "INFORMATIONAL" => 1.0,
+        _ => 0.0,
+    }
+}
+
+/// An image's findings: a table, so a long list scrolls like any other.
+impl Row for Finding {
+    const COLUMNS: &'static [Column<Self>] = &[
+        Column::<Self>::new("SEVERITY", "severity", 9, 0, false, |f, _| SortKey::Num(Some(severity_score(f))), |f, _| {
+            let tone = match f.severity.as_str() {
+                "CRITICAL" => Tone::Error,
+                "HIGH" => Tone::Warn,
+                _ => Tone::Muted,
+            };
+            Cell::tone(f.severity.clone(), tone)
+        })
+        .exact(|f, _| Value::Text(&f.severity)),
+        Column::<Self>::new("FINDING", "name", 20, 0, false, |f, _| SortKey::Text(&f.name), |f, _| {
+            Cell::plain(f.name.clone())
+        }),
+        Column::<Self>::new(
+            "PACKAGE",
+            "package",
+            20,
+            1,
+            false,
+            |f, _| SortKey::Text(f.package.as_deref().unwrap_or("")),
+            |f, _| Cell::tone(f.package.clone().unwrap_or_default(), Tone::Muted),
+        ),
+    ];
+    const DEFAULT_SORT: usize = 0;
+    fn key(&self) -> &str {
+        &self.name
+    }
+    fn filter_text(&self) -> [&str; 2] {
+        [&self.name, self.package.as_deref().unwrap_or("")]
     }
 }
 

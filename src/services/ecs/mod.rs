@@ -38,7 +38,7 @@ impl Room for Ecs {
     const LABEL: &'static str = "ECS";
     const BADGE: &'static str = "ECS";
     const ALIASES: &'static [&'static str] =
-        &["cluster", "clusters", "svc", "services", "tasks", "e", "fargate"];
+        &["cluster", "clusters", "svc", "services", "tasks", "fargate"];
     const INTERVAL: Duration = Duration::from_secs(30);
     const MIN_INTERVAL: (Duration, &'static str) =
         (Duration::from_secs(5), "faster only spends the account's ECS read rate");
@@ -102,16 +102,20 @@ impl Room for Ecs {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "ECS clusters".into(),
             View::Services { cluster } => format!("Services in {cluster}"),
             View::Tasks { service, .. } => format!("Tasks of {service}"),
-            View::Task { id, .. } => format!("Task {}", id.chars().take(12).collect::<String>()),
+            View::Task { cluster, id } => {
+                // A task has no name: its task definition says what it runs.
+                let family = state.task(cluster, id).map(|t| t.task_definition.as_str());
+                crate::services::room::named("Task", family, &id.chars().take(12).collect::<String>())
+            }
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
             View::Services { cluster } => cluster.clone(),

@@ -236,14 +236,15 @@ impl Row for Task {
         Column::<Self>::new("MEM", "memory", 6, 6, true, |k, _| SortKey::Num(k.memory.as_deref().and_then(|c| c.parse().ok())), |k, _| {
             Cell::plain(k.memory.clone().unwrap_or_default())
         }),
-        // Youngest first: the task that just crashed is the interesting one.
+        // An age sorts by age (AGE↓ the oldest first); the table opens
+        // reversed, youngest first: the task that just crashed is the news.
         Column::<Self>::new(
             "AGE",
             "age_s",
             6,
             2,
             true,
-            |k, cx| SortKey::Num(age_s(k.stopped_at.or(k.started_at), cx.now).map(|a| -a)),
+            |k, cx| SortKey::Num(age_s(k.stopped_at.or(k.started_at), cx.now)),
             |k, cx| {
                 Cell::plain(
                     k.stopped_at
@@ -290,6 +291,7 @@ impl Row for Task {
         .hidden(),
     ];
     const DEFAULT_SORT: usize = 6;
+    const DEFAULT_REVERSE: bool = true;
     fn key(&self) -> &str {
         &self.id
     }

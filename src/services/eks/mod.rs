@@ -83,7 +83,7 @@ impl Room for Eks {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "EKS clusters".into(),
             View::Cluster { name } => format!("Cluster {name}"),
@@ -91,7 +91,7 @@ impl Room for Eks {
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
             View::Cluster { name } => name.clone(),

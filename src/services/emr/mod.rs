@@ -77,17 +77,17 @@ impl Room for Emr {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "EMR clusters".into(),
-            View::Cluster { id } => format!("Cluster {id}"),
+            View::Cluster { id } => crate::services::room::named("Cluster", state.cluster(id).map(|c| c.name.as_str()), id),
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
-            View::Cluster { id } => id.clone(),
+            View::Cluster { id } => state.cluster(id).map_or(id, |c| &c.name).clone(),
         }
     }
 

@@ -11,7 +11,7 @@ use super::tables::idle_for;
 use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
-use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Emr {
@@ -139,7 +139,7 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
     ))
     .render(right, buf);
     if sparks_h > 0 {
-        grid(buf, sparks, t, &graphs);
+        grid_every(buf, sparks, t, &graphs, 5);
     }
     let mut lines = vec![Line::from(Span::styled("Instance groups", t.title))];
     match &c.groups {

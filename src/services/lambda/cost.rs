@@ -97,7 +97,17 @@ pub struct FreeTier {
 
 impl FreeTier {
     pub fn text(&self) -> String {
-        let used = |v: f64, free: f64| format!("{} of {}", count(v), count(free));
+        // Far past the allowance, "726.5M of 1.0M" hides the point: say how
+        // many times over.
+        let used = |v: f64, free: f64| {
+            if free > 0.0 && v > free {
+                let times = v / free;
+                let times = if times < 10.0 { format!("{times:.1}") } else { count(times) };
+                format!("{times}× the {} free", count(free))
+            } else {
+                format!("{} of {}", count(v), count(free))
+            }
+        };
         let crossed = match self.crossed_day {
             Some(d) => format!("; used up about day {}", d.ceil().max(1.0) as u32),
             None => String::new(),

@@ -68,7 +68,7 @@ impl Room for Lambda {
     const NAME: &'static str = "lambda";
     const LABEL: &'static str = "Lambda";
     const BADGE: &'static str = "λ";
-    const ALIASES: &'static [&'static str] = &["lambdas", "fn", "func", "functions", "l"];
+    const ALIASES: &'static [&'static str] = &["lambdas", "fn", "func", "functions"];
     const INTERVAL: Duration = Duration::from_secs(60);
     const MIN_INTERVAL: (Duration, &'static str) =
         (Duration::from_secs(60), "CloudWatch keeps one-minute data");
@@ -152,14 +152,14 @@ impl Room for Lambda {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Functions => "Lambda functions".into(),
             View::Function { name } => format!("Function {name}"),
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Functions => String::new(),
             View::Function { name } => name.clone(),
@@ -227,6 +227,26 @@ impl Room for Lambda {
             (Some(l), Some(f)) => Some(format!("{l} · {f}")),
             (l, f) => l.or(f),
         }
+    }
+
+    /// After the first read (the account's totals came with it), functions
+    /// still without figures are the ones the budget did not afford: they
+    /// wait for the paced sweep, not for a read under way.
+    fn budgeted(state: &LambdaState, settings: &crate::services::Settings) -> Option<String> {
+        if settings.metrics_all || state.totals.is_empty() || !state.listing.is_empty() {
+            return None;
+        }
+        let n = state.functions.len();
+        let read = state.functions.iter().filter(|f| !f.stats.pending).count();
+        let c = |v: usize| crate::fmt::count(v as f64);
+        (read < n).then(|| {
+            format!(
+                "metrics {}/{} (budget ${:.2}/h; a higher --budget or --metrics all reads the rest)",
+                c(read),
+                c(n),
+                settings.budget_usd_per_hour
+            )
+        })
     }
 
     fn note(state: &LambdaState) -> Option<String> {

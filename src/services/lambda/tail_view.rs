@@ -39,8 +39,30 @@ pub fn summary(l: &TailLine) -> String {
             out.push_str(&format!("  {}", r.request_id));
             out
         }
-        _ => l.text.replace('\t', " ").lines().next().unwrap_or("").to_string(),
+        _ => message(l.text.lines().next().unwrap_or("")),
     }
+}
+
+/// A runtime's log line without what the tail already shows or the screen
+/// cannot spare: its own timestamp (the time column has it) and the request
+/// id. "2026-12-06T21:45:55.338Z\t4ab8…\tERROR\tboom" is "ERROR boom".
+fn message(line: &str) -> String {
+    let uuid = |f: &str| {
+        f.len() == 36
+            && f.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+            && f.matches('-').count() == 4
+    };
+    let stamp = |f: &str| chrono::DateTime::parse_from_rfc3339(f).is_ok();
+    let fields: Vec<&str> = line.split('\t').collect();
+    // Only the leading fields are the runtime's: a message may hold an id.
+    let lead = fields.len().min(3);
+    fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| !(*i < lead && (uuid(f.trim()) || stamp(f.trim()))))
+        .map(|(_, f)| *f)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `scroll` lines up from the newest.
@@ -99,5 +121,14 @@ mod tests {
         assert_eq!(summary(&l), "295 ms  billed 295 ms  mem 73/128 MB  init 508 ms  ab");
         let e = super::super::coldstart::classify(at, "x\tERROR\tboom");
         assert_eq!(summary(&e), "x ERROR boom");
+        // Node and Python runtimes: the time column has the time, and the
+        // request id leaves the message room.
+        let node = "2026-12-06T21:45:55.338Z\t4ab8dc6d-1c2f-4f7e-9a55-0c6f3a1e9b21\tERROR\tInvalid order id 4ab8dc6d-1c2f-4f7e-9a55-0c6f3a1e9b21";
+        assert_eq!(
+            summary(&super::super::coldstart::classify(at, node)),
+            "ERROR Invalid order id 4ab8dc6d-1c2f-4f7e-9a55-0c6f3a1e9b21"
+        );
+        let python = "[ERROR]\t2026-12-06T21:45:55.338Z\t4ab8dc6d-1c2f-4f7e-9a55-0c6f3a1e9b21\tKeyError: 'sku'";
+        assert_eq!(summary(&super::super::coldstart::classify(at, python)), "[ERROR] KeyError: 'sku'");
     }
 }

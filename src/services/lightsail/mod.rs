@@ -82,14 +82,14 @@ impl Room for Lightsail {
         }
     }
 
-    fn title(view: &View) -> String {
+    fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Instances => "Lightsail instances".into(),
             View::Instance { name } => format!("Instance {name}"),
         }
     }
 
-    fn crumb(view: &View) -> String {
+    fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Instances => String::new(),
             View::Instance { name } => name.clone(),

@@ -11,7 +11,7 @@ use super::{Lightsail, View};
 use crate::fmt::{age, count, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::fit::fit_spans;
-use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Lightsail {
@@ -182,6 +182,6 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
         Paragraph::new(fit_spans(vec![s], note.width as usize)).render(note, buf);
     }
     if sparks_h > 0 {
-        grid(buf, sparks, t, &graphs);
+        grid_every(buf, sparks, t, &graphs, 5);
     }
 }
