@@ -348,10 +348,14 @@ impl Reader {
                 expected: prev,
                 found: l.prev.clone(),
             });
-        } else if !sane_time(l.at) {
+        } else if let Some(t) = std::iter::once(l.at)
+            .chain(l.msg.as_ref().and_then(message_time))
+            .find(|t| !sane_time(*t))
+        {
+            // The message's own time too: the model ages and windows from it.
             bad = Some(Problem::Malformed {
                 line: n,
-                reason: format!("time {} is not between 2000 and 2100", l.at.to_rfc3339()),
+                reason: format!("time {} is not between 2000 and 2100", t.to_rfc3339()),
             });
         }
         if let Some(p) = bad {
@@ -478,3 +482,12 @@ pub fn decompress(raw: &[u8]) -> (Vec<u8>, Option<String>) {
 
 #[cfg(test)]
 mod tests;
+
+/// The time a message carries of its own, which replay computes with.
+fn message_time(m: &DataMsg) -> Option<DateTime<Utc>> {
+    match m {
+        DataMsg::Loaded { fetched_at, .. } => Some(*fetched_at),
+        DataMsg::Api { at, .. } => Some(*at),
+        _ => None,
+    }
+}

@@ -370,6 +370,28 @@ fn times_outside_this_century_are_refused() {
     let _ = std::fs::remove_file(path);
 }
 
+#[test]
+fn a_message_time_outside_this_century_is_refused_too() {
+    let (path, _) = sample("msgtimes", true);
+    let good = lines(&path);
+    let i = good
+        .iter()
+        .position(|l| l.contains("\"Loaded\""))
+        .expect("a Loaded record");
+    let mut bad = good.clone();
+    let mut v: serde_json::Value = serde_json::from_str(&bad[i]).unwrap();
+    v["msg"]["Loaded"]["fetched_at"] = serde_json::Value::String("+262142-12-31T23:59:59Z".into());
+    bad[i] = serde_json::to_string(&v).unwrap();
+    rechain(&mut bad);
+    let rec = parse_lines(&bad);
+    assert!(
+        matches!(&rec.problem, Some(Problem::Malformed { line, reason }) if *line == i + 1 && reason.contains("2100")),
+        "{:?}",
+        rec.problem
+    );
+    let _ = std::fs::remove_file(path);
+}
+
 /// Counts the bytes handed out: how far a reader went into a file.
 struct Counted(
     std::io::Cursor<Vec<u8>>,
