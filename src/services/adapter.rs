@@ -14,7 +14,8 @@ use ratatui::layout::Rect;
 
 use super::feed::Retired;
 use super::joins::Topic;
-use super::live::{Live, PollCtx, RegionClients};
+use super::live::{Live, RegionClients};
+use super::poller::PollCtx;
 use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
 use super::room::{
     BoxFuture, DemoCtx, ListCtx, OverviewList, PaneCtx, Registered, RoomDemo, RoomLive,

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use crate::aws::{AwsError, ErrorKind};
-use crate::services::live::{after_screen, log, Live, PollCtx, Waker};
+use crate::services::live::{log, Live};
+use crate::services::poller::{after_screen, PollCtx, Waker};
 use crate::services::msg::{DataMsg, DataTx, SourceCmd};
 use crate::services::ServiceKind;
 

@@ -8,7 +8,7 @@ use super::domain::EmrData;
 use super::{fetch, metrics, Emr};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
-use crate::services::live::{no_client, poll_simple, rows_first, sdk_client, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -17,10 +17,6 @@ impl RoomLive for Emr {
 
     fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
         sdk_client!(aws_sdk_emr, cfg, counter)
-    }
-
-    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll_simple::<Emr>(cx))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
