@@ -103,7 +103,7 @@ async fn call(
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(&e, t.endpoint))?;
+            .map_err(|e| AwsError::from_sdk(&e, t.endpoint).during("GetMetricData"))?;
         // Billed per metric requested in a call that succeeded; a further
         // page is a further request, charged as it is made.
         t.counter.add_metrics(queries.len() as u64);
@@ -263,7 +263,8 @@ pub async fn fetch_mixed(
                 "held back by the CloudWatch budget (${}/h); asked again with the next refresh",
                 t.budget.usd_per_hour()
             ),
-        ));
+        )
+        .during("GetMetricData"));
     }
     match first_error {
         Some(e) if !any_ok => Err(e),

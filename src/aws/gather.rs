@@ -156,7 +156,8 @@ impl Gather {
             Err(AwsError::new(
                 ErrorKind::Other,
                 "the shared GetMetricData call was stopped; asked again with the next refresh",
-            ))
+            )
+            .during("GetMetricData"))
         };
         loop {
             let changed = self.changed.notified();

@@ -156,9 +156,10 @@ impl Live {
         self.endpoint.as_deref()
     }
 
-    /// An SDK error as awstop says it.
+    /// An SDK error of `operation` as awstop says it.
     pub fn error<E>(
         &self,
+        operation: &'static str,
         e: &aws_smithy_runtime_api::client::result::SdkError<
             E,
             aws_smithy_runtime_api::http::Response,
@@ -167,7 +168,7 @@ impl Live {
     where
         E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
     {
-        AwsError::from_sdk(e, self.endpoint())
+        AwsError::from_sdk(e, self.endpoint()).during(operation)
     }
 
     /// Where CloudWatch queries of region `r` go.
@@ -197,7 +198,6 @@ impl Live {
             Err(e) => DataMsg::AccountFailed(ApiError::new(
                 "sts",
                 regions.first().map_or("", String::as_str),
-                "GetCallerIdentity",
                 e,
             )),
         }
@@ -284,11 +284,11 @@ pub fn no_client(kind: ServiceKind, region: &str) -> Vec<DataMsg> {
     vec![DataMsg::failed(
         kind,
         region,
-        "setup",
         AwsError::new(
             ErrorKind::Other,
             "no client for this service in this region",
-        ),
+        )
+        .during("setup"),
     )]
 }
 

@@ -124,11 +124,11 @@ fn timed_out(live: &Live, kind: ServiceKind, region: &str, limit: std::time::Dur
     DataMsg::failed(
         kind,
         region,
-        "deadline",
         AwsError::new(
             ErrorKind::Timeout,
             format!("{what} within the run's {} s", limit.as_secs()),
-        ),
+        )
+        .during("deadline"),
     )
 }
 
@@ -142,11 +142,11 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
         Err(_) => DataMsg::AccountFailed(crate::services::msg::ApiError::new(
             "sts",
             region0,
-            "GetCallerIdentity",
             AwsError::new(
                 ErrorKind::Timeout,
                 format!("no answer within the run's {} s", limit.as_secs()),
-            ),
+            )
+            .during("GetCallerIdentity"),
         )),
     };
     let mut out = vec![account];

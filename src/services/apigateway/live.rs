@@ -90,7 +90,7 @@ async fn refresh(
     };
     // Lambda and EKS wait for these stages to share their GetMetricData calls.
     let mut coming = r.gather.coming();
-    let failed = |op: &str, e: crate::aws::AwsError| DataMsg::failed(ApiGateway::KIND, &r.name, op, e);
+    let failed = |e: crate::aws::AwsError| DataMsg::failed(ApiGateway::KIND, &r.name, e);
     let (rest, http) = tokio::join!(
         fetch_rest::fetch(&c.rest, &r.name, live),
         fetch_http::fetch(&c.http, &r.name, live)
@@ -102,11 +102,11 @@ async fn refresh(
         match got {
             Ok((a, partial)) => {
                 apis.extend(a);
-                out.extend(partial.into_iter().map(|(op, e)| failed(op, e)));
+                out.extend(partial.into_iter().map(failed));
             }
-            Err((op, e)) => {
+            Err(e) => {
                 unread.push(fam.to_string());
-                out.push(failed(op, e));
+                out.push(failed(e));
             }
         }
     }
@@ -165,7 +165,7 @@ async fn refresh(
                     };
                 }
                 for e in f.errors {
-                    out.push(failed("GetMetricData", e));
+                    out.push(failed(e));
                 }
             }
             Err(e) => {
@@ -173,7 +173,7 @@ async fn refresh(
                     let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
                     apis[i].stages[j].metrics = last.get(&key).cloned().unwrap_or_default();
                 }
-                out.push(failed("GetMetricData", e))
+                out.push(failed(e))
             }
         }
     }

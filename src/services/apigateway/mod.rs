@@ -27,7 +27,6 @@ use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
 /// A call that failed, by operation.
-type Failed = (&'static str, crate::aws::AwsError);
 
 pub struct ApiGateway;
 

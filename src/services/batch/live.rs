@@ -27,7 +27,7 @@ impl RoomLive for Batch {
                     fetched_at,
                     payload: Batch::wrap(d),
                 }],
-                Err((op, e)) => vec![DataMsg::failed(Batch::KIND, &r.name, op, e)],
+                Err(e) => vec![DataMsg::failed(Batch::KIND, &r.name, e)],
             }
         })
     }

@@ -33,7 +33,7 @@ impl RoomLive for Ecr {
             let fetched_at = Utc::now();
             match fetch::repositories(c, &r.name, live).await {
                 Ok(repositories) => vec![loaded(&r.name, fetched_at, repositories)],
-                Err((op, e)) => vec![DataMsg::failed(Ecr::KIND, &r.name, op, e)],
+                Err(e) => vec![DataMsg::failed(Ecr::KIND, &r.name, e)],
             }
         })
     }
@@ -91,7 +91,7 @@ impl Poller for Poll {
                 let at = Utc::now();
                 match fetch::repositories(client, &region.name, &live).await {
                     Ok(r) => self.repos = Some((at, r)),
-                    Err((op, e)) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, op, e)),
+                    Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
                 }
             }
             // The images on screen now: their findings, once each.
@@ -104,7 +104,7 @@ impl Poller for Poll {
                     Ok(found) => {
                         self.details.insert(key.clone(), found);
                     }
-                    Err((op, e)) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, op, e)),
+                    Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
                 }
             }
             if let Some((at, r)) = &self.repos {

@@ -12,8 +12,6 @@ use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, Ser
 use crate::aws::{arn_tail, AwsError};
 use crate::services::live::Live;
 
-type Failed = (&'static str, AwsError);
-
 pub const DESCRIBE_CLUSTERS: usize = 100;
 pub const DESCRIBE_SERVICES: usize = 10;
 pub const DESCRIBE_TASKS: usize = 100;
@@ -27,7 +25,7 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
 }
 
 /// Everything of one region, or the operation that failed and why.
-pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData, Failed> {
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData, AwsError> {
     let mut arns = Vec::new();
     let mut pages = client
         .list_clusters()
@@ -36,7 +34,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData
         .send();
     while let Some(p) = pages.next().await {
         arns.extend(
-            p.map_err(|e| ("ListClusters", live.error(&e)))?
+            p.map_err(|e| live.error("ListClusters", &e))?
                 .cluster_arns()
                 .iter()
                 .cloned(),
@@ -49,7 +47,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData
             .set_clusters(Some(chunk.to_vec()))
             .send()
             .await
-            .map_err(|e| ("DescribeClusters", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeClusters", &e))?;
         for c in out.clusters() {
             clusters.push((
                 c.cluster_arn().unwrap_or_default().to_string(),
@@ -86,7 +84,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData
     Ok(EcsData { clusters: out })
 }
 
-async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Service>, Failed> {
+async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Service>, AwsError> {
     let mut arns = Vec::new();
     // ListServices defaults to 10 a page; ask for the maximum.
     let mut pages = client
@@ -97,7 +95,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
         .send();
     while let Some(p) = pages.next().await {
         arns.extend(
-            p.map_err(|e| ("ListServices", live.error(&e)))?
+            p.map_err(|e| live.error("ListServices", &e))?
                 .service_arns()
                 .iter()
                 .cloned(),
@@ -111,7 +109,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
             .set_services(Some(chunk.to_vec()))
             .send()
             .await
-            .map_err(|e| ("DescribeServices", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeServices", &e))?;
         for s in resp.services() {
             let primary = s
                 .deployments()
@@ -169,7 +167,7 @@ async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Ser
     Ok(out)
 }
 
-async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>, Failed> {
+async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>, AwsError> {
     let mut arns = Vec::new();
     // STOPPED tasks stay listed for about an hour: that is where crash loops show.
     for status in [DesiredStatus::Running, DesiredStatus::Stopped] {
@@ -182,7 +180,7 @@ async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>,
             .send();
         while let Some(p) = pages.next().await {
             arns.extend(
-                p.map_err(|e| ("ListTasks", live.error(&e)))?
+                p.map_err(|e| live.error("ListTasks", &e))?
                     .task_arns()
                     .iter()
                     .cloned(),
@@ -199,7 +197,7 @@ async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>,
             .set_tasks(Some(chunk.to_vec()))
             .send()
             .await
-            .map_err(|e| ("DescribeTasks", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeTasks", &e))?;
         out.extend(resp.tasks().iter().map(task));
     }
     Ok(out)
@@ -262,7 +260,7 @@ async fn instances(
     client: &Client,
     cluster: &str,
     live: &Live,
-) -> Result<Vec<ContainerInstance>, Failed> {
+) -> Result<Vec<ContainerInstance>, AwsError> {
     let mut arns = Vec::new();
     let mut pages = client
         .list_container_instances()
@@ -272,7 +270,7 @@ async fn instances(
         .send();
     while let Some(p) = pages.next().await {
         arns.extend(
-            p.map_err(|e| ("ListContainerInstances", live.error(&e)))?
+            p.map_err(|e| live.error("ListContainerInstances", &e))?
                 .container_instance_arns()
                 .iter()
                 .cloned(),
@@ -286,7 +284,7 @@ async fn instances(
             .set_container_instances(Some(chunk.to_vec()))
             .send()
             .await
-            .map_err(|e| ("DescribeContainerInstances", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeContainerInstances", &e))?;
         for ci in resp.container_instances() {
             out.push(ContainerInstance {
                 id: ci

@@ -65,7 +65,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
     };
     let mut data = match super::fetch::fetch(c, &r.name, live).await {
         Ok(d) => d,
-        Err((op, e)) => return vec![DataMsg::failed(Ecs::KIND, &r.name, op, e)],
+        Err(e) => return vec![DataMsg::failed(Ecs::KIND, &r.name, e)],
     };
     let mut out = Vec::new();
     let pairs: Vec<(String, String)> = data
@@ -92,7 +92,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
                     }
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, e)),
         }
     }
     out.insert(

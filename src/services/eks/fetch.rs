@@ -10,8 +10,6 @@ use super::domain::{Addon, EksCluster, FargateProfile, Nodegroup};
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
-pub type Failed = (&'static str, AwsError);
-
 /// The documented maximum for every EKS list call.
 pub const LIST_PAGE: i32 = 100;
 
@@ -29,11 +27,11 @@ pub async fn fetch(
     live: &Live,
     deep: bool,
     previous: &[EksCluster],
-) -> Result<(Vec<EksCluster>, Vec<Failed>), Failed> {
+) -> Result<(Vec<EksCluster>, Vec<AwsError>), AwsError> {
     let mut names = Vec::new();
     let mut pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send();
     while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListClusters", live.error(&e)))?.clusters().iter().cloned());
+        names.extend(p.map_err(|e| live.error("ListClusters", &e))?.clusters().iter().cloned());
     }
     let mut out = Vec::with_capacity(names.len());
     let mut partial = Vec::new();
@@ -43,7 +41,7 @@ pub async fn fetch(
             .name(&name)
             .send()
             .await
-            .map_err(|e| ("DescribeCluster", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeCluster", &e))?;
         let Some(c) = resp.cluster() else { continue };
         let vpc = c.resources_vpc_config();
         let mut cluster = EksCluster {
@@ -95,7 +93,7 @@ fn issue(code: Option<&str>, message: Option<&str>) -> String {
 
 /// Node groups, Fargate profiles and add-ons of one cluster; what fails
 /// stays unread (add-ons `None`) with its reason in `partial`.
-async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut Vec<Failed>) {
+async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut Vec<AwsError>) {
     match nodegroups(client, live, &c.name).await {
         Ok(v) => c.nodegroups = v,
         Err(e) => partial.push(e),
@@ -110,7 +108,7 @@ async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut
     }
 }
 
-async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Nodegroup>, Failed> {
+async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Nodegroup>, AwsError> {
     let mut names = Vec::new();
     let mut pages = client
         .list_nodegroups()
@@ -119,7 +117,7 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
         .into_paginator()
         .send();
     while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListNodegroups", live.error(&e)))?.nodegroups().iter().cloned());
+        names.extend(p.map_err(|e| live.error("ListNodegroups", &e))?.nodegroups().iter().cloned());
     }
     let mut out = Vec::new();
     for n in names {
@@ -129,7 +127,7 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
             .nodegroup_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeNodegroup", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeNodegroup", &e))?;
         let Some(g) = resp.nodegroup() else { continue };
         let scaling = g.scaling_config();
         out.push(Nodegroup {
@@ -157,7 +155,7 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
     Ok(out)
 }
 
-async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<FargateProfile>, Failed> {
+async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<FargateProfile>, AwsError> {
     let mut names = Vec::new();
     let mut pages = client
         .list_fargate_profiles()
@@ -167,7 +165,7 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
         .send();
     while let Some(p) = pages.next().await {
         names.extend(
-            p.map_err(|e| ("ListFargateProfiles", live.error(&e)))?
+            p.map_err(|e| live.error("ListFargateProfiles", &e))?
                 .fargate_profile_names()
                 .iter()
                 .cloned(),
@@ -181,7 +179,7 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
             .fargate_profile_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeFargateProfile", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeFargateProfile", &e))?;
         let Some(f) = resp.fargate_profile() else { continue };
         out.push(FargateProfile {
             name: f.fargate_profile_name().unwrap_or(&n).to_string(),
@@ -196,7 +194,7 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
     Ok(out)
 }
 
-async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon>, Failed> {
+async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon>, AwsError> {
     let mut names = Vec::new();
     let mut pages = client
         .list_addons()
@@ -205,7 +203,7 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
         .into_paginator()
         .send();
     while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListAddons", live.error(&e)))?.addons().iter().cloned());
+        names.extend(p.map_err(|e| live.error("ListAddons", &e))?.addons().iter().cloned());
     }
     let mut out = Vec::new();
     for n in names {
@@ -215,7 +213,7 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
             .addon_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeAddon", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeAddon", &e))?;
         let Some(a) = resp.addon() else { continue };
         out.push(Addon {
             name: a.addon_name().unwrap_or(&n).to_string(),

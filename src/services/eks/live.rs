@@ -50,11 +50,11 @@ async fn refresh(
     let mut coming = r.gather.coming();
     let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, deep, previous).await {
         Ok(v) => v,
-        Err((op, e)) => return (vec![DataMsg::failed(Eks::KIND, &r.name, op, e)], None),
+        Err(e) => return (vec![DataMsg::failed(Eks::KIND, &r.name, e)], None),
     };
     let mut out: Vec<DataMsg> = partial
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Eks::KIND, &r.name, op, e))
+        .map(|e| DataMsg::failed(Eks::KIND, &r.name, e))
         .collect();
     if let Some(tx) = first.filter(|_| !clusters.is_empty()) {
         // A first read waits for no other room's listing.
@@ -73,10 +73,10 @@ async fn refresh(
                     c.metrics = metrics::stats(&f, i, start, window);
                 }
                 for e in f.errors {
-                    out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e));
+                    out.push(DataMsg::failed(Eks::KIND, &r.name, e));
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Eks::KIND, &r.name, e)),
         }
     }
     out.insert(

@@ -37,11 +37,11 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
     };
     let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, fetched_at).await {
         Ok(v) => v,
-        Err((op, e)) => return vec![DataMsg::failed(Emr::KIND, &r.name, op, e)],
+        Err(e) => return vec![DataMsg::failed(Emr::KIND, &r.name, e)],
     };
     let mut out: Vec<DataMsg> = partial
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Emr::KIND, &r.name, op, e))
+        .map(|e| DataMsg::failed(Emr::KIND, &r.name, e))
         .collect();
     let active: Vec<usize> = (0..clusters.len()).filter(|i| clusters[*i].active()).collect();
     if let Some(tx) = first.filter(|_| !active.is_empty()) {
@@ -59,10 +59,10 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
                     clusters[*i].metrics = metrics::stats(&f, q, end, live.opts.window);
                 }
                 for e in f.errors {
-                    out.push(DataMsg::failed(Emr::KIND, &r.name, "GetMetricData", e));
+                    out.push(DataMsg::failed(Emr::KIND, &r.name, e));
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Emr::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Emr::KIND, &r.name, e)),
         }
     }
     out.insert(

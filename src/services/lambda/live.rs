@@ -75,11 +75,11 @@ impl RoomLive for Lambda {
                     say_one_off(live, asked);
                     let mut out = fetch(live, r, inv, None, &[], &mut Sweep::default(), Read::Both, Some(&mut coming)).await;
                     if let Err(e) = mapped {
-                        out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
+                        out.push(DataMsg::failed(Lambda::KIND, &r.name, e));
                     }
                     out
                 }
-                Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, "ListFunctions", e)],
+                Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, e)],
             }
         })
     }
@@ -135,7 +135,7 @@ fn so_far(inventory: &[Function], stats: &HashMap<String, FunctionStats>) -> Vec
 async fn attach_mappings(region: &RegionClients, live: &Live, inventory: &mut [Function]) -> Option<DataMsg> {
     let c = region.client::<Lambda>()?;
     let e = super::list::attach_mappings(&c.lambda, live, inventory).await.err()?;
-    Some(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e))
+    Some(DataMsg::failed(Lambda::KIND, &region.name, e))
 }
 
 /// The first refresh of a region in four steps, each sent as it is read;
@@ -291,13 +291,13 @@ impl Poll {
                     // The first read sends the rows before anything else is asked.
                     if !self.stats.is_empty() {
                         if let Err(e) = super::list::attach_mappings(&clients.lambda, &live, &mut v).await {
-                            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+                            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e));
                         }
                     }
                     self.inventory = v;
                     self.inventory_at = Some(Instant::now());
                 }
-                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListFunctions", e)),
+                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e)),
             }
         }
         // The resource policy of the function whose detail is open: read
@@ -318,7 +318,7 @@ impl Poll {
                 Ok(p) => {
                     self.policies.insert(name, (Instant::now(), p));
                 }
-                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "GetPolicy", e)),
+                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e)),
             }
         }
         if self.stats.is_empty() && !self.inventory.is_empty() {

@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::domain::{InstanceMetrics, LightsailData};
-use super::fetch::{self, Failed, Prices};
+use super::fetch::{self, Prices};
+use crate::aws::AwsError;
 use super::Lightsail;
 use crate::aws::client::CallCounter;
 use crate::aws::ErrorKind;
@@ -68,10 +69,10 @@ impl RoomLive for Lightsail {
     }
 }
 
-fn failures(region: &str, failed: Vec<Failed>) -> Vec<DataMsg> {
+fn failures(region: &str, failed: Vec<AwsError>) -> Vec<DataMsg> {
     failed
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Lightsail::KIND, region, op, e))
+        .map(|e| DataMsg::failed(Lightsail::KIND, region, e))
         .collect()
 }
 
@@ -93,7 +94,7 @@ struct PriceCache {
 }
 
 impl PriceCache {
-    async fn refresh(&mut self, c: &aws_sdk_lightsail::Client, live: &Live, force: bool, out: &mut Vec<Failed>) {
+    async fn refresh(&mut self, c: &aws_sdk_lightsail::Client, live: &Live, force: bool, out: &mut Vec<AwsError>) {
         let stale = |at: Option<Instant>| force || at.is_none_or(|t| t.elapsed() >= PRICES_EVERY);
         if stale(self.bundles_at) {
             match fetch::bundle_prices(c, live).await {
@@ -167,7 +168,7 @@ impl Poller for Poll {
             let Some(client) = region.client::<Lightsail>() else {
                 return Some(no_client(Lightsail::KIND, &region.name));
             };
-            let mut failed: Vec<Failed> = Vec::new();
+            let mut failed: Vec<AwsError> = Vec::new();
             if woke != Woke::Scrolled || self.inventory.is_none() {
                 let at = Utc::now();
                 match fetch::inventory(client, &region.name, &live).await {
@@ -195,7 +196,7 @@ impl Poller for Poll {
                 }
                 for name in due {
                     let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
-                    let slow_down = errors.iter().any(|(_, e)| e.kind == ErrorKind::Throttled);
+                    let slow_down = errors.iter().any(|e| e.kind == ErrorKind::Throttled);
                     failed.extend(errors);
                     cache.insert(name, (Instant::now(), m));
                     // The rest waits for the backoff rather than feed the throttle.
