@@ -7,6 +7,7 @@ use aws_sdk_eks::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::domain::{Addon, EksCluster, FargateProfile, Nodegroup};
+use crate::aws::paging::{described, listed};
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
@@ -28,11 +29,8 @@ pub async fn fetch(
     deep: bool,
     previous: &[EksCluster],
 ) -> Result<(Vec<EksCluster>, Vec<AwsError>), AwsError> {
-    let mut names = Vec::new();
-    let mut pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| live.error("ListClusters", &e))?.clusters().iter().cloned());
-    }
+    let pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListClusters", live.endpoint(), |p| p.clusters())?;
     let mut out = Vec::with_capacity(names.len());
     let mut partial = Vec::new();
     for name in names {
@@ -109,18 +107,11 @@ async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut
 }
 
 async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Nodegroup>, AwsError> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_nodegroups()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| live.error("ListNodegroups", &e))?.nodegroups().iter().cloned());
-    }
-    let mut out = Vec::new();
-    for n in names {
+    let list = client.list_nodegroups().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListNodegroups", live.endpoint(), |p| p.nodegroups())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_nodegroup()
             .cluster_name(cluster)
@@ -128,9 +119,9 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
             .send()
             .await
             .map_err(|e| live.error("DescribeNodegroup", &e))?;
-        let Some(g) = resp.nodegroup() else { continue };
+        let Some(g) = resp.nodegroup() else { return Ok(None) };
         let scaling = g.scaling_config();
-        out.push(Nodegroup {
+        Ok(Some(Nodegroup {
             name: g.nodegroup_name().unwrap_or(&n).to_string(),
             status: g.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
             version: g.version().map(str::to_string),
@@ -150,29 +141,17 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
                 })
                 .unwrap_or_default(),
             skew: None,
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }
 
 async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<FargateProfile>, AwsError> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_fargate_profiles()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(
-            p.map_err(|e| live.error("ListFargateProfiles", &e))?
-                .fargate_profile_names()
-                .iter()
-                .cloned(),
-        );
-    }
-    let mut out = Vec::new();
-    for n in names {
+    let list = client.list_fargate_profiles().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListFargateProfiles", live.endpoint(), |p| p.fargate_profile_names())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_fargate_profile()
             .cluster_name(cluster)
@@ -180,8 +159,8 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
             .send()
             .await
             .map_err(|e| live.error("DescribeFargateProfile", &e))?;
-        let Some(f) = resp.fargate_profile() else { continue };
-        out.push(FargateProfile {
+        let Some(f) = resp.fargate_profile() else { return Ok(None) };
+        Ok(Some(FargateProfile {
             name: f.fargate_profile_name().unwrap_or(&n).to_string(),
             status: f.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
             namespaces: f
@@ -189,24 +168,17 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
                 .iter()
                 .filter_map(|s| s.namespace().map(str::to_string))
                 .collect(),
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }
 
 async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon>, AwsError> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_addons()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| live.error("ListAddons", &e))?.addons().iter().cloned());
-    }
-    let mut out = Vec::new();
-    for n in names {
+    let list = client.list_addons().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListAddons", live.endpoint(), |p| p.addons())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_addon()
             .cluster_name(cluster)
@@ -214,8 +186,8 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
             .send()
             .await
             .map_err(|e| live.error("DescribeAddon", &e))?;
-        let Some(a) = resp.addon() else { continue };
-        out.push(Addon {
+        let Some(a) = resp.addon() else { return Ok(None) };
+        Ok(Some(Addon {
             name: a.addon_name().unwrap_or(&n).to_string(),
             version: a.addon_version().map(str::to_string),
             status: a.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
@@ -228,7 +200,7 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
                         .collect()
                 })
                 .unwrap_or_default(),
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }
