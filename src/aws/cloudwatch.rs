@@ -1,6 +1,7 @@
 //! CloudWatch GetMetricData for every service room: 500 queries a call,
 //! minute-aligned windows so buckets line up with what CloudWatch stores. The
-//! rooms build their queries; this module batches, pages and counts them.
+//! rooms build their queries and ask through `gather` (which shares calls
+//! between rooms); this module batches, pages, charges and counts them.
 
 use std::collections::HashMap;
 
@@ -124,21 +125,6 @@ async fn call(
             Some(next) if !next.is_empty() => token = Some(next.to_string()),
             _ => return Ok(out),
         }
-    }
-}
-
-/// Runs `queries` in batches of 500, all charged to `class` of the budget:
-/// see `fetch_mixed`.
-pub async fn fetch(
-    t: &Target<'_>,
-    class: Class,
-    queries: &[Query],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Fetched, AwsError> {
-    match class {
-        Class::Visible => fetch_mixed(t, queries, &[], start, end).await,
-        Class::Background => fetch_mixed(t, &[], queries, start, end).await,
     }
 }
 

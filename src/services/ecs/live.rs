@@ -81,7 +81,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries(&refs), start, end).await {
+        match r.gather.fetch_now(&live.cloudwatch(r), queries(&refs), start, end).await {
             Ok(f) => {
                 let mut i = 0;
                 for c in &mut data.clusters {

@@ -53,7 +53,7 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
         let ids: Vec<&str> = active.iter().map(|i| clusters[*i].id.as_str()).collect();
         let (_, end) = cloudwatch::window(fetched_at, live.opts.window);
         let start = end - Duration::minutes(metrics::IDLE_LOOKBACK_MINUTES as i64);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &metrics::queries(&ids), start, end).await {
+        match r.gather.fetch_now(&live.cloudwatch(r), metrics::queries(&ids), start, end).await {
             Ok(f) => {
                 for (q, i) in active.iter().enumerate() {
                     clusters[*i].metrics = metrics::stats(&f, q, end, live.opts.window);
