@@ -19,6 +19,7 @@ mod demo_source;
 mod e2e_pty;
 mod emr;
 mod forgery;
+mod gather_windows;
 mod hostile;
 mod iam_policy;
 mod lightsail;
