@@ -26,8 +26,6 @@ use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
-/// A call that failed, by operation.
-
 pub struct ApiGateway;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
