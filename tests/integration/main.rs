@@ -27,6 +27,7 @@ mod live_faults;
 mod live_hostile;
 mod live_moto;
 mod panes;
+mod pollers;
 mod progressive;
 mod screenshots;
 mod shared_calls;
