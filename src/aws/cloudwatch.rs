@@ -1,6 +1,7 @@
 //! CloudWatch GetMetricData for every service room: 500 queries a call,
 //! minute-aligned windows so buckets line up with what CloudWatch stores. The
-//! rooms build their queries; this module batches, pages and counts them.
+//! rooms build their queries and ask through `gather` (which shares calls
+//! between rooms); this module batches, pages, charges and counts them.
 
 use std::collections::HashMap;
 
@@ -103,7 +104,7 @@ async fn call(
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(&e, t.endpoint))?;
+            .map_err(|e| AwsError::from_sdk(&e, t.endpoint).during("GetMetricData"))?;
         // Billed per metric requested in a call that succeeded; a further
         // page is a further request, charged as it is made.
         t.counter.add_metrics(queries.len() as u64);
@@ -124,21 +125,6 @@ async fn call(
             Some(next) if !next.is_empty() => token = Some(next.to_string()),
             _ => return Ok(out),
         }
-    }
-}
-
-/// Runs `queries` in batches of 500, all charged to `class` of the budget:
-/// see `fetch_mixed`.
-pub async fn fetch(
-    t: &Target<'_>,
-    class: Class,
-    queries: &[Query],
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-) -> Result<Fetched, AwsError> {
-    match class {
-        Class::Visible => fetch_mixed(t, queries, &[], start, end).await,
-        Class::Background => fetch_mixed(t, &[], queries, start, end).await,
     }
 }
 
@@ -263,7 +249,8 @@ pub async fn fetch_mixed(
                 "held back by the CloudWatch budget (${}/h); asked again with the next refresh",
                 t.budget.usd_per_hour()
             ),
-        ));
+        )
+        .during("GetMetricData"));
     }
     match first_error {
         Some(e) if !any_ok => Err(e),

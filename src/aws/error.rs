@@ -34,6 +34,9 @@ pub struct AwsError {
     /// The HTTP status, when AWS answered.
     pub status: Option<u16>,
     pub message: String,
+    /// What failed, as AWS names the call (`ListClusters`), or what awstop
+    /// calls the step (`ColdStarts`, `setup`); empty until `during` says.
+    pub operation: &'static str,
 }
 
 impl std::fmt::Display for AwsError {
@@ -48,7 +51,14 @@ impl AwsError {
             kind,
             status: None,
             message: one_line(&message.into()),
+            operation: "",
         }
+    }
+
+    /// The same failure, said to be of `operation`.
+    pub fn during(mut self, operation: &'static str) -> AwsError {
+        self.operation = operation;
+        self
     }
 
     /// Classifies an SDK error. `endpoint` names where requests go (a custom
@@ -73,6 +83,7 @@ impl AwsError {
                     kind: service_kind(code, inner.message().unwrap_or(""), status),
                     status: Some(status),
                     message: one_line(&text),
+                    operation: "",
                 }
             }
             SdkError::TimeoutError(_) => AwsError::new(ErrorKind::Timeout, "timed out"),
@@ -212,6 +223,26 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failure_says_which_operation_failed_wherever_it_goes() {
+        let e = AwsError::new(ErrorKind::Throttled, "Rate exceeded").during("ListClusters");
+        let m = crate::services::msg::DataMsg::failed(
+            crate::services::ServiceKind::Ecs,
+            "eu-west-1",
+            e,
+        );
+        let crate::services::msg::DataMsg::Failed { error, .. } = m else {
+            panic!("not a failure: {m:?}");
+        };
+        assert_eq!(error.operation, "ListClusters");
+        assert_eq!(error.kind, ErrorKind::Throttled);
+        // Said again, the last name stands: a step names what its calls did.
+        let e = AwsError::new(ErrorKind::Other, "x")
+            .during("StartQuery")
+            .during("ColdStarts");
+        assert_eq!(e.operation, "ColdStarts");
+    }
 
     #[test]
     fn kinds_come_from_codes_and_statuses_not_from_message_text() {

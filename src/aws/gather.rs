@@ -1,8 +1,9 @@
-//! One region's GetMetricData calls, shared by the rooms that refresh
-//! together: the Lambda functions, the API Gateway stages and the EKS
-//! clusters of a region go out in the same 500-query calls instead of one
-//! call (or more) per room. CloudWatch bills per metric, so sharing saves
-//! requests against the account's GetMetricData rate, not money.
+//! One region's GetMetricData calls, the one way every room reads metrics:
+//! the queries of the rooms that refresh together and read the same window
+//! go out in the same 500-query calls instead of one call (or more) per
+//! room; each window is a call of its own. CloudWatch bills per metric, so
+//! sharing saves requests against the account's GetMetricData rate, not
+//! money; the budget is charged for every query either way.
 //!
 //! A room says it is on its way (`coming`) when its refresh starts, before it
 //! lists anything. A room whose queries are ready waits for the rooms still
@@ -100,6 +101,22 @@ impl Gather {
         }
     }
 
+    /// `fetch` of the rows on screen for a room that shares no listing with
+    /// the others: it waits for no room on its way, and goes out with the
+    /// queries ready at the same moment (`LINGER`).
+    pub async fn fetch_now(
+        &self,
+        t: &Target<'_>,
+        visible: Vec<Query>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Answer {
+        let mut me = self.coming();
+        me.hurry();
+        self.fetch(t, Some(&mut me), visible, Vec::new(), start, end)
+            .await
+    }
+
     #[cfg(test)]
     fn waiting(&self) -> (usize, usize) {
         let s = self.state.lock().unwrap();
@@ -156,7 +173,8 @@ impl Gather {
             Err(AwsError::new(
                 ErrorKind::Other,
                 "the shared GetMetricData call was stopped; asked again with the next refresh",
-            ))
+            )
+            .during("GetMetricData"))
         };
         loop {
             let changed = self.changed.notified();
@@ -217,46 +235,55 @@ impl Drop for Unsent<'_> {
     }
 }
 
-/// Sends the jobs' queries, one `fetch_mixed` per window, each query id
-/// prefixed with its job, and hands every job its own part of the answer.
+/// Sends the jobs' queries, one `fetch_mixed` per window (a call has one),
+/// the windows side by side so that none waits for another's answer, and
+/// hands every job its own part of the answer.
 async fn run(t: &Target<'_>, mut jobs: Vec<Job>) {
+    let mut windows = Vec::new();
     while !jobs.is_empty() {
         let (start, end) = (jobs[0].start, jobs[0].end);
         let (group, rest): (Vec<Job>, Vec<Job>) = jobs
             .into_iter()
             .partition(|j| j.start == start && j.end == end);
         jobs = rest;
-        if let [only] = &group[..] {
-            // Alone: the queries as the room wrote them.
-            let got = fetch_mixed(t, &only.visible, &only.background, start, end).await;
-            if let Some(j) = group.into_iter().next() {
-                let _ = j.tx.send(got);
-            }
-            continue;
+        windows.push(window(t, group, start, end));
+    }
+    futures_util::future::join_all(windows).await;
+}
+
+/// The jobs of one window in the same calls, each query id prefixed with
+/// its job.
+async fn window(t: &Target<'_>, group: Vec<Job>, start: DateTime<Utc>, end: DateTime<Utc>) {
+    if let [only] = &group[..] {
+        // Alone: the queries as the room wrote them.
+        let got = fetch_mixed(t, &only.visible, &only.background, start, end).await;
+        if let Some(j) = group.into_iter().next() {
+            let _ = j.tx.send(got);
         }
-        let tag = |k: usize, qs: &[Query]| -> Vec<Query> {
-            qs.iter()
-                .map(|q| Query {
-                    id: format!("g{k}_{}", q.id),
-                    ..q.clone()
-                })
-                .collect()
-        };
-        let visible: Vec<Query> = group
-            .iter()
-            .enumerate()
-            .flat_map(|(k, j)| tag(k, &j.visible))
-            .collect();
-        let background: Vec<Query> = group
-            .iter()
-            .enumerate()
-            .flat_map(|(k, j)| tag(k, &j.background))
-            .collect();
-        let got = fetch_mixed(t, &visible, &background, start, end).await;
-        for (k, j) in group.into_iter().enumerate() {
-            let mine = share(&got, k, &j);
-            let _ = j.tx.send(mine);
-        }
+        return;
+    }
+    let tag = |k: usize, qs: &[Query]| -> Vec<Query> {
+        qs.iter()
+            .map(|q| Query {
+                id: format!("g{k}_{}", q.id),
+                ..q.clone()
+            })
+            .collect()
+    };
+    let visible: Vec<Query> = group
+        .iter()
+        .enumerate()
+        .flat_map(|(k, j)| tag(k, &j.visible))
+        .collect();
+    let background: Vec<Query> = group
+        .iter()
+        .enumerate()
+        .flat_map(|(k, j)| tag(k, &j.background))
+        .collect();
+    let got = fetch_mixed(t, &visible, &background, start, end).await;
+    for (k, j) in group.into_iter().enumerate() {
+        let mine = share(&got, k, &j);
+        let _ = j.tx.send(mine);
     }
 }
 

@@ -8,6 +8,7 @@ pub mod client;
 pub mod cloudwatch;
 pub mod error;
 pub mod gather;
+pub mod paging;
 pub mod sts;
 
 pub use error::{AwsError, ErrorKind};

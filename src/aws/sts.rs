@@ -12,7 +12,7 @@ pub async fn caller_identity(
         .get_caller_identity()
         .send()
         .await
-        .map_err(|e| AwsError::from_sdk(&e, endpoint))?;
+        .map_err(|e| AwsError::from_sdk(&e, endpoint).during("GetCallerIdentity"))?;
     Ok((
         out.account().unwrap_or_default().to_string(),
         out.arn().unwrap_or_default().to_string(),

@@ -14,8 +14,9 @@ use ratatui::layout::Rect;
 
 use super::feed::Retired;
 use super::joins::Topic;
-use super::live::{Live, PollCtx, RegionClients};
+use super::live::{Live, RegionClients};
 use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
+use super::poller::PollCtx;
 use super::room::{
     BoxFuture, DemoCtx, ListCtx, OverviewList, PaneCtx, Registered, RoomDemo, RoomLive,
 };

@@ -12,6 +12,7 @@ pub mod intervals;
 pub mod joins;
 pub mod live;
 pub mod msg;
+pub mod poller;
 mod registry;
 pub mod room;
 

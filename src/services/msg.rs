@@ -38,11 +38,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(service: &str, region: &str, operation: &str, e: AwsError) -> ApiError {
+    /// `e` of `service` in `region`, under the operation `e` names.
+    pub fn new(service: &str, region: &str, e: AwsError) -> ApiError {
         ApiError {
             service: service.to_string(),
             region: region.to_string(),
-            operation: operation.to_string(),
+            operation: e.operation.to_string(),
             message: e.message,
             kind: e.kind,
             retry_in_s: None,
@@ -103,10 +104,10 @@ pub enum DataMsg {
 
 impl DataMsg {
     /// A failed read of one room in one region.
-    pub fn failed(service: ServiceKind, region: &str, operation: &str, e: AwsError) -> DataMsg {
+    pub fn failed(service: ServiceKind, region: &str, e: AwsError) -> DataMsg {
         DataMsg::Failed {
             service,
-            error: ApiError::new(service.name(), region, operation, e),
+            error: ApiError::new(service.name(), region, e),
         }
     }
 }
@@ -170,8 +171,7 @@ mod tests {
         let mut e = ApiError::new(
             "lambda",
             "us-east-1",
-            "ListFunctions",
-            crate::aws::error::AwsError::new(ErrorKind::Throttled, "boom"),
+            crate::aws::error::AwsError::new(ErrorKind::Throttled, "boom").during("ListFunctions"),
         );
         e.at = Some(at);
         e.retry_in_s = Some(117);

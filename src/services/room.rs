@@ -19,8 +19,9 @@ use serde::Serialize;
 
 use super::feed::Retired;
 use super::joins::{Board, Jump, Topic};
-use super::live::{Live, PollCtx, RegionClients};
+use super::live::{Live, RegionClients};
 use super::msg::{DataMsg, Tail, TailLine, TailTarget};
+use super::poller::PollCtx;
 use super::{Feed, Feeds, Payload, RoomView, ServiceKind};
 use crate::aws::client::CallCounter;
 use crate::table::{SectionVisitor, TableState, TableVisitor, Tone};
@@ -343,11 +344,21 @@ pub trait RoomLive: Room {
         counter: &CallCounter,
         custom_endpoint: bool,
     ) -> Self::Client;
-    /// The room's poller for one region: runs until the app hangs up.
-    fn poll(cx: PollCtx) -> BoxFuture<'static, ()>;
+    /// The room's poller for one region, until the app hangs up: the one
+    /// loop (`poller::run`) over the room's `Poller`; `Simple` (every
+    /// refresh one `refresh`) by default.
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()>
+    where
+        Self: Registered,
+    {
+        Box::pin(super::poller::run(
+            cx,
+            super::poller::Simple::<Self>::default(),
+        ))
+    }
     /// Everything once, every row's metrics included (`--once`).
     fn once<'a>(live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
-    /// One refresh of `poll_simple`'s; `first` (the dashboard's first read)
+    /// One refresh of a `Simple` poller; `first` (the dashboard's first read)
     /// may be sent the rows ahead of their metrics. `once` by default.
     fn refresh<'a>(
         live: &'a Live,

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use tokio::sync::{mpsc, watch};
 
 use crate::aws::{AwsError, ErrorKind};
-use crate::services::live::{after_screen, log, Live, PollCtx, Waker};
+use crate::services::live::{log, Live};
 use crate::services::msg::{DataMsg, DataTx, SourceCmd};
+use crate::services::poller::{after_screen, PollCtx, Waker};
 use crate::services::ServiceKind;
 
 /// How often a failed identity read is retried, at most.
@@ -123,11 +124,11 @@ fn timed_out(live: &Live, kind: ServiceKind, region: &str, limit: std::time::Dur
     DataMsg::failed(
         kind,
         region,
-        "deadline",
         AwsError::new(
             ErrorKind::Timeout,
             format!("{what} within the run's {} s", limit.as_secs()),
-        ),
+        )
+        .during("deadline"),
     )
 }
 
@@ -141,11 +142,11 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
         Err(_) => DataMsg::AccountFailed(crate::services::msg::ApiError::new(
             "sts",
             region0,
-            "GetCallerIdentity",
             AwsError::new(
                 ErrorKind::Timeout,
                 format!("no answer within the run's {} s", limit.as_secs()),
-            ),
+            )
+            .during("GetCallerIdentity"),
         )),
     };
     let mut out = vec![account];

@@ -10,7 +10,7 @@ use aws_sdk_apigatewayv2::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::domain::{integration_summary, lambda_function, Api, Route, Stage};
-use super::Failed;
+use crate::aws::AwsError;
 use crate::services::live::Live;
 
 /// v2's MaxResults is a string; 500 as for v1's lists.
@@ -26,7 +26,7 @@ fn next(token: Option<&str>) -> Option<String> {
 
 /// The region's HTTP and WebSocket APIs with their stages and routes, and
 /// what failed below the API list beside them.
-pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Api>, Vec<Failed>), Failed> {
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Api>, Vec<AwsError>), AwsError> {
     let mut apis = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -36,7 +36,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Ap
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| ("GetApis", live.error(&e)))?;
+            .map_err(|e| live.error("GetApis", &e))?;
         apis.extend(page.items().iter().map(|a| api(a, region)));
         token = next(page.next_token());
         if token.is_none() {
@@ -71,7 +71,7 @@ pub fn api(a: &SdkApi, region: &str) -> Api {
     }
 }
 
-async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Failed> {
+async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, AwsError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -82,7 +82,7 @@ async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Fa
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| ("GetStages", live.error(&e)))?;
+            .map_err(|e| live.error("GetStages", &e))?;
         out.extend(page.items().iter().map(|s| Stage {
             name: s.stage_name().unwrap_or_default().to_string(),
             detailed_metrics: s
@@ -115,7 +115,7 @@ fn integration(i: &Integration) -> Option<(String, Target)> {
     ))
 }
 
-async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, Failed> {
+async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, AwsError> {
     let mut integrations = Integrations::new();
     let mut token: Option<String> = None;
     loop {
@@ -126,7 +126,7 @@ async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, Fa
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| ("GetIntegrations", live.error(&e)))?;
+            .map_err(|e| live.error("GetIntegrations", &e))?;
         integrations.extend(page.items().iter().filter_map(integration));
         token = next(page.next_token());
         if token.is_none() {
@@ -142,7 +142,7 @@ async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, Fa
             .set_next_token(token.take())
             .send()
             .await
-            .map_err(|e| ("GetRoutes", live.error(&e)))?;
+            .map_err(|e| live.error("GetRoutes", &e))?;
         out.extend(page.items().iter().map(|r| route(r, &integrations)));
         token = next(page.next_token());
         if token.is_none() {

@@ -8,7 +8,7 @@ use aws_sdk_apigateway::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::domain::{integration_summary, lambda_function, Api, Route, Stage};
-use super::Failed;
+use crate::aws::AwsError;
 use crate::services::live::Live;
 
 /// GetRestApis' and GetResources' largest `limit`.
@@ -20,7 +20,7 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
 
 /// The region's REST APIs with their stages and routes, and what failed
 /// below the API list beside them.
-pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Api>, Vec<Failed>), Failed> {
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Api>, Vec<AwsError>), AwsError> {
     let mut apis = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -30,7 +30,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Ap
             .set_position(position.take())
             .send()
             .await
-            .map_err(|e| ("GetRestApis", live.error(&e)))?;
+            .map_err(|e| live.error("GetRestApis", &e))?;
         apis.extend(page.items().iter().map(|a| api(a, region)));
         match page.position() {
             Some(p) if !p.is_empty() => position = Some(p.to_string()),
@@ -70,13 +70,13 @@ pub fn api(a: &RestApi, region: &str) -> Api {
 }
 
 /// Detailed metrics are a method setting: `*/*` is every method of the stage.
-async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Failed> {
+async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, AwsError> {
     let resp = client
         .get_stages()
         .rest_api_id(id)
         .send()
         .await
-        .map_err(|e| ("GetStages", live.error(&e)))?;
+        .map_err(|e| live.error("GetStages", &e))?;
     let mut out: Vec<Stage> = resp
         .item()
         .iter()
@@ -93,7 +93,7 @@ async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Fa
     Ok(out)
 }
 
-async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, Failed> {
+async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, AwsError> {
     let mut out = Vec::new();
     let mut position: Option<String> = None;
     loop {
@@ -105,7 +105,7 @@ async fn routes(client: &Client, live: &Live, id: &str) -> Result<Vec<Route>, Fa
             .set_position(position.take())
             .send()
             .await
-            .map_err(|e| ("GetResources", live.error(&e)))?;
+            .map_err(|e| live.error("GetResources", &e))?;
         out.extend(page.items().iter().flat_map(resource_routes));
         match page.position() {
             Some(p) if !p.is_empty() => position = Some(p.to_string()),

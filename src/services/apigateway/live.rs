@@ -16,8 +16,8 @@ use super::{fetch_http, fetch_rest, metrics, ApiGateway};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
-use crate::aws::backoff::{next_delay, salt};
-use crate::services::live::{no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -40,7 +40,7 @@ impl RoomLive for ApiGateway {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        Box::pin(poller::run(cx, Poll::default()))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -51,25 +51,26 @@ impl RoomLive for ApiGateway {
 /// A stage's last reading, kept while the budget holds its next one back.
 type Last = HashMap<(String, String), StageMetrics>;
 
-async fn poll(mut cx: PollCtx) {
-    let live = cx.live.clone();
-    let region = &live.regions[cx.region];
-    let mut last: Last = HashMap::new();
-    let mut throttles = 0;
-    loop {
-        let on_screen: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
-        let mut msgs = refresh(&live, region, Some((&on_screen, &cx.tx)), &mut last).await;
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(ApiGateway::KIND), throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        // An API scrolled into view whose stages were never read.
-        cx.wait(delay, throttles > 0, |visible| {
-            visible.iter().any(|id| !last.keys().any(|(a, _)| a == id))
+/// What API Gateway keeps between refreshes: every stage's last reading.
+#[derive(Default)]
+struct Poll {
+    last: Last,
+}
+
+impl Poller for Poll {
+    type Room = ApiGateway;
+
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, _: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            let on_screen: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
+            Some(refresh(&live, cx.region(), Some((&on_screen, &cx.tx)), &mut self.last).await)
         })
-        .await;
+    }
+
+    /// An API scrolled into view whose stages were never read.
+    fn unread(&self, visible: &[String]) -> bool {
+        visible.iter().any(|id| !self.last.keys().any(|(a, _)| a == id))
     }
 }
 
@@ -89,7 +90,7 @@ async fn refresh(
     };
     // Lambda and EKS wait for these stages to share their GetMetricData calls.
     let mut coming = r.gather.coming();
-    let failed = |op: &str, e: crate::aws::AwsError| DataMsg::failed(ApiGateway::KIND, &r.name, op, e);
+    let failed = |e: crate::aws::AwsError| DataMsg::failed(ApiGateway::KIND, &r.name, e);
     let (rest, http) = tokio::join!(
         fetch_rest::fetch(&c.rest, &r.name, live),
         fetch_http::fetch(&c.http, &r.name, live)
@@ -101,11 +102,11 @@ async fn refresh(
         match got {
             Ok((a, partial)) => {
                 apis.extend(a);
-                out.extend(partial.into_iter().map(|(op, e)| failed(op, e)));
+                out.extend(partial.into_iter().map(failed));
             }
-            Err((op, e)) => {
+            Err(e) => {
                 unread.push(fam.to_string());
-                out.push(failed(op, e));
+                out.push(failed(e));
             }
         }
     }
@@ -164,7 +165,7 @@ async fn refresh(
                     };
                 }
                 for e in f.errors {
-                    out.push(failed("GetMetricData", e));
+                    out.push(failed(e));
                 }
             }
             Err(e) => {
@@ -172,7 +173,7 @@ async fn refresh(
                     let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
                     apis[i].stages[j].metrics = last.get(&key).cloned().unwrap_or_default();
                 }
-                out.push(failed("GetMetricData", e))
+                out.push(failed(e))
             }
         }
     }

@@ -26,9 +26,6 @@ use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
 
-/// A call that failed, by operation.
-type Failed = (&'static str, crate::aws::AwsError);
-
 pub struct ApiGateway;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

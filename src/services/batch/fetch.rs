@@ -18,7 +18,7 @@ fn ms(t: Option<i64>) -> Option<DateTime<Utc>> {
 }
 
 /// Everything of one region, or the operation that failed and why.
-pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchData, (&'static str, AwsError)> {
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchData, AwsError> {
     let mut data = BatchData::default();
     let mut pages = client
         .describe_compute_environments()
@@ -26,7 +26,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
         .into_paginator()
         .send();
     while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| ("DescribeComputeEnvironments", live.error(&e)))?;
+        let p = p.map_err(|e| live.error("DescribeComputeEnvironments", &e))?;
         for c in p.compute_environments() {
             let cr = c.compute_resources();
             data.compute_environments.push(ComputeEnvironment {
@@ -61,7 +61,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
         .into_paginator()
         .send();
     while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| ("DescribeJobQueues", live.error(&e)))?;
+        let p = p.map_err(|e| live.error("DescribeJobQueues", &e))?;
         for q in p.job_queues() {
             let mut order: Vec<_> = q.compute_environment_order().iter().collect();
             order.sort_by_key(|o| o.order());
@@ -99,7 +99,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
                 .into_paginator()
                 .send();
             while let Some(p) = pages.next().await {
-                let p = p.map_err(|e| ("ListJobs", live.error(&e)))?;
+                let p = p.map_err(|e| live.error("ListJobs", &e))?;
                 q.jobs.extend(p.job_summary_list().iter().map(|j| {
                     Job {
                         id: j.job_id().unwrap_or_default().to_string(),

@@ -4,7 +4,7 @@ use chrono::Utc;
 
 use super::Batch;
 use crate::aws::client::CallCounter;
-use crate::services::live::{sdk_client, no_client, poll_simple, Live, PollCtx, RegionClients};
+use crate::services::live::{sdk_client, no_client, Live, RegionClients};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -13,10 +13,6 @@ impl RoomLive for Batch {
 
     fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
         sdk_client!(aws_sdk_batch, cfg, counter)
-    }
-
-    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll_simple::<Batch>(cx))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -31,7 +27,7 @@ impl RoomLive for Batch {
                     fetched_at,
                     payload: Batch::wrap(d),
                 }],
-                Err((op, e)) => vec![DataMsg::failed(Batch::KIND, &r.name, op, e)],
+                Err(e) => vec![DataMsg::failed(Batch::KIND, &r.name, e)],
             }
         })
     }

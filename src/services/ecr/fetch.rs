@@ -11,8 +11,6 @@ use super::domain::{Finding, Findings, Image, Repository};
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
-pub type Failed = (&'static str, AwsError);
-
 /// The documented maximum of DescribeRepositories, DescribeImages and
 /// DescribeImageScanFindings.
 pub const PAGE: i32 = 1000;
@@ -23,11 +21,11 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| Utc.timestamp_opt(t.secs(), 0).single())
 }
 
-pub async fn repositories(client: &Client, region: &str, live: &Live) -> Result<Vec<Repository>, Failed> {
+pub async fn repositories(client: &Client, region: &str, live: &Live) -> Result<Vec<Repository>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client.describe_repositories().max_results(PAGE).into_paginator().send();
     while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| ("DescribeRepositories", live.error(&e)))?;
+        let p = p.map_err(|e| live.error("DescribeRepositories", &e))?;
         for r in p.repositories() {
             out.push(Repository {
                 name: r.repository_name().unwrap_or_default().to_string(),
@@ -53,7 +51,7 @@ pub async fn repositories(client: &Client, region: &str, live: &Live) -> Result<
     Ok(out)
 }
 
-async fn images(client: &Client, live: &Live, repo: &str) -> Result<Vec<Image>, Failed> {
+async fn images(client: &Client, live: &Live, repo: &str) -> Result<Vec<Image>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client
         .describe_images()
@@ -62,7 +60,7 @@ async fn images(client: &Client, live: &Live, repo: &str) -> Result<Vec<Image>, 
         .into_paginator()
         .send();
     while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| ("DescribeImages", live.error(&e)))?;
+        let p = p.map_err(|e| live.error("DescribeImages", &e))?;
         for i in p.image_details() {
             let findings = i.image_scan_findings_summary().and_then(|s| s.finding_severity_counts()).map(|counts| {
                 let mut f = Findings::default();
@@ -107,7 +105,7 @@ pub async fn findings(
     live: &Live,
     repo: &str,
     digest: &str,
-) -> Result<(Vec<Finding>, Option<Findings>), Failed> {
+) -> Result<(Vec<Finding>, Option<Findings>), AwsError> {
     let resp = client
         .describe_image_scan_findings()
         .repository_name(repo)
@@ -115,7 +113,7 @@ pub async fn findings(
         .max_results(PAGE)
         .send()
         .await
-        .map_err(|e| ("DescribeImageScanFindings", live.error(&e)))?;
+        .map_err(|e| live.error("DescribeImageScanFindings", &e))?;
     let Some(s) = resp.image_scan_findings() else {
         return Ok((Vec::new(), None));
     };

@@ -5,15 +5,12 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use tokio::time::Instant;
 
 use super::domain::{EcrData, Finding, Findings, Repository};
 use super::{fetch, Ecr};
-use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
-use crate::services::live::{
-    no_client, retry_in, sdk_client, throttled, Live, PollCtx, RegionClients,
-};
+use crate::services::live::{no_client, sdk_client, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -25,7 +22,7 @@ impl RoomLive for Ecr {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        Box::pin(poller::run(cx, Poll::default()))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -36,7 +33,7 @@ impl RoomLive for Ecr {
             let fetched_at = Utc::now();
             match fetch::repositories(c, &r.name, live).await {
                 Ok(repositories) => vec![loaded(&r.name, fetched_at, repositories)],
-                Err((op, e)) => vec![DataMsg::failed(Ecr::KIND, &r.name, op, e)],
+                Err(e) => vec![DataMsg::failed(Ecr::KIND, &r.name, e)],
             }
         })
     }
@@ -67,64 +64,57 @@ fn with_details(mut repos: Vec<Repository>, details: &Details) -> Vec<Repository
     repos
 }
 
-async fn poll(mut cx: PollCtx) {
-    let live = cx.live.clone();
-    let region = &live.regions[cx.region];
-    let Some(client) = region.client::<Ecr>() else {
-        let _ = cx.send(no_client(Ecr::KIND, &region.name)).await;
-        return;
-    };
-    let mut repos: Option<(chrono::DateTime<Utc>, Vec<Repository>)> = None;
-    let mut details: Details = HashMap::new();
-    let mut throttles = 0;
-    let mut refresh = true;
-    loop {
-        let mut msgs = Vec::new();
-        if refresh {
-            let at = Utc::now();
-            match fetch::repositories(client, &region.name, &live).await {
-                Ok(r) => repos = Some((at, r)),
-                Err((op, e)) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, op, e)),
-            }
-        }
-        // The images on screen now: their findings, once each.
-        let open: Vec<String> = cx.visible.borrow_and_update().clone();
-        details.retain(|k, _| open.contains(k));
-        let missing: Vec<&String> = open.iter().filter(|k| !details.contains_key(*k)).collect();
-        for key in missing {
-            let Some((repo, digest)) = key.split_once('@') else { continue };
-            match fetch::findings(client, &live, repo, digest).await {
-                Ok(found) => {
-                    details.insert(key.clone(), found);
-                }
-                Err((op, e)) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, op, e)),
-            }
-        }
-        if let Some((at, r)) = &repos {
-            msgs.insert(0, loaded(&region.name, *at, with_details(r.clone(), &details)));
-        }
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(Ecr::KIND), throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        let deadline = Instant::now() + delay;
-        refresh = loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => break true,
-                _ = cx.waker.refresh.changed() => break true,
-                v = cx.visible.changed() => {
-                    if v.is_err() {
-                        tokio::time::sleep_until(deadline).await;
-                        break true;
-                    }
-                    let open = cx.visible.borrow().clone();
-                    if throttles == 0 && open.iter().any(|k| !details.contains_key(k)) {
-                        break false;
-                    }
+/// What ECR keeps between refreshes: the repositories last read, and the
+/// findings of the images open now.
+#[derive(Default)]
+struct Poll {
+    repos: Option<(chrono::DateTime<Utc>, Vec<Repository>)>,
+    details: Details,
+}
+
+impl Poller for Poll {
+    type Room = Ecr;
+    const ON_GRID: bool = false;
+    /// An image opened wants its findings now: opening is no scrolling.
+    const SETTLE: std::time::Duration = std::time::Duration::ZERO;
+
+    /// Woken for an image opened: its findings only.
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, woke: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            let region = &live.regions[cx.region];
+            let Some(client) = region.client::<Ecr>() else {
+                return Some(no_client(Ecr::KIND, &region.name));
+            };
+            let mut msgs = Vec::new();
+            if woke != Woke::Scrolled {
+                let at = Utc::now();
+                match fetch::repositories(client, &region.name, &live).await {
+                    Ok(r) => self.repos = Some((at, r)),
+                    Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
                 }
             }
-        };
+            // The images on screen now: their findings, once each.
+            let open: Vec<String> = cx.visible.borrow_and_update().clone();
+            self.details.retain(|k, _| open.contains(k));
+            let missing: Vec<&String> = open.iter().filter(|k| !self.details.contains_key(*k)).collect();
+            for key in missing {
+                let Some((repo, digest)) = key.split_once('@') else { continue };
+                match fetch::findings(client, &live, repo, digest).await {
+                    Ok(found) => {
+                        self.details.insert(key.clone(), found);
+                    }
+                    Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
+                }
+            }
+            if let Some((at, r)) = &self.repos {
+                msgs.insert(0, loaded(&region.name, *at, with_details(r.clone(), &self.details)));
+            }
+            Some(msgs)
+        })
+    }
+
+    fn unread(&self, visible: &[String]) -> bool {
+        visible.iter().any(|k| !self.details.contains_key(k))
     }
 }

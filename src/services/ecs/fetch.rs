@@ -9,10 +9,9 @@ use aws_sdk_ecs::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use crate::aws::paging::{described, listed};
 use crate::aws::{arn_tail, AwsError};
 use crate::services::live::Live;
-
-type Failed = (&'static str, AwsError);
 
 pub const DESCRIBE_CLUSTERS: usize = 100;
 pub const DESCRIBE_SERVICES: usize = 10;
@@ -27,42 +26,30 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
 }
 
 /// Everything of one region, or the operation that failed and why.
-pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData, Failed> {
-    let mut arns = Vec::new();
-    let mut pages = client
+pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData, AwsError> {
+    let pages = client
         .list_clusters()
         .max_results(LIST_PAGE)
         .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        arns.extend(
-            p.map_err(|e| ("ListClusters", live.error(&e)))?
-                .cluster_arns()
-                .iter()
-                .cloned(),
-        );
-    }
-    let mut clusters = Vec::new();
-    for chunk in arns.chunks(DESCRIBE_CLUSTERS) {
+        .send()
+        .try_collect()
+        .await;
+    let arns = listed(pages, "ListClusters", live.endpoint(), |p| p.cluster_arns())?;
+    let clusters = described(&arns, DESCRIBE_CLUSTERS, |chunk| async move {
         let out = client
             .describe_clusters()
-            .set_clusters(Some(chunk.to_vec()))
+            .set_clusters(Some(chunk))
             .send()
             .await
-            .map_err(|e| ("DescribeClusters", live.error(&e)))?;
-        for c in out.clusters() {
-            clusters.push((
-                c.cluster_arn().unwrap_or_default().to_string(),
-                Cluster {
-                    name: c.cluster_name().unwrap_or_default().to_string(),
-                    region: region.to_string(),
-                    status: c.status().unwrap_or_default().to_string(),
-                    capacity_providers: c.capacity_providers().to_vec(),
-                    ..Default::default()
-                },
-            ));
-        }
-    }
+            .map_err(|e| live.error("DescribeClusters", &e))?;
+        Ok::<_, AwsError>(
+            out.clusters()
+                .iter()
+                .map(|c| cluster(c, region))
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await?;
     let mut out = Vec::with_capacity(clusters.len());
     for (arn, mut cluster) in clusters {
         cluster.services = services(client, &arn, live).await?;
@@ -86,123 +73,125 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<EcsData
     Ok(EcsData { clusters: out })
 }
 
-async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Service>, Failed> {
-    let mut arns = Vec::new();
+/// A described cluster, with its ARN (what its other calls name it by).
+fn cluster(c: &aws_sdk_ecs::types::Cluster, region: &str) -> (String, Cluster) {
+    (
+        c.cluster_arn().unwrap_or_default().to_string(),
+        Cluster {
+            name: c.cluster_name().unwrap_or_default().to_string(),
+            region: region.to_string(),
+            status: c.status().unwrap_or_default().to_string(),
+            capacity_providers: c.capacity_providers().to_vec(),
+            ..Default::default()
+        },
+    )
+}
+
+async fn services(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Service>, AwsError> {
     // ListServices defaults to 10 a page; ask for the maximum.
-    let mut pages = client
+    let pages = client
         .list_services()
         .cluster(cluster)
         .max_results(LIST_PAGE)
         .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        arns.extend(
-            p.map_err(|e| ("ListServices", live.error(&e)))?
-                .service_arns()
-                .iter()
-                .cloned(),
-        );
-    }
-    let mut out = Vec::with_capacity(arns.len());
-    for chunk in arns.chunks(DESCRIBE_SERVICES) {
+        .send()
+        .try_collect()
+        .await;
+    let arns = listed(pages, "ListServices", live.endpoint(), |p| p.service_arns())?;
+    described(&arns, DESCRIBE_SERVICES, |chunk| async move {
         let resp = client
             .describe_services()
             .cluster(cluster)
-            .set_services(Some(chunk.to_vec()))
+            .set_services(Some(chunk))
             .send()
             .await
-            .map_err(|e| ("DescribeServices", live.error(&e)))?;
-        for s in resp.services() {
-            let primary = s
-                .deployments()
-                .iter()
-                .find(|d| d.status() == Some("PRIMARY"));
-            out.push(Service {
-                name: s.service_name().unwrap_or_default().to_string(),
-                status: s.status().unwrap_or_default().to_string(),
-                launch_type: s
-                    .launch_type()
-                    .map(|l| l.as_str().to_string())
-                    .unwrap_or_else(|| {
-                        if s.capacity_provider_strategy().is_empty() {
-                            "EC2".into()
-                        } else {
-                            "CAPACITY_PROVIDER".into()
-                        }
-                    }),
-                capacity_provider: s
-                    .capacity_provider_strategy()
-                    .first()
-                    .map(|c| c.capacity_provider().to_string()),
-                desired: s.desired_count().max(0) as u32,
-                running: s.running_count().max(0) as u32,
-                pending: s.pending_count().max(0) as u32,
-                rollout_state: primary
-                    .and_then(|d| d.rollout_state())
-                    .map(|r| r.as_str().to_string()),
-                deployments: s.deployments().len() as u32,
-                task_definition: s
-                    .task_definition()
-                    .map(|t| arn_tail(t).to_string())
-                    .unwrap_or_default(),
-                cpu_pct: None,
-                memory_pct: None,
-                metrics_pending: false,
-                events: s
-                    .events()
-                    .iter()
-                    .take(EVENTS)
-                    .filter_map(|e| {
-                        Some(ServiceEvent {
-                            at: time(e.created_at())?,
-                            message: e.message().unwrap_or_default().to_string(),
-                        })
-                    })
-                    .collect(),
-                recently_stopped: 0,
-                image: None,
-                usage: None,
-                tasks_say: None,
-            });
-        }
-    }
-    Ok(out)
+            .map_err(|e| live.error("DescribeServices", &e))?;
+        Ok::<_, AwsError>(resp.services().iter().map(service).collect::<Vec<_>>())
+    })
+    .await
 }
 
-async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>, Failed> {
+fn service(s: &aws_sdk_ecs::types::Service) -> Service {
+    let primary = s
+        .deployments()
+        .iter()
+        .find(|d| d.status() == Some("PRIMARY"));
+    Service {
+        name: s.service_name().unwrap_or_default().to_string(),
+        status: s.status().unwrap_or_default().to_string(),
+        launch_type: s
+            .launch_type()
+            .map(|l| l.as_str().to_string())
+            .unwrap_or_else(|| {
+                if s.capacity_provider_strategy().is_empty() {
+                    "EC2".into()
+                } else {
+                    "CAPACITY_PROVIDER".into()
+                }
+            }),
+        capacity_provider: s
+            .capacity_provider_strategy()
+            .first()
+            .map(|c| c.capacity_provider().to_string()),
+        desired: s.desired_count().max(0) as u32,
+        running: s.running_count().max(0) as u32,
+        pending: s.pending_count().max(0) as u32,
+        rollout_state: primary
+            .and_then(|d| d.rollout_state())
+            .map(|r| r.as_str().to_string()),
+        deployments: s.deployments().len() as u32,
+        task_definition: s
+            .task_definition()
+            .map(|t| arn_tail(t).to_string())
+            .unwrap_or_default(),
+        cpu_pct: None,
+        memory_pct: None,
+        metrics_pending: false,
+        events: s
+            .events()
+            .iter()
+            .take(EVENTS)
+            .filter_map(|e| {
+                Some(ServiceEvent {
+                    at: time(e.created_at())?,
+                    message: e.message().unwrap_or_default().to_string(),
+                })
+            })
+            .collect(),
+        recently_stopped: 0,
+        image: None,
+        usage: None,
+        tasks_say: None,
+    }
+}
+
+async fn tasks(client: &Client, cluster: &str, live: &Live) -> Result<Vec<Task>, AwsError> {
     let mut arns = Vec::new();
     // STOPPED tasks stay listed for about an hour: that is where crash loops show.
     for status in [DesiredStatus::Running, DesiredStatus::Stopped] {
-        let mut pages = client
+        let list = client
             .list_tasks()
             .cluster(cluster)
             .desired_status(status)
-            .max_results(LIST_PAGE)
-            .into_paginator()
-            .send();
-        while let Some(p) = pages.next().await {
-            arns.extend(
-                p.map_err(|e| ("ListTasks", live.error(&e)))?
-                    .task_arns()
-                    .iter()
-                    .cloned(),
-            );
-        }
+            .max_results(LIST_PAGE);
+        let pages = list.into_paginator().send().try_collect().await;
+        arns.extend(listed(pages, "ListTasks", live.endpoint(), |p| {
+            p.task_arns()
+        })?);
     }
     arns.sort();
     arns.dedup();
-    let mut out = Vec::with_capacity(arns.len());
-    for chunk in arns.chunks(DESCRIBE_TASKS) {
+    described(&arns, DESCRIBE_TASKS, |chunk| async move {
         let resp = client
             .describe_tasks()
             .cluster(cluster)
-            .set_tasks(Some(chunk.to_vec()))
+            .set_tasks(Some(chunk))
             .send()
             .await
-            .map_err(|e| ("DescribeTasks", live.error(&e)))?;
-        out.extend(resp.tasks().iter().map(task));
-    }
-    Ok(out)
+            .map_err(|e| live.error("DescribeTasks", &e))?;
+        Ok::<_, AwsError>(resp.tasks().iter().map(task).collect::<Vec<_>>())
+    })
+    .await
 }
 
 pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
@@ -262,52 +251,51 @@ async fn instances(
     client: &Client,
     cluster: &str,
     live: &Live,
-) -> Result<Vec<ContainerInstance>, Failed> {
-    let mut arns = Vec::new();
-    let mut pages = client
+) -> Result<Vec<ContainerInstance>, AwsError> {
+    let list = client
         .list_container_instances()
         .cluster(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        arns.extend(
-            p.map_err(|e| ("ListContainerInstances", live.error(&e)))?
-                .container_instance_arns()
-                .iter()
-                .cloned(),
-        );
-    }
-    let mut out = Vec::with_capacity(arns.len());
-    for chunk in arns.chunks(DESCRIBE_INSTANCES) {
+        .max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let arns = listed(pages, "ListContainerInstances", live.endpoint(), |p| {
+        p.container_instance_arns()
+    })?;
+    described(&arns, DESCRIBE_INSTANCES, |chunk| async move {
         let resp = client
             .describe_container_instances()
             .cluster(cluster)
-            .set_container_instances(Some(chunk.to_vec()))
+            .set_container_instances(Some(chunk))
             .send()
             .await
-            .map_err(|e| ("DescribeContainerInstances", live.error(&e)))?;
-        for ci in resp.container_instances() {
-            out.push(ContainerInstance {
-                id: ci
-                    .container_instance_arn()
-                    .map(arn_tail)
-                    .unwrap_or_default()
-                    .to_string(),
-                ec2_instance_id: ci.ec2_instance_id().map(str::to_string),
-                status: ci.status().unwrap_or_default().to_string(),
-                agent_connected: ci.agent_connected(),
-                running_tasks: ci.running_tasks_count().max(0) as u32,
-                pending_tasks: ci.pending_tasks_count().max(0) as u32,
-                cpu_remaining: remaining(ci.remaining_resources(), "CPU"),
-                memory_remaining_mb: remaining(ci.remaining_resources(), "MEMORY"),
-                cpu_registered: ci
-                    .registered_resources()
-                    .iter()
-                    .find(|r| r.name() == Some("CPU"))
-                    .map(|r| r.integer_value() as i64),
-            });
-        }
+            .map_err(|e| live.error("DescribeContainerInstances", &e))?;
+        Ok::<_, AwsError>(
+            resp.container_instances()
+                .iter()
+                .map(instance)
+                .collect::<Vec<_>>(),
+        )
+    })
+    .await
+}
+
+fn instance(ci: &aws_sdk_ecs::types::ContainerInstance) -> ContainerInstance {
+    ContainerInstance {
+        id: ci
+            .container_instance_arn()
+            .map(arn_tail)
+            .unwrap_or_default()
+            .to_string(),
+        ec2_instance_id: ci.ec2_instance_id().map(str::to_string),
+        status: ci.status().unwrap_or_default().to_string(),
+        agent_connected: ci.agent_connected(),
+        running_tasks: ci.running_tasks_count().max(0) as u32,
+        pending_tasks: ci.pending_tasks_count().max(0) as u32,
+        cpu_remaining: remaining(ci.remaining_resources(), "CPU"),
+        memory_remaining_mb: remaining(ci.remaining_resources(), "MEMORY"),
+        cpu_registered: ci
+            .registered_resources()
+            .iter()
+            .find(|r| r.name() == Some("CPU"))
+            .map(|r| r.integer_value() as i64),
     }
-    Ok(out)
 }

@@ -8,10 +8,10 @@ use chrono::Utc;
 use tokio::time::Instant;
 
 use super::Ecs;
-use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
-use crate::services::live::{sdk_client, no_client, retry_in, rows_first, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -26,7 +26,7 @@ impl RoomLive for Ecs {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        Box::pin(poller::run(cx, Poll::default()))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -65,7 +65,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
     };
     let mut data = match super::fetch::fetch(c, &r.name, live).await {
         Ok(d) => d,
-        Err((op, e)) => return vec![DataMsg::failed(Ecs::KIND, &r.name, op, e)],
+        Err(e) => return vec![DataMsg::failed(Ecs::KIND, &r.name, e)],
     };
     let mut out = Vec::new();
     let pairs: Vec<(String, String)> = data
@@ -81,7 +81,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &queries(&refs), start, end).await {
+        match r.gather.fetch_now(&live.cloudwatch(r), queries(&refs), start, end).await {
             Ok(f) => {
                 let mut i = 0;
                 for c in &mut data.clusters {
@@ -92,7 +92,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
                     }
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, e)),
         }
     }
     out.insert(
@@ -131,27 +131,30 @@ fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut Utilisation) {
     }
 }
 
-async fn poll(mut cx: PollCtx) {
-    let mut throttles = 0;
-    let mut last_metrics: Option<Instant> = None;
-    let mut previous = HashMap::new();
-    loop {
-        let live = cx.live.clone();
-        let r = &live.regions[cx.region];
-        // Service CPU and memory change once a minute; task states faster.
-        let metrics = last_metrics.is_none_or(|t| t.elapsed() >= METRICS_EVERY);
-        let first = last_metrics.is_none().then_some(&cx.tx);
-        let mut msgs = fetch(&live, r, metrics, first).await;
-        carry(&mut msgs, metrics, &mut previous);
-        if metrics {
-            last_metrics = Some(Instant::now());
-        }
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(Ecs::KIND), throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        cx.waker.sleep(delay).await;
+/// What ECS keeps between refreshes: when utilisation was last read, and
+/// what it was.
+#[derive(Default)]
+struct Poll {
+    last_metrics: Option<Instant>,
+    previous: Utilisation,
+}
+
+impl Poller for Poll {
+    type Room = Ecs;
+    const ON_GRID: bool = false;
+
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, _: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            // Service CPU and memory change once a minute; task states faster.
+            let metrics = self.last_metrics.is_none_or(|t| t.elapsed() >= METRICS_EVERY);
+            let first = self.last_metrics.is_none().then_some(&cx.tx);
+            let mut msgs = fetch(&live, cx.region(), metrics, first).await;
+            carry(&mut msgs, metrics, &mut self.previous);
+            if metrics {
+                self.last_metrics = Some(Instant::now());
+            }
+            Some(msgs)
+        })
     }
 }

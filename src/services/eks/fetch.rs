@@ -7,10 +7,9 @@ use aws_sdk_eks::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::domain::{Addon, EksCluster, FargateProfile, Nodegroup};
+use crate::aws::paging::{described, listed};
 use crate::aws::AwsError;
 use crate::services::live::Live;
-
-pub type Failed = (&'static str, AwsError);
 
 /// The documented maximum for every EKS list call.
 pub const LIST_PAGE: i32 = 100;
@@ -29,12 +28,9 @@ pub async fn fetch(
     live: &Live,
     deep: bool,
     previous: &[EksCluster],
-) -> Result<(Vec<EksCluster>, Vec<Failed>), Failed> {
-    let mut names = Vec::new();
-    let mut pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListClusters", live.error(&e)))?.clusters().iter().cloned());
-    }
+) -> Result<(Vec<EksCluster>, Vec<AwsError>), AwsError> {
+    let pages = client.list_clusters().max_results(LIST_PAGE).into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListClusters", live.endpoint(), |p| p.clusters())?;
     let mut out = Vec::with_capacity(names.len());
     let mut partial = Vec::new();
     for name in names {
@@ -43,7 +39,7 @@ pub async fn fetch(
             .name(&name)
             .send()
             .await
-            .map_err(|e| ("DescribeCluster", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeCluster", &e))?;
         let Some(c) = resp.cluster() else { continue };
         let vpc = c.resources_vpc_config();
         let mut cluster = EksCluster {
@@ -95,7 +91,7 @@ fn issue(code: Option<&str>, message: Option<&str>) -> String {
 
 /// Node groups, Fargate profiles and add-ons of one cluster; what fails
 /// stays unread (add-ons `None`) with its reason in `partial`.
-async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut Vec<Failed>) {
+async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut Vec<AwsError>) {
     match nodegroups(client, live, &c.name).await {
         Ok(v) => c.nodegroups = v,
         Err(e) => partial.push(e),
@@ -110,29 +106,22 @@ async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut
     }
 }
 
-async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Nodegroup>, Failed> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_nodegroups()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListNodegroups", live.error(&e)))?.nodegroups().iter().cloned());
-    }
-    let mut out = Vec::new();
-    for n in names {
+async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Nodegroup>, AwsError> {
+    let list = client.list_nodegroups().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListNodegroups", live.endpoint(), |p| p.nodegroups())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_nodegroup()
             .cluster_name(cluster)
             .nodegroup_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeNodegroup", live.error(&e)))?;
-        let Some(g) = resp.nodegroup() else { continue };
+            .map_err(|e| live.error("DescribeNodegroup", &e))?;
+        let Some(g) = resp.nodegroup() else { return Ok(None) };
         let scaling = g.scaling_config();
-        out.push(Nodegroup {
+        Ok(Some(Nodegroup {
             name: g.nodegroup_name().unwrap_or(&n).to_string(),
             status: g.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
             version: g.version().map(str::to_string),
@@ -152,38 +141,26 @@ async fn nodegroups(client: &Client, live: &Live, cluster: &str) -> Result<Vec<N
                 })
                 .unwrap_or_default(),
             skew: None,
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }
 
-async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<FargateProfile>, Failed> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_fargate_profiles()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(
-            p.map_err(|e| ("ListFargateProfiles", live.error(&e)))?
-                .fargate_profile_names()
-                .iter()
-                .cloned(),
-        );
-    }
-    let mut out = Vec::new();
-    for n in names {
+async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<FargateProfile>, AwsError> {
+    let list = client.list_fargate_profiles().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListFargateProfiles", live.endpoint(), |p| p.fargate_profile_names())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_fargate_profile()
             .cluster_name(cluster)
             .fargate_profile_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeFargateProfile", live.error(&e)))?;
-        let Some(f) = resp.fargate_profile() else { continue };
-        out.push(FargateProfile {
+            .map_err(|e| live.error("DescribeFargateProfile", &e))?;
+        let Some(f) = resp.fargate_profile() else { return Ok(None) };
+        Ok(Some(FargateProfile {
             name: f.fargate_profile_name().unwrap_or(&n).to_string(),
             status: f.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
             namespaces: f
@@ -191,33 +168,26 @@ async fn fargate(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Farg
                 .iter()
                 .filter_map(|s| s.namespace().map(str::to_string))
                 .collect(),
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }
 
-async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon>, Failed> {
-    let mut names = Vec::new();
-    let mut pages = client
-        .list_addons()
-        .cluster_name(cluster)
-        .max_results(LIST_PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        names.extend(p.map_err(|e| ("ListAddons", live.error(&e)))?.addons().iter().cloned());
-    }
-    let mut out = Vec::new();
-    for n in names {
+async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon>, AwsError> {
+    let list = client.list_addons().cluster_name(cluster).max_results(LIST_PAGE);
+    let pages = list.into_paginator().send().try_collect().await;
+    let names = listed(pages, "ListAddons", live.endpoint(), |p| p.addons())?;
+    described(&names, 1, |n| async move {
+        let n = n.concat();
         let resp = client
             .describe_addon()
             .cluster_name(cluster)
             .addon_name(&n)
             .send()
             .await
-            .map_err(|e| ("DescribeAddon", live.error(&e)))?;
-        let Some(a) = resp.addon() else { continue };
-        out.push(Addon {
+            .map_err(|e| live.error("DescribeAddon", &e))?;
+        let Some(a) = resp.addon() else { return Ok(None) };
+        Ok(Some(Addon {
             name: a.addon_name().unwrap_or(&n).to_string(),
             version: a.addon_version().map(str::to_string),
             status: a.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
@@ -230,7 +200,7 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
                         .collect()
                 })
                 .unwrap_or_default(),
-        });
-    }
-    Ok(out)
+        }))
+    })
+    .await
 }

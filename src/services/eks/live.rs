@@ -6,12 +6,10 @@ use chrono::Utc;
 
 use super::domain::{EksCluster, EksData};
 use super::{fetch, metrics, Eks};
-use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
-use crate::services::live::{
-    no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients, Woke,
-};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -26,7 +24,9 @@ impl RoomLive for Eks {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        // On the shared grid, so its metrics go out with Lambda's.
+        let start = Poll { previous: Vec::new(), since_deep: DEEP_EVERY };
+        Box::pin(poller::run(cx, start))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -50,11 +50,11 @@ async fn refresh(
     let mut coming = r.gather.coming();
     let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, deep, previous).await {
         Ok(v) => v,
-        Err((op, e)) => return (vec![DataMsg::failed(Eks::KIND, &r.name, op, e)], None),
+        Err(e) => return (vec![DataMsg::failed(Eks::KIND, &r.name, e)], None),
     };
     let mut out: Vec<DataMsg> = partial
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Eks::KIND, &r.name, op, e))
+        .map(|e| DataMsg::failed(Eks::KIND, &r.name, e))
         .collect();
     if let Some(tx) = first.filter(|_| !clusters.is_empty()) {
         // A first read waits for no other room's listing.
@@ -73,10 +73,10 @@ async fn refresh(
                     c.metrics = metrics::stats(&f, i, start, window);
                 }
                 for e in f.errors {
-                    out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e));
+                    out.push(DataMsg::failed(Eks::KIND, &r.name, e));
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Eks::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Eks::KIND, &r.name, e)),
         }
     }
     out.insert(
@@ -92,29 +92,28 @@ async fn refresh(
     (out, Some(clusters))
 }
 
-async fn poll(mut cx: PollCtx) {
-    let live = cx.live.clone();
-    let region = &live.regions[cx.region];
-    let mut previous: Vec<EksCluster> = Vec::new();
-    let mut since_deep = DEEP_EVERY;
-    let mut throttles = 0;
-    let mut forced = false;
-    let mut first = true;
-    loop {
-        let deep = forced || since_deep >= DEEP_EVERY;
-        let (mut msgs, read) = refresh(&live, region, deep, &previous, first.then_some(&cx.tx)).await;
-        first = false;
-        if let Some(read) = read {
-            previous = read;
-            since_deep = if deep { 1 } else { since_deep + 1 };
-        }
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(Eks::KIND), throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        // On the shared grid, so its metrics go out with Lambda's.
-        forced = cx.wait(delay, throttles > 0, |_| false).await == Woke::Refresh;
+/// What EKS keeps between refreshes: the clusters last read (their node
+/// groups, profiles and add-ons between deep reads), and how many refreshes
+/// ago the last deep read was.
+struct Poll {
+    previous: Vec<EksCluster>,
+    since_deep: u32,
+}
+
+impl Poller for Poll {
+    type Room = Eks;
+
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, woke: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            let deep = woke == Woke::Refresh || self.since_deep >= DEEP_EVERY;
+            let first = (woke == Woke::First).then_some(&cx.tx);
+            let (msgs, read) = refresh(&live, cx.region(), deep, &self.previous, first).await;
+            if let Some(read) = read {
+                self.previous = read;
+                self.since_deep = if deep { 1 } else { self.since_deep + 1 };
+            }
+            Some(msgs)
+        })
     }
 }

@@ -11,8 +11,6 @@ use super::domain::{EmrCluster, InstanceGroup, Step, ACTIVE_STATES, STEPS_KEPT};
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
-pub type Failed = (&'static str, AwsError);
-
 fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| Utc.timestamp_opt(t.secs(), 0).single())
 }
@@ -27,7 +25,7 @@ pub async fn fetch(
     region: &str,
     live: &Live,
     now: DateTime<Utc>,
-) -> Result<(Vec<EmrCluster>, Vec<Failed>), Failed> {
+) -> Result<(Vec<EmrCluster>, Vec<AwsError>), AwsError> {
     let mut ids = Vec::new();
     let mut list = client.list_clusters();
     for s in ACTIVE_STATES {
@@ -35,7 +33,7 @@ pub async fn fetch(
     }
     let mut pages = list.into_paginator().send();
     while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| ("ListClusters", live.error(&e)))?;
+        let p = p.map_err(|e| live.error("ListClusters", &e))?;
         ids.extend(p.clusters().iter().filter_map(|c| c.id().map(str::to_string)));
     }
     let mut out = Vec::with_capacity(ids.len());
@@ -46,7 +44,7 @@ pub async fn fetch(
             .cluster_id(&id)
             .send()
             .await
-            .map_err(|e| ("DescribeCluster", live.error(&e)))?;
+            .map_err(|e| live.error("DescribeCluster", &e))?;
         let Some(c) = resp.cluster() else { continue };
         let status = c.status();
         let timeline = status.and_then(|s| s.timeline());
@@ -88,7 +86,7 @@ pub async fn fetch(
 
 /// One page of clusters that ended in the last day: their summaries say
 /// enough (state, reason, hours), so no describe is spent on them.
-async fn ended(client: &Client, region: &str, live: &Live, now: DateTime<Utc>) -> Result<Vec<EmrCluster>, Failed> {
+async fn ended(client: &Client, region: &str, live: &Live, now: DateTime<Utc>) -> Result<Vec<EmrCluster>, AwsError> {
     let since = now - Duration::hours(ENDED_SHOWN_HOURS * 7);
     let resp = client
         .list_clusters()
@@ -97,7 +95,7 @@ async fn ended(client: &Client, region: &str, live: &Live, now: DateTime<Utc>) -
         .created_after(aws_smithy_types::DateTime::from_secs(since.timestamp()))
         .send()
         .await
-        .map_err(|e| ("ListClusters", live.error(&e)))?;
+        .map_err(|e| live.error("ListClusters", &e))?;
     let cutoff = now - Duration::hours(ENDED_SHOWN_HOURS);
     Ok(resp
         .clusters()
@@ -133,11 +131,11 @@ pub fn group(g: &SdkGroup) -> InstanceGroup {
     }
 }
 
-async fn groups(client: &Client, live: &Live, id: &str) -> Result<Vec<InstanceGroup>, Failed> {
+async fn groups(client: &Client, live: &Live, id: &str) -> Result<Vec<InstanceGroup>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client.list_instance_groups().cluster_id(id).into_paginator().send();
     while let Some(p) = pages.next().await {
-        out.extend(p.map_err(|e| ("ListInstanceGroups", live.error(&e)))?.instance_groups().iter().map(group));
+        out.extend(p.map_err(|e| live.error("ListInstanceGroups", &e))?.instance_groups().iter().map(group));
     }
     Ok(out)
 }
@@ -164,23 +162,23 @@ pub fn fleet(f: &InstanceFleet) -> Vec<InstanceGroup> {
     .collect()
 }
 
-async fn fleets(client: &Client, live: &Live, id: &str) -> Result<Vec<InstanceGroup>, Failed> {
+async fn fleets(client: &Client, live: &Live, id: &str) -> Result<Vec<InstanceGroup>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client.list_instance_fleets().cluster_id(id).into_paginator().send();
     while let Some(p) = pages.next().await {
-        out.extend(p.map_err(|e| ("ListInstanceFleets", live.error(&e)))?.instance_fleets().iter().flat_map(fleet));
+        out.extend(p.map_err(|e| live.error("ListInstanceFleets", &e))?.instance_fleets().iter().flat_map(fleet));
     }
     Ok(out)
 }
 
 /// The newest steps: ListSteps returns newest first, so one page is enough.
-async fn steps(client: &Client, live: &Live, id: &str) -> Result<Vec<Step>, Failed> {
+async fn steps(client: &Client, live: &Live, id: &str) -> Result<Vec<Step>, AwsError> {
     let resp = client
         .list_steps()
         .cluster_id(id)
         .send()
         .await
-        .map_err(|e| ("ListSteps", live.error(&e)))?;
+        .map_err(|e| live.error("ListSteps", &e))?;
     Ok(resp
         .steps()
         .iter()

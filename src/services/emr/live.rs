@@ -8,7 +8,7 @@ use super::domain::EmrData;
 use super::{fetch, metrics, Emr};
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
-use crate::services::live::{no_client, poll_simple, rows_first, sdk_client, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -17,10 +17,6 @@ impl RoomLive for Emr {
 
     fn client(cfg: &aws_config::SdkConfig, counter: &CallCounter, _custom: bool) -> Self::Client {
         sdk_client!(aws_sdk_emr, cfg, counter)
-    }
-
-    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll_simple::<Emr>(cx))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -41,11 +37,11 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
     };
     let (mut clusters, partial) = match fetch::fetch(c, &r.name, live, fetched_at).await {
         Ok(v) => v,
-        Err((op, e)) => return vec![DataMsg::failed(Emr::KIND, &r.name, op, e)],
+        Err(e) => return vec![DataMsg::failed(Emr::KIND, &r.name, e)],
     };
     let mut out: Vec<DataMsg> = partial
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Emr::KIND, &r.name, op, e))
+        .map(|e| DataMsg::failed(Emr::KIND, &r.name, e))
         .collect();
     let active: Vec<usize> = (0..clusters.len()).filter(|i| clusters[*i].active()).collect();
     if let Some(tx) = first.filter(|_| !active.is_empty()) {
@@ -57,16 +53,16 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
         let ids: Vec<&str> = active.iter().map(|i| clusters[*i].id.as_str()).collect();
         let (_, end) = cloudwatch::window(fetched_at, live.opts.window);
         let start = end - Duration::minutes(metrics::IDLE_LOOKBACK_MINUTES as i64);
-        match cloudwatch::fetch(&live.cloudwatch(r), crate::aws::budget::Class::Visible, &metrics::queries(&ids), start, end).await {
+        match r.gather.fetch_now(&live.cloudwatch(r), metrics::queries(&ids), start, end).await {
             Ok(f) => {
                 for (q, i) in active.iter().enumerate() {
                     clusters[*i].metrics = metrics::stats(&f, q, end, live.opts.window);
                 }
                 for e in f.errors {
-                    out.push(DataMsg::failed(Emr::KIND, &r.name, "GetMetricData", e));
+                    out.push(DataMsg::failed(Emr::KIND, &r.name, e));
                 }
             }
-            Err(e) => out.push(DataMsg::failed(Emr::KIND, &r.name, "GetMetricData", e)),
+            Err(e) => out.push(DataMsg::failed(Emr::KIND, &r.name, e)),
         }
     }
     out.insert(

@@ -158,7 +158,7 @@ pub async fn fetch(
             }
             totals = metrics::totals(&f);
             for e in f.errors {
-                out.push(DataMsg::failed(Lambda::KIND, &r.name, "GetMetricData", e));
+                out.push(DataMsg::failed(Lambda::KIND, &r.name, e));
             }
             if refused {
                 let msg = format!(
@@ -169,8 +169,7 @@ pub async fn fetch(
                 out.push(DataMsg::failed(
                     Lambda::KIND,
                     &r.name,
-                    "GetMetricData",
-                    AwsError::new(ErrorKind::Service, msg),
+                    AwsError::new(ErrorKind::Service, msg).during("GetMetricData"),
                 ));
             }
         }
@@ -182,7 +181,7 @@ pub async fn fetch(
             if let Some((j, _)) = ranked.first() {
                 done = *j;
             }
-            out.push(DataMsg::failed(Lambda::KIND, &r.name, "GetMetricData", e))
+            out.push(DataMsg::failed(Lambda::KIND, &r.name, e))
         }
     }
     sweep.ranked = done;
@@ -208,7 +207,7 @@ pub async fn fetch(
         }
     }
     for e in errors {
-        out.push(DataMsg::failed(Lambda::KIND, &r.name, "ColdStarts", e));
+        out.push(DataMsg::failed(Lambda::KIND, &r.name, e.during("ColdStarts")));
     }
     out.insert(
         0,

@@ -31,7 +31,7 @@ pub async fn list_functions(
         .send();
     let mut out = Vec::new();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| live.error(&e))?;
+        let page = page.map_err(|e| live.error("ListFunctions", &e))?;
         out.extend(page.functions().iter().map(|f| function(f, region)));
         if let Some(tx) = early.take().filter(|_| page.next_marker().is_some()) {
             let mut rows = out.clone();
@@ -69,7 +69,7 @@ pub async fn attach_mappings(client: &Client, live: &Live, functions: &mut [Func
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| live.error(&e))?;
+        let page = page.map_err(|e| live.error("ListEventSourceMappings", &e))?;
         for m in page.event_source_mappings() {
             let Some(name) = m.function_arn().and_then(triggers::function_name) else {
                 continue;
@@ -108,7 +108,7 @@ pub async fn policy(client: &Client, live: &Live, name: &str) -> Result<Vec<Invo
     match client.get_policy().function_name(name).send().await {
         Ok(out) => Ok(out.policy().map(triggers::invokers).unwrap_or_default()),
         Err(e) if e.as_service_error().is_some_and(|s| s.is_resource_not_found_exception()) => Ok(Vec::new()),
-        Err(e) => Err(live.error(&e)),
+        Err(e) => Err(live.error("GetPolicy", &e)),
     }
 }
 

@@ -12,10 +12,10 @@ use tokio::time::Instant;
 use super::domain::{Function, FunctionStats};
 use super::fetch::{fetch, Read, Sweep};
 use super::Lambda;
-use crate::aws::backoff::{next_delay, salt};
 use crate::aws::budget::{Budget, Class};
 use crate::aws::client::{CallCounter, NoHostPrefix};
-use crate::services::live::{no_client, retry_in, sdk_client, send_all, throttled, Live, PollCtx, RegionClients, Woke};
+use crate::services::live::{no_client, sdk_client, send_all, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx, TailTarget};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -58,7 +58,8 @@ impl RoomLive for Lambda {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        let start = Poll::new(&cx.live);
+        Box::pin(poller::run(cx, start))
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
@@ -74,11 +75,11 @@ impl RoomLive for Lambda {
                     say_one_off(live, asked);
                     let mut out = fetch(live, r, inv, None, &[], &mut Sweep::default(), Read::Both, Some(&mut coming)).await;
                     if let Err(e) = mapped {
-                        out.push(DataMsg::failed(Lambda::KIND, &r.name, "ListEventSourceMappings", e));
+                        out.push(DataMsg::failed(Lambda::KIND, &r.name, e));
                     }
                     out
                 }
-                Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, "ListFunctions", e)],
+                Err(e) => vec![DataMsg::failed(Lambda::KIND, &r.name, e)],
             }
         })
     }
@@ -134,7 +135,7 @@ fn so_far(inventory: &[Function], stats: &HashMap<String, FunctionStats>) -> Vec
 async fn attach_mappings(region: &RegionClients, live: &Live, inventory: &mut [Function]) -> Option<DataMsg> {
     let c = region.client::<Lambda>()?;
     let e = super::list::attach_mappings(&c.lambda, live, inventory).await.err()?;
-    Some(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e))
+    Some(DataMsg::failed(Lambda::KIND, &region.name, e))
 }
 
 /// The first refresh of a region in four steps, each sent as it is read;
@@ -223,46 +224,80 @@ async fn progressive(
     true
 }
 
-async fn poll(mut cx: PollCtx) {
-    let live = cx.live.clone();
-    let region = &live.regions[cx.region];
-    let Some(clients) = region.client::<Lambda>() else {
-        let _ = cx.send(no_client(Lambda::KIND, &region.name)).await;
-        return;
-    };
-    let mut inventory: Vec<Function> = Vec::new();
-    let mut inventory_at: Option<Instant> = None;
-    let mut stats: HashMap<String, FunctionStats> = HashMap::new();
-    let mut sweep = Sweep::default();
-    let mut policies: HashMap<String, (Instant, Vec<super::triggers::Invoker>)> = HashMap::new();
-    let mut throttles = 0;
-    let mut pass = Pass::default();
-    let mut stretched = live.opts.intervals.get(Lambda::KIND);
-    let mut forced = false;
-    // Woken for rows that scrolled into view without numbers: metrics only.
-    let mut light = false;
-    loop {
+/// What Lambda keeps between refreshes of a region.
+struct Poll {
+    inventory: Vec<Function>,
+    inventory_at: Option<Instant>,
+    stats: HashMap<String, FunctionStats>,
+    sweep: Sweep,
+    policies: HashMap<String, (Instant, Vec<super::triggers::Invoker>)>,
+    pass: Pass,
+    /// The interval, stretched by the CloudWatch budget.
+    stretched: Duration,
+}
+
+impl Poller for Poll {
+    type Room = Lambda;
+
+    /// `Woke::Refresh` re-reads the inventory; `Woke::Scrolled` reads the
+    /// metrics of the rows that scrolled into view without numbers, only.
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, woke: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(self.read(cx, woke == Woke::Refresh, woke == Woke::Scrolled))
+    }
+
+    fn every(&self, _: &Live) -> Duration {
+        self.stretched
+    }
+
+    fn unread(&self, visible: &[String]) -> bool {
+        visible.iter().any(|n| match super::triggers::opened_name(n) {
+            // A detail just opened: its policy is still to read.
+            Some(name) => !self.policies.contains_key(name),
+            None => self.stats.get(n).is_none_or(|s| s.invocations.is_none() || s.ranked),
+        })
+    }
+}
+
+impl Poll {
+    fn new(live: &Live) -> Poll {
+        Poll {
+            inventory: Vec::new(),
+            inventory_at: None,
+            stats: HashMap::new(),
+            sweep: Sweep::default(),
+            policies: HashMap::new(),
+            pass: Pass::default(),
+            stretched: live.opts.intervals.get(Lambda::KIND),
+        }
+    }
+
+    async fn read(&mut self, cx: &mut PollCtx, forced: bool, light: bool) -> Option<Vec<DataMsg>> {
+        let live = cx.live.clone();
+        let region = &live.regions[cx.region];
+        let Some(clients) = region.client::<Lambda>() else {
+            return Some(no_client(Lambda::KIND, &region.name));
+        };
         // API Gateway and EKS wait for this refresh's metrics to share the call.
         let mut coming = region.gather.coming();
         let mut msgs = Vec::new();
         // The Loaded message goes first so a failure reported with it stays visible.
         let mut loaded_at = 0;
         let mut just_loaded = false;
-        if forced || inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
+        if forced || self.inventory_at.is_none_or(|t| t.elapsed() >= INVENTORY_EVERY) {
             // A first read shows the first page while the rest is listed.
-            let early = stats.is_empty().then_some(&cx.tx);
+            let early = self.stats.is_empty().then_some(&cx.tx);
             match super::list::list_functions(&clients.lambda, &region.name, &live, early).await {
                 Ok(mut v) => {
                     // The first read sends the rows before anything else is asked.
-                    if !stats.is_empty() {
+                    if !self.stats.is_empty() {
                         if let Err(e) = super::list::attach_mappings(&clients.lambda, &live, &mut v).await {
-                            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListEventSourceMappings", e));
+                            msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e));
                         }
                     }
-                    inventory = v;
-                    inventory_at = Some(Instant::now());
+                    self.inventory = v;
+                    self.inventory_at = Some(Instant::now());
                 }
-                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "ListFunctions", e)),
+                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e)),
             }
         }
         // The resource policy of the function whose detail is open: read
@@ -276,33 +311,33 @@ async fn poll(mut cx: PollCtx) {
             .filter_map(|k| super::triggers::opened_name(k).map(str::to_string))
             .collect();
         for name in opened {
-            if policies.get(&name).is_some_and(|(t, _)| t.elapsed() < POLICY_FRESH) {
+            if self.policies.get(&name).is_some_and(|(t, _)| t.elapsed() < POLICY_FRESH) {
                 continue;
             }
             match super::list::policy(&clients.lambda, &live, &name).await {
                 Ok(p) => {
-                    policies.insert(name, (Instant::now(), p));
+                    self.policies.insert(name, (Instant::now(), p));
                 }
-                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, "GetPolicy", e)),
+                Err(e) => msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e)),
             }
         }
-        if stats.is_empty() && !inventory.is_empty() {
+        if self.stats.is_empty() && !self.inventory.is_empty() {
             // The first read of a region: the rows go to the screen now, then
             // the metrics of the rows on screen, then their cold starts; the
             // sweep of every function follows below.
-            if !progressive(&mut cx, &live, region, &mut inventory, &mut sweep, &mut stats, &mut msgs, &mut coming).await {
-                return;
+            if !progressive(cx, &live, region, &mut self.inventory, &mut self.sweep, &mut self.stats, &mut msgs, &mut coming).await {
+                return None;
             }
             just_loaded = true;
         }
-        if inventory_at.is_some() {
-            for f in &mut inventory {
+        if self.inventory_at.is_some() {
+            for f in &mut self.inventory {
                 // Never read yet: on its way with the sweep, not "-"
                 // (with `--metrics all`, this refresh reads it).
-                if !live.opts.metrics_all || stats.contains_key(&f.name) {
-                    read_so_far(f, &stats);
+                if !live.opts.metrics_all || self.stats.contains_key(&f.name) {
+                    read_so_far(f, &self.stats);
                 }
-                if let Some((_, p)) = policies.get(&f.name) {
+                if let Some((_, p)) = self.policies.get(&f.name) {
                     f.invokers = Some(p.clone());
                 }
             }
@@ -312,15 +347,15 @@ async fn poll(mut cx: PollCtx) {
             } else if light || just_loaded {
                 // Rows that scrolled into view need their numbers now; the
                 // first read already read the screen, and starts the sweep.
-                let sweep_now = if just_loaded { pass.candidates(&inventory, &on_screen, &[]) } else { Vec::new() };
-                let rank = sweep_now.iter().map(|i| inventory[*i].name.clone()).collect();
+                let sweep_now = if just_loaded { self.pass.candidates(&self.inventory, &on_screen, &[]) } else { Vec::new() };
+                let rank = sweep_now.iter().map(|i| self.inventory[*i].name.clone()).collect();
                 (Some(if just_loaded { HashSet::new() } else { on_screen.clone() }), rank, sweep_now)
             } else {
-                let mut worst: Vec<String> = offenders(&inventory).into_iter().filter(|n| !on_screen.contains(n)).collect();
+                let mut worst: Vec<String> = offenders(&self.inventory).into_iter().filter(|n| !on_screen.contains(n)).collect();
                 worst.sort();
-                let from_sweep = pass.candidates(&inventory, &on_screen, &worst);
+                let from_sweep = self.pass.candidates(&self.inventory, &on_screen, &worst);
                 let mut rank = worst;
-                rank.extend(from_sweep.iter().map(|i| inventory[*i].name.clone()));
+                rank.extend(from_sweep.iter().map(|i| self.inventory[*i].name.clone()));
                 (Some(on_screen.clone()), rank, from_sweep)
             };
             let read = if light || just_loaded { Read::Metrics } else { Read::Both };
@@ -328,20 +363,20 @@ async fn poll(mut cx: PollCtx) {
                 // Rows scrolled into view: their numbers wait for no other room.
                 coming.hurry();
             }
-            let fetched = fetch(&live, region, inventory.clone(), want.as_ref(), &rank, &mut sweep, read, Some(&mut coming)).await;
-            let consumed = sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
-            pass.advance(&from_sweep, consumed, inventory.len());
-            let per_refresh = want.as_ref().map_or(inventory.len(), HashSet::len) as u64
+            let fetched = fetch(&live, region, self.inventory.clone(), want.as_ref(), &rank, &mut self.sweep, read, Some(&mut coming)).await;
+            let consumed = self.sweep.ranked.saturating_sub(rank.len() - from_sweep.len());
+            self.pass.advance(&from_sweep, consumed, self.inventory.len());
+            let per_refresh = want.as_ref().map_or(self.inventory.len(), HashSet::len) as u64
                 * super::metrics::QUERIES_PER_FUNCTION as u64
                 + super::metrics::TOTAL_QUERIES as u64;
             let every = live.opts.intervals.get(Lambda::KIND);
-            stretched = if live.opts.metrics_all { every } else { live.budget.stretch(per_refresh, every) };
-            let note = budget_note(&live, &pass, per_refresh, every, stretched);
+            self.stretched = if live.opts.metrics_all { every } else { live.budget.stretch(per_refresh, every) };
+            let note = budget_note(&live, &self.pass, per_refresh, every, self.stretched);
             for mut m in fetched {
                 if let DataMsg::Loaded { payload, .. } = &mut m {
                     if let Some(d) = Lambda::payload_mut(payload) {
                         for f in &d.functions {
-                            stats.insert(f.name.clone(), f.stats.clone());
+                            self.stats.insert(f.name.clone(), f.stats.clone());
                         }
                         d.budget = note.clone();
                     }
@@ -351,23 +386,7 @@ async fn poll(mut cx: PollCtx) {
             }
         }
         drop(coming);
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(stretched, throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        let woke = cx
-            .wait(delay, throttles > 0, |visible| {
-                visible.iter().any(|n| match super::triggers::opened_name(n) {
-                    // A detail just opened: its policy is still to read.
-                    Some(name) => !policies.contains_key(name),
-                    None => stats.get(n).is_none_or(|s| s.invocations.is_none() || s.ranked),
-                })
-            })
-            .await;
-        forced = woke == Woke::Refresh;
-        light = woke == Woke::Scrolled;
+        Some(msgs)
     }
 }
 

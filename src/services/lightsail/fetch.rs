@@ -17,8 +17,6 @@ use crate::aws::cloudwatch::Points;
 use crate::aws::AwsError;
 use crate::services::live::Live;
 
-pub type Failed = (&'static str, AwsError);
-
 /// Pages read at most from one list: a token that never ends is a bug, not an account.
 const MAX_PAGES: usize = 1000;
 
@@ -71,7 +69,7 @@ pub fn container_service(s: &sdk::ContainerService, region: &str) -> ContainerSe
 
 /// Every bundle's price, inactive ones too: an instance keeps its bundle
 /// after Lightsail stops offering it, and still pays for it.
-pub async fn bundle_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64>, Failed> {
+pub async fn bundle_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64>, AwsError> {
     let mut out = HashMap::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -81,7 +79,7 @@ pub async fn bundle_prices(c: &Client, live: &Live) -> Result<HashMap<String, f6
             .set_page_token(token.clone())
             .send()
             .await
-            .map_err(|e| ("GetBundles", live.error(&e)))?;
+            .map_err(|e| live.error("GetBundles", &e))?;
         for b in resp.bundles() {
             if let (Some(id), Some(p)) = (b.bundle_id(), b.price()) {
                 out.insert(id.to_string(), cents(p));
@@ -95,12 +93,12 @@ pub async fn bundle_prices(c: &Client, live: &Live) -> Result<HashMap<String, f6
     Ok(out)
 }
 
-pub async fn power_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64>, Failed> {
+pub async fn power_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64>, AwsError> {
     let resp = c
         .get_container_service_powers()
         .send()
         .await
-        .map_err(|e| ("GetContainerServicePowers", live.error(&e)))?;
+        .map_err(|e| live.error("GetContainerServicePowers", &e))?;
     let mut out = HashMap::new();
     for p in resp.powers() {
         let Some(price) = p.price() else { continue };
@@ -111,7 +109,7 @@ pub async fn power_prices(c: &Client, live: &Live) -> Result<HashMap<String, f64
     Ok(out)
 }
 
-pub async fn instances(c: &Client, region: &str, live: &Live) -> Result<Vec<Instance>, Failed> {
+pub async fn instances(c: &Client, region: &str, live: &Live) -> Result<Vec<Instance>, AwsError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
@@ -120,7 +118,7 @@ pub async fn instances(c: &Client, region: &str, live: &Live) -> Result<Vec<Inst
             .set_page_token(token.clone())
             .send()
             .await
-            .map_err(|e| ("GetInstances", live.error(&e)))?;
+            .map_err(|e| live.error("GetInstances", &e))?;
         out.extend(resp.instances().iter().map(|i| instance(i, region)));
         match resp.next_page_token().filter(|t| !t.is_empty()) {
             Some(t) if token.as_deref() != Some(t) => token = Some(t.to_string()),
@@ -132,12 +130,12 @@ pub async fn instances(c: &Client, region: &str, live: &Live) -> Result<Vec<Inst
     Ok(out)
 }
 
-pub async fn container_services(c: &Client, region: &str, live: &Live) -> Result<Vec<ContainerService>, Failed> {
+pub async fn container_services(c: &Client, region: &str, live: &Live) -> Result<Vec<ContainerService>, AwsError> {
     let resp = c
         .get_container_services()
         .send()
         .await
-        .map_err(|e| ("GetContainerServices", live.error(&e)))?;
+        .map_err(|e| live.error("GetContainerServices", &e))?;
     let mut out: Vec<ContainerService> =
         resp.container_services().iter().map(|s| container_service(s, region)).collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -160,7 +158,7 @@ pub fn apply_prices(d: &mut LightsailData, p: &Prices) {
 /// The inventory of one region, unpriced (see `apply_prices`). The instances are the
 /// room: without them the read failed. Container services that cannot be
 /// read are left out with their reason beside the data.
-pub async fn inventory(c: &Client, region: &str, live: &Live) -> Result<(LightsailData, Vec<Failed>), Failed> {
+pub async fn inventory(c: &Client, region: &str, live: &Live) -> Result<(LightsailData, Vec<AwsError>), AwsError> {
     let instances = instances(c, region, live).await?;
     let mut partial = Vec::new();
     let container_services = match container_services(c, region, live).await {
@@ -199,7 +197,7 @@ struct Ask {
     pick: fn(&sdk::MetricDatapoint) -> Option<f64>,
 }
 
-async fn points(c: &Client, live: &Live, name: &str, ask: Ask, (from, end): (DateTime<Utc>, DateTime<Utc>)) -> Result<Points, Failed> {
+async fn points(c: &Client, live: &Live, name: &str, ask: Ask, (from, end): (DateTime<Utc>, DateTime<Utc>)) -> Result<Points, AwsError> {
     let resp = c
         .get_instance_metric_data()
         .instance_name(name)
@@ -211,7 +209,7 @@ async fn points(c: &Client, live: &Live, name: &str, ask: Ask, (from, end): (Dat
         .statistics(ask.stat)
         .send()
         .await
-        .map_err(|e| ("GetInstanceMetricData", live.error(&e)))?;
+        .map_err(|e| live.error("GetInstanceMetricData", &e))?;
     let pick = ask.pick;
     Ok(resp
         .metric_data()
@@ -222,7 +220,7 @@ async fn points(c: &Client, live: &Live, name: &str, ask: Ask, (from, end): (Dat
 
 /// CPU, burst capacity and status checks of one instance over the window:
 /// three calls at once. A failed call leaves its figure unread and says why.
-pub async fn metrics(c: &Client, live: &Live, name: &str, now: DateTime<Utc>, minutes: u32) -> (InstanceMetrics, Vec<Failed>) {
+pub async fn metrics(c: &Client, live: &Live, name: &str, now: DateTime<Utc>, minutes: u32) -> (InstanceMetrics, Vec<AwsError>) {
     let (from, start, end) = window(now, minutes);
     let span = (from, end);
     let cpu = Ask {
@@ -251,7 +249,7 @@ pub async fn metrics(c: &Client, live: &Live, name: &str, now: DateTime<Utc>, mi
     )
     .await;
     let mut failed = Vec::new();
-    let mut ok = |r: Result<Points, Failed>| match r {
+    let mut ok = |r: Result<Points, AwsError>| match r {
         Ok(p) => Some(p),
         Err(e) => {
             failed.push(e);

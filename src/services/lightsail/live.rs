@@ -10,12 +10,13 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use super::domain::{InstanceMetrics, LightsailData};
-use super::fetch::{self, Failed, Prices};
+use super::fetch::{self, Prices};
+use crate::aws::AwsError;
 use super::Lightsail;
-use crate::aws::backoff::{next_delay, salt};
 use crate::aws::client::CallCounter;
 use crate::aws::ErrorKind;
-use crate::services::live::{no_client, retry_in, rows_first, sdk_client, throttled, Live, PollCtx, RegionClients};
+use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
@@ -32,7 +33,7 @@ impl RoomLive for Lightsail {
     }
 
     fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
-        Box::pin(poll(cx))
+        Box::pin(poller::run(cx, Poll::default()))
     }
 
     /// Headless has no viewport: every instance's metrics.
@@ -68,10 +69,10 @@ impl RoomLive for Lightsail {
     }
 }
 
-fn failures(region: &str, failed: Vec<Failed>) -> Vec<DataMsg> {
+fn failures(region: &str, failed: Vec<AwsError>) -> Vec<DataMsg> {
     failed
         .into_iter()
-        .map(|(op, e)| DataMsg::failed(Lightsail::KIND, region, op, e))
+        .map(|e| DataMsg::failed(Lightsail::KIND, region, e))
         .collect()
 }
 
@@ -93,7 +94,7 @@ struct PriceCache {
 }
 
 impl PriceCache {
-    async fn refresh(&mut self, c: &aws_sdk_lightsail::Client, live: &Live, force: bool, out: &mut Vec<Failed>) {
+    async fn refresh(&mut self, c: &aws_sdk_lightsail::Client, live: &Live, force: bool, out: &mut Vec<AwsError>) {
         let stale = |at: Option<Instant>| force || at.is_none_or(|t| t.elapsed() >= PRICES_EVERY);
         if stale(self.bundles_at) {
             match fetch::bundle_prices(c, live).await {
@@ -146,88 +147,75 @@ fn with_metrics(inventory: &LightsailData, cache: &Cache, visible: &[String]) ->
     data
 }
 
-async fn poll(mut cx: PollCtx) {
-    let live = cx.live.clone();
-    let region = &live.regions[cx.region];
-    let Some(client) = region.client::<Lightsail>() else {
-        let _ = cx.send(no_client(Lightsail::KIND, &region.name)).await;
-        return;
-    };
-    let mut prices = PriceCache::default();
-    let mut inventory: Option<(DateTime<Utc>, LightsailData)> = None;
-    let mut cache: Cache = HashMap::new();
-    let mut throttles = 0;
-    let mut forced = false;
-    // Woken for rows that scrolled into view unread: metrics only.
-    let mut light = false;
-    loop {
-        let mut failed: Vec<Failed> = Vec::new();
-        if !light || inventory.is_none() {
-            let at = Utc::now();
-            match fetch::inventory(client, &region.name, &live).await {
-                Ok((mut d, partial)) => {
-                    failed.extend(partial);
-                    prices.refresh(client, &live, forced, &mut failed).await;
-                    fetch::apply_prices(&mut d, &prices.prices);
-                    inventory = Some((at, d));
-                }
-                Err(e) => failed.push(e),
-            }
-        }
-        let mut msgs = Vec::new();
-        if let Some((at, inv)) = &inventory {
-            let names: HashSet<&str> = inv.instances.iter().map(|i| i.name.as_str()).collect();
-            cache.retain(|k, _| names.contains(k.as_str()));
-            let visible = cx.visible.borrow_and_update().clone();
-            let now = Utc::now();
-            let due = due(inv, &visible, live.opts.metrics_all, &cache);
-            // Rows never read go to the screen before their metrics.
-            if due.iter().any(|n| !cache.contains_key(n)) {
-                let rows = with_metrics(inv, &cache, &visible);
-                rows_first(&cx.tx, &live, &region.name, *at, Lightsail::wrap(rows)).await;
-            }
-            for name in due {
-                let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
-                let slow_down = errors.iter().any(|(_, e)| e.kind == ErrorKind::Throttled);
-                failed.extend(errors);
-                cache.insert(name, (Instant::now(), m));
-                // The rest waits for the backoff rather than feed the throttle.
-                if slow_down {
-                    break;
+/// What Lightsail keeps between refreshes: the prices, the inventory last
+/// read, and the metrics read this period.
+#[derive(Default)]
+struct Poll {
+    prices: PriceCache,
+    inventory: Option<(DateTime<Utc>, LightsailData)>,
+    cache: Cache,
+}
+
+impl Poller for Poll {
+    type Room = Lightsail;
+    const ON_GRID: bool = false;
+
+    /// Woken for rows that scrolled into view unread: metrics only.
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, woke: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            let region = &live.regions[cx.region];
+            let Some(client) = region.client::<Lightsail>() else {
+                return Some(no_client(Lightsail::KIND, &region.name));
+            };
+            let mut failed: Vec<AwsError> = Vec::new();
+            if woke != Woke::Scrolled || self.inventory.is_none() {
+                let at = Utc::now();
+                match fetch::inventory(client, &region.name, &live).await {
+                    Ok((mut d, partial)) => {
+                        failed.extend(partial);
+                        self.prices.refresh(client, &live, woke == Woke::Refresh, &mut failed).await;
+                        fetch::apply_prices(&mut d, &self.prices.prices);
+                        self.inventory = Some((at, d));
+                    }
+                    Err(e) => failed.push(e),
                 }
             }
-            // The Loaded message goes first so a failure sent with it stays visible.
-            msgs.push(loaded(&region.name, *at, with_metrics(inv, &cache, &visible)));
-        }
-        msgs.extend(failures(&region.name, failed));
-        throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
-        let delay = next_delay(live.opts.intervals.get(Lightsail::KIND), throttles, salt());
-        retry_in(&mut msgs, delay);
-        if !cx.send(msgs).await {
-            return;
-        }
-        let deadline = Instant::now() + delay;
-        forced = false;
-        light = false;
-        loop {
-            tokio::select! {
-                _ = tokio::time::sleep_until(deadline) => break,
-                r = cx.waker.refresh.changed() => { if r.is_ok() { forced = true; } break; }
-                v = cx.visible.changed() => {
-                    if v.is_err() { tokio::time::sleep_until(deadline).await; break; }
-                    let unread = inventory.as_ref().is_some_and(|(_, inv)| {
-                        let shown = cx.visible.borrow();
-                        inv.instances.iter().any(|i| shown.contains(&i.name) && !cache.contains_key(&i.name))
-                    });
-                    if unread && throttles == 0 {
-                        // Let scrolling settle before asking Lightsail.
-                        tokio::time::sleep(Duration::from_millis(500)).await;
-                        light = true;
+            let mut msgs = Vec::new();
+            if let Some((at, inv)) = &self.inventory {
+                let cache = &mut self.cache;
+                let names: HashSet<&str> = inv.instances.iter().map(|i| i.name.as_str()).collect();
+                cache.retain(|k, _| names.contains(k.as_str()));
+                let visible = cx.visible.borrow_and_update().clone();
+                let now = Utc::now();
+                let due = due(inv, &visible, live.opts.metrics_all, cache);
+                // Rows never read go to the screen before their metrics.
+                if due.iter().any(|n| !cache.contains_key(n)) {
+                    let rows = with_metrics(inv, cache, &visible);
+                    rows_first(&cx.tx, &live, &region.name, *at, Lightsail::wrap(rows)).await;
+                }
+                for name in due {
+                    let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
+                    let slow_down = errors.iter().any(|e| e.kind == ErrorKind::Throttled);
+                    failed.extend(errors);
+                    cache.insert(name, (Instant::now(), m));
+                    // The rest waits for the backoff rather than feed the throttle.
+                    if slow_down {
                         break;
                     }
                 }
+                // The Loaded message goes first so a failure sent with it stays visible.
+                msgs.push(loaded(&region.name, *at, with_metrics(inv, cache, &visible)));
             }
-        }
+            msgs.extend(failures(&region.name, failed));
+            Some(msgs)
+        })
+    }
+
+    fn unread(&self, visible: &[String]) -> bool {
+        self.inventory.as_ref().is_some_and(|(_, inv)| {
+            inv.instances.iter().any(|i| visible.contains(&i.name) && !self.cache.contains_key(&i.name))
+        })
     }
 }
 

@@ -82,7 +82,7 @@ async fn run_query(
         .query_string(query)
         .send()
         .await
-        .map_err(|e| live.error(&e))?
+        .map_err(|e| live.error("StartQuery", &e))?
         .query_id
         .unwrap_or_default();
     let deadline = tokio::time::Instant::now() + QUERY_DEADLINE;
@@ -93,7 +93,7 @@ async fn run_query(
             .query_id(&id)
             .send()
             .await
-            .map_err(|e| live.error(&e))?;
+            .map_err(|e| live.error("GetQueryResults", &e))?;
         match r.status() {
             Some(QueryStatus::Complete) => {
                 let rows = r

@@ -164,7 +164,7 @@ pub async fn filter(
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
-        let page = match page.map_err(|e| live.error(&e)) {
+        let page = match page.map_err(|e| live.error("FilterLogEvents", &e)) {
             Ok(p) => p,
             // A function never invoked has no log group yet: no records, not an error.
             Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),

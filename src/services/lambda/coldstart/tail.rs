@@ -27,7 +27,7 @@ pub async fn tail(client: &Client, live: &Live, arn: String, function: String, t
     {
         Ok(o) => o,
         Err(e) => {
-            let _ = tx.send(ended(live.error(&e).message)).await;
+            let _ = tx.send(ended(live.error("StartLiveTail", &e).message)).await;
             return;
         }
     };
