@@ -248,7 +248,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         percentile: cli.source.percentile.clone(),
         metrics_all: cli.source.metrics == MetricsScope::All || headless,
         intervals: intervals(&cli.source.interval),
-        cold_starts: cli.source.cold_starts,
+        rooms: crate::services::room_settings::RoomSettings::default().with(cli.source.cold_starts),
         budget_usd_per_hour: cli.source.budget,
         screen: match first_pane(cli) {
             crate::app::model::Pane::Room(k) if !headless => Some(k),

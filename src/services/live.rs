@@ -23,8 +23,8 @@ pub struct Options {
     /// Fetch per-row metrics for every row, not only the rows on screen.
     pub metrics_all: bool,
     pub intervals: Intervals,
-    /// How Lambda cold starts are read from CloudWatch Logs.
-    pub cold_starts: super::lambda::ColdMethod,
+    /// The settings rooms own (Lambda: how its cold starts are read).
+    pub rooms: super::room_settings::RoomSettings,
     /// What watching may spend on CloudWatch metrics an hour (`--budget`).
     pub budget_usd_per_hour: f64,
     /// The room the dashboard opens on, read before the others (see

@@ -15,6 +15,7 @@ pub mod msg;
 pub mod poller;
 mod registry;
 pub mod room;
+pub mod room_settings;
 
 registry::rooms! {
     lambda: Lambda,

@@ -127,7 +127,7 @@ pub async fn fetch(
     };
     let logs_read = async {
         if read.logs() {
-            logs::refresh(&clients.logs, live, &groups, opts.cold_starts, start, fetched_at, &mut sweep.cold).await
+            logs::refresh(&clients.logs, live, &groups, opts.rooms.get::<super::ColdMethod>(), start, fetched_at, &mut sweep.cold).await
         } else {
             Vec::new()
         }

@@ -82,7 +82,8 @@ pub fn mock_options() -> awstop::services::live::Options {
         percentile: "p99".into(),
         metrics_all: true,
         intervals: Default::default(),
-        cold_starts: awstop::services::lambda::ColdMethod::Filter,
+        rooms: awstop::services::room_settings::RoomSettings::default()
+            .with(awstop::services::lambda::ColdMethod::Filter),
         budget_usd_per_hour: awstop::aws::budget::DEFAULT_USD_PER_HOUR,
         screen: None,
     }

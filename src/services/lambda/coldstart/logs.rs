@@ -17,8 +17,9 @@ use super::Tally;
 use crate::aws::{AwsError, ErrorKind};
 use crate::services::live::Live;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Method {
+    #[default]
     Auto,
     Insights,
     Filter,
