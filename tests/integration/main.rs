@@ -9,6 +9,7 @@ mod audit_moto;
 mod audit_tui;
 mod audit_update;
 mod aws_errors;
+mod batch_history;
 mod budget;
 mod cold_starts_insights;
 mod common;

@@ -163,6 +163,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
                 priority: q.priority,
                 compute_environments: vec![q.ce.into()],
                 jobs,
+                more: Vec::new(),
             }
         })
         .collect::<Vec<_>>();

@@ -53,11 +53,25 @@ pub struct JobQueue {
     pub priority: i32,
     pub compute_environments: Vec<String>,
     pub jobs: Vec<Job>,
+    /// Finished statuses with more jobs than the one page read of them
+    /// (`TERMINAL_PAGE`): their counts are floors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more: Vec<String>,
 }
 
 impl JobQueue {
     pub fn count(&self, status: &str) -> usize {
         self.jobs.iter().filter(|j| j.status == status).count()
+    }
+
+    /// The count of a status as text: "1,000+" where only a page was read.
+    pub fn count_text(&self, status: &str) -> String {
+        let n = crate::fmt::count(self.count(status) as f64);
+        if self.more.iter().any(|s| s == status) {
+            format!("{n}+")
+        } else {
+            n
+        }
     }
     pub fn stuck(&self, now: DateTime<Utc>) -> usize {
         self.jobs.iter().filter(|j| j.is_stuck(now)).count()

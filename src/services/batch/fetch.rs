@@ -12,6 +12,27 @@ use crate::services::live::Live;
 
 pub const DESCRIBE_PAGE: i32 = 100;
 pub const LIST_JOBS_PAGE: i32 = 1000;
+/// Finished jobs read of each queue and status: one page of AWS's maximum.
+pub const TERMINAL_PAGE: i32 = 1000;
+const TERMINAL: [&str; 2] = ["SUCCEEDED", "FAILED"];
+
+fn job(j: &aws_sdk_batch::types::JobSummary, status: &str) -> Job {
+    Job {
+        id: j.job_id().unwrap_or_default().to_string(),
+        name: j.job_name().unwrap_or_default().to_string(),
+        status: j
+            .status()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_else(|| status.to_string()),
+        status_reason: j.status_reason().map(str::to_string),
+        job_definition: j.job_definition().map(|d| arn_tail(d).to_string()),
+        created_at: ms(j.created_at()),
+        started_at: ms(j.started_at()),
+        stopped_at: ms(j.stopped_at()),
+        exit_code: j.container().and_then(|c| c.exit_code()),
+        attempts: 0,
+    }
+}
 
 fn ms(t: Option<i64>) -> Option<DateTime<Utc>> {
     t.and_then(|t| Utc.timestamp_millis_opt(t).single())
@@ -85,40 +106,37 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
                     })
                     .collect(),
                 jobs: Vec::new(),
+                more: Vec::new(),
             });
         }
     }
     for q in &mut data.queues {
         // Without a status ListJobs returns only RUNNING jobs: ask for each one.
+        // Live jobs are listed whole; finished ones only a page deep, since a
+        // queue keeps days of them and their pages would grow with history.
         for status in JOB_STATUSES {
-            let mut pages = client
-                .list_jobs()
-                .job_queue(&q.name)
-                .job_status(JobStatus::from(status))
-                .max_results(LIST_JOBS_PAGE)
-                .into_paginator()
-                .send();
+            let list = || {
+                client
+                    .list_jobs()
+                    .job_queue(&q.name)
+                    .job_status(JobStatus::from(status))
+            };
+            if TERMINAL.contains(&status) {
+                let p = list()
+                    .max_results(TERMINAL_PAGE)
+                    .send()
+                    .await
+                    .map_err(|e| live.error("ListJobs", &e))?;
+                q.jobs.extend(p.job_summary_list().iter().map(|j| job(j, status)));
+                if p.next_token().is_some_and(|t| !t.is_empty()) {
+                    q.more.push(status.to_string());
+                }
+                continue;
+            }
+            let mut pages = list().max_results(LIST_JOBS_PAGE).into_paginator().send();
             while let Some(p) = pages.next().await {
                 let p = p.map_err(|e| live.error("ListJobs", &e))?;
-                q.jobs.extend(p.job_summary_list().iter().map(|j| {
-                    Job {
-                        id: j.job_id().unwrap_or_default().to_string(),
-                        name: j.job_name().unwrap_or_default().to_string(),
-                        status: j
-                            .status()
-                            .map(|s| s.as_str().to_string())
-                            .unwrap_or_else(|| status.to_string()),
-                        status_reason: j.status_reason().map(str::to_string),
-                        job_definition: j
-                            .job_definition()
-                            .map(|d| arn_tail(d).to_string()),
-                        created_at: ms(j.created_at()),
-                        started_at: ms(j.started_at()),
-                        stopped_at: ms(j.stopped_at()),
-                        exit_code: j.container().and_then(|c| c.exit_code()),
-                        attempts: 0,
-                    }
-                }));
+                q.jobs.extend(p.job_summary_list().iter().map(|j| job(j, status)));
             }
         }
         q.jobs.sort_by_key(|j| std::cmp::Reverse(j.created_at));

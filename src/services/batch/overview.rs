@@ -11,6 +11,7 @@ pub fn line(d: &BatchData, cx: &PaneCtx) -> Line<'static> {
     let (t, now) = (cx.theme, cx.now);
     let qs = &d.queues;
     let jobs = |s: &str| qs.iter().map(|q| q.count(s)).sum::<usize>();
+    let floor = |s: &str| qs.iter().any(|q| q.more.iter().any(|m| m == s));
     let stuck: usize = qs.iter().map(|q| q.stuck(now)).sum();
     let bad = |n: usize| if n > 0 { t.error } else { t.ok };
     Line::from(vec![
@@ -21,7 +22,10 @@ pub fn line(d: &BatchData, cx: &PaneCtx) -> Line<'static> {
             jobs("RUNNING"),
             jobs("RUNNABLE")
         )),
-        Span::styled(format!("{} failed  ", jobs("FAILED")), bad(jobs("FAILED"))),
+        Span::styled(
+            format!("{}{} failed  ", jobs("FAILED"), if floor("FAILED") { "+" } else { "" }),
+            bad(jobs("FAILED")),
+        ),
         Span::styled(format!("{stuck} stuck"), bad(stuck)),
     ])
 }

@@ -77,7 +77,7 @@ fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) 
         if want.is_none() { t.selection } else { t.muted },
     )];
     for s in JOB_STATUSES {
-        let label = format!("{} {}", chip(s), q.count(s));
+        let label = format!("{} {}", chip(s), q.count_text(s));
         if want == Some(s) {
             spans.push(Span::styled(format!("[{label}]"), t.selection));
         } else {

@@ -28,6 +28,9 @@ pub struct QueueOut {
     pub priority: i32,
     pub compute_environments: Vec<String>,
     pub jobs_by_status: JobsByStatus,
+    /// Statuses whose count is a floor: only a page of their jobs was read.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub jobs_by_status_at_least: Vec<String>,
     pub jobs: Vec<JobOut>,
 }
 
@@ -73,6 +76,7 @@ fn queue(q: &JobQueue) -> QueueOut {
             succeeded: q.count("SUCCEEDED"),
             failed: q.count("FAILED"),
         },
+        jobs_by_status_at_least: q.more.clone(),
         jobs: q
             .jobs
             .iter()

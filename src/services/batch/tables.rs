@@ -13,8 +13,8 @@ fn n(v: usize) -> SortKey<'static> {
 /// A count of jobs in one status; failures are flagged.
 fn count(q: &JobQueue, status: &str) -> Cell {
     match q.count(status) {
-        n if n > 0 && status == "FAILED" => Cell::tone(format!("!{n}"), Tone::Error),
-        n => Cell::plain(n.to_string()),
+        n if n > 0 && status == "FAILED" => Cell::tone(format!("!{}", q.count_text(status)), Tone::Error),
+        _ => Cell::plain(q.count_text(status)),
     }
 }
 
