@@ -7,21 +7,10 @@ use aws_sdk_batch::types::*;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 
 use awstop::app::msg::{DataMsg, Payload, ServiceKind};
-use awstop::services::live::{Live, RegionClients};
+use awstop::services::live::RegionClients;
 use awstop::services::Batch;
 
 use crate::common::no_metrics;
-
-fn live(region: RegionClients) -> Live {
-    let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
-            .account("123456789012")
-            .arn("arn:aws:sts::123456789012:assumed-role/ReadOnly/awstop")
-            .build()
-    });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&who]);
-    Live::from_clients(crate::common::mock_options(), vec![region], sts)
-}
 
 fn summary(id: &str, status: JobStatus) -> JobSummary {
     JobSummary::builder()
@@ -109,7 +98,9 @@ fn finished_jobs_are_read_one_page_deep_and_their_counts_say_so() {
             RuleMode::MatchAny,
             [&envs, &queues, &succeeded, &older, &failed, &running_1, &running_2, &others]
         );
-        let live = live(RegionClients::new("eu-west-1", no_metrics()).with::<Batch>(client));
+        let live = crate::common::mock_live(vec![
+            RegionClients::new("eu-west-1", no_metrics()).with::<Batch>(client)
+        ]);
         let msgs = ServiceKind::Batch
             .room()
             .once(&live, &live.regions[0])

@@ -6,22 +6,11 @@ use std::time::Duration;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 
 use awstop::app::msg::{DataMsg, Payload, ServiceKind};
-use awstop::services::live::{Live, RegionClients};
+use awstop::services::live::RegionClients;
 use awstop::services::msg::SourceCmd;
 use awstop::services::{Ecr, Eks};
 
 use crate::common::no_metrics as no_cw;
-
-fn live(region: RegionClients) -> Live {
-    let who = mock!(aws_sdk_sts::Client::get_caller_identity).then_output(|| {
-        aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput::builder()
-            .account("123456789012")
-            .arn("arn:aws:sts::123456789012:assumed-role/ReadOnly/awstop")
-            .build()
-    });
-    let sts = mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&who]);
-    Live::from_clients(crate::common::mock_options(), vec![region], sts)
-}
 
 fn eks_client() -> aws_sdk_eks::Client {
     use aws_sdk_eks::operation::*;
@@ -197,7 +186,7 @@ fn what_moto_lacks_reads_through_mocked_clients() {
         let region = RegionClients::new("eu-west-1", no_cw())
             .with::<Eks>(eks_client())
             .with::<Ecr>(ecr_client());
-        let live = live(region);
+        let live = crate::common::mock_live(vec![region]);
         let r = &live.regions[0];
         let msgs = ServiceKind::Eks.room().once(&live, r).await;
         let Some(DataMsg::Loaded {
@@ -270,7 +259,7 @@ fn opening_an_image_reads_its_findings_once() {
     rt.block_on(async {
         let (client, repos, findings) = ecr_mocks();
         let region = RegionClients::new("eu-west-1", no_cw()).with::<Ecr>(client);
-        let live = live(region);
+        let live = crate::common::mock_live(vec![region]);
         let (tx, mut rx) = tokio::sync::mpsc::channel(64);
         let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
         tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
