@@ -66,7 +66,7 @@ pub struct Cli {
     pub force: bool,
 
     /// The prices cost estimates read: the built-in files and the config's own.
-    #[arg(skip = crate::cost::PriceBook::builtin().clone())]
+    #[arg(skip = crate::services::builtin_prices().clone())]
     pub prices: std::sync::Arc<crate::cost::PriceBook>,
 
     /// The public key `verify` checks signatures against, from the config file.
@@ -152,23 +152,19 @@ pub struct SourceArgs {
     #[arg(long, value_name = "SERVICE=SECONDS[,…]", value_delimiter = ',', value_parser = crate::services::intervals::parse, help = interval_help())]
     pub interval: Vec<(crate::services::ServiceKind, u64)>,
 
-    /// How cold starts are read from CloudWatch Logs: Logs Insights with a
-    /// FilterLogEvents fallback (auto), or only one of them.
-    #[arg(long, value_enum, default_value_t = crate::services::lambda::ColdMethod::Auto)]
-    pub cold_starts: crate::services::lambda::ColdMethod,
-
     /// Give up on one AWS request after this many seconds (slow links may want more).
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=300))]
     pub timeout: Option<u64>,
-
-    /// The Lambda duration percentile to show (p50, p90, p99, p99.9 ...).
-    #[arg(long, value_name = "pNN", default_value = "p99", value_parser = parse_percentile)]
-    pub percentile: String,
 
     /// What watching may spend on CloudWatch metrics, in US dollars an hour
     /// ($0.01 per 1,000 metrics). Off-screen figures refresh less often to stay within it.
     #[arg(long, value_name = "USD", default_value_t = crate::aws::budget::DEFAULT_USD_PER_HOUR, value_parser = parse_budget)]
     pub budget: f64,
+
+    /// The rooms' own settings (`services::settings`): their flags are added
+    /// to the command by `command()`, and read back by `read_room_settings`.
+    #[arg(skip = crate::services::default_settings())]
+    pub rooms: crate::room_settings::RoomSettings,
 }
 
 #[derive(Debug, Subcommand)]
@@ -243,7 +239,47 @@ pub enum Command {
     IamPolicy,
 }
 
+/// The command line: the flags declared here, plus every room's own
+/// settings (`--percentile`, `--cold-starts`…) on the dashboard and `record`.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    with_room_flags(Cli::command()).mut_subcommand("record", with_room_flags)
+}
+
+fn with_room_flags(mut cmd: clap::Command) -> clap::Command {
+    for (kind, setting) in crate::services::settings() {
+        let check = move |text: &str| -> Result<String, String> {
+            crate::room_settings::RoomSettings::default()
+                .apply(setting, text)
+                .map(|()| text.to_string())
+        };
+        cmd = cmd.arg(
+            clap::Arg::new(setting.name)
+                .long(setting.name)
+                .value_name(setting.value_name)
+                .help(setting.help)
+                .help_heading(kind.label())
+                .default_value(setting.default)
+                .value_parser(check),
+        );
+    }
+    cmd
+}
+
 impl Cli {
+    /// Parses `matches` of `command()`, the rooms' settings included.
+    pub fn from_matches(matches: &clap::ArgMatches) -> Result<Cli, clap::Error> {
+        use clap::FromArgMatches;
+        let mut cli = Cli::from_arg_matches(matches)?;
+        for (_, setting) in crate::services::settings() {
+            if let Some(text) = matches.get_one::<String>(setting.name) {
+                // Checked by the flag's own parser already.
+                let _ = cli.source.rooms.apply(setting, text);
+            }
+        }
+        Ok(cli)
+    }
+
     /// Flags given after a subcommand are its own: they replace the
     /// top-level ones of the same name where the user gave them.
     pub fn merge_subcommand(&mut self, matches: &clap::ArgMatches) {
@@ -280,10 +316,16 @@ impl Cli {
                     endpoint_url,
                     metrics,
                     interval,
-                    cold_starts,
-                    timeout,
-                    percentile
+                    timeout
                 );
+                for (_, setting) in crate::services::settings() {
+                    if given(setting.name) {
+                        if let Some(text) = sub.get_one::<String>(setting.name) {
+                            // Checked by the flag's own parser already.
+                            let _ = t.rooms.apply(setting, text);
+                        }
+                    }
+                }
                 if config.is_some() {
                     self.look.config = config.clone();
                 }
@@ -316,10 +358,12 @@ impl Cli {
             for id in [
                 "profile",
                 "endpoint_url",
-                "cold_starts",
                 "timeout",
                 "metrics",
-            ] {
+            ]
+            .into_iter()
+            .chain(live_only())
+            {
                 if given(id) {
                     return Err(format!(
                         "{} has no effect with --demo (the demo account reads no AWS)",
@@ -367,9 +411,11 @@ impl Cli {
                 "endpoint_url",
                 "interval",
                 "timeout",
-                "cold_starts",
                 "metrics",
-            ] {
+            ]
+            .into_iter()
+            .chain(live_only())
+            {
                 if given(id) {
                     return Err(format!(
                         "{} has no effect with --replay (the recording holds the data)",
@@ -390,6 +436,13 @@ impl Cli {
         };
         at(matches) || matches.subcommand().is_some_and(|(_, sub)| at(sub))
     }
+}
+
+/// The rooms' settings that only change how AWS is read.
+fn live_only() -> impl Iterator<Item = &'static str> {
+    crate::services::settings()
+        .filter(|(_, s)| s.live_only)
+        .map(|(_, s)| s.name)
 }
 
 fn parse_pane(s: &str) -> Result<String, String> {
@@ -475,13 +528,6 @@ pub fn parse_budget(s: &str) -> Result<f64, String> {
         return Err("a budget is between $0.001 and $1000 an hour".into());
     }
     Ok(v)
-}
-
-pub fn parse_percentile(s: &str) -> Result<String, String> {
-    match s.strip_prefix('p').map(str::parse::<f64>) {
-        Some(Ok(v)) if v > 0.0 && v < 100.0 => Ok(s.to_string()),
-        _ => Err("expected a percentile like p50, p99 or p99.9".into()),
-    }
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {

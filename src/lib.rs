@@ -16,6 +16,7 @@ pub mod pricing;
 pub mod record;
 pub mod region;
 pub mod replay;
+pub mod room_settings;
 pub mod run;
 pub mod series;
 pub mod services;

@@ -1,17 +1,15 @@
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches};
-
 fn main() -> ExitCode {
     if let Err(e) = awstop::cli::check_endpoint_env() {
         eprintln!("awstop: {}", awstop::fmt::escape_controls(&e));
         return ExitCode::from(2);
     }
-    let matches = match awstop::cli::Cli::command().try_get_matches() {
+    let matches = match awstop::cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return usage_error(e),
     };
-    let mut cli = awstop::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut cli = awstop::cli::Cli::from_matches(&matches).unwrap_or_else(|e| e.exit());
     cli.merge_subcommand(&matches);
     if let Err(e) = awstop::region::dedupe(&mut cli.source.region) {
         eprintln!("awstop: --region: {}", awstop::fmt::escape_controls(&e));

@@ -230,7 +230,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             cli.source.window,
         )
         .with_intervals(intervals(&cli.source.interval))
-        .with_percentile(&cli.source.percentile);
+        .with_rooms(cli.source.rooms.clone());
         let demo = match cli.source.region.first() {
             Some(r) => demo.with_region(r),
             None => demo,
@@ -245,10 +245,9 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         },
         regions: cli.source.region.clone(),
         window: cli.source.window,
-        percentile: cli.source.percentile.clone(),
         metrics_all: cli.source.metrics == MetricsScope::All || headless,
         intervals: intervals(&cli.source.interval),
-        rooms: crate::services::room_settings::RoomSettings::default().with(cli.source.cold_starts),
+        rooms: cli.source.rooms.clone(),
         budget_usd_per_hour: cli.source.budget,
         screen: match first_pane(cli) {
             crate::app::model::Pane::Room(k) if !headless => Some(k),
@@ -322,7 +321,7 @@ fn intervals(given: &[(ServiceKind, u64)]) -> Intervals {
 fn settings(cli: &Cli) -> Settings {
     Settings {
         window: cli.source.window,
-        percentile: cli.source.percentile.clone(),
+        rooms: cli.source.rooms.clone(),
         prices: cli.prices.clone(),
         intervals: intervals(&cli.source.interval),
         metrics_all: cli.source.metrics == MetricsScope::All,

@@ -41,17 +41,17 @@ impl Cell {
 #[derive(Debug, Clone)]
 pub struct Ctx {
     pub now: DateTime<Utc>,
-    /// The duration percentile shown (`p99`): titles say `{p}` for it.
-    pub percentile: String,
+    /// The rooms' own settings: titles may name one in braces (`{percentile}`).
+    pub rooms: crate::room_settings::RoomSettings,
     /// Minutes the window's metrics cover (cost estimates scale by it).
     pub window: u32,
     pub prices: std::sync::Arc<crate::cost::PriceBook>,
 }
 
 impl Ctx {
-    /// A column title with `{p}` replaced by the percentile (`P99`).
+    /// A column title with each `{setting}` replaced by its text (`{percentile} ms` → `P99 ms`).
     pub fn title(&self, t: &str) -> String {
-        t.replace("{p}", &self.percentile.to_ascii_uppercase())
+        self.rooms.title(t)
     }
 }
 

@@ -6,6 +6,7 @@ use super::msg::{Cmd, TimelineCmd};
 use super::tables;
 use super::update::{page_rows, table_mut};
 use crate::services::msg::Tail;
+use crate::services::ServiceKind;
 
 fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
     let len = m.ui.rows.len();
@@ -311,7 +312,8 @@ fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
         super::model::View::Overview => None,
     };
     let Some(target) = target else {
-        m.ui.message = Some("t tails a function's logs: open a function first".into());
+        let rows: Vec<&str> = ServiceKind::ALL.iter().filter_map(|k| k.room().tails()).collect();
+        m.ui.message = Some(format!("t tails a log: open {} first", rows.join(" or ")));
         return;
     };
     if m.data.tail.take().is_some() {
@@ -319,7 +321,7 @@ fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
         return;
     }
     m.data.tail = Some(Tail {
-        function: target.function.clone(),
+        key: target.key.clone(),
         lines: Default::default(),
         ended: None,
     });

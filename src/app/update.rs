@@ -68,7 +68,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
             View::Overview => None,
         };
-        target.is_none_or(|x| x.function != t.function)
+        target.is_none_or(|x| x.key != t.key)
     }) {
         m.data.tail = None;
         cmds.push(Cmd::Tail(None));
@@ -104,16 +104,16 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             data.account_error = None;
         }
         DataMsg::AccountFailed(e) => data.account_error = Some(e),
-        DataMsg::Tail { function, lines } => {
-            if let Some(t) = data.tail.as_mut().filter(|t| t.function == function) {
+        DataMsg::Tail { key, lines } => {
+            if let Some(t) = data.tail.as_mut().filter(|t| t.key == key) {
                 t.lines.extend(lines);
                 while t.lines.len() > TAIL_LINES {
                     t.lines.pop_front();
                 }
             }
         }
-        DataMsg::TailEnded { function, reason } => {
-            if let Some(t) = data.tail.as_mut().filter(|t| t.function == function) {
+        DataMsg::TailEnded { key, reason } => {
+            if let Some(t) = data.tail.as_mut().filter(|t| t.key == key) {
                 t.ended = Some(reason);
             }
         }

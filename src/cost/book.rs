@@ -1,17 +1,27 @@
 //! The price book: each region's dated list prices, from the files in
 //! `prices/` (built in) or the user's own file, loaded once at start.
+//!
+//! A price file has the region, its date, the platforms several rooms run
+//! on (`[fargate]`, `[ec2]`), and one section per room that declares one
+//! (`[lambda]`, `[eks]`…): a room owns its section's type and declares it as
+//! a [`PriceSection`]; the book reads it with its position and keeps it by
+//! type, and the room takes it back out with [`RegionPrices::priced`].
 
-use std::collections::BTreeMap;
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
 
 /// The repository's price files, one per region.
 /// The first two are complete; the others price what AWS's price data was
 /// found to say for that region, and leave the rest out (that service is `?`
 /// there, with the reason), as each file's comments say.
-const BUILTIN: &[&str] = &[
+pub const BUILTIN: &[&str] = &[
     include_str!("../../prices/us-east-1.toml"),
     include_str!("../../prices/us-west-2.toml"),
     include_str!("../../prices/us-east-2.toml"),
@@ -31,33 +41,73 @@ const MAX_PRICE_FILE_BYTES: u64 = 256 * 1024;
 /// shown as one wherever it is used (Spot prices move hourly).
 pub const DEFAULT_SPOT_DISCOUNT_PCT: f64 = 70.0;
 
+/// A room's section of the price files: its name there, how messages name
+/// it, and how it is read (into the room's own type).
+pub struct PriceSection {
+    pub name: &'static str,
+    pub label: &'static str,
+    read: fn(Spanned<DeValue<'_>>) -> Result<Arc<dyn Any + Send + Sync>, toml::de::Error>,
+}
+
+impl PriceSection {
+    /// The section `name` (`[lambda]`), read as `T`.
+    pub const fn of<T: DeserializeOwned + Send + Sync + 'static>(
+        name: &'static str,
+        label: &'static str,
+    ) -> PriceSection {
+        PriceSection {
+            name,
+            label,
+            read: read_as::<T>,
+        }
+    }
+}
+
+fn read_as<T: DeserializeOwned + Send + Sync + 'static>(
+    v: Spanned<DeValue<'_>>,
+) -> Result<Arc<dyn Any + Send + Sync>, toml::de::Error> {
+    Ok(Arc::new(T::deserialize(toml::de::ValueDeserializer::from(v))?))
+}
+
+impl std::fmt::Debug for PriceSection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "PriceSection({})", self.name)
+    }
+}
+
+/// What a price file holds besides the rooms' sections.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Shared {
+    region: String,
+    date: String,
+    fargate: Option<FargatePrices>,
+    ec2: Option<Ec2Prices>,
+}
+
+#[derive(Debug, Clone)]
 pub struct RegionPrices {
     pub region: String,
     /// When the prices were read (`2026-11`): every basis says it.
     pub date: String,
     // Sections are optional so that a user's file may price only what they
     // run: a missing section makes that service `?`, never a guess.
-    pub lambda: Option<LambdaPrices>,
+    /// Fargate's rates: ECS services, Batch jobs and EKS pods run on it.
     pub fargate: Option<FargatePrices>,
-    pub eks: Option<EksPrices>,
+    /// EC2's rates: Batch and EKS capacity.
     pub ec2: Option<Ec2Prices>,
-    pub emr: Option<EmrPrices>,
-    pub apigateway: Option<ApiGatewayPrices>,
+    /// The rooms' own sections, by type.
+    rooms: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     /// Where the prices came from, for the basis.
-    #[serde(skip)]
     pub source: String,
+    /// The file's text: two books are the same when their files are.
+    text: Arc<str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct LambdaPrices {
-    pub usd_per_million_requests: f64,
-    pub usd_per_gb_second_x86_64: f64,
-    pub usd_per_gb_second_arm64: f64,
-    pub free_requests_per_month: f64,
-    pub free_gb_seconds_per_month: f64,
+impl PartialEq for RegionPrices {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source && self.text == other.text
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -71,40 +121,8 @@ pub struct FargatePrices {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct EksPrices {
-    pub usd_per_cluster_hour_standard: f64,
-    pub usd_per_cluster_hour_extended: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Ec2Prices {
     pub usd_per_vcpu_hour: f64,
-}
-
-/// API Gateway bills per request (first tier; volume tiers are not counted).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct ApiGatewayPrices {
-    pub usd_per_million_rest_requests: f64,
-    pub usd_per_million_http_requests: f64,
-    pub usd_per_million_websocket_messages: f64,
-}
-
-/// EMR bills each instance-hour twice: the EC2 instance and EMR's own fee.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct EmrPrices {
-    pub instance_types: BTreeMap<String, EmrInstancePrice>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct EmrInstancePrice {
-    /// The EC2 on-demand rate, USD an hour.
-    pub ec2: f64,
-    /// EMR's fee on top, USD an hour (the same on Spot).
-    pub emr: f64,
 }
 
 impl RegionPrices {
@@ -115,8 +133,19 @@ impl RegionPrices {
 
     /// A section, or why it is missing.
     pub fn section<'a, T>(&'a self, s: &'a Option<T>, what: &str) -> Result<&'a T, String> {
-        s.as_ref()
-            .ok_or_else(|| format!("no {what} prices for {} in {}", self.region, self.source))
+        s.as_ref().ok_or_else(|| self.missing(what))
+    }
+
+    /// A room's own section (`PriceSection::of::<T>`), or why it is missing.
+    pub fn priced<T: 'static>(&self, what: &str) -> Result<&T, String> {
+        self.rooms
+            .get(&TypeId::of::<T>())
+            .and_then(|v| v.downcast_ref::<T>())
+            .ok_or_else(|| self.missing(what))
+    }
+
+    fn missing(&self, what: &str) -> String {
+        format!("no {what} prices for {} in {}", self.region, self.source)
     }
 }
 
@@ -127,122 +156,111 @@ pub struct PriceBook {
     pub spot_discount_pct: f64,
 }
 
-impl Default for PriceBook {
-    fn default() -> Self {
-        PriceBook::builtin().as_ref().clone()
-    }
-}
-
 /// The highest rate a price file may give, in dollars a unit.
 pub const MAX_PRICE: f64 = 10_000.0;
 /// The highest free allowance (a count of requests or GB-seconds a month).
 const MAX_COUNT: f64 = 1e12;
 
-fn parse(file: &str, text: &str, source: &str) -> Result<RegionPrices, String> {
-    let mut p: RegionPrices =
-        toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
-    let numbers = [
-        p.lambda.as_ref().map(|l| {
-            vec![
-                l.usd_per_million_requests,
-                l.usd_per_gb_second_x86_64,
-                l.usd_per_gb_second_arm64,
-            ]
-        }),
-        p.fargate.as_ref().map(|f| {
-            vec![
-                f.usd_per_vcpu_hour_x86_64,
-                f.usd_per_gb_hour_x86_64,
-                f.usd_per_vcpu_hour_arm64,
-                f.usd_per_gb_hour_arm64,
-            ]
-        }),
-        p.eks.as_ref().map(|e| {
-            vec![
-                e.usd_per_cluster_hour_standard,
-                e.usd_per_cluster_hour_extended,
-            ]
-        }),
-        p.ec2.as_ref().map(|e| vec![e.usd_per_vcpu_hour]),
-        p.emr.as_ref().map(|e| {
-            e.instance_types
-                .values()
-                .flat_map(|t| [t.ec2, t.emr])
-                .collect()
-        }),
-        p.apigateway.as_ref().map(|a| {
-            vec![
-                a.usd_per_million_rest_requests,
-                a.usd_per_million_http_requests,
-                a.usd_per_million_websocket_messages,
-            ]
-        }),
-    ];
-    // A rate above MAX_PRICE is a typo (or an attack on the display): no
-    // AWS unit priced here costs a thousandth of it. Free allowances are
-    // counts (requests, GB-seconds a month), bounded higher.
-    let counts = p
-        .lambda
-        .as_ref()
-        .map(|l| vec![l.free_requests_per_month, l.free_gb_seconds_per_month]);
-    let out_of = |vs: &[Option<Vec<f64>>], max: f64| {
-        vs.iter()
-            .flatten()
-            .flatten()
-            .any(|v| !(0.0..=max).contains(v))
-    };
-    if out_of(&numbers, MAX_PRICE) {
-        return Err(format!(
-            "{file}: a price must be a finite number of dollars, from 0 to {MAX_PRICE}"
-        ));
+fn parse(
+    file: &str,
+    text: &str,
+    source: &str,
+    sections: &[&PriceSection],
+) -> Result<RegionPrices, String> {
+    let toml_error = |e: toml::de::Error| crate::theme::toml_error(file, text, &e);
+    let mut root: Spanned<DeTable<'_>> = DeTable::parse(text).map_err(toml_error)?;
+    check_numbers(file, root.get_ref())?;
+    let mut rooms = HashMap::new();
+    for section in sections {
+        if let Some(v) = root.get_mut().remove(section.name) {
+            let value = (section.read)(v).map_err(toml_error)?;
+            rooms.insert((*value).type_id(), value);
+        }
     }
-    if out_of(&[counts], MAX_COUNT) {
-        return Err(format!(
-            "{file}: a free allowance must be a number from 0 to {MAX_COUNT:e}"
-        ));
-    }
-    if crate::region::parse(&p.region).is_err() {
+    let shared = Shared::deserialize(toml::de::Deserializer::from(root)).map_err(toml_error)?;
+    if crate::region::parse(&shared.region).is_err() {
         return Err(format!(
             "{file}: region must name an AWS region (us-east-1)"
         ));
     }
-    p.source = source.to_string();
-    Ok(p)
+    Ok(RegionPrices {
+        region: shared.region,
+        date: shared.date,
+        fargate: shared.fargate,
+        ec2: shared.ec2,
+        rooms,
+        source: source.to_string(),
+        text: text.into(),
+    })
+}
+
+/// Every number in a price file is a rate in dollars, bounded by
+/// MAX_PRICE: above it is a typo (or an attack on the display), as no AWS
+/// unit priced here costs a thousandth of it. Free allowances (keys named
+/// `free-…`) are counts of requests or GB-seconds a month, bounded higher.
+fn check_numbers(file: &str, table: &DeTable<'_>) -> Result<(), String> {
+    for (key, value) in table.iter() {
+        let free = key.get_ref().starts_with("free-");
+        let number = match value.get_ref() {
+            DeValue::Table(t) => {
+                check_numbers(file, t)?;
+                continue;
+            }
+            DeValue::Float(f) => f.as_str().replace('_', "").parse::<f64>().ok(),
+            DeValue::Integer(i) => i64::from_str_radix(&i.as_str().replace('_', ""), i.radix())
+                .ok()
+                .map(|v| v as f64),
+            _ => continue,
+        };
+        let v = number.unwrap_or(f64::NAN);
+        if free && !(0.0..=MAX_COUNT).contains(&v) {
+            return Err(format!(
+                "{file}: a free allowance must be a number from 0 to {MAX_COUNT:e}"
+            ));
+        }
+        if !free && !(0.0..=MAX_PRICE).contains(&v) {
+            return Err(format!(
+                "{file}: a price must be a finite number of dollars, from 0 to {MAX_PRICE}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 impl PriceBook {
-    /// The repository's prices, parsed once.
-    pub fn builtin() -> &'static Arc<PriceBook> {
-        static BOOK: OnceLock<Arc<PriceBook>> = OnceLock::new();
-        BOOK.get_or_init(|| {
-            let regions = BUILTIN
-                .iter()
-                // A built-in file that does not parse fails the unit test
-                // below; at run time its region is simply unpriced.
-                .filter_map(|text| parse("prices/", text, "list price").ok())
-                .map(|p| (p.region.clone(), p))
-                .collect();
-            Arc::new(PriceBook {
-                regions,
-                spot_discount_pct: DEFAULT_SPOT_DISCOUNT_PCT,
-            })
-        })
+    /// The repository's prices, each room's section read as `sections` say.
+    pub fn builtin(sections: &[&PriceSection]) -> PriceBook {
+        let regions = BUILTIN
+            .iter()
+            // A built-in file that does not parse fails the unit test
+            // below; at run time its region is simply unpriced.
+            .filter_map(|text| parse("prices/", text, "list price", sections).ok())
+            .map(|p| (p.region.clone(), p))
+            .collect();
+        PriceBook {
+            regions,
+            spot_discount_pct: DEFAULT_SPOT_DISCOUNT_PCT,
+        }
     }
 
-    /// The built-in prices, with the user's file (if any) replacing its
-    /// region's, and the Spot discount assumed.
-    pub fn load(user: Option<&Path>, spot_discount_pct: Option<f64>) -> Result<PriceBook, String> {
-        let mut book = PriceBook::default();
+    /// This book with the user's file (if any) replacing its region's
+    /// prices, and the Spot discount assumed.
+    pub fn with_user(
+        mut self,
+        user: Option<&Path>,
+        spot_discount_pct: Option<f64>,
+        sections: &[&PriceSection],
+    ) -> Result<PriceBook, String> {
         if let Some(path) = user {
             let text = crate::files::read_text(path, MAX_PRICE_FILE_BYTES, "an awstop price file")?;
             let name = path.display().to_string();
-            let p = parse(&name, &text, &format!("prices from {name} of"))?;
-            book.regions.insert(p.region.clone(), p);
+            let p = parse(&name, &text, &format!("prices from {name} of"), sections)?;
+            self.regions.insert(p.region.clone(), p);
         }
         if let Some(d) = spot_discount_pct {
-            book.spot_discount_pct = d;
+            self.spot_discount_pct = d;
         }
-        Ok(book)
+        Ok(self)
     }
 
     /// A region's prices, or why there are none.
@@ -268,33 +286,56 @@ mod tests {
     /// The built-in files that price every service.
     const COMPLETE: &[&str] = &["us-east-1", "us-west-2"];
 
-    #[test]
-    fn every_builtin_price_file_parses_and_is_complete() {
-        for text in BUILTIN {
-            let p = parse("prices/", text, "list price").unwrap();
-            if !COMPLETE.contains(&p.region.as_str()) {
-                continue;
-            }
-            assert!(
-                p.lambda.is_some()
-                    && p.fargate.is_some()
-                    && p.eks.is_some()
-                    && p.ec2.is_some()
-                    && p.emr.is_some()
-                    && p.apigateway.is_some()
-            );
-        }
-        assert_eq!(PriceBook::builtin().regions.len(), BUILTIN.len());
-        let us = PriceBook::builtin().region("us-east-1").unwrap();
-        assert_eq!(us.label(), "us-east-1 list price 2026-11");
-        assert_eq!(us.lambda.as_ref().unwrap().usd_per_million_requests, 0.20);
+    /// The rooms' sections, as the registry declares them.
+    fn sections() -> Vec<&'static PriceSection> {
+        crate::services::price_sections()
+    }
+
+    fn parse_builtin(text: &str) -> RegionPrices {
+        parse("prices/", text, "list price", &sections()).unwrap()
+    }
+
+    /// Which rooms' sections a region's prices have, by name.
+    fn has(p: &RegionPrices) -> Vec<&'static str> {
+        let mut names: Vec<&str> = sections()
+            .into_iter()
+            .filter(|s| {
+                let text = toml::from_str::<toml::Table>(&p.text).unwrap();
+                text.contains_key(s.name)
+            })
+            .map(|s| s.name)
+            .collect();
+        names.sort();
+        names
     }
 
     #[test]
-    fn every_builtin_file_is_its_own_region_and_prices_lambda_and_eks() {
+    fn every_builtin_price_file_parses_and_is_complete() {
+        let all: Vec<&str> = {
+            let mut v: Vec<&str> = sections().iter().map(|s| s.name).collect();
+            v.sort();
+            v
+        };
+        for text in BUILTIN {
+            let p = parse_builtin(text);
+            if !COMPLETE.contains(&p.region.as_str()) {
+                continue;
+            }
+            assert!(p.fargate.is_some() && p.ec2.is_some(), "{}", p.region);
+            assert_eq!(has(&p), all, "{}", p.region);
+            assert_eq!(p.rooms.len(), all.len(), "{}", p.region);
+        }
+        let book = PriceBook::builtin(&sections());
+        assert_eq!(book.regions.len(), BUILTIN.len());
+        let us = book.region("us-east-1").unwrap();
+        assert_eq!(us.label(), "us-east-1 list price 2026-11");
+    }
+
+    #[test]
+    fn every_builtin_file_is_its_own_region_and_says_where_its_prices_came_from() {
         let mut seen = std::collections::BTreeSet::new();
         for text in BUILTIN {
-            let p = parse("prices/", text, "list price").unwrap();
+            let p = parse_builtin(text);
             assert!(seen.insert(p.region.clone()), "{} twice", p.region);
             // Each file says where every section came from, or why one is missing.
             assert!(
@@ -302,7 +343,7 @@ mod tests {
                 "{}",
                 p.region
             );
-            assert!(p.lambda.is_some() && p.eks.is_some(), "{}", p.region);
+            assert!(has(&p).contains(&"lambda") && has(&p).contains(&"eks"), "{}", p.region);
         }
         for r in COMPLETE {
             assert!(seen.contains(*r));
@@ -312,37 +353,40 @@ mod tests {
     #[test]
     fn prices_out_of_any_sane_range_are_refused() {
         let base = BUILTIN[0];
-        let p = parse("prices/", base, "list price").unwrap();
-        let rate = format!("{}", p.lambda.as_ref().unwrap().usd_per_million_requests);
         let line = base
             .lines()
-            .find(|l| l.starts_with("usd-per-million-requests") && l.contains(&rate))
+            .find(|l| l.starts_with("usd-per-million-requests"))
             .unwrap();
-        for bad in ["1e308", "20000.0", "-1.0", "nan", "inf"] {
+        for bad in ["1e308", "20000.0", "-1.0", "nan", "inf", "-5"] {
             let text = base.replace(line, &format!("usd-per-million-requests = {bad}"));
-            let e = parse("mine.toml", &text, "mine").unwrap_err();
-            assert!(e.starts_with("mine.toml"), "{bad}: {e}");
+            let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err();
+            assert!(e.starts_with("mine.toml: a price must be"), "{bad}: {e}");
         }
+        let free = base.lines().find(|l| l.starts_with("free-requests-per-month")).unwrap();
+        let text = base.replace(free, "free-requests-per-month = 1e13");
+        let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err();
+        assert!(e.starts_with("mine.toml: a free allowance"), "{e}");
         let region = base.lines().find(|l| l.starts_with("region")).unwrap();
         for bad in ["../../etc", "US-EAST-1", "us-east-1\\u001b[31m"] {
             let text = base.replace(region, &format!("region = \"{bad}\""));
-            assert!(parse("mine.toml", &text, "mine").is_err(), "{bad}");
+            assert!(parse("mine.toml", &text, "mine", &sections()).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn a_section_a_builtin_file_leaves_out_says_why() {
-        let book = PriceBook::builtin();
+        let book = PriceBook::builtin(&sections());
         let eu = book.region("eu-west-1").unwrap();
         assert_eq!(eu.label(), "eu-west-1 list price 2026-10");
-        let why = eu.section(&eu.apigateway, "API Gateway").unwrap_err();
+        let why = eu.missing("API Gateway");
         assert!(why.contains("no API Gateway prices for eu-west-1"), "{why}");
-        assert!(eu.lambda.is_some() && eu.fargate.is_some());
+        assert!(!has(eu).contains(&"apigateway") && has(eu).contains(&"lambda"));
+        assert!(eu.fargate.is_some());
     }
 
     #[test]
     fn a_region_without_prices_says_why() {
-        let why = PriceBook::default().region("sa-east-1").unwrap_err();
+        let why = PriceBook::builtin(&sections()).region("sa-east-1").unwrap_err();
         assert!(
             why.contains("no prices for sa-east-1") && why.contains("us-east-1"),
             "{why}"
@@ -351,18 +395,20 @@ mod tests {
 
     #[test]
     fn bad_price_files_are_located() {
-        let e = parse("p.toml", "region = \"us-east-1\"\ndate = 1\n", "x").unwrap_err();
+        let s = sections();
+        let e = parse("p.toml", "region = \"us-east-1\"\ndate = 1\n", "x", &s).unwrap_err();
         assert!(e.starts_with("p.toml:2:"), "{e}");
         let neg = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = -1.0\n";
-        assert!(parse("p.toml", neg, "x")
-            .unwrap_err()
-            .contains("finite number"));
+        assert!(parse("p.toml", neg, "x", &s).unwrap_err().contains("finite number"));
         let nan = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = nan\n";
-        assert!(parse("p.toml", nan, "x").is_err());
+        assert!(parse("p.toml", nan, "x", &s).is_err());
         let unknown = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd = 1.0\n";
-        assert!(parse("p.toml", unknown, "x")
-            .unwrap_err()
-            .starts_with("p.toml:4:"));
+        assert!(parse("p.toml", unknown, "x", &s).unwrap_err().starts_with("p.toml:4:"));
+        // A room's own section is read with its position too.
+        let room = "region = \"us-east-1\"\ndate = \"d\"\n[eks]\nusd-per-cluster-hour-standard = 0.1\nusd = 1.0\n";
+        assert!(parse("p.toml", room, "x", &s).unwrap_err().starts_with("p.toml:5:"));
+        let unknown_section = "region = \"us-east-1\"\ndate = \"d\"\n[ekss]\nx = 1.0\n";
+        assert!(parse("p.toml", unknown_section, "x", &s).unwrap_err().starts_with("p.toml:3:"));
     }
 
     #[test]
@@ -371,15 +417,13 @@ mod tests {
         std::fs::create_dir_all(&d).unwrap();
         let f = d.join("mine.toml");
         std::fs::write(&f, "region = \"eu-west-1\"\ndate = \"2026-10\"\n[eks]\nusd-per-cluster-hour-standard = 0.08\nusd-per-cluster-hour-extended = 0.5\n").unwrap();
-        let b = PriceBook::load(Some(&f), Some(50.0)).unwrap();
+        let b = PriceBook::builtin(&sections())
+            .with_user(Some(&f), Some(50.0), &sections())
+            .unwrap();
         let eu = b.region("eu-west-1").unwrap();
-        assert_eq!(eu.eks.as_ref().unwrap().usd_per_cluster_hour_standard, 0.08);
         assert!(eu.label().contains("mine.toml"));
-        let no_lambda = eu.section(&eu.lambda, "Lambda").unwrap_err();
-        assert!(
-            no_lambda.contains("no Lambda prices for eu-west-1"),
-            "{no_lambda}"
-        );
+        assert_eq!(has(eu), vec!["eks"]);
+        assert!(eu.fargate.is_none());
         assert!(b.region("us-east-1").is_ok());
         assert_eq!(b.spot_factor(), 0.5);
         let _ = std::fs::remove_dir_all(&d);

@@ -35,6 +35,10 @@ pub trait DynRoom: Sync {
     fn min_interval(&self) -> (Duration, &'static str);
     fn iam_actions(&self) -> &'static [&'static str];
     fn keys(&self) -> &'static [(&'static str, &'static str)];
+    fn settings(&self) -> &'static [crate::room_settings::Setting];
+    fn snapshot_needs_detail(&self) -> bool;
+    fn prices(&self) -> &'static [crate::cost::book::PriceSection];
+    fn tails(&self) -> Option<&'static str>;
 
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
@@ -223,6 +227,18 @@ impl<S: Registered> DynRoom for Adapter<S> {
     }
     fn keys(&self) -> &'static [(&'static str, &'static str)] {
         S::KEYS
+    }
+    fn settings(&self) -> &'static [crate::room_settings::Setting] {
+        S::SETTINGS
+    }
+    fn snapshot_needs_detail(&self) -> bool {
+        S::SNAPSHOT_NEEDS_DETAIL
+    }
+    fn prices(&self) -> &'static [crate::cost::book::PriceSection] {
+        S::PRICES
+    }
+    fn tails(&self) -> Option<&'static str> {
+        S::TAILS
     }
 
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>) {

@@ -19,12 +19,11 @@ pub struct Options {
     pub conn: Connection,
     pub regions: Vec<String>,
     pub window: u32,
-    pub percentile: String,
     /// Fetch per-row metrics for every row, not only the rows on screen.
     pub metrics_all: bool,
     pub intervals: Intervals,
     /// The settings rooms own (Lambda: how its cold starts are read).
-    pub rooms: super::room_settings::RoomSettings,
+    pub rooms: crate::room_settings::RoomSettings,
     /// What watching may spend on CloudWatch metrics an hour (`--budget`).
     pub budget_usd_per_hour: f64,
     /// The room the dashboard opens on, read before the others (see
@@ -242,8 +241,8 @@ pub fn log(m: &DataMsg) {
             caller = a.caller_arn.as_deref().unwrap_or("?"),
             "connected"
         ),
-        DataMsg::TailEnded { function, reason } => {
-            tracing::info!(function, "live tail ended: {reason}")
+        DataMsg::TailEnded { key, reason } => {
+            tracing::info!(key, "live tail ended: {reason}")
         }
         _ => {}
     }

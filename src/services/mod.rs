@@ -15,7 +15,6 @@ pub mod msg;
 pub mod poller;
 mod registry;
 pub mod room;
-pub mod room_settings;
 
 registry::rooms! {
     lambda: Lambda,
@@ -58,6 +57,30 @@ impl ServiceKind {
             .position(|k| *k == self)
             .unwrap_or_default()
     }
+}
+
+/// Every room's own settings, with the room that declares them, in registry order.
+pub fn settings() -> impl Iterator<Item = (ServiceKind, &'static crate::room_settings::Setting)> {
+    ServiceKind::ALL
+        .iter()
+        .flat_map(|k| k.room().settings().iter().map(move |s| (*k, s)))
+}
+
+/// Every room's own section of the price files.
+pub fn price_sections() -> Vec<&'static crate::cost::book::PriceSection> {
+    ServiceKind::ALL.iter().flat_map(|k| k.room().prices()).collect()
+}
+
+/// The repository's price files, every room's section read, parsed once.
+pub fn builtin_prices() -> &'static std::sync::Arc<crate::cost::PriceBook> {
+    static BOOK: std::sync::OnceLock<std::sync::Arc<crate::cost::PriceBook>> =
+        std::sync::OnceLock::new();
+    BOOK.get_or_init(|| std::sync::Arc::new(crate::cost::PriceBook::builtin(&price_sections())))
+}
+
+/// Every room's settings at their defaults.
+pub fn default_settings() -> crate::room_settings::RoomSettings {
+    crate::room_settings::RoomSettings::defaults(settings().map(|(_, s)| s))
 }
 
 /// Every room's name, for help texts and error messages: "lambda, ecs, batch, eks, ecr, emr or lightsail".

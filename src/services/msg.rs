@@ -78,12 +78,15 @@ pub enum DataMsg {
     },
     /// Lines from a live tail of one row's log (a Lambda function's).
     Tail {
-        function: String,
+        /// The row tailed. Recordings before it was named `key` said `function`.
+        #[serde(alias = "function")]
+        key: String,
         lines: Vec<TailLine>,
     },
     /// The live tail ended or could not start.
     TailEnded {
-        function: String,
+        #[serde(alias = "function")]
+        key: String,
         reason: String,
     },
     /// Who we are could not be read (STS); the panes may still work.
@@ -126,8 +129,8 @@ pub struct TailLine {
 #[derive(Debug, Clone, PartialEq)]
 pub struct TailTarget {
     pub service: ServiceKind,
-    /// The row (a function name).
-    pub function: String,
+    /// The row's key (a Lambda function's name).
+    pub key: String,
     pub region: String,
     pub log_group: String,
 }
@@ -135,7 +138,7 @@ pub struct TailTarget {
 /// A live tail shown in a detail view.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tail {
-    pub function: String,
+    pub key: String,
     /// Newest last, bounded.
     pub lines: VecDeque<TailLine>,
     /// Why it stopped, once it has.
@@ -160,6 +163,22 @@ pub enum SourceCmd {
 }
 
 pub type DataTx = mpsc::Sender<DataMsg>;
+
+/// The `visible` key that says row `key`'s detail is open (a room may read
+/// more for an open row). Keys that hold a `:` of their own must not use it.
+pub fn opened(key: &str) -> String {
+    format!("open:{key}")
+}
+
+/// The row whose detail a `visible` key says is open.
+pub fn opened_name(key: &str) -> Option<&str> {
+    key.strip_prefix("open:")
+}
+
+/// Whether `keys` ask for one row's detail (its per-minute history), not a list.
+pub fn asks_detail(keys: &[String]) -> bool {
+    keys.len() == 1 || keys.iter().any(|k| opened_name(k).is_some())
+}
 
 #[cfg(test)]
 mod tests {

@@ -34,8 +34,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct Settings {
     /// Minutes of history every metric covers.
     pub window: u32,
-    /// The duration percentile shown, as CloudWatch spells it (`p99`).
-    pub percentile: String,
+    /// The settings rooms own (Lambda: the duration percentile shown).
+    pub rooms: crate::room_settings::RoomSettings,
     /// The prices cost estimates read, loaded once.
     pub prices: Arc<crate::cost::PriceBook>,
     /// How often each room refreshes, and whether every row's metrics are
@@ -72,7 +72,7 @@ impl Settings {
     pub fn cells(&self, now: DateTime<Utc>) -> crate::table::Ctx {
         crate::table::Ctx {
             now,
-            percentile: self.percentile.clone(),
+            rooms: self.rooms.clone(),
             window: self.window,
             prices: self.prices.clone(),
         }
@@ -83,8 +83,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             window: 60,
-            percentile: "p99".into(),
-            prices: crate::cost::PriceBook::builtin().clone(),
+            rooms: super::default_settings(),
+            prices: super::builtin_prices().clone(),
             intervals: Default::default(),
             metrics_all: false,
             budget_usd_per_hour: crate::aws::budget::DEFAULT_USD_PER_HOUR,
@@ -111,6 +111,17 @@ pub trait Room: Sized + Send + Sync + 'static {
     const IAM_ACTIONS: &'static [&'static str];
     /// Keys only this room's views answer, for the help screen.
     const KEYS: &'static [(&'static str, &'static str)] = &[];
+    /// The room's own settings: flags, its config section, `--help` and
+    /// `config --default` are built from them.
+    const SETTINGS: &'static [crate::room_settings::Setting] = &[];
+    /// Whether the snapshot (`--once`) shows per-row details (ECR findings):
+    /// when not, a headless read leaves them out (Lambda's histories, most
+    /// of the memory at 10,000 functions).
+    const SNAPSHOT_NEEDS_DETAIL: bool = true;
+    /// The room's own sections of the price files (`[lambda]`).
+    const PRICES: &'static [crate::cost::book::PriceSection] = &[];
+    /// The rows whose log `t` tails, for the hint where none is open ("a function").
+    const TAILS: Option<&'static str> = None;
     /// The published facts `join` reads (`services::joins`): a refresh of a
     /// room that publishes one of them (or of this room) reruns this room's
     /// join, and no other refresh does.
@@ -292,7 +303,8 @@ pub struct DemoCtx {
     /// Lambda functions in the account; the other rooms scale along.
     pub scale: usize,
     pub window: u32,
-    pub percentile: String,
+    /// The settings rooms own (Lambda: the duration percentile).
+    pub rooms: crate::room_settings::RoomSettings,
     pub region: String,
     /// When the demo started telling its story: fixed facts (when a
     /// function was last modified, a cluster created, an image pushed) are

@@ -32,7 +32,7 @@ impl DemoAccount {
             seed,
             scale,
             window: window.max(1),
-            percentile: "p99".into(),
+            rooms: crate::services::default_settings(),
             region: REGION.to_string(),
             since: None,
         };
@@ -72,9 +72,9 @@ impl DemoAccount {
         self
     }
 
-    /// The duration percentile the demo reports.
-    pub fn with_percentile(mut self, p: &str) -> Self {
-        self.cx.percentile = p.to_string();
+    /// The rooms' own settings (Lambda: the percentile the demo reports).
+    pub fn with_rooms(mut self, rooms: crate::room_settings::RoomSettings) -> Self {
+        self.cx.rooms = rooms;
         self
     }
 
@@ -128,16 +128,16 @@ impl DemoAccount {
         out
     }
 
-    /// A full refresh for headless output: the snapshot has no per-minute
-    /// histories, so Lambda's are not computed (at 10,000 functions they
-    /// are most of the memory); the other rooms as the dashboard gets them.
+    /// A full refresh for headless output: rooms whose snapshot shows no
+    /// per-row details are read without them (Lambda's histories are most
+    /// of the memory at 10,000 functions).
     pub fn messages_headless(&self, now: DateTime<Utc>) -> Vec<DataMsg> {
         let none = HashSet::new();
         let mut out = vec![DataMsg::Account(self.account())];
         for k in ServiceKind::ALL {
-            out.push(match k {
-                ServiceKind::Lambda => self.loaded_for(*k, now, &none),
-                _ => self.loaded(*k, now),
+            out.push(match k.room().snapshot_needs_detail() {
+                true => self.loaded(*k, now),
+                false => self.loaded_for(*k, now, &none),
             });
         }
         out
@@ -157,7 +157,7 @@ impl DemoAccount {
             .room()
             .demo_tail(self.spec(kind), &self.cx, key, (from, now), tick)?;
         Some(DataMsg::Tail {
-            function: key.to_string(),
+            key: key.to_string(),
             lines,
         })
     }
@@ -247,13 +247,12 @@ pub async fn run(
                     next.values_mut().for_each(|t| *t = now);
                 }
                 Some(SourceCmd::Visible { service, keys }) => {
-                    let keys: HashSet<String> = keys.into_iter().collect();
                     // History is drawn only in a row's own view, which asks for
-                    // that one row (Lambda's also for its policy, `open:NAME`);
-                    // list rows show numbers, which every row has, so
-                    // scrolling a list waits for the next refresh.
-                    let detail = keys.len() == 1
-                        || keys.iter().any(|k| crate::services::lambda::triggers::opened_name(k).is_some());
+                    // that one row (and may mark it `open:KEY`); list rows
+                    // show numbers, which every row has, so scrolling a list
+                    // waits for the next refresh.
+                    let detail = crate::services::msg::asks_detail(&keys);
+                    let keys: HashSet<String> = keys.into_iter().collect();
                     let fresh = detail && !detailed.get(&service).is_some_and(|d| keys.is_subset(d));
                     visible.insert(service, keys);
                     if fresh {
@@ -271,7 +270,7 @@ pub async fn run(
                             *t = (*t).min(tokio::time::Instant::now() + SOON);
                         }
                     }
-                    tail = target.map(|t| (t.service, t.function));
+                    tail = target.map(|t| (t.service, t.key));
                     tailed_to = None;
                 }
                 None => return,

@@ -17,13 +17,19 @@ const MIN_FIRST: u16 = 8;
 /// column's widest text on screen: spare room goes first to columns whose
 /// text is cut (names before ids), then to a trailing text column, else to the
 /// first. A column that does not fit is dropped whole, never drawn in part.
-pub fn fit(columns: &dyn Columns, width: u16, want: &dyn Fn(usize) -> u16) -> Vec<(usize, u16)> {
+/// `title` is a column's title as drawn (a room's setting filled in).
+pub fn fit(
+    columns: &dyn Columns,
+    width: u16,
+    want: &dyn Fn(usize) -> u16,
+    title: &dyn Fn(usize) -> String,
+) -> Vec<(usize, u16)> {
     let mut keep: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
     // Room for the title and the sort arrow: a title is never cut.
     let base = |i: usize| {
         columns
             .width(i)
-            .max(columns.title(i).chars().count() as u16 + 1)
+            .max(title(i).chars().count() as u16 + 1)
     };
     let need = |k: &[usize]| k.iter().map(|i| base(*i) + 1).sum::<u16>();
     while need(&keep) > width && keep.len() > 1 {
@@ -141,7 +147,7 @@ pub fn render(
             .unwrap_or(0)
             .min(u16::MAX as usize) as u16
     };
-    let widths = fit(columns, area.width, &want);
+    let widths = fit(columns, area.width, &want, &|i| cx.title(columns.title(i)));
     let mut x = area.x;
     let right = area.x + area.width;
     for (i, w) in &widths {
@@ -240,10 +246,10 @@ mod tests {
         let cols = columns_of::<Function>();
         let shown = (0..cols.len()).filter(|i| cols.shown(*i)).count();
         let none = |_: usize| 0;
-        let wide = fit(cols, 200, &none);
+        let wide = fit(cols, 200, &none, &|i| cols.title(i).to_string());
         assert_eq!(wide.len(), shown);
         assert_eq!(wide.iter().map(|(_, w)| w + 1).sum::<u16>(), 200);
-        let narrow = fit(cols, 80, &none);
+        let narrow = fit(cols, 80, &none, &|i| cols.title(i).to_string());
         assert!(narrow.iter().map(|(_, w)| w + 1).sum::<u16>() <= 80);
         for i in 0..cols.len() {
             if cols.priority(i) == 0 && cols.shown(i) {
@@ -256,7 +262,7 @@ mod tests {
         }
         // Tiny widths never panic and never overflow.
         for w in 0..30 {
-            let f = fit(cols, w, &none);
+            let f = fit(cols, w, &none, &|i| cols.title(i).to_string());
             assert!(!f.is_empty());
             assert!(
                 f.iter().map(|(_, w)| w + 1).sum::<u16>() <= w.max(2),
@@ -265,7 +271,7 @@ mod tests {
         }
         // A name cut at its spec width gets the spare room first.
         let long_name = |i: usize| if i == 0 { 40 } else { 0 };
-        let named = fit(cols, 200, &long_name);
+        let named = fit(cols, 200, &long_name, &|i| cols.title(i).to_string());
         assert!(named[0].1 >= 40, "{named:?}");
     }
 }

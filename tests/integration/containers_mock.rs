@@ -200,7 +200,7 @@ fn what_moto_lacks_reads_through_mocked_clients() {
         assert_eq!(c.support.as_deref(), Some("EXTENDED"));
         // Extended support is priced at its own rate where the price book has
         // the region, and never guessed where it does not (sa-east-1).
-        let prices = awstop::cost::PriceBook::builtin();
+        let prices = awstop::services::builtin_prices();
         let mut priced = c.clone();
         priced.region = "us-east-1".into();
         assert_eq!(

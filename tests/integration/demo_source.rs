@@ -201,7 +201,7 @@ async fn a_stopped_tail_refreshes_the_detail_at_once() {
     next_lambda(&mut rx).await;
     let target = awstop::services::msg::TailTarget {
         service: ServiceKind::Lambda,
-        function: "image-resize".into(),
+        key: "image-resize".into(),
         region: demo::REGION.into(),
         log_group: "/aws/lambda/image-resize".into(),
     };

@@ -301,7 +301,7 @@ fn the_live_tail_keeps_an_error_message_at_80_columns() {
     update(
         &mut m,
         Msg::Data(DataMsg::Tail {
-            function: name,
+            key: name,
             lines: vec![classify(at, text)],
         }),
     );

@@ -111,13 +111,15 @@ fn the_chosen_percentile_drives_the_values_titles_and_snapshot() {
         functions.contains("P50 ms") && !functions.contains("P99 ms"),
         "{table}"
     );
-    let demo = DemoAccount::new(42, 40, 60).with_percentile("p50");
+    let mut rooms = awstop::services::default_settings();
+    rooms.apply(&awstop::services::lambda::settings::PERCENTILE, "p50").unwrap();
+    let demo = DemoAccount::new(42, 40, 60).with_rooms(rooms.clone());
     let mut m = awstop::app::model::Model::with_settings(
         awstop::app::model::SourceLabel::Demo,
         frozen().now(),
         awstop::services::Settings {
             window: 60,
-            percentile: "p50".into(),
+            rooms,
             ..Default::default()
         },
     );

@@ -117,7 +117,7 @@ fn the_live_tail_shows_parsed_fields_and_scrolls() {
     update(
         &mut m,
         Msg::Data(DataMsg::Tail {
-            function: name,
+            key: name,
             lines,
         }),
     );

@@ -358,7 +358,7 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
     });
     let target = target.expect("a tail command");
     assert_eq!(
-        (target.function.as_str(), target.log_group.as_str()),
+        (target.key.as_str(), target.log_group.as_str()),
         (name.as_str(), format!("/aws/lambda/{name}").as_str())
     );
     let at = m.data.now;
@@ -373,7 +373,7 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
     update(
         &mut m,
         Msg::Data(DataMsg::Tail {
-            function: name.clone(),
+            key: name.clone(),
             lines,
         }),
     );
@@ -381,7 +381,7 @@ fn live_tail_starts_in_the_function_view_and_stops_when_leaving_it() {
     update(
         &mut m,
         Msg::Data(DataMsg::Tail {
-            function: "other".into(),
+            key: "other".into(),
             lines: vec![classify(at, "x")],
         }),
     );

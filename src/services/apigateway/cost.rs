@@ -5,10 +5,24 @@
 
 use super::domain::Api;
 use crate::cost::{Estimate, PriceBook};
+use serde::Deserialize;
+
+/// API Gateway's section of the price files (`[apigateway]`).
+pub const PRICES: crate::cost::book::PriceSection =
+    crate::cost::book::PriceSection::of::<ApiGatewayPrices>("apigateway", "API Gateway");
+
+/// API Gateway bills per request (first tier; volume tiers are not counted).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ApiGatewayPrices {
+    pub usd_per_million_rest_requests: f64,
+    pub usd_per_million_http_requests: f64,
+    pub usd_per_million_websocket_messages: f64,
+}
 use crate::fmt::count;
 
 pub fn estimate(a: &Api, book: &PriceBook, window_min: u32) -> Estimate {
-    let (p, region) = match book.region(&a.region).and_then(|r| Ok((r.section(&r.apigateway, "API Gateway")?, r))) {
+    let (p, region) = match book.region(&a.region).and_then(|r| Ok((r.priced::<ApiGatewayPrices>("API Gateway")?, r))) {
         Ok(x) => x,
         Err(why) => return Estimate::Unpriced(why),
     };
@@ -50,7 +64,7 @@ mod tests {
 
     #[test]
     fn requests_are_priced_by_protocol() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         // 2M REST requests in 30 minutes: $7.00 in the window, $14.00 an hour.
         let rest = estimate(&api("REST", Some(2e6), None), book, 30);
         assert!((rest.per_hour().unwrap() - 14.0).abs() < 1e-9, "{rest:?}");

@@ -230,7 +230,7 @@ mod tests {
     use crate::services::lambda::Lambda;
 
     fn cx() -> DemoCtx {
-        DemoCtx { seed: 42, scale: 40, window: 60, percentile: "p99".into(), region: "us-east-1".into(), since: None }
+        DemoCtx { seed: 42, scale: 40, window: 60, rooms: crate::services::default_settings(), region: "us-east-1".into(), since: None }
     }
 
     #[test]

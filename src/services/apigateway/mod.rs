@@ -37,6 +37,7 @@ pub enum View {
 
 impl Room for ApiGateway {
     const NAME: &'static str = "apigateway";
+    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
     const LABEL: &'static str = "API GW";
     const BADGE: &'static str = "APIGW";
     const ALIASES: &'static [&'static str] = &["api", "apis", "apigw", "gateway", "routes"];

@@ -66,7 +66,7 @@ mod tests {
 
     #[test]
     fn running_vcpus_are_priced_by_where_they_run() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         let ec2 = estimate(&ce("EC2", 16), book);
         assert!((ec2.per_hour().unwrap() - 16.0 * 0.048).abs() < 1e-12);
         // Spot at the default 70% off: 16 × $0.048 × 0.3.
@@ -83,9 +83,9 @@ mod tests {
     fn unmanaged_environments_and_unpriced_regions_are_not_guessed() {
         let mut c = ce("EC2", 8);
         c.ce_type = "UNMANAGED".into();
-        assert_eq!(estimate(&c, PriceBook::builtin()).cell(), "?");
+        assert_eq!(estimate(&c, crate::services::builtin_prices()).cell(), "?");
         let mut c = ce("EC2", 8);
         c.region = "sa-east-1".into();
-        assert_eq!(estimate(&c, PriceBook::builtin()).cell(), "?");
+        assert_eq!(estimate(&c, crate::services::builtin_prices()).cell(), "?");
     }
 }

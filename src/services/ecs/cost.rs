@@ -189,7 +189,7 @@ mod tests {
             }],
         };
         join(&mut d);
-        estimate(&d.clusters[0].services[0], PriceBook::builtin())
+        estimate(&d.clusters[0].services[0], crate::services::builtin_prices())
     }
 
     fn hourly(e: &Estimate) -> f64 {
@@ -242,6 +242,6 @@ mod tests {
     fn a_service_with_no_tasks_costs_nothing_but_unread_tasks_are_not_zero() {
         assert_eq!(priced(vec![], vec![]).per_hour(), Some(0.0));
         let s = Service { running: 2, ..Default::default() };
-        assert_eq!(estimate(&s, PriceBook::builtin()), Estimate::Unread);
+        assert_eq!(estimate(&s, crate::services::builtin_prices()), Estimate::Unread);
     }
 }

@@ -6,9 +6,21 @@
 
 use super::domain::EksCluster;
 use crate::cost::{Estimate, PriceBook};
+use serde::Deserialize;
+
+/// EKS's section of the price files (`[eks]`).
+pub const PRICES: crate::cost::book::PriceSection =
+    crate::cost::book::PriceSection::of::<EksPrices>("eks", "EKS");
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EksPrices {
+    pub usd_per_cluster_hour_standard: f64,
+    pub usd_per_cluster_hour_extended: f64,
+}
 
 pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
-    let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.section(&r.eks, "EKS")?, r))) {
+    let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.priced::<EksPrices>("EKS")?, r))) {
         Ok(x) => x,
         Err(why) => return Estimate::Unpriced(why),
     };
@@ -75,7 +87,7 @@ mod tests {
 
     #[test]
     fn extended_support_costs_six_times_standard_and_says_so() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         let std = estimate(&cluster(Some("STANDARD"), "us-east-1"), book);
         let ext = estimate(&cluster(Some("EXTENDED"), "us-east-1"), book);
         assert_eq!(std.per_hour(), Some(0.10));
@@ -86,7 +98,7 @@ mod tests {
 
     #[test]
     fn a_cluster_with_nodes_is_a_floor_that_says_its_nodes_are_not_priced() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         let mut c = cluster(Some("STANDARD"), "us-east-1");
         let group = |desired| super::super::domain::Nodegroup {
             desired,
@@ -106,7 +118,7 @@ mod tests {
 
     #[test]
     fn a_cluster_in_a_region_without_prices_is_unpriced() {
-        let e = estimate(&cluster(Some("STANDARD"), "ap-south-2"), PriceBook::builtin());
+        let e = estimate(&cluster(Some("STANDARD"), "ap-south-2"), crate::services::builtin_prices());
         assert_eq!(e.cell(), "?");
     }
 }

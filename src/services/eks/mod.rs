@@ -35,6 +35,7 @@ pub enum View {
 
 impl Room for Eks {
     const NAME: &'static str = "eks";
+    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
     const LABEL: &'static str = "EKS";
     const BADGE: &'static str = "EKS";
     const ALIASES: &'static [&'static str] = &["k8s", "kubernetes", "nodegroups", "ng"];

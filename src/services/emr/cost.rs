@@ -4,6 +4,28 @@
 
 use super::domain::EmrCluster;
 use crate::cost::{Estimate, PriceBook};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// EMR's section of the price files (`[emr.instance-types]`).
+pub const PRICES: crate::cost::book::PriceSection =
+    crate::cost::book::PriceSection::of::<EmrPrices>("emr", "EMR");
+
+/// EMR bills each instance-hour twice: the EC2 instance and EMR's own fee.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmrPrices {
+    pub instance_types: BTreeMap<String, EmrInstancePrice>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EmrInstancePrice {
+    /// The EC2 on-demand rate, USD an hour.
+    pub ec2: f64,
+    /// EMR's fee on top, USD an hour (the same on Spot).
+    pub emr: f64,
+}
 
 pub fn estimate(c: &EmrCluster, book: &PriceBook) -> Estimate {
     if !c.active() {
@@ -12,7 +34,7 @@ pub fn estimate(c: &EmrCluster, book: &PriceBook) -> Estimate {
     let Some(groups) = &c.groups else {
         return Estimate::Unread;
     };
-    let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.section(&r.emr, "EMR")?, r))) {
+    let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.priced::<EmrPrices>("EMR")?, r))) {
         Ok(x) => x,
         Err(why) => return Estimate::Unpriced(why),
     };
@@ -85,7 +107,7 @@ mod tests {
 
     #[test]
     fn instances_are_priced_by_type_and_market_with_emrs_fee() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         // 1 × m5.xlarge on demand: $0.192 + $0.048; 4 × on Spot: 4 × ($0.192 × 0.3 + $0.048).
         let c = cluster(vec![group("MASTER", "ON_DEMAND", "m5.xlarge", 1), group("CORE", "SPOT", "m5.xlarge", 4)]);
         let e = estimate(&c, book);
@@ -99,7 +121,7 @@ mod tests {
 
     #[test]
     fn unknown_types_and_ended_clusters_are_not_guessed() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         let c = cluster(vec![group("CORE", "ON_DEMAND", "x9.huge", 2)]);
         assert_eq!(estimate(&c, book).cell(), "?");
         assert!(estimate(&c, book).basis().contains("x9.huge is not in the price file"));

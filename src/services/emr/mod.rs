@@ -34,6 +34,7 @@ pub enum View {
 
 impl Room for Emr {
     const NAME: &'static str = "emr";
+    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
     const LABEL: &'static str = "EMR";
     const BADGE: &'static str = "EMR";
     const ALIASES: &'static [&'static str] = &["spark", "hadoop", "elasticmapreduce", "steps"];

@@ -5,9 +5,9 @@
 
 use super::domain::Function;
 use super::LambdaState;
-use crate::cost::book::LambdaPrices;
 use crate::cost::{money, Estimate, PriceBook, RoomCost, HOURS_PER_MONTH};
 use crate::fmt::{count, significant};
+use serde::Deserialize;
 
 /// Lambda's hard limit on a function's timeout.
 pub const HARD_LIMIT_S: u32 = 900;
@@ -15,9 +15,23 @@ pub const HARD_LIMIT_S: u32 = 900;
 /// A function whose slowest call came within this share of its timeout.
 const NEAR_TIMEOUT: f64 = 0.9;
 
+/// Lambda's section of the price files (`[lambda]`).
+pub const PRICES: crate::cost::book::PriceSection =
+    crate::cost::book::PriceSection::of::<LambdaPrices>("lambda", "Lambda");
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LambdaPrices {
+    pub usd_per_million_requests: f64,
+    pub usd_per_gb_second_x86_64: f64,
+    pub usd_per_gb_second_arm64: f64,
+    pub free_requests_per_month: f64,
+    pub free_gb_seconds_per_month: f64,
+}
+
 fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), String> {
     let r = book.region(&f.region)?;
-    Ok((r.section(&r.lambda, "Lambda")?, r))
+    Ok((r.priced::<LambdaPrices>("Lambda")?, r))
 }
 
 fn gb(f: &Function) -> f64 {
@@ -213,7 +227,7 @@ mod tests {
 
     #[test]
     fn x86_and_arm64_are_priced_at_their_own_gb_second_rate() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         // 1M calls × 200 ms × 0.5 GB = 100,000 GB-s, over a 60-minute window.
         let x86 = estimate(&function(512, "x86_64", 1e6, 200.0), book, 60);
         let arm = estimate(&function(512, "arm64", 1e6, 200.0), book, 60);
@@ -228,7 +242,7 @@ mod tests {
 
     #[test]
     fn gb_seconds_below_one_keep_their_significant_digits() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         // One call of 264 ms at 128 MB: 0.033 GB-s, not "0".
         let e = estimate(&function(128, "x86_64", 1.0, 264.0), book, 60);
         assert!(e.basis().contains("+ 0.033 GB-s ×"), "{}", e.basis());
@@ -240,7 +254,7 @@ mod tests {
 
     #[test]
     fn a_short_window_is_scaled_to_the_hour() {
-        let e = estimate(&function(1024, "x86_64", 1000.0, 1000.0), PriceBook::builtin(), 15);
+        let e = estimate(&function(1024, "x86_64", 1000.0, 1000.0), crate::services::builtin_prices(), 15);
         let (h, w) = usd(&e);
         assert!((w - (0.0002 + 1000.0 * 0.0000166667)).abs() < 1e-12);
         assert!((h - 4.0 * w).abs() < 1e-12);
@@ -248,7 +262,7 @@ mod tests {
 
     #[test]
     fn no_calls_cost_nothing_and_unread_metrics_are_not_zero() {
-        let book = PriceBook::builtin();
+        let book = crate::services::builtin_prices();
         let mut idle = function(128, "x86_64", 0.0, 0.0);
         idle.stats.duration_avg_ms = None;
         assert_eq!(usd(&estimate(&idle, book, 60)), (0.0, 0.0));
@@ -264,7 +278,7 @@ mod tests {
     fn a_region_without_prices_is_a_question_mark_with_its_reason() {
         let mut f = function(128, "x86_64", 10.0, 10.0);
         f.region = "sa-east-1".into();
-        let e = estimate(&f, PriceBook::builtin(), 60);
+        let e = estimate(&f, crate::services::builtin_prices(), 60);
         assert_eq!(e.cell(), "?");
         assert!(e.basis().contains("sa-east-1"), "{}", e.basis());
     }
@@ -278,7 +292,7 @@ mod tests {
             functions: vec![function(128, "x86_64", 2e6 / HOURS_PER_MONTH, 100.0)],
             ..Default::default()
         };
-        let t = free_tier(&state, PriceBook::builtin(), 60).unwrap();
+        let t = free_tier(&state, crate::services::builtin_prices(), 60).unwrap();
         assert!((t.requests_month - 2e6).abs() < 1e-3, "{}", t.requests_month);
         assert!((t.gb_seconds_month - 25_000.0).abs() < 1e-3, "{}", t.gb_seconds_month);
         let day = t.crossed_day.unwrap();
@@ -294,7 +308,7 @@ mod tests {
             functions: vec![function(128, "x86_64", 10.0, 100.0)],
             ..Default::default()
         };
-        let t = free_tier(&state, PriceBook::builtin(), 60).unwrap();
+        let t = free_tier(&state, crate::services::builtin_prices(), 60).unwrap();
         assert_eq!((t.crossed_day, t.net_usd_month), (None, 0.0));
     }
 

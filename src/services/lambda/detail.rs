@@ -18,7 +18,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
         return gone(buf, area, t, name);
     };
     let s = &f.stats;
-    let tail = cx.tail.filter(|x| x.function == f.name);
+    let tail = cx.tail.filter(|x| x.key == f.name);
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
     // The legend and three rows of two graphs.
     let sparks_h = if tail.is_some() { 0 } else { 7 };
@@ -73,6 +73,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     .render(left, buf);
     let cold = s.cold.as_ref();
     let w = half(right);
+    let chosen = cx.settings.rooms.get::<super::Percentile>().0;
     // Shorter numbers before fewer numbers: "avg 39.9k" keeps the max in view.
     let durations = first_fitting(
         w.saturating_sub(14),
@@ -80,14 +81,14 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
             format!(
                 "avg {} {} {} max {}",
                 opt(s.duration_avg_ms, ms),
-                cx.settings.percentile,
+                chosen,
                 opt(s.duration_pct_ms, ms),
                 opt(s.duration_max_ms, ms)
             ),
             format!(
                 "avg {} {} {} max {}",
                 opt(s.duration_avg_ms, ms_short),
-                cx.settings.percentile,
+                chosen,
                 opt(s.duration_pct_ms, ms_short),
                 opt(s.duration_max_ms, ms_short)
             ),

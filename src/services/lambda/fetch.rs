@@ -82,11 +82,12 @@ pub async fn fetch(
         .collect();
     let names: Vec<&str> = chosen.iter().map(|i| functions[*i].name.as_str()).collect();
     let opts = &live.opts;
+    let chosen_pct = opts.rooms.get::<super::Percentile>().0;
     let refused = sweep
         .percentile_refused
         .is_some_and(|t| t.elapsed() < PERCENTILE_RETRY);
     let later = std::mem::take(&mut sweep.percentile_later);
-    let percentile = (!refused && !later).then_some(opts.percentile.as_str());
+    let percentile = (!refused && !later).then_some(chosen_pct.as_str());
     let queries = lambda_queries(&names, opts.window, percentile);
     let (start, end) = cloudwatch::window(fetched_at, opts.window);
     let mut out = Vec::new();
@@ -163,7 +164,7 @@ pub async fn fetch(
             if refused {
                 let msg = format!(
                     "{} unavailable: refused earlier; asking again within {} min",
-                    opts.percentile,
+                    chosen_pct,
                     PERCENTILE_RETRY.as_secs() / 60
                 );
                 out.push(DataMsg::failed(
@@ -217,7 +218,7 @@ pub async fn fetch(
             payload: Lambda::wrap(LambdaData {
                 functions,
                 totals,
-                percentile: Some(opts.percentile.clone()),
+                percentile: Some(chosen_pct.clone()),
                 budget: None,
                 listing: false,
             }),

@@ -89,7 +89,7 @@ impl RoomLive for Lambda {
         Some(Box::pin(async move {
             let arn = live.log_group_arn(&t.region, &t.log_group);
             if let Some(c) = live.regions[r].client::<Lambda>() {
-                super::coldstart::tail::tail(&c.logs, &live, arn, t.function, tx).await;
+                super::coldstart::tail::tail(&c.logs, &live, arn, t.key, tx).await;
             }
         }))
     }

@@ -14,6 +14,7 @@ mod live;
 pub mod metrics;
 mod overview;
 mod pane;
+pub mod settings;
 mod snapshot;
 mod tables;
 mod tail_view;
@@ -23,6 +24,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 pub use coldstart::logs::Method as ColdMethod;
+pub use settings::Percentile;
 pub use domain::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
 pub use fetch::{fetch, Read, Sweep};
 pub use list::list_functions;
@@ -66,6 +68,7 @@ impl LambdaState {
 
 impl Room for Lambda {
     const NAME: &'static str = "lambda";
+    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
     const LABEL: &'static str = "Lambda";
     const BADGE: &'static str = "λ";
     const ALIASES: &'static [&'static str] = &["lambdas", "fn", "func", "functions"];
@@ -84,6 +87,10 @@ impl Room for Lambda {
     ];
     const KEYS: &'static [(&'static str, &'static str)] =
         &[("t", "function detail: live tail of its log")];
+    const SETTINGS: &'static [crate::room_settings::Setting] =
+        &[settings::PERCENTILE, settings::COLD_STARTS];
+    const SNAPSHOT_NEEDS_DETAIL: bool = false;
+    const TAILS: Option<&'static str> = Some("a function");
 
     type Data = LambdaData;
     type State = LambdaState;
@@ -199,7 +206,7 @@ impl Room for Lambda {
         let f = state.function(name)?;
         Some(TailTarget {
             service: Lambda::KIND,
-            function: name.clone(),
+            key: name.clone(),
             region: f.region.clone(),
             log_group: f.log_group.clone(),
         })

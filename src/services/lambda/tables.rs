@@ -62,7 +62,7 @@ impl Row for Function {
                 v => Cell::plain(opt(v, ms)),
             }
         }),
-        Column::<Self>::new("{p} ms", "duration_pct_ms", 8, 6, true, |f, _| num(f.stats.duration_pct_ms), |f, _| {
+        Column::<Self>::new("{percentile} ms", "duration_pct_ms", 8, 6, true, |f, _| num(f.stats.duration_pct_ms), |f, _| {
             Cell::plain(opt(f.stats.duration_pct_ms, ms))
         }),
         Column::<Self>::new("CONC", "concurrent_max", 5, 7, true, |f, _| num(f.stats.concurrent_max), |f, _| {

@@ -35,16 +35,9 @@ pub struct Invoker {
     pub source: Option<String>,
 }
 
-/// The `visible` key that says a function's detail is open (its policy is
-/// read then). Function names hold no `:`, so it never names a row.
-pub fn opened(name: &str) -> String {
-    format!("open:{name}")
-}
-
-/// The function whose detail a `visible` key says is open.
-pub fn opened_name(key: &str) -> Option<&str> {
-    key.strip_prefix("open:")
-}
+// A function's detail is open when its `visible` keys hold `opened(name)`
+// (its policy is read then); function names hold no `:`.
+pub use crate::services::msg::{opened, opened_name};
 
 /// The kind of an event source, from its ARN's service.
 pub fn source_kind(arn: &str) -> &'static str {

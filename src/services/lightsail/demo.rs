@@ -188,7 +188,7 @@ mod tests {
             seed: 7,
             scale,
             window: 60,
-            percentile: "p99".into(),
+            rooms: crate::services::default_settings(),
             region: "us-east-1".into(),
             since: None,
         }

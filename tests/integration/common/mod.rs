@@ -79,11 +79,13 @@ pub fn mock_options() -> awstop::services::live::Options {
         conn: Default::default(),
         regions: vec!["eu-west-1".into()],
         window: 60,
-        percentile: "p99".into(),
         metrics_all: true,
         intervals: Default::default(),
-        rooms: awstop::services::room_settings::RoomSettings::default()
-            .with(awstop::services::lambda::ColdMethod::Filter),
+        rooms: {
+            let mut rooms = awstop::services::default_settings();
+            rooms.apply(&awstop::services::lambda::settings::COLD_STARTS, "filter").unwrap();
+            rooms
+        },
         budget_usd_per_hour: awstop::aws::budget::DEFAULT_USD_PER_HOUR,
         screen: None,
     }

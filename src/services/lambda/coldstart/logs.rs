@@ -17,7 +17,7 @@ use super::Tally;
 use crate::aws::{AwsError, ErrorKind};
 use crate::services::live::Live;
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Method {
     #[default]
     Auto,

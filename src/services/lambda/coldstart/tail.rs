@@ -15,7 +15,7 @@ pub async fn tail(client: &Client, live: &Live, arn: String, function: String, t
     use aws_sdk_cloudwatchlogs::types::StartLiveTailResponseStream as Stream;
     use aws_smithy_types::error::display::DisplayErrorContext;
     let ended = |reason: String| DataMsg::TailEnded {
-        function: function.clone(),
+        key: function.clone(),
         reason,
     };
     let mut out = match client
@@ -47,7 +47,7 @@ pub async fn tail(client: &Client, live: &Live, arn: String, function: String, t
                 if !lines.is_empty()
                     && tx
                         .send(DataMsg::Tail {
-                            function: function.clone(),
+                            key: function.clone(),
                             lines,
                         })
                         .await

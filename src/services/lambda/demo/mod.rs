@@ -27,9 +27,10 @@ impl RoomDemo for Lambda {
     }
 
     fn data(specs: &Vec<FnSpec>, cx: &DemoCtx, now: DateTime<Utc>, detail: Option<&HashSet<String>>) -> LambdaData {
-        let pct = percentile_value(&cx.percentile);
+        let chosen = cx.rooms.get::<super::Percentile>().0;
+        let pct = percentile_value(&chosen);
         let mut d = lambda_at(specs, cx, now, detail, pct);
-        d.percentile = Some(cx.percentile.clone());
+        d.percentile = Some(chosen);
         d
     }
 
@@ -40,7 +41,7 @@ impl RoomDemo for Lambda {
         span: (DateTime<Utc>, DateTime<Utc>),
         tick: u64,
     ) -> Option<Vec<TailLine>> {
-        let pct = percentile_value(&cx.percentile);
+        let pct = percentile_value(&cx.rooms.get::<super::Percentile>().0);
         Some(
             tail_lines(specs, cx.seed, pct, key, span, tick)
                 .into_iter()

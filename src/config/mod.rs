@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+mod rooms;
+
 use crate::app::model::Pane;
 use crate::services::ServiceKind;
 
@@ -31,12 +33,8 @@ regions = []                        # e.g. ["us-east-1", "eu-west-1"]; empty: th
 {refresh}
 [metrics]
 window = 60                         # minutes of history for every metric
-percentile = "p99"                  # the Lambda duration percentile shown
 scope = "visible"                   # "visible": rows on screen and top offenders; "all": every function
 budget-usd-per-hour = 0.25          # what watching may spend on CloudWatch metrics an hour
-
-[cold-starts]
-method = "auto"                     # "auto" (Logs Insights, FilterLogEvents fallback), "insights" or "filter"
 
 [ui]
 theme = "default"                   # default, light, high-contrast, solarized-dark, monochrome, or a .toml path
@@ -48,12 +46,33 @@ pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 [cost]                              # estimates from list prices, never a bill
 # prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
 spot-discount-pct = 70              # Spot's assumed discount from on-demand
-"#,
+{rooms}"#,
+        rooms = room_sections(),
         pane = ServiceKind::ALL[0].name(),
         pad = " ".repeat(28usize.saturating_sub(ServiceKind::ALL[0].name().len())),
         panes = Pane::names_or(),
     )
 }
+
+/// Each room's own section (`[lambda]`), one line a setting it declares.
+fn room_sections() -> String {
+    let mut out = String::new();
+    for k in ServiceKind::ALL {
+        let settings = k.room().settings();
+        if settings.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n[{}]\n", k.name()));
+        for s in settings {
+            let line = format!("{} = \"{}\"", s.name, s.default);
+            out.push_str(&format!("{line:<36}# {}\n", s.help));
+        }
+    }
+    out
+}
+
+/// The shared sections, as `Config` spells its fields (a test holds them to it).
+pub const SECTIONS: &[&str] = &["aws", "refresh", "metrics", "ui", "audit", "cost"];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -62,10 +81,13 @@ pub struct Config {
     /// Seconds between refreshes, by service name.
     pub refresh: BTreeMap<String, u64>,
     pub metrics: Metrics,
-    pub cold_starts: ColdStarts,
     pub ui: Ui,
     pub audit: Audit,
     pub cost: Cost,
+    /// The rooms' own settings, from their sections (`[lambda]`): taken out
+    /// before the rest is read, since only the rooms know their keys.
+    #[serde(skip)]
+    pub rooms: crate::room_settings::RoomSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -103,7 +125,6 @@ pub struct Aws {
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
 pub struct Metrics {
     pub window: u32,
-    pub percentile: String,
     pub scope: Scope,
     /// What watching may spend on CloudWatch metrics an hour.
     #[serde(alias = "budget_usd_per_hour")]
@@ -115,20 +136,6 @@ pub struct Metrics {
 pub enum Scope {
     Visible,
     All,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ColdMethod {
-    Auto,
-    Insights,
-    Filter,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
-pub struct ColdStarts {
-    pub method: ColdMethod,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -147,10 +154,10 @@ impl Default for Config {
                 .map(|k| (k.name().to_string(), k.room().interval().as_secs()))
                 .collect(),
             metrics: Metrics::default(),
-            cold_starts: ColdStarts::default(),
             ui: Ui::default(),
             audit: Audit::default(),
             cost: Cost::default(),
+            rooms: crate::services::default_settings(),
         }
     }
 }
@@ -158,16 +165,8 @@ impl Default for Metrics {
     fn default() -> Self {
         Metrics {
             window: 60,
-            percentile: "p99".into(),
             scope: Scope::Visible,
             budget_usd_per_hour: crate::aws::budget::DEFAULT_USD_PER_HOUR,
-        }
-    }
-}
-impl Default for ColdStarts {
-    fn default() -> Self {
-        ColdStarts {
-            method: ColdMethod::Auto,
         }
     }
 }
@@ -183,8 +182,11 @@ impl Default for Ui {
 impl Config {
     /// Parses and checks a file; `file` names it in errors.
     pub fn parse(file: &str, text: &str) -> Result<Config, String> {
-        let c: Config =
-            toml::from_str(text).map_err(|e| crate::theme::toml_error(file, text, &e))?;
+        let toml_error = |e: toml::de::Error| crate::theme::toml_error(file, text, &e);
+        let mut root = toml::de::DeTable::parse(text).map_err(toml_error)?;
+        let rooms = rooms::take(file, text, root.get_mut())?;
+        let mut c = Config::deserialize(toml::de::Deserializer::from(root)).map_err(toml_error)?;
+        c.rooms = rooms;
         // Values TOML accepts but awstop cannot use, located by their key.
         let at = |key: &str| {
             let offset = text
@@ -299,9 +301,13 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if !given("window") {
         cli.source.window = config.metrics.window;
     }
-    if !given("percentile") {
-        cli.source.percentile = crate::cli::parse_percentile(&config.metrics.percentile)
-            .map_err(|e| format!("{file}: metrics.percentile: {e}"))?;
+    for (_, setting) in crate::services::settings() {
+        if !given(setting.name) {
+            if let Some(text) = config.rooms.text(setting.name) {
+                // Checked with its position when the file was read.
+                cli.source.rooms.apply(setting, text).map_err(|e| format!("{file}: {e}"))?;
+            }
+        }
     }
     if !given("budget") {
         cli.source.budget = config.metrics.budget_usd_per_hour;
@@ -310,14 +316,6 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         cli.source.metrics = match config.metrics.scope {
             Scope::Visible => crate::cli::MetricsScope::Visible,
             Scope::All => crate::cli::MetricsScope::All,
-        };
-    }
-    if !given("cold_starts") {
-        use crate::services::lambda::ColdMethod as Method;
-        cli.source.cold_starts = match config.cold_starts.method {
-            ColdMethod::Auto => Method::Auto,
-            ColdMethod::Insights => Method::Insights,
-            ColdMethod::Filter => Method::Filter,
         };
     }
     if cli.source.profile.is_none() {
@@ -351,9 +349,11 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
             Some(dir) if p.is_relative() => dir.join(p),
             _ => p.clone(),
         });
-    cli.prices = std::sync::Arc::new(crate::cost::PriceBook::load(
+    let book = crate::services::builtin_prices().as_ref().clone();
+    cli.prices = std::sync::Arc::new(book.with_user(
         prices.as_deref(),
         Some(config.cost.spot_discount_pct),
+        &crate::services::price_sections(),
     )?);
     Ok(config)
 }
@@ -369,13 +369,22 @@ mod tests {
             Config::default()
         );
         assert_eq!(Config::parse("empty", "").unwrap(), Config::default());
+        // The default file names every shared section, and only those beside the rooms'.
+        let sections: Vec<String> = default_file()
+            .lines()
+            .filter_map(|l| l.strip_prefix('['))
+            .filter_map(|l| l.split(']').next())
+            .map(str::to_string)
+            .filter(|s| ServiceKind::from_name(s).is_none())
+            .collect();
+        assert_eq!(sections, SECTIONS);
     }
 
     #[test]
     fn values_are_read_and_bad_ones_located() {
         let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"overview\"\n").unwrap();
         assert_eq!(c.aws.regions, vec!["eu-west-1"]);
-        assert_eq!(c.cold_starts.method, ColdMethod::Filter);
+        assert_eq!(c.rooms.text("cold-starts"), Some("filter"));
         assert_eq!(c.ui.pane, "overview");
         let e =
             Config::parse("c.toml", "[metrics]\nwindow = 60\npercentle = \"p90\"\n").unwrap_err();
