@@ -128,7 +128,7 @@ impl<M: SerializeMap> Visit for Sections<'_, M> {
     fn room<S: Registered>(&mut self) {
         if self.error.is_none() {
             let section = S::snapshot(&self.feeds.get::<S>().state, self.settings);
-            if let Err(e) = self.map.serialize_entry(<S as Room>::NAME, &section) {
+            if let Err(e) = self.map.serialize_entry(<S as Room>::INFO.name, &section) {
                 self.error = Some(e);
             }
         }

@@ -312,7 +312,7 @@ fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
         super::model::View::Overview => None,
     };
     let Some(target) = target else {
-        let rows: Vec<&str> = ServiceKind::ALL.iter().filter_map(|k| k.room().tails()).collect();
+        let rows: Vec<&str> = ServiceKind::ALL.iter().filter_map(|k| k.room().info().tails).collect();
         m.ui.message = Some(format!("t tails a log: open {} first", rows.join(" or ")));
         return;
     };

@@ -33,7 +33,7 @@ pub fn help() -> Vec<(String, String)> {
     // Keys only some rooms use, in key order.
     let mut room: Vec<(&str, &str)> = crate::services::ServiceKind::ALL
         .iter()
-        .flat_map(|k| k.room().keys().iter().copied())
+        .flat_map(|k| k.room().info().keys.iter().copied())
         .collect();
     room.sort();
     rows.extend(owned(&room));

@@ -145,8 +145,8 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             let room = kind.room();
             room.publish(&mut data.feeds);
             for k in ServiceKind::ALL {
-                let reads = k.room().reads();
-                if *k == kind || room.publishes().iter().any(|t| reads.contains(t)) {
+                let reads = k.room().info().reads;
+                if *k == kind || room.info().publishes.iter().any(|t| reads.contains(t)) {
                     k.room().join(&mut data.feeds);
                 }
             }

@@ -33,7 +33,7 @@ regions = []                        # e.g. ["us-east-1", "eu-west-1"]; empty: th
 {refresh}
 [metrics]
 window = 60                         # minutes of history for every metric
-scope = "visible"                   # "visible": rows on screen and top offenders; "all": every function
+scope = "visible"                   # "visible": rows on screen and top offenders; "all": every row
 budget-usd-per-hour = 0.25          # what watching may spend on CloudWatch metrics an hour
 
 [ui]
@@ -58,7 +58,7 @@ spot-discount-pct = 70              # Spot's assumed discount from on-demand
 fn room_sections() -> String {
     let mut out = String::new();
     for k in ServiceKind::ALL {
-        let settings = k.room().settings();
+        let settings = k.room().info().settings;
         if settings.is_empty() {
             continue;
         }
@@ -174,7 +174,7 @@ impl Default for Ui {
     fn default() -> Self {
         Ui {
             theme: "default".into(),
-            pane: "lambda".into(),
+            pane: ServiceKind::ALL[0].name().into(),
         }
     }
 }

@@ -32,7 +32,7 @@ pub fn take(file: &str, text: &str, root: &mut DeTable<'_>) -> Result<RoomSettin
         set(&mut out, setting, &value, &format!("{section}.{key}"), &at)?;
     }
     for k in ServiceKind::ALL {
-        let settings = k.room().settings();
+        let settings = k.room().info().settings;
         let name = k.name();
         let Some(section) = root.remove(name) else { continue };
         let span = section.span();
@@ -62,7 +62,7 @@ pub fn take(file: &str, text: &str, root: &mut DeTable<'_>) -> Result<RoomSettin
         if !super::SECTIONS.contains(&key_text) {
             let rooms: Vec<&str> = ServiceKind::ALL
                 .iter()
-                .filter(|k| !k.room().settings().is_empty())
+                .filter(|k| !k.room().info().settings.is_empty())
                 .map(|k| k.name())
                 .collect();
             return Err(format!(

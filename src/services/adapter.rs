@@ -13,7 +13,6 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::feed::Retired;
-use super::joins::Topic;
 use super::live::{Live, RegionClients};
 use super::msg::{DataMsg, DataTx, TailLine, TailTarget};
 use super::poller::PollCtx;
@@ -27,18 +26,26 @@ use crate::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
 /// A room, type-erased. Methods that take a `RoomView` of another room do nothing.
 pub trait DynRoom: Sync {
     fn kind(&self) -> ServiceKind;
-    fn name(&self) -> &'static str;
-    fn label(&self) -> &'static str;
-    fn badge(&self) -> &'static str;
-    fn aliases(&self) -> &'static [&'static str];
-    fn interval(&self) -> Duration;
-    fn min_interval(&self) -> (Duration, &'static str);
-    fn iam_actions(&self) -> &'static [&'static str];
-    fn keys(&self) -> &'static [(&'static str, &'static str)];
-    fn settings(&self) -> &'static [crate::room_settings::Setting];
-    fn snapshot_needs_detail(&self) -> bool;
-    fn prices(&self) -> &'static [crate::cost::book::PriceSection];
-    fn tails(&self) -> Option<&'static str>;
+    /// What the room is (`Room::INFO`): names, refresh, keys, settings…
+    fn info(&self) -> &'static super::RoomInfo;
+    fn name(&self) -> &'static str {
+        self.info().name
+    }
+    fn label(&self) -> &'static str {
+        self.info().label
+    }
+    fn badge(&self) -> &'static str {
+        self.info().badge
+    }
+    fn aliases(&self) -> &'static [&'static str] {
+        self.info().aliases
+    }
+    fn interval(&self) -> Duration {
+        self.info().interval
+    }
+    fn min_interval(&self) -> (Duration, &'static str) {
+        self.info().min_interval
+    }
 
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
@@ -46,9 +53,6 @@ pub trait DynRoom: Sync {
     fn publish(&self, feeds: &mut Feeds);
     /// Refreshes what the room takes from what the others publish.
     fn join(&self, feeds: &mut Feeds);
-    /// The published facts `join` reads, and those `publish` writes.
-    fn reads(&self) -> &'static [Topic];
-    fn publishes(&self) -> &'static [Topic];
     /// What the room is still loading, for its pane's title.
     fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// Why some figures are older than the refresh, for its pane's title.
@@ -204,41 +208,8 @@ impl<S: Registered> DynRoom for Adapter<S> {
     fn kind(&self) -> ServiceKind {
         S::KIND
     }
-    fn name(&self) -> &'static str {
-        S::NAME
-    }
-    fn label(&self) -> &'static str {
-        S::LABEL
-    }
-    fn badge(&self) -> &'static str {
-        S::BADGE
-    }
-    fn aliases(&self) -> &'static [&'static str] {
-        S::ALIASES
-    }
-    fn interval(&self) -> Duration {
-        S::INTERVAL
-    }
-    fn min_interval(&self) -> (Duration, &'static str) {
-        S::MIN_INTERVAL
-    }
-    fn iam_actions(&self) -> &'static [&'static str] {
-        S::IAM_ACTIONS
-    }
-    fn keys(&self) -> &'static [(&'static str, &'static str)] {
-        S::KEYS
-    }
-    fn settings(&self) -> &'static [crate::room_settings::Setting] {
-        S::SETTINGS
-    }
-    fn snapshot_needs_detail(&self) -> bool {
-        S::SNAPSHOT_NEEDS_DETAIL
-    }
-    fn prices(&self) -> &'static [crate::cost::book::PriceSection] {
-        S::PRICES
-    }
-    fn tails(&self) -> Option<&'static str> {
-        S::TAILS
+    fn info(&self) -> &'static super::RoomInfo {
+        &S::INFO
     }
 
     fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>) {
@@ -248,14 +219,6 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let feed = S::feed_mut(feeds);
         let only = feed.regions.keys().all(|r| r == region);
         S::merge(&mut feed.state, region, data, only, retired);
-    }
-
-    fn reads(&self) -> &'static [Topic] {
-        S::READS
-    }
-
-    fn publishes(&self) -> &'static [Topic] {
-        S::PUBLISHES
     }
 
     fn publish(&self, feeds: &mut Feeds) {
@@ -355,7 +318,7 @@ impl<S: Registered> DynRoom for Adapter<S> {
         cx: &Ctx,
         cells: crate::export::Cells,
     ) -> Vec<crate::export::Section> {
-        let mut out = crate::export::Sections::new(S::NAME, cx, cells);
+        let mut out = crate::export::Sections::new(S::INFO.name, cx, cells);
         S::sections(&S::feed(feeds).state, &mut out);
         out.done()
     }

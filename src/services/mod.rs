@@ -14,6 +14,7 @@ pub mod live;
 pub mod msg;
 pub mod poller;
 mod registry;
+mod room_info;
 pub mod room;
 
 registry::rooms! {
@@ -30,6 +31,7 @@ registry::rooms! {
 pub use adapter::DynRoom;
 pub use feed::{Feed, RegionStatus, Retired, RETIRED_MAX};
 pub use intervals::Intervals;
+pub use room_info::RoomInfo;
 pub use room::{Room, RoomDemo, RoomLive, RoomUi, Settings};
 
 impl ServiceKind {
@@ -63,12 +65,12 @@ impl ServiceKind {
 pub fn settings() -> impl Iterator<Item = (ServiceKind, &'static crate::room_settings::Setting)> {
     ServiceKind::ALL
         .iter()
-        .flat_map(|k| k.room().settings().iter().map(move |s| (*k, s)))
+        .flat_map(|k| k.room().info().settings.iter().map(move |s| (*k, s)))
 }
 
 /// Every room's own section of the price files.
 pub fn price_sections() -> Vec<&'static crate::cost::book::PriceSection> {
-    ServiceKind::ALL.iter().flat_map(|k| k.room().prices()).collect()
+    ServiceKind::ALL.iter().flat_map(|k| k.room().info().prices).collect()
 }
 
 /// The repository's price files, every room's section read, parsed once.

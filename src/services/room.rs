@@ -8,7 +8,6 @@ use std::future::Future;
 use std::hash::Hash;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use ratatui::buffer::Buffer;
@@ -18,7 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::feed::Retired;
-use super::joins::{Board, Jump, Topic};
+use super::joins::{Board, Jump};
 use super::live::{Live, RegionClients};
 use super::msg::{DataMsg, Tail, TailLine, TailTarget};
 use super::poller::PollCtx;
@@ -94,40 +93,8 @@ impl Default for Settings {
 
 /// Identity, data and views.
 pub trait Room: Sized + Send + Sync + 'static {
-    /// The name on the command line, in the config file, as the snapshot key
-    /// and after `:`: lowercase, and the same as the registry's module name.
-    const NAME: &'static str;
-    /// The pane's tab title.
-    const LABEL: &'static str;
-    /// How the header names the room next to its data age.
-    const BADGE: &'static str;
-    /// More names `:` and `--pane` accept.
-    const ALIASES: &'static [&'static str];
-    /// How often the room refreshes by default.
-    const INTERVAL: Duration;
-    /// The shortest interval allowed, and why.
-    const MIN_INTERVAL: (Duration, &'static str);
-    /// Every AWS action the room calls, as IAM spells them.
-    const IAM_ACTIONS: &'static [&'static str];
-    /// Keys only this room's views answer, for the help screen.
-    const KEYS: &'static [(&'static str, &'static str)] = &[];
-    /// The room's own settings: flags, its config section, `--help` and
-    /// `config --default` are built from them.
-    const SETTINGS: &'static [crate::room_settings::Setting] = &[];
-    /// Whether the snapshot (`--once`) shows per-row details (ECR findings):
-    /// when not, a headless read leaves them out (Lambda's histories, most
-    /// of the memory at 10,000 functions).
-    const SNAPSHOT_NEEDS_DETAIL: bool = true;
-    /// The room's own sections of the price files (`[lambda]`).
-    const PRICES: &'static [crate::cost::book::PriceSection] = &[];
-    /// The rows whose log `t` tails, for the hint where none is open ("a function").
-    const TAILS: Option<&'static str> = None;
-    /// The published facts `join` reads (`services::joins`): a refresh of a
-    /// room that publishes one of them (or of this room) reruns this room's
-    /// join, and no other refresh does.
-    const READS: &'static [Topic] = &[];
-    /// The facts `publish` writes for other rooms.
-    const PUBLISHES: &'static [Topic] = &[];
+    /// What the room is: names, refresh, IAM actions, keys, settings…
+    const INFO: super::RoomInfo;
 
     /// What one fetch of one region sends (and a recording keeps).
     type Data: Clone + Debug + PartialEq + Serialize + DeserializeOwned + Send + 'static;

@@ -135,7 +135,7 @@ impl DemoAccount {
         let none = HashSet::new();
         let mut out = vec![DataMsg::Account(self.account())];
         for k in ServiceKind::ALL {
-            out.push(match k.room().snapshot_needs_detail() {
+            out.push(match k.room().info().snapshot_needs_detail {
                 true => self.loaded(*k, now),
                 false => self.loaded_for(*k, now, &none),
             });

@@ -36,19 +36,23 @@ pub enum View {
 }
 
 impl Room for ApiGateway {
-    const NAME: &'static str = "apigateway";
-    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
-    const LABEL: &'static str = "API GW";
-    const BADGE: &'static str = "APIGW";
-    const ALIASES: &'static [&'static str] = &["api", "apis", "apigw", "gateway", "routes"];
-    // APIs and routes change on deployments; the metrics are per minute and
-    // read with the same refresh.
-    const INTERVAL: Duration = Duration::from_secs(120);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(60), "API Gateway metrics are per minute; faster only spends the API rate");
-    // API Gateway's management API is authorised by HTTP verb: every read,
-    // v1 and v2 alike, is `apigateway:GET`.
-    const IAM_ACTIONS: &'static [&'static str] = &["apigateway:GET"];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "apigateway",
+        prices: &[cost::PRICES],
+        label: "API GW",
+        badge: "APIGW",
+        aliases: &["api", "apis", "apigw", "gateway", "routes"],
+        // APIs and routes change on deployments; the metrics are per minute and
+        // read with the same refresh.
+        interval: Duration::from_secs(120),
+        min_interval: (Duration::from_secs(60), "API Gateway metrics are per minute; faster only spends the API rate"),
+        // API Gateway's management API is authorised by HTTP verb: every read,
+        // v1 and v2 alike, is `apigateway:GET`.
+        iam_actions: &["apigateway:GET"],
+        reads: &[Topic::FunctionErrors],
+        publishes: &[Topic::ApiRoutes],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = ApiGatewayData;
     type State = ApiGatewayData;
@@ -96,9 +100,6 @@ impl Room for ApiGateway {
             key: route.function.clone()?,
         })
     }
-
-    const READS: &'static [Topic] = &[Topic::FunctionErrors];
-    const PUBLISHES: &'static [Topic] = &[Topic::ApiRoutes];
 
     /// The routes in front of each function, for its triggers.
     fn publish(state: &ApiGatewayData, board: &mut Board) {

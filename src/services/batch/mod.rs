@@ -31,20 +31,21 @@ pub enum View {
 }
 
 impl Room for Batch {
-    const NAME: &'static str = "batch";
-    const LABEL: &'static str = "Batch";
-    const BADGE: &'static str = "Batch";
-    const ALIASES: &'static [&'static str] = &["jobs", "queues", "b"];
-    const INTERVAL: Duration = Duration::from_secs(30);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(5), "faster only spends the account's ListJobs rate");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "batch:DescribeComputeEnvironments",
-        "batch:DescribeJobQueues",
-        "batch:ListJobs",
-    ];
-    const KEYS: &'static [(&'static str, &'static str)] =
-        &[("[ ]", "Batch jobs: previous / next status")];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "batch",
+        label: "Batch",
+        badge: "Batch",
+        aliases: &["jobs", "queues", "b"],
+        interval: Duration::from_secs(30),
+        min_interval: (Duration::from_secs(5), "faster only spends the account's ListJobs rate"),
+        iam_actions: &[
+            "batch:DescribeComputeEnvironments",
+            "batch:DescribeJobQueues",
+            "batch:ListJobs",
+        ],
+        keys: &[("[ ]", "Batch jobs: previous / next status")],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = BatchData;
     type State = BatchData;

@@ -32,19 +32,23 @@ pub enum View {
 }
 
 impl Room for Ecr {
-    const NAME: &'static str = "ecr";
-    const LABEL: &'static str = "ECR";
-    const BADGE: &'static str = "ECR";
-    const ALIASES: &'static [&'static str] = &["images", "repos", "registry"];
-    // Images change on deploys, not by the minute; scan results within minutes of a push.
-    const INTERVAL: Duration = Duration::from_secs(600);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(60), "images change on pushes; faster only spends the ECR read rate");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "ecr:DescribeRepositories",
-        "ecr:DescribeImages",
-        "ecr:DescribeImageScanFindings",
-    ];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "ecr",
+        label: "ECR",
+        badge: "ECR",
+        aliases: &["images", "repos", "registry"],
+        // Images change on deploys, not by the minute; scan results within minutes of a push.
+        interval: Duration::from_secs(600),
+        min_interval: (Duration::from_secs(60), "images change on pushes; faster only spends the ECR read rate"),
+        iam_actions: &[
+            "ecr:DescribeRepositories",
+            "ecr:DescribeImages",
+            "ecr:DescribeImageScanFindings",
+        ],
+        reads: &[Topic::ImagesInUse],
+        publishes: &[Topic::ImageFindings],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = EcrData;
     type State = EcrData;
@@ -54,9 +58,6 @@ impl Room for Ecr {
     fn merge(state: &mut EcrData, region: &str, data: EcrData, only: bool, retired: &mut Vec<Retired>) {
         replace_region(&mut state.repositories, data.repositories, region, only, |r| &r.region, retired);
     }
-
-    const READS: &'static [Topic] = &[Topic::ImagesInUse];
-    const PUBLISHES: &'static [Topic] = &[Topic::ImageFindings];
 
     fn publish(state: &EcrData, board: &mut Board) {
         board.image_findings = join::findings(state);

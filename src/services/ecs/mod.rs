@@ -34,24 +34,27 @@ pub enum View {
 }
 
 impl Room for Ecs {
-    const NAME: &'static str = "ecs";
-    const LABEL: &'static str = "ECS";
-    const BADGE: &'static str = "ECS";
-    const ALIASES: &'static [&'static str] =
-        &["cluster", "clusters", "svc", "services", "tasks", "fargate"];
-    const INTERVAL: Duration = Duration::from_secs(30);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(5), "faster only spends the account's ECS read rate");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "ecs:ListClusters",
-        "ecs:DescribeClusters",
-        "ecs:ListServices",
-        "ecs:DescribeServices",
-        "ecs:ListTasks",
-        "ecs:DescribeTasks",
-        "ecs:ListContainerInstances",
-        "ecs:DescribeContainerInstances",
-    ];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "ecs",
+        label: "ECS",
+        badge: "ECS",
+        aliases: &["cluster", "clusters", "svc", "services", "tasks", "fargate"],
+        interval: Duration::from_secs(30),
+        min_interval: (Duration::from_secs(5), "faster only spends the account's ECS read rate"),
+        iam_actions: &[
+            "ecs:ListClusters",
+            "ecs:DescribeClusters",
+            "ecs:ListServices",
+            "ecs:DescribeServices",
+            "ecs:ListTasks",
+            "ecs:DescribeTasks",
+            "ecs:ListContainerInstances",
+            "ecs:DescribeContainerInstances",
+        ],
+        reads: &[Topic::ImageFindings],
+        publishes: &[Topic::ImagesInUse],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = EcsData;
     type State = EcsData;
@@ -61,9 +64,6 @@ impl Room for Ecs {
     fn merge(state: &mut EcsData, region: &str, data: EcsData, only: bool, retired: &mut Vec<Retired>) {
         replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
     }
-
-    const READS: &'static [Topic] = &[Topic::ImageFindings];
-    const PUBLISHES: &'static [Topic] = &[Topic::ImagesInUse];
 
     fn publish(state: &EcsData, board: &mut Board) {
         board.images_in_use = images::in_use(state);

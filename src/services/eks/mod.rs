@@ -34,26 +34,28 @@ pub enum View {
 }
 
 impl Room for Eks {
-    const NAME: &'static str = "eks";
-    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
-    const LABEL: &'static str = "EKS";
-    const BADGE: &'static str = "EKS";
-    const ALIASES: &'static [&'static str] = &["k8s", "kubernetes", "nodegroups", "ng"];
-    // Control-plane metrics are per minute; node groups and add-ons are
-    // re-read every fifth refresh (they change on upgrades, not by the minute).
-    const INTERVAL: Duration = Duration::from_secs(60);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(30), "EKS metrics are per minute; faster only spends the API rate");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "eks:ListClusters",
-        "eks:DescribeCluster",
-        "eks:ListNodegroups",
-        "eks:DescribeNodegroup",
-        "eks:ListFargateProfiles",
-        "eks:DescribeFargateProfile",
-        "eks:ListAddons",
-        "eks:DescribeAddon",
-    ];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "eks",
+        prices: &[cost::PRICES],
+        label: "EKS",
+        badge: "EKS",
+        aliases: &["k8s", "kubernetes", "nodegroups", "ng"],
+        // Control-plane metrics are per minute; node groups and add-ons are
+        // re-read every fifth refresh (they change on upgrades, not by the minute).
+        interval: Duration::from_secs(60),
+        min_interval: (Duration::from_secs(30), "EKS metrics are per minute; faster only spends the API rate"),
+        iam_actions: &[
+            "eks:ListClusters",
+            "eks:DescribeCluster",
+            "eks:ListNodegroups",
+            "eks:DescribeNodegroup",
+            "eks:ListFargateProfiles",
+            "eks:DescribeFargateProfile",
+            "eks:ListAddons",
+            "eks:DescribeAddon",
+        ],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = EksData;
     type State = EksData;

@@ -33,24 +33,26 @@ pub enum View {
 }
 
 impl Room for Emr {
-    const NAME: &'static str = "emr";
-    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
-    const LABEL: &'static str = "EMR";
-    const BADGE: &'static str = "EMR";
-    const ALIASES: &'static [&'static str] = &["spark", "hadoop", "elasticmapreduce", "steps"];
-    // EMR publishes its metrics every five minutes; cluster states and steps
-    // move on the scale of minutes.
-    const INTERVAL: Duration = Duration::from_secs(120);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(60), "EMR metrics are five-minute data; faster only spends the API rate");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "elasticmapreduce:ListClusters",
-        "elasticmapreduce:DescribeCluster",
-        "elasticmapreduce:ListInstanceGroups",
-        "elasticmapreduce:ListInstanceFleets",
-        "elasticmapreduce:ListSteps",
-    ];
-    const KEYS: &'static [(&'static str, &'static str)] = &[("[ ]", "EMR clusters: active / ended today")];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "emr",
+        prices: &[cost::PRICES],
+        label: "EMR",
+        badge: "EMR",
+        aliases: &["spark", "hadoop", "elasticmapreduce", "steps"],
+        // EMR publishes its metrics every five minutes; cluster states and steps
+        // move on the scale of minutes.
+        interval: Duration::from_secs(120),
+        min_interval: (Duration::from_secs(60), "EMR metrics are five-minute data; faster only spends the API rate"),
+        iam_actions: &[
+            "elasticmapreduce:ListClusters",
+            "elasticmapreduce:DescribeCluster",
+            "elasticmapreduce:ListInstanceGroups",
+            "elasticmapreduce:ListInstanceFleets",
+            "elasticmapreduce:ListSteps",
+        ],
+        keys: &[("[ ]", "EMR clusters: active / ended today")],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = EmrData;
     type State = EmrData;

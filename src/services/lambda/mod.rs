@@ -67,30 +67,32 @@ impl LambdaState {
 }
 
 impl Room for Lambda {
-    const NAME: &'static str = "lambda";
-    const PRICES: &'static [crate::cost::book::PriceSection] = &[cost::PRICES];
-    const LABEL: &'static str = "Lambda";
-    const BADGE: &'static str = "λ";
-    const ALIASES: &'static [&'static str] = &["lambdas", "fn", "func", "functions"];
-    const INTERVAL: Duration = Duration::from_secs(60);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(60), "CloudWatch keeps one-minute data");
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "lambda:ListFunctions",
-        "lambda:ListEventSourceMappings",
-        "lambda:GetPolicy",
-        "logs:FilterLogEvents",
-        "logs:StartQuery",
-        "logs:GetQueryResults",
-        "logs:StopQuery",
-        "logs:StartLiveTail",
-    ];
-    const KEYS: &'static [(&'static str, &'static str)] =
-        &[("t", "function detail: live tail of its log")];
-    const SETTINGS: &'static [crate::room_settings::Setting] =
-        &[settings::PERCENTILE, settings::COLD_STARTS];
-    const SNAPSHOT_NEEDS_DETAIL: bool = false;
-    const TAILS: Option<&'static str> = Some("a function");
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "lambda",
+        prices: &[cost::PRICES],
+        label: "Lambda",
+        badge: "λ",
+        aliases: &["lambdas", "fn", "func", "functions"],
+        interval: Duration::from_secs(60),
+        min_interval: (Duration::from_secs(60), "CloudWatch keeps one-minute data"),
+        iam_actions: &[
+            "lambda:ListFunctions",
+            "lambda:ListEventSourceMappings",
+            "lambda:GetPolicy",
+            "logs:FilterLogEvents",
+            "logs:StartQuery",
+            "logs:GetQueryResults",
+            "logs:StopQuery",
+            "logs:StartLiveTail",
+        ],
+        keys: &[("t", "function detail: live tail of its log")],
+        settings: &[settings::PERCENTILE, settings::COLD_STARTS],
+        snapshot_needs_detail: false,
+        tails: Some("a function"),
+        reads: &[Topic::ApiRoutes],
+        publishes: &[Topic::FunctionErrors],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = LambdaData;
     type State = LambdaState;
@@ -120,9 +122,6 @@ impl Room for Lambda {
     fn root() -> View {
         View::Functions
     }
-
-    const READS: &'static [Topic] = &[Topic::ApiRoutes];
-    const PUBLISHES: &'static [Topic] = &[Topic::FunctionErrors];
 
     fn publish(state: &LambdaState, board: &mut Board) {
         let errors = &mut board.function_errors.by_function;

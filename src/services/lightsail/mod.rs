@@ -34,23 +34,25 @@ pub enum View {
 }
 
 impl Room for Lightsail {
-    const NAME: &'static str = "lightsail";
-    const LABEL: &'static str = "Lightsail";
-    const BADGE: &'static str = "LS";
-    const ALIASES: &'static [&'static str] = &["ls", "vps", "instances"];
-    // Instances and container services change on a person's click, and the
-    // metrics are five-minute data: every five minutes misses nothing.
-    const INTERVAL: Duration = Duration::from_secs(300);
-    const MIN_INTERVAL: (Duration, &'static str) =
-        (Duration::from_secs(60), "Lightsail metrics are five-minute data");
-    // Exactly the calls fetch.rs makes, all reads.
-    const IAM_ACTIONS: &'static [&'static str] = &[
-        "lightsail:GetInstances",
-        "lightsail:GetBundles",
-        "lightsail:GetInstanceMetricData",
-        "lightsail:GetContainerServices",
-        "lightsail:GetContainerServicePowers",
-    ];
+    const INFO: crate::services::RoomInfo = crate::services::RoomInfo {
+        name: "lightsail",
+        label: "Lightsail",
+        badge: "LS",
+        aliases: &["ls", "vps", "instances"],
+        // Instances and container services change on a person's click, and the
+        // metrics are five-minute data: every five minutes misses nothing.
+        interval: Duration::from_secs(300),
+        min_interval: (Duration::from_secs(60), "Lightsail metrics are five-minute data"),
+        // Exactly the calls fetch.rs makes, all reads.
+        iam_actions: &[
+            "lightsail:GetInstances",
+            "lightsail:GetBundles",
+            "lightsail:GetInstanceMetricData",
+            "lightsail:GetContainerServices",
+            "lightsail:GetContainerServicePowers",
+        ],
+        ..crate::services::RoomInfo::DEFAULT
+    };
 
     type Data = LightsailData;
     type State = LightsailData;
