@@ -2,7 +2,6 @@
 //! or run the TUI loop.
 
 mod audit;
-mod player;
 pub mod reaper;
 pub mod signals;
 mod tui;
@@ -125,8 +124,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             Some(text) => audit::parse_at(&rec, text)?,
             None => audit::last_shown(&rec),
         };
-        let model = crate::replay::model_at(&rec.path, at, rec.shown, settings(&cli))
-            .map_err(Failure::bad_input)?;
+        let model = audit::model_at(&rec, at, settings(&cli))?;
         print_once(&model, cli.source.window, format)?;
         return once_exit(&model);
     }

@@ -12,6 +12,7 @@ use crate::services::room::Registered;
 use crate::services::{Feed, Feeds, RoomView, ServiceKind, Settings};
 use crate::table::TableState;
 
+pub use crate::services::msg::ReplayStatus;
 pub use crate::services::{RegionStatus, RETIRED_MAX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,22 +101,6 @@ pub enum Mode {
     Help,
     /// The replay `@` prompt: a time to jump to.
     Jump,
-}
-
-/// Where a replay stands: drawn in the header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplayStatus {
-    pub clock: DateTime<Utc>,
-    pub speed: u32,
-    pub playing: bool,
-    pub position: usize,
-    pub total: usize,
-    /// Opened with `--force` despite a broken hash chain.
-    pub broken: bool,
-    /// Not signed by a trusted key: an older format, or not the pinned key.
-    pub unsigned: bool,
-    /// How many of the first records a signature covers: the rest are unverified.
-    pub verified: usize,
 }
 
 /// Where the source is: shown as the header badge and in snapshots.
@@ -278,6 +263,9 @@ pub struct Model {
     pub ui: Ui,
     pub quit: bool,
     pub dirty: bool,
+    /// A replay is rebuilding what is shown from its first record: no frame
+    /// until it says where it stands, so half a state is never drawn.
+    pub settling: bool,
 }
 
 impl Model {
@@ -291,6 +279,8 @@ impl Model {
             ui: Ui::default(),
             quit: false,
             dirty: true,
+            // A replay has nothing to show until its timeline says where it stands.
+            settling: source == SourceLabel::Replay,
         }
     }
 

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Model, RowsBasis, View};
-use super::msg::{Cmd, DataMsg, Msg};
+use super::model::{Data, Model, ReplayStatus, RowsBasis, SourceLabel, View};
+use super::msg::{Cmd, DataMsg, Msg, ReplayMsg};
 use super::tables;
 use crate::fmt::age;
 use crate::services::msg::TAIL_LINES;
@@ -34,6 +34,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             super::act::act(m, a, &mut cmds);
             m.dirty = true;
         }
+        // A replay's time is its timeline's clock: the wall clock's ticks
+        // never move it.
+        Msg::Tick(_) if m.data.source == SourceLabel::Replay => return cmds,
         Msg::Tick(now) => {
             // Redraw only when something on screen would read differently.
             let before = ages(m);
@@ -50,8 +53,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.dirty = true;
         }
         Msg::Replay(status) => {
-            m.data.now = status.clock;
-            m.ui.replay = Some(status);
+            replay_at(m, status);
             m.dirty = true;
         }
         Msg::Notice(text) => {
@@ -96,9 +98,28 @@ fn ages(m: &Model) -> BTreeMap<ServiceKind, Option<String>> {
         .collect()
 }
 
+/// Where the replay stands: its clock becomes the Model's time, and what
+/// a restart rebuilt may be drawn.
+fn replay_at(m: &mut Model, status: ReplayStatus) {
+    m.data.now = status.clock;
+    m.ui.replay = Some(status);
+    m.settling = false;
+}
+
 fn apply_data(m: &mut Model, d: DataMsg) {
     let data = &mut m.data;
     match d {
+        DataMsg::Replay(ReplayMsg::Restart) => {
+            // Only `Data` starts over: what the viewer opened, sorted,
+            // filtered and sized is kept.
+            let fresh = Data::new(data.source, data.now, data.settings.clone());
+            let old = std::mem::replace(data, fresh);
+            data.retired = old.retired;
+            crate::services::feed::retire(&mut data.retired, old.feeds);
+            m.settling = true;
+        }
+        DataMsg::Replay(ReplayMsg::At(status)) => replay_at(m, status),
+        DataMsg::Replay(ReplayMsg::Notice(text)) => m.ui.message = Some(text),
         DataMsg::Account(a) => {
             data.account = a;
             data.account_error = None;

@@ -274,6 +274,7 @@ pub async fn run(
                     tail = target.map(|t| (t.service, t.function));
                     tailed_to = None;
                 }
+                Some(SourceCmd::Timeline(_)) => {}
                 None => return,
             },
         }
