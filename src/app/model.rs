@@ -300,6 +300,21 @@ impl Model {
         self.data.now
     }
 
+    /// The table rows the screen shows.
+    pub fn page_rows(&self) -> usize {
+        crate::layout::table_rows(self.ui.height)
+    }
+
+    /// The room whose table is on screen, and how many of its rows: what its
+    /// poller follows beyond the worst offenders.
+    pub fn on_screen_rows(&self) -> Option<(ServiceKind, usize)> {
+        let Pane::Room(k) = self.ui.pane else {
+            return None;
+        };
+        self.table()?;
+        Some((k, self.ui.rows.len().min(self.page_rows())))
+    }
+
     /// One room's data.
     pub fn state<S: Registered>(&self) -> &S::State {
         &self.data.feeds.get::<S>().state

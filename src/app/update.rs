@@ -14,8 +14,7 @@ use crate::services::msg::TAIL_LINES;
 use crate::services::ServiceKind;
 use crate::table::TableState;
 
-/// Rows the header, tabs, pane title, column titles and footer take from the height.
-pub const CHROME_ROWS: u16 = 5;
+pub use crate::layout::CHROME_ROWS;
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
@@ -221,16 +220,6 @@ fn api(m: &mut Model, at: DateTime<Utc>, calls: BTreeMap<String, u64>, metrics: 
     }
 }
 
-/// The room whose table is on screen, and how many of its rows: what its
-/// poller follows beyond the worst offenders.
-pub fn on_screen_rows(m: &Model) -> Option<(crate::services::ServiceKind, usize)> {
-    let super::model::Pane::Room(k) = m.ui.pane else {
-        return None;
-    };
-    m.table()?;
-    Some((k, m.ui.rows.len().min(page_rows(m))))
-}
-
 /// The keys of the rows of the current table on screen.
 fn on_screen(m: &Model) -> Vec<String> {
     let Some(st) = m.table() else {
@@ -240,7 +229,7 @@ fn on_screen(m: &Model) -> Vec<String> {
     m.ui.rows
         .iter()
         .skip(st.offset)
-        .take(page_rows(m))
+        .take(m.page_rows())
         .filter_map(|i| tables::row_key(m, view, *i).map(str::to_string))
         .collect()
 }
@@ -302,7 +291,7 @@ pub fn refresh_rows(m: &mut Model) {
         .get(cursor)
         .and_then(|i| tables::row_key(m, &view, *i))
         .map(str::to_string);
-    let page = page_rows(m);
+    let page = m.page_rows();
     m.ui.rows = rows;
     if let Some(st) = table_mut(m) {
         st.cursor = cursor;
@@ -314,8 +303,4 @@ pub fn refresh_rows(m: &mut Model) {
             st.offset = st.cursor + 1 - page;
         }
     }
-}
-
-pub fn page_rows(m: &Model) -> usize {
-    m.ui.height.saturating_sub(CHROME_ROWS).max(1) as usize
 }
