@@ -35,8 +35,25 @@ impl From<String> for Failure {
 
 impl Failure {
     /// The input (a recording, a time) is bad: exit 1, as `verify` does.
-    pub fn bad_input(message: String) -> Self {
-        Failure { code: 1, message }
+    pub fn bad_input(message: impl std::fmt::Display) -> Self {
+        Failure {
+            code: 1,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A key that cannot be had, or a recording that cannot be written, is a
+/// usage error (exit 2), as any other bad flag.
+impl From<crate::record::error::KeyError> for Failure {
+    fn from(e: crate::record::error::KeyError) -> Self {
+        Failure::from(e.to_string())
+    }
+}
+
+impl From<crate::record::error::WriteError> for Failure {
+    fn from(e: crate::record::error::WriteError) -> Self {
+        Failure::from(e.to_string())
     }
 }
 

@@ -192,7 +192,7 @@ pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
 /// keeping the state, not the file.
 pub fn model_at(rec: &Scanned, t: DateTime<Utc>, settings: Settings) -> Result<Model, Failure> {
     let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
-    let mut reader = Reader::open(&rec.path).map_err(|e| Failure::bad_input(e.to_string()))?;
+    let mut reader = Reader::open(&rec.path).map_err(Failure::bad_input)?;
     for _ in 0..rec.shown {
         let Some((at, msg)) = reader.next_record() else {
             break;
