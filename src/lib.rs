@@ -7,6 +7,7 @@ pub mod config;
 pub mod cost;
 pub mod export;
 pub mod files;
+pub mod layout;
 pub mod fmt;
 pub mod hash;
 pub mod logging;

@@ -2,7 +2,6 @@
 //! or run the TUI loop.
 
 mod audit;
-mod player;
 pub mod reaper;
 pub mod signals;
 mod tui;
@@ -36,8 +35,25 @@ impl From<String> for Failure {
 
 impl Failure {
     /// The input (a recording, a time) is bad: exit 1, as `verify` does.
-    pub fn bad_input(message: String) -> Self {
-        Failure { code: 1, message }
+    pub fn bad_input(message: impl std::fmt::Display) -> Self {
+        Failure {
+            code: 1,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// A key that cannot be had, or a recording that cannot be written, is a
+/// usage error (exit 2), as any other bad flag.
+impl From<crate::record::error::KeyError> for Failure {
+    fn from(e: crate::record::error::KeyError) -> Self {
+        Failure::from(e.to_string())
+    }
+}
+
+impl From<crate::record::error::WriteError> for Failure {
+    fn from(e: crate::record::error::WriteError) -> Self {
+        Failure::from(e.to_string())
     }
 }
 
@@ -125,8 +141,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             Some(text) => audit::parse_at(&rec, text)?,
             None => audit::last_shown(&rec),
         };
-        let model = crate::replay::model_at(&rec.path, at, rec.shown, settings(&cli))
-            .map_err(Failure::bad_input)?;
+        let model = audit::model_at(&rec, at, settings(&cli))?;
         print_once(&model, cli.source.window, format)?;
         return once_exit(&model);
     }

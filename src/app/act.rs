@@ -4,13 +4,13 @@ use super::action::Action;
 use super::model::{Mode, Model, Pane};
 use super::msg::{Cmd, TimelineCmd};
 use super::tables;
-use super::update::{page_rows, table_mut};
+use super::update::table_mut;
 use crate::services::msg::Tail;
 use crate::services::ServiceKind;
 
 fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
     let len = m.ui.rows.len();
-    let page = page_rows(m);
+    let page = m.page_rows();
     if let Some(st) = table_mut(m) {
         st.cursor = to(st.cursor, len.saturating_sub(1), page).min(len.saturating_sub(1));
         st.selected = None;
@@ -67,7 +67,7 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             if m.ui.mode == Mode::Help =>
         {
             let last = super::help::max_scroll(m);
-            let page = (m.ui.height.saturating_sub(super::help::CHROME + 2) as usize).max(1);
+            let page = (m.ui.height.saturating_sub(crate::layout::FRAME_ROWS + 2) as usize).max(1);
             let s = m.ui.help_scroll.min(last);
             m.ui.help_scroll = match a {
                 Action::Up => s.saturating_sub(1),
@@ -108,7 +108,7 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
             if m.data.tail.is_some() && m.table().is_none() =>
         {
             // In a detail view with a live tail, the movement keys scroll it.
-            let page = page_rows(m);
+            let page = m.page_rows();
             let n = m.data.tail.as_ref().map_or(0, |t| t.lines.len());
             let s = &mut m.ui.tail_scroll;
             *s = match a {

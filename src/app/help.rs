@@ -92,13 +92,11 @@ pub fn size(width: u16, height: u16, replay: bool) -> (u16, u16) {
     (w, (n + 2).min(height))
 }
 
-/// Rows the help leaves for the header and tabs above it and the footer below.
-pub const CHROME: u16 = 3;
-
 /// The furthest the help scrolls at the Model's size: to its last page.
 pub fn max_scroll(m: &Model) -> usize {
     let replay = m.ui.replay.is_some();
-    let (w, h) = size(m.ui.width, m.ui.height.saturating_sub(CHROME), replay);
+    // The help leaves the header and tabs above it and the footer below.
+    let (w, h) = size(m.ui.width, m.ui.height.saturating_sub(crate::layout::FRAME_ROWS), replay);
     lines(w.saturating_sub(2), replay)
         .len()
         .saturating_sub(h.saturating_sub(2) as usize)

@@ -12,6 +12,7 @@ use crate::services::room::Registered;
 use crate::services::{Feed, Feeds, RoomView, ServiceKind, Settings};
 use crate::table::TableState;
 
+pub use crate::services::msg::ReplayStatus;
 pub use crate::services::{RegionStatus, RETIRED_MAX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -100,22 +101,6 @@ pub enum Mode {
     Help,
     /// The replay `@` prompt: a time to jump to.
     Jump,
-}
-
-/// Where a replay stands: drawn in the header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReplayStatus {
-    pub clock: DateTime<Utc>,
-    pub speed: u32,
-    pub playing: bool,
-    pub position: usize,
-    pub total: usize,
-    /// Opened with `--force` despite a broken hash chain.
-    pub broken: bool,
-    /// Not signed by a trusted key: an older format, or not the pinned key.
-    pub unsigned: bool,
-    /// How many of the first records a signature covers: the rest are unverified.
-    pub verified: usize,
 }
 
 /// Where the source is: shown as the header badge and in snapshots.
@@ -278,6 +263,9 @@ pub struct Model {
     pub ui: Ui,
     pub quit: bool,
     pub dirty: bool,
+    /// A replay is rebuilding what is shown from its first record: no frame
+    /// until it says where it stands, so half a state is never drawn.
+    pub settling: bool,
 }
 
 impl Model {
@@ -291,6 +279,8 @@ impl Model {
             ui: Ui::default(),
             quit: false,
             dirty: true,
+            // A replay has nothing to show until its timeline says where it stands.
+            settling: source == SourceLabel::Replay,
         }
     }
 
@@ -308,6 +298,21 @@ impl Model {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.data.now
+    }
+
+    /// The table rows the screen shows.
+    pub fn page_rows(&self) -> usize {
+        crate::layout::table_rows(self.ui.height)
+    }
+
+    /// The room whose table is on screen, and how many of its rows: what its
+    /// poller follows beyond the worst offenders.
+    pub fn on_screen_rows(&self) -> Option<(ServiceKind, usize)> {
+        let Pane::Room(k) = self.ui.pane else {
+            return None;
+        };
+        self.table()?;
+        Some((k, self.ui.rows.len().min(self.page_rows())))
     }
 
     /// One room's data.

@@ -4,7 +4,7 @@
 use super::action::Action;
 use super::model::ReplayStatus;
 
-pub use crate::services::msg::{DataMsg, TailLine, TailTarget};
+pub use crate::services::msg::{DataMsg, ReplayMsg, TailLine, TailTarget, TimelineCmd};
 pub use crate::services::{Payload, ServiceKind};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -21,18 +21,6 @@ pub enum Msg {
     Replay(ReplayStatus),
     /// A message for the footer from the outside world (an export's result).
     Notice(String),
-}
-
-/// What the replay timeline is asked to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TimelineCmd {
-    PlayPause,
-    Faster,
-    Slower,
-    StepForward,
-    StepBack,
-    /// The text typed at the `@` prompt, not yet parsed.
-    Jump(String),
 }
 
 /// What `update` asks the outside world to do.

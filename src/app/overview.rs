@@ -5,9 +5,6 @@ use super::model::{Model, Pane, View};
 use crate::services::room::{ListCtx, OverviewList};
 use crate::services::{RoomView, ServiceKind};
 
-/// Rows the header, tabs, pane title and footer take.
-const CHROME: u16 = 4;
-
 /// Lines above the lists: one per room, the cost and what the rooms say of
 /// it (Lambda's free tier), and a blank.
 pub fn totals_height(m: &Model) -> usize {
@@ -65,7 +62,8 @@ pub struct Page {
 /// before those with none) on the first page, the rest on the next, a line
 /// kept at the bottom to say what the other pages hold.
 pub fn pages(m: &Model) -> Vec<Page> {
-    let body = (m.ui.height.saturating_sub(CHROME) as usize).saturating_sub(totals_height(m));
+    let body = (m.ui.height.saturating_sub(crate::layout::OVERVIEW_CHROME_ROWS) as usize)
+        .saturating_sub(totals_height(m));
     let cx = ListCtx {
         now: m.data.now,
         settings: &m.data.settings,

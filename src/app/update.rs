@@ -6,16 +6,15 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::model::{Model, RowsBasis, View};
-use super::msg::{Cmd, DataMsg, Msg};
+use super::model::{Data, Model, ReplayStatus, RowsBasis, SourceLabel, View};
+use super::msg::{Cmd, DataMsg, Msg, ReplayMsg};
 use super::tables;
 use crate::fmt::age;
 use crate::services::msg::TAIL_LINES;
 use crate::services::ServiceKind;
 use crate::table::TableState;
 
-/// Rows the header, tabs, pane title, column titles and footer take from the height.
-pub const CHROME_ROWS: u16 = 5;
+pub use crate::layout::CHROME_ROWS;
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
@@ -34,6 +33,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             super::act::act(m, a, &mut cmds);
             m.dirty = true;
         }
+        // A replay's time is its timeline's clock: the wall clock's ticks
+        // never move it.
+        Msg::Tick(_) if m.data.source == SourceLabel::Replay => return cmds,
         Msg::Tick(now) => {
             // Redraw only when something on screen would read differently.
             let before = ages(m);
@@ -50,8 +52,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             m.dirty = true;
         }
         Msg::Replay(status) => {
-            m.data.now = status.clock;
-            m.ui.replay = Some(status);
+            replay_at(m, status);
             m.dirty = true;
         }
         Msg::Notice(text) => {
@@ -96,9 +97,28 @@ fn ages(m: &Model) -> BTreeMap<ServiceKind, Option<String>> {
         .collect()
 }
 
+/// Where the replay stands: its clock becomes the Model's time, and what
+/// a restart rebuilt may be drawn.
+fn replay_at(m: &mut Model, status: ReplayStatus) {
+    m.data.now = status.clock;
+    m.ui.replay = Some(status);
+    m.settling = false;
+}
+
 fn apply_data(m: &mut Model, d: DataMsg) {
     let data = &mut m.data;
     match d {
+        DataMsg::Replay(ReplayMsg::Restart) => {
+            // Only `Data` starts over: what the viewer opened, sorted,
+            // filtered and sized is kept.
+            let fresh = Data::new(data.source, data.now, data.settings.clone());
+            let old = std::mem::replace(data, fresh);
+            data.retired = old.retired;
+            crate::services::feed::retire(&mut data.retired, old.feeds);
+            m.settling = true;
+        }
+        DataMsg::Replay(ReplayMsg::At(status)) => replay_at(m, status),
+        DataMsg::Replay(ReplayMsg::Notice(text)) => m.ui.message = Some(text),
         DataMsg::Account(a) => {
             data.account = a;
             data.account_error = None;
@@ -200,16 +220,6 @@ fn api(m: &mut Model, at: DateTime<Utc>, calls: BTreeMap<String, u64>, metrics: 
     }
 }
 
-/// The room whose table is on screen, and how many of its rows: what its
-/// poller follows beyond the worst offenders.
-pub fn on_screen_rows(m: &Model) -> Option<(crate::services::ServiceKind, usize)> {
-    let super::model::Pane::Room(k) = m.ui.pane else {
-        return None;
-    };
-    m.table()?;
-    Some((k, m.ui.rows.len().min(page_rows(m))))
-}
-
 /// The keys of the rows of the current table on screen.
 fn on_screen(m: &Model) -> Vec<String> {
     let Some(st) = m.table() else {
@@ -219,7 +229,7 @@ fn on_screen(m: &Model) -> Vec<String> {
     m.ui.rows
         .iter()
         .skip(st.offset)
-        .take(page_rows(m))
+        .take(m.page_rows())
         .filter_map(|i| tables::row_key(m, view, *i).map(str::to_string))
         .collect()
 }
@@ -281,7 +291,7 @@ pub fn refresh_rows(m: &mut Model) {
         .get(cursor)
         .and_then(|i| tables::row_key(m, &view, *i))
         .map(str::to_string);
-    let page = page_rows(m);
+    let page = m.page_rows();
     m.ui.rows = rows;
     if let Some(st) = table_mut(m) {
         st.cursor = cursor;
@@ -293,8 +303,4 @@ pub fn refresh_rows(m: &mut Model) {
             st.offset = st.cursor + 1 - page;
         }
     }
-}
-
-pub fn page_rows(m: &Model) -> usize {
-    m.ui.height.saturating_sub(CHROME_ROWS).max(1) as usize
 }

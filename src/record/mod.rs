@@ -13,6 +13,7 @@
 //! A name ending in `.zst` makes each line its own zstd frame: a crash loses at
 //! most the frame being written.
 
+pub mod error;
 pub mod fuzz;
 pub mod reader;
 pub mod sign;

@@ -8,6 +8,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 
+use super::error::{HeaderError, ReadError};
 use super::{
     is_compressed, sane_time, sha256_hex, sign, Header, Line, FORMAT, FORMATS_LEGACY, MAX_HEADER,
     MAX_LINE,
@@ -132,27 +133,27 @@ fn not_zstd(start: &[u8]) -> &'static str {
 impl Reader {
     /// Opens `path`, decompressing as it reads when the name ends in `.zst`.
     /// Only a regular file is read: a FIFO or a device is refused at once.
-    pub fn open(path: &Path) -> Result<Reader, String> {
+    pub fn open(path: &Path) -> Result<Reader, ReadError> {
         let name = path.display().to_string();
-        let file = crate::files::open_regular(path)
-            .map_err(|e| format!("cannot read the recording: {e}"))?;
+        let file = crate::files::open_regular(path).map_err(ReadError::Open)?;
         let mut file = BufReader::new(file);
-        let start = file
-            .fill_buf()
-            .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+        let io = |e: std::io::Error| ReadError::Io {
+            file: name.clone(),
+            error: e.to_string(),
+        };
+        let start = file.fill_buf().map_err(io)?;
         let zstd = start.starts_with(&ZSTD_MAGIC);
+        let header = |why| ReadError::Header {
+            file: name.clone(),
+            why,
+        };
         let src: Box<dyn BufRead + Send> = match (is_compressed(path), zstd) {
             (true, true) => {
-                let d = zstd::stream::read::Decoder::with_buffer(file)
-                    .map_err(|e| format!("{name}: cannot read the recording: {e}"))?;
+                let d = zstd::stream::read::Decoder::with_buffer(file).map_err(io)?;
                 Box::new(BufReader::new(d))
             }
-            (true, false) => return Err(format!("{name}: line 1: {}", not_zstd(start))),
-            (false, true) => {
-                return Err(format!(
-                    "{name}: line 1: zstd-compressed: name it with .zst to read it"
-                ))
-            }
+            (true, false) => return Err(header(HeaderError::NotZstd(not_zstd(start)))),
+            (false, true) => return Err(header(HeaderError::Compressed)),
             (false, false) => Box::new(file),
         };
         Reader::new(src, name)
@@ -165,7 +166,7 @@ impl Reader {
     }
 
     /// Reads the header of a recording from `src`.
-    pub fn new(src: Box<dyn BufRead + Send>, name: String) -> Result<Reader, String> {
+    pub fn new(src: Box<dyn BufRead + Send>, name: String) -> Result<Reader, ReadError> {
         let mut r = Reader {
             src,
             name,
@@ -177,55 +178,37 @@ impl Reader {
             keep_going: false,
             summary: Summary::default(),
         };
+        let bad = |file: &str, why| ReadError::Header {
+            file: file.to_string(),
+            why,
+        };
         let first = match r.read_line(MAX_HEADER) {
             Read_::Line(b) => b,
-            Read_::Eof => {
-                return Err(format!(
-                    "{}: line 1: empty file, not an awstop recording",
-                    r.name
-                ))
-            }
+            Read_::Eof => return Err(bad(&r.name, HeaderError::Empty)),
             Read_::Incomplete | Read_::TooLong | Read_::Corrupt(_) => {
-                return Err(format!(
-                    "{}: line 1: not an awstop recording header",
-                    r.name
-                ))
+                return Err(bad(&r.name, HeaderError::NotHeader(None)))
             }
         };
         r.line_no = 1;
         let header: Header = std::str::from_utf8(&first)
             .map_err(|e| e.to_string())
             .and_then(|s| serde_json::from_str(s).map_err(|e| e.to_string()))
-            .map_err(|e| format!("{}: line 1: not an awstop recording header ({e})", r.name))?;
+            .map_err(|e| bad(&r.name, HeaderError::NotHeader(Some(e))))?;
         if header.format == FORMAT {
             // The key is a value in the file, never a name to open.
             let key = header
                 .public_key
                 .as_deref()
-                .ok_or_else(|| {
-                    format!(
-                        "{}: line 1: a signed recording without its public key",
-                        r.name
-                    )
-                })
-                .and_then(|k| {
-                    sign::recorded_key(k).map_err(|e| format!("{}: line 1: {e}", r.name))
-                })?;
+                .ok_or(HeaderError::NoPublicKey)
+                .and_then(|k| sign::recorded_key(k).map_err(HeaderError::Key))
+                .map_err(|why| bad(&r.name, why))?;
             r.key = Some(key);
         } else if !FORMATS_LEGACY.contains(&header.format.as_str()) {
-            return Err(format!(
-                "{}: line 1: unknown recording format {:?} (this awstop reads {FORMAT}, and {} unsigned)",
-                r.name,
-                crate::fmt::escape_controls(&crate::fmt::truncate(&header.format, 40)),
-                FORMATS_LEGACY.join(" and ")
-            ));
+            let format = crate::fmt::escape_controls(&crate::fmt::truncate(&header.format, 40));
+            return Err(bad(&r.name, HeaderError::UnknownFormat(format)));
         }
         if !sane_time(header.started_at) {
-            return Err(format!(
-                "{}: line 1: started_at {} is not between 2000 and 2100",
-                r.name,
-                header.started_at.to_rfc3339()
-            ));
+            return Err(bad(&r.name, HeaderError::StartedAt(header.started_at)));
         }
         r.summary.chain_head = sha256_hex(&first);
         r.header = header;
@@ -454,12 +437,12 @@ fn collect(mut r: Reader) -> Recording {
 }
 
 /// Reads all of `path`. `Err` only when there is no usable header.
-pub fn read(path: &Path) -> Result<Recording, String> {
+pub fn read(path: &Path) -> Result<Recording, ReadError> {
     Reader::open(path).map(collect)
 }
 
 /// Parses plain recording bytes; `name` is used in messages only.
-pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, String> {
+pub fn parse(bytes: &[u8], name: &str) -> Result<Recording, ReadError> {
     let src: Box<dyn BufRead + Send> = Box::new(std::io::Cursor::new(bytes.to_vec()));
     Reader::new(src, name.to_string()).map(collect)
 }

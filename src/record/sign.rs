@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
+use super::error::KeyError;
 use crate::files::{self, Existing};
 
 /// The default private key, created by the first recording.
@@ -39,40 +40,49 @@ fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
 
 /// A key file is a few bytes of hex: anything larger is not one, and only a
 /// regular file is read (a FIFO or a terminal would wait for ever).
-fn read_small(path: &Path) -> Result<String, String> {
-    let f = files::open_regular(path)?;
+fn read_small(path: &Path) -> Result<String, KeyError> {
+    let f = files::open_regular(path).map_err(KeyError::Open)?;
     let mut text = String::new();
     f.take(4096)
         .read_to_string(&mut text)
-        .map_err(|e| format!("{}: not a key file ({e})", path.display()))?;
+        .map_err(|e| KeyError::NotKeyFile {
+            path: path.display().to_string(),
+            error: e.to_string(),
+        })?;
     Ok(text)
+}
+
+/// `e` on `path`, as a key error.
+fn io(path: &Path, e: impl std::fmt::Display) -> KeyError {
+    KeyError::Io {
+        path: path.display().to_string(),
+        error: e.to_string(),
+    }
 }
 
 /// Reads an existing private key, refusing what is not one: a public key
 /// passed by mistake, a key others can read, a seed of zeros.
-fn read_private(path: &Path) -> Result<SigningKey, String> {
-    let name = path.display();
+fn read_private(path: &Path) -> Result<SigningKey, KeyError> {
+    let name = || path.display().to_string();
     let text = read_small(path)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path)
-            .map_err(|e| format!("{name}: {e}"))?
+            .map_err(|e| io(path, e))?
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
-            return Err(format!(
-                "{name}: the private key is readable by others (mode {:o}): chmod 600 it",
-                mode & 0o777
-            ));
+            return Err(KeyError::Readable {
+                path: name(),
+                mode: mode & 0o777,
+            });
         }
     }
-    let seed = unhex::<32>(text.trim())
-        .ok_or_else(|| format!("{name}: line 1: not an awstop private key (64 hex digits)"))?;
+    let seed =
+        unhex::<32>(text.trim()).ok_or_else(|| KeyError::NotPrivateKey { path: name() })?;
     if seed == [0u8; 32] {
-        return Err(format!(
-            "{name}: line 1: a private key of zeros is no secret"
-        ));
+        return Err(KeyError::Zeros { path: name() });
     }
     Ok(SigningKey::from_bytes(&seed))
 }
@@ -80,18 +90,15 @@ fn read_private(path: &Path) -> Result<SigningKey, String> {
 /// The private key: `explicit` if given, else the state directory's,
 /// created (with its `.pub` beside it) on first use. Only the default
 /// state directory is created; an explicit key's directory must exist.
-pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
+pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, KeyError> {
     let path = match explicit {
         Some(p) => p.to_path_buf(),
-        None => {
-            default_key_path().ok_or("no state directory (HOME is not set): pass --key FILE")?
-        }
+        None => default_key_path().ok_or(KeyError::NoStateDir)?,
     };
     if path.extension().is_some_and(|e| e == "pub") {
-        return Err(format!(
-            "{}: a public key (.pub): --key takes the private key beside it",
-            path.display()
-        ));
+        return Err(KeyError::PublicGiven {
+            path: path.display().to_string(),
+        });
     }
     // Anything at the name, a dangling link included, is read (and refused
     // if it is not a key): never replaced, never waited on.
@@ -99,22 +106,22 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
         return read_private(&path);
     }
     if let (None, Some(dir)) = (explicit, path.parent()) {
-        files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        files::private_dir(dir).map_err(|e| io(dir, e))?;
     }
     let mut seed = [0u8; 32];
     std::fs::File::open("/dev/urandom")
         .and_then(|mut f| f.read_exact(&mut seed))
-        .map_err(|e| format!("no randomness for a new key: {e}"))?;
+        .map_err(|e| KeyError::NoRandomness(e.to_string()))?;
     let key = SigningKey::from_bytes(&seed);
     // Written whole under another name, then linked into place: two
     // recordings started at once never see half a key, and the second one
     // uses the first one's.
     let tmp = path.with_extension(format!("new-{}", std::process::id()));
-    let write = |p: &Path, text: String, existing: Existing| -> Result<(), String> {
+    let write = |p: &Path, text: String, existing: Existing| -> Result<(), KeyError> {
         use std::io::Write;
         files::create(p, existing)
             .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| format!("{}: {e}", p.display()))
+            .map_err(|e| io(p, e))
     };
     write(&tmp, hex(&seed) + "\n", Existing::Replace)?;
     let linked = std::fs::hard_link(&tmp, &path);
@@ -130,7 +137,7 @@ pub fn signing_key(explicit: Option<&Path>) -> Result<SigningKey, String> {
         }
         // Another recording created it first: use that one.
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => read_private(&path),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+        Err(e) => Err(io(&path, e)),
     }
 }
 
@@ -140,31 +147,32 @@ pub fn public_hex(k: &VerifyingKey) -> String {
 
 /// A public key the user gives (`--key`, `[audit] public-key`): 64 hex
 /// digits, given directly or in a file.
-pub fn public_key(arg: &str) -> Result<VerifyingKey, String> {
+pub fn public_key(arg: &str) -> Result<VerifyingKey, KeyError> {
     let shown = crate::fmt::escape_controls(arg);
     let text = if unhex::<32>(arg.trim()).is_some() {
         arg.to_string()
     } else {
         read_small(Path::new(arg))?
     };
-    let bytes = unhex::<32>(&text.trim().to_ascii_lowercase())
-        .ok_or_else(|| format!("{shown}: not an awstop public key (64 hex digits)"))?;
-    VerifyingKey::from_bytes(&bytes).map_err(|_| format!("{shown}: not a valid Ed25519 public key"))
+    let bytes = unhex::<32>(&text.trim().to_ascii_lowercase()).ok_or_else(|| {
+        KeyError::NotPublicKey {
+            given: shown.clone(),
+        }
+    })?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::InvalidPublicKey { given: shown })
 }
 
 /// The public key a recording carries: a value, never a file name, in
 /// exactly one encoding (64 lowercase hex digits).
-pub fn recorded_key(value: &str) -> Result<VerifyingKey, String> {
+pub fn recorded_key(value: &str) -> Result<VerifyingKey, KeyError> {
     let bytes = unhex::<32>(value).ok_or_else(|| {
-        format!(
-            "public_key {:?} is not 64 lowercase hex digits",
-            crate::fmt::escape_controls(&crate::fmt::truncate(value, 80))
-        )
+        KeyError::RecordedNotHex(crate::fmt::escape_controls(&crate::fmt::truncate(
+            value, 80,
+        )))
     })?;
-    let key = VerifyingKey::from_bytes(&bytes)
-        .map_err(|_| "public_key is not a valid Ed25519 public key".to_string())?;
+    let key = VerifyingKey::from_bytes(&bytes).map_err(|_| KeyError::RecordedInvalid)?;
     if key.is_weak() {
-        return Err("public_key is a weak Ed25519 key that anyone can sign for".into());
+        return Err(KeyError::RecordedWeak);
     }
     Ok(key)
 }
@@ -294,7 +302,7 @@ mod tests {
         let made = signing_key(Some(&key)).unwrap();
         assert_eq!(signing_key(Some(&key)).unwrap().to_bytes(), made.to_bytes());
         let refused = |p: &Path, what: &str| {
-            let e = signing_key(Some(p)).unwrap_err();
+            let e = signing_key(Some(p)).unwrap_err().to_string();
             assert!(e.contains(what), "{e}");
             assert_eq!(e.lines().count(), 1);
         };

@@ -12,6 +12,7 @@ use ed25519_dalek::SigningKey;
 use super::{
     is_compressed, sha256_hex, sign, Header, Line, CHECKPOINT_RECORDS, CHECKPOINT_SECONDS, FORMAT,
 };
+use super::error::WriteError;
 use crate::files::{self, Existing};
 use crate::services::msg::DataMsg;
 
@@ -36,7 +37,7 @@ impl Writer {
         mut header: Header,
         key: SigningKey,
         replace: bool,
-    ) -> Result<Writer, String> {
+    ) -> Result<Writer, WriteError> {
         let existing = if replace {
             Existing::Replace
         } else {
@@ -48,7 +49,10 @@ impl Writer {
             } else {
                 e.to_string()
             };
-            format!("{}: cannot create the recording: {why}", path.display())
+            WriteError::Create {
+                path: path.display().to_string(),
+                why,
+            }
         })?;
         header.format = FORMAT.into();
         header.public_key = Some(sign::public_hex(&key.verifying_key()));
@@ -77,7 +81,7 @@ impl Writer {
         sign::public_hex(&self.key.verifying_key())
     }
 
-    fn write_header(&mut self, msg: Option<&DataMsg>) -> Result<(), String> {
+    fn write_header(&mut self, msg: Option<&DataMsg>) -> Result<(), WriteError> {
         let Some(mut h) = self.header.take() else {
             return Ok(());
         };
@@ -93,7 +97,7 @@ impl Writer {
         self.line(&line)
     }
 
-    pub fn record(&mut self, at: DateTime<Utc>, msg: &DataMsg) -> Result<(), String> {
+    pub fn record(&mut self, at: DateTime<Utc>, msg: &DataMsg) -> Result<(), WriteError> {
         self.write_header(Some(msg))?;
         let line = Line {
             prev: self.prev.clone(),
@@ -116,14 +120,14 @@ impl Writer {
     }
 
     /// Signs the chain so far.
-    fn checkpoint(&mut self, at: DateTime<Utc>) -> Result<(), String> {
+    fn checkpoint(&mut self, at: DateTime<Utc>) -> Result<(), WriteError> {
         self.signed_line(at, None)?;
         self.signed = (self.records, Some(at));
         Ok(())
     }
 
     /// A checkpoint (`end` = None) or end line, signed over all its bytes but the signature.
-    fn signed_line(&mut self, at: DateTime<Utc>, end: Option<u64>) -> Result<(), String> {
+    fn signed_line(&mut self, at: DateTime<Utc>, end: Option<u64>) -> Result<(), WriteError> {
         let line = Line {
             prev: self.prev.clone(),
             at,
@@ -138,14 +142,14 @@ impl Writer {
     }
 
     /// Marks a clean end, signed. A recording without it was cut short.
-    pub fn finish(mut self, at: DateTime<Utc>) -> Result<u64, String> {
+    pub fn finish(mut self, at: DateTime<Utc>) -> Result<u64, WriteError> {
         // Nothing was recorded: still leave a valid, verifiable file.
         self.write_header(None)?;
         self.signed_line(at, Some(self.records))?;
         Ok(self.records)
     }
 
-    fn line(&mut self, line: &str) -> Result<(), String> {
+    fn line(&mut self, line: &str) -> Result<(), WriteError> {
         let mut bytes = Vec::with_capacity(line.len() + 1);
         bytes.extend_from_slice(line.as_bytes());
         bytes.push(b'\n');
@@ -162,7 +166,10 @@ impl Writer {
         Ok(())
     }
 
-    fn err(&self, e: impl std::fmt::Display) -> String {
-        format!("{}: cannot write the recording: {e}", self.path.display())
+    fn err(&self, e: impl std::fmt::Display) -> WriteError {
+        WriteError::Write {
+            path: self.path.display().to_string(),
+            error: e.to_string(),
+        }
     }
 }

@@ -2,20 +2,36 @@
 
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 
+/// Text that names no time; shown with what to type instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotATime(pub String);
+
+impl std::fmt::Display for NotATime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{:?} is not a time: use HH:MM, HH:MM:SS or an RFC 3339 time like 2026-11-22T14:03:00Z",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for NotATime {}
+
 /// `HH:MM[:SS]` means that time (UTC) on the day the recording starts, or on the
 /// next day when that is before the start and the recording runs past midnight.
 pub fn parse(
     text: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<DateTime<Utc>, String> {
+) -> Result<DateTime<Utc>, NotATime> {
     let text = text.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(text) {
         return Ok(t.with_timezone(&Utc));
     }
     let time = NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
         .or_else(|_| NaiveTime::parse_from_str(text, "%H:%M"))
-        .map_err(|_| format!("{text:?} is not a time: use HH:MM, HH:MM:SS or an RFC 3339 time like 2026-11-22T14:03:00Z"))?;
+        .map_err(|_| NotATime(text.to_string()))?;
     let on_start_day = start.date_naive().and_time(time).and_utc();
     let next_day = on_start_day
         .checked_add_signed(Duration::days(1))
@@ -38,7 +54,7 @@ pub fn within(
     text: &str,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-) -> Result<Result<DateTime<Utc>, DateTime<Utc>>, String> {
+) -> Result<Result<DateTime<Utc>, DateTime<Utc>>, NotATime> {
     let t = parse(text, start, end)?;
     let end = end.max(start);
     let step = precision(text);
@@ -121,7 +137,10 @@ mod tests {
             parse("2026-11-22T23:51:00+00:00", s, e),
             Ok(t("2026-11-22T23:51:00Z"))
         );
-        assert!(parse("25:99", s, e).unwrap_err().contains("not a time"));
+        assert_eq!(
+            parse("25:99", s, e).unwrap_err().to_string(),
+            "\"25:99\" is not a time: use HH:MM, HH:MM:SS or an RFC 3339 time like 2026-11-22T14:03:00Z"
+        );
         assert!(parse("", s, e).is_err());
     }
 }

@@ -1,20 +1,16 @@
 //! Replay: the timeline over a recording. Pure: the position, the speed and
 //! which messages apply up to a time, tested without a terminal. Going back
-//! rebuilds the Model from the start, so what is shown at a time never depends
-//! on how the viewer got there.
+//! rebuilds what is shown from the start, so what is shown at a time never
+//! depends on how the viewer got there. The replay source (`source::replay`)
+//! plays a recording by it.
 
 pub mod at;
 
 use std::ops::Range;
-use std::path::Path;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::app::model::{Data, Model, ReplayStatus, SourceLabel};
-use crate::app::msg::{DataMsg, Msg};
-use crate::app::update;
-use crate::record::reader::Reader;
-use crate::services::Settings;
+use crate::services::msg::ReplayStatus;
 
 pub const SPEEDS: [u32; 6] = [1, 2, 5, 10, 30, 60];
 
@@ -172,73 +168,6 @@ pub struct Trust {
     pub unsigned: bool,
     /// How many of the first records a signature covers.
     pub verified: usize,
-}
-
-/// Applies `records` to `model` through the same `update` live data goes through.
-pub fn apply(model: &mut Model, records: &[(DateTime<Utc>, DataMsg)]) {
-    for (_, msg) in records {
-        update(model, Msg::Data(msg.clone()));
-    }
-}
-
-/// Applies the next `n` records the reader yields.
-pub fn apply_from(model: &mut Model, reader: &mut Reader, n: usize) {
-    for _ in 0..n {
-        match reader.next_record() {
-            Some((_, msg)) => {
-                update(model, Msg::Data(msg));
-            }
-            None => return,
-        }
-    }
-}
-
-/// Rebuilds `model`'s data from the first `upto` records of `path`, read
-/// again from the start; what the viewer had open (pane, drill-down, sort,
-/// filter, size) is not touched. Returns the reader, after those records.
-pub fn rebuild(
-    model: &mut Model,
-    path: &Path,
-    upto: usize,
-    keep_going: bool,
-) -> Result<Reader, String> {
-    let fresh = Data::new(
-        SourceLabel::Replay,
-        model.data.now,
-        model.data.settings.clone(),
-    );
-    let old = std::mem::replace(&mut model.data, fresh);
-    crate::services::feed::retire(&mut model.data.retired, old.feeds);
-    let mut reader = Reader::open(path)?;
-    if keep_going {
-        reader = reader.keep_going();
-    }
-    apply_from(model, &mut reader, upto);
-    Ok(reader)
-}
-
-/// The state at `t`: what `--once --replay FILE --at T` prints. Reads the
-/// file up to the first record after `t` (and no more than `limit` records:
-/// what is shown), keeping the state, not the file.
-pub fn model_at(
-    path: &Path,
-    t: DateTime<Utc>,
-    limit: usize,
-    settings: Settings,
-) -> Result<Model, String> {
-    let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
-    let mut reader = Reader::open(path)?;
-    for _ in 0..limit {
-        let Some((at, msg)) = reader.next_record() else {
-            break;
-        };
-        if at > t {
-            break;
-        }
-        update(&mut m, Msg::Data(msg));
-    }
-    update(&mut m, Msg::Tick(t));
-    Ok(m)
 }
 
 #[cfg(test)]

@@ -9,11 +9,15 @@ use tokio::sync::mpsc;
 
 use super::signals::{self, Caught, Signals};
 use super::{Failure, Source};
+use crate::app::model::{Model, SourceLabel};
+use crate::app::msg::Msg;
+use crate::app::update;
 use crate::cli::Cli;
 use crate::record::reader::{Reader, Summary};
 use crate::record::writer::Writer;
 use crate::record::{sign, Header};
 use crate::replay::Trust;
+use crate::services::Settings;
 use crate::source::{demo, live};
 
 /// A recording read once through: what it holds, without holding it.
@@ -179,6 +183,40 @@ pub fn parse_at(rec: &Scanned, text: &str) -> Result<DateTime<Utc>, Failure> {
         ))),
         // Text that is not a time is a usage error (exit 2).
         Err(e) => Err(Failure::from(format!("{file}: --at {text}: {e}"))),
+    }
+}
+
+/// The state at `t`: what `--once --replay FILE --at T` prints. Reads the
+/// file up to the first record after `t` (and no more than the records
+/// shown), through the same `update` the dashboard's messages go through,
+/// keeping the state, not the file.
+pub fn model_at(rec: &Scanned, t: DateTime<Utc>, settings: Settings) -> Result<Model, Failure> {
+    let mut m = Model::with_settings(SourceLabel::Replay, t, settings);
+    let mut reader = Reader::open(&rec.path).map_err(Failure::bad_input)?;
+    for _ in 0..rec.shown {
+        let Some((at, msg)) = reader.next_record() else {
+            break;
+        };
+        if at > t {
+            break;
+        }
+        update(&mut m, Msg::Data(msg));
+    }
+    // The time shown is the one asked for, not the last record's.
+    m.data.now = t;
+    Ok(m)
+}
+
+/// What the replay source needs of a scanned recording to play it.
+pub fn recording(rec: Scanned) -> crate::source::replay::Recording {
+    let span = span(&rec);
+    crate::source::replay::Recording {
+        keep_going: rec.summary.problem.is_some(),
+        path: rec.path,
+        times: rec.times,
+        started_at: rec.header.started_at,
+        trust: rec.trust,
+        span,
     }
 }
 

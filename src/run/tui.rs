@@ -1,5 +1,4 @@
-//! The terminal loop: keys, data and ticks in, one frame per burst out; in a
-//! replay the timeline drives the data instead of a source.
+//! The terminal loop: keys, data and ticks in, one frame per burst out.
 
 use std::time::Duration;
 
@@ -8,7 +7,6 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
-use super::player::Player;
 use super::signals::{Caught, Signals};
 use super::Source;
 use crate::app::keymap;
@@ -16,16 +14,13 @@ use crate::app::model::Model;
 use crate::app::msg::{Cmd, Msg};
 use crate::app::update;
 use crate::record::writer::Writer;
-use crate::replay::Change;
 use crate::services::feed::Freshness;
 use crate::services::{ServiceKind, Settings};
-use crate::source::{demo, live, SourceCmd};
+use crate::source::{demo, live, replay, SourceCmd};
 use crate::{terminal, ui};
 
 /// At most ~30 frames a second; bursts of messages coalesce into one frame.
 const FRAME: Duration = Duration::from_millis(33);
-/// How often a playing replay moves its clock.
-const PLAY_STEP: Duration = Duration::from_millis(100);
 
 /// Runs the dashboard until the user quits (`None`) or a signal stops it
 /// (`Some(signal)`); the terminal is restored either way.
@@ -41,16 +36,14 @@ pub(super) async fn run(
     let label = source.label();
     let (data_tx, mut data_rx) = mpsc::channel(256);
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
-    let mut player = None;
-    let mut _replay_tx = None;
     match source {
         Source::Demo(demo, clock) => drop(tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx))),
         Source::Live(l) => drop(tokio::spawn(live::run(l, data_tx, cmd_rx))),
-        Source::Replay(rec) => {
-            player = Some(Player::new(rec));
-            // Kept so the data branch below waits instead of seeing a closed channel.
-            _replay_tx = Some(data_tx);
-        }
+        Source::Replay(rec) => drop(tokio::spawn(replay::run(
+            super::audit::recording(rec),
+            data_tx,
+            cmd_rx,
+        ))),
     };
 
     let (mut term, _guard) = terminal::init()?;
@@ -69,16 +62,10 @@ pub(super) async fn run(
             height: size.height,
         },
     );
-    if let Some(p) = player.as_mut() {
-        let upto = p.timeline.pos;
-        p.apply(&mut model, Change::Forward(0..upto));
-    }
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
-    let mut play = tokio::time::interval(PLAY_STEP);
-    play.set_missed_tick_behavior(MissedTickBehavior::Skip);
     let mut last_draw = Instant::now() - FRAME;
     let mut draw_due: Option<Instant> = None;
     super::reaper::start();
@@ -96,11 +83,7 @@ pub(super) async fn run(
                     }
                     Cmd::Tail(target) => drop(cmd_tx.try_send(SourceCmd::Tail(target))),
                     Cmd::Export { path } => super::export_view(&mut model, &path),
-                    Cmd::Timeline(t) => {
-                        if let Some(p) = player.as_mut() {
-                            p.command(&mut model, t);
-                        }
-                    }
+                    Cmd::Timeline(t) => drop(cmd_tx.try_send(SourceCmd::Timeline(t))),
                     Cmd::Suspend => {
                         terminal::suspend();
                         super::signals::stop_self();
@@ -116,7 +99,7 @@ pub(super) async fn run(
             }
             return Ok(stopped);
         }
-        if model.dirty {
+        if model.dirty && !model.settling {
             let now = Instant::now();
             // The frame cap keeps a burst of messages to one draw per FRAME; the
             // first frame with data skips it, so the wait after start is only
@@ -139,7 +122,6 @@ pub(super) async fn run(
                 draw_due = Some(last_draw + FRAME);
             }
         }
-        let playing = player.as_ref().is_some_and(|p| p.timeline.playing);
         tokio::select! {
             sig = signals.recv() => match sig {
                 Caught::Stop(n) => stopped = Some(n),
@@ -176,20 +158,8 @@ pub(super) async fn run(
                     cmds.extend(update(&mut model, Msg::Data(msg)));
                 }
             }
-            _ = play.tick(), if playing => {
-                if let Some(p) = player.as_mut() {
-                    let now = Instant::now();
-                    let real = chrono::Duration::from_std(now - p.last).unwrap_or_default();
-                    p.last = now;
-                    let change = p.timeline.advance(real);
-                    p.apply(&mut model, change);
-                }
-            }
             _ = tick.tick() => {
-                // A replay's time is its own clock, never the wall clock.
-                if player.is_none() {
-                    cmds = update(&mut model, Msg::Tick(clock.now()));
-                }
+                cmds = update(&mut model, Msg::Tick(clock.now()));
             }
             _ = tokio::time::sleep_until(draw_due.unwrap_or_else(Instant::now)), if draw_due.is_some() => {}
         }

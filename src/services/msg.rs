@@ -103,6 +103,9 @@ pub enum DataMsg {
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         latency_ms: BTreeMap<String, u64>,
     },
+    /// A replay's word on its timeline. Never written into a recording.
+    #[serde(skip)]
+    Replay(ReplayMsg),
 }
 
 impl DataMsg {
@@ -160,6 +163,8 @@ pub enum SourceCmd {
     },
     /// Start tailing one row's log (replacing any other tail), or stop.
     Tail(Option<TailTarget>),
+    /// Move a replay's timeline; other sources have none.
+    Timeline(TimelineCmd),
 }
 
 pub type DataTx = mpsc::Sender<DataMsg>;
@@ -178,6 +183,53 @@ pub fn opened_name(key: &str) -> Option<&str> {
 /// Whether `keys` ask for one row's detail (its per-minute history), not a list.
 pub fn asks_detail(keys: &[String]) -> bool {
     keys.len() == 1 || keys.iter().any(|k| opened_name(k).is_some())
+}
+
+// A replay's side of the protocol: what its timeline is asked, and what it
+// says beside the recorded messages. A recording never holds these: it holds
+// what the account said.
+
+/// Where a replay stands: drawn in the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplayStatus {
+    pub clock: DateTime<Utc>,
+    pub speed: u32,
+    pub playing: bool,
+    pub position: usize,
+    pub total: usize,
+    /// Opened with `--force` despite a broken hash chain.
+    pub broken: bool,
+    /// Not signed by a trusted key: an older format, or not the pinned key.
+    pub unsigned: bool,
+    /// How many of the first records a signature covers: the rest are unverified.
+    pub verified: usize,
+}
+
+/// What the replay timeline is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimelineCmd {
+    PlayPause,
+    Faster,
+    Slower,
+    StepForward,
+    StepBack,
+    /// The text typed at the `@` prompt, not yet parsed.
+    Jump(String),
+}
+
+/// What a replay says besides the records it plays.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReplayMsg {
+    /// Start over: the records that follow rebuild what is shown from the
+    /// first one, so what is shown at a time never depends on how the viewer
+    /// got there. Nothing is drawn until the next `At`: never half a state.
+    Restart,
+    /// Where the timeline stands now; its clock is the time shown, never the
+    /// wall clock.
+    At(ReplayStatus),
+    /// A word for the footer: a time that is not one, a jump held at an edge,
+    /// a file that could not be read again.
+    Notice(String),
 }
 
 #[cfg(test)]

@@ -273,6 +273,7 @@ pub async fn run(
                     tail = target.map(|t| (t.service, t.key));
                     tailed_to = None;
                 }
+                Some(SourceCmd::Timeline(_)) => {}
                 None => return,
             },
         }

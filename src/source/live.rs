@@ -88,6 +88,8 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
                 }
             }
             SourceCmd::RefreshAll => refresh_tx.send_modify(|n| *n += 1),
+            // The account has no timeline.
+            SourceCmd::Timeline(_) => {}
             SourceCmd::Visible { service, keys } => {
                 if let Some((_, seen)) = visible.iter().find(|(k, _)| *k == service) {
                     seen.send_if_modified(|v| {

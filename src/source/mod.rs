@@ -1,10 +1,11 @@
-//! Data sources: the demo account and the live account. Each sends
-//! `DataMsg`s and serves `SourceCmd`s; neither knows the UI, and neither
-//! imports the other.
+//! Data sources: the demo account, the live account and a recording played
+//! back. Each sends `DataMsg`s and serves `SourceCmd`s; none knows the UI,
+//! and none imports another.
 
 pub mod clock;
 pub mod demo;
 pub mod demo_images;
 pub mod live;
+pub mod replay;
 
 pub use crate::services::msg::{DataTx, SourceCmd};

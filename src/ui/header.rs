@@ -87,7 +87,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         let watch = crate::services::account_cost::watching_usd_per_hour(
             &m.data.feeds,
             &m.data.settings,
-            crate::app::update::on_screen_rows(m),
+            m.on_screen_rows(),
         );
         let spent = api.metrics_requested as f64 * crate::pricing::USD_PER_METRIC
             + crate::pricing::logs_usd(api.logs_bytes_scanned);

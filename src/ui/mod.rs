@@ -6,10 +6,11 @@ mod help;
 mod overview;
 mod pane;
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::Frame;
 
 use crate::app::model::{Mode, Model};
+use crate::layout;
 use crate::theme::Theme;
 
 pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
@@ -17,23 +18,17 @@ pub fn draw(f: &mut Frame, m: &Model, theme: &Theme) {
     if area.width == 0 || area.height == 0 {
         return;
     }
-    let [head, tabs, body, foot] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Min(0),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    header::draw(f.buffer_mut(), head, m, theme);
-    header::tabs(f.buffer_mut(), tabs, m, theme);
-    pane::draw(f.buffer_mut(), body, m, theme);
-    footer::draw(f, foot, m, theme);
+    let s = layout::screen(area);
+    header::draw(f.buffer_mut(), s.header, m, theme);
+    header::tabs(f.buffer_mut(), s.tabs, m, theme);
+    pane::draw(f.buffer_mut(), s.body, m, theme);
+    footer::draw(f, s.footer, m, theme);
     if m.ui.mode == Mode::Help {
         let replay = m.ui.replay.is_some();
         // Below the header and above the footer, so `?` and `q` stay in view.
         let room = Rect {
-            height: area.height.saturating_sub(crate::app::help::CHROME),
-            y: area.y + 2.min(area.height),
+            height: area.height.saturating_sub(layout::FRAME_ROWS),
+            y: area.y + (layout::HEADER_ROWS + layout::TABS_ROWS).min(area.height),
             ..area
         };
         let (w, h) = crate::app::help::size(room.width, room.height, replay);

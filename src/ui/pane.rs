@@ -3,7 +3,7 @@
 //! its room (or the Overview).
 
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
@@ -20,7 +20,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     }
     let view = m.view();
     let service = view.kind();
-    let [title, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [title, body] = crate::layout::pane(area);
     let width = title.width as usize;
     let mut spans = vec![Span::styled(format!(" {} ", view_title(m)), t.title)];
     let mut failure = None;

@@ -330,7 +330,7 @@ fn the_key_in_a_recording_is_a_value_never_a_file_name() {
     let mut header: crate::record::Header = serde_json::from_str(&good[0]).unwrap();
     header.public_key = Some(keyfile.display().to_string());
     good[0] = serde_json::to_string(&header).unwrap();
-    let e = parse((good.join("\n") + "\n").as_bytes(), "k.awstop").unwrap_err();
+    let e = parse((good.join("\n") + "\n").as_bytes(), "k.awstop").unwrap_err().to_string();
     assert!(e.contains("line 1") && e.contains("hex"), "{e}");
     let _ = std::fs::remove_file(path);
     let _ = std::fs::remove_file(keyfile);
@@ -455,10 +455,10 @@ fn compressed_files_are_zstd_to_their_last_byte() {
     );
     // A plain recording, or garbage, named .zst says what it is.
     std::fs::write(&path, &text).unwrap();
-    let e = Reader::open(&path).err().unwrap();
+    let e = Reader::open(&path).err().unwrap().to_string();
     assert!(e.contains("plain recording"), "{e}");
     std::fs::write(&path, b"\x00garbage").unwrap();
-    let e = Reader::open(&path).err().unwrap();
+    let e = Reader::open(&path).err().unwrap().to_string();
     assert!(e.contains("not zstd"), "{e}");
     for p in [path, plain] {
         let _ = std::fs::remove_file(p);
@@ -483,7 +483,7 @@ fn junk_after_the_end_and_endless_lines_are_problems() {
     assert!(rec.problem.is_some());
     // A header line with no end: refused before it can fill memory.
     let endless = vec![b'{'; crate::record::MAX_HEADER + 10];
-    assert!(parse(&endless, "z.awstop").unwrap_err().contains("line 1"));
+    assert!(parse(&endless, "z.awstop").unwrap_err().to_string().contains("line 1"));
     let _ = std::fs::remove_file(path);
 }
 
