@@ -398,3 +398,23 @@ async fn one_account_reached_twice_is_kept_once() {
     assert_eq!(ids, ["111111111111", "999999999999"]);
     assert_eq!(got[0].name(), "acct-111111111111");
 }
+
+#[test]
+fn the_stackset_template_grants_the_member_role_exactly_the_read_only_policy() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/accounts.md"),
+    )
+    .unwrap();
+    let after = doc
+        .split("- Sid: AwstopReadOnly")
+        .nth(1)
+        .expect("the template's read-only statement");
+    let listed: Vec<&str> = after
+        .lines()
+        .skip_while(|l| l.trim() != "Action:")
+        .skip(1)
+        .take_while(|l| l.trim_start().starts_with("- "))
+        .map(|l| l.trim_start().trim_start_matches("- ").trim())
+        .collect();
+    assert_eq!(listed, awstop::policy::actions());
+}
