@@ -21,7 +21,7 @@ pub use account::{Account, How};
 pub use entries::{AccountEntry, EntryError};
 pub use error::AccountError;
 pub use org::{OrgMember, OrgRole};
-pub use profiles::ProfileError;
+pub use profiles::{ProfileError, SharedFiles};
 pub use resolve::{resolve_all, ResolveOptions, Resolved};
 pub use target::{targets, Naming, NamingError, Target};
 

@@ -118,8 +118,15 @@ pub fn known_profiles(config: &str, credentials: &str) -> Vec<String> {
     all
 }
 
+/// The shared config file and the shared credentials file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedFiles {
+    pub config: PathBuf,
+    pub credentials: PathBuf,
+}
+
 /// Where the SDK reads the two files: the environment's paths, else `~/.aws/`.
-pub fn shared_files() -> (PathBuf, PathBuf) {
+pub fn shared_files() -> SharedFiles {
     let home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_default();
@@ -127,15 +134,15 @@ pub fn shared_files() -> (PathBuf, PathBuf) {
 }
 
 /// [`shared_files`] with the environment and home folder given.
-pub fn shared_files_with(env: impl Fn(&str) -> Option<String>, home: &Path) -> (PathBuf, PathBuf) {
+pub fn shared_files_with(env: impl Fn(&str) -> Option<String>, home: &Path) -> SharedFiles {
     let at = |var: &str, default: &str| match env(var) {
         Some(v) if !v.trim().is_empty() => expand_home(&v, home),
         _ => home.join(".aws").join(default),
     };
-    (
-        at("AWS_CONFIG_FILE", "config"),
-        at("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
-    )
+    SharedFiles {
+        config: at("AWS_CONFIG_FILE", "config"),
+        credentials: at("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    }
 }
 
 fn expand_home(path: &str, home: &Path) -> PathBuf {
@@ -159,9 +166,17 @@ fn read(path: &Path) -> Result<String, ProfileError> {
 
 /// `--profile` against the files the SDK reads: the names it selects, in order.
 pub fn select_from_files(list: &str) -> Result<Vec<String>, ProfileError> {
-    let (config, credentials) = shared_files();
-    let known = known_profiles(&read(&config)?, &read(&credentials)?);
-    select(list, &known, &[config, credentials])
+    select_in(list, &shared_files())
+}
+
+/// `--profile` against these two files.
+pub fn select_in(list: &str, files: &SharedFiles) -> Result<Vec<String>, ProfileError> {
+    let known = known_profiles(&read(&files.config)?, &read(&files.credentials)?);
+    select(
+        list,
+        &known,
+        &[files.config.clone(), files.credentials.clone()],
+    )
 }
 
 /// The profiles a `--profile` list selects from `known`: plain names in the
@@ -395,13 +410,12 @@ aws_access_key_id = AKIB
     #[test]
     fn the_environment_moves_the_files() {
         let home = Path::new("/home/u");
-        let none = shared_files_with(|_| None, home);
         assert_eq!(
-            none,
-            (
-                PathBuf::from("/home/u/.aws/config"),
-                PathBuf::from("/home/u/.aws/credentials")
-            )
+            shared_files_with(|_| None, home),
+            SharedFiles {
+                config: PathBuf::from("/home/u/.aws/config"),
+                credentials: PathBuf::from("/home/u/.aws/credentials"),
+            }
         );
         let moved = shared_files_with(
             |v| match v {
@@ -413,10 +427,35 @@ aws_access_key_id = AKIB
         );
         assert_eq!(
             moved,
-            (
-                PathBuf::from("/home/u/alt/config"),
-                PathBuf::from("/etc/aws/creds")
-            )
+            SharedFiles {
+                config: PathBuf::from("/home/u/alt/config"),
+                credentials: PathBuf::from("/etc/aws/creds"),
+            }
         );
+    }
+
+    #[test]
+    fn select_in_reads_both_files_and_a_missing_one_is_empty() {
+        let dir = std::env::temp_dir().join(format!("awstop-profiles-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let files = SharedFiles {
+            config: dir.join("config"),
+            credentials: dir.join("credentials"),
+        };
+        std::fs::write(&files.config, CONFIG).unwrap();
+        std::fs::write(&files.credentials, CREDENTIALS).unwrap();
+        assert_eq!(
+            select_in("prod-*", &files).unwrap(),
+            ["prod-eu", "prod-legacy", "prod-us"]
+        );
+        std::fs::remove_file(&files.credentials).unwrap();
+        assert_eq!(select_in("prod-*", &files).unwrap(), ["prod-eu", "prod-us"]);
+        let e = select_in("sandbox-*", &files).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(&files.credentials.display().to_string()),
+            "{e}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -7,9 +7,11 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::SdkConfig;
 use aws_credential_types::provider::SharedCredentialsProvider;
+use aws_runtime::env_config::file::{EnvConfigFileKind, EnvConfigFiles};
 
 use super::entries::AccountEntry;
 use super::org::{self, OrgRole};
+use super::profiles::SharedFiles;
 use super::resolve::{identity, ResolveOptions};
 use super::{AccountError, How};
 use crate::aws::AwsError;
@@ -28,6 +30,8 @@ pub struct Target {
     pub expected_id: Option<String>,
     /// The role assumed to reach it, if any.
     pub role_arn: Option<String>,
+    /// The profile whose credentials reach it, if any.
+    pub profile: Option<String>,
     pub config: SdkConfig,
 }
 
@@ -39,6 +43,7 @@ impl Target {
             how: How::Default,
             expected_id: None,
             role_arn: None,
+            profile: None,
             config: base.clone(),
         }
     }
@@ -48,6 +53,12 @@ impl Target {
     /// chain would let environment credentials win over the profile and
     /// quietly watch the wrong account.
     pub fn profile(base: &SdkConfig, profile: &str) -> Target {
+        Target::profile_in(base, profile, None)
+    }
+
+    /// [`Target::profile`] read from these config and credentials files
+    /// instead of the ones the environment names.
+    pub fn profile_in(base: &SdkConfig, profile: &str, files: Option<&SharedFiles>) -> Target {
         let mut pc = ProviderConfig::without_region().with_region(base.region().cloned());
         if let Some(http) = base.http_client() {
             pc = pc.with_http_client(http);
@@ -55,15 +66,26 @@ impl Target {
         if let Some(sleep) = base.sleep_impl() {
             pc = pc.with_sleep_impl(sleep);
         }
-        let provider = ProfileFileCredentialsProvider::builder()
+        let mut provider = ProfileFileCredentialsProvider::builder()
             .configure(&pc)
-            .profile_name(profile)
-            .build();
+            .profile_name(profile);
+        if let Some(f) = files {
+            provider = provider.profile_files(
+                EnvConfigFiles::builder()
+                    .include_default_config_file(false)
+                    .include_default_credentials_file(false)
+                    .with_file(EnvConfigFileKind::Config, &f.config)
+                    .with_file(EnvConfigFileKind::Credentials, &f.credentials)
+                    .build(),
+            );
+        }
+        let provider = provider.build();
         Target {
             name: None,
             how: How::Profile(profile.to_string()),
             expected_id: None,
             role_arn: None,
+            profile: Some(profile.to_string()),
             config: with_credentials(base, SharedCredentialsProvider::new(provider)),
         }
     }
@@ -92,6 +114,7 @@ impl Target {
             how,
             expected_id: super::entries::role_arn_account(role_arn).map(str::to_string),
             role_arn: Some(role_arn.to_string()),
+            profile: None,
             config: with_credentials(base, SharedCredentialsProvider::new(provider)),
         }
     }
@@ -110,10 +133,10 @@ impl Target {
 
     /// Two targets with the same key reach the same account the same way.
     fn key(&self) -> String {
-        match (&self.how, &self.role_arn) {
-            (_, Some(arn)) => format!("role {arn}"),
-            (How::Profile(p), None) => format!("profile {p}"),
-            (how, None) => how.to_string(),
+        match (&self.role_arn, &self.profile) {
+            (Some(arn), _) => format!("role {arn}"),
+            (None, Some(p)) => format!("profile {p}"),
+            (None, None) => "current credentials".into(),
         }
     }
 }
@@ -135,6 +158,8 @@ pub struct Naming {
     pub profiles: Vec<String>,
     pub org: Option<OrgRole>,
     pub entries: Vec<AccountEntry>,
+    /// Where profiles are read; `None`: where the SDK reads them.
+    pub profile_files: Option<SharedFiles>,
 }
 
 impl Naming {
@@ -188,13 +213,13 @@ pub async fn targets(
     let mut out: Vec<Target> = naming
         .profiles
         .iter()
-        .map(|p| Target::profile(base, p))
+        .map(|p| Target::profile_in(base, p, naming.profile_files.as_ref()))
         .collect();
     if let Some(o) = &naming.org {
         out.extend(org_targets(base, o, opts).await?);
     }
     for e in &naming.entries {
-        out.push(entry_target(base, e).await);
+        out.push(entry_target(base, e, naming.profile_files.as_ref()).await);
     }
     Ok(dedup(out))
 }
@@ -212,7 +237,11 @@ fn dedup(all: Vec<Target>) -> Vec<Target> {
 }
 
 /// One `[[accounts]]` entry (already validated).
-pub async fn entry_target(base: &SdkConfig, e: &AccountEntry) -> Target {
+pub async fn entry_target(
+    base: &SdkConfig,
+    e: &AccountEntry,
+    files: Option<&SharedFiles>,
+) -> Target {
     let how = How::Entry(e.name.clone());
     match (&e.role_arn, &e.profile) {
         (Some(arn), _) => {
@@ -227,7 +256,7 @@ pub async fn entry_target(base: &SdkConfig, e: &AccountEntry) -> Target {
             .await
         }
         (None, profile) => {
-            let mut t = Target::profile(base, profile.as_deref().unwrap_or("default"));
+            let mut t = Target::profile_in(base, profile.as_deref().unwrap_or("default"), files);
             t.how = how;
             t.name = Some(e.name.clone());
             t

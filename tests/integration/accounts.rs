@@ -15,8 +15,8 @@ use aws_smithy_types::body::SdkBody;
 use serde_json::Value;
 
 use awstop::accounts::{
-    org, resolve_all, targets, AccountError, How, Naming, NamingError, OrgRole, ResolveOptions,
-    Resolved, Target,
+    org, resolve_all, targets, AccountEntry, AccountError, How, Naming, NamingError, OrgRole,
+    ResolveOptions, Resolved, SharedFiles, Target,
 };
 
 use crate::common::moto::Moto;
@@ -417,4 +417,95 @@ fn the_stackset_template_grants_the_member_role_exactly_the_read_only_policy() {
         .map(|l| l.trim_start().trim_start_matches("- ").trim())
         .collect();
     assert_eq!(listed, awstop::policy::actions());
+}
+
+#[tokio::test]
+async fn profiles_org_and_entries_combine_each_account_once() {
+    let moto = Moto::start();
+    let truth: Value = serde_json::from_str(&moto.ctl(&["org", "2", "0"])).unwrap();
+    let mgmt = truth["management"].as_str().unwrap().to_string();
+    let members: Vec<String> = truth["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .filter(|id| *id != mgmt)
+        .collect();
+    // Long-term keys of a user in each member: what a profile holds.
+    let key = |account: &str, user: &str| -> Value {
+        serde_json::from_str(&moto.ctl(&["key-in-account", account, user])).unwrap()
+    };
+    let (a, b) = (key(&members[0], "alice"), key(&members[1], "bob"));
+    let dir = std::env::temp_dir().join(format!("awstop-accounts-profiles-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files = SharedFiles {
+        config: dir.join("config"),
+        credentials: dir.join("credentials"),
+    };
+    std::fs::write(
+        &files.config,
+        "[profile team-a]\nregion = us-east-1\n[sso-session corp]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &files.credentials,
+        format!(
+            "[team-a]\naws_access_key_id = {}\naws_secret_access_key = {}\n[team-b]\naws_access_key_id = {}\naws_secret_access_key = {}\n[unused]\naws_access_key_id = x\n",
+            a["id"].as_str().unwrap(),
+            a["secret"].as_str().unwrap(),
+            b["id"].as_str().unwrap(),
+            b["secret"].as_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let profiles = awstop::accounts::profiles::select_in("team-*", &files).unwrap();
+    assert_eq!(profiles, ["team-a", "team-b"]);
+
+    let base = moto_config(&moto.url).await;
+    let opts = ResolveOptions::default();
+    let naming = Naming {
+        profiles,
+        org: Some(OrgRole {
+            role: ROLE.into(),
+            ..OrgRole::default()
+        }),
+        // The same profile again, as a config entry: tried once.
+        entries: vec![AccountEntry {
+            name: "b-again".into(),
+            profile: Some("team-b".into()),
+            role_arn: None,
+            external_id: None,
+        }],
+        profile_files: Some(files),
+    };
+    let t = targets(&base, &naming, &opts).await.unwrap();
+    // Two profiles, the organization's three accounts; the entry's profile was already there.
+    assert_eq!(t.len(), 5);
+    let got = resolve_all(t, &opts).await;
+    // Each profile reached its own member account, not the base credentials'
+    // account; the organization's roles into those members were the same
+    // accounts again, and the first way stays.
+    let seen: Vec<(String, How)> = got
+        .iter()
+        .map(|r| {
+            let acct = r.result.as_ref().unwrap();
+            (acct.id.clone(), acct.how.clone())
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (members[0].clone(), How::Profile("team-a".into())),
+            (members[1].clone(), How::Profile("team-b".into())),
+            (mgmt.clone(), How::Default),
+        ]
+    );
+    assert_eq!(got[0].name(), "team-a");
+    assert!(got[0]
+        .result
+        .as_ref()
+        .unwrap()
+        .caller_arn
+        .ends_with(":user/alice"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

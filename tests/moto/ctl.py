@@ -10,6 +10,7 @@
     ctl.py URL function-in REGION NAME   one more function, in another region
     ctl.py URL org N CLOSED       an organization of N member accounts, the last CLOSED of them closed; print its truth
     ctl.py URL function-in-account ID NAME   a function in member account ID, created through its role
+    ctl.py URL key-in-account ID USER   an IAM user's access key in member account ID; print it
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
 plus the metric sums computed from the values the seed put in.
@@ -602,6 +603,22 @@ def function_in_account(url, account, name):
                                                          Handler="app.handler", Code={"ZipFile": zip_code()})
 
 
+def member_session(url, account):
+    kw = dict(endpoint_url=url, region_name="us-east-1")
+    sts = boto3.client("sts", aws_access_key_id="testing", aws_secret_access_key="testing", **kw)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ORG_ROLE}", RoleSessionName="seed")["Credentials"]
+    return dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"], **kw)
+
+
+def key_in_account(url, account, user):
+    """Long-term keys of a user in the member account: what a profile holds."""
+    iam = boto3.client("iam", **member_session(url, account))
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    json.dump({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}, sys.stdout)
+
+
 if __name__ == "__main__":
     url, cmd, *rest = sys.argv[1:]
     {
@@ -611,4 +628,5 @@ if __name__ == "__main__":
         "function-in": lambda: function_in(url, rest[0], rest[1]),
         "org": lambda: org(url, int(rest[0]), int(rest[1])),
         "function-in-account": lambda: function_in_account(url, rest[0], rest[1]),
+        "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
     }[cmd]()
