@@ -1,5 +1,6 @@
 //! awstop: a live terminal dashboard for the compute side of an AWS account.
 
+pub mod accounts;
 pub mod app;
 pub mod aws;
 pub mod cli;

@@ -54,6 +54,38 @@ pub fn document() -> String {
     )
 }
 
+/// What the caller needs on top of the read-only actions to watch an
+/// organization: the list of its accounts. (`sts:AssumeRole` is asked for
+/// by the SDK's role provider, on the member role only: see [`org_caller_document`].)
+pub const ORG_CALLER: &[&str] = &["organizations:ListAccounts"];
+
+/// `iam-policy --org ROLE`, for the credentials awstop runs with: the
+/// read-only actions (their own account is watched with them), listing the
+/// organization's accounts, and assuming ROLE in any account.
+pub fn org_caller_document(role: &str) -> String {
+    let mut read: Vec<&str> = actions();
+    read.extend(ORG_CALLER);
+    let quoted: Vec<String> = read.iter().map(|a| format!("        \"{a}\"")).collect();
+    let role = role.trim_start_matches('/');
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"AwstopReadOnlyAndOrganization\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }},\n    {{\n      \"Sid\": \"AwstopAssumeMemberRole\",\n      \"Effect\": \"Allow\",\n      \"Action\": \"sts:AssumeRole\",\n      \"Resource\": \"arn:aws:iam::*:role/{}\"\n    }}\n  ]\n}}\n",
+        quoted.join(",\n"),
+        json_escape(role)
+    )
+}
+
+/// `iam-policy --org ROLE`, for ROLE in each member account: the same
+/// read-only policy as a single account's.
+pub fn org_member_document() -> String {
+    document()
+}
+
+fn json_escape(s: &str) -> String {
+    serde_json::to_string(s)
+        .map(|q| q[1..q.len() - 1].to_string())
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +98,53 @@ mod tests {
         }
         assert!(!is_read("UpdateFunctionCode"));
         assert!(!is_read("StopTask"));
+    }
+
+    #[test]
+    fn the_org_caller_may_list_accounts_and_assume_only_the_member_role() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&org_caller_document("OrganizationAccountAccessRole")).unwrap();
+        let st = doc["Statement"].as_array().unwrap();
+        assert_eq!(st.len(), 2);
+        let read: Vec<&str> = st[0]["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert!(read.contains(&"organizations:ListAccounts"));
+        // Its own account is watched with these credentials: every read action too.
+        for a in actions() {
+            assert!(read.contains(&a), "{a} missing from the caller's policy");
+        }
+        for a in &read {
+            assert!(is_read(a.split_once(':').unwrap().1), "{a} is not a read");
+        }
+        assert_eq!(st[1]["Action"], "sts:AssumeRole");
+        assert_eq!(
+            st[1]["Resource"],
+            "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+        );
+        assert_eq!(st[1]["Effect"], "Allow");
+        // A path stays; a quote cannot break out of the string.
+        let doc: serde_json::Value =
+            serde_json::from_str(&org_caller_document("/ops/aw\"stop")).unwrap();
+        assert_eq!(
+            doc["Statement"][1]["Resource"],
+            "arn:aws:iam::*:role/ops/aw\"stop"
+        );
+        // The member role gets the single account's read-only policy, nothing more.
+        let member: serde_json::Value = serde_json::from_str(&org_member_document()).unwrap();
+        let m: Vec<&str> = member["Statement"][0]["Action"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(m, actions());
+        assert!(
+            !org_member_document().contains("organizations:")
+                && !org_member_document().contains("AssumeRole")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! one per file. Each module is a subject; `common` holds the shared helpers
 //! (a demo Model, moto, a fault proxy, a pseudo-terminal).
 
+mod accounts;
 mod apigateway;
 mod audit;
 mod audit_evidence;

@@ -8,6 +8,9 @@
     ctl.py URL recorder functions stop recording; print the functions each GetMetricData asked for
     ctl.py URL recorder peek      the same, while recording goes on
     ctl.py URL function-in REGION NAME   one more function, in another region
+    ctl.py URL org N CLOSED       an organization of N member accounts, the last CLOSED of them closed; print its truth
+    ctl.py URL function-in-account ID NAME   a function in member account ID, created through its role
+    ctl.py URL key-in-account ID USER   an IAM user's access key in member account ID; print it
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
 plus the metric sums computed from the values the seed put in.
@@ -565,6 +568,57 @@ def function_in(url, region, name):
     c["lambda"].create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler", Code={"ZipFile": zip_code()})
 
 
+ORG_ROLE = "OrganizationAccountAccessRole"
+
+
+def org(url, n, closed):
+    """The caller becomes the management account of an organization of n
+    members; the last `closed` members are closed (SUSPENDED). Prints every
+    account as Organizations lists it, and the management account's ID."""
+    kw = dict(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
+    o = boto3.client("organizations", **kw)
+    mgmt = o.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"]
+    ids = []
+    for i in range(n):
+        status = o.create_account(Email=f"member-{i + 1}@example.com", AccountName=f"member-{i + 1}")["CreateAccountStatus"]
+        ids.append(status["AccountId"])
+    for acct in ids[n - closed:]:
+        o.close_account(AccountId=acct)
+    accounts = [{"id": a["Id"], "name": a["Name"], "state": a.get("State", a["Status"])}
+                for page in o.get_paginator("list_accounts").paginate() for a in page["Accounts"]]
+    json.dump({"management": mgmt, "accounts": accounts}, sys.stdout)
+
+
+def function_in_account(url, account, name):
+    """A function created with credentials from the member account's role."""
+    kw = dict(endpoint_url=url, region_name="us-east-1")
+    sts = boto3.client("sts", aws_access_key_id="testing", aws_secret_access_key="testing", **kw)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ORG_ROLE}", RoleSessionName="seed")["Credentials"]
+    as_member = dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                     aws_session_token=creds["SessionToken"], **kw)
+    who = boto3.client("sts", **as_member).get_caller_identity()["Account"]
+    assert who == account, (who, account)
+    role = boto3.client("iam", **as_member).create_role(RoleName=f"role-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    boto3.client("lambda", **as_member).create_function(FunctionName=name, Runtime="python3.12", Role=role,
+                                                         Handler="app.handler", Code={"ZipFile": zip_code()})
+
+
+def member_session(url, account):
+    kw = dict(endpoint_url=url, region_name="us-east-1")
+    sts = boto3.client("sts", aws_access_key_id="testing", aws_secret_access_key="testing", **kw)
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{ORG_ROLE}", RoleSessionName="seed")["Credentials"]
+    return dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                aws_session_token=creds["SessionToken"], **kw)
+
+
+def key_in_account(url, account, user):
+    """Long-term keys of a user in the member account: what a profile holds."""
+    iam = boto3.client("iam", **member_session(url, account))
+    iam.create_user(UserName=user)
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    json.dump({"id": key["AccessKeyId"], "secret": key["SecretAccessKey"]}, sys.stdout)
+
+
 if __name__ == "__main__":
     url, cmd, *rest = sys.argv[1:]
     {
@@ -572,4 +626,7 @@ if __name__ == "__main__":
         "seed": lambda: seed(url, rest[0]),
         "recorder": lambda: recorder(url, rest[0]),
         "function-in": lambda: function_in(url, rest[0], rest[1]),
+        "org": lambda: org(url, int(rest[0]), int(rest[1])),
+        "function-in-account": lambda: function_in_account(url, rest[0], rest[1]),
+        "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
     }[cmd]()
