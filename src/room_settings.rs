@@ -39,8 +39,13 @@ impl fmt::Debug for Setting {
     }
 }
 
+/// Cloned for every table a frame draws: one `Arc` to copy, written only
+/// while the command line and config are read.
 #[derive(Clone, Default)]
-pub struct RoomSettings {
+pub struct RoomSettings(Arc<Inner>);
+
+#[derive(Clone, Default)]
+struct Inner {
     typed: HashMap<TypeId, Arc<dyn Any + Send + Sync>>,
     /// Each setting's text as given, by name: what titles and `--help` show.
     texts: BTreeMap<&'static str, String>,
@@ -55,12 +60,15 @@ impl RoomSettings {
 
     /// Stores `value` as the setting of its type.
     pub fn put<T: Any + Send + Sync>(&mut self, value: T) {
-        self.typed.insert(TypeId::of::<T>(), Arc::new(value));
+        Arc::make_mut(&mut self.0)
+            .typed
+            .insert(TypeId::of::<T>(), Arc::new(value));
     }
 
     /// The setting of type `T`, or its default when none was given.
     pub fn get<T: Any + Send + Sync + Clone + Default>(&self) -> T {
-        self.typed
+        self.0
+            .typed
             .get(&TypeId::of::<T>())
             .and_then(|v| v.downcast_ref::<T>())
             .cloned()
@@ -70,7 +78,9 @@ impl RoomSettings {
     /// Sets `setting` from its text: checked, stored typed and as text.
     pub fn apply(&mut self, setting: &Setting, text: &str) -> Result<(), String> {
         (setting.set)(self, text)?;
-        self.texts.insert(setting.name, text.to_string());
+        Arc::make_mut(&mut self.0)
+            .texts
+            .insert(setting.name, text.to_string());
         Ok(())
     }
 
@@ -86,7 +96,7 @@ impl RoomSettings {
 
     /// The text of the setting `name`, if it was set.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.texts.get(name).map(String::as_str)
+        self.0.texts.get(name).map(String::as_str)
     }
 
     /// `title` with every `{name}` of a set setting replaced by its text in
@@ -96,7 +106,7 @@ impl RoomSettings {
             return title.to_string();
         }
         let mut t = title.to_string();
-        for (name, text) in &self.texts {
+        for (name, text) in &self.0.texts {
             t = t.replace(&format!("{{{name}}}"), &text.to_ascii_uppercase());
         }
         t
@@ -105,14 +115,14 @@ impl RoomSettings {
 
 impl fmt::Debug for RoomSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RoomSettings({:?})", self.texts)
+        write!(f, "RoomSettings({:?})", self.0.texts)
     }
 }
 
 impl PartialEq for RoomSettings {
     /// Two are the same when every setting's text is: the typed values follow from them.
     fn eq(&self, other: &Self) -> bool {
-        self.texts == other.texts
+        self.0.texts == other.0.texts
     }
 }
 
