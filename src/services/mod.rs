@@ -16,6 +16,7 @@ pub mod poller;
 mod registry;
 pub mod room;
 pub mod room_settings;
+pub mod scroll;
 
 registry::rooms! {
     lambda: Lambda,

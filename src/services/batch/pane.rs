@@ -3,7 +3,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::domain::{BatchData, Job, JOB_STATUSES};
 use super::{Batch, View};
@@ -129,9 +129,9 @@ fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, i
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(diagnose(j, d, now, queue), t.error)));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    // Wrapped, and scrolled (j/k) where a long reason outruns the screen.
+    let rows = lines.into_iter().map(crate::widgets::scroll::Row::line).collect();
+    crate::widgets::scroll::draw(buf, area, rows, true, cx);
 }
 
 /// Why a job sits in RUNNABLE, from its reason and its compute environments.

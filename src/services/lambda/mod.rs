@@ -83,7 +83,7 @@ impl Room for Lambda {
         "logs:StartLiveTail",
     ];
     const KEYS: &'static [(&'static str, &'static str)] =
-        &[("t", "function detail: live tail of its log")];
+        &[("t", "function detail: live tail of its log; j/k scroll it")];
 
     type Data = LambdaData;
     type State = LambdaState;
