@@ -62,12 +62,14 @@ pub fn window(headings: &[bool], height: usize, offset: usize) -> Window {
     let max = if pin(last).is_none() { last } else { last + 1 };
     let first = offset.min(max);
     let count = shown(first).min(n - first);
+    // A page is what shows under a pinned title, so paging skips no line.
+    let page = if headings.contains(&true) { body.saturating_sub(1) } else { body };
     Window {
         pinned: pin(first),
         first,
         count,
         status: height > 0,
-        extent: Extent { max, page: body.max(1) },
+        extent: Extent { max, page: page.max(1) },
     }
 }
 
@@ -256,6 +258,8 @@ mod tests {
         let w = window(&h, 6, 5);
         assert_eq!(w.pinned, Some(3));
         assert_eq!((w.first, w.count), (5, 4));
+        // A page is the lines under the title: paging skips none.
+        assert_eq!(w.extent.page, 4);
         // A title on top is not pinned twice.
         let w = window(&h, 6, 3);
         assert_eq!((w.pinned, w.first, w.count), (None, 3, 5));
