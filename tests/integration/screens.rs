@@ -642,6 +642,26 @@ fn lists_beside_a_table_scroll_with_the_capitals_and_leave_its_cursor() {
     }
     assert!(screen(&m).contains("svc-11"), "{}", screen(&m));
     assert_eq!(m.table().unwrap().cursor, 0);
+
+    // Batch: the compute environments below the queues, which keep their room.
+    use awstop::services::{batch, Batch};
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(BATCH)]);
+    let state = &mut Batch::feed_mut(&mut m.data.feeds).state;
+    let c0 = state.compute_environments[1].clone();
+    state.compute_environments.extend(
+        (0..15).map(|i| batch::domain::ComputeEnvironment { name: format!("ce-{i:02}"), ..c0.clone() }),
+    );
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(list_status(&first).is_some_and(|s| s.contains("more: J")), "{first}");
+    let queues = m.state::<Batch>().queues.len();
+    let queue_rows = first.lines().filter(|l| m.state::<Batch>().queues.iter().any(|q| l.starts_with(&q.name))).count();
+    assert_eq!(queue_rows, queues, "{first}");
+    for _ in 0..20 {
+        act(&mut m, &[ListDown]);
+    }
+    assert!(screen(&m).contains("ce-14"), "{}", screen(&m));
 }
 
 #[test]

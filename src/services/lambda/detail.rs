@@ -281,7 +281,8 @@ fn trigger_lines(f: &super::Function, t: &crate::theme::Theme) -> Vec<Line<'stat
 
 /// The triggers block (a title and a line each) in at most `room` lines of
 /// `width`: as it is when it fits, else the entries one after another, and
-/// "+N more" for those that still do not fit.
+/// "+N more" for those that still do not fit. The detail packs them with no
+/// limit and scrolls instead; this bounded form keeps the packing tested.
 #[cfg(test)]
 fn fit_triggers(lines: Vec<Line<'static>>, room: usize, width: usize, t: &crate::theme::Theme) -> Vec<Line<'static>> {
     if lines.len() <= room || width < 24 {
@@ -409,5 +410,21 @@ mod fit_tests {
         let counted: usize = two[1].rsplit('+').next().and_then(|r| r.split(' ').next()?.parse().ok()).unwrap_or(0);
         assert!(shown2 > shown && shown2 + counted == 5, "{two:?}");
         assert!(two.iter().all(|l| l.chars().count() <= 60), "{two:?}");
+    }
+
+    #[test]
+    fn triggers_packed_without_a_limit_are_all_shown() {
+        let t = crate::theme::Theme::dark();
+        let mut lines = vec![Line::from("Triggers")];
+        for i in 0..12 {
+            lines.push(Line::from(format!("  api       orders  GET /orders/{i}")));
+        }
+        let packed: Vec<String> = pack_triggers(lines, usize::MAX, 60, &t).iter().map(|l| l.to_string()).collect();
+        assert!(packed.len() > 1 && packed.len() < 12, "{packed:?}");
+        for i in 0..12 {
+            assert!(packed.iter().any(|l| l.contains(&format!("GET /orders/{i} ")) || l.ends_with(&format!("GET /orders/{i}"))), "{i}: {packed:?}");
+        }
+        assert!(!packed.iter().any(|l| l.contains("more")), "{packed:?}");
+        assert!(packed.iter().all(|l| l.chars().count() <= 60), "{packed:?}");
     }
 }
