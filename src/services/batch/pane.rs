@@ -10,7 +10,7 @@ use super::{Batch, View};
 use crate::fmt::age;
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::table::Row;
-use crate::widgets::scroll::Row;
+use crate::widgets::scroll::Row as ListRow;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Batch {
@@ -42,13 +42,13 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
             .areas(area);
     table::draw(buf, tbl, &d.queues, cx);
     // vCPU's three figures are named once, in the title, so a row's price fits.
-    let mut lines = vec![Row::heading(vec![
+    let mut lines = vec![ListRow::heading(vec![
         Span::styled("Compute environments", t.title),
         Span::styled("  vCPU min/desired/max", t.muted),
     ])];
     for c in ces {
         let bad = c.status != "VALID" || c.state != "ENABLED";
-        lines.push(Row::line(crate::widgets::fit::fit_spans(vec![
+        lines.push(ListRow::line(crate::widgets::fit::fit_spans(vec![
             Span::raw(format!(
                 "  {:<14} {:<8} {:<8} ",
                 c.name, c.provisioning, c.state
