@@ -78,10 +78,11 @@ pub fn status(w: &Window, n: usize, beside_a_table: bool) -> String {
     let k = keys(beside_a_table);
     let (down, up) = k.split_once('/').unwrap_or((k, k));
     let below = n - (w.first + w.count);
+    // "1-4 of 13" says how many more: no second count to read.
     let at = format!("lines {}-{} of {n}", w.first + 1, w.first + w.count);
     if w.first == 0 {
         let more = if beside_a_table { down.to_string() } else { format!("{down}/PgDn") };
-        format!("{at} · {below} more: {more}")
+        format!("{at} · more: {more}")
     } else if below == 0 {
         let back = if beside_a_table { up.to_string() } else { format!("{up}/g") };
         format!("{at} · back: {back}")
@@ -238,7 +239,7 @@ mod tests {
         let w = window(&plain(12), 5, 0);
         assert_eq!((w.first, w.count, w.status), (0, 4, true));
         assert_eq!(w.extent, Extent { max: 8, page: 4 });
-        assert_eq!(status(&w, 12, false), "lines 1-4 of 12 · 8 more: j/PgDn");
+        assert_eq!(status(&w, 12, false), "lines 1-4 of 12 · more: j/PgDn");
         let w = window(&plain(12), 5, 3);
         assert_eq!((w.first, w.count), (3, 4));
         assert_eq!(status(&w, 12, false), "lines 4-7 of 12 · j/k");
@@ -247,7 +248,7 @@ mod tests {
         assert_eq!((w.first, w.count), (8, 4));
         assert_eq!(status(&w, 12, false), "lines 9-12 of 12 · back: k/g");
         // Beside a table the capitals scroll it.
-        assert_eq!(status(&window(&plain(12), 5, 0), 12, true), "lines 1-4 of 12 · 8 more: J");
+        assert_eq!(status(&window(&plain(12), 5, 0), 12, true), "lines 1-4 of 12 · more: J");
     }
 
     #[test]
