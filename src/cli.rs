@@ -162,7 +162,7 @@ pub struct SourceArgs {
     pub budget: f64,
 
     /// The rooms' own settings (`services::settings`): their flags are added
-    /// to the command by `command()`, and read back by `read_room_settings`.
+    /// to the command by `command()`, and read back by `Cli::from_matches`.
     #[arg(skip = crate::services::default_settings())]
     pub rooms: crate::room_settings::RoomSettings,
 }

@@ -7,6 +7,7 @@ use super::tables;
 use super::update::table_mut;
 use crate::services::msg::Tail;
 use crate::services::ServiceKind;
+use crate::services::scroll::Move;
 
 fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
     let len = m.ui.rows.len();
@@ -120,6 +121,32 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
                 _ => 0,
             }
             .min(n);
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+            if m.table().is_none() =>
+        {
+            // A detail without a table: the movement keys scroll its list.
+            let to = match a {
+                Action::Up => Move::Up,
+                Action::Down => Move::Down,
+                Action::PageUp => Move::PageUp,
+                Action::PageDown => Move::PageDown,
+                Action::Top => Move::Top,
+                _ => Move::Bottom,
+            };
+            super::scroll::scroll(m, to);
+        }
+        // Beside a table (whose cursor j/k move), the capitals scroll the list.
+        Action::ListUp => {
+            super::scroll::scroll(m, Move::Up);
+        }
+        Action::ListDown => {
+            super::scroll::scroll(m, Move::Down);
         }
         Action::Up => move_cursor(m, |c, _, _| c.saturating_sub(1)),
         Action::Down => move_cursor(m, |c, _, _| c + 1),

@@ -14,6 +14,9 @@ pub enum Action {
     PageDown,
     Top,
     Bottom,
+    /// J and K: a detail's list beside its table.
+    ListUp,
+    ListDown,
     Enter,
     Back,
     SortNext,

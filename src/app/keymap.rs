@@ -44,7 +44,7 @@ pub fn help() -> Vec<(String, String)> {
 /// The fixed rows of the help screen, after the pane keys.
 const HELP: &[(&str, &str)] = &[
     ("/text Enter", "filter rows (Esc clears)"),
-    ("j k / Up Down", "move"),
+    ("j k / Up Down", "move, or scroll a detail's lists (J K beside a table)"),
     ("PgUp PgDn g G", "page, top, bottom"),
     ("Enter", "open the selected row (drill in)"),
     ("Esc / Backspace", "back (or clear the filter)"),
@@ -106,6 +106,8 @@ pub fn map(key: KeyEvent, mode: Mode) -> Option<Action> {
             KeyCode::BackTab => Action::PrevPane,
             KeyCode::Up | KeyCode::Char('k') => Action::Up,
             KeyCode::Down | KeyCode::Char('j') => Action::Down,
+            KeyCode::Char('K') => Action::ListUp,
+            KeyCode::Char('J') => Action::ListDown,
             KeyCode::PageUp => Action::PageUp,
             KeyCode::PageDown => Action::PageDown,
             KeyCode::Char('b') if ctrl => Action::PageUp,

@@ -8,6 +8,7 @@ pub mod keymap;
 pub mod model;
 pub mod msg;
 pub mod overview;
+pub mod scroll;
 pub mod tables;
 pub mod update;
 

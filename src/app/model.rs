@@ -229,8 +229,9 @@ pub struct Ui {
     pub help_scroll: usize,
     /// The page of the Overview's lists on screen.
     pub overview_page: usize,
-    /// Lines a detail view's list (ECR findings) is scrolled down.
-    pub detail_scroll: usize,
+    /// Lines each view's list (a detail's lists, `widgets::scroll`) is
+    /// scrolled down, kept like a table's cursor while the view is left.
+    pub detail_scroll: HashMap<View, usize>,
 }
 
 impl Default for Ui {
@@ -252,7 +253,7 @@ impl Default for Ui {
             tail_scroll: 0,
             help_scroll: 0,
             overview_page: 0,
-            detail_scroll: 0,
+            detail_scroll: HashMap::new(),
         }
     }
 }

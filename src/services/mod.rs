@@ -16,6 +16,7 @@ pub mod poller;
 mod registry;
 mod room_info;
 pub mod room;
+pub mod scroll;
 
 registry::rooms! {
     lambda: Lambda,

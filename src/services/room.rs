@@ -214,6 +214,10 @@ pub struct PaneCtx<'a> {
     pub settings: &'a Settings,
     /// Set by the table as it draws: (first row shown, rows shown, rows).
     pub shown: std::cell::Cell<Option<(usize, usize, usize)>>,
+    /// The first line of the view's scrolling list (`widgets::scroll`).
+    pub scroll: usize,
+    /// Set by the scrolling list as it draws: how far it goes.
+    pub extent: std::cell::Cell<Option<super::scroll::Extent>>,
 }
 
 impl PaneCtx<'_> {

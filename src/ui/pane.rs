@@ -10,7 +10,6 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use crate::app::model::{Model, View};
 use crate::app::tables;
 use crate::fmt::age;
-use crate::services::room::PaneCtx;
 use crate::theme::Theme;
 use crate::widgets::fit::fit_spans;
 
@@ -67,16 +66,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         }
     }
     // The body first: the table says which of its rows it could show.
-    let cx = PaneCtx {
-        now: m.data.now,
-        theme: t,
-        table: m.table().map(|st| (st, &m.ui.rows[..])),
-        tail: m.data.tail.as_ref(),
-        tail_scroll: m.ui.tail_scroll,
-        feeds: &m.data.feeds,
-        settings: &m.data.settings,
-        shown: std::cell::Cell::new(None),
-    };
+    let cx = crate::app::scroll::pane_ctx(m, t);
     match view {
         View::Overview => super::overview::draw(buf, body, m, &cx),
         View::Room(v) => v.kind().room().draw(buf, body, &m.data.feeds, v, &cx),

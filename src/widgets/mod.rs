@@ -1,7 +1,9 @@
-//! Drawing pieces the rooms' panes share: the table, detail fields, the
-//! "gone" notice, and the mapping from a cell's tone to the theme.
+//! Drawing pieces the rooms' panes share: the table, a detail's scrolling
+//! list, detail fields, the "gone" notice, and the mapping from a cell's
+//! tone to the theme.
 
 pub mod fit;
+pub mod scroll;
 pub mod spark;
 pub mod table;
 

@@ -456,3 +456,220 @@ fn an_ambiguous_command_lists_its_candidates_and_tab_completes() {
     act(&mut m, &[Complete]);
     assert_eq!(m.ui.input, "lightsail");
 }
+
+/// A scrolled list's last line: "lines 1-4 of 13 · 9 more: j/PgDn".
+fn list_status(s: &str) -> Option<String> {
+    s.lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("lines ") && l.contains(" of "))
+        .map(str::to_string)
+}
+
+#[test]
+fn a_function_s_cold_starts_scroll_under_their_title() {
+    use awstop::services::{lambda, Lambda};
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(LAMBDA), Enter]);
+    let View::Room(RoomView::Lambda(lambda::View::Function { name })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    let f = m.state::<Lambda>().function(&name).unwrap();
+    let ids: Vec<String> = f.stats.cold.as_ref().unwrap().recent.iter().map(|e| e.request_id.clone()).collect();
+    assert!(ids.len() > 4, "{ids:?}");
+    let first = screen(&m);
+    let status = list_status(&first).unwrap_or_else(|| panic!("nothing says more exist:\n{first}"));
+    assert!(status.starts_with("lines 1-") && status.contains("more: j/PgDn"), "{status}");
+    assert!(!first.contains(ids.last().unwrap().as_str()), "{first}");
+    // Paging down shows every cold start, the title pinned above them.
+    let mut seen = first.clone();
+    for _ in 0..ids.len() {
+        act(&mut m, &[PageDown]);
+        let s = screen(&m);
+        assert!(s.contains("Last cold starts"), "{s}");
+        seen.push_str(&s);
+    }
+    for id in &ids {
+        assert!(seen.contains(id.as_str()), "{id} never shown");
+    }
+    act(&mut m, &[Bottom]);
+    let end = screen(&m);
+    assert!(end.contains(ids.last().unwrap().as_str()), "{end}");
+    assert!(list_status(&end).unwrap().contains("back: k/g"), "{end}");
+    // Down at the end does nothing; the next Up moves at once.
+    act(&mut m, &[Down]);
+    assert_eq!(screen(&m), end);
+    act(&mut m, &[Up]);
+    assert!(!screen(&m).contains(ids.last().unwrap().as_str()), "{}", screen(&m));
+    act(&mut m, &[Top]);
+    assert_eq!(screen(&m), first);
+    // With a live tail on, the movement keys scroll the tail, not the list.
+    act(&mut m, &[ToggleTail]);
+    let at = "2026-11-22T14:01:55Z".parse().unwrap();
+    let lines = (0..40)
+        .map(|i| awstop::services::lambda::coldstart::classify(at, &format!("line {i}")))
+        .collect();
+    update(&mut m, Msg::Data(DataMsg::Tail { key: name, lines }));
+    act(&mut m, &[Up, Up]);
+    assert_eq!(m.ui.tail_scroll, 2);
+    assert_eq!(awstop::app::scroll::offset(&m), 0);
+    assert!(screen(&m).contains("2 newer below"), "{}", screen(&m));
+}
+
+#[test]
+fn a_task_with_more_containers_than_the_screen_scrolls_to_each() {
+    use awstop::services::room::Registered;
+    use awstop::services::{ecs, Ecs};
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(ECS), Bottom, Enter, Down, Enter, Enter]);
+    let View::Room(RoomView::Ecs(ecs::View::Task { cluster, id })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    let state = &mut Ecs::feed_mut(&mut m.data.feeds).state;
+    let task = state
+        .clusters
+        .iter_mut()
+        .find(|c| c.name == cluster)
+        .and_then(|c| c.tasks.iter_mut().find(|t| t.id == id))
+        .unwrap();
+    let c0 = task.containers[0].clone();
+    task.containers = (0..30)
+        .map(|i| awstop::services::ecs::domain::Container { name: format!("sidecar-{i:02}"), ..c0.clone() })
+        .collect();
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(first.contains("sidecar-00") && !first.contains("sidecar-29"), "{first}");
+    assert!(list_status(&first).is_some_and(|s| s.contains("more: j/PgDn")), "{first}");
+    act(&mut m, &[Bottom]);
+    let end = screen(&m);
+    assert!(end.contains("sidecar-29") && !end.contains("stop code"), "{end}");
+    // The section's title stays above its lines.
+    assert!(end.lines().any(|l| l == "Containers"), "{end}");
+    act(&mut m, &[Top]);
+    assert_eq!(screen(&m), first);
+}
+
+#[test]
+fn a_node_group_s_health_issues_scroll() {
+    use awstop::services::room::Registered;
+    use awstop::services::{eks, Eks};
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(EKS), Down, Enter, Bottom, Enter]);
+    let View::Room(RoomView::Eks(eks::View::Nodegroup { cluster, name })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    let state = &mut Eks::feed_mut(&mut m.data.feeds).state;
+    let n = state
+        .clusters
+        .iter_mut()
+        .find(|c| c.name == cluster)
+        .and_then(|c| c.nodegroups.iter_mut().find(|n| n.name == name))
+        .unwrap();
+    n.health_issues = (0..25).map(|i| format!("Ec2LaunchTemplateNotFound issue {i:02}")).collect();
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(!first.contains("issue 24"), "{first}");
+    assert!(list_status(&first).is_some(), "{first}");
+    act(&mut m, &[Bottom]);
+    assert!(screen(&m).contains("! Ec2LaunchTemplateNotFound issue 24"), "{}", screen(&m));
+}
+
+#[test]
+fn lists_beside_a_table_scroll_with_the_capitals_and_leave_its_cursor() {
+    use awstop::services::room::Registered;
+    use awstop::services::{apigateway, emr, lightsail, ApiGateway, Emr, Lightsail};
+    // EMR: nine more task groups than the cluster had.
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(EMR), Enter]);
+    let View::Room(RoomView::Emr(emr::View::Cluster { id })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    let state = &mut Emr::feed_mut(&mut m.data.feeds).state;
+    let c = state.clusters.iter_mut().find(|c| c.id == id).unwrap();
+    let groups = c.groups.as_mut().unwrap();
+    let g0 = groups[0].clone();
+    groups.extend((0..9).map(|i| emr::domain::InstanceGroup { instance_type: format!("x{i}.big"), ..g0.clone() }));
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(list_status(&first).is_some_and(|s| s.contains("more: J")), "{first}");
+    assert!(!first.contains("x8.big"), "{first}");
+    for _ in 0..12 {
+        act(&mut m, &[ListDown]);
+    }
+    let end = screen(&m);
+    assert!(end.contains("x8.big") && end.contains("Instance groups"), "{end}");
+    assert_eq!(m.table().unwrap().cursor, 0, "J leaves the steps' cursor");
+    // j moves the steps' cursor and leaves the groups where they are.
+    act(&mut m, &[Down]);
+    assert_eq!(m.table().unwrap().cursor, 1);
+    assert!(screen(&m).contains("x8.big"), "{}", screen(&m));
+    act(&mut m, &[ListUp]);
+    assert!(!screen(&m).contains("x8.big"), "{}", screen(&m));
+
+    // API Gateway: every stage, not the busiest four.
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(APIGW), Enter]);
+    let View::Room(RoomView::ApiGateway(apigateway::View::Api { id })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    let state = &mut ApiGateway::feed_mut(&mut m.data.feeds).state;
+    let a = state.apis.iter_mut().find(|a| a.id == id).unwrap();
+    let s0 = a.stages[0].clone();
+    a.stages.extend((0..6).map(|i| apigateway::domain::Stage { name: format!("canary{i}"), ..s0.clone() }));
+    m.data.data_gen += 1;
+    let mut seen = screen(&m);
+    assert!(list_status(&seen).is_some_and(|s| s.contains("more: J")), "{seen}");
+    for _ in 0..8 {
+        act(&mut m, &[ListDown]);
+        seen.push_str(&screen(&m));
+    }
+    for i in 0..6 {
+        assert!(seen.contains(&format!("canary{i}")), "canary{i} never shown");
+    }
+
+    // Lightsail: the container services below the instances.
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(LIGHTSAIL)]);
+    let state = &mut Lightsail::feed_mut(&mut m.data.feeds).state;
+    let c0 = state.container_services[0].clone();
+    state.container_services = (0..12)
+        .map(|i| lightsail::domain::ContainerService { name: format!("svc-{i:02}"), ..c0.clone() })
+        .collect();
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(list_status(&first).is_some_and(|s| s.contains("more: J")), "{first}");
+    for _ in 0..12 {
+        act(&mut m, &[ListDown]);
+    }
+    assert!(screen(&m).contains("svc-11"), "{}", screen(&m));
+    assert_eq!(m.table().unwrap().cursor, 0);
+
+    // Batch: the compute environments below the queues, which keep their room.
+    use awstop::services::{batch, Batch};
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(BATCH)]);
+    let state = &mut Batch::feed_mut(&mut m.data.feeds).state;
+    let c0 = state.compute_environments[1].clone();
+    state.compute_environments.extend(
+        (0..15).map(|i| batch::domain::ComputeEnvironment { name: format!("ce-{i:02}"), ..c0.clone() }),
+    );
+    m.data.data_gen += 1;
+    let first = screen(&m);
+    assert!(list_status(&first).is_some_and(|s| s.contains("more: J")), "{first}");
+    let queues = m.state::<Batch>().queues.len();
+    let queue_rows = first.lines().filter(|l| m.state::<Batch>().queues.iter().any(|q| l.starts_with(&q.name))).count();
+    assert_eq!(queue_rows, queues, "{first}");
+    for _ in 0..20 {
+        act(&mut m, &[ListDown]);
+    }
+    assert!(screen(&m).contains("ce-14"), "{}", screen(&m));
+}
+
+#[test]
+fn every_add_on_is_named_at_80_columns() {
+    let mut m = demo_model(80, 24);
+    act(&mut m, &[Pane(EKS), Down, Enter]);
+    let s = screen(&m);
+    for a in ["vpc-cni", "coredns", "kube-proxy v1.34.0-eksbuild.1"] {
+        assert!(s.contains(a), "{a}:\n{s}");
+    }
+}

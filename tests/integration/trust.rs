@@ -166,13 +166,14 @@ fn value(t: &str) -> Option<f64> {
 }
 
 fn tokens(screen: &str) -> Vec<String> {
-    // "rows 1-9 of 40" differs by size on purpose.
+    // "rows 1-9 of 40" (a table's) and "lines 1-4 of 13" (a detail's
+    // list) differ by size on purpose.
     let mut out = Vec::new();
     for line in screen.lines() {
         let mut words: Vec<&str> = line.split([' ', '│', '[', ']', '=']).collect();
         let mut i = 0;
         while i < words.len() {
-            if words[i] == "rows" && words.get(i + 2) == Some(&"of") {
+            if (words[i] == "rows" || words[i] == "lines") && words.get(i + 2) == Some(&"of") {
                 words.drain(i..(i + 4).min(words.len()));
                 continue;
             }

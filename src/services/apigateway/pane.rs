@@ -13,9 +13,10 @@ use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::theme::Theme;
 use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
-/// Stage lines shown at most; the stages table in the CSV has them all.
+/// Stage lines given room at most; more scroll (J/K) beside the routes.
 const STAGES_SHOWN: usize = 4;
 
 impl RoomUi for ApiGateway {
@@ -171,10 +172,15 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
     }
     let mut shown: Vec<&Stage> = a.stages.iter().collect();
     shown.sort_by(|x, y| y.metrics.traffic().unwrap_or(0.0).total_cmp(&x.metrics.traffic().unwrap_or(0.0)));
-    for s in shown.into_iter().take(STAGES_SHOWN) {
+    for s in shown {
         lines.push(stage_line(t, s, websocket));
     }
-    Paragraph::new(fit_lines(lines, stages.width as usize)).render(stages, buf);
+    let rows = fit_lines(lines, stages.width as usize)
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
+        .collect();
+    crate::widgets::scroll::draw(buf, stages, rows, false, cx);
     if sparks_h > 0 {
         grid(buf, sparks, t, &graphs);
     }

@@ -3,13 +3,14 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 
 use super::domain::{BatchData, Job, JOB_STATUSES};
 use super::{Batch, View};
 use crate::fmt::age;
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::table::Row;
+use crate::widgets::scroll::Row as ListRow;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Batch {
@@ -33,18 +34,21 @@ impl RoomUi for Batch {
 fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
     let t = cx.theme;
     let ces = &d.compute_environments;
+    // The queues keep at least two thirds of the pane; more environments
+    // than the rest scroll (J/K) below them.
+    let want = ces.len() as u16 + 1;
     let [tbl, env] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(ces.len() as u16 + 1)])
+        Layout::vertical([Constraint::Min(0), Constraint::Length(want.min(area.height / 3))])
             .areas(area);
     table::draw(buf, tbl, &d.queues, cx);
     // vCPU's three figures are named once, in the title, so a row's price fits.
-    let mut lines = vec![Line::from(vec![
+    let mut lines = vec![ListRow::heading(vec![
         Span::styled("Compute environments", t.title),
         Span::styled("  vCPU min/desired/max", t.muted),
     ])];
     for c in ces {
         let bad = c.status != "VALID" || c.state != "ENABLED";
-        lines.push(crate::widgets::fit::fit_spans(vec![
+        lines.push(ListRow::line(crate::widgets::fit::fit_spans(vec![
             Span::raw(format!(
                 "  {:<14} {:<8} {:<8} ",
                 c.name, c.provisioning, c.state
@@ -58,9 +62,9 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
                 t.muted,
             ),
             Span::raw(format!("  {}", super::cost::estimate(c, &cx.settings.prices).describe())),
-        ], env.width as usize));
+        ], env.width as usize)));
     }
-    Paragraph::new(lines).render(env, buf);
+    crate::widgets::scroll::draw(buf, env, lines, false, cx);
 }
 
 fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) {
@@ -129,9 +133,9 @@ fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, i
         lines.push(Line::from(""));
         lines.push(Line::from(Span::styled(diagnose(j, d, now, queue), t.error)));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    // Wrapped, and scrolled (j/k) where a long reason outruns the screen.
+    let rows = lines.into_iter().map(crate::widgets::scroll::Row::line).collect();
+    crate::widgets::scroll::draw(buf, area, rows, true, cx);
 }
 
 /// Why a job sits in RUNNABLE, from its reason and its compute environments.

@@ -9,6 +9,7 @@ use super::domain::EcsData;
 use super::{Ecs, View};
 use crate::fmt::age;
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Ecs {
@@ -79,7 +80,7 @@ fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, 
         d.map(|d| format!("{} ({} ago)", d.format("%H:%M:%S UTC"), age(now - d)))
             .unwrap_or_else(|| "-".into())
     };
-    let mut lines = vec![
+    let lines = vec![
         field(t, "task", k.id.clone()),
         field(
             t,
@@ -122,8 +123,9 @@ fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, 
             "reason",
             k.stopped_reason.clone().unwrap_or_else(|| "-".into()),
         ),
-        Line::from(Span::styled("Containers", t.title)),
     ];
+    let mut rows: Vec<Row> = lines.into_iter().map(Row::line).collect();
+    rows.push(Row::heading(Span::styled("Containers", t.title)));
     for c in &k.containers {
         let exit = c
             .exit_code
@@ -134,7 +136,7 @@ fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, 
         } else {
             ratatui::style::Style::new()
         };
-        lines.push(Line::from(vec![
+        rows.push(Row::line(vec![
             Span::raw(format!("  {} {}", c.name, c.last_status)),
             Span::styled(
                 format!("{exit} {}", c.reason.clone().unwrap_or_default()),
@@ -142,7 +144,6 @@ fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, 
             ),
         ]));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .render(area, buf);
+    // Wrapped, and scrolled (j/k) where a task's containers outrun the screen.
+    crate::widgets::scroll::draw(buf, area, rows, true, cx);
 }

@@ -4,14 +4,18 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Widget};
 
 use super::domain::{EksCluster, EksData};
 use super::{Eks, View};
 use crate::fmt::{age, count, ms, opt};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::scroll::{packed, Row};
 use crate::widgets::{field, gone, table};
+
+/// Lines the Fargate profiles and add-ons take at most.
+const EXTRA_ROWS: usize = 4;
 
 impl RoomUi for Eks {
     fn draw(buf: &mut Buffer, area: Rect, state: &EksData, view: &View, cx: &PaneCtx) {
@@ -51,10 +55,14 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
         .unwrap_or_default();
     // On a short terminal the node groups keep their room; the graphs go first.
     let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
+    // Every profile and add-on named; more lines than their room scroll
+    // (J/K) beside the node groups' table.
+    let extra_lines = profiles_and_addons(t, c, area.width as usize);
+    let extra_h = extra_lines.len().min(EXTRA_ROWS) as u16;
     let [top, sparks, extra, tbl] = Layout::vertical([
         Constraint::Length(7),
         Constraint::Length(sparks_h),
-        Constraint::Length(2),
+        Constraint::Length(extra_h),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -165,37 +173,39 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
     if sparks_h > 0 {
         grid(buf, sparks, t, &graphs);
     }
-    let fargate = if c.fargate_profiles.is_empty() {
-        "none".to_string()
+    let rows = extra_lines.into_iter().map(Row::line).collect();
+    crate::widgets::scroll::draw(buf, extra, rows, false, cx);
+    table::draw(buf, tbl, &c.nodegroups, cx);
+}
+
+/// The Fargate profiles and add-ons, a line or more each: every one named.
+fn profiles_and_addons(t: &crate::theme::Theme, c: &EksCluster, width: usize) -> Vec<Line<'static>> {
+    let fargate: Vec<Span<'static>> = if c.fargate_profiles.is_empty() {
+        vec![Span::raw("none")]
     } else {
         c.fargate_profiles
             .iter()
-            .map(|f| format!("{} ({}: {})", f.name, f.status, f.namespaces.join(",")))
-            .collect::<Vec<_>>()
-            .join("  ")
+            .map(|f| Span::raw(format!("{} ({}: {})", f.name, f.status, f.namespaces.join(","))))
+            .collect()
     };
-    let addons = match &c.addons {
-        None => "not read".to_string(),
-        Some(a) if a.is_empty() => "none".to_string(),
+    let addons: Vec<Span<'static>> = match &c.addons {
+        None => vec![Span::raw("not read")],
+        Some(a) if a.is_empty() => vec![Span::raw("none")],
         Some(a) => a
             .iter()
             .map(|a| {
                 let v = a.version.as_deref().unwrap_or("?");
-                if a.status == "ACTIVE" {
+                Span::raw(if a.status == "ACTIVE" {
                     format!("{} {v}", a.name)
                 } else {
                     format!("!{} {v} {}", a.name, a.status)
-                }
+                })
             })
-            .collect::<Vec<_>>()
-            .join("  "),
+            .collect(),
     };
-    Paragraph::new(fit_lines(
-        vec![field(t, "fargate", fargate), field(t, "add-ons", addons)],
-        extra.width as usize,
-    ))
-    .render(extra, buf);
-    table::draw(buf, tbl, &c.nodegroups, cx);
+    let mut lines = packed(t, "fargate", fargate, width);
+    lines.extend(packed(t, "add-ons", addons, width));
+    lines
 }
 
 fn nodegroup(buf: &mut Buffer, area: Rect, d: &EksData, cx: &PaneCtx, cluster: &str, name: &str) {
@@ -231,5 +241,7 @@ fn nodegroup(buf: &mut Buffer, area: Rect, d: &EksData, cx: &PaneCtx, cluster: &
     for i in &n.health_issues {
         lines.push(Line::from(Span::styled(format!("! {i}"), t.error)));
     }
-    Paragraph::new(lines).wrap(Wrap { trim: false }).render(area, buf);
+    // Wrapped, and scrolled (j/k) where the health issues outrun the screen.
+    let rows = lines.into_iter().map(crate::widgets::scroll::Row::line).collect();
+    crate::widgets::scroll::draw(buf, area, rows, true, cx);
 }

@@ -12,6 +12,7 @@ use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
+use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Emr {
@@ -155,7 +156,13 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
             }
         }
     }
-    Paragraph::new(fit_lines(lines, extra.width as usize)).render(extra, buf);
+    // More groups than their room scroll (J/K) beside the steps' table.
+    let rows = fit_lines(lines, extra.width as usize)
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
+        .collect();
+    crate::widgets::scroll::draw(buf, extra, rows, false, cx);
     if c.steps.is_none() {
         buf.set_stringn(tbl.x, tbl.y, "steps: not read", tbl.width as usize, t.muted);
         return;

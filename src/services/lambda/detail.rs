@@ -10,6 +10,7 @@ use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
 use crate::services::room::PaneCtx;
 use crate::widgets::spark::{first_fitting, fit_lines, grid, half, Graph};
+use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone};
 
 pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, name: &str) {
@@ -189,19 +190,29 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
     if let Some(tail) = tail {
         return super::tail_view::draw(buf, recent, t, tail, cx.tail_scroll);
     }
-    // The cold starts keep their title and one line; the triggers get the
-    // rest, packed side by side when a line each does not fit, and say how
-    // many are left out rather than drop them unseen.
+    // The triggers get the room the cold starts' title and a line leave,
+    // packed side by side where a line each does not fit; the two lists
+    // scroll together (j/k) where they are longer than their room.
     let room = (recent.height as usize).saturating_sub(2).max(1);
-    let mut lines = fit_triggers(trigger_lines(f, t), room, recent.width as usize, t);
-    lines.push(Line::from(vec![
+    let triggers = trigger_lines(f, t);
+    let triggers = if triggers.len() <= room {
+        triggers
+    } else {
+        pack_triggers(triggers, usize::MAX, recent.width as usize, t)
+    };
+    let mut rows: Vec<Row> = triggers
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
+        .collect();
+    rows.push(Row::heading(vec![
         Span::styled("Last cold starts", t.title),
         Span::styled("  (t: live tail)", t.muted),
     ]));
     match cold {
         Some(c) if !c.recent.is_empty() => {
             for e in &c.recent {
-                lines.push(Line::from(vec![
+                rows.push(Row::line(vec![
                     Span::styled(e.at.format("%H:%M:%S ").to_string(), t.muted),
                     Span::raw(format!(
                         "{:>9} ms {} ",
@@ -212,9 +223,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, n
                 ]));
             }
         }
-        _ => lines.push(Line::from(Span::styled("none in the window", t.muted))),
+        _ => rows.push(Row::line(Span::styled("none in the window", t.muted))),
     }
-    Paragraph::new(lines).render(recent, buf);
+    crate::widgets::scroll::draw(buf, recent, rows, false, cx);
 }
 
 /// The short name of a source: the queue, stream, table, bucket or rule.
@@ -271,10 +282,21 @@ fn trigger_lines(f: &super::Function, t: &crate::theme::Theme) -> Vec<Line<'stat
 
 /// The triggers block (a title and a line each) in at most `room` lines of
 /// `width`: as it is when it fits, else the entries one after another, and
-/// "+N more" for those that still do not fit.
+/// "+N more" for those that still do not fit. The detail packs them with no
+/// limit and scrolls instead; this bounded form keeps the packing tested.
+#[cfg(test)]
 fn fit_triggers(lines: Vec<Line<'static>>, room: usize, width: usize, t: &crate::theme::Theme) -> Vec<Line<'static>> {
     if lines.len() <= room || width < 24 {
         return lines.into_iter().take(room.max(1)).collect();
+    }
+    pack_triggers(lines, room, width, t)
+}
+
+/// The triggers' entries one after another in at most `room` lines, the
+/// last saying how many are left out; a line each where too narrow to pack.
+fn pack_triggers(lines: Vec<Line<'static>>, room: usize, width: usize, t: &crate::theme::Theme) -> Vec<Line<'static>> {
+    if width < 24 {
+        return lines;
     }
     let items: Vec<(String, ratatui::style::Style)> = lines[1..]
         .iter()
@@ -389,5 +411,21 @@ mod fit_tests {
         let counted: usize = two[1].rsplit('+').next().and_then(|r| r.split(' ').next()?.parse().ok()).unwrap_or(0);
         assert!(shown2 > shown && shown2 + counted == 5, "{two:?}");
         assert!(two.iter().all(|l| l.chars().count() <= 60), "{two:?}");
+    }
+
+    #[test]
+    fn triggers_packed_without_a_limit_are_all_shown() {
+        let t = crate::theme::Theme::dark();
+        let mut lines = vec![Line::from("Triggers")];
+        for i in 0..12 {
+            lines.push(Line::from(format!("  api       orders  GET /orders/{i}")));
+        }
+        let packed: Vec<String> = pack_triggers(lines, usize::MAX, 60, &t).iter().map(|l| l.to_string()).collect();
+        assert!(packed.len() > 1 && packed.len() < 12, "{packed:?}");
+        for i in 0..12 {
+            assert!(packed.iter().any(|l| l.contains(&format!("GET /orders/{i} ")) || l.ends_with(&format!("GET /orders/{i}"))), "{i}: {packed:?}");
+        }
+        assert!(!packed.iter().any(|l| l.contains("more")), "{packed:?}");
+        assert!(packed.iter().all(|l| l.chars().count() <= 60), "{packed:?}");
     }
 }

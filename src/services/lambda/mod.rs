@@ -85,7 +85,7 @@ impl Room for Lambda {
             "logs:StopQuery",
             "logs:StartLiveTail",
         ],
-        keys: &[("t", "function detail: live tail of its log")],
+        keys: &[("t", "function detail: live tail of its log; j/k scroll it")],
         settings: &[settings::PERCENTILE, settings::COLD_STARTS],
         snapshot_needs_detail: false,
         tails: Some("a function"),

@@ -12,6 +12,7 @@ use crate::fmt::{age, count, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
 use crate::widgets::fit::fit_spans;
 use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
+use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
 impl RoomUi for Lightsail {
@@ -37,7 +38,8 @@ impl RoomUi for Lightsail {
 fn instances(buf: &mut Buffer, area: Rect, d: &LightsailData, cx: &PaneCtx) {
     let t = cx.theme;
     let cs = &d.container_services;
-    // The instances keep at least two thirds of the pane; the list is cut below that.
+    // The instances keep at least two thirds of the pane; a longer list
+    // scrolls (J/K) below them.
     let want = cs.len().max(1) as u16 + 1;
     let [tbl, below] =
         Layout::vertical([Constraint::Min(0), Constraint::Length(want.min(area.height / 3))]).areas(area);
@@ -63,7 +65,12 @@ fn instances(buf: &mut Buffer, area: Rect, d: &LightsailData, cx: &PaneCtx) {
             width,
         ));
     }
-    Paragraph::new(lines).render(below, buf);
+    let rows = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
+        .collect();
+    crate::widgets::scroll::draw(buf, below, rows, false, cx);
 }
 
 fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
