@@ -17,6 +17,8 @@ use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+pub use super::error::PriceError;
+
 /// The repository's price files, one per region.
 /// The first two are complete; the others price what AWS's price data was
 /// found to say for that region, and leave the rest out (that service is `?`
@@ -132,20 +134,24 @@ impl RegionPrices {
     }
 
     /// A section, or why it is missing.
-    pub fn section<'a, T>(&'a self, s: &'a Option<T>, what: &str) -> Result<&'a T, String> {
+    pub fn section<'a, T>(&'a self, s: &'a Option<T>, what: &str) -> Result<&'a T, PriceError> {
         s.as_ref().ok_or_else(|| self.missing(what))
     }
 
     /// A room's own section (`PriceSection::of::<T>`), or why it is missing.
-    pub fn priced<T: 'static>(&self, what: &str) -> Result<&T, String> {
+    pub fn priced<T: 'static>(&self, what: &str) -> Result<&T, PriceError> {
         self.rooms
             .get(&TypeId::of::<T>())
             .and_then(|v| v.downcast_ref::<T>())
             .ok_or_else(|| self.missing(what))
     }
 
-    fn missing(&self, what: &str) -> String {
-        format!("no {what} prices for {} in {}", self.region, self.source)
+    fn missing(&self, what: &str) -> PriceError {
+        PriceError::NoSection {
+            what: what.to_string(),
+            region: self.region.clone(),
+            source: self.source.clone(),
+        }
     }
 }
 
@@ -166,8 +172,9 @@ fn parse(
     text: &str,
     source: &str,
     sections: &[&PriceSection],
-) -> Result<RegionPrices, String> {
-    let toml_error = |e: toml::de::Error| crate::theme::toml_error(file, text, &e);
+) -> Result<RegionPrices, PriceError> {
+    let toml_error =
+        |e: toml::de::Error| PriceError::BadFile(crate::theme::toml_error(file, text, &e));
     let mut root: Spanned<DeTable<'_>> = DeTable::parse(text).map_err(toml_error)?;
     check_numbers(file, root.get_ref())?;
     let mut rooms = HashMap::new();
@@ -179,9 +186,9 @@ fn parse(
     }
     let shared = Shared::deserialize(toml::de::Deserializer::from(root)).map_err(toml_error)?;
     if crate::region::parse(&shared.region).is_err() {
-        return Err(format!(
+        return Err(PriceError::BadFile(format!(
             "{file}: region must name an AWS region (us-east-1)"
-        ));
+        )));
     }
     Ok(RegionPrices {
         region: shared.region,
@@ -198,7 +205,7 @@ fn parse(
 /// MAX_PRICE: above it is a typo (or an attack on the display), as no AWS
 /// unit priced here costs a thousandth of it. Free allowances (keys named
 /// `free-…`) are counts of requests or GB-seconds a month, bounded higher.
-fn check_numbers(file: &str, table: &DeTable<'_>) -> Result<(), String> {
+fn check_numbers(file: &str, table: &DeTable<'_>) -> Result<(), PriceError> {
     for (key, value) in table.iter() {
         let free = key.get_ref().starts_with("free-");
         let number = match value.get_ref() {
@@ -214,14 +221,14 @@ fn check_numbers(file: &str, table: &DeTable<'_>) -> Result<(), String> {
         };
         let v = number.unwrap_or(f64::NAN);
         if free && !(0.0..=MAX_COUNT).contains(&v) {
-            return Err(format!(
+            return Err(PriceError::BadFile(format!(
                 "{file}: a free allowance must be a number from 0 to {MAX_COUNT:e}"
-            ));
+            )));
         }
         if !free && !(0.0..=MAX_PRICE).contains(&v) {
-            return Err(format!(
+            return Err(PriceError::BadFile(format!(
                 "{file}: a price must be a finite number of dollars, from 0 to {MAX_PRICE}"
-            ));
+            )));
         }
     }
     Ok(())
@@ -250,9 +257,10 @@ impl PriceBook {
         user: Option<&Path>,
         spot_discount_pct: Option<f64>,
         sections: &[&PriceSection],
-    ) -> Result<PriceBook, String> {
+    ) -> Result<PriceBook, PriceError> {
         if let Some(path) = user {
-            let text = crate::files::read_text(path, MAX_PRICE_FILE_BYTES, "an awstop price file")?;
+            let text = crate::files::read_text(path, MAX_PRICE_FILE_BYTES, "an awstop price file")
+                .map_err(PriceError::BadFile)?;
             let name = path.display().to_string();
             let p = parse(&name, &text, &format!("prices from {name} of"), sections)?;
             self.regions.insert(p.region.clone(), p);
@@ -264,12 +272,10 @@ impl PriceBook {
     }
 
     /// A region's prices, or why there are none.
-    pub fn region(&self, region: &str) -> Result<&RegionPrices, String> {
-        self.regions.get(region).ok_or_else(|| {
-            format!(
-                "no prices for {region}: the price files cover {} ([cost] prices in the config adds yours)",
-                self.regions.keys().cloned().collect::<Vec<_>>().join(", ")
-            )
+    pub fn region(&self, region: &str) -> Result<&RegionPrices, PriceError> {
+        self.regions.get(region).ok_or_else(|| PriceError::NoRegion {
+            region: region.to_string(),
+            covered: self.regions.keys().cloned().collect(),
         })
     }
 
@@ -359,12 +365,12 @@ mod tests {
             .unwrap();
         for bad in ["1e308", "20000.0", "-1.0", "nan", "inf", "-5"] {
             let text = base.replace(line, &format!("usd-per-million-requests = {bad}"));
-            let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err();
+            let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err().to_string().to_string();
             assert!(e.starts_with("mine.toml: a price must be"), "{bad}: {e}");
         }
         let free = base.lines().find(|l| l.starts_with("free-requests-per-month")).unwrap();
         let text = base.replace(free, "free-requests-per-month = 1e13");
-        let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err();
+        let e = parse("mine.toml", &text, "mine", &sections()).unwrap_err().to_string();
         assert!(e.starts_with("mine.toml: a free allowance"), "{e}");
         let region = base.lines().find(|l| l.starts_with("region")).unwrap();
         for bad in ["../../etc", "US-EAST-1", "us-east-1\\u001b[31m"] {
@@ -378,7 +384,7 @@ mod tests {
         let book = PriceBook::builtin(&sections());
         let eu = book.region("eu-west-1").unwrap();
         assert_eq!(eu.label(), "eu-west-1 list price 2026-10");
-        let why = eu.missing("API Gateway");
+        let why = eu.missing("API Gateway").to_string();
         assert!(why.contains("no API Gateway prices for eu-west-1"), "{why}");
         assert!(!has(eu).contains(&"apigateway") && has(eu).contains(&"lambda"));
         assert!(eu.fargate.is_some());
@@ -386,7 +392,7 @@ mod tests {
 
     #[test]
     fn a_region_without_prices_says_why() {
-        let why = PriceBook::builtin(&sections()).region("sa-east-1").unwrap_err();
+        let why = PriceBook::builtin(&sections()).region("sa-east-1").unwrap_err().to_string();
         assert!(
             why.contains("no prices for sa-east-1") && why.contains("us-east-1"),
             "{why}"
@@ -396,19 +402,19 @@ mod tests {
     #[test]
     fn bad_price_files_are_located() {
         let s = sections();
-        let e = parse("p.toml", "region = \"us-east-1\"\ndate = 1\n", "x", &s).unwrap_err();
+        let e = parse("p.toml", "region = \"us-east-1\"\ndate = 1\n", "x", &s).unwrap_err().to_string();
         assert!(e.starts_with("p.toml:2:"), "{e}");
         let neg = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = -1.0\n";
-        assert!(parse("p.toml", neg, "x", &s).unwrap_err().contains("finite number"));
+        assert!(parse("p.toml", neg, "x", &s).unwrap_err().to_string().contains("finite number"));
         let nan = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = nan\n";
         assert!(parse("p.toml", nan, "x", &s).is_err());
         let unknown = "region = \"r\"\ndate = \"d\"\n[ec2]\nusd = 1.0\n";
-        assert!(parse("p.toml", unknown, "x", &s).unwrap_err().starts_with("p.toml:4:"));
+        assert!(parse("p.toml", unknown, "x", &s).unwrap_err().to_string().starts_with("p.toml:4:"));
         // A room's own section is read with its position too.
         let room = "region = \"us-east-1\"\ndate = \"d\"\n[eks]\nusd-per-cluster-hour-standard = 0.1\nusd = 1.0\n";
-        assert!(parse("p.toml", room, "x", &s).unwrap_err().starts_with("p.toml:5:"));
+        assert!(parse("p.toml", room, "x", &s).unwrap_err().to_string().starts_with("p.toml:5:"));
         let unknown_section = "region = \"us-east-1\"\ndate = \"d\"\n[ekss]\nx = 1.0\n";
-        assert!(parse("p.toml", unknown_section, "x", &s).unwrap_err().starts_with("p.toml:3:"));
+        assert!(parse("p.toml", unknown_section, "x", &s).unwrap_err().to_string().starts_with("p.toml:3:"));
     }
 
     #[test]

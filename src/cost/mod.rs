@@ -3,6 +3,7 @@
 //! computes its own estimates (`services/<room>/cost.rs`).
 
 pub mod book;
+mod error;
 pub mod money;
 
 use serde::Serialize;

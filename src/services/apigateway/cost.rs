@@ -24,7 +24,7 @@ use crate::fmt::count;
 pub fn estimate(a: &Api, book: &PriceBook, window_min: u32) -> Estimate {
     let (p, region) = match book.region(&a.region).and_then(|r| Ok((r.priced::<ApiGatewayPrices>("API Gateway")?, r))) {
         Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let Some(traffic) = a.requests() else {
         return Estimate::Unread;

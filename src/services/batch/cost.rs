@@ -12,19 +12,19 @@ pub fn estimate(c: &ComputeEnvironment, book: &PriceBook) -> Estimate {
     }
     let region = match book.region(&c.region) {
         Ok(r) => r,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let vcpus = c.desired_vcpus.max(0) as f64;
     let spot = c.provisioning.ends_with("SPOT");
     let (rate, what) = if c.provisioning.starts_with("FARGATE") {
         match region.section(&region.fargate, "Fargate") {
             Ok(p) => (p.usd_per_vcpu_hour_x86_64, "Fargate x86_64 vCPU-hours"),
-            Err(why) => return Estimate::Unpriced(why),
+            Err(why) => return Estimate::Unpriced(why.into()),
         }
     } else {
         match region.section(&region.ec2, "EC2") {
             Ok(p) => (p.usd_per_vcpu_hour, "EC2 vCPU-hours at the m5 rate"),
-            Err(why) => return Estimate::Unpriced(why),
+            Err(why) => return Estimate::Unpriced(why.into()),
         }
     };
     let factor = if spot { book.spot_factor() } else { 1.0 };

@@ -115,7 +115,7 @@ pub fn estimate(s: &Service, book: &PriceBook) -> Estimate {
     }
     let r = match book.region(&u.region).and_then(|r| Ok((r.section(&r.fargate, "Fargate")?, r))) {
         Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let (p, region) = r;
     let spot = book.spot_factor();

@@ -22,7 +22,7 @@ pub struct EksPrices {
 pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
     let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.priced::<EksPrices>("EKS")?, r))) {
         Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let (per_hour, tier) = match c.support.as_deref() {
         Some("EXTENDED") => (

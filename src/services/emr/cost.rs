@@ -36,7 +36,7 @@ pub fn estimate(c: &EmrCluster, book: &PriceBook) -> Estimate {
     };
     let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.priced::<EmrPrices>("EMR")?, r))) {
         Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let spot = book.spot_factor();
     let mut per_hour = 0.0;

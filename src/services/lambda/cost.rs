@@ -66,7 +66,7 @@ pub fn figure(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
 fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estimate {
     let (p, region) = match prices(f, book) {
         Ok(p) => p,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let (Some(inv), Some(gbs)) = (f.stats.invocations, gb_seconds(f)) else {
         return Estimate::Unread;
