@@ -231,18 +231,16 @@ mod tests {
     use super::*;
     use std::io::Write;
 
-    fn temp(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("awstop-files-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
-        d
+    fn temp(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new().prefix(&format!("awstop-files-{name}-")).tempdir().unwrap()
     }
 
     #[cfg(unix)]
     #[test]
     fn private_never_through_a_link_never_over_a_file() {
         use std::os::unix::fs::PermissionsExt;
-        let d = temp("safe");
+        let folder = temp("safe");
+        let d = folder.path();
         let target = d.join("target");
         std::fs::write(&target, "precious").unwrap();
         let link = d.join("link");

@@ -219,6 +219,9 @@ pub struct Ui {
     pub height: u16,
     /// The rows of each room last reported as on screen.
     pub visible: BTreeMap<ServiceKind, Vec<String>>,
+    /// What each room's poller was last asked to read beyond its listing
+    /// (`Room::wants`), sent along with its `visible` rows.
+    pub wants: BTreeMap<ServiceKind, Vec<String>>,
     /// Set only when replaying a recording.
     pub replay: Option<ReplayStatus>,
     /// The selected item of the Overview's lists.
@@ -248,6 +251,7 @@ impl Default for Ui {
             width: 80,
             height: 24,
             visible: BTreeMap::new(),
+            wants: BTreeMap::new(),
             replay: None,
             overview_cursor: 0,
             tail_scroll: 0,

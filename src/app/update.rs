@@ -18,6 +18,8 @@ pub use crate::layout::CHROME_ROWS;
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
+    // The rooms whose `visible` keys changed: sent once, at the end.
+    let mut resend: Vec<ServiceKind> = Vec::new();
     match msg {
         Msg::Data(d) => {
             // The refresh asked for has arrived.
@@ -26,7 +28,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             {
                 m.ui.message = None;
             }
+            let loaded = match &d {
+                DataMsg::Loaded { payload, .. } => Some(payload.kind()),
+                _ => None,
+            };
             apply_data(m, d);
+            if let Some(kind) = loaded {
+                resend = wanted_after(m, kind);
+            }
             m.dirty = true;
         }
         Msg::Action(a) => {
@@ -79,14 +88,39 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         let visible = room.visible(&v, on_screen(m));
         let known = m.ui.visible.get(&v.kind());
         if !visible.is_empty() && known != Some(&visible) {
-            m.ui.visible.insert(v.kind(), visible.clone());
-            cmds.push(Cmd::Visible {
-                service: v.kind(),
-                keys: visible,
-            });
+            m.ui.visible.insert(v.kind(), visible);
+            if !resend.contains(&v.kind()) {
+                resend.push(v.kind());
+            }
         }
     }
+    for service in resend {
+        let mut keys = m.ui.visible.get(&service).cloned().unwrap_or_default();
+        keys.extend(m.ui.wants.get(&service).into_iter().flatten().cloned());
+        cmds.push(Cmd::Visible { service, keys });
+    }
     cmds
+}
+
+/// After a refresh of `kind`, the rooms that read what it publishes say
+/// again what their pollers should read beyond their listings: those whose
+/// wants changed are returned.
+fn wanted_after(m: &mut Model, kind: ServiceKind) -> Vec<ServiceKind> {
+    let publishes = kind.room().info().publishes;
+    let mut changed = Vec::new();
+    for k in ServiceKind::ALL {
+        let room = k.room();
+        if !room.info().reads.iter().any(|t| publishes.contains(t)) {
+            continue;
+        }
+        let wants = room.wants(&m.data.feeds);
+        if m.ui.wants.get(k).map_or(wants.is_empty(), |w| *w == wants) {
+            continue;
+        }
+        m.ui.wants.insert(*k, wants);
+        changed.push(*k);
+    }
+    changed
 }
 
 /// Every room's data age as the header shows it.

@@ -277,8 +277,8 @@ mod tests {
 
     #[test]
     fn a_recorded_key_is_a_value_never_a_file() {
-        let d = std::env::temp_dir().join(format!("awstop-sign-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
+        let folder = tempfile::Builder::new().prefix("awstop-sign-").tempdir().unwrap();
+        let d = folder.path();
         let k = SigningKey::from_bytes(&[7u8; 32]);
         let file = d.join("k.pub");
         std::fs::write(&file, public_hex(&k.verifying_key())).unwrap();
@@ -288,16 +288,14 @@ mod tests {
             recorded_key(&public_hex(&k.verifying_key())).unwrap(),
             k.verifying_key()
         );
-        let _ = std::fs::remove_dir_all(d);
     }
 
     #[cfg(unix)]
     #[test]
     fn private_keys_that_are_not_private_or_not_keys_are_refused() {
         use std::os::unix::fs::PermissionsExt;
-        let d = std::env::temp_dir().join(format!("awstop-keys-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&d);
-        std::fs::create_dir_all(&d).unwrap();
+        let folder = tempfile::Builder::new().prefix("awstop-keys-").tempdir().unwrap();
+        let d = folder.path();
         let key = d.join("a.key");
         let made = signing_key(Some(&key)).unwrap();
         assert_eq!(signing_key(Some(&key)).unwrap().to_bytes(), made.to_bytes());
@@ -319,6 +317,5 @@ mod tests {
         let looped = d.join("loop.key");
         std::os::unix::fs::symlink(&looped, &looped).unwrap();
         refused(&looped, "symbolic links");
-        let _ = std::fs::remove_dir_all(d);
     }
 }

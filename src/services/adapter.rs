@@ -53,6 +53,8 @@ pub trait DynRoom: Sync {
     fn publish(&self, feeds: &mut Feeds);
     /// Refreshes what the room takes from what the others publish.
     fn join(&self, feeds: &mut Feeds);
+    /// What the room's poller should read beyond its listing (`Room::wants`).
+    fn wants(&self, feeds: &Feeds) -> Vec<String>;
     /// What the room is still loading, for its pane's title.
     fn loading(&self, feeds: &Feeds) -> Option<String>;
     /// Why some figures are older than the refresh, for its pane's title.
@@ -231,6 +233,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let board = std::mem::take(&mut feeds.board);
         S::join(&mut S::feed_mut(feeds).state, &board);
         feeds.board = board;
+    }
+
+    fn wants(&self, feeds: &Feeds) -> Vec<String> {
+        S::wants(&feeds.board)
     }
 
     fn loading(&self, feeds: &Feeds) -> Option<String> {

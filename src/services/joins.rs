@@ -40,6 +40,9 @@ pub struct Board {
 pub struct ImagesInUse {
     pub by_digest: HashMap<String, BTreeSet<String>>,
     pub by_reference: HashMap<String, BTreeSet<String>>,
+    /// What the tasks reporting each digest name their image by
+    /// (`repo-uri:tag`): the repository that holds the digest.
+    pub references_of: HashMap<String, BTreeSet<String>>,
 }
 
 /// Scan findings by severity, as ECR's summary counts them.

@@ -175,6 +175,17 @@ pub fn opened(key: &str) -> String {
     format!("open:{key}")
 }
 
+/// The `visible` key that asks a room's poller to read `key` beyond its
+/// listing (`Room::wants`).
+pub fn wanted(key: &str) -> String {
+    format!("want:{key}")
+}
+
+/// What a `visible` key made by `wanted` asks for.
+pub fn wanted_name(key: &str) -> Option<&str> {
+    key.strip_prefix("want:")
+}
+
 /// The row whose detail a `visible` key says is open.
 pub fn opened_name(key: &str) -> Option<&str> {
     key.strip_prefix("open:")

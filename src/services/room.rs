@@ -125,6 +125,14 @@ pub trait Room: Sized + Send + Sync + 'static {
     /// and after a refresh of a room that publishes what it `READS`.
     fn join(_state: &mut Self::State, _board: &Board) {}
 
+    /// What the room's poller should read beyond its own listing, from what
+    /// the others publish (ECR: the images running tasks use, which one
+    /// page of a repository may leave out). Sent to the poller with the
+    /// `visible` keys, each marked `msg::wanted`.
+    fn wants(_board: &Board) -> Vec<String> {
+        Vec::new()
+    }
+
     fn root() -> Self::View;
 
     /// Where Enter on a row leads when that is another room's resource (an

@@ -436,8 +436,7 @@ async fn profiles_org_and_entries_combine_each_account_once() {
         serde_json::from_str(&moto.ctl(&["key-in-account", account, user])).unwrap()
     };
     let (a, b) = (key(&members[0], "alice"), key(&members[1], "bob"));
-    let dir = std::env::temp_dir().join(format!("awstop-accounts-profiles-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::scratch("awstop-accounts-profiles-");
     let files = SharedFiles {
         config: dir.join("config"),
         credentials: dir.join("credentials"),
@@ -507,5 +506,4 @@ async fn profiles_org_and_entries_combine_each_account_once() {
         .unwrap()
         .caller_arn
         .ends_with(":user/alice"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,7 +1,7 @@
 //! Recording, verifying and replaying, as a user runs them: the real binary on
 //! the demo account with a frozen clock, so every run writes the same file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::common::recording::{lines, sha256, write_lines};
@@ -29,11 +29,8 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-audit-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn dir(name: &str) -> crate::common::Scratch {
+    crate::common::scratch(&format!("awstop-audit-{name}-"))
 }
 
 /// Two demo refreshes at the frozen time: header, 12 messages (the account

@@ -3,7 +3,7 @@
 //! pinned key that binds replay too, nothing raw from the file on the
 //! terminal, and no input that hangs, floods or crashes.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,11 +13,8 @@ use crate::common::recording::{lines, rechain, write_lines};
 use crate::common::FROZEN;
 use serde_json::Value;
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-evidence-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn dir(name: &str) -> crate::common::Scratch {
+    crate::common::scratch(&format!("awstop-evidence-{name}-"))
 }
 
 /// Runs awstop to the end, killed after 20 s: a hang fails the test instead of the suite.

@@ -16,8 +16,8 @@ fn comparable(mut v: Value) -> Value {
 fn a_live_recording_replays_to_the_live_snapshot_without_secrets() {
     let moto = Moto::start();
     let truth = moto.seed("basic");
-    let file =
-        std::env::temp_dir().join(format!("awstop-audit-moto-{}.awstop", std::process::id()));
+    let folder = crate::common::scratch("awstop-audit-moto-");
+    let file = folder.join("live.awstop");
     let out = moto.awstop(&["record", "--rounds", "1", "--out", file.to_str().unwrap()]);
     assert!(
         out.status.success(),

@@ -6,11 +6,8 @@ use std::process::Command;
 use crate::common::pty::Session;
 use crate::common::FROZEN;
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-audit-tui-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn dir(name: &str) -> crate::common::Scratch {
+    crate::common::scratch(&format!("awstop-audit-tui-{name}-"))
 }
 
 fn verify(file: &std::path::Path) -> (bool, String) {

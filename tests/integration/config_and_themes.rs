@@ -1,9 +1,9 @@
 //! The configuration file and themes as a user meets them: through the binary.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Command, Output};
 
-fn awstop(args: &[&str], config_home: &PathBuf) -> Output {
+fn awstop(args: &[&str], config_home: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
@@ -16,9 +16,8 @@ fn awstop(args: &[&str], config_home: &PathBuf) -> Output {
         .unwrap()
 }
 
-fn temp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-test-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+fn temp(name: &str) -> crate::common::Scratch {
+    let d = crate::common::scratch(&format!("awstop-test-{name}-"));
     std::fs::create_dir_all(d.join("awstop")).unwrap();
     d
 }

@@ -3,7 +3,7 @@
 //! and why, a price file of the user's own and the Spot discount come from
 //! the config, and a bad price file fails on its position.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use crate::common::*;
@@ -22,9 +22,8 @@ fn awstop(args: &[&str], config_home: &Path) -> Output {
         .unwrap()
 }
 
-fn home(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-test-cost-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+fn home(name: &str) -> crate::common::Scratch {
+    let d = crate::common::scratch(&format!("awstop-test-cost-{name}-"));
     std::fs::create_dir_all(d.join("awstop")).unwrap();
     d
 }

@@ -125,7 +125,8 @@ fn demo_live_tail_marks_cold_starts() {
 
 #[test]
 fn a_bad_theme_stops_before_the_screen_is_taken() {
-    let theme = std::env::temp_dir().join(format!("awstop-bad-theme-{}.toml", std::process::id()));
+    let folder = crate::common::scratch("awstop-bad-theme-");
+    let theme = folder.join("theme.toml");
     std::fs::write(&theme, "[slots]\nok = { fg = \"mauve\" }\n").unwrap();
     let mut s = Session::start(&["--demo", "--theme", theme.to_str().unwrap()], 24, 80);
     let status = s.exit();

@@ -4,18 +4,15 @@
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::common::moto::awstop_env;
 use crate::common::recording::{lines, rechain, sha256, write_lines};
 use crate::common::FROZEN;
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-forgery-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn dir(name: &str) -> crate::common::Scratch {
+    crate::common::scratch(&format!("awstop-forgery-{name}-"))
 }
 
 fn cmd(args: &[&str]) -> Command {

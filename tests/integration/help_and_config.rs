@@ -14,7 +14,7 @@ fn awstop(args: &[&str], config_home: &std::path::Path) -> std::process::Output 
 
 #[test]
 fn help_and_the_package_name_every_service_shown() {
-    let home = std::env::temp_dir().join(format!("awstop-test-help-{}", std::process::id()));
+    let home = crate::common::scratch("awstop-test-help-");
     for flag in ["--help", "-h"] {
         let out = awstop(&[flag], &home);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -44,8 +44,7 @@ fn help_and_the_package_name_every_service_shown() {
 
 #[test]
 fn a_bad_theme_in_the_config_is_one_error_with_its_position_in_every_mode() {
-    let home = std::env::temp_dir().join(format!("awstop-test-theme-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
+    let home = crate::common::scratch("awstop-test-theme-");
     std::fs::create_dir_all(home.join("awstop")).unwrap();
     let cfg = home.join("awstop").join("config.toml");
     std::fs::write(&cfg, "[metrics]\nwindow = 60\n\n[ui]\ntheme = \"dark\"\n").unwrap();

@@ -3,18 +3,15 @@
 //! where a file will be written. Each must end in a one-line error and a
 //! non-zero exit, with memory that does not grow with the input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::common::moto::{awstop_env, Moto};
 use crate::common::FROZEN;
 use serde_json::Value;
 
-fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("awstop-hostile-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+fn dir(name: &str) -> crate::common::Scratch {
+    crate::common::scratch(&format!("awstop-hostile-{name}-"))
 }
 
 fn cmd(args: &[&str]) -> Command {

@@ -229,8 +229,8 @@ fn live_tail_streams_the_function_log_and_stops_with_the_view() {
     let truth = moto.seed("basic");
     let env: Vec<(&str, String)> = isolated_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let log = std::env::temp_dir().join(format!("awstop-tail-{}.log", std::process::id()));
-    let _ = std::fs::remove_file(&log);
+    let folder = crate::common::scratch("awstop-tail-");
+    let log = folder.join("awstop.log");
     let args = [
         "--region",
         "us-east-1",

@@ -62,9 +62,7 @@ fn lines(path: &Path) -> usize {
 
 #[test]
 fn a_recording_stopped_by_a_signal_is_closed_and_verifies() {
-    let d = std::env::temp_dir().join(format!("awstop-signals-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = crate::common::scratch("awstop-signals-");
     for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
         let out = d.join(format!("stopped-{sig}.awstop"));
         let mut c = Command::new(env!("CARGO_BIN_EXE_awstop"));

@@ -75,8 +75,7 @@ fn the_chosen_percentile_drives_the_values_titles_and_snapshot() {
     );
 
     // The config's percentile, the same way.
-    let d = std::env::temp_dir().join(format!("awstop-trust-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
+    let d = crate::common::scratch("awstop-trust-");
     let config = d.join("config.toml");
     std::fs::write(&config, "[metrics]\npercentile = \"p90\"\n").unwrap();
     let mut a = base.to_vec();

@@ -269,9 +269,7 @@ fn the_demo_honours_its_region() {
 
 #[test]
 fn replay_outside_its_span_says_so_and_the_footer_shows_the_timeline_keys() {
-    let d = std::env::temp_dir().join(format!("awstop-trust-replay-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = crate::common::scratch("awstop-trust-replay-");
     let rec = d.join("short.awstop");
     let out = awstop(&[
         "record",
@@ -323,9 +321,7 @@ fn replay_outside_its_span_says_so_and_the_footer_shows_the_timeline_keys() {
 
 #[test]
 fn record_shows_progress_on_a_terminal() {
-    let d = std::env::temp_dir().join(format!("awstop-trust-progress-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = crate::common::scratch("awstop-trust-progress-");
     let rec = d.join("p.awstop");
     let mut s = Session::start(
         &[
@@ -349,9 +345,7 @@ fn record_shows_progress_on_a_terminal() {
 fn the_log_reads_as_words_not_debug_text() {
     let moto = crate::common::moto::Moto::start();
     moto.seed("basic");
-    let d = std::env::temp_dir().join(format!("awstop-trust-log-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = crate::common::scratch("awstop-trust-log-");
     let log = d.join("awstop.log");
     let env = moto.env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();

@@ -57,6 +57,7 @@ fn repo(cx: &DemoCtx, name: &str, scan: bool, now: DateTime<Utc>) -> Repository 
         tag_mutability: if name == "legacy-api" { "MUTABLE" } else { "IMMUTABLE" }.into(),
         encryption: if name == "checkout" { "KMS" } else { "AES256" }.into(),
         images: Vec::new(),
+        more: false,
     }
 }
 

@@ -38,9 +38,23 @@ pub struct Repository {
     /// AES256 or KMS.
     pub encryption: String,
     pub images: Vec<Image>,
+    /// More images than were read (one page of DescribeImages, plus those
+    /// running tasks use): `images` is a floor, never the whole repository.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
 }
 
 impl Repository {
+    /// The count of images as text: "1,000+" where only a page was read.
+    pub fn image_count_text(&self) -> String {
+        let n = crate::fmt::count(self.images.len() as f64);
+        if self.more {
+            format!("{n}+")
+        } else {
+            n
+        }
+    }
+
     pub fn latest_push(&self) -> Option<DateTime<Utc>> {
         self.images.iter().filter_map(|i| i.pushed_at).max()
     }

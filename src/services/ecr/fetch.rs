@@ -1,6 +1,7 @@
-//! ECR with the documented page sizes: DescribeRepositories and
-//! DescribeImages 1,000 a page (every image's tags, digest, size, push and
-//! pull times and its scan summary in one call per repository), and
+//! ECR with the documented page sizes: DescribeRepositories 1,000 a page,
+//! DescribeImages one page of 1,000 a repository (every image's tags,
+//! digest, size, push and pull times and its scan summary) plus, by name,
+//! the images running tasks use that the page left out, and
 //! DescribeImageScanFindings only for the image the user opens.
 
 use aws_sdk_ecr::types::ImageIdentifier;
@@ -21,7 +22,12 @@ fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<DateTime<Utc>> {
     t.and_then(|t| Utc.timestamp_opt(t.secs(), 0).single())
 }
 
-pub async fn repositories(client: &Client, region: &str, live: &Live) -> Result<Vec<Repository>, AwsError> {
+pub async fn repositories(
+    client: &Client,
+    region: &str,
+    live: &Live,
+    in_use: &[String],
+) -> Result<Vec<Repository>, AwsError> {
     let mut out = Vec::new();
     let mut pages = client.describe_repositories().max_results(PAGE).into_paginator().send();
     while let Some(p) = pages.next().await {
@@ -42,50 +48,127 @@ pub async fn repositories(client: &Client, region: &str, live: &Live) -> Result<
                     .map(|e| e.encryption_type().as_str().to_string())
                     .unwrap_or_else(|| "AES256".into()),
                 images: Vec::new(),
+                more: false,
             });
         }
     }
     for r in &mut out {
-        r.images = images(client, live, &r.name).await?;
+        page(client, live, r).await?;
     }
+    used(client, live, &mut out, in_use).await?;
     Ok(out)
 }
 
-async fn images(client: &Client, live: &Live, repo: &str) -> Result<Vec<Image>, AwsError> {
-    let mut out = Vec::new();
-    let mut pages = client
+/// One page of a repository's images, one call however many it keeps: a
+/// repository holding years of pushes would otherwise cost a page a refresh
+/// per thousand of them. DescribeImages promises no order, so the page is
+/// some thousand images, not the newest thousand; `more` says the rest
+/// exists, and the images running tasks use are read by name (`used`).
+async fn page(client: &Client, live: &Live, r: &mut Repository) -> Result<(), AwsError> {
+    let p = client
         .describe_images()
-        .repository_name(repo)
+        .repository_name(&r.name)
         .max_results(PAGE)
-        .into_paginator()
-        .send();
-    while let Some(p) = pages.next().await {
-        let p = p.map_err(|e| live.error("DescribeImages", &e))?;
-        for i in p.image_details() {
-            let findings = i.image_scan_findings_summary().and_then(|s| s.finding_severity_counts()).map(|counts| {
-                let mut f = Findings::default();
-                for (sev, n) in counts {
-                    f.add(sev.as_str(), (*n).max(0) as u32);
+        .send()
+        .await
+        .map_err(|e| live.error("DescribeImages", &e))?;
+    r.images = p.image_details().iter().map(image).collect();
+    r.more = p.next_token().is_some_and(|t| !t.is_empty());
+    Ok(())
+}
+
+/// The documented maximum of DescribeImages' `imageIds`.
+pub const IDS: usize = 100;
+
+/// What a reference names: `uri@digest` or `uri:tag`.
+fn parse(reference: &str) -> Option<(&str, ImageIdentifier)> {
+    if let Some((uri, digest)) = reference.split_once('@') {
+        return Some((uri, ImageIdentifier::builder().image_digest(digest).build()));
+    }
+    // A tag's colon comes after the last slash (a registry's port comes before).
+    let (uri, tag) = reference.rsplit_once(':')?;
+    (!tag.contains('/')).then(|| (uri, ImageIdentifier::builder().image_tag(tag).build()))
+}
+
+/// The images running tasks use (`in_use`: the references ECS publishes,
+/// `uri@digest` or `uri:tag`) that their repository's page left out, read by
+/// name, `IDS` a call: what runs, and its findings, never falls outside the
+/// page. What no repository here holds costs no call.
+pub async fn used(client: &Client, live: &Live, repos: &mut [Repository], in_use: &[String]) -> Result<(), AwsError> {
+    for r in repos.iter_mut().filter(|r| r.more) {
+        let ids: Vec<ImageIdentifier> = in_use
+            .iter()
+            .filter_map(|k| parse(k))
+            .filter(|(uri, _)| *uri == r.uri)
+            .map(|(_, id)| id)
+            .filter(|id| {
+                !r.images.iter().any(|i| {
+                    id.image_digest() == Some(i.digest.as_str())
+                        || id.image_tag().is_some_and(|t| i.tags.iter().any(|x| x == t))
+                })
+            })
+            .collect();
+        for batch in ids.chunks(IDS) {
+            for i in named(client, live, &r.name, batch).await? {
+                if !r.images.iter().any(|x| x.digest == i.digest) {
+                    r.images.push(i);
                 }
-                f
-            });
-            out.push(Image {
-                digest: i.image_digest().unwrap_or_default().to_string(),
-                tags: i.image_tags().to_vec(),
-                size_bytes: i.image_size_in_bytes(),
-                pushed_at: time(i.image_pushed_at()),
-                last_pulled_at: time(i.last_recorded_pull_time()),
-                scan_status: i
-                    .image_scan_status()
-                    .and_then(|s| s.status())
-                    .map(|s| s.as_str().to_string()),
-                findings,
-                details: None,
-                used_by: Vec::new(),
-            });
+            }
         }
     }
-    Ok(out)
+    Ok(())
+}
+
+/// The images `ids` names in `repo`. DescribeImages fails the whole call when
+/// one of them is gone (deleted since the task started): then each is asked
+/// alone, and those gone are left out.
+async fn named(client: &Client, live: &Live, repo: &str, ids: &[ImageIdentifier]) -> Result<Vec<Image>, AwsError> {
+    let ask = |ids: Vec<ImageIdentifier>| client.describe_images().repository_name(repo).set_image_ids(Some(ids)).send();
+    match ask(ids.to_vec()).await {
+        Ok(p) => Ok(p.image_details().iter().map(image).collect()),
+        Err(e) if gone(&e) => {
+            let mut out = Vec::new();
+            if ids.len() > 1 {
+                for id in ids {
+                    match ask(vec![id.clone()]).await {
+                        Ok(p) => out.extend(p.image_details().iter().map(image)),
+                        Err(e) if gone(&e) => {}
+                        Err(e) => return Err(live.error("DescribeImages", &e)),
+                    }
+                }
+            }
+            Ok(out)
+        }
+        Err(e) => Err(live.error("DescribeImages", &e)),
+    }
+}
+
+fn gone<R>(e: &aws_sdk_ecr::error::SdkError<aws_sdk_ecr::operation::describe_images::DescribeImagesError, R>) -> bool {
+    e.as_service_error().is_some_and(|e| e.is_image_not_found_exception())
+}
+
+fn image(i: &aws_sdk_ecr::types::ImageDetail) -> Image {
+    let findings = i.image_scan_findings_summary().and_then(|s| s.finding_severity_counts()).map(|counts| {
+        let mut f = Findings::default();
+        for (sev, n) in counts {
+            f.add(sev.as_str(), (*n).max(0) as u32);
+        }
+        f
+    });
+    Image {
+        digest: i.image_digest().unwrap_or_default().to_string(),
+        tags: i.image_tags().to_vec(),
+        size_bytes: i.image_size_in_bytes(),
+        pushed_at: time(i.image_pushed_at()),
+        last_pulled_at: time(i.last_recorded_pull_time()),
+        scan_status: i
+            .image_scan_status()
+            .and_then(|s| s.status())
+            .map(|s| s.as_str().to_string()),
+        findings,
+        details: None,
+        used_by: Vec::new(),
+    }
 }
 
 fn rank(severity: &str) -> u8 {

@@ -22,6 +22,31 @@ pub fn used_by(state: &mut EcrData, published: &ImagesInUse) {
     }
 }
 
+/// The repository a reference (`uri:tag`, `uri@digest`, or `uri`) names.
+fn repository_uri(reference: &str) -> &str {
+    if let Some((uri, _)) = reference.split_once('@') {
+        return uri;
+    }
+    match reference.rsplit_once(':') {
+        // A tag's colon comes after the last slash; a registry port's before.
+        Some((uri, tag)) if !tag.contains('/') => uri,
+        _ => reference,
+    }
+}
+
+/// The images running tasks use, as `uri@digest` (the digest in the
+/// repository the task names) or `uri:tag` (tasks that report no digest),
+/// each marked `msg::wanted`, in order.
+pub fn wanted(published: &ImagesInUse) -> Vec<String> {
+    let mut out: BTreeSet<String> = published.by_reference.keys().cloned().collect();
+    for (digest, references) in &published.references_of {
+        for r in references {
+            out.insert(format!("{}@{digest}", repository_uri(r)));
+        }
+    }
+    out.iter().map(|k| crate::services::msg::wanted(k)).collect()
+}
+
 /// Every image's findings by digest, and the digest each `uri:tag` names.
 pub fn findings(state: &EcrData) -> ImageFindings {
     let mut out = ImageFindings::default();

@@ -11,7 +11,7 @@ use super::{fetch, Ecr};
 use crate::aws::client::CallCounter;
 use crate::services::live::{no_client, sdk_client, Live, RegionClients};
 use crate::services::poller::{self, PollCtx, Poller, Woke};
-use crate::services::msg::DataMsg;
+use crate::services::msg::{self, DataMsg};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
 
 impl RoomLive for Ecr {
@@ -31,7 +31,9 @@ impl RoomLive for Ecr {
                 return no_client(Ecr::KIND, &r.name);
             };
             let fetched_at = Utc::now();
-            match fetch::repositories(c, &r.name, live).await {
+            // Side by side with ECS, nothing is published yet: a repository
+            // read one page deep says so (`Repository::more`).
+            match fetch::repositories(c, &r.name, live, &[]).await {
                 Ok(repositories) => vec![loaded(&r.name, fetched_at, repositories)],
                 Err(e) => vec![DataMsg::failed(Ecr::KIND, &r.name, e)],
             }
@@ -45,6 +47,14 @@ fn loaded(region: &str, fetched_at: chrono::DateTime<Utc>, repositories: Vec<Rep
         fetched_at,
         payload: Ecr::wrap(EcrData { repositories }),
     }
+}
+
+/// The `visible` keys: the images running tasks use (`Ecr::wants`), and
+/// the images open.
+fn split(keys: Vec<String>) -> (Vec<String>, Vec<String>) {
+    let (used, open): (Vec<String>, Vec<String>) = keys.into_iter().partition(|k| msg::wanted_name(k).is_some());
+    let used = used.iter().filter_map(|k| msg::wanted_name(k)).map(str::to_string).collect();
+    (used, open)
 }
 
 type Details = HashMap<String, (Vec<Finding>, Option<Findings>)>;
@@ -64,12 +74,14 @@ fn with_details(mut repos: Vec<Repository>, details: &Details) -> Vec<Repository
     repos
 }
 
-/// What ECR keeps between refreshes: the repositories last read, and the
-/// findings of the images open now.
+/// What ECR keeps between refreshes: the repositories last read, the
+/// findings of the images open now, and the images running tasks use that
+/// were looked for.
 #[derive(Default)]
 struct Poll {
     repos: Option<(chrono::DateTime<Utc>, Vec<Repository>)>,
     details: Details,
+    used: Vec<String>,
 }
 
 impl Poller for Poll {
@@ -87,15 +99,28 @@ impl Poller for Poll {
                 return Some(no_client(Ecr::KIND, &region.name));
             };
             let mut msgs = Vec::new();
+            let keys: Vec<String> = cx.visible.borrow_and_update().clone();
+            let (used, open) = split(keys);
             if woke != Woke::Scrolled {
                 let at = Utc::now();
-                match fetch::repositories(client, &region.name, &live).await {
-                    Ok(r) => self.repos = Some((at, r)),
+                match fetch::repositories(client, &region.name, &live, &used).await {
+                    Ok(r) => {
+                        self.repos = Some((at, r));
+                        self.used = used;
+                    }
                     Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
+                }
+            } else if let Some((_, repos)) = &mut self.repos {
+                // Tasks started on images not looked for yet: those alone.
+                let new: Vec<String> = used.iter().filter(|k| !self.used.contains(k)).cloned().collect();
+                if !new.is_empty() {
+                    match fetch::used(client, &live, repos, &new).await {
+                        Ok(()) => self.used = used,
+                        Err(e) => msgs.push(DataMsg::failed(Ecr::KIND, &region.name, e)),
+                    }
                 }
             }
             // The images on screen now: their findings, once each.
-            let open: Vec<String> = cx.visible.borrow_and_update().clone();
             self.details.retain(|k, _| open.contains(k));
             let missing: Vec<&String> = open.iter().filter(|k| !self.details.contains_key(*k)).collect();
             for key in missing {
@@ -115,6 +140,9 @@ impl Poller for Poll {
     }
 
     fn unread(&self, visible: &[String]) -> bool {
-        visible.iter().any(|k| !self.details.contains_key(k))
+        visible.iter().any(|k| match msg::wanted_name(k) {
+            Some(used) => !self.used.iter().any(|u| u == used),
+            None => !self.details.contains_key(k),
+        })
     }
 }

@@ -67,6 +67,11 @@ impl Room for Ecr {
         join::used_by(state, &board.images_in_use);
     }
 
+    /// The images running tasks use: read by name, whatever the page holds.
+    fn wants(board: &Board) -> Vec<String> {
+        join::wanted(&board.images_in_use)
+    }
+
     fn root() -> View {
         View::Repositories
     }

@@ -15,14 +15,16 @@ pub fn line(d: &EcrData, cx: &PaneCtx) -> Line<'static> {
         .filter(|(_, i)| !i.used_by.is_empty() && i.findings.is_some_and(|f| f.critical > 0))
         .count();
     let stale = d.images().filter(|(_, i)| i.stale(cx.now)).count();
+    // A repository read one page deep makes the totals floors.
+    let more = if d.repositories.iter().any(|r| r.more) { "+" } else { "" };
     Line::from(vec![
         Span::styled("ECR     ", t.title),
-        Span::raw(format!("{} repositories  {images} images  ", d.repositories.len())),
+        Span::raw(format!("{} repositories  {images}{more} images  ", d.repositories.len())),
         Span::styled(
             format!("{critical} running with critical findings  "),
             if critical > 0 { t.error } else { t.ok },
         ),
-        Span::styled(format!("{stale} stale ({STALE_DAYS}d)"), if stale > 0 { t.warn } else { t.ok }),
+        Span::styled(format!("{stale}{more} stale ({STALE_DAYS}d)"), if stale > 0 { t.warn } else { t.ok }),
     ])
 }
 

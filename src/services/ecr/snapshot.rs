@@ -19,6 +19,9 @@ pub struct RepositoryOut {
     pub tag_mutability: String,
     pub encryption: String,
     pub image_count: usize,
+    /// `image_count` is a floor: the repository holds more images than were read.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub image_count_at_least: bool,
     pub latest_pushed_at: Option<DateTime<Utc>>,
     pub images: Vec<ImageOut>,
 }
@@ -49,6 +52,7 @@ pub fn ecr(d: &EcrData) -> EcrOut {
                 tag_mutability: r.tag_mutability.clone(),
                 encryption: r.encryption.clone(),
                 image_count: r.images.len(),
+                image_count_at_least: r.more,
                 latest_pushed_at: r.latest_push(),
                 images: r
                     .images

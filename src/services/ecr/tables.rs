@@ -22,7 +22,7 @@ impl Row for Repository {
             Cell::plain(r.name.clone())
         }),
         Column::<Self>::new("IMAGES", "image_count", 6, 1, true, |r, _| n(r.images.len()), |r, _| {
-            Cell::plain(r.images.len().to_string())
+            Cell::plain(r.image_count_text())
         }),
         Column::<Self>::new(
             "PUSHED",
@@ -41,9 +41,11 @@ impl Row for Repository {
             }
         }),
         Column::<Self>::new("STALE", "stale_images", 5, 2, true, |r, cx| n(stale(r, cx)), |r, cx| {
+            // Images beyond the page read are likely the oldest: a floor.
+            let more = if r.more { "+" } else { "" };
             match stale(r, cx) {
-                0 => Cell::plain("0"),
-                s => Cell::tone(s.to_string(), Tone::Warn),
+                0 => Cell::plain(format!("0{more}")),
+                s => Cell::tone(format!("{s}{more}"), Tone::Warn),
             }
         }),
         Column::<Self>::new("SCAN", "scan_on_push", 6, 2, false, |r, _| SortKey::Text(if r.scan_on_push { "on push" } else { "off" }), |r, _| {

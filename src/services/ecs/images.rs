@@ -44,6 +44,9 @@ pub fn in_use(state: &EcsData) -> ImagesInUse {
             for k in &t.containers {
                 if let Some(d) = k.image_digest.as_deref() {
                     out.by_digest.entry(d.to_string()).or_default().insert(user.clone());
+                    if let Some(i) = k.image.as_deref() {
+                        out.references_of.entry(d.to_string()).or_default().insert(i.to_string());
+                    }
                 } else if let Some(i) = k.image.as_deref() {
                     out.by_reference.entry(i.to_string()).or_default().insert(user.clone());
                 }

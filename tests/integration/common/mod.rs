@@ -104,6 +104,38 @@ pub fn no_metrics() -> aws_sdk_cloudwatch::Client {
     )
 }
 
+/// A fresh folder in the system's temporary folder, removed with the value:
+/// a test run leaves nothing behind. Reads as the folder's path.
+pub fn scratch(prefix: &str) -> Scratch {
+    Scratch(
+        tempfile::Builder::new()
+            .prefix(prefix)
+            .tempdir()
+            .expect("a temporary folder"),
+    )
+}
+
+pub struct Scratch(pub tempfile::TempDir);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Scratch {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
+}
+
 /// A live account of mocked clients; STS answers nothing.
 pub fn mock_live(
     regions: Vec<awstop::services::live::RegionClients>,

@@ -30,6 +30,8 @@ pub fn free_port() -> u16 {
 pub struct Moto {
     child: Child,
     pub url: String,
+    /// Holds moto's request log; removed when moto is.
+    _recording: super::Scratch,
 }
 
 impl Moto {
@@ -42,11 +44,8 @@ impl Moto {
         // test can take it between a probe and the bind.
         // Each server its own request log: tests run side by side, and a
         // shared file would mix (and reset) each other's requests.
-        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let recording =
-            std::env::temp_dir().join(format!("awstop-moto-recording-{}-{n}", std::process::id()));
-        let _ = std::fs::remove_file(&recording);
+        let folder = super::scratch("awstop-moto-recording-");
+        let recording = folder.join("requests");
         let mut child = Command::new(venv("moto_server"))
             .args(["-H", "127.0.0.1", "-p", "0"])
             .env("MOTO_RECORDER_FILEPATH", &recording)
@@ -78,6 +77,7 @@ impl Moto {
         let mut moto = Moto {
             child,
             url: String::new(),
+            _recording: folder,
         };
         let port = rx
             .recv_timeout(Duration::from_secs(60))
