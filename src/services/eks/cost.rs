@@ -90,12 +90,11 @@ fn group(g: &Nodegroup, region: &RegionPrices, book: &PriceBook) -> Result<Optio
     Ok(Some((n, n as f64 * rate * factor, what)))
 }
 
-pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
-    let (p, region) = match book.region(&c.region).and_then(|r| Ok((r.priced::<EksPrices>("EKS")?, r))) {
-        Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
-    };
-    let (plane, tier) = match c.support.as_deref() {
+/// The control plane's rate an hour, and its tier in words, or why there is none.
+fn control_plane<'a>(c: &EksCluster, book: &'a PriceBook) -> Result<(f64, String, &'a RegionPrices), String> {
+    let region = book.region(&c.region)?;
+    let p = region.priced::<EksPrices>("EKS")?;
+    let (per_hour, tier) = match c.support.as_deref() {
         Some("EXTENDED") => (
             p.usd_per_cluster_hour_extended,
             format!(
@@ -108,6 +107,20 @@ pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
             p.usd_per_cluster_hour_standard,
             "standard support (the cluster does not say; assumed)".to_string(),
         ),
+    };
+    Ok((per_hour, tier, region))
+}
+
+/// What the support tier costs an hour (the control plane alone), for the
+/// support column: the nodes are in the cost column.
+pub fn support_per_hour(c: &EksCluster, book: &PriceBook) -> Option<f64> {
+    control_plane(c, book).ok().map(|(h, ..)| h)
+}
+
+pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
+    let (plane, tier, region) = match control_plane(c, book) {
+        Ok(x) => x,
+        Err(why) => return Estimate::Unpriced(why),
     };
     let n = nodes(c, region, book);
     let per_hour = plane + n.per_hour;
@@ -213,6 +226,8 @@ mod tests {
             "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 list price 2026-11"
         );
         assert_eq!(summary(&c, book), "$914/mo (control plane + 12 nodes)");
+        // The support column keeps the control plane's own rate.
+        assert_eq!(support_per_hour(&c, book), Some(0.10));
         assert!(e.per_hour() > estimate(&cluster(Some("STANDARD"), "us-east-1"), book).per_hour());
     }
 
