@@ -42,7 +42,8 @@ pub struct CostSection {
     /// Resources the sums leave out (no price for their region, or usage not read).
     pub unpriced_resources: usize,
     /// Resources counted in the sums of which only a part is priced (an EKS
-    /// cluster's control plane without its nodes): the sums are floors.
+    /// cluster with a node group of an unpriced type, or Fargate pods): the
+    /// sums are floors.
     pub partly_priced_resources: usize,
     /// Lambda's monthly free tier, and anything else a room says of its figure.
     pub notes: BTreeMap<&'static str, String>,
@@ -89,7 +90,7 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
 fn partly(n: usize) -> String {
     match n {
         0 => String::new(),
-        n => format!("; {n} resources partly priced (the sums are floors: an EKS cluster's nodes are not priced)"),
+        n => format!("; {n} resources partly priced (the sums are floors: each one's basis says what it leaves out)"),
     }
 }
 

@@ -125,6 +125,18 @@ pub struct FargatePrices {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Ec2Prices {
     pub usd_per_vcpu_hour: f64,
+    /// On-demand Linux rates by instance type (`"m5.large" = 0.096`), for
+    /// what names its types (EKS node groups). A type not listed is not
+    /// priced: instance prices do not follow from one another.
+    #[serde(default)]
+    pub instance_types: BTreeMap<String, f64>,
+}
+
+impl Ec2Prices {
+    /// An instance type's on-demand rate an hour, if the file has it.
+    pub fn instance_rate(&self, instance_type: &str) -> Option<f64> {
+        self.instance_types.get(instance_type).copied()
+    }
 }
 
 impl RegionPrices {
@@ -415,6 +427,27 @@ mod tests {
         assert!(parse("p.toml", room, "x", &s).unwrap_err().to_string().starts_with("p.toml:5:"));
         let unknown_section = "region = \"us-east-1\"\ndate = \"d\"\n[ekss]\nx = 1.0\n";
         assert!(parse("p.toml", unknown_section, "x", &s).unwrap_err().to_string().starts_with("p.toml:3:"));
+    }
+
+    #[test]
+    fn instance_types_are_read_with_their_rates_and_bounded_like_any_price() {
+        let s = sections();
+        let book = PriceBook::builtin(&s);
+        let ec2 = book.region("us-east-1").unwrap().ec2.clone().unwrap();
+        assert_eq!(ec2.instance_rate("m6i.large"), Some(0.096));
+        assert_eq!(ec2.instance_rate("r6i.2xlarge"), Some(0.504));
+        assert_eq!(ec2.instance_rate("x9.nonesuch"), None);
+        assert_eq!(ec2.usd_per_vcpu_hour, 0.048);
+        // The table is optional: a file may price EC2 by the vCPU alone.
+        let bare = "region = \"us-east-1\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = 0.05\n";
+        assert!(parse("p.toml", bare, "x", &s).unwrap().ec2.unwrap().instance_types.is_empty());
+        let typed = "region = \"us-east-1\"\ndate = \"d\"\n[ec2]\nusd-per-vcpu-hour = 0.05\n[ec2.instance-types]\n\"m5.large\" = 0.1\n";
+        let ec2 = parse("p.toml", typed, "x", &s).unwrap().ec2.unwrap();
+        assert_eq!(ec2.instance_rate("m5.large"), Some(0.1));
+        let huge = typed.replace("0.1\n", "1e9\n");
+        assert!(parse("p.toml", &huge, "x", &s).unwrap_err().to_string().contains("a price must be"));
+        let word = typed.replace("0.1\n", "\"cheap\"\n");
+        assert!(parse("p.toml", &word, "x", &s).unwrap_err().to_string().starts_with("p.toml:6:"));
     }
 
     #[test]

@@ -24,7 +24,8 @@ pub enum Estimate {
         basis: String,
     },
     /// At least this much: part of what the resource runs is not priced
-    /// (an EKS cluster's nodes), and `basis` says which part.
+    /// (an EKS node group of a type without a rate, its Fargate pods), and
+    /// `basis` says which part.
     Floor { per_hour: f64, basis: String },
     /// Runs on capacity billed elsewhere (EC2 container instances): its share.
     Share { pct: f64, basis: String },

@@ -138,20 +138,24 @@ fn the_demos_costs_add_up_from_each_resource_to_the_account() {
 
     let eks: Vec<&Value> = snap["eks"]["clusters"].as_array().unwrap().iter().collect();
     let extended = eks.iter().find(|c| c["support"] == "EXTENDED").unwrap();
-    assert_eq!(f(&extended["cost"]["usd_per_hour"]), 0.60);
+    // Extended support's $0.60 and its two t3.large Spot nodes ($0.0832 at 70% off).
+    near(f(&extended["cost"]["usd_per_hour"]), 0.60 + 2.0 * 0.0832 * 0.3, 1, "extended");
     let eks_sum: f64 = eks.iter().map(|c| f(&c["cost"]["usd_per_hour"])).sum();
-    // Nodes are not priced: every demo cluster has some, so each is a floor
-    // and the account's basis and count say so.
+    // Every demo cluster's node groups are priced with it (see
+    // an_eks_cluster_costs_its_control_plane_and_its_nodes): only `data`'s
+    // Fargate pods, which the EKS API does not show, leave a floor.
     for c in &eks {
         let basis = c["cost"]["basis"].as_str().unwrap();
-        assert!(
-            basis.starts_with("control plane; nodes not priced"),
+        assert!(basis.starts_with("control plane + "), "{basis}");
+        assert_eq!(
+            basis.contains("Fargate pods are not visible"),
+            !c["fargate_profiles"].as_array().unwrap().is_empty(),
             "{basis}"
         );
     }
-    assert_eq!(cost["partly_priced_resources"], eks.len());
+    assert_eq!(cost["partly_priced_resources"], 1);
     assert!(
-        cost["basis"].as_str().unwrap().contains("partly priced"),
+        cost["basis"].as_str().unwrap().contains("1 resources partly priced"),
         "{cost}"
     );
     near(f(&cost["by_service"]["eks"]), eks_sum, eks.len(), "eks sum");
@@ -227,7 +231,7 @@ fn the_header_shows_the_sum_of_what_the_panes_price() {
     let hour = awstop::cost::money::usd_hour(b.per_hour);
     let month = awstop::cost::money::usd(b.per_hour * 730.0);
     let header = screen(&m).lines().next().unwrap().to_string();
-    // A floor: the demo's EKS clusters are priced without their nodes.
+    // A floor: the demo's `data` cluster runs Fargate pods the EKS API does not show.
     assert!(b.partly_priced > 0);
     assert!(
         header.contains(&format!("burn ≈{hour}+ ≈{month}/mo+")),
@@ -250,6 +254,120 @@ fn the_header_shows_the_sum_of_what_the_panes_price() {
         "{overview}"
     );
     assert!(overview.contains("λ free tier: "), "{overview}");
+}
+
+/// A demo cluster by name.
+fn cluster<'a>(snap: &'a Value, name: &str) -> &'a Value {
+    snap["eks"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == name)
+        .unwrap_or_else(|| panic!("no cluster {name}"))
+}
+
+#[test]
+fn an_eks_cluster_costs_its_control_plane_and_its_nodes() {
+    let dir = home("eks");
+    let snap = json(ONCE, &dir);
+    // us-east-1's list prices (prices/us-east-1.toml): control plane $0.10
+    // (extended $0.60); m6i.large $0.096, m5.xlarge $0.192, g5.xlarge $1.006,
+    // t3.large $0.0832, r6i.2xlarge $0.504 an hour; Spot at the default 70% off.
+    let prod = cluster(&snap, "prod");
+    near(
+        f(&prod["cost"]["usd_per_hour"]),
+        0.10 + 6.0 * 0.096 + 4.0 * 0.192 * 0.3 + 2.0 * 1.006,
+        1,
+        "prod",
+    );
+    near(
+        f(&prod["cost"]["usd_per_month_projected"]),
+        (0.10 + 6.0 * 0.096 + 4.0 * 0.192 * 0.3 + 2.0 * 1.006) * 730.0,
+        730,
+        "prod month",
+    );
+    assert_eq!(
+        prod["cost"]["basis"],
+        "control plane + 12 nodes (6 × m6i.large, 4 × m5.xlarge (the first of its 3 types) \
+         on Spot at 70% off (assumed), 2 × g5.xlarge): standard support, us-east-1 list price 2026-11"
+    );
+    // More than the control plane alone, which was all it used to count.
+    assert!(f(&prod["cost"]["usd_per_hour"]) > 0.10 * 20.0);
+    let staging = cluster(&snap, "staging");
+    near(f(&staging["cost"]["usd_per_hour"]), 0.60 + 2.0 * 0.0832 * 0.3, 1, "staging");
+    assert_eq!(
+        staging["cost"]["basis"],
+        "control plane + 2 nodes (2 × t3.large on Spot at 70% off (assumed)): \
+         extended support, 6× the standard price, us-east-1 list price 2026-11"
+    );
+    let data = cluster(&snap, "data");
+    near(f(&data["cost"]["usd_per_hour"]), 0.10 + 3.0 * 0.504, 1, "data");
+    assert_eq!(
+        data["cost"]["basis"],
+        "control plane + 3 nodes (3 × r6i.2xlarge): standard support, us-east-1 list price 2026-11; \
+         its Fargate pods are not visible and not counted"
+    );
+    // The dashboard shows the same: a figure for prod, a floor for data.
+    let mut args = ONCE.to_vec();
+    args[3] = "table";
+    let out = awstop(&args, &dir);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let clusters: Vec<&str> = text
+        .lines()
+        .skip_while(|l| *l != "EKS.CLUSTERS")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let header = clusters.get(1).unwrap_or_else(|| panic!("no EKS clusters:\n{text}"));
+    let col = header.find("COST/mo").unwrap();
+    let cost = |name: &str| {
+        let row = clusters
+            .iter()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_else(|| panic!("no {name} row:\n{text}"));
+        // The cost column is right-aligned under its header's last letter.
+        row[..col + "COST/mo".len()].split_whitespace().last().unwrap().to_string()
+    };
+    assert_eq!(cost("prod"), "$2.1k");
+    assert_eq!(cost("staging"), "$474");
+    assert_eq!(cost("data"), "$1.2k+");
+    // The support column keeps the control plane's own rate.
+    assert!(clusters.iter().any(|l| l.starts_with("prod ") && l.contains(" standard $0.100/h ")), "{text}");
+
+    // Spot at the configured discount.
+    let half = home("eks-half");
+    std::fs::write(half.join("awstop/config.toml"), "[cost]\nspot-discount-pct = 50\n").unwrap();
+    let snap = json(ONCE, &half);
+    near(
+        f(&cluster(&snap, "staging")["cost"]["usd_per_hour"]),
+        0.60 + 2.0 * 0.0832 * 0.5,
+        1,
+        "staging at 50% off",
+    );
+}
+
+#[test]
+fn a_node_group_of_a_type_the_price_file_lacks_leaves_a_floor_that_names_it() {
+    // eu-west-1's file has EC2's m5.large rate and none of the demo's node types.
+    let home = home("eks-eu");
+    let mut args = ONCE.to_vec();
+    args.extend(["--region", "eu-west-1"]);
+    let snap = json(&args, &home);
+    let prod = cluster(&snap, "prod");
+    let basis = prod["cost"]["basis"].as_str().unwrap();
+    assert!(basis.starts_with("control plane: standard support, eu-west-1 list price 2026-10; node groups not priced: "), "{basis}");
+    for (group, n, t) in [("general", 6, "m6i.large"), ("spot-batch", 4, "m5.xlarge"), ("gpu", 2, "g5.xlarge")] {
+        assert!(
+            basis.contains(&format!("{group}: {n} × {t} (no {t} rate for eu-west-1 in list price)")),
+            "{basis}"
+        );
+    }
+    // What is priced is counted: the control plane, eu-west-1's $0.10 an hour.
+    near(f(&prod["cost"]["usd_per_hour"]), 0.10, 1, "prod in eu-west-1");
+    // Each of the three clusters is a floor; none is left out of the sums.
+    let eks = snap["eks"]["clusters"].as_array().unwrap();
+    assert_eq!(eks.len(), 3);
+    assert_eq!(snap["cost"]["partly_priced_resources"], 3);
+    assert!(eks.iter().all(|c| c["cost"]["basis"].as_str().unwrap().contains("node groups not priced: ")));
 }
 
 #[test]

@@ -72,8 +72,7 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
         Some(s) => format!(
             "{} {}",
             s.to_ascii_lowercase(),
-            super::cost::estimate(c, &cx.settings.prices)
-                .per_hour()
+            super::cost::support_per_hour(c, &cx.settings.prices)
                 .map(crate::cost::money::usd_hour)
                 .unwrap_or_else(|| "? no price".into())
         ),

@@ -10,8 +10,7 @@ fn cost(c: &EksCluster, cx: &crate::table::Ctx) -> crate::cost::Estimate {
 
 /// The support tier and its hourly price: extended is a 6× bill.
 fn support(c: &EksCluster, cx: &crate::table::Ctx) -> Cell {
-    let hour = cost(c, cx)
-        .per_hour()
+    let hour = super::cost::support_per_hour(c, &cx.prices)
         .map(crate::cost::money::usd_hour)
         .unwrap_or_else(|| "?".into());
     match c.support.as_deref() {
