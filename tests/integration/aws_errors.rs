@@ -252,3 +252,89 @@ async fn a_rejected_percentile_is_retried_without_it() {
     assert_eq!(reject.num_calls(), 1);
     assert_eq!(ok.num_calls(), 1);
 }
+
+/// One cluster, `web`, with `n` services and no tasks: DescribeServices
+/// answers with the services it is asked for.
+fn ecs_with_services(n: usize) -> aws_sdk_ecs::Client {
+    use aws_sdk_ecs::operation::*;
+    let arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/web";
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters)
+        .then_output(move || list_clusters::ListClustersOutput::builder().cluster_arns(arn).build());
+    let describe = mock!(aws_sdk_ecs::Client::describe_clusters).then_output(move || {
+        describe_clusters::DescribeClustersOutput::builder()
+            .clusters(aws_sdk_ecs::types::Cluster::builder().cluster_arn(arn).cluster_name("web").status("ACTIVE").build())
+            .build()
+    });
+    let services = mock!(aws_sdk_ecs::Client::list_services).then_output(move || {
+        let mut out = list_services::ListServicesOutput::builder();
+        for i in 0..n {
+            out = out.service_arns(format!("arn:aws:ecs:eu-west-1:123456789012:service/web/svc-{i:03}"));
+        }
+        out.build()
+    });
+    let service = mock!(aws_sdk_ecs::Client::describe_services).then_compute_output(|req| {
+        let mut out = describe_services::DescribeServicesOutput::builder();
+        for s in req.services() {
+            let name = s.rsplit('/').next().unwrap_or(s).to_string();
+            out = out.services(
+                aws_sdk_ecs::types::Service::builder().service_name(name).status("ACTIVE").desired_count(1).build(),
+            );
+        }
+        out.build()
+    });
+    let tasks = mock!(aws_sdk_ecs::Client::list_tasks).then_output(|| list_tasks::ListTasksOutput::builder().build());
+    let instances = mock!(aws_sdk_ecs::Client::list_container_instances)
+        .then_output(|| list_container_instances::ListContainerInstancesOutput::builder().build());
+    mock_client!(aws_sdk_ecs, RuleMode::MatchAny, [&clusters, &describe, &services, &service, &tasks, &instances])
+}
+
+#[tokio::test]
+async fn a_failed_metrics_call_among_several_is_said_for_ecs_too() {
+    // 260 services ask 520 queries: two calls. The one holding the first
+    // service answers; the other fails.
+    let cw = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_response(|req| {
+        let ids: Vec<String> = req.metric_data_queries().iter().filter_map(|q| q.id().map(str::to_string)).collect();
+        if !ids.iter().any(|id| id == "s0_cpu") {
+            return aws_smithy_mocks::MockResponse::Error(GetMetricDataError::generic(meta(
+                "InternalServiceError",
+                "try again",
+            )));
+        }
+        let now = chrono::Utc::now().timestamp() / 60 * 60;
+        let mut out = GetMetricDataOutput::builder();
+        for id in ids {
+            out = out.metric_data_results(
+                MetricDataResult::builder()
+                    .id(id)
+                    .timestamps(aws_smithy_types::DateTime::from_secs(now - 60))
+                    .values(7.0)
+                    .build(),
+            );
+        }
+        aws_smithy_mocks::MockResponse::Output(out.build())
+    });
+    let aws = aws_with(
+        ecs_with_services(260),
+        mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&cw]),
+        no_sts(),
+    );
+    let msgs = ServiceKind::Ecs.room().once(&aws, &aws.regions[0]).await;
+    let services = msgs
+        .iter()
+        .find_map(|m| match m {
+            DataMsg::Loaded { payload: Payload::Ecs(d), .. } => Some(d.clusters[0].services.clone()),
+            _ => None,
+        })
+        .expect("the services");
+    assert_eq!(services.len(), 260);
+    assert_eq!(cw.num_calls(), 2);
+    let read = services.iter().filter(|s| s.cpu_pct == Some(7.0)).count();
+    let blank = services.iter().filter(|s| s.cpu_pct.is_none()).count();
+    assert!(read > 0 && blank > 0 && read + blank == 260, "{read} read, {blank} blank");
+    // The blank ones have their reason.
+    assert!(
+        msgs.iter().any(|m| matches!(m, DataMsg::Failed { service: ServiceKind::Ecs, error }
+            if error.operation == "GetMetricData" && error.message.contains("InternalServiceError"))),
+        "{msgs:?}"
+    );
+}

@@ -91,6 +91,11 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
                         i += 1;
                     }
                 }
+                // A call that failed among several leaves its services blank:
+                // the pane says why, as for a whole failure.
+                for e in f.errors {
+                    out.push(DataMsg::failed(Ecs::KIND, &r.name, e));
+                }
             }
             Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, e)),
         }
