@@ -54,12 +54,12 @@ struct Inner {
 impl RoomSettings {
     /// With `value` as the setting of its type (replacing any before).
     pub fn with<T: Any + Send + Sync>(mut self, value: T) -> RoomSettings {
-        self.put(value);
+        self.store(value);
         self
     }
 
-    /// Stores `value` as the setting of its type.
-    pub fn put<T: Any + Send + Sync>(&mut self, value: T) {
+    /// Keeps `value` as the setting of its type.
+    pub fn store<T: Any + Send + Sync>(&mut self, value: T) {
         Arc::make_mut(&mut self.0)
             .typed
             .insert(TypeId::of::<T>(), Arc::new(value));
@@ -138,7 +138,7 @@ mod tests {
     }
 
     fn set_method(s: &mut RoomSettings, text: &str) -> Result<(), String> {
-        s.put(match text {
+        s.store(match text {
             "auto" => Method::Auto,
             "filter" => Method::Filter,
             _ => return Err("expected auto or filter".into()),

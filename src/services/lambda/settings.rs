@@ -24,7 +24,7 @@ pub const PERCENTILE: Setting = Setting {
     formerly: Some(("metrics", "percentile")),
     live_only: false,
     set: |s: &mut RoomSettings, text: &str| {
-        s.put(Percentile(parse_percentile(text)?));
+        s.store(Percentile(parse_percentile(text)?));
         Ok(())
     },
 };
@@ -37,7 +37,7 @@ pub const COLD_STARTS: Setting = Setting {
     formerly: Some(("cold-starts", "method")),
     live_only: true,
     set: |s: &mut RoomSettings, text: &str| {
-        s.put(match text {
+        s.store(match text {
             "auto" => ColdMethod::Auto,
             "insights" => ColdMethod::Insights,
             "filter" => ColdMethod::Filter,
