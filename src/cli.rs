@@ -133,9 +133,31 @@ pub struct SourceArgs {
     #[arg(long, value_name = "MINUTES", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1440))]
     pub window: u32,
 
-    /// AWS profile to use (live mode).
-    #[arg(long, value_name = "NAME")]
+    /// AWS profile to use (live mode); several, one account each: a,b,c or a glob ('prod-*').
+    #[arg(long, value_name = "NAME[,NAME…]")]
     pub profile: Option<String>,
+
+    /// Watch every ACTIVE account of the organization, assuming this role in each (organizations:ListAccounts, sts:AssumeRole).
+    #[arg(long, value_name = "ROLE")]
+    pub org_role: Option<String>,
+
+    /// Account IDs --org-role leaves out.
+    #[arg(long, value_name = "ID[,ID…]", value_delimiter = ',', value_parser = parse_account_id)]
+    pub org_exclude: Vec<String>,
+
+    /// Accounts read at the same time, at most (many accounts: the rest wait their turn).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub accounts_at_once: u64,
+
+    /// Accounts in the demo organization (one of several is denied, to show a failing account).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub demo_accounts: u64,
+
+    /// `[[accounts]]` and `[org]` of the config file.
+    #[arg(skip)]
+    pub entries: Vec<crate::accounts::AccountEntry>,
+    #[arg(skip)]
+    pub org: Option<crate::accounts::OrgRole>,
 
     /// Region or comma-separated regions to poll side by side (the demo account takes one).
     #[arg(long, value_name = "REGION[,REGION…]", value_delimiter = ',', value_parser = crate::region::parse)]
@@ -357,6 +379,9 @@ impl Cli {
         if self.source.demo {
             for id in [
                 "profile",
+                "org_role",
+                "org_exclude",
+                "accounts_at_once",
                 "endpoint_url",
                 "timeout",
                 "metrics",
@@ -375,7 +400,7 @@ impl Cli {
                 return Err("the demo account has one region: give --demo one --region".into());
             }
         } else {
-            for id in ["demo_seed", "demo_scale", "demo_clock"] {
+            for id in ["demo_seed", "demo_scale", "demo_clock", "demo_accounts"] {
                 if given(id) {
                     return Err(format!("{} needs --demo", flag(id)));
                 }
@@ -407,6 +432,10 @@ impl Cli {
             for id in [
                 "demo",
                 "profile",
+                "org_role",
+                "org_exclude",
+                "accounts_at_once",
+                "demo_accounts",
                 "region",
                 "endpoint_url",
                 "interval",
@@ -534,4 +563,14 @@ fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s)
         .map(|d| d.with_timezone(&Utc))
         .map_err(|e| format!("expected an RFC 3339 time like 2026-11-22T14:00:00Z ({e})"))
+}
+
+/// `--org-exclude 111111111111`: twelve digits.
+fn parse_account_id(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if crate::accounts::is_account_id(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("'{s}' is not an account ID (12 digits)"))
+    }
 }

@@ -19,6 +19,7 @@ pub mod record;
 pub mod region;
 pub mod replay;
 pub mod room_settings;
+pub mod scope;
 pub mod run;
 pub mod series;
 pub mod services;

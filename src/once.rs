@@ -199,7 +199,7 @@ fn errors(m: &Model, cells: Cells) -> Section {
         .iter()
         .chain(crate::services::ServiceKind::ALL.iter().flat_map(|k| {
             d.feeds
-                .regions(*k)
+                .scopes(*k)
                 .values()
                 .filter_map(|s| s.error.as_ref())
         }));

@@ -59,7 +59,7 @@ impl From<crate::record::error::WriteError> for Failure {
 
 pub(crate) enum Source {
     Demo(DemoAccount, Clock),
-    Live(Live),
+    Live(crate::source::fleet::Fleet),
     Replay(audit::Scanned),
 }
 
@@ -269,7 +269,45 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             _ => None,
         },
     };
-    Ok(Source::Live(Live::connect(opts).await?))
+    let naming = naming(cli)?;
+    if naming.is_empty() {
+        return Ok(Source::Live(crate::source::fleet::Fleet::single(
+            Live::connect(opts).await?,
+        )));
+    }
+    let fleet = crate::source::fleet::connect(opts, &naming, cli.source.accounts_at_once as usize).await?;
+    Ok(Source::Live(fleet))
+}
+
+/// The accounts the flags and the config name: several profiles (a list or
+/// a glob), the organization's through a role, `[[accounts]]` entries.
+/// One profile alone is the single account, as before.
+fn naming(cli: &Cli) -> Result<crate::accounts::Naming, String> {
+    use crate::accounts::{profiles, OrgRole};
+    let mut n = crate::accounts::Naming::default();
+    if let Some(p) = cli.source.profile.as_deref() {
+        if p.contains(',') || p.contains(['*', '?', '[']) {
+            n.profiles = profiles::select_from_files(p).map_err(|e| format!("--profile: {e}"))?;
+        }
+    }
+    let mut org: Option<OrgRole> = cli.source.org.clone();
+    if let Some(role) = &cli.source.org_role {
+        let o = org.get_or_insert_with(OrgRole::default);
+        o.role = role.clone();
+    }
+    if !cli.source.org_exclude.is_empty() {
+        let Some(o) = org.as_mut() else {
+            return Err("--org-exclude needs --org-role (or [org] in the config)".into());
+        };
+        for id in &cli.source.org_exclude {
+            if !o.exclude.contains(id) {
+                o.exclude.push(id.clone());
+            }
+        }
+    }
+    n.org = org;
+    n.entries = cli.source.entries.clone();
+    Ok(n)
 }
 
 /// How the dashboard looks and opens: the theme (NO_COLOR wins, colours come
@@ -341,6 +379,7 @@ fn settings(cli: &Cli) -> Settings {
         intervals: intervals(&cli.source.interval),
         metrics_all: cli.source.metrics == MetricsScope::All,
         budget_usd_per_hour: cli.source.budget,
+        accounts: Default::default(),
     }
 }
 
@@ -353,11 +392,12 @@ fn once_exit(m: &Model) -> Result<(), Failure> {
     let d = &m.data;
     let loaded = ServiceKind::ALL
         .iter()
-        .any(|k| crate::services::feed::Freshness::loaded(d.feeds.regions(*k)));
+        .any(|k| crate::services::feed::Freshness::loaded(d.feeds.scopes(*k)));
     let failed = d.account_error.is_some()
+        || d.settings.accounts.failing() > 0
         || ServiceKind::ALL
             .iter()
-            .any(|k| d.feeds.regions(*k).values().any(|r| r.error.is_some()));
+            .any(|k| d.feeds.scopes(*k).values().any(|r| r.error.is_some()));
     let code = if !loaded && d.source != SourceLabel::Demo {
         EXIT_NOTHING
     } else if failed {
@@ -411,7 +451,7 @@ fn model_from(
 async fn once_messages(source: &Source) -> Vec<DataMsg> {
     match source {
         Source::Demo(demo, clock) => demo.messages_at(clock.now()),
-        Source::Live(live) => crate::source::live::once(live).await,
+        Source::Live(fleet) => crate::source::live::once_all(fleet).await,
         Source::Replay(r) => {
             let mut out = Vec::new();
             if let Ok(mut reader) = crate::record::reader::Reader::open(&r.path) {

@@ -22,11 +22,25 @@ pub struct Snapshot<'a> {
     pub source: &'static str,
     pub window_minutes: u32,
     pub account: AccountOut,
+    /// Every account watched, when several were named (`--profile a,b`,
+    /// `--org-role`, `[[accounts]]`): which were read and why not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Vec<AccountsOut>>,
     #[serde(flatten)]
     pub rooms: Rooms<'a>,
     pub cost: CostSection,
     pub errors: Vec<ApiError>,
     pub api: ApiOut,
+}
+
+/// One account of several.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountsOut {
+    pub id: Option<String>,
+    pub name: String,
+    pub how: crate::scope::HowNamed,
+    pub regions: Vec<String>,
+    pub error: Option<String>,
 }
 
 /// The account-level `cost` section: estimates from list prices, never a bill.
@@ -160,7 +174,7 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
         .iter()
         .chain(ServiceKind::ALL.iter().flat_map(|k| {
             d.feeds
-                .regions(*k)
+                .scopes(*k)
                 .values()
                 .filter_map(|s| s.error.as_ref())
         }))
@@ -181,6 +195,20 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
             profile: d.account.profile.clone(),
             regions: d.account.regions.clone(),
         },
+        accounts: d.settings.accounts.named().then(|| {
+            d.settings
+                .accounts
+                .accounts
+                .iter()
+                .map(|a| AccountsOut {
+                    id: a.id.clone(),
+                    name: a.name.clone(),
+                    how: a.how,
+                    regions: a.regions.clone(),
+                    error: a.error.clone(),
+                })
+                .collect()
+        }),
         rooms: Rooms(&d.feeds, &d.settings),
         cost: cost(d),
         errors,

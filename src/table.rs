@@ -46,6 +46,8 @@ pub struct Ctx {
     /// Minutes the window's metrics cover (cost estimates scale by it).
     pub window: u32,
     pub prices: std::sync::Arc<crate::cost::PriceBook>,
+    /// Whose each row is: the ACCOUNT column's names.
+    pub accounts: std::sync::Arc<crate::scope::AccountBook>,
 }
 
 impl Ctx {

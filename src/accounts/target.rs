@@ -131,8 +131,9 @@ impl Target {
         }
     }
 
-    /// Two targets with the same key reach the same account the same way.
-    fn key(&self) -> String {
+    /// How the account is reached ("profile prod", "role arn:…"): two
+    /// targets with the same way reach the same account the same way.
+    pub fn way(&self) -> String {
         match (&self.role_arn, &self.profile) {
             (Some(arn), _) => format!("role {arn}"),
             (None, Some(p)) => format!("profile {p}"),
@@ -227,7 +228,7 @@ pub async fn targets(
 fn dedup(all: Vec<Target>) -> Vec<Target> {
     let mut out: Vec<Target> = Vec::with_capacity(all.len());
     for t in all {
-        let same_way = out.iter().any(|o| o.key() == t.key());
+        let same_way = out.iter().any(|o| o.way() == t.way());
         let same_id = t.expected_id.is_some() && out.iter().any(|o| o.expected_id == t.expected_id);
         if !same_way && !same_id {
             out.push(t);

@@ -191,7 +191,7 @@ impl Data {
 
     /// (loaded at all, oldest region's fetch, first error) of a room's feed.
     pub fn status(&self, kind: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
-        let r = self.feeds.regions(kind);
+        let r = self.feeds.scopes(kind);
         (r.loaded(), r.fetched_at(), r.error())
     }
 

@@ -12,6 +12,7 @@ use super::tables;
 use crate::fmt::age;
 use crate::services::msg::TAIL_LINES;
 use crate::services::ServiceKind;
+use crate::services::scope::Scope;
 use crate::table::TableState;
 
 pub use crate::layout::CHROME_ROWS;
@@ -154,8 +155,13 @@ fn apply_data(m: &mut Model, d: DataMsg) {
         DataMsg::Replay(ReplayMsg::At(status)) => replay_at(m, status),
         DataMsg::Replay(ReplayMsg::Notice(text)) => m.ui.message = Some(text),
         DataMsg::Account(a) => {
+            data.settings.accounts =
+                std::sync::Arc::new(data.settings.accounts.with_current(a.id.as_deref(), &a.regions));
             data.account = a;
             data.account_error = None;
+        }
+        DataMsg::Accounts(list) => {
+            data.settings.accounts = std::sync::Arc::new(crate::scope::AccountBook { accounts: list });
         }
         DataMsg::AccountFailed(e) => data.account_error = Some(e),
         DataMsg::Tail { key, lines } => {
@@ -183,15 +189,17 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             api(m, at, calls, metrics_requested)
         }
         DataMsg::Loaded {
+            account,
             region,
             fetched_at,
             payload,
         } => {
+            let scope = Scope::new(&account, &region);
             data.data_gen += 1;
             // Each region replaces only its own rows, so regions refresh independently.
             let kind = payload.kind();
             kind.room()
-                .merge(&mut data.feeds, &region, payload, &mut data.retired);
+                .merge(&mut data.feeds, &scope, payload, &mut data.retired);
             // What the rooms show of each other (the images services run):
             // the room publishes its facts, then only the joins this refresh
             // can change run, since at 10,000 functions each costs a pass
@@ -204,7 +212,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                     k.room().join(&mut data.feeds);
                 }
             }
-            let st = data.feeds.regions_mut(kind).entry(region).or_default();
+            let st = data.feeds.scopes_mut(kind).entry(scope).or_default();
             st.fetched_at = Some(fetched_at);
             st.error = None;
             if data.now < fetched_at {
@@ -213,10 +221,10 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             data.burn = crate::services::account_cost::account(&data.feeds, &data.settings);
         }
         DataMsg::Failed { service, error } => {
-            let region = error.region.clone();
+            let scope = Scope::new(&error.account, &error.region);
             data.feeds
-                .regions_mut(service)
-                .entry(region)
+                .scopes_mut(service)
+                .entry(scope)
                 .or_default()
                 .error = Some(error);
         }

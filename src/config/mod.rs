@@ -72,7 +72,7 @@ fn room_sections() -> String {
 }
 
 /// The shared sections, as `Config` spells its fields (a test holds them to it).
-pub const SECTIONS: &[&str] = &["aws", "refresh", "metrics", "ui", "audit", "cost"];
+pub const SECTIONS: &[&str] = &["aws", "refresh", "metrics", "ui", "audit", "cost", "org", "accounts"];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -84,6 +84,10 @@ pub struct Config {
     pub ui: Ui,
     pub audit: Audit,
     pub cost: Cost,
+    /// `--org-role` and its options: every account of the organization.
+    pub org: Option<crate::accounts::OrgRole>,
+    /// `[[accounts]]`: accounts named one by one.
+    pub accounts: Vec<crate::accounts::AccountEntry>,
     /// The rooms' own settings, from their sections (`[lambda]`): taken out
     /// before the rest is read, since only the rooms know their keys.
     #[serde(skip)]
@@ -157,6 +161,8 @@ impl Default for Config {
             ui: Ui::default(),
             audit: Audit::default(),
             cost: Cost::default(),
+            org: None,
+            accounts: Vec::new(),
             rooms: crate::services::default_settings(),
         }
     }
@@ -227,6 +233,19 @@ impl Config {
                 "{}: cost.spot-discount-pct must be between 0 and 100",
                 at("spot-discount-pct")
             ));
+        }
+        if let Err(e) = crate::accounts::entries::validate_all(&c.accounts) {
+            return Err(format!("{}: {e}", at("[[accounts]]")));
+        }
+        if let Some(o) = &c.org {
+            if o.role.trim().is_empty() {
+                return Err(format!("{}: org.role must name a role", at("[org]")));
+            }
+            for id in &o.exclude {
+                if !crate::accounts::is_account_id(id) {
+                    return Err(format!("{}: org.exclude: '{id}' is not an account ID (12 digits)", at("exclude")));
+                }
+            }
         }
         if Pane::from_name(&c.ui.pane).is_none() {
             return Err(format!(
@@ -324,6 +343,8 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if cli.source.region.is_empty() {
         cli.source.region = config.aws.regions.clone();
     }
+    cli.source.entries = config.accounts.clone();
+    cli.source.org = config.org.clone();
     crate::region::dedupe(&mut cli.source.region)?;
     // The file's intervals first: later entries (the flags) win.
     let mut intervals: Vec<(ServiceKind, u64)> = config

@@ -107,7 +107,7 @@ pub(super) async fn run(
             let first_data = !drew_data
                 && ServiceKind::ALL
                     .iter()
-                    .any(|k| model.data.feeds.regions(*k).loaded());
+                    .any(|k| model.data.feeds.scopes(*k).loaded());
             drew_data |= first_data;
             if now >= last_draw + FRAME || first_data {
                 term.draw(|f| ui::draw(f, &model, &theme))?;

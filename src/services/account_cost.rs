@@ -25,7 +25,7 @@ pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
     for &k in ServiceKind::ALL {
         // A room not read yet has no resources to price: leave it out rather
         // than count it as costing nothing.
-        if !feeds.regions(k).loaded() {
+        if !feeds.scopes(k).loaded() {
             continue;
         }
         if let Some(c) = k.room().cost(feeds, settings) {

@@ -48,7 +48,7 @@ pub trait DynRoom: Sync {
     }
 
     /// Folds a payload of this room into its feed.
-    fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>);
+    fn merge(&self, feeds: &mut Feeds, scope: &super::scope::Scope, payload: Payload, retired: &mut Vec<Retired>);
     /// Writes what the room publishes for the others.
     fn publish(&self, feeds: &mut Feeds);
     /// Refreshes what the room takes from what the others publish.
@@ -214,13 +214,13 @@ impl<S: Registered> DynRoom for Adapter<S> {
         &S::INFO
     }
 
-    fn merge(&self, feeds: &mut Feeds, region: &str, payload: Payload, retired: &mut Vec<Retired>) {
+    fn merge(&self, feeds: &mut Feeds, scope: &super::scope::Scope, payload: Payload, retired: &mut Vec<Retired>) {
         let Some(data) = S::payload(payload) else {
             return;
         };
         let feed = S::feed_mut(feeds);
-        let only = feed.regions.keys().all(|r| r == region);
-        S::merge(&mut feed.state, region, data, only, retired);
+        let only = feed.scopes.keys().all(|s| s == scope);
+        S::merge(&mut feed.state, scope, data, only, retired);
     }
 
     fn publish(&self, feeds: &mut Feeds) {

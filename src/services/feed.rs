@@ -1,10 +1,11 @@
-//! One room's data with how fresh it is, per region.
+//! One room's data with how fresh it is, per scope (account and region).
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
 use super::msg::ApiError;
+use super::scope::Scope;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RegionStatus {
@@ -15,10 +16,10 @@ pub struct RegionStatus {
 #[derive(Debug, Clone, Default)]
 pub struct Feed<T> {
     pub state: T,
-    pub regions: BTreeMap<String, RegionStatus>,
+    pub scopes: BTreeMap<Scope, RegionStatus>,
 }
 
-/// How fresh a room's data is, over all its regions.
+/// How fresh a room's data is, over all its scopes.
 pub trait Freshness {
     fn loaded(&self) -> bool;
     /// The oldest region's last good fetch: what "data age" honestly means.
@@ -26,7 +27,7 @@ pub trait Freshness {
     fn error(&self) -> Option<&ApiError>;
 }
 
-impl Freshness for BTreeMap<String, RegionStatus> {
+impl Freshness for BTreeMap<Scope, RegionStatus> {
     fn loaded(&self) -> bool {
         self.values().any(|r| r.fetched_at.is_some())
     }
@@ -51,23 +52,4 @@ pub fn retire<T: Send + 'static>(retired: &mut Vec<Retired>, old: T) {
         retired.clear();
     }
     retired.push(Box::new(old));
-}
-
-/// Region `region`'s rows of `list` replaced by `new`: a swap when it is the
-/// only region (10,000 rows are not moved), else a filter and an append.
-pub fn replace_region<T: Send + 'static>(
-    list: &mut Vec<T>,
-    new: Vec<T>,
-    region: &str,
-    only: bool,
-    region_of: impl Fn(&T) -> &str,
-    retired: &mut Vec<Retired>,
-) {
-    if only {
-        let old = std::mem::replace(list, new);
-        retire(retired, old);
-    } else {
-        list.retain(|x| region_of(x) != region);
-        list.extend(new);
-    }
 }

@@ -70,6 +70,9 @@ impl RegionClients {
 /// The live account: every region's clients and what they have cost so far.
 pub struct Live {
     pub opts: Options,
+    /// The key of the account these clients reach (`scope::Scope`): empty
+    /// for the current credentials' account. Every read is marked with it.
+    pub key: String,
     pub counter: CallCounter,
     /// Every poller's CloudWatch spend, charged before each call.
     pub budget: crate::aws::budget::Budget,
@@ -108,6 +111,7 @@ impl Live {
             crate::aws::budget::Budget::new(opts.budget_usd_per_hour)
         };
         Live {
+            key: String::new(),
             endpoint: opts.conn.endpoint_label(),
             budget,
             opts,
@@ -121,7 +125,16 @@ impl Live {
 
     /// Builds every client for every region. Fails only when no region can be found.
     pub async fn connect(mut opts: Options) -> Result<Live, String> {
-        let counter = CallCounter::default();
+        Live::settle_regions(&mut opts).await?;
+        let mut configs = Vec::new();
+        for name in &opts.regions {
+            configs.push((name.clone(), client::load(&opts.conn, Some(name)).await));
+        }
+        Ok(Live::from_configs(opts, &configs, &CallCounter::default()))
+    }
+
+    /// The regions asked for, each once; none: the profile's own.
+    pub async fn settle_regions(opts: &mut Options) -> Result<(), String> {
         let mut seen = HashSet::new();
         opts.regions
             .retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
@@ -132,23 +145,44 @@ impl Live {
                 None => return Err("no AWS region: pass --region (for example --region us-east-1) or set AWS_REGION; or try the built-in demo with --demo".into()),
             }
         }
+        Ok(())
+    }
+
+    /// Every room's client in every region from that region's SDK config,
+    /// all counted by `counter`.
+    pub fn from_configs(
+        opts: Options,
+        configs: &[(String, aws_config::SdkConfig)],
+        counter: &CallCounter,
+    ) -> Live {
         let custom = opts.conn.custom_endpoint();
         let mut regions = Vec::new();
         let mut sts = None;
-        for name in &opts.regions {
-            let cfg = client::load(&opts.conn, Some(name)).await;
-            sts.get_or_insert_with(|| sdk_client!(aws_sdk_sts, &cfg, counter));
+        for (name, cfg) in configs {
+            sts.get_or_insert_with(|| sdk_client!(aws_sdk_sts, cfg, counter));
             let mut r =
-                RegionClients::new(name.clone(), sdk_client!(aws_sdk_cloudwatch, &cfg, counter));
+                RegionClients::new(name.clone(), sdk_client!(aws_sdk_cloudwatch, cfg, counter));
             for kind in ServiceKind::ALL {
-                r.set(*kind, kind.room().client(&cfg, &counter, custom));
+                r.set(*kind, kind.room().client(cfg, counter, custom));
             }
             regions.push(r);
         }
-        let sts = sts.ok_or("no AWS region given")?;
+        let sts = sts.unwrap_or_else(|| {
+            let cfg = aws_config::SdkConfig::builder()
+                .behavior_version(aws_config::BehaviorVersion::latest())
+                .build();
+            sdk_client!(aws_sdk_sts, &cfg, counter)
+        });
         let mut live = Live::from_clients(opts, regions, sts);
-        live.counter = counter;
-        Ok(live)
+        live.counter = counter.clone();
+        live
+    }
+
+    /// The account's ID, known before any read (an account named by ID).
+    pub fn set_account_id(&self, id: &str) {
+        if let Ok(mut a) = self.account_id.lock() {
+            *a = Some(id.to_string());
+        }
     }
 
     pub fn endpoint(&self) -> Option<&str> {
@@ -251,6 +285,7 @@ pub fn log(m: &DataMsg) {
 /// Sends `msgs` and the call counts; false once the app has hung up.
 pub async fn send_all(tx: &DataTx, live: &Live, msgs: Vec<DataMsg>) -> bool {
     for m in msgs {
+        let m = m.in_account(&live.key);
         log(&m);
         if tx.send(m).await.is_err() {
             return false;
@@ -271,6 +306,7 @@ pub async fn rows_first(
     payload: Payload,
 ) {
     let rows = DataMsg::Loaded {
+        account: String::new(),
         region: region.to_string(),
         fetched_at,
         payload,

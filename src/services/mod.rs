@@ -16,7 +16,9 @@ pub mod poller;
 mod registry;
 mod room_info;
 pub mod room;
+pub mod scope;
 pub mod scroll;
+pub mod turns;
 
 registry::rooms! {
     lambda: Lambda,

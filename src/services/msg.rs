@@ -24,6 +24,9 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiError {
     pub service: String,
+    /// The account's key (`scope::Scope`): empty for the current credentials'.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub account: String,
     pub region: String,
     pub operation: String,
     pub message: String,
@@ -42,6 +45,7 @@ impl ApiError {
     pub fn new(service: &str, region: &str, e: AwsError) -> ApiError {
         ApiError {
             service: service.to_string(),
+            account: String::new(),
             region: region.to_string(),
             operation: e.operation.to_string(),
             message: e.message,
@@ -68,6 +72,10 @@ impl ApiError {
 pub enum DataMsg {
     Account(Account),
     Loaded {
+        /// The account's key (`scope::Scope`); empty for the current
+        /// credentials' account, and in recordings made before accounts.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        account: String,
         region: String,
         fetched_at: DateTime<Utc>,
         payload: Payload,
@@ -83,6 +91,8 @@ pub enum DataMsg {
         key: String,
         lines: Vec<TailLine>,
     },
+    /// The accounts watched, as they were found or failed.
+    Accounts(Vec<super::scope::AccountInfo>),
     /// The live tail ended or could not start.
     TailEnded {
         #[serde(alias = "function")]
@@ -109,6 +119,29 @@ pub enum DataMsg {
 }
 
 impl DataMsg {
+    /// One room's read of one region (the poller adds the account).
+    pub fn loaded(region: &str, fetched_at: DateTime<Utc>, payload: Payload) -> DataMsg {
+        DataMsg::Loaded {
+            account: String::new(),
+            region: region.to_string(),
+            fetched_at,
+            payload,
+        }
+    }
+
+    /// Marks a read or a failure as the account keyed `key`'s: the rooms
+    /// read regions, the account they read is the source's to say.
+    pub fn in_account(mut self, key: &str) -> DataMsg {
+        if !key.is_empty() {
+            match &mut self {
+                DataMsg::Loaded { account, .. } => *account = key.to_string(),
+                DataMsg::Failed { error, .. } => error.account = key.to_string(),
+                _ => {}
+            }
+        }
+        self
+    }
+
     /// A failed read of one room in one region.
     pub fn failed(service: ServiceKind, region: &str, e: AwsError) -> DataMsg {
         DataMsg::Failed {
@@ -134,6 +167,8 @@ pub struct TailTarget {
     pub service: ServiceKind,
     /// The row's key (a Lambda function's name).
     pub key: String,
+    /// The account's key (`scope::Scope`): whose credentials read it.
+    pub account: String,
     pub region: String,
     pub log_group: String,
 }

@@ -78,7 +78,14 @@ pub async fn run<P: Poller>(mut cx: PollCtx, mut room: P) {
     let mut throttles = 0;
     let mut woke = Woke::First;
     loop {
-        let Some(mut msgs) = room.refresh(&mut cx, woke).await else {
+        let turns = cx.turns.clone();
+        let turn = match &turns {
+            Some(t) => Some(t.enter().await),
+            None => None,
+        };
+        let read = room.refresh(&mut cx, woke).await;
+        drop(turn);
+        let Some(mut msgs) = read else {
             return;
         };
         throttles = if throttled(&msgs) { throttles + 1 } else { 0 };
@@ -131,6 +138,9 @@ pub struct PollCtx {
     pub waker: Waker,
     /// The keys of the room's rows on screen.
     pub visible: watch::Receiver<Vec<String>>,
+    /// The account's share of the fleet's reads at once (`turns`); `None`:
+    /// one account, never held back.
+    pub turns: Option<std::sync::Arc<super::turns::AccountTurns>>,
     /// Held by the room the dashboard opens on until its first figures are
     /// sent: the region's other rooms wait for it (`after_screen`).
     pub screen: Option<watch::Sender<bool>>,

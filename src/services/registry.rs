@@ -72,15 +72,15 @@ macro_rules! rooms {
         }
 
         impl Feeds {
-            pub fn regions(&self, kind: ServiceKind) -> &std::collections::BTreeMap<String, $crate::services::RegionStatus> {
+            pub fn scopes(&self, kind: ServiceKind) -> &std::collections::BTreeMap<$crate::services::scope::Scope, $crate::services::RegionStatus> {
                 match kind {
-                    $(ServiceKind::$Room => &self.$module.regions),+
+                    $(ServiceKind::$Room => &self.$module.scopes),+
                 }
             }
 
-            pub fn regions_mut(&mut self, kind: ServiceKind) -> &mut std::collections::BTreeMap<String, $crate::services::RegionStatus> {
+            pub fn scopes_mut(&mut self, kind: ServiceKind) -> &mut std::collections::BTreeMap<$crate::services::scope::Scope, $crate::services::RegionStatus> {
                 match kind {
-                    $(ServiceKind::$Room => &mut self.$module.regions),+
+                    $(ServiceKind::$Room => &mut self.$module.scopes),+
                 }
             }
 

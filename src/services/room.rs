@@ -43,6 +43,8 @@ pub struct Settings {
     pub metrics_all: bool,
     /// What watching may spend on CloudWatch metrics an hour.
     pub budget_usd_per_hour: f64,
+    /// The accounts watched, by the keys their rows carry.
+    pub accounts: Arc<crate::scope::AccountBook>,
 }
 
 /// What a room's poller will ask CloudWatch for: its refresh interval and
@@ -74,6 +76,7 @@ impl Settings {
             rooms: self.rooms.clone(),
             window: self.window,
             prices: self.prices.clone(),
+            accounts: self.accounts.clone(),
         }
     }
 }
@@ -87,6 +90,7 @@ impl Default for Settings {
             intervals: Default::default(),
             metrics_all: false,
             budget_usd_per_hour: crate::aws::budget::DEFAULT_USD_PER_HOUR,
+            accounts: Default::default(),
         }
     }
 }
@@ -105,12 +109,13 @@ pub trait Room: Sized + Send + Sync + 'static {
     /// The room's section of the snapshot (`--once`).
     type Snapshot: Serialize;
 
-    /// Replaces `region`'s part of `state` with `data`. `only` says that no
-    /// other region has data, so whole lists can be swapped; the lists
-    /// replaced go to `retired`, to be freed after the frame.
+    /// Replaces `scope`'s part of `state` with `data` (`scope::replace_scope`
+    /// marks the rows with their account). `only` says that no other scope
+    /// has data, so whole lists can be swapped; the lists replaced go to
+    /// `retired`, to be freed after the frame.
     fn merge(
         state: &mut Self::State,
-        region: &str,
+        scope: &super::scope::Scope,
         data: Self::Data,
         only: bool,
         retired: &mut Vec<Retired>,

@@ -164,6 +164,7 @@ impl DemoAccount {
 
     fn at(&self, now: DateTime<Utc>, payload: Payload) -> DataMsg {
         DataMsg::Loaded {
+            account: String::new(),
             region: self.cx.region.clone(),
             fetched_at: now,
             payload,

@@ -11,23 +11,134 @@ use crate::services::msg::{DataMsg, DataTx, SourceCmd};
 use crate::services::poller::{after_screen, PollCtx, Waker};
 use crate::services::ServiceKind;
 
+use super::fleet::{self, Book, Fleet};
+
 /// How often a failed identity read is retried, at most.
 const ACCOUNT_RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(300);
 
-/// Starts every poller and serves the app's commands until it hangs up.
-pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
-    let live = Arc::new(live);
+/// What every account's pollers share: the app's refresh and what is on screen.
+#[derive(Clone)]
+struct Shared {
+    tx: DataTx,
+    refresh: watch::Receiver<u64>,
+    visible: Vec<(ServiceKind, watch::Receiver<Vec<String>>)>,
+    /// The fleet's reads at once; `None`: one account.
+    permits: Option<Arc<tokio::sync::Semaphore>>,
+}
+
+/// Starts every account's pollers and serves the app's commands until it
+/// hangs up; accounts that could not be reached are tried again meanwhile.
+pub async fn run(fleet: impl Into<Fleet>, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
+    let fleet: Fleet = fleet.into();
     let (refresh_tx, refresh_rx) = watch::channel(0u64);
     let visible: Vec<(ServiceKind, watch::Sender<Vec<String>>)> = ServiceKind::ALL
         .iter()
         .map(|k| (*k, watch::channel(Vec::new()).0))
         .collect();
-    {
+    let shared = Shared {
+        tx: tx.clone(),
+        refresh: refresh_rx.clone(),
+        visible: visible.iter().map(|(k, s)| (*k, s.subscribe())).collect(),
+        permits: fleet
+            .several()
+            .then(|| Arc::new(tokio::sync::Semaphore::new(fleet.at_once.max(1)))),
+    };
+    let book: Book = Arc::new(std::sync::Mutex::new(fleet.accounts.clone()));
+    if fleet.several() {
+        let _ = tx.send(DataMsg::Accounts(fleet.accounts.clone())).await;
+    }
+    let lives: Arc<std::sync::Mutex<Vec<Arc<Live>>>> = Default::default();
+    for live in fleet.lives {
+        let live = Arc::new(live);
+        start(live.clone(), &shared);
+        if let Ok(mut l) = lives.lock() {
+            l.push(live);
+        }
+    }
+    let n = book.lock().map_or(1, |b| b.len());
+    for target in fleet.retry {
+        let (opts, counter) = (fleet.opts.clone(), fleet.counter.clone());
+        let (shared, book, lives) = (shared.clone(), book.clone(), lives.clone());
+        tokio::spawn(async move {
+            let mut w = Waker { refresh: shared.refresh.clone() };
+            let ropts = crate::accounts::ResolveOptions {
+                endpoint: opts.conn.endpoint_label(),
+                ..Default::default()
+            };
+            let mut tries = 0;
+            loop {
+                w.sleep(fleet::retry_delay(tries)).await;
+                tries += 1;
+                let r = crate::accounts::resolve::resolve(target.clone(), &ropts).await;
+                let info = fleet::info(&r, &opts.regions);
+                let label = target.label();
+                let list = match book.lock() {
+                    Ok(mut b) => {
+                        if let Some(slot) = b.iter_mut().find(|a| a.key == label || Some(&a.key) == info.id.as_ref()) {
+                            *slot = info;
+                        }
+                        b.clone()
+                    }
+                    Err(_) => return,
+                };
+                if shared.tx.send(DataMsg::Accounts(list)).await.is_err() {
+                    return;
+                }
+                if let Ok(a) = &r.result {
+                    let share = fleet::share(opts.budget_usd_per_hour, n);
+                    let live = Arc::new(fleet::live_for(&opts, a, &counter, share));
+                    start(live.clone(), &shared);
+                    if let Ok(mut l) = lives.lock() {
+                        l.push(live);
+                    }
+                    return;
+                }
+            }
+        });
+    }
+    let mut tail: Option<tokio::task::JoinHandle<()>> = None;
+    while let Some(cmd) = cmds.recv().await {
+        match cmd {
+            SourceCmd::Tail(target) => {
+                // Dropping the stream ends the session: one tail at a time.
+                if let Some(h) = tail.take() {
+                    h.abort();
+                }
+                let live = target.as_ref().and_then(|t| {
+                    let l = lives.lock().ok()?;
+                    l.iter().find(|l| l.key == t.account).cloned()
+                });
+                if let (Some(t), Some(live)) = (target, live) {
+                    if let Some(f) = t.service.room().tail(live, t, tx.clone()) {
+                        tail = Some(tokio::spawn(f));
+                    }
+                }
+            }
+            SourceCmd::RefreshAll => refresh_tx.send_modify(|n| *n += 1),
+            // The account has no timeline.
+            SourceCmd::Timeline(_) => {}
+            SourceCmd::Visible { service, keys } => {
+                if let Some((_, seen)) = visible.iter().find(|(k, _)| *k == service) {
+                    seen.send_if_modified(|v| {
+                        let changed = *v != keys;
+                        *v = keys;
+                        changed
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// One account's pollers, one per (room, region), and its identity read
+/// when it is the current credentials' (an account named by ID is known).
+fn start(live: Arc<Live>, shared: &Shared) {
+    if live.key.is_empty() {
         let (live, tx, mut w) = (
             live.clone(),
-            tx.clone(),
+            shared.tx.clone(),
             Waker {
-                refresh: refresh_rx.clone(),
+                refresh: shared.refresh.clone(),
             },
         );
         tokio::spawn(async move {
@@ -45,20 +156,25 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
             }
         });
     }
+    let turns = shared
+        .permits
+        .as_ref()
+        .map(|p| crate::services::turns::AccountTurns::new(p.clone()));
     for r in 0..live.regions.len() {
         // The room on screen at launch reads first in each region.
         let (screen, screen_read) = watch::channel(false);
         let mut screen = Some(screen);
-        for (kind, seen) in &visible {
+        for (kind, seen) in &shared.visible {
             let on_screen = live.opts.screen == Some(*kind);
             let cx = PollCtx {
                 live: live.clone(),
                 region: r,
-                tx: tx.clone(),
+                tx: shared.tx.clone(),
                 waker: Waker {
-                    refresh: refresh_rx.clone(),
+                    refresh: shared.refresh.clone(),
                 },
-                visible: seen.subscribe(),
+                visible: seen.clone(),
+                turns: turns.clone(),
                 screen: if on_screen { screen.take() } else { None },
             };
             let poll = kind.room().poll(cx);
@@ -70,34 +186,6 @@ pub async fn run(live: Live, tx: DataTx, mut cmds: mpsc::Receiver<SourceCmd>) {
                 });
             } else {
                 tokio::spawn(poll);
-            }
-        }
-    }
-    let mut tail: Option<tokio::task::JoinHandle<()>> = None;
-    while let Some(cmd) = cmds.recv().await {
-        match cmd {
-            SourceCmd::Tail(target) => {
-                // Dropping the stream ends the session: one tail at a time.
-                if let Some(h) = tail.take() {
-                    h.abort();
-                }
-                if let Some(t) = target {
-                    if let Some(f) = t.service.room().tail(live.clone(), t, tx.clone()) {
-                        tail = Some(tokio::spawn(f));
-                    }
-                }
-            }
-            SourceCmd::RefreshAll => refresh_tx.send_modify(|n| *n += 1),
-            // The account has no timeline.
-            SourceCmd::Timeline(_) => {}
-            SourceCmd::Visible { service, keys } => {
-                if let Some((_, seen)) = visible.iter().find(|(k, _)| *k == service) {
-                    seen.send_if_modified(|v| {
-                        let changed = *v != keys;
-                        *v = keys;
-                        changed
-                    });
-                }
             }
         }
     }
@@ -139,7 +227,9 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
     let limit = once_deadline(live);
     let deadline = tokio::time::Instant::now() + limit;
     let region0 = live.regions.first().map_or("", |r| r.name.as_str());
-    let account = match tokio::time::timeout_at(deadline, live.account()).await {
+    let mut out = Vec::new();
+    if live.key.is_empty() {
+        out.push(match tokio::time::timeout_at(deadline, live.account()).await {
         Ok(m) => m,
         Err(_) => DataMsg::AccountFailed(crate::services::msg::ApiError::new(
             "sts",
@@ -150,8 +240,8 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
             )
             .during("GetCallerIdentity"),
         )),
-    };
-    let mut out = vec![account];
+        });
+    }
     // Every room of every region side by side: an endpoint that never
     // answers costs the deadline once, not once per room.
     let per_region = live.regions.iter().map(|r| async move {
@@ -168,8 +258,30 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
             .collect::<Vec<_>>()
     });
     for msgs in futures_util::future::join_all(per_region).await {
-        out.extend(msgs);
+        out.extend(msgs.into_iter().map(|m| m.in_account(&live.key)));
     }
     out.push(live.api());
+    out
+}
+
+/// Every account once, at most `at_once` at a time: `--once` of a fleet.
+pub async fn once_all(fleet: &Fleet) -> Vec<DataMsg> {
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    if fleet.several() {
+        out.push(DataMsg::Accounts(fleet.accounts.clone()));
+    }
+    let all: Vec<Vec<DataMsg>> = futures_util::stream::iter(fleet.lives.iter())
+        .map(|l| once(l))
+        .buffer_unordered(fleet.at_once.max(1))
+        .collect()
+        .await;
+    for msgs in all {
+        // One counter for the fleet: its totals are sent last, once.
+        out.extend(msgs.into_iter().filter(|m| !matches!(m, DataMsg::Api { .. })));
+    }
+    if let Some(l) = fleet.first() {
+        out.push(l.api());
+    }
     out
 }

@@ -202,6 +202,7 @@ async fn a_stopped_tail_refreshes_the_detail_at_once() {
     let target = awstop::services::msg::TailTarget {
         service: ServiceKind::Lambda,
         key: "image-resize".into(),
+        account: String::new(),
         region: demo::REGION.into(),
         log_group: "/aws/lambda/image-resize".into(),
     };

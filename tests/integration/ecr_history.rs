@@ -63,6 +63,7 @@ fn ecs() -> DataMsg {
         ..Default::default()
     };
     DataMsg::Loaded {
+        account: Default::default(),
         region: "eu-west-1".into(),
         fetched_at: chrono::Utc::now(),
         payload: Payload::Ecs(EcsData {

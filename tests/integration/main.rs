@@ -20,6 +20,7 @@ mod containers_mock;
 mod cost;
 mod demo_source;
 mod e2e_pty;
+mod fleet;
 mod ecr_history;
 mod emr;
 mod forgery;

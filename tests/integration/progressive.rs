@@ -28,6 +28,7 @@ fn function(name: &str, stats: FunctionStats) -> Function {
 
 fn loaded(functions: Vec<Function>) -> Msg {
     Msg::Data(DataMsg::Loaded {
+        account: Default::default(),
         region: "us-east-1".into(),
         fetched_at: frozen().now(),
         payload: Lambda::wrap(LambdaData {
@@ -291,6 +292,7 @@ fn screens<S: Registered>(
         update(
             &mut m,
             Msg::Data(DataMsg::Loaded {
+                account: Default::default(),
                 region: "eu-west-1".into(),
                 fetched_at: frozen().now(),
                 payload: S::wrap(d),

@@ -319,7 +319,7 @@ fn figures_the_budget_leaves_unread_say_so() {
     let state = &mut Lambda::feed_mut(&mut m.data.feeds).state;
     state
         .totals
-        .entry("us-east-1".into())
+        .entry(awstop::scope::Scope::region("us-east-1"))
         .or_default()
         .invocations = 1.0;
     let n = state.functions.len();

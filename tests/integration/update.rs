@@ -240,6 +240,7 @@ fn failures_keep_the_last_good_rows_and_say_why() {
     let mut m = demo_model(140, 24);
     let error = ApiError {
         service: "lambda".into(),
+        account: Default::default(),
         region: "us-east-1".into(),
         operation: "ListFunctions".into(),
         message: "ThrottlingException: Rate exceeded".into(),
@@ -427,7 +428,7 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
 
     // Rows delivered out of name order: MEM has many ties, broken by name both ways.
     let DataMsg::Loaded {
-        region,
+        region, account,
         fetched_at,
         payload: Payload::Lambda(mut d),
     } = demo.loaded(ServiceKind::Lambda, m.data.now + chrono::Duration::hours(3))
@@ -441,6 +442,7 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
     update(
         &mut m,
         Msg::Data(DataMsg::Loaded {
+            account,
             region,
             fetched_at,
             payload: Payload::Lambda(d),

@@ -611,6 +611,15 @@ def member_session(url, account):
                 aws_session_token=creds["SessionToken"], **kw)
 
 
+def service_in_account(url, account, cluster, service):
+    """An ECS cluster with one service, created in the member account."""
+    ecs = boto3.client("ecs", **member_session(url, account))
+    ecs.create_cluster(clusterName=cluster)
+    ecs.register_task_definition(family="app", containerDefinitions=[{
+        "name": "app", "image": "nginx", "memory": 512, "cpu": 256, "essential": True}])
+    ecs.create_service(cluster=cluster, serviceName=service, taskDefinition="app", desiredCount=0)
+
+
 def key_in_account(url, account, user):
     """Long-term keys of a user in the member account: what a profile holds."""
     iam = boto3.client("iam", **member_session(url, account))
@@ -629,4 +638,5 @@ if __name__ == "__main__":
         "org": lambda: org(url, int(rest[0]), int(rest[1])),
         "function-in-account": lambda: function_in_account(url, rest[0], rest[1]),
         "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
+        "service-in-account": lambda: service_in_account(url, rest[0], rest[1], rest[2]),
     }[cmd]()

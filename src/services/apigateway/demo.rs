@@ -142,6 +142,7 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
     Api {
         url: Some(format!("{scheme}://{id}.execute-api.{}.amazonaws.com", cx.region)),
         name: s.name.clone(),
+        account: Default::default(),
         region: cx.region.clone(),
         protocol: s.protocol.to_string(),
         endpoint_type: s.endpoint_type.map(str::to_string),

@@ -40,6 +40,9 @@ pub fn family(protocol: &str) -> &'static str {
 pub struct Api {
     pub id: String,
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     /// REST, HTTP or WEBSOCKET.
     pub protocol: String,
@@ -332,3 +335,5 @@ mod tests {
         assert_eq!(Api::default().requests(), None);
     }
 }
+
+crate::scoped!(Api);

@@ -61,6 +61,7 @@ pub fn api(a: &SdkApi, region: &str) -> Api {
     Api {
         id: a.api_id().unwrap_or_default().to_string(),
         name: a.name().unwrap_or_default().to_string(),
+        account: Default::default(),
         region: region.to_string(),
         protocol: a.protocol_type().map_or("HTTP", |p| p.as_str()).to_string(),
         endpoint_type: None,

@@ -55,6 +55,7 @@ pub fn api(a: &RestApi, region: &str) -> Api {
     let id = a.id().unwrap_or_default().to_string();
     Api {
         name: a.name().unwrap_or_default().to_string(),
+        account: Default::default(),
         region: region.to_string(),
         protocol: "REST".into(),
         endpoint_type: a

@@ -180,6 +180,7 @@ async fn refresh(
     out.insert(
         0,
         DataMsg::Loaded {
+            account: String::new(),
             region: r.name.clone(),
             fetched_at,
             payload: ApiGateway::wrap(ApiGatewayData { apis, unread }),

@@ -20,7 +20,8 @@ pub use domain::{Api, ApiGatewayData, Route, Stage, StageMetrics};
 pub use live::Clients;
 
 use crate::export::file_safe;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope, Scoped};
 use crate::services::joins::{function_key, ApiRoute, ApiRoutes, Board, Jump, Topic};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
@@ -59,18 +60,18 @@ impl Room for ApiGateway {
     type View = View;
     type Snapshot = snapshot::ApiGatewayOut;
 
-    fn merge(state: &mut ApiGatewayData, region: &str, mut data: ApiGatewayData, only: bool, retired: &mut Vec<Retired>) {
+    fn merge(state: &mut ApiGatewayData, scope: &Scope, mut data: ApiGatewayData, only: bool, retired: &mut Vec<Retired>) {
         // A family whose list failed keeps its rows from before.
         if !data.unread.is_empty() {
             let kept = state
                 .apis
                 .iter()
-                .filter(|a| a.region == region && data.unread.iter().any(|u| u == domain::family(&a.protocol)))
+                .filter(|a| a.in_scope(scope) && data.unread.iter().any(|u| u == domain::family(&a.protocol)))
                 .cloned();
             data.apis.extend(kept);
             data.apis.sort_by(|a, b| a.id.cmp(&b.id));
         }
-        replace_region(&mut state.apis, data.apis, region, only, |a| &a.region, retired);
+        replace_scope(&mut state.apis, data.apis, scope, only, retired);
     }
 
     fn root() -> View {

@@ -14,6 +14,8 @@ pub struct ApiGatewayOut {
 pub struct ApiOut {
     pub id: String,
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     /// REST, HTTP or WEBSOCKET.
     pub protocol: String,
@@ -100,6 +102,7 @@ fn stage(s: &Stage, websocket: bool) -> StageOut {
 }
 
 pub fn apigateway(d: &ApiGatewayData, settings: &crate::services::Settings) -> ApiGatewayOut {
+    let book = &settings.accounts;
     ApiGatewayOut {
         apis: d
             .apis
@@ -109,6 +112,7 @@ pub fn apigateway(d: &ApiGatewayData, settings: &crate::services::Settings) -> A
                 ApiOut {
                     id: a.id.clone(),
                     name: a.name.clone(),
+                    account: book.id(&a.account).map(str::to_string),
                     region: a.region.clone(),
                     protocol: a.protocol.clone(),
                     endpoint_type: a.endpoint_type.clone(),

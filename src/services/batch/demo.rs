@@ -157,6 +157,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
             jobs.sort_by_key(|j| std::cmp::Reverse(j.created_at));
             JobQueue {
                 name: q.name.into(),
+                account: Default::default(),
                 region: region.into(),
                 state: "ENABLED".into(),
                 status: "VALID".into(),
@@ -177,6 +178,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
     let compute_environments = vec![
         ComputeEnvironment {
             name: "spot-ce".into(),
+            account: Default::default(),
             region: region.into(),
             ce_type: "MANAGED".into(),
             provisioning: "SPOT".into(),
@@ -189,6 +191,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
         },
         ComputeEnvironment {
             name: "fargate-ce".into(),
+            account: Default::default(),
             region: region.into(),
             ce_type: "MANAGED".into(),
             provisioning: "FARGATE".into(),

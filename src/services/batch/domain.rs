@@ -32,6 +32,9 @@ impl BatchData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ComputeEnvironment {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     #[serde(rename = "type")]
     pub ce_type: String,
@@ -47,6 +50,9 @@ pub struct ComputeEnvironment {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct JobQueue {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub state: String,
     pub status: String,
@@ -106,3 +112,5 @@ impl Job {
         matches!(self.status.as_str(), "SUCCEEDED" | "FAILED")
     }
 }
+
+crate::scoped!(ComputeEnvironment, JobQueue);

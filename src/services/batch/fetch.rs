@@ -52,6 +52,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
             let cr = c.compute_resources();
             data.compute_environments.push(ComputeEnvironment {
                 name: c.compute_environment_name().unwrap_or_default().to_string(),
+                account: Default::default(),
                 region: region.to_string(),
                 ce_type: c
                     .r#type()
@@ -88,6 +89,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
             order.sort_by_key(|o| o.order());
             data.queues.push(JobQueue {
                 name: q.job_queue_name().unwrap_or_default().to_string(),
+                account: Default::default(),
                 region: region.to_string(),
                 state: q
                     .state()

@@ -23,6 +23,7 @@ impl RoomLive for Batch {
             };
             match super::fetch::fetch(c, &r.name, live).await {
                 Ok(d) => vec![DataMsg::Loaded {
+                    account: String::new(),
                     region: r.name.clone(),
                     fetched_at,
                     payload: Batch::wrap(d),

@@ -17,7 +17,8 @@ pub use domain::{BatchData, ComputeEnvironment, Job, JobQueue, JOB_STATUSES};
 
 use crate::export::file_safe;
 use crate::services::Settings;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, replace_small, Scope};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 
@@ -52,12 +53,9 @@ impl Room for Batch {
     type View = View;
     type Snapshot = snapshot::BatchOut;
 
-    fn merge(state: &mut BatchData, region: &str, mut data: BatchData, only: bool, retired: &mut Vec<Retired>) {
-        state.compute_environments.retain(|c| c.region != region);
-        state
-            .compute_environments
-            .append(&mut data.compute_environments);
-        replace_region(&mut state.queues, data.queues, region, only, |q| &q.region, retired);
+    fn merge(state: &mut BatchData, scope: &Scope, mut data: BatchData, only: bool, retired: &mut Vec<Retired>) {
+        replace_small(&mut state.compute_environments, std::mem::take(&mut data.compute_environments), scope);
+        replace_scope(&mut state.queues, data.queues, scope, only, retired);
     }
 
     fn root() -> View {
@@ -122,7 +120,7 @@ impl Room for Batch {
     }
 
     fn snapshot(state: &BatchData, settings: &Settings) -> snapshot::BatchOut {
-        snapshot::batch(state, &settings.prices)
+        snapshot::batch(state, &settings.prices, &settings.accounts)
     }
 
     fn cost(state: &BatchData, settings: &Settings) -> Option<crate::cost::RoomCost> {

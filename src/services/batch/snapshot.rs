@@ -13,6 +13,8 @@ pub struct BatchOut {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EnvironmentOut {
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     #[serde(flatten)]
     pub environment: ComputeEnvironment,
     /// Its desired vCPUs at their rate.
@@ -22,6 +24,8 @@ pub struct EnvironmentOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QueueOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub state: String,
     pub status: String,
@@ -59,9 +63,10 @@ pub struct JobOut {
     pub exit_code: Option<i32>,
 }
 
-fn queue(q: &JobQueue) -> QueueOut {
+fn queue(q: &JobQueue, book: &crate::scope::AccountBook) -> QueueOut {
     QueueOut {
         name: q.name.clone(),
+        account: book.id(&q.account).map(str::to_string),
         region: q.region.clone(),
         state: q.state.clone(),
         status: q.status.clone(),
@@ -94,16 +99,17 @@ fn queue(q: &JobQueue) -> QueueOut {
     }
 }
 
-pub fn batch(d: &BatchData, prices: &crate::cost::PriceBook) -> BatchOut {
+pub fn batch(d: &BatchData, prices: &crate::cost::PriceBook, book: &crate::scope::AccountBook) -> BatchOut {
     BatchOut {
         compute_environments: d
             .compute_environments
             .iter()
             .map(|c| EnvironmentOut {
+                account: book.id(&c.account).map(str::to_string),
                 environment: c.clone(),
                 cost: super::cost::estimate(c, prices).out(),
             })
             .collect(),
-        queues: d.queues.iter().map(queue).collect(),
+        queues: d.queues.iter().map(|q| queue(q, book)).collect(),
     }
 }

@@ -50,6 +50,7 @@ impl RoomDemo for Ecr {
 fn repo(cx: &DemoCtx, name: &str, scan: bool, now: DateTime<Utc>) -> Repository {
     Repository {
         name: name.to_string(),
+        account: Default::default(),
         region: cx.region.clone(),
         uri: format!("{ACCOUNT_ID}.dkr.ecr.{}.amazonaws.com/{name}", cx.region),
         created_at: Utc.timestamp_opt((cx.fixed(now) - Duration::days(700)).timestamp() / 86_400 * 86_400, 0).single(),

@@ -29,6 +29,9 @@ impl EcrData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Repository {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub uri: String,
     pub created_at: Option<DateTime<Utc>>,
@@ -130,3 +133,5 @@ pub struct Finding {
     pub package: Option<String>,
     pub uri: Option<String>,
 }
+
+crate::scoped!(Repository);

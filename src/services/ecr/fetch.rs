@@ -35,6 +35,7 @@ pub async fn repositories(
         for r in p.repositories() {
             out.push(Repository {
                 name: r.repository_name().unwrap_or_default().to_string(),
+                account: Default::default(),
                 region: region.to_string(),
                 uri: r.repository_uri().unwrap_or_default().to_string(),
                 created_at: time(r.created_at()),

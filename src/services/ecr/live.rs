@@ -43,6 +43,7 @@ impl RoomLive for Ecr {
 
 fn loaded(region: &str, fetched_at: chrono::DateTime<Utc>, repositories: Vec<Repository>) -> DataMsg {
     DataMsg::Loaded {
+        account: String::new(),
         region: region.to_string(),
         fetched_at,
         payload: Ecr::wrap(EcrData { repositories }),

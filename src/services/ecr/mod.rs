@@ -17,7 +17,8 @@ pub use domain::{EcrData, Finding, Findings, Image, Repository};
 
 use crate::export::file_safe;
 use crate::services::Settings;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::joins::{Board, Topic};
@@ -55,8 +56,8 @@ impl Room for Ecr {
     type View = View;
     type Snapshot = snapshot::EcrOut;
 
-    fn merge(state: &mut EcrData, region: &str, data: EcrData, only: bool, retired: &mut Vec<Retired>) {
-        replace_region(&mut state.repositories, data.repositories, region, only, |r| &r.region, retired);
+    fn merge(state: &mut EcrData, scope: &Scope, data: EcrData, only: bool, retired: &mut Vec<Retired>) {
+        replace_scope(&mut state.repositories, data.repositories, scope, only, retired);
     }
 
     fn publish(state: &EcrData, board: &mut Board) {
@@ -145,8 +146,8 @@ impl Room for Ecr {
         }
     }
 
-    fn snapshot(state: &EcrData, _settings: &Settings) -> snapshot::EcrOut {
-        snapshot::ecr(state)
+    fn snapshot(state: &EcrData, settings: &Settings) -> snapshot::EcrOut {
+        snapshot::ecr(state, &settings.accounts)
     }
 }
 

@@ -13,6 +13,8 @@ pub struct EcrOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RepositoryOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub uri: String,
     pub scan_on_push: bool,
@@ -39,13 +41,14 @@ pub struct ImageOut {
     pub used_by: Vec<String>,
 }
 
-pub fn ecr(d: &EcrData) -> EcrOut {
+pub fn ecr(d: &EcrData, book: &crate::scope::AccountBook) -> EcrOut {
     EcrOut {
         repositories: d
             .repositories
             .iter()
             .map(|r| RepositoryOut {
                 name: r.name.clone(),
+                account: book.id(&r.account).map(str::to_string),
                 region: r.region.clone(),
                 uri: r.uri.clone(),
                 scan_on_push: r.scan_on_push,

@@ -23,6 +23,9 @@ impl EcsData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Cluster {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub status: String,
     pub capacity_providers: Vec<String>,
@@ -282,3 +285,5 @@ pub struct ContainerInstance {
     #[serde(default)]
     pub cpu_registered: Option<i64>,
 }
+
+crate::scoped!(Cluster);

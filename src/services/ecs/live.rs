@@ -103,6 +103,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
     out.insert(
         0,
         DataMsg::Loaded {
+            account: String::new(),
             region: r.name.clone(),
             fetched_at,
             payload: Ecs::wrap(data),

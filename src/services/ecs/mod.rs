@@ -18,7 +18,8 @@ pub use domain::{Cluster, Container, ContainerInstance, EcsData, Health, Running
 
 use crate::export::file_safe;
 use crate::services::Settings;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope};
 use crate::services::joins::{Board, Topic};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
@@ -61,8 +62,8 @@ impl Room for Ecs {
     type View = View;
     type Snapshot = snapshot::EcsOut;
 
-    fn merge(state: &mut EcsData, region: &str, data: EcsData, only: bool, retired: &mut Vec<Retired>) {
-        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    fn merge(state: &mut EcsData, scope: &Scope, data: EcsData, only: bool, retired: &mut Vec<Retired>) {
+        replace_scope(&mut state.clusters, data.clusters, scope, only, retired);
     }
 
     fn publish(state: &EcsData, board: &mut Board) {
@@ -164,7 +165,7 @@ impl Room for Ecs {
     }
 
     fn snapshot(state: &EcsData, settings: &Settings) -> snapshot::EcsOut {
-        snapshot::ecs(state, &settings.prices)
+        snapshot::ecs(state, &settings.prices, &settings.accounts)
     }
 
     /// CPU and memory per service, once a minute at most.

@@ -14,6 +14,8 @@ pub struct EcsOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClusterOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub status: String,
     pub services: Vec<ServiceOut>,
@@ -74,9 +76,10 @@ pub struct InstanceOut {
     pub cpu_registered: Option<i64>,
 }
 
-fn cluster(c: &Cluster, prices: &PriceBook) -> ClusterOut {
+fn cluster(c: &Cluster, prices: &PriceBook, book: &crate::scope::AccountBook) -> ClusterOut {
     ClusterOut {
         name: c.name.clone(),
+        account: book.id(&c.account).map(str::to_string),
         region: c.region.clone(),
         status: c.status.clone(),
         services: c
@@ -134,8 +137,8 @@ fn cluster(c: &Cluster, prices: &PriceBook) -> ClusterOut {
     }
 }
 
-pub fn ecs(d: &EcsData, prices: &PriceBook) -> EcsOut {
+pub fn ecs(d: &EcsData, prices: &PriceBook, book: &crate::scope::AccountBook) -> EcsOut {
     EcsOut {
-        clusters: d.clusters.iter().map(|c| cluster(c, prices)).collect(),
+        clusters: d.clusters.iter().map(|c| cluster(c, prices, book)).collect(),
     }
 }

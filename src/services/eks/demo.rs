@@ -114,6 +114,7 @@ fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EksCluster {
         .single();
     let mut c = EksCluster {
         name: s.name.clone(),
+        account: Default::default(),
         region: cx.region.clone(),
         status: "ACTIVE".into(),
         version: Some(s.version.into()),

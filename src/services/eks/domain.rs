@@ -20,6 +20,9 @@ impl EksData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EksCluster {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub status: String,
     pub version: Option<String>,
@@ -189,3 +192,5 @@ mod tests {
         assert_eq!(minor_skew("1.29", "latest"), None);
     }
 }
+
+crate::scoped!(EksCluster);

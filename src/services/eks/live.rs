@@ -82,6 +82,7 @@ async fn refresh(
     out.insert(
         0,
         DataMsg::Loaded {
+            account: String::new(),
             region: r.name.clone(),
             fetched_at,
             payload: Eks::wrap(EksData {

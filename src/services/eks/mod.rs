@@ -19,7 +19,8 @@ pub use domain::{Addon, ClusterMetrics, EksCluster, EksData, FargateProfile, Nod
 
 use crate::export::file_safe;
 use crate::services::Settings;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 
@@ -62,8 +63,8 @@ impl Room for Eks {
     type View = View;
     type Snapshot = snapshot::EksOut;
 
-    fn merge(state: &mut EksData, region: &str, data: EksData, only: bool, retired: &mut Vec<Retired>) {
-        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    fn merge(state: &mut EksData, scope: &Scope, data: EksData, only: bool, retired: &mut Vec<Retired>) {
+        replace_scope(&mut state.clusters, data.clusters, scope, only, retired);
     }
 
     fn root() -> View {
@@ -130,7 +131,7 @@ impl Room for Eks {
     }
 
     fn snapshot(state: &EksData, settings: &Settings) -> snapshot::EksOut {
-        snapshot::eks(state, &settings.prices)
+        snapshot::eks(state, &settings.prices, &settings.accounts)
     }
 
     fn watch_metrics_per_hour(state: &EksData, cx: &crate::services::room::WatchCtx) -> f64 {

@@ -13,6 +13,8 @@ pub struct EksOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClusterOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub status: String,
     pub version: Option<String>,
@@ -72,7 +74,7 @@ fn addon(a: &Addon) -> AddonOut {
     }
 }
 
-pub fn eks(d: &EksData, prices: &crate::cost::PriceBook) -> EksOut {
+pub fn eks(d: &EksData, prices: &crate::cost::PriceBook, book: &crate::scope::AccountBook) -> EksOut {
     EksOut {
         clusters: d
             .clusters
@@ -81,6 +83,7 @@ pub fn eks(d: &EksData, prices: &crate::cost::PriceBook) -> EksOut {
                 let m = &c.metrics;
                 ClusterOut {
                     name: c.name.clone(),
+                    account: book.id(&c.account).map(str::to_string),
                     region: c.region.clone(),
                     status: c.status.clone(),
                     version: c.version.clone(),

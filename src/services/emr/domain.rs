@@ -31,6 +31,9 @@ pub const STEPS_KEPT: usize = 10;
 pub struct EmrCluster {
     pub id: String,
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub state: String,
     /// Why it is in that state (TERMINATED: "Terminated by user request").
@@ -143,3 +146,5 @@ impl Step {
         Some(self.ended_at.unwrap_or(now) - self.started_at?)
     }
 }
+
+crate::scoped!(EmrCluster);

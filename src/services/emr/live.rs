@@ -68,6 +68,7 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
     out.insert(
         0,
         DataMsg::Loaded {
+            account: String::new(),
             region: r.name.clone(),
             fetched_at,
             payload: Emr::wrap(EmrData { clusters }),

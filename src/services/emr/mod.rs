@@ -18,7 +18,8 @@ use std::time::Duration;
 pub use domain::{EmrCluster, EmrData, EmrMetrics, InstanceGroup, Step};
 
 use crate::export::file_safe;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -59,8 +60,8 @@ impl Room for Emr {
     type View = View;
     type Snapshot = snapshot::EmrOut;
 
-    fn merge(state: &mut EmrData, region: &str, data: EmrData, only: bool, retired: &mut Vec<Retired>) {
-        replace_region(&mut state.clusters, data.clusters, region, only, |c| &c.region, retired);
+    fn merge(state: &mut EmrData, scope: &Scope, data: EmrData, only: bool, retired: &mut Vec<Retired>) {
+        replace_scope(&mut state.clusters, data.clusters, scope, only, retired);
     }
 
     fn root() -> View {
@@ -120,7 +121,7 @@ impl Room for Emr {
     }
 
     fn snapshot(state: &EmrData, settings: &Settings) -> snapshot::EmrOut {
-        snapshot::emr(state, &settings.prices)
+        snapshot::emr(state, &settings.prices, &settings.accounts)
     }
 
     fn watch_metrics_per_hour(state: &EmrData, cx: &crate::services::room::WatchCtx) -> f64 {

@@ -15,6 +15,8 @@ pub struct EmrOut {
 pub struct ClusterOut {
     pub id: String,
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub state: String,
     pub state_reason: Option<String>,
@@ -42,7 +44,7 @@ pub struct MetricsOut {
     pub hdfs_utilization_pct: Option<f64>,
 }
 
-pub fn emr(d: &EmrData, prices: &PriceBook) -> EmrOut {
+pub fn emr(d: &EmrData, prices: &PriceBook, book: &crate::scope::AccountBook) -> EmrOut {
     EmrOut {
         clusters: d
             .clusters
@@ -52,6 +54,7 @@ pub fn emr(d: &EmrData, prices: &PriceBook) -> EmrOut {
                 ClusterOut {
                     id: c.id.clone(),
                     name: c.name.clone(),
+                    account: book.id(&c.account).map(str::to_string),
                     region: c.region.clone(),
                     state: c.state.clone(),
                     state_reason: c.state_reason.clone(),

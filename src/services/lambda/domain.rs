@@ -8,6 +8,9 @@ use crate::series::Series;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Function {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     pub runtime: Option<String>,
     pub memory_mb: u32,
@@ -150,3 +153,5 @@ pub struct LambdaTotals {
     pub throttles: f64,
     pub concurrent_max: f64,
 }
+
+crate::scoped!(Function);

@@ -213,6 +213,7 @@ pub async fn fetch(
     out.insert(
         0,
         DataMsg::Loaded {
+            account: String::new(),
             region: r.name.clone(),
             fetched_at,
             payload: Lambda::wrap(LambdaData {

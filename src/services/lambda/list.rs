@@ -120,6 +120,7 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         .map(str::to_string)
         .unwrap_or_else(|| format!("/aws/lambda/{name}"));
     Function {
+        account: Default::default(),
         region: region.to_string(),
         runtime: f.runtime().map(|r| r.as_str().to_string()),
         memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,

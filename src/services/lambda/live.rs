@@ -152,6 +152,7 @@ async fn progressive(
     coming: &mut crate::aws::gather::Coming<'_>,
 ) -> bool {
     let mut first = vec![DataMsg::Loaded {
+        account: String::new(),
         region: region.name.clone(),
         fetched_at: chrono::Utc::now(),
         payload: Lambda::wrap(super::domain::LambdaData {

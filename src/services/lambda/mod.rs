@@ -31,7 +31,8 @@ pub use list::list_functions;
 pub use live::Clients;
 
 use crate::export::file_safe;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, Scope};
 use crate::services::msg::TailTarget;
 use crate::services::joins::{function_key, Board, Topic};
 use crate::services::room::{Registered, Room};
@@ -51,13 +52,13 @@ pub enum View {
 pub struct LambdaState {
     pub functions: Vec<Function>,
     /// Read even when per-function metrics cover only the rows on screen.
-    pub totals: BTreeMap<String, LambdaTotals>,
+    pub totals: BTreeMap<Scope, LambdaTotals>,
     /// Which duration percentile the functions' `duration_pct_ms` holds.
     pub percentile: Option<String>,
     /// Per region, why figures are older than the refresh (the budget).
-    pub budget: BTreeMap<String, String>,
+    pub budget: BTreeMap<Scope, String>,
     /// Regions whose rows are only the first ListFunctions page so far.
-    pub listing: std::collections::BTreeSet<String>,
+    pub listing: std::collections::BTreeSet<Scope>,
 }
 
 impl LambdaState {
@@ -99,24 +100,24 @@ impl Room for Lambda {
     type View = View;
     type Snapshot = snapshot::LambdaOut;
 
-    fn merge(state: &mut LambdaState, region: &str, data: LambdaData, only: bool, retired: &mut Vec<Retired>) {
+    fn merge(state: &mut LambdaState, scope: &Scope, data: LambdaData, only: bool, retired: &mut Vec<Retired>) {
         if data.percentile.is_some() {
             state.percentile = data.percentile.clone();
         }
         match data.totals {
-            Some(t) => state.totals.insert(region.to_string(), t),
-            None => state.totals.remove(region),
+            Some(t) => state.totals.insert(scope.clone(), t),
+            None => state.totals.remove(scope),
         };
         match data.budget {
-            Some(n) => state.budget.insert(region.to_string(), n),
-            None => state.budget.remove(region),
+            Some(n) => state.budget.insert(scope.clone(), n),
+            None => state.budget.remove(scope),
         };
         if data.listing {
-            state.listing.insert(region.to_string());
+            state.listing.insert(scope.clone());
         } else {
-            state.listing.remove(region);
+            state.listing.remove(scope);
         }
-        replace_region(&mut state.functions, data.functions, region, only, |f| &f.region, retired);
+        replace_scope(&mut state.functions, data.functions, scope, only, retired);
     }
 
     fn root() -> View {
@@ -206,6 +207,7 @@ impl Room for Lambda {
         Some(TailTarget {
             service: Lambda::KIND,
             key: name.clone(),
+            account: f.account.to_string(),
             region: f.region.clone(),
             log_group: f.log_group.clone(),
         })

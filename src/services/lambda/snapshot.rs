@@ -16,6 +16,8 @@ pub struct LambdaOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FunctionOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub runtime: Option<String>,
     pub memory_mb: u32,
@@ -100,9 +102,11 @@ pub struct ColdOut {
 }
 
 fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> FunctionOut {
+    let book = &settings.accounts;
     let s = &f.stats;
     FunctionOut {
         name: f.name.clone(),
+        account: book.id(&f.account).map(str::to_string),
         region: f.region.clone(),
         runtime: f.runtime.clone(),
         memory_mb: f.memory_mb,

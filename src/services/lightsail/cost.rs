@@ -101,6 +101,7 @@ mod tests {
     fn a_container_service_is_its_power_price_times_its_scale() {
         let s = ContainerService {
             name: "api".into(),
+            account: Default::default(),
             region: "us-east-1".into(),
             state: "RUNNING".into(),
             power: "micro".into(),

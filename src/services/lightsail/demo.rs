@@ -27,6 +27,7 @@ impl RoomDemo for Lightsail {
                 .collect(),
             container_services: vec![ContainerService {
                 name: "api".into(),
+                account: Default::default(),
                 region: cx.region.clone(),
                 state: "RUNNING".into(),
                 power: "micro".into(),
@@ -124,6 +125,7 @@ fn instance_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool)
         .single();
     Instance {
         name: s.name.clone(),
+        account: Default::default(),
         region: cx.region.clone(),
         state: if s.load == Load::Stopped { "stopped" } else { "running" }.into(),
         blueprint: s.blueprint.into(),

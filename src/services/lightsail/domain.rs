@@ -29,6 +29,9 @@ impl LightsailData {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     /// Lightsail's state name: running, stopped, pending, stopping.
     pub state: String,
@@ -75,6 +78,9 @@ pub struct InstanceSeries {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ContainerService {
     pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
     pub region: String,
     /// RUNNING, READY, DEPLOYING, UPDATING, PENDING, DISABLED, DELETING.
     pub state: String,
@@ -134,3 +140,5 @@ mod tests {
         assert!(!with_burst(None).out_of_burst());
     }
 }
+
+crate::scoped!(Instance, ContainerService);

@@ -42,6 +42,7 @@ pub fn instance(i: &sdk::Instance, region: &str) -> Instance {
     let bundle = i.bundle_id().unwrap_or_default().to_string();
     Instance {
         name: i.name().unwrap_or_default().to_string(),
+        account: Default::default(),
         region: region.to_string(),
         state: i.state().and_then(|s| s.name()).unwrap_or_default().to_string(),
         blueprint: i.blueprint_id().unwrap_or_default().to_string(),
@@ -58,6 +59,7 @@ pub fn instance(i: &sdk::Instance, region: &str) -> Instance {
 pub fn container_service(s: &sdk::ContainerService, region: &str) -> ContainerService {
     ContainerService {
         name: s.container_service_name().unwrap_or_default().to_string(),
+        account: Default::default(),
         region: region.to_string(),
         state: s.state().map(|st| st.as_str().to_string()).unwrap_or_default(),
         power: s.power().map(|p| p.as_str().to_string()).unwrap_or_default(),

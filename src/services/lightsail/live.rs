@@ -78,6 +78,7 @@ fn failures(region: &str, failed: Vec<AwsError>) -> Vec<DataMsg> {
 
 fn loaded(region: &str, fetched_at: DateTime<Utc>, data: LightsailData) -> DataMsg {
     DataMsg::Loaded {
+        account: String::new(),
         region: region.to_string(),
         fetched_at,
         payload: Lightsail::wrap(data),

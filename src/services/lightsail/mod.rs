@@ -19,7 +19,8 @@ use std::time::Duration;
 pub use domain::{ContainerService, Instance, InstanceMetrics, InstanceSeries, LightsailData};
 
 use crate::export::file_safe;
-use crate::services::feed::{replace_region, Retired};
+use crate::services::feed::Retired;
+use crate::services::scope::{replace_scope, replace_small, Scope};
 use crate::services::room::Room;
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -59,11 +60,10 @@ impl Room for Lightsail {
     type View = View;
     type Snapshot = snapshot::LightsailOut;
 
-    fn merge(state: &mut LightsailData, region: &str, mut data: LightsailData, only: bool, retired: &mut Vec<Retired>) {
+    fn merge(state: &mut LightsailData, scope: &Scope, mut data: LightsailData, only: bool, retired: &mut Vec<Retired>) {
         // A handful of container services a region: no need to retire them.
-        state.container_services.retain(|c| c.region != region);
-        state.container_services.append(&mut data.container_services);
-        replace_region(&mut state.instances, data.instances, region, only, |i| &i.region, retired);
+        replace_small(&mut state.container_services, std::mem::take(&mut data.container_services), scope);
+        replace_scope(&mut state.instances, data.instances, scope, only, retired);
     }
 
     fn root() -> View {
@@ -126,8 +126,8 @@ impl Room for Lightsail {
         }
     }
 
-    fn snapshot(state: &LightsailData, _settings: &Settings) -> snapshot::LightsailOut {
-        snapshot::lightsail(state)
+    fn snapshot(state: &LightsailData, settings: &Settings) -> snapshot::LightsailOut {
+        snapshot::lightsail(state, &settings.accounts)
     }
 
     fn cost(state: &LightsailData, _settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -14,6 +14,8 @@ pub struct LightsailOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InstanceOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub state: String,
     pub blueprint: String,
@@ -39,6 +41,8 @@ pub struct MetricsOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContainerServiceOut {
     pub name: String,
+    /// The account's 12-digit ID (null while it is not known).
+    pub account: Option<String>,
     pub region: String,
     pub state: String,
     pub power: String,
@@ -52,10 +56,11 @@ fn tenth(v: Option<f64>) -> Option<f64> {
     v.map(|v| (v * 10.0).round() / 10.0)
 }
 
-fn instance(i: &Instance) -> InstanceOut {
+fn instance(i: &Instance, book: &crate::scope::AccountBook) -> InstanceOut {
     let m = &i.metrics;
     InstanceOut {
         name: i.name.clone(),
+        account: book.id(&i.account).map(str::to_string),
         region: i.region.clone(),
         state: i.state.clone(),
         blueprint: i.blueprint.clone(),
@@ -72,9 +77,10 @@ fn instance(i: &Instance) -> InstanceOut {
     }
 }
 
-fn container_service(s: &ContainerService) -> ContainerServiceOut {
+fn container_service(s: &ContainerService, book: &crate::scope::AccountBook) -> ContainerServiceOut {
     ContainerServiceOut {
         name: s.name.clone(),
+        account: book.id(&s.account).map(str::to_string),
         region: s.region.clone(),
         state: s.state.clone(),
         power: s.power.clone(),
@@ -84,10 +90,10 @@ fn container_service(s: &ContainerService) -> ContainerServiceOut {
     }
 }
 
-pub fn lightsail(d: &LightsailData) -> LightsailOut {
+pub fn lightsail(d: &LightsailData, book: &crate::scope::AccountBook) -> LightsailOut {
     LightsailOut {
-        instances: d.instances.iter().map(instance).collect(),
-        container_services: d.container_services.iter().map(container_service).collect(),
+        instances: d.instances.iter().map(|i| instance(i, book)).collect(),
+        container_services: d.container_services.iter().map(|s| container_service(s, book)).collect(),
     }
 }
 
@@ -101,6 +107,7 @@ mod tests {
         let d = LightsailData {
             instances: vec![Instance {
                 name: "wordpress-1".into(),
+                account: Default::default(),
                 region: "us-east-1".into(),
                 state: "running".into(),
                 blueprint: "wordpress".into(),
@@ -118,6 +125,7 @@ mod tests {
             }],
             container_services: vec![ContainerService {
                 name: "api".into(),
+                account: Default::default(),
                 region: "us-east-1".into(),
                 state: "RUNNING".into(),
                 power: "micro".into(),
@@ -126,7 +134,7 @@ mod tests {
                 price_usd_month: Some(20.0),
             }],
         };
-        let v = serde_json::to_value(lightsail(&d)).unwrap();
+        let v = serde_json::to_value(lightsail(&d, &Default::default())).unwrap();
         let i = &v["instances"][0];
         assert_eq!(i["bundle"], "small_3_0");
         assert_eq!(i["public_ip"], true);

@@ -152,6 +152,7 @@ fn function_at(
     };
     Function {
         name: spec.name.clone(),
+        account: Default::default(),
         region: region.to_string(),
         runtime: spec.runtime.map(str::to_string),
         memory_mb: spec.memory_mb,
