@@ -46,6 +46,17 @@ pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 [cost]                              # estimates from list prices, never a bill
 # prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
 spot-discount-pct = 70              # Spot's assumed discount from on-demand
+
+# [org]                             # every ACTIVE account of the organization (--org-role)
+# role = "OrganizationAccountAccessRole"
+# exclude = ["111111111111"]        # accounts left out (--org-exclude)
+# external_id = "…"                 # when the member role's trust policy asks for one
+# session_name = "awstop"           # what the members' CloudTrail shows
+
+# [[accounts]]                      # one account by name; repeat the table for more
+# name = "payments-prod"
+# role_arn = "arn:aws:iam::111111111111:role/awstop-read"  # or: profile = "payments"
+# external_id = "…"
 {rooms}"#,
         rooms = room_sections(),
         pane = ServiceKind::ALL[0].name(),
@@ -393,8 +404,9 @@ mod tests {
         // The default file names every shared section, and only those beside the rooms'.
         let sections: Vec<String> = default_file()
             .lines()
-            .filter_map(|l| l.strip_prefix('['))
-            .filter_map(|l| l.split(']').next())
+            // Sections that need values to mean anything are shown commented out.
+            .filter_map(|l| l.strip_prefix("# [").or_else(|| l.strip_prefix('[')))
+            .filter_map(|l| l.trim_start_matches('[').split(']').next())
             .map(str::to_string)
             .filter(|s| ServiceKind::from_name(s).is_none())
             .collect();
