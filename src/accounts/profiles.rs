@@ -436,8 +436,8 @@ aws_access_key_id = AKIB
 
     #[test]
     fn select_in_reads_both_files_and_a_missing_one_is_empty() {
-        let dir = std::env::temp_dir().join(format!("awstop-profiles-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let folder = tempfile::Builder::new().prefix("awstop-profiles-").tempdir().unwrap();
+        let dir = folder.path();
         let files = SharedFiles {
             config: dir.join("config"),
             credentials: dir.join("credentials"),
@@ -456,6 +456,5 @@ aws_access_key_id = AKIB
                 .contains(&files.credentials.display().to_string()),
             "{e}"
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -452,8 +452,8 @@ mod tests {
 
     #[test]
     fn a_users_file_replaces_its_region_only() {
-        let d = std::env::temp_dir().join(format!("awstop-prices-{}", std::process::id()));
-        std::fs::create_dir_all(&d).unwrap();
+        let folder = tempfile::Builder::new().prefix("awstop-prices-").tempdir().unwrap();
+        let d = folder.path();
         let f = d.join("mine.toml");
         std::fs::write(&f, "region = \"eu-west-1\"\ndate = \"2026-10\"\n[eks]\nusd-per-cluster-hour-standard = 0.08\nusd-per-cluster-hour-extended = 0.5\n").unwrap();
         let b = PriceBook::builtin(&sections())
@@ -465,6 +465,5 @@ mod tests {
         assert!(eu.fargate.is_none());
         assert!(b.region("us-east-1").is_ok());
         assert_eq!(b.spot_factor(), 0.5);
-        let _ = std::fs::remove_dir_all(&d);
     }
 }

@@ -128,6 +128,14 @@ pub trait DynRoom: Sync {
     ) -> Box<dyn Any + Send + Sync>;
     fn poll(&self, cx: PollCtx) -> BoxFuture<'static, ()>;
     fn once<'a>(&self, live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
+    /// `--once`'s second step (`RoomLive::once_wanted`).
+    fn once_wanted<'a>(
+        &self,
+        live: &'a Live,
+        region: &'a RegionClients,
+        msgs: &'a mut Vec<DataMsg>,
+        wanted: &'a [String],
+    ) -> BoxFuture<'a, ()>;
     fn tail(
         &self,
         live: Arc<Live>,
@@ -382,6 +390,15 @@ impl<S: Registered> DynRoom for Adapter<S> {
     }
     fn once<'a>(&self, live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
         S::once(live, region)
+    }
+    fn once_wanted<'a>(
+        &self,
+        live: &'a Live,
+        region: &'a RegionClients,
+        msgs: &'a mut Vec<DataMsg>,
+        wanted: &'a [String],
+    ) -> BoxFuture<'a, ()> {
+        S::once_wanted(live, region, msgs, wanted)
     }
     fn tail(
         &self,

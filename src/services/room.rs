@@ -354,6 +354,18 @@ pub trait RoomLive: Room {
     }
     /// Everything once, every row's metrics included (`--once`).
     fn once<'a>(live: &'a Live, region: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>>;
+    /// `--once`'s second step, for rooms whose `INFO.wants` is not empty:
+    /// after every room of every region was read once, what this room
+    /// `wants` of the others' data (`wanted`, each marked `msg::wanted`) is
+    /// read into its own messages of `region` (`msgs`, from `once`).
+    fn once_wanted<'a>(
+        _live: &'a Live,
+        _region: &'a RegionClients,
+        _msgs: &'a mut Vec<DataMsg>,
+        _wanted: &'a [String],
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
     /// One refresh of a `Simple` poller; `first` (the dashboard's first read)
     /// may be sent the rows ahead of their metrics. `once` by default.
     fn refresh<'a>(

@@ -44,6 +44,10 @@ pub struct RoomInfo {
     pub reads: &'static [Topic],
     /// The facts `publish` writes for other rooms.
     pub publishes: &'static [Topic],
+    /// The published facts `Room::wants` reads: `--once` reads the rooms
+    /// that publish them, then hands this room what it wants
+    /// (`RoomLive::once_wanted`), as the dashboard's poller is handed it.
+    pub wants: &'static [Topic],
 }
 
 impl RoomInfo {
@@ -64,5 +68,6 @@ impl RoomInfo {
         tails: None,
         reads: &[],
         publishes: &[],
+        wants: &[],
     };
 }

@@ -247,21 +247,80 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
     let per_region = live.regions.iter().map(|r| async move {
         let rooms = ServiceKind::ALL.iter().map(|k| async move {
             match tokio::time::timeout_at(deadline, k.room().once(live, r)).await {
-                Ok(m) => m,
-                Err(_) => vec![timed_out(live, *k, &r.name, limit)],
+                Ok(m) => (*k, m),
+                Err(_) => (*k, vec![timed_out(live, *k, &r.name, limit)]),
             }
         });
-        futures_util::future::join_all(rooms)
-            .await
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
+        futures_util::future::join_all(rooms).await
     });
-    for msgs in futures_util::future::join_all(per_region).await {
+    let mut read = futures_util::future::join_all(per_region).await;
+    wanted(live, &mut read, deadline, limit).await;
+    for (_, msgs) in read.into_iter().flatten() {
         out.extend(msgs.into_iter().map(|m| m.in_account(&live.key)));
     }
     out.push(live.api());
     out
+}
+
+/// `--once`'s second step: what rooms want of the others' data (ECR: the
+/// images ECS's tasks run, beyond a repository's one page), read once every
+/// room of every region has been read, as the dashboard's pollers are told
+/// after each refresh. `read` is each region's rooms and their messages.
+async fn wanted(
+    live: &Live,
+    read: &mut [Vec<(ServiceKind, Vec<DataMsg>)>],
+    deadline: tokio::time::Instant,
+    limit: std::time::Duration,
+) {
+    let wanting: Vec<ServiceKind> = ServiceKind::ALL
+        .iter()
+        .copied()
+        .filter(|k| !k.room().info().wants.is_empty())
+        .collect();
+    if wanting.is_empty() {
+        return;
+    }
+    // What those rooms want is published by others: only those are folded
+    // in (a copy of ECS's tasks, not of 10,000 functions).
+    let publishes = |k: ServiceKind| {
+        let info = k.room().info();
+        wanting.iter().any(|w| w.room().info().wants.iter().any(|t| info.publishes.contains(t)))
+    };
+    let mut feeds = crate::services::Feeds::default();
+    let mut retired = Vec::new();
+    for (r, rooms) in live.regions.iter().zip(read.iter()) {
+        for (k, msgs) in rooms.iter().filter(|(k, _)| publishes(*k)) {
+            for m in msgs {
+                if let DataMsg::Loaded { payload, .. } = m {
+                    let scope = crate::scope::Scope::region(&r.name);
+                    feeds.scopes_mut(*k).entry(scope.clone()).or_default();
+                    k.room().merge(&mut feeds, &scope, payload.clone(), &mut retired);
+                }
+            }
+        }
+    }
+    for k in ServiceKind::ALL.iter().filter(|k| publishes(**k)) {
+        k.room().publish(&mut feeds);
+    }
+    for k in wanting {
+        let wanted = k.room().wants(&feeds);
+        if wanted.is_empty() {
+            continue;
+        }
+        let per_region = live.regions.iter().zip(read.iter_mut()).filter_map(|(r, rooms)| {
+            let (_, msgs) = rooms.iter_mut().find(|(x, _)| *x == k)?;
+            // A region the room could not read has nothing to read into.
+            msgs.iter().any(|m| matches!(m, DataMsg::Loaded { .. })).then_some(())?;
+            let wanted = &wanted;
+            Some(async move {
+                let step = k.room().once_wanted(live, r, msgs, wanted);
+                if tokio::time::timeout_at(deadline, step).await.is_err() {
+                    msgs.push(timed_out(live, k, &r.name, limit));
+                }
+            })
+        });
+        futures_util::future::join_all(per_region).await;
+    }
 }
 
 /// Every account once, at most `at_once` at a time: `--once` of a fleet.

@@ -9,13 +9,13 @@ use crate::common::FROZEN;
 use serde_json::Value;
 
 fn awstop(args: &[&str]) -> Output {
-    let no_config = std::env::temp_dir().join("awstop-test-no-config");
+    let no_config = crate::common::no_config_home();
     Command::new(env!("CARGO_BIN_EXE_awstop"))
         .args(args)
         .env("XDG_CONFIG_HOME", no_config)
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .output()
         .expect("run awstop")

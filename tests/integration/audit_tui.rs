@@ -14,7 +14,7 @@ fn verify(file: &std::path::Path) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .args(["verify", file.to_str().unwrap()])
         .output()
@@ -67,7 +67,7 @@ fn replay_shows_the_recording_with_its_clock_and_timeline_keys() {
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .args([
             "record",
@@ -168,7 +168,7 @@ fn a_forced_replay_of_a_broken_file_says_so() {
     let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .args([
             "record",

@@ -14,7 +14,7 @@ fn awstop(args: &[&str], config_home: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .env("XDG_CONFIG_HOME", config_home)
         .args(args)

@@ -1,7 +1,8 @@
 //! ECR reads one page of each repository's images: a repository that keeps
 //! years of pushes costs the same calls a refresh as a young one, says that
 //! its count is a floor, and still shows the images running tasks use,
-//! read by name from what ECS publishes. Mocked: moto answers in one page.
+//! read by name from what ECS publishes. Mocked, and against moto (which
+//! answers a listing in one page) behind a proxy that pages it as AWS does.
 
 use std::time::Duration;
 
@@ -203,4 +204,53 @@ fn a_repository_is_read_one_page_deep_and_the_images_in_use_by_name() {
         assert_eq!(repo["image_count"], 1001);
         assert_eq!(repo["image_count_at_least"], true);
     });
+}
+
+/// `--once` reads ECS and ECR side by side, then the images ECS's tasks run
+/// that a repository's page left out, by name: a snapshot shows what runs
+/// beyond the page, as the dashboard does.
+#[test]
+fn once_reads_the_images_in_use_beyond_a_repositorys_page() {
+    use crate::common::fault_proxy::{Fault, FaultProxy};
+    use crate::common::moto::{awstop_env, Moto};
+    use serde_json::Value;
+
+    let moto = Moto::start();
+    let truth = moto.seed("images");
+    // The service runs the image moto lists last: a page of two leaves it out.
+    assert_eq!(truth["order"][2], "v3", "{truth}");
+    let running = truth["digests"]["v3"].as_str().unwrap().to_string();
+    let proxy = FaultProxy::start(&moto.url);
+    proxy.set(Fault::Page {
+        target: "AmazonEC2ContainerRegistry_V20150921.DescribeImages",
+        by: "imageIds",
+        list: "imageDetails",
+        keep: 2,
+    });
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"));
+    cmd.args(["--once", "--format", "json", "--region", "us-east-1", "--endpoint-url", &proxy.url]);
+    awstop_env(&mut cmd);
+    let (out, ops) = moto.recorded(|| cmd.output().unwrap());
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("a snapshot");
+    let errors: Vec<&Value> = snap["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["service"] == "ecr" || e["service"] == "ecs")
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+
+    let repo = &snap["ecr"]["repositories"][0];
+    assert_eq!(repo["name"], "web");
+    assert_eq!(repo["image_count_at_least"], true, "the page said there is more");
+    let images = repo["images"].as_array().unwrap();
+    let mut tags: Vec<&str> = images.iter().map(|i| i["tags"][0].as_str().unwrap()).collect();
+    tags.sort();
+    assert_eq!(tags, ["v1", "v2", "v3"], "the page, and the image in use");
+    let image = images.iter().find(|i| i["digest"] == running.as_str()).unwrap();
+    assert_eq!(image["used_by"], serde_json::json!(["ecs:prod/web"]));
+    assert_eq!(repo["image_count"], 3);
+    // One listing, one read by name; never the pages after the first.
+    let describes = ops.iter().filter(|o| o.contains("DescribeImages")).count();
+    assert_eq!(describes, 2, "{ops:?}");
 }

@@ -8,11 +8,11 @@ use serde_json::Value;
 const FROZEN: &str = "2026-11-22T14:03:20Z";
 
 fn awstop(args: &[&str]) -> Output {
-    let no_config = std::env::temp_dir().join("awstop-test-no-config");
+    let no_config = crate::common::no_config_home();
     Command::new(env!("CARGO_BIN_EXE_awstop"))
         .env(
             "XDG_STATE_HOME",
-            std::env::temp_dir().join("awstop-test-state"),
+            crate::common::state_home(),
         )
         .args(args)
         .env("XDG_CONFIG_HOME", no_config)
@@ -302,12 +302,12 @@ fn bad_flags_fail_with_one_clear_line() {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_awstop"));
     cmd.env(
         "XDG_STATE_HOME",
-        std::env::temp_dir().join("awstop-test-state"),
+        crate::common::state_home(),
     );
     for k in ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"] {
         cmd.env_remove(k);
     }
-    let nowhere = std::env::temp_dir().join("awstop-test-no-aws-config");
+    let nowhere = crate::common::no_aws_config();
     cmd.env("AWS_CONFIG_FILE", nowhere.join("config"))
         .env("AWS_SHARED_CREDENTIALS_FILE", nowhere.join("credentials"));
     let out = cmd.output().unwrap();

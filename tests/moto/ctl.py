@@ -276,6 +276,25 @@ def seed_containers(c):
     return truth
 
 
+def seed_images(c):
+    """One ECR repository of three images, and an ECS service whose task runs
+    the last one pushed; the order moto lists the images in, and each tag's digest."""
+    ecr, ecs, ec2 = c["ecr"], c["ecs"], c["ec2"]
+    uri = ecr.create_repository(repositoryName="web")["repository"]["repositoryUri"]
+    for tag, layers in [("v1", [1, 2]), ("v2", [1, 3]), ("v3", [1, 4])]:
+        ecr.put_image(repositoryName="web", imageManifest=manifest(layers), imageTag=tag)
+    ecs.create_cluster(clusterName="prod")
+    ecs.register_task_definition(family="web", containerDefinitions=[{
+        "name": "web", "image": f"{uri}:v3", "memory": 512, "cpu": 256, "essential": True}])
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ecs.register_container_instance(cluster="prod", instanceIdentityDocument=json.dumps({"instanceId": instance}))
+    ecs.create_service(cluster="prod", serviceName="web", taskDefinition="web", desiredCount=1)
+    ecs.run_task(cluster="prod", taskDefinition="web", count=1, group="service:web", launchType="EC2")
+    listed = ecr.describe_images(repositoryName="web")["imageDetails"]
+    return {"uri": uri, "order": [i["imageTags"][0] for i in listed],
+            "digests": {i["imageTags"][0]: i["imageDigest"] for i in listed}}
+
+
 def seed_emr(c):
     """Two EMR clusters: one kept WAITING and idle for half an hour, one with
     steps (moto never moves their states), and what boto3 reads back."""
@@ -413,6 +432,9 @@ def seed(url, scenario):
         return
     if scenario == "containers":
         json.dump(seed_containers(clients(url)), sys.stdout)
+        return
+    if scenario == "images":
+        json.dump(seed_images(clients(url)), sys.stdout)
         return
     s = SCENARIOS[scenario]
     c = clients(url)

@@ -10,12 +10,34 @@ fn at() -> DateTime<Utc> {
     "2026-11-22T14:03:20Z".parse().unwrap()
 }
 
-fn temp(name: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("awstop-reader-{}-{name}", std::process::id()))
+/// A file named `name` in a folder of its own, removed with the value even
+/// when the test fails.
+struct Temp {
+    _dir: tempfile::TempDir,
+    path: std::path::PathBuf,
+}
+
+impl std::ops::Deref for Temp {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Temp {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn temp(name: &str) -> Temp {
+    let d = tempfile::Builder::new().prefix("awstop-reader-").tempdir().unwrap();
+    let p = d.path().join(name);
+    Temp { _dir: d, path: p }
 }
 
 /// A small real recording: two demo refreshes and a clean end.
-fn sample(name: &str, finish: bool) -> (std::path::PathBuf, usize) {
+fn sample(name: &str, finish: bool) -> (Temp, usize) {
     let path = temp(name);
     let demo = DemoAccount::new(7, 3, 60);
     let mut w = Writer::create(

@@ -31,12 +31,35 @@ impl RoomLive for Ecr {
                 return no_client(Ecr::KIND, &r.name);
             };
             let fetched_at = Utc::now();
-            // Side by side with ECS, nothing is published yet: a repository
-            // read one page deep says so (`Repository::more`).
+            // Side by side with ECS, nothing is published yet: the images in
+            // use beyond a repository's page come in `once_wanted`.
             match fetch::repositories(c, &r.name, live, &[]).await {
                 Ok(repositories) => vec![loaded(&r.name, fetched_at, repositories)],
                 Err(e) => vec![DataMsg::failed(Ecr::KIND, &r.name, e)],
             }
+        })
+    }
+
+    /// Once ECS has been read: the images its tasks use that a repository's
+    /// page left out, read by name into the repositories `once` read.
+    fn once_wanted<'a>(
+        live: &'a Live,
+        r: &'a RegionClients,
+        msgs: &'a mut Vec<DataMsg>,
+        wanted: &'a [String],
+    ) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Some(c) = r.client::<Ecr>() else { return };
+            let used: Vec<String> = wanted.iter().filter_map(|k| msg::wanted_name(k)).map(str::to_string).collect();
+            let mut failed = None;
+            for m in msgs.iter_mut() {
+                let DataMsg::Loaded { payload, .. } = m else { continue };
+                let Some(d) = Ecr::payload_mut(payload) else { continue };
+                if let Err(e) = fetch::used(c, live, &mut d.repositories, &used).await {
+                    failed = Some(DataMsg::failed(Ecr::KIND, &r.name, e));
+                }
+            }
+            msgs.extend(failed);
         })
     }
 }

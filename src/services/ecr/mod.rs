@@ -48,6 +48,7 @@ impl Room for Ecr {
         ],
         reads: &[Topic::ImagesInUse],
         publishes: &[Topic::ImageFindings],
+        wants: &[Topic::ImagesInUse],
         ..crate::services::RoomInfo::DEFAULT
     };
 

@@ -9,11 +9,13 @@ fn t(s: i64) -> DateTime<Utc> {
 }
 
 /// A demo recording of three full refreshes a minute apart; the records'
-/// receive times, and how many records a refresh is.
-fn recording(name: &str) -> (Recording, usize) {
+/// receive times, and how many records a refresh is; the folder it is in,
+/// removed with the value.
+fn recording(name: &str) -> (Recording, usize, tempfile::TempDir) {
     use crate::source::demo::DemoAccount;
     let demo = DemoAccount::new(42, 10, 60);
-    let path = std::env::temp_dir().join(format!("awstop-{name}-{}.awstop", std::process::id()));
+    let dir = tempfile::Builder::new().prefix(&format!("awstop-{name}-")).tempdir().unwrap();
+    let path = dir.path().join("demo.awstop");
     let key = ed25519_dalek::SigningKey::from_bytes(&[3u8; 32]);
     let header = crate::record::Header::new(None, vec![], t(0));
     let mut w = crate::record::writer::Writer::create(&path, header, key, true).unwrap();
@@ -41,7 +43,7 @@ fn recording(name: &str) -> (Recording, usize) {
         keep_going: false,
         span: (t(0), t(180)),
     };
-    (rec, round)
+    (rec, round, dir)
 }
 
 /// Feeds `m` what the replay sends, as the dashboard does, until it stands
@@ -72,8 +74,7 @@ async fn until(
 
 #[tokio::test]
 async fn going_back_shows_exactly_what_going_forward_showed() {
-    let (rec, round) = recording("replay-source");
-    let path = rec.path.clone();
+    let (rec, round, _dir) = recording("replay-source");
     let (tx, mut rx) = mpsc::channel(16);
     let (cmd_tx, cmd_rx) = mpsc::channel(8);
     tokio::spawn(run(rec, tx, cmd_rx));
@@ -120,13 +121,11 @@ async fn going_back_shows_exactly_what_going_forward_showed() {
     let (s, held) = until(&mut rx, &mut m, |_| true).await;
     assert_eq!(s.position, 2 * round - 1);
     assert!(held);
-    let _ = std::fs::remove_file(path);
 }
 
 #[tokio::test]
 async fn a_time_that_is_not_one_or_outside_is_said_in_the_footer() {
-    let (rec, round) = recording("replay-notice");
-    let path = rec.path.clone();
+    let (rec, round, _dir) = recording("replay-notice");
     let (tx, mut rx) = mpsc::channel(16);
     let (cmd_tx, cmd_rx) = mpsc::channel(8);
     tokio::spawn(run(rec, tx, cmd_rx));
@@ -158,5 +157,4 @@ async fn a_time_that_is_not_one_or_outside_is_said_in_the_footer() {
         said.starts_with("15:00 is outside the recording (2026-11-22T14:00:00Z to 2026-11-22T14:03:00Z): showing its end"),
         "{said}"
     );
-    let _ = std::fs::remove_file(path);
 }

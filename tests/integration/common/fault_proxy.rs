@@ -16,6 +16,16 @@ pub enum Fault {
     Unavailable(&'static str),
     /// Every response waits this long first.
     Delay(Duration),
+    /// AWS's paging where moto answers a listing whole: requests whose
+    /// X-Amz-Target is `target` and whose body has no `by` (they list, not
+    /// name) get the first `keep` items of the answer's `list` and a
+    /// `nextToken`.
+    Page {
+        target: &'static str,
+        by: &'static str,
+        list: &'static str,
+        keep: usize,
+    },
 }
 
 pub struct FaultProxy {
@@ -144,6 +154,45 @@ fn serve(mut conn: TcpStream, upstream: &str, fault: &Mutex<Fault>) -> std::io::
     up.write_all(&body)?;
     let mut resp = Vec::new();
     up.read_to_end(&mut resp)?;
+    if let Fault::Page { target, by, list, keep } = fault {
+        let names = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|b| b.get(by).is_some());
+        if t == target && !names {
+            resp = first_page(&resp, list, keep);
+        }
+    }
     conn.write_all(&resp)?;
     conn.shutdown(Shutdown::Both)
+}
+
+/// The response with only the first `keep` items of its JSON body's `list`
+/// and a `nextToken`; as it was when it is not such a response.
+fn first_page(resp: &[u8], list: &str, keep: usize) -> Vec<u8> {
+    let Some(end) = resp.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return resp.to_vec();
+    };
+    let head = String::from_utf8_lossy(&resp[..end]).to_string();
+    let Ok(mut body) = serde_json::from_slice::<serde_json::Value>(&resp[end + 4..]) else {
+        return resp.to_vec();
+    };
+    let Some(items) = body.get_mut(list).and_then(|v| v.as_array_mut()) else {
+        return resp.to_vec();
+    };
+    items.truncate(keep);
+    body["nextToken"] = "page-2".into();
+    let body = serde_json::to_vec(&body).unwrap();
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("content-length:") {
+                format!("Content-Length: {}", body.len())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut out = (head.join("\r\n") + "\r\n\r\n").into_bytes();
+    out.extend_from_slice(&body);
+    out
 }

@@ -117,6 +117,48 @@ pub fn scratch(prefix: &str) -> Scratch {
 
 pub struct Scratch(pub tempfile::TempDir);
 
+/// The folder of this test run's binaries: their state (`XDG_STATE_HOME`:
+/// log, keys), and the configuration and AWS files they must not find. One
+/// for the whole run, so tests that share a key see the same one; removed
+/// when the test process exits (a static is never dropped, so an exit hook
+/// removes it), so a run leaves nothing in the temporary folder.
+static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+
+extern "C" fn remove_home() {
+    if let Some(h) = HOME.get() {
+        let _ = std::fs::remove_dir_all(h.path());
+    }
+}
+
+fn home() -> &'static std::path::Path {
+    HOME.get_or_init(|| {
+        let d = tempfile::Builder::new()
+            .prefix("awstop-test-")
+            .tempdir()
+            .expect("a temporary folder");
+        // SAFETY: registers a plain function with no captured state; it
+        // runs once, at exit, after every test thread is done.
+        unsafe { libc::atexit(remove_home) };
+        d
+    })
+    .path()
+}
+
+/// `XDG_STATE_HOME` for the binary under test.
+pub fn state_home() -> std::path::PathBuf {
+    home().join("state")
+}
+
+/// `XDG_CONFIG_HOME` with no awstop configuration in it (never created).
+pub fn no_config_home() -> std::path::PathBuf {
+    home().join("no-config")
+}
+
+/// A folder that holds no AWS config or credentials file (never created).
+pub fn no_aws_config() -> std::path::PathBuf {
+    home().join("no-aws-config")
+}
+
 impl std::ops::Deref for Scratch {
     type Target = std::path::Path;
     fn deref(&self) -> &std::path::Path {

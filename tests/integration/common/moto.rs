@@ -50,7 +50,7 @@ impl Moto {
             .args(["-H", "127.0.0.1", "-p", "0"])
             .env("MOTO_RECORDER_FILEPATH", &recording)
             .envs(env.iter().copied())
-            .current_dir(std::env::temp_dir())
+            .current_dir(&*folder)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -174,7 +174,7 @@ pub fn assert_exit_matches_errors(out: &Output, snap: &Value) {
 }
 
 pub fn isolated_env() -> Vec<(&'static str, String)> {
-    let nowhere = std::env::temp_dir().join("awstop-test-no-aws-config");
+    let nowhere = crate::common::no_aws_config();
     vec![
         ("AWS_ACCESS_KEY_ID", "testing".into()),
         ("AWS_SECRET_ACCESS_KEY", "testing".into()),
@@ -190,8 +190,7 @@ pub fn isolated_env() -> Vec<(&'static str, String)> {
         no_user_config(),
         (
             "XDG_STATE_HOME",
-            std::env::temp_dir()
-                .join("awstop-test-state")
+            crate::common::state_home()
                 .display()
                 .to_string(),
         ),
@@ -215,8 +214,7 @@ pub fn awstop_env(cmd: &mut Command) {
 pub fn no_user_config() -> (&'static str, String) {
     (
         "XDG_CONFIG_HOME",
-        std::env::temp_dir()
-            .join("awstop-test-no-config")
+        crate::common::no_config_home()
             .display()
             .to_string(),
     )

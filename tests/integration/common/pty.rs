@@ -60,9 +60,8 @@ impl Session {
             cmd.env_remove(k);
         }
         // Neither this machine's awstop configuration nor its state directory.
-        let tmp = std::env::temp_dir();
-        cmd.env("XDG_CONFIG_HOME", tmp.join("awstop-test-no-config"));
-        cmd.env("XDG_STATE_HOME", tmp.join("awstop-test-state"));
+        cmd.env("XDG_CONFIG_HOME", super::no_config_home());
+        cmd.env("XDG_STATE_HOME", super::state_home());
         for (k, v) in env {
             cmd.env(k, v);
         }
