@@ -258,7 +258,14 @@ pub enum Command {
         config: Option<PathBuf>,
     },
     /// Print the minimal IAM policy: exactly the read actions awstop calls.
-    IamPolicy,
+    IamPolicy {
+        /// The policy for the credentials that watch an organization through ROLE (--org-role): the read actions, organizations:ListAccounts and sts:AssumeRole on ROLE.
+        #[arg(long, value_name = "ROLE")]
+        org: Option<String>,
+        /// The policy for the member role itself (the read actions; see docs/accounts.md for a StackSet).
+        #[arg(long, conflicts_with = "org")]
+        member: bool,
+    },
 }
 
 /// The command line: the flags declared here, plus every room's own

@@ -52,7 +52,7 @@ impl Section {
                 shown: true,
             })
             .collect();
-        columns.extend(order::<T>().map(|c| SectionColumn {
+        columns.extend(order::<T>(cx).map(|c| SectionColumn {
             title: cx.title(c.title),
             key: c.key,
             numeric: c.numeric,
@@ -78,7 +78,7 @@ impl Section {
                 .flatten()
                 .map(|(_, v)| v.to_string())
                 .collect();
-            cells.extend(order::<T>().map(|c| match self.cells {
+            cells.extend(order::<T>(cx).map(|c| match self.cells {
                 Cells::Exact => exact(c.value(row, cx)),
                 Cells::Shown => (c.cell)(row, cx).text,
             }));
@@ -152,11 +152,13 @@ impl Section {
 
 /// Columns in export order: the CSV-only ones (region, times) lead, as the
 /// context labels do, then the ones the table shows.
-fn order<T: Row>() -> impl Iterator<Item = &'static crate::table::Column<T>> {
-    let cols = T::COLUMNS;
-    cols.iter()
+/// ACCOUNT only while several accounts are watched.
+fn order<T: Row>(cx: &Ctx) -> impl Iterator<Item = &'static crate::table::Column<T>> {
+    let several = cx.accounts.several();
+    let cols = T::COLUMNS.iter().filter(move |c| several || !c.per_account);
+    cols.clone()
         .filter(|c| !c.shown)
-        .chain(cols.iter().filter(|c| c.shown))
+        .chain(cols.filter(|c| c.shown))
 }
 
 /// Control characters never reach a CSV file raw: a spreadsheet or a

@@ -88,7 +88,13 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Format::Json
     });
     match &cli.command {
-        Some(Command::IamPolicy) => return write_stdout(&policy::document()),
+        Some(Command::IamPolicy { org: Some(role), .. }) => {
+            return write_stdout(&policy::org_caller_document(role))
+        }
+        Some(Command::IamPolicy { member: true, .. }) => {
+            return write_stdout(&policy::org_member_document())
+        }
+        Some(Command::IamPolicy { .. }) => return write_stdout(&policy::document()),
         Some(Command::Verify {
             file,
             key,
@@ -250,6 +256,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
             Some(r) => demo.with_region(r),
             None => demo,
         };
+        let demo = demo.with_accounts(cli.source.demo_accounts as usize);
         return Ok(Source::Demo(demo, clock));
     }
     let opts = Options {

@@ -35,6 +35,39 @@ impl Scope {
     }
 }
 
+/// A row that belongs to one scope. Rows carry their region from the fetch;
+/// their account is set when they are merged (`replace_scope`), so the
+/// rooms' fetches know nothing of accounts.
+pub trait Scoped {
+    fn account(&self) -> &str;
+    fn region(&self) -> &str;
+    fn set_account(&mut self, account: &Arc<str>);
+
+    fn in_scope(&self, s: &Scope) -> bool {
+        self.region() == s.region && self.account() == &*s.account
+    }
+}
+
+/// `impl Scoped` for row types with `account: Arc<str>` and `region: String`.
+#[macro_export]
+macro_rules! scoped {
+    ($($t:ty),+ $(,)?) => {
+        $(impl $crate::scope::Scoped for $t {
+            fn account(&self) -> &str {
+                &self.account
+            }
+            fn region(&self) -> &str {
+                &self.region
+            }
+            fn set_account(&mut self, account: &std::sync::Arc<str>) {
+                if *self.account != **account {
+                    self.account = account.clone();
+                }
+            }
+        })+
+    };
+}
+
 /// How an account was named.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]

@@ -89,6 +89,8 @@ pub struct Column<T: 'static> {
     pub cell: fn(&T, &Ctx) -> Cell,
     /// The exact value; `None`: the sort key is it.
     pub exact: Option<ValueFn<T>>,
+    /// Shown only while several accounts are watched (ACCOUNT).
+    pub per_account: bool,
 }
 
 impl<T> Column<T> {
@@ -112,6 +114,7 @@ impl<T> Column<T> {
             sort,
             cell,
             exact: None,
+            per_account: false,
         }
     }
 
@@ -124,6 +127,12 @@ impl<T> Column<T> {
     /// Never widened for its text: an id whose start identifies it.
     pub const fn fixed(mut self) -> Column<T> {
         self.grows = false;
+        self
+    }
+
+    /// Only while several accounts are watched.
+    pub const fn per_account(mut self) -> Column<T> {
+        self.per_account = true;
         self
     }
 
@@ -202,6 +211,11 @@ pub trait Columns: Sync {
     fn priority(&self, i: usize) -> u8;
     fn numeric(&self, i: usize) -> bool;
     fn shown(&self, i: usize) -> bool;
+    fn per_account(&self, i: usize) -> bool;
+    /// Drawn now: shown, and not an ACCOUNT column while one account is watched.
+    fn drawn(&self, i: usize, several: bool) -> bool {
+        self.shown(i) && (several || !self.per_account(i))
+    }
     fn grows(&self, i: usize) -> bool;
     fn default_sort(&self) -> usize;
     fn default_reverse(&self) -> bool;
@@ -234,6 +248,9 @@ impl<T: Row> Columns for ColumnsOf<T> {
     fn shown(&self, i: usize) -> bool {
         T::COLUMNS.get(i).is_some_and(|c| c.shown)
     }
+    fn per_account(&self, i: usize) -> bool {
+        T::COLUMNS.get(i).is_some_and(|c| c.per_account)
+    }
     fn grows(&self, i: usize) -> bool {
         T::COLUMNS.get(i).is_some_and(|c| c.grows)
     }
@@ -249,6 +266,22 @@ impl<T: Row> Columns for ColumnsOf<T> {
     fn tabs(&self) -> &'static [&'static str] {
         T::TABS
     }
+}
+
+fn account_sort<'a, T: crate::scope::Scoped>(r: &'a T, _: &Ctx) -> SortKey<'a> {
+    SortKey::Text(r.account())
+}
+
+fn account_cell<T: crate::scope::Scoped>(r: &T, cx: &Ctx) -> Cell {
+    Cell::plain(cx.accounts.name(r.account()).to_string())
+}
+
+/// The ACCOUNT column of a list that spans accounts: the account's name,
+/// sorted by its ID; absent while one account is watched. On a narrow
+/// terminal it stays while figures go: one function name in two accounts
+/// reads as one row twice without it.
+pub const fn account_column<T: Row + crate::scope::Scoped>() -> Column<T> {
+    Column::new("ACCOUNT", "account", 10, 1, false, account_sort::<T>, account_cell::<T>).per_account()
 }
 
 /// The columns of `T`, type-erased.
@@ -337,6 +370,22 @@ fn rank(k: SortKey<'_>) -> Rank<'_> {
     }
 }
 
+/// A filter's `acct:NAME` word (lower case) apart from the rest of its text.
+pub fn split_filter(filter: &str) -> (Option<String>, String) {
+    if !filter.contains("acct:") {
+        return (None, filter.to_ascii_lowercase());
+    }
+    let mut account = None;
+    let mut rest: Vec<&str> = Vec::new();
+    for word in filter.split(' ') {
+        match word.strip_prefix("acct:") {
+            Some(a) => account = Some(a.to_ascii_lowercase()),
+            None => rest.push(word),
+        }
+    }
+    (account, rest.join(" ").trim().to_ascii_lowercase())
+}
+
 /// Indices of the table's rows that it keeps, that are on the selected tab
 /// and that pass the filter, sorted by the table state.
 pub fn order<T: Row, F: Fn(&T) -> bool>(
@@ -344,7 +393,21 @@ pub fn order<T: Row, F: Fn(&T) -> bool>(
     st: &TableState,
     cx: &Ctx,
 ) -> Vec<u32> {
-    let needle = st.filter.to_ascii_lowercase();
+    let (accounts, needle) = split_filter(&st.filter);
+    // `acct:prod`: the keys of the accounts whose name or ID says so, found
+    // once, not once a row.
+    let acct_col = T::COLUMNS.iter().find(|c| c.per_account);
+    let in_accounts: Option<std::collections::HashSet<&str>> = match (accounts, acct_col) {
+        (Some(a), Some(_)) => Some(
+            cx.accounts
+                .accounts
+                .iter()
+                .filter(|x| contains_ci(&x.name, &a) || x.id.as_deref().is_some_and(|id| id.contains(&a)))
+                .map(|x| x.key.as_str())
+                .collect(),
+        ),
+        _ => None,
+    };
     let col = st.sort.min(T::COLUMNS.len().saturating_sub(1));
     let Some(column) = T::COLUMNS.get(col) else {
         return Vec::new();
@@ -358,6 +421,9 @@ pub fn order<T: Row, F: Fn(&T) -> bool>(
         if (t.keep)(it)
             && tab.is_none_or(|s| it.tab() == s)
             && it.filter_text().iter().any(|x| contains_ci(x, &needle))
+            && in_accounts.as_ref().is_none_or(|keys| {
+                acct_col.is_some_and(|c| matches!((c.sort)(it, cx), SortKey::Text(k) if keys.contains(k)))
+            })
         {
             keyed.push((rank((column.sort)(it, cx)), i as u32));
         }

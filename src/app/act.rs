@@ -162,7 +162,8 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
                 return;
             };
             // Columns drawn only in the CSV are not sorted by.
-            let shown: Vec<usize> = (0..cols.len()).filter(|i| cols.shown(*i)).collect();
+            let several = m.data.settings.accounts.several();
+            let shown: Vec<usize> = (0..cols.len()).filter(|i| cols.drawn(*i, several)).collect();
             if let Some(st) = table_mut(m) {
                 let n = shown.len().max(1);
                 let pos = shown.iter().position(|i| *i == st.sort).unwrap_or(0);
@@ -329,6 +330,12 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
             m.ui.pane = p;
             m.ui.stacks.entry(p).or_default().truncate(1);
         }
+        Ok(Command::Accounts) => {
+            m.ui.pane = Pane::Overview;
+            let stack = m.ui.stacks.entry(Pane::Overview).or_default();
+            stack.truncate(1);
+            stack.push(super::model::View::Accounts);
+        }
         Err(e) => m.ui.message = Some(e),
     }
 }
@@ -336,7 +343,7 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
 fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
     let target = match m.view() {
         super::model::View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
-        super::model::View::Overview => None,
+        super::model::View::Overview | super::model::View::Accounts => None,
     };
     let Some(target) = target else {
         let rows: Vec<&str> = ServiceKind::ALL.iter().filter_map(|k| k.room().info().tails).collect();

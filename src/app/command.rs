@@ -10,6 +10,8 @@ pub enum Command {
     Quit,
     Help,
     Refresh,
+    /// Every account watched, over the Overview.
+    Accounts,
 }
 
 /// Every word the command line knows, with what it does.
@@ -23,6 +25,11 @@ fn words() -> Vec<(String, Command)> {
         ["refresh", "r"]
             .iter()
             .map(|w| (w.to_string(), Command::Refresh)),
+    );
+    out.extend(
+        ["accounts", "acct"]
+            .iter()
+            .map(|w| (w.to_string(), Command::Accounts)),
     );
     out.extend(
         ["overview", "o", "home", "0"]

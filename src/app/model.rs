@@ -81,13 +81,15 @@ impl Pane {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Overview,
+    /// `:accounts`, opened over the Overview: every account watched.
+    Accounts,
     Room(RoomView),
 }
 
 impl View {
     pub fn kind(&self) -> Option<ServiceKind> {
         match self {
-            View::Overview => None,
+            View::Overview | View::Accounts => None,
             View::Room(v) => Some(v.kind()),
         }
     }

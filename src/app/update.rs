@@ -77,7 +77,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         let view = m.view();
         let target = match view {
             View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
-            View::Overview => None,
+            View::Overview | View::Accounts => None,
         };
         target.is_none_or(|x| x.key != t.key)
     }) {

@@ -47,6 +47,9 @@ pub trait DynRoom: Sync {
         self.info().min_interval
     }
 
+    /// The account key of every row of the room's root table (those that
+    /// span accounts: the ones with an ACCOUNT column).
+    fn accounts_of_rows(&self, feeds: &Feeds, cx: &Ctx) -> Vec<String>;
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, scope: &super::scope::Scope, payload: Payload, retired: &mut Vec<Retired>);
     /// Writes what the room publishes for the others.
@@ -163,6 +166,25 @@ impl<'a> TableVisitor<'a> for RowsOf<'_> {
     }
 }
 
+struct AccountsOf<'c>(&'c Ctx);
+
+impl<'a> TableVisitor<'a> for AccountsOf<'_> {
+    type Out = Vec<String>;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Vec<String> {
+        let Some(col) = T::COLUMNS.iter().find(|c| c.per_account) else {
+            return Vec::new();
+        };
+        t.items
+            .iter()
+            .filter(|r| (t.keep)(r))
+            .filter_map(|r| match (col.sort)(r, self.0) {
+                table::SortKey::Text(k) => Some(k.to_string()),
+                table::SortKey::Num(_) => None,
+            })
+            .collect()
+    }
+}
+
 struct KeyOf(u32);
 
 impl<'a> TableVisitor<'a> for KeyOf {
@@ -220,6 +242,10 @@ impl<S: Registered> DynRoom for Adapter<S> {
     }
     fn info(&self) -> &'static super::RoomInfo {
         &S::INFO
+    }
+
+    fn accounts_of_rows(&self, feeds: &Feeds, cx: &Ctx) -> Vec<String> {
+        S::table(&S::feed(feeds).state, &S::root(), AccountsOf(cx)).unwrap_or_default()
     }
 
     fn merge(&self, feeds: &mut Feeds, scope: &super::scope::Scope, payload: Payload, retired: &mut Vec<Retired>) {

@@ -1,44 +1,10 @@
 //! Rows that belong to a scope (`crate::scope`): how a refresh of one
 //! account in one region replaces only its own rows.
 
-use std::sync::Arc;
 
-pub use crate::scope::{AccountBook, AccountInfo, HowNamed, Scope};
+pub use crate::scope::{AccountBook, AccountInfo, HowNamed, Scope, Scoped};
 
 use super::feed::{retire, Retired};
-
-/// A row that belongs to one scope. Rows carry their region from the fetch;
-/// their account is set when they are merged (`replace_scope`), so the
-/// rooms' fetches know nothing of accounts.
-pub trait Scoped {
-    fn account(&self) -> &str;
-    fn region(&self) -> &str;
-    fn set_account(&mut self, account: &Arc<str>);
-
-    fn in_scope(&self, s: &Scope) -> bool {
-        self.region() == s.region && self.account() == &*s.account
-    }
-}
-
-/// `impl Scoped` for row types with `account: Arc<str>` and `region: String`.
-#[macro_export]
-macro_rules! scoped {
-    ($($t:ty),+ $(,)?) => {
-        $(impl $crate::services::scope::Scoped for $t {
-            fn account(&self) -> &str {
-                &self.account
-            }
-            fn region(&self) -> &str {
-                &self.region
-            }
-            fn set_account(&mut self, account: &std::sync::Arc<str>) {
-                if *self.account != **account {
-                    self.account = account.clone();
-                }
-            }
-        })+
-    };
-}
 
 /// `scope`'s rows of `list` replaced by `new`, each marked with its account:
 /// a swap when it is the only scope (10,000 rows are not moved), else a
@@ -76,6 +42,7 @@ pub fn replace_small<T: Scoped>(list: &mut Vec<T>, mut new: Vec<T>, scope: &Scop
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[derive(Debug, Clone, PartialEq)]
     struct Row {

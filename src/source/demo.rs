@@ -23,6 +23,32 @@ pub struct DemoAccount {
     /// Each room's spec, in registry order.
     specs: Vec<Box<dyn Any + Send + Sync>>,
     intervals: Intervals,
+    /// `--demo-accounts N`: the organization's other accounts, and this
+    /// one's key (its ID) when there are several; empty: one account.
+    key: String,
+    others: Vec<DemoAccount>,
+    /// The organization's accounts as the fleet would list them.
+    book: Vec<crate::scope::AccountInfo>,
+}
+
+/// The demo organization's accounts: names and shapes (a share of the
+/// first account's functions), the first being the one `--demo` shows alone.
+const ORG: [(&str, usize); 6] = [
+    ("prod", 100),
+    ("staging", 40),
+    ("data", 25),
+    ("payments", 60),
+    ("sandbox", 10),
+    ("shared-services", 20),
+];
+
+/// The demo organization's account IDs: the first is `ACCOUNT_ID`.
+fn org_id(i: usize) -> String {
+    if i == 0 {
+        ACCOUNT_ID.to_string()
+    } else {
+        format!("{:012}", 210_987_654_321u64 + i as u64 * 1_111_111)
+    }
 }
 
 impl DemoAccount {
@@ -44,7 +70,61 @@ impl DemoAccount {
             cx,
             specs,
             intervals: Default::default(),
+            key: String::new(),
+            others: Vec::new(),
+            book: Vec::new(),
         }
+    }
+
+    /// An organization of `n` accounts of different sizes; with more than
+    /// one, the last is denied (its role's trust policy refuses awstop), so
+    /// a failing account is always on show.
+    pub fn with_accounts(mut self, n: usize) -> Self {
+        if n <= 1 {
+            return self;
+        }
+        let name = |i: usize| match ORG.get(i) {
+            Some((n, _)) => n.to_string(),
+            None => format!("team-{i:02}"),
+        };
+        let regions = vec![self.cx.region.clone()];
+        let info = |i: usize, error: Option<String>| crate::scope::AccountInfo {
+            key: org_id(i),
+            id: Some(org_id(i)),
+            name: name(i),
+            how: crate::scope::HowNamed::Demo,
+            regions: regions.clone(),
+            error,
+        };
+        self.key = org_id(0);
+        self.book.push(info(0, None));
+        for i in 1..n - 1 {
+            let share = ORG.get(i).map_or(15, |(_, s)| *s);
+            let scale = (self.cx.scale * share / 100).max(1);
+            let mut other = DemoAccount::new(self.cx.seed + i as u64, scale, self.cx.window)
+                .with_region(&self.cx.region)
+                .with_rooms(self.cx.rooms.clone());
+            other.key = org_id(i);
+            other.cx.since = self.cx.since;
+            self.others.push(other);
+            self.book.push(info(i, None));
+        }
+        let denied = format!(
+            "role arn:aws:iam::{}:role/awstop-read: AccessDenied: User: arn:aws:sts::{ACCOUNT_ID}:assumed-role/demo-readonly/awstop is not authorized to perform: sts:AssumeRole",
+            org_id(n - 1)
+        );
+        self.book.push(info(n - 1, Some(denied)));
+        self
+    }
+
+    /// Every account of the demo organization that can be read: this one first.
+    fn members(&self) -> impl Iterator<Item = &DemoAccount> {
+        std::iter::once(self).chain(self.others.iter())
+    }
+
+    /// The organization's accounts, when there are several.
+    fn accounts_msg(&self) -> Option<DataMsg> {
+        (!self.book.is_empty()).then(|| DataMsg::Accounts(self.book.clone()))
     }
 
     /// Refresh on the same clocks the live pollers would use.
@@ -69,11 +149,17 @@ impl DemoAccount {
     /// The demo account in another region.
     pub fn with_region(mut self, region: &str) -> Self {
         self.cx.region = region.to_string();
+        for o in &mut self.others {
+            o.cx.region = region.to_string();
+        }
         self
     }
 
     /// The rooms' own settings (Lambda: the percentile the demo reports).
     pub fn with_rooms(mut self, rooms: crate::room_settings::RoomSettings) -> Self {
+        for o in &mut self.others {
+            o.cx.rooms = rooms.clone();
+        }
         self.cx.rooms = rooms;
         self
     }
@@ -122,10 +208,23 @@ impl DemoAccount {
     /// Every message a full refresh at `now` produces, in the order the UI wants them.
     pub fn messages_at(&self, now: DateTime<Utc>) -> Vec<DataMsg> {
         let mut out = vec![DataMsg::Account(self.account())];
-        for k in ServiceKind::ALL {
-            out.push(self.loaded(*k, now));
+        out.extend(self.accounts_msg());
+        for m in self.members() {
+            for k in ServiceKind::ALL {
+                out.push(m.loaded(*k, now));
+            }
         }
         out
+    }
+
+    /// One room's refresh in every account, as the dashboard polls it.
+    pub fn loaded_all_for(
+        &self,
+        kind: ServiceKind,
+        now: DateTime<Utc>,
+        detail: &HashSet<String>,
+    ) -> Vec<DataMsg> {
+        self.members().map(|m| m.loaded_for(kind, now, detail)).collect()
     }
 
     /// A full refresh for headless output: rooms whose snapshot shows no
@@ -134,17 +233,25 @@ impl DemoAccount {
     pub fn messages_headless(&self, now: DateTime<Utc>) -> Vec<DataMsg> {
         let none = HashSet::new();
         let mut out = vec![DataMsg::Account(self.account())];
-        for k in ServiceKind::ALL {
-            out.push(match k.room().info().snapshot_needs_detail {
-                true => self.loaded(*k, now),
-                false => self.loaded_for(*k, now, &none),
-            });
+        out.extend(self.accounts_msg());
+        for m in self.members() {
+            for k in ServiceKind::ALL {
+                out.push(match k.room().info().snapshot_needs_detail {
+                    true => m.loaded(*k, now),
+                    false => m.loaded_for(*k, now, &none),
+                });
+            }
         }
         out
     }
 
     /// One tick of a live tail of row `key` of room `kind`: what was logged
     /// after `from`, up to `now`.
+    /// The member whose key is `account` (this one for "").
+    pub fn member(&self, account: &str) -> &DemoAccount {
+        self.members().find(|m| m.key == account).unwrap_or(self)
+    }
+
     pub fn tail(
         &self,
         kind: ServiceKind,
@@ -164,7 +271,7 @@ impl DemoAccount {
 
     fn at(&self, now: DateTime<Utc>, payload: Payload) -> DataMsg {
         DataMsg::Loaded {
-            account: String::new(),
+            account: self.key.clone(),
             region: self.cx.region.clone(),
             fetched_at: now,
             payload,
@@ -191,12 +298,15 @@ pub async fn run(
     mut cmds: mpsc::Receiver<SourceCmd>,
 ) {
     // The story starts now: what is fixed in it stays put while the clock runs.
-    demo.cx.since.get_or_insert(clock.now());
+    let since = *demo.cx.since.get_or_insert(clock.now());
+    for o in &mut demo.others {
+        o.cx.since = Some(since);
+    }
     let demo = std::sync::Arc::new(demo);
     let start = tokio::time::Instant::now();
     let mut next: BTreeMap<ServiceKind, tokio::time::Instant> =
         ServiceKind::ALL.iter().map(|k| (*k, start)).collect();
-    let mut tail: Option<(ServiceKind, String)> = None;
+    let mut tail: Option<(ServiceKind, String, String)> = None;
     let mut tail_tick = tokio::time::interval(TAIL_TICK);
     // Where the tail's last tick ended: each event is tailed once.
     let mut tailed_to: Option<DateTime<Utc>> = None;
@@ -207,6 +317,11 @@ pub async fn run(
     if tx.send(DataMsg::Account(demo.account())).await.is_err() {
         return;
     }
+    if let Some(m) = demo.accounts_msg() {
+        if tx.send(m).await.is_err() {
+            return;
+        }
+    }
     loop {
         let now = tokio::time::Instant::now();
         for k in ServiceKind::ALL {
@@ -216,12 +331,14 @@ pub async fn run(
                 let (d, at, kind) = (demo.clone(), clock.now(), *k);
                 let want = visible.get(k).cloned().unwrap_or_default();
                 detailed.insert(*k, want.clone());
-                let job = move || d.loaded_for(kind, at, &want);
-                let Ok(msg) = tokio::task::spawn_blocking(job).await else {
+                let job = move || d.loaded_all_for(kind, at, &want);
+                let Ok(msgs) = tokio::task::spawn_blocking(job).await else {
                     return;
                 };
-                if tx.send(msg).await.is_err() {
-                    return;
+                for msg in msgs {
+                    if tx.send(msg).await.is_err() {
+                        return;
+                    }
                 }
                 next.insert(*k, now + demo.interval(*k));
             }
@@ -231,11 +348,11 @@ pub async fn run(
             _ = tokio::time::sleep_until(wake) => {}
             _ = tail_tick.tick(), if tail.is_some() => {
                 ticks += 1;
-                if let Some((kind, key)) = &tail {
+                if let Some((kind, account, key)) = &tail {
                     let now = clock.now();
                     let from = tailed_to.unwrap_or(now - chrono::Duration::from_std(TAIL_TICK).unwrap_or_default());
                     tailed_to = Some(now);
-                    if let Some(m) = demo.tail(*kind, key, from, now, ticks) {
+                    if let Some(m) = demo.member(account).tail(*kind, key, from, now, ticks) {
                         if tx.send(m).await.is_err() {
                             return;
                         }
@@ -266,12 +383,12 @@ pub async fn run(
                 Some(SourceCmd::Tail(target)) => {
                     // A tail that stops leaves the detail to say what it
                     // saw: refresh that room now, not a minute later.
-                    if let (Some((kind, _)), None) = (&tail, &target) {
+                    if let (Some((kind, _, _)), None) = (&tail, &target) {
                         if let Some(t) = next.get_mut(kind) {
                             *t = (*t).min(tokio::time::Instant::now() + SOON);
                         }
                     }
-                    tail = target.map(|t| (t.service, t.key));
+                    tail = target.map(|t| (t.service, t.account, t.key));
                     tailed_to = None;
                 }
                 Some(SourceCmd::Timeline(_)) => {}

@@ -26,6 +26,9 @@ pub struct Fleet {
     /// their `Live` from it.
     pub opts: Options,
     pub counter: CallCounter,
+    /// Who the current credentials are, for the header and the snapshot's
+    /// `account` (the first account read when none is the caller's own).
+    pub caller: Option<crate::services::msg::Account>,
 }
 
 impl Fleet {
@@ -38,6 +41,7 @@ impl Fleet {
             accounts: Vec::new(),
             retry: Vec::new(),
             at_once: 1,
+            caller: None,
         }
     }
 
@@ -127,7 +131,18 @@ pub async fn connect(mut opts: Options, naming: &Naming, at_once: usize) -> Resu
         at_once,
         opts: opts.clone(),
         counter: counter.clone(),
+        caller: None,
     };
+    let caller = resolved
+        .iter()
+        .filter_map(|r| r.result.as_ref().ok())
+        .min_by_key(|a| a.how != accounts::How::Default);
+    fleet.caller = caller.map(|a| crate::services::msg::Account {
+        id: Some(a.id.clone()),
+        caller_arn: Some(a.caller_arn.clone()),
+        profile: opts.conn.profile.clone(),
+        regions: opts.regions.clone(),
+    });
     for r in resolved {
         fleet.accounts.push(info(&r, &opts.regions));
         match &r.result {

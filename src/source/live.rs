@@ -46,6 +46,9 @@ pub async fn run(fleet: impl Into<Fleet>, tx: DataTx, mut cmds: mpsc::Receiver<S
     let book: Book = Arc::new(std::sync::Mutex::new(fleet.accounts.clone()));
     if fleet.several() {
         let _ = tx.send(DataMsg::Accounts(fleet.accounts.clone())).await;
+        if let Some(a) = fleet.caller.clone() {
+            let _ = tx.send(DataMsg::Account(a)).await;
+        }
     }
     let lives: Arc<std::sync::Mutex<Vec<Arc<Live>>>> = Default::default();
     for live in fleet.lives {
@@ -329,6 +332,7 @@ pub async fn once_all(fleet: &Fleet) -> Vec<DataMsg> {
     let mut out = Vec::new();
     if fleet.several() {
         out.push(DataMsg::Accounts(fleet.accounts.clone()));
+        out.extend(fleet.caller.clone().map(DataMsg::Account));
     }
     let all: Vec<Vec<DataMsg>> = futures_util::stream::iter(fleet.lives.iter())
         .map(|l| once(l))

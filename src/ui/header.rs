@@ -51,7 +51,16 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     // terminal's width alone and does not flap minute to minute.
     let mut reserve = 0;
     let a = &m.data.account;
-    if let Some(id) = &a.id {
+    let book = &m.data.settings.accounts;
+    if book.several() {
+        // Many accounts: how many, and how many cannot be read (`:accounts` says why).
+        spans.push(Span::styled(format!("{} accounts", book.accounts.len()), t.accent));
+        let failing = book.failing();
+        if failing > 0 {
+            spans.push(Span::styled(format!(" · {failing} failing"), t.error));
+        }
+        spans.push(Span::raw(" "));
+    } else if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));
         spans.push(Span::raw(" "));
     }
@@ -276,7 +285,7 @@ fn breadcrumb(m: &Model) -> String {
                 .skip(1)
                 .map(|v| match v {
                     View::Room(r) => r.kind().room().crumb(&m.data.feeds, r),
-                    View::Overview => String::new(),
+                    View::Overview | View::Accounts => String::new(),
                 })
                 .collect::<Vec<_>>()
                 .join(" › ")

@@ -1,5 +1,6 @@
 //! `view`: draws the Model. Reads only; never changes state.
 
+mod accounts;
 mod footer;
 mod header;
 mod help;

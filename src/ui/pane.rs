@@ -69,6 +69,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     let cx = crate::app::scroll::pane_ctx(m, t);
     match view {
         View::Overview => super::overview::draw(buf, body, m, &cx),
+        View::Accounts => super::accounts::draw(buf, body, m, &cx),
         View::Room(v) => v.kind().room().draw(buf, body, &m.data.feeds, v, &cx),
     }
     // Where the rows stand and how they are sorted first: short, and always
@@ -105,6 +106,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
 fn view_title(m: &Model) -> String {
     match m.view() {
         View::Overview => "Overview".into(),
+        View::Accounts => "Accounts".into(),
         View::Room(v) => v.kind().room().title(&m.data.feeds, v),
     }
 }

@@ -20,11 +20,12 @@ const MIN_FIRST: u16 = 8;
 /// `title` is a column's title as drawn (a room's setting filled in).
 pub fn fit(
     columns: &dyn Columns,
+    several: bool,
     width: u16,
     want: &dyn Fn(usize) -> u16,
     title: &dyn Fn(usize) -> String,
 ) -> Vec<(usize, u16)> {
-    let mut keep: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
+    let mut keep: Vec<usize> = (0..columns.len()).filter(|i| columns.drawn(*i, several)).collect();
     // Room for the title and the sort arrow: a title is never cut.
     let base = |i: usize| {
         columns
@@ -129,7 +130,8 @@ pub fn render(
     let drawn = rows.len().saturating_sub(offset).min(body);
     let visible = &rows[offset.min(rows.len())..offset.min(rows.len()) + drawn];
     // The cells on screen, made once: their widths decide where spare room goes.
-    let shown: Vec<usize> = (0..columns.len()).filter(|i| columns.shown(*i)).collect();
+    let several = cx.accounts.several();
+    let shown: Vec<usize> = (0..columns.len()).filter(|i| columns.drawn(*i, several)).collect();
     let cells: Vec<Vec<Cell>> = visible
         .iter()
         .map(|r| shown.iter().map(|i| cell(*r, *i)).collect())
@@ -147,7 +149,7 @@ pub fn render(
             .unwrap_or(0)
             .min(u16::MAX as usize) as u16
     };
-    let widths = fit(columns, area.width, &want, &|i| cx.title(columns.title(i)));
+    let widths = fit(columns, several, area.width, &want, &|i| cx.title(columns.title(i)));
     let mut x = area.x;
     let right = area.x + area.width;
     for (i, w) in &widths {
@@ -246,10 +248,10 @@ mod tests {
         let cols = columns_of::<Function>();
         let shown = (0..cols.len()).filter(|i| cols.shown(*i)).count();
         let none = |_: usize| 0;
-        let wide = fit(cols, 200, &none, &|i| cols.title(i).to_string());
+        let wide = fit(cols, false, 200, &none, &|i| cols.title(i).to_string());
         assert_eq!(wide.len(), shown);
         assert_eq!(wide.iter().map(|(_, w)| w + 1).sum::<u16>(), 200);
-        let narrow = fit(cols, 80, &none, &|i| cols.title(i).to_string());
+        let narrow = fit(cols, false, 80, &none, &|i| cols.title(i).to_string());
         assert!(narrow.iter().map(|(_, w)| w + 1).sum::<u16>() <= 80);
         for i in 0..cols.len() {
             if cols.priority(i) == 0 && cols.shown(i) {
@@ -262,7 +264,7 @@ mod tests {
         }
         // Tiny widths never panic and never overflow.
         for w in 0..30 {
-            let f = fit(cols, w, &none, &|i| cols.title(i).to_string());
+            let f = fit(cols, false, w, &none, &|i| cols.title(i).to_string());
             assert!(!f.is_empty());
             assert!(
                 f.iter().map(|(_, w)| w + 1).sum::<u16>() <= w.max(2),
@@ -271,7 +273,7 @@ mod tests {
         }
         // A name cut at its spec width gets the spare room first.
         let long_name = |i: usize| if i == 0 { 40 } else { 0 };
-        let named = fit(cols, 200, &long_name, &|i| cols.title(i).to_string());
+        let named = fit(cols, false, 200, &long_name, &|i| cols.title(i).to_string());
         assert!(named[0].1 >= 40, "{named:?}");
     }
 }

@@ -78,6 +78,7 @@ impl Row for Api {
         .hidden(),
         Column::<Self>::new("REGION", "region", 12, 9, false, |a, _| SortKey::Text(&a.region), |a, _| Cell::plain(a.region.clone()))
             .hidden(),
+            crate::table::account_column::<Self>(),
     ];
     // The busiest APIs on top.
     const DEFAULT_SORT: usize = 3;

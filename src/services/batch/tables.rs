@@ -54,6 +54,7 @@ impl Row for JobQueue {
             Cell::plain(q.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

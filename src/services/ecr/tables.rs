@@ -74,6 +74,7 @@ impl Row for Repository {
             Cell::plain(r.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

@@ -55,6 +55,7 @@ impl Row for Cluster {
             Cell::plain(c.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

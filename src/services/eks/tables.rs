@@ -121,6 +121,7 @@ impl Row for EksCluster {
             Cell::plain(c.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

@@ -116,6 +116,7 @@ impl Row for EmrCluster {
         .hidden(),
         Column::<Self>::new("REGION", "region", 12, 9, false, |c, _| SortKey::Text(&c.region), |c, _| Cell::plain(c.region.clone()))
             .hidden(),
+            crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 1;
     const TABS: &'static [&'static str] = &["active", "ended"];

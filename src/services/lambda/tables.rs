@@ -131,6 +131,7 @@ impl Row for Function {
             Cell::plain(f.timeout_s.to_string())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 3;
     fn key(&self) -> &str {

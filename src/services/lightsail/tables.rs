@@ -101,6 +101,7 @@ impl Row for Instance {
             Cell::plain(i.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {
@@ -134,6 +135,7 @@ impl Row for ContainerService {
             Cell::plain(s.region.clone())
         })
         .hidden(),
+        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {
