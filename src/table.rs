@@ -484,6 +484,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_acct_word_is_taken_out_of_the_filter() {
+        assert_eq!(split_filter("Orders"), (None, "orders".into()));
+        assert_eq!(split_filter("acct:Prod"), (Some("prod".into()), String::new()));
+        assert_eq!(split_filter("orders acct:prod api"), (Some("prod".into()), "orders api".into()));
+        // Without an acct: word the text is matched as typed, spaces included.
+        assert_eq!(split_filter("api "), (None, "api ".into()));
+    }
+
+    #[test]
     fn ranks_put_numbers_largest_first_unknown_last_then_text() {
         let nums = [
             Some(f64::INFINITY),

@@ -136,3 +136,163 @@ fn an_account_that_cannot_be_reached_fails_alone_and_once_says_so() {
         pairs(&[("123456789012", "readable")])
     );
 }
+
+mod on_screen {
+    use crate::common::*;
+    use awstop::app::keymap::Action::*;
+    use awstop::app::model::{Model, Pane, View};
+    use awstop::app::msg::Msg;
+    use awstop::app::update;
+    use awstop::run::once_model;
+    use awstop::source::demo::DemoAccount;
+
+    fn org(n: usize, w: u16, h: u16) -> Model {
+        let mut m = once_model(&DemoAccount::new(42, 40, 60).with_accounts(n), &frozen());
+        update(&mut m, Msg::Resize { width: w, height: h });
+        m
+    }
+
+    /// The rows on screen that start with `name`.
+    fn rows_named(s: &str, name: &str) -> Vec<String> {
+        s.lines().filter(|l| l.starts_with(&format!("{name} "))).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn several_accounts_show_whose_each_row_is_at_80x24() {
+        let mut m = org(4, 80, 24);
+        let s = screen(&m);
+        assert!(s.lines().next().unwrap().contains("4 accounts · 1 failing"), "{s}");
+        act(&mut m, &[Pane(ECS)]);
+        let s = screen(&m);
+        assert!(s.contains(" ACCOUNT"), "{s}");
+        // One cluster name in two accounts: two rows, each saying whose.
+        let twins = rows_named(&s, "jobs-ec2");
+        assert!(twins.len() >= 2, "{s}");
+        let owners: std::collections::BTreeSet<&str> =
+            twins.iter().map(|l| l.split_whitespace().last().unwrap()).collect();
+        assert_eq!(owners.len(), twins.len(), "{twins:?}");
+        assert!(owners.contains("prod") && owners.contains("staging"), "{owners:?}");
+
+        // `/acct:stag` keeps the staging account's rows only.
+        act(&mut m, &[StartFilter]);
+        typed(&mut m, "acct:stag");
+        act(&mut m, &[Submit]);
+        let s = screen(&m);
+        let rows: Vec<&str> = s.lines().skip(4).filter(|l| l.ends_with("staging") || l.ends_with("prod") || l.ends_with("data")).collect();
+        assert!(!rows.is_empty(), "{s}");
+        assert!(rows.iter().all(|l| l.ends_with("staging")), "{s}");
+    }
+
+    #[test]
+    fn one_account_has_no_account_column_and_its_id_in_the_header() {
+        let mut m = demo_model(160, 48);
+        assert!(screen(&m).lines().next().unwrap().contains("123456789012"));
+        act(&mut m, &[Pane(LAMBDA)]);
+        assert!(!screen(&m).contains("ACCOUNT"), "{}", screen(&m));
+    }
+
+    #[test]
+    fn the_accounts_view_says_which_account_fails_and_why() {
+        let mut m = org(3, 120, 30);
+        act(&mut m, &[StartCommand]);
+        typed(&mut m, "accounts");
+        act(&mut m, &[Submit]);
+        assert_eq!(*m.view(), View::Accounts);
+        assert_eq!(m.ui.pane, Pane::Overview);
+        let s = screen(&m);
+        let line = |name: &str| {
+            s.lines()
+                .find(|l| l.starts_with(&format!("{name} ")))
+                .unwrap_or_else(|| panic!("{name} not listed:\n{s}"))
+                .to_string()
+        };
+        assert!(line("prod").contains(" ok "), "{s}");
+        let staging = line("staging");
+        assert!(staging.contains(" ok "), "{s}");
+        // The denied account: failing, no count (never 0), and why.
+        let data = line("data");
+        assert!(data.contains("failing"), "{data}");
+        assert!(data.contains(" - "), "{data}");
+        assert!(data.contains("AccessDenied"), "{data}");
+        // Its resources counted: the staging account shows some.
+        let n: usize = staging.split_whitespace().nth(4).unwrap().parse().unwrap();
+        assert!(n > 0, "{staging}");
+        act(&mut m, &[Back]);
+        assert_eq!(*m.view(), View::Overview);
+    }
+}
+
+#[test]
+fn the_demo_organization_in_once_and_in_a_signed_recording() {
+    use std::process::Command;
+    let bin = env!("CARGO_BIN_EXE_awstop");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = Command::new(bin);
+        c.args(args);
+        crate::common::moto::awstop_env(&mut c);
+        c.output().unwrap()
+    };
+    let out = run(&["--demo", "--demo-accounts", "3", "--demo-clock", "2026-11-22T14:00:00Z", "--once", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3), "a failing account is a partial read");
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let accounts = snap["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 3);
+    assert_eq!(accounts.iter().filter(|a| !a["error"].is_null()).count(), 1);
+    let ids: BTreeSet<String> = accounts
+        .iter()
+        .filter(|a| a["error"].is_null())
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    let owners: BTreeSet<String> = snap["lambda"]["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["account"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(owners, ids, "every readable account has functions, and only those");
+
+    // A recording keeps every message's account: its replay shows the same.
+    let rec = dir.path().join("org.awstop");
+    let out = run(&[
+        "record", "--out", rec.to_str().unwrap(), "--rounds", "1",
+        "--demo", "--demo-accounts", "3", "--demo-clock", "2026-11-22T14:00:00Z",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["verify", rec.to_str().unwrap()]);
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = run(&["--once", "--replay", rec.to_str().unwrap(), "--format", "json"]);
+    let replayed: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(replayed["accounts"], snap["accounts"]);
+    let replayed_owners: BTreeSet<String> = replayed["lambda"]["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["account"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(replayed_owners, ids);
+}
+
+#[test]
+fn account_flags_that_would_do_nothing_are_refused_in_one_line() {
+    use std::process::Command;
+    let run = |args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_awstop"));
+        c.args(args);
+        crate::common::moto::awstop_env(&mut c);
+        c.output().unwrap()
+    };
+    for (args, says) in [
+        (&["--org-exclude", "111111111111", "--region", "us-east-1", "--once"][..], "--org-exclude needs --org-role"),
+        (&["--demo-accounts", "3", "--once"][..], "--demo-accounts needs --demo"),
+        (&["--demo", "--org-role", "R", "--once"][..], "--org-role has no effect with --demo"),
+        (&["--org-role", "R", "--org-exclude", "12345", "--once"][..], "'12345' is not an account ID"),
+    ] {
+        let out = run(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains(says), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
