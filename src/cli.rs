@@ -161,6 +161,11 @@ pub struct SourceArgs {
     #[arg(long, value_name = "USD", default_value_t = crate::aws::budget::DEFAULT_USD_PER_HOUR, value_parser = parse_budget)]
     pub budget: f64,
 
+    /// Keep to the bundled list prices: do not read AWS's Price List
+    /// (pricing:GetProducts, free) for the regions' current ones.
+    #[arg(long)]
+    pub no_price_list: bool,
+
     /// The rooms' own settings (`services::settings`): their flags are added
     /// to the command by `command()`, and read back by `Cli::from_matches`.
     #[arg(skip = crate::services::default_settings())]
@@ -237,6 +242,14 @@ pub enum Command {
     },
     /// Print the minimal IAM policy: exactly the read actions awstop calls.
     IamPolicy,
+    /// Print a region's price file as AWS's Price List says now (for scripts/prices).
+    #[command(hide = true)]
+    PriceFile {
+        #[arg(long, value_name = "REGION", value_parser = crate::region::parse)]
+        region: String,
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
 }
 
 /// The command line: the flags declared here, plus every room's own
@@ -316,7 +329,8 @@ impl Cli {
                     endpoint_url,
                     metrics,
                     interval,
-                    timeout
+                    timeout,
+                    no_price_list
                 );
                 for (_, setting) in crate::services::settings() {
                     if given(setting.name) {

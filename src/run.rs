@@ -2,6 +2,7 @@
 //! or run the TUI loop.
 
 mod audit;
+mod prices;
 pub mod reaper;
 pub mod signals;
 mod tui;
@@ -89,6 +90,9 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
     });
     match &cli.command {
         Some(Command::IamPolicy) => return write_stdout(&policy::document()),
+        Some(Command::PriceFile { region, profile }) => {
+            return write_stdout(&prices::price_file(region, profile.as_deref())?)
+        }
         Some(Command::Verify {
             file,
             key,
@@ -179,6 +183,11 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             return ended(end);
         }
         let source = connect(&cli, headless || recording).await?;
+        if let Source::Live(live) = &source {
+            // Only the dashboard reads the list: a snapshot or a recording
+            // uses what is cached, and is never held up.
+            prices::start(&cli, live, !(headless || recording));
+        }
         let header = |s: &Source| audit::header(s, &cli);
         if let Some(Command::Record {
             out,

@@ -136,7 +136,14 @@ pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
     if !c.fargate_profiles.is_empty() {
         left_out.push("its Fargate pods are not visible and not counted".to_string());
     }
-    let basis = format!("{counted}: {tier}, {}", region.label());
+    // The nodes' rates may come from elsewhere than the control plane's
+    // (the Price List gave one and not the other): then both are named.
+    let (plane_from, nodes_from) = (region.label_of("eks"), region.label_of("ec2"));
+    let basis = if n.priced.is_empty() || plane_from == nodes_from {
+        format!("{counted}: {tier}, {plane_from}")
+    } else {
+        format!("{counted}: {tier}, {plane_from}; node rates {nodes_from}")
+    };
     if left_out.is_empty() {
         Estimate::Usd {
             per_hour,
