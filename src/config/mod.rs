@@ -389,6 +389,15 @@ mod tests {
     }
 
     #[test]
+    fn the_price_list_is_read_unless_the_config_says_not() {
+        assert!(Config::default().cost.price_list);
+        let off = Config::parse("c.toml", "[cost]\nprice-list = false\n").unwrap();
+        assert!(!off.cost.price_list);
+        let e = Config::parse("c.toml", "[cost]\nprice-list = \"no\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:"), "{e}");
+    }
+
+    #[test]
     fn values_are_read_and_bad_ones_located() {
         let c = Config::parse("c.toml", "[aws]\nregions = [\"eu-west-1\"]\n[cold-starts]\nmethod = \"filter\"\n[ui]\npane = \"overview\"\n").unwrap();
         assert_eq!(c.aws.regions, vec!["eu-west-1"]);

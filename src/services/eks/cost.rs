@@ -291,6 +291,27 @@ mod tests {
     }
 
     #[test]
+    fn control_plane_and_node_rates_from_different_sources_are_both_named() {
+        let sections = crate::services::price_sections();
+        let book = PriceBook::clone(crate::services::builtin_prices()).with_user(None, None, &sections).unwrap();
+        let listed = "region = \"us-east-1\"\ndate = \"2026-12-06\"\n[eks]\n\
+                      usd-per-cluster-hour-standard = 0.11\nusd-per-cluster-hour-extended = 0.61\n";
+        assert!(book.list(&[("price list us-east-1".into(), listed.into())], &sections).is_empty());
+        let mut c = cluster(Some("STANDARD"), "us-east-1");
+        assert_eq!(estimate(&c, &book).basis(), "control plane: standard support, us-east-1 price list 2026-12-06");
+        c.nodegroups = vec![group(&["m6i.large"], "ON_DEMAND", Some(12))];
+        let e = estimate(&c, &book);
+        near(e.per_hour(), 0.11 + 12.0 * 0.096);
+        assert_eq!(
+            e.basis(),
+            "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 price list 2026-12-06; \
+             node rates us-east-1 list price 2026-11"
+        );
+        // The book it was copied from keeps the bundled prices.
+        assert!(estimate(&c, crate::services::builtin_prices()).basis().ends_with("us-east-1 list price 2026-11"));
+    }
+
+    #[test]
     fn a_node_group_scaled_to_zero_costs_nothing() {
         let book = crate::services::builtin_prices();
         let mut c = cluster(Some("STANDARD"), "us-east-1");
