@@ -8,8 +8,8 @@
 use chrono::Utc;
 
 use crate::cli::Cli;
-use crate::cost::pricelist::{self, cache, ENDPOINT_REGION};
-use crate::services::live::{sdk_client, Live};
+use crate::cost::pricelist::{self, cache, Client};
+use crate::services::live::Live;
 
 /// Puts the Price List's prices in the book: from the cache now, and, when
 /// `fetch`, what it lacks once read.
@@ -33,8 +33,7 @@ pub fn start(cli: &Cli, live: &Live, fetch: bool) {
     let conn = live.opts.conn.clone();
     let counter = live.counter.clone();
     tokio::spawn(async move {
-        let cfg = crate::aws::client::load(&conn, Some(ENDPOINT_REGION)).await;
-        let client = sdk_client!(aws_sdk_pricing, &cfg, counter);
+        let client = Client::connect(&conn, Some(&counter)).await;
         let mut all = files;
         all.extend(pricelist::fetch(&client, &missing, dir.as_deref(), today).await);
         pricelist::apply(&book, &all, &sections);
@@ -53,8 +52,7 @@ pub fn price_file(region: &str, profile: Option<&str>) -> Result<String, String>
             profile: profile.map(str::to_string),
             ..Default::default()
         };
-        let cfg = crate::aws::client::load(&conn, Some(ENDPOINT_REGION)).await;
-        let client = aws_sdk_pricing::Client::new(&cfg);
+        let client = Client::connect(&conn, None).await;
         let (text, skipped) =
             pricelist::read_region(&client, region, Utc::now().date_naive()).await?;
         if skipped.total() > 0 {

@@ -17,9 +17,7 @@ use chrono::NaiveDate;
 pub use parse::{Skip, Skipped};
 
 use super::book::{PriceBook, PriceSection};
-
-/// The region whose endpoint serves the Price List.
-pub const ENDPOINT_REGION: &str = "us-east-1";
+pub use crate::aws::pricelist::Client;
 
 /// `2026-12-06`: how a read is dated.
 pub fn day(d: NaiveDate) -> String {
@@ -29,7 +27,7 @@ pub fn day(d: NaiveDate) -> String {
 /// A region's price file, read from the Price List now: its text, and what
 /// the answers held that was not used.
 pub async fn read_region(
-    client: &aws_sdk_pricing::Client,
+    client: &Client,
     region: &str,
     today: NaiveDate,
 ) -> Result<(String, Skipped), String> {
@@ -69,7 +67,7 @@ pub fn cached(dir: Option<&Path>, regions: &[String], today: NaiveDate) -> (File
 /// A region that cannot be read is said in the log and stays on the
 /// bundled prices.
 pub async fn fetch(
-    client: &aws_sdk_pricing::Client,
+    client: &Client,
     regions: &[String],
     dir: Option<&Path>,
     today: NaiveDate,
@@ -106,6 +104,3 @@ pub fn apply(book: &PriceBook, files: &Files, sections: &[&PriceSection]) {
     }
     tracing::info!(regions = files.len(), "prices from the price list in use");
 }
-
-#[cfg(test)]
-mod tests;

@@ -6,15 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_pricing::types::{Filter, FilterType};
-
 use super::parse::{self, Product, Skip, Skipped};
-
-/// GetProducts answers up to 100 products a page.
-const PAGE: i32 = 100;
-/// EC2's instance types in a region are under a thousand: ten pages.
-/// An answer that goes on past this is not one awstop understands.
-const MAX_PAGES: usize = 40;
 
 /// One service's products in a region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,56 +147,14 @@ impl Found {
     }
 }
 
-/// Every product of one service in a region, through every page.
-pub async fn products(
-    client: &aws_sdk_pricing::Client,
-    service: Service,
-    region: &str,
-) -> Result<Vec<String>, String> {
-    let mut filters = Vec::new();
-    for (field, value) in service.filters(region) {
-        let f = Filter::builder()
-            .r#type(FilterType::TermMatch)
-            .field(field)
-            .value(value)
-            .build()
-            .map_err(|e| e.to_string())?;
-        filters.push(f);
-    }
-    let mut out = Vec::new();
-    let mut token: Option<String> = None;
-    for _ in 0..MAX_PAGES {
-        let page = client
-            .get_products()
-            .service_code(service.code())
-            .set_filters(Some(filters.clone()))
-            .format_version("aws_v1")
-            .max_results(PAGE)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| {
-                crate::aws::AwsError::from_sdk(&e, None)
-                    .during("GetProducts")
-                    .to_string()
-            })?;
-        out.extend(page.price_list().iter().cloned());
-        match page.next_token() {
-            Some(t) if !t.is_empty() => token = Some(t.to_string()),
-            _ => return Ok(out),
-        }
-    }
-    Err(format!(
-        "GetProducts {}: more than {MAX_PAGES} pages for {region}",
-        service.code()
-    ))
-}
-
 /// A region's prices: each service's products, sorted into prices.
-pub async fn region(client: &aws_sdk_pricing::Client, region: &str) -> Result<Found, String> {
+pub async fn region(client: &crate::aws::pricelist::Client, region: &str) -> Result<Found, String> {
     let mut found = Found::default();
     for service in ALL {
-        let entries = products(client, service, region).await?;
+        let entries = client
+            .products(service.code(), &service.filters(region))
+            .await
+            .map_err(|e| format!("{} ({})", e, service.code()))?;
         found.add(service, region, &entries);
     }
     Ok(found)

@@ -6,15 +6,59 @@ use aws_sdk_pricing::operation::get_products::GetProductsOutput;
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use chrono::NaiveDate;
 
-use super::parse::tests::entry;
-use super::*;
+use awstop::cost::book::{PriceBook, PriceSection};
+use awstop::cost::pricelist::{apply, cached, fetch, read_region, Client, Skip};
+
+/// A product as GetProducts returns it: one JSON string of the shape the
+/// Price List documents (product, serviceCode, terms, version,
+/// publicationDate), its Reserved terms left out.
+fn entry(service: &str, sku: &str, attrs: &[(&str, &str)], tiers: &[(&str, &str)], unit: &str) -> String {
+    let mut a = serde_json::Map::new();
+    a.insert("servicecode".into(), service.into());
+    for (k, v) in attrs {
+        a.insert((*k).into(), (*v).into());
+    }
+    let term = format!("{sku}.JRTCKXETXF");
+    let dims: serde_json::Map<String, serde_json::Value> = tiers
+        .iter()
+        .enumerate()
+        .map(|(i, (begin, usd))| {
+            (
+                format!("{term}.6YS6EN2CT{i}"),
+                serde_json::json!({
+                    "unit": unit,
+                    "endRange": "Inf",
+                    "description": "a rate",
+                    "appliesTo": [],
+                    "rateCode": format!("{term}.6YS6EN2CT{i}"),
+                    "beginRange": begin,
+                    "pricePerUnit": { "USD": usd }
+                }),
+            )
+        })
+        .collect();
+    serde_json::json!({
+        "product": { "productFamily": "Compute", "attributes": a, "sku": sku },
+        "serviceCode": service,
+        "terms": { "OnDemand": { term.clone(): {
+            "priceDimensions": dims,
+            "sku": sku,
+            "effectiveDate": "2026-12-01T00:00:00Z",
+            "offerTermCode": "JRTCKXETXF",
+            "termAttributes": {}
+        } } },
+        "version": "20261201190418",
+        "publicationDate": "2026-12-01T19:04:18Z"
+    })
+    .to_string()
+}
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 12, 6).unwrap()
 }
 
 fn sections() -> Vec<&'static PriceSection> {
-    crate::services::price_sections()
+    awstop::services::price_sections()
 }
 
 /// A product of eu-west-1 with one on-demand rate.
@@ -35,7 +79,7 @@ fn out(entries: Vec<String>, next: Option<&str>) -> GetProductsOutput {
 /// eu-west-1's answers: Lambda over two pages, with a product of another
 /// kind and one that is not JSON among them; Fargate, EKS and three EC2
 /// products (one of them Windows, which is not ours).
-fn client() -> aws_sdk_pricing::Client {
+fn client() -> Client {
     let lambda1 = mock!(aws_sdk_pricing::Client::get_products)
         .match_requests(|r| r.service_code() == Some("AWSLambda") && r.next_token().is_none())
         .then_output(|| {
@@ -113,7 +157,7 @@ fn client() -> aws_sdk_pricing::Client {
                 None,
             )
         });
-    mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&lambda1, &lambda2, &fargate, &eks, &ec2])
+    Client::new(mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&lambda1, &lambda2, &fargate, &eks, &ec2]))
 }
 
 #[tokio::test]
@@ -142,7 +186,7 @@ async fn a_region_is_read_page_by_page_into_a_price_file_the_book_reads() {
     assert_eq!(eu.ec2.as_ref().unwrap().instance_rate("m6i.large"), Some(0.107));
     // What the list does not price stays the bundle's, and says so.
     assert_eq!(eu.label_of("apigateway"), "eu-west-1 list price 2026-10");
-    let no_api = eu.priced::<crate::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
+    let no_api = eu.priced::<awstop::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
     assert_eq!(
         no_api.to_string(),
         "no API Gateway prices for eu-west-1 in the price list or the bundled prices"
@@ -162,7 +206,7 @@ async fn a_denied_read_leaves_the_bundle_and_a_region_without_one_gets_the_list(
                 .build(),
         )
     });
-    let c = mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&denied]);
+    let c = Client::new(mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&denied]));
     let e = read_region(&c, "eu-west-1", today()).await.unwrap_err();
     assert!(e.contains("AccessDenied"), "{e}");
     let t = tempfile::tempdir().unwrap();
@@ -182,7 +226,7 @@ async fn a_denied_read_leaves_the_bundle_and_a_region_without_one_gets_the_list(
     book.list(&[("price list sa-east-1".into(), text)], &sections());
     let sa = book.region("sa-east-1").unwrap();
     assert_eq!(sa.label_of("eks"), "sa-east-1 price list 2026-12-06");
-    let why = sa.priced::<crate::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
+    let why = sa.priced::<awstop::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
     assert_eq!(why.to_string(), "no API Gateway prices for sa-east-1 in price list");
 }
 
