@@ -37,12 +37,15 @@ impl Client {
     }
 
     /// Every product of `service_code` whose attributes equal `filters`,
-    /// through every page: each a product's JSON, as AWS writes it.
+    /// through every page, handed to `page` a page at a time (each a
+    /// product's JSON, as AWS writes it): EC2's products carry all their
+    /// reserved terms, megabytes a region, and are not all kept at once.
     pub async fn products(
         &self,
         service_code: &str,
         filters: &[(&str, String)],
-    ) -> Result<Vec<String>, AwsError> {
+        mut each: impl FnMut(&[String]),
+    ) -> Result<(), AwsError> {
         let mut f = Vec::new();
         for (field, value) in filters {
             f.push(
@@ -54,7 +57,6 @@ impl Client {
                     .map_err(|e| AwsError::new(super::ErrorKind::Other, e.to_string()).during("GetProducts"))?,
             );
         }
-        let mut out = Vec::new();
         let mut token: Option<String> = None;
         for _ in 0..MAX_PAGES {
             let page = self
@@ -68,10 +70,10 @@ impl Client {
                 .send()
                 .await
                 .map_err(|e| AwsError::from_sdk(&e, None).during("GetProducts"))?;
-            out.extend(page.price_list().iter().cloned());
+            each(page.price_list());
             match page.next_token() {
                 Some(t) if !t.is_empty() => token = Some(t.to_string()),
-                _ => return Ok(out),
+                _ => return Ok(()),
             }
         }
         Err(AwsError::new(

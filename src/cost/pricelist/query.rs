@@ -151,11 +151,10 @@ impl Found {
 pub async fn region(client: &crate::aws::pricelist::Client, region: &str) -> Result<Found, String> {
     let mut found = Found::default();
     for service in ALL {
-        let entries = client
-            .products(service.code(), &service.filters(region))
+        client
+            .products(service.code(), &service.filters(region), |page| found.add(service, region, page))
             .await
             .map_err(|e| format!("{} ({})", e, service.code()))?;
-        found.add(service, region, &entries);
     }
     Ok(found)
 }
