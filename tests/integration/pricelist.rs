@@ -266,3 +266,28 @@ fn a_users_file_keeps_its_region() {
     // The book it was made from is not touched by this one's list.
     assert!(!PriceBook::builtin(&sections()).is_listed("eu-west-1"));
 }
+
+/// `price-file` (what scripts/prices runs) where the Price List cannot be
+/// reached: one line naming the failure and a non-zero exit, nothing on
+/// stdout for the script to write into a price file.
+#[test]
+fn price_file_that_cannot_reach_the_list_fails_in_one_line() {
+    let port = crate::common::moto::free_port();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"));
+    crate::common::moto::awstop_env(&mut cmd);
+    let out = cmd
+        .env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
+        .args(["price-file", "--region", "eu-west-1"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("awstop: ") && !err.contains("panicked"), "{err}");
+    // A region awstop does not know is refused before any call.
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"));
+    crate::common::moto::awstop_env(&mut cmd);
+    let out = cmd.args(["price-file", "--region", "../etc"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+}

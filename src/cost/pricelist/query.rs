@@ -154,7 +154,7 @@ pub async fn region(client: &crate::aws::pricelist::Client, region: &str) -> Res
         client
             .products(service.code(), &service.filters(region), |page| found.add(service, region, page))
             .await
-            .map_err(|e| format!("{} ({})", e, service.code()))?;
+            .map_err(|e| format!("GetProducts {}: {e}", service.code()))?;
     }
     Ok(found)
 }
