@@ -183,6 +183,11 @@ pub struct SourceArgs {
     #[arg(long, value_name = "USD", default_value_t = crate::aws::budget::DEFAULT_USD_PER_HOUR, value_parser = parse_budget)]
     pub budget: f64,
 
+    /// Keep to the bundled list prices: do not read AWS's Price List
+    /// (pricing:GetProducts, free) for the regions' current ones.
+    #[arg(long)]
+    pub no_price_list: bool,
+
     /// The rooms' own settings (`services::settings`): their flags are added
     /// to the command by `command()`, and read back by `Cli::from_matches`.
     #[arg(skip = crate::services::default_settings())]
@@ -265,6 +270,14 @@ pub enum Command {
         /// The policy for the member role itself (the read actions; see docs/accounts.md for a StackSet).
         #[arg(long, conflicts_with = "org")]
         member: bool,
+    },
+    /// Print a region's price file as AWS's Price List says now (for scripts/prices).
+    #[command(hide = true)]
+    PriceFile {
+        #[arg(long, value_name = "REGION", value_parser = crate::region::parse)]
+        region: String,
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
     },
 }
 
@@ -350,7 +363,8 @@ impl Cli {
                     endpoint_url,
                     metrics,
                     interval,
-                    timeout
+                    timeout,
+                    no_price_list
                 );
                 for (_, setting) in crate::services::settings() {
                     if given(setting.name) {

@@ -4,8 +4,13 @@
 
 use crate::services::ServiceKind;
 
-/// What every room shares: who we are, and CloudWatch metrics.
-const SHARED: &[&str] = &["sts:GetCallerIdentity", "cloudwatch:GetMetricData"];
+/// What every room shares: who we are, CloudWatch metrics, and list prices
+/// from the Price List (read once at start; without it, the bundled prices).
+const SHARED: &[&str] = &[
+    "sts:GetCallerIdentity",
+    "cloudwatch:GetMetricData",
+    "pricing:GetProducts",
+];
 
 /// Every action, as IAM spells it, each once. Read-only by construction: a
 /// test fails when the code calls an operation missing here, or when one here

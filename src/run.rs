@@ -2,6 +2,7 @@
 //! or run the TUI loop.
 
 mod audit;
+mod prices;
 pub mod reaper;
 pub mod signals;
 mod tui;
@@ -95,6 +96,9 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             return write_stdout(&policy::org_member_document())
         }
         Some(Command::IamPolicy { .. }) => return write_stdout(&policy::document()),
+        Some(Command::PriceFile { region, profile }) => {
+            return write_stdout(&prices::price_file(region, profile.as_deref())?)
+        }
         Some(Command::Verify {
             file,
             key,
@@ -185,6 +189,15 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
             return ended(end);
         }
         let source = connect(&cli, headless || recording).await?;
+        if let Some(live) = match &source {
+            Source::Live(fleet) => fleet.first(),
+            _ => None,
+        } {
+            // Only the dashboard reads the list: a snapshot or a recording
+            // uses what is cached, and is never held up. List prices are
+            // the same for every account: the first one's credentials read them.
+            prices::start(&cli, live, !(headless || recording));
+        }
         let header = |s: &Source| audit::header(s, &cli);
         if let Some(Command::Record {
             out,

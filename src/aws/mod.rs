@@ -9,6 +9,7 @@ pub mod cloudwatch;
 pub mod error;
 pub mod gather;
 pub mod paging;
+pub mod pricelist;
 pub mod sts;
 
 pub use error::{AwsError, ErrorKind};

@@ -46,6 +46,7 @@ pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 [cost]                              # estimates from list prices, never a bill
 # prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
 spot-discount-pct = 70              # Spot's assumed discount from on-demand
+price-list = true                   # read current list prices from AWS's Price List (free), cached 30 days
 
 # [org]                             # every ACTIVE account of the organization (--org-role)
 # role = "OrganizationAccountAccessRole"
@@ -112,6 +113,9 @@ pub struct Cost {
     pub prices: Option<PathBuf>,
     /// Spot's discount from on-demand, in percent: an assumption, shown as one.
     pub spot_discount_pct: f64,
+    /// Read the regions' list prices from AWS's Price List (live only); off:
+    /// the bundled prices alone.
+    pub price_list: bool,
 }
 
 impl Default for Cost {
@@ -119,6 +123,7 @@ impl Default for Cost {
         Cost {
             prices: None,
             spot_discount_pct: crate::cost::book::DEFAULT_SPOT_DISCOUNT_PCT,
+            price_list: true,
         }
     }
 }
@@ -381,6 +386,9 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
             Some(dir) if p.is_relative() => dir.join(p),
             _ => p.clone(),
         });
+    if !config.cost.price_list {
+        cli.source.no_price_list = true;
+    }
     let book = crate::services::builtin_prices().as_ref().clone();
     cli.prices = std::sync::Arc::new(book.with_user(
         prices.as_deref(),
@@ -411,6 +419,15 @@ mod tests {
             .filter(|s| ServiceKind::from_name(s).is_none())
             .collect();
         assert_eq!(sections, SECTIONS);
+    }
+
+    #[test]
+    fn the_price_list_is_read_unless_the_config_says_not() {
+        assert!(Config::default().cost.price_list);
+        let off = Config::parse("c.toml", "[cost]\nprice-list = false\n").unwrap();
+        assert!(!off.cost.price_list);
+        let e = Config::parse("c.toml", "[cost]\nprice-list = \"no\"\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:"), "{e}");
     }
 
     #[test]

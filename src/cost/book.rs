@@ -8,9 +8,9 @@
 //! type, and the room takes it back out with [`RegionPrices::priced`].
 
 use std::any::{Any, TypeId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -104,6 +104,15 @@ pub struct RegionPrices {
     pub source: String,
     /// The file's text: two books are the same when their files are.
     text: Arc<str>,
+    /// Prices read from the Price List: which sections it gave, and the
+    /// label of the bundled prices the others came from.
+    listed: Option<Arc<Listed>>,
+}
+
+#[derive(Debug, PartialEq)]
+struct Listed {
+    sections: BTreeSet<String>,
+    bundled: Option<String>,
 }
 
 impl PartialEq for RegionPrices {
@@ -145,6 +154,18 @@ impl RegionPrices {
         format!("{} {} {}", self.region, self.source, self.date)
     }
 
+    /// Where section `name`'s prices came from: "us-east-1 price list
+    /// 2026-12-06" for a section the Price List gave, else the bundled
+    /// file's label.
+    pub fn label_of(&self, name: &str) -> String {
+        match &self.listed {
+            Some(l) if !l.sections.contains(name) => {
+                l.bundled.clone().unwrap_or_else(|| self.label())
+            }
+            _ => self.label(),
+        }
+    }
+
     /// A section, or why it is missing.
     pub fn section<'a, T>(&'a self, s: &'a Option<T>, what: &str) -> Result<&'a T, PriceError> {
         s.as_ref().ok_or_else(|| self.missing(what))
@@ -159,10 +180,14 @@ impl RegionPrices {
     }
 
     fn missing(&self, what: &str) -> PriceError {
+        let source = match &self.listed {
+            Some(l) if l.bundled.is_some() => format!("the {} or the bundled prices", self.source),
+            _ => self.source.clone(),
+        };
         PriceError::NoSection {
             what: what.to_string(),
             region: self.region.clone(),
-            source: self.source.clone(),
+            source,
         }
     }
 }
@@ -172,6 +197,11 @@ impl RegionPrices {
 pub struct PriceBook {
     regions: BTreeMap<String, RegionPrices>,
     pub spot_discount_pct: f64,
+    /// The user's file's region: its prices are theirs, never the list's.
+    user_region: Option<String>,
+    /// The Price List's prices, set once when they have been read (in the
+    /// background, after the first screen): until then the bundled ones.
+    listed: Arc<OnceLock<BTreeMap<String, RegionPrices>>>,
 }
 
 /// The highest rate a price file may give, in dollars a unit.
@@ -210,7 +240,34 @@ fn parse(
         rooms,
         source: source.to_string(),
         text: text.into(),
+        listed: None,
     })
+}
+
+/// The Price List's file for a region over its bundled prices: the list's
+/// sections, and the bundle's for what the list did not give.
+fn over(mut listed: RegionPrices, bundled: Option<&RegionPrices>) -> RegionPrices {
+    let mut sections: BTreeSet<String> = toml::from_str::<toml::Table>(&listed.text)
+        .map(|t| t.keys().cloned().collect())
+        .unwrap_or_default();
+    sections.retain(|k| k != "region" && k != "date");
+    if let Some(b) = bundled {
+        if listed.fargate.is_none() {
+            listed.fargate = b.fargate.clone();
+        }
+        if listed.ec2.is_none() {
+            listed.ec2 = b.ec2.clone();
+        }
+        for (t, v) in &b.rooms {
+            listed.rooms.entry(*t).or_insert_with(|| v.clone());
+        }
+        listed.text = format!("{}\n{}", listed.text, b.text).into();
+    }
+    listed.listed = Some(Arc::new(Listed {
+        sections,
+        bundled: bundled.map(RegionPrices::label),
+    }));
+    listed
 }
 
 /// Every number in a price file is a rate in dollars, bounded by
@@ -259,6 +316,8 @@ impl PriceBook {
         PriceBook {
             regions,
             spot_discount_pct: DEFAULT_SPOT_DISCOUNT_PCT,
+            user_region: None,
+            listed: Default::default(),
         }
     }
 
@@ -275,16 +334,50 @@ impl PriceBook {
                 .map_err(PriceError::BadFile)?;
             let name = path.display().to_string();
             let p = parse(&name, &text, &format!("prices from {name} of"), sections)?;
+            self.user_region = Some(p.region.clone());
             self.regions.insert(p.region.clone(), p);
         }
         if let Some(d) = spot_discount_pct {
             self.spot_discount_pct = d;
         }
+        // This book's own slot: the one it was copied from keeps its prices.
+        self.listed = Default::default();
         Ok(self)
+    }
+
+    /// Price files read from the Price List (`(file name, text)`), each over
+    /// its region's bundled prices, from now on. Only once a book: the first
+    /// call sets them. The user's own file's region keeps the user's prices.
+    /// A file that does not parse is left out, with its reason returned.
+    pub fn list(&self, files: &[(String, String)], sections: &[&PriceSection]) -> Vec<String> {
+        let mut out = BTreeMap::new();
+        let mut refused = Vec::new();
+        for (name, text) in files {
+            match parse(name, text, "price list", sections) {
+                Ok(p) if self.user_region.as_deref() == Some(p.region.as_str()) => {}
+                Ok(p) => {
+                    let region = p.region.clone();
+                    out.insert(region.clone(), over(p, self.regions.get(&region)));
+                }
+                Err(e) => refused.push(e.to_string()),
+            }
+        }
+        if !out.is_empty() && self.listed.set(out).is_err() {
+            refused.push("the price list was already read".into());
+        }
+        refused
+    }
+
+    /// Whether prices from the Price List are in use for `region`.
+    pub fn is_listed(&self, region: &str) -> bool {
+        self.listed.get().is_some_and(|m| m.contains_key(region))
     }
 
     /// A region's prices, or why there are none.
     pub fn region(&self, region: &str) -> Result<&RegionPrices, PriceError> {
+        if let Some(p) = self.listed.get().and_then(|m| m.get(region)) {
+            return Ok(p);
+        }
         self.regions.get(region).ok_or_else(|| PriceError::NoRegion {
             region: region.to_string(),
             covered: self.regions.keys().cloned().collect(),

@@ -5,6 +5,7 @@
 pub mod book;
 mod error;
 pub mod money;
+pub mod pricelist;
 
 use serde::Serialize;
 

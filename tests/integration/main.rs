@@ -34,6 +34,7 @@ mod live_hostile;
 mod live_moto;
 mod panes;
 mod pollers;
+mod pricelist;
 mod progressive;
 mod screens;
 mod screenshots;

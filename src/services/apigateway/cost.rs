@@ -38,7 +38,7 @@ pub fn estimate(a: &Api, book: &PriceBook, window_min: u32) -> Estimate {
     Estimate::Usd {
         per_hour: window * 60.0 / window_min.max(1) as f64,
         window: Some(window),
-        basis: format!("{} {what} × ${rate}/M over {window_min}m, {}", count(traffic), region.label()),
+        basis: format!("{} {what} × ${rate}/M over {window_min}m, {}", count(traffic), region.label_of("apigateway")),
     }
 }
 

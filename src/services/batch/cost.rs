@@ -39,7 +39,7 @@ pub fn estimate(c: &ComputeEnvironment, book: &PriceBook) -> Estimate {
         basis: format!(
             "{} desired vCPU, {what}{spot_note}, {}; {}",
             c.desired_vcpus.max(0),
-            region.label(),
+            region.label_of(if c.provisioning.starts_with("FARGATE") { "fargate" } else { "ec2" }),
             if c.provisioning.starts_with("FARGATE") {
                 "memory is not visible at the environment"
             } else {

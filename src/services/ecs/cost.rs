@@ -154,7 +154,7 @@ pub fn estimate(s: &Service, book: &PriceBook) -> Estimate {
     Estimate::Usd {
         per_hour,
         window: None,
-        basis: format!("{}, Fargate {arch}{spot_note}{ec2_note}, {}", sizes(&fargate), region.label()),
+        basis: format!("{}, Fargate {arch}{spot_note}{ec2_note}, {}", sizes(&fargate), region.label_of("fargate")),
     }
 }
 

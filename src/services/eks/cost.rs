@@ -136,7 +136,14 @@ pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
     if !c.fargate_profiles.is_empty() {
         left_out.push("its Fargate pods are not visible and not counted".to_string());
     }
-    let basis = format!("{counted}: {tier}, {}", region.label());
+    // The nodes' rates may come from elsewhere than the control plane's
+    // (the Price List gave one and not the other): then both are named.
+    let (plane_from, nodes_from) = (region.label_of("eks"), region.label_of("ec2"));
+    let basis = if n.priced.is_empty() || plane_from == nodes_from {
+        format!("{counted}: {tier}, {plane_from}")
+    } else {
+        format!("{counted}: {tier}, {plane_from}; node rates {nodes_from}")
+    };
     if left_out.is_empty() {
         Estimate::Usd {
             per_hour,
@@ -281,6 +288,27 @@ mod tests {
         let e = estimate(&c, book);
         near(e.per_hour(), 0.10);
         assert!(e.basis().ends_with("node groups not priced: ng-lt: 2 nodes of a type its launch template sets; ng-m6i.large: its size is not known"), "{}", e.basis());
+    }
+
+    #[test]
+    fn control_plane_and_node_rates_from_different_sources_are_both_named() {
+        let sections = crate::services::price_sections();
+        let book = PriceBook::clone(crate::services::builtin_prices()).with_user(None, None, &sections).unwrap();
+        let listed = "region = \"us-east-1\"\ndate = \"2026-12-06\"\n[eks]\n\
+                      usd-per-cluster-hour-standard = 0.11\nusd-per-cluster-hour-extended = 0.61\n";
+        assert!(book.list(&[("price list us-east-1".into(), listed.into())], &sections).is_empty());
+        let mut c = cluster(Some("STANDARD"), "us-east-1");
+        assert_eq!(estimate(&c, &book).basis(), "control plane: standard support, us-east-1 price list 2026-12-06");
+        c.nodegroups = vec![group(&["m6i.large"], "ON_DEMAND", Some(12))];
+        let e = estimate(&c, &book);
+        near(e.per_hour(), 0.11 + 12.0 * 0.096);
+        assert_eq!(
+            e.basis(),
+            "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 price list 2026-12-06; \
+             node rates us-east-1 list price 2026-11"
+        );
+        // The book it was copied from keeps the bundled prices.
+        assert!(estimate(&c, crate::services::builtin_prices()).basis().ends_with("us-east-1 list price 2026-11"));
     }
 
     #[test]

@@ -51,7 +51,7 @@ pub fn estimate(c: &EmrCluster, book: &PriceBook) -> Estimate {
             ));
         }
         let Some(rate) = p.instance_types.get(&g.instance_type) else {
-            return Estimate::Unpriced(format!("{} is not in the price file ({})", g.instance_type, region.label()));
+            return Estimate::Unpriced(format!("{} is not in the price file ({})", g.instance_type, region.label_of("emr")));
         };
         let on_spot = g.market == "SPOT";
         any_spot |= on_spot;
@@ -75,7 +75,7 @@ pub fn estimate(c: &EmrCluster, book: &PriceBook) -> Estimate {
     Estimate::Usd {
         per_hour,
         window: None,
-        basis: format!("{}, EC2 + EMR fee{spot_note}, {}", parts.join(" + "), region.label()),
+        basis: format!("{}, EC2 + EMR fee{spot_note}, {}", parts.join(" + "), region.label_of("emr")),
     }
 }
 

@@ -87,7 +87,7 @@ fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estim
                 p.usd_per_million_requests,
                 significant(gbs),
                 if arm(f) { "arm64" } else { "x86_64" },
-                region.label(),
+                region.label_of("lambda"),
             )
         } else {
             String::new()
