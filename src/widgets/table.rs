@@ -246,7 +246,7 @@ mod tests {
     #[test]
     fn narrow_terminals_keep_the_essentials() {
         let cols = columns_of::<Function>();
-        let shown = (0..cols.len()).filter(|i| cols.shown(*i)).count();
+        let shown = (0..cols.len()).filter(|i| cols.drawn(*i, false)).count();
         let none = |_: usize| 0;
         let wide = fit(cols, false, 200, &none, &|i| cols.title(i).to_string());
         assert_eq!(wide.len(), shown);

@@ -202,3 +202,32 @@ fn iam_policy_command_prints_the_policy() {
     assert_eq!(doc["Statement"][0]["Effect"], "Allow");
     assert_eq!(doc["Statement"][0]["Resource"], "*");
 }
+
+#[test]
+fn iam_policy_for_an_organization_names_the_role_and_the_listing() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_awstop"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let caller = run(&["iam-policy", "--org", "awstop-read"]);
+    let st = caller["Statement"].as_array().unwrap();
+    let read: Vec<&str> = st[0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(read.contains(&"organizations:ListAccounts"), "{read:?}");
+    for a in awstop::policy::actions() {
+        assert!(read.contains(&a), "{a} missing");
+    }
+    assert_eq!(st[1]["Action"], "sts:AssumeRole");
+    assert_eq!(st[1]["Resource"], "arn:aws:iam::*:role/awstop-read");
+    // The member role's policy is the single account's, and only that.
+    let member = run(&["iam-policy", "--member"]);
+    assert_eq!(member, run(&["iam-policy"]));
+    let both = Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(["iam-policy", "--member", "--org", "r"])
+        .output()
+        .unwrap();
+    assert!(!both.status.success());
+}
