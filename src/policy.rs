@@ -62,7 +62,10 @@ pub fn document() -> String {
 /// What the caller needs on top of the read-only actions to watch an
 /// organization: the list of its accounts. (`sts:AssumeRole` is asked for
 /// by the SDK's role provider, on the member role only: see [`org_caller_document`].)
-pub const ORG_CALLER: &[&str] = &["organizations:ListAccounts"];
+/// With it, `oam:ListSinks` and `oam:ListAttachedLinks`: whether the caller's
+/// account is a CloudWatch monitoring account whose links carry the others'
+/// metrics (optional: refused, each account's metrics are read in it).
+pub const ORG_CALLER: &[&str] = &["organizations:ListAccounts", "oam:ListSinks", "oam:ListAttachedLinks"];
 
 /// `iam-policy --org ROLE`, for the credentials awstop runs with: the
 /// read-only actions (their own account is watched with them), listing the

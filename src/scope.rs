@@ -95,6 +95,9 @@ pub struct AccountInfo {
     pub regions: Vec<String>,
     /// Why it cannot be read, when it cannot (its rows are then absent).
     pub error: Option<String>,
+    /// The monitoring account its metrics are read through (OAM), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics_via: Option<String>,
 }
 
 /// Every account watched. Shared by the cells that draw the ACCOUNT column
@@ -139,6 +142,11 @@ impl AccountBook {
         self.several() || self.accounts.iter().any(|a| a.how != HowNamed::Current || !a.key.is_empty())
     }
 
+    /// Accounts whose metrics come through a monitoring account.
+    pub fn through_oam(&self) -> usize {
+        self.accounts.iter().filter(|a| a.metrics_via.is_some()).count()
+    }
+
     pub fn failing(&self) -> usize {
         self.accounts.iter().filter(|a| a.error.is_some()).count()
     }
@@ -161,6 +169,7 @@ impl AccountBook {
                 how: HowNamed::Current,
                 regions: regions.to_vec(),
                 error: None,
+                metrics_via: None,
             }),
             None => {}
         }

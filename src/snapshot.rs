@@ -41,6 +41,9 @@ pub struct AccountsOut {
     pub how: crate::scope::HowNamed,
     pub regions: Vec<String>,
     pub error: Option<String>,
+    /// The monitoring account its metrics were read through (OAM).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_via: Option<String>,
 }
 
 /// The account-level `cost` section: estimates from list prices, never a bill.
@@ -206,6 +209,7 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
                     how: a.how,
                     regions: a.regions.clone(),
                     error: a.error.clone(),
+                    metrics_via: a.metrics_via.clone(),
                 })
                 .collect()
         }),

@@ -40,6 +40,9 @@ pub struct Target<'a> {
     pub endpoint: Option<&'a str>,
     /// What every poller together may still spend.
     pub budget: &'a Budget,
+    /// The source account whose metrics these are, when they are read from
+    /// a CloudWatch monitoring account (OAM): `AccountId` in every query.
+    pub account_id: Option<&'a str>,
 }
 
 #[derive(Debug, Default)]
@@ -62,7 +65,7 @@ pub fn window(now: DateTime<Utc>, minutes: u32) -> (DateTime<Utc>, DateTime<Utc>
     (end - Duration::minutes(minutes as i64), end)
 }
 
-fn to_sdk(q: &Query) -> MetricDataQuery {
+fn to_sdk(q: &Query, account_id: Option<&str>) -> MetricDataQuery {
     let dims = q
         .dims
         .iter()
@@ -82,6 +85,7 @@ fn to_sdk(q: &Query) -> MetricDataQuery {
                 .stat(&q.stat)
                 .build(),
         )
+        .set_account_id(account_id.map(str::to_string))
         .return_data(true)
         .build()
 }
@@ -98,7 +102,7 @@ async fn call(
         let resp = t
             .client
             .get_metric_data()
-            .set_metric_data_queries(Some(queries.iter().map(|q| to_sdk(q)).collect()))
+            .set_metric_data_queries(Some(queries.iter().map(|q| to_sdk(q, t.account_id)).collect()))
             .start_time(aws_smithy_types::DateTime::from_secs(start.timestamp()))
             .end_time(aws_smithy_types::DateTime::from_secs(end.timestamp()))
             .set_next_token(token.take())

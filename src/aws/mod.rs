@@ -8,6 +8,7 @@ pub mod client;
 pub mod cloudwatch;
 pub mod error;
 pub mod gather;
+pub mod oam;
 pub mod paging;
 pub mod pricelist;
 pub mod sts;

@@ -73,6 +73,9 @@ pub struct Live {
     /// The key of the account these clients reach (`scope::Scope`): empty
     /// for the current credentials' account. Every read is marked with it.
     pub key: String,
+    /// Set when this account's metrics are read through a monitoring
+    /// account's CloudWatch (OAM): the account's ID, sent as `AccountId`.
+    pub metrics_of: Option<String>,
     pub counter: CallCounter,
     /// Every poller's CloudWatch spend, charged before each call.
     pub budget: crate::aws::budget::Budget,
@@ -112,6 +115,7 @@ impl Live {
         };
         Live {
             key: String::new(),
+            metrics_of: None,
             endpoint: opts.conn.endpoint_label(),
             budget,
             opts,
@@ -178,6 +182,23 @@ impl Live {
         live
     }
 
+    /// Reads this account's metrics, in `regions`, through `monitor`'s
+    /// CloudWatch clients (a monitoring account it is linked to), as `id`.
+    /// Whether any region was switched.
+    pub fn metrics_through(&mut self, monitor: &Live, id: &str, regions: &[String]) -> bool {
+        let mut any = false;
+        for r in self.regions.iter_mut().filter(|r| regions.contains(&r.name)) {
+            if let Some(m) = monitor.regions.iter().find(|m| m.name == r.name) {
+                r.cloudwatch = m.cloudwatch.clone();
+                any = true;
+            }
+        }
+        if any {
+            self.metrics_of = Some(id.to_string());
+        }
+        any
+    }
+
     /// The account's ID, known before any read (an account named by ID).
     pub fn set_account_id(&self, id: &str) {
         if let Ok(mut a) = self.account_id.lock() {
@@ -211,6 +232,7 @@ impl Live {
             counter: &self.counter,
             endpoint: self.endpoint(),
             budget: &self.budget,
+            account_id: self.metrics_of.as_deref(),
         }
     }
 

@@ -95,6 +95,7 @@ impl DemoAccount {
             how: crate::scope::HowNamed::Demo,
             regions: regions.clone(),
             error,
+            metrics_via: None,
         };
         self.key = org_id(0);
         self.book.push(info(0, None));

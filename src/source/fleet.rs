@@ -82,6 +82,7 @@ pub fn info(r: &Resolved, regions: &[String]) -> AccountInfo {
         }),
         regions: regions.to_vec(),
         error: r.result.as_ref().err().map(|e| format!("{}: {e}", r.target.way())),
+        metrics_via: None,
     }
 }
 
@@ -143,17 +144,64 @@ pub async fn connect(mut opts: Options, naming: &Naming, at_once: usize) -> Resu
         profile: opts.conn.profile.clone(),
         regions: opts.regions.clone(),
     });
+    let mut monitor = None;
     for r in resolved {
         fleet.accounts.push(info(&r, &opts.regions));
         match &r.result {
-            Ok(a) => fleet.lives.push(live_for(&opts, a, &counter, share)),
+            Ok(a) => {
+                if a.how == accounts::How::Default && monitor.is_none() {
+                    monitor = Some((fleet.lives.len(), a.clone()));
+                }
+                fleet.lives.push(live_for(&opts, a, &counter, share));
+            }
             Err(e) => {
                 tracing::warn!(account = %r.target.label(), "cannot read the account: {e}");
                 fleet.retry.push(r.target);
             }
         }
     }
+    if let Some((i, a)) = monitor.filter(|_| fleet.lives.len() > 1) {
+        through_oam(&mut fleet, i, &a).await;
+    }
     Ok(fleet)
+}
+
+/// When the caller's own account is a CloudWatch monitoring account, the
+/// accounts linked to it that share their metrics have them read from it,
+/// region by region (`AccountId` in each query), not through their role.
+/// A refused or failing lookup (no sink, no `oam:ListSinks`) changes nothing.
+async fn through_oam(fleet: &mut Fleet, i: usize, monitor: &accounts::Account) {
+    let endpoint = fleet.opts.conn.endpoint_label();
+    let mut linked: Vec<(String, Vec<String>)> = Vec::new();
+    for region in &fleet.opts.regions {
+        let cfg = monitor.config_in(region);
+        match crate::aws::oam::linked_in(&cfg, &fleet.counter, endpoint.as_deref()).await {
+            Ok(ids) => {
+                for id in ids {
+                    match linked.iter_mut().find(|(a, _)| *a == id) {
+                        Some((_, rs)) => rs.push(region.clone()),
+                        None => linked.push((id, vec![region.clone()])),
+                    }
+                }
+            }
+            Err(e) => tracing::info!(region, "not reading metrics through OAM: {}", e.message),
+        }
+    }
+    if linked.is_empty() {
+        return;
+    }
+    let mon = fleet.lives.remove(i);
+    for live in &mut fleet.lives {
+        let Some((id, regions)) = linked.iter().find(|(a, _)| *a == live.key) else {
+            continue;
+        };
+        if live.metrics_through(&mon, id, regions) {
+            if let Some(info) = fleet.accounts.iter_mut().find(|a| a.key == *id) {
+                info.metrics_via = Some(monitor.id.clone());
+            }
+        }
+    }
+    fleet.lives.insert(i, mon);
 }
 
 /// How long a failed account waits before its next try: doubling from

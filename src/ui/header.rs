@@ -59,6 +59,11 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         if failing > 0 {
             spans.push(Span::styled(format!(" · {failing} failing"), t.error));
         }
+        // Whose metrics come through a monitoring account, not their own role.
+        let oam = book.through_oam();
+        if oam > 0 {
+            spans.push(Span::styled(format!(" · {oam} via OAM"), t.muted));
+        }
         spans.push(Span::raw(" "));
     } else if let Some(id) = &a.id {
         spans.push(Span::styled(id.clone(), t.accent));

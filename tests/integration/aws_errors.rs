@@ -26,7 +26,7 @@ fn empty_batch() -> aws_sdk_batch::Client {
     mock_client!(aws_sdk_batch, RuleMode::MatchAny, [&ces, &qs])
 }
 
-fn aws_with(
+pub(crate) fn aws_with(
     ecs: aws_sdk_ecs::Client,
     cloudwatch: aws_sdk_cloudwatch::Client,
     sts: aws_sdk_sts::Client,
@@ -48,21 +48,21 @@ fn aws_with(
     Live::from_clients(crate::common::mock_options(), vec![region], sts)
 }
 
-fn no_ecs() -> aws_sdk_ecs::Client {
+pub(crate) fn no_ecs() -> aws_sdk_ecs::Client {
     mock_client!(
         aws_sdk_ecs,
         RuleMode::MatchAny,
         Vec::<&aws_smithy_mocks::Rule>::new()
     )
 }
-fn no_cw() -> aws_sdk_cloudwatch::Client {
+pub(crate) fn no_cw() -> aws_sdk_cloudwatch::Client {
     mock_client!(
         aws_sdk_cloudwatch,
         RuleMode::MatchAny,
         Vec::<&aws_smithy_mocks::Rule>::new()
     )
 }
-fn no_sts() -> aws_sdk_sts::Client {
+pub(crate) fn no_sts() -> aws_sdk_sts::Client {
     mock_client!(
         aws_sdk_sts,
         RuleMode::MatchAny,
@@ -255,7 +255,7 @@ async fn a_rejected_percentile_is_retried_without_it() {
 
 /// One cluster, `web`, with `n` services and no tasks: DescribeServices
 /// answers with the services it is asked for.
-fn ecs_with_services(n: usize) -> aws_sdk_ecs::Client {
+pub(crate) fn ecs_with_services(n: usize) -> aws_sdk_ecs::Client {
     use aws_sdk_ecs::operation::*;
     let arn = "arn:aws:ecs:eu-west-1:123456789012:cluster/web";
     let clusters = mock!(aws_sdk_ecs::Client::list_clusters)

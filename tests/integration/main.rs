@@ -29,6 +29,7 @@ mod help_and_config;
 mod hostile;
 mod iam_policy;
 mod lightsail;
+mod oam;
 mod live_faults;
 mod live_hostile;
 mod live_moto;
