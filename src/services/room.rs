@@ -248,6 +248,19 @@ pub struct ListCtx<'a> {
     pub limit: usize,
 }
 
+impl ListCtx<'_> {
+    /// An item's name, with its account's in front while several accounts
+    /// are watched (`[prod] orders-api`): one name in two accounts is two items.
+    pub fn named(&self, account: &str, name: String) -> String {
+        let book = &self.settings.accounts;
+        if book.several() {
+            format!("[{}] {name}", book.name(account))
+        } else {
+            name
+        }
+    }
+}
+
 /// One list of offenders on the Overview.
 pub struct OverviewList {
     pub title: &'static str,

@@ -184,6 +184,18 @@ mod on_screen {
     }
 
     #[test]
+    fn the_overview_names_each_items_account() {
+        let mut m = org(3, 160, 48);
+        act(&mut m, &[Pane(Pane::Overview)]);
+        let s = screen(&m);
+        assert!(s.contains("[prod] ") && s.contains("[staging] "), "{s}");
+        // One account: no brackets.
+        let mut m = demo_model(160, 48);
+        act(&mut m, &[Pane(Pane::Overview)]);
+        assert!(!screen(&m).contains("[prod] "), "{}", screen(&m));
+    }
+
+    #[test]
     fn one_account_has_no_account_column_and_its_id_in_the_header() {
         let mut m = demo_model(160, 48);
         assert!(screen(&m).lines().next().unwrap().contains("123456789012"));

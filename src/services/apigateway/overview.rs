@@ -37,13 +37,14 @@ pub fn line(d: &ApiGatewayData, cx: &PaneCtx) -> Line<'static> {
 }
 
 /// The largest `limit` non-zero values.
-fn top(apis: &[Api], limit: usize, value: fn(&Api) -> Option<f64>, show: fn(f64) -> String) -> Vec<OverviewItem> {
+fn top(apis: &[Api], cx: &ListCtx, value: fn(&Api) -> Option<f64>, show: fn(f64) -> String) -> Vec<OverviewItem> {
+    let limit = cx.limit;
     let mut v: Vec<(&Api, f64)> = apis.iter().filter_map(|a| Some((a, value(a)?))).filter(|(_, x)| *x > 0.0).collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.name.cmp(&b.0.name)));
     v.into_iter()
         .take(limit)
         .map(|(a, x)| OverviewItem {
-            name: a.name.clone(),
+            name: cx.named(&a.account, a.name.clone()),
             what: show(x),
             open: vec![ApiGateway::wrap_view(View::Api { id: a.id.clone() })],
         })
@@ -54,12 +55,12 @@ pub fn lists(d: &ApiGatewayData, cx: &ListCtx) -> Vec<OverviewList> {
     vec![
         OverviewList {
             title: "Top API 5xx",
-            items: top(&d.apis, cx.limit, Api::errors_5xx, count),
+            items: top(&d.apis, cx, Api::errors_5xx, count),
             kind: ListKind::Values(Tone::Error),
         },
         OverviewList {
             title: "API latency overhead",
-            items: top(&d.apis, cx.limit, Api::overhead_ms, |v| format!("{} ms", ms(v))),
+            items: top(&d.apis, cx, Api::overhead_ms, |v| format!("{} ms", ms(v))),
             kind: ListKind::Values(Tone::Warn),
         },
     ]

@@ -56,7 +56,7 @@ pub fn lists(d: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
         .into_iter()
         .take(cx.limit)
         .map(|(q, j)| OverviewItem {
-            name: format!("{}/{}", q.name, j.name),
+            name: cx.named(&q.account, format!("{}/{}", q.name, j.name)),
             what: j
                 .created_at
                 .map(|c| format!("RUNNABLE {}", age(now - c)))
@@ -74,7 +74,7 @@ pub fn lists(d: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
         .into_iter()
         .take(cx.limit)
         .map(|(q, j)| OverviewItem {
-            name: format!("{}/{}", q.name, j.name),
+            name: cx.named(&q.account, format!("{}/{}", q.name, j.name)),
             what: j
                 .stopped_at
                 .map(|s| format!("{} ago", age(now - s)))

@@ -48,7 +48,7 @@ pub fn lists(d: &EcrData, cx: &ListCtx) -> Vec<OverviewList> {
         .into_iter()
         .take(cx.limit)
         .map(|(r, i)| OverviewItem {
-            name: format!("{}:{}", r.name, i.tags.first().map(String::as_str).unwrap_or(i.short_digest())),
+            name: cx.named(&r.account, format!("{}:{}", r.name, i.tags.first().map(String::as_str).unwrap_or(i.short_digest()))),
             what: format!(
                 "{} critical, run by {}",
                 i.findings.map_or(0, |f| f.critical),
@@ -64,7 +64,7 @@ pub fn lists(d: &EcrData, cx: &ListCtx) -> Vec<OverviewList> {
         .into_iter()
         .take(cx.limit)
         .map(|(r, i)| OverviewItem {
-            name: format!("{}:{}", r.name, i.tags.first().map(String::as_str).unwrap_or(i.short_digest())),
+            name: cx.named(&r.account, format!("{}:{}", r.name, i.tags.first().map(String::as_str).unwrap_or(i.short_digest()))),
             what: match i.last_pulled_at {
                 Some(p) => format!("pulled {} days ago", (cx.now - p).num_days()),
                 None => "never pulled".into(),

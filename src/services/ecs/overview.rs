@@ -46,7 +46,7 @@ pub fn lists(d: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
                 _ => "deploying".into(),
             };
             OverviewItem {
-                name: format!("{}/{}", c.name, s.name),
+                name: cx.named(&c.account, format!("{}/{}", c.name, s.name)),
                 what,
                 open: vec![
                     Ecs::wrap_view(View::Services {

@@ -32,7 +32,7 @@ pub fn lists(d: &EksData, cx: &ListCtx) -> Vec<OverviewList> {
         .filter_map(|c| c.problem().map(|p| (c, p)))
         .take(cx.limit)
         .map(|(c, what)| OverviewItem {
-            name: c.name.clone(),
+            name: cx.named(&c.account, c.name.clone()),
             what,
             open: vec![Eks::wrap_view(View::Cluster { name: c.name.clone() })],
         })

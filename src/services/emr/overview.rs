@@ -44,7 +44,7 @@ pub fn lists(d: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
                 .map(|v| format!(", {} burned", usd(v)))
                 .unwrap_or_default();
             OverviewItem {
-                name: c.name.clone(),
+                name: cx.named(&c.account, c.name.clone()),
                 what: format!("idle {}{burned}", idle_for(c.metrics.idle_minutes.unwrap_or(0))),
                 open: vec![Emr::wrap_view(View::Cluster { id: c.id.clone() })],
             }
@@ -57,7 +57,7 @@ pub fn lists(d: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
         .filter_map(|c| c.problem().map(|p| (c, p)))
         .take(cx.limit)
         .map(|(c, what)| OverviewItem {
-            name: c.name.clone(),
+            name: cx.named(&c.account, c.name.clone()),
             what,
             open: vec![Emr::wrap_view(View::Cluster { id: c.id.clone() })],
         })

@@ -80,7 +80,7 @@ const RATE_MIN_INVOCATIONS: f64 = 100.0;
 pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
     let fns = &state.functions;
     let metric = |f: fn(&Function) -> f64, show: fn(f64) -> String| {
-        top(fns.iter().map(|x| (x.name.as_str(), f(x))), cx.limit, show)
+        top(fns.iter().map(|x| (x, f(x))), cx, show)
     };
     vec![
         OverviewList {
@@ -114,9 +114,9 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             items: top(
                 fns.iter().map(|f| {
                     let e = super::cost::estimate(f, &cx.settings.prices, cx.settings.window);
-                    (f.name.as_str(), e.per_month().unwrap_or(0.0))
+                    (f, e.per_month().unwrap_or(0.0))
                 }),
-                cx.limit,
+                cx,
                 crate::cost::money::usd,
             ),
             kind: ListKind::Values(Tone::Accent),
@@ -128,7 +128,7 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .filter_map(|f| Some((f, super::triggers::bad(f)?)))
                 .take(cx.limit)
                 .map(|(f, what)| OverviewItem {
-                    name: f.name.clone(),
+                    name: cx.named(&f.account, f.name.clone()),
                     what,
                     open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
                 })
@@ -142,7 +142,7 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .filter_map(|f| Some((f, super::cost::timeout_risk(f)?)))
                 .take(cx.limit)
                 .map(|(f, risk)| OverviewItem {
-                    name: f.name.clone(),
+                    name: cx.named(&f.account, f.name.clone()),
                     what: risk,
                     open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
                 })
@@ -153,8 +153,9 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
 }
 
 /// The largest `limit` non-zero values, without sorting the whole list.
-fn top<'a>(items: impl Iterator<Item = (&'a str, f64)>, limit: usize, show: fn(f64) -> String) -> Vec<OverviewItem> {
-    let mut best: Vec<(&str, f64)> = Vec::with_capacity(limit + 1);
+fn top<'a>(items: impl Iterator<Item = (&'a Function, f64)>, cx: &ListCtx, show: fn(f64) -> String) -> Vec<OverviewItem> {
+    let limit = cx.limit;
+    let mut best: Vec<(&Function, f64)> = Vec::with_capacity(limit + 1);
     for (name, v) in items.filter(|(_, v)| *v > 0.0) {
         let pos = best.iter().position(|(_, b)| v > *b).unwrap_or(best.len());
         if pos < limit {
@@ -163,10 +164,10 @@ fn top<'a>(items: impl Iterator<Item = (&'a str, f64)>, limit: usize, show: fn(f
         }
     }
     best.into_iter()
-        .map(|(n, v)| OverviewItem {
-            name: n.to_string(),
+        .map(|(f, v)| OverviewItem {
+            name: cx.named(&f.account, f.name.clone()),
             what: show(v),
-            open: vec![Lambda::wrap_view(View::Function { name: n.to_string() })],
+            open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
         })
         .collect()
 }

@@ -51,7 +51,7 @@ pub fn lists(d: &LightsailData, cx: &ListCtx) -> Vec<OverviewList> {
             let b = i.metrics.burst_capacity_pct.unwrap_or(0.0);
             let cpu = i.metrics.cpu_pct.map(|c| format!(", CPU {}%", pct(c))).unwrap_or_default();
             OverviewItem {
-                name: i.name.clone(),
+                name: cx.named(&i.account, i.name.clone()),
                 what: if i.out_of_burst() {
                     format!("out of burst, held at baseline{cpu}")
                 } else {
@@ -71,7 +71,7 @@ pub fn lists(d: &LightsailData, cx: &ListCtx) -> Vec<OverviewList> {
         .into_iter()
         .take(cx.limit)
         .map(|i| OverviewItem {
-            name: i.name.clone(),
+            name: cx.named(&i.account, i.name.clone()),
             what: format!(
                 "{} failed checks in {window} min",
                 count(i.metrics.status_check_failed.unwrap_or(0.0))
