@@ -188,6 +188,12 @@ pub struct SourceArgs {
     #[arg(long)]
     pub no_price_list: bool,
 
+    /// Show yesterday's and this month's bill by service beside the estimate,
+    /// from Cost Explorer (ce:GetCostAndUsage): each request costs $0.01, so
+    /// it is read at most once an hour and cached.
+    #[arg(long)]
+    pub actuals: bool,
+
     /// The rooms' own settings (`services::settings`): their flags are added
     /// to the command by `command()`, and read back by `Cli::from_matches`.
     #[arg(skip = crate::services::default_settings())]
@@ -270,6 +276,9 @@ pub enum Command {
         /// The policy for the member role itself (the read actions; see docs/accounts.md for a StackSet).
         #[arg(long, conflicts_with = "org")]
         member: bool,
+        /// Add what --actuals calls: ce:GetCostAndUsage.
+        #[arg(long, conflicts_with_all = ["org", "member"])]
+        actuals: bool,
     },
     /// Print a region's price file as AWS's Price List says now (for scripts/prices).
     #[command(hide = true)]
@@ -364,7 +373,8 @@ impl Cli {
                     metrics,
                     interval,
                     timeout,
-                    no_price_list
+                    no_price_list,
+                    actuals
                 );
                 for (_, setting) in crate::services::settings() {
                     if given(setting.name) {
@@ -408,6 +418,7 @@ impl Cli {
                 "org_role",
                 "org_exclude",
                 "accounts_at_once",
+                "actuals",
                 "endpoint_url",
                 "timeout",
                 "metrics",
@@ -462,6 +473,7 @@ impl Cli {
                 "org_exclude",
                 "accounts_at_once",
                 "demo_accounts",
+                "actuals",
                 "region",
                 "endpoint_url",
                 "interval",

@@ -67,6 +67,20 @@ pub fn document() -> String {
 /// metrics (optional: refused, each account's metrics are read in it).
 pub const ORG_CALLER: &[&str] = &["organizations:ListAccounts", "oam:ListSinks", "oam:ListAttachedLinks"];
 
+/// What `--actuals` adds: Cost Explorer's figures ($0.01 a request).
+pub const ACTUALS: &[&str] = &["ce:GetCostAndUsage"];
+
+/// The single account's policy with `--actuals`' action.
+pub fn document_with_actuals() -> String {
+    let mut read: Vec<&str> = actions();
+    read.extend(ACTUALS);
+    let quoted: Vec<String> = read.iter().map(|a| format!("        \"{a}\"")).collect();
+    format!(
+        "{{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {{\n      \"Sid\": \"AwstopReadOnly\",\n      \"Effect\": \"Allow\",\n      \"Action\": [\n{}\n      ],\n      \"Resource\": \"*\"\n    }}\n  ]\n}}\n",
+        quoted.join(",\n")
+    )
+}
+
 /// `iam-policy --org ROLE`, for the credentials awstop runs with: the
 /// read-only actions (their own account is watched with them), listing the
 /// organization's accounts, and assuming ROLE in any account.

@@ -95,6 +95,9 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::IamPolicy { member: true, .. }) => {
             return write_stdout(&policy::org_member_document())
         }
+        Some(Command::IamPolicy { actuals: true, .. }) => {
+            return write_stdout(&policy::document_with_actuals())
+        }
         Some(Command::IamPolicy { .. }) => return write_stdout(&policy::document()),
         Some(Command::PriceFile { region, profile }) => {
             return write_stdout(&prices::price_file(region, profile.as_deref())?)
@@ -284,6 +287,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         intervals: intervals(&cli.source.interval),
         rooms: cli.source.rooms.clone(),
         budget_usd_per_hour: cli.source.budget,
+        actuals: cli.source.actuals,
         screen: match first_pane(cli) {
             crate::app::model::Pane::Room(k) if !headless => Some(k),
             _ => None,

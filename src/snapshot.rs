@@ -68,6 +68,17 @@ pub struct CostSection {
     /// this account at their intervals (rows on screen add to it); the demo
     /// and replays say it of the account they show.
     pub watching_usd_per_hour: Option<f64>,
+    /// `--actuals`: what Cost Explorer says was spent (yesterday, the month
+    /// so far, yesterday by service), or why it could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actuals: Option<ActualsOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum ActualsOut {
+    Read(crate::cost::actuals::Actuals),
+    Failed { error: String },
 }
 
 fn cost(d: &crate::app::model::Data) -> CostSection {
@@ -100,6 +111,10 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
             .filter_map(|(k, c)| Some((k.name(), c.note.clone()?)))
             .collect(),
         watching_usd_per_hour: Some(round6(crate::services::account_cost::watching_usd_per_hour(&d.feeds, &d.settings, None))),
+        actuals: d.actuals.as_ref().map(|a| match a {
+            Ok(a) => ActualsOut::Read(a.clone()),
+            Err(e) => ActualsOut::Failed { error: e.clone() },
+        }),
     }
 }
 

@@ -172,6 +172,8 @@ pub struct Data {
     /// The watched compute's estimated cost, summed once per refresh rather
     /// than per frame (10,000 functions).
     pub burn: crate::services::account_cost::AccountCost,
+    /// What the bill says (`--actuals`), once read.
+    pub actuals: Option<Result<crate::cost::actuals::Actuals, String>>,
 }
 
 impl Data {
@@ -188,6 +190,7 @@ impl Data {
             api: ApiStats::default(),
             tail: None,
             burn: Default::default(),
+            actuals: None,
         }
     }
 

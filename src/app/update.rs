@@ -160,6 +160,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             data.account = a;
             data.account_error = None;
         }
+        DataMsg::Actuals(a) => data.actuals = Some(a),
         DataMsg::Accounts(list) => {
             data.settings.accounts = std::sync::Arc::new(crate::scope::AccountBook { accounts: list });
         }

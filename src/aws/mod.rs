@@ -2,6 +2,7 @@
 //! credential chain, the call counter, typed errors, GetMetricData batching
 //! and STS. Nothing here knows which services awstop shows.
 
+pub mod actuals;
 pub mod backoff;
 pub mod budget;
 pub mod client;

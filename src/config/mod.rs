@@ -47,6 +47,7 @@ pane = "{pane}"{pad}# the pane awstop opens on: {panes}
 # prices = "my-prices.toml"         # your own rates for a region (copy one of awstop's prices/*.toml)
 spot-discount-pct = 70              # Spot's assumed discount from on-demand
 price-list = true                   # read current list prices from AWS's Price List (free), cached 30 days
+actuals = false                     # the bill from Cost Explorer beside the estimate ($0.01 a request, read hourly)
 
 # [org]                             # every ACTIVE account of the organization (--org-role)
 # role = "OrganizationAccountAccessRole"
@@ -116,6 +117,8 @@ pub struct Cost {
     /// Read the regions' list prices from AWS's Price List (live only); off:
     /// the bundled prices alone.
     pub price_list: bool,
+    /// `--actuals`: the bill from Cost Explorer beside the estimate ($0.01 a request).
+    pub actuals: bool,
 }
 
 impl Default for Cost {
@@ -124,6 +127,7 @@ impl Default for Cost {
             prices: None,
             spot_discount_pct: crate::cost::book::DEFAULT_SPOT_DISCOUNT_PCT,
             price_list: true,
+            actuals: false,
         }
     }
 }
@@ -388,6 +392,9 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
         });
     if !config.cost.price_list {
         cli.source.no_price_list = true;
+    }
+    if config.cost.actuals && !cli.source.demo {
+        cli.source.actuals = true;
     }
     let book = crate::services::builtin_prices().as_ref().clone();
     cli.prices = std::sync::Arc::new(book.with_user(

@@ -2,6 +2,7 @@
 //! every room's estimate takes, and how dollars are written. Each room
 //! computes its own estimates (`services/<room>/cost.rs`).
 
+pub mod actuals;
 pub mod book;
 mod error;
 pub mod money;

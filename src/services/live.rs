@@ -26,6 +26,8 @@ pub struct Options {
     pub rooms: crate::room_settings::RoomSettings,
     /// What watching may spend on CloudWatch metrics an hour (`--budget`).
     pub budget_usd_per_hour: f64,
+    /// `--actuals`: the bill from Cost Explorer, at most once an hour.
+    pub actuals: bool,
     /// The room the dashboard opens on, read before the others (see
     /// `after_screen`); `None` (the Overview, `--once`) starts every room at once.
     pub screen: Option<ServiceKind>,

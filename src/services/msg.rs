@@ -91,6 +91,8 @@ pub enum DataMsg {
         key: String,
         lines: Vec<TailLine>,
     },
+    /// What Cost Explorer says was spent (`--actuals`), or why it could not be read.
+    Actuals(Result<crate::cost::actuals::Actuals, String>),
     /// The accounts watched, as they were found or failed.
     Accounts(Vec<super::scope::AccountInfo>),
     /// The live tail ended or could not start.

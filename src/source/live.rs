@@ -50,6 +50,18 @@ pub async fn run(fleet: impl Into<Fleet>, tx: DataTx, mut cmds: mpsc::Receiver<S
             let _ = tx.send(DataMsg::Account(a)).await;
         }
     }
+    if fleet.opts.actuals {
+        let (opts, counter, tx) = (fleet.opts.clone(), fleet.counter.clone(), tx.clone());
+        let mut w = Waker { refresh: refresh_rx.clone() };
+        tokio::spawn(async move {
+            loop {
+                if tx.send(super::actuals::now(&opts, &counter).await).await.is_err() {
+                    return;
+                }
+                w.sleep(super::actuals::EVERY).await;
+            }
+        });
+    }
     let lives: Arc<std::sync::Mutex<Vec<Arc<Live>>>> = Default::default();
     for live in fleet.lives {
         let live = Arc::new(live);
@@ -342,6 +354,9 @@ pub async fn once_all(fleet: &Fleet) -> Vec<DataMsg> {
     for msgs in all {
         // One counter for the fleet: its totals are sent last, once.
         out.extend(msgs.into_iter().filter(|m| !matches!(m, DataMsg::Api { .. })));
+    }
+    if fleet.opts.actuals {
+        out.push(super::actuals::now(&fleet.opts, &fleet.counter).await);
     }
     if let Some(l) = fleet.first() {
         out.push(l.api());

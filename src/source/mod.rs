@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod demo;
+pub mod actuals;
 pub mod fleet;
 pub mod demo_images;
 pub mod live;

@@ -56,6 +56,9 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     if let Some(line) = cost_line(m, t) {
         lines.push(fit_fields(line.spans, area.width as usize));
     }
+    if let Some(line) = bill_line(m, t) {
+        lines.push(fit_fields(line.spans, area.width as usize));
+    }
     // What a room says of its figure (Lambda's free tier), a line each.
     for (k, c) in &m.data.burn.by_service {
         if let Some(note) = &c.note {
@@ -163,6 +166,33 @@ fn draw_list(
         lines.push(line);
     }
     Paragraph::new(lines).render(area, buf);
+}
+
+/// What the bill says (`--actuals`), beside the estimate above it: the
+/// same units, so the two can be compared at a glance.
+fn bill_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
+    use crate::cost::money::usd;
+    let head = Span::styled(format!("{:<8}", "Bill"), t.title);
+    match m.data.actuals.as_ref()? {
+        Err(why) => Some(Line::from(vec![
+            head,
+            Span::styled(format!("? {}", crate::fmt::escape_controls(why)), t.warn),
+        ])),
+        Ok(a) => {
+            let mut spans = vec![
+                head,
+                Span::styled(format!("yesterday {} (≈{}/h)", usd(a.yesterday_usd), usd(a.yesterday_usd / 24.0)), t.accent),
+            ];
+            if let Some(mtd) = a.month_to_date_usd {
+                spans.push(Span::raw(format!("  month so far {}", usd(mtd))));
+            }
+            spans.push(Span::styled(
+                format!("  Cost Explorer, read {}", a.read_at.format("%H:%M")),
+                t.muted,
+            ));
+            Some(Line::from(spans))
+        }
+    }
 }
 
 /// The account's estimated burn, room by room.

@@ -170,6 +170,7 @@ fn policy_equals_the_operations_the_code_calls_and_all_read() {
     let policy: BTreeSet<String> = actions()
         .iter()
         .chain(awstop::policy::ORG_CALLER)
+        .chain(awstop::policy::ACTUALS)
         .map(|s| s.to_string())
         .collect();
     assert_eq!(

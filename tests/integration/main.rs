@@ -3,6 +3,7 @@
 //! (a demo Model, moto, a fault proxy, a pseudo-terminal).
 
 mod accounts;
+mod actuals;
 mod apigateway;
 mod audit;
 mod audit_evidence;

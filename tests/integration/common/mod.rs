@@ -87,6 +87,7 @@ pub fn mock_options() -> awstop::services::live::Options {
             rooms
         },
         budget_usd_per_hour: awstop::aws::budget::DEFAULT_USD_PER_HOUR,
+        actuals: false,
         screen: None,
     }
 }
