@@ -4,10 +4,34 @@
 
 use aws_sdk_costexplorer::types::{DateInterval, Granularity, GroupDefinition, GroupDefinitionType};
 use aws_sdk_costexplorer::Client;
-use chrono::{Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::AwsError;
-use crate::cost::actuals::Actuals;
+use serde::{Deserialize, Serialize};
+
+/// How long an answer is used before Cost Explorer is asked again (its
+/// figures themselves change a few times a day).
+pub const MAX_AGE_MINUTES: i64 = 60;
+
+/// What Cost Explorer says the account spent (unblended, USD).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actuals {
+    pub read_at: DateTime<Utc>,
+    /// The last whole UTC day.
+    pub yesterday_usd: f64,
+    /// From the first of the month to today, `None` on the first (no whole day yet).
+    pub month_to_date_usd: Option<f64>,
+    /// Yesterday's by Cost Explorer's service names ("AWS Lambda").
+    pub yesterday_by_service: std::collections::BTreeMap<String, f64>,
+}
+
+impl Actuals {
+    /// Still fresh at `now`.
+    pub fn fresh(&self, now: DateTime<Utc>) -> bool {
+        let age = now.signed_duration_since(self.read_at).num_minutes();
+        (0..MAX_AGE_MINUTES).contains(&age)
+    }
+}
 
 const METRIC: &str = "UnblendedCost";
 

@@ -2,36 +2,12 @@
 //! figures for yesterday and the month so far, by service, kept on disk so
 //! that they are asked at most once an hour: each request costs $0.01.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
-/// How long an answer is used before Cost Explorer is asked again (its
-/// figures themselves change a few times a day).
-pub const MAX_AGE_MINUTES: i64 = 60;
-
-/// What Cost Explorer says the account spent (unblended, USD).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Actuals {
-    pub read_at: DateTime<Utc>,
-    /// The last whole UTC day.
-    pub yesterday_usd: f64,
-    /// From the first of the month to today, `None` on the first (no whole day yet).
-    pub month_to_date_usd: Option<f64>,
-    /// Yesterday's by Cost Explorer's service names ("AWS Lambda").
-    pub yesterday_by_service: BTreeMap<String, f64>,
-}
-
-impl Actuals {
-    /// Still fresh at `now`.
-    pub fn fresh(&self, now: DateTime<Utc>) -> bool {
-        let age = now.signed_duration_since(self.read_at).num_minutes();
-        (0..MAX_AGE_MINUTES).contains(&age)
-    }
-}
+pub use crate::aws::actuals::{Actuals, MAX_AGE_MINUTES};
 
 /// `$XDG_STATE_HOME/awstop/actuals.json`.
 pub fn path() -> Option<PathBuf> {
