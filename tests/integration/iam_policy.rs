@@ -97,6 +97,7 @@ fn iam_prefix(krate: &str) -> String {
     match krate {
         "cloudwatchlogs" => "logs".into(),
         "emr" => "elasticmapreduce".into(),
+        "costexplorer" => "ce".into(),
         other => other.to_string(),
     }
 }
