@@ -347,27 +347,134 @@ fn an_eks_cluster_costs_its_control_plane_and_its_nodes() {
 
 #[test]
 fn a_node_group_of_a_type_the_price_file_lacks_leaves_a_floor_that_names_it() {
-    // eu-west-1's file has EC2's m5.large rate and none of the demo's node types.
+    // A file of one's own with EC2's m5.large rate and none of the demo's node types.
     let home = home("eks-eu");
+    std::fs::write(
+        home.join("awstop/mine.toml"),
+        "region = \"eu-west-1\"\ndate = \"2026-10\"\n\
+         [eks]\nusd-per-cluster-hour-standard = 0.10\nusd-per-cluster-hour-extended = 0.60\n\
+         [ec2]\nusd-per-vcpu-hour = 0.0535\n[ec2.instance-types]\n\"m5.large\" = 0.107\n",
+    )
+    .unwrap();
+    std::fs::write(home.join("awstop/config.toml"), "[cost]\nprices = \"mine.toml\"\n").unwrap();
     let mut args = ONCE.to_vec();
     args.extend(["--region", "eu-west-1"]);
     let snap = json(&args, &home);
     let prod = cluster(&snap, "prod");
     let basis = prod["cost"]["basis"].as_str().unwrap();
-    assert!(basis.starts_with("control plane: standard support, eu-west-1 list price 2026-10; node groups not priced: "), "{basis}");
+    assert!(basis.starts_with("control plane: standard support, eu-west-1 "), "{basis}");
+    assert!(basis.contains("mine.toml of 2026-10; node groups not priced: "), "{basis}");
     for (group, n, t) in [("general", 6, "m6i.large"), ("spot-batch", 4, "m5.xlarge"), ("gpu", 2, "g5.xlarge")] {
         assert!(
-            basis.contains(&format!("{group}: {n} × {t} (no {t} rate for eu-west-1 in list price)")),
+            basis.contains(&format!("{group}: {n} × {t} (no {t} rate for eu-west-1 in ")),
             "{basis}"
         );
     }
-    // What is priced is counted: the control plane, eu-west-1's $0.10 an hour.
+    // What is priced is counted: the control plane, the file's $0.10 an hour.
     near(f(&prod["cost"]["usd_per_hour"]), 0.10, 1, "prod in eu-west-1");
     // Each of the three clusters is a floor; none is left out of the sums.
     let eks = snap["eks"]["clusters"].as_array().unwrap();
     assert_eq!(eks.len(), 3);
     assert_eq!(snap["cost"]["partly_priced_resources"], 3);
     assert!(eks.iter().all(|c| c["cost"]["basis"].as_str().unwrap().contains("node groups not priced: ")));
+
+    // A bundled file that lacks one type: ap-southeast-1 has no g5.xlarge
+    // rate, so prod's GPU group alone is named and the rest is priced at
+    // ap-southeast-1's own rates (m6i.large $0.12, m5.xlarge $0.24).
+    let home = self::home("eks-apse1");
+    let mut args = ONCE.to_vec();
+    args.extend(["--region", "ap-southeast-1"]);
+    let snap = json(&args, &home);
+    let prod = cluster(&snap, "prod");
+    assert_eq!(
+        prod["cost"]["basis"],
+        "control plane + 10 nodes (6 × m6i.large, 4 × m5.xlarge (the first of its 3 types) on Spot \
+         at 70% off (assumed)): standard support, ap-southeast-1 list price 2026-09; node groups not \
+         priced: gpu: 2 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in list price)"
+    );
+    near(f(&prod["cost"]["usd_per_hour"]), 0.10 + 6.0 * 0.12 + 4.0 * 0.24 * 0.3, 1, "prod in ap-southeast-1");
+}
+
+/// A bundled region's demo, priced from its own file.
+struct Regional {
+    region: &'static str,
+    label: &'static str,
+    /// m6i.large, m5.xlarge, g5.xlarge, t3.large, r6i.2xlarge an hour.
+    nodes: [f64; 5],
+    /// EC2's rate a vCPU-hour (m5.large / 2), for Batch.
+    vcpu: f64,
+}
+
+#[test]
+fn eu_west_1_and_ap_northeast_1_price_every_node_and_batch_from_their_own_rates() {
+    // The rates, from each file's AWS Price List source (prices/*.toml).
+    let regions = [
+        Regional {
+            region: "eu-west-1",
+            label: "eu-west-1 list price 2026-10",
+            nodes: [0.107, 0.214, 1.123, 0.0912, 0.564],
+            vcpu: 0.107 / 2.0,
+        },
+        Regional {
+            region: "ap-northeast-1",
+            label: "ap-northeast-1 list price 2026-09",
+            nodes: [0.124, 0.248, 1.459, 0.1088, 0.608],
+            vcpu: 0.124 / 2.0,
+        },
+    ];
+    for r in regions {
+        let home = home(r.region);
+        let mut args = ONCE.to_vec();
+        args.extend(["--region", r.region]);
+        let snap = json(&args, &home);
+        let [m6i, m5, g5, t3, r6i] = r.nodes;
+        let prod = 0.10 + 6.0 * m6i + 4.0 * m5 * 0.3 + 2.0 * g5;
+        let staging = 0.60 + 2.0 * t3 * 0.3;
+        let data = 0.10 + 3.0 * r6i;
+        near(f(&cluster(&snap, "prod")["cost"]["usd_per_hour"]), prod, 1, r.region);
+        assert_eq!(
+            cluster(&snap, "prod")["cost"]["basis"],
+            format!(
+                "control plane + 12 nodes (6 × m6i.large, 4 × m5.xlarge (the first of its 3 types) \
+                 on Spot at 70% off (assumed), 2 × g5.xlarge): standard support, {}",
+                r.label
+            )
+        );
+        near(f(&cluster(&snap, "staging")["cost"]["usd_per_hour"]), staging, 1, r.region);
+        near(f(&cluster(&snap, "data")["cost"]["usd_per_hour"]), data, 1, r.region);
+        let cost = &snap["cost"];
+        near(f(&cost["by_service"]["eks"]), prod + staging + data, 3, r.region);
+        // Batch's Spot environment: 32 desired vCPU at the m5 rate, 70% off.
+        let spot_ce = snap["batch"]["compute_environments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == "spot-ce")
+            .unwrap();
+        near(f(&spot_ce["cost"]["usd_per_hour"]), 32.0 * r.vcpu * 0.3, 1, r.region);
+        assert!(spot_ce["cost"]["basis"].as_str().unwrap().contains(r.label), "{spot_ce}");
+        // As in us-east-1, only `data`'s Fargate pods, which the EKS API does
+        // not show, leave a floor.
+        assert_eq!(cost["partly_priced_resources"], 1, "{cost}");
+        // API Gateway's and EMR's prices for these regions were not found in
+        // AWS's data: their 4 APIs and 2 running clusters are `?`, with why.
+        assert_eq!(cost["unpriced_resources"], 6, "{cost}");
+        for room in ["apigateway", "emr"] {
+            assert!(cost["by_service"][room].is_null(), "{room}: {cost}");
+        }
+        let emr = snap["emr"]["clusters"].as_array().unwrap();
+        assert_eq!(emr.iter().filter(|c| c["cost"]["usd_per_hour"].is_null()).count(), 2);
+        assert!(emr.iter().any(|c| c["cost"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("no EMR prices for {}", r.region))));
+        let apis = snap["apigateway"]["apis"].as_array().unwrap();
+        assert_eq!(apis.len(), 4);
+        assert!(apis.iter().all(|a| a["cost"]["basis"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("no API Gateway prices for {}", r.region))));
+    }
 }
 
 #[test]

@@ -182,7 +182,7 @@ async fn a_region_is_read_page_by_page_into_a_price_file_the_book_reads() {
     let eu = book.region("eu-west-1").unwrap();
     assert_eq!(eu.label_of("lambda"), "eu-west-1 price list 2026-12-06");
     assert_eq!(eu.label_of("ec2"), "eu-west-1 price list 2026-12-06");
-    // The bundle had no m6i.large rate for eu-west-1; the list has.
+    // EC2's rates are the list's, not the bundle's (its label says so above).
     assert_eq!(eu.ec2.as_ref().unwrap().instance_rate("m6i.large"), Some(0.107));
     // What the list does not price stays the bundle's, and says so.
     assert_eq!(eu.label_of("apigateway"), "eu-west-1 list price 2026-10");

@@ -277,11 +277,20 @@ mod tests {
         );
         assert_eq!(e.cell(), "$213+");
         assert_eq!(summary(&c, book), "$213+/mo (control plane + 2 nodes; 1 node groups not priced)");
-        // A region whose file has no instance rates says so for each group.
-        c.region = "us-west-2".into();
+        // Each region's own rates: ap-southeast-1's file has m6i.large ($0.12)
+        // but no g5.xlarge, and says so for that group alone.
+        c.region = "ap-southeast-1".into();
+        c.nodegroups = vec![
+            group(&["m6i.large"], "ON_DEMAND", Some(2)),
+            group(&["g5.xlarge"], "ON_DEMAND", Some(1)),
+        ];
         let e = estimate(&c, book);
-        near(e.per_hour(), 0.10);
-        assert!(e.basis().starts_with("control plane: standard support, us-west-2 list price 2026-11; node groups not priced: ng-m6i.large: 2 × m6i.large (no m6i.large rate for us-west-2"), "{}", e.basis());
+        near(e.per_hour(), 0.10 + 2.0 * 0.12);
+        assert_eq!(
+            e.basis(),
+            "control plane + 2 nodes (2 × m6i.large): standard support, ap-southeast-1 list price 2026-09; \
+             node groups not priced: ng-g5.xlarge: 1 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in list price)"
+        );
         // A group whose type its launch template sets, or of unknown size.
         c.region = "us-east-1".into();
         c.nodegroups = vec![group(&[], "ON_DEMAND", Some(2)), group(&["m6i.large"], "ON_DEMAND", None)];
