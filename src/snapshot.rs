@@ -28,6 +28,10 @@ pub struct Snapshot<'a> {
     pub accounts: Option<Vec<AccountsOut>>,
     #[serde(flatten)]
     pub rooms: Rooms<'a>,
+    /// What changed inside the window, newest first (docs/changes.md).
+    pub changes: Vec<crate::changes::Change>,
+    /// The changes a resource's measure rose after, by the documented rule.
+    pub suspects: Vec<crate::changes::Suspect>,
     pub cost: CostSection,
     pub errors: Vec<ApiError>,
     pub api: ApiOut,
@@ -210,6 +214,8 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
                 .collect()
         }),
         rooms: Rooms(&d.feeds, &d.settings),
+        changes: d.changes_now().cloned().collect(),
+        suspects: d.suspects(),
         cost: cost(d),
         errors,
         api: ApiOut {

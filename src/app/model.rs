@@ -172,6 +172,8 @@ pub struct Data {
     /// The watched compute's estimated cost, summed once per refresh rather
     /// than per frame (10,000 functions).
     pub burn: crate::services::account_cost::AccountCost,
+    /// What changed in the watched accounts, newest first, within the window.
+    pub changes: crate::changes::Timeline,
 }
 
 impl Data {
@@ -188,6 +190,7 @@ impl Data {
             api: ApiStats::default(),
             tail: None,
             burn: Default::default(),
+            changes: Default::default(),
         }
     }
 
@@ -195,6 +198,23 @@ impl Data {
     pub fn status(&self, kind: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
         let r = self.feeds.scopes(kind);
         (r.loaded(), r.fetched_at(), r.error())
+    }
+
+    /// The changes inside the window ending now, newest first.
+    pub fn changes_now(&self) -> impl Iterator<Item = &crate::changes::Change> {
+        self.changes.within(crate::changes::window_start(self.now, self.settings.window))
+    }
+
+    /// The changes a measure rose after (`changes::suspect`), newest change first.
+    pub fn suspects(&self) -> Vec<crate::changes::Suspect> {
+        let changes: Vec<&crate::changes::Change> = self.changes_now().collect();
+        if changes.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<crate::changes::Suspect> =
+            ServiceKind::ALL.iter().flat_map(|k| k.room().suspects(&self.feeds, &changes)).collect();
+        out.sort_by(|a, b| b.change.at.cmp(&a.change.at));
+        out
     }
 
     /// One room's feed.
