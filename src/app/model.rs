@@ -83,13 +83,15 @@ pub enum View {
     Overview,
     /// `:accounts`, opened over the Overview: every account watched.
     Accounts,
+    /// `:changes`, opened over the Overview: what changed in the window.
+    Changes,
     Room(RoomView),
 }
 
 impl View {
     pub fn kind(&self) -> Option<ServiceKind> {
         match self {
-            View::Overview | View::Accounts => None,
+            View::Overview | View::Accounts | View::Changes => None,
             View::Room(v) => Some(v.kind()),
         }
     }
@@ -174,6 +176,8 @@ pub struct Data {
     pub burn: crate::services::account_cost::AccountCost,
     /// What changed in the watched accounts, newest first, within the window.
     pub changes: crate::changes::Timeline,
+    /// The changes a measure rose after (`find_suspects`).
+    pub suspects: Vec<crate::changes::Suspect>,
 }
 
 impl Data {
@@ -191,6 +195,7 @@ impl Data {
             tail: None,
             burn: Default::default(),
             changes: Default::default(),
+            suspects: Vec::new(),
         }
     }
 
@@ -205,8 +210,15 @@ impl Data {
         self.changes.within(crate::changes::window_start(self.now, self.settings.window))
     }
 
-    /// The changes a measure rose after (`changes::suspect`), newest change first.
-    pub fn suspects(&self) -> Vec<crate::changes::Suspect> {
+    /// The changes a measure rose after, inside the window ending now.
+    pub fn suspects(&self) -> impl Iterator<Item = &crate::changes::Suspect> {
+        let since = crate::changes::window_start(self.now, self.settings.window);
+        self.suspects.iter().filter(move |s| s.change.at >= since)
+    }
+
+    /// The changes a measure rose after (`changes::suspect`), newest change
+    /// first: found again after each read, kept for the frames between.
+    pub fn find_suspects(&self) -> Vec<crate::changes::Suspect> {
         let changes: Vec<&crate::changes::Change> = self.changes_now().collect();
         if changes.is_empty() {
             return Vec::new();

@@ -15,7 +15,8 @@ pub fn totals_height(m: &Model) -> usize {
         .iter()
         .filter(|(_, c)| c.note.is_some())
         .count();
-    ServiceKind::ALL.len() + cost + notes + 1
+    let suspect = m.data.suspects().next().is_some() as usize;
+    ServiceKind::ALL.len() + cost + notes + suspect + 1
 }
 
 /// Heights of the rows of lists (two lists a row) in `body` lines: each row

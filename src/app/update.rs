@@ -79,7 +79,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         let view = m.view();
         let target = match view {
             View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
-            View::Overview | View::Accounts => None,
+            View::Overview | View::Accounts | View::Changes => None,
         };
         target.is_none_or(|x| x.key != t.key)
     }) {
@@ -230,6 +230,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 data.now = fetched_at;
             }
             data.burn = crate::services::account_cost::account(&data.feeds, &data.settings);
+            data.suspects = data.find_suspects();
         }
         DataMsg::Failed { service, error } => {
             let scope = Scope::new(&error.account, &error.region);

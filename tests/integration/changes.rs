@@ -151,3 +151,32 @@ fn the_demo_names_orders_apis_deploy_as_the_suspect_of_its_error_burst() {
     assert_eq!(s["change"]["action"], "Modified");
     assert_eq!(s["change"]["at"], "2026-11-22T13:36:00Z");
 }
+
+#[test]
+fn colon_changes_lists_them_over_the_overview_and_the_overview_names_the_suspect() {
+    use awstop::app::keymap::Action::{Back, StartCommand, Submit};
+    use awstop::app::model::{Pane, View};
+    use crate::common::{act, demo_model, screen, typed};
+    let mut m = demo_model(120, 30);
+    act(&mut m, &[awstop::app::keymap::Action::Pane(Pane::Overview)]);
+    let overview = screen(&m);
+    let line = overview.lines().find(|l| l.contains("Suspect")).unwrap_or_else(|| panic!("{overview}"));
+    assert!(line.contains("orders-api error rate 0% → 18% since Modified at 13:36"), "{line}");
+    act(&mut m, &[StartCommand]);
+    typed(&mut m, "chg");
+    act(&mut m, &[Submit]);
+    assert_eq!(m.view(), &View::Changes);
+    let s = screen(&m);
+    let row = |name: &str| s.lines().find(|l| l.contains(name)).map(str::to_string).unwrap_or_else(|| panic!("{name}: {s}"));
+    assert!(s.contains("TIME") && s.contains("RESOURCE") && s.contains("SOURCE"), "{s}");
+    let orders = row("orders-api");
+    for part in ["13:36", "us-east-1", "lambda", "Modified (suspect)", "service API"] {
+        assert!(orders.contains(part), "{part}: {orders}");
+    }
+    let other = row("image-resize");
+    assert!(other.contains("13:37") && !other.contains("suspect"), "{other}");
+    // Newest first.
+    assert!(s.find("image-resize") < s.find("orders-api"), "{s}");
+    act(&mut m, &[Back]);
+    assert_eq!(m.view(), &View::Overview);
+}
