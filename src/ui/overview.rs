@@ -66,11 +66,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             lines.push(fit_fields(line, area.width as usize));
         }
     }
-    if let Some(line) = suspect_line(m, t) {
-        lines.push(fit_spans(line.spans, area.width as usize));
-    }
+    // The suspect, when there is one, in the blank line above the lists:
+    // what they hold stays where it was.
+    let blank = match suspect_line(m, t) {
+        Some(line) => {
+            lines.push(fit_spans(line.spans, area.width as usize));
+            0
+        }
+        None => 1,
+    };
     let [totals, lists_area] = Layout::vertical([
-        Constraint::Length(lines.len() as u16 + 1),
+        Constraint::Length(lines.len() as u16 + blank),
         Constraint::Min(0),
     ])
     .areas(area);

@@ -286,10 +286,11 @@ fn lambda_at(
             .iter()
             .map(|s| {
                 let modified = last_modified(s, now_min, fixed_min);
-                // A function changed inside the window keeps its history even
-                // where details are left out (a headless read): the live
-                // read has every function's, and the suspects need it.
-                let changed = modified.timestamp().div_euclid(60) > now_min - window;
+                // In a one-off read (`since` unset) a function changed inside
+                // the window keeps its history even where details are left
+                // out: the live `--once` reads every function's, and the
+                // suspects need it. A dashboard's follow the screen.
+                let changed = cx.since.is_none() && modified.timestamp().div_euclid(60) > now_min - window;
                 let d = changed || detail.is_none_or(|d| d.contains(&s.name));
                 let mut f = function_at(s, seed, region, now, window, d, pct);
                 f.last_modified = Some(modified);
