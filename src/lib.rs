@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod changes;
 pub mod aws;
 pub mod cli;
 pub mod config;

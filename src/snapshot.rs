@@ -28,9 +28,26 @@ pub struct Snapshot<'a> {
     pub accounts: Option<Vec<AccountsOut>>,
     #[serde(flatten)]
     pub rooms: Rooms<'a>,
+    /// What changed inside the window, newest first (docs/changes.md).
+    pub changes: Vec<ChangeOut>,
+    /// The changes a resource's measure rose after, by the documented rule.
+    pub suspects: Vec<crate::changes::Suspect>,
     pub cost: CostSection,
     pub errors: Vec<ApiError>,
     pub api: ApiOut,
+}
+
+/// One change, its account by ID as the resources' (`null` while unknown).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangeOut {
+    pub at: DateTime<Utc>,
+    pub account: Option<String>,
+    pub region: String,
+    pub service: String,
+    pub resource: String,
+    pub action: String,
+    pub actor: Option<String>,
+    pub source: crate::changes::ChangeSource,
 }
 
 /// One account of several.
@@ -229,6 +246,20 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
                 .collect()
         }),
         rooms: Rooms(&d.feeds, &d.settings),
+        changes: d
+            .changes_now()
+            .map(|c| ChangeOut {
+                at: c.at,
+                account: d.settings.accounts.id(&c.account).map(str::to_string),
+                region: c.region.clone(),
+                service: c.service.clone(),
+                resource: c.resource.clone(),
+                action: c.action.clone(),
+                actor: c.actor.clone(),
+                source: c.source,
+            })
+            .collect(),
+        suspects: d.suspects().cloned().collect(),
         cost: cost(d),
         errors,
         api: ApiOut {

@@ -336,6 +336,12 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
             stack.truncate(1);
             stack.push(super::model::View::Accounts);
         }
+        Ok(Command::Changes) => {
+            m.ui.pane = Pane::Overview;
+            let stack = m.ui.stacks.entry(Pane::Overview).or_default();
+            stack.truncate(1);
+            stack.push(super::model::View::Changes);
+        }
         Err(e) => m.ui.message = Some(e),
     }
 }
@@ -343,7 +349,7 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
 fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
     let target = match m.view() {
         super::model::View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
-        super::model::View::Overview | super::model::View::Accounts => None,
+        super::model::View::Overview | super::model::View::Accounts | super::model::View::Changes => None,
     };
     let Some(target) = target else {
         let rows: Vec<&str> = ServiceKind::ALL.iter().filter_map(|k| k.room().info().tails).collect();

@@ -12,6 +12,8 @@ pub enum Command {
     Refresh,
     /// Every account watched, over the Overview.
     Accounts,
+    /// What changed in the window, over the Overview.
+    Changes,
 }
 
 /// Every word the command line knows, with what it does.
@@ -30,6 +32,11 @@ fn words() -> Vec<(String, Command)> {
         ["accounts", "acct"]
             .iter()
             .map(|w| (w.to_string(), Command::Accounts)),
+    );
+    out.extend(
+        ["changes", "chg"]
+            .iter()
+            .map(|w| (w.to_string(), Command::Changes)),
     );
     out.extend(
         ["overview", "o", "home", "0"]

@@ -83,13 +83,15 @@ pub enum View {
     Overview,
     /// `:accounts`, opened over the Overview: every account watched.
     Accounts,
+    /// `:changes`, opened over the Overview: what changed in the window.
+    Changes,
     Room(RoomView),
 }
 
 impl View {
     pub fn kind(&self) -> Option<ServiceKind> {
         match self {
-            View::Overview | View::Accounts => None,
+            View::Overview | View::Accounts | View::Changes => None,
             View::Room(v) => Some(v.kind()),
         }
     }
@@ -174,6 +176,10 @@ pub struct Data {
     pub burn: crate::services::account_cost::AccountCost,
     /// What the bill says (`--actuals`), once read.
     pub actuals: Option<Result<crate::cost::actuals::Actuals, String>>,
+    /// What changed in the watched accounts, newest first, within the window.
+    pub changes: crate::changes::Timeline,
+    /// The changes a measure rose after (`find_suspects`).
+    pub suspects: Vec<crate::changes::Suspect>,
 }
 
 impl Data {
@@ -191,6 +197,8 @@ impl Data {
             tail: None,
             burn: Default::default(),
             actuals: None,
+            changes: Default::default(),
+            suspects: Vec::new(),
         }
     }
 
@@ -198,6 +206,30 @@ impl Data {
     pub fn status(&self, kind: ServiceKind) -> (bool, Option<DateTime<Utc>>, Option<&ApiError>) {
         let r = self.feeds.scopes(kind);
         (r.loaded(), r.fetched_at(), r.error())
+    }
+
+    /// The changes inside the window ending now, newest first.
+    pub fn changes_now(&self) -> impl Iterator<Item = &crate::changes::Change> {
+        self.changes.within(crate::changes::window_start(self.now, self.settings.window))
+    }
+
+    /// The changes a measure rose after, inside the window ending now.
+    pub fn suspects(&self) -> impl Iterator<Item = &crate::changes::Suspect> {
+        let since = crate::changes::window_start(self.now, self.settings.window);
+        self.suspects.iter().filter(move |s| s.change.at >= since)
+    }
+
+    /// The changes a measure rose after (`changes::suspect`), newest change
+    /// first: found again after each read, kept for the frames between.
+    pub fn find_suspects(&self) -> Vec<crate::changes::Suspect> {
+        let changes: Vec<&crate::changes::Change> = self.changes_now().collect();
+        if changes.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<crate::changes::Suspect> =
+            ServiceKind::ALL.iter().flat_map(|k| k.room().suspects(&self.feeds, &changes)).collect();
+        out.sort_by(|a, b| b.change.at.cmp(&a.change.at));
+        out
     }
 
     /// One room's feed.

@@ -6,7 +6,7 @@ use crate::services::room::{ListCtx, OverviewList};
 use crate::services::{RoomView, ServiceKind};
 
 /// Lines above the lists: one per room, the cost and what the rooms say of
-/// it (Lambda's free tier), and a blank.
+/// it (Lambda's free tier), and a blank (or the suspect's line).
 pub fn totals_height(m: &Model) -> usize {
     let b = &m.data.burn;
     let cost = (b.priced > 0 || b.why.is_some()) as usize;
@@ -16,6 +16,7 @@ pub fn totals_height(m: &Model) -> usize {
         .filter(|(_, c)| c.note.is_some())
         .count();
     let bill = m.data.actuals.is_some() as usize;
+    // The suspect's line, when there is one, takes the blank's place.
     ServiceKind::ALL.len() + cost + bill + notes + 1
 }
 

@@ -11,7 +11,7 @@ pub fn ctx(m: &Model) -> Ctx {
 /// The columns of the table a view shows; `None` when it is not a table.
 pub fn columns_for(m: &Model, view: &View) -> Option<&'static dyn Columns> {
     match view {
-        View::Overview | View::Accounts => None,
+        View::Overview | View::Accounts | View::Changes => None,
         View::Room(v) => v.kind().room().columns(&m.data.feeds, v),
     }
 }
@@ -19,7 +19,7 @@ pub fn columns_for(m: &Model, view: &View) -> Option<&'static dyn Columns> {
 /// Row order for a list view; `None` for views that are not tables.
 pub fn rows_for(m: &Model, view: &View, st: &TableState) -> Option<Vec<u32>> {
     match view {
-        View::Overview | View::Accounts => None,
+        View::Overview | View::Accounts | View::Changes => None,
         View::Room(v) => v.kind().room().rows(&m.data.feeds, v, st, &ctx(m)),
     }
 }
@@ -27,7 +27,7 @@ pub fn rows_for(m: &Model, view: &View, st: &TableState) -> Option<Vec<u32>> {
 /// The identity of row `i` of a list view: what the selection remembers.
 pub fn row_key<'a>(m: &'a Model, view: &View, i: u32) -> Option<&'a str> {
     match view {
-        View::Overview | View::Accounts => None,
+        View::Overview | View::Accounts | View::Changes => None,
         View::Room(v) => v.kind().room().row_key(&m.data.feeds, v, i),
     }
 }
@@ -35,7 +35,7 @@ pub fn row_key<'a>(m: &'a Model, view: &View, i: u32) -> Option<&'a str> {
 /// The item whose key is `key`.
 pub fn index_of(m: &Model, view: &View, key: &str) -> Option<u32> {
     match view {
-        View::Overview | View::Accounts => None,
+        View::Overview | View::Accounts | View::Changes => None,
         View::Room(v) => v.kind().room().index_of(&m.data.feeds, v, key),
     }
 }

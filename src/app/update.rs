@@ -12,6 +12,8 @@ use super::tables;
 use crate::fmt::age;
 use crate::services::msg::TAIL_LINES;
 use crate::services::ServiceKind;
+use crate::changes::window_start;
+use crate::services::room::ChangeCtx;
 use crate::services::scope::Scope;
 use crate::table::TableState;
 
@@ -77,7 +79,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
         let view = m.view();
         let target = match view {
             View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
-            View::Overview | View::Accounts => None,
+            View::Overview | View::Accounts | View::Changes => None,
         };
         target.is_none_or(|x| x.key != t.key)
     }) {
@@ -199,6 +201,15 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             data.data_gen += 1;
             // Each region replaces only its own rows, so regions refresh independently.
             let kind = payload.kind();
+            // What the new read changed is found against what it replaces.
+            let cx = ChangeCtx {
+                since: window_start(fetched_at, data.settings.window),
+                fetched_at,
+                seen: data.feeds.scopes(kind).get(&scope).is_some_and(|s| s.fetched_at.is_some()),
+            };
+            let found = kind.room().changes(&data.feeds, &scope, &payload, &cx);
+            data.changes.add(found);
+            data.changes.prune(window_start(data.now.max(fetched_at), data.settings.window));
             kind.room()
                 .merge(&mut data.feeds, &scope, payload, &mut data.retired);
             // What the rooms show of each other (the images services run):
@@ -220,6 +231,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 data.now = fetched_at;
             }
             data.burn = crate::services::account_cost::account(&data.feeds, &data.settings);
+            data.suspects = data.find_suspects();
         }
         DataMsg::Failed { service, error } => {
             let scope = Scope::new(&error.account, &error.region);

@@ -52,6 +52,10 @@ pub trait DynRoom: Sync {
     fn accounts_of_rows(&self, feeds: &Feeds, cx: &Ctx) -> Vec<String>;
     /// Folds a payload of this room into its feed.
     fn merge(&self, feeds: &mut Feeds, scope: &super::scope::Scope, payload: Payload, retired: &mut Vec<Retired>);
+    /// What a new read of `scope` changed (`Room::changes`), before it is merged.
+    fn changes(&self, feeds: &Feeds, scope: &super::scope::Scope, payload: &Payload, cx: &super::room::ChangeCtx) -> Vec<crate::changes::Change>;
+    /// The room's changes a measure rose after (`Room::suspects`).
+    fn suspects(&self, feeds: &Feeds, changes: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect>;
     /// Writes what the room publishes for the others.
     fn publish(&self, feeds: &mut Feeds);
     /// Refreshes what the room takes from what the others publish.
@@ -255,6 +259,21 @@ impl<S: Registered> DynRoom for Adapter<S> {
         let feed = S::feed_mut(feeds);
         let only = feed.scopes.keys().all(|s| s == scope);
         S::merge(&mut feed.state, scope, data, only, retired);
+    }
+
+    fn changes(&self, feeds: &Feeds, scope: &super::scope::Scope, payload: &Payload, cx: &super::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        match S::payload_ref(payload) {
+            Some(data) => S::changes(&S::feed(feeds).state, scope, data, cx),
+            None => Vec::new(),
+        }
+    }
+
+    fn suspects(&self, feeds: &Feeds, changes: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
+        let mine: Vec<&crate::changes::Change> = changes.iter().copied().filter(|c| c.service == S::INFO.name).collect();
+        if mine.is_empty() {
+            return Vec::new();
+        }
+        S::suspects(&S::feed(feeds).state, &mine)
     }
 
     fn publish(&self, feeds: &mut Feeds) {

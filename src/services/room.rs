@@ -47,6 +47,16 @@ pub struct Settings {
     pub accounts: Arc<crate::scope::AccountBook>,
 }
 
+/// What a room compares a new read with to find what changed.
+pub struct ChangeCtx {
+    /// The window's start: older changes are not kept.
+    pub since: DateTime<Utc>,
+    /// When the new read was made: the time of a change two reads differ by.
+    pub fetched_at: DateTime<Utc>,
+    /// The scope was read in full before: what the state lacks is new.
+    pub seen: bool,
+}
+
 /// What a room's poller will ask CloudWatch for: its refresh interval and
 /// how many of its rows are on screen now (0 when its table is not shown).
 pub struct WatchCtx<'a> {
@@ -120,6 +130,24 @@ pub trait Room: Sized + Send + Sync + 'static {
         only: bool,
         retired: &mut Vec<Retired>,
     );
+
+    /// What changed in `scope` between what the room shows (`state`, before
+    /// the merge) and a new read of it (`data`): deploys and configuration
+    /// changes the service's answers say or that two reads differ by.
+    fn changes(
+        _state: &Self::State,
+        _scope: &super::scope::Scope,
+        _data: &Self::Data,
+        _cx: &ChangeCtx,
+    ) -> Vec<crate::changes::Change> {
+        Vec::new()
+    }
+
+    /// The changes (newest first, the room's own) a per-minute measure of
+    /// the room rose after, by `changes::suspect`'s rule.
+    fn suspects(_state: &Self::State, _changes: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
+        Vec::new()
+    }
 
     /// Writes the room's published facts (its `PUBLISHES`) from its state,
     /// after each of its refreshes.

@@ -115,7 +115,7 @@ pub fn hints(m: &Model) -> Vec<String> {
     let table = m.table();
     let room = match view {
         View::Room(v) => Some(v),
-        View::Overview | View::Accounts => None,
+        View::Overview | View::Accounts | View::Changes => None,
     };
     h.push("?:help".into());
     if replay {

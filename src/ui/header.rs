@@ -290,7 +290,7 @@ fn breadcrumb(m: &Model) -> String {
                 .skip(1)
                 .map(|v| match v {
                     View::Room(r) => r.kind().room().crumb(&m.data.feeds, r),
-                    View::Overview | View::Accounts => String::new(),
+                    View::Overview | View::Accounts | View::Changes => String::new(),
                 })
                 .collect::<Vec<_>>()
                 .join(" › ")

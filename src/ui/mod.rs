@@ -1,6 +1,7 @@
 //! `view`: draws the Model. Reads only; never changes state.
 
 mod accounts;
+mod changes;
 mod footer;
 mod header;
 mod help;

@@ -69,8 +69,17 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             lines.push(fit_fields(line, area.width as usize));
         }
     }
+    // The suspect, when there is one, in the blank line above the lists:
+    // what they hold stays where it was.
+    let blank = match suspect_line(m, t) {
+        Some(line) => {
+            lines.push(fit_spans(line.spans, area.width as usize));
+            0
+        }
+        None => 1,
+    };
     let [totals, lists_area] = Layout::vertical([
-        Constraint::Length(lines.len() as u16 + 1),
+        Constraint::Length(lines.len() as u16 + blank),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -226,6 +235,40 @@ fn cost_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
     for (k, c) in &b.by_service {
         let figure = c.figure().map(usd_hour).unwrap_or_else(|| "?".into());
         spans.push(Span::raw(format!("  {} {figure}", k.room().badge())));
+    }
+    Some(Line::from(spans))
+}
+
+/// The newest suspect: what rose, from what to what, since which change
+/// (docs/changes.md); the others are in `:changes`.
+fn suspect_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
+    let mut all = m.data.suspects();
+    let s = all.next()?;
+    let more = all.count();
+    let what = match s.metric.as_str() {
+        "error_rate_pct" => "error rate",
+        other => other,
+    };
+    let unit = if s.metric.ends_with("_pct") { "%" } else { "" };
+    let by = s.change.actor.as_deref().map(|a| format!(" by {}", crate::fmt::escape_controls(a))).unwrap_or_default();
+    let mut spans = vec![
+        Span::styled(format!("{:<8}", "Suspect"), t.title),
+        Span::styled(
+            format!(
+                "{} {what} {}{unit} → {}{unit} since {}{by} at {}",
+                crate::fmt::escape_controls(&s.resource),
+                crate::fmt::significant(s.before),
+                crate::fmt::significant(s.after),
+                s.change.action,
+                s.change.at.format("%H:%M"),
+            ),
+            t.error,
+        ),
+    ];
+    if more > 0 {
+        spans.push(Span::styled(format!(" · {more} more in :changes"), t.muted));
+    } else {
+        spans.push(Span::styled(" · :changes".to_string(), t.muted));
     }
     Some(Line::from(spans))
 }

@@ -70,6 +70,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
     match view {
         View::Overview => super::overview::draw(buf, body, m, &cx),
         View::Accounts => super::accounts::draw(buf, body, m, &cx),
+        View::Changes => super::changes::draw(buf, body, m, &cx),
         View::Room(v) => v.kind().room().draw(buf, body, &m.data.feeds, v, &cx),
     }
     // Where the rows stand and how they are sorted first: short, and always
@@ -107,6 +108,7 @@ fn view_title(m: &Model) -> String {
     match m.view() {
         View::Overview => "Overview".into(),
         View::Accounts => "Accounts".into(),
+        View::Changes => "Changes".into(),
         View::Room(v) => v.kind().room().title(&m.data.feeds, v),
     }
 }

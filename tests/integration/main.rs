@@ -13,6 +13,7 @@ mod audit_update;
 mod aws_errors;
 mod batch_history;
 mod budget;
+mod changes;
 mod cold_starts_insights;
 mod common;
 mod config_and_themes;

@@ -508,8 +508,14 @@ fn what_rooms_show_of_each_other_holds_whatever_order_they_refresh_in() {
             update(&mut m, Msg::Data(demo.loaded(*k, *at)));
         }
         // The snapshot and every table (the route table's function errors
-        // are in no snapshot field).
-        awstop::once::json(&awstop::snapshot::from_model(&m, 60)) + &awstop::once::csv(&m)
+        // are in no snapshot field). What changed is left out: a timeline
+        // remembers what earlier reads saw, which a single read cannot
+        // (checked below).
+        let mut snap: serde_json::Value =
+            serde_json::from_str(&awstop::once::json(&awstop::snapshot::from_model(&m, 60))).unwrap();
+        let obj = snap.as_object_mut().unwrap();
+        assert!(obj.remove("changes").is_some() && obj.remove("suspects").is_some());
+        serde_json::to_string_pretty(&snap).unwrap() + &awstop::once::csv(&m)
     };
     let at = |order: &[ServiceKind], t| order.iter().map(|k| (*k, t)).collect::<Vec<_>>();
     let forward = json_after(&at(&kinds, t0));
@@ -538,4 +544,22 @@ fn what_rooms_show_of_each_other_holds_whatever_order_they_refresh_in() {
         moved += usize::from(a != forward);
     }
     assert!(moved > 0, "the demo moves between the two times");
+    // What a later read changed is remembered by the timeline, never by a
+    // single read: the demo's image-resize deploys between t0 and t1.
+    let changes = |loads: &[(ServiceKind, chrono::DateTime<chrono::Utc>)]| {
+        let mut m = Model::new(awstop::app::model::SourceLabel::Demo, t1);
+        update(&mut m, Msg::Data(DataMsg::Account(demo.account())));
+        for (k, at) in loads {
+            update(&mut m, Msg::Data(demo.loaded(*k, *at)));
+        }
+        m.data.changes_now().map(|c| format!("{} {} {}", c.resource, c.action, c.at.format("%H:%M"))).collect::<Vec<_>>()
+    };
+    let mut later = at(&kinds, t0);
+    later.push((ServiceKind::Lambda, t1));
+    let seen_twice = changes(&later);
+    let seen_once = changes(&at(&kinds, t1));
+    assert!(seen_twice.contains(&"image-resize UpdateFunctionCode 14:07".to_string()), "{seen_twice:?}");
+    assert!(seen_twice.contains(&"image-resize Modified 13:37".to_string()), "{seen_twice:?}");
+    assert!(seen_once.contains(&"image-resize Modified 14:07".to_string()), "{seen_once:?}");
+    assert!(!seen_once.iter().any(|c| c.contains("UpdateFunctionCode")), "{seen_once:?}");
 }

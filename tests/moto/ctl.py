@@ -642,6 +642,41 @@ def service_in_account(url, account, cluster, service):
     ecs.create_service(cluster=cluster, serviceName=service, taskDefinition="app", desiredCount=0)
 
 
+def changes(url, step):
+    """What changes look like in moto. `before`: functions and an ECS service
+    as they stand; `fresh`: one function more; `update`: new code for
+    `deployed-fn` (moto moves its CodeSha256, not its LastModified) and the
+    service `shop/web` moved to a new task definition (moto moves the
+    service's taskDefinition but keeps the old PRIMARY deployment)."""
+    c = clients(url)
+    def function(name):
+        try:
+            role = c["iam"].create_role(RoleName="changes-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        except c["iam"].exceptions.EntityAlreadyExistsException:
+            role = c["iam"].get_role(RoleName="changes-role")["Role"]["Arn"]
+        c["lambda"].create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                                    Code={"ZipFile": zip_code()})
+    def task_definition(image):
+        return c["ecs"].register_task_definition(family="web", containerDefinitions=[{
+            "name": "web", "image": image, "memory": 512, "cpu": 256, "essential": True}])["taskDefinition"]["taskDefinitionArn"]
+    if step == "before":
+        for name in ["deployed-fn", "quiet-fn"]:
+            function(name)
+        c["ecs"].create_cluster(clusterName="shop")
+        c["ecs"].create_service(cluster="shop", serviceName="web", taskDefinition=task_definition("nginx:1"), desiredCount=0)
+        c["ecs"].create_service(cluster="shop", serviceName="quiet", taskDefinition=task_definition("nginx:1"), desiredCount=0)
+    elif step == "fresh":
+        function("fresh-fn")
+    elif step == "update":
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("app.py", "def handler(event, context):\n    return 2\n")
+        c["lambda"].update_function_code(FunctionName="deployed-fn", ZipFile=buf.getvalue())
+        c["ecs"].update_service(cluster="shop", service="web", taskDefinition=task_definition("nginx:2"))
+    else:
+        raise SystemExit(f"changes: unknown step {step}")
+
+
 def key_in_account(url, account, user):
     """Long-term keys of a user in the member account: what a profile holds."""
     iam = boto3.client("iam", **member_session(url, account))
@@ -660,5 +695,6 @@ if __name__ == "__main__":
         "org": lambda: org(url, int(rest[0]), int(rest[1])),
         "function-in-account": lambda: function_in_account(url, rest[0], rest[1]),
         "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
+        "changes": lambda: changes(url, rest[0]),
         "service-in-account": lambda: service_in_account(url, rest[0], rest[1], rest[2]),
     }[cmd]()

@@ -401,6 +401,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         rollout_state: Some(if rolling { "IN_PROGRESS" } else { "COMPLETED" }.into()),
         deployments: if rolling { 2 } else { 1 },
         task_definition: format!("{}:{}", svc.name, 40 + deployment_no.rem_euclid(100)),
+        deployed_at: None,
         metrics_pending: false,
         cpu_pct: (running > 0)
             .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),

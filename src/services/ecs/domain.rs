@@ -78,6 +78,10 @@ pub struct Service {
     pub rollout_state: Option<String>,
     pub deployments: u32,
     pub task_definition: String,
+    /// When the PRIMARY deployment (the one rolling to `task_definition`)
+    /// was created: a deploy's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployed_at: Option<DateTime<Utc>>,
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
     /// CPU and memory are on their way: the dashboard's first read sends

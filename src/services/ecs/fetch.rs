@@ -144,6 +144,7 @@ fn service(s: &aws_sdk_ecs::types::Service) -> Service {
             .task_definition()
             .map(|t| arn_tail(t).to_string())
             .unwrap_or_default(),
+        deployed_at: primary.and_then(|d| time(d.created_at())),
         cpu_pct: None,
         memory_pct: None,
         metrics_pending: false,

@@ -1,6 +1,7 @@
 //! ECS and Fargate: clusters, their services with health and rollouts, the
 //! tasks of a service with their stop reasons, and container instances.
 
+mod changes;
 pub mod cost;
 mod demo;
 pub mod domain;
@@ -80,6 +81,10 @@ impl Room for Ecs {
 
     fn root() -> View {
         View::Clusters
+    }
+
+    fn changes(state: &EcsData, scope: &Scope, data: &EcsData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
     }
 
     fn loading(state: &EcsData) -> Option<String> {

@@ -18,6 +18,10 @@ pub struct Function {
     pub architecture: String,
     pub package_type: String,
     pub last_modified: Option<DateTime<Utc>>,
+    /// The deployed code's SHA-256 (ListFunctions says it): a new one between
+    /// two reads is a code update, whatever `last_modified` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_sha256: Option<String>,
     pub handler: Option<String>,
     pub code_size_bytes: u64,
     pub snap_start: bool,

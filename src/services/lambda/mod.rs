@@ -2,6 +2,7 @@
 //! starts over the window; one function's history, latest cold starts and a
 //! live tail of its log.
 
+mod changes;
 pub mod coldstart;
 pub mod cost;
 mod demo;
@@ -122,6 +123,14 @@ impl Room for Lambda {
 
     fn root() -> View {
         View::Functions
+    }
+
+    fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
+    }
+
+    fn suspects(state: &LambdaState, found: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
+        changes::suspects(state, found)
     }
 
     fn publish(state: &LambdaState, board: &mut Board) {

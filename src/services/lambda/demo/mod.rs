@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 
-use spec::{init_ms, minute_of, report_line, write_report_line, FnSpec, Role, DEPLOY_AT, DEPLOY_EVERY};
+use spec::{init_ms, minute_of, report_line, write_report_line, FnSpec, Role, BURST_AT, BURST_EVERY, BURST_LEAD, DEPLOY_AT, DEPLOY_EVERY};
 
 use super::coldstart::Tally;
 use super::domain::{ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
@@ -160,6 +160,7 @@ fn function_at(
         architecture: spec.arch.to_string(),
         package_type: if spec.image { "Image" } else { "Zip" }.to_string(),
         last_modified: None,
+        code_sha256: None,
         handler: (!spec.image).then(|| handler(spec)),
         code_size_bytes: if spec.image {
             0
@@ -240,11 +241,21 @@ fn tail_lines(
 fn last_modified(spec: &FnSpec, now_min: i64, fixed_min: i64) -> DateTime<Utc> {
     let minute = match spec.role {
         Role::Deploys => now_min - (now_min - DEPLOY_AT).rem_euclid(DEPLOY_EVERY),
+        // The failing function's code is updated a few minutes before each burst.
+        Role::ErrorBurst => now_min - (now_min - (BURST_AT - BURST_LEAD)).rem_euclid(BURST_EVERY),
         _ => fixed_min - 1440 * (3 + (spec.id % 200) as i64) - (spec.id % 1440) as i64,
     };
     Utc.timestamp_opt(minute * 60, 0)
         .single()
         .unwrap_or_default()
+}
+
+/// A digest of the function's code as deployed at `modified` (the demo
+/// writes it in hex; Lambda in base64: only its changing matters).
+fn code_sha(spec: &FnSpec, modified: DateTime<Utc>) -> String {
+    (0..4u64)
+        .map(|k| format!("{:016x}", hash(&[spec.id, modified.timestamp() as u64, k])))
+        .collect()
 }
 
 fn handler(spec: &FnSpec) -> String {
@@ -274,9 +285,17 @@ fn lambda_at(
         chunk
             .iter()
             .map(|s| {
-                let d = detail.is_none_or(|d| d.contains(&s.name));
+                let modified = last_modified(s, now_min, fixed_min);
+                // In a one-off read (`since` unset) a function changed inside
+                // the window keeps its history even where details are left
+                // out: the live `--once` reads every function's, and the
+                // suspects need it. A dashboard's follow the screen.
+                let changed = cx.since.is_none() && modified.timestamp().div_euclid(60) > now_min - window;
+                let d = changed || detail.is_none_or(|d| d.contains(&s.name));
                 let mut f = function_at(s, seed, region, now, window, d, pct);
-                f.last_modified = Some(last_modified(s, now_min, fixed_min));
+                f.last_modified = Some(modified);
+                // Each deploy ships new code: a new digest with each time.
+                f.code_sha256 = Some(code_sha(s, modified));
                 // The policy is read when the detail is opened, as live.
                 if detail.is_some_and(|d| d.contains(&super::triggers::opened(&s.name))) {
                     f.invokers = Some(super::demo_triggers::invokers(&s.name, region));

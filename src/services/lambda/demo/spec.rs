@@ -94,6 +94,13 @@ impl FnSpec {
 }
 
 pub(super) const DEPLOY_EVERY: i64 = 30;
+/// The failing function's error burst: minutes `BURST_AT..BURST_AT + BURST_LEN`
+/// of every `BURST_EVERY`, each set off by a code update `BURST_LEAD`
+/// minutes before (the change `:changes` and the suspects name).
+pub(super) const BURST_EVERY: i64 = 40;
+pub(super) const BURST_AT: i64 = 20;
+pub(super) const BURST_LEN: i64 = 6;
+pub(super) const BURST_LEAD: i64 = 4;
 pub(super) const DEPLOY_AT: i64 = 7;
 
 pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
@@ -264,7 +271,7 @@ pub(super) fn minute_of(spec: &FnSpec, m: i64, fraction: f64, pct: f64) -> Minut
     }
     let served = inv - thr;
     let err_frac = match spec.role {
-        Role::ErrorBurst if (20..26).contains(&m.rem_euclid(40)) => 0.18,
+        Role::ErrorBurst if (BURST_AT..BURST_AT + BURST_LEN).contains(&m.rem_euclid(BURST_EVERY)) => 0.18,
         _ => spec.err_frac,
     };
     let err = (served * err_frac + n(5) - 0.5).round().clamp(0.0, served);

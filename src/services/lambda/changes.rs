@@ -1,0 +1,203 @@
+//! What changed among a region's functions: a `LastModified` inside the
+//! window, a function new since the last read, and a `CodeSha256` that moved
+//! between two reads (moto moves only the digest on a code update; AWS moves
+//! both). A change is laid against the function's per-minute error rate to
+//! find the suspects.
+
+use std::collections::HashMap;
+
+use super::domain::{Function, LambdaData};
+use super::LambdaState;
+use crate::changes::suspect::{rose_after, SuspectChange};
+use crate::changes::{Change, ChangeSource, Suspect};
+use crate::scope::Scoped;
+use crate::services::room::ChangeCtx;
+use crate::services::scope::Scope;
+
+/// An error rate under this (per cent of a minute's invocations) is never a rise.
+pub const ERROR_RATE_FLOOR_PCT: f64 = 1.0;
+/// A minute with fewer invocations says nothing of a rate: one error in
+/// five calls is 20%.
+pub const RATE_MIN_INVOCATIONS: f32 = 10.0;
+
+pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
+    let old: HashMap<&str, &Function> = state
+        .functions
+        .iter()
+        .filter(|f| f.in_scope(scope))
+        .map(|f| (f.name.as_str(), f))
+        .collect();
+    // Every function of the scope was read before: one the state lacks is new.
+    let listed = cx.seen && !state.listing.contains(scope);
+    let change = |f: &Function, at, action: &str, source| Change {
+        at,
+        account: scope.account.to_string(),
+        region: scope.region.clone(),
+        service: <super::Lambda as crate::services::Room>::INFO.name.to_string(),
+        resource: f.name.clone(),
+        action: action.to_string(),
+        actor: None,
+        source,
+    };
+    let mut out = Vec::new();
+    for f in &data.functions {
+        let found = match old.get(f.name.as_str()) {
+            None => f.last_modified.map(|at| {
+                let action = if listed { "CreateFunction" } else { "Modified" };
+                change(f, at, action, ChangeSource::ServiceApi)
+            }),
+            Some(o) => {
+                let moved = f.last_modified.filter(|at| o.last_modified.is_some_and(|was| *at > was));
+                let code = o.code_sha256.is_some() && f.code_sha256.is_some() && o.code_sha256 != f.code_sha256;
+                match (code, moved) {
+                    (true, Some(at)) => Some(change(f, at, "UpdateFunctionCode", ChangeSource::ServiceApi)),
+                    (true, None) => Some(change(f, cx.fetched_at, "UpdateFunctionCode", ChangeSource::Refresh)),
+                    (false, Some(at)) => Some(change(f, at, "UpdateFunctionConfiguration", ChangeSource::ServiceApi)),
+                    (false, None) => None,
+                }
+            }
+        };
+        out.extend(found.filter(|c| c.at >= cx.since));
+    }
+    out
+}
+
+/// Each function's newest change its error rate rose after.
+pub fn suspects(state: &LambdaState, changes: &[&Change]) -> Vec<Suspect> {
+    let mut out: Vec<Suspect> = Vec::new();
+    for c in changes {
+        if out.iter().any(|s| s.resource == c.resource) {
+            continue;
+        }
+        let Some(f) = state
+            .functions
+            .iter()
+            .find(|f| f.name == c.resource && f.region == c.region && f.account() == c.account)
+        else {
+            continue;
+        };
+        let Some((start, rates)) = error_rates(f) else {
+            continue;
+        };
+        if let Some(r) = rose_after(start, &rates, c.at, ERROR_RATE_FLOOR_PCT) {
+            out.push(Suspect {
+                service: c.service.clone(),
+                resource: c.resource.clone(),
+                metric: "error_rate_pct".into(),
+                before: r.before,
+                after: r.after,
+                change: SuspectChange {
+                    at: c.at,
+                    action: c.action.clone(),
+                    actor: c.actor.clone(),
+                },
+            });
+        }
+    }
+    out
+}
+
+/// A function's errors per minute as a share of its invocations (none for
+/// a minute with too few), from its history when it was read.
+fn error_rates(f: &Function) -> Option<(chrono::DateTime<chrono::Utc>, Vec<Option<f64>>)> {
+    let s = f.stats.series.as_ref()?;
+    let start = s.start?;
+    let rates = s
+        .invocations
+        .0
+        .iter()
+        .zip(&s.errors.0)
+        .map(|(i, e)| (*i >= RATE_MIN_INVOCATIONS).then(|| 100.0 * *e as f64 / *i as f64))
+        .collect();
+    Some((start, rates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Duration, Utc};
+
+    fn t(min: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_800_000_000 - 1_800_000_000 % 60 + min * 60, 0).unwrap()
+    }
+
+    fn function(name: &str, modified: i64, sha: &str) -> Function {
+        Function {
+            name: name.into(),
+            region: "us-east-1".into(),
+            last_modified: Some(t(modified)),
+            code_sha256: Some(sha.into()),
+            ..Default::default()
+        }
+    }
+
+    fn cx(seen: bool) -> ChangeCtx {
+        ChangeCtx { since: t(0), fetched_at: t(60), seen }
+    }
+
+    #[test]
+    fn reads_compared_find_new_code_new_functions_and_nothing_old() {
+        let scope = Scope::new("", "us-east-1");
+        let first = LambdaData {
+            functions: vec![function("old", -500, "a"), function("fresh", 30, "b")],
+            ..Default::default()
+        };
+        let state = LambdaState::default();
+        let found = changes(&state, &scope, &first, &cx(false));
+        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str(), c.at)).collect();
+        assert_eq!(got, [("fresh", "Modified", t(30))]);
+
+        let state = LambdaState { functions: first.functions.clone(), ..Default::default() };
+        let second = LambdaData {
+            functions: vec![
+                function("old", -500, "a2"),
+                function("fresh", 30, "b"),
+                function("new", 50, "c"),
+                function("tuned", 55, "d"),
+            ],
+            ..Default::default()
+        };
+        let mut state = state;
+        state.functions.push(function("tuned", 10, "d"));
+        let found = changes(&state, &scope, &second, &cx(true));
+        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str(), c.at, c.source)).collect();
+        assert_eq!(
+            got,
+            [
+                ("old", "UpdateFunctionCode", t(60), ChangeSource::Refresh),
+                ("new", "CreateFunction", t(50), ChangeSource::ServiceApi),
+                ("tuned", "UpdateFunctionConfiguration", t(55), ChangeSource::ServiceApi),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_change_before_the_error_rate_rose_is_the_suspect() {
+        let mut f = function("orders-api", 30, "a");
+        let series = super::super::domain::FunctionSeries {
+            start: Some(t(0)),
+            invocations: crate::series::Series(vec![100.0; 60]),
+            errors: crate::series::Series((0..60).map(|m| if (34..40).contains(&m) { 18.0 } else { 0.0 }).collect()),
+            ..Default::default()
+        };
+        f.stats.series = Some(Box::new(series));
+        let state = LambdaState { functions: vec![f], ..Default::default() };
+        let mk = |at, action: &str| Change {
+            at,
+            account: String::new(),
+            region: "us-east-1".into(),
+            service: "lambda".into(),
+            resource: "orders-api".into(),
+            action: action.into(),
+            actor: None,
+            source: ChangeSource::ServiceApi,
+        };
+        // Newest first: the one after the rise is passed over.
+        let after = mk(t(36), "UpdateFunctionConfiguration");
+        let before = mk(t(30) + Duration::seconds(5), "UpdateFunctionCode");
+        let s = suspects(&state, &[&after, &before]);
+        assert_eq!(s.len(), 1);
+        assert_eq!((s[0].change.action.as_str(), s[0].before, s[0].after), ("UpdateFunctionCode", 0.0, 18.0));
+        assert!(suspects(&state, &[&after]).is_empty());
+    }
+}

@@ -1,0 +1,78 @@
+//! `:changes`: what changed in the window, newest first: when, whose, where,
+//! what, who and where it was read; a suspect's change is marked.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use crate::app::model::Model;
+use crate::fmt::{escape_controls, truncate};
+use crate::services::room::PaneCtx;
+
+pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
+    let t = cx.theme;
+    let w = area.width as usize;
+    let changes: Vec<_> = m.data.changes_now().collect();
+    let mut lines = Vec::new();
+    if changes.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "Nothing changed in the last {} minutes that the services say (Lambda code and configuration, ECS deployments).",
+                m.data.settings.window
+            ),
+            t.muted,
+        )));
+        Paragraph::new(lines).render(area, buf);
+        return;
+    }
+    let suspects: Vec<_> = m.data.suspects().collect();
+    let book = &m.data.settings.accounts;
+    let several = book.several();
+    let account_w = if several { 14 } else { 0 };
+    let res_w = changes.iter().map(|c| c.resource.chars().count()).max().unwrap_or(8).clamp(8, 32);
+    let head = format!(
+        "{:<6} {}{:<14} {:<7} {:<res_w$} {:<27} {:<10} {}",
+        "TIME",
+        if several { format!("{:<account_w$} ", "ACCOUNT") } else { String::new() },
+        "REGION",
+        "SERVICE",
+        "RESOURCE",
+        "WHAT",
+        "WHO",
+        "SOURCE"
+    );
+    lines.push(Line::from(Span::styled(truncate(&head, w), t.header)));
+    let room = area.height.saturating_sub(1) as usize;
+    let shown = if changes.len() > room { room.saturating_sub(1) } else { changes.len() };
+    for c in changes.iter().take(shown) {
+        let suspect = suspects
+            .iter()
+            .any(|s| s.resource == c.resource && s.service == c.service && s.change.at == c.at && s.change.action == c.action);
+        let account = if several {
+            format!("{:<account_w$} ", truncate(book.name(&c.account), account_w))
+        } else {
+            String::new()
+        };
+        let what = if suspect { format!("{} (suspect)", c.action) } else { c.action.clone() };
+        let text = format!(
+            "{:<6} {account}{:<14} {:<7} {:<res_w$} {:<27} {:<10} {}",
+            c.at.format("%H:%M"),
+            truncate(&c.region, 14),
+            c.service,
+            truncate(&escape_controls(&c.resource), res_w),
+            truncate(&what, 27),
+            // The services' answers do not say who: unknown, not nobody.
+            truncate(c.actor.as_deref().unwrap_or("-"), 10),
+            c.source.word()
+        );
+        lines.push(Line::from(Span::styled(truncate(&text, w), if suspect { t.error } else { ratatui::style::Style::default() })));
+    }
+    if shown < changes.len() {
+        lines.push(Line::from(Span::styled(
+            format!("… {} older changes (the snapshot lists them all)", changes.len() - shown),
+            t.muted,
+        )));
+    }
+    Paragraph::new(lines).render(area, buf);
+}

@@ -1,0 +1,182 @@
+//! What changed, as moto shows it: a function created inside the window, new
+//! code and a moved task definition seen between two reads, nothing for what
+//! is older than the window and did not change; and the demo's planted
+//! deploy named as the suspect of its error burst.
+
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+use serde_json::Value;
+
+use awstop::app::model::{Model, SourceLabel};
+use awstop::app::msg::Msg;
+use awstop::app::update::update;
+
+use crate::common::moto::Moto;
+
+async fn moto_config(url: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await
+}
+
+/// (resource, action, source) of each change, newest first.
+fn changes(snap: &Value) -> Vec<(String, String, String)> {
+    snap["changes"]
+        .as_array()
+        .expect("changes is a list")
+        .iter()
+        .map(|c| {
+            let s = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (s("resource"), s("action"), s("source"))
+        })
+        .collect()
+}
+
+fn named<'a>(got: &'a [(String, String, String)], resource: &str) -> Vec<&'a str> {
+    got.iter().filter(|c| c.0 == resource).map(|c| c.1.as_str()).collect()
+}
+
+#[test]
+fn once_lists_what_was_created_inside_the_window_and_nothing_older() {
+    let moto = Moto::start();
+    moto.ctl(&["changes", "before"]);
+    let made = Instant::now();
+    // moto stamps LastModified and createdAt with its own clock: the only way
+    // to have resources older than a window is to let one pass.
+    std::thread::sleep(Duration::from_secs(62).saturating_sub(made.elapsed()));
+    moto.ctl(&["changes", "fresh"]);
+    let out = moto.awstop(&["--once", "--format", "json", "--window", "1", "--cold-starts", "filter"]);
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("snapshot is JSON");
+    let got = changes(&snap);
+    assert_eq!(named(&got, "fresh-fn"), ["Modified"], "{got:?}");
+    for old in ["deployed-fn", "quiet-fn", "shop/web", "shop/quiet"] {
+        assert!(named(&got, old).is_empty(), "{old} is older than the window: {got:?}");
+    }
+    let c = &snap["changes"][0];
+    assert_eq!((c["service"].as_str(), c["region"].as_str()), (Some("lambda"), Some("us-east-1")));
+    assert_eq!(c["actor"], Value::Null);
+    // Inside the window ending when the snapshot was taken.
+    let at: chrono::DateTime<chrono::Utc> = c["at"].as_str().unwrap().parse().unwrap();
+    let taken: chrono::DateTime<chrono::Utc> = snap["taken_at"].as_str().unwrap().parse().unwrap();
+    assert!(at <= taken && taken - at <= chrono::Duration::minutes(1), "{at} {taken}");
+}
+
+#[tokio::test]
+async fn two_reads_find_new_code_and_a_moved_task_definition_and_nothing_unchanged() {
+    let moto = Moto::start();
+    moto.ctl(&["changes", "before"]);
+    let cfg = moto_config(&moto.url).await;
+    let opts = awstop::services::live::Options {
+        conn: awstop::aws::client::Connection {
+            endpoint_url: Some(moto.url.clone()),
+            ..Default::default()
+        },
+        regions: vec!["us-east-1".into()],
+        ..crate::common::mock_options()
+    };
+    let live = awstop::services::live::Live::from_configs(
+        opts,
+        &[("us-east-1".into(), cfg)],
+        &Default::default(),
+    );
+    let mut m = Model::new(SourceLabel::Live, chrono::Utc::now());
+    for msg in awstop::source::live::once(&live).await {
+        update(&mut m, Msg::Data(msg));
+    }
+    let first = changes(&serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap());
+    // The first read knows only what the answers say: created inside the window.
+    for f in ["deployed-fn", "quiet-fn"] {
+        assert_eq!(named(&first, f), ["Modified"], "{first:?}");
+    }
+    for s in ["shop/web", "shop/quiet"] {
+        assert_eq!(named(&first, s), ["Deployment"], "{first:?}");
+    }
+
+    moto.ctl(&["changes", "update"]);
+    let before_second = chrono::Utc::now();
+    for msg in awstop::source::live::once(&live).await {
+        update(&mut m, Msg::Data(msg));
+    }
+    let snap = serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap();
+    let got = changes(&snap);
+    assert_eq!(named(&got, "deployed-fn"), ["UpdateFunctionCode", "Modified"], "{got:?}");
+    assert_eq!(named(&got, "shop/web"), ["UpdateService", "Deployment"], "{got:?}");
+    // Read again unchanged: nothing more.
+    assert_eq!(named(&got, "quiet-fn"), ["Modified"], "{got:?}");
+    assert_eq!(named(&got, "shop/quiet"), ["Deployment"], "{got:?}");
+    // Seen between the two reads: timed by the second, said to come from it.
+    let code = snap["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["action"] == "UpdateFunctionCode")
+        .unwrap();
+    assert_eq!(code["source"], "refresh");
+    let at: chrono::DateTime<chrono::Utc> = code["at"].as_str().unwrap().parse().unwrap();
+    assert!(at >= before_second - chrono::Duration::seconds(1), "{at} {before_second}");
+    // A third read of the same answers adds nothing.
+    for msg in awstop::source::live::once(&live).await {
+        update(&mut m, Msg::Data(msg));
+    }
+    let again = changes(&serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap());
+    assert_eq!(again, got);
+}
+
+#[test]
+fn the_demo_names_orders_apis_deploy_as_the_suspect_of_its_error_burst() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(["--demo", "--once", "--format", "json", "--demo-clock", "2026-11-22T14:03:20Z"])
+        .envs(crate::common::moto::isolated_env())
+        .output()
+        .expect("run awstop");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = changes(&snap);
+    assert_eq!(named(&got, "orders-api"), ["Modified"], "{got:?}");
+    let suspects = snap["suspects"].as_array().unwrap();
+    assert_eq!(suspects.len(), 1, "{suspects:?}");
+    let s = &suspects[0];
+    assert_eq!((s["service"].as_str(), s["resource"].as_str()), (Some("lambda"), Some("orders-api")));
+    assert_eq!(s["metric"], "error_rate_pct");
+    let (before, after) = (s["before"].as_f64().unwrap(), s["after"].as_f64().unwrap());
+    assert!(after >= 3.0 * before && after >= 1.0, "{before} -> {after}");
+    // The change it names is the one listed, before the burst (minute 20 of 40).
+    let change = snap["changes"].as_array().unwrap().iter().find(|c| c["resource"] == "orders-api").unwrap();
+    assert_eq!(s["change"]["at"], change["at"]);
+    assert_eq!(s["change"]["action"], "Modified");
+    assert_eq!(s["change"]["at"], "2026-11-22T13:36:00Z");
+}
+
+#[test]
+fn colon_changes_lists_them_over_the_overview_and_the_overview_names_the_suspect() {
+    use awstop::app::keymap::Action::{Back, StartCommand, Submit};
+    use awstop::app::model::{Pane, View};
+    use crate::common::{act, demo_model, screen, typed};
+    let mut m = demo_model(120, 30);
+    act(&mut m, &[awstop::app::keymap::Action::Pane(Pane::Overview)]);
+    let overview = screen(&m);
+    let line = overview.lines().find(|l| l.contains("Suspect")).unwrap_or_else(|| panic!("{overview}"));
+    assert!(line.contains("orders-api error rate 0% → 18% since Modified at 13:36"), "{line}");
+    act(&mut m, &[StartCommand]);
+    typed(&mut m, "chg");
+    act(&mut m, &[Submit]);
+    assert_eq!(m.view(), &View::Changes);
+    let s = screen(&m);
+    let row = |name: &str| s.lines().find(|l| l.contains(name)).map(str::to_string).unwrap_or_else(|| panic!("{name}: {s}"));
+    assert!(s.contains("TIME") && s.contains("RESOURCE") && s.contains("SOURCE"), "{s}");
+    let orders = row("orders-api");
+    for part in ["13:36", "us-east-1", "lambda", "Modified (suspect)", "service API"] {
+        assert!(orders.contains(part), "{part}: {orders}");
+    }
+    let other = row("image-resize");
+    assert!(other.contains("13:37") && !other.contains("suspect"), "{other}");
+    // Newest first.
+    assert!(s.find("image-resize") < s.find("orders-api"), "{s}");
+    act(&mut m, &[Back]);
+    assert_eq!(m.view(), &View::Overview);
+}
