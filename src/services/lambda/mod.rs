@@ -19,6 +19,7 @@ mod snapshot;
 mod tables;
 mod tail_view;
 pub mod triggers;
+pub mod weekago;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -215,6 +216,10 @@ impl Room for Lambda {
 
     fn snapshot(state: &LambdaState, settings: &Settings) -> snapshot::LambdaOut {
         snapshot::lambda(state, settings)
+    }
+
+    fn unusual(state: &LambdaState) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.functions)
     }
 
     fn loading(state: &LambdaState) -> Option<String> {

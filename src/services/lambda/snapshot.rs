@@ -28,6 +28,9 @@ pub struct FunctionOut {
     pub snap_start: bool,
     pub log_group: String,
     pub metrics: MetricsOut,
+    /// The same window seven days earlier, under the same keys (those it
+    /// reads); null when it was not read.
+    pub metrics_week_ago: Option<WeekAgoOut>,
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
@@ -94,6 +97,15 @@ pub struct MetricsOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WeekAgoOut {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    pub error_rate_pct: Option<f64>,
+    pub duration_avg_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ColdOut {
     pub count: u64,
     pub rate_pct: Option<f64>,
@@ -128,6 +140,13 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             duration_pct_ms: s.duration_pct_ms,
             concurrent_max: s.concurrent_max,
         },
+        metrics_week_ago: s.week_ago.as_ref().map(|w| WeekAgoOut {
+            invocations: w.invocations,
+            errors: w.errors,
+            throttles: w.throttles,
+            error_rate_pct: (w.invocations > 0.0).then(|| round3(100.0 * w.errors / w.invocations)),
+            duration_avg_ms: w.duration_avg_ms,
+        }),
         cold_starts: s.cold.as_ref().map(|c| ColdOut {
             count: c.count,
             rate_pct: c.rate_pct().map(round3),
