@@ -28,9 +28,10 @@ pub struct FunctionOut {
     pub snap_start: bool,
     pub log_group: String,
     pub metrics: MetricsOut,
-    /// The same window seven days earlier, under the same keys (those it
-    /// reads); null when it was not read.
-    pub metrics_week_ago: Option<WeekAgoOut>,
+    /// The same window seven days earlier, under the same keys: null where
+    /// not read (the maxima, the percentile and concurrency never are), and
+    /// null as a whole when last week was not read.
+    pub metrics_week_ago: Option<MetricsOut>,
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
@@ -97,15 +98,6 @@ pub struct MetricsOut {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct WeekAgoOut {
-    pub invocations: f64,
-    pub errors: f64,
-    pub throttles: f64,
-    pub error_rate_pct: Option<f64>,
-    pub duration_avg_ms: Option<f64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ColdOut {
     pub count: u64,
     pub rate_pct: Option<f64>,
@@ -140,12 +132,17 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             duration_pct_ms: s.duration_pct_ms,
             concurrent_max: s.concurrent_max,
         },
-        metrics_week_ago: s.week_ago.as_ref().map(|w| WeekAgoOut {
-            invocations: w.invocations,
-            errors: w.errors,
-            throttles: w.throttles,
+        metrics_week_ago: s.week_ago.as_ref().map(|w| MetricsOut {
+            invocations: Some(w.invocations),
+            errors: Some(w.errors),
+            throttles: Some(w.throttles),
             error_rate_pct: (w.invocations > 0.0).then(|| round3(100.0 * w.errors / w.invocations)),
             duration_avg_ms: w.duration_avg_ms,
+            duration_max_ms: None,
+            duration_p99_ms: None,
+            concurrent_max: None,
+            duration_percentile: None,
+            duration_pct_ms: None,
         }),
         cold_starts: s.cold.as_ref().map(|c| ColdOut {
             count: c.count,
