@@ -35,7 +35,7 @@ pub struct Sweep {
     pub ranked: usize,
     /// Each function's week-ago figures and when they were read: asked again
     /// after `baseline::REFRESH` only.
-    pub week: HashMap<String, (Instant, WeekAgo)>,
+    pub week: HashMap<String, (tokio::time::Instant, WeekAgo)>,
 }
 
 /// What one fetch reads of the functions it is given.
@@ -121,22 +121,28 @@ pub async fn fetch(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    // Last week's figures of the same functions, for those whose copy is
-    // older than `baseline::REFRESH`: a window of its own, so calls of their
-    // own, shared with the other rooms' week-ago queries; charged as
-    // background, so that they never hold back the screen's numbers.
-    let stale: Vec<usize> = if read.metrics() {
+    // Last week's figures of the same functions, for those never read and,
+    // once any copy is older than `baseline::REFRESH`, for every copy past
+    // half of it, so that the screen's rows are asked together rather than
+    // one by one. A window of its own, so calls of their own (shared with
+    // the other rooms' week-ago queries); the screen's figures, charged as
+    // such, and asked only when the budget affords all of them.
+    let age = |i: &usize| sweep.week.get(&functions[*i].name).map(|(t, _)| t.elapsed());
+    let due = chosen.iter().any(|i| age(i).is_some_and(|a| a >= crate::baseline::REFRESH));
+    let mut stale: Vec<usize> = if read.metrics() {
         chosen
             .iter()
             .copied()
-            .filter(|i| sweep.week.get(&functions[*i].name).is_none_or(|(t, _)| t.elapsed() >= crate::baseline::REFRESH))
-            // As many as the budget affords now (after the ranking figures):
-            // the rest stay as they were, asked again with the next refresh.
-            .take(((live.budget.headroom(Class::Background) / metrics::WEEK_QUERIES_PER_FUNCTION as u64) as usize).saturating_sub(rank_names.len() * metrics::RANK_QUERIES_PER_FUNCTION / metrics::WEEK_QUERIES_PER_FUNCTION))
+            .filter(|i| age(i).is_none_or(|a| due && a >= crate::baseline::REFRESH / 2))
             .collect()
     } else {
         Vec::new()
     };
+    let week_cost = (stale.len() * metrics::WEEK_QUERIES_PER_FUNCTION) as u64;
+    if live.budget.headroom(Class::Visible) < week_cost + (names.len() * metrics::QUERIES_PER_FUNCTION) as u64 {
+        // Held back: unread, asked again with the next refresh.
+        stale.clear();
+    }
     let stale_names: Vec<&str> = stale.iter().map(|i| functions[*i].name.as_str()).collect();
     let week_queries = metrics::week_queries(&stale_names, opts.window);
     let target = live.cloudwatch(r);
@@ -145,7 +151,7 @@ pub async fn fetch(
             None
         } else {
             let shift = crate::baseline::WEEK;
-            Some(r.gather.fetch(&target, None, Vec::new(), week_queries, start - shift, end - shift).await)
+            Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
         }
     };
     let metrics_read = async {
@@ -165,7 +171,7 @@ pub async fn fetch(
     let (metrics_got, errors, week_got) = tokio::join!(metrics_read, logs_read, week_read);
     match week_got {
         Some(Ok(f)) => {
-            let now = Instant::now();
+            let now = tokio::time::Instant::now();
             // Functions gone from the inventory leave the cache in time.
             sweep.week.retain(|_, (t, _)| t.elapsed() < crate::baseline::REFRESH * 4);
             for (k, i) in stale.iter().enumerate() {
