@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod app;
 pub mod changes;
 pub mod aws;
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod cost;

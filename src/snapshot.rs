@@ -33,6 +33,9 @@ pub struct Snapshot<'a> {
     /// The changes a resource's measure rose after, by the documented rule.
     pub suspects: Vec<crate::changes::Suspect>,
     pub cost: CostSection,
+    /// Figures far from their own last week, most unusual first
+    /// (docs/baseline.md).
+    pub unusual: Vec<crate::baseline::Unusual>,
     pub errors: Vec<ApiError>,
     pub api: ApiOut,
 }
@@ -202,6 +205,21 @@ impl Serialize for Rooms<'_> {
     }
 }
 
+/// Every room's unusual figures, ranked.
+pub fn unusual(feeds: &Feeds) -> Vec<crate::baseline::Unusual> {
+    struct All<'a>(&'a Feeds, Vec<crate::baseline::Unusual>);
+    impl Visit for All<'_> {
+        fn room<S: Registered>(&mut self) {
+            self.1.extend(S::unusual(&self.0.get::<S>().state));
+        }
+    }
+    let mut all = All(feeds, Vec::new());
+    crate::services::each(&mut all);
+    let mut v = all.1;
+    crate::baseline::rank(&mut v, |u| (u.ratio, u.now));
+    v
+}
+
 pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
     let d = &m.data;
     let errors = d
@@ -261,6 +279,7 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
             .collect(),
         suspects: d.suspects().cloned().collect(),
         cost: cost(d),
+        unusual: unusual(&d.feeds),
         errors,
         api: ApiOut {
             calls: d.api.calls.clone(),

@@ -240,6 +240,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     fn cost(_state: &Self::State, _settings: &Settings) -> Option<crate::cost::RoomCost> {
         None
     }
+
+    /// The room's figures far from their own last week (`baseline`), in
+    /// any order: the snapshot and the Overview rank them together.
+    fn unusual(_state: &Self::State) -> Vec<crate::baseline::Unusual> {
+        Vec::new()
+    }
 }
 
 /// Everything a pane needs besides its own data.

@@ -285,9 +285,10 @@ fn once_says_what_it_costs_when_that_is_over_the_budget_and_reads_anyway() {
         .as_array()
         .cloned()
         .unwrap_or_default();
-    // 100 functions: 7 metrics each and the 4 account totals.
+    // 100 functions: 7 metrics each, 4 of last week's window each, and the
+    // 4 account totals.
     assert!(
-        err.contains("asks CloudWatch for 704 metrics (≈$0.01), more than the $0.001/h budget; reading them anyway"),
+        err.contains("asks CloudWatch for 1104 metrics (≈$0.01), more than the $0.001/h budget; reading them anyway"),
         "{err}"
     );
     assert_eq!(functions.len(), 100);
@@ -400,4 +401,69 @@ async fn api_gateway_reads_the_apis_on_screen_first_and_the_budget_holds_back_th
     );
     let asked: u64 = seen.lock().unwrap().iter().map(|(_, n, _)| n).sum();
     assert!(asked <= 10, "{asked} metrics asked for on a budget of 10");
+}
+
+/// Last week's window is read for the rows on screen, at most every 15
+/// minutes, and the budget holds with it.
+#[tokio::test(start_paused = true)]
+async fn week_over_week_reads_the_screen_every_fifteen_minutes_within_the_budget() {
+    // Each request: when, how many metrics, whether it asked last week's window.
+    let seen: Arc<Mutex<Vec<(Instant, u64, bool)>>> = Default::default();
+    let s = seen.clone();
+    let answer = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .match_requests(move |r| {
+            let start = r.start_time().map_or(0, |t| t.secs());
+            let week = start < chrono::Utc::now().timestamp() - 6 * 86_400;
+            s.lock().unwrap().push((Instant::now(), r.metric_data_queries().len() as u64, week));
+            true
+        })
+        .then_compute_output(sevens);
+    let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&answer]);
+    let region = RegionClients::new("eu-west-1", cw).with::<Lambda>(functions(1_000));
+    let opts = awstop::services::live::Options {
+        metrics_all: false,
+        ..crate::common::mock_options()
+    };
+    let live = Live::from_clients(opts, vec![region], sts());
+    let (tx, mut rx) = tokio::sync::mpsc::channel(64);
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
+    let last: Arc<Mutex<Option<LambdaData>>> = Default::default();
+    let l = last.clone();
+    tokio::spawn(async move {
+        while let Some(m) = rx.recv().await {
+            if let DataMsg::Loaded { payload, .. } = m {
+                if let Some(d) = Lambda::payload(payload) {
+                    *l.lock().unwrap() = Some(d);
+                }
+            }
+        }
+    });
+    cmd_tx
+        .send(SourceCmd::Visible {
+            service: ServiceKind::Lambda,
+            keys: (0..34).map(name).collect(),
+        })
+        .await
+        .unwrap();
+    let source = tokio::spawn(awstop::source::live::run(live, tx, cmd_rx));
+    tokio::time::sleep(Duration::from_secs(2 * 3600)).await;
+    source.abort();
+    let seen = seen.lock().unwrap().clone();
+    let all: Vec<(Instant, u64, bool)> = seen.clone();
+    assert!(worst_hour(&all) <= 25_000, "{}", worst_hour(&all));
+    let week: Vec<&(Instant, u64, bool)> = seen.iter().filter(|(_, _, w)| *w).collect();
+    // Two hours: a read every 15 minutes is 8 of them (9 with the first),
+    // each the 34 rows on screen by 4 figures.
+    let t0 = seen[0].0;
+    assert!((8..=9).contains(&week.len()), "{} week-ago requests: {:?}", week.len(), week.iter().map(|(t, n, _)| (t.duration_since(t0).as_secs(), *n)).collect::<Vec<_>>());
+    assert!(week.iter().all(|(_, n, _)| *n == 34 * 4), "{week:?}");
+    for pair in week.windows(2) {
+        assert!(pair[1].0.duration_since(pair[0].0) >= Duration::from_secs(900));
+    }
+    let d = last.lock().unwrap().take().expect("Lambda data was sent");
+    let on_screen = d.functions.iter().find(|f| f.name == name(0)).unwrap();
+    let w = on_screen.stats.week_ago.as_ref().expect("read for the rows on screen");
+    assert_eq!((w.invocations, w.errors, w.throttles, w.duration_avg_ms), (7.0, 7.0, 7.0, Some(7.0)));
+    // Off screen: ranked, never compared (unknown, not zero).
+    assert!(d.functions.iter().filter(|f| f.stats.ranked).all(|f| f.stats.week_ago.is_none()));
 }

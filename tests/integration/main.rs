@@ -48,3 +48,4 @@ mod triggers;
 mod trust;
 mod trust_keys;
 mod update;
+mod week_over_week;

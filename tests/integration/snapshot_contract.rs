@@ -319,3 +319,40 @@ fn bad_flags_fail_with_one_clear_line() {
         "{err}"
     );
 }
+
+#[test]
+fn demo_names_the_function_far_above_its_own_last_week() {
+    let snap = snapshot(&["--demo", "--once", "--format", "json", "--demo-clock", FROZEN]);
+    let fns = snap["lambda"]["functions"].as_array().unwrap();
+    // Last week was computed for every function, never left as zeros.
+    for f in fns {
+        let w = &f["metrics_week_ago"];
+        assert!(w["invocations"].is_number(), "{}: {w}", f["name"]);
+        assert!(w["concurrent_max"].is_null(), "not read a week ago: null");
+    }
+    let unusual = snap["unusual"].as_array().unwrap();
+    assert!(!unusual.is_empty(), "the demo's regressed function is unusual");
+    let first = &unusual[0];
+    let name = first["resource"].as_str().unwrap();
+    let f = fns.iter().find(|f| f["name"] == name).unwrap();
+    assert_eq!(first["metric"], "errors");
+    let (now, week) = (first["now"].as_f64().unwrap(), first["week_ago"].as_f64().unwrap());
+    assert_eq!(Some(now), f["metrics"]["errors"].as_f64());
+    assert_eq!(Some(week), f["metrics_week_ago"]["errors"].as_f64());
+    // Far above its own last week, low in absolute terms: the error counts
+    // of the Overview's "Top errors" would never show it.
+    assert!(now >= 3.0 * week.max(1.0) && now < 100.0, "{first}");
+    let busier = fns
+        .iter()
+        .filter(|g| g["metrics"]["errors"].as_f64() > Some(now))
+        .count();
+    assert!(busier >= 3, "{busier} functions have more errors");
+    // The busy, steady ones are not listed.
+    for g in fns.iter().filter(|g| g["metrics"]["errors"].as_f64() > Some(now)) {
+        let e = g["metrics"]["errors"].as_f64().unwrap();
+        let w = g["metrics_week_ago"]["errors"].as_f64().unwrap();
+        if e < 3.0 * w {
+            assert!(!unusual.iter().any(|u| u["resource"] == g["name"] && u["metric"] == "errors"), "{}", g["name"]);
+        }
+    }
+}

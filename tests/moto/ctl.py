@@ -11,6 +11,7 @@
     ctl.py URL org N CLOSED       an organization of N member accounts, the last CLOSED of them closed; print its truth
     ctl.py URL function-in-account ID NAME   a function in member account ID, created through its role
     ctl.py URL key-in-account ID USER   an IAM user's access key in member account ID; print it
+    ctl.py URL week-over-week     functions with metrics now and the same minutes 7 days ago; print both sums
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
 plus the metric sums computed from the values the seed put in.
@@ -677,6 +678,51 @@ def changes(url, step):
         raise SystemExit(f"changes: unknown step {step}")
 
 
+def week_over_week(url):
+    """Three functions with datapoints in the last ten minutes and in the
+    same minutes seven days earlier: `spiking` has twenty times last week's
+    errors (20 against 1) at the same traffic, `steady` is busy and as busy
+    as last week, `fresh` had nothing last week. Prints, for each, the sums
+    over those minutes now and a week ago (Duration: the plain mean of the
+    values put, which is what the Average statistic of single samples is)."""
+    c = clients(url)
+    role = c["iam"].create_role(RoleName="wow-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    week = dt.timedelta(days=7)
+    minutes = 10
+    # name: (invocations, errors, durations) a minute now, then a week ago (None: no data).
+    plan = {
+        "spiking": ((30, [2] * minutes, 40.0), (30, [1] + [0] * (minutes - 1), 40.0)),
+        "steady": ((600, [6] * minutes, 120.0), (600, [6] * minutes, 118.0)),
+        "fresh": ((20, [1] * minutes, 15.0), None),
+    }
+    truth = {}
+    for name, (now_plan, week_plan) in plan.items():
+        c["lambda"].create_function(FunctionName=name, Runtime="python3.12", Role=role, Handler="app.handler",
+                                    Code={"ZipFile": zip_code()})
+        truth[name] = {}
+        for label, p, shift in (("now", now_plan, dt.timedelta(0)), ("week_ago", week_plan, week)):
+            if p is None:
+                truth[name][label] = {"invocations": 0.0, "errors": 0.0, "throttles": 0.0, "duration_avg_ms": None}
+                continue
+            inv, errs, dur = p
+            dims = [{"Name": "FunctionName", "Value": name}]
+            durs = [dur + k for k in range(minutes)]
+            data = []
+            for k in range(minutes):
+                t = minute_ago(now, k + 1) - shift
+                data += [
+                    {"MetricName": "Invocations", "Dimensions": dims, "Timestamp": t, "Value": inv},
+                    {"MetricName": "Errors", "Dimensions": dims, "Timestamp": t, "Value": errs[k]},
+                    {"MetricName": "Throttles", "Dimensions": dims, "Timestamp": t, "Value": 0},
+                    {"MetricName": "Duration", "Dimensions": dims, "Timestamp": t, "Value": durs[k]},
+                ]
+            c["cloudwatch"].put_metric_data(Namespace="AWS/Lambda", MetricData=data)
+            truth[name][label] = {"invocations": float(inv * minutes), "errors": float(sum(errs)), "throttles": 0.0,
+                                  "duration_avg_ms": round(sum(durs) / minutes, 2)}
+    json.dump(truth, sys.stdout)
+
+
 def key_in_account(url, account, user):
     """Long-term keys of a user in the member account: what a profile holds."""
     iam = boto3.client("iam", **member_session(url, account))
@@ -696,5 +742,6 @@ if __name__ == "__main__":
         "function-in-account": lambda: function_in_account(url, rest[0], rest[1]),
         "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
         "changes": lambda: changes(url, rest[0]),
+        "week-over-week": lambda: week_over_week(url),
         "service-in-account": lambda: service_in_account(url, rest[0], rest[1], rest[2]),
     }[cmd]()

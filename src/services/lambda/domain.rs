@@ -74,6 +74,20 @@ pub struct FunctionStats {
     pub cold: Option<Box<ColdStarts>>,
     /// Per-minute history for the detail view's sparklines.
     pub series: Option<Box<FunctionSeries>>,
+    /// The same window seven days earlier; `None`: not read (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_ago: Option<WeekAgo>,
+}
+
+/// The window's figures seven days earlier (`baseline`): sums over the
+/// window, zero when CloudWatch had no datapoints; `duration_avg_ms` is
+/// `None` when nothing ran.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WeekAgo {
+    pub invocations: f64,
+    pub errors: f64,
+    pub throttles: f64,
+    pub duration_avg_ms: Option<f64>,
 }
 
 impl FunctionStats {

@@ -1,13 +1,13 @@
 //! One Lambda refresh of one region: metrics and cold starts for the chosen
 //! functions, on top of the inventory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
 
 use super::coldstart::logs::{self, ColdState};
-use super::domain::{Function, LambdaData};
+use super::domain::{Function, LambdaData, WeekAgo};
 use super::metrics::{self, function_stats, lambda_queries};
 use super::Lambda;
 use crate::aws::budget::Class;
@@ -33,6 +33,9 @@ pub struct Sweep {
     pub percentile_later: bool,
     /// How many of the last fetch's ranking list the budget let it read.
     pub ranked: usize,
+    /// Each function's week-ago figures and when they were read: asked again
+    /// after `baseline::REFRESH` only.
+    pub week: HashMap<String, (tokio::time::Instant, WeekAgo)>,
 }
 
 /// What one fetch reads of the functions it is given.
@@ -118,7 +121,39 @@ pub async fn fetch(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
+    // Last week's figures of the same functions, for those never read and,
+    // once any copy is older than `baseline::REFRESH`, for every copy past
+    // half of it, so that the screen's rows are asked together rather than
+    // one by one. A window of its own, so calls of their own (shared with
+    // the other rooms' week-ago queries); the screen's figures, charged as
+    // such, and asked only when the budget affords all of them.
+    let age = |i: &usize| sweep.week.get(&functions[*i].name).map(|(t, _)| t.elapsed());
+    let due = chosen.iter().any(|i| age(i).is_some_and(|a| a >= crate::baseline::REFRESH));
+    let mut stale: Vec<usize> = if read.metrics() {
+        chosen
+            .iter()
+            .copied()
+            .filter(|i| age(i).is_none_or(|a| due && a >= crate::baseline::REFRESH / 2))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let week_cost = (stale.len() * metrics::WEEK_QUERIES_PER_FUNCTION) as u64;
+    if live.budget.headroom(Class::Visible) < week_cost + (names.len() * metrics::QUERIES_PER_FUNCTION) as u64 {
+        // Held back: unread, asked again with the next refresh.
+        stale.clear();
+    }
+    let stale_names: Vec<&str> = stale.iter().map(|i| functions[*i].name.as_str()).collect();
+    let week_queries = metrics::week_queries(&stale_names, opts.window);
     let target = live.cloudwatch(r);
+    let week_read = async {
+        if week_queries.is_empty() {
+            None
+        } else {
+            let shift = crate::baseline::WEEK;
+            Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
+        }
+    };
     let metrics_read = async {
         if read.metrics() {
             Some(r.gather.fetch(&target, coming, queries, rank_queries, start, end).await)
@@ -133,7 +168,25 @@ pub async fn fetch(
             Vec::new()
         }
     };
-    let (metrics_got, errors) = tokio::join!(metrics_read, logs_read);
+    let (metrics_got, errors, week_got) = tokio::join!(metrics_read, logs_read, week_read);
+    match week_got {
+        Some(Ok(f)) => {
+            let now = tokio::time::Instant::now();
+            // Functions gone from the inventory leave the cache in time.
+            sweep.week.retain(|_, (t, _)| t.elapsed() < crate::baseline::REFRESH * 4);
+            for (k, i) in stale.iter().enumerate() {
+                // Held back by the budget or failed: unread, asked again next time.
+                if let Some(w) = metrics::week_stats(&f, k) {
+                    sweep.week.insert(functions[*i].name.clone(), (now, w));
+                }
+            }
+            for e in f.errors {
+                out.push(DataMsg::failed(Lambda::KIND, &r.name, e));
+            }
+        }
+        Some(Err(e)) => out.push(DataMsg::failed(Lambda::KIND, &r.name, e)),
+        None => {}
+    }
     match metrics_got {
         // Not asked: every row keeps what it came with; the totals are the caller's to keep.
         None => {}
@@ -186,6 +239,11 @@ pub async fn fetch(
         }
     }
     sweep.ranked = done;
+    for i in chosen.iter().chain(ranked.iter().map(|(_, i)| i)) {
+        if let Some((_, w)) = sweep.week.get(&functions[*i].name) {
+            functions[*i].stats.week_ago = Some(w.clone());
+        }
+    }
     let cold = &sweep.cold;
     for i in &chosen {
         let f = &mut functions[*i];

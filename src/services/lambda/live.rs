@@ -71,7 +71,9 @@ impl RoomLive for Lambda {
             match super::list::list_functions(&c.lambda, &r.name, live, None).await {
                 Ok(mut inv) => {
                     let mapped = super::list::attach_mappings(&c.lambda, live, &mut inv).await;
-                    let asked = inv.len() * super::metrics::QUERIES_PER_FUNCTION + super::metrics::TOTAL_QUERIES;
+                    // Last week's window too, four queries a function.
+                    let asked = inv.len() * (super::metrics::QUERIES_PER_FUNCTION + super::metrics::WEEK_QUERIES_PER_FUNCTION)
+                        + super::metrics::TOTAL_QUERIES;
                     say_one_off(live, asked);
                     let mut out = fetch(live, r, inv, None, &[], &mut Sweep::default(), Read::Both, Some(&mut coming)).await;
                     if let Err(e) = mapped {

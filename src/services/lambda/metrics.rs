@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::domain::{FunctionSeries, FunctionStats, LambdaTotals};
+use super::domain::{FunctionSeries, FunctionStats, LambdaTotals, WeekAgo};
 use crate::aws::cloudwatch::{series, Fetched, Query};
 use crate::series::{total, Series};
 
@@ -119,6 +119,7 @@ pub fn rank_stats(f: &Fetched, i: usize, before: &FunctionStats) -> FunctionStat
         // Cold starts are read for the rows on screen; what was read stays.
         cold: before.cold.clone(),
         cold_pending: before.cold_pending,
+        week_ago: before.week_ago.clone(),
         ..Default::default()
     }
 }
@@ -178,7 +179,56 @@ pub fn function_stats(
             duration_avg_ms: avg,
             cold_starts: Series::default(),
         })),
+        // Read on its own schedule (`baseline::REFRESH`) and attached by the fetch.
+        week_ago: None,
     }
+}
+
+/// What a function's week-ago figures cost each time they are read.
+pub const WEEK_QUERIES_PER_FUNCTION: usize = WEEK.len();
+
+const WEEK: [(&str, &str, &str); 4] = [
+    ("inv", "Invocations", "Sum"),
+    ("err", "Errors", "Sum"),
+    ("thr", "Throttles", "Sum"),
+    ("avg", "Duration", "Average"),
+];
+
+/// Four queries a function, each one window-long point, asked over the
+/// window seven days earlier; their ids (`w0_inv`) meet no other room's.
+pub fn week_queries(names: &[&str], window_minutes: u32) -> Vec<Query> {
+    let mut out = Vec::with_capacity(names.len() * WEEK.len());
+    for (i, name) in names.iter().enumerate() {
+        for (key, metric, stat) in WEEK {
+            out.push(Query {
+                id: format!("w{i}_{key}"),
+                namespace: "AWS/Lambda",
+                metric,
+                dims: vec![("FunctionName", name.to_string())],
+                stat: stat.into(),
+                period_s: window_minutes as i32 * 60,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// Function `i`'s week-ago figures from a fetch of `week_queries`; `None`
+/// when they were not read (failed, or held back by the budget).
+pub fn week_stats(f: &Fetched, i: usize) -> Option<WeekAgo> {
+    let get = |k: &str| f.values.get(&format!("w{i}_{k}"));
+    let sum = |k: &str| get(k).map_or(0.0, |p| total(p.iter().map(|(_, v)| *v)));
+    get("inv")?;
+    let invocations = sum("inv");
+    // One window-long point; should CloudWatch split it, their plain mean.
+    let avg = get("avg").filter(|p| !p.is_empty()).map(|p| total(p.iter().map(|(_, v)| *v)) / p.len() as f64);
+    Some(WeekAgo {
+        invocations,
+        errors: sum("err"),
+        throttles: sum("thr"),
+        duration_avg_ms: avg.filter(|_| invocations > 0.0).map(|v| (v * 100.0).round() / 100.0),
+    })
 }
 
 pub fn totals(f: &Fetched) -> Option<LambdaTotals> {
@@ -273,6 +323,26 @@ mod tests {
         assert!(s.ranked && s.cold_pending && s.concurrent_max.is_none());
         // Not asked (held back by the budget): what was known stays.
         assert_eq!(rank_stats(&f, 1, &before), before);
+    }
+
+    #[test]
+    fn week_ago_is_read_or_none_never_zero() {
+        let q = week_queries(&["a", "b"], 60);
+        assert_eq!(q.len(), 2 * WEEK_QUERIES_PER_FUNCTION);
+        assert!(q.iter().all(|q| q.period_s == 3600 && q.id.starts_with('w')));
+        let start: DateTime<Utc> = "2026-11-15T13:00:00Z".parse().unwrap();
+        let mut f = Fetched::default();
+        f.values.insert("w0_inv".into(), vec![(start, 300.0)]);
+        f.values.insert("w0_err".into(), vec![(start, 2.0)]);
+        f.values.insert("w0_avg".into(), vec![(start, 41.234)]);
+        f.values.insert("w1_inv".into(), vec![]);
+        let a = week_stats(&f, 0).unwrap();
+        assert_eq!((a.invocations, a.errors, a.throttles, a.duration_avg_ms), (300.0, 2.0, 0.0, Some(41.23)));
+        // Asked, and nothing ran last week: zeros, no duration.
+        let b = week_stats(&f, 1).unwrap();
+        assert_eq!((b.invocations, b.duration_avg_ms), (0.0, None));
+        // Not asked: unknown.
+        assert_eq!(week_stats(&f, 2), None);
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod snapshot;
 mod tables;
 mod tail_view;
 pub mod triggers;
+pub mod weekago;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -226,6 +227,10 @@ impl Room for Lambda {
         snapshot::lambda(state, settings)
     }
 
+    fn unusual(state: &LambdaState) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.functions)
+    }
+
     fn loading(state: &LambdaState) -> Option<String> {
         let n = state.functions.len();
         let metrics = state.functions.iter().filter(|f| !f.stats.pending).count();
@@ -284,12 +289,14 @@ impl Room for Lambda {
         let rq = metrics::RANK_QUERIES_PER_FUNCTION as f64;
         let totals = metrics::TOTAL_QUERIES as f64;
         let refreshes = cx.refreshes();
+        // Last week's window of the functions read in full, every 15 minutes.
+        let week = |fns: usize| cx.per_hour(crate::baseline::REFRESH) * fns as f64 * metrics::WEEK_QUERIES_PER_FUNCTION as f64;
         if cx.settings.metrics_all {
-            return refreshes * (n as f64 * q + totals);
+            return refreshes * (n as f64 * q + totals) + week(n);
         }
         let cap = cx.settings.budget_usd_per_hour / crate::pricing::USD_PER_METRIC;
         let shown = n.min(cx.on_screen);
-        let screen = (refreshes * (shown as f64 * q + totals)).min(cap);
+        let screen = (refreshes * (shown as f64 * q + totals) + week(shown)).min(cap);
         let off = (n - shown) as f64;
         let offenders = off.min(live::OFFENDER_ROWS as f64);
         let wanted = refreshes * offenders * rq + cx.per_hour(live::FULL_SWEEP_EVERY) * (off - offenders) * rq;

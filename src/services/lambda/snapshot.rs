@@ -28,6 +28,10 @@ pub struct FunctionOut {
     pub snap_start: bool,
     pub log_group: String,
     pub metrics: MetricsOut,
+    /// The same window seven days earlier, under the same keys: null where
+    /// not read (the maxima, the percentile and concurrency never are), and
+    /// null as a whole when last week was not read.
+    pub metrics_week_ago: Option<MetricsOut>,
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
@@ -128,6 +132,18 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             duration_pct_ms: s.duration_pct_ms,
             concurrent_max: s.concurrent_max,
         },
+        metrics_week_ago: s.week_ago.as_ref().map(|w| MetricsOut {
+            invocations: Some(w.invocations),
+            errors: Some(w.errors),
+            throttles: Some(w.throttles),
+            error_rate_pct: (w.invocations > 0.0).then(|| round3(100.0 * w.errors / w.invocations)),
+            duration_avg_ms: w.duration_avg_ms,
+            duration_max_ms: None,
+            duration_p99_ms: None,
+            concurrent_max: None,
+            duration_percentile: None,
+            duration_pct_ms: None,
+        }),
         cold_starts: s.cold.as_ref().map(|c| ColdOut {
             count: c.count,
             rate_pct: c.rate_pct().map(round3),

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use spec::{init_ms, minute_of, report_line, write_report_line, FnSpec, Role, BURST_AT, BURST_EVERY, BURST_LEAD, DEPLOY_AT, DEPLOY_EVERY};
 
 use super::coldstart::Tally;
-use super::domain::{ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+use super::domain::{ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals, WeekAgo};
 use super::Lambda;
 use crate::hash::{hash, unit, uuid};
 use crate::services::msg::TailLine;
@@ -149,6 +149,7 @@ fn function_at(
         pct_pending: false,
         cold_pending: false,
         ranked: false,
+        week_ago: Some(week_ago(spec, start, now_min, fraction, pct)),
     };
     Function {
         name: spec.name.clone(),
@@ -174,6 +175,34 @@ fn function_at(
         mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
         invokers: None,
         api_routes: Vec::new(),
+    }
+}
+
+/// The same window seven days earlier, minute by minute from the same seed
+/// (the roles' cycles divide a week, so last week had the same shape). A
+/// regressed function had a twentieth of its errors.
+fn week_ago(spec: &FnSpec, start: i64, now_min: i64, fraction: f64, pct: f64) -> WeekAgo {
+    let shift = crate::baseline::WEEK.num_minutes();
+    let (mut inv, mut err, mut thr, mut dur_w) = (0.0, 0.0, 0.0, 0.0);
+    for m in start..=now_min {
+        let f = if m == now_min { fraction } else { 1.0 };
+        let b = minute_of(spec, m - shift, f, pct);
+        inv += b.inv;
+        err += if spec.regressed {
+            // Drawn from the minute itself, so the count stays put as the clock runs.
+            (b.err * spec::LAST_WEEK_ERRORS + unit(&[spec.id, (m - shift) as u64, 12]) - 0.5).round().max(0.0)
+        } else {
+            b.err
+        };
+        thr += b.thr;
+        dur_w += b.dur_avg * (b.inv - b.thr);
+    }
+    let served = inv - thr;
+    WeekAgo {
+        invocations: inv,
+        errors: err,
+        throttles: thr,
+        duration_avg_ms: (served > 0.0).then(|| round2(dur_w / served)),
     }
 }
 

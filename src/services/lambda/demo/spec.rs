@@ -85,6 +85,9 @@ pub struct FnSpec {
     pub(super) env_vars: usize,
     /// unit(&[id, 11]): how deep the daily trough is, drawn once.
     pub(super) depth_u: f64,
+    /// Its errors last week were a twentieth of this week's: the demo's
+    /// "unusual now", low in absolute terms.
+    pub(super) regressed: bool,
 }
 
 impl FnSpec {
@@ -114,7 +117,7 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
     ];
     const MEMORY: [u32; 8] = [128, 256, 512, 1024, 1769, 2048, 3008, 10240];
     const TIMEOUTS: [u32; 6] = [3, 10, 30, 60, 300, 900];
-    (0..count)
+    let mut out: Vec<FnSpec> = (0..count)
         .map(|i| {
             let base = NAMES[i % NAMES.len()];
             let name = if i < NAMES.len() {
@@ -189,9 +192,28 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
                 role,
                 env_vars,
                 depth_u: unit(&[id, 11]),
+                regressed: false,
             }
         })
-        .collect()
+        .collect::<Vec<_>>();
+    mark_regressed(&mut out);
+    out
+}
+
+/// How much of a regressed function's error rate it had last week.
+pub(super) const LAST_WEEK_ERRORS: f64 = 0.05;
+
+/// Marks the first plain function among the named ones whose errors run at
+/// a few dozen an hour: far above a twentieth of it, yet never a top count.
+fn mark_regressed(specs: &mut [FnSpec]) {
+    let named = specs.len().min(NAMES.len());
+    if let Some(f) = specs[..named]
+        .iter_mut()
+        .skip(8)
+        .find(|f| f.role == Role::Normal && (20.0..200.0).contains(&(f.rate * f.err_frac * 60.0)))
+    {
+        f.regressed = true;
+    }
 }
 
 /// One minute bucket of one function.

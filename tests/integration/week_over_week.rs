@@ -1,0 +1,53 @@
+//! Week-over-week against moto, which keeps datapoints with old timestamps
+//! (DESIGN.md §9): the same metrics seeded now and seven days ago come back
+//! as `metrics_week_ago`, and `unusual` names the function far above its own
+//! last week and not the busy steady one.
+
+use serde_json::Value;
+
+use crate::common::moto::Moto;
+
+#[test]
+fn once_reads_last_weeks_window_and_names_the_spiking_function() {
+    let moto = Moto::start();
+    let truth: Value = serde_json::from_str(&moto.ctl(&["week-over-week"])).expect("truth is JSON");
+    let out = moto.awstop(&["--once", "--format", "json", "--metrics", "all", "--cold-starts", "filter"]);
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    // moto computes no percentiles and has no Lightsail: those failures only.
+    for e in snap["errors"].as_array().expect("a snapshot") {
+        let p99 = e["operation"] == "GetMetricData" && e["message"].as_str().unwrap_or("").contains("p99");
+        assert!(p99 || e["service"] == "lightsail", "unexpected failure: {e}");
+    }
+    let fns = snap["lambda"]["functions"].as_array().unwrap();
+    assert_eq!(fns.len(), 3);
+    for f in fns {
+        let name = f["name"].as_str().unwrap();
+        for (label, key) in [("now", "metrics"), ("week_ago", "metrics_week_ago")] {
+            let want = &truth[name][label];
+            for k in ["invocations", "errors", "throttles", "duration_avg_ms"] {
+                assert_eq!(f[key][k], want[k], "{name} {key}.{k}");
+            }
+        }
+        // Not read a week ago: null, never zero.
+        assert!(f["metrics_week_ago"]["concurrent_max"].is_null());
+    }
+    let unusual = snap["unusual"].as_array().unwrap();
+    assert_eq!(unusual.len(), 1, "{unusual:?}");
+    let u = &unusual[0];
+    assert_eq!((u["service"].as_str(), u["resource"].as_str(), u["metric"].as_str()), (Some("lambda"), Some("spiking"), Some("errors")));
+    assert_eq!((u["now"].as_f64(), u["week_ago"].as_f64(), u["ratio"].as_f64()), (Some(20.0), Some(1.0), Some(20.0)));
+    assert!(u["why"].as_str().unwrap().contains("20 against 1"), "{u}");
+}
+
+#[test]
+fn last_weeks_window_is_asked_once_and_counted() {
+    let moto = Moto::start();
+    moto.ctl(&["week-over-week"]);
+    let out = moto.awstop(&["--once", "--format", "json", "--metrics", "all", "--cold-starts", "filter"]);
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    // Three functions: seven queries each (the percentile's refused call
+    // counts nothing), four totals, and four week-ago queries each.
+    let metrics = snap["api"]["cloudwatch_metrics_requested"].as_u64().unwrap();
+    let without_week = 3 * 6 + 4;
+    assert_eq!(metrics, without_week + 3 * 4, "{}", snap["api"]);
+}
