@@ -72,7 +72,7 @@ pub fn lambda_queries(names: &[&str], window_minutes: u32, percentile: Option<&s
 /// offenders and price it, one window-long point per metric.
 pub const RANK_QUERIES_PER_FUNCTION: usize = RANK.len();
 
-const RANK: [(&str, &str, &str); 5] = [
+const RANK: [(&str, &'static str, &str); 5] = [
     ("inv", "Invocations", "Sum"),
     ("err", "Errors", "Sum"),
     ("thr", "Throttles", "Sum"),
@@ -83,15 +83,21 @@ const RANK: [(&str, &str, &str); 5] = [
 /// Five queries a function, each one point over the whole window; their ids
 /// (`r0_inv`) never meet the screen's (`f0_inv`) in a shared call.
 pub fn rank_queries(names: &[&str], window_minutes: u32) -> Vec<Query> {
-    let mut out = Vec::with_capacity(names.len() * RANK.len());
+    window_points('r', &RANK, names, window_minutes)
+}
+
+/// One window-long point of each of `set` for every function, ids
+/// `{prefix}{i}_{key}`.
+fn window_points(prefix: char, set: &[(&str, &'static str, &str)], names: &[&str], window_minutes: u32) -> Vec<Query> {
+    let mut out = Vec::with_capacity(names.len() * set.len());
     for (i, name) in names.iter().enumerate() {
-        for (key, metric, stat) in RANK {
+        for (key, metric, stat) in set {
             out.push(Query {
-                id: format!("r{i}_{key}"),
+                id: format!("{prefix}{i}_{key}"),
                 namespace: "AWS/Lambda",
                 metric,
                 dims: vec![("FunctionName", name.to_string())],
-                stat: stat.into(),
+                stat: (*stat).into(),
                 period_s: window_minutes as i32 * 60,
                 optional: false,
             });
@@ -187,7 +193,7 @@ pub fn function_stats(
 /// What a function's week-ago figures cost each time they are read.
 pub const WEEK_QUERIES_PER_FUNCTION: usize = WEEK.len();
 
-const WEEK: [(&str, &str, &str); 4] = [
+const WEEK: [(&str, &'static str, &str); 4] = [
     ("inv", "Invocations", "Sum"),
     ("err", "Errors", "Sum"),
     ("thr", "Throttles", "Sum"),
@@ -197,21 +203,7 @@ const WEEK: [(&str, &str, &str); 4] = [
 /// Four queries a function, each one window-long point, asked over the
 /// window seven days earlier; their ids (`w0_inv`) meet no other room's.
 pub fn week_queries(names: &[&str], window_minutes: u32) -> Vec<Query> {
-    let mut out = Vec::with_capacity(names.len() * WEEK.len());
-    for (i, name) in names.iter().enumerate() {
-        for (key, metric, stat) in WEEK {
-            out.push(Query {
-                id: format!("w{i}_{key}"),
-                namespace: "AWS/Lambda",
-                metric,
-                dims: vec![("FunctionName", name.to_string())],
-                stat: stat.into(),
-                period_s: window_minutes as i32 * 60,
-                optional: false,
-            });
-        }
-    }
-    out
+    window_points('w', &WEEK, names, window_minutes)
 }
 
 /// Function `i`'s week-ago figures from a fetch of `week_queries`; `None`
