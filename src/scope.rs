@@ -29,6 +29,11 @@ impl Scope {
         }
     }
 
+    /// Where the row `x` was read.
+    pub fn of<T: Scoped + ?Sized>(x: &T) -> Scope {
+        Scope::new(x.account(), x.region())
+    }
+
     /// The current credentials' account in `region`: one account, as before.
     pub fn region(region: &str) -> Scope {
         Scope::new("", region)

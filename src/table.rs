@@ -165,8 +165,14 @@ pub trait Row: Sized + 'static {
     const TABS: &'static [&'static str] = &[];
     /// The tab a new table opens on: 0 is every row, `n` is `TABS[n - 1]`.
     const DEFAULT_TAB: usize = 0;
-    /// The row's identity: what the selection remembers.
+    /// The row's identity within its account and region.
     fn key(&self) -> &str;
+    /// The account key and region of a row that lists on its own (a
+    /// function, a cluster): two accounts may hold one name, and the row's
+    /// detail must be its own account's. `None` for rows inside a parent.
+    fn place(&self) -> Option<(&str, &str)> {
+        None
+    }
     fn filter_text(&self) -> [&str; 2];
     /// The row's value among `TABS`.
     fn tab(&self) -> &str {
@@ -179,13 +185,39 @@ pub trait Row: Sized + 'static {
     }
 }
 
-/// Per-table view state; the selection is a row key so it survives refreshes.
+/// What the selection remembers of a row: its key, and for a row that
+/// lists on its own, its account and region (`Row::place`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RowId {
+    pub key: String,
+    pub at: Option<crate::scope::Scope>,
+}
+
+impl RowId {
+    pub fn of<T: Row>(row: &T) -> RowId {
+        RowId {
+            key: row.key().to_string(),
+            at: row.place().map(|(a, r)| crate::scope::Scope::new(a, r)),
+        }
+    }
+
+    /// Whether `row` is the one remembered.
+    pub fn is<T: Row>(&self, row: &T) -> bool {
+        row.key() == self.key
+            && match (&self.at, row.place()) {
+                (Some(at), Some((a, r))) => *at.account == *a && at.region == r,
+                _ => true,
+            }
+    }
+}
+
+/// Per-table view state; the selection is a row's identity so it survives refreshes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TableState {
     pub sort: usize,
     pub reverse: bool,
     pub filter: String,
-    pub selected: Option<String>,
+    pub selected: Option<RowId>,
     pub cursor: usize,
     pub offset: usize,
     /// 0 = every row, else only rows whose tab is `TABS[tab - 1]`.
@@ -464,14 +496,15 @@ fn names_break_ties<T: Row>(v: &mut [(Rank<'_>, u32)], items: &[T]) {
 
 /// The item whose key is `key`, found by reading the items in memory order:
 /// at 10,000 rows that is several times faster than following the sorted rows.
-pub fn index_of<T: Row>(items: &[T], key: &str) -> Option<u32> {
+pub fn index_of<T: Row>(items: &[T], id: &RowId) -> Option<u32> {
     // Rows usually arrive in key order: try a binary search, and read them
-    // all only when it misses.
+    // all only when it misses (or when another account's row has the key).
+    let key = id.key.as_str();
     let guess = items.partition_point(|x| x.key() < key);
-    if items.get(guess).is_some_and(|x| x.key() == key) {
+    if items.get(guess).is_some_and(|x| id.is(x)) {
         return Some(guess as u32);
     }
-    items.iter().position(|x| x.key() == key).map(|i| i as u32)
+    items.iter().position(|x| id.is(x)).map(|i| i as u32)
 }
 
 /// Seconds between `t` and `now`.

@@ -18,16 +18,14 @@ fn move_cursor(m: &mut Model, to: impl Fn(usize, usize, usize) -> usize) {
         let cursor = st.cursor;
         let key = m.ui.rows.get(cursor).copied();
         let view = m.view().clone();
-        let key = key
-            .and_then(|i| tables::row_key(m, &view, i))
-            .map(str::to_string);
+        let key = key.and_then(|i| tables::row_id(m, &view, i));
         if let Some(st) = table_mut(m) {
             st.selected = key;
         }
     }
 }
 
-fn selected_key(m: &Model) -> Option<String> {
+fn selected_key(m: &Model) -> Option<crate::table::RowId> {
     m.table()?.selected.clone()
 }
 
@@ -362,6 +360,7 @@ fn toggle_tail(m: &mut Model, cmds: &mut Vec<Cmd>) {
     }
     m.data.tail = Some(Tail {
         key: target.key.clone(),
+        at: crate::scope::Scope::new(&target.account, &target.region),
         lines: Default::default(),
         ended: None,
     });
@@ -376,7 +375,7 @@ fn enter(m: &mut Model) {
     let room = v.kind().room();
     if let Some(next) = room.child(&m.data.feeds, v, &key) {
         push(m, super::model::View::Room(next));
-    } else if let Some(there) = room.elsewhere(&m.data.feeds, v, &key) {
+    } else if let Some(there) = room.elsewhere(&m.data.feeds, v, &key.key) {
         // Another room's view: its pane, opened there, Esc back to its list.
         let pane = super::model::Pane::Room(there.kind());
         m.ui.stacks

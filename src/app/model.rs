@@ -149,6 +149,19 @@ pub struct ApiStats {
     pub metrics_requested: u64,
     /// Per service, the slowest request of the last minute (ms).
     pub latency_ms: BTreeMap<String, u64>,
+    /// While several accounts are watched: each one's running totals, the
+    /// last few minutes of them, and its pace (`AccountPace`).
+    pub by_account: BTreeMap<String, crate::aws::client::AccountCalls>,
+    pub account_samples: VecDeque<(DateTime<Utc>, BTreeMap<String, crate::aws::client::AccountCalls>)>,
+    pub account_pace: BTreeMap<String, AccountPace>,
+}
+
+/// One account's requests a minute, and CloudWatch metrics requested as
+/// dollars an hour, over the last minute (or since the first report).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AccountPace {
+    pub calls_per_min: f64,
+    pub cloudwatch_usd_per_hour: f64,
 }
 
 /// Requests slower than this make the header say "slow".

@@ -2,7 +2,7 @@
 //! order, and the keys the selection follows.
 
 use super::model::{Model, View};
-use crate::table::{Columns, Ctx, TableState};
+use crate::table::{Columns, Ctx, RowId, TableState};
 
 pub fn ctx(m: &Model) -> Ctx {
     m.data.settings.cells(m.data.now)
@@ -32,10 +32,18 @@ pub fn row_key<'a>(m: &'a Model, view: &View, i: u32) -> Option<&'a str> {
     }
 }
 
-/// The item whose key is `key`.
-pub fn index_of(m: &Model, view: &View, key: &str) -> Option<u32> {
+/// What the selection remembers of row `i`: its key, account and region.
+pub fn row_id(m: &Model, view: &View, i: u32) -> Option<RowId> {
     match view {
         View::Overview | View::Accounts | View::Changes => None,
-        View::Room(v) => v.kind().room().index_of(&m.data.feeds, v, key),
+        View::Room(v) => v.kind().room().row_id(&m.data.feeds, v, i),
+    }
+}
+
+/// The item `id` remembers.
+pub fn index_of(m: &Model, view: &View, id: &RowId) -> Option<u32> {
+    match view {
+        View::Overview | View::Accounts | View::Changes => None,
+        View::Room(v) => v.kind().room().index_of(&m.data.feeds, v, id),
     }
 }

@@ -81,7 +81,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
             View::Room(v) => v.kind().room().tail_target(&m.data.feeds, v),
             View::Overview | View::Accounts | View::Changes => None,
         };
-        target.is_none_or(|x| x.key != t.key)
+        target.is_none_or(|x| x.key != t.key || *t.at.account != x.account || t.at.region != x.region)
     }) {
         m.data.tail = None;
         cmds.push(Cmd::Tail(None));
@@ -186,9 +186,11 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             metrics_requested,
             logs_bytes_scanned,
             latency_ms,
+            by_account,
         } => {
             data.api.logs_bytes_scanned = logs_bytes_scanned;
             data.api.latency_ms = latency_ms;
+            accounts_pace(&mut data.api, at, by_account);
             api(m, at, calls, metrics_requested)
         }
         DataMsg::Loaded {
@@ -275,6 +277,50 @@ fn api(m: &mut Model, at: DateTime<Utc>, calls: BTreeMap<String, u64>, metrics: 
     }
 }
 
+/// Each account's pace, from the counts every account's handle of the
+/// shared call counter keeps: as the header's, over the last minute.
+fn accounts_pace(a: &mut crate::app::model::ApiStats, at: DateTime<Utc>, now: BTreeMap<String, crate::aws::client::AccountCalls>) {
+    if now.is_empty() {
+        return;
+    }
+    while a.account_samples.front().is_some_and(|(t, _)| (at - *t).num_seconds() > 300) {
+        a.account_samples.pop_front();
+    }
+    let base = {
+        let older = || a.account_samples.iter().filter(|(t, _)| *t < at);
+        older().find(|(t, _)| (at - *t).num_seconds() <= 60).or_else(|| older().last())
+    };
+    a.account_pace = now
+        .iter()
+        .map(|(k, c)| {
+            let pace = match base {
+                Some((t0, then)) => {
+                    let was = then.get(k).copied().unwrap_or_default();
+                    let per_min = 60.0 / ((at - *t0).num_milliseconds().max(1) as f64 / 1000.0);
+                    crate::app::model::AccountPace {
+                        calls_per_min: c.calls.saturating_sub(was.calls) as f64 * per_min,
+                        cloudwatch_usd_per_hour: c.metrics.saturating_sub(was.metrics) as f64
+                            * per_min
+                            * 60.0
+                            * crate::pricing::USD_PER_METRIC,
+                    }
+                }
+                // The first report: all so far happened within its first minute.
+                None => crate::app::model::AccountPace {
+                    calls_per_min: c.calls as f64,
+                    cloudwatch_usd_per_hour: c.metrics as f64 * 60.0 * crate::pricing::USD_PER_METRIC,
+                },
+            };
+            (k.clone(), pace)
+        })
+        .collect();
+    // One sample every few seconds is plenty for a pace over a minute.
+    if a.account_samples.back().is_none_or(|(t, _)| (at - *t).num_seconds() >= 5) {
+        a.account_samples.push_back((at, now.clone()));
+    }
+    a.by_account = now;
+}
+
 /// The keys of the rows of the current table on screen.
 fn on_screen(m: &Model) -> Vec<String> {
     let Some(st) = m.table() else {
@@ -331,10 +377,10 @@ pub fn refresh_rows(m: &mut Model) {
     // does: new numbers re-rank the rows under it rather than carry it off
     // (the first numbers of a fresh account would send it anywhere).
     let at_top = st.cursor == 0 && st.offset == 0;
-    let found = st.selected.as_deref().filter(|_| !at_top).and_then(|key| {
+    let found = st.selected.as_ref().filter(|_| !at_top).and_then(|key| {
         if rows
             .get(st.cursor)
-            .is_some_and(|i| tables::row_key(m, &view, *i) == Some(key))
+            .is_some_and(|i| tables::row_id(m, &view, *i).as_ref() == Some(key))
         {
             return Some(st.cursor);
         }
@@ -342,10 +388,7 @@ pub fn refresh_rows(m: &mut Model) {
         rows.iter().position(|i| *i == item)
     });
     let cursor = found.unwrap_or(st.cursor).min(rows.len().saturating_sub(1));
-    let selected = rows
-        .get(cursor)
-        .and_then(|i| tables::row_key(m, &view, *i))
-        .map(str::to_string);
+    let selected = rows.get(cursor).and_then(|i| tables::row_id(m, &view, *i));
     let page = m.page_rows();
     m.ui.rows = rows;
     if let Some(st) = table_mut(m) {

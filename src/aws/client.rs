@@ -21,8 +21,11 @@ use aws_smithy_types::config_bag::ConfigBag;
 
 /// Counts HTTP attempts by `service.Operation`: what the account's rate limits
 /// see, and what the read-only audit lists.
+/// One counter is shared by every account watched; each account's clients
+/// hold a handle marked with its key (`for_account`), so its own requests
+/// and metrics are counted apart as well.
 #[derive(Debug, Clone, Default)]
-pub struct CallCounter(Arc<Mutex<Counts>>);
+pub struct CallCounter(Arc<Mutex<Counts>>, Option<Arc<str>>);
 
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Counts {
@@ -34,6 +37,15 @@ pub struct Counts {
     pub in_flight: BTreeMap<String, u32>,
     /// Per service: the slowest attempt of the last minute, and when it ended.
     pub slowest: BTreeMap<String, (Duration, Instant)>,
+    /// Per account key (`for_account`): its requests and metrics requested.
+    pub by_account: BTreeMap<String, AccountCalls>,
+}
+
+/// One account's share of the counts.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct AccountCalls {
+    pub calls: u64,
+    pub metrics: u64,
 }
 
 /// How long ago an attempt may have ended to count as "recent".
@@ -72,6 +84,20 @@ fn op_key(cfg: &ConfigBag) -> Option<String> {
 }
 
 impl CallCounter {
+    /// The same counter, counting what goes through this handle as the
+    /// account keyed `key`'s too.
+    pub fn for_account(&self, key: &str) -> CallCounter {
+        CallCounter(self.0.clone(), Some(Arc::from(key)))
+    }
+
+    fn mine<'c>(&self, c: &'c mut Counts) -> Option<&'c mut AccountCalls> {
+        let key = self.1.as_deref()?;
+        if !c.by_account.contains_key(key) {
+            c.by_account.insert(key.to_string(), AccountCalls::default());
+        }
+        c.by_account.get_mut(key)
+    }
+
     pub fn snapshot(&self) -> Counts {
         self.0.lock().map(|c| c.clone()).unwrap_or_default()
     }
@@ -83,6 +109,9 @@ impl CallCounter {
     pub fn add_metrics(&self, n: u64) {
         if let Ok(mut c) = self.0.lock() {
             c.metrics_requested += n;
+            if let Some(a) = self.mine(&mut c) {
+                a.metrics += n;
+            }
         }
     }
 }
@@ -102,6 +131,9 @@ impl Intercept for CallCounter {
             if let Ok(mut c) = self.0.lock() {
                 *c.calls.entry(key.clone()).or_default() += 1;
                 *c.in_flight.entry(key).or_default() += 1;
+                if let Some(a) = self.mine(&mut c) {
+                    a.calls += 1;
+                }
             }
             cfg.interceptor_state().store_put(Sent(Instant::now()));
         }

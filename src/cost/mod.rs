@@ -155,6 +155,15 @@ impl RoomCost {
         (self.priced > 0 || self.unpriced == 0).then_some(self.per_hour)
     }
 
+    /// `of`, per account: each estimate with the key of its account.
+    pub fn by_account<'k>(estimates: impl IntoIterator<Item = (&'k str, Estimate)>) -> Vec<(String, RoomCost)> {
+        let mut each: std::collections::BTreeMap<&str, Vec<Estimate>> = Default::default();
+        for (k, e) in estimates {
+            each.entry(k).or_default().push(e);
+        }
+        each.into_iter().map(|(k, e)| (k.to_string(), RoomCost::of(&e))).collect()
+    }
+
     pub fn of<'a>(estimates: impl IntoIterator<Item = &'a Estimate>) -> RoomCost {
         let mut c = RoomCost::default();
         for e in estimates {

@@ -42,6 +42,29 @@ pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
     a
 }
 
+/// `account`, per account watched (by the key its rows carry): one pass
+/// over every room's rows, for the `:accounts` pane.
+pub fn by_account(feeds: &Feeds, settings: &Settings) -> std::collections::BTreeMap<String, AccountCost> {
+    let mut out: std::collections::BTreeMap<String, AccountCost> = Default::default();
+    for &k in ServiceKind::ALL {
+        if !feeds.scopes(k).loaded() {
+            continue;
+        }
+        for (key, c) in k.room().cost_by_account(feeds, settings) {
+            let a = out.entry(key).or_default();
+            a.per_hour += c.per_hour;
+            a.priced += c.priced;
+            a.unpriced += c.unpriced;
+            a.partly_priced += c.partly_priced;
+            if a.why.is_none() {
+                a.why = c.why.clone();
+            }
+            a.by_service.push((k, c));
+        }
+    }
+    out
+}
+
 impl AccountCost {
     /// Dollars an hour, or `None` when nothing could be priced.
     pub fn figure(&self) -> Option<f64> {

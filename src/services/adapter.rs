@@ -21,7 +21,7 @@ use super::room::{
 };
 use super::{Feeds, Payload, RoomView, ServiceKind};
 use crate::aws::client::CallCounter;
-use crate::table::{self, Columns, Ctx, Row, Table, TableState, TableVisitor};
+use crate::table::{self, Columns, Ctx, Row, RowId, Table, TableState, TableVisitor};
 
 /// A room, type-erased. Methods that take a `RoomView` of another room do nothing.
 pub trait DynRoom: Sync {
@@ -72,13 +72,16 @@ pub trait DynRoom: Sync {
     fn watch(&self, feeds: &Feeds, cx: &super::room::WatchCtx) -> f64;
     /// The room's part of the account's burn rate.
     fn cost(&self, feeds: &Feeds, settings: &super::Settings) -> Option<crate::cost::RoomCost>;
+    /// The room's part of each account's burn rate, by account key.
+    fn cost_by_account(&self, feeds: &Feeds, settings: &super::Settings) -> Vec<(String, crate::cost::RoomCost)>;
 
     fn root(&self) -> RoomView;
-    fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
+    /// The view Enter on the row `row` opens.
+    fn child(&self, feeds: &Feeds, view: &RoomView, row: &RowId) -> Option<RoomView>;
     /// Another room's view Enter on `key` leads to.
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
     /// The view that shows `key` when another room jumps to it.
-    fn open(&self, key: &str) -> Option<RoomView>;
+    fn open(&self, key: &str, at: Option<&super::scope::Scope>) -> Option<RoomView>;
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn crumb(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn export_name(&self, view: &RoomView) -> String;
@@ -89,7 +92,9 @@ pub trait DynRoom: Sync {
     fn columns(&self, feeds: &Feeds, view: &RoomView) -> Option<&'static dyn Columns>;
     fn rows(&self, feeds: &Feeds, view: &RoomView, st: &TableState, cx: &Ctx) -> Option<Vec<u32>>;
     fn row_key<'a>(&self, feeds: &'a Feeds, view: &RoomView, i: u32) -> Option<&'a str>;
-    fn index_of(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<u32>;
+    /// What the selection remembers of row `i`: its key, account and region.
+    fn row_id(&self, feeds: &Feeds, view: &RoomView, i: u32) -> Option<RowId>;
+    fn index_of(&self, feeds: &Feeds, view: &RoomView, id: &RowId) -> Option<u32>;
     /// The rows `rows` of a view's table as one CSV section.
     fn export(
         &self,
@@ -198,7 +203,16 @@ impl<'a> TableVisitor<'a> for KeyOf {
     }
 }
 
-struct IndexOf<'k>(&'k str);
+struct IdOf(u32);
+
+impl<'a> TableVisitor<'a> for IdOf {
+    type Out = Option<RowId>;
+    fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Option<RowId> {
+        t.items.get(self.0 as usize).map(RowId::of)
+    }
+}
+
+struct IndexOf<'k>(&'k RowId);
 
 impl<'a> TableVisitor<'a> for IndexOf<'_> {
     type Out = Option<u32>;
@@ -312,19 +326,23 @@ impl<S: Registered> DynRoom for Adapter<S> {
         S::cost(&S::feed(feeds).state, settings)
     }
 
+    fn cost_by_account(&self, feeds: &Feeds, settings: &super::Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        S::cost_by_account(&S::feed(feeds).state, settings)
+    }
+
     fn root(&self) -> RoomView {
         S::wrap_view(S::root())
     }
-    fn child(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
-        S::child(&S::feed(feeds).state, S::view(view)?, key).map(S::wrap_view)
+    fn child(&self, feeds: &Feeds, view: &RoomView, row: &RowId) -> Option<RoomView> {
+        S::child(&S::feed(feeds).state, S::view(view)?, row).map(S::wrap_view)
     }
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView> {
         let jump = S::elsewhere(&S::feed(feeds).state, S::view(view)?, key)?;
-        ServiceKind::from_name(jump.room)?.room().open(&jump.key)
+        ServiceKind::from_name(jump.room)?.room().open(&jump.key, jump.at.as_ref())
     }
 
-    fn open(&self, key: &str) -> Option<RoomView> {
-        S::open(key).map(S::wrap_view)
+    fn open(&self, key: &str, at: Option<&super::scope::Scope>) -> Option<RoomView> {
+        S::open(key, at).map(S::wrap_view)
     }
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String {
         S::view(view)
@@ -357,8 +375,11 @@ impl<S: Registered> DynRoom for Adapter<S> {
     fn row_key<'a>(&self, feeds: &'a Feeds, view: &RoomView, i: u32) -> Option<&'a str> {
         S::table(&S::feed(feeds).state, S::view(view)?, KeyOf(i)).flatten()
     }
-    fn index_of(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<u32> {
-        S::table(&S::feed(feeds).state, S::view(view)?, IndexOf(key)).flatten()
+    fn row_id(&self, feeds: &Feeds, view: &RoomView, i: u32) -> Option<RowId> {
+        S::table(&S::feed(feeds).state, S::view(view)?, IdOf(i)).flatten()
+    }
+    fn index_of(&self, feeds: &Feeds, view: &RoomView, id: &RowId) -> Option<u32> {
+        S::table(&S::feed(feeds).state, S::view(view)?, IndexOf(id)).flatten()
     }
     fn export(
         &self,

@@ -131,4 +131,6 @@ pub struct ApiRoutes {
 pub struct Jump {
     pub room: &'static str,
     pub key: String,
+    /// The account and region the resource is in (the route's API's).
+    pub at: Option<crate::scope::Scope>,
 }

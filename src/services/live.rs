@@ -280,6 +280,7 @@ impl Live {
             metrics_requested: c.metrics_requested,
             logs_bytes_scanned: c.logs_bytes_scanned,
             latency_ms,
+            by_account: c.by_account,
         }
     }
 }

@@ -114,6 +114,9 @@ pub enum DataMsg {
         /// Per service, the slowest request of the last minute (ms).
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         latency_ms: BTreeMap<String, u64>,
+        /// Per account key, its running totals, while several are watched.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        by_account: BTreeMap<String, crate::aws::client::AccountCalls>,
     },
     /// A replay's word on its timeline. Never written into a recording.
     #[serde(skip)]
@@ -179,6 +182,9 @@ pub struct TailTarget {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tail {
     pub key: String,
+    /// The account and region of the row tailed: another account's row of
+    /// the same name is not this tail's.
+    pub at: super::scope::Scope,
     /// Newest last, bounded.
     pub lines: VecDeque<TailLine>,
     /// Why it stopped, once it has.
@@ -230,7 +236,37 @@ pub fn opened_name(key: &str) -> Option<&str> {
 
 /// Whether `keys` ask for one row's detail (its per-minute history), not a list.
 pub fn asks_detail(keys: &[String]) -> bool {
-    keys.len() == 1 || keys.iter().any(|k| opened_name(k).is_some())
+    keys.len() == 1 || keys.iter().any(|k| opened_name(unscoped(k)).is_some())
+}
+
+/// A `visible` key for the poller of one account and region only: a
+/// detail's row, whose name another account (or region) may also hold,
+/// is read in its own.
+pub fn scoped(at: &crate::scope::Scope, key: &str) -> String {
+    format!("@{}/{}/{key}", at.account, at.region)
+}
+
+/// A `visible` key without the scope `scoped` put in front of it.
+pub fn unscoped(key: &str) -> &str {
+    split_scoped(key).map_or(key, |(_, _, k)| k)
+}
+
+fn split_scoped(key: &str) -> Option<(&str, &str, &str)> {
+    let rest = key.strip_prefix('@')?;
+    let (account, rest) = rest.split_once('/')?;
+    let (region, key) = rest.split_once('/')?;
+    Some((account, region, key))
+}
+
+/// The keys the poller of `account` in `region` is to read: every key not
+/// `scoped`, and those scoped to it, without their scope.
+pub fn keys_for(keys: &[String], account: &str, region: &str) -> Vec<String> {
+    keys.iter()
+        .filter_map(|k| match split_scoped(k) {
+            Some((a, r, key)) => (a == account && r == region).then(|| key.to_string()),
+            None => Some(k.clone()),
+        })
+        .collect()
 }
 
 // A replay's side of the protocol: what its timeline is asked, and what it
@@ -300,5 +336,21 @@ mod tests {
         assert_eq!(e.retry_left(later(500)), Some(0));
         e.at = None;
         assert_eq!(e.retry_left(later(17)), Some(117));
+    }
+
+    #[test]
+    fn a_scoped_key_reaches_its_own_account_and_region_only() {
+        let at = crate::scope::Scope::new("210988765432", "eu-west-1");
+        let keys = vec![
+            "orders".to_string(),
+            scoped(&at, "checkout"),
+            scoped(&at, &opened("checkout")),
+            scoped(&crate::scope::Scope::region("eu-west-1"), "other"),
+        ];
+        assert_eq!(keys_for(&keys, "210988765432", "eu-west-1"), ["orders", "checkout", "open:checkout"]);
+        assert_eq!(keys_for(&keys, "210988765432", "us-east-1"), ["orders"]);
+        assert_eq!(keys_for(&keys, "", "eu-west-1"), ["orders", "other"]);
+        assert_eq!(unscoped(&keys[2]), "open:checkout");
+        assert!(asks_detail(&keys[1..3]));
     }
 }

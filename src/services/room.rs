@@ -173,12 +173,15 @@ pub trait Room: Sized + Send + Sync + 'static {
     fn elsewhere(_state: &Self::State, _view: &Self::View, _key: &str) -> Option<Jump> {
         None
     }
-    /// The view that shows the resource `key` when another room jumps to it.
-    fn open(_key: &str) -> Option<Self::View> {
+    /// The view that shows the resource `key` of account and region `at`
+    /// when another room jumps to it.
+    fn open(_key: &str, _at: Option<&super::scope::Scope>) -> Option<Self::View> {
         None
     }
-    /// The view Enter opens from `view` on the row `key`.
-    fn child(state: &Self::State, view: &Self::View, key: &str) -> Option<Self::View>;
+    /// The view Enter opens from `view` on the row `row`. A detail keeps the
+    /// row's account and region (`row.at`): another account's resource of
+    /// the same name is another detail.
+    fn child(state: &Self::State, view: &Self::View, row: &crate::table::RowId) -> Option<Self::View>;
     /// The pane title of a view: a detail names its resource first, its ID
     /// second (where the two differ).
     fn title(state: &Self::State, view: &Self::View) -> String;
@@ -239,6 +242,12 @@ pub trait Room: Sized + Send + Sync + 'static {
     /// by the hour (ECR's storage is not compute).
     fn cost(_state: &Self::State, _settings: &Settings) -> Option<crate::cost::RoomCost> {
         None
+    }
+
+    /// `cost`, per account (by the key its rows carry): the `:accounts`
+    /// pane's burn rates. Empty for a room that runs nothing billed by the hour.
+    fn cost_by_account(_state: &Self::State, _settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        Vec::new()
     }
 
     /// The room's figures far from their own last week (`baseline`), in

@@ -225,7 +225,14 @@ impl DemoAccount {
         now: DateTime<Utc>,
         detail: &HashSet<String>,
     ) -> Vec<DataMsg> {
-        self.members().map(|m| m.loaded_for(kind, now, detail)).collect()
+        self.members()
+            .map(|m| {
+                // A detail's keys scoped to another account are not this one's.
+                let keys: Vec<String> = detail.iter().cloned().collect();
+                let mine: HashSet<String> = crate::services::msg::keys_for(&keys, &m.key, &m.cx.region).into_iter().collect();
+                m.loaded_for(kind, now, &mine)
+            })
+            .collect()
     }
 
     /// A full refresh for headless output: rooms whose snapshot shows no

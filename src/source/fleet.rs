@@ -102,7 +102,7 @@ pub fn live_for(opts: &Options, account: &accounts::Account, counter: &CallCount
         .iter()
         .map(|r| (r.clone(), account.config_in(r)))
         .collect::<Vec<_>>();
-    let mut live = Live::from_configs(opts, &regions, counter);
+    let mut live = Live::from_configs(opts, &regions, &counter.for_account(&account.id));
     live.key = account.id.clone();
     live.set_account_id(&account.id);
     live

@@ -188,7 +188,7 @@ fn start(live: Arc<Live>, shared: &Shared) {
                 waker: Waker {
                     refresh: shared.refresh.clone(),
                 },
-                visible: seen.clone(),
+                visible: visible_for(seen.clone(), &live.key, &live.regions[r].name),
                 turns: turns.clone(),
                 screen: if on_screen { screen.take() } else { None },
             };
@@ -204,6 +204,33 @@ fn start(live: Arc<Live>, shared: &Shared) {
             }
         }
     }
+}
+
+/// The rows on screen as the poller of `account` in `region` reads them
+/// (`msg::keys_for`): a detail open on another account's row of the same
+/// name is not read here, and does not wake this poller.
+fn visible_for(mut all: watch::Receiver<Vec<String>>, account: &str, region: &str) -> watch::Receiver<Vec<String>> {
+    let (account, region) = (account.to_string(), region.to_string());
+    let pick = move |v: &[String]| crate::services::msg::keys_for(v, &account, &region);
+    let first = pick(&all.borrow_and_update());
+    let (tx, rx) = watch::channel(first);
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                r = all.changed() => if r.is_err() { return },
+                _ = tx.closed() => return,
+            }
+            let keys = pick(&all.borrow_and_update());
+            tx.send_if_modified(|v| {
+                let changed = *v != keys;
+                if changed {
+                    *v = keys;
+                }
+                changed
+            });
+        }
+    });
+    rx
 }
 
 /// How long `--once` may take in all: twice the per-request timeout, plus

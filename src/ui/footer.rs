@@ -128,7 +128,7 @@ pub fn hints(m: &Model) -> Vec<String> {
     let opens = match (room, table) {
         (Some(v), Some(st)) => st
             .selected
-            .as_deref()
+            .as_ref()
             .is_some_and(|k| v.kind().room().child(&m.data.feeds, v, k).is_some()),
         (None, _) => crate::app::overview::has_items(m),
         _ => false,

@@ -1,6 +1,6 @@
 //! `view`: draws the Model. Reads only; never changes state.
 
-mod accounts;
+pub mod accounts;
 mod changes;
 mod footer;
 mod header;

@@ -158,7 +158,7 @@ fn a_route_opens_its_function_and_the_function_lists_its_routes() {
         .data
         .feed::<Lambda>()
         .state
-        .function("orders-api")
+        .function(&awstop::scope::Scope::region(awstop::source::demo::REGION), "orders-api")
         .unwrap()
         .stats
         .errors
@@ -171,7 +171,7 @@ fn a_route_opens_its_function_and_the_function_lists_its_routes() {
         awstop::app::model::Pane::Room(awstop::app::msg::ServiceKind::Lambda)
     );
     let opened = m.view().clone();
-    let View::Room(RoomView::Lambda(awstop::services::lambda::View::Function { name })) = opened
+    let View::Room(RoomView::Lambda(awstop::services::lambda::View::Function { name, .. })) = opened
     else {
         panic!("{opened:?}")
     };

@@ -719,6 +719,7 @@ fn the_first_watch_reading_is_the_steady_one_not_the_startup_burst() {
             metrics_requested: metrics,
             logs_bytes_scanned: 0,
             latency_ms: Default::default(),
+            by_account: Default::default(),
         })
     };
     // Startup: every room's first refresh and Lambda's first full sweep

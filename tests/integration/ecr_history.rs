@@ -196,7 +196,7 @@ fn a_repository_is_read_one_page_deep_and_the_images_in_use_by_name() {
         // count is a floor.
         update(&mut m, Msg::Data(msg));
         let state = &Ecr::feed(&m.data.feeds).state;
-        let i = state.image("web", RUNNING).unwrap();
+        let i = state.image(&awstop::scope::Scope::region("eu-west-1"), "web", RUNNING).unwrap();
         assert_eq!(i.used_by, vec!["ecs:prod/web".to_string()]);
         assert_eq!(state.repositories[0].running_critical(), 3);
         let out = serde_json::to_value(Ecr::snapshot(state, &m.data.settings)).unwrap();

@@ -57,6 +57,8 @@ fn org_role_once_shows_every_members_resources_with_their_account() {
     moto.ctl(&["function-in-account", m1, "only-in-first"]);
     moto.ctl(&["function-in", "us-east-1", "in-management"]);
     moto.ctl(&["service-in-account", m2, "web", "api"]);
+    // One cluster name in two accounts, each with a service of its own.
+    moto.ctl(&["service-in-account", m1, "web", "worker"]);
 
     let out = moto.awstop(&["--org-role", ROLE, "--once", "--format", "json", "--cold-starts", "filter"]);
     let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
@@ -90,9 +92,18 @@ fn org_role_once_shows_every_members_resources_with_their_account() {
             (&mgmt, "in-management"),
         ])
     );
-    assert_eq!(owned(&snap["ecs"]["clusters"]), pairs(&[(m2, "web")]));
-    let api = &snap["ecs"]["clusters"][0]["services"][0];
-    assert_eq!(api["name"], "api", "{api}");
+    assert_eq!(owned(&snap["ecs"]["clusters"]), pairs(&[(m1, "web"), (m2, "web")]));
+    // Each account's services are listed under its own cluster.
+    let services: BTreeSet<(String, String)> = snap["ecs"]["clusters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| {
+            let account = c["account"].as_str().unwrap().to_string();
+            c["services"].as_array().unwrap().iter().map(move |s| (account.clone(), s["name"].as_str().unwrap().to_string()))
+        })
+        .collect();
+    assert_eq!(services, pairs(&[(m1, "worker"), (m2, "api")]));
 }
 
 #[test]
@@ -201,6 +212,155 @@ mod on_screen {
         assert!(screen(&m).lines().next().unwrap().contains("123456789012"));
         act(&mut m, &[Pane(LAMBDA)]);
         assert!(!screen(&m).contains("ACCOUNT"), "{}", screen(&m));
+    }
+
+    /// The account key and name of a shared function's copies, with the
+    /// invocations each shows: two accounts, two different figures.
+    fn shared_function(m: &Model) -> (String, Vec<(String, f64)>) {
+        use awstop::scope::Scoped;
+        let fns = &m.state::<awstop::services::Lambda>().functions;
+        let mut by_name: std::collections::BTreeMap<&str, Vec<(String, f64)>> = Default::default();
+        for f in fns {
+            by_name.entry(&f.name).or_default().push((f.account().to_string(), f.stats.invocations.unwrap_or(-1.0)));
+        }
+        let (name, copies) = by_name
+            .into_iter()
+            .find(|(_, c)| c.len() >= 2 && c[0].1 != c[1].1)
+            .expect("the demo organization shares a function name across accounts");
+        (name.to_string(), copies)
+    }
+
+    #[test]
+    fn enter_on_each_copy_of_a_shared_name_opens_its_own_accounts_detail() {
+        use awstop::services::{lambda, RoomView, ServiceKind};
+        let mut m = org(3, 160, 48);
+        act(&mut m, &[Pane(LAMBDA)]);
+        let (name, copies) = shared_function(&m);
+        act(&mut m, &[StartFilter]);
+        typed(&mut m, &name);
+        act(&mut m, &[Submit]);
+        let mut opened = Vec::new();
+        for pos in 0..m.ui.rows.len() {
+            let row = m.ui.rows[pos];
+            if awstop::app::tables::row_key(&m, m.view(), row) != Some(name.as_str()) {
+                continue;
+            }
+            let id = awstop::app::tables::row_id(&m, m.view(), row).unwrap();
+            let account = id.at.clone().unwrap().account.to_string();
+            // From the top of the filtered list down to this row, then in.
+            act(&mut m, &[Top]);
+            for _ in 0..pos {
+                act(&mut m, &[Down]);
+            }
+            act(&mut m, &[Enter]);
+            let View::Room(RoomView::Lambda(lambda::View::Function { at, name: n })) = m.view().clone() else {
+                panic!("{:?}", m.view())
+            };
+            assert_eq!((&*at.account, n.as_str()), (account.as_str(), name.as_str()));
+            // Its own figures: this account's invocations, not the other's.
+            let inv = copies.iter().find(|(a, _)| *a == account).unwrap().1;
+            let s = screen(&m);
+            let want = format!("{} in 60 min", awstop::fmt::count(inv));
+            assert!(s.contains(&want), "{want} for {account}:\n{s}");
+            // The tail and the detail's reads go to this account only.
+            let View::Room(v) = m.view() else { unreachable!() };
+            let target = ServiceKind::Lambda.room().tail_target(&m.data.feeds, v).unwrap();
+            assert_eq!(target.account, account);
+            let keys = m.ui.visible.get(&ServiceKind::Lambda).cloned().unwrap_or_default();
+            assert!(!keys.is_empty() && keys.iter().all(|k| k.starts_with(&format!("@{account}/"))), "{keys:?}");
+            opened.push(account);
+            act(&mut m, &[Back]);
+        }
+        opened.sort();
+        let mut owners: Vec<String> = copies.iter().map(|(a, _)| a.clone()).collect();
+        owners.sort();
+        assert_eq!(opened, owners, "every copy opened");
+    }
+
+    #[test]
+    fn enter_on_a_cluster_name_two_accounts_share_opens_each_ones_services() {
+        use awstop::services::{ecs, RoomView};
+        let mut m = org(3, 160, 48);
+        act(&mut m, &[Pane(ECS), StartFilter]);
+        typed(&mut m, "jobs-ec2");
+        act(&mut m, &[Submit]);
+        let n = m.ui.rows.len();
+        assert!(n >= 2, "{}", screen(&m));
+        let mut seen = std::collections::BTreeSet::new();
+        for pos in 0..n {
+            act(&mut m, &[Top]);
+            for _ in 0..pos {
+                act(&mut m, &[Down]);
+            }
+            let id = m.table().unwrap().selected.clone().unwrap();
+            act(&mut m, &[Enter]);
+            let View::Room(RoomView::Ecs(ecs::View::Services { at, cluster })) = m.view().clone() else {
+                panic!("{:?}", m.view())
+            };
+            assert_eq!(Some(&at), id.at.as_ref());
+            assert_eq!(cluster, "jobs-ec2");
+            let c = m.state::<awstop::services::Ecs>().cluster(&at, &cluster).unwrap();
+            assert_eq!(m.ui.rows.len(), c.services.len(), "{}", screen(&m));
+            seen.insert(at.account.to_string());
+            act(&mut m, &[Back]);
+        }
+        assert_eq!(seen.len(), n, "each row opened its own account's cluster");
+    }
+
+    #[test]
+    fn the_accounts_view_has_each_accounts_pace_and_burn() {
+        use awstop::aws::client::AccountCalls;
+        use awstop::app::msg::DataMsg;
+        let mut m = org(3, 160, 48);
+        let book = m.data.settings.accounts.clone();
+        let (prod, staging) = (book.accounts[0].key.clone(), book.accounts[1].key.clone());
+        let t0 = m.data.now;
+        let api = |secs: i64, p: (u64, u64), s: (u64, u64)| {
+            Msg::Data(DataMsg::Api {
+                at: t0 + chrono::Duration::seconds(secs),
+                calls: [("lambda.ListFunctions".to_string(), p.0 + s.0)].into(),
+                metrics_requested: p.1 + s.1,
+                logs_bytes_scanned: 0,
+                latency_ms: Default::default(),
+                by_account: [
+                    (prod.clone(), AccountCalls { calls: p.0, metrics: p.1 }),
+                    (staging.clone(), AccountCalls { calls: s.0, metrics: s.1 }),
+                ]
+                .into(),
+            })
+        };
+        update(&mut m, api(0, (10, 100), (5, 0)));
+        // A minute later: prod made 120 more calls and asked for 600
+        // metrics ($0.006 a minute, $0.36 an hour); staging 30 and none.
+        update(&mut m, api(60, (130, 700), (35, 0)));
+        act(&mut m, &[StartCommand]);
+        typed(&mut m, "accounts");
+        act(&mut m, &[Submit]);
+        let lines = awstop::ui::accounts::lines(&m);
+        let cell = |i: usize, t: &str| awstop::ui::accounts::cell(&lines[i], t).unwrap().to_string();
+        assert_eq!(cell(0, "CALLS/MIN"), "120");
+        assert_eq!(cell(0, "CW $/H"), "$0.360");
+        assert_eq!(cell(1, "CALLS/MIN"), "30");
+        assert_eq!(cell(1, "CW $/H"), "$0");
+        // The failing account: no figures, never 0.
+        assert_eq!((cell(2, "CALLS/MIN"), cell(2, "BURN $/H"), cell(2, "STATUS")), ("-".into(), "-".into(), "failing".into()));
+        // Each account's burn is its own compute's: together, the header's.
+        let burn = awstop::services::account_cost::by_account(&m.data.feeds, &m.data.settings);
+        let sum: f64 = burn.values().map(|c| c.per_hour).sum();
+        assert!((sum - m.data.burn.per_hour).abs() < 1e-6, "{sum} vs {}", m.data.burn.per_hour);
+        assert!(burn[&prod].per_hour > burn[&staging].per_hour, "{burn:?}");
+        let s = screen(&m);
+        for title in ["CALLS/MIN", "CW $/H", "BURN $/H", "METRICS"] {
+            assert!(s.contains(title), "{title}:\n{s}");
+        }
+        assert!(s.lines().any(|l| l.starts_with("prod ") && l.contains(" 120 ") && l.contains("$0.360")), "{s}");
+
+        // 80 columns: whole figures only, the status and the burn kept.
+        update(&mut m, Msg::Resize { width: 80, height: 24 });
+        let s = screen(&m);
+        assert!(s.contains("STATUS") && s.contains("BURN $/H"), "{s}");
+        let prod_line = s.lines().find(|l| l.starts_with("prod ")).unwrap();
+        assert!(prod_line.contains(&format!(" {} ", cell(0, "BURN $/H"))), "{prod_line}");
     }
 
     #[test]

@@ -122,7 +122,7 @@ fn colour_marks_errors_and_the_selection_and_markers_survive_without_it() {
     // csv-export has errors in the window: the count is red and bold.
     let errors = m
         .state::<Lambda>()
-        .function("csv-export")
+        .function(&awstop::scope::Scope::region(awstop::source::demo::REGION), "csv-export")
         .unwrap()
         .stats
         .errors

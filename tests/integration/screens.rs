@@ -32,10 +32,10 @@ fn a_detail_is_titled_with_its_name_then_its_id() {
     use awstop::services::{apigateway, batch, emr, ApiGateway, Batch, Emr};
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(APIGW), Enter]);
-    let View::Room(RoomView::ApiGateway(apigateway::View::Api { id })) = m.view().clone() else {
+    let View::Room(RoomView::ApiGateway(apigateway::View::Api { at, id })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
-    let name = m.state::<ApiGateway>().api(&id).unwrap().name.clone();
+    let name = m.state::<ApiGateway>().api(&at, &id).unwrap().name.clone();
     assert_ne!(name, id);
     assert!(
         title(&m).starts_with(&format!(" API {name} · {id}")),
@@ -47,10 +47,10 @@ fn a_detail_is_titled_with_its_name_then_its_id() {
 
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(EMR), Enter]);
-    let View::Room(RoomView::Emr(emr::View::Cluster { id })) = m.view().clone() else {
+    let View::Room(RoomView::Emr(emr::View::Cluster { at, id })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
-    let name = m.state::<Emr>().cluster(&id).unwrap().name.clone();
+    let name = m.state::<Emr>().cluster(&at, &id).unwrap().name.clone();
     assert!(
         title(&m).starts_with(&format!(" Cluster {name} · {id}")),
         "{}",
@@ -59,10 +59,10 @@ fn a_detail_is_titled_with_its_name_then_its_id() {
 
     let mut m = demo_model(160, 48);
     act(&mut m, &[Pane(BATCH), Down, Enter, Enter]);
-    let View::Room(RoomView::Batch(batch::View::Job { queue, id })) = m.view().clone() else {
+    let View::Room(RoomView::Batch(batch::View::Job { at, queue, id })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
-    let name = m.state::<Batch>().job(&queue, &id).unwrap().name.clone();
+    let name = m.state::<Batch>().job(&at, &queue, &id).unwrap().name.clone();
     assert!(
         title(&m).starts_with(&format!(" Job {name} · {id}")),
         "{}",
@@ -215,6 +215,7 @@ fn the_header_keeps_its_shape_as_ages_and_rates_change() {
                     metrics_requested: 0,
                     logs_bytes_scanned: 0,
                     latency_ms: Default::default(),
+                    by_account: Default::default(),
                 }),
             );
             let s = shape(&m);
@@ -290,7 +291,7 @@ fn the_live_tail_keeps_an_error_message_at_80_columns() {
     use awstop::services::lambda::coldstart::classify;
     let mut m = demo_model(80, 24);
     act(&mut m, &[Enter, ToggleTail]);
-    let View::Room(RoomView::Lambda(awstop::services::lambda::View::Function { name })) =
+    let View::Room(RoomView::Lambda(awstop::services::lambda::View::Function { name, .. })) =
         m.view().clone()
     else {
         panic!("{:?}", m.view())
@@ -380,12 +381,12 @@ fn an_age_column_sorts_by_age() {
     let s = screen(&m);
     // The table opens youngest first, and its arrow says so.
     assert!(s.contains("AGE↑"), "{s}");
-    let View::Room(RoomView::Ecs(ecs::View::Tasks { cluster, .. })) = m.view().clone() else {
+    let View::Room(RoomView::Ecs(ecs::View::Tasks { at, cluster, .. })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
     // The table's rows index the cluster's tasks.
     let ages = |m: &Model| -> Vec<chrono::Duration> {
-        let c = m.state::<Ecs>().cluster(&cluster).unwrap();
+        let c = m.state::<Ecs>().cluster(&at, &cluster).unwrap();
         // Tasks not started yet have no age.
         m.ui.rows
             .iter()
@@ -470,10 +471,10 @@ fn a_function_s_cold_starts_scroll_under_their_title() {
     use awstop::services::{lambda, Lambda};
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(LAMBDA), Enter]);
-    let View::Room(RoomView::Lambda(lambda::View::Function { name })) = m.view().clone() else {
+    let View::Room(RoomView::Lambda(lambda::View::Function { at, name })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
-    let f = m.state::<Lambda>().function(&name).unwrap();
+    let f = m.state::<Lambda>().function(&at, &name).unwrap();
     let ids: Vec<String> = f.stats.cold.as_ref().unwrap().recent.iter().map(|e| e.request_id.clone()).collect();
     assert!(ids.len() > 4, "{ids:?}");
     let first = screen(&m);
@@ -521,7 +522,7 @@ fn a_task_with_more_containers_than_the_screen_scrolls_to_each() {
     use awstop::services::{ecs, Ecs};
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(ECS), Bottom, Enter, Down, Enter, Enter]);
-    let View::Room(RoomView::Ecs(ecs::View::Task { cluster, id })) = m.view().clone() else {
+    let View::Room(RoomView::Ecs(ecs::View::Task { cluster, id, .. })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
     let state = &mut Ecs::feed_mut(&mut m.data.feeds).state;
@@ -554,7 +555,7 @@ fn a_node_group_s_health_issues_scroll() {
     use awstop::services::{eks, Eks};
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(EKS), Down, Enter, Bottom, Enter]);
-    let View::Room(RoomView::Eks(eks::View::Nodegroup { cluster, name })) = m.view().clone() else {
+    let View::Room(RoomView::Eks(eks::View::Nodegroup { cluster, name, .. })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
     let state = &mut Eks::feed_mut(&mut m.data.feeds).state;
@@ -580,7 +581,7 @@ fn lists_beside_a_table_scroll_with_the_capitals_and_leave_its_cursor() {
     // EMR: nine more task groups than the cluster had.
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(EMR), Enter]);
-    let View::Room(RoomView::Emr(emr::View::Cluster { id })) = m.view().clone() else {
+    let View::Room(RoomView::Emr(emr::View::Cluster { id, .. })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
     let state = &mut Emr::feed_mut(&mut m.data.feeds).state;
@@ -608,7 +609,7 @@ fn lists_beside_a_table_scroll_with_the_capitals_and_leave_its_cursor() {
     // API Gateway: every stage, not the busiest four.
     let mut m = demo_model(80, 24);
     act(&mut m, &[Pane(APIGW), Enter]);
-    let View::Room(RoomView::ApiGateway(apigateway::View::Api { id })) = m.view().clone() else {
+    let View::Room(RoomView::ApiGateway(apigateway::View::Api { id, .. })) = m.view().clone() else {
         panic!("{:?}", m.view())
     };
     let state = &mut ApiGateway::feed_mut(&mut m.data.feeds).state;

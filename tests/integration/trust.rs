@@ -357,7 +357,7 @@ fn a_sort_shows_the_top_and_every_table_says_where_it_is() {
         .unwrap()
         .to_string();
     assert_eq!(
-        m.table().unwrap().selected.as_deref(),
+        m.table().unwrap().selected.as_ref().map(|r| r.key.as_str()),
         Some(top.as_str()),
         "{s}"
     );

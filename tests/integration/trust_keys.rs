@@ -98,7 +98,7 @@ fn the_live_tail_shows_parsed_fields_and_scrolls() {
     act(&mut m, &[Enter, ToggleTail]);
     let name = match m.view() {
         awstop::app::model::View::Room(awstop::services::RoomView::Lambda(
-            awstop::services::lambda::View::Function { name },
+            awstop::services::lambda::View::Function { name, .. },
         )) => name.clone(),
         v => panic!("{v:?}"),
     };

@@ -19,7 +19,7 @@ fn names(m: &Model) -> Vec<String> {
 }
 
 fn selected(m: &Model) -> Option<String> {
-    m.table().and_then(|t| t.selected.clone())
+    m.table().and_then(|t| t.selected.as_ref().map(|r| r.key.clone()))
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn drill_in_and_out_of_every_pane() {
     act(&mut m, &[Pane(ECS)]);
     assert_eq!(m.view(), &clusters());
     act(&mut m, &[Enter]);
-    let Some(awstop::services::ecs::View::Services { cluster }) = ecs_view(m.view()).cloned()
+    let Some(awstop::services::ecs::View::Services { cluster, .. }) = ecs_view(m.view()).cloned()
     else {
         panic!("{:?}", m.view())
     };
@@ -155,7 +155,7 @@ fn jobs_status_filter_cycles_through_the_seven_states() {
     let all = m.ui.rows.len();
     act(&mut m, &[StatusNext, StatusNext, StatusNext]);
     let status = |m: &Model| -> Vec<String> {
-        let q = m.state::<Batch>().queue("ml-training").unwrap();
+        let q = m.state::<Batch>().queue(&awstop::scope::Scope::region(awstop::source::demo::REGION), "ml-training").unwrap();
         m.ui.rows
             .iter()
             .map(|i| q.jobs[*i as usize].status.clone())

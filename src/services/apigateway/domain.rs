@@ -18,8 +18,10 @@ pub struct ApiGatewayData {
 }
 
 impl ApiGatewayData {
-    pub fn api(&self, id: &str) -> Option<&Api> {
-        self.apis.iter().find(|a| a.id == id)
+    /// The API `id` of `at`'s account and region.
+    pub fn api(&self, at: &crate::scope::Scope, id: &str) -> Option<&Api> {
+        use crate::scope::Scoped;
+        self.apis.iter().find(|a| a.id == id && a.in_scope(at))
     }
 }
 

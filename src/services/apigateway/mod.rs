@@ -33,7 +33,7 @@ pub struct ApiGateway;
 pub enum View {
     Apis,
     /// The API's detail with its routes as the table.
-    Api { id: String },
+    Api { at: Scope, id: String },
 }
 
 impl Room for ApiGateway {
@@ -88,17 +88,18 @@ impl Room for ApiGateway {
     fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
         match view {
             View::Apis => on_screen,
-            View::Api { id } => vec![id.clone()],
+            View::Api { at, id } => vec![crate::services::msg::scoped(at, id)],
         }
     }
 
     /// A route's Lambda function opens in the Lambda pane.
     fn elsewhere(state: &ApiGatewayData, view: &View, key: &str) -> Option<Jump> {
-        let View::Api { id } = view else { return None };
-        let route = state.api(id)?.routes.as_ref()?.iter().find(|r| r.key == key)?;
+        let View::Api { at, id } = view else { return None };
+        let route = state.api(at, id)?.routes.as_ref()?.iter().find(|r| r.key == key)?;
         Some(Jump {
             room: "lambda",
             key: route.function.clone()?,
+            at: Some(at.clone()),
         })
     }
 
@@ -131,9 +132,12 @@ impl Room for ApiGateway {
         }
     }
 
-    fn child(_state: &ApiGatewayData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &ApiGatewayData, view: &View, row: &crate::table::RowId) -> Option<View> {
         match view {
-            View::Apis => Some(View::Api { id: key.into() }),
+            View::Apis => Some(View::Api {
+                at: row.at.clone().unwrap_or_default(),
+                id: row.key.clone(),
+            }),
             View::Api { .. } => None,
         }
     }
@@ -141,21 +145,21 @@ impl Room for ApiGateway {
     fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Apis => "API Gateway APIs".into(),
-            View::Api { id } => crate::services::room::named("API", state.api(id).map(|a| a.name.as_str()), id),
+            View::Api { at, id } => crate::services::room::named("API", state.api(at, id).map(|a| a.name.as_str()), id),
         }
     }
 
     fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Apis => String::new(),
-            View::Api { id } => state.api(id).map_or(id, |a| &a.name).clone(),
+            View::Api { at, id } => state.api(at, id).map_or(id, |a| &a.name).clone(),
         }
     }
 
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Apis => "apigateway-apis".to_string(),
-            View::Api { id } => format!("apigateway-{id}-routes"),
+            View::Api { id, .. } => format!("apigateway-{id}-routes"),
         })
     }
 
@@ -163,7 +167,7 @@ impl Room for ApiGateway {
         match view {
             View::Apis => Some(v.visit(all(&state.apis))),
             // An API that left the data is an empty table, not no table.
-            View::Api { id } => Some(v.visit(match state.api(id) {
+            View::Api { at, id } => Some(v.visit(match state.api(at, id) {
                 Some(a) => all(a.routes.as_deref().unwrap_or(&[])).context("region", &a.region).context("api", &a.id),
                 None => all(&[]),
             })),
@@ -198,5 +202,10 @@ impl Room for ApiGateway {
         let apis = state.apis.iter();
         let estimates: Vec<_> = apis.map(|a| cost::estimate(a, &settings.prices, settings.window)).collect();
         Some(crate::cost::RoomCost::of(&estimates))
+    }
+
+    fn cost_by_account(state: &ApiGatewayData, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        let apis = state.apis.iter();
+        crate::cost::RoomCost::by_account(apis.map(|a| (&*a.account, cost::estimate(a, &settings.prices, settings.window))))
     }
 }

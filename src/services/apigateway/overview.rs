@@ -46,7 +46,10 @@ fn top(apis: &[Api], cx: &ListCtx, value: fn(&Api) -> Option<f64>, show: fn(f64)
         .map(|(a, x)| OverviewItem {
             name: cx.named(&a.account, a.name.clone()),
             what: show(x),
-            open: vec![ApiGateway::wrap_view(View::Api { id: a.id.clone() })],
+            open: vec![ApiGateway::wrap_view(View::Api {
+                at: crate::scope::Scope::of(a),
+                id: a.id.clone(),
+            })],
         })
         .collect()
 }

@@ -23,7 +23,7 @@ impl RoomUi for ApiGateway {
     fn draw(buf: &mut Buffer, area: Rect, state: &ApiGatewayData, view: &View, cx: &PaneCtx) {
         match view {
             View::Apis => table::draw(buf, area, &state.apis, cx),
-            View::Api { id } => match state.api(id) {
+            View::Api { at, id } => match state.api(at, id) {
                 Some(a) => api(buf, area, a, cx),
                 None => gone(buf, area, cx.theme, id),
             },

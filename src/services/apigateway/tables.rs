@@ -85,6 +85,9 @@ impl Row for Api {
     fn key(&self) -> &str {
         &self.id
     }
+    fn place(&self) -> Option<(&str, &str)> {
+        Some((&self.account, &self.region))
+    }
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.id]
     }

@@ -21,11 +21,13 @@ pub struct BatchData {
 }
 
 impl BatchData {
-    pub fn queue(&self, name: &str) -> Option<&JobQueue> {
-        self.queues.iter().find(|q| q.name == name)
+    /// The queue `name` of `at`'s account and region.
+    pub fn queue(&self, at: &crate::scope::Scope, name: &str) -> Option<&JobQueue> {
+        use crate::scope::Scoped;
+        self.queues.iter().find(|q| q.name == name && q.in_scope(at))
     }
-    pub fn job(&self, queue: &str, id: &str) -> Option<&Job> {
-        self.queue(queue)?.jobs.iter().find(|j| j.id == id)
+    pub fn job(&self, at: &crate::scope::Scope, queue: &str, id: &str) -> Option<&Job> {
+        self.queue(at, queue)?.jobs.iter().find(|j| j.id == id)
     }
 }
 

@@ -27,8 +27,9 @@ pub struct Batch;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Queues,
-    Jobs { queue: String },
-    Job { queue: String, id: String },
+    /// A queue's, of the account and region it was opened in.
+    Jobs { at: Scope, queue: String },
+    Job { at: Scope, queue: String, id: String },
 }
 
 impl Room for Batch {
@@ -62,10 +63,15 @@ impl Room for Batch {
         View::Queues
     }
 
-    fn child(_state: &BatchData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &BatchData, view: &View, row: &crate::table::RowId) -> Option<View> {
+        let key = row.key.as_str();
         match view {
-            View::Queues => Some(View::Jobs { queue: key.into() }),
-            View::Jobs { queue } => Some(View::Job {
+            View::Queues => Some(View::Jobs {
+                at: row.at.clone().unwrap_or_default(),
+                queue: key.into(),
+            }),
+            View::Jobs { at, queue } => Some(View::Job {
+                at: at.clone(),
                 queue: queue.clone(),
                 id: key.into(),
             }),
@@ -76,16 +82,16 @@ impl Room for Batch {
     fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Queues => "Batch job queues".into(),
-            View::Jobs { queue } => format!("Jobs in {queue}"),
-            View::Job { queue, id } => crate::services::room::named("Job", state.job(queue, id).map(|j| j.name.as_str()), id),
+            View::Jobs { queue, .. } => format!("Jobs in {queue}"),
+            View::Job { at, queue, id } => crate::services::room::named("Job", state.job(at, queue, id).map(|j| j.name.as_str()), id),
         }
     }
 
     fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Queues => String::new(),
-            View::Jobs { queue } => queue.clone(),
-            View::Job { queue, id } => match state.job(queue, id) {
+            View::Jobs { queue, .. } => queue.clone(),
+            View::Job { at, queue, id } => match state.job(at, queue, id) {
                 Some(j) => j.name.clone(),
                 None => id.chars().take(8).collect(),
             },
@@ -95,8 +101,8 @@ impl Room for Batch {
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Queues => "batch-queues".to_string(),
-            View::Jobs { queue } => format!("batch-{queue}-jobs"),
-            View::Job { queue, id } => format!("batch-{queue}-{id}"),
+            View::Jobs { queue, .. } => format!("batch-{queue}-jobs"),
+            View::Job { queue, id, .. } => format!("batch-{queue}-{id}"),
         })
     }
 
@@ -104,7 +110,7 @@ impl Room for Batch {
         match view {
             View::Queues => Some(v.visit(all(&state.queues))),
             // A queue that left the data is an empty table, not no table.
-            View::Jobs { queue } => Some(v.visit(match state.queue(queue) {
+            View::Jobs { at, queue } => Some(v.visit(match state.queue(at, queue) {
                 Some(q) => all(&q.jobs).context("region", &q.region).context("queue", &q.name),
                 None => all(&[]),
             })),
@@ -127,5 +133,10 @@ impl Room for Batch {
         let envs = state.compute_environments.iter();
         let estimates: Vec<_> = envs.map(|c| cost::estimate(c, &settings.prices)).collect();
         Some(crate::cost::RoomCost::of(&estimates))
+    }
+
+    fn cost_by_account(state: &BatchData, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        let envs = state.compute_environments.iter();
+        crate::cost::RoomCost::by_account(envs.map(|c| (&*c.account, cost::estimate(c, &settings.prices))))
     }
 }

@@ -31,12 +31,15 @@ pub fn line(d: &BatchData, cx: &PaneCtx) -> Line<'static> {
 }
 
 /// Opens a job: its queue's jobs, then the job.
-fn open(queue: &str, id: &str) -> Vec<crate::services::RoomView> {
+fn open(q: &super::domain::JobQueue, id: &str) -> Vec<crate::services::RoomView> {
+    let queue = &q.name;
     vec![
         Batch::wrap_view(View::Jobs {
+            at: crate::scope::Scope::of(q),
             queue: queue.into(),
         }),
         Batch::wrap_view(View::Job {
+            at: crate::scope::Scope::of(q),
             queue: queue.into(),
             id: id.into(),
         }),
@@ -61,7 +64,7 @@ pub fn lists(d: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
                 .created_at
                 .map(|c| format!("RUNNABLE {}", age(now - c)))
                 .unwrap_or_default(),
-            open: open(&q.name, &j.id),
+            open: open(q, &j.id),
         })
         .collect();
     let mut failed: Vec<_> = qs
@@ -79,7 +82,7 @@ pub fn lists(d: &BatchData, cx: &ListCtx) -> Vec<OverviewList> {
                 .stopped_at
                 .map(|s| format!("{} ago", age(now - s)))
                 .unwrap_or_default(),
-            open: open(&q.name, &j.id),
+            open: open(q, &j.id),
         })
         .collect();
     vec![

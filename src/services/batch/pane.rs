@@ -17,8 +17,8 @@ impl RoomUi for Batch {
     fn draw(buf: &mut Buffer, area: Rect, state: &BatchData, view: &View, cx: &PaneCtx) {
         match view {
             View::Queues => queues(buf, area, state, cx),
-            View::Jobs { queue } => jobs(buf, area, state, cx, queue),
-            View::Job { queue, id } => job(buf, area, state, cx, queue, id),
+            View::Jobs { at, queue } => jobs(buf, area, state, cx, at, queue),
+            View::Job { at, queue, id } => job(buf, area, state, cx, at, queue, id),
         }
     }
 
@@ -67,9 +67,9 @@ fn queues(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx) {
     crate::widgets::scroll::draw(buf, env, lines, false, cx);
 }
 
-fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) {
+fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, at: &crate::scope::Scope, queue: &str) {
     let t = cx.theme;
-    let Some(q) = d.queue(queue) else {
+    let Some(q) = d.queue(at, queue) else {
         return gone(buf, area, t, queue);
     };
     let Some((st, _)) = cx.table else { return };
@@ -92,10 +92,10 @@ fn jobs(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str) 
     table::draw(buf, tbl, &q.jobs, cx);
 }
 
-fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, id: &str) {
+fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, at: &crate::scope::Scope, queue: &str, id: &str) {
     let t = cx.theme;
     let now = cx.now;
-    let Some(j) = d.job(queue, id) else {
+    let Some(j) = d.job(at, queue, id) else {
         return gone(buf, area, t, "this job");
     };
     let when = |d: Option<chrono::DateTime<chrono::Utc>>| {
@@ -131,7 +131,7 @@ fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, i
     ];
     if j.is_stuck(now) {
         lines.push(Line::from(""));
-        lines.push(Line::from(Span::styled(diagnose(j, d, now, queue), t.error)));
+        lines.push(Line::from(Span::styled(diagnose(j, d, now, at, queue), t.error)));
     }
     // Wrapped, and scrolled (j/k) where a long reason outruns the screen.
     let rows = lines.into_iter().map(crate::widgets::scroll::Row::line).collect();
@@ -139,16 +139,17 @@ fn job(buf: &mut Buffer, area: Rect, d: &BatchData, cx: &PaneCtx, queue: &str, i
 }
 
 /// Why a job sits in RUNNABLE, from its reason and its compute environments.
-fn diagnose(j: &Job, d: &BatchData, now: chrono::DateTime<chrono::Utc>, queue: &str) -> String {
+fn diagnose(j: &Job, d: &BatchData, now: chrono::DateTime<chrono::Utc>, at: &crate::scope::Scope, queue: &str) -> String {
+    use crate::scope::Scoped;
     let reason = j.status_reason.as_deref().unwrap_or("");
     let ces: Vec<_> = d
-        .queue(queue)
+        .queue(at, queue)
         .map(|q| q.compute_environments.clone())
         .unwrap_or_default();
     let bad: Vec<String> = d
         .compute_environments
         .iter()
-        .filter(|c| ces.contains(&c.name) && (c.status != "VALID" || c.state != "ENABLED"))
+        .filter(|c| c.in_scope(at) && ces.contains(&c.name) && (c.status != "VALID" || c.state != "ENABLED"))
         .map(|c| format!("{} is {} {}", c.name, c.state, c.status))
         .collect();
     let waited = j.created_at.map(|c| age(now - c)).unwrap_or_default();

@@ -10,12 +10,14 @@ pub struct EcrData {
 }
 
 impl EcrData {
-    pub fn repository(&self, name: &str) -> Option<&Repository> {
-        self.repositories.iter().find(|r| r.name == name)
+    /// The repository `name` of `at`'s account and region.
+    pub fn repository(&self, at: &crate::scope::Scope, name: &str) -> Option<&Repository> {
+        use crate::scope::Scoped;
+        self.repositories.iter().find(|r| r.name == name && r.in_scope(at))
     }
 
-    pub fn image(&self, repo: &str, digest: &str) -> Option<&Image> {
-        self.repository(repo)?.images.iter().find(|i| i.digest == digest)
+    pub fn image(&self, at: &crate::scope::Scope, repo: &str, digest: &str) -> Option<&Image> {
+        self.repository(at, repo)?.images.iter().find(|i| i.digest == digest)
     }
 
     /// Every image, with its repository.

@@ -28,8 +28,9 @@ pub struct Ecr;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Repositories,
-    Images { repo: String },
-    Image { repo: String, digest: String },
+    /// A repository's, of the account and region it was opened in.
+    Images { at: Scope, repo: String },
+    Image { at: Scope, repo: String, digest: String },
 }
 
 impl Room for Ecr {
@@ -78,10 +79,15 @@ impl Room for Ecr {
         View::Repositories
     }
 
-    fn child(_state: &EcrData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &EcrData, view: &View, row: &crate::table::RowId) -> Option<View> {
+        let key = row.key.as_str();
         match view {
-            View::Repositories => Some(View::Images { repo: key.into() }),
-            View::Images { repo } => Some(View::Image {
+            View::Repositories => Some(View::Images {
+                at: row.at.clone().unwrap_or_default(),
+                repo: key.into(),
+            }),
+            View::Images { at, repo } => Some(View::Image {
+                at: at.clone(),
                 repo: repo.clone(),
                 digest: key.into(),
             }),
@@ -92,9 +98,9 @@ impl Room for Ecr {
     fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Repositories => "ECR repositories".into(),
-            View::Images { repo } => format!("Images in {repo}"),
-            View::Image { repo, digest } => {
-                let tag = state.image(repo, digest).and_then(|i| i.tags.first());
+            View::Images { repo, .. } => format!("Images in {repo}"),
+            View::Image { at, repo, digest } => {
+                let tag = state.image(at, repo, digest).and_then(|i| i.tags.first());
                 let name = tag.map(|t| format!("{repo}:{t}"));
                 crate::services::room::named("Image", name.as_deref(), short(digest))
             }
@@ -104,7 +110,7 @@ impl Room for Ecr {
     fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Repositories => String::new(),
-            View::Images { repo } => repo.clone(),
+            View::Images { repo, .. } => repo.clone(),
             View::Image { digest, .. } => short(digest).to_string(),
         }
     }
@@ -112,8 +118,8 @@ impl Room for Ecr {
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Repositories => "ecr-repositories".to_string(),
-            View::Images { repo } => format!("ecr-{repo}-images"),
-            View::Image { repo, digest } => format!("ecr-{repo}-{}-findings", short(digest)),
+            View::Images { repo, .. } => format!("ecr-{repo}-images"),
+            View::Image { repo, digest, .. } => format!("ecr-{repo}-{}-findings", short(digest)),
         })
     }
 
@@ -121,11 +127,11 @@ impl Room for Ecr {
         match view {
             View::Repositories => Some(v.visit(all(&state.repositories))),
             // A repository that left the data is an empty table, not no table.
-            View::Images { repo } => Some(v.visit(match state.repository(repo) {
+            View::Images { at, repo } => Some(v.visit(match state.repository(at, repo) {
                 Some(r) => all(&r.images).context("region", &r.region).context("repository", &r.name),
                 None => all(&[]),
             })),
-            View::Image { repo, digest } => Some(v.visit(match state.image(repo, digest) {
+            View::Image { at, repo, digest } => Some(v.visit(match state.image(at, repo, digest) {
                 Some(i) => all(i.details.as_deref().unwrap_or(&[])),
                 None => all(&[]),
             })),
@@ -142,7 +148,7 @@ impl Room for Ecr {
     /// The opened image: its findings are read for it alone.
     fn visible(view: &View, _on_screen: Vec<String>) -> Vec<String> {
         match view {
-            View::Image { repo, digest } => vec![format!("{repo}@{digest}")],
+            View::Image { at, repo, digest } => vec![crate::services::msg::scoped(at, &format!("{repo}@{digest}"))],
             _ => Vec::new(),
         }
     }

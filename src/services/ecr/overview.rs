@@ -28,10 +28,15 @@ pub fn line(d: &EcrData, cx: &PaneCtx) -> Line<'static> {
     ])
 }
 
-fn open(repo: &str, digest: &str) -> Vec<crate::services::RoomView> {
+fn open(r: &super::domain::Repository, digest: &str) -> Vec<crate::services::RoomView> {
+    let (at, repo) = (crate::scope::Scope::of(r), &r.name);
     vec![
-        Ecr::wrap_view(View::Images { repo: repo.into() }),
+        Ecr::wrap_view(View::Images {
+            at: at.clone(),
+            repo: repo.into(),
+        }),
         Ecr::wrap_view(View::Image {
+            at,
             repo: repo.into(),
             digest: digest.into(),
         }),
@@ -54,7 +59,7 @@ pub fn lists(d: &EcrData, cx: &ListCtx) -> Vec<OverviewList> {
                 i.findings.map_or(0, |f| f.critical),
                 i.used_by.join(" ")
             ),
-            open: open(&r.name, &i.digest),
+            open: open(r, &i.digest),
         })
         .collect();
     let mut stale: Vec<_> = d.images().filter(|(_, i)| i.stale(cx.now)).collect();
@@ -69,7 +74,7 @@ pub fn lists(d: &EcrData, cx: &ListCtx) -> Vec<OverviewList> {
                 Some(p) => format!("pulled {} days ago", (cx.now - p).num_days()),
                 None => "never pulled".into(),
             },
-            open: open(&r.name, &i.digest),
+            open: open(r, &i.digest),
         })
         .collect();
     vec![

@@ -16,11 +16,11 @@ impl RoomUi for Ecr {
     fn draw(buf: &mut Buffer, area: Rect, state: &EcrData, view: &View, cx: &PaneCtx) {
         match view {
             View::Repositories => table::draw(buf, area, &state.repositories, cx),
-            View::Images { repo } => match state.repository(repo) {
+            View::Images { at, repo } => match state.repository(at, repo) {
                 Some(r) => table::draw(buf, area, &r.images, cx),
                 None => gone(buf, area, cx.theme, repo),
             },
-            View::Image { repo, digest } => image(buf, area, state, cx, repo, digest),
+            View::Image { at, repo, digest } => image(buf, area, state, cx, at, repo, digest),
         }
     }
 
@@ -40,10 +40,10 @@ fn counts(f: &Findings) -> String {
     )
 }
 
-fn image(buf: &mut Buffer, area: Rect, d: &EcrData, cx: &PaneCtx, repo: &str, digest: &str) {
+fn image(buf: &mut Buffer, area: Rect, d: &EcrData, cx: &PaneCtx, at: &crate::scope::Scope, repo: &str, digest: &str) {
     let t = cx.theme;
     let now = cx.now;
-    let (Some(r), Some(i)) = (d.repository(repo), d.image(repo, digest)) else {
+    let (Some(r), Some(i)) = (d.repository(at, repo), d.image(at, repo, digest)) else {
         return gone(buf, area, t, "this image");
     };
     let when = |x: Option<chrono::DateTime<chrono::Utc>>, none: &str| {

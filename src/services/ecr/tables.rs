@@ -80,6 +80,9 @@ impl Row for Repository {
     fn key(&self) -> &str {
         &self.name
     }
+    fn place(&self) -> Option<(&str, &str)> {
+        Some((&self.account, &self.region))
+    }
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.uri]
     }

@@ -9,14 +9,16 @@ pub struct EcsData {
 }
 
 impl EcsData {
-    pub fn cluster(&self, name: &str) -> Option<&Cluster> {
-        self.clusters.iter().find(|c| c.name == name)
+    /// The cluster `name` of `at`'s account and region.
+    pub fn cluster(&self, at: &crate::scope::Scope, name: &str) -> Option<&Cluster> {
+        use crate::scope::Scoped;
+        self.clusters.iter().find(|c| c.name == name && c.in_scope(at))
     }
-    pub fn service(&self, cluster: &str, name: &str) -> Option<&Service> {
-        self.cluster(cluster)?.services.iter().find(|s| s.name == name)
+    pub fn service(&self, at: &crate::scope::Scope, cluster: &str, name: &str) -> Option<&Service> {
+        self.cluster(at, cluster)?.services.iter().find(|s| s.name == name)
     }
-    pub fn task(&self, cluster: &str, id: &str) -> Option<&Task> {
-        self.cluster(cluster)?.tasks.iter().find(|t| t.id == id)
+    pub fn task(&self, at: &crate::scope::Scope, cluster: &str, id: &str) -> Option<&Task> {
+        self.cluster(at, cluster)?.tasks.iter().find(|t| t.id == id)
     }
 }
 

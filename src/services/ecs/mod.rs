@@ -30,9 +30,10 @@ pub struct Ecs;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Clusters,
-    Services { cluster: String },
-    Tasks { cluster: String, service: String },
-    Task { cluster: String, id: String },
+    /// A cluster's, of the account and region it was opened in.
+    Services { at: Scope, cluster: String },
+    Tasks { at: Scope, cluster: String, service: String },
+    Task { at: Scope, cluster: String, id: String },
 }
 
 impl Room for Ecs {
@@ -93,16 +94,22 @@ impl Room for Ecs {
         crate::services::room::still_loading("service metrics", waiting, n)
     }
 
-    fn child(_state: &EcsData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &EcsData, view: &View, row: &crate::table::RowId) -> Option<View> {
+        let key = &row.key;
         match view {
-            View::Clusters => Some(View::Services { cluster: key.into() }),
-            View::Services { cluster } => Some(View::Tasks {
-                cluster: cluster.clone(),
-                service: key.into(),
+            View::Clusters => Some(View::Services {
+                at: row.at.clone().unwrap_or_default(),
+                cluster: key.clone(),
             }),
-            View::Tasks { cluster, .. } => Some(View::Task {
+            View::Services { at, cluster } => Some(View::Tasks {
+                at: at.clone(),
                 cluster: cluster.clone(),
-                id: key.into(),
+                service: key.clone(),
+            }),
+            View::Tasks { at, cluster, .. } => Some(View::Task {
+                at: at.clone(),
+                cluster: cluster.clone(),
+                id: key.clone(),
             }),
             View::Task { .. } => None,
         }
@@ -111,11 +118,11 @@ impl Room for Ecs {
     fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "ECS clusters".into(),
-            View::Services { cluster } => format!("Services in {cluster}"),
+            View::Services { cluster, .. } => format!("Services in {cluster}"),
             View::Tasks { service, .. } => format!("Tasks of {service}"),
-            View::Task { cluster, id } => {
+            View::Task { at, cluster, id } => {
                 // A task has no name: its task definition says what it runs.
-                let family = state.task(cluster, id).map(|t| t.task_definition.as_str());
+                let family = state.task(at, cluster, id).map(|t| t.task_definition.as_str());
                 crate::services::room::named("Task", family, &id.chars().take(12).collect::<String>())
             }
         }
@@ -124,7 +131,7 @@ impl Room for Ecs {
     fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
-            View::Services { cluster } => cluster.clone(),
+            View::Services { cluster, .. } => cluster.clone(),
             View::Tasks { service, .. } => service.clone(),
             View::Task { id, .. } => id.chars().take(12).collect(),
         }
@@ -133,23 +140,23 @@ impl Room for Ecs {
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Clusters => "ecs-clusters".to_string(),
-            View::Services { cluster } => format!("ecs-{cluster}-services"),
-            View::Tasks { cluster, service } => format!("ecs-{cluster}-{service}-tasks"),
-            View::Task { cluster, id } => format!("ecs-{cluster}-{id}"),
+            View::Services { cluster, .. } => format!("ecs-{cluster}-services"),
+            View::Tasks { cluster, service, .. } => format!("ecs-{cluster}-{service}-tasks"),
+            View::Task { cluster, id, .. } => format!("ecs-{cluster}-{id}"),
         })
     }
 
     fn table<'a, V: TableVisitor<'a>>(state: &'a EcsData, view: &View, v: V) -> Option<V::Out> {
         // A cluster that left the data is an empty table, not no table.
-        let cluster = |name: &str| state.cluster(name);
+        let cluster = |at: &Scope, name: &str| state.cluster(at, name);
         match view {
             View::Clusters => Some(v.visit(all(&state.clusters))),
-            View::Services { cluster: name } => Some(v.visit(match cluster(name) {
+            View::Services { at, cluster: name } => Some(v.visit(match cluster(at, name) {
                 Some(c) => all(&c.services).context("region", &c.region).context("cluster", &c.name),
                 None => all(&[]),
             })),
-            View::Tasks { cluster: name, service } => {
-                let t = match cluster(name) {
+            View::Tasks { at, cluster: name, service } => {
+                let t = match cluster(at, name) {
                     Some(c) => all(&c.tasks).context("region", &c.region).context("cluster", &c.name),
                     None => all(&[]),
                 };
@@ -183,5 +190,10 @@ impl Room for Ecs {
         let services = state.clusters.iter().flat_map(|c| &c.services);
         let estimates: Vec<_> = services.map(|s| cost::estimate(s, &settings.prices)).collect();
         Some(crate::cost::RoomCost::of(&estimates))
+    }
+
+    fn cost_by_account(state: &EcsData, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        let services = state.clusters.iter().flat_map(|c| c.services.iter().map(move |s| (&*c.account, s)));
+        crate::cost::RoomCost::by_account(services.map(|(a, s)| (a, cost::estimate(s, &settings.prices))))
     }
 }

@@ -50,9 +50,11 @@ pub fn lists(d: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
                 what,
                 open: vec![
                     Ecs::wrap_view(View::Services {
+                        at: crate::scope::Scope::of(c),
                         cluster: c.name.clone(),
                     }),
                     Ecs::wrap_view(View::Tasks {
+                        at: crate::scope::Scope::of(c),
                         cluster: c.name.clone(),
                         service: s.name.clone(),
                     }),

@@ -16,12 +16,12 @@ impl RoomUi for Ecs {
     fn draw(buf: &mut Buffer, area: Rect, state: &EcsData, view: &View, cx: &PaneCtx) {
         match view {
             View::Clusters => table::draw(buf, area, &state.clusters, cx),
-            View::Services { cluster } => services(buf, area, state, cx, cluster),
-            View::Tasks { cluster, .. } => match state.cluster(cluster) {
+            View::Services { at, cluster } => services(buf, area, state, cx, at, cluster),
+            View::Tasks { at, cluster, .. } => match state.cluster(at, cluster) {
                 Some(c) => table::draw(buf, area, &c.tasks, cx),
                 None => gone(buf, area, cx.theme, cluster),
             },
-            View::Task { cluster, id } => task(buf, area, state, cx, cluster, id),
+            View::Task { at, cluster, id } => task(buf, area, state, cx, at, cluster, id),
         }
     }
 
@@ -34,9 +34,9 @@ impl RoomUi for Ecs {
     }
 }
 
-fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str) {
+fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, at: &crate::scope::Scope, cluster: &str) {
     let t = cx.theme;
-    let Some(c) = d.cluster(cluster) else {
+    let Some(c) = d.cluster(at, cluster) else {
         return gone(buf, area, t, cluster);
     };
     let Some((st, _)) = cx.table else { return };
@@ -45,8 +45,8 @@ fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &s
     table::draw(buf, tbl, &c.services, cx);
     let selected = st
         .selected
-        .as_deref()
-        .and_then(|n| c.services.iter().find(|s| s.name == n));
+        .as_ref()
+        .and_then(|n| c.services.iter().find(|s| s.name == n.key));
     if let Some(s) = selected.filter(|s| s.counts_stale()) {
         Paragraph::new(Line::from(vec![
             Span::styled("* stale: ", t.warn),
@@ -70,10 +70,10 @@ fn services(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &s
     }
 }
 
-fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, cluster: &str, id: &str) {
+fn task(buf: &mut Buffer, area: Rect, d: &EcsData, cx: &PaneCtx, at: &crate::scope::Scope, cluster: &str, id: &str) {
     let t = cx.theme;
     let now = cx.now;
-    let Some(k) = d.task(cluster, id) else {
+    let Some(k) = d.task(at, cluster, id) else {
         return gone(buf, area, t, "this task");
     };
     let when = |d: Option<chrono::DateTime<chrono::Utc>>| {

@@ -61,6 +61,9 @@ impl Row for Cluster {
     fn key(&self) -> &str {
         &self.name
     }
+    fn place(&self) -> Option<(&str, &str)> {
+        Some((&self.account, &self.region))
+    }
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, &self.status]
     }

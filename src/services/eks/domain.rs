@@ -12,8 +12,10 @@ pub struct EksData {
 }
 
 impl EksData {
-    pub fn cluster(&self, name: &str) -> Option<&EksCluster> {
-        self.clusters.iter().find(|c| c.name == name)
+    /// The cluster `name` of `at`'s account and region.
+    pub fn cluster(&self, at: &crate::scope::Scope, name: &str) -> Option<&EksCluster> {
+        use crate::scope::Scoped;
+        self.clusters.iter().find(|c| c.name == name && c.in_scope(at))
     }
 }
 

@@ -30,8 +30,8 @@ pub struct Eks;
 pub enum View {
     Clusters,
     /// The cluster's detail with its node groups as the table.
-    Cluster { name: String },
-    Nodegroup { cluster: String, name: String },
+    Cluster { at: Scope, name: String },
+    Nodegroup { at: Scope, cluster: String, name: String },
 }
 
 impl Room for Eks {
@@ -76,10 +76,15 @@ impl Room for Eks {
         crate::services::room::still_loading("cluster metrics", waiting, state.clusters.len())
     }
 
-    fn child(_state: &EksData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &EksData, view: &View, row: &crate::table::RowId) -> Option<View> {
+        let key = row.key.as_str();
         match view {
-            View::Clusters => Some(View::Cluster { name: key.into() }),
-            View::Cluster { name } => Some(View::Nodegroup {
+            View::Clusters => Some(View::Cluster {
+                at: row.at.clone().unwrap_or_default(),
+                name: key.into(),
+            }),
+            View::Cluster { at, name } => Some(View::Nodegroup {
+                at: at.clone(),
                 cluster: name.clone(),
                 name: key.into(),
             }),
@@ -90,7 +95,7 @@ impl Room for Eks {
     fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "EKS clusters".into(),
-            View::Cluster { name } => format!("Cluster {name}"),
+            View::Cluster { name, .. } => format!("Cluster {name}"),
             View::Nodegroup { name, .. } => format!("Node group {name}"),
         }
     }
@@ -98,7 +103,7 @@ impl Room for Eks {
     fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
-            View::Cluster { name } => name.clone(),
+            View::Cluster { name, .. } => name.clone(),
             View::Nodegroup { name, .. } => name.clone(),
         }
     }
@@ -106,8 +111,8 @@ impl Room for Eks {
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Clusters => "eks-clusters".to_string(),
-            View::Cluster { name } => format!("eks-{name}-nodegroups"),
-            View::Nodegroup { cluster, name } => format!("eks-{cluster}-{name}"),
+            View::Cluster { name, .. } => format!("eks-{name}-nodegroups"),
+            View::Nodegroup { cluster, name, .. } => format!("eks-{cluster}-{name}"),
         })
     }
 
@@ -115,7 +120,7 @@ impl Room for Eks {
         match view {
             View::Clusters => Some(v.visit(all(&state.clusters))),
             // A cluster that left the data is an empty table, not no table.
-            View::Cluster { name } => Some(v.visit(match state.cluster(name) {
+            View::Cluster { at, name } => Some(v.visit(match state.cluster(at, name) {
                 Some(c) => all(&c.nodegroups).context("region", &c.region).context("cluster", &c.name),
                 None => all(&[]),
             })),
@@ -141,5 +146,9 @@ impl Room for Eks {
     fn cost(state: &EksData, settings: &Settings) -> Option<crate::cost::RoomCost> {
         let estimates: Vec<_> = state.clusters.iter().map(|c| cost::estimate(c, &settings.prices)).collect();
         Some(crate::cost::RoomCost::of(&estimates))
+    }
+
+    fn cost_by_account(state: &EksData, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        crate::cost::RoomCost::by_account(state.clusters.iter().map(|c| (&*c.account, cost::estimate(c, &settings.prices))))
     }
 }

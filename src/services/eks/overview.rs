@@ -34,7 +34,10 @@ pub fn lists(d: &EksData, cx: &ListCtx) -> Vec<OverviewList> {
         .map(|(c, what)| OverviewItem {
             name: cx.named(&c.account, c.name.clone()),
             what,
-            open: vec![Eks::wrap_view(View::Cluster { name: c.name.clone() })],
+            open: vec![Eks::wrap_view(View::Cluster {
+                at: crate::scope::Scope::of(c),
+                name: c.name.clone(),
+            })],
         })
         .collect();
     vec![OverviewList {

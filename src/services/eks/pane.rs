@@ -21,11 +21,11 @@ impl RoomUi for Eks {
     fn draw(buf: &mut Buffer, area: Rect, state: &EksData, view: &View, cx: &PaneCtx) {
         match view {
             View::Clusters => table::draw(buf, area, &state.clusters, cx),
-            View::Cluster { name } => match state.cluster(name) {
+            View::Cluster { at, name } => match state.cluster(at, name) {
                 Some(c) => cluster(buf, area, c, cx),
                 None => gone(buf, area, cx.theme, name),
             },
-            View::Nodegroup { cluster, name } => nodegroup(buf, area, state, cx, cluster, name),
+            View::Nodegroup { at, cluster, name } => nodegroup(buf, area, state, cx, at, cluster, name),
         }
     }
 
@@ -207,10 +207,10 @@ fn profiles_and_addons(t: &crate::theme::Theme, c: &EksCluster, width: usize) ->
     lines
 }
 
-fn nodegroup(buf: &mut Buffer, area: Rect, d: &EksData, cx: &PaneCtx, cluster: &str, name: &str) {
+fn nodegroup(buf: &mut Buffer, area: Rect, d: &EksData, cx: &PaneCtx, at: &crate::scope::Scope, cluster: &str, name: &str) {
     let t = cx.theme;
     let Some((c, n)) = d
-        .cluster(cluster)
+        .cluster(at, cluster)
         .and_then(|c| c.nodegroups.iter().find(|n| n.name == name).map(|n| (c, n)))
     else {
         return gone(buf, area, t, name);

@@ -13,8 +13,10 @@ pub struct EmrData {
 }
 
 impl EmrData {
-    pub fn cluster(&self, id: &str) -> Option<&EmrCluster> {
-        self.clusters.iter().find(|c| c.id == id)
+    /// The cluster `id` of `at`'s account and region.
+    pub fn cluster(&self, at: &crate::scope::Scope, id: &str) -> Option<&EmrCluster> {
+        use crate::scope::Scoped;
+        self.clusters.iter().find(|c| c.id == id && c.in_scope(at))
     }
 }
 

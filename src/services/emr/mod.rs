@@ -30,7 +30,7 @@ pub struct Emr;
 pub enum View {
     Clusters,
     /// The cluster's detail with its steps as the table.
-    Cluster { id: String },
+    Cluster { at: Scope, id: String },
 }
 
 impl Room for Emr {
@@ -74,9 +74,12 @@ impl Room for Emr {
         crate::services::room::still_loading("cluster metrics", waiting, n)
     }
 
-    fn child(_state: &EmrData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &EmrData, view: &View, row: &crate::table::RowId) -> Option<View> {
         match view {
-            View::Clusters => Some(View::Cluster { id: key.into() }),
+            View::Clusters => Some(View::Cluster {
+                at: row.at.clone().unwrap_or_default(),
+                id: row.key.clone(),
+            }),
             View::Cluster { .. } => None,
         }
     }
@@ -84,21 +87,21 @@ impl Room for Emr {
     fn title(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => "EMR clusters".into(),
-            View::Cluster { id } => crate::services::room::named("Cluster", state.cluster(id).map(|c| c.name.as_str()), id),
+            View::Cluster { at, id } => crate::services::room::named("Cluster", state.cluster(at, id).map(|c| c.name.as_str()), id),
         }
     }
 
     fn crumb(state: &Self::State, view: &View) -> String {
         match view {
             View::Clusters => String::new(),
-            View::Cluster { id } => state.cluster(id).map_or(id, |c| &c.name).clone(),
+            View::Cluster { at, id } => state.cluster(at, id).map_or(id, |c| &c.name).clone(),
         }
     }
 
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Clusters => "emr-clusters".to_string(),
-            View::Cluster { id } => format!("emr-{id}-steps"),
+            View::Cluster { id, .. } => format!("emr-{id}-steps"),
         })
     }
 
@@ -106,7 +109,7 @@ impl Room for Emr {
         match view {
             View::Clusters => Some(v.visit(all(&state.clusters))),
             // A cluster that left the data is an empty table, not no table.
-            View::Cluster { id } => Some(v.visit(match state.cluster(id) {
+            View::Cluster { at, id } => Some(v.visit(match state.cluster(at, id) {
                 Some(c) => all(c.steps.as_deref().unwrap_or(&[])).context("region", &c.region).context("cluster", &c.id),
                 None => all(&[]),
             })),
@@ -134,5 +137,10 @@ impl Room for Emr {
         let active = state.clusters.iter().filter(|c| c.active());
         let estimates: Vec<_> = active.map(|c| cost::estimate(c, &settings.prices)).collect();
         Some(crate::cost::RoomCost::of(&estimates))
+    }
+
+    fn cost_by_account(state: &EmrData, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        let active = state.clusters.iter().filter(|c| c.active());
+        crate::cost::RoomCost::by_account(active.map(|c| (&*c.account, cost::estimate(c, &settings.prices))))
     }
 }

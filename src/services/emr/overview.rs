@@ -46,7 +46,10 @@ pub fn lists(d: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
             OverviewItem {
                 name: cx.named(&c.account, c.name.clone()),
                 what: format!("idle {}{burned}", idle_for(c.metrics.idle_minutes.unwrap_or(0))),
-                open: vec![Emr::wrap_view(View::Cluster { id: c.id.clone() })],
+                open: vec![Emr::wrap_view(View::Cluster {
+                    at: crate::scope::Scope::of(c),
+                    id: c.id.clone(),
+                })],
             }
         })
         .collect();
@@ -59,7 +62,10 @@ pub fn lists(d: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
         .map(|(c, what)| OverviewItem {
             name: cx.named(&c.account, c.name.clone()),
             what,
-            open: vec![Emr::wrap_view(View::Cluster { id: c.id.clone() })],
+            open: vec![Emr::wrap_view(View::Cluster {
+                    at: crate::scope::Scope::of(c),
+                    id: c.id.clone(),
+                })],
         })
         .collect();
     vec![

@@ -19,7 +19,7 @@ impl RoomUi for Emr {
     fn draw(buf: &mut Buffer, area: Rect, state: &EmrData, view: &View, cx: &PaneCtx) {
         match view {
             View::Clusters => clusters(buf, area, state, cx),
-            View::Cluster { id } => match state.cluster(id) {
+            View::Cluster { at, id } => match state.cluster(at, id) {
                 Some(c) => cluster(buf, area, c, cx),
                 None => gone(buf, area, cx.theme, id),
             },

@@ -182,6 +182,11 @@ pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost 
     c
 }
 
+/// `room`, per account (without the free tier, which is the payer's).
+pub fn by_account(state: &LambdaState, book: &PriceBook, window_min: u32) -> Vec<(String, RoomCost)> {
+    RoomCost::by_account(state.functions.iter().map(|f| (&*f.account, priced(f, book, window_min, false))))
+}
+
 /// Why a function's slowest call is a warning, if it is.
 pub fn timeout_risk(f: &Function) -> Option<String> {
     let max = f.stats.duration_max_ms?;

@@ -13,13 +13,13 @@ use crate::widgets::spark::{first_fitting, fit_lines, grid, half, Graph};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone};
 
-pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, name: &str) {
+pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, at: &crate::scope::Scope, name: &str) {
     let t = cx.theme;
-    let Some(f) = state.function(name) else {
+    let Some(f) = state.function(at, name) else {
         return gone(buf, area, t, name);
     };
     let s = &f.stats;
-    let tail = cx.tail.filter(|x| x.key == f.name);
+    let tail = cx.tail.filter(|x| x.key == f.name && crate::scope::Scoped::in_scope(f, &x.at));
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
     // The legend and three rows of two graphs.
     let sparks_h = if tail.is_some() { 0 } else { 7 };

@@ -46,7 +46,8 @@ pub struct Lambda;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum View {
     Functions,
-    Function { name: String },
+    /// One function, of the account and region it was opened in.
+    Function { at: Scope, name: String },
 }
 
 /// Every region's functions, and the account-wide sums per region.
@@ -64,8 +65,10 @@ pub struct LambdaState {
 }
 
 impl LambdaState {
-    pub fn function(&self, name: &str) -> Option<&Function> {
-        self.functions.iter().find(|f| f.name == name)
+    /// The function `name` of `at`'s account and region.
+    pub fn function(&self, at: &Scope, name: &str) -> Option<&Function> {
+        use crate::scope::Scoped;
+        self.functions.iter().find(|f| f.name == name && f.in_scope(at))
     }
 }
 
@@ -158,13 +161,19 @@ impl Room for Lambda {
     }
 
     /// Another room's row that names a function (an API route) opens its detail.
-    fn open(name: &str) -> Option<View> {
-        Some(View::Function { name: name.to_string() })
+    fn open(name: &str, at: Option<&Scope>) -> Option<View> {
+        Some(View::Function {
+            at: at.cloned().unwrap_or_default(),
+            name: name.to_string(),
+        })
     }
 
-    fn child(_state: &LambdaState, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &LambdaState, view: &View, row: &crate::table::RowId) -> Option<View> {
         match view {
-            View::Functions => Some(View::Function { name: key.into() }),
+            View::Functions => Some(View::Function {
+                at: row.at.clone().unwrap_or_default(),
+                name: row.key.clone(),
+            }),
             View::Function { .. } => None,
         }
     }
@@ -172,21 +181,21 @@ impl Room for Lambda {
     fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Functions => "Lambda functions".into(),
-            View::Function { name } => format!("Function {name}"),
+            View::Function { name, .. } => format!("Function {name}"),
         }
     }
 
     fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Functions => String::new(),
-            View::Function { name } => name.clone(),
+            View::Function { name, .. } => name.clone(),
         }
     }
 
     fn export_name(view: &View) -> String {
         match view {
             View::Functions => "lambda".into(),
-            View::Function { name } => file_safe(&format!("lambda-{name}")),
+            View::Function { name, .. } => file_safe(&format!("lambda-{name}")),
         }
     }
 
@@ -201,19 +210,21 @@ impl Room for Lambda {
         v.visit("functions", all(&state.functions));
     }
 
-    /// Per-function metrics follow the rows on screen, and the open function.
+    /// Per-function metrics follow the rows on screen, and the open
+    /// function, read in its own account and region only.
     fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
+        use crate::services::msg::scoped;
         match view {
             View::Functions => on_screen,
-            View::Function { name } => vec![name.clone(), triggers::opened(name)],
+            View::Function { at, name } => vec![scoped(at, name), scoped(at, &triggers::opened(name))],
         }
     }
 
     fn tail_target(state: &LambdaState, view: &View) -> Option<TailTarget> {
-        let View::Function { name } = view else {
+        let View::Function { at, name } = view else {
             return None;
         };
-        let f = state.function(name)?;
+        let f = state.function(at, name)?;
         Some(TailTarget {
             service: Lambda::KIND,
             key: name.clone(),
@@ -306,5 +317,9 @@ impl Room for Lambda {
 
     fn cost(state: &LambdaState, settings: &Settings) -> Option<crate::cost::RoomCost> {
         Some(cost::room(state, &settings.prices, settings.window))
+    }
+
+    fn cost_by_account(state: &LambdaState, settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        cost::by_account(state, &settings.prices, settings.window)
     }
 }

@@ -130,7 +130,10 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .map(|(f, what)| OverviewItem {
                     name: cx.named(&f.account, f.name.clone()),
                     what,
-                    open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                    open: vec![Lambda::wrap_view(View::Function {
+                        at: crate::scope::Scope::of(f),
+                        name: f.name.clone(),
+                    })],
                 })
                 .collect(),
             kind: ListKind::Flags,
@@ -144,7 +147,10 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .map(|(f, risk)| OverviewItem {
                     name: cx.named(&f.account, f.name.clone()),
                     what: risk,
-                    open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                    open: vec![Lambda::wrap_view(View::Function {
+                        at: crate::scope::Scope::of(f),
+                        name: f.name.clone(),
+                    })],
                 })
                 .collect(),
             kind: ListKind::Flags,
@@ -167,7 +173,10 @@ fn top<'a>(items: impl Iterator<Item = (&'a Function, f64)>, cx: &ListCtx, show:
         .map(|(f, v)| OverviewItem {
             name: cx.named(&f.account, f.name.clone()),
             what: show(v),
-            open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+            open: vec![Lambda::wrap_view(View::Function {
+                        at: crate::scope::Scope::of(f),
+                        name: f.name.clone(),
+                    })],
         })
         .collect()
 }

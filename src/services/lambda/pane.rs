@@ -11,7 +11,7 @@ impl RoomUi for Lambda {
     fn draw(buf: &mut Buffer, area: Rect, state: &LambdaState, view: &View, cx: &PaneCtx) {
         match view {
             View::Functions => table::draw(buf, area, &state.functions, cx),
-            View::Function { name } => super::detail::detail(buf, area, state, cx, name),
+            View::Function { at, name } => super::detail::detail(buf, area, state, cx, at, name),
         }
     }
 

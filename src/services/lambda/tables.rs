@@ -137,6 +137,9 @@ impl Row for Function {
     fn key(&self) -> &str {
         &self.name
     }
+    fn place(&self) -> Option<(&str, &str)> {
+        Some((&self.account, &self.region))
+    }
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, runtime(self)]
     }

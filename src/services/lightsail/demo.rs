@@ -206,7 +206,7 @@ mod tests {
             let d = Lightsail::data(&spec, &c, now, None);
             let out: Vec<&str> = d.instances.iter().filter(|i| i.out_of_burst()).map(|i| i.name.as_str()).collect();
             assert_eq!(out, ["lamp-shop"], "at {now}");
-            let lamp = d.instance("lamp-shop").unwrap();
+            let lamp = d.instance(&crate::scope::Scope::region(&c.region), "lamp-shop").unwrap();
             let cpu = lamp.metrics.cpu_pct.unwrap();
             assert!((19.0..=21.0).contains(&cpu), "{cpu}");
             let s = lamp.metrics.series.as_ref().unwrap();
@@ -242,13 +242,13 @@ mod tests {
         let now: DateTime<Utc> = "2026-11-22T14:03:00Z".parse().unwrap();
         let open: HashSet<String> = ["wordpress-1".to_string()].into();
         let d = Lightsail::data(&Lightsail::spec(&c), &c, now, Some(&open));
-        let dev = d.instance("dev-box").unwrap();
+        let dev = d.instance(&crate::scope::Scope::region(&c.region), "dev-box").unwrap();
         assert_eq!(dev.state, "stopped");
         assert_eq!((dev.metrics.cpu_pct, dev.metrics.burst_capacity_pct), (None, None));
         assert!(dev.metrics.read_at.is_some() && !dev.public_ip);
         for i in &d.instances {
             assert_eq!(i.metrics.series.is_some(), i.name == "wordpress-1", "{}", i.name);
         }
-        assert_eq!(d.instance("wordpress-1").unwrap().metrics.series.as_ref().unwrap().cpu.0.len(), 60);
+        assert_eq!(d.instance(&crate::scope::Scope::region(&c.region), "wordpress-1").unwrap().metrics.series.as_ref().unwrap().cpu.0.len(), 60);
     }
 }

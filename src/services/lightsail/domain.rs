@@ -21,8 +21,10 @@ pub struct LightsailData {
 }
 
 impl LightsailData {
-    pub fn instance(&self, name: &str) -> Option<&Instance> {
-        self.instances.iter().find(|i| i.name == name)
+    /// The instance `name` of `at`'s account and region.
+    pub fn instance(&self, at: &crate::scope::Scope, name: &str) -> Option<&Instance> {
+        use crate::scope::Scoped;
+        self.instances.iter().find(|i| i.name == name && i.in_scope(at))
     }
 }
 

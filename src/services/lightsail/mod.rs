@@ -31,7 +31,7 @@ pub struct Lightsail;
 pub enum View {
     /// The instances, with the container services listed below them.
     Instances,
-    Instance { name: String },
+    Instance { at: Scope, name: String },
 }
 
 impl Room for Lightsail {
@@ -77,9 +77,12 @@ impl Room for Lightsail {
         crate::services::room::still_loading("instance metrics", waiting, read + waiting)
     }
 
-    fn child(_state: &LightsailData, view: &View, key: &str) -> Option<View> {
+    fn child(_state: &LightsailData, view: &View, row: &crate::table::RowId) -> Option<View> {
         match view {
-            View::Instances => Some(View::Instance { name: key.into() }),
+            View::Instances => Some(View::Instance {
+                at: row.at.clone().unwrap_or_default(),
+                name: row.key.clone(),
+            }),
             View::Instance { .. } => None,
         }
     }
@@ -87,21 +90,21 @@ impl Room for Lightsail {
     fn title(_state: &Self::State, view: &View) -> String {
         match view {
             View::Instances => "Lightsail instances".into(),
-            View::Instance { name } => format!("Instance {name}"),
+            View::Instance { name, .. } => format!("Instance {name}"),
         }
     }
 
     fn crumb(_state: &Self::State, view: &View) -> String {
         match view {
             View::Instances => String::new(),
-            View::Instance { name } => name.clone(),
+            View::Instance { name, .. } => name.clone(),
         }
     }
 
     fn export_name(view: &View) -> String {
         file_safe(&match view {
             View::Instances => "lightsail-instances".to_string(),
-            View::Instance { name } => format!("lightsail-{name}"),
+            View::Instance { name, .. } => format!("lightsail-{name}"),
         })
     }
 
@@ -122,7 +125,7 @@ impl Room for Lightsail {
     fn visible(view: &View, on_screen: Vec<String>) -> Vec<String> {
         match view {
             View::Instances => on_screen,
-            View::Instance { name } => vec![name.clone()],
+            View::Instance { at, name } => vec![crate::services::msg::scoped(at, name)],
         }
     }
 
@@ -132,5 +135,11 @@ impl Room for Lightsail {
 
     fn cost(state: &LightsailData, _settings: &Settings) -> Option<crate::cost::RoomCost> {
         Some(crate::cost::RoomCost::of(&cost::all(state)))
+    }
+
+    fn cost_by_account(state: &LightsailData, _settings: &Settings) -> Vec<(String, crate::cost::RoomCost)> {
+        let instances = state.instances.iter().map(|i| (&*i.account, cost::instance(i)));
+        let services = state.container_services.iter().map(|s| (&*s.account, cost::container_service(s)));
+        crate::cost::RoomCost::by_account(instances.chain(services))
     }
 }

@@ -34,7 +34,10 @@ pub fn line(d: &LightsailData, cx: &PaneCtx) -> Line<'static> {
 }
 
 fn open(i: &Instance) -> Vec<crate::services::RoomView> {
-    vec![Lightsail::wrap_view(View::Instance { name: i.name.clone() })]
+    vec![Lightsail::wrap_view(View::Instance {
+        at: crate::scope::Scope::of(i),
+        name: i.name.clone(),
+    })]
 }
 
 pub fn lists(d: &LightsailData, cx: &ListCtx) -> Vec<OverviewList> {

@@ -19,7 +19,7 @@ impl RoomUi for Lightsail {
     fn draw(buf: &mut Buffer, area: Rect, state: &LightsailData, view: &View, cx: &PaneCtx) {
         match view {
             View::Instances => instances(buf, area, state, cx),
-            View::Instance { name } => match state.instance(name) {
+            View::Instance { at, name } => match state.instance(at, name) {
                 Some(i) => instance(buf, area, i, cx),
                 None => gone(buf, area, cx.theme, name),
             },

@@ -210,6 +210,7 @@ pub mod vocab {
     }
     pub fn function(name: &str) -> View {
         View::Room(RoomView::Lambda(lambda::View::Function {
+            at: awstop::scope::Scope::region(awstop::source::demo::REGION),
             name: name.into(),
         }))
     }
@@ -221,6 +222,7 @@ pub mod vocab {
     }
     pub fn jobs(queue: &str) -> View {
         View::Room(RoomView::Batch(batch::View::Jobs {
+            at: awstop::scope::Scope::region(awstop::source::demo::REGION),
             queue: queue.into(),
         }))
     }
