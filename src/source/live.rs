@@ -390,3 +390,31 @@ pub async fn once_all(fleet: &Fleet) -> Vec<DataMsg> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_detail_scoped_to_one_account_reaches_that_accounts_pollers_only() {
+        use crate::scope::Scope;
+        use crate::services::msg::scoped;
+        let (all, rx) = watch::channel(vec!["orders".to_string()]);
+        let mut mine = visible_for(rx.clone(), "210988765432", "us-east-1");
+        let mut other = visible_for(rx, "123456789012", "us-east-1");
+        assert_eq!(*mine.borrow_and_update(), ["orders"]);
+        assert_eq!(*other.borrow_and_update(), ["orders"]);
+        // The detail of the second account's `orders` opens.
+        let at = Scope::new("210988765432", "us-east-1");
+        all.send_replace(vec![scoped(&at, "orders"), scoped(&at, "open:orders")]);
+        tokio::time::timeout(std::time::Duration::from_secs(5), mine.changed()).await.unwrap().unwrap();
+        assert_eq!(*mine.borrow_and_update(), ["orders", "open:orders"]);
+        // The first account's pollers are told nothing is on screen, and
+        // only once: nothing of theirs is to be read for it.
+        tokio::time::timeout(std::time::Duration::from_secs(5), other.changed()).await.unwrap().unwrap();
+        assert!(other.borrow_and_update().is_empty());
+        all.send_replace(vec![scoped(&at, "orders")]);
+        tokio::time::timeout(std::time::Duration::from_secs(5), mine.changed()).await.unwrap().unwrap();
+        assert!(tokio::time::timeout(std::time::Duration::from_millis(200), other.changed()).await.is_err());
+    }
+}
