@@ -89,7 +89,7 @@ pub struct ImageFindings {
 }
 
 /// Each function's errors over the window (`None`: not read), by
-/// `function_key(region, name)`: a hash rather than the names, so that
+/// `function_key(account, region, name)`: a hash rather than the names, so that
 /// publishing 10,000 functions copies no strings.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct FunctionErrors {
@@ -97,17 +97,20 @@ pub struct FunctionErrors {
 }
 
 impl FunctionErrors {
-    pub fn get(&self, region: &str, name: &str) -> Option<f64> {
+    pub fn get(&self, account: &str, region: &str, name: &str) -> Option<f64> {
         self.by_function
-            .get(&function_key(region, name))
+            .get(&function_key(account, region, name))
             .copied()
             .flatten()
     }
 }
 
-/// The key of a function in `FunctionErrors` and `ApiRoutes`.
-pub fn function_key(region: &str, name: &str) -> (u64, u64) {
-    (crate::hash::str_id(region), crate::hash::str_id(name))
+/// The key of a function in `FunctionErrors` and `ApiRoutes`: an API's
+/// route invokes the function of its own account and region, not another
+/// account's of the same name.
+pub fn function_key(account: &str, region: &str, name: &str) -> (u64, u64) {
+    let place = crate::hash::str_id(region) ^ crate::hash::str_id(account).rotate_left(17);
+    (place, crate::hash::str_id(name))
 }
 
 /// An API route that invokes a function.
@@ -118,7 +121,7 @@ pub struct ApiRoute {
     pub route: String,
 }
 
-/// The API routes in front of each function, by `function_key(region, name)`.
+/// The API routes in front of each function, by `function_key(account, region, name)`.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct ApiRoutes {
     pub by_function: HashMap<(u64, u64), Vec<ApiRoute>>,
@@ -133,4 +136,20 @@ pub struct Jump {
     pub key: String,
     /// The account and region the resource is in (the route's API's).
     pub at: Option<crate::scope::Scope>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_route_finds_its_own_accounts_function_of_a_shared_name() {
+        let mut errors = FunctionErrors::default();
+        errors.by_function.insert(function_key("111111111111", "us-east-1", "orders"), Some(3.0));
+        errors.by_function.insert(function_key("222222222222", "us-east-1", "orders"), Some(40.0));
+        assert_eq!(errors.get("111111111111", "us-east-1", "orders"), Some(3.0));
+        assert_eq!(errors.get("222222222222", "us-east-1", "orders"), Some(40.0));
+        assert_eq!(errors.get("", "us-east-1", "orders"), None);
+        assert_eq!(errors.get("111111111111", "eu-west-1", "orders"), None);
+    }
 }

@@ -109,7 +109,7 @@ impl Room for ApiGateway {
         for api in &state.apis {
             for r in api.routes.iter().flatten() {
                 if let Some(f) = r.function.as_deref() {
-                    out.by_function.entry(function_key(&api.region, f)).or_default().push(ApiRoute {
+                    out.by_function.entry(function_key(&api.account, &api.region, f)).or_default().push(ApiRoute {
                         api: api.name.clone(),
                         api_id: api.id.clone(),
                         route: r.key.clone(),
@@ -127,7 +127,7 @@ impl Room for ApiGateway {
                 r.errors = r
                     .function
                     .as_deref()
-                    .and_then(|f| board.function_errors.get(&api.region, f));
+                    .and_then(|f| board.function_errors.get(&api.account, &api.region, f));
             }
         }
     }

@@ -144,7 +144,7 @@ impl Room for Lambda {
             state
                 .functions
                 .iter()
-                .map(|f| (function_key(&f.region, &f.name), f.stats.errors)),
+                .map(|f| (function_key(&f.account, &f.region, &f.name), f.stats.errors)),
         );
     }
 
@@ -152,7 +152,7 @@ impl Room for Lambda {
     fn join(state: &mut LambdaState, board: &Board) {
         let routes = &board.api_routes.by_function;
         for f in &mut state.functions {
-            match routes.get(&function_key(&f.region, &f.name)) {
+            match routes.get(&function_key(&f.account, &f.region, &f.name)) {
                 Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
                 None if !f.api_routes.is_empty() => f.api_routes = Vec::new(),
                 _ => {}
