@@ -136,6 +136,12 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Flags,
         },
         OverviewList {
+            // By how far each figure is from its own last week, not by counts.
+            title: "Unusual now",
+            items: unusual(fns, cx.limit),
+            kind: ListKind::Flags,
+        },
+        OverviewList {
             title: "Near their timeout",
             items: fns
                 .iter()
@@ -150,6 +156,26 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Flags,
         },
     ]
+}
+
+/// The functions with a figure far from its own last week, most unusual
+/// first (docs/baseline.md), each once: "ERR ×20".
+fn unusual(fns: &[Function], limit: usize) -> Vec<OverviewItem> {
+    let mut u = super::weekago::unusual(fns);
+    crate::baseline::rank(&mut u, |x| (x.ratio, x.now));
+    let mut seen = std::collections::HashSet::new();
+    u.into_iter()
+        .filter(|x| seen.insert((x.region.clone(), x.resource.clone())))
+        .take(limit)
+        .filter_map(|x| {
+            let f = fns.iter().find(|f| f.name == x.resource && f.region == x.region)?;
+            Some(OverviewItem {
+                name: x.resource.clone(),
+                what: super::weekago::delta(f),
+                open: vec![Lambda::wrap_view(View::Function { name: x.resource })],
+            })
+        })
+        .collect()
 }
 
 /// The largest `limit` non-zero values, without sorting the whole list.

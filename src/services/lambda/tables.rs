@@ -123,6 +123,16 @@ impl Row for Function {
             Cell::plain(cost(f, cx).cell())
         })
         .exact(|f, cx| Value::Num(cost_figure(f, cx).per_month())),
+        // Against the same window a week ago (docs/baseline.md): the first
+        // to yield, after the bill.
+        Column::<Self>::new("Δwk", "week_over_week", 7, 8, true, |f, _| num(super::weekago::order(f)), |f, _| {
+            let text = super::weekago::delta(f);
+            if super::weekago::is_unusual(f) {
+                Cell::tone(text, Tone::Error)
+            } else {
+                Cell::tone(text, Tone::Muted)
+            }
+        }),
         Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
             Cell::plain(f.region.clone())
         })
@@ -148,7 +158,7 @@ impl Row for Function {
             "duration_pct_ms" => self.stats.pending || self.stats.pct_pending || self.stats.ranked,
             "concurrent_max" => self.stats.pending || self.stats.ranked,
             "invocations" | "errors" | "error_rate_pct" | "throttles" | "duration_avg_ms" | "duration_max_ms"
-            | "cost_usd_per_month" => self.stats.pending,
+            | "cost_usd_per_month" | "week_over_week" => self.stats.pending,
             _ => false,
         }
     }

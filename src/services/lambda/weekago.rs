@@ -101,6 +101,30 @@ pub fn delta(f: &Function) -> String {
     }
 }
 
+/// Whether any figure of `f` is unusual.
+pub fn is_unusual(f: &Function) -> bool {
+    verdicts(f).iter().any(|(.., v)| matches!(v, Verdict::Unusual { .. }))
+}
+
+/// What the `Δwk` column sorts by: the most unusual figure's ratio, above
+/// every usual function's invocations ratio; `None` when unread.
+pub fn order(f: &Function) -> Option<f64> {
+    f.stats.week_ago.as_ref()?;
+    let v = verdicts(f);
+    let worst = v
+        .iter()
+        .filter_map(|(.., v)| match v {
+            Verdict::Unusual { ratio, .. } => Some(*ratio),
+            _ => None,
+        })
+        .fold(None, |m: Option<f64>, r| Some(m.map_or(r, |m| m.max(r))));
+    match worst {
+        // Unusual ones sort above any usual change in traffic.
+        Some(r) => Some(1e6 + r),
+        None => v.iter().find(|(k, ..)| *k == "invocations").and_then(|(.., v)| v.ratio()),
+    }
+}
+
 /// `20`, `2.5`, `1.2k`: a ratio short enough for the column.
 fn times(r: f64) -> String {
     if r >= 10.0 {
