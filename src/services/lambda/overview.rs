@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use super::domain::Function;
 use super::{Lambda, LambdaState, View};
 use crate::fmt::{count, pct};
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 use crate::table::Tone;
 
 
@@ -136,12 +136,6 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Flags,
         },
         OverviewList {
-            // By how far each figure is from its own last week, not by counts.
-            title: "Unusual now",
-            items: unusual(fns, cx.limit),
-            kind: ListKind::Flags,
-        },
-        OverviewList {
             title: "Near their timeout",
             items: fns
                 .iter()
@@ -158,24 +152,30 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
     ]
 }
 
-/// The functions with a figure far from its own last week, most unusual
-/// first (docs/baseline.md), each once: "ERR ×20".
-fn unusual(fns: &[Function], limit: usize) -> Vec<OverviewItem> {
-    let mut u = super::weekago::unusual(fns);
-    crate::baseline::rank(&mut u, |x| (x.ratio, x.now));
-    let mut seen = std::collections::HashSet::new();
-    u.into_iter()
-        .filter(|x| seen.insert((x.region.clone(), x.resource.clone())))
-        .take(limit)
-        .filter_map(|x| {
-            let f = fns.iter().find(|f| f.name == x.resource && f.region == x.region)?;
-            Some(OverviewItem {
-                name: x.resource.clone(),
-                what: super::weekago::delta(f),
-                open: vec![Lambda::wrap_view(View::Function { name: x.resource })],
+/// The functions with a figure far from its own last week, each once with
+/// its most unusual figure (docs/baseline.md): "ERR ×20". The Overview
+/// ranks them with the other rooms'.
+pub fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    let fns = &state.functions;
+    if !fns.iter().any(|f| f.stats.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        fns.iter()
+            .filter_map(|f| {
+                let (ratio, now) = super::weekago::worst(f)?;
+                Some(UnusualItem {
+                    ratio,
+                    now,
+                    item: OverviewItem {
+                        name: cx.named(&f.account, f.name.clone()),
+                        what: super::weekago::delta(f),
+                        open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                    },
+                })
             })
-        })
-        .collect()
+            .collect(),
+    )
 }
 
 /// The largest `limit` non-zero values, without sorting the whole list.

@@ -117,22 +117,28 @@ impl Row for Function {
             }
         })
         .exact(|f, _| Value::Text(super::triggers::main_kind(f).unwrap_or(""))),
-        // Dollars a month at the window's rate: the first to yield to a
-        // narrow terminal, since the errors come before the bill.
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost_figure(f, cx).per_month()), |f, cx| {
-            Cell::plain(cost(f, cx).cell())
-        })
-        .exact(|f, cx| Value::Num(cost_figure(f, cx).per_month())),
         // Against the same window a week ago (docs/baseline.md): the first
-        // to yield, after the bill.
-        Column::<Self>::new("Δwk", "week_over_week", 7, 8, true, |f, _| num(super::weekago::order(f)), |f, _| {
+        // to yield to a narrow terminal, before the bill; beside the figures
+        // rather than after it, so the bill stays the last column.
+        Column::<Self>::new("Δwk", "week_over_week", 9, 9, true, |f, _| num(super::weekago::order(f)), |f, _| {
             let text = super::weekago::delta(f);
             if super::weekago::is_unusual(f) {
                 Cell::tone(text, Tone::Error)
             } else {
                 Cell::tone(text, Tone::Muted)
             }
+        })
+        // The cell's words, not the sort's offset for unusual rows.
+        .exact(|f, _| match f.stats.week_ago {
+            Some(_) => Value::Owned(super::weekago::delta(f)),
+            None => Value::Num(None),
         }),
+        // Dollars a month at the window's rate: the next to yield to a
+        // narrow terminal, since the errors come before the bill.
+        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost_figure(f, cx).per_month()), |f, cx| {
+            Cell::plain(cost(f, cx).cell())
+        })
+        .exact(|f, cx| Value::Num(cost_figure(f, cx).per_month())),
         Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
             Cell::plain(f.region.clone())
         })
