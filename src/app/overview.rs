@@ -2,7 +2,7 @@
 //! items in the order drawn, Enter opens the one selected in its own pane.
 
 use super::model::{Model, Pane, View};
-use crate::services::room::{ListCtx, OverviewList};
+use crate::services::room::{ListCtx, ListKind, OverviewList};
 use crate::services::{RoomView, ServiceKind};
 
 /// Lines above the lists: one per room, the cost and what the rooms say of
@@ -56,7 +56,30 @@ pub fn per_row(width: u16) -> usize {
 /// registry order, and the height of each row of `per_row` lists.
 pub struct Page {
     pub rooms: Vec<(ServiceKind, Vec<OverviewList>)>,
+    /// Lists across rooms, drawn after every room's, each with whether
+    /// anything was read for it.
+    pub across: Vec<(OverviewList, bool)>,
     pub heights: Vec<usize>,
+}
+
+/// "Unusual now": every room's resources far from their own last week,
+/// most unusual first (docs/baseline.md), whichever room they are in.
+fn unusual_now(m: &Model, cx: &ListCtx) -> (OverviewList, bool) {
+    let mut read = false;
+    let mut all = Vec::new();
+    for k in ServiceKind::ALL {
+        if let Some(items) = k.room().unusual_now(&m.data.feeds, cx) {
+            read = true;
+            all.extend(items);
+        }
+    }
+    crate::baseline::rank(&mut all, |u| (u.ratio, u.now));
+    let list = OverviewList {
+        title: "Unusual now",
+        items: all.into_iter().take(cx.limit).map(|u| u.item).collect(),
+        kind: ListKind::Flags,
+    };
+    (list, read)
 }
 
 /// The Overview's lists, a page at a time: all on one page where they fit,
@@ -75,8 +98,10 @@ pub fn pages(m: &Model) -> Vec<Page> {
         .iter()
         .map(|k| (*k, k.room().offenders(&m.data.feeds, &cx)))
         .collect();
+    // After every room's lists, so that adding one moves none of theirs.
+    let across = vec![unusual_now(m, &cx)];
     let n = per_row(m.ui.width);
-    let count: usize = rooms.iter().map(|(_, ls)| ls.len()).sum();
+    let count: usize = rooms.iter().map(|(_, ls)| ls.len()).sum::<usize>() + across.len();
     // Each row of lists needs a title and a line.
     let (body, fit) = if count.div_ceil(n) * 2 <= body {
         (body, count.max(1))
@@ -84,8 +109,9 @@ pub fn pages(m: &Model) -> Vec<Page> {
         let body = body.saturating_sub(1);
         (body, (body / 2 * n).max(n))
     };
-    // (room, list) in the order pages take them.
-    let mut order: Vec<(usize, usize)> = Vec::new();
+    // (room, list) in the order pages take them; the lists across rooms
+    // (room `rooms.len()`) first, on the first page.
+    let mut order: Vec<(usize, usize)> = (0..across.len()).map(|l| (rooms.len(), l)).collect();
     for news in [true, false] {
         let mut depth = 0;
         while rooms.iter().any(|(_, ls)| ls.len() > depth) {
@@ -97,7 +123,11 @@ pub fn pages(m: &Model) -> Vec<Page> {
             depth += 1;
         }
     }
-    let mut page_of: Vec<Vec<usize>> = rooms.iter().map(|(_, ls)| vec![0; ls.len()]).collect();
+    let mut page_of: Vec<Vec<usize>> = rooms
+        .iter()
+        .map(|(_, ls)| vec![0; ls.len()])
+        .chain([vec![0; across.len()]])
+        .collect();
     for (i, (r, l)) in order.iter().enumerate() {
         page_of[*r][*l] = i / fit;
     }
@@ -105,9 +135,14 @@ pub fn pages(m: &Model) -> Vec<Page> {
     let mut out: Vec<Page> = (0..count_pages)
         .map(|_| Page {
             rooms: Vec::new(),
+            across: Vec::new(),
             heights: Vec::new(),
         })
         .collect();
+    let across_pages = page_of.pop().unwrap_or_default();
+    for (l, p) in across.into_iter().zip(across_pages) {
+        out[p].across.push(l);
+    }
     for ((k, ls), pages) in rooms.into_iter().zip(page_of) {
         for page in out.iter_mut() {
             page.rooms.push((k, Vec::new()));
@@ -119,29 +154,32 @@ pub fn pages(m: &Model) -> Vec<Page> {
         }
     }
     for page in &mut out {
-        page.heights = heights(&mut page.rooms, n, body);
+        page.heights = heights(&mut page.rooms, &mut page.across, n, body);
     }
     out
 }
 
 /// Row heights for a page's lists in `body` lines; each list cut to its row.
-fn heights(rooms: &mut [(ServiceKind, Vec<OverviewList>)], n: usize, body: usize) -> Vec<usize> {
-    // A list shows its title and at least one line ("none" when empty).
-    let lens: Vec<usize> = rooms
-        .iter()
-        .flat_map(|(_, ls)| ls.iter().map(|l| l.items.len().max(1)))
+fn heights(
+    rooms: &mut [(ServiceKind, Vec<OverviewList>)],
+    across: &mut [(OverviewList, bool)],
+    n: usize,
+    body: usize,
+) -> Vec<usize> {
+    let mut lists: Vec<&mut OverviewList> = rooms
+        .iter_mut()
+        .flat_map(|(_, ls)| ls.iter_mut())
+        .chain(across.iter_mut().map(|(l, _)| l))
         .collect();
+    // A list shows its title and at least one line ("none" when empty).
+    let lens: Vec<usize> = lists.iter().map(|l| l.items.len().max(1)).collect();
     let need: Vec<usize> = lens
         .chunks(n)
         .map(|c| 1 + c.iter().max().copied().unwrap_or(1))
         .collect();
     let heights = row_heights(&need, body.max(need.len() * 2));
-    let mut i = 0;
-    for (_, ls) in rooms.iter_mut() {
-        for l in ls {
-            l.items.truncate(heights[i / n].saturating_sub(1).max(1));
-            i += 1;
-        }
+    for (i, l) in lists.iter_mut().enumerate() {
+        l.items.truncate(heights[i / n].saturating_sub(1).max(1));
     }
     heights
 }
@@ -165,6 +203,12 @@ fn targets(m: &Model) -> Vec<(usize, ServiceKind, Vec<RoomView>)> {
         .into_iter()
         .enumerate()
         .flat_map(|(p, page)| {
+            // An item across rooms opens in the room of the view it opens.
+            let across = page
+                .across
+                .into_iter()
+                .flat_map(|(l, _)| l.items)
+                .filter_map(move |i| Some((p, i.open.first()?.kind(), i.open)));
             page.rooms
                 .into_iter()
                 .flat_map(move |(k, ls)| {
@@ -173,6 +217,7 @@ fn targets(m: &Model) -> Vec<(usize, ServiceKind, Vec<RoomView>)> {
                         .map(move |open| (p, k, open))
                         .collect::<Vec<_>>()
                 })
+                .chain(across)
                 .collect::<Vec<_>>()
         })
         .collect()

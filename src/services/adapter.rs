@@ -114,6 +114,7 @@ pub trait DynRoom: Sync {
     fn draw(&self, buf: &mut Buffer, area: Rect, feeds: &Feeds, view: &RoomView, cx: &PaneCtx);
     fn overview(&self, feeds: &Feeds, cx: &PaneCtx) -> ratatui::text::Line<'static>;
     fn offenders(&self, feeds: &Feeds, cx: &ListCtx) -> Vec<OverviewList>;
+    fn unusual_now(&self, feeds: &Feeds, cx: &ListCtx) -> Option<Vec<crate::services::room::UnusualItem>>;
 
     fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync>;
     fn demo(
@@ -413,6 +414,9 @@ impl<S: Registered> DynRoom for Adapter<S> {
     }
     fn offenders(&self, feeds: &Feeds, cx: &ListCtx) -> Vec<OverviewList> {
         S::offenders(&S::feed(feeds).state, cx)
+    }
+    fn unusual_now(&self, feeds: &Feeds, cx: &ListCtx) -> Option<Vec<crate::services::room::UnusualItem>> {
+        S::unusual_now(&S::feed(feeds).state, cx)
     }
 
     fn demo_spec(&self, cx: &DemoCtx) -> Box<dyn Any + Send + Sync> {

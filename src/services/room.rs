@@ -334,6 +334,20 @@ pub trait RoomUi: Room {
     fn overview(state: &Self::State, cx: &PaneCtx) -> Line<'static>;
     /// The room's lists of offenders on the Overview.
     fn offenders(state: &Self::State, cx: &ListCtx) -> Vec<OverviewList>;
+    /// The room's resources far from their own last week, each once, for
+    /// the Overview's "Unusual now" across rooms; `None` when no week-ago
+    /// figure was read (the list says `-`, not "none").
+    fn unusual_now(_state: &Self::State, _cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        None
+    }
+}
+
+/// A resource on the Overview's "Unusual now": ranked across rooms by its
+/// most unusual figure's ratio to last week, then by that figure now.
+pub struct UnusualItem {
+    pub ratio: f64,
+    pub now: f64,
+    pub item: OverviewItem,
 }
 
 /// What the demo account is made of.

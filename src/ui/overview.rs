@@ -17,17 +17,12 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     let mut pages = crate::app::overview::pages(m);
     let count = pages.len();
     let page = crate::app::overview::page(m, &pages);
-    let before: usize = pages[..page]
-        .iter()
-        .flat_map(|p| &p.rooms)
-        .map(|(_, ls)| ls.len())
-        .sum();
-    let after: usize = pages[page + 1..]
-        .iter()
-        .flat_map(|p| &p.rooms)
-        .map(|(_, ls)| ls.len())
-        .sum();
-    let crate::app::overview::Page { rooms, heights } = pages.swap_remove(page);
+    let lists_on = |p: &crate::app::overview::Page| -> usize {
+        p.rooms.iter().map(|(_, ls)| ls.len()).sum::<usize>() + p.across.len()
+    };
+    let before: usize = pages[..page].iter().map(lists_on).sum();
+    let after: usize = pages[page + 1..].iter().map(lists_on).sum();
+    let crate::app::overview::Page { rooms, across, heights } = pages.swap_remove(page);
     // A room not read yet shows `-` and why, never a zero it did not count.
     let lines: Vec<Line> = rooms
         .iter()
@@ -90,6 +85,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             let read = m.data.status(*k).0;
             ls.iter().map(move |l| (l, read))
         })
+        .chain(across.iter().map(|(l, read)| (l, *read)))
         .collect();
     let mut rows: Vec<Constraint> = heights
         .iter()

@@ -27,18 +27,47 @@ pub fn height(graphs: usize) -> u16 {
 
 /// Draws `graphs` of per-minute data two to a row under a legend.
 pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
-    grid_every(buf, area, t, graphs, 1)
+    rows_of(buf, area, t, graphs, None, 1)
 }
 
 /// `grid` for series that hold a minute a slot of data published every
 /// `step` minutes (Lightsail's and EMR's five-minute points, each repeated
 /// over its minutes): the legend says what the data is.
 pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], step: usize) {
+    rows_of(buf, area, t, graphs, None, step)
+}
+
+/// Last week's same minutes under a graph.
+#[derive(Debug, Clone, Copy)]
+pub enum Week<'a> {
+    /// Not read (or not a CloudWatch figure): the line stays empty.
+    Unread,
+    /// Nothing ran in last week's window.
+    New,
+    Series(&'a Series),
+}
+
+/// Rows of two graphs, each with last week's line under it: 1 + 3 per row.
+pub fn height_with_week(graphs: usize) -> u16 {
+    1 + 3 * graphs.div_ceil(2) as u16
+}
+
+/// `grid` with last week's same minutes under each graph (`weeks[i]` under
+/// `graphs[i]`), dim and on the graph's scale, so the two compare bar by bar;
+/// in an area shorter than `height_with_week`, last week's peak in the
+/// titles only.
+pub fn grid_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: &[Week]) {
+    rows_of(buf, area, t, graphs, Some(weeks), 1)
+}
+
+fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, step: usize) {
     if area.height == 0 || graphs.is_empty() {
         return;
     }
     let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
-    let rows = Layout::vertical(vec![Constraint::Length(2); graphs.len().div_ceil(2)]).split(rest);
+    let lines = weeks.is_some() && area.height >= height_with_week(graphs.len());
+    let tall = if lines { 3 } else { 2 };
+    let rows = Layout::vertical(vec![Constraint::Length(tall); graphs.len().div_ceil(2)]).split(rest);
     let halves = |r: Rect| -> [Rect; 2] {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(r)
     };
@@ -47,7 +76,7 @@ pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], ste
     // then says what each bar is, and every graph covers the whole window.
     let minutes = graphs[0].series.0.len();
     let per = bucket(minutes, a.width.min(b.width).saturating_sub(1) as usize);
-    let legend_text = if step > 1 {
+    let mut legend_text = if step > 1 {
         // A bar is a slice of the window; each holds its point's value.
         format!(
             "{} data, last {minutes} min, a point every {step} min; \"now\" is the latest point",
@@ -62,11 +91,15 @@ pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], ste
         // The newest minute is still filling up: say so rather than let it read as a dip.
         format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute")
     };
+    if lines {
+        legend_text.push_str("; dim under each: the same minutes a week ago");
+    }
     let text = fit_text(&legend_text, legend.width as usize);
     buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
     for (i, g) in graphs.iter().enumerate() {
         let Some(row) = rows.get(i / 2) else { break };
-        spark(buf, halves(*row)[i % 2], t, g, per);
+        let week = weeks.map(|w| w.get(i).copied().unwrap_or(Week::Unread));
+        spark(buf, halves(*row)[i % 2], t, g, per, week, lines);
     }
 }
 
@@ -80,8 +113,8 @@ fn every(step: usize) -> String {
 
 /// A sparkline titled with its latest and peak values. A percentage (its
 /// title ends in `%`) is drawn on 0..100: a peak of 1% is a low bar, not a
-/// full one.
-fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize) {
+/// full one. With `week`, last week's line goes under it, dim, on one scale.
+fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: Option<Week>, lines: bool) {
     if area.height == 0 {
         return;
     }
@@ -90,44 +123,92 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize) {
     // One column short of the area so neighbouring titles never run together.
     let w = area.width.saturating_sub(1) as usize;
     let (peak, now, title) = (count(s.max()), count(last), g.title);
-    let head = first_fitting(
-        w,
-        &[
-            format!("{title}  peak {peak}  now {now}"),
-            format!("{title} peak {peak} now {now}"),
-            format!("peak {peak} now {now}"),
-            format!("peak {peak}"),
-        ],
-    );
+    let mut options = vec![
+        format!("{title}  peak {peak}  now {now}"),
+        format!("{title} peak {peak} now {now}"),
+        format!("peak {peak} now {now}"),
+        format!("peak {peak}"),
+    ];
+    let last_week = match week {
+        Some(Week::Series(x)) => Some(x),
+        _ => None,
+    };
+    let wk = match week {
+        Some(Week::Series(x)) => Some(format!("peak {}", count(x.max()))),
+        Some(Week::New) => Some("new".to_string()),
+        _ => None,
+    };
+    if let Some(wk) = wk {
+        options.insert(0, format!("{title}  peak {peak}  now {now}  wk {wk}"));
+        options.insert(1, format!("{title} peak {peak} now {now} wk {wk}"));
+    }
+    let head = first_fitting(w, &options);
     buf.set_stringn(area.x, area.y, head, w, t.muted);
+    let rows = if lines { 1 } else { area.height.saturating_sub(1) };
     let graph = Rect {
         y: area.y + 1,
-        height: area.height.saturating_sub(1),
+        height: rows.min(area.height.saturating_sub(1)),
         width: area.width.saturating_sub(1),
         ..area
     };
     // Each bar the busiest minute of its bucket, so the peak drawn is the
     // peak in the title.
     let percent = g.title.trim_end().ends_with('%');
-    let data = s.as_sparkline(if percent || s.max() < 10.0 { 10.0 } else { 1.0 });
-    let bars: Vec<u64> = data
-        .chunks(per.max(1))
-        .map(|c| c.iter().copied().max().unwrap_or(0))
-        .collect();
-    let mut line = Sparkline::default().style(g.style);
-    let bars = if percent {
-        // On 0..100, a small share above zero is the lowest bar, never blank
-        // (blank reads as nothing at all).
-        let least = 1000u64.div_ceil(8 * graph.height.max(1) as u64);
-        line = line.max(1000);
-        bars.into_iter()
-            .map(|v| if v > 0 { v.max(least) } else { 0 })
-            .collect()
-    } else {
-        bars
+    // Last week drawn: both lines on one scale; else this week's alone.
+    let drawn = last_week.filter(|_| lines);
+    let small = s.max() < 10.0 && drawn.is_none_or(|x| x.max() < 10.0);
+    let scale = if percent || small { 10.0 } else { 1.0 };
+    let least = 1000u64.div_ceil(8 * graph.height.max(1) as u64);
+    let bars_of = |x: &Series| -> Vec<u64> {
+        let bars = x
+            .as_sparkline(scale)
+            .chunks(per.max(1))
+            .map(|c| c.iter().copied().max().unwrap_or(0))
+            .collect::<Vec<u64>>();
+        if percent {
+            // On 0..100, a small share above zero is the lowest bar, never
+            // blank (blank reads as nothing at all).
+            bars.into_iter().map(|v| if v > 0 { v.max(least) } else { 0 }).collect()
+        } else {
+            bars
+        }
     };
-    let line = line.data(&bars);
-    line.render(graph, buf);
+    let bars = bars_of(s);
+    let week_bars = drawn.map(bars_of);
+    // One scale for both weeks: a bar as tall as last week's is as many.
+    let top = if percent {
+        Some(1000)
+    } else {
+        week_bars
+            .as_ref()
+            .map(|wb| wb.iter().chain(&bars).copied().max().unwrap_or(0))
+            .filter(|m| *m > 0)
+    };
+    bar_line(&bars, g.style, top).render(graph, buf);
+    let below = Rect {
+        y: graph.y + graph.height,
+        height: 1,
+        ..graph
+    };
+    if !lines || below.y >= area.y + area.height {
+        return;
+    }
+    match (week, week_bars) {
+        (Some(_), Some(wb)) => bar_line(&wb, t.muted, top).render(below, buf),
+        (Some(Week::New), _) => {
+            buf.set_stringn(below.x, below.y, fit_text("a week ago: nothing ran (new)", w), w, t.muted);
+        }
+        _ => {}
+    }
+}
+
+/// A sparkline of `data`, on `0..top` when given (else its own peak).
+fn bar_line(data: &[u64], style: Style, top: Option<u64>) -> Sparkline<'_> {
+    let line = Sparkline::default().style(style).data(data);
+    match top {
+        Some(m) => line.max(m),
+        None => line,
+    }
 }
 
 /// Minutes per bar so that `minutes` fit in `width` bars.
@@ -155,4 +236,72 @@ pub fn fit_lines(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> 
 /// Width for a half's lines: a column short, so halves never run together.
 pub fn half(area: Rect) -> usize {
     area.width.saturating_sub(1) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(buf: &Buffer) -> Vec<String> {
+        let a = buf.area;
+        (a.y..a.y + a.height)
+            .map(|y| (a.x..a.x + a.width).map(|x| buf[(x, y)].symbol().to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn last_weeks_line_is_drawn_under_each_graph_on_its_scale() {
+        let t = Theme::dark();
+        let now = Series(vec![1.0, 2.0, 4.0, 8.0]);
+        let week = Series(vec![8.0, 8.0, 8.0, 8.0]);
+        let graphs = [
+            Graph { title: "invocations", series: &now, style: t.sparkline },
+            Graph { title: "errors", series: &now, style: t.error },
+        ];
+        let area = Rect::new(0, 0, 130, height_with_week(2));
+        let mut buf = Buffer::empty(area);
+        grid_weeks(&mut buf, area, &t, &graphs, &[Week::Series(&week), Week::New]);
+        let l = lines(&buf);
+        assert!(l[0].contains("a week ago"), "{l:?}");
+        assert!(l[1].starts_with("invocations  peak 8  now 8  wk peak 8"), "{l:?}");
+        // This week climbs to last week's level: the last bars are equal,
+        // the first is an eighth of last week's (both on 0..8).
+        let this: Vec<char> = l[2].chars().take(4).collect();
+        let last: Vec<char> = l[3].chars().take(4).collect();
+        assert_eq!(last, ['█'; 4], "{l:?}");
+        assert_eq!(this[3], '█', "{l:?}");
+        assert_eq!(this[0], '▁', "{l:?}");
+        // Nothing last week: said, not drawn flat.
+        assert!(l[3][l[3].find("a week ago").unwrap()..].starts_with("a week ago: nothing ran (new)"), "{l:?}");
+    }
+
+    #[test]
+    fn a_short_area_keeps_last_weeks_peak_in_the_titles_only() {
+        let t = Theme::dark();
+        let now = Series(vec![1.0, 8.0]);
+        let week = Series(vec![30.0, 2.0]);
+        let graphs = [Graph { title: "invocations", series: &now, style: t.sparkline }];
+        let area = Rect::new(0, 0, 100, height(1));
+        let mut buf = Buffer::empty(area);
+        grid_weeks(&mut buf, area, &t, &graphs, &[Week::Series(&week)]);
+        let l = lines(&buf);
+        assert!(!l[0].contains("a week ago"), "{l:?}");
+        assert_eq!(l[1].trim_end(), "invocations  peak 8  now 8  wk peak 30");
+        // This week's bars on their own scale, as without last week.
+        assert_eq!(l[2].chars().nth(1), Some('█'), "{l:?}");
+    }
+
+    #[test]
+    fn without_last_week_the_grid_is_as_before() {
+        let t = Theme::dark();
+        let now = Series(vec![1.0, 8.0]);
+        let graphs = [Graph { title: "invocations", series: &now, style: t.sparkline }];
+        let area = Rect::new(0, 0, 80, height(1));
+        let mut buf = Buffer::empty(area);
+        grid(&mut buf, area, &t, &graphs);
+        let l = lines(&buf);
+        assert!(!l[0].contains("a week ago"), "{l:?}");
+        assert_eq!(l[1].trim_end(), "invocations  peak 8  now 8");
+        assert_eq!(l[2].chars().nth(1), Some('█'), "{l:?}");
+    }
 }

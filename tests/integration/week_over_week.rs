@@ -51,3 +51,43 @@ fn last_weeks_window_is_asked_once_and_counted() {
     let without_week = 3 * 6 + 4;
     assert_eq!(metrics, without_week + 3 * 4, "{}", snap["api"]);
 }
+
+#[test]
+fn an_open_detail_draws_last_weeks_minutes_under_its_graphs() {
+    use crate::common::pty::Session;
+    let moto = Moto::start();
+    moto.ctl(&["week-over-week"]);
+    let env = crate::common::moto::isolated_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut s = Session::start_with_env(
+        &["--endpoint-url", &moto.url, "--region", "us-east-1", "--pane", "lambda", "--cold-starts", "filter"],
+        &env,
+        48,
+        160,
+    );
+    s.wait_for("the functions", |sc| sc.contains("spiking") && sc.contains("steady"));
+    s.send("/spiking");
+    s.wait_for("the filter", |sc| sc.contains("1 rows"));
+    s.send("\r\r");
+    // Seeded: 30 calls a minute in both weeks; 2 errors a minute now, one
+    // error in all of last week's minutes.
+    let title = |sc: &str, what: &str| sc.lines().find(|l| l.contains(what)).map(str::to_string);
+    s.wait_for("last week's minutes", |sc| {
+        sc.contains("Function spiking")
+            && title(sc, "invocations  peak").is_some_and(|l| l.contains("peak 30  now") && l.contains("wk peak 30"))
+            && title(sc, "errors  peak").is_some_and(|l| l.contains("errors  peak 2  now") && l.contains("wk peak 1"))
+            && sc.contains("dim under each: the same minutes a week ago")
+    });
+    // Nothing ran last week: said so under every graph read from CloudWatch.
+    s.send("\x1b");
+    s.wait_for("the table", |sc| !sc.contains("Function spiking"));
+    s.send("/");
+    s.send("\x7f\x7f\x7f\x7f\x7f\x7f\x7ffresh");
+    s.wait_for("the filter", |sc| sc.contains("1 rows") && sc.contains("fresh"));
+    s.send("\r\r");
+    s.wait_for("a new function", |sc| {
+        sc.contains("Function fresh") && sc.matches("a week ago: nothing ran (new)").count() == 4
+    });
+    s.send("q");
+    assert!(s.exit().success());
+}

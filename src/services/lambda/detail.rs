@@ -9,9 +9,14 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
 use crate::services::room::PaneCtx;
-use crate::widgets::spark::{first_fitting, fit_lines, grid, half, Graph};
+use crate::widgets::spark::{first_fitting, fit_lines, grid, grid_weeks, half, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone};
+
+/// The graphs under the figures.
+const GRAPHS: usize = 5;
+/// Lines kept for the triggers and cold starts under the graphs.
+const MIN_BELOW: u16 = 6;
 
 pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, at: &crate::scope::Scope, name: &str) {
     let t = cx.theme;
@@ -21,8 +26,17 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
     let s = &f.stats;
     let tail = cx.tail.filter(|x| x.key == f.name && crate::scope::Scoped::in_scope(f, &x.at));
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
-    // The legend and three rows of two graphs.
-    let sparks_h = if tail.is_some() { 0 } else { 7 };
+    // The legend and three rows of two graphs, each with last week's line
+    // under it once that is read.
+    let week = s.week_series.as_deref().zip(s.week_ago.as_ref());
+    // Last week's lines only where the triggers and cold starts below keep
+    // some room; else last week's peaks in the graphs' titles.
+    let with_week = crate::widgets::spark::height_with_week(GRAPHS);
+    let sparks_h = match (tail, week) {
+        (Some(_), _) => 0,
+        (None, Some(_)) if area.height >= 8 + with_week + MIN_BELOW => with_week,
+        (None, _) => crate::widgets::spark::height(GRAPHS),
+    };
     let [top, sparks, recent] = Layout::vertical([
         Constraint::Length(8),
         Constraint::Length(sparks_h),
@@ -169,13 +183,28 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
     .render(right, buf);
     if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {
         let g = |title, series, style| Graph { title, series, style };
-        grid(buf, sparks, t, &[
+        let graphs = [
             g("invocations", &series.invocations, t.sparkline),
             g("errors", &series.errors, t.error),
             g("avg duration ms", &series.duration_avg_ms, t.sparkline),
             g("cold starts", &series.cold_starts, t.warn),
             g("max duration ms", &series.duration_max_ms, t.sparkline),
-        ]);
+        ];
+        match week {
+            Some((w, sums)) => {
+                // Nothing ran last week: every line says "new" rather than flat.
+                let line = |x| if sums.invocations > 0.0 { Week::Series(x) } else { Week::New };
+                grid_weeks(buf, sparks, t, &graphs, &[
+                    line(&w.invocations),
+                    line(&w.errors),
+                    line(&w.duration_avg_ms),
+                    // From this week's logs only: no line a week ago.
+                    Week::Unread,
+                    line(&w.duration_max_ms),
+                ]);
+            }
+            None => grid(buf, sparks, t, &graphs),
+        }
     }
     if s.series.is_none() && sparks.height > 0 {
         // Histories are fetched for the rows on screen; this one is on its way.

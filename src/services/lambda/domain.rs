@@ -77,6 +77,10 @@ pub struct FunctionStats {
     /// The same window seven days earlier; `None`: not read (never zero).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_ago: Option<WeekAgo>,
+    /// The same minutes seven days earlier, for the open detail's graphs
+    /// only (cold starts stay empty: they come from this week's logs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_series: Option<Box<FunctionSeries>>,
 }
 
 /// The window's figures seven days earlier (`baseline`): sums over the

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 
 use super::coldstart::logs::{self, ColdState};
-use super::domain::{Function, LambdaData, WeekAgo};
+use super::domain::{Function, FunctionSeries, LambdaData, WeekAgo};
 use super::metrics::{self, function_stats, lambda_queries};
 use super::Lambda;
 use crate::aws::budget::Class;
@@ -36,6 +36,12 @@ pub struct Sweep {
     /// Each function's week-ago figures and when they were read: asked again
     /// after `baseline::REFRESH` only.
     pub week: HashMap<String, (tokio::time::Instant, WeekAgo)>,
+    /// The functions whose detail is open: their graphs get last week's
+    /// same minutes, read with the week-ago figures.
+    pub opened: HashSet<String>,
+    /// Each open detail's week-ago minutes and when they were read: asked
+    /// again after `baseline::REFRESH` only, and only while open.
+    pub week_series: HashMap<String, (tokio::time::Instant, FunctionSeries)>,
 }
 
 /// What one fetch reads of the functions it is given.
@@ -138,13 +144,34 @@ pub async fn fetch(
     } else {
         Vec::new()
     };
-    let week_cost = (stale.len() * metrics::WEEK_QUERIES_PER_FUNCTION) as u64;
+    // The open detail's graphs: last week's minutes of one function, in
+    // the same calls, at most every `baseline::REFRESH`.
+    let mut minutes: Vec<usize> = if read.metrics() {
+        chosen
+            .iter()
+            .copied()
+            .filter(|i| sweep.opened.contains(&functions[*i].name))
+            .filter(|i| {
+                sweep
+                    .week_series
+                    .get(&functions[*i].name)
+                    .is_none_or(|(t, _)| t.elapsed() >= crate::baseline::REFRESH)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let week_cost = (stale.len() * metrics::WEEK_QUERIES_PER_FUNCTION
+        + minutes.len() * metrics::WEEK_SERIES_QUERIES_PER_FUNCTION) as u64;
     if live.budget.headroom(Class::Visible) < week_cost + (names.len() * metrics::QUERIES_PER_FUNCTION) as u64 {
         // Held back: unread, asked again with the next refresh.
         stale.clear();
+        minutes.clear();
     }
     let stale_names: Vec<&str> = stale.iter().map(|i| functions[*i].name.as_str()).collect();
-    let week_queries = metrics::week_queries(&stale_names, opts.window);
+    let minutes_names: Vec<&str> = minutes.iter().map(|i| functions[*i].name.as_str()).collect();
+    let mut week_queries = metrics::week_queries(&stale_names, opts.window);
+    week_queries.extend(metrics::week_series_queries(&minutes_names));
     let target = live.cloudwatch(r);
     let week_read = async {
         if week_queries.is_empty() {
@@ -178,6 +205,13 @@ pub async fn fetch(
                 // Held back by the budget or failed: unread, asked again next time.
                 if let Some(w) = metrics::week_stats(&f, k) {
                     sweep.week.insert(functions[*i].name.clone(), (now, w));
+                }
+            }
+            // Only the details still open keep their minutes.
+            sweep.week_series.retain(|n, _| sweep.opened.contains(n));
+            for (k, i) in minutes.iter().enumerate() {
+                if let Some(s) = metrics::week_series(&f, k, start - crate::baseline::WEEK, opts.window) {
+                    sweep.week_series.insert(functions[*i].name.clone(), (now, s));
                 }
             }
             for e in f.errors {
@@ -242,6 +276,9 @@ pub async fn fetch(
     for i in chosen.iter().chain(ranked.iter().map(|(_, i)| i)) {
         if let Some((_, w)) = sweep.week.get(&functions[*i].name) {
             functions[*i].stats.week_ago = Some(w.clone());
+        }
+        if let Some((_, s)) = sweep.week_series.get(&functions[*i].name) {
+            functions[*i].stats.week_series = Some(Box::new(s.clone()));
         }
     }
     let cold = &sweep.cold;

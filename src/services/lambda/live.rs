@@ -313,6 +313,7 @@ impl Poll {
             .iter()
             .filter_map(|k| super::triggers::opened_name(k).map(str::to_string))
             .collect();
+        self.sweep.opened = opened.iter().cloned().collect();
         for name in opened {
             if self.policies.get(&name).is_some_and(|(t, _)| t.elapsed() < POLICY_FRESH) {
                 continue;

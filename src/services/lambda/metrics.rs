@@ -185,8 +185,9 @@ pub fn function_stats(
             duration_avg_ms: avg,
             cold_starts: Series::default(),
         })),
-        // Read on its own schedule (`baseline::REFRESH`) and attached by the fetch.
+        // Read on their own schedule (`baseline::REFRESH`) and attached by the fetch.
         week_ago: None,
+        week_series: None,
     }
 }
 
@@ -220,6 +221,51 @@ pub fn week_stats(f: &Fetched, i: usize) -> Option<WeekAgo> {
         errors: sum("err"),
         throttles: sum("thr"),
         duration_avg_ms: avg.filter(|_| invocations > 0.0).map(|v| (v * 100.0).round() / 100.0),
+    })
+}
+
+/// What the open detail's week-ago graphs cost each time they are read.
+pub const WEEK_SERIES_QUERIES_PER_FUNCTION: usize = WEEK_SERIES.len();
+
+const WEEK_SERIES: [(&str, &str, &str); 4] = [
+    ("inv", "Invocations", "Sum"),
+    ("err", "Errors", "Sum"),
+    ("avg", "Duration", "Average"),
+    ("max", "Duration", "Maximum"),
+];
+
+/// Four per-minute queries a function for the graphs of its detail, asked
+/// over the window seven days earlier; ids `s0_inv`.
+pub fn week_series_queries(names: &[&str]) -> Vec<Query> {
+    let mut out = Vec::with_capacity(names.len() * WEEK_SERIES.len());
+    for (i, name) in names.iter().enumerate() {
+        for (key, metric, stat) in WEEK_SERIES {
+            out.push(Query {
+                id: format!("s{i}_{key}"),
+                namespace: "AWS/Lambda",
+                metric,
+                dims: vec![("FunctionName", name.to_string())],
+                stat: stat.into(),
+                period_s: 60,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// Function `i`'s per-minute figures from a fetch of `week_series_queries`
+/// over the window that starts at `start` (a week ago); `None` when not read.
+pub fn week_series(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Option<FunctionSeries> {
+    let get = |k: &str| f.values.get(&format!("s{i}_{k}"));
+    get("inv")?;
+    Some(FunctionSeries {
+        start: Some(start),
+        invocations: series(get("inv"), start, minutes),
+        errors: series(get("err"), start, minutes),
+        duration_avg_ms: series(get("avg"), start, minutes),
+        duration_max_ms: series(get("max"), start, minutes),
+        cold_starts: Series::default(),
     })
 }
 

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use super::domain::Function;
 use super::{Lambda, LambdaState, View};
 use crate::fmt::{count, pct};
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 use crate::table::Tone;
 
 
@@ -156,6 +156,32 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Flags,
         },
     ]
+}
+
+/// The functions with a figure far from its own last week, each once with
+/// its most unusual figure (docs/baseline.md): "ERR ×20". The Overview
+/// ranks them with the other rooms'.
+pub fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    let fns = &state.functions;
+    if !fns.iter().any(|f| f.stats.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        fns.iter()
+            .filter_map(|f| {
+                let (ratio, now) = super::weekago::worst(f)?;
+                Some(UnusualItem {
+                    ratio,
+                    now,
+                    item: OverviewItem {
+                        name: cx.named(&f.account, f.name.clone()),
+                        what: super::weekago::delta(f),
+                        open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                    },
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The largest `limit` non-zero values, without sorting the whole list.

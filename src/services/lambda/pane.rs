@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::{Lambda, LambdaState, View};
-use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::table;
 
 impl RoomUi for Lambda {
@@ -21,5 +21,9 @@ impl RoomUi for Lambda {
 
     fn offenders(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
+    }
+
+    fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        super::overview::unusual_now(state, cx)
     }
 }

@@ -92,6 +92,9 @@ pub fn delta(f: &Function) -> String {
             let change = ((r - 1.0) * 100.0).round();
             if change == 0.0 {
                 "=".into()
+            } else if change >= 1000.0 {
+                // Eleven times or more reads better as a ratio: `×12`.
+                format!("×{}", times(r))
             } else {
                 format!("{change:+}%")
             }
@@ -101,10 +104,46 @@ pub fn delta(f: &Function) -> String {
     }
 }
 
-/// `20`, `2.5`, `1.2k`: a ratio short enough for the column.
+/// The most unusual figure of `f`: its ratio to last week and its value
+/// now; `None` when every figure is usual or unread.
+pub fn worst(f: &Function) -> Option<(f64, f64)> {
+    verdicts(f)
+        .into_iter()
+        .filter_map(|(_, _, p, v)| match v {
+            Verdict::Unusual { ratio, .. } => Some((ratio, p.now.unwrap_or(0.0))),
+            _ => None,
+        })
+        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+}
+
+/// Whether any figure of `f` is unusual.
+pub fn is_unusual(f: &Function) -> bool {
+    worst(f).is_some()
+}
+
+/// What the `Δwk` column sorts by: the most unusual figure's ratio, above
+/// every usual function's invocations ratio; `None` when unread.
+pub fn order(f: &Function) -> Option<f64> {
+    f.stats.week_ago.as_ref()?;
+    match worst(f) {
+        // Unusual ones sort above any usual change in traffic.
+        Some((r, _)) => Some(1e6 + r),
+        None => verdicts(f).iter().find(|(k, ..)| *k == "invocations").and_then(|(.., v)| v.ratio()),
+    }
+}
+
+/// `20`, `2.5`, `12k`: a ratio in four characters at most, so that
+/// `ERR ×9999` fills the column and never more.
 fn times(r: f64) -> String {
-    if r >= 10.0 {
-        crate::fmt::count(r.round())
+    if r >= 9999.5 {
+        let k = (r / 1000.0).round();
+        if k < 1000.0 {
+            format!("{k}k")
+        } else {
+            format!("{}M", (r / 1e6).round().min(999.0))
+        }
+    } else if r >= 9.95 {
+        format!("{}", r.round())
     } else {
         format!("{:.1}", r).trim_end_matches(".0").to_string()
     }
@@ -150,5 +189,47 @@ mod tests {
         assert_eq!(delta(&fns[1]), "+2%");
         assert_eq!(delta(&fns[2]), "new");
         assert_eq!(delta(&fns[3]), "-");
+    }
+
+    #[test]
+    fn the_delta_is_short_whole_and_signed() {
+        // Ratios: whole from 10 up, one decimal below, thousands shortened.
+        assert_eq!(times(20.0), "20");
+        assert_eq!(times(2.5), "2.5");
+        assert_eq!(times(3.0), "3");
+        assert_eq!(times(1234.0), "1234");
+        assert_eq!(times(9.96), "10");
+        assert_eq!(times(45_600.0), "46k");
+        assert_eq!(times(7.2e9), "999M");
+        // Traffic as last week's: "=", a fall keeps its sign.
+        let same = function("same", (1000.0, 0.0), Some((1000.0, 0.0)));
+        assert_eq!(delta(&same), "=");
+        let fell = function("fell", (880.0, 0.0), Some((1000.0, 0.0)));
+        assert_eq!(delta(&fell), "-12%");
+        // Nothing ran in either week: no change to speak of, not "-".
+        let idle = function("idle", (0.0, 0.0), Some((0.0, 0.0)));
+        assert_eq!(delta(&idle), "=");
+        // A rise of ten times or more, still usual (under the floor), as a ratio.
+        let rose = function("rose", (99.0, 0.0), Some((9.0, 0.0)));
+        assert_eq!(delta(&rose), "×11");
+        // Every cell fits the column's nine characters, whole.
+        for errors in [6.0, 25.0, 2_500.0, 3e6, 9.9e12] {
+            let spike = function("spike", (1e13, errors), Some((1e13, 0.0)));
+            let d = delta(&spike);
+            assert!(d.starts_with("ERR ×") && d.chars().count() <= 9, "{d}");
+        }
+        assert_eq!(delta(&function("s", (1e6, 25.0), Some((1e6, 2.0)))), "ERR ×13");
+    }
+
+    #[test]
+    fn the_column_sorts_unusual_rows_first_then_by_traffic() {
+        let quiet = function("quiet", (200.0, 40.0), Some((200.0, 2.0)));
+        let busier = function("busier", (2000.0, 0.0), Some((1000.0, 0.0)));
+        let unread = function("unread", (50.0, 10.0), None);
+        assert_eq!(worst(&quiet), Some((20.0, 40.0)));
+        assert_eq!(worst(&busier), None);
+        assert!(order(&quiet) > order(&busier), "{:?} {:?}", order(&quiet), order(&busier));
+        assert_eq!(order(&busier), Some(2.0));
+        assert_eq!(order(&unread), None);
     }
 }

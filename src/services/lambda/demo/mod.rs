@@ -150,6 +150,7 @@ fn function_at(
         cold_pending: false,
         ranked: false,
         week_ago: Some(week_ago(spec, start, now_min, fraction, pct)),
+        week_series: detail.then(|| Box::new(week_series(spec, start, now_min, fraction, pct))),
     };
     Function {
         name: spec.name.clone(),
@@ -204,6 +205,31 @@ fn week_ago(spec: &FnSpec, start: i64, now_min: i64, fraction: f64, pct: f64) ->
         throttles: thr,
         duration_avg_ms: (served > 0.0).then(|| round2(dur_w / served)),
     }
+}
+
+/// Last week's same minutes for the detail's graphs, from the same seed as
+/// `week_ago`'s sums; a regressed function's errors as thin as there.
+fn week_series(spec: &FnSpec, start: i64, now_min: i64, fraction: f64, pct: f64) -> FunctionSeries {
+    let shift = crate::baseline::WEEK.num_minutes();
+    let mut s = FunctionSeries {
+        start: Utc.timestamp_opt((start - shift) * 60, 0).single(),
+        ..Default::default()
+    };
+    for m in start..=now_min {
+        let f = if m == now_min { fraction } else { 1.0 };
+        let b = minute_of(spec, m - shift, f, pct);
+        let err = if spec.regressed {
+            (b.err * spec::LAST_WEEK_ERRORS + unit(&[spec.id, (m - shift) as u64, 12]) - 0.5).round().max(0.0)
+        } else {
+            b.err
+        };
+        let served = b.inv - b.thr;
+        s.invocations.0.push(b.inv as f32);
+        s.errors.0.push(err as f32);
+        s.duration_avg_ms.0.push(if served > 0.0 { b.dur_avg as f32 } else { 0.0 });
+        s.duration_max_ms.0.push(if served > 0.0 { b.dur_max as f32 } else { 0.0 });
+    }
+    s
 }
 
 /// Minute `m`'s cold starts that happened by `now`, and the key each is
