@@ -13,6 +13,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -180,18 +181,26 @@ impl Room for ApiGateway {
         }
     }
 
-    /// Five series a stage, and REST's window percentile.
+    /// Five series a stage, and REST's window percentile; last week's four
+    /// figures of every REST and HTTP stage every 15 minutes (at most: off
+    /// screen, they are not asked).
     fn watch_metrics_per_hour(state: &ApiGatewayData, cx: &crate::services::room::WatchCtx) -> f64 {
         let queries: usize = state
             .apis
             .iter()
             .map(|a| a.stages.len() * if a.protocol == "REST" { metrics::PER_STAGE } else { metrics::PER_STAGE - 1 })
             .sum();
-        queries as f64 * cx.refreshes()
+        let compared: usize = state.apis.iter().filter(|a| a.protocol != "WEBSOCKET").map(|a| a.stages.len()).sum();
+        let week = (compared * metrics::WEEK_PER_STAGE) as f64 * cx.per_hour(crate::baseline::REFRESH);
+        queries as f64 * cx.refreshes() + week
     }
 
     fn snapshot(state: &ApiGatewayData, settings: &Settings) -> snapshot::ApiGatewayOut {
         snapshot::apigateway(state, settings)
+    }
+
+    fn unusual(state: &ApiGatewayData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.apis)
     }
 
     fn cost(state: &ApiGatewayData, settings: &Settings) -> Option<crate::cost::RoomCost> {

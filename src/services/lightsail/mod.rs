@@ -13,6 +13,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -124,6 +125,10 @@ impl Room for Lightsail {
             View::Instances => on_screen,
             View::Instance { name } => vec![name.clone()],
         }
+    }
+
+    fn unusual(state: &LightsailData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.instances)
     }
 
     fn snapshot(state: &LightsailData, settings: &Settings) -> snapshot::LightsailOut {
