@@ -182,15 +182,16 @@ impl Room for ApiGateway {
     }
 
     /// Five series a stage, and REST's window percentile; last week's four
-    /// figures of every REST and HTTP stage every 15 minutes (at most: off
-    /// screen, they are not asked).
+    /// figures of the REST and HTTP stages of the APIs on screen (of every
+    /// API with `--metrics all`) every 15 minutes.
     fn watch_metrics_per_hour(state: &ApiGatewayData, cx: &crate::services::room::WatchCtx) -> f64 {
         let queries: usize = state
             .apis
             .iter()
             .map(|a| a.stages.len() * if a.protocol == "REST" { metrics::PER_STAGE } else { metrics::PER_STAGE - 1 })
             .sum();
-        let compared: usize = state.apis.iter().filter(|a| a.protocol != "WEBSOCKET").map(|a| a.stages.len()).sum();
+        let shown = if cx.settings.metrics_all { state.apis.len() } else { cx.on_screen };
+        let compared: usize = state.apis.iter().take(shown).filter(|a| a.protocol != "WEBSOCKET").map(|a| a.stages.len()).sum();
         let week = (compared * metrics::WEEK_PER_STAGE) as f64 * cx.per_hour(crate::baseline::REFRESH);
         queries as f64 * cx.refreshes() + week
     }
