@@ -32,6 +32,11 @@ pub enum Rule {
     /// A mean (a duration): judged only with `min_calls` calls on both
     /// sides, and only when it rose by at least `min_rise`.
     Mean { min_calls: f64, min_rise: f64 },
+    /// A level read at a moment (a utilisation, applications running): no
+    /// traffic to weigh it by, so judged whenever both weeks were read;
+    /// unusual at `MEAN_TIMES` last week's (taken as at least 1) and at
+    /// least `min_rise` above it.
+    Level { min_rise: f64 },
 }
 
 /// What the comparison says.
@@ -69,6 +74,20 @@ pub struct Pair {
 
 /// The rule, as docs/baseline.md states it. `what` names the figure in `why`.
 pub fn judge(rule: Rule, what: &str, p: Pair) -> Verdict {
+    if let Rule::Level { min_rise } = rule {
+        let (Some(now), Some(week)) = (p.now, p.week_ago) else {
+            return Verdict::Unread;
+        };
+        let ratio = now / week.max(1.0);
+        return if now >= MEAN_TIMES * week.max(1.0) && now - week >= min_rise {
+            Verdict::Unusual {
+                ratio,
+                why: format!("{what} {} against {} a week ago", fig(now), fig(week)),
+            }
+        } else {
+            Verdict::Usual { ratio: (week > 0.0).then_some(ratio) }
+        };
+    }
     let (Some(now), Some(week), Some(calls_now), Some(calls_week)) = (p.now, p.week_ago, p.calls_now, p.calls_week_ago) else {
         return Verdict::Unread;
     };
@@ -88,6 +107,7 @@ pub fn judge(rule: Rule, what: &str, p: Pair) -> Verdict {
                 Verdict::Usual { ratio: (week > 0.0).then_some(ratio) }
             }
         }
+        Rule::Level { .. } => Verdict::Unread,
         Rule::Mean { min_calls, min_rise } => {
             if week <= 0.0 {
                 return Verdict::Usual { ratio: None };
@@ -127,6 +147,23 @@ pub struct Unusual {
     pub week_ago: f64,
     pub ratio: f64,
     pub why: String,
+}
+
+/// One resource's figure as `unusual` lists it, when the rule calls it so.
+pub fn unusual(service: &'static str, resource: &str, region: &str, metric: &'static str, rule: Rule, p: Pair) -> Option<Unusual> {
+    match (judge(rule, metric, p), p.now, p.week_ago) {
+        (Verdict::Unusual { ratio, why }, Some(now), Some(week_ago)) => Some(Unusual {
+            service,
+            resource: resource.to_string(),
+            region: region.to_string(),
+            metric,
+            now,
+            week_ago,
+            ratio: (ratio * 100.0).round() / 100.0,
+            why,
+        }),
+        _ => None,
+    }
 }
 
 /// Most unusual first: the larger ratio, then the larger figure now.
@@ -196,6 +233,23 @@ mod tests {
         assert!(matches!(judge(rule, "duration", pair(900.0, 300.0, 50.0, 3.0)), Verdict::Usual { .. }));
         // 3 ms to 9 ms is three times, and nothing anyone waits for.
         assert!(matches!(judge(rule, "duration", pair(9.0, 3.0, 50.0, 50.0)), Verdict::Usual { .. }));
+    }
+
+    #[test]
+    fn a_level_needs_twice_last_weeks_and_a_real_rise() {
+        let cpu = Rule::Level { min_rise: 20.0 };
+        let level = |now: f64, week: Option<f64>| Pair { now: Some(now), week_ago: week, calls_now: None, calls_week_ago: None };
+        assert!(matches!(judge(cpu, "cpu_pct", level(85.0, Some(30.0))), Verdict::Unusual { ratio, .. } if (ratio - 85.0 / 30.0).abs() < 1e-9));
+        // A steady service: close to last week's.
+        assert!(matches!(judge(cpu, "cpu_pct", level(33.0, Some(30.0))), Verdict::Usual { .. }));
+        // Twice an idle level is still idle.
+        assert!(matches!(judge(cpu, "cpu_pct", level(6.0, Some(3.0))), Verdict::Usual { .. }));
+        // Nothing a week ago (the floor of 1 stands in) and busy now.
+        assert!(matches!(judge(cpu, "cpu_pct", level(40.0, Some(0.0))), Verdict::Unusual { ratio, .. } if ratio == 40.0));
+        assert_eq!(judge(cpu, "cpu_pct", level(40.0, None)), Verdict::Unread);
+        let u = unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(85.0, Some(30.0))).unwrap();
+        assert_eq!((u.ratio, u.now, u.week_ago), (2.83, 85.0, 30.0));
+        assert!(unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(33.0, Some(30.0))).is_none());
     }
 
     #[test]

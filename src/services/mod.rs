@@ -19,6 +19,7 @@ pub mod room;
 pub mod scope;
 pub mod scroll;
 pub mod turns;
+pub mod weekago;
 
 registry::rooms! {
     lambda: Lambda,

@@ -28,9 +28,15 @@ pub(crate) fn name(i: usize) -> String {
     format!("fn-{i:05}")
 }
 
-fn cloudwatch(seen: Seen) -> aws_sdk_cloudwatch::Client {
+/// A CloudWatch that answers every query and records each request in
+/// `seen`, and those over last week's window in `week` as well.
+fn cloudwatch(seen: Seen, week: Option<Seen>) -> aws_sdk_cloudwatch::Client {
     let answer = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
         .match_requests(move |r| {
+            let start = r.start_time().map_or(0, |t| t.secs());
+            if let Some(week) = week.as_ref().filter(|_| start < chrono::Utc::now().timestamp() - 6 * 86_400) {
+                week.lock().unwrap().push((Instant::now(), r.metric_data_queries().len() as u64, false));
+            }
             let first_series = r.metric_data_queries().iter().any(|q| {
                 q.metric_stat().is_some_and(|s| {
                     s.period() == Some(60)
@@ -71,8 +77,8 @@ pub(crate) fn sevens(
         .build()
 }
 
-fn account(n: usize, seen: Seen, metrics_all: bool) -> Live {
-    let region = RegionClients::new("eu-west-1", cloudwatch(seen)).with::<Lambda>(functions(n));
+fn account(n: usize, seen: Seen, week: Seen, metrics_all: bool) -> Live {
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen, Some(week))).with::<Lambda>(functions(n));
     let opts = awstop::services::live::Options {
         // The default: rows on screen and offenders, within the budget.
         metrics_all,
@@ -136,16 +142,18 @@ pub(crate) fn sts() -> aws_sdk_sts::Client {
     mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&me])
 }
 
-/// What two simulated hours of watching asked CloudWatch for, and the last
-/// Lambda data the dashboard was sent.
+/// What simulated hours of watching asked CloudWatch for, the last
+/// Lambda data the dashboard was sent, awstop's own count, and the
+/// requests over last week's window among them.
 async fn watch(
     n: usize,
     rows_on_screen: usize,
     metrics_all: bool,
     hours: u64,
-) -> (Vec<(Instant, u64, bool)>, LambdaData, u64) {
+) -> (Vec<(Instant, u64, bool)>, LambdaData, u64, Vec<(Instant, u64, bool)>) {
     let seen: Seen = Default::default();
-    let live = account(n, seen.clone(), metrics_all);
+    let week: Seen = Default::default();
+    let live = account(n, seen.clone(), week.clone(), metrics_all);
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::channel(8);
     let counted = Arc::new(Mutex::new(0u64));
@@ -179,7 +187,8 @@ async fn watch(
     let seen = seen.lock().unwrap().clone();
     let last = last.lock().unwrap().take().expect("Lambda data was sent");
     let counted = *counted.lock().unwrap();
-    (seen, last, counted)
+    let week = week.lock().unwrap().clone();
+    (seen, last, counted, week)
 }
 
 /// The most metrics asked for in any sliding hour.
@@ -197,7 +206,7 @@ fn worst_hour(seen: &[(Instant, u64, bool)]) -> u64 {
 }
 
 async fn holds_at(n: usize) -> LambdaData {
-    let (seen, last, counted) = watch(n, 34, false, 2).await;
+    let (seen, last, counted, week) = watch(n, 34, false, 2).await;
     let asked: u64 = seen.iter().map(|(_, n, _)| n).sum();
     let worst = worst_hour(&seen);
     let screen = seen.iter().filter(|(_, _, first)| *first).count();
@@ -212,7 +221,15 @@ async fn holds_at(n: usize) -> LambdaData {
         last.budget
     );
     assert!(worst <= 25_000, "{worst} metrics in one hour: over $0.25");
-    // awstop's own meter counts what CloudWatch saw.
+    // Week over week is on, and counted within that bound: the 34 rows on
+    // screen by four figures of last week's window, every 15 minutes (8
+    // reads in two hours, 9 with the first), never more.
+    let week_asked: u64 = week.iter().map(|(_, n, _)| n).sum();
+    eprintln!("{n} functions: {} week-ago requests, {week_asked} metrics", week.len());
+    assert!((8..=9).contains(&week.len()), "{} week-ago requests", week.len());
+    assert!(week.iter().all(|(_, q, _)| *q == 34 * 4), "{week:?}");
+    assert!(week_asked <= 9 * 34 * 4);
+    // awstop's own meter counts what CloudWatch saw, last week's included.
     assert_eq!(counted, asked);
     // The rows on screen were not starved: read about every minute.
     assert!(
@@ -252,7 +269,7 @@ async fn an_hour_at_ten_thousand_functions_stays_within_the_budget_and_says_so()
 
 #[tokio::test(start_paused = true)]
 async fn metrics_all_is_read_in_full_and_says_it_is_over_the_budget() {
-    let (seen, last, _) = watch(100, 34, true, 1).await;
+    let (seen, last, _, _) = watch(100, 34, true, 1).await;
     // Asked for explicitly: every function, every minute, never held back.
     assert!(worst_hour(&seen) > 25_000, "{}", worst_hour(&seen));
     assert!(last
@@ -306,7 +323,7 @@ fn once_says_what_it_costs_when_that_is_over_the_budget_and_reads_anyway() {
 /// Two REST APIs with one stage each, and a CloudWatch that answers every
 /// query: the budget decides what is asked.
 fn two_apis(seen: Seen, usd_per_hour: f64) -> Live {
-    let region = RegionClients::new("eu-west-1", cloudwatch(seen))
+    let region = RegionClients::new("eu-west-1", cloudwatch(seen, None))
         .with::<awstop::services::ApiGateway>(apis());
     let sts = mock_client!(
         aws_sdk_sts,

@@ -332,10 +332,11 @@ fn every_request_is_a_read_and_every_request_is_counted() {
     );
     // moto rejects the p99 batch, so the six per-minute queries of three functions
     // and four account totals are what was fetched, then two per ECS service,
-    // and each function's four figures of last week's window.
+    // and each function's four figures of last week's window, and each ECS
+    // service's two.
     assert_eq!(
         snap["api"]["cloudwatch_metrics_requested"],
-        3 * 6 + 4 + 3 * 2 + 3 * 4
+        3 * 6 + 4 + 3 * 2 + 3 * 4 + 3 * 2
     );
 }
 

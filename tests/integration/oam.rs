@@ -80,6 +80,7 @@ async fn a_linked_accounts_metrics_are_read_from_the_monitoring_account_with_its
         .expect("the services");
     assert_eq!(services.len(), 3);
     assert!(services.iter().all(|s| s.cpu_pct == Some(7.0)), "{services:?}");
-    assert_eq!(cw.num_calls(), 1, "one GetMetricData for the region");
+    // Now and last week's window: a call each, both through the monitoring account.
+    assert_eq!(cw.num_calls(), 2, "one GetMetricData a window for the region");
     assert!(!msgs.iter().any(|m| matches!(m, DataMsg::Failed { .. })), "{msgs:?}");
 }

@@ -356,3 +356,38 @@ fn demo_names_the_function_far_above_its_own_last_week() {
         }
     }
 }
+
+#[test]
+fn demo_has_last_weeks_figures_for_every_resource_with_metrics() {
+    let snap = snapshot(&["--demo", "--once", "--format", "json", "--demo-clock", FROZEN]);
+    let mut compared = 0;
+    for a in snap["apigateway"]["apis"].as_array().unwrap() {
+        for s in a["stages"].as_array().unwrap() {
+            if a["protocol"] == "WEBSOCKET" {
+                assert!(s["metrics_week_ago"].is_null(), "WebSocket stages are not compared");
+            } else if s["metrics"]["requests"].is_number() {
+                assert!(s["metrics_week_ago"]["requests"].is_number() && s["metrics_week_ago"]["errors_5xx"].is_number(), "{}: {s}", a["name"]);
+                compared += 1;
+            }
+        }
+    }
+    for c in snap["ecs"]["clusters"].as_array().unwrap() {
+        for s in c["services"].as_array().unwrap().iter().filter(|s| s["cpu_pct"].is_number()) {
+            assert!(s["metrics_week_ago"]["cpu_pct"].is_number() && s["metrics_week_ago"]["memory_pct"].is_number(), "{s}");
+            compared += 1;
+        }
+    }
+    for c in snap["emr"]["clusters"].as_array().unwrap().iter().filter(|c| c["metrics"]["apps_running"].is_number()) {
+        assert!(c["metrics_week_ago"]["apps_running"].is_number(), "{c}");
+        compared += 1;
+    }
+    for i in snap["lightsail"]["instances"].as_array().unwrap().iter().filter(|i| i["metrics"]["cpu_pct"].is_number()) {
+        assert!(i["metrics_week_ago"]["cpu_pct"].is_number(), "{i}");
+        compared += 1;
+    }
+    assert!(compared >= 10, "{compared} resources compared");
+    // As busy as last week: the one unusual figure is the Lambda function's.
+    let unusual = snap["unusual"].as_array().unwrap();
+    assert!(unusual.iter().all(|u| u["service"] == "lambda"), "{unusual:?}");
+    assert_eq!(unusual.iter().filter(|u| u["service"] == "lambda").count(), 1, "{unusual:?}");
+}

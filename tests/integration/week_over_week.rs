@@ -91,3 +91,56 @@ fn an_open_detail_draws_last_weeks_minutes_under_its_graphs() {
     s.send("q");
     assert!(s.exit().success());
 }
+
+#[test]
+fn once_reads_last_weeks_window_of_apis_and_ecs_services() {
+    let moto = Moto::start();
+    let truth: Value = serde_json::from_str(&moto.ctl(&["week-over-week-rooms"])).expect("truth is JSON");
+    let out = moto.awstop(&["--once", "--format", "json", "--metrics", "all", "--cold-starts", "filter"]);
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    // moto computes no percentiles and has no Lightsail: those failures only.
+    for e in snap["errors"].as_array().expect("a snapshot") {
+        let p99 = e["operation"] == "GetMetricData" && e["message"].as_str().unwrap_or("").contains("p99");
+        assert!(p99 || e["service"] == "lightsail", "unexpected failure: {e}");
+    }
+    let mut stages = 0;
+    for api in snap["apigateway"]["apis"].as_array().unwrap() {
+        for s in api["stages"].as_array().unwrap() {
+            let name = format!("{}/{}", api["name"].as_str().unwrap(), s["name"].as_str().unwrap());
+            let want = &truth["apis"][&name];
+            for (label, key) in [("now", "metrics"), ("week_ago", "metrics_week_ago")] {
+                for k in ["requests", "errors_4xx", "errors_5xx", "latency_avg_ms"] {
+                    assert_eq!(s[key][k].as_f64(), want[label][k].as_f64(), "{name} {key}.{k}");
+                }
+            }
+            // Not read a week back: null, never zero.
+            assert!(s["metrics_week_ago"]["latency_p99_ms"].is_null(), "{name}");
+            stages += 1;
+        }
+    }
+    assert_eq!(stages, 2);
+    let mut services = 0;
+    for c in snap["ecs"]["clusters"].as_array().unwrap() {
+        for s in c["services"].as_array().unwrap() {
+            let name = format!("{}/{}", c["name"].as_str().unwrap(), s["name"].as_str().unwrap());
+            let want = &truth["ecs"][&name];
+            for k in ["cpu_pct", "memory_pct"] {
+                assert_eq!(s[k].as_f64(), want["now"][k].as_f64(), "{name} {k}");
+                assert_eq!(s["metrics_week_ago"][k].as_f64(), want["week_ago"][k].as_f64(), "{name} week ago {k}");
+            }
+            services += 1;
+        }
+    }
+    assert_eq!(services, 2);
+    // The seeded spikes are named, the steady API and service are not.
+    let unusual = snap["unusual"].as_array().unwrap();
+    let named: Vec<(&str, &str, &str)> = unusual
+        .iter()
+        .map(|u| (u["service"].as_str().unwrap(), u["resource"].as_str().unwrap(), u["metric"].as_str().unwrap()))
+        .collect();
+    assert_eq!(named, [("apigateway", "orders/prod", "errors_5xx"), ("ecs", "web/api", "cpu_pct")], "{unusual:?}");
+    let api = &unusual[0];
+    assert_eq!((api["now"].as_f64(), api["week_ago"].as_f64(), api["ratio"].as_f64()), (Some(20.0), Some(1.0), Some(20.0)));
+    let ecs = &unusual[1];
+    assert_eq!((ecs["now"].as_f64(), ecs["week_ago"].as_f64()), (Some(85.0), Some(30.0)));
+}

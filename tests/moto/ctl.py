@@ -12,6 +12,7 @@
     ctl.py URL function-in-account ID NAME   a function in member account ID, created through its role
     ctl.py URL key-in-account ID USER   an IAM user's access key in member account ID; print it
     ctl.py URL week-over-week     functions with metrics now and the same minutes 7 days ago; print both sums
+    ctl.py URL week-over-week-rooms   APIs and ECS services with metrics now and 7 days ago; print both
 
 The truth printed by `seed` is what an independent client (boto3) reads back,
 plus the metric sums computed from the values the seed put in.
@@ -723,6 +724,64 @@ def week_over_week(url):
     json.dump(truth, sys.stdout)
 
 
+def week_over_week_rooms(url):
+    """A REST API `orders` (stage prod) whose 5XX are twenty times last
+    week's (20 against 1) at the same traffic, an HTTP API `storefront` as
+    busy as last week; ECS services `web/api`, its CPU far above last
+    week's, and `web/worker`, steady. Datapoints in the last ten minutes
+    and the same minutes seven days earlier (ECS: one a minute ago, the
+    newest minute of its five). Prints, for each, its figures now and a
+    week ago as the snapshot has them."""
+    c = clients(url)
+    v1, v2, cw, ecs = c["apigateway"], c["apigatewayv2"], c["cloudwatch"], c["ecs"]
+    rest = v1.create_rest_api(name="orders", endpointConfiguration={"types": ["REGIONAL"]})["id"]
+    root = [r for r in v1.get_resources(restApiId=rest)["items"] if r["path"] == "/"][0]["id"]
+    v1.put_method(restApiId=rest, resourceId=root, httpMethod="GET", authorizationType="NONE")
+    v1.put_integration(restApiId=rest, resourceId=root, httpMethod="GET", type="MOCK")
+    deployment = v1.create_deployment(restApiId=rest)["id"]
+    v1.create_stage(restApiId=rest, stageName="prod", deploymentId=deployment)
+    http = v2.create_api(Name="storefront", ProtocolType="HTTP")["ApiId"]
+    v2.create_stage(ApiId=http, StageName="$default")
+    now = dt.datetime.now(dt.timezone.utc).replace(second=0, microsecond=0)
+    week = dt.timedelta(days=7)
+    minutes = 10
+    # (dims, metric names, per minute now, per minute a week ago): requests, 4xx, 5xx (list), latency.
+    plan = {
+        "orders/prod": ([{"Name": "ApiName", "Value": "orders"}, {"Name": "Stage", "Value": "prod"}],
+                        ("Count", "4XXError", "5XXError", "Latency"),
+                        (100.0, 1.0, [2.0] * minutes, 50.0), (100.0, 1.0, [1.0] + [0.0] * (minutes - 1), 48.0)),
+        "storefront/$default": ([{"Name": "ApiId", "Value": http}, {"Name": "Stage", "Value": "$default"}],
+                                ("Count", "4xx", "5xx", "Latency"),
+                                (300.0, 3.0, [1.0] * minutes, 20.0), (290.0, 3.0, [1.0] * minutes, 21.0)),
+    }
+    truth = {"apis": {}, "ecs": {}}
+    for name, (dims, names, now_plan, week_plan) in plan.items():
+        truth["apis"][name] = {}
+        for label, (req, e4, e5, lat), shift in (("now", now_plan, dt.timedelta(0)), ("week_ago", week_plan, week)):
+            data = []
+            for k in range(minutes):
+                t = minute_ago(now, k + 1) - shift
+                for metric, value in zip(names, (req, e4, e5[k], lat)):
+                    data.append({"MetricName": metric, "Dimensions": dims, "Timestamp": t, "Value": value})
+            cw.put_metric_data(Namespace="AWS/ApiGateway", MetricData=data)
+            truth["apis"][name][label] = {"requests": req * minutes, "errors_4xx": e4 * minutes, "errors_5xx": sum(e5),
+                                          "latency_avg_ms": lat}
+    ecs.create_cluster(clusterName="web")
+    ecs.register_task_definition(family="app", containerDefinitions=[{"name": "app", "image": "nginx", "memory": 512, "essential": True}])
+    for service, (cpu_now, cpu_week, mem_now, mem_week) in {"api": (85.0, 30.0, 50.0, 48.0), "worker": (40.0, 38.0, 61.0, 60.0)}.items():
+        ecs.create_service(cluster="web", serviceName=service, taskDefinition="app", desiredCount=0)
+        dims = [{"Name": "ClusterName", "Value": "web"}, {"Name": "ServiceName", "Value": service}]
+        for (cpu, mem), shift in (((cpu_now, mem_now), dt.timedelta(0)), ((cpu_week, mem_week), week)):
+            t = minute_ago(now, 1) - shift
+            cw.put_metric_data(Namespace="AWS/ECS", MetricData=[
+                {"MetricName": "CPUUtilization", "Dimensions": dims, "Timestamp": t, "Value": cpu},
+                {"MetricName": "MemoryUtilization", "Dimensions": dims, "Timestamp": t, "Value": mem},
+            ])
+        truth["ecs"][f"web/{service}"] = {"now": {"cpu_pct": cpu_now, "memory_pct": mem_now},
+                                          "week_ago": {"cpu_pct": cpu_week, "memory_pct": mem_week}}
+    json.dump(truth, sys.stdout)
+
+
 def key_in_account(url, account, user):
     """Long-term keys of a user in the member account: what a profile holds."""
     iam = boto3.client("iam", **member_session(url, account))
@@ -743,5 +802,6 @@ if __name__ == "__main__":
         "key-in-account": lambda: key_in_account(url, rest[0], rest[1]),
         "changes": lambda: changes(url, rest[0]),
         "week-over-week": lambda: week_over_week(url),
+        "week-over-week-rooms": lambda: week_over_week_rooms(url),
         "service-in-account": lambda: service_in_account(url, rest[0], rest[1], rest[2]),
     }[cmd]()

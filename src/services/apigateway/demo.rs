@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 
-use super::domain::{Api, ApiGatewayData, Route, Stage, StageMetrics, StageSeries};
+use super::domain::{Api, ApiGatewayData, Route, Stage, StageMetrics, StageSeries, StageWeekAgo};
 use super::ApiGateway;
 use crate::hash::{hex, str_id, unit};
 use crate::series::Series;
@@ -150,11 +150,30 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
         stages: vec![Stage {
             name: s.stage.to_string(),
             detailed_metrics: s.detailed,
-            metrics: metrics_at(s, cx, str_id(&s.name), now),
+            metrics: StageMetrics {
+                week_ago: week_ago(s, cx, now),
+                ..metrics_at(s, cx, str_id(&s.name), now)
+            },
         }],
         routes: Some(s.routes.iter().map(|(k, to)| route(k, *to)).collect()),
         id,
     }
+}
+
+/// Last week's same window from the same seed: the daily shape and the
+/// forty-minute bursts (a week is 252 of them) repeat, so every API is as
+/// busy as it was. WebSocket stages are not compared, as live.
+fn week_ago(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Option<StageWeekAgo> {
+    if s.protocol == "WEBSOCKET" {
+        return None;
+    }
+    let m = metrics_at(s, cx, str_id(&s.name), now - crate::baseline::WEEK);
+    Some(StageWeekAgo {
+        requests: m.requests?,
+        errors_4xx: m.errors_4xx?,
+        errors_5xx: m.errors_5xx?,
+        latency_avg_ms: m.latency_avg_ms,
+    })
 }
 
 fn metrics_at(s: &ApiSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> StageMetrics {

@@ -88,6 +88,20 @@ pub struct StageMetrics {
     /// metrics. Drawn as `…`, never written to a snapshot.
     #[serde(skip)]
     pub pending: bool,
+    /// The same window seven days earlier (`baseline`); `None`: not read
+    /// (never zero). REST and HTTP stages only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_ago: Option<StageWeekAgo>,
+}
+
+/// A stage's window seven days earlier: sums, zero when CloudWatch had no
+/// datapoints; the latency `None` when nothing was asked of the stage.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageWeekAgo {
+    pub requests: f64,
+    pub errors_4xx: f64,
+    pub errors_5xx: f64,
+    pub latency_avg_ms: Option<f64>,
 }
 
 /// Per minute over the window; for WebSocket stages, messages and

@@ -10,9 +10,10 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 
-use super::domain::{family, Api, ApiGatewayData};
+use super::domain::{family, Api, ApiGatewayData, StageWeekAgo};
 use super::metrics::StageRef;
 use super::{fetch_http, fetch_rest, metrics, ApiGateway};
+use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
@@ -20,6 +21,7 @@ use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClien
 use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
+use crate::services::weekago::WeekCache;
 
 /// The two generations of API Gateway are two SDKs.
 pub struct Clients {
@@ -44,17 +46,22 @@ impl RoomLive for ApiGateway {
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(async move { refresh(live, r, None, &mut HashMap::new()).await })
+        Box::pin(async move { refresh(live, r, None, &mut HashMap::new(), &mut WeekCache::default()).await })
     }
 }
 
 /// A stage's last reading, kept while the budget holds its next one back.
 type Last = HashMap<(String, String), StageMetrics>;
 
-/// What API Gateway keeps between refreshes: every stage's last reading.
+/// Last week's window of each stage, by (API id, stage).
+type Week = WeekCache<(String, String), StageWeekAgo>;
+
+/// What API Gateway keeps between refreshes: every stage's last reading,
+/// and last week's.
 #[derive(Default)]
 struct Poll {
     last: Last,
+    week: Week,
 }
 
 impl Poller for Poll {
@@ -64,7 +71,7 @@ impl Poller for Poll {
         Box::pin(async move {
             let live = cx.live.clone();
             let on_screen: HashSet<String> = cx.visible.borrow_and_update().iter().cloned().collect();
-            Some(refresh(&live, cx.region(), Some((&on_screen, &cx.tx)), &mut self.last).await)
+            Some(refresh(&live, cx.region(), Some((&on_screen, &cx.tx)), &mut self.last, &mut self.week).await)
         })
     }
 
@@ -82,6 +89,7 @@ async fn refresh(
     r: &RegionClients,
     dashboard: Option<(&HashSet<String>, &DataTx)>,
     last: &mut Last,
+    week: &mut Week,
 ) -> Vec<DataMsg> {
     let on_screen = dashboard.map(|(v, _)| v);
     let fetched_at = Utc::now();
@@ -149,18 +157,60 @@ async fn refresh(
         let mut visible = metrics::queries(&stages, window);
         let at = visible.iter().position(|q| metrics::stage_of(&q.id) >= split).unwrap_or(visible.len());
         let background = visible.split_off(at);
-        match r.gather.fetch(&live.cloudwatch(r), Some(&mut coming), visible, background, start, end).await {
+        let keys: Vec<(String, String)> = refs.iter().map(|&(i, j)| (apis[i].id.clone(), apis[i].stages[j].name.clone())).collect();
+        // Last week's window of the stages on screen (every stage with
+        // `--metrics all` and in `--once`), as docs/baseline.md says: asked
+        // in calls of their own (a window of its own), charged as the
+        // screen's figures, and left unread when the budget cannot afford
+        // them with the screen's.
+        let compared: Vec<usize> = (0..refs.len())
+            .filter(|&q| (q < split || live.opts.metrics_all) && stages[q].protocol != "WEBSOCKET")
+            .collect();
+        let compared_keys: Vec<(String, String)> = compared.iter().map(|&q| keys[q].clone()).collect();
+        let mut asked: Vec<usize> = week.due(&compared_keys).into_iter().map(|k| compared[k]).collect();
+        let mut week_queries = metrics::week_queries(&asked.iter().map(|&q| stages[q]).collect::<Vec<_>>(), window);
+        if live.budget.headroom(Class::Visible) < (week_queries.len() + visible.len()) as u64 {
+            asked.clear();
+            week_queries.clear();
+        }
+        let target = live.cloudwatch(r);
+        let week_read = async {
+            if week_queries.is_empty() {
+                None
+            } else {
+                let shift = crate::baseline::WEEK;
+                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
+            }
+        };
+        let (got, week_got) = tokio::join!(
+            r.gather.fetch(&target, Some(&mut coming), visible, background, start, end),
+            week_read
+        );
+        match week_got {
+            Some(Ok(f)) => {
+                for (k, &q) in asked.iter().enumerate() {
+                    // Held back or failed: unread, asked again next time.
+                    if let Some(w) = metrics::week_stats(&f, k) {
+                        week.store(keys[q].clone(), w);
+                    }
+                }
+                out.extend(f.errors.into_iter().map(failed));
+            }
+            Some(Err(e)) => out.push(failed(e)),
+            None => {}
+        }
+        match got {
             Ok(f) => {
                 for (q, &(i, j)) in refs.iter().enumerate() {
-                    let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
+                    let key = &keys[q];
                     apis[i].stages[j].metrics = if f.deferred && !metrics::asked(&f, q) {
                         // Held back by the budget: the last reading stays,
                         // and a stage never read stays out of `last`, so
                         // scrolling to it wakes the poller.
-                        last.get(&key).cloned().unwrap_or_default()
+                        last.get(key).cloned().unwrap_or_default()
                     } else {
                         let m = metrics::stats(&f, q, &apis[i].protocol, start, window);
-                        last.insert(key, m.clone());
+                        last.insert(key.clone(), m.clone());
                         m
                     };
                 }
@@ -169,12 +219,15 @@ async fn refresh(
                 }
             }
             Err(e) => {
-                for &(i, j) in &refs {
-                    let key = (apis[i].id.clone(), apis[i].stages[j].name.clone());
-                    apis[i].stages[j].metrics = last.get(&key).cloned().unwrap_or_default();
+                for (q, &(i, j)) in refs.iter().enumerate() {
+                    apis[i].stages[j].metrics = last.get(&keys[q]).cloned().unwrap_or_default();
                 }
                 out.push(failed(e))
             }
+        }
+        for &q in &compared {
+            let (i, j) = refs[q];
+            apis[i].stages[j].metrics.week_ago = week.get(&keys[q]);
         }
     }
     out.insert(

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::domain::{StageMetrics, StageSeries};
+use super::domain::{StageMetrics, StageSeries, StageWeekAgo};
 use crate::aws::cloudwatch::{series, Fetched, Points, Query};
 
 pub const NAMESPACE: &str = "AWS/ApiGateway";
@@ -84,6 +84,57 @@ pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
         }
     }
     out
+}
+
+/// What a stage's week-ago figures cost each time they are read.
+pub const WEEK_PER_STAGE: usize = 4;
+
+/// Four queries a REST or HTTP stage (WebSocket stages are never asked),
+/// each one window-long point, asked over the window seven days earlier;
+/// their ids (`w0_req`) are the stage's position in `stages`.
+pub fn week_queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
+    let mut out = Vec::with_capacity(stages.len() * WEEK_PER_STAGE);
+    for (i, s) in stages.iter().enumerate() {
+        let set: &[(&'static str, &'static str, &'static str)] = match s.protocol {
+            "REST" => &REST,
+            "WEBSOCKET" => continue,
+            _ => &HTTP,
+        };
+        let dims = match s.protocol {
+            "REST" => vec![("ApiName", s.api_name.to_string()), ("Stage", s.stage.to_string())],
+            _ => vec![("ApiId", s.api_id.to_string()), ("Stage", s.stage.to_string())],
+        };
+        for &(key, metric, stat) in set.iter().filter(|(k, ..)| *k != "integ") {
+            out.push(Query {
+                id: format!("w{i}_{key}"),
+                namespace: NAMESPACE,
+                metric,
+                dims: dims.clone(),
+                stat: stat.to_string(),
+                period_s: window_min.max(1) as i32 * 60,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// Stage `i`'s week-ago figures from a fetch of `week_queries`; `None` when
+/// they were not read (failed, or held back by the budget).
+pub fn week_stats(f: &Fetched, i: usize) -> Option<StageWeekAgo> {
+    let get = |k: &str| f.values.get(&format!("w{i}_{k}"));
+    let sum = |k: &str| get(k).map_or(0.0, |p| crate::series::total(p.iter().map(|(_, v)| *v)));
+    get("req")?;
+    let requests = sum("req");
+    // One window-long point, already weighted by CloudWatch; should it split
+    // the window, their plain mean.
+    let lat = get("lat").filter(|p| !p.is_empty()).map(|p| crate::series::total(p.iter().map(|(_, v)| *v)) / p.len() as f64);
+    Some(StageWeekAgo {
+        requests,
+        errors_4xx: sum("e4"),
+        errors_5xx: sum("e5"),
+        latency_avg_ms: lat.filter(|_| requests > 0.0).map(round2),
+    })
 }
 
 /// Which stage a query id (`s3_cnt`) belongs to.
@@ -220,6 +271,29 @@ mod tests {
         f.values.insert("s1_e5".into(), vec![(at(1), 2.0)]);
         f.values.insert("s1_req".into(), vec![]);
         assert_eq!(stats(&f, 1, "HTTP", at(0), 60), StageMetrics::default());
+    }
+
+    #[test]
+    fn week_ago_asks_four_window_points_of_rest_and_http_stages_only() {
+        let stages = [
+            StageRef { protocol: "REST", api_id: "a1", api_name: "orders", stage: "prod" },
+            StageRef { protocol: "WEBSOCKET", api_id: "c3", api_name: "live", stage: "production" },
+            StageRef { protocol: "HTTP", api_id: "b2", api_name: "storefront", stage: "$default" },
+        ];
+        let q = week_queries(&stages, 60);
+        assert_eq!(q.len(), 2 * WEEK_PER_STAGE);
+        assert!(q.iter().all(|q| q.period_s == 3600 && !q.optional));
+        assert_eq!(q.iter().find(|q| q.id == "w2_e5").unwrap().metric, "5xx");
+        assert_eq!(q.iter().find(|q| q.id == "w0_e5").unwrap().metric, "5XXError");
+        let mut f = Fetched::default();
+        f.values.insert("w0_req".into(), vec![(at(0), 1000.0)]);
+        f.values.insert("w0_e5".into(), vec![(at(0), 2.0)]);
+        f.values.insert("w0_e4".into(), vec![]);
+        f.values.insert("w0_lat".into(), vec![(at(0), 41.234)]);
+        let w = week_stats(&f, 0).unwrap();
+        assert_eq!((w.requests, w.errors_4xx, w.errors_5xx, w.latency_avg_ms), (1000.0, 0.0, 2.0, Some(41.23)));
+        // Not asked (the WebSocket stage) or held back: unread, never zero.
+        assert_eq!(week_stats(&f, 1), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -184,18 +185,27 @@ impl Room for ApiGateway {
         }
     }
 
-    /// Five series a stage, and REST's window percentile.
+    /// Five series a stage, and REST's window percentile; last week's four
+    /// figures of the REST and HTTP stages of the APIs on screen (of every
+    /// API with `--metrics all`) every 15 minutes.
     fn watch_metrics_per_hour(state: &ApiGatewayData, cx: &crate::services::room::WatchCtx) -> f64 {
         let queries: usize = state
             .apis
             .iter()
             .map(|a| a.stages.len() * if a.protocol == "REST" { metrics::PER_STAGE } else { metrics::PER_STAGE - 1 })
             .sum();
-        queries as f64 * cx.refreshes()
+        let shown = if cx.settings.metrics_all { state.apis.len() } else { cx.on_screen };
+        let compared: usize = state.apis.iter().take(shown).filter(|a| a.protocol != "WEBSOCKET").map(|a| a.stages.len()).sum();
+        let week = (compared * metrics::WEEK_PER_STAGE) as f64 * cx.per_hour(crate::baseline::REFRESH);
+        queries as f64 * cx.refreshes() + week
     }
 
     fn snapshot(state: &ApiGatewayData, settings: &Settings) -> snapshot::ApiGatewayOut {
         snapshot::apigateway(state, settings)
+    }
+
+    fn unusual(state: &ApiGatewayData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.apis)
     }
 
     fn cost(state: &ApiGatewayData, settings: &Settings) -> Option<crate::cost::RoomCost> {

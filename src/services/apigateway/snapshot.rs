@@ -35,6 +35,10 @@ pub struct StageOut {
     pub name: String,
     pub detailed_metrics: bool,
     pub metrics: MetricsOut,
+    /// The same window seven days earlier, under the same keys: requests,
+    /// 4XX, 5XX and the average latency (the rest null); null as a whole
+    /// when last week was not read (and for WebSocket stages).
+    pub metrics_week_ago: Option<MetricsOut>,
 }
 
 /// `null` for what was not read or not published.
@@ -98,6 +102,16 @@ fn stage(s: &Stage, websocket: bool) -> StageOut {
         name: s.name.clone(),
         detailed_metrics: s.detailed_metrics,
         metrics: metrics(&s.metrics, websocket),
+        metrics_week_ago: s.metrics.week_ago.as_ref().map(|w| {
+            let m = StageMetrics {
+                requests: Some(w.requests),
+                errors_4xx: Some(w.errors_4xx),
+                errors_5xx: Some(w.errors_5xx),
+                latency_avg_ms: w.latency_avg_ms,
+                ..Default::default()
+            };
+            metrics(&m, false)
+        }),
     }
 }
 
@@ -173,6 +187,7 @@ mod tests {
         let m = &api["stages"][0]["metrics"];
         assert_eq!(m["error_5xx_rate_pct"], 0.24);
         assert!(m.get("connects").is_none(), "{m}");
+        assert!(api["stages"][0]["metrics_week_ago"].is_null(), "not read: null, never zeros");
         assert_eq!(api["routes"][0], serde_json::json!({ "key": "GET /orders", "function": "orders-api" }));
         assert_eq!(api["lambda_functions"], serde_json::json!(["orders-api"]));
         // WebSocket stages add their own counts; unread routes are null.

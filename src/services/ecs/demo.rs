@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, Task};
+use super::domain::{Cluster, Container, ContainerInstance, EcsData, Service, ServiceEvent, ServiceWeekAgo, Task};
 use super::Ecs;
 use crate::hash::{hash, hex, str_id, unit};
 use crate::services::room::{DemoCtx, RoomDemo};
@@ -369,7 +369,8 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
     let rolling = svc.behaviour == Behaviour::Rolling
         && (now - off).rem_euclid(ROLL_EVERY) < 60 + svc.desired as i64 * 90 + 60;
     let minute = (now / 60) as u64;
-    let jitter = |k| (unit(&[seed, str_id(&svc.name), minute, k]) - 0.5) * 12.0;
+    let jitter_at = |minute: u64, k| (unit(&[seed, str_id(&svc.name), minute, k]) - 0.5) * 12.0;
+    let jitter = |k| jitter_at(minute, k);
     let mut events = Vec::new();
     let last_event = |every: i64| now - (now - off).rem_euclid(every);
     match svc.behaviour {
@@ -390,6 +391,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
             message: format!("(service {}) has reached a steady state.", svc.name),
         }),
     }
+    let memory_base = if svc.behaviour == Behaviour::CrashLoop { 93.0 } else { svc.load * 1.2 };
     let service = Service {
         name: svc.name.clone(),
         status: "ACTIVE".into(),
@@ -403,16 +405,17 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         task_definition: format!("{}:{}", svc.name, 40 + deployment_no.rem_euclid(100)),
         deployed_at: None,
         metrics_pending: false,
+        // Last week's same minute from the same seed: as loaded as now.
+        week_ago: (running > 0).then(|| {
+            let then = minute - crate::baseline::WEEK.num_minutes() as u64;
+            ServiceWeekAgo {
+                cpu_pct: Some(((svc.load + jitter_at(then, 1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
+                memory_pct: Some(((memory_base + jitter_at(then, 2)).clamp(1.0, 99.9) * 10.0).round() / 10.0),
+            }
+        }),
         cpu_pct: (running > 0)
             .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
-        memory_pct: (running > 0).then(|| {
-            let base = if svc.behaviour == Behaviour::CrashLoop {
-                93.0
-            } else {
-                svc.load * 1.2
-            };
-            ((base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0
-        }),
+        memory_pct: (running > 0).then(|| ((memory_base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0),
         events,
         recently_stopped: crashed,
         image: None,

@@ -90,6 +90,10 @@ pub struct Service {
     /// the services before CloudWatch answers. Never recorded.
     #[serde(skip)]
     pub metrics_pending: bool,
+    /// CPU and memory over the same window seven days earlier
+    /// (`baseline`); `None`: not read (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_ago: Option<ServiceWeekAgo>,
     /// Newest first; ECS service events explain placement failures and steady state.
     pub events: Vec<ServiceEvent>,
     /// Tasks of this service that stopped in the last hour (crash loops show here).
@@ -105,6 +109,15 @@ pub struct Service {
     /// (the service's own counts, then stale): joined, never sent.
     #[serde(skip)]
     pub tasks_say: Option<TaskCounts>,
+}
+
+/// A service's utilisation seven days earlier, read as `cpu_pct` and
+/// `memory_pct` are: the newest minute of the window. `None`: CloudWatch
+/// had nothing then (no such service, or no tasks).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceWeekAgo {
+    pub cpu_pct: Option<f64>,
+    pub memory_pct: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -148,6 +148,7 @@ fn service(s: &aws_sdk_ecs::types::Service) -> Service {
         cpu_pct: None,
         memory_pct: None,
         metrics_pending: false,
+        week_ago: None,
         events: s
             .events()
             .iter()

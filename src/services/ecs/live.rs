@@ -7,13 +7,19 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::time::Instant;
 
+use super::domain::ServiceWeekAgo;
 use super::Ecs;
+use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
 use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
 use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::{DataMsg, DataTx};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
+use crate::services::weekago::WeekCache;
+
+/// Last week's utilisation of each (cluster, service).
+type Week = WeekCache<(String, String), ServiceWeekAgo>;
 
 /// Service metrics are per minute in CloudWatch: asking more often gains nothing.
 pub const METRICS_EVERY: Duration = Duration::from_secs(60);
@@ -30,7 +36,7 @@ impl RoomLive for Ecs {
     }
 
     fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(fetch(live, r, true, None))
+        Box::pin(async move { fetch(live, r, true, None, &mut Week::default()).await })
     }
 }
 
@@ -56,9 +62,10 @@ pub fn queries(services: &[(&str, &str)]) -> Vec<Query> {
     out
 }
 
-/// The inventory, with service utilisation when `metrics`. `first` (the
+/// The inventory, with service utilisation when `metrics`, and last week's
+/// (`week`, asked again every `baseline::REFRESH`). `first` (the
 /// dashboard's first read) gets the inventory before CloudWatch answers.
-pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<&DataTx>) -> Vec<DataMsg> {
+pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<&DataTx>, week: &mut Week) -> Vec<DataMsg> {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<Ecs>() else {
         return no_client(Ecs::KIND, &r.name);
@@ -81,7 +88,47 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
-        match r.gather.fetch_now(&live.cloudwatch(r), queries(&refs), start, end).await {
+        let now_queries = queries(&refs);
+        // The same five minutes a week ago, in calls of their own (a window
+        // of its own) shared with the other rooms' week-ago queries; charged
+        // as the screen's figures and left unread when the budget cannot
+        // afford them with this minute's.
+        let mut asked = week.due(&pairs);
+        let mut week_queries = queries(&asked.iter().map(|&k| refs[k]).collect::<Vec<_>>());
+        if live.budget.headroom(Class::Visible) < (week_queries.len() + now_queries.len()) as u64 {
+            asked.clear();
+            week_queries.clear();
+        }
+        let target = live.cloudwatch(r);
+        let week_read = async {
+            if week_queries.is_empty() {
+                None
+            } else {
+                let shift = crate::baseline::WEEK;
+                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
+            }
+        };
+        let (got, week_got) = tokio::join!(r.gather.fetch_now(&target, now_queries, start, end), week_read);
+        match week_got {
+            Some(Ok(f)) => {
+                for (k, &i) in asked.iter().enumerate() {
+                    // Not asked (held back by the budget): unread, asked again next time.
+                    if f.values.contains_key(&format!("s{k}_cpu")) {
+                        let w = ServiceWeekAgo {
+                            cpu_pct: cloudwatch::latest(&f, &format!("s{k}_cpu")),
+                            memory_pct: cloudwatch::latest(&f, &format!("s{k}_mem")),
+                        };
+                        week.store(pairs[i].clone(), w);
+                    }
+                }
+                for e in f.errors {
+                    out.push(DataMsg::failed(Ecs::KIND, &r.name, e));
+                }
+            }
+            Some(Err(e)) => out.push(DataMsg::failed(Ecs::KIND, &r.name, e)),
+            None => {}
+        }
+        match got {
             Ok(f) => {
                 let mut i = 0;
                 for c in &mut data.clusters {
@@ -98,6 +145,11 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
                 }
             }
             Err(e) => out.push(DataMsg::failed(Ecs::KIND, &r.name, e)),
+        }
+    }
+    for c in &mut data.clusters {
+        for s in &mut c.services {
+            s.week_ago = week.get(&(c.name.clone(), s.name.clone()));
         }
     }
     out.insert(
@@ -143,6 +195,7 @@ fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut Utilisation) {
 struct Poll {
     last_metrics: Option<Instant>,
     previous: Utilisation,
+    week: Week,
 }
 
 impl Poller for Poll {
@@ -155,7 +208,7 @@ impl Poller for Poll {
             // Service CPU and memory change once a minute; task states faster.
             let metrics = self.last_metrics.is_none_or(|t| t.elapsed() >= METRICS_EVERY);
             let first = self.last_metrics.is_none().then_some(&cx.tx);
-            let mut msgs = fetch(&live, cx.region(), metrics, first).await;
+            let mut msgs = fetch(&live, cx.region(), metrics, first, &mut self.week).await;
             carry(&mut msgs, metrics, &mut self.previous);
             if metrics {
                 self.last_metrics = Some(Instant::now());

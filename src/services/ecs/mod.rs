@@ -12,6 +12,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -180,10 +181,15 @@ impl Room for Ecs {
         snapshot::ecs(state, &settings.prices, &settings.accounts)
     }
 
-    /// CPU and memory per service, once a minute at most.
+    /// CPU and memory per service, once a minute at most, and last week's
+    /// every 15 minutes.
     fn watch_metrics_per_hour(state: &EcsData, cx: &crate::services::room::WatchCtx) -> f64 {
         let services: usize = state.clusters.iter().map(|c| c.services.len()).sum();
-        services as f64 * 2.0 * cx.per_hour(live::METRICS_EVERY)
+        services as f64 * 2.0 * (cx.per_hour(live::METRICS_EVERY) + cx.per_hour(crate::baseline::REFRESH))
+    }
+
+    fn unusual(state: &EcsData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(state)
     }
 
     fn cost(state: &EcsData, settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -39,6 +39,10 @@ pub struct ServiceOut {
     pub rollout_state: Option<String>,
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
+    /// `cpu_pct` and `memory_pct` over the same window seven days earlier
+    /// (each null when CloudWatch had nothing then); null as a whole when
+    /// last week was not read.
+    pub metrics_week_ago: Option<super::domain::ServiceWeekAgo>,
     /// The image its running tasks carry (`null`: none running).
     pub image: Option<String>,
     /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
@@ -97,6 +101,7 @@ fn cluster(c: &Cluster, prices: &PriceBook, book: &crate::scope::AccountBook) ->
                 rollout_state: s.rollout_state.clone(),
                 cpu_pct: s.cpu_pct,
                 memory_pct: s.memory_pct,
+                metrics_week_ago: s.week_ago,
                 image: s.image.as_ref().map(|i| i.reference.clone()),
                 image_findings: s.image.as_ref().and_then(|i| i.findings),
                 cost: super::cost::estimate(s, prices).out(),

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::domain::{EmrCluster, EmrData, EmrMetrics, EmrSeries, InstanceGroup, Step};
+use super::domain::{EmrCluster, EmrData, EmrMetrics, EmrSeries, EmrWeekAgo, InstanceGroup, Step};
 use super::metrics::PERIOD_S;
 use super::Emr;
 use crate::hash::{hex, str_id, unit};
@@ -221,7 +221,20 @@ fn metrics(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> EmrMet
             yarn_memory_available_pct: per_minute(&yarn),
             idle: per_minute(&idle),
         }),
+        week_ago: Some(week_ago(s, cx, id, end, idle_since)),
     }
+}
+
+/// The newest period of the same window a week earlier, from the same seed:
+/// the nightly job ends at the same hour every day, so an idle cluster was
+/// idle then too; the others ran about as many applications.
+fn week_ago(s: &ClusterSpec, cx: &DemoCtx, id: u64, end: i64, idle_since: i64) -> EmrWeekAgo {
+    let t = end - crate::baseline::WEEK.num_seconds();
+    let r = |c: u64| unit(&[cx.seed, id, t as u64, c]);
+    if s.kind == Kind::IdleAfterJob && end >= idle_since {
+        return EmrWeekAgo { apps_running: Some(0.0), apps_pending: Some(0.0) };
+    }
+    EmrWeekAgo { apps_running: Some((2.0 + 4.0 * r(1)).round()), apps_pending: Some((3.0 * r(2)).floor()) }
 }
 
 #[cfg(test)]

@@ -91,6 +91,18 @@ pub struct EmrMetrics {
     /// CloudWatch answers. Never recorded.
     #[serde(skip)]
     pub pending: bool,
+    /// The same window seven days earlier (`baseline`); `None`: not read
+    /// (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_ago: Option<EmrWeekAgo>,
+}
+
+/// Applications running and pending seven days earlier, read as now: the
+/// newest five-minute point of the window. `None`: nothing published then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct EmrWeekAgo {
+    pub apps_running: Option<f64>,
+    pub apps_pending: Option<f64>,
 }
 
 /// A minute a slot over the window, each five-minute point (EMR's own

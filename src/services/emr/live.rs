@@ -4,13 +4,19 @@
 
 use chrono::{Duration, Utc};
 
-use super::domain::EmrData;
+use super::domain::{EmrData, EmrWeekAgo};
 use super::{fetch, metrics, Emr};
+use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
 use crate::services::msg::{DataMsg, DataTx};
+use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::room::{BoxFuture, Registered, RoomLive};
+use crate::services::weekago::WeekCache;
+
+/// Last week's applications of each cluster, by id.
+type Week = WeekCache<String, EmrWeekAgo>;
 
 impl RoomLive for Emr {
     type Client = aws_sdk_emr::Client;
@@ -19,18 +25,37 @@ impl RoomLive for Emr {
         sdk_client!(aws_sdk_emr, cfg, counter)
     }
 
-    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(refresh(live, r, None))
+    fn poll(cx: PollCtx) -> BoxFuture<'static, ()> {
+        Box::pin(poller::run(cx, Poll::default()))
     }
 
-    fn refresh<'a>(live: &'a Live, r: &'a RegionClients, first: Option<&'a DataTx>) -> BoxFuture<'a, Vec<DataMsg>> {
-        Box::pin(refresh(live, r, first))
+    fn once<'a>(live: &'a Live, r: &'a RegionClients) -> BoxFuture<'a, Vec<DataMsg>> {
+        Box::pin(async move { refresh(live, r, None, &mut Week::default()).await })
+    }
+}
+
+/// What EMR keeps between refreshes: last week's figures.
+#[derive(Default)]
+struct Poll {
+    week: Week,
+}
+
+impl Poller for Poll {
+    type Room = Emr;
+    const ON_GRID: bool = false;
+
+    fn refresh<'a>(&'a mut self, cx: &'a mut PollCtx, woke: Woke) -> BoxFuture<'a, Option<Vec<DataMsg>>> {
+        Box::pin(async move {
+            let live = cx.live.clone();
+            let first = (woke == Woke::First).then_some(&cx.tx);
+            Some(refresh(&live, &live.regions[cx.region], first, &mut self.week).await)
+        })
     }
 }
 
 /// One refresh; `first` (the dashboard's first read) gets the clusters
 /// before CloudWatch answers.
-async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<DataMsg> {
+async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>, week: &mut Week) -> Vec<DataMsg> {
     let fetched_at = Utc::now();
     let Some(c) = r.client::<Emr>() else {
         return no_client(Emr::KIND, &r.name);
@@ -53,7 +78,41 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
         let ids: Vec<&str> = active.iter().map(|i| clusters[*i].id.as_str()).collect();
         let (_, end) = cloudwatch::window(fetched_at, live.opts.window);
         let start = end - Duration::minutes(metrics::IDLE_LOOKBACK_MINUTES as i64);
-        match r.gather.fetch_now(&live.cloudwatch(r), metrics::queries(&ids), start, end).await {
+        let now_queries = metrics::queries(&ids);
+        // The same window a week earlier (not the day IsIdle is read over):
+        // calls of their own, charged as the screen's figures, left unread
+        // when the budget cannot afford them with today's.
+        let keys: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+        let mut asked = week.due(&keys);
+        let mut week_queries = metrics::week_queries(&asked.iter().map(|&k| ids[k]).collect::<Vec<_>>());
+        if live.budget.headroom(Class::Visible) < (week_queries.len() + now_queries.len()) as u64 {
+            asked.clear();
+            week_queries.clear();
+        }
+        let target = live.cloudwatch(r);
+        let week_read = async {
+            if week_queries.is_empty() {
+                None
+            } else {
+                let shift = crate::baseline::WEEK;
+                let week_start = end - Duration::minutes(live.opts.window as i64);
+                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), week_start - shift, end - shift).await)
+            }
+        };
+        let (got, week_got) = tokio::join!(r.gather.fetch_now(&target, now_queries, start, end), week_read);
+        match week_got {
+            Some(Ok(f)) => {
+                for (k, &q) in asked.iter().enumerate() {
+                    if let Some(w) = metrics::week_stats(&f, k) {
+                        week.store(keys[q].clone(), w);
+                    }
+                }
+                out.extend(f.errors.into_iter().map(|e| DataMsg::failed(Emr::KIND, &r.name, e)));
+            }
+            Some(Err(e)) => out.push(DataMsg::failed(Emr::KIND, &r.name, e)),
+            None => {}
+        }
+        match got {
             Ok(f) => {
                 for (q, i) in active.iter().enumerate() {
                     clusters[*i].metrics = metrics::stats(&f, q, end, live.opts.window);
@@ -63,6 +122,9 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>) -> Vec<
                 }
             }
             Err(e) => out.push(DataMsg::failed(Emr::KIND, &r.name, e)),
+        }
+        for (q, i) in active.iter().enumerate() {
+            clusters[*i].metrics.week_ago = week.get(&keys[q]);
         }
     }
     out.insert(

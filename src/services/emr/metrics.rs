@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::domain::{EmrMetrics, EmrSeries};
+use super::domain::{EmrMetrics, EmrSeries, EmrWeekAgo};
 use crate::aws::cloudwatch::{Fetched, Points, Query};
 use crate::series::Series;
 
@@ -104,7 +104,40 @@ pub fn stats(f: &Fetched, i: usize, end: DateTime<Utc>, window_min: u32) -> EmrM
             yarn_memory_available_pct: slots(get("yarn"), end, window_min),
             idle: slots(get("idle"), end, window_min),
         }),
+        week_ago: None,
     }
+}
+
+/// What a cluster's week-ago figures cost each time they are read.
+pub const WEEK_PER_CLUSTER: usize = 2;
+
+/// Applications running and pending over the window seven days earlier,
+/// five-minute points as now; ids `w{i}_run`, `w{i}_pend`.
+pub fn week_queries(ids: &[&str]) -> Vec<Query> {
+    let mut out = Vec::with_capacity(ids.len() * WEEK_PER_CLUSTER);
+    for (i, id) in ids.iter().enumerate() {
+        for (key, metric, stat) in METRICS.iter().filter(|(k, ..)| matches!(*k, "run" | "pend")) {
+            out.push(Query {
+                id: format!("w{i}_{key}"),
+                namespace: "AWS/ElasticMapReduce",
+                metric,
+                dims: vec![("JobFlowId", id.to_string())],
+                stat: (*stat).into(),
+                period_s: PERIOD_S,
+                optional: false,
+            });
+        }
+    }
+    out
+}
+
+/// Cluster `i`'s week-ago figures from a fetch of `week_queries`; `None`
+/// when they were not asked (held back by the budget).
+pub fn week_stats(f: &Fetched, i: usize) -> Option<EmrWeekAgo> {
+    let get = |k: &str| f.values.get(&format!("w{i}_{k}"));
+    let latest = |k: &str| get(k).and_then(|p| p.iter().max_by_key(|(t, _)| *t).map(|(_, v)| *v));
+    get("run")?;
+    Some(EmrWeekAgo { apps_running: latest("run"), apps_pending: latest("pend") })
 }
 
 #[cfg(test)]
@@ -146,5 +179,12 @@ mod tests {
         assert_eq!(idle.0.iter().filter(|v| **v == 1.0).count(), 10, "{idle:?}");
         assert_eq!(stats(&f, 1, at(5), 60), EmrMetrics::default());
         assert_eq!(queries(&["j-1", "j-2"]).len(), 2 * PER_CLUSTER);
+        // Last week's: two figures a cluster, the newest point; unasked is unread.
+        let q = week_queries(&["j-1"]);
+        assert_eq!(q.iter().map(|q| q.metric).collect::<Vec<_>>(), ["AppsRunning", "AppsPending"]);
+        f.values.insert("w0_run".into(), vec![(at(-5), 3.0), (at(0), 5.0)]);
+        f.values.insert("w0_pend".into(), vec![]);
+        assert_eq!(week_stats(&f, 0), Some(EmrWeekAgo { apps_running: Some(5.0), apps_pending: None }));
+        assert_eq!(week_stats(&f, 1), None);
     }
 }

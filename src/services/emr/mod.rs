@@ -12,6 +12,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -127,9 +128,15 @@ impl Room for Emr {
         snapshot::emr(state, &settings.prices, &settings.accounts)
     }
 
+    /// Every refresh, and last week's two figures every 15 minutes.
     fn watch_metrics_per_hour(state: &EmrData, cx: &crate::services::room::WatchCtx) -> f64 {
         let active = state.clusters.iter().filter(|c| c.active()).count();
         (active * metrics::PER_CLUSTER) as f64 * cx.refreshes()
+            + (active * metrics::WEEK_PER_CLUSTER) as f64 * cx.per_hour(crate::baseline::REFRESH)
+    }
+
+    fn unusual(state: &EmrData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.clusters)
     }
 
     fn cost(state: &EmrData, settings: &Settings) -> Option<crate::cost::RoomCost> {

@@ -28,6 +28,10 @@ pub struct ClusterOut {
     pub instance_groups: Option<Vec<InstanceGroup>>,
     pub steps: Option<Vec<Step>>,
     pub metrics: MetricsOut,
+    /// The same window seven days earlier, under the same keys: the
+    /// applications running and pending (the rest null); null as a whole
+    /// when last week was not read.
+    pub metrics_week_ago: Option<MetricsOut>,
     pub cost: Option<CostOut>,
     /// Dollars burned over the current idle streak (`null`: not idle, or not priced).
     pub idle_usd: Option<f64>,
@@ -73,6 +77,15 @@ pub fn emr(d: &EmrData, prices: &PriceBook, book: &crate::scope::AccountBook) ->
                         yarn_memory_available_pct: m.yarn_memory_available_pct,
                         hdfs_utilization_pct: m.hdfs_utilization_pct,
                     },
+                    metrics_week_ago: m.week_ago.map(|w| MetricsOut {
+                        is_idle: None,
+                        idle_minutes: None,
+                        apps_running: w.apps_running,
+                        apps_pending: w.apps_pending,
+                        container_pending_ratio: None,
+                        yarn_memory_available_pct: None,
+                        hdfs_utilization_pct: None,
+                    }),
                     cost: super::cost::estimate(c, prices).out(),
                     idle_usd: super::cost::idle_burn(c, prices).map(round6),
                 }

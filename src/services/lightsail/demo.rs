@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::domain::{ContainerService, Instance, InstanceMetrics, InstanceSeries, LightsailData};
+use super::domain::{ContainerService, Instance, InstanceMetrics, InstanceSeries, LightsailData, InstanceWeekAgo};
 use super::Lightsail;
 use crate::hash::{str_id, unit};
 use crate::series::Series;
@@ -166,6 +166,12 @@ fn metrics_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) 
         failed += v.2 as u32;
     }
     let mean = cpu.iter().map(|v| *v as f64).sum::<f64>() / cpu.len() as f64;
+    // Last week's same minutes from the same seed: the daily shape repeats.
+    let week = crate::baseline::WEEK.num_minutes();
+    let week_mean = (0..minutes)
+        .map(|k| period(s, cx.seed, id, (end - week - (minutes - 1 - k)).div_euclid(5), false).0)
+        .sum::<f64>()
+        / minutes as f64;
     let latest = burst.last().map(|b| *b as f64);
     InstanceMetrics {
         pending: false,
@@ -177,6 +183,7 @@ fn metrics_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) 
             cpu: Series(cpu),
             burst: Series(burst),
         }),
+        week_ago: Some(InstanceWeekAgo { cpu_pct: Some((week_mean * 10.0).round() / 10.0) }),
     }
 }
 

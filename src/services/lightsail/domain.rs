@@ -67,6 +67,17 @@ pub struct InstanceMetrics {
     /// read (rows go to the screen first). Never recorded.
     #[serde(skip)]
     pub pending: bool,
+    /// The same window seven days earlier (`baseline`); `None`: not read
+    /// (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub week_ago: Option<InstanceWeekAgo>,
+}
+
+/// An instance's CPU seven days earlier, read as now (the mean of the
+/// window's five-minute averages). `None`: nothing published then.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct InstanceWeekAgo {
+    pub cpu_pct: Option<f64>,
 }
 
 /// Per minute over the window, each minute holding its five-minute

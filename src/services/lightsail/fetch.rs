@@ -11,7 +11,7 @@ use aws_sdk_lightsail::types::{self as sdk, InstanceMetricName, MetricStatistic,
 use aws_sdk_lightsail::Client;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::domain::{ContainerService, Instance, InstanceMetrics, LightsailData};
+use super::domain::{ContainerService, Instance, InstanceMetrics, InstanceWeekAgo, LightsailData};
 use super::metrics::{summarize, PERIOD_S};
 use crate::aws::cloudwatch::Points;
 use crate::aws::AwsError;
@@ -261,6 +261,20 @@ pub async fn metrics(c: &Client, live: &Live, name: &str, now: DateTime<Utc>, mi
     let (cpu, burst, checks) = (ok(cpu), ok(burst), ok(checks));
     let m = summarize(cpu.as_ref(), burst.as_ref(), checks.as_ref(), start, minutes, now);
     (m, failed)
+}
+
+/// The instance's CPU over the same window seven days earlier, one call:
+/// the mean of its five-minute averages, `None` when nothing was published.
+pub async fn week_cpu(c: &Client, live: &Live, name: &str, now: DateTime<Utc>, minutes: u32) -> Result<InstanceWeekAgo, AwsError> {
+    let (from, _, end) = window(now - crate::baseline::WEEK, minutes);
+    let cpu = Ask {
+        metric: InstanceMetricName::CpuUtilization,
+        unit: MetricUnit::Percent,
+        stat: MetricStatistic::Average,
+        pick: |d| d.average(),
+    };
+    let p = points(c, live, name, cpu, (from, end)).await?;
+    Ok(InstanceWeekAgo { cpu_pct: super::metrics::mean(&p) })
 }
 
 #[cfg(test)]

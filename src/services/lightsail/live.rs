@@ -9,7 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
-use super::domain::{InstanceMetrics, LightsailData};
+use super::domain::{InstanceMetrics, InstanceWeekAgo, LightsailData};
 use super::fetch::{self, Prices};
 use crate::aws::AwsError;
 use super::Lightsail;
@@ -19,6 +19,10 @@ use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClien
 use crate::services::poller::{self, PollCtx, Poller, Woke};
 use crate::services::msg::DataMsg;
 use crate::services::room::{BoxFuture, Registered, RoomLive};
+use crate::services::weekago::WeekCache;
+
+/// Last week's CPU of each instance, by name.
+type Week = WeekCache<String, InstanceWeekAgo>;
 
 /// Lightsail's CPU and burst data is per five minutes: nothing newer sooner.
 const METRICS_FRESH: Duration = Duration::from_secs(300);
@@ -61,6 +65,10 @@ impl RoomLive for Lightsail {
                 let (m, failed) = fetch::metrics(c, live, &i.name, fetched_at, live.opts.window).await;
                 i.metrics = m;
                 out.extend(failed);
+                match fetch::week_cpu(c, live, &i.name, fetched_at, live.opts.window).await {
+                    Ok(w) => i.metrics.week_ago = Some(w),
+                    Err(e) => out.push(e),
+                }
             }
             let mut msgs = failures(&r.name, out);
             msgs.insert(0, loaded(&r.name, fetched_at, data));
@@ -135,13 +143,17 @@ fn due(inventory: &LightsailData, visible: &[String], all: bool, cache: &Cache) 
         .collect()
 }
 
-/// The inventory with the metrics read so far. A row never read is on its
-/// way when it is on screen, or before the dashboard has said what is.
-fn with_metrics(inventory: &LightsailData, cache: &Cache, visible: &[String]) -> LightsailData {
+/// The inventory with the metrics read so far, and last week's. A row
+/// never read is on its way when it is on screen, or before the dashboard
+/// has said what is.
+fn with_metrics(inventory: &LightsailData, cache: &Cache, week: &Week, visible: &[String]) -> LightsailData {
     let mut data = inventory.clone();
     for i in &mut data.instances {
         match cache.get(&i.name) {
-            Some((_, m)) => i.metrics = m.clone(),
+            Some((_, m)) => {
+                i.metrics = m.clone();
+                i.metrics.week_ago = week.get(&i.name);
+            }
             None => i.metrics.pending = visible.is_empty() || visible.contains(&i.name),
         }
     }
@@ -155,6 +167,7 @@ struct Poll {
     prices: PriceCache,
     inventory: Option<(DateTime<Utc>, LightsailData)>,
     cache: Cache,
+    week: Week,
 }
 
 impl Poller for Poll {
@@ -192,9 +205,18 @@ impl Poller for Poll {
                 let due = due(inv, &visible, live.opts.metrics_all, cache);
                 // Rows never read go to the screen before their metrics.
                 if due.iter().any(|n| !cache.contains_key(n)) {
-                    let rows = with_metrics(inv, cache, &visible);
+                    let rows = with_metrics(inv, cache, &self.week, &visible);
                     rows_first(&cx.tx, &live, &region.name, *at, Lightsail::wrap(rows)).await;
                 }
+                // Last week's CPU of the rows whose metrics are read, one
+                // call each, every `baseline::REFRESH` at most.
+                let compared: Vec<String> = inv
+                    .instances
+                    .iter()
+                    .filter(|i| live.opts.metrics_all || visible.contains(&i.name))
+                    .map(|i| i.name.clone())
+                    .collect();
+                let mut week_due: Vec<String> = self.week.due(&compared).into_iter().map(|k| compared[k].clone()).collect();
                 for name in due {
                     let (m, errors) = fetch::metrics(client, &live, &name, now, live.opts.window).await;
                     let slow_down = errors.iter().any(|e| e.kind == ErrorKind::Throttled);
@@ -202,11 +224,24 @@ impl Poller for Poll {
                     cache.insert(name, (Instant::now(), m));
                     // The rest waits for the backoff rather than feed the throttle.
                     if slow_down {
+                        week_due.clear();
                         break;
                     }
                 }
+                for name in week_due {
+                    match fetch::week_cpu(client, &live, &name, now, live.opts.window).await {
+                        Ok(w) => self.week.store(name, w),
+                        Err(e) => {
+                            let slow_down = e.kind == ErrorKind::Throttled;
+                            failed.push(e);
+                            if slow_down {
+                                break;
+                            }
+                        }
+                    }
+                }
                 // The Loaded message goes first so a failure sent with it stays visible.
-                msgs.push(loaded(&region.name, *at, with_metrics(inv, cache, &visible)));
+                msgs.push(loaded(&region.name, *at, with_metrics(inv, cache, &self.week, &visible)));
             }
             msgs.extend(failures(&region.name, failed));
             Some(msgs)

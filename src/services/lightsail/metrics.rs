@@ -41,7 +41,7 @@ fn latest(p: &Points) -> Option<f64> {
     p.iter().max_by_key(|(t, _)| *t).map(|(_, v)| *v)
 }
 
-fn mean(p: &Points) -> Option<f64> {
+pub fn mean(p: &Points) -> Option<f64> {
     (!p.is_empty()).then(|| crate::series::total(p.iter().map(|(_, v)| *v)) / p.len() as f64)
 }
 
@@ -72,6 +72,7 @@ pub fn summarize(
             cpu: held(cpu.unwrap_or(&empty), start, minutes),
             burst: held(burst.unwrap_or(&empty), start, minutes),
         }),
+        week_ago: None,
     }
 }
 

@@ -13,6 +13,7 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+mod weekago;
 
 use std::time::Duration;
 
@@ -127,6 +128,10 @@ impl Room for Lightsail {
             View::Instances => on_screen,
             View::Instance { at, name } => vec![crate::services::msg::scoped(at, name)],
         }
+    }
+
+    fn unusual(state: &LightsailData) -> Vec<crate::baseline::Unusual> {
+        weekago::unusual(&state.instances)
     }
 
     fn snapshot(state: &LightsailData, settings: &Settings) -> snapshot::LightsailOut {

@@ -26,6 +26,9 @@ pub struct InstanceOut {
     pub public_ip: bool,
     pub created_at: Option<DateTime<Utc>>,
     pub metrics: MetricsOut,
+    /// The same window seven days earlier, under the same keys: the CPU
+    /// (the rest null); null as a whole when last week was not read.
+    pub metrics_week_ago: Option<MetricsOut>,
     pub cost: Option<crate::cost::CostOut>,
 }
 
@@ -73,6 +76,11 @@ fn instance(i: &Instance, book: &crate::scope::AccountBook) -> InstanceOut {
             burst_capacity_pct: tenth(m.burst_capacity_pct),
             status_check_failed: m.status_check_failed.map(|n| n.max(0.0).round() as u64),
         },
+        metrics_week_ago: m.week_ago.map(|w| MetricsOut {
+            cpu_pct: tenth(w.cpu_pct),
+            burst_capacity_pct: None,
+            status_check_failed: None,
+        }),
         cost: super::cost::instance(i).out(),
     }
 }

@@ -1,0 +1,64 @@
+//! ECS services' utilisation against the same window a week ago
+//! (`baseline`): levels, not counts, so judged by `Rule::Level`.
+
+use super::domain::{EcsData, Service};
+use crate::baseline::{unusual as judged, Pair, Rule, Unusual};
+
+/// The figures compared, by their key in the snapshot's service, with the
+/// rule each is judged by: 20 points above last week and at least twice it.
+pub const MEASURES: [(&str, Rule); 2] = [
+    ("cpu_pct", Rule::Level { min_rise: 20.0 }),
+    ("memory_pct", Rule::Level { min_rise: 20.0 }),
+];
+
+fn pair(s: &Service, metric: &str) -> Pair {
+    let w = s.week_ago.as_ref();
+    let (now, week_ago) = match metric {
+        "cpu_pct" => (s.cpu_pct, w.and_then(|w| w.cpu_pct)),
+        _ => (s.memory_pct, w.and_then(|w| w.memory_pct)),
+    };
+    Pair { now, week_ago, calls_now: None, calls_week_ago: None }
+}
+
+/// The services' unusual figures; a service is named `cluster/service`.
+pub fn unusual(d: &EcsData) -> Vec<Unusual> {
+    let mut out = Vec::new();
+    for c in &d.clusters {
+        for s in c.services.iter().filter(|s| !s.metrics_pending) {
+            let name = format!("{}/{}", c.name, s.name);
+            out.extend(MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key))));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::ecs::domain::{Cluster, ServiceWeekAgo};
+
+    fn service(name: &str, cpu: f64, week: Option<f64>) -> Service {
+        Service {
+            name: name.into(),
+            cpu_pct: Some(cpu),
+            memory_pct: Some(40.0),
+            week_ago: week.map(|w| ServiceWeekAgo { cpu_pct: Some(w), memory_pct: Some(41.0) }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_service_far_busier_than_last_week_is_named() {
+        let d = EcsData {
+            clusters: vec![Cluster {
+                name: "prod".into(),
+                region: "eu-west-1".into(),
+                services: vec![service("api", 88.0, Some(30.0)), service("web", 45.0, Some(42.0)), service("new", 90.0, None)],
+                ..Default::default()
+            }],
+        };
+        let u = unusual(&d);
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert_eq!((u[0].service, u[0].resource.as_str(), u[0].metric, u[0].now, u[0].week_ago), ("ecs", "prod/api", "cpu_pct", 88.0, 30.0));
+    }
+}
