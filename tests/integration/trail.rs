@@ -354,3 +354,25 @@ fn colon_changes(m: &mut Model) {
     act(m, &[Submit]);
     assert_eq!(m.view(), &awstop::app::model::View::Changes);
 }
+
+#[test]
+fn against_moto_an_unserved_lookup_is_a_reason_not_a_failure_and_no_cloudtrail_never_asks() {
+    let moto = crate::common::moto::Moto::start();
+    moto.seed("basic");
+    let (snap, out) = moto.once();
+    let unread: Vec<&str> = snap["changes_unread"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&out.stderr)))
+        .iter()
+        .map(|e| e["operation"].as_str().unwrap())
+        .collect();
+    // moto serves neither: both say so, and neither is among the rooms' errors.
+    assert_eq!(unread, ["LookupEvents", "DescribeAlarmHistory"]);
+    assert_eq!(snap["api"]["calls"]["cloudtrail.LookupEvents"], 1, "{}", snap["api"]["calls"]);
+    assert!(snap["errors"].as_array().unwrap().iter().all(|e| e["service"] != "cloudtrail"));
+    let out = moto.awstop(&["--once", "--format", "json", "--no-cloudtrail"]);
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(snap["api"]["calls"].get("cloudtrail.LookupEvents").is_none(), "{}", snap["api"]["calls"]);
+    assert_eq!(snap["changes_unread"][0]["operation"], "DescribeAlarmHistory");
+    assert_eq!(snap["changes_unread"].as_array().unwrap().len(), 1);
+}
