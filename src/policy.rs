@@ -12,11 +12,17 @@ const SHARED: &[&str] = &[
     "pricing:GetProducts",
 ];
 
+/// What changed: who made it (CloudTrail's LookupEvents: free, limited to 2
+/// requests a second per account and region) and which alarms changed state.
+/// Refused, the changes are the services' own, without who made them.
+pub const CHANGES: &[&str] = &["cloudtrail:LookupEvents", "cloudwatch:DescribeAlarmHistory"];
+
 /// Every action, as IAM spells it, each once. Read-only by construction: a
 /// test fails when the code calls an operation missing here, or when one here
 /// is not a read.
 pub fn actions() -> Vec<&'static str> {
     let mut out: Vec<&'static str> = SHARED.to_vec();
+    out.extend(CHANGES);
     for k in ServiceKind::ALL {
         for a in k.room().info().iam_actions {
             if !out.contains(a) {
@@ -35,6 +41,8 @@ const READ_ONLY_EXTRAS: &[&str] = &[
     "StartLiveTail",
     "FilterLogEvents",
     "GetCallerIdentity",
+    // CloudTrail's event history: reads the account's past calls.
+    "LookupEvents",
     // API Gateway's management API is authorised by HTTP verb: `apigateway:GET`.
     "GET",
 ];

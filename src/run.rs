@@ -288,6 +288,7 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
         rooms: cli.source.rooms.clone(),
         budget_usd_per_hour: cli.source.budget,
         actuals: cli.source.actuals,
+        cloudtrail: !cli.source.no_cloudtrail,
         screen: match first_pane(cli) {
             crate::app::model::Pane::Room(k) if !headless => Some(k),
             _ => None,

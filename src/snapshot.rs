@@ -32,6 +32,10 @@ pub struct Snapshot<'a> {
     pub changes: Vec<ChangeOut>,
     /// The changes a resource's measure rose after, by the documented rule.
     pub suspects: Vec<crate::changes::Suspect>,
+    /// What of who changed what, or of which alarms fired, could not be
+    /// read, and why (LookupEvents denied: `changes` are then the services'
+    /// own, without who made them). Not counted as a failed read.
+    pub changes_unread: Vec<ApiError>,
     pub cost: CostSection,
     /// Figures far from their own last week, most unusual first
     /// (docs/baseline.md).
@@ -278,6 +282,7 @@ pub fn from_model(m: &Model, window_minutes: u32) -> Snapshot<'_> {
             })
             .collect(),
         suspects: d.suspects().cloned().collect(),
+        changes_unread: d.changes_unread.clone(),
         cost: cost(d),
         unusual: unusual(&d.feeds),
         errors,

@@ -193,6 +193,9 @@ pub struct Data {
     pub changes: crate::changes::Timeline,
     /// The changes a measure rose after (`find_suspects`).
     pub suspects: Vec<crate::changes::Suspect>,
+    /// Why who changed what, or which alarms fired, could not be read, by
+    /// account and region (LookupEvents denied): the latest look's.
+    pub changes_unread: Vec<ApiError>,
 }
 
 impl Data {
@@ -212,6 +215,7 @@ impl Data {
             actuals: None,
             changes: Default::default(),
             suspects: Vec::new(),
+            changes_unread: Vec::new(),
         }
     }
 

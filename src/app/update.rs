@@ -163,6 +163,20 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             data.account_error = None;
         }
         DataMsg::Actuals(a) => data.actuals = Some(a),
+        DataMsg::Changes {
+            account,
+            region,
+            fetched_at,
+            changes,
+            unread,
+        } => {
+            data.changes.add(changes);
+            data.changes.prune(window_start(data.now.max(fetched_at), data.settings.window));
+            // Each look says all that its region could not read.
+            data.changes_unread.retain(|e| e.account != account || e.region != region);
+            data.changes_unread.extend(unread);
+            data.suspects = data.find_suspects();
+        }
         DataMsg::Accounts(list) => {
             data.settings.accounts = std::sync::Arc::new(crate::scope::AccountBook { accounts: list });
         }

@@ -1,41 +1,43 @@
 //! What changed in the account: deploys and configuration changes read from
 //! the services themselves (a Lambda function's `LastModified` and
-//! `CodeSha256`, an ECS service's task definition and deployments), kept
-//! beside the metrics so that a rise can be laid against what came before it.
-//! Only what a service says of its resources is kept, never a request's
-//! parameters (they can hold secrets).
+//! `CodeSha256`, an ECS service's task definition and deployments), who made
+//! them (CloudTrail), and alarms that changed state, kept beside the metrics
+//! so that a rise can be laid against what came before it. Only what a
+//! service says of its resources is kept, never a request's parameters (they
+//! can hold secrets).
 
 pub mod suspect;
+pub mod trail;
 
 use std::collections::VecDeque;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use suspect::{Rise, Suspect};
 
 /// One change to one resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
     pub at: DateTime<Utc>,
     /// The account's key (`scope::Scope`): empty for the current credentials'.
     pub account: String,
     pub region: String,
-    /// The room's name (`lambda`, `ecs`).
+    /// The room's name (`lambda`, `ecs`); `cloudwatch` for an alarm.
     pub service: String,
     /// The resource's name as its room's rows key it.
     pub resource: String,
     /// What happened, in the API's words where it says them
     /// (`UpdateFunctionCode`, `UpdateService`).
     pub action: String,
-    /// Who did it, where something said (CloudTrail); the services' own
-    /// answers do not.
+    /// Who did it, where something said (CloudTrail: the caller's ARN, or an
+    /// assumed role's session name); the services' own answers do not.
     pub actor: Option<String>,
     pub source: ChangeSource,
 }
 
 /// Where a change was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeSource {
     /// A field of the service's own answer (a time it gives).
@@ -43,6 +45,11 @@ pub enum ChangeSource {
     /// Two refreshes of the service's answer that differ: the change happened
     /// between them, and `at` is when the second was read.
     Refresh,
+    /// A write event CloudTrail's LookupEvents returned.
+    #[serde(rename = "cloudtrail")]
+    CloudTrail,
+    /// A state change in CloudWatch's alarm history.
+    Alarm,
 }
 
 impl ChangeSource {
@@ -50,7 +57,50 @@ impl ChangeSource {
         match self {
             ChangeSource::ServiceApi => "service API",
             ChangeSource::Refresh => "refresh",
+            ChangeSource::CloudTrail => "CloudTrail",
+            ChangeSource::Alarm => "alarm history",
         }
+    }
+
+    /// Read from the service's own answers.
+    pub fn service_seen(self) -> bool {
+        matches!(self, ChangeSource::ServiceApi | ChangeSource::Refresh)
+    }
+}
+
+/// How many minutes before a refresh that saw a change a CloudTrail event of
+/// the same resource may have been that change: the refresh intervals' usual length.
+pub const REFRESH_SPAN_MIN: i64 = 5;
+
+impl Change {
+    /// The same change read again: everything but who, which a later read
+    /// may have added.
+    fn same(&self, o: &Change) -> bool {
+        self.at == o.at
+            && self.source == o.source
+            && self.action == o.action
+            && self.on_same_resource(o)
+    }
+
+    fn on_same_resource(&self, o: &Change) -> bool {
+        self.resource == o.resource && self.service == o.service && self.region == o.region && self.account == o.account
+    }
+
+    /// Whether CloudTrail's `event` is this service-seen change: the same
+    /// resource in the same minute, or, for a change two refreshes found, in
+    /// the minutes before the second one.
+    fn seen_in_trail(&self, event: &Change) -> bool {
+        if !self.on_same_resource(event) {
+            return false;
+        }
+        let minute = |t: DateTime<Utc>| t.timestamp().div_euclid(60);
+        minute(self.at) == minute(event.at)
+            || (self.source == ChangeSource::Refresh && event.at <= self.at && self.at - event.at <= chrono::Duration::minutes(REFRESH_SPAN_MIN))
+    }
+
+    /// Whether `by` may be said to have made this change too.
+    fn takes_actor(&self, by: &Option<String>) -> bool {
+        self.actor.is_none() || self.actor == *by
     }
 }
 
@@ -65,16 +115,52 @@ pub struct Timeline {
 
 impl Timeline {
     /// Adds what a refresh found; a change already kept (the same resource,
-    /// action and time, read again) is not added twice.
+    /// action and time, read again) is not added twice. A CloudTrail event
+    /// and the change a service showed of the same resource in the same
+    /// minute are one change: the service's, with CloudTrail's actor (and,
+    /// for a change two refreshes found, CloudTrail's time, which is exact).
     pub fn add(&mut self, found: Vec<Change>) {
         for c in found {
-            if self.items.contains(&c) {
-                continue;
-            }
-            let at = self.items.iter().position(|k| k.at <= c.at).unwrap_or(self.items.len());
-            self.items.insert(at, c);
+            self.add_one(c);
         }
         self.items.truncate(KEPT);
+    }
+
+    fn add_one(&mut self, mut c: Change) {
+        if self.items.iter().any(|k| k.same(&c)) {
+            return;
+        }
+        if c.source == ChangeSource::CloudTrail {
+            let seen = self
+                .items
+                .iter()
+                .position(|k| k.source.service_seen() && k.seen_in_trail(&c) && k.takes_actor(&c.actor));
+            if let Some(mut k) = seen.and_then(|i| self.items.remove(i)) {
+                if k.source == ChangeSource::Refresh {
+                    k.at = c.at;
+                }
+                k.actor = c.actor;
+                self.insert(k);
+                return;
+            }
+        } else if c.source.service_seen() {
+            let told = self
+                .items
+                .iter()
+                .position(|k| k.source == ChangeSource::CloudTrail && c.seen_in_trail(k) && c.takes_actor(&k.actor));
+            if let Some(k) = told.and_then(|i| self.items.remove(i)) {
+                if c.source == ChangeSource::Refresh {
+                    c.at = k.at;
+                }
+                c.actor = k.actor;
+            }
+        }
+        self.insert(c);
+    }
+
+    fn insert(&mut self, c: Change) {
+        let at = self.items.iter().position(|k| k.at <= c.at).unwrap_or(self.items.len());
+        self.items.insert(at, c);
     }
 
     /// Forgets what is older than `since` (the window's start).
@@ -127,5 +213,63 @@ mod tests {
         let names: Vec<_> = t.within(change(0, "").at).map(|c| c.resource.as_str()).collect();
         assert_eq!(names, ["d", "a", "c"]);
         assert_eq!(t.within(change(6, "").at).count(), 1);
+    }
+
+    fn trail(min: i64, sec: i64, resource: &str, actor: &str) -> Change {
+        Change {
+            at: change(min, resource).at + chrono::Duration::seconds(sec),
+            actor: Some(actor.into()),
+            source: ChangeSource::CloudTrail,
+            ..change(min, resource)
+        }
+    }
+
+    #[test]
+    fn a_cloudtrail_event_gives_the_service_seen_change_of_its_minute_its_actor() {
+        let mut seen = change(5, "orders-api");
+        seen.source = ChangeSource::ServiceApi;
+        // The service first, then CloudTrail a few seconds into the same minute.
+        let mut t = Timeline::default();
+        t.add(vec![seen.clone()]);
+        t.add(vec![trail(5, 20, "orders-api", "alice")]);
+        let all: Vec<_> = t.within(change(0, "").at).cloned().collect();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!((all[0].source, all[0].actor.as_deref(), all[0].at), (ChangeSource::ServiceApi, Some("alice"), seen.at));
+        // Read again, either of them: still one, still alice's.
+        t.add(vec![seen.clone(), trail(5, 20, "orders-api", "alice")]);
+        assert_eq!(t.within(change(0, "").at).count(), 1);
+        // CloudTrail first: the same one change.
+        let mut t2 = Timeline::default();
+        t2.add(vec![trail(5, 20, "orders-api", "alice")]);
+        t2.add(vec![seen.clone()]);
+        assert_eq!(t2.within(change(0, "").at).cloned().collect::<Vec<_>>(), all);
+        // Another minute, another resource or another person: kept apart.
+        t.add(vec![trail(7, 0, "orders-api", "alice"), trail(5, 10, "billing", "alice"), trail(5, 30, "orders-api", "bob")]);
+        let rows: Vec<_> = t.within(change(0, "").at).map(|c| (c.resource.as_str(), c.actor.as_deref(), c.source)).collect();
+        assert_eq!(
+            rows,
+            [
+                ("orders-api", Some("alice"), ChangeSource::CloudTrail),
+                ("orders-api", Some("bob"), ChangeSource::CloudTrail),
+                ("billing", Some("alice"), ChangeSource::CloudTrail),
+                ("orders-api", Some("alice"), ChangeSource::ServiceApi),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_change_two_refreshes_found_takes_cloudtrails_exact_time() {
+        // Seen at the refresh of minute 9; CloudTrail says 4 minutes before.
+        let seen = change(9, "orders-api");
+        let mut t = Timeline::default();
+        t.add(vec![seen]);
+        t.add(vec![trail(5, 12, "orders-api", "alice")]);
+        let all: Vec<_> = t.within(change(0, "").at).collect();
+        assert_eq!(all.len(), 1);
+        assert_eq!((all[0].at, all[0].actor.as_deref()), (trail(5, 12, "", "").at, Some("alice")));
+        // An event after the refresh, or long before it, is another change.
+        let mut t = Timeline::default();
+        t.add(vec![change(9, "orders-api"), trail(10, 0, "orders-api", "alice"), trail(2, 0, "orders-api", "alice")]);
+        assert_eq!(t.within(change(0, "").at).count(), 3);
     }
 }

@@ -198,6 +198,12 @@ pub struct SourceArgs {
     #[arg(long)]
     pub actuals: bool,
 
+    /// Do not ask CloudTrail who changed what (cloudtrail:LookupEvents, free
+    /// but limited to 2 requests a second per account and region): changes
+    /// are then the services' own, without who made them.
+    #[arg(long)]
+    pub no_cloudtrail: bool,
+
     /// The rooms' own settings (`services::settings`): their flags are added
     /// to the command by `command()`, and read back by `Cli::from_matches`.
     #[arg(skip = crate::services::default_settings())]
@@ -378,7 +384,8 @@ impl Cli {
                     interval,
                     timeout,
                     no_price_list,
-                    actuals
+                    actuals,
+                    no_cloudtrail
                 );
                 for (_, setting) in crate::services::settings() {
                     if given(setting.name) {
@@ -423,6 +430,7 @@ impl Cli {
                 "org_exclude",
                 "accounts_at_once",
                 "actuals",
+                "no_cloudtrail",
                 "endpoint_url",
                 "timeout",
                 "metrics",
@@ -478,6 +486,7 @@ impl Cli {
                 "accounts_at_once",
                 "demo_accounts",
                 "actuals",
+                "no_cloudtrail",
                 "region",
                 "endpoint_url",
                 "interval",

@@ -49,6 +49,9 @@ spot-discount-pct = 70              # Spot's assumed discount from on-demand
 price-list = true                   # read current list prices from AWS's Price List (free), cached 30 days
 actuals = false                     # the bill from Cost Explorer beside the estimate ($0.01 a request, read hourly)
 
+[changes]                           # what changed, beside the metrics (docs/changes.md)
+cloudtrail = true                   # who changed what, from CloudTrail's LookupEvents (free, 2 requests/s per account and region)
+
 # [org]                             # every ACTIVE account of the organization (--org-role)
 # role = "OrganizationAccountAccessRole"
 # exclude = ["111111111111"]        # accounts left out (--org-exclude)
@@ -85,7 +88,7 @@ fn room_sections() -> String {
 }
 
 /// The shared sections, as `Config` spells its fields (a test holds them to it).
-pub const SECTIONS: &[&str] = &["aws", "refresh", "metrics", "ui", "audit", "cost", "org", "accounts"];
+pub const SECTIONS: &[&str] = &["aws", "refresh", "metrics", "ui", "audit", "cost", "changes", "org", "accounts"];
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
@@ -97,6 +100,7 @@ pub struct Config {
     pub ui: Ui,
     pub audit: Audit,
     pub cost: Cost,
+    pub changes: Changes,
     /// `--org-role` and its options: every account of the organization.
     pub org: Option<crate::accounts::OrgRole>,
     /// `[[accounts]]`: accounts named one by one.
@@ -129,6 +133,20 @@ impl Default for Cost {
             price_list: true,
             actuals: false,
         }
+    }
+}
+
+/// `[changes]`: where what changed is read from.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct Changes {
+    /// Who changed what, from CloudTrail (`--no-cloudtrail`: false).
+    pub cloudtrail: bool,
+}
+
+impl Default for Changes {
+    fn default() -> Self {
+        Changes { cloudtrail: true }
     }
 }
 
@@ -181,6 +199,7 @@ impl Default for Config {
             ui: Ui::default(),
             audit: Audit::default(),
             cost: Cost::default(),
+            changes: Changes::default(),
             org: None,
             accounts: Vec::new(),
             rooms: crate::services::default_settings(),
@@ -396,6 +415,9 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
     if config.cost.actuals && !cli.source.demo {
         cli.source.actuals = true;
     }
+    if !config.changes.cloudtrail {
+        cli.source.no_cloudtrail = true;
+    }
     let book = crate::services::builtin_prices().as_ref().clone();
     cli.prices = std::sync::Arc::new(book.with_user(
         prices.as_deref(),
@@ -408,6 +430,15 @@ pub fn apply(cli: &mut crate::cli::Cli, matches: &clap::ArgMatches) -> Result<Co
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cloudtrail_is_read_unless_the_config_says_not() {
+        assert!(Config::default().changes.cloudtrail);
+        let c = Config::parse("c.toml", "[changes]\ncloudtrail = false\n").unwrap();
+        assert!(!c.changes.cloudtrail);
+        let e = Config::parse("c.toml", "[changes]\ncloudtrial = false\n").unwrap_err();
+        assert!(e.starts_with("c.toml:2:1: unknown field `cloudtrial`"), "{e}");
+    }
 
     #[test]
     fn the_documented_default_file_is_the_default() {

@@ -139,7 +139,7 @@ mod tests {
             ("lambda = 3\n", "c.toml:1:10: lambda must be a table ([lambda])"),
             ("[ecs]\nfoo = 1\n", "c.toml:2:1: unknown key `foo` in [ecs]: ECS has no settings"),
             // A key the rooms do not own still goes to the shared sections' checks.
-            ("[cold-starts]\nmethod = \"auto\"\nspeed = 1\n", "c.toml:1:2: unknown section `cold-starts`: use aws, refresh, metrics, ui, audit, cost, org, accounts or a service's own: lambda"),
+            ("[cold-starts]\nmethod = \"auto\"\nspeed = 1\n", "c.toml:1:2: unknown section `cold-starts`: use aws, refresh, metrics, ui, audit, cost, changes, org, accounts or a service's own: lambda"),
             ("[lamda]\npercentile = \"p90\"\n", "c.toml:1:2: unknown section `lamda`"),
         ];
         for (file, says) in cases {

@@ -469,7 +469,7 @@ mod tests;
 /// The time a message carries of its own, which replay computes with.
 fn message_time(m: &DataMsg) -> Option<DateTime<Utc>> {
     match m {
-        DataMsg::Loaded { fetched_at, .. } => Some(*fetched_at),
+        DataMsg::Loaded { fetched_at, .. } | DataMsg::Changes { fetched_at, .. } => Some(*fetched_at),
         DataMsg::Api { at, .. } => Some(*at),
         _ => None,
     }

@@ -28,6 +28,8 @@ pub struct Options {
     pub budget_usd_per_hour: f64,
     /// `--actuals`: the bill from Cost Explorer, at most once an hour.
     pub actuals: bool,
+    /// Who changed what, from CloudTrail's LookupEvents (`--no-cloudtrail`: not asked).
+    pub cloudtrail: bool,
     /// The room the dashboard opens on, read before the others (see
     /// `after_screen`); `None` (the Overview, `--once`) starts every room at once.
     pub screen: Option<ServiceKind>,
@@ -39,6 +41,11 @@ pub struct RegionClients {
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     /// The rooms' GetMetricData calls, shared when they refresh together.
     pub gather: crate::aws::gather::Gather,
+    /// CloudTrail, for who changed what (`source::trail`).
+    pub trail: Option<aws_sdk_cloudtrail::Client>,
+    /// The account's own CloudWatch, for its alarms' history (`source::trail`):
+    /// `cloudwatch` may be a monitoring account's.
+    pub alarms: Option<aws_sdk_cloudwatch::Client>,
     rooms: Vec<Option<Box<dyn Any + Send + Sync>>>,
 }
 
@@ -48,8 +55,22 @@ impl RegionClients {
             name: name.into(),
             cloudwatch,
             gather: Default::default(),
+            trail: None,
+            alarms: None,
             rooms: ServiceKind::ALL.iter().map(|_| None).collect(),
         }
+    }
+
+    /// Hands the region its CloudTrail client (tests hand in mocked ones).
+    pub fn with_trail(mut self, client: aws_sdk_cloudtrail::Client) -> RegionClients {
+        self.trail = Some(client);
+        self
+    }
+
+    /// Hands the region the CloudWatch client its alarms' history is read with.
+    pub fn with_alarms(mut self, client: aws_sdk_cloudwatch::Client) -> RegionClients {
+        self.alarms = Some(client);
+        self
     }
 
     /// Hands room `S` its client (tests hand in mocked ones).
@@ -170,6 +191,10 @@ impl Live {
                 RegionClients::new(name.clone(), sdk_client!(aws_sdk_cloudwatch, cfg, counter));
             for kind in ServiceKind::ALL {
                 r.set(*kind, kind.room().client(cfg, counter, custom));
+            }
+            r.alarms = Some(r.cloudwatch.clone());
+            if opts.cloudtrail {
+                r.trail = Some(sdk_client!(aws_sdk_cloudtrail, cfg, counter));
             }
             regions.push(r);
         }

@@ -91,6 +91,20 @@ pub enum DataMsg {
         key: String,
         lines: Vec<TailLine>,
     },
+    /// What CloudTrail and the alarm history said changed in one account's
+    /// region (`source::trail`), and why a part of it could not be read.
+    Changes {
+        /// The account's key (`scope::Scope`), as `Loaded`'s.
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        account: String,
+        region: String,
+        fetched_at: DateTime<Utc>,
+        changes: Vec<crate::changes::Change>,
+        /// A part not read (LookupEvents denied: who made a change is not
+        /// known); empty when both were.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unread: Vec<ApiError>,
+    },
     /// What Cost Explorer says was spent (`--actuals`), or why it could not be read.
     Actuals(Result<crate::cost::actuals::Actuals, String>),
     /// The accounts watched, as they were found or failed.
@@ -141,6 +155,20 @@ impl DataMsg {
             match &mut self {
                 DataMsg::Loaded { account, .. } => *account = key.to_string(),
                 DataMsg::Failed { error, .. } => error.account = key.to_string(),
+                DataMsg::Changes {
+                    account,
+                    changes,
+                    unread,
+                    ..
+                } => {
+                    *account = key.to_string();
+                    for c in changes {
+                        c.account = key.to_string();
+                    }
+                    for e in unread {
+                        e.account = key.to_string();
+                    }
+                }
                 _ => {}
             }
         }

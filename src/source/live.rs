@@ -176,6 +176,7 @@ fn start(live: Arc<Live>, shared: &Shared) {
         .as_ref()
         .map(|p| crate::services::turns::AccountTurns::new(p.clone()));
     for r in 0..live.regions.len() {
+        tokio::spawn(super::trail::run(live.clone(), r, shared.tx.clone(), turns.clone()));
         // The room on screen at launch reads first in each region.
         let (screen, screen_read) = watch::channel(false);
         let mut screen = Some(screen);
@@ -295,11 +296,17 @@ pub async fn once(live: &Live) -> Vec<DataMsg> {
         });
         futures_util::future::join_all(rooms).await
     });
-    let mut read = futures_util::future::join_all(per_region).await;
+    // Who changed what is looked up beside them, at LookupEvents' own pace.
+    let (mut read, trail) = futures_util::future::join(
+        futures_util::future::join_all(per_region),
+        super::trail::once(live, deadline, limit),
+    )
+    .await;
     wanted(live, &mut read, deadline, limit).await;
     for (_, msgs) in read.into_iter().flatten() {
         out.extend(msgs.into_iter().map(|m| m.in_account(&live.key)));
     }
+    out.extend(trail.into_iter().map(|m| m.in_account(&live.key)));
     out.push(live.api());
     out
 }

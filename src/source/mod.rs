@@ -9,5 +9,6 @@ pub mod fleet;
 pub mod demo_images;
 pub mod live;
 pub mod replay;
+pub mod trail;
 
 pub use crate::services::msg::{DataTx, SourceCmd};

@@ -15,10 +15,14 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     let w = area.width as usize;
     let changes: Vec<_> = m.data.changes_now().collect();
     let mut lines = Vec::new();
+    // What could not be read comes first: without it, "nothing" would mean nothing happened.
+    for e in &m.data.changes_unread {
+        lines.push(Line::from(Span::styled(truncate(&unread_line(m, e), w), t.warn)));
+    }
     if changes.is_empty() {
         lines.push(Line::from(Span::styled(
             format!(
-                "Nothing changed in the last {} minutes that the services say (Lambda code and configuration, ECS deployments).",
+                "Nothing changed in the last {} minutes that the services, CloudTrail or the alarm history say.",
                 m.data.settings.window
             ),
             t.muted,
@@ -43,7 +47,7 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
         "SOURCE"
     );
     lines.push(Line::from(Span::styled(truncate(&head, w), t.header)));
-    let room = area.height.saturating_sub(1) as usize;
+    let room = (area.height as usize).saturating_sub(lines.len());
     let shown = if changes.len() > room { room.saturating_sub(1) } else { changes.len() };
     for c in changes.iter().take(shown) {
         let suspect = suspects
@@ -75,4 +79,25 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
         )));
     }
     Paragraph::new(lines).render(area, buf);
+}
+
+/// Why a part of what changed was not read, and what that leaves.
+fn unread_line(m: &Model, e: &crate::services::msg::ApiError) -> String {
+    let what = match e.operation.as_str() {
+        "LookupEvents" => "CloudTrail not read",
+        "DescribeAlarmHistory" => "alarm history not read",
+        other => other,
+    };
+    let whose = if m.data.settings.accounts.several() {
+        format!("{} {}", m.data.settings.accounts.name(&e.account), e.region)
+    } else {
+        e.region.clone()
+    };
+    let left = if e.operation == "LookupEvents" {
+        ": changes are the services' own, without who made them"
+    } else {
+        ""
+    };
+    // What it leaves before AWS's words: a long message is what gets cut.
+    format!("! {what} in {whose}{left} ({})", escape_controls(&e.message))
 }

@@ -44,6 +44,7 @@ const VERBS: &[&str] = &[
     "batch",
     "test",
     "send",
+    "lookup",
 ];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {

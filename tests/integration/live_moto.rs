@@ -280,6 +280,8 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "apigatewayv2.GetStages",
     "apigatewayv2.GetIntegrations",
     "apigatewayv2.GetRoutes",
+    "cloudtrail.LookupEvents",
+    "cloudwatch.DescribeAlarmHistory",
 ];
 
 /// Fails on any operation in `ops` that is not on the read-only list.

@@ -45,6 +45,7 @@ mod shared_calls;
 mod signals;
 mod snapshot_contract;
 mod triggers;
+mod trail;
 mod trust;
 mod trust_keys;
 mod update;

@@ -453,7 +453,7 @@ def seed(url, scenario):
 
 SERVICES = {"monitoring": "cloudwatch", "lambda": "lambda", "ecs": "ecs", "batch": "batch", "sts": "sts", "logs": "logs",
             "eks": "eks", "ecr": "ecr", "elasticmapreduce": "emr", "lightsail": "lightsail",
-            "apigateway": "apigateway", "sqs": "sqs"}
+            "apigateway": "apigateway", "sqs": "sqs", "cloudtrail": "cloudtrail"}
 # REST operations are named by method and path.
 REST = [
     ("lambda", "GET", "/2015-03-31/functions", "ListFunctions"),

@@ -88,6 +88,7 @@ pub fn mock_options() -> awstop::services::live::Options {
         },
         budget_usd_per_hour: awstop::aws::budget::DEFAULT_USD_PER_HOUR,
         actuals: false,
+        cloudtrail: true,
         screen: None,
     }
 }
