@@ -162,6 +162,11 @@ impl Room for Lambda {
         Some(View::Function { name: name.to_string() })
     }
 
+    fn holds(state: &LambdaState, account: &str, region: &str, name: &str) -> Option<bool> {
+        use crate::scope::Scoped;
+        Some(state.functions.iter().any(|f| f.name == name && f.region == region && f.account() == account))
+    }
+
     fn child(_state: &LambdaState, view: &View, key: &str) -> Option<View> {
         match view {
             View::Functions => Some(View::Function { name: key.into() }),
