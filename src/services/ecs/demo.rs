@@ -30,7 +30,7 @@ enum Behaviour {
     Rolling,
     /// Rolled to a new task definition every `CYCLE` seconds; three minutes
     /// later its essential container is OOM-killed about two minutes after
-    /// each start for 35 minutes, then about six minutes after.
+    /// each start for 35 minutes, then about ten minutes after.
     CrashLoop,
     /// Half the desired tasks wait for capacity that never comes.
     Unplaceable,
@@ -225,14 +225,16 @@ fn schedule(svc: &SvcSpec, off: i64, slot: u32, g: i64) -> (i64, Option<i64>) {
             // is planted at a known minute (docs/changes.md).
             let (cycle, i) = (g.div_euclid(CRASH_GENS), g.rem_euclid(CRASH_GENS));
             let base = cycle * CYCLE + HEAVY_AT;
+            // Half a generation apart, the two slots are never both down:
+            // one task always runs (and shows which image checkout runs).
             if i < SHORT_GENS {
-                let c = base + i * CRASH_EVERY + slot * 40;
+                let c = base + i * CRASH_EVERY + slot * (CRASH_EVERY / 2);
                 (c, Some(c + 120))
             } else {
-                // The two slots' long-lived tasks crash 375 s apart: never
-                // two in five minutes.
+                // The long-lived tasks crash 375 s apart, never two in five
+                // minutes; the last gives way to the next rollout's first.
                 let c = base + HEAVY_LEN + (i - SHORT_GENS) * 750 + slot * 375;
-                (c, Some(c + 360))
+                (c, Some((c + 600).min(base + CYCLE + slot * (CRASH_EVERY / 2))))
             }
         }
         Behaviour::Unplaceable if slot >= 2 => (g * 3600 + off, None),
