@@ -104,6 +104,29 @@ pub(super) fn act(m: &mut Model, a: Action, cmds: &mut Vec<Cmd>) {
         | Action::PageDown
         | Action::Top
         | Action::Bottom
+        | Action::Enter
+            if *m.view() == super::model::View::Changes =>
+        {
+            let n = m.data.changes_now().count();
+            let page = m.page_rows().max(1);
+            let c = m.ui.changes_cursor.min(n.saturating_sub(1));
+            m.ui.changes_cursor = match a {
+                Action::Up => c.saturating_sub(1),
+                Action::Down => c + 1,
+                Action::PageUp => c.saturating_sub(page),
+                Action::PageDown => c + page,
+                Action::Top => 0,
+                Action::Bottom => n,
+                _ => return open_change(m),
+            }
+            .min(n.saturating_sub(1));
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
             if m.data.tail.is_some() && m.table().is_none() =>
         {
             // In a detail view with a live tail, the movement keys scroll it.
@@ -339,6 +362,7 @@ fn command(m: &mut Model, cmd: &str, cmds: &mut Vec<Cmd>) {
             let stack = m.ui.stacks.entry(Pane::Overview).or_default();
             stack.truncate(1);
             stack.push(super::model::View::Changes);
+            m.ui.changes_cursor = 0;
         }
         Err(e) => m.ui.message = Some(e),
     }
@@ -381,6 +405,30 @@ fn enter(m: &mut Model) {
         m.ui.stacks
             .insert(pane, vec![pane.root(), super::model::View::Room(there)]);
         m.ui.pane = pane;
+    }
+}
+
+/// Enter on a change in `:changes`: its resource's detail, in its room's
+/// pane (Esc back to the room's list), or a line saying it is gone.
+fn open_change(m: &mut Model) {
+    let Some(c) = m.data.changes_now().nth(m.ui.changes_cursor).cloned() else {
+        return;
+    };
+    let Some(kind) = ServiceKind::from_name(&c.service) else {
+        return;
+    };
+    let room = kind.room();
+    let name = crate::fmt::escape_controls(&c.resource);
+    match room.open(&c.resource) {
+        Some(_) if room.holds(&m.data.feeds, &c.account, &c.region, &c.resource) == Some(false) => {
+            m.ui.message = Some(format!("{name} is no longer in {} ({})", room.info().label, c.region));
+        }
+        Some(view) => {
+            let pane = Pane::Room(kind);
+            m.ui.stacks.insert(pane, vec![pane.root(), super::model::View::Room(view)]);
+            m.ui.pane = pane;
+        }
+        None => m.ui.message = Some(format!("{} has no detail view for {name}", room.info().label)),
     }
 }
 

@@ -280,6 +280,8 @@ pub struct Ui {
     pub replay: Option<ReplayStatus>,
     /// The selected item of the Overview's lists.
     pub overview_cursor: usize,
+    /// The change selected in `:changes` (newest is 0).
+    pub changes_cursor: usize,
     /// Lines a live tail is scrolled up from its newest.
     pub tail_scroll: usize,
     /// Lines the help is scrolled down.
@@ -308,6 +310,7 @@ impl Default for Ui {
             wants: BTreeMap::new(),
             replay: None,
             overview_cursor: 0,
+            changes_cursor: 0,
             tail_scroll: 0,
             help_scroll: 0,
             overview_page: 0,

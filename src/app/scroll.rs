@@ -28,6 +28,7 @@ pub fn pane_ctx<'a>(m: &'a Model, t: &'a Theme) -> PaneCtx<'a> {
         shown: std::cell::Cell::new(None),
         scroll: offset(m),
         extent: std::cell::Cell::new(None),
+        changes: m.data.changes_now().collect(),
     }
 }
 

@@ -82,6 +82,8 @@ pub trait DynRoom: Sync {
     fn elsewhere(&self, feeds: &Feeds, view: &RoomView, key: &str) -> Option<RoomView>;
     /// The view that shows `key` when another room jumps to it.
     fn open(&self, key: &str, at: Option<&super::scope::Scope>) -> Option<RoomView>;
+    /// `Room::holds`.
+    fn holds(&self, feeds: &Feeds, account: &str, region: &str, key: &str) -> Option<bool>;
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn crumb(&self, feeds: &Feeds, view: &RoomView) -> String;
     fn export_name(&self, view: &RoomView) -> String;
@@ -344,6 +346,9 @@ impl<S: Registered> DynRoom for Adapter<S> {
 
     fn open(&self, key: &str, at: Option<&super::scope::Scope>) -> Option<RoomView> {
         S::open(key, at).map(S::wrap_view)
+    }
+    fn holds(&self, feeds: &Feeds, account: &str, region: &str, key: &str) -> Option<bool> {
+        S::holds(&S::feed(feeds).state, account, region, key)
     }
     fn title(&self, feeds: &Feeds, view: &RoomView) -> String {
         S::view(view)

@@ -178,6 +178,11 @@ pub trait Room: Sized + Send + Sync + 'static {
     fn open(_key: &str, _at: Option<&super::scope::Scope>) -> Option<Self::View> {
         None
     }
+    /// Whether the room still holds the resource `key` (as `open` names it)
+    /// of an account (`Scope`'s key) and region; `None` where it cannot say.
+    fn holds(_state: &Self::State, _account: &str, _region: &str, _key: &str) -> Option<bool> {
+        None
+    }
     /// The view Enter opens from `view` on the row `row`. A detail keeps the
     /// row's account and region (`row.at`): another account's resource of
     /// the same name is another detail.
@@ -274,6 +279,20 @@ pub struct PaneCtx<'a> {
     pub scroll: usize,
     /// Set by the scrolling list as it draws: how far it goes.
     pub extent: std::cell::Cell<Option<super::scroll::Extent>>,
+    /// The changes inside the window, newest first: a detail marks its
+    /// resource's on its graphs and lists them under.
+    pub changes: Vec<&'a crate::changes::Change>,
+}
+
+impl<'a> PaneCtx<'a> {
+    /// The changes to one resource of a room, newest first.
+    pub fn changes_to(&self, room: &str, account: &str, region: &str, resource: &str) -> Vec<&'a crate::changes::Change> {
+        self.changes
+            .iter()
+            .copied()
+            .filter(|c| c.service == room && c.account == account && c.region == region && c.resource == resource)
+            .collect()
+    }
 }
 
 impl PaneCtx<'_> {

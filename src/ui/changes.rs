@@ -1,5 +1,6 @@
 //! `:changes`: what changed in the window, newest first: when, whose, where,
-//! what, who and where it was read; a suspect's change is marked.
+//! what, who and where it was read; a suspect's change is marked, the
+//! selected one (Enter opens its resource) highlighted.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -49,7 +50,10 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
     lines.push(Line::from(Span::styled(truncate(&head, w), t.header)));
     let room = (area.height as usize).saturating_sub(lines.len());
     let shown = if changes.len() > room { room.saturating_sub(1) } else { changes.len() };
-    for c in changes.iter().take(shown) {
+    let cursor = m.ui.changes_cursor.min(changes.len() - 1);
+    // The selected change stays in view: the list starts late enough to hold it.
+    let first = (cursor + 1).saturating_sub(shown.max(1));
+    for (i, c) in changes.iter().enumerate().skip(first).take(shown) {
         let suspect = suspects
             .iter()
             .any(|s| s.resource == c.resource && s.service == c.service && s.change.at == c.at && s.change.action == c.action);
@@ -70,11 +74,18 @@ pub fn draw(buf: &mut Buffer, area: Rect, m: &Model, cx: &PaneCtx) {
             truncate(c.actor.as_deref().unwrap_or("-"), 10),
             c.source.word()
         );
-        lines.push(Line::from(Span::styled(truncate(&text, w), if suspect { t.error } else { ratatui::style::Style::default() })));
+        let style = if suspect { t.error } else { ratatui::style::Style::default() };
+        let style = if i == cursor { style.patch(t.selection) } else { style };
+        lines.push(Line::from(Span::styled(format!("{:<w$}", truncate(&text, w)), style)));
     }
+    let older = changes.len() - first - shown.min(changes.len() - first);
     if shown < changes.len() {
         lines.push(Line::from(Span::styled(
-            format!("… {} older changes (the snapshot lists them all)", changes.len() - shown),
+            if first == 0 {
+                format!("… {older} older changes (the snapshot lists them all)")
+            } else {
+                format!("… {first} newer, {older} older changes (the snapshot lists them all)")
+            },
             t.muted,
         )));
     }

@@ -262,7 +262,8 @@ fn suspect_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
         ),
     ];
     if more > 0 {
-        spans.push(Span::styled(format!(" · {more} more in :changes"), t.muted));
+        // Short enough to fit beside the suspect at 80 columns.
+        spans.push(Span::styled(format!(" · +{more} in :changes"), t.muted));
     } else {
         spans.push(Span::styled(" · :changes".to_string(), t.muted));
     }

@@ -27,14 +27,14 @@ pub fn height(graphs: usize) -> u16 {
 
 /// Draws `graphs` of per-minute data two to a row under a legend.
 pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
-    rows_of(buf, area, t, graphs, None, 1)
+    rows_of(buf, area, t, graphs, None, 1);
 }
 
 /// `grid` for series that hold a minute a slot of data published every
 /// `step` minutes (Lightsail's and EMR's five-minute points, each repeated
 /// over its minutes): the legend says what the data is.
 pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], step: usize) {
-    rows_of(buf, area, t, graphs, None, step)
+    rows_of(buf, area, t, graphs, None, step);
 }
 
 /// Last week's same minutes under a graph.
@@ -57,12 +57,65 @@ pub fn height_with_week(graphs: usize) -> u16 {
 /// in an area shorter than `height_with_week`, last week's peak in the
 /// titles only.
 pub fn grid_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: &[Week]) {
-    rows_of(buf, area, t, graphs, Some(weeks), 1)
+    rows_of(buf, area, t, graphs, Some(weeks), 1);
 }
 
-fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, step: usize) {
+/// `grid` with a marker under every graph at the minutes `marks` (indexes
+/// into the series): a change to the resource. A blank bar there shows
+/// `MARK` in the warning colour; a bar keeps its height, drawn reversed (the
+/// themes draw graphs in the accent colour, so a colour alone would not show).
+pub fn grid_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], marks: &[usize]) {
+    grid_weeks_marked(buf, area, t, graphs, None, marks)
+}
+
+/// `grid_weeks` (with `weeks`) or `grid`, and the markers of `grid_marked`
+/// on this week's bars.
+pub fn grid_weeks_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, marks: &[usize]) {
+    let cells = rows_of(buf, area, t, graphs, weeks, 1);
+    for (graph, per) in cells {
+        for bar in marker_bars(marks, graphs[0].series.0.len(), per) {
+            let x = graph.x + bar as u16;
+            if x >= graph.right() || graph.height == 0 {
+                continue;
+            }
+            let y = graph.bottom() - 1;
+            if let Some(cell) = buf.cell_mut((x, y)) {
+                if cell.symbol() == " " {
+                    cell.set_symbol(MARK);
+                    cell.set_style(t.warn);
+                } else {
+                    cell.modifier.insert(ratatui::style::Modifier::REVERSED);
+                }
+            }
+        }
+    }
+}
+
+/// What marks a change on a sparkline where its bar is blank.
+pub const MARK: &str = "│";
+
+/// The bars (`per` minutes each) that hold the minutes `marks` of a series
+/// of `minutes`, each once, in order.
+pub fn marker_bars(marks: &[usize], minutes: usize, per: usize) -> Vec<usize> {
+    let mut bars: Vec<usize> = marks.iter().filter(|m| **m < minutes).map(|m| m / per.max(1)).collect();
+    bars.sort_unstable();
+    bars.dedup();
+    bars
+}
+
+/// The minute of a series starting at `start` (one a minute) that `at`
+/// falls in, if inside its `minutes`.
+pub fn minute_of(start: chrono::DateTime<chrono::Utc>, minutes: usize, at: chrono::DateTime<chrono::Utc>) -> Option<usize> {
+    let i = (at - start).num_seconds().div_euclid(60);
+    (at >= start && (i as usize) < minutes).then_some(i as usize)
+}
+
+/// Draws the grid; says where each graph's bars (this week's) went and the
+/// minutes a bar.
+fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, step: usize) -> Vec<(Rect, usize)> {
+    let mut drawn = Vec::new();
     if area.height == 0 || graphs.is_empty() {
-        return;
+        return drawn;
     }
     let [legend, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     let lines = weeks.is_some() && area.height >= height_with_week(graphs.len());
@@ -99,8 +152,11 @@ fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Opt
     for (i, g) in graphs.iter().enumerate() {
         let Some(row) = rows.get(i / 2) else { break };
         let week = weeks.map(|w| w.get(i).copied().unwrap_or(Week::Unread));
-        spark(buf, halves(*row)[i % 2], t, g, per, week, lines);
+        if let Some(graph) = spark(buf, halves(*row)[i % 2], t, g, per, week, lines) {
+            drawn.push((graph, per));
+        }
     }
+    drawn
 }
 
 /// "five-minute" for 5.
@@ -114,9 +170,9 @@ fn every(step: usize) -> String {
 /// A sparkline titled with its latest and peak values. A percentage (its
 /// title ends in `%`) is drawn on 0..100: a peak of 1% is a low bar, not a
 /// full one. With `week`, last week's line goes under it, dim, on one scale.
-fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: Option<Week>, lines: bool) {
+fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: Option<Week>, lines: bool) -> Option<Rect> {
     if area.height == 0 {
-        return;
+        return None;
     }
     let s = g.series;
     let last = s.0.last().copied().unwrap_or(0.0) as f64;
@@ -191,7 +247,7 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: O
         ..graph
     };
     if !lines || below.y >= area.y + area.height {
-        return;
+        return Some(graph);
     }
     match (week, week_bars) {
         (Some(_), Some(wb)) => bar_line(&wb, t.muted, top).render(below, buf),
@@ -200,6 +256,7 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: O
         }
         _ => {}
     }
+    Some(graph)
 }
 
 /// A sparkline of `data`, on `0..top` when given (else its own peak).
@@ -303,5 +360,46 @@ mod tests {
         assert!(!l[0].contains("a week ago"), "{l:?}");
         assert_eq!(l[1].trim_end(), "invocations  peak 8  now 8");
         assert_eq!(l[2].chars().nth(1), Some('█'), "{l:?}");
+    }
+
+    #[test]
+    fn markers_fall_on_the_bar_of_their_minute() {
+        // 60 minutes in 30 bars: two minutes a bar.
+        assert_eq!(marker_bars(&[36, 0, 37, 59, 60, 75], 60, 2), vec![0, 18, 29]);
+        assert_eq!(marker_bars(&[36], 60, 1), vec![36]);
+        let start = chrono::DateTime::from_timestamp(1_800_000_000 - 1_800_000_000 % 60, 0).unwrap();
+        let at = |s: i64| start + chrono::Duration::seconds(s);
+        assert_eq!(minute_of(start, 60, at(36 * 60 + 59)), Some(36));
+        assert_eq!(minute_of(start, 60, at(-1)), None);
+        assert_eq!(minute_of(start, 60, at(60 * 60)), None);
+    }
+
+    #[test]
+    fn a_marker_is_drawn_under_every_graph_at_its_minute() {
+        use ratatui::style::Modifier;
+        let t = Theme::monochrome();
+        let quiet = Series(vec![0.0; 60]);
+        let busy = Series(vec![5.0; 60]);
+        let graphs = [
+            Graph { title: "quiet", series: &quiet, style: t.sparkline },
+            Graph { title: "busy", series: &busy, style: t.sparkline },
+        ];
+        // 80 wide: halves of 40, 39 bars, so two minutes a bar.
+        let area = Rect::new(0, 0, 80, 3);
+        let mut buf = Buffer::empty(area);
+        grid_marked(&mut buf, area, &t, &graphs, &[36]);
+        let row: String = (0..80).map(|x| buf[(x, 2)].symbol().to_string()).collect();
+        // The quiet graph's blank bar 18 holds the marker; the busy graph's
+        // bar 18 (at 40 + 18) keeps its bar, reversed.
+        assert_eq!(row.chars().nth(18), Some('│'), "{row:?}");
+        assert_eq!(row.chars().filter(|c| *c == '│').count(), 1, "{row:?}");
+        assert_ne!(buf[(58, 2)].symbol(), " ");
+        assert!(buf[(58, 2)].modifier.contains(Modifier::REVERSED));
+        assert!(!buf[(57, 2)].modifier.contains(Modifier::REVERSED));
+        assert!(!buf[(18, 1)].modifier.contains(Modifier::REVERSED));
+        // Without marks: nothing drawn there.
+        let mut plain = Buffer::empty(area);
+        grid(&mut plain, area, &t, &graphs);
+        assert_eq!(plain[(18, 2)].symbol(), " ");
     }
 }

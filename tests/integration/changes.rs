@@ -139,7 +139,8 @@ fn the_demo_names_orders_apis_deploy_as_the_suspect_of_its_error_burst() {
     let got = changes(&snap);
     assert_eq!(named(&got, "orders-api"), ["Modified"], "{got:?}");
     let suspects = snap["suspects"].as_array().unwrap();
-    assert_eq!(suspects.len(), 1, "{suspects:?}");
+    assert_eq!(suspects.len(), 2, "{suspects:?}");
+    // Newest change first: orders-api's deploy at 13:36, then checkout's rollout at 13:30.
     let s = &suspects[0];
     assert_eq!((s["service"].as_str(), s["resource"].as_str()), (Some("lambda"), Some("orders-api")));
     assert_eq!(s["metric"], "error_rate_pct");
@@ -150,6 +151,19 @@ fn the_demo_names_orders_apis_deploy_as_the_suspect_of_its_error_burst() {
     assert_eq!(s["change"]["at"], change["at"]);
     assert_eq!(s["change"]["action"], "Modified");
     assert_eq!(s["change"]["at"], "2026-11-22T13:36:00Z");
+
+    // The crash-looping checkout rolled to a new task definition three
+    // minutes before its tasks began to crash every two minutes or so.
+    assert_eq!(named(&got, "web-fargate/checkout"), ["Deployment"], "{got:?}");
+    let s = &suspects[1];
+    assert_eq!((s["service"].as_str(), s["resource"].as_str()), (Some("ecs"), Some("web-fargate/checkout")));
+    assert_eq!(s["metric"], "crashed_tasks_5m");
+    let (before, after) = (s["before"].as_f64().unwrap(), s["after"].as_f64().unwrap());
+    assert!(after >= 3.0 * before && after >= 2.0, "{before} -> {after}");
+    assert_eq!(s["change"]["action"], "Deployment");
+    assert_eq!(s["change"]["at"], "2026-11-22T13:30:00Z");
+    let rollout = snap["changes"].as_array().unwrap().iter().find(|c| c["resource"] == "web-fargate/checkout").unwrap();
+    assert_eq!((rollout["at"].as_str(), rollout["source"].as_str()), (Some("2026-11-22T13:30:00Z"), Some("service_api")));
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod aws_errors;
 mod batch_history;
 mod budget;
 mod changes;
+mod changes_services;
 mod cold_starts_insights;
 mod common;
 mod config_and_themes;

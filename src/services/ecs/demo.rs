@@ -28,7 +28,9 @@ enum Behaviour {
     Steady,
     /// A new deployment every 20 minutes, replacing one task at a time.
     Rolling,
-    /// The essential container is OOM-killed about two minutes after start.
+    /// Rolled to a new task definition every `CYCLE` seconds; three minutes
+    /// later its essential container is OOM-killed about two minutes after
+    /// each start for 35 minutes, then about ten minutes after.
     CrashLoop,
     /// Half the desired tasks wait for capacity that never comes.
     Unplaceable,
@@ -57,6 +59,20 @@ const STOPPED_KEPT_S: i64 = 30 * 60;
 const ROLL_EVERY: i64 = 1200;
 const CRASH_EVERY: i64 = 150;
 const LIFE: i64 = 2 * 86_400;
+/// The crash loop's rollouts: at `ROLLOUT_AT` seconds of every `CYCLE`
+/// (minute 30 of the hour; at the demo's usual 14:03 that is six minutes
+/// before orders-api's code update), the heavy crashing from `HEAVY_AT` for
+/// `HEAVY_LEN`. A cycle holds `CRASH_GENS` task generations per slot:
+/// `SHORT_GENS` short ones, then two long ones.
+const CYCLE: i64 = 3600;
+const ROLLOUT_AT: i64 = 1800;
+const HEAVY_AT: i64 = ROLLOUT_AT + 180;
+const SHORT_GENS: i64 = 14;
+const HEAVY_LEN: i64 = SHORT_GENS * CRASH_EVERY;
+const CRASH_GENS: i64 = SHORT_GENS + 2;
+/// AWS lists stopped tasks for about an hour; the crash loop keeps that
+/// much, so the minutes before its rollout are there to compare.
+const CRASHED_KEPT_S: i64 = 60 * 60;
 
 fn spec(scale: usize) -> EcsSpec {
     use Behaviour::*;
@@ -205,8 +221,21 @@ fn schedule(svc: &SvcSpec, off: i64, slot: u32, g: i64) -> (i64, Option<i64>) {
             (at(g), Some(at(g + 1) + 45))
         }
         Behaviour::CrashLoop => {
-            let c = g * CRASH_EVERY + off + slot * 40;
-            (c, Some(c + 120))
+            // Anchored to the clock, not the service's offset: the rollout
+            // is planted at a known minute (docs/changes.md).
+            let (cycle, i) = (g.div_euclid(CRASH_GENS), g.rem_euclid(CRASH_GENS));
+            let base = cycle * CYCLE + HEAVY_AT;
+            // Half a generation apart, the two slots are never both down:
+            // one task always runs (and shows which image checkout runs).
+            if i < SHORT_GENS {
+                let c = base + i * CRASH_EVERY + slot * (CRASH_EVERY / 2);
+                (c, Some(c + 120))
+            } else {
+                // The long-lived tasks crash 375 s apart, never two in five
+                // minutes; the last gives way to the next rollout's first.
+                let c = base + HEAVY_LEN + (i - SHORT_GENS) * 750 + slot * 375;
+                (c, Some((c + 600).min(base + CYCLE + slot * (CRASH_EVERY / 2))))
+            }
         }
         Behaviour::Unplaceable if slot >= 2 => (g * 3600 + off, None),
         Behaviour::Unplaceable => (g * LIFE + off, None),
@@ -218,8 +247,17 @@ fn period(svc: &SvcSpec, slot: u32) -> i64 {
         Behaviour::Steady => LIFE,
         Behaviour::Unplaceable if slot < 2 => LIFE,
         Behaviour::Rolling => ROLL_EVERY,
-        Behaviour::CrashLoop => CRASH_EVERY,
+        Behaviour::CrashLoop => CYCLE,
         Behaviour::Unplaceable => 3600,
+    }
+}
+
+/// The task definition revision (past 40) a task generation runs: the crash
+/// loop's generations run their cycle's rollout.
+fn revision(svc: &SvcSpec, g: i64) -> i64 {
+    match svc.behaviour {
+        Behaviour::CrashLoop => g.div_euclid(CRASH_GENS).rem_euclid(100),
+        _ => g.rem_euclid(100),
     }
 }
 
@@ -241,7 +279,7 @@ fn task_at(
     let mut t = Task {
         id,
         service: Some(svc.name.clone()),
-        task_definition: format!("{}:{}", svc.name, 40 + g.rem_euclid(100)),
+        task_definition: format!("{}:{}", svc.name, 40 + revision(svc, g)),
         launch_type: svc.launch.to_string(),
         capacity_provider: svc.capacity_provider.map(str::to_string),
         cpu: Some(svc.cpu.to_string()),
@@ -333,8 +371,12 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         hash(&[seed, str_id(&svc.name), deployment_no as u64]) % 10_000_000_000_000_000_000
     );
     let mut tasks = Vec::new();
+    let kept = if svc.behaviour == Behaviour::CrashLoop { CRASHED_KEPT_S } else { STOPPED_KEPT_S };
     for slot in 0..svc.desired {
-        let mut g = (now - off).div_euclid(period(svc, slot)) + 1;
+        let mut g = match svc.behaviour {
+            Behaviour::CrashLoop => (now.div_euclid(CYCLE) + 1) * CRASH_GENS,
+            _ => (now - off).div_euclid(period(svc, slot)) + 1,
+        };
         // Walk back through this slot's generations until they stopped too long ago.
         for _ in 0..40 {
             let (created, stop) = schedule(svc, off, slot, g);
@@ -343,7 +385,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
                 continue;
             }
             if let Some(s) = stop {
-                if now - (s + 30) > STOPPED_KEPT_S {
+                if now - (s + 30) > kept {
                     break;
                 }
             }
@@ -366,6 +408,9 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
     let running = count(&|t| t.last_status == "RUNNING");
     let pending = count(&|t| t.is_starting());
     let crashed = count(&|t| t.stop_code.as_deref() == Some("EssentialContainerExited"));
+    // The crash loop's latest rollout: its PRIMARY deployment's createdAt.
+    let rollout_no = (now - ROLLOUT_AT).div_euclid(CYCLE);
+    let crash_loop = svc.behaviour == Behaviour::CrashLoop;
     let rolling = svc.behaviour == Behaviour::Rolling
         && (now - off).rem_euclid(ROLL_EVERY) < 60 + svc.desired as i64 * 90 + 60;
     let minute = (now / 60) as u64;
@@ -402,8 +447,12 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
         pending,
         rollout_state: Some(if rolling { "IN_PROGRESS" } else { "COMPLETED" }.into()),
         deployments: if rolling { 2 } else { 1 },
-        task_definition: format!("{}:{}", svc.name, 40 + deployment_no.rem_euclid(100)),
-        deployed_at: None,
+        task_definition: format!(
+            "{}:{}",
+            svc.name,
+            40 + if crash_loop { rollout_no } else { deployment_no }.rem_euclid(100)
+        ),
+        deployed_at: crash_loop.then(|| ts(rollout_no * CYCLE + ROLLOUT_AT)).flatten(),
         metrics_pending: false,
         // Last week's same minute from the same seed: as loaded as now.
         week_ago: (running > 0).then(|| {
@@ -417,6 +466,7 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
             .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
         memory_pct: (running > 0).then(|| ((memory_base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0),
         events,
+        rollout_events: Vec::new(),
         recently_stopped: crashed,
         image: None,
         usage: None,

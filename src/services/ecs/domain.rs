@@ -96,6 +96,11 @@ pub struct Service {
     pub week_ago: Option<ServiceWeekAgo>,
     /// Newest first; ECS service events explain placement failures and steady state.
     pub events: Vec<ServiceEvent>,
+    /// The events, among all the service's, that say a deployment completed,
+    /// failed or rolled back (newest first, `ROLLOUT_EVENTS` at most): most
+    /// of the few in `events` are task starts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rollout_events: Vec<ServiceEvent>,
     /// Tasks of this service that stopped in the last hour (crash loops show here).
     pub recently_stopped: u32,
     /// The image its running tasks carry, and that image's scan findings:
@@ -236,6 +241,26 @@ mod tests {
 pub struct ServiceEvent {
     pub at: DateTime<Utc>,
     pub message: String,
+}
+
+/// Rollout events kept per service.
+pub const ROLLOUT_EVENTS: usize = 5;
+
+/// What a service event says of a rollout, in the words of a change's
+/// `action`: ECS writes "(service s) (deployment ecs-svc/…) deployment
+/// completed.", "… deployment failed: tasks failed to start." and
+/// "(service s) rolling back to deployment ecs-svc/…".
+pub fn rollout_action(message: &str) -> Option<&'static str> {
+    let m = message.to_ascii_lowercase();
+    if m.contains("rolling back") {
+        Some("Rollback")
+    } else if m.contains("deployment failed") {
+        Some("RolloutFailed")
+    } else if m.contains("deployment completed") {
+        Some("RolloutCompleted")
+    } else {
+        None
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -160,6 +160,18 @@ fn service(s: &aws_sdk_ecs::types::Service) -> Service {
                 })
             })
             .collect(),
+        rollout_events: s
+            .events()
+            .iter()
+            .filter(|e| e.message().and_then(super::domain::rollout_action).is_some())
+            .take(super::domain::ROLLOUT_EVENTS)
+            .filter_map(|e| {
+                Some(ServiceEvent {
+                    at: time(e.created_at())?,
+                    message: e.message().unwrap_or_default().to_string(),
+                })
+            })
+            .collect(),
         recently_stopped: 0,
         image: None,
         usage: None,

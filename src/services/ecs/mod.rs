@@ -89,6 +89,24 @@ impl Room for Ecs {
         changes::changes(state, scope, data, cx)
     }
 
+    fn suspects(state: &EcsData, found: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
+        changes::suspects(state, found)
+    }
+
+    /// A change names a service `cluster/service`: its tasks.
+    fn open(key: &str) -> Option<View> {
+        let (cluster, service) = key.split_once('/')?;
+        Some(View::Tasks { cluster: cluster.into(), service: service.into() })
+    }
+
+    fn holds(state: &EcsData, account: &str, region: &str, key: &str) -> Option<bool> {
+        use crate::scope::Scoped;
+        let (cluster, service) = key.split_once('/')?;
+        Some(state.clusters.iter().any(|c| {
+            c.name == cluster && c.region == region && c.account() == account && c.services.iter().any(|s| s.name == service)
+        }))
+    }
+
     fn loading(state: &EcsData) -> Option<String> {
         let services = state.clusters.iter().flat_map(|c| &c.services);
         let (n, waiting) = services.fold((0, 0), |(n, w), s| (n + 1, w + usize::from(s.metrics_pending)));

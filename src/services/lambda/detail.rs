@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
 use crate::services::room::PaneCtx;
-use crate::widgets::spark::{first_fitting, fit_lines, grid, grid_weeks, half, Graph, Week};
+use crate::widgets::spark::{first_fitting, fit_lines, grid_weeks_marked, half, minute_of, Graph, Week, MARK};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone};
 
@@ -24,6 +24,10 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
         return gone(buf, area, t, name);
     };
     let s = &f.stats;
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<super::Lambda as crate::services::Room>::INFO.name, f.account(), &f.region, &f.name)
+    };
     let tail = cx.tail.filter(|x| x.key == f.name && crate::scope::Scoped::in_scope(f, &x.at));
     // A live tail takes the room of the sparklines: its lines are what the user opened it for.
     // The legend and three rows of two graphs, each with last week's line
@@ -183,6 +187,11 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
     .render(right, buf);
     if let Some(series) = s.series.as_ref().filter(|_| sparks.height > 0) {
         let g = |title, series, style| Graph { title, series, style };
+        let minutes = series.invocations.0.len();
+        let marks: Vec<usize> = series
+            .start
+            .map(|start| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
+            .unwrap_or_default();
         let graphs = [
             g("invocations", &series.invocations, t.sparkline),
             g("errors", &series.errors, t.error),
@@ -190,21 +199,19 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
             g("cold starts", &series.cold_starts, t.warn),
             g("max duration ms", &series.duration_max_ms, t.sparkline),
         ];
-        match week {
-            Some((w, sums)) => {
-                // Nothing ran last week: every line says "new" rather than flat.
-                let line = |x| if sums.invocations > 0.0 { Week::Series(x) } else { Week::New };
-                grid_weeks(buf, sparks, t, &graphs, &[
-                    line(&w.invocations),
-                    line(&w.errors),
-                    line(&w.duration_avg_ms),
-                    // From this week's logs only: no line a week ago.
-                    Week::Unread,
-                    line(&w.duration_max_ms),
-                ]);
-            }
-            None => grid(buf, sparks, t, &graphs),
-        }
+        // Nothing ran last week: every line says "new" rather than flat.
+        let weeks = week.map(|(w, sums)| {
+            let line = |x| if sums.invocations > 0.0 { Week::Series(x) } else { Week::New };
+            [
+                line(&w.invocations),
+                line(&w.errors),
+                line(&w.duration_avg_ms),
+                // From this week's logs only: no line a week ago.
+                Week::Unread,
+                line(&w.duration_max_ms),
+            ]
+        });
+        grid_weeks_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), &marks);
     }
     if s.series.is_none() && sparks.height > 0 {
         // Histories are fetched for the rows on screen; this one is on its way.
@@ -229,11 +236,14 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
     } else {
         pack_triggers(triggers, usize::MAX, recent.width as usize, t)
     };
-    let mut rows: Vec<Row> = triggers
-        .into_iter()
-        .enumerate()
-        .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
-        .collect();
+    // The changes first, right under the graphs they are marked on.
+    let mut rows = change_rows(&changes, t);
+    rows.extend(
+        triggers
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) }),
+    );
     rows.push(Row::heading(vec![
         Span::styled("Last cold starts", t.title),
         Span::styled("  (t: live tail)", t.muted),
@@ -255,6 +265,28 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
         _ => rows.push(Row::line(Span::styled("none in the window", t.muted))),
     }
     crate::widgets::scroll::draw(buf, recent, rows, false, cx);
+}
+
+/// The changes to the resource in the window (newest first): time, what,
+/// who; none, no lines.
+fn change_rows<'a>(changes: &[&crate::changes::Change], t: &crate::theme::Theme) -> Vec<Row<'a>> {
+    if changes.is_empty() {
+        return Vec::new();
+    }
+    let mut rows = vec![Row::heading(vec![
+        Span::styled("Changes", t.title),
+        Span::styled(format!("  ({MARK} on the graphs)"), t.muted),
+    ])];
+    for c in changes {
+        rows.push(Row::line(vec![
+            Span::styled(c.at.format("%H:%M:%S ").to_string(), t.muted),
+            Span::styled(format!("{:<28} ", c.action), t.warn),
+            // The services' answers do not say who: unknown, not nobody.
+            Span::raw(crate::fmt::escape_controls(c.actor.as_deref().unwrap_or("-"))),
+            Span::styled(format!("  {}", c.source.word()), t.muted),
+        ]));
+    }
+    rows
 }
 
 /// The short name of a source: the queue, stream, table, bucket or rule.

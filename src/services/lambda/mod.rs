@@ -168,6 +168,11 @@ impl Room for Lambda {
         })
     }
 
+    fn holds(state: &LambdaState, account: &str, region: &str, name: &str) -> Option<bool> {
+        use crate::scope::Scoped;
+        Some(state.functions.iter().any(|f| f.name == name && f.region == region && f.account() == account))
+    }
+
     fn child(_state: &LambdaState, view: &View, row: &crate::table::RowId) -> Option<View> {
         match view {
             View::Functions => Some(View::Function {

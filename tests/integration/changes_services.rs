@@ -1,0 +1,246 @@
+//! What changed, as AWS shows it where moto does not: an ECS rollout with
+//! its new PRIMARY and the old ACTIVE deployment still draining, the service
+//! events of a failed rollout, and the crashed tasks that rose after it; and
+//! Enter on a change in `:changes`, which opens the resource's detail.
+
+use aws_smithy_mocks::{mock, mock_client, RuleMode};
+use chrono::{Duration, Utc};
+use serde_json::Value;
+
+use awstop::app::model::{Model, Pane, SourceLabel, View};
+use awstop::app::msg::{DataMsg, Msg, ServiceKind};
+use awstop::app::update::update;
+use awstop::services::live::RegionClients;
+use awstop::services::Ecs;
+
+const CLUSTER_ARN: &str = "arn:aws:ecs:eu-west-1:123456789012:cluster/web";
+
+fn at(t: chrono::DateTime<Utc>) -> aws_smithy_types::DateTime {
+    aws_smithy_types::DateTime::from_secs(t.timestamp())
+}
+
+/// `web/checkout` rolled from checkout:7 to checkout:8 at `deployed`: the
+/// new PRIMARY deployment is still rolling out beside the old ACTIVE one,
+/// whose tasks drain; ECS's events say the rollout failed a minute ago, and
+/// one of three hours ago completed. Its tasks crashed now and then before
+/// the rollout and every minute or so after it.
+fn ecs_rollout(deployed: chrono::DateTime<Utc>) -> aws_sdk_ecs::Client {
+    use aws_sdk_ecs::operation::*;
+    use aws_sdk_ecs::types::{Deployment, DeploymentRolloutState, Service, ServiceEvent, Task, TaskStopCode};
+    let clusters = mock!(aws_sdk_ecs::Client::list_clusters)
+        .then_output(|| list_clusters::ListClustersOutput::builder().cluster_arns(CLUSTER_ARN).build());
+    let describe = mock!(aws_sdk_ecs::Client::describe_clusters).then_output(|| {
+        describe_clusters::DescribeClustersOutput::builder()
+            .clusters(
+                aws_sdk_ecs::types::Cluster::builder()
+                    .cluster_arn(CLUSTER_ARN)
+                    .cluster_name("web")
+                    .status("ACTIVE")
+                    .build(),
+            )
+            .build()
+    });
+    let services = mock!(aws_sdk_ecs::Client::list_services).then_output(|| {
+        list_services::ListServicesOutput::builder()
+            .service_arns("arn:aws:ecs:eu-west-1:123456789012:service/web/checkout")
+            .build()
+    });
+    let now = Utc::now();
+    let service = mock!(aws_sdk_ecs::Client::describe_services).then_output(move || {
+        let td = |n: u32| format!("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:{n}");
+        let event = |t: chrono::DateTime<Utc>, id: &str, msg: &str| {
+            ServiceEvent::builder().id(id).created_at(at(t)).message(msg).build()
+        };
+        describe_services::DescribeServicesOutput::builder()
+            .services(
+                Service::builder()
+                    .service_name("checkout")
+                    .cluster_arn(CLUSTER_ARN)
+                    .status("ACTIVE")
+                    .desired_count(2)
+                    .running_count(1)
+                    .pending_count(1)
+                    .task_definition(td(8))
+                    .deployments(
+                        Deployment::builder()
+                            .id("ecs-svc/2222222222222222222")
+                            .status("PRIMARY")
+                            .task_definition(td(8))
+                            .desired_count(2)
+                            .running_count(0)
+                            .failed_tasks(9)
+                            .created_at(at(deployed))
+                            .updated_at(at(now - Duration::minutes(1)))
+                            .rollout_state(DeploymentRolloutState::InProgress)
+                            .rollout_state_reason("ECS deployment ecs-svc/2222222222222222222 in progress.")
+                            .build(),
+                    )
+                    .deployments(
+                        Deployment::builder()
+                            .id("ecs-svc/1111111111111111111")
+                            .status("ACTIVE")
+                            .task_definition(td(7))
+                            .desired_count(1)
+                            .running_count(1)
+                            .created_at(at(now - Duration::hours(3)))
+                            .updated_at(at(deployed))
+                            .rollout_state(DeploymentRolloutState::Completed)
+                            .build(),
+                    )
+                    .events(event(now - Duration::seconds(30), "e4", "(service checkout) has started 1 tasks: (task 0a1b2c3d)."))
+                    .events(event(
+                        now - Duration::minutes(1),
+                        "e3",
+                        "(service checkout) (deployment ecs-svc/2222222222222222222) deployment failed: tasks failed to start.",
+                    ))
+                    .events(event(now - Duration::minutes(2), "e2", "(service checkout) has started 1 tasks: (task 9f8e7d6c)."))
+                    .events(event(
+                        now - Duration::hours(3),
+                        "e1",
+                        "(service checkout) (deployment ecs-svc/1111111111111111111) deployment completed.",
+                    ))
+                    .build(),
+            )
+            .build()
+    });
+    // Minutes from the rollout each task crashed at.
+    let crashed: Vec<i64> = vec![-13, -7, 3, 4, 5, 5, 6, 7, 8, 9, 10, 11];
+    let arns: Vec<String> = (0..crashed.len()).map(|i| format!("arn:aws:ecs:eu-west-1:123456789012:task/web/t{i:02}")).collect();
+    let listed = arns.clone();
+    let tasks = mock!(aws_sdk_ecs::Client::list_tasks)
+        .then_output(move || list_tasks::ListTasksOutput::builder().set_task_arns(Some(listed.clone())).build());
+    let described = mock!(aws_sdk_ecs::Client::describe_tasks).then_output(move || {
+        let mut out = describe_tasks::DescribeTasksOutput::builder();
+        for (arn, min) in arns.iter().zip(&crashed) {
+            let stopped = deployed + Duration::minutes(*min) + Duration::seconds(10);
+            out = out.tasks(
+                Task::builder()
+                    .task_arn(arn)
+                    .group("service:checkout")
+                    .task_definition_arn(format!("arn:aws:ecs:eu-west-1:123456789012:task-definition/checkout:{}", if *min < 0 { 7 } else { 8 }))
+                    .last_status("STOPPED")
+                    .desired_status("STOPPED")
+                    .started_at(at(stopped - Duration::seconds(90)))
+                    .stopped_at(at(stopped))
+                    .stop_code(TaskStopCode::EssentialContainerExited)
+                    .stopped_reason("Essential container in task exited")
+                    .build(),
+            );
+        }
+        out.build()
+    });
+    let instances = mock!(aws_sdk_ecs::Client::list_container_instances)
+        .then_output(|| list_container_instances::ListContainerInstancesOutput::builder().build());
+    mock_client!(
+        aws_sdk_ecs,
+        RuleMode::MatchAny,
+        [&clusters, &describe, &services, &service, &tasks, &described, &instances]
+    )
+}
+
+#[tokio::test]
+async fn an_ecs_rollout_and_its_failure_are_changes_and_the_crashes_after_it_name_it() {
+    let deployed = Utc::now() - Duration::minutes(20);
+    let region = RegionClients::new("eu-west-1", crate::common::no_metrics()).with::<Ecs>(ecs_rollout(deployed));
+    let live = crate::common::mock_live(vec![region]);
+    let msgs = ServiceKind::Ecs.room().once(&live, &live.regions[0]).await;
+    assert!(msgs.iter().any(|m| matches!(m, DataMsg::Loaded { .. })), "{msgs:?}");
+    let mut m = Model::new(SourceLabel::Live, Utc::now());
+    for msg in msgs {
+        update(&mut m, Msg::Data(msg));
+    }
+    let snap = serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap();
+    let changes: Vec<(&str, &str, &str)> = snap["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["resource"].as_str().unwrap(), c["action"].as_str().unwrap(), c["at"].as_str().unwrap()))
+        .collect();
+    let time = |t: chrono::DateTime<Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let failed = time(Utc::now() - Duration::minutes(1));
+    // The new PRIMARY's createdAt, and the event that says it failed; the
+    // completion of three hours ago is older than the window.
+    assert_eq!(changes.len(), 2, "{changes:?}");
+    assert_eq!(changes[0].0, "web/checkout");
+    assert_eq!(changes[0].1, "RolloutFailed");
+    assert!(changes[0].2 <= failed.as_str(), "{changes:?}");
+    assert_eq!(changes[1], ("web/checkout", "Deployment", time(deployed).as_str()));
+    for c in snap["changes"].as_array().unwrap() {
+        assert_eq!((c["service"].as_str(), c["region"].as_str(), c["source"].as_str()), (Some("ecs"), Some("eu-west-1"), Some("service_api")));
+    }
+    // The crashes rose after the rollout, not after the failure (already risen).
+    let suspects = snap["suspects"].as_array().unwrap();
+    assert_eq!(suspects.len(), 1, "{suspects:?}");
+    let s = &suspects[0];
+    assert_eq!((s["service"].as_str(), s["resource"].as_str()), (Some("ecs"), Some("web/checkout")));
+    assert_eq!(s["metric"], "crashed_tasks_5m");
+    assert_eq!(s["change"]["action"], "Deployment");
+    assert_eq!(s["change"]["at"].as_str(), Some(time(deployed).as_str()));
+    let (before, after) = (s["before"].as_f64().unwrap(), s["after"].as_f64().unwrap());
+    assert!(before <= 1.0 && after >= 3.0, "{before} -> {after}");
+}
+
+fn select(m: &mut Model, resource: &str) {
+    use awstop::app::keymap::Action::{Down, Top};
+    let i = m.data.changes_now().position(|c| c.resource == resource).unwrap_or_else(|| panic!("{resource} changed"));
+    crate::common::act(m, &[Top]);
+    for _ in 0..i {
+        crate::common::act(m, &[Down]);
+    }
+}
+
+#[test]
+fn enter_on_a_change_opens_its_resource_or_says_it_is_gone() {
+    use awstop::app::keymap::Action::{Back, Enter, StartCommand, Submit};
+    use crate::common::{act, demo_model, screen, typed};
+    let mut m = demo_model(80, 24);
+    let open_changes = |m: &mut Model| {
+        act(m, &[StartCommand]);
+        typed(m, "changes");
+        act(m, &[Submit]);
+        assert_eq!(m.view(), &View::Changes);
+    };
+    open_changes(&mut m);
+    select(&mut m, "orders-api");
+    let s = screen(&m);
+    act(&mut m, &[Enter]);
+    assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Lambda), "{s}");
+    let detail = screen(&m);
+    assert!(detail.contains("Function orders-api"), "{detail}");
+    // Its change, listed under the graphs it is marked on.
+    let line = detail.lines().find(|l| l.contains("13:36:00")).unwrap_or_else(|| panic!("{detail}"));
+    assert!(line.contains("Modified") && line.contains("service API"), "{line}");
+    assert!(detail.contains("Changes  (│ on the graphs)"), "{detail}");
+    // Esc: the room's list.
+    act(&mut m, &[Back]);
+    assert_eq!(m.view(), &Pane::Room(ServiceKind::Lambda).root());
+
+    // An ECS rollout opens the service's tasks.
+    open_changes(&mut m);
+    select(&mut m, "web-fargate/checkout");
+    act(&mut m, &[Enter]);
+    assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Ecs));
+    let tasks = screen(&m);
+    assert!(tasks.contains("Tasks of checkout"), "{tasks}");
+
+    // A change to a function no longer there: a line, and `:changes` stays.
+    m.data.changes.add(vec![awstop::changes::Change {
+        at: m.data.now - Duration::minutes(1),
+        account: String::new(),
+        region: "us-east-1".into(),
+        service: "lambda".into(),
+        resource: "deleted-fn".into(),
+        action: "UpdateFunctionCode".into(),
+        actor: None,
+        source: awstop::changes::ChangeSource::Refresh,
+    }]);
+    open_changes(&mut m);
+    select(&mut m, "deleted-fn");
+    let s = screen(&m);
+    let row = s.lines().find(|l| l.contains("deleted-fn")).unwrap_or_else(|| panic!("{s}"));
+    assert!(row.contains("UpdateFunctionCode"), "{row}");
+    act(&mut m, &[Enter]);
+    assert_eq!(m.view(), &View::Changes);
+    assert_eq!(m.ui.message.as_deref(), Some("deleted-fn is no longer in Lambda (us-east-1)"));
+    assert!(screen(&m).contains("deleted-fn is no longer in Lambda (us-east-1)"));
+}
