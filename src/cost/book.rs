@@ -36,6 +36,9 @@ pub const BUILTIN: &[&str] = &[
     include_str!("../../prices/ap-northeast-1.toml"),
 ];
 
+/// How the bundled files' prices are named in each basis.
+pub const BUNDLED: &str = "bundled";
+
 /// A price file is a few hundred bytes; anything large is not one.
 const MAX_PRICE_FILE_BYTES: u64 = 256 * 1024;
 
@@ -149,7 +152,9 @@ impl Ec2Prices {
 }
 
 impl RegionPrices {
-    /// "us-east-1 list price 2026-11", or the user's file.
+    /// Where the prices came from, ending every basis: "us-east-1 bundled
+    /// 2026-11" (the bundled file's month), "us-east-1 price list 2026-12-06"
+    /// (the day the list was read), or the user's file.
     pub fn label(&self) -> String {
         format!("{} {} {}", self.region, self.source, self.date)
     }
@@ -179,11 +184,18 @@ impl RegionPrices {
             .ok_or_else(|| self.missing(what))
     }
 
-    fn missing(&self, what: &str) -> PriceError {
-        let source = match &self.listed {
+    /// Where a missing price was looked for, in words: "the bundled
+    /// prices", "the price list or the bundled prices".
+    pub fn origin(&self) -> String {
+        match &self.listed {
             Some(l) if l.bundled.is_some() => format!("the {} or the bundled prices", self.source),
+            _ if self.source == BUNDLED => "the bundled prices".to_string(),
             _ => self.source.clone(),
-        };
+        }
+    }
+
+    fn missing(&self, what: &str) -> PriceError {
+        let source = self.origin();
         PriceError::NoSection {
             what: what.to_string(),
             region: self.region.clone(),
@@ -310,7 +322,7 @@ impl PriceBook {
             .iter()
             // A built-in file that does not parse fails the unit test
             // below; at run time its region is simply unpriced.
-            .filter_map(|text| parse("prices/", text, "list price", sections).ok())
+            .filter_map(|text| parse("prices/", text, BUNDLED, sections).ok())
             .map(|p| (p.region.clone(), p))
             .collect();
         PriceBook {
@@ -403,7 +415,7 @@ mod tests {
     }
 
     fn parse_builtin(text: &str) -> RegionPrices {
-        parse("prices/", text, "list price", &sections()).unwrap()
+        parse("prices/", text, BUNDLED, &sections()).unwrap()
     }
 
     /// Which rooms' sections a region's prices have, by name.
@@ -439,7 +451,7 @@ mod tests {
         let book = PriceBook::builtin(&sections());
         assert_eq!(book.regions.len(), BUILTIN.len());
         let us = book.region("us-east-1").unwrap();
-        assert_eq!(us.label(), "us-east-1 list price 2026-11");
+        assert_eq!(us.label(), "us-east-1 bundled 2026-11");
     }
 
     #[test]
@@ -488,10 +500,10 @@ mod tests {
     fn a_section_a_builtin_file_leaves_out_says_why() {
         let book = PriceBook::builtin(&sections());
         let eu = book.region("eu-west-1").unwrap();
-        assert_eq!(eu.label(), "eu-west-1 list price 2026-10");
-        let why = eu.missing("API Gateway").to_string();
-        assert!(why.contains("no API Gateway prices for eu-west-1"), "{why}");
-        assert!(!has(eu).contains(&"apigateway") && has(eu).contains(&"lambda"));
+        assert_eq!(eu.label(), "eu-west-1 bundled 2026-10");
+        let why = eu.missing("EMR").to_string();
+        assert_eq!(why, "no EMR prices for eu-west-1 in the bundled prices");
+        assert!(!has(eu).contains(&"emr") && has(eu).contains(&"lambda"));
         assert!(eu.fargate.is_some());
     }
 

@@ -51,8 +51,8 @@ mod tests {
             r.to_string(),
             "no prices for sa-east-1: the price files cover us-east-1, us-west-2 ([cost] prices in the config adds yours)"
         );
-        let s = PriceError::NoSection { what: "EKS".into(), region: "eu-west-1".into(), source: "list price".into() };
-        assert_eq!(String::from(s), "no EKS prices for eu-west-1 in list price");
+        let s = PriceError::NoSection { what: "EKS".into(), region: "eu-west-1".into(), source: "the bundled prices".into() };
+        assert_eq!(String::from(s), "no EKS prices for eu-west-1 in the bundled prices");
         assert_eq!(PriceError::BadFile("p.toml:2:1: bad".into()).to_string(), "p.toml:2:1: bad");
     }
 }

@@ -291,7 +291,7 @@ fn an_eks_cluster_costs_its_control_plane_and_its_nodes() {
     assert_eq!(
         prod["cost"]["basis"],
         "control plane + 12 nodes (6 × m6i.large, 4 × m5.xlarge (the first of its 3 types) \
-         on Spot at 70% off (assumed), 2 × g5.xlarge): standard support, us-east-1 list price 2026-11"
+         on Spot at 70% off (assumed), 2 × g5.xlarge): standard support, us-east-1 bundled 2026-11"
     );
     // More than the control plane alone, which was all it used to count.
     assert!(f(&prod["cost"]["usd_per_hour"]) > 0.10 * 20.0);
@@ -300,13 +300,13 @@ fn an_eks_cluster_costs_its_control_plane_and_its_nodes() {
     assert_eq!(
         staging["cost"]["basis"],
         "control plane + 2 nodes (2 × t3.large on Spot at 70% off (assumed)): \
-         extended support, 6× the standard price, us-east-1 list price 2026-11"
+         extended support, 6× the standard price, us-east-1 bundled 2026-11"
     );
     let data = cluster(&snap, "data");
     near(f(&data["cost"]["usd_per_hour"]), 0.10 + 3.0 * 0.504, 1, "data");
     assert_eq!(
         data["cost"]["basis"],
-        "control plane + 3 nodes (3 × r6i.2xlarge): standard support, us-east-1 list price 2026-11; \
+        "control plane + 3 nodes (3 × r6i.2xlarge): standard support, us-east-1 bundled 2026-11; \
          its Fargate pods are not visible and not counted"
     );
     // The dashboard shows the same: a figure for prod, a floor for data.
@@ -391,8 +391,8 @@ fn a_node_group_of_a_type_the_price_file_lacks_leaves_a_floor_that_names_it() {
     assert_eq!(
         prod["cost"]["basis"],
         "control plane + 10 nodes (6 × m6i.large, 4 × m5.xlarge (the first of its 3 types) on Spot \
-         at 70% off (assumed)): standard support, ap-southeast-1 list price 2026-09; node groups not \
-         priced: gpu: 2 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in list price)"
+         at 70% off (assumed)): standard support, ap-southeast-1 bundled 2026-09; node groups not \
+         priced: gpu: 2 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in the bundled prices)"
     );
     near(f(&prod["cost"]["usd_per_hour"]), 0.10 + 6.0 * 0.12 + 4.0 * 0.24 * 0.3, 1, "prod in ap-southeast-1");
 }
@@ -413,13 +413,13 @@ fn eu_west_1_and_ap_northeast_1_price_every_node_and_batch_from_their_own_rates(
     let regions = [
         Regional {
             region: "eu-west-1",
-            label: "eu-west-1 list price 2026-10",
+            label: "eu-west-1 bundled 2026-10",
             nodes: [0.107, 0.214, 1.123, 0.0912, 0.564],
             vcpu: 0.107 / 2.0,
         },
         Regional {
             region: "ap-northeast-1",
-            label: "ap-northeast-1 list price 2026-09",
+            label: "ap-northeast-1 bundled 2026-09",
             nodes: [0.124, 0.248, 1.459, 0.1088, 0.608],
             vcpu: 0.124 / 2.0,
         },
@@ -446,36 +446,108 @@ fn eu_west_1_and_ap_northeast_1_price_every_node_and_batch_from_their_own_rates(
         near(f(&cluster(&snap, "data")["cost"]["usd_per_hour"]), data, 1, r.region);
         let cost = &snap["cost"];
         near(f(&cost["by_service"]["eks"]), prod + staging + data, 3, r.region);
-        // Batch's Spot environment: 32 desired vCPU at the m5 rate, 70% off.
+        // Batch's Spot environment names m5.xlarge: its 32 desired vCPU are 8
+        // instances at that type's rate, 70% off (m5.xlarge is twice
+        // m5.large, so the same as 32 vCPU at the per-vCPU m5 rate).
         let spot_ce = snap["batch"]["compute_environments"]
             .as_array()
             .unwrap()
             .iter()
             .find(|c| c["name"] == "spot-ce")
             .unwrap();
-        near(f(&spot_ce["cost"]["usd_per_hour"]), 32.0 * r.vcpu * 0.3, 1, r.region);
-        assert!(spot_ce["cost"]["basis"].as_str().unwrap().contains(r.label), "{spot_ce}");
+        near(f(&spot_ce["cost"]["usd_per_hour"]), 8.0 * m5 * 0.3, 1, r.region);
+        near(8.0 * m5, 32.0 * r.vcpu, 0, r.region);
+        assert_eq!(
+            spot_ce["cost"]["basis"],
+            format!(
+                "32 desired vCPU as 8 × m5.xlarge (4 vCPU each) on Spot at 70% off (assumed), \
+                 EC2 on-demand ${m5}/h, {}",
+                r.label
+            )
+        );
         // As in us-east-1, only `data`'s Fargate pods, which the EKS API does
         // not show, leave a floor.
         assert_eq!(cost["partly_priced_resources"], 1, "{cost}");
-        // API Gateway's and EMR's prices for these regions were not found in
-        // AWS's data: their 4 APIs and 2 running clusters are `?`, with why.
-        assert_eq!(cost["unpriced_resources"], 6, "{cost}");
-        for room in ["apigateway", "emr"] {
-            assert!(cost["by_service"][room].is_null(), "{room}: {cost}");
-        }
+        // EMR's fees for these regions were not found in AWS's data: the 2
+        // running clusters are `?`, with why.
         let emr = snap["emr"]["clusters"].as_array().unwrap();
         assert_eq!(emr.iter().filter(|c| c["cost"]["usd_per_hour"].is_null()).count(), 2);
         assert!(emr.iter().any(|c| c["cost"]["basis"]
             .as_str()
             .unwrap()
             .contains(&format!("no EMR prices for {}", r.region))));
-        let apis = snap["apigateway"]["apis"].as_array().unwrap();
-        assert_eq!(apis.len(), 4);
-        assert!(apis.iter().all(|a| a["cost"]["basis"]
-            .as_str()
-            .unwrap()
-            .contains(&format!("no API Gateway prices for {}", r.region))));
+        assert!(cost["by_service"]["emr"].is_null(), "{cost}");
+    }
+}
+
+/// What a bundled region's file leaves out, and how many of the demo's
+/// resources that leaves `?`: the reason each shows, and the count.
+struct Gaps {
+    region: &'static str,
+    unpriced: &'static [(&'static str, usize)],
+}
+
+/// The demo in every bundled region: each resource is priced from the
+/// region's own file, or is `?` for exactly the prices its file says were
+/// not found in AWS's data (prices/REGION.toml), and says which.
+#[test]
+fn every_bundled_region_prices_the_demo_or_says_which_price_is_missing() {
+    const EMR: &str = "no EMR prices for {r} in the bundled prices";
+    const FARGATE: &str = "no Fargate prices for {r} in the bundled prices";
+    const REST: &str = "no API Gateway REST request price for {r} in the bundled prices";
+    const HTTP: &str = "no API Gateway HTTP API request price for {r} in the bundled prices";
+    const WS: &str = "no API Gateway WebSocket message price for {r} in the bundled prices";
+    // A file with no API Gateway price at all.
+    const API: &str = "no API Gateway prices for {r} in the bundled prices";
+    // The demo runs 2 EMR clusters, 4 APIs (2 REST, 1 HTTP, 1 WebSocket), and
+    // 6 Fargate services and 1 Fargate compute environment.
+    let regions = [
+        Gaps { region: "us-east-1", unpriced: &[] },
+        Gaps { region: "us-west-2", unpriced: &[] },
+        Gaps { region: "us-east-2", unpriced: &[(WS, 1), (EMR, 2)] },
+        Gaps { region: "eu-west-1", unpriced: &[(WS, 1), (EMR, 2)] },
+        Gaps { region: "ap-northeast-1", unpriced: &[(REST, 2), (WS, 1), (EMR, 2)] },
+        Gaps { region: "us-west-1", unpriced: &[(FARGATE, 7), (REST, 2), (WS, 1), (EMR, 2)] },
+        Gaps { region: "eu-central-1", unpriced: &[(FARGATE, 7), (HTTP, 1), (WS, 1), (EMR, 2)] },
+        Gaps { region: "eu-west-2", unpriced: &[(API, 4), (EMR, 2)] },
+        Gaps { region: "ap-southeast-1", unpriced: &[(API, 4), (EMR, 2)] },
+        Gaps { region: "ap-southeast-2", unpriced: &[(FARGATE, 7), (API, 4), (EMR, 2)] },
+    ];
+    for g in regions {
+        let home = home(g.region);
+        let mut args = ONCE.to_vec();
+        args.extend(["--region", g.region]);
+        let snap = json(&args, &home);
+        // Every resource with a cost, by its basis when it has no figure.
+        let mut missing: std::collections::BTreeMap<String, usize> = Default::default();
+        fn walk(v: &Value, out: &mut std::collections::BTreeMap<String, usize>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(c) = m.get("cost").filter(|c| c.get("basis").is_some()) {
+                        if c["usd_per_hour"].is_null() && c.get("ec2_capacity_share_pct").is_none_or(Value::is_null) {
+                            *out.entry(c["basis"].as_str().unwrap().to_string()).or_default() += 1;
+                        }
+                    }
+                    m.values().for_each(|v| walk(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| walk(v, out)),
+                _ => {}
+            }
+        }
+        for (room, v) in snap.as_object().unwrap() {
+            if room != "cost" {
+                walk(v, &mut missing);
+            }
+        }
+        let want: std::collections::BTreeMap<String, usize> =
+            g.unpriced.iter().map(|(why, n)| (why.replace("{r}", g.region), *n)).collect();
+        assert_eq!(missing, want, "{}", g.region);
+        let total: usize = g.unpriced.iter().map(|(_, n)| n).sum();
+        assert_eq!(snap["cost"]["unpriced_resources"], total, "{}: {}", g.region, snap["cost"]);
+        // What is priced names this region's bundled file.
+        let label = format!("{} bundled 20", g.region);
+        let batch = &snap["batch"]["compute_environments"][0]["cost"]["basis"];
+        assert!(batch.as_str().unwrap().contains(&label), "{}: {batch}", g.region);
     }
 }
 
@@ -534,7 +606,7 @@ fn a_bundled_region_prices_what_its_file_has_and_says_why_for_the_rest() {
     for fun in functions {
         let basis = fun["cost"]["basis"].as_str().unwrap();
         if !fun["cost"]["usd_per_hour"].is_null() {
-            assert!(basis.contains("eu-west-1 list price 2026-10"), "{basis}");
+            assert!(basis.contains("eu-west-1 bundled 2026-10"), "{basis}");
         }
     }
     assert!(functions
@@ -546,18 +618,23 @@ fn a_bundled_region_prices_what_its_file_has_and_says_why_for_the_rest() {
         "{cost}"
     );
     assert!(cost["by_service"]["eks"].as_f64().unwrap() > 0.0, "{cost}");
-    // API Gateway's WebSocket price was not found for eu-west-1: its APIs are
-    // `?` with the reason, never a price borrowed from another region.
-    let api = &snap["apigateway"]["apis"][0];
-    assert!(api["cost"]["usd_per_hour"].is_null(), "{api}");
-    assert!(
-        api["cost"]["basis"]
-            .as_str()
-            .unwrap()
-            .contains("no API Gateway prices for eu-west-1"),
-        "{api}"
-    );
-    assert!(cost["by_service"]["apigateway"].is_null(), "{cost}");
+    // API Gateway's WebSocket price was not found for eu-west-1: its
+    // WebSocket API is `?` with the reason, never a price borrowed from
+    // another region or protocol; its REST and HTTP APIs are priced.
+    let apis = snap["apigateway"]["apis"].as_array().unwrap();
+    for api in apis {
+        let basis = api["cost"]["basis"].as_str().unwrap();
+        if api["protocol"] == "WEBSOCKET" {
+            assert!(api["cost"]["usd_per_hour"].is_null(), "{api}");
+            assert_eq!(basis, "no API Gateway WebSocket message price for eu-west-1 in the bundled prices");
+        } else {
+            assert!(basis.ends_with("eu-west-1 bundled 2026-10"), "{basis}");
+            let rate = if api["protocol"] == "REST" { "$3.5/M" } else { "$1.11/M" };
+            assert!(basis.contains(rate), "{basis}");
+        }
+    }
+    assert!(apis.iter().any(|a| a["protocol"] == "WEBSOCKET"));
+    assert!(cost["by_service"]["apigateway"].as_f64().unwrap() > 0.0, "{cost}");
 }
 
 #[test]

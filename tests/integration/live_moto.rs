@@ -88,7 +88,7 @@ fn once_reports_exactly_what_was_seeded() {
             f["cost"]["basis"]
                 .as_str()
                 .unwrap()
-                .contains("list price 2026-11"),
+                .contains("bundled 2026-11"),
             "{name}: {}",
             f["cost"]
         );

@@ -157,7 +157,75 @@ fn client() -> Client {
                 None,
             )
         });
-    Client::new(mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&lambda1, &lambda2, &fargate, &eks, &ec2]))
+    // API Gateway's requests, tiered as the list writes them: REST and HTTP
+    // with their volume tiers, a cache's hours (not ours), no WebSocket
+    // message (its APIs stay `?`).
+    let apigateway = mock!(aws_sdk_pricing::Client::get_products)
+        .match_requests(|r| r.service_code() == Some("AmazonApiGateway"))
+        .then_output(|| {
+            let calls = |sku: &str, usage: &str, op: &str, tiers: &[(&str, &str)]| {
+                entry(
+                    "AmazonApiGateway",
+                    sku,
+                    &[("regionCode", "eu-west-1"), ("usagetype", usage), ("operation", op)],
+                    tiers,
+                    "Requests",
+                )
+                .replace("\"Compute\"", "\"API Calls\"")
+            };
+            out(
+                vec![
+                    calls(
+                        "RESTEU1",
+                        "EU-ApiGatewayRequest",
+                        "ApiGatewayRequest",
+                        &[("333000000", "0.0000028000"), ("0", "0.0000035000"), ("20000000000", "0.0000015100")],
+                    ),
+                    calls(
+                        "HTTPEU1",
+                        "EU-ApiGatewayHttpRequest",
+                        "ApiGatewayHttpApi",
+                        &[("0", "0.0000011100"), ("300000000", "0.0000010000")],
+                    ),
+                    eu("AmazonApiGateway", "CACHE1", "EU-ApiGatewayCacheUsage:0.5GB", "0.0200000000", &[]),
+                ],
+                None,
+            )
+        });
+    // EMR's fee on each instance type, asked for EMR on EC2 only: m6i.large
+    // (which EC2 also prices), r5.xlarge (which it does not, here), and an
+    // EMR on EKS product a service ignoring the filters would send.
+    let emr = mock!(aws_sdk_pricing::Client::get_products)
+        .match_requests(|r| {
+            r.service_code() == Some("ElasticMapReduce")
+                && r.filters().iter().any(|f| f.field() == "productFamily" && f.value() == "Elastic Map Reduce Instance")
+                && r.filters().iter().any(|f| f.field() == "softwareType" && f.value() == "EMR")
+        })
+        .then_output(|| {
+            let fee = |sku: &str, t: &str, software: &str, usd: &str| {
+                eu(
+                    "ElasticMapReduce",
+                    sku,
+                    &format!("EU-BoxUsage:{t}"),
+                    usd,
+                    &[("instanceType", t), ("softwareType", software), ("instanceFamily", "General purpose")],
+                )
+                .replace("\"Compute\"", "\"Elastic Map Reduce Instance\"")
+            };
+            out(
+                vec![
+                    fee("EMR1", "m6i.large", "EMR", "0.0270000000"),
+                    fee("EMR2", "r5.xlarge", "EMR", "0.0630000000"),
+                    fee("EKS3", "m6i.large", "EMR-EKS", "0.0100000000"),
+                ],
+                None,
+            )
+        });
+    Client::new(mock_client!(
+        aws_sdk_pricing,
+        RuleMode::MatchAny,
+        [&lambda1, &lambda2, &fargate, &eks, &ec2, &apigateway, &emr]
+    ))
 }
 
 #[tokio::test]
@@ -170,9 +238,18 @@ async fn a_region_is_read_page_by_page_into_a_price_file_the_book_reads() {
     assert!(text.contains("usd-per-cluster-hour-extended = 0.6\n"), "{text}");
     assert!(text.contains("\"m6i.large\" = 0.107\n") && text.contains("usd-per-vcpu-hour = 0.0535\n"), "{text}");
     assert!(text.contains("date = \"2026-12-06\""), "{text}");
-    // Lambda@Edge, Fargate on Windows, EC2 on Windows and a type name that
-    // is not one are not ours; the truncated entry is not JSON.
-    assert_eq!(skipped.count(Skip::Unknown), 4, "{skipped:?}");
+    // API Gateway: each protocol's first tier, per million; no WebSocket
+    // price was given, so none is written.
+    assert!(text.contains("usd-per-million-rest-requests = 3.5\n"), "{text}");
+    assert!(text.contains("usd-per-million-http-requests = 1.11\n"), "{text}");
+    assert!(!text.contains("websocket"), "{text}");
+    // EMR: the fee beside the type's EC2 rate; a type EC2 did not price is left out.
+    assert!(text.contains("\"m6i.large\" = { ec2 = 0.107, emr = 0.027 }\n"), "{text}");
+    assert!(!text.contains("r5.xlarge"), "{text}");
+    // Lambda@Edge, Fargate on Windows, EC2 on Windows, a type name that is
+    // not one, API Gateway's cache and EMR on EKS are not ours; the truncated
+    // entry is not JSON.
+    assert_eq!(skipped.count(Skip::Unknown), 6, "{skipped:?}");
     assert_eq!(skipped.count(Skip::NotJson), 1, "{skipped:?}");
     assert!(!text.contains("[x]"), "{text}");
 
@@ -184,15 +261,19 @@ async fn a_region_is_read_page_by_page_into_a_price_file_the_book_reads() {
     assert_eq!(eu.label_of("ec2"), "eu-west-1 price list 2026-12-06");
     // EC2's rates are the list's, not the bundle's (its label says so above).
     assert_eq!(eu.ec2.as_ref().unwrap().instance_rate("m6i.large"), Some(0.107));
-    // What the list does not price stays the bundle's, and says so.
-    assert_eq!(eu.label_of("apigateway"), "eu-west-1 list price 2026-10");
-    let no_api = eu.priced::<awstop::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
+    // API Gateway and EMR from the list too.
+    assert_eq!(eu.label_of("apigateway"), "eu-west-1 price list 2026-12-06");
+    assert_eq!(eu.label_of("emr"), "eu-west-1 price list 2026-12-06");
+    let api = eu.priced::<awstop::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap();
     assert_eq!(
-        no_api.to_string(),
-        "no API Gateway prices for eu-west-1 in the price list or the bundled prices"
+        (api.usd_per_million_rest_requests, api.usd_per_million_http_requests, api.usd_per_million_websocket_messages),
+        (Some(3.5), Some(1.11), None)
     );
+    let emr = eu.priced::<awstop::services::emr::cost::EmrPrices>("EMR").unwrap();
+    assert_eq!(emr.instance_types.len(), 1);
+    assert_eq!((emr.instance_types["m6i.large"].ec2, emr.instance_types["m6i.large"].emr), (0.107, 0.027));
     // Other regions keep their bundle; a second read does not replace the first.
-    assert_eq!(book.region("us-east-1").unwrap().label(), "us-east-1 list price 2026-11");
+    assert_eq!(book.region("us-east-1").unwrap().label(), "us-east-1 bundled 2026-11");
     assert_eq!(book.list(&[("x".into(), "region = \"eu-west-1\"\ndate = \"2026-12-07\"\n".into())], &sections()).len(), 1);
 }
 
@@ -226,8 +307,22 @@ async fn a_denied_read_leaves_the_bundle_and_a_region_without_one_gets_the_list(
     book.list(&[("price list sa-east-1".into(), text)], &sections());
     let sa = book.region("sa-east-1").unwrap();
     assert_eq!(sa.label_of("eks"), "sa-east-1 price list 2026-12-06");
-    let why = sa.priced::<awstop::services::apigateway::cost::ApiGatewayPrices>("API Gateway").unwrap_err();
-    assert_eq!(why.to_string(), "no API Gateway prices for sa-east-1 in price list");
+    assert_eq!(sa.label_of("apigateway"), "sa-east-1 price list 2026-12-06");
+    use awstop::services::apigateway::{cost, domain};
+    let api = |protocol: &str| domain::Api {
+        region: "sa-east-1".into(),
+        protocol: protocol.into(),
+        stages: vec![domain::Stage {
+            metrics: domain::StageMetrics { requests: Some(1e6), messages: Some(1e6), ..Default::default() },
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let rest = cost::estimate(&api("REST"), &book, 60);
+    assert_eq!(rest.per_hour(), Some(3.5));
+    assert!(rest.basis().ends_with("sa-east-1 price list 2026-12-06"), "{}", rest.basis());
+    let ws = cost::estimate(&api("WEBSOCKET"), &book, 60);
+    assert_eq!(ws.basis(), "no API Gateway WebSocket message price for sa-east-1 in price list");
 }
 
 #[tokio::test]
@@ -251,7 +346,7 @@ async fn answers_are_cached_and_a_fresh_cache_is_read_instead() {
     let book = PriceBook::builtin(&sections());
     apply(&book, &vec![("bad.toml".into(), "region = \"eu-west-1\"\ndate = 3\n".into())], &sections());
     assert!(!book.is_listed("eu-west-1"));
-    assert_eq!(book.region("eu-west-1").unwrap().label(), "eu-west-1 list price 2026-10");
+    assert_eq!(book.region("eu-west-1").unwrap().label(), "eu-west-1 bundled 2026-10");
 }
 
 #[test]

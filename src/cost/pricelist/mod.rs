@@ -1,7 +1,8 @@
 //! Prices for any region from AWS's Price List Query API (`pricing:GetProducts`,
 //! read-only and free; its endpoint is in us-east-1): each region's Lambda,
-//! Fargate, EKS and EC2 on-demand rates, written as a price file, kept in the
-//! state directory for 30 days and read by the book over the bundled prices.
+//! Fargate, EKS, EC2, API Gateway and EMR on-demand rates, written as a
+//! price file, kept in the state directory for 30 days and read by the book
+//! over the bundled prices.
 //! The bundled files stay the fallback: no credentials, a denied call or no
 //! network leave them in use, said in the log, and nothing fails.
 

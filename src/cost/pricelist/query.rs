@@ -15,9 +15,29 @@ pub enum Service {
     Fargate,
     Eks,
     Ec2,
+    ApiGateway,
+    Emr,
 }
 
-pub const ALL: [Service; 4] = [Service::Lambda, Service::Fargate, Service::Eks, Service::Ec2];
+pub const ALL: [Service; 6] = [
+    Service::Lambda,
+    Service::Fargate,
+    Service::Eks,
+    Service::Ec2,
+    Service::ApiGateway,
+    Service::Emr,
+];
+
+/// What instance type names are made of: a type is written into a price
+/// file as a key, so nothing else may be.
+fn instance_type(p: &Product) -> Option<&str> {
+    p.attr("instanceType").filter(|t| {
+        !t.is_empty() && t.len() <= 40 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    })
+}
+
+/// EMR's fee products: one an instance type, on top of its EC2 rate.
+const EMR_FAMILY: &str = "Elastic Map Reduce Instance";
 
 impl Service {
     /// The Price List's service code.
@@ -27,6 +47,8 @@ impl Service {
             Service::Fargate => "AmazonECS",
             Service::Eks => "AmazonEKS",
             Service::Ec2 => "AmazonEC2",
+            Service::ApiGateway => "AmazonApiGateway",
+            Service::Emr => "ElasticMapReduce",
         }
     }
 
@@ -46,6 +68,12 @@ impl Service {
             ] {
                 f.push((k, v.to_string()));
             }
+        }
+        if self == Service::Emr {
+            // EMR on EC2's per-instance fee; not EMR on EKS, Serverless or
+            // Outposts, which the same service code also prices.
+            f.push(("productFamily", EMR_FAMILY.to_string()));
+            f.push(("softwareType", "EMR".to_string()));
         }
         f
     }
@@ -72,12 +100,19 @@ impl Service {
                 if p.attr("operation").is_some_and(|o| o != "RunInstances") {
                     return None;
                 }
-                // The type is written into a price file as a key: only
-                // what instance type names are made of.
-                let t = p.attr("instanceType").filter(|t| {
-                    !t.is_empty() && t.len() <= 40 && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-                })?;
-                Some(("ec2.instance-types", t.to_string(), 1.0))
+                Some(("ec2.instance-types", instance_type(p)?.to_string(), 1.0))
+            }
+            // Requests are priced one by one; the file says per million.
+            (Service::ApiGateway, "ApiGatewayRequest") => fixed("apigateway", "usd-per-million-rest-requests", 1e6),
+            (Service::ApiGateway, "ApiGatewayHttpRequest") => fixed("apigateway", "usd-per-million-http-requests", 1e6),
+            (Service::ApiGateway, "ApiGatewayMessage") => fixed("apigateway", "usd-per-million-websocket-messages", 1e6),
+            (Service::Emr, _) => {
+                // A filter the service ignored must not bring in another
+                // kind of product (EMR on EKS, Serverless).
+                if p.attr("softwareType").is_some_and(|s| s != "EMR") {
+                    return None;
+                }
+                Some(("emr.fee", instance_type(p)?.to_string(), 1.0))
             }
             _ => None,
         }

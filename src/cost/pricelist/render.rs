@@ -1,7 +1,9 @@
 //! A region's prices from the Price List, written as a price file: the same
 //! shape as `prices/REGION.toml`, each price with its SKU and usage type in a
 //! comment. The book reads it like any price file. A section is written
-//! only when every price it needs was found: a part is never filled in.
+//! only when every price it needs was found: a part is never filled in
+//! (API Gateway's prices stand alone, one a protocol, and are written as
+//! found).
 
 use std::fmt::Write;
 
@@ -97,7 +99,51 @@ pub fn price_file(region: &str, date: &str, found: &Found) -> String {
         let _ = writeln!(out, "usd-per-cluster-hour-extended = {}", num(std.usd + ext.usd));
     }
     ec2(&mut out, found);
+    apigateway(&mut out, found);
+    emr(&mut out, found);
     out
+}
+
+/// `[apigateway]`: each protocol's first-tier price that was found. The
+/// prices stand alone (an API of a protocol left out shows `?`), so the
+/// section is written with what there is.
+fn apigateway(out: &mut String, found: &Found) {
+    let keys = [
+        "usd-per-million-rest-requests",
+        "usd-per-million-http-requests",
+        "usd-per-million-websocket-messages",
+    ];
+    let rates: Vec<_> = keys.iter().filter_map(|k| found.get("apigateway", k).map(|r| (k, r))).collect();
+    if rates.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n[apigateway]");
+    for (key, r) in rates {
+        let _ = writeln!(out, "# SKU {} ({}), first tier", clean(&r.sku), clean(&r.usage));
+        let _ = writeln!(out, "{key} = {}", num(r.usd));
+    }
+}
+
+/// `[emr.instance-types]`: each type with both its EC2 on-demand rate and
+/// EMR's fee on it; a type with only one of the two is left out (`?`).
+fn emr(out: &mut String, found: &Found) {
+    let types: Vec<(&String, f64, f64)> = found
+        .rates
+        .iter()
+        .filter(|((section, _), _)| *section == "emr.fee")
+        .filter_map(|((_, t), fee)| Some((t, found.get("ec2.instance-types", t)?.usd, fee.usd)))
+        .collect();
+    if types.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n[emr.instance-types]\n# EC2 on-demand Linux (BoxUsage:TYPE) and EMR's fee on it\n\
+         # (ElasticMapReduce, Elastic Map Reduce Instance), USD an hour."
+    );
+    for (t, ec2, fee) in types {
+        let _ = writeln!(out, "\"{t}\" = {{ ec2 = {}, emr = {} }}", num(ec2), num(fee));
+    }
 }
 
 /// `[ec2]`: Batch's per-vCPU rate is m5.large's, as in the bundled files, and

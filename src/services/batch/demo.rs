@@ -188,6 +188,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
             min_vcpus: 0,
             desired_vcpus: (busy("spot-ce") * 4).min(256),
             max_vcpus: 256,
+            instance_types: vec!["m5.xlarge".into()],
         },
         ComputeEnvironment {
             name: "fargate-ce".into(),
@@ -201,6 +202,7 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
             min_vcpus: 0,
             desired_vcpus: 0,
             max_vcpus: 64,
+            instance_types: Vec::new(),
         },
     ];
     BatchData {

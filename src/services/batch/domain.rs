@@ -47,6 +47,11 @@ pub struct ComputeEnvironment {
     pub min_vcpus: i32,
     pub desired_vcpus: i32,
     pub max_vcpus: i32,
+    /// What an EC2 environment may launch: instance types (`m5.xlarge`),
+    /// families (`m5`) or `optimal`. Empty for Fargate, and when not read
+    /// (a recording made before it was).
+    #[serde(default)]
+    pub instance_types: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

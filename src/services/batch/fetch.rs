@@ -74,6 +74,7 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
                 min_vcpus: cr.and_then(|r| r.minv_cpus()).unwrap_or(0),
                 desired_vcpus: cr.and_then(|r| r.desiredv_cpus()).unwrap_or(0),
                 max_vcpus: cr.and_then(|r| r.maxv_cpus()).unwrap_or(0),
+                instance_types: cr.map(|r| r.instance_types().to_vec()).unwrap_or_default(),
             });
         }
     }

@@ -203,7 +203,7 @@ mod tests {
         let e = priced(x86, vec![]);
         assert!((hourly(&e) - 0.074055).abs() < 1e-9, "{}", hourly(&e));
         assert!(e.basis().starts_with("3 tasks × 0.5 vCPU × 1 GB, Fargate x86_64"), "{}", e.basis());
-        assert!(e.basis().ends_with("us-east-1 list price 2026-11"), "{}", e.basis());
+        assert!(e.basis().ends_with("us-east-1 bundled 2026-11"), "{}", e.basis());
         // arm64: 0.5 × $0.03238 + 1 × $0.00356 = $0.01975 a task.
         let arm = priced(vec![task("s", 512, 1024, "FARGATE", Some("arm64"))], vec![]);
         assert!((hourly(&arm) - 0.01975).abs() < 1e-9, "{}", hourly(&arm));

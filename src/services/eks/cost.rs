@@ -69,7 +69,7 @@ fn group(g: &Nodegroup, region: &RegionPrices, book: &PriceBook) -> Result<Optio
         .map_err(|why| format!("{}: {n} × {first} ({why})", g.name))?
         .instance_rate(first)
         .ok_or_else(|| {
-            format!("{}: {n} × {first} (no {first} rate for {} in {})", g.name, region.region, region.source)
+            format!("{}: {n} × {first} (no {first} rate for {} in {})", g.name, region.region, region.origin())
         })?;
     let mut what = format!("{n} × {first}");
     if g.instance_types.len() > 1 {
@@ -201,7 +201,7 @@ mod tests {
         assert_eq!(std.per_hour(), Some(0.10));
         assert_eq!(ext.per_hour(), Some(0.60));
         assert!(ext.basis().contains("6× the standard price"), "{}", ext.basis());
-        assert!(std.basis().ends_with("us-east-1 list price 2026-11"), "{}", std.basis());
+        assert!(std.basis().ends_with("us-east-1 bundled 2026-11"), "{}", std.basis());
     }
 
     fn group(types: &[&str], capacity: &str, desired: Option<i32>) -> Nodegroup {
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(e.cell(), "$914");
         assert_eq!(
             e.basis(),
-            "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 list price 2026-11"
+            "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 bundled 2026-11"
         );
         assert_eq!(summary(&c, book), "$914/mo (control plane + 12 nodes)");
         // The support column keeps the control plane's own rate.
@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(
             e.basis(),
             "control plane + 6 nodes (4 × m5.xlarge (the first of its 3 types) on Spot at 70% off (assumed), \
-             2 × t3.large): extended support, 6× the standard price, us-east-1 list price 2026-11"
+             2 × t3.large): extended support, 6× the standard price, us-east-1 bundled 2026-11"
         );
         // The discount is the configured one.
         let half = PriceBook::clone(book).with_user(None, Some(50.0), &[]).unwrap();
@@ -272,8 +272,8 @@ mod tests {
         near(e.per_hour(), 0.10 + 2.0 * 0.096);
         assert_eq!(
             e.basis(),
-            "control plane + 2 nodes (2 × m6i.large): standard support, us-east-1 list price 2026-11; \
-             node groups not priced: ng-x9.nonesuch: 3 × x9.nonesuch (no x9.nonesuch rate for us-east-1 in list price)"
+            "control plane + 2 nodes (2 × m6i.large): standard support, us-east-1 bundled 2026-11; \
+             node groups not priced: ng-x9.nonesuch: 3 × x9.nonesuch (no x9.nonesuch rate for us-east-1 in the bundled prices)"
         );
         assert_eq!(e.cell(), "$213+");
         assert_eq!(summary(&c, book), "$213+/mo (control plane + 2 nodes; 1 node groups not priced)");
@@ -288,8 +288,8 @@ mod tests {
         near(e.per_hour(), 0.10 + 2.0 * 0.12);
         assert_eq!(
             e.basis(),
-            "control plane + 2 nodes (2 × m6i.large): standard support, ap-southeast-1 list price 2026-09; \
-             node groups not priced: ng-g5.xlarge: 1 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in list price)"
+            "control plane + 2 nodes (2 × m6i.large): standard support, ap-southeast-1 bundled 2026-09; \
+             node groups not priced: ng-g5.xlarge: 1 × g5.xlarge (no g5.xlarge rate for ap-southeast-1 in the bundled prices)"
         );
         // A group whose type its launch template sets, or of unknown size.
         c.region = "us-east-1".into();
@@ -314,10 +314,10 @@ mod tests {
         assert_eq!(
             e.basis(),
             "control plane + 12 nodes (12 × m6i.large): standard support, us-east-1 price list 2026-12-06; \
-             node rates us-east-1 list price 2026-11"
+             node rates us-east-1 bundled 2026-11"
         );
         // The book it was copied from keeps the bundled prices.
-        assert!(estimate(&c, crate::services::builtin_prices()).basis().ends_with("us-east-1 list price 2026-11"));
+        assert!(estimate(&c, crate::services::builtin_prices()).basis().ends_with("us-east-1 bundled 2026-11"));
     }
 
     #[test]
@@ -329,7 +329,7 @@ mod tests {
         assert!(matches!(e, Estimate::Usd { .. }), "{e:?}");
         near(e.per_hour(), 0.10);
         assert_eq!(e.cell(), "$73");
-        assert_eq!(e.basis(), "control plane: standard support, us-east-1 list price 2026-11");
+        assert_eq!(e.basis(), "control plane: standard support, us-east-1 bundled 2026-11");
         assert_eq!(summary(&c, book), "$73/mo (control plane)");
     }
 

@@ -242,7 +242,7 @@ mod tests {
         let (_, wa) = usd(&arm);
         assert!((wa - (0.20 + 100_000.0 * 0.0000133334)).abs() < 1e-9, "{wa}");
         assert!(x86.basis().contains("x86_64") && arm.basis().contains("arm64"));
-        assert!(x86.basis().contains("us-east-1 list price 2026-11"), "{}", x86.basis());
+        assert!(x86.basis().contains("us-east-1 bundled 2026-11"), "{}", x86.basis());
     }
 
     #[test]
