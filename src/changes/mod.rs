@@ -15,7 +15,7 @@ use serde::Serialize;
 pub use suspect::{Rise, Suspect};
 
 /// One change to one resource.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Change {
     pub at: DateTime<Utc>,
     /// The account's key (`scope::Scope`): empty for the current credentials'.
@@ -35,7 +35,7 @@ pub struct Change {
 }
 
 /// Where a change was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeSource {
     /// A field of the service's own answer (a time it gives).
@@ -66,15 +66,44 @@ pub struct Timeline {
 impl Timeline {
     /// Adds what a refresh found; a change already kept (the same resource,
     /// action and time, read again) is not added twice.
-    pub fn add(&mut self, found: Vec<Change>) {
-        for c in found {
-            if self.items.contains(&c) {
-                continue;
-            }
-            let at = self.items.iter().position(|k| k.at <= c.at).unwrap_or(self.items.len());
-            self.items.insert(at, c);
+    ///
+    /// A refresh can find thousands (a first read of a busy account, every
+    /// function modified inside the window): they are sorted once and merged
+    /// with the kept ones, not placed one by one, and a repeat is looked for
+    /// only among the changes of its own second.
+    pub fn add(&mut self, mut found: Vec<Change>) {
+        if found.is_empty() {
+            return;
         }
-        self.items.truncate(KEPT);
+        // A repeat keeps the place of its first sighting.
+        let kept = std::mem::take(&mut self.items);
+        // A pipeline deploying hundreds of functions in one minute gives
+        // hundreds of changes of one time: repeats are found by hash.
+        let fresh: Vec<bool> = {
+            let before: std::collections::HashSet<&Change> = kept.iter().collect();
+            let mut seen = std::collections::HashSet::with_capacity(found.len());
+            found.iter().map(|c| !before.contains(c) && seen.insert(c)).collect()
+        };
+        let mut fresh = fresh.into_iter();
+        found.retain(|_| fresh.next().unwrap_or(false));
+        // Newest first; of one time, the last found first, as if each had
+        // been placed in front of those already there.
+        found.reverse();
+        found.sort_by(|a, b| b.at.cmp(&a.at));
+        let mut out: VecDeque<Change> = VecDeque::with_capacity(KEPT.min(kept.len() + found.len()));
+        let (mut old, mut new) = (kept.into_iter().peekable(), found.into_iter().peekable());
+        while out.len() < KEPT {
+            let next = match (old.peek(), new.peek()) {
+                (Some(o), Some(n)) if o.at > n.at => old.next(),
+                (_, Some(_)) => new.next(),
+                _ => old.next(),
+            };
+            match next {
+                Some(c) => out.push_back(c),
+                None => break,
+            }
+        }
+        self.items = out;
     }
 
     /// Forgets what is older than `since` (the window's start).
@@ -127,5 +156,25 @@ mod tests {
         let names: Vec<_> = t.within(change(0, "").at).map(|c| c.resource.as_str()).collect();
         assert_eq!(names, ["d", "a", "c"]);
         assert_eq!(t.within(change(6, "").at).count(), 1);
+    }
+
+    #[test]
+    fn a_flood_keeps_the_newest_without_repeats() {
+        let mut t = Timeline::default();
+        t.add(vec![change(7, "kept")]);
+        // Twice the kept count, each twice, one minute each, oldest first.
+        let flood: Vec<Change> = (0..2 * KEPT as i64).flat_map(|m| [change(m, "f"), change(m, "f")]).collect();
+        t.add(flood.clone());
+        t.add(flood);
+        let at: Vec<i64> = t.within(change(-1, "").at).map(|c| (c.at.timestamp() - 1_800_000_000) / 60).collect();
+        assert_eq!(at.len(), KEPT);
+        assert_eq!(at[0], 2 * KEPT as i64 - 1);
+        assert!(at.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+        // Of one time, the last found first, then those kept before.
+        let mut t = Timeline::default();
+        t.add(vec![change(5, "a")]);
+        t.add(vec![change(5, "b"), change(5, "c"), change(5, "a"), change(5, "b")]);
+        let names: Vec<_> = t.within(change(0, "").at).map(|c| c.resource.as_str()).collect();
+        assert_eq!(names, ["c", "b", "a"]);
     }
 }
