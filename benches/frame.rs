@@ -1,6 +1,6 @@
 //! Frame cost: `update` plus drawing into a 160x48 buffer, on the demo account
-//! at 10,000 functions (about 5,000 tasks and 2,000 jobs). Prints p50 and p99.
-//! Run with `cargo bench --bench frame`.
+//! at 10,000 and 50,000 functions (`BENCH_SCALES=10000` for one). Prints p50
+//! and p99. Run with `cargo bench --bench frame`.
 
 use std::time::{Duration, Instant};
 
@@ -22,8 +22,17 @@ fn pct(v: &mut [Duration], p: f64) -> Duration {
 }
 
 fn main() {
+    let scales = std::env::var("BENCH_SCALES").unwrap_or_else(|_| "10000,50000".into());
+    for scale in scales.split(',') {
+        let scale: usize = scale.trim().parse().expect("BENCH_SCALES: numbers, comma-separated");
+        run(scale);
+        println!();
+    }
+}
+
+fn run(scale: usize) {
     let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
-    let demo = DemoAccount::new(42, 10_000, 60);
+    let demo = DemoAccount::new(42, scale, 60);
     let t0 = Instant::now();
     let mut m = once_model(&demo, &clock);
     let build = t0.elapsed();
@@ -94,10 +103,25 @@ fn main() {
         &mut m,
         Msg::Action(Action::Pane(Pane::Room(ServiceKind::Lambda))),
     );
+    let mut by_column: std::collections::BTreeMap<usize, Vec<Duration>> = Default::default();
     for _ in 0..300 {
-        sort.push(frame(&mut m, Msg::Action(Action::SortNext)));
+        let d = frame(&mut m, Msg::Action(Action::SortNext));
+        sort.push(d);
+        by_column.entry(m.table().map_or(0, |t| t.sort)).or_default().push(d);
     }
-    report("re-sort 10,000 functions", sort);
+    report("re-sort by each column in turn", sort);
+    if std::env::var_os("BENCH_COLUMNS").is_some() {
+        let cols = awstop::app::tables::columns_for(&m, m.view());
+        for (i, mut v) in by_column {
+            let title = cols.map_or("?", |c| c.title(i));
+            let max = v.iter().max().copied().unwrap_or_default();
+            eprintln!(
+                "  sort by {title:<12} p50 {:>7.3} ms  max {:>7.3} ms",
+                pct(&mut v, 50.0).as_secs_f64() * 1e3,
+                max.as_secs_f64() * 1e3
+            );
+        }
+    }
     let mut filter = Vec::new();
     update(&mut m, Msg::Action(Action::StartFilter));
     for c in "orders-api".chars().cycle().take(300) {
@@ -134,7 +158,7 @@ fn main() {
             refresh.push(frame(&mut m, Msg::Data(msg)));
             let _ = ack_tx.send(());
         }
-        report("a refresh of 10,000 functions arrives", refresh);
+        report("a refresh of every function arrives", refresh);
     });
     println!("demo refresh, generating each feed: {}", gen.join(", "));
 }

@@ -37,7 +37,7 @@ pub struct Change {
 }
 
 /// Where a change was read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeSource {
     /// A field of the service's own answer (a time it gives).
@@ -75,6 +75,11 @@ pub const REFRESH_SPAN_MIN: i64 = 5;
 impl Change {
     /// The same change read again: everything but who, which a later read
     /// may have added.
+    /// What `same` compares, to find repeats by hash.
+    fn key(&self) -> (DateTime<Utc>, ChangeSource, &str, &str, &str, &str, &str) {
+        (self.at, self.source, &self.action, &self.resource, &self.service, &self.region, &self.account)
+    }
+
     fn same(&self, o: &Change) -> bool {
         self.at == o.at
             && self.source == o.source
@@ -119,11 +124,62 @@ impl Timeline {
     /// and the change a service showed of the same resource in the same
     /// minute are one change: the service's, with CloudTrail's actor (and,
     /// for a change two refreshes found, CloudTrail's time, which is exact).
-    pub fn add(&mut self, found: Vec<Change>) {
-        for c in found {
-            self.add_one(c);
+    ///
+    /// A refresh can find thousands (a first read of a busy account, a
+    /// pipeline deploying every function): only the newest `KEPT` of them can
+    /// stay, and without CloudTrail's events to match they are sorted once and
+    /// merged with the kept ones, repeats found by hash, not placed one by one.
+    pub fn add(&mut self, mut found: Vec<Change>) {
+        if found.is_empty() {
+            return;
         }
-        self.items.truncate(KEPT);
+        // Newest first; of one time, the last found first, as if each had
+        // been placed in front of those already there.
+        found.reverse();
+        found.sort_by(|a, b| b.at.cmp(&a.at));
+        let trail = |c: &Change| c.source == ChangeSource::CloudTrail;
+        if found.iter().any(trail) || self.items.iter().any(trail) {
+            // Anything older than the newest KEPT found would be dropped, and
+            // a match only moves a change earlier.
+            found.truncate(KEPT);
+            for c in found.into_iter().rev() {
+                self.add_one(c);
+            }
+            self.items.truncate(KEPT);
+            return;
+        }
+        self.merge(found);
+    }
+
+    /// `add` without CloudTrail: `found` newest first.
+    fn merge(&mut self, mut found: Vec<Change>) {
+        // A repeat keeps the place of its first sighting.
+        let kept = std::mem::take(&mut self.items);
+        let fresh: Vec<bool> = {
+            let before: std::collections::HashSet<_> = kept.iter().map(Change::key).collect();
+            let mut seen = std::collections::HashSet::with_capacity(found.len());
+            // `found` is newest first with each time's last sighting first:
+            // its first sighting of a repeat is the last in this order.
+            let mut keep: Vec<bool> = found.iter().rev().map(|c| !before.contains(&c.key()) && seen.insert(c.key())).collect();
+            keep.reverse();
+            keep
+        };
+        let mut fresh = fresh.into_iter();
+        found.retain(|_| fresh.next().unwrap_or(false));
+        let mut out: VecDeque<Change> = VecDeque::with_capacity(KEPT.min(kept.len() + found.len()));
+        let (mut old, mut new) = (kept.into_iter().peekable(), found.into_iter().peekable());
+        while out.len() < KEPT {
+            let next = match (old.peek(), new.peek()) {
+                (Some(o), Some(n)) if o.at > n.at => old.next(),
+                (_, Some(_)) => new.next(),
+                _ => old.next(),
+            };
+            match next {
+                Some(c) => out.push_back(c),
+                None => break,
+            }
+        }
+        self.items = out;
     }
 
     fn add_one(&mut self, mut c: Change) {
@@ -271,5 +327,23 @@ mod tests {
         let mut t = Timeline::default();
         t.add(vec![change(9, "orders-api"), trail(10, 0, "orders-api", "alice"), trail(2, 0, "orders-api", "alice")]);
         assert_eq!(t.within(change(0, "").at).count(), 3);
+    #[test]
+    fn a_flood_keeps_the_newest_without_repeats() {
+        let mut t = Timeline::default();
+        t.add(vec![change(7, "kept")]);
+        // Twice the kept count, each twice, one minute each, oldest first.
+        let flood: Vec<Change> = (0..2 * KEPT as i64).flat_map(|m| [change(m, "f"), change(m, "f")]).collect();
+        t.add(flood.clone());
+        t.add(flood);
+        let at: Vec<i64> = t.within(change(-1, "").at).map(|c| (c.at.timestamp() - 1_800_000_000) / 60).collect();
+        assert_eq!(at.len(), KEPT);
+        assert_eq!(at[0], 2 * KEPT as i64 - 1);
+        assert!(at.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+        // Of one time, the last found first, then those kept before.
+        let mut t = Timeline::default();
+        t.add(vec![change(5, "a")]);
+        t.add(vec![change(5, "b"), change(5, "c"), change(5, "a"), change(5, "b")]);
+        let names: Vec<_> = t.within(change(0, "").at).map(|c| c.resource.as_str()).collect();
+        assert_eq!(names, ["c", "b", "a"]);
     }
 }

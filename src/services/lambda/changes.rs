@@ -65,15 +65,22 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
 /// Each function's newest change its error rate rose after.
 pub fn suspects(state: &LambdaState, changes: &[&Change]) -> Vec<Suspect> {
     let mut out: Vec<Suspect> = Vec::new();
+    if changes.is_empty() {
+        return out;
+    }
+    // Only functions with a per-minute history can be suspects: found in one
+    // pass, not one pass per change (hundreds of changes, 50,000 functions).
+    let read: HashMap<(&str, &str, &str), &Function> = state
+        .functions
+        .iter()
+        .filter(|f| f.stats.series.is_some())
+        .map(|f| ((f.account(), f.region.as_str(), f.name.as_str()), f))
+        .collect();
     for c in changes {
         if out.iter().any(|s| s.resource == c.resource) {
             continue;
         }
-        let Some(f) = state
-            .functions
-            .iter()
-            .find(|f| f.name == c.resource && f.region == c.region && f.account() == c.account)
-        else {
+        let Some(f) = read.get(&(c.account.as_str(), c.region.as_str(), c.resource.as_str())) else {
             continue;
         };
         let Some((start, rates)) = error_rates(f) else {
