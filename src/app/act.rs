@@ -419,7 +419,8 @@ fn open_change(m: &mut Model) {
     };
     let room = kind.room();
     let name = crate::fmt::escape_controls(&c.resource);
-    match room.open(&c.resource) {
+    let at = crate::services::scope::Scope::new(&c.account, &c.region);
+    match room.open(&c.resource, Some(&at)) {
         Some(_) if room.holds(&m.data.feeds, &c.account, &c.region, &c.resource) == Some(false) => {
             m.ui.message = Some(format!("{name} is no longer in {} ({})", room.info().label, c.region));
         }

@@ -327,6 +327,8 @@ mod tests {
         let mut t = Timeline::default();
         t.add(vec![change(9, "orders-api"), trail(10, 0, "orders-api", "alice"), trail(2, 0, "orders-api", "alice")]);
         assert_eq!(t.within(change(0, "").at).count(), 3);
+    }
+
     #[test]
     fn a_flood_keeps_the_newest_without_repeats() {
         let mut t = Timeline::default();

@@ -5,7 +5,6 @@
 
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use chrono::{Duration, Utc};
-use serde_json::Value;
 
 use awstop::app::model::{Model, Pane, SourceLabel, View};
 use awstop::app::msg::{DataMsg, Msg, ServiceKind};

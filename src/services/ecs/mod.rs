@@ -94,9 +94,9 @@ impl Room for Ecs {
     }
 
     /// A change names a service `cluster/service`: its tasks.
-    fn open(key: &str) -> Option<View> {
+    fn open(key: &str, at: Option<&Scope>) -> Option<View> {
         let (cluster, service) = key.split_once('/')?;
-        Some(View::Tasks { cluster: cluster.into(), service: service.into() })
+        Some(View::Tasks { at: at.cloned().unwrap_or_default(), cluster: cluster.into(), service: service.into() })
     }
 
     fn holds(state: &EcsData, account: &str, region: &str, key: &str) -> Option<bool> {

@@ -176,7 +176,10 @@ pub fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>
                     item: OverviewItem {
                         name: cx.named(&f.account, f.name.clone()),
                         what: super::weekago::delta(f),
-                        open: vec![Lambda::wrap_view(View::Function { name: f.name.clone() })],
+                        open: vec![Lambda::wrap_view(View::Function {
+                            at: crate::services::scope::Scope::new(&f.account, &f.region),
+                            name: f.name.clone(),
+                        })],
                     },
                 })
             })
