@@ -23,7 +23,8 @@ import time
 
 COLS, ROWS = 160, 48
 QUIET = 0.05
-WAIT = 2.0
+# A frame later than this was not the key's (a data-age tick, a refresh).
+WAIT = 0.5
 
 PGDN, PGUP = b"\x1b[6~", b"\x1b[5~"
 
@@ -114,7 +115,7 @@ def main():
     print(f"{' '.join(args)}: settled {time.monotonic() - t0:.1f} s after start; 160x48")
     plan = [
         ("move the cursor (j/k)", [b"j"] * 150 + [b"k"] * 50),
-        ("page down / up", [PGDN] * 40 + [PGUP] * 20),
+        ("page down / up", [PGDN] * 20 + [PGUP] * 20),
         ("re-sort by each column in turn (s)", [b"s"] * 60),
         ("reverse the sort (i)", [b"i"] * 20),
         ("filter while typing", [b"/"] + [bytes([c]) for c in b"orders-api"] + [b"\x7f"] * 10 + [b"\x1b"]),
