@@ -175,6 +175,31 @@ pub fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (f64, f64)) {
     });
 }
 
+/// `20`, `2.5`, `12k`: a ratio in four characters at most, so that
+/// `ERR ×9999` fills the column and never more.
+pub fn times(r: f64) -> String {
+    if r >= 9999.5 {
+        let k = (r / 1000.0).round();
+        if k < 1000.0 {
+            format!("{k}k")
+        } else {
+            format!("{}M", (r / 1e6).round().min(999.0))
+        }
+    } else if r >= 9.95 {
+        format!("{}", r.round())
+    } else {
+        format!("{:.1}", r).trim_end_matches(".0").to_string()
+    }
+}
+
+/// One resource's most unusual figure: the largest ratio, then the
+/// larger figure now; `None` when none is unusual.
+pub fn worst(found: impl IntoIterator<Item = Unusual>) -> Option<Unusual> {
+    found
+        .into_iter()
+        .max_by(|a, b| a.ratio.total_cmp(&b.ratio).then(a.now.total_cmp(&b.now)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
