@@ -125,6 +125,31 @@ pub fn judge(rule: Rule, what: &str, p: Pair) -> Verdict {
     }
 }
 
+/// A count against the anomaly band CloudWatch's own detector drew for it
+/// (`upper`, the band's upper edge for the window), used instead of last
+/// week's where the account has a detector: unusual above the band and at
+/// the count's floor, so that a quiet band's few errors stay quiet. The
+/// ratio, for ranking beside week-over-week ones, is to the upper edge
+/// (taken as at least 1).
+pub fn judge_band(rule: Rule, what: &str, now: Option<f64>, upper: f64) -> Verdict {
+    let Some(now) = now else {
+        return Verdict::Unread;
+    };
+    let floor = match rule {
+        Rule::Count { floor } => floor,
+        _ => 0.0,
+    };
+    let ratio = now / upper.max(1.0);
+    if now > upper && now >= floor {
+        Verdict::Unusual {
+            ratio,
+            why: format!("{what} {} above its anomaly band (at most {} expected)", fig(now), fig((upper * 10.0).round() / 10.0)),
+        }
+    } else {
+        Verdict::Usual { ratio: Some(ratio) }
+    }
+}
+
 /// A figure as `why` says it: whole numbers without decimals.
 fn fig(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -175,6 +200,31 @@ pub fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (f64, f64)) {
     });
 }
 
+/// `20`, `2.5`, `12k`: a ratio in four characters at most, so that
+/// `ERR ×9999` fills the column and never more.
+pub fn times(r: f64) -> String {
+    if r >= 9999.5 {
+        let k = (r / 1000.0).round();
+        if k < 1000.0 {
+            format!("{k}k")
+        } else {
+            format!("{}M", (r / 1e6).round().min(999.0))
+        }
+    } else if r >= 9.95 {
+        format!("{}", r.round())
+    } else {
+        format!("{:.1}", r).trim_end_matches(".0").to_string()
+    }
+}
+
+/// One resource's most unusual figure: the largest ratio, then the
+/// larger figure now; `None` when none is unusual.
+pub fn worst(found: impl IntoIterator<Item = Unusual>) -> Option<Unusual> {
+    found
+        .into_iter()
+        .max_by(|a, b| a.ratio.total_cmp(&b.ratio).then(a.now.total_cmp(&b.now)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,6 +238,16 @@ mod tests {
             calls_now: Some(calls_now),
             calls_week_ago: Some(calls_week),
         }
+    }
+
+    #[test]
+    fn above_its_anomaly_band_is_unusual_within_it_or_under_the_floor_is_not() {
+        let v = judge_band(ERRORS, "errors", Some(40.0), 12.0);
+        assert!(matches!(&v, Verdict::Unusual { ratio, why } if (*ratio - 40.0 / 12.0).abs() < 1e-9 && why.contains("above its anomaly band")), "{v:?}");
+        assert!(matches!(judge_band(ERRORS, "errors", Some(11.0), 12.0), Verdict::Usual { .. }));
+        // Above a band of 0.5 but a handful of errors: never news.
+        assert!(matches!(judge_band(ERRORS, "errors", Some(3.0), 0.5), Verdict::Usual { .. }));
+        assert_eq!(judge_band(ERRORS, "errors", None, 12.0), Verdict::Unread);
     }
 
     #[test]

@@ -31,6 +31,41 @@ pub struct Query {
 
 pub type Points = Vec<(DateTime<Utc>, f64)>;
 
+impl Query {
+    /// A metric math expression over other queries of the same call, such
+    /// as `ANOMALY_DETECTION_BAND(m0_err, 2)`. It reads no metric of its
+    /// own: `namespace` stays empty and `stat` holds the expression, so the
+    /// metric queries' literals need no field for it.
+    pub fn expression(id: impl Into<String>, expr: impl Into<String>) -> Query {
+        Query {
+            id: id.into(),
+            namespace: "",
+            metric: "",
+            dims: Vec::new(),
+            stat: expr.into(),
+            period_s: 0,
+            optional: false,
+        }
+    }
+
+    pub fn is_expression(&self) -> bool {
+        self.namespace.is_empty()
+    }
+}
+
+/// The edges of an anomaly band, `(lower, upper)`, at the latest time the
+/// `ANOMALY_DETECTION_BAND` query has. CloudWatch answers such a query with
+/// its two edges as two results under the query's one id, which `call`
+/// keeps in one list; read per timestamp, the smaller value is the lower
+/// edge and the larger the upper, whichever came first (one series with
+/// both edges at each time reads the same way). `None` when nothing came.
+pub fn band(points: &[(DateTime<Utc>, f64)]) -> Option<(f64, f64)> {
+    let latest = points.iter().map(|(at, _)| *at).max()?;
+    let edges = points.iter().filter(|(at, _)| *at == latest).map(|(_, v)| *v);
+    let (lo, hi) = edges.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    Some((lo, hi))
+}
+
 /// Where the queries go and what counts them.
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
@@ -66,6 +101,10 @@ pub fn window(now: DateTime<Utc>, minutes: u32) -> (DateTime<Utc>, DateTime<Utc>
 }
 
 fn to_sdk(q: &Query, account_id: Option<&str>) -> MetricDataQuery {
+    if q.is_expression() {
+        // An expression's account is that of the queries it names.
+        return MetricDataQuery::builder().id(&q.id).expression(&q.stat).return_data(true).build();
+    }
     let dims = q
         .dims
         .iter()
@@ -297,5 +336,75 @@ mod tests {
         let (s, e) = window(now, 60);
         assert_eq!(s.to_rfc3339(), "2026-11-22T13:04:00+00:00");
         assert_eq!(e.to_rfc3339(), "2026-11-22T14:04:00+00:00");
+    }
+
+    #[test]
+    fn an_expression_is_sent_as_one_and_a_metric_as_a_metric() {
+        let e = to_sdk(&Query::expression("b0", "ANOMALY_DETECTION_BAND(m0_err, 2)"), Some("111122223333"));
+        assert_eq!(e.expression(), Some("ANOMALY_DETECTION_BAND(m0_err, 2)"));
+        assert!(e.metric_stat().is_none() && e.account_id().is_none());
+        assert_eq!((e.id(), e.return_data()), (Some("b0"), Some(true)));
+        let m = to_sdk(
+            &Query {
+                id: "m0_err".into(),
+                namespace: "AWS/Lambda",
+                metric: "Errors",
+                dims: vec![("FunctionName", "f".into())],
+                stat: "Sum".into(),
+                period_s: 3600,
+                optional: false,
+            },
+            None,
+        );
+        assert!(m.expression().is_none());
+        assert_eq!(m.metric_stat().and_then(|s| s.stat()), Some("Sum"));
+    }
+
+    #[tokio::test]
+    async fn a_bands_two_edges_under_one_id_are_read_as_lower_and_upper() {
+        use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+        use aws_sdk_cloudwatch::types::MetricDataResult;
+        use aws_smithy_mocks::{mock, mock_client, MockResponse, RuleMode};
+        let t0 = 1_795_000_000 / 60 * 60;
+        // As CloudWatch answers: the band's upper and lower edges as two
+        // results with the query's id, here upper first, with an older point.
+        let cw = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_response(move |req| {
+            let asked: Vec<_> = req.metric_data_queries().iter().filter_map(|q| q.expression()).collect();
+            assert_eq!(asked, ["ANOMALY_DETECTION_BAND(m0_err, 2)"]);
+            let r = |id: &str, label: &str, v: &[(i64, f64)]| {
+                let mut b = MetricDataResult::builder().id(id).label(label);
+                for (at, x) in v {
+                    b = b.timestamps(aws_smithy_types::DateTime::from_secs(*at)).values(*x);
+                }
+                b.build()
+            };
+            MockResponse::Output(
+                GetMetricDataOutput::builder()
+                    .metric_data_results(r("m0_err", "Errors", &[(t0, 40.0)]))
+                    .metric_data_results(r("b0", "Errors High", &[(t0 - 3600, 9.0), (t0, 12.0)]))
+                    .metric_data_results(r("b0", "Errors Low", &[(t0 - 3600, 0.0), (t0, 2.0)]))
+                    .build(),
+            )
+        });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&cw]);
+        let (counter, budget) = (CallCounter::default(), Budget::unlimited(1.0));
+        let t = Target { client: &client, counter: &counter, endpoint: None, budget: &budget, account_id: None };
+        let metric = Query {
+            id: "m0_err".into(),
+            namespace: "AWS/Lambda",
+            metric: "Errors",
+            dims: vec![("FunctionName", "f".into())],
+            stat: "Sum".into(),
+            period_s: 3600,
+            optional: false,
+        };
+        let queries = [metric, Query::expression("b0", "ANOMALY_DETECTION_BAND(m0_err, 2)")];
+        let at = Utc.timestamp_opt(t0, 0).unwrap();
+        let f = fetch_mixed(&t, &queries, &[], at - Duration::hours(1), at).await.unwrap();
+        assert_eq!(band(&f.values["b0"]), Some((2.0, 12.0)));
+        // The other order of the edges reads the same.
+        let swapped: Points = f.values["b0"].iter().rev().copied().collect();
+        assert_eq!(band(&swapped), Some((2.0, 12.0)));
+        assert_eq!(band(&[]), None);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod actuals;
 pub mod alarm_history;
+pub mod anomaly;
 pub mod backoff;
 pub mod budget;
 pub mod client;

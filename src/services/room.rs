@@ -369,6 +369,28 @@ pub struct UnusualItem {
     pub item: OverviewItem,
 }
 
+impl UnusualItem {
+    /// A resource's most unusual figure as the list shows it, `5XX ×30`
+    /// (`short` names the figure by its key); `None` when none is unusual.
+    pub fn worst(
+        found: impl IntoIterator<Item = crate::baseline::Unusual>,
+        short: fn(&str) -> &'static str,
+        name: String,
+        open: Vec<RoomView>,
+    ) -> Option<UnusualItem> {
+        let w = crate::baseline::worst(found)?;
+        Some(UnusualItem {
+            ratio: w.ratio,
+            now: w.now,
+            item: OverviewItem {
+                name,
+                what: format!("{} ×{}", short(w.metric), crate::baseline::times(w.ratio)),
+                open,
+            },
+        })
+    }
+}
+
 /// What the demo account is made of.
 #[derive(Debug, Clone)]
 pub struct DemoCtx {

@@ -144,3 +144,130 @@ fn once_reads_last_weeks_window_of_apis_and_ecs_services() {
     let ecs = &unusual[1];
     assert_eq!((ecs["now"].as_f64(), ecs["week_ago"].as_f64()), (Some(85.0), Some(30.0)));
 }
+
+/// The Overview's "Unusual now" holds every room's unusual resources,
+/// ranked by ratio with the Lambda function's, and Enter opens each: an
+/// API stage its API, an EMR cluster, a Lightsail instance, an ECS service
+/// its tasks.
+#[test]
+fn unusual_now_ranks_every_rooms_resources_and_opens_them() {
+    use crate::common::{act, demo_model, frozen};
+    use awstop::app::keymap::Action::*;
+    use awstop::app::model::{Pane, View};
+    use awstop::app::msg::{DataMsg, Msg};
+    use awstop::app::update;
+    use awstop::app::msg::{Payload, ServiceKind};
+    use awstop::services::{apigateway, ecs, emr, lightsail, RoomView};
+    use awstop::source::demo::DemoAccount;
+
+    let mut m = demo_model(160, 72);
+    let demo = DemoAccount::new(42, 40, 60);
+    let now = frozen().now();
+    let unusual_list = |m: &awstop::app::model::Model| {
+        let pages = awstop::app::overview::pages(m);
+        let (list, read) = pages[0].across.iter().find(|(l, _)| l.title == "Unusual now").unwrap();
+        assert!(read);
+        list.items.iter().map(|i| i.what.clone()).collect::<Vec<_>>()
+    };
+    // The demo's rooms as busy as last week: only the Lambda function.
+    let before = unusual_list(&m);
+    assert_eq!(before.len(), 1, "{before:?}");
+    assert!(before[0].starts_with("ERR ×"), "{before:?}");
+
+    // One API stage's 5XX at 40 against 1 last week (×40, above the
+    // function's ×22), one ECS service's CPU at 90% against 30% (×3).
+    let DataMsg::Loaded { account, region, fetched_at, payload: Payload::ApiGateway(mut d) } = demo.loaded(ServiceKind::ApiGateway, now) else {
+        panic!()
+    };
+    let (ai, si) = d
+        .apis
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| a.stages.iter().position(|s| s.metrics.week_ago.is_some() && s.metrics.requests > Some(100.0)).map(|j| (i, j)))
+        .unwrap();
+    let api_id = d.apis[ai].id.clone();
+    let stage_name = format!("{}/{}", d.apis[ai].name, d.apis[ai].stages[si].name);
+    let s = &mut d.apis[ai].stages[si].metrics;
+    s.errors_5xx = Some(40.0);
+    let w = s.week_ago.as_mut().unwrap();
+    w.errors_5xx = 1.0;
+    w.requests = s.requests.unwrap();
+    update(&mut m, Msg::Data(DataMsg::Loaded { account, region, fetched_at, payload: Payload::ApiGateway(d) }));
+    let DataMsg::Loaded { account, region, fetched_at, payload: Payload::Ecs(mut d) } = demo.loaded(ServiceKind::Ecs, now) else {
+        panic!()
+    };
+    let (ci, vi) = d
+        .clusters
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| c.services.iter().position(|s| s.week_ago.is_some() && s.cpu_pct.is_some()).map(|j| (i, j)))
+        .unwrap();
+    let (cluster, service) = (d.clusters[ci].name.clone(), d.clusters[ci].services[vi].name.clone());
+    let s = &mut d.clusters[ci].services[vi];
+    s.cpu_pct = Some(90.0);
+    s.week_ago.as_mut().unwrap().cpu_pct = Some(30.0);
+    s.week_ago.as_mut().unwrap().memory_pct = s.memory_pct;
+    update(&mut m, Msg::Data(DataMsg::Loaded { account, region, fetched_at, payload: Payload::Ecs(d) }));
+    // An EMR cluster's queue at 12 against 1 (×12), a Lightsail
+    // instance's CPU at 70% against 10% (×7).
+    let DataMsg::Loaded { account, region, fetched_at, payload: Payload::Emr(mut d) } = demo.loaded(ServiceKind::Emr, now) else {
+        panic!()
+    };
+    let e = d.clusters.iter().position(|c| c.active() && c.metrics.week_ago.is_some()).unwrap();
+    let emr_id = d.clusters[e].id.clone();
+    let c = &mut d.clusters[e].metrics;
+    c.apps_pending = Some(12.0);
+    c.week_ago.as_mut().unwrap().apps_pending = Some(1.0);
+    c.week_ago.as_mut().unwrap().apps_running = c.apps_running;
+    update(&mut m, Msg::Data(DataMsg::Loaded { account, region, fetched_at, payload: Payload::Emr(d) }));
+    let DataMsg::Loaded { account, region, fetched_at, payload: Payload::Lightsail(mut d) } = demo.loaded(ServiceKind::Lightsail, now) else {
+        panic!()
+    };
+    let l = d.instances.iter().position(|i| i.metrics.week_ago.is_some() && i.metrics.cpu_pct.is_some()).unwrap();
+    let instance = d.instances[l].name.clone();
+    d.instances[l].metrics.cpu_pct = Some(70.0);
+    d.instances[l].metrics.week_ago.as_mut().unwrap().cpu_pct = Some(10.0);
+    update(&mut m, Msg::Data(DataMsg::Loaded { account, region, fetched_at, payload: Payload::Lightsail(d) }));
+
+    let pages = awstop::app::overview::pages(&m);
+    let (list, _) = pages[0].across.iter().find(|(l, _)| l.title == "Unusual now").unwrap();
+    let named: Vec<(&str, &str)> = list.items.iter().map(|i| (i.name.as_str(), i.what.as_str())).collect();
+    assert_eq!(named.len(), 5, "{named:?}");
+    assert_eq!(named[0], (stage_name.as_str(), "5XX ×40"), "{named:?}");
+    assert_eq!(named[1].1, before[0], "{named:?}");
+    assert_eq!(named[2].1, "PEND ×12", "{named:?}");
+    assert_eq!(named[3], (instance.as_str(), "CPU ×7"), "{named:?}");
+    assert_eq!(named[4], (format!("{cluster}/{service}").as_str(), "CPU ×3"), "{named:?}");
+
+    // Enter on each opens the resource.
+    let first = awstop::app::overview::first_item(&m, 0);
+    let rooms: usize = pages[0].rooms.iter().flat_map(|(_, ls)| ls).map(|l| l.items.len()).sum();
+    assert_eq!(first, 0);
+    let go = |m: &mut awstop::app::model::Model, n: usize| {
+        act(m, &[Pane(Pane::Overview), Top]);
+        act(m, &vec![Down; rooms + n]);
+        act(m, &[Enter]);
+    };
+    go(&mut m, 0);
+    assert_eq!(m.ui.pane, Pane::Room(ServiceKind::ApiGateway));
+    let View::Room(RoomView::ApiGateway(apigateway::View::Api { id, .. })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    assert_eq!(id, api_id);
+    go(&mut m, 2);
+    let View::Room(RoomView::Emr(emr::View::Cluster { id, .. })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    assert_eq!(id, emr_id);
+    go(&mut m, 3);
+    let View::Room(RoomView::Lightsail(lightsail::View::Instance { name, .. })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    assert_eq!(name, instance);
+    go(&mut m, 4);
+    let View::Room(RoomView::Ecs(ecs::View::Tasks { cluster: c, service: s, .. })) = m.view().clone() else {
+        panic!("{:?}", m.view())
+    };
+    assert_eq!((c, s), (cluster, service));
+}
+

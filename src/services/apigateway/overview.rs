@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use super::domain::{Api, ApiGatewayData};
 use super::{ApiGateway, View};
 use crate::fmt::{count, ms, pct};
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 use crate::table::Tone;
 
 pub fn line(d: &ApiGatewayData, cx: &PaneCtx) -> Line<'static> {
@@ -67,4 +67,24 @@ pub fn lists(d: &ApiGatewayData, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Values(Tone::Warn),
         },
     ]
+}
+
+/// The stages with a figure far from their own last week, each once with
+/// its most unusual figure (docs/baseline.md); Enter opens the API.
+pub fn unusual_now(d: &ApiGatewayData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    let stages = || d.apis.iter().flat_map(|a| a.stages.iter().map(move |s| (a, s)));
+    if !stages().any(|(_, s)| s.metrics.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        stages()
+            .filter_map(|(a, s)| {
+                let open = vec![ApiGateway::wrap_view(View::Api {
+                    at: crate::scope::Scope::of(a),
+                    id: a.id.clone(),
+                })];
+                UnusualItem::worst(super::weekago::of_stage(a, s), super::weekago::short, cx.named(&a.account, format!("{}/{}", a.name, s.name)), open)
+            })
+            .collect(),
+    )
 }

@@ -10,7 +10,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::domain::{Api, ApiGatewayData, Stage, ERROR_RATE_ALERT_PCT};
 use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
-use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
 use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
 use crate::widgets::scroll::Row;
@@ -36,6 +36,10 @@ impl RoomUi for ApiGateway {
 
     fn offenders(state: &ApiGatewayData, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
+    }
+
+    fn unusual_now(state: &ApiGatewayData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        super::overview::unusual_now(state, cx)
     }
 }
 

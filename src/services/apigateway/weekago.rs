@@ -34,14 +34,26 @@ fn pair(s: &Stage, metric: &str) -> Pair {
 
 /// The stages' unusual figures; a stage is named `API/stage`.
 pub fn unusual(apis: &[Api]) -> Vec<Unusual> {
-    let mut out = Vec::new();
-    for a in apis {
-        for s in a.stages.iter().filter(|s| !s.metrics.pending) {
-            let name = format!("{}/{}", a.name, s.name);
-            out.extend(MEASURES.iter().filter_map(|(key, rule)| judged("apigateway", &name, &a.region, key, *rule, pair(s, key))));
-        }
+    apis.iter().flat_map(|a| a.stages.iter().flat_map(move |s| of_stage(a, s))).collect()
+}
+
+/// One stage's unusual figures; none while its figures are being read.
+pub fn of_stage(a: &Api, s: &Stage) -> Vec<Unusual> {
+    if s.metrics.pending {
+        return Vec::new();
     }
-    out
+    let name = format!("{}/{}", a.name, s.name);
+    MEASURES.iter().filter_map(|(key, rule)| judged("apigateway", &name, &a.region, key, *rule, pair(s, key))).collect()
+}
+
+/// A figure's short name on the Overview, by its key.
+pub fn short(metric: &str) -> &'static str {
+    match metric {
+        "errors_5xx" => "5XX",
+        "errors_4xx" => "4XX",
+        "requests" => "REQ",
+        _ => "LAT",
+    }
 }
 
 #[cfg(test)]

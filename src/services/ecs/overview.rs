@@ -4,7 +4,7 @@ use ratatui::text::{Line, Span};
 
 use super::domain::{EcsData, Health};
 use super::{Ecs, View};
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 
 pub fn line(d: &EcsData, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
@@ -67,4 +67,32 @@ pub fn lists(d: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
         items,
         kind: ListKind::Flags,
     }]
+}
+
+/// The services with a figure far from their own last week, each once
+/// with its most unusual figure (docs/baseline.md); Enter opens the
+/// service's tasks.
+pub fn unusual_now(d: &EcsData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    let services = || d.clusters.iter().flat_map(|c| c.services.iter().map(move |s| (c, s)));
+    if !services().any(|(_, s)| s.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        services()
+            .filter_map(|(c, s)| {
+                let open = vec![
+                    Ecs::wrap_view(View::Services {
+                        at: crate::scope::Scope::of(c),
+                        cluster: c.name.clone(),
+                    }),
+                    Ecs::wrap_view(View::Tasks {
+                        at: crate::scope::Scope::of(c),
+                        cluster: c.name.clone(),
+                        service: s.name.clone(),
+                    }),
+                ];
+                UnusualItem::worst(super::weekago::of_service(c, s), super::weekago::short, cx.named(&c.account, format!("{}/{}", c.name, s.name)), open)
+            })
+            .collect(),
+    )
 }

@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::domain::EcsData;
 use super::{Ecs, View};
 use crate::fmt::age;
-use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -27,6 +27,10 @@ impl RoomUi for Ecs {
 
     fn offenders(state: &EcsData, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
+    }
+
+    fn unusual_now(state: &EcsData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        super::overview::unusual_now(state, cx)
     }
 
     fn overview(state: &EcsData, cx: &PaneCtx) -> ratatui::text::Line<'static> {

@@ -1,7 +1,7 @@
 //! ECS services' utilisation against the same window a week ago
 //! (`baseline`): levels, not counts, so judged by `Rule::Level`.
 
-use super::domain::{EcsData, Service};
+use super::domain::{Cluster, EcsData, Service};
 use crate::baseline::{unusual as judged, Pair, Rule, Unusual};
 
 /// The figures compared, by their key in the snapshot's service, with the
@@ -22,20 +22,30 @@ fn pair(s: &Service, metric: &str) -> Pair {
 
 /// The services' unusual figures; a service is named `cluster/service`.
 pub fn unusual(d: &EcsData) -> Vec<Unusual> {
-    let mut out = Vec::new();
-    for c in &d.clusters {
-        for s in c.services.iter().filter(|s| !s.metrics_pending) {
-            let name = format!("{}/{}", c.name, s.name);
-            out.extend(MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key))));
-        }
+    d.clusters.iter().flat_map(|c| c.services.iter().flat_map(move |s| of_service(c, s))).collect()
+}
+
+/// One service's unusual figures; none while its figures are being read.
+pub fn of_service(c: &Cluster, s: &Service) -> Vec<Unusual> {
+    if s.metrics_pending {
+        return Vec::new();
     }
-    out
+    let name = format!("{}/{}", c.name, s.name);
+    MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key))).collect()
+}
+
+/// A figure's short name on the Overview, by its key.
+pub fn short(metric: &str) -> &'static str {
+    match metric {
+        "cpu_pct" => "CPU",
+        _ => "MEM",
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::services::ecs::domain::{Cluster, ServiceWeekAgo};
+    use crate::services::ecs::domain::ServiceWeekAgo;
 
     fn service(name: &str, cpu: f64, week: Option<f64>) -> Service {
         Service {

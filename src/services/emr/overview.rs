@@ -7,7 +7,7 @@ use super::domain::EmrData;
 use super::tables::idle_for;
 use super::{Emr, View};
 use crate::cost::money::usd;
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 
 pub fn line(d: &EmrData, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
@@ -72,4 +72,24 @@ pub fn lists(d: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
         OverviewList { title: "EMR clusters idle", items: idle, kind: ListKind::Flags },
         OverviewList { title: "EMR clusters to look at", items: failing, kind: ListKind::Flags },
     ]
+}
+
+/// The clusters with a figure far from their own last week, each once
+/// with its most unusual figure (docs/baseline.md); Enter opens the cluster.
+pub fn unusual_now(d: &EmrData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    if !d.clusters.iter().any(|c| c.metrics.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        d.clusters
+            .iter()
+            .filter_map(|c| {
+                let open = vec![Emr::wrap_view(View::Cluster {
+                    at: crate::scope::Scope::of(c),
+                    id: c.id.clone(),
+                })];
+                UnusualItem::worst(super::weekago::of_cluster(c), super::weekago::short, cx.named(&c.account, c.name.clone()), open)
+            })
+            .collect(),
+    )
 }

@@ -10,7 +10,7 @@ use super::domain::{EmrCluster, EmrData};
 use super::tables::idle_for;
 use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
-use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
@@ -32,6 +32,10 @@ impl RoomUi for Emr {
 
     fn offenders(state: &EmrData, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
+    }
+
+    fn unusual_now(state: &EmrData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        super::overview::unusual_now(state, cx)
     }
 }
 

@@ -22,11 +22,24 @@ fn pair(c: &EmrCluster, metric: &str) -> Pair {
 
 /// The active clusters' unusual figures, named by cluster name.
 pub fn unusual(clusters: &[EmrCluster]) -> Vec<Unusual> {
-    let mut out = Vec::new();
-    for c in clusters.iter().filter(|c| c.active() && !c.metrics.pending) {
-        out.extend(MEASURES.iter().filter_map(|(key, rule)| judged("emr", &c.name, &c.region, key, *rule, pair(c, key))));
+    clusters.iter().flat_map(of_cluster).collect()
+}
+
+/// One cluster's unusual figures; none when it is not active or its
+/// figures are being read.
+pub fn of_cluster(c: &EmrCluster) -> Vec<Unusual> {
+    if !c.active() || c.metrics.pending {
+        return Vec::new();
     }
-    out
+    MEASURES.iter().filter_map(|(key, rule)| judged("emr", &c.name, &c.region, key, *rule, pair(c, key))).collect()
+}
+
+/// A figure's short name on the Overview, by its key.
+pub fn short(metric: &str) -> &'static str {
+    match metric {
+        "apps_running" => "APPS",
+        _ => "PEND",
+    }
 }
 
 #[cfg(test)]

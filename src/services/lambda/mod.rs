@@ -90,6 +90,9 @@ impl Room for Lambda {
             "logs:GetQueryResults",
             "logs:StopQuery",
             "logs:StartLiveTail",
+            // The account's own anomaly detectors of function metrics,
+            // read to use their bands; never created.
+            "cloudwatch:DescribeAnomalyDetectors",
         ],
         keys: &[("t", "function detail: live tail of its log; j/k scroll it")],
         settings: &[settings::PERCENTILE, settings::COLD_STARTS],

@@ -2,7 +2,7 @@
 //! measures judged, the `Δwk` cell, and the functions' unusual figures.
 
 use super::domain::Function;
-use crate::baseline::{judge, Pair, Rule, Unusual, Verdict};
+use crate::baseline::{judge, times, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by and its short name on screen.
@@ -129,23 +129,6 @@ pub fn order(f: &Function) -> Option<f64> {
         // Unusual ones sort above any usual change in traffic.
         Some((r, _)) => Some(1e6 + r),
         None => verdicts(f).iter().find(|(k, ..)| *k == "invocations").and_then(|(.., v)| v.ratio()),
-    }
-}
-
-/// `20`, `2.5`, `12k`: a ratio in four characters at most, so that
-/// `ERR ×9999` fills the column and never more.
-fn times(r: f64) -> String {
-    if r >= 9999.5 {
-        let k = (r / 1000.0).round();
-        if k < 1000.0 {
-            format!("{k}k")
-        } else {
-            format!("{}M", (r / 1e6).round().min(999.0))
-        }
-    } else if r >= 9.95 {
-        format!("{}", r.round())
-    } else {
-        format!("{:.1}", r).trim_end_matches(".0").to_string()
     }
 }
 

@@ -7,7 +7,7 @@ use super::domain::{Instance, LightsailData};
 use super::{Lightsail, View};
 use crate::cost::{RoomCost, HOURS_PER_MONTH};
 use crate::fmt::{count, pct};
-use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered};
+use crate::services::room::{ListCtx, ListKind, OverviewItem, OverviewList, PaneCtx, Registered, UnusualItem};
 
 pub fn line(d: &LightsailData, cx: &PaneCtx) -> Line<'static> {
     let t = cx.theme;
@@ -94,4 +94,18 @@ pub fn lists(d: &LightsailData, cx: &ListCtx) -> Vec<OverviewList> {
             kind: ListKind::Flags,
         },
     ]
+}
+
+/// The instances whose CPU is far from their own last week
+/// (docs/baseline.md); Enter opens the instance.
+pub fn unusual_now(d: &LightsailData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+    if !d.instances.iter().any(|i| i.metrics.week_ago.is_some()) {
+        return None;
+    }
+    Some(
+        d.instances
+            .iter()
+            .filter_map(|i| UnusualItem::worst(super::weekago::of_instance(i), super::weekago::short, cx.named(&i.account, i.name.clone()), open(i)))
+            .collect(),
+    )
 }

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::domain::{Instance, LightsailData, LOW_BURST_PCT};
 use super::{Lightsail, View};
 use crate::fmt::{age, count, pct};
-use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
+use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::fit::fit_spans;
 use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
 use crate::widgets::scroll::Row;
@@ -32,6 +32,10 @@ impl RoomUi for Lightsail {
 
     fn offenders(state: &LightsailData, cx: &ListCtx) -> Vec<OverviewList> {
         super::overview::lists(state, cx)
+    }
+
+    fn unusual_now(state: &LightsailData, cx: &ListCtx) -> Option<Vec<UnusualItem>> {
+        super::overview::unusual_now(state, cx)
     }
 }
 

@@ -9,19 +9,26 @@ pub const CPU: Rule = Rule::Level { min_rise: 20.0 };
 
 /// The instances' unusual figures, named by instance name.
 pub fn unusual(instances: &[Instance]) -> Vec<Unusual> {
-    instances
-        .iter()
-        .filter(|i| !i.metrics.pending)
-        .filter_map(|i| {
-            let p = Pair {
-                now: i.metrics.cpu_pct,
-                week_ago: i.metrics.week_ago.and_then(|w| w.cpu_pct),
-                calls_now: None,
-                calls_week_ago: None,
-            };
-            judged("lightsail", &i.name, &i.region, "cpu_pct", CPU, p)
-        })
-        .collect()
+    instances.iter().filter_map(of_instance).collect()
+}
+
+/// One instance's unusual CPU; none while its figures are being read.
+pub fn of_instance(i: &Instance) -> Option<Unusual> {
+    if i.metrics.pending {
+        return None;
+    }
+    let p = Pair {
+        now: i.metrics.cpu_pct,
+        week_ago: i.metrics.week_ago.and_then(|w| w.cpu_pct),
+        calls_now: None,
+        calls_week_ago: None,
+    };
+    judged("lightsail", &i.name, &i.region, "cpu_pct", CPU, p)
+}
+
+/// The figure's short name on the Overview.
+pub fn short(_metric: &str) -> &'static str {
+    "CPU"
 }
 
 #[cfg(test)]
