@@ -21,6 +21,10 @@ use crate::{terminal, ui};
 
 /// At most ~30 frames a second; bursts of messages coalesce into one frame.
 const FRAME: Duration = Duration::from_millis(33);
+/// A key's frame waits for no data burst: it is drawn once the last frame is
+/// this old (one 200 Hz frame), so a key answers at once even while a
+/// refresh is arriving, and a held key still draws no more than that.
+const KEY_FRAME: Duration = Duration::from_millis(5);
 
 /// Runs the dashboard until the user quits (`None`) or a signal stops it
 /// (`Some(signal)`); the terminal is restored either way.
@@ -70,6 +74,8 @@ pub(super) async fn run(
     let mut draw_due: Option<Instant> = None;
     super::reaper::start();
     let mut drew_data = false;
+    // A key has changed the screen since the last frame.
+    let mut key_waits = false;
     let mut signals = Signals::new(true)?;
     let mut stopped: Option<i32> = None;
     loop {
@@ -109,9 +115,11 @@ pub(super) async fn run(
                     .iter()
                     .any(|k| model.data.feeds.scopes(*k).loaded());
             drew_data |= first_data;
-            if now >= last_draw + FRAME || first_data {
+            let due = frame_due(last_draw, key_waits);
+            if now >= due || first_data {
                 term.draw(|f| ui::draw(f, &model, &theme))?;
                 model.dirty = false;
+                key_waits = false;
                 super::reaper::bury(std::mem::take(&mut model.data.retired));
                 last_draw = now;
                 draw_due = None;
@@ -119,7 +127,7 @@ pub(super) async fn run(
                     panic!("panic requested by --panic-after-first-frame");
                 }
             } else {
-                draw_due = Some(last_draw + FRAME);
+                draw_due = Some(due);
             }
         }
         tokio::select! {
@@ -131,6 +139,7 @@ pub(super) async fn run(
                 Some(Ok(Event::Key(key))) => {
                     if let Some(a) = keymap::map(key, model.ui.mode) {
                         cmds = update(&mut model, Msg::Action(a));
+                        key_waits = true;
                     }
                 }
                 Some(Ok(Event::Resize(width, height))) => {
@@ -163,5 +172,24 @@ pub(super) async fn run(
             }
             _ = tokio::time::sleep_until(draw_due.unwrap_or_else(Instant::now)), if draw_due.is_some() => {}
         }
+    }
+}
+
+/// When the next frame may be drawn after one drawn at `last`: a burst of
+/// data messages is drawn once per `FRAME`, a key's change after `KEY_FRAME`.
+fn frame_due(last: Instant, key_waits: bool) -> Instant {
+    last + if key_waits { KEY_FRAME } else { FRAME }
+}
+
+#[cfg(test)]
+mod frame_tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_drawn_within_a_200_hz_frame_data_within_the_cap() {
+        let t = Instant::now();
+        assert_eq!(frame_due(t, true) - t, Duration::from_millis(5));
+        assert_eq!(frame_due(t, false) - t, FRAME);
+        assert!(frame_due(t, true) < frame_due(t, false));
     }
 }
