@@ -276,10 +276,12 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "apigateway.GetRestApis",
     "apigateway.GetStages",
     "apigateway.GetResources",
+    "apigateway.GetDeployments",
     "apigatewayv2.GetApis",
     "apigatewayv2.GetStages",
     "apigatewayv2.GetIntegrations",
     "apigatewayv2.GetRoutes",
+    "apigatewayv2.GetDeployments",
     "cloudtrail.LookupEvents",
     "cloudwatch.DescribeAlarmHistory",
 ];

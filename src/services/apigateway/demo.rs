@@ -154,8 +154,10 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
                 week_ago: week_ago(s, cx, now),
                 ..metrics_at(s, cx, str_id(&s.name), now)
             },
+            ..Default::default()
         }],
         routes: Some(s.routes.iter().map(|(k, to)| route(k, *to)).collect()),
+        deployed: Vec::new(),
         id,
     }
 }

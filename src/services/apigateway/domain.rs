@@ -25,6 +25,15 @@ impl ApiGatewayData {
     }
 }
 
+/// The deployment times of `created` inside the last `window` minutes,
+/// newest first: an API deployed every day keeps no history here.
+pub fn inside_window(mut created: Vec<DateTime<Utc>>, window: u32) -> Vec<DateTime<Utc>> {
+    let since = Utc::now() - chrono::Duration::minutes(i64::from(window));
+    created.retain(|t| *t >= since);
+    created.sort_by(|a, b| b.cmp(a));
+    created
+}
+
 /// A 5XX rate at or above this is flagged (`!`) and listed on the Overview.
 pub const ERROR_RATE_ALERT_PCT: f64 = 1.0;
 
@@ -57,6 +66,10 @@ pub struct Api {
     pub stages: Vec<Stage>,
     /// `None`: not read (the call failed).
     pub routes: Option<Vec<Route>>,
+    /// When the API's deployments inside the window were created
+    /// (GetDeployments), newest first; older ones are not kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployed: Vec<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +78,12 @@ pub struct Stage {
     /// Per-method (REST) or per-route (v2) metrics are on.
     pub detailed_metrics: bool,
     pub metrics: StageMetrics,
+    /// When the stage was created and last changed (a deployment to it, a
+    /// setting); `None` where the service did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Over the window. `None`: not read or not published, never 0.
@@ -328,6 +347,7 @@ mod tests {
                 integration_latency_avg_ms: Some(lat - 5.0),
                 ..Default::default()
             },
+            ..Default::default()
         };
         let api = Api {
             stages: vec![stage("prod", 900.0, 9.0, 50.0, 300.0), stage("dev", 100.0, 1.0, 150.0, 900.0)],
