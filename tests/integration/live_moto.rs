@@ -260,6 +260,8 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "eks.DescribeFargateProfile",
     "eks.ListAddons",
     "eks.DescribeAddon",
+    "eks.ListUpdates",
+    "eks.DescribeUpdate",
     "ecr.DescribeRepositories",
     "ecr.DescribeImages",
     "ecr.DescribeImageScanFindings",
