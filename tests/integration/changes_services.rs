@@ -368,3 +368,48 @@ async fn http_api_deployments_inside_the_window_are_changes() {
     assert_eq!(got, [("h1".to_string(), "CreateDeployment".to_string(), time(recent))]);
     assert_eq!(deployments.num_calls(), 1, "once a refresh per API");
 }
+
+/// A deployment of the demo's `orders` API, opened from `:changes`: marked
+/// on the busiest stage's graphs at its minute and listed under them; on a
+/// short terminal, where the graphs give way to the routes, still listed.
+#[test]
+fn an_api_deployment_is_marked_on_the_api_graphs_and_listed_under_them() {
+    use awstop::app::keymap::Action::{Enter, StartCommand, Submit};
+    use crate::common::{act, demo_model, screen, typed};
+    for (w, h, graphs) in [(160, 48, true), (80, 24, false)] {
+        let mut m = demo_model(w, h);
+        let snap = serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap();
+        let orders = snap["apigateway"]["apis"].as_array().unwrap().iter().find(|a| a["name"] == "orders").unwrap().clone();
+        let id = orders["id"].as_str().unwrap().to_string();
+        let at = m.data.now - Duration::minutes(10);
+        m.data.changes.add(vec![awstop::changes::Change {
+            at,
+            account: String::new(),
+            region: orders["region"].as_str().unwrap().into(),
+            service: "apigateway".into(),
+            resource: id.clone(),
+            action: "CreateDeployment".into(),
+            actor: None,
+            source: awstop::changes::ChangeSource::ServiceApi,
+        }]);
+        act(&mut m, &[StartCommand]);
+        typed(&mut m, "changes");
+        act(&mut m, &[Submit]);
+        select(&mut m, &id);
+        act(&mut m, &[Enter]);
+        assert_eq!(m.ui.pane, Pane::Room(ServiceKind::ApiGateway));
+        let s = screen(&m);
+        assert!(s.contains("API orders"), "{s}");
+        let line = s.lines().find(|l| l.contains(&at.format("%H:%M:%S ").to_string())).unwrap_or_else(|| panic!("{s}"));
+        assert!(line.contains("CreateDeployment") && line.contains("service API"), "{line}");
+        let lines: Vec<&str> = s.lines().collect();
+        let title = lines.iter().position(|l| l.contains("requests · ")).map(|i| lines[i + 1]);
+        if graphs {
+            assert!(s.contains("Changes  (│ on the graphs)"), "{s}");
+            // Nothing else in the graph's row draws that mark.
+            assert!(title.is_some_and(|bars| bars.contains('│')), "{s}");
+        } else {
+            assert!(title.is_none() && s.contains("Changes"), "{s}");
+        }
+    }
+}

@@ -127,6 +127,9 @@ pub struct StageWeekAgo {
 /// execution errors stand in for requests and 5XX.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageSeries {
+    /// The first minute's start: where a change is marked on the graphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
     pub requests: Series,
     pub errors_5xx: Series,
     pub latency_avg_ms: Series,
