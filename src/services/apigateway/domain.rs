@@ -34,6 +34,16 @@ pub fn inside_window(mut created: Vec<DateTime<Utc>>, window: u32) -> Vec<DateTi
     created
 }
 
+/// Whether an API's deployments are worth listing: a deployment to a stage
+/// moves the stage's `lastUpdatedDate`, so an API whose stages all say they
+/// were last updated before the window has nothing new to list, and costs no
+/// GetDeployments call (its deployments are its whole history). A stage
+/// without the date (moto's) is read.
+pub fn deployed_lately(stages: &[Stage], window: u32) -> bool {
+    let since = Utc::now() - chrono::Duration::minutes(i64::from(window));
+    stages.iter().any(|s| s.updated_at.is_none_or(|t| t >= since))
+}
+
 /// A 5XX rate at or above this is flagged (`!`) and listed on the Overview.
 pub const ERROR_RATE_ALERT_PCT: f64 = 1.0;
 
@@ -301,6 +311,18 @@ pub fn integration_summary(kind: Option<&str>, uri: Option<&str>) -> Option<Stri
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_an_api_with_a_stage_updated_inside_the_window_lists_its_deployments() {
+        let at = |min: i64| Some(Utc::now() - chrono::Duration::minutes(min));
+        let stage = |updated| Stage { updated_at: updated, ..Default::default() };
+        assert!(!deployed_lately(&[stage(at(90)), stage(at(600))], 60));
+        assert!(deployed_lately(&[stage(at(90)), stage(at(5))], 60));
+        // A stage that does not say when it changed is read.
+        assert!(deployed_lately(&[stage(None)], 60));
+        assert!(!deployed_lately(&[], 60));
+    }
+
     use super::*;
 
     #[test]

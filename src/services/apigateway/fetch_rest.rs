@@ -48,6 +48,9 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Ap
             Ok(r) => a.routes = Some(r),
             Err(e) => partial.push(e),
         }
+        if !super::domain::deployed_lately(&a.stages, live.opts.window) {
+            continue;
+        }
         match deployments(client, live, &a.id).await {
             Ok(d) => a.deployed = super::domain::inside_window(d, live.opts.window),
             Err(e) => partial.push(e),
