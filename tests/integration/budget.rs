@@ -341,8 +341,8 @@ fn two_apis(seen: Seen, usd_per_hour: f64) -> Live {
 /// REST APIs `a1` ("shown") and `a2` ("hidden"), a `prod` stage each.
 pub(crate) fn apis() -> awstop::services::apigateway::Clients {
     use aws_sdk_apigateway::operation::{
-        get_resources::GetResourcesOutput, get_rest_apis::GetRestApisOutput,
-        get_stages::GetStagesOutput,
+        get_deployments::GetDeploymentsOutput, get_resources::GetResourcesOutput,
+        get_rest_apis::GetRestApisOutput, get_stages::GetStagesOutput,
     };
     use aws_sdk_apigateway::types::{RestApi, Stage};
     let apis = mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(|| {
@@ -358,10 +358,12 @@ pub(crate) fn apis() -> awstop::services::apigateway::Clients {
     });
     let resources = mock!(aws_sdk_apigateway::Client::get_resources)
         .then_output(|| GetResourcesOutput::builder().build());
+    let deployments = mock!(aws_sdk_apigateway::Client::get_deployments)
+        .then_output(|| GetDeploymentsOutput::builder().build());
     let rest = mock_client!(
         aws_sdk_apigateway,
         RuleMode::MatchAny,
-        [&apis, &stages, &resources]
+        [&apis, &stages, &resources, &deployments]
     );
     let v2 = mock!(aws_sdk_apigatewayv2::Client::get_apis).then_output(|| {
         aws_sdk_apigatewayv2::operation::get_apis::GetApisOutput::builder().build()

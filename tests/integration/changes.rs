@@ -57,7 +57,16 @@ fn once_lists_what_was_created_inside_the_window_and_nothing_older() {
     for old in ["deployed-fn", "quiet-fn", "shop/web", "shop/quiet"] {
         assert!(named(&got, old).is_empty(), "{old} is older than the window: {got:?}");
     }
-    let c = &snap["changes"][0];
+    // API Gateway names an API by its ID.
+    let api = |name: &str| {
+        let apis = snap["apigateway"]["apis"].as_array().expect("apis is a list");
+        let a = apis.iter().find(|a| a["name"] == name).unwrap_or_else(|| panic!("{name} listed: {apis:?}"));
+        a["id"].as_str().unwrap().to_string()
+    };
+    assert_eq!(named(&got, &api("shipped-api")), ["CreateDeployment"], "{got:?}");
+    assert!(named(&got, &api("quiet-api")).is_empty(), "quiet-api was deployed before the window: {got:?}");
+    let fresh: Vec<&Value> = snap["changes"].as_array().unwrap().iter().filter(|c| c["resource"] == "fresh-fn").collect();
+    let c = fresh[0];
     assert_eq!((c["service"].as_str(), c["region"].as_str()), (Some("lambda"), Some("us-east-1")));
     assert_eq!(c["actor"], Value::Null);
     // Inside the window ending when the snapshot was taken.

@@ -243,3 +243,173 @@ fn enter_on_a_change_opens_its_resource_or_says_it_is_gone() {
     assert_eq!(m.ui.message.as_deref(), Some("deleted-fn is no longer in Lambda (us-east-1)"));
     assert!(screen(&m).contains("deleted-fn is no longer in Lambda (us-east-1)"));
 }
+
+/// (resource, action, at) of the snapshot's changes of `service`.
+fn changes_of(msgs: Vec<DataMsg>, service: &str) -> Vec<(String, String, String)> {
+    assert!(msgs.iter().any(|m| matches!(m, DataMsg::Loaded { .. })), "{msgs:?}");
+    let mut m = Model::new(SourceLabel::Live, Utc::now());
+    for msg in msgs {
+        update(&mut m, Msg::Data(msg));
+    }
+    let snap = serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap();
+    let s = |c: &serde_json::Value, k: &str| c[k].as_str().unwrap().to_string();
+    snap["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["service"] == service)
+        .inspect(|c| assert_eq!(c["source"], "service_api"))
+        .map(|c| (s(c, "resource"), s(c, "action"), s(c, "at")))
+        .collect()
+}
+
+fn time(t: chrono::DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// EKS (moto answers ListUpdates with a 404): the cluster `prod` updated
+/// to a new version 30 minutes ago and three days ago, its node group `ng`
+/// updated 10 minutes ago, an update that failed. Each list and describe
+/// answers only for the owner it is asked about.
+#[tokio::test]
+async fn eks_updates_inside_the_window_are_changes_with_how_they_ended() {
+    use aws_sdk_eks::operation::*;
+    use aws_sdk_eks::types::{Cluster, Nodegroup, Update, UpdateStatus, UpdateType};
+    let now = Utc::now();
+    let (cluster_at, group_at, old_at) = (now - Duration::minutes(30), now - Duration::minutes(10), now - Duration::days(3));
+    let list = mock!(aws_sdk_eks::Client::list_clusters).then_output(|| list_clusters::ListClustersOutput::builder().clusters("prod").build());
+    let describe = mock!(aws_sdk_eks::Client::describe_cluster).then_output(|| {
+        describe_cluster::DescribeClusterOutput::builder()
+            .cluster(Cluster::builder().name("prod").version("1.31").build())
+            .build()
+    });
+    let groups = mock!(aws_sdk_eks::Client::list_nodegroups).then_output(|| list_nodegroups::ListNodegroupsOutput::builder().nodegroups("ng").build());
+    let group = mock!(aws_sdk_eks::Client::describe_nodegroup).then_output(|| {
+        describe_nodegroup::DescribeNodegroupOutput::builder()
+            .nodegroup(Nodegroup::builder().nodegroup_name("ng").version("1.31").build())
+            .build()
+    });
+    let profiles = mock!(aws_sdk_eks::Client::list_fargate_profiles).then_output(|| list_fargate_profiles::ListFargateProfilesOutput::builder().build());
+    let addons = mock!(aws_sdk_eks::Client::list_addons).then_output(|| list_addons::ListAddonsOutput::builder().build());
+    let cluster_updates = mock!(aws_sdk_eks::Client::list_updates)
+        .match_requests(|r| r.name() == Some("prod") && r.nodegroup_name().is_none())
+        .then_output(|| list_updates::ListUpdatesOutput::builder().update_ids("u-new").update_ids("u-old").build());
+    let group_updates = mock!(aws_sdk_eks::Client::list_updates)
+        .match_requests(|r| r.name() == Some("prod") && r.nodegroup_name() == Some("ng"))
+        .then_output(|| list_updates::ListUpdatesOutput::builder().update_ids("u-ng").build());
+    let update = |id: &'static str, group: Option<&'static str>, status: UpdateStatus, t: chrono::DateTime<Utc>| {
+        mock!(aws_sdk_eks::Client::describe_update)
+            .match_requests(move |r| r.update_id() == Some(id) && r.nodegroup_name() == group)
+            .then_output(move || {
+                describe_update::DescribeUpdateOutput::builder()
+                    .update(Update::builder().id(id).r#type(UpdateType::VersionUpdate).status(status.clone()).created_at(at(t)).build())
+                    .build()
+            })
+    };
+    let new = update("u-new", None, UpdateStatus::Successful, cluster_at);
+    let old = update("u-old", None, UpdateStatus::Successful, old_at);
+    let ng = update("u-ng", Some("ng"), UpdateStatus::Failed, group_at);
+    let client = mock_client!(
+        aws_sdk_eks,
+        RuleMode::MatchAny,
+        [&list, &describe, &groups, &group, &profiles, &addons, &cluster_updates, &group_updates, &new, &old, &ng]
+    );
+    let region = RegionClients::new("eu-west-1", crate::common::no_metrics()).with::<awstop::services::Eks>(client);
+    let live = crate::common::mock_live(vec![region]);
+    let msgs = ServiceKind::Eks.room().once(&live, &live.regions[0]).await;
+    let got = changes_of(msgs, "eks");
+    let want = [
+        ("prod/ng", "UpdateNodegroupVersion", time(group_at)),
+        ("prod/ng", "UpdateNodegroupVersion Failed", time(group_at)),
+        ("prod", "UpdateClusterVersion", time(cluster_at)),
+    ];
+    let want: Vec<(String, String, String)> = want.iter().map(|(r, a, t)| (r.to_string(), a.to_string(), t.clone())).collect();
+    let mut sorted = got.clone();
+    sorted.sort_by(|a, b| b.2.cmp(&a.2).then(a.1.cmp(&b.1)));
+    assert_eq!(sorted, want, "{got:?}");
+    // Each owner's updates were asked of it: the old one described, not kept.
+    assert_eq!((new.num_calls(), old.num_calls(), ng.num_calls()), (1, 1, 1));
+}
+
+/// HTTP APIs' deployments (moto answers v2 GetDeployments with a 404): one
+/// of 20 minutes ago is a change, one of two days ago is not.
+#[tokio::test]
+async fn http_api_deployments_inside_the_window_are_changes() {
+    use aws_sdk_apigatewayv2::operation::*;
+    use aws_sdk_apigatewayv2::types::{Api, Deployment, ProtocolType, Stage};
+    let now = Utc::now();
+    let (recent, old) = (now - Duration::minutes(20), now - Duration::days(2));
+    let rest_apis = mock!(aws_sdk_apigateway::Client::get_rest_apis)
+        .then_output(|| aws_sdk_apigateway::operation::get_rest_apis::GetRestApisOutput::builder().build());
+    let rest = mock_client!(aws_sdk_apigateway, RuleMode::MatchAny, [&rest_apis]);
+    let apis = mock!(aws_sdk_apigatewayv2::Client::get_apis).then_output(|| {
+        get_apis::GetApisOutput::builder()
+            .items(Api::builder().api_id("h1").name("storefront").protocol_type(ProtocolType::Http).build())
+            .build()
+    });
+    let stages = mock!(aws_sdk_apigatewayv2::Client::get_stages)
+        .then_output(|| get_stages::GetStagesOutput::builder().items(Stage::builder().stage_name("$default").build()).build());
+    let integrations = mock!(aws_sdk_apigatewayv2::Client::get_integrations).then_output(|| get_integrations::GetIntegrationsOutput::builder().build());
+    let routes = mock!(aws_sdk_apigatewayv2::Client::get_routes).then_output(|| get_routes::GetRoutesOutput::builder().build());
+    let deployments = mock!(aws_sdk_apigatewayv2::Client::get_deployments)
+        .match_requests(|r| r.api_id() == Some("h1"))
+        .then_output(move || {
+            get_deployments::GetDeploymentsOutput::builder()
+                .items(Deployment::builder().deployment_id("d-old").created_date(at(old)).build())
+                .items(Deployment::builder().deployment_id("d-new").created_date(at(recent)).build())
+                .build()
+        });
+    let http = mock_client!(aws_sdk_apigatewayv2, RuleMode::MatchAny, [&apis, &stages, &integrations, &routes, &deployments]);
+    let region = RegionClients::new("eu-west-1", crate::common::no_metrics())
+        .with::<awstop::services::ApiGateway>(awstop::services::apigateway::Clients { rest, http });
+    let live = crate::common::mock_live(vec![region]);
+    let msgs = ServiceKind::ApiGateway.room().once(&live, &live.regions[0]).await;
+    let got = changes_of(msgs, "apigateway");
+    assert_eq!(got, [("h1".to_string(), "CreateDeployment".to_string(), time(recent))]);
+    assert_eq!(deployments.num_calls(), 1, "once a refresh per API");
+}
+
+/// A deployment of the demo's `orders` API, opened from `:changes`: marked
+/// on the busiest stage's graphs at its minute and listed under them; on a
+/// short terminal, where the graphs give way to the routes, still listed.
+#[test]
+fn an_api_deployment_is_marked_on_the_api_graphs_and_listed_under_them() {
+    use awstop::app::keymap::Action::{Enter, StartCommand, Submit};
+    use crate::common::{act, demo_model, screen, typed};
+    for (w, h, graphs) in [(160, 48, true), (80, 24, false)] {
+        let mut m = demo_model(w, h);
+        let snap = serde_json::to_value(awstop::snapshot::from_model(&m, 60)).unwrap();
+        let orders = snap["apigateway"]["apis"].as_array().unwrap().iter().find(|a| a["name"] == "orders").unwrap().clone();
+        let id = orders["id"].as_str().unwrap().to_string();
+        let at = m.data.now - Duration::minutes(10);
+        m.data.changes.add(vec![awstop::changes::Change {
+            at,
+            account: String::new(),
+            region: orders["region"].as_str().unwrap().into(),
+            service: "apigateway".into(),
+            resource: id.clone(),
+            action: "CreateDeployment".into(),
+            actor: None,
+            source: awstop::changes::ChangeSource::ServiceApi,
+        }]);
+        act(&mut m, &[StartCommand]);
+        typed(&mut m, "changes");
+        act(&mut m, &[Submit]);
+        select(&mut m, &id);
+        act(&mut m, &[Enter]);
+        assert_eq!(m.ui.pane, Pane::Room(ServiceKind::ApiGateway));
+        let s = screen(&m);
+        assert!(s.contains("API orders"), "{s}");
+        let line = s.lines().find(|l| l.contains(&at.format("%H:%M:%S ").to_string())).unwrap_or_else(|| panic!("{s}"));
+        assert!(line.contains("CreateDeployment") && line.contains("service API"), "{line}");
+        let lines: Vec<&str> = s.lines().collect();
+        let title = lines.iter().position(|l| l.contains("requests · ")).map(|i| lines[i + 1]);
+        if graphs {
+            assert!(s.contains("Changes  (│ on the graphs)"), "{s}");
+            // Nothing else in the graph's row draws that mark.
+            assert!(title.is_some_and(|bars| bars.contains('│')), "{s}");
+        } else {
+            assert!(title.is_none() && s.contains("Changes"), "{s}");
+        }
+    }
+}

@@ -29,9 +29,9 @@ fn eks_and_ecr_read_what_moto_holds() {
         let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
         (out, snap)
     });
-    // moto answers ListAddons with a 404: the add-ons are unread, with the reason,
-    // and only that (moto also cannot compute the Lambda percentile, and has
-    // no Lightsail).
+    // moto answers ListAddons and ListUpdates with a 404: the add-ons and
+    // updates are unread, with the reason, and only that (moto also cannot
+    // compute the Lambda percentile, and has no Lightsail).
     assert_eq!(
         out.status.code(),
         Some(3),
@@ -41,6 +41,7 @@ fn eks_and_ecr_read_what_moto_holds() {
     for e in snap["errors"].as_array().unwrap() {
         assert!(
             e["operation"] == "ListAddons"
+                || (e["service"] == "eks" && e["operation"] == "ListUpdates")
                 || e["operation"] == "GetMetricData"
                 || e["service"] == "lightsail",
             "{e}"

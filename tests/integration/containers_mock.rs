@@ -80,10 +80,12 @@ fn eks_client() -> aws_sdk_eks::Client {
             )
             .build()
     });
+    let updates = mock!(aws_sdk_eks::Client::list_updates)
+        .then_output(|| list_updates::ListUpdatesOutput::builder().build());
     mock_client!(
         aws_sdk_eks,
         RuleMode::MatchAny,
-        [&list, &describe, &groups, &group, &profiles, &addons, &addon]
+        [&list, &describe, &groups, &group, &profiles, &addons, &addon, &updates]
     )
 }
 

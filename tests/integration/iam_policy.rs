@@ -87,6 +87,7 @@ fn camel(snake: &str) -> String {
 /// SDK output types (a task's `stop_code` is data, not StopCode).
 const NOT_SDK: &[&str] = &[
     "get_mut",
+    "update_ids",
     "set_len",
     "stop_code",
     "start_date_time",

@@ -56,10 +56,12 @@ pub(crate) fn eks() -> aws_sdk_eks::Client {
         .then_output(|| ListFargateProfilesOutput::builder().build());
     let addons =
         mock!(aws_sdk_eks::Client::list_addons).then_output(|| ListAddonsOutput::builder().build());
+    let updates = mock!(aws_sdk_eks::Client::list_updates)
+        .then_output(|| aws_sdk_eks::operation::list_updates::ListUpdatesOutput::builder().build());
     mock_client!(
         aws_sdk_eks,
         RuleMode::MatchAny,
-        [&list, &describe, &groups, &fargate, &addons]
+        [&list, &describe, &groups, &fargate, &addons, &updates]
     )
 }
 

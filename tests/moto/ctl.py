@@ -645,8 +645,10 @@ def service_in_account(url, account, cluster, service):
 
 
 def changes(url, step):
-    """What changes look like in moto. `before`: functions and an ECS service
-    as they stand; `fresh`: one function more; `update`: new code for
+    """What changes look like in moto. `before`: functions, an ECS service and
+    REST APIs `quiet-api` and `shipped-api` (one deployment each) as they
+    stand; `fresh`: one function more and a new deployment of `shipped-api`
+    (moto stamps its createdDate); `update`: new code for
     `deployed-fn` (moto moves its CodeSha256, not its LastModified) and the
     service `shop/web` moved to a new task definition (moto moves the
     service's taskDefinition but keeps the old PRIMARY deployment)."""
@@ -667,8 +669,16 @@ def changes(url, step):
         c["ecs"].create_cluster(clusterName="shop")
         c["ecs"].create_service(cluster="shop", serviceName="web", taskDefinition=task_definition("nginx:1"), desiredCount=0)
         c["ecs"].create_service(cluster="shop", serviceName="quiet", taskDefinition=task_definition("nginx:1"), desiredCount=0)
+        for name in ["quiet-api", "shipped-api"]:
+            api = c["apigateway"].create_rest_api(name=name)["id"]
+            root = c["apigateway"].get_resources(restApiId=api)["items"][0]["id"]
+            c["apigateway"].put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
+            c["apigateway"].put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
+            c["apigateway"].create_deployment(restApiId=api, stageName="prod")
     elif step == "fresh":
         function("fresh-fn")
+        api = [a["id"] for a in c["apigateway"].get_rest_apis()["items"] if a["name"] == "shipped-api"][0]
+        c["apigateway"].create_deployment(restApiId=api, stageName="prod")
     elif step == "update":
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:

@@ -154,8 +154,10 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
                 week_ago: week_ago(s, cx, now),
                 ..metrics_at(s, cx, str_id(&s.name), now)
             },
+            ..Default::default()
         }],
         routes: Some(s.routes.iter().map(|(k, to)| route(k, *to)).collect()),
+        deployed: Vec::new(),
         id,
     }
 }
@@ -215,6 +217,7 @@ fn metrics_at(s: &ApiSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> StageMe
     let n = sum(&req);
     let avg = |w: f64| (n > 0.0).then(|| round2(w / n));
     let series = Some(StageSeries {
+        start: Utc.timestamp_opt((now_min - (minutes - 1)) * 60, 0).single(),
         requests: Series(req.clone()),
         errors_5xx: Series(e5.clone()),
         // WebSocket APIs publish no Latency: their graph is the backend's, as live.

@@ -25,6 +25,25 @@ impl ApiGatewayData {
     }
 }
 
+/// The deployment times of `created` inside the last `window` minutes,
+/// newest first: an API deployed every day keeps no history here.
+pub fn inside_window(mut created: Vec<DateTime<Utc>>, window: u32) -> Vec<DateTime<Utc>> {
+    let since = Utc::now() - chrono::Duration::minutes(i64::from(window));
+    created.retain(|t| *t >= since);
+    created.sort_by(|a, b| b.cmp(a));
+    created
+}
+
+/// Whether an API's deployments are worth listing: a deployment to a stage
+/// moves the stage's `lastUpdatedDate`, so an API whose stages all say they
+/// were last updated before the window has nothing new to list, and costs no
+/// GetDeployments call (its deployments are its whole history). A stage
+/// without the date (moto's) is read.
+pub fn deployed_lately(stages: &[Stage], window: u32) -> bool {
+    let since = Utc::now() - chrono::Duration::minutes(i64::from(window));
+    stages.iter().any(|s| s.updated_at.is_none_or(|t| t >= since))
+}
+
 /// A 5XX rate at or above this is flagged (`!`) and listed on the Overview.
 pub const ERROR_RATE_ALERT_PCT: f64 = 1.0;
 
@@ -57,6 +76,10 @@ pub struct Api {
     pub stages: Vec<Stage>,
     /// `None`: not read (the call failed).
     pub routes: Option<Vec<Route>>,
+    /// When the API's deployments inside the window were created
+    /// (GetDeployments), newest first; older ones are not kept.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deployed: Vec<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -65,6 +88,12 @@ pub struct Stage {
     /// Per-method (REST) or per-route (v2) metrics are on.
     pub detailed_metrics: bool,
     pub metrics: StageMetrics,
+    /// When the stage was created and last changed (a deployment to it, a
+    /// setting); `None` where the service did not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
 }
 
 /// Over the window. `None`: not read or not published, never 0.
@@ -108,6 +137,9 @@ pub struct StageWeekAgo {
 /// execution errors stand in for requests and 5XX.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageSeries {
+    /// The first minute's start: where a change is marked on the graphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
     pub requests: Series,
     pub errors_5xx: Series,
     pub latency_avg_ms: Series,
@@ -279,6 +311,18 @@ pub fn integration_summary(kind: Option<&str>, uri: Option<&str>) -> Option<Stri
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn only_an_api_with_a_stage_updated_inside_the_window_lists_its_deployments() {
+        let at = |min: i64| Some(Utc::now() - chrono::Duration::minutes(min));
+        let stage = |updated| Stage { updated_at: updated, ..Default::default() };
+        assert!(!deployed_lately(&[stage(at(90)), stage(at(600))], 60));
+        assert!(deployed_lately(&[stage(at(90)), stage(at(5))], 60));
+        // A stage that does not say when it changed is read.
+        assert!(deployed_lately(&[stage(None)], 60));
+        assert!(!deployed_lately(&[], 60));
+    }
+
     use super::*;
 
     #[test]
@@ -328,6 +372,7 @@ mod tests {
                 integration_latency_avg_ms: Some(lat - 5.0),
                 ..Default::default()
             },
+            ..Default::default()
         };
         let api = Api {
             stages: vec![stage("prod", 900.0, 9.0, 50.0, 300.0), stage("dev", 100.0, 1.0, 150.0, 900.0)],

@@ -1,5 +1,5 @@
 //! HTTP and WebSocket APIs (API Gateway v2): GetApis, then per API its
-//! stages, integrations and routes, every list paged by `NextToken`. A route
+//! stages, integrations, routes and deployments, every list paged by `NextToken`. A route
 //! names its integration (`integrations/<id>`); the integration says what it
 //! invokes, so the two lists are joined here.
 
@@ -53,6 +53,13 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Ap
             Ok(r) => a.routes = Some(r),
             Err(e) => partial.push(e),
         }
+        if !super::domain::deployed_lately(&a.stages, live.opts.window) {
+            continue;
+        }
+        match deployments(client, live, &a.id).await {
+            Ok(d) => a.deployed = super::domain::inside_window(d, live.opts.window),
+            Err(e) => partial.push(e),
+        }
     }
     Ok((apis, partial))
 }
@@ -69,7 +76,30 @@ pub fn api(a: &SdkApi, region: &str) -> Api {
         created_at: time(a.created_date()),
         stages: Vec::new(),
         routes: None,
+        deployed: Vec::new(),
     }
+}
+
+/// When each of the API's deployments was created, every page.
+async fn deployments(client: &Client, live: &Live, id: &str) -> Result<Vec<DateTime<Utc>>, AwsError> {
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = client
+            .get_deployments()
+            .api_id(id)
+            .max_results(PAGE)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| live.error("GetDeployments", &e))?;
+        out.extend(page.items().iter().filter_map(|d| time(d.created_date())));
+        token = next(page.next_token());
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(out)
 }
 
 async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, AwsError> {
@@ -91,6 +121,8 @@ async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Aw
                 .and_then(|r| r.detailed_metrics_enabled())
                 .unwrap_or(false),
             metrics: Default::default(),
+            created_at: time(s.created_date()),
+            updated_at: time(s.last_updated_date()),
         }));
         token = next(page.next_token());
         if token.is_none() {

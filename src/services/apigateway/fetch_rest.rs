@@ -1,7 +1,8 @@
 //! REST APIs (API Gateway v1): GetRestApis (500 a page, the documented
 //! maximum), then per API its stages (GetStages, one answer) and its
 //! resources with their methods embedded (GetResources, 500 a page), which
-//! say every route's integration without a call per method.
+//! say every route's integration without a call per method, and its
+//! deployments (GetDeployments, 500 a page), whose creation times are changes.
 
 use aws_sdk_apigateway::types::{Resource, RestApi};
 use aws_sdk_apigateway::Client;
@@ -47,6 +48,13 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<(Vec<Ap
             Ok(r) => a.routes = Some(r),
             Err(e) => partial.push(e),
         }
+        if !super::domain::deployed_lately(&a.stages, live.opts.window) {
+            continue;
+        }
+        match deployments(client, live, &a.id).await {
+            Ok(d) => a.deployed = super::domain::inside_window(d, live.opts.window),
+            Err(e) => partial.push(e),
+        }
     }
     Ok((apis, partial))
 }
@@ -67,6 +75,7 @@ pub fn api(a: &RestApi, region: &str) -> Api {
         id,
         stages: Vec::new(),
         routes: None,
+        deployed: Vec::new(),
     }
 }
 
@@ -88,9 +97,33 @@ async fn stages(client: &Client, live: &Live, id: &str) -> Result<Vec<Stage>, Aw
                 .and_then(|m| m.get("*/*"))
                 .is_some_and(|m| m.metrics_enabled()),
             metrics: Default::default(),
+            created_at: time(s.created_date()),
+            updated_at: time(s.last_updated_date()),
         })
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// When each of the API's deployments was created, every page.
+async fn deployments(client: &Client, live: &Live, id: &str) -> Result<Vec<DateTime<Utc>>, AwsError> {
+    let mut out = Vec::new();
+    let mut position: Option<String> = None;
+    loop {
+        let page = client
+            .get_deployments()
+            .rest_api_id(id)
+            .limit(PAGE)
+            .set_position(position.take())
+            .send()
+            .await
+            .map_err(|e| live.error("GetDeployments", &e))?;
+        out.extend(page.items().iter().filter_map(|d| time(d.created_date())));
+        match page.position() {
+            Some(p) if !p.is_empty() => position = Some(p.to_string()),
+            _ => break,
+        }
+    }
     Ok(out)
 }
 

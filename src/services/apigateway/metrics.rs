@@ -187,6 +187,7 @@ pub fn stats(f: &Fetched, i: usize, protocol: &str, start: DateTime<Utc>, minute
             execution_errors: sum("xerr"),
             integration_latency_avg_ms: weighted(get("integ"), get("msg"), start, minutes),
             series: Some(StageSeries {
+                start: Some(start),
                 requests: series(get("msg"), start, minutes),
                 errors_5xx: series(get("xerr"), start, minutes),
                 latency_avg_ms: series(get("integ"), start, minutes),
@@ -205,6 +206,7 @@ pub fn stats(f: &Fetched, i: usize, protocol: &str, start: DateTime<Utc>, minute
         latency_p99_ms: get("p99").and_then(|p| p.iter().map(|(_, v)| *v).reduce(f64::max)).map(round2),
         integration_latency_avg_ms: weighted(get("integ"), get("req"), start, minutes),
         series: Some(StageSeries {
+            start: Some(start),
             requests: series(get("req"), start, minutes),
             errors_5xx: series(get("e5"), start, minutes),
             latency_avg_ms: series(get("lat"), start, minutes),

@@ -3,6 +3,7 @@
 //! backend, and every route with the Lambda function behind it.
 
 pub mod cost;
+mod changes;
 mod demo;
 pub mod domain;
 mod fetch_http;
@@ -77,6 +78,19 @@ impl Room for ApiGateway {
 
     fn root() -> View {
         View::Apis
+    }
+
+    fn changes(state: &ApiGatewayData, scope: &Scope, data: &ApiGatewayData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
+    }
+
+    /// A change names an API by its ID: its detail.
+    fn open(key: &str, at: Option<&Scope>) -> Option<View> {
+        Some(View::Api { at: at.cloned().unwrap_or_default(), id: key.to_string() })
+    }
+
+    fn holds(state: &ApiGatewayData, account: &str, region: &str, key: &str) -> Option<bool> {
+        Some(state.apis.iter().any(|a| a.id == key && a.region == region && a.account() == account))
     }
 
     fn loading(state: &ApiGatewayData) -> Option<String> {

@@ -12,12 +12,38 @@ use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
-use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, minute_of, Graph, MARK};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
 /// Stage lines given room at most; more scroll (J/K) beside the routes.
 const STAGES_SHOWN: usize = 4;
+/// Changes listed under the graphs at most, newest first (`:changes` has them all).
+const CHANGES_SHOWN: usize = 3;
+
+/// The `shown` newest of the API's changes: time, what, who; and how many
+/// more there are.
+fn change_lines(changes: &[&crate::changes::Change], shown: usize, marked: bool, t: &Theme) -> Vec<Line<'static>> {
+    let more = changes.len().saturating_sub(shown);
+    let mut head = vec![Span::styled("Changes", t.title)];
+    if marked {
+        head.push(Span::styled(format!("  ({MARK} on the graphs)"), t.muted));
+    }
+    if more > 0 {
+        head.push(Span::styled(format!("  {more} more in :changes"), t.muted));
+    }
+    let mut out = vec![Line::from(head)];
+    for c in changes.iter().take(shown) {
+        out.push(Line::from(vec![
+            Span::styled(c.at.format("%H:%M:%S ").to_string(), t.muted),
+            Span::styled(format!("{:<20} ", c.action), t.warn),
+            // The services' answers do not say who: unknown, not nobody.
+            Span::raw(crate::fmt::escape_controls(c.actor.as_deref().unwrap_or("-"))),
+            Span::styled(format!("  {}", c.source.word()), t.muted),
+        ]));
+    }
+    out
+}
 
 impl RoomUi for ApiGateway {
     fn draw(buf: &mut Buffer, area: Rect, state: &ApiGatewayData, view: &View, cx: &PaneCtx) {
@@ -102,13 +128,21 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
             ]
         })
         .unwrap_or_default();
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<ApiGateway as crate::services::Room>::INFO.name, a.account(), &a.region, &a.id)
+    };
     // On a short terminal the routes keep their room; the graphs go first.
     let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
     let stages_h = 1 + a.stages.len().clamp(1, STAGES_SHOWN) as u16;
-    let [top, stages, sparks, tbl] = Layout::vertical([
+    // The newest changes under the graphs they are marked on; the routes
+    // keep the rest.
+    let changes_h = if changes.is_empty() { 0 } else { 1 + changes.len().min(if sparks_h > 0 { CHANGES_SHOWN } else { 1 }) as u16 };
+    let [top, stages, sparks, changed, tbl] = Layout::vertical([
         Constraint::Length(6),
         Constraint::Length(stages_h),
         Constraint::Length(sparks_h),
+        Constraint::Length(changes_h),
         Constraint::Min(0),
     ])
     .areas(area);
@@ -186,7 +220,15 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
         .collect();
     crate::widgets::scroll::draw(buf, stages, rows, false, cx);
     if sparks_h > 0 {
-        grid(buf, sparks, t, &graphs);
+        let series = busiest.and_then(|s| s.metrics.series.as_ref());
+        let marks: Vec<usize> = series
+            .and_then(|s| Some((s.start?, s.requests.0.len())))
+            .map(|(start, minutes)| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
+            .unwrap_or_default();
+        grid_marked(buf, sparks, t, &graphs, &marks);
+    }
+    if changes_h > 0 {
+        Paragraph::new(fit_lines(change_lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);
     }
     if a.routes.is_none() {
         buf.set_stringn(tbl.x, tbl.y, "routes: not read", tbl.width as usize, t.muted);

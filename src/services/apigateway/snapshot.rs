@@ -175,6 +175,7 @@ mod tests {
                         integration_latency_avg_ms: Some(40.0),
                         ..Default::default()
                     },
+                    ..Default::default()
                 }],
                 routes: Some(vec![Route { key: "GET /orders".into(), function: Some("orders-api".into()), ..Default::default() }]),
                 ..Default::default()

@@ -166,6 +166,7 @@ fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EksCluster {
                 .collect(),
         ),
         metrics: metrics_at(s, cx, id, now),
+        updates: Vec::new(),
     };
     c.settle();
     c

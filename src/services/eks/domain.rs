@@ -41,6 +41,41 @@ pub struct EksCluster {
     /// `None`: the add-ons could not be read (the reason is in the pane's errors).
     pub addons: Option<Vec<Addon>>,
     pub metrics: ClusterMetrics,
+    /// The cluster's and its node groups' updates (ListUpdates,
+    /// DescribeUpdate), read with the node groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub updates: Vec<Update>,
+}
+
+/// One update of a cluster or of one of its node groups.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Update {
+    pub id: String,
+    /// EKS's type: `VersionUpdate`, `ConfigUpdate`, `AddonUpdate`…
+    pub kind: String,
+    /// `None`: the cluster's own update.
+    pub nodegroup: Option<String>,
+    /// `InProgress`, `Successful`, `Failed`, `Cancelled`.
+    pub status: String,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+impl Update {
+    /// Whether its status can still move: a finished update is not asked again.
+    pub fn finished(&self) -> bool {
+        matches!(self.status.as_str(), "Successful" | "Failed" | "Cancelled")
+    }
+
+    /// The API's name for it: `UpdateClusterVersion`, `UpdateNodegroupVersion`,
+    /// `UpdateClusterConfig`, `UpdateNodegroupConfig`, else the type as EKS says it.
+    pub fn action(&self) -> String {
+        let on = if self.nodegroup.is_some() { "Nodegroup" } else { "Cluster" };
+        match self.kind.as_str() {
+            "VersionUpdate" => format!("Update{on}Version"),
+            "ConfigUpdate" => format!("Update{on}Config"),
+            k => k.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

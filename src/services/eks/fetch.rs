@@ -2,11 +2,13 @@
 //! ListFargateProfiles and ListAddons 100 a page, one Describe per item (EKS
 //! has no batch describe). A deep read includes node groups, Fargate profiles
 //! and add-ons; a shallow one re-reads only the clusters and keeps the rest.
+//! A deep read also lists the cluster's and each node group's updates
+//! (ListUpdates, 100 a page) and describes those not known finished.
 
 use aws_sdk_eks::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::domain::{Addon, EksCluster, FargateProfile, Nodegroup};
+use super::domain::{Addon, EksCluster, FargateProfile, Nodegroup, Update};
 use crate::aws::paging::{described, listed};
 use crate::aws::AwsError;
 use crate::services::live::Live;
@@ -71,8 +73,12 @@ pub async fn fetch(
                 cluster.nodegroups = p.nodegroups.clone();
                 cluster.fargate_profiles = p.fargate_profiles.clone();
                 cluster.addons = p.addons.clone();
+                cluster.updates = p.updates.clone();
             }
-            None => details(client, live, &mut cluster, &mut partial).await,
+            None => {
+                let known = previous.iter().find(|p| p.name == cluster.name).map_or(&[][..], |p| &p.updates[..]);
+                details(client, live, &mut cluster, known, &mut partial).await
+            }
         }
         cluster.settle();
         out.push(cluster);
@@ -89,12 +95,20 @@ fn issue(code: Option<&str>, message: Option<&str>) -> String {
     }
 }
 
-/// Node groups, Fargate profiles and add-ons of one cluster; what fails
-/// stays unread (add-ons `None`) with its reason in `partial`.
-async fn details(client: &Client, live: &Live, c: &mut EksCluster, partial: &mut Vec<AwsError>) {
+/// Node groups, their and the cluster's updates, Fargate profiles and
+/// add-ons of one cluster; what fails stays unread (add-ons `None`, the
+/// updates `known` before) with its reason in `partial`.
+async fn details(client: &Client, live: &Live, c: &mut EksCluster, known: &[Update], partial: &mut Vec<AwsError>) {
     match nodegroups(client, live, &c.name).await {
         Ok(v) => c.nodegroups = v,
         Err(e) => partial.push(e),
+    }
+    match updates(client, live, c, known).await {
+        Ok(u) => c.updates = u,
+        Err(e) => {
+            c.updates = known.to_vec();
+            partial.push(e);
+        }
     }
     match fargate(client, live, &c.name).await {
         Ok(v) => c.fargate_profiles = v,
@@ -203,4 +217,44 @@ async fn addons(client: &Client, live: &Live, cluster: &str) -> Result<Vec<Addon
         }))
     })
     .await
+}
+
+/// The updates of the cluster and of each of its node groups. An update
+/// `known` finished is kept as it was; the others are described (one call
+/// each: EKS has no batch describe).
+async fn updates(client: &Client, live: &Live, c: &EksCluster, known: &[Update]) -> Result<Vec<Update>, AwsError> {
+    let mut out = Vec::new();
+    let owners = std::iter::once(None).chain(c.nodegroups.iter().map(|g| Some(g.name.as_str())));
+    for nodegroup in owners {
+        let list = client
+            .list_updates()
+            .name(&c.name)
+            .set_nodegroup_name(nodegroup.map(str::to_string))
+            .max_results(LIST_PAGE);
+        let pages = list.into_paginator().send().try_collect().await;
+        let ids = listed(pages, "ListUpdates", live.endpoint(), |p| p.update_ids())?;
+        for id in ids {
+            if let Some(k) = known.iter().find(|k| k.id == id && k.finished()) {
+                out.push(k.clone());
+                continue;
+            }
+            let resp = client
+                .describe_update()
+                .name(&c.name)
+                .update_id(&id)
+                .set_nodegroup_name(nodegroup.map(str::to_string))
+                .send()
+                .await
+                .map_err(|e| live.error("DescribeUpdate", &e))?;
+            let Some(u) = resp.update() else { continue };
+            out.push(Update {
+                id: id.clone(),
+                kind: u.r#type().map(|t| t.as_str().to_string()).unwrap_or_default(),
+                nodegroup: nodegroup.map(str::to_string),
+                status: u.status().map(|s| s.as_str().to_string()).unwrap_or_default(),
+                created_at: time(u.created_at()),
+            });
+        }
+    }
+    Ok(out)
 }

@@ -3,6 +3,7 @@
 //! profiles, add-ons, and the control plane's own metrics.
 
 pub mod cost;
+mod changes;
 mod demo;
 pub mod domain;
 mod fetch;
@@ -54,6 +55,8 @@ impl Room for Eks {
             "eks:DescribeFargateProfile",
             "eks:ListAddons",
             "eks:DescribeAddon",
+            "eks:ListUpdates",
+            "eks:DescribeUpdate",
         ],
         ..crate::services::RoomInfo::DEFAULT
     };
@@ -65,6 +68,10 @@ impl Room for Eks {
 
     fn merge(state: &mut EksData, scope: &Scope, data: EksData, only: bool, retired: &mut Vec<Retired>) {
         replace_scope(&mut state.clusters, data.clusters, scope, only, retired);
+    }
+
+    fn changes(state: &EksData, scope: &Scope, data: &EksData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
     }
 
     fn root() -> View {
