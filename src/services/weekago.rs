@@ -9,7 +9,39 @@ use std::hash::Hash;
 
 use tokio::time::Instant;
 
+use crate::aws::budget::Class;
+use crate::aws::cloudwatch::{Fetched, Query, Target};
+use crate::aws::gather::Gather;
+use crate::aws::AwsError;
 use crate::baseline::REFRESH;
+use crate::services::live::Live;
+
+/// Last week's queries are left unasked (and `asked` emptied) when the
+/// budget cannot afford them beside this minute's `now` queries: the
+/// screen's figures come first.
+pub fn within_budget(live: &Live, asked: &mut Vec<usize>, week: &mut Vec<Query>, now: usize) {
+    if live.budget.headroom(Class::Visible) < (week.len() + now) as u64 {
+        asked.clear();
+        week.clear();
+    }
+}
+
+/// `queries` over `start..end` moved a week back, in calls of their own
+/// (shared with the other rooms' week-ago queries); `None` when nothing is
+/// asked.
+pub async fn read(
+    gather: &Gather,
+    target: &Target<'_>,
+    queries: Vec<Query>,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+) -> Option<Result<Fetched, AwsError>> {
+    if queries.is_empty() {
+        return None;
+    }
+    let shift = crate::baseline::WEEK;
+    Some(gather.fetch(target, None, queries, Vec::new(), start - shift, end - shift).await)
+}
 
 /// Last week's figures `V` by resource `K`, with when each was read.
 pub struct WeekCache<K, V> {

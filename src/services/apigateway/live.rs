@@ -13,7 +13,6 @@ use chrono::Utc;
 use super::domain::{family, Api, ApiGatewayData, StageWeekAgo};
 use super::metrics::StageRef;
 use super::{fetch_http, fetch_rest, metrics, ApiGateway};
-use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use super::domain::StageMetrics;
@@ -169,19 +168,9 @@ async fn refresh(
         let compared_keys: Vec<(String, String)> = compared.iter().map(|&q| keys[q].clone()).collect();
         let mut asked: Vec<usize> = week.due(&compared_keys).into_iter().map(|k| compared[k]).collect();
         let mut week_queries = metrics::week_queries(&asked.iter().map(|&q| stages[q]).collect::<Vec<_>>(), window);
-        if live.budget.headroom(Class::Visible) < (week_queries.len() + visible.len()) as u64 {
-            asked.clear();
-            week_queries.clear();
-        }
+        crate::services::weekago::within_budget(live, &mut asked, &mut week_queries, visible.len());
         let target = live.cloudwatch(r);
-        let week_read = async {
-            if week_queries.is_empty() {
-                None
-            } else {
-                let shift = crate::baseline::WEEK;
-                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
-            }
-        };
+        let week_read = crate::services::weekago::read(&r.gather, &target, week_queries, start, end);
         let (got, week_got) = tokio::join!(
             r.gather.fetch(&target, Some(&mut coming), visible, background, start, end),
             week_read

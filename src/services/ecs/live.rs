@@ -9,7 +9,6 @@ use tokio::time::Instant;
 
 use super::domain::ServiceWeekAgo;
 use super::Ecs;
-use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
 use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
@@ -95,19 +94,9 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
         // afford them with this minute's.
         let mut asked = week.due(&pairs);
         let mut week_queries = queries(&asked.iter().map(|&k| refs[k]).collect::<Vec<_>>());
-        if live.budget.headroom(Class::Visible) < (week_queries.len() + now_queries.len()) as u64 {
-            asked.clear();
-            week_queries.clear();
-        }
+        crate::services::weekago::within_budget(live, &mut asked, &mut week_queries, now_queries.len());
         let target = live.cloudwatch(r);
-        let week_read = async {
-            if week_queries.is_empty() {
-                None
-            } else {
-                let shift = crate::baseline::WEEK;
-                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), start - shift, end - shift).await)
-            }
-        };
+        let week_read = crate::services::weekago::read(&r.gather, &target, week_queries, start, end);
         let (got, week_got) = tokio::join!(r.gather.fetch_now(&target, now_queries, start, end), week_read);
         match week_got {
             Some(Ok(f)) => {

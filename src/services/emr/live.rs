@@ -6,7 +6,6 @@ use chrono::{Duration, Utc};
 
 use super::domain::{EmrData, EmrWeekAgo};
 use super::{fetch, metrics, Emr};
-use crate::aws::budget::Class;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch;
 use crate::services::live::{no_client, rows_first, sdk_client, Live, RegionClients};
@@ -85,20 +84,10 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>, week: &
         let keys: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
         let mut asked = week.due(&keys);
         let mut week_queries = metrics::week_queries(&asked.iter().map(|&k| ids[k]).collect::<Vec<_>>());
-        if live.budget.headroom(Class::Visible) < (week_queries.len() + now_queries.len()) as u64 {
-            asked.clear();
-            week_queries.clear();
-        }
+        crate::services::weekago::within_budget(live, &mut asked, &mut week_queries, now_queries.len());
         let target = live.cloudwatch(r);
-        let week_read = async {
-            if week_queries.is_empty() {
-                None
-            } else {
-                let shift = crate::baseline::WEEK;
-                let week_start = end - Duration::minutes(live.opts.window as i64);
-                Some(r.gather.fetch(&target, None, week_queries, Vec::new(), week_start - shift, end - shift).await)
-            }
-        };
+        let week_start = end - Duration::minutes(live.opts.window as i64);
+        let week_read = crate::services::weekago::read(&r.gather, &target, week_queries, week_start, end);
         let (got, week_got) = tokio::join!(r.gather.fetch_now(&target, now_queries, start, end), week_read);
         match week_got {
             Some(Ok(f)) => {
