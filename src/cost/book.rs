@@ -52,6 +52,9 @@ pub struct PriceSection {
     pub name: &'static str,
     pub label: &'static str,
     read: fn(Spanned<DeValue<'_>>) -> Result<Arc<dyn Any + Send + Sync>, toml::de::Error>,
+    /// What the section asks of AWS's Price List, and how it writes it back
+    /// (`None`: the bundled files only).
+    pub listed: Option<&'static super::pricelist::Listed>,
 }
 
 impl PriceSection {
@@ -64,6 +67,15 @@ impl PriceSection {
             name,
             label,
             read: read_as::<T>,
+            listed: None,
+        }
+    }
+
+    /// The section, read from the Price List too.
+    pub const fn listed(self, listed: &'static super::pricelist::Listed) -> PriceSection {
+        PriceSection {
+            listed: Some(listed),
+            ..self
         }
     }
 }

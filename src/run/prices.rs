@@ -35,7 +35,7 @@ pub fn start(cli: &Cli, live: &Live, fetch: bool) {
     tokio::spawn(async move {
         let client = Client::connect(&conn, Some(&counter)).await;
         let mut all = files;
-        all.extend(pricelist::fetch(&client, &missing, dir.as_deref(), today).await);
+        all.extend(pricelist::fetch(&client, &missing, &sections, dir.as_deref(), today).await);
         pricelist::apply(&book, &all, &sections);
     });
 }
@@ -54,7 +54,7 @@ pub fn price_file(region: &str, profile: Option<&str>) -> Result<String, String>
         };
         let client = Client::connect(&conn, None).await;
         let (text, skipped) =
-            pricelist::read_region(&client, region, Utc::now().date_naive()).await?;
+            pricelist::read_region(&client, region, &crate::services::price_sections(), Utc::now().date_naive()).await?;
         if skipped.total() > 0 {
             eprintln!("awstop: entries not used: {}", skipped.describe());
         }

@@ -230,7 +230,7 @@ fn client() -> Client {
 
 #[tokio::test]
 async fn a_region_is_read_page_by_page_into_a_price_file_the_book_reads() {
-    let (text, skipped) = read_region(&client(), "eu-west-1", today()).await.unwrap();
+    let (text, skipped) = read_region(&client(), "eu-west-1", &sections(), today()).await.unwrap();
     // The second page's ARM rate was read: the section is whole.
     assert!(text.contains("usd-per-gb-second-arm64 = 0.0000133334"), "{text}");
     assert!(text.contains("usd-per-million-requests = 0.2\n"), "{text}");
@@ -288,16 +288,16 @@ async fn a_denied_read_leaves_the_bundle_and_a_region_without_one_gets_the_list(
         )
     });
     let c = Client::new(mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&denied]));
-    let e = read_region(&c, "eu-west-1", today()).await.unwrap_err();
+    let e = read_region(&c, "eu-west-1", &sections(), today()).await.unwrap_err();
     assert!(e.contains("AccessDenied"), "{e}");
     let t = tempfile::tempdir().unwrap();
-    let files = fetch(&c, &["eu-west-1".to_string()], Some(t.path()), today()).await;
+    let files = fetch(&c, &["eu-west-1".to_string()], &sections(), Some(t.path()), today()).await;
     assert!(files.is_empty());
     assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 0, "nothing cached");
 
     // sa-east-1 has no bundled file: the list alone prices it, and what it
     // does not price says so.
-    let text = read_region(&client(), "eu-west-1", today())
+    let text = read_region(&client(), "eu-west-1", &sections(), today())
         .await
         .unwrap()
         .0
@@ -332,7 +332,7 @@ async fn answers_are_cached_and_a_fresh_cache_is_read_instead() {
     let regions = vec!["eu-west-1".to_string()];
     let (files, missing) = cached(Some(&dir), &regions, today());
     assert!(files.is_empty() && missing == regions);
-    let read = fetch(&client(), &missing, Some(&dir), today()).await;
+    let read = fetch(&client(), &missing, &sections(), Some(&dir), today()).await;
     assert_eq!(read.len(), 1);
     let (files, missing) = cached(Some(&dir), &regions, today());
     assert!(missing.is_empty());

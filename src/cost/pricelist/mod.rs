@@ -1,21 +1,26 @@
 //! Prices for any region from AWS's Price List Query API (`pricing:GetProducts`,
-//! read-only and free; its endpoint is in us-east-1): each region's Lambda,
-//! Fargate, EKS, EC2, API Gateway and EMR on-demand rates, written as a
-//! price file, kept in the state directory for 30 days and read by the book
+//! read-only and free; its endpoint is in us-east-1): each region's
+//! on-demand rates for every price section that declares what to ask
+//! (`PriceSection::listed`), written as a price file, kept in the state directory for 30 days and read by the book
 //! over the bundled prices.
 //! The bundled files stay the fallback: no credentials, a denied call or no
 //! network leave them in use, said in the log, and nothing fails.
 
 pub mod cache;
+pub mod listed;
 mod parse;
 mod query;
 mod render;
+mod shared;
 
 use std::path::Path;
 
 use chrono::NaiveDate;
 
-pub use parse::{Skip, Skipped};
+pub use listed::{fixed, instance_type, ListQuery, Listed};
+pub use parse::{Product, Skip, Skipped};
+pub use query::Found;
+pub use render::{clean, num, section};
 
 use super::book::{PriceBook, PriceSection};
 pub use crate::aws::pricelist::Client;
@@ -30,13 +35,14 @@ pub fn day(d: NaiveDate) -> String {
 pub async fn read_region(
     client: &Client,
     region: &str,
+    sections: &[&PriceSection],
     today: NaiveDate,
 ) -> Result<(String, Skipped), String> {
-    let found = query::region(client, region).await?;
+    let found = query::region(client, region, sections).await?;
     if found.rates.is_empty() {
         return Err(format!("the price list has no prices awstop reads for {region}"));
     }
-    Ok((render::price_file(region, &day(today), &found), found.skipped))
+    Ok((render::price_file(region, &day(today), &found, sections), found.skipped))
 }
 
 /// Price files named for the book: the cache's path, or where they came from.
@@ -70,12 +76,13 @@ pub fn cached(dir: Option<&Path>, regions: &[String], today: NaiveDate) -> (File
 pub async fn fetch(
     client: &Client,
     regions: &[String],
+    sections: &[&PriceSection],
     dir: Option<&Path>,
     today: NaiveDate,
 ) -> Files {
     let mut files = Vec::new();
     for r in regions {
-        match read_region(client, r, today).await {
+        match read_region(client, r, sections, today).await {
             Ok((text, skipped)) => {
                 if skipped.total() > 0 {
                     tracing::info!(region = %r, "price list entries not used: {}", skipped.describe());

@@ -9,7 +9,8 @@ use serde::Deserialize;
 
 /// API Gateway's section of the price files (`[apigateway]`).
 pub const PRICES: crate::cost::book::PriceSection =
-    crate::cost::book::PriceSection::of::<ApiGatewayPrices>("apigateway", "API Gateway");
+    crate::cost::book::PriceSection::of::<ApiGatewayPrices>("apigateway", "API Gateway")
+        .listed(&super::price_list::LISTED);
 
 /// API Gateway bills per request (first tier; volume tiers are not counted).
 /// Each protocol's price stands alone: a file may give the ones AWS's data

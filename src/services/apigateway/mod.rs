@@ -3,6 +3,7 @@
 //! backend, and every route with the Lambda function behind it.
 
 pub mod cost;
+mod price_list;
 mod changes;
 mod demo;
 pub mod domain;

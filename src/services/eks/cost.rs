@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 /// EKS's section of the price files (`[eks]`).
 pub const PRICES: crate::cost::book::PriceSection =
-    crate::cost::book::PriceSection::of::<EksPrices>("eks", "EKS");
+    crate::cost::book::PriceSection::of::<EksPrices>("eks", "EKS")
+        .listed(&super::price_list::LISTED);
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -3,6 +3,7 @@
 //! profiles, add-ons, and the control plane's own metrics.
 
 pub mod cost;
+mod price_list;
 mod changes;
 mod demo;
 pub mod domain;

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 /// EMR's section of the price files (`[emr.instance-types]`).
 pub const PRICES: crate::cost::book::PriceSection =
-    crate::cost::book::PriceSection::of::<EmrPrices>("emr", "EMR");
+    crate::cost::book::PriceSection::of::<EmrPrices>("emr", "EMR")
+        .listed(&super::price_list::LISTED);
 
 /// EMR bills each instance-hour twice: the EC2 instance and EMR's own fee.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -3,6 +3,7 @@
 //! cluster has been idle and what that idleness cost.
 
 pub mod cost;
+mod price_list;
 mod demo;
 pub mod domain;
 mod fetch;

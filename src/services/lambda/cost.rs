@@ -17,7 +17,8 @@ const NEAR_TIMEOUT: f64 = 0.9;
 
 /// Lambda's section of the price files (`[lambda]`).
 pub const PRICES: crate::cost::book::PriceSection =
-    crate::cost::book::PriceSection::of::<LambdaPrices>("lambda", "Lambda");
+    crate::cost::book::PriceSection::of::<LambdaPrices>("lambda", "Lambda")
+        .listed(&super::price_list::LISTED);
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]

@@ -5,6 +5,7 @@
 mod changes;
 pub mod coldstart;
 pub mod cost;
+mod price_list;
 mod demo;
 mod demo_triggers;
 mod detail;
