@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 pub use parse::{Skip, Skipped};
 
 use super::book::{PriceBook, PriceSection};
+use super::ListError;
 pub use crate::aws::pricelist::Client;
 
 /// `2026-12-06`: how a read is dated.
@@ -31,10 +32,10 @@ pub async fn read_region(
     client: &Client,
     region: &str,
     today: NaiveDate,
-) -> Result<(String, Skipped), String> {
+) -> Result<(String, Skipped), ListError> {
     let found = query::region(client, region).await?;
     if found.rates.is_empty() {
-        return Err(format!("the price list has no prices awstop reads for {region}"));
+        return Err(ListError::Empty { region: region.to_string() });
     }
     Ok((render::price_file(region, &day(today), &found), found.skipped))
 }

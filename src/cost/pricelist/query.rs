@@ -183,13 +183,13 @@ impl Found {
 }
 
 /// A region's prices: each service's products, sorted into prices.
-pub async fn region(client: &crate::aws::pricelist::Client, region: &str) -> Result<Found, String> {
+pub async fn region(client: &crate::aws::pricelist::Client, region: &str) -> Result<Found, crate::cost::ListError> {
     let mut found = Found::default();
     for service in ALL {
         client
             .products(service.code(), &service.filters(region), |page| found.add(service, region, page))
             .await
-            .map_err(|e| format!("GetProducts {}: {e}", service.code()))?;
+            .map_err(|error| crate::cost::ListError::Call { service: service.code(), error })?;
     }
     Ok(found)
 }
