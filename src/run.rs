@@ -100,7 +100,7 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::IamPolicy { .. }) => return write_stdout(&policy::document()),
         Some(Command::PriceFile { region, profile }) => {
-            return write_stdout(&prices::price_file(region, profile.as_deref())?)
+            return write_stdout(&prices::price_file(region, profile.as_deref()).map_err(|e| e.to_string())?)
         }
         Some(Command::Verify {
             file,
@@ -297,10 +297,12 @@ async fn connect(cli: &Cli, headless: bool) -> Result<Source, String> {
     let naming = naming(cli)?;
     if naming.is_empty() {
         return Ok(Source::Live(crate::source::fleet::Fleet::single(
-            Live::connect(opts).await?,
+            Live::connect(opts).await.map_err(|e| e.to_string())?,
         )));
     }
-    let fleet = crate::source::fleet::connect(opts, &naming, cli.source.accounts_at_once as usize).await?;
+    let fleet = crate::source::fleet::connect(opts, &naming, cli.source.accounts_at_once as usize)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(Source::Live(fleet))
 }
 

@@ -137,7 +137,7 @@ fn cost(d: &crate::app::model::Data) -> CostSection {
         watching_usd_per_hour: Some(round6(crate::services::account_cost::watching_usd_per_hour(&d.feeds, &d.settings, None))),
         actuals: d.actuals.as_ref().map(|a| match a {
             Ok(a) => ActualsOut::Read(a.clone()),
-            Err(e) => ActualsOut::Failed { error: e.clone() },
+            Err(e) => ActualsOut::Failed { error: e.to_string() },
         }),
     }
 }

@@ -188,7 +188,7 @@ pub struct Data {
     /// than per frame (10,000 functions).
     pub burn: crate::services::account_cost::AccountCost,
     /// What the bill says (`--actuals`), once read.
-    pub actuals: Option<Result<crate::cost::actuals::Actuals, String>>,
+    pub actuals: Option<Result<crate::cost::actuals::Actuals, crate::cost::BillError>>,
     /// What changed in the watched accounts, newest first, within the window.
     pub changes: crate::changes::Timeline,
     /// The changes a measure rose after (`find_suspects`).

@@ -330,6 +330,19 @@ pub fn latest(f: &Fetched, id: &str) -> Option<f64> {
 mod tests {
     use super::*;
 
+    /// A function's errors an hour: the metric the band queries read.
+    fn errors() -> Query {
+        Query {
+            id: "m0_err".into(),
+            namespace: "AWS/Lambda",
+            metric: "Errors",
+            dims: vec![("FunctionName", "f".into())],
+            stat: "Sum".into(),
+            period_s: 3600,
+            optional: false,
+        }
+    }
+
     #[test]
     fn windows_are_minute_aligned_and_include_the_partial_minute() {
         let now: DateTime<Utc> = "2026-11-22T14:03:20Z".parse().unwrap();
@@ -344,18 +357,7 @@ mod tests {
         assert_eq!(e.expression(), Some("ANOMALY_DETECTION_BAND(m0_err, 2)"));
         assert!(e.metric_stat().is_none() && e.account_id().is_none());
         assert_eq!((e.id(), e.return_data()), (Some("b0"), Some(true)));
-        let m = to_sdk(
-            &Query {
-                id: "m0_err".into(),
-                namespace: "AWS/Lambda",
-                metric: "Errors",
-                dims: vec![("FunctionName", "f".into())],
-                stat: "Sum".into(),
-                period_s: 3600,
-                optional: false,
-            },
-            None,
-        );
+        let m = to_sdk(&errors(), None);
         assert!(m.expression().is_none());
         assert_eq!(m.metric_stat().and_then(|s| s.stat()), Some("Sum"));
     }
@@ -389,16 +391,7 @@ mod tests {
         let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&cw]);
         let (counter, budget) = (CallCounter::default(), Budget::unlimited(1.0));
         let t = Target { client: &client, counter: &counter, endpoint: None, budget: &budget, account_id: None };
-        let metric = Query {
-            id: "m0_err".into(),
-            namespace: "AWS/Lambda",
-            metric: "Errors",
-            dims: vec![("FunctionName", "f".into())],
-            stat: "Sum".into(),
-            period_s: 3600,
-            optional: false,
-        };
-        let queries = [metric, Query::expression("b0", "ANOMALY_DETECTION_BAND(m0_err, 2)")];
+        let queries = [errors(), Query::expression("b0", "ANOMALY_DETECTION_BAND(m0_err, 2)")];
         let at = Utc.timestamp_opt(t0, 0).unwrap();
         let f = fetch_mixed(&t, &queries, &[], at - Duration::hours(1), at).await.unwrap();
         assert_eq!(band(&f.values["b0"]), Some((2.0, 12.0)));

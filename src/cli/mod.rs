@@ -421,10 +421,8 @@ impl Cli {
     /// Refuses flags that would do nothing where they were given: a flag is
     /// never silently ignored.
     pub fn check(&self, matches: &clap::ArgMatches) -> Result<(), String> {
-        let given = |id: &str| Cli::given(matches, id);
-        let flag = |id: &str| format!("--{}", id.replace('_', "-"));
         if self.source.demo {
-            for id in [
+            let live = [
                 "profile",
                 "org_role",
                 "org_exclude",
@@ -434,51 +432,28 @@ impl Cli {
                 "endpoint_url",
                 "timeout",
                 "metrics",
-            ]
-            .into_iter()
-            .chain(live_only())
-            {
-                if given(id) {
-                    return Err(format!(
-                        "{} has no effect with --demo (the demo account reads no AWS)",
-                        flag(id)
-                    ));
-                }
-            }
+            ];
+            refuse(matches, live.into_iter().chain(live_only()), "has no effect with --demo (the demo account reads no AWS)")?;
             if self.source.region.len() > 1 {
                 return Err("the demo account has one region: give --demo one --region".into());
             }
         } else {
-            for id in ["demo_seed", "demo_scale", "demo_clock", "demo_accounts"] {
-                if given(id) {
-                    return Err(format!("{} needs --demo", flag(id)));
-                }
-            }
+            refuse(matches, ["demo_seed", "demo_scale", "demo_clock", "demo_accounts"], "needs --demo")?;
         }
         let tui = self.command.is_none() && !self.once && self.replay.is_none();
         if !tui && self.command.is_none() {
-            for id in ["theme", "pane"] {
-                if given(id) {
-                    return Err(format!(
-                        "{} has no effect with --once (nothing is drawn)",
-                        flag(id)
-                    ));
-                }
-            }
+            refuse(matches, ["theme", "pane"], "has no effect with --once (nothing is drawn)")?;
         }
         // Without a terminal the dashboard prints one snapshot instead.
         if tui && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            for id in ["theme", "pane"] {
-                if given(id) {
-                    return Err(format!(
-                        "{} has no effect when standard output is not a terminal (awstop prints one snapshot)",
-                        flag(id)
-                    ));
-                }
-            }
+            refuse(
+                matches,
+                ["theme", "pane"],
+                "has no effect when standard output is not a terminal (awstop prints one snapshot)",
+            )?;
         }
         if self.replay.is_some() {
-            for id in [
+            let read = [
                 "demo",
                 "profile",
                 "org_role",
@@ -492,17 +467,8 @@ impl Cli {
                 "interval",
                 "timeout",
                 "metrics",
-            ]
-            .into_iter()
-            .chain(live_only())
-            {
-                if given(id) {
-                    return Err(format!(
-                        "{} has no effect with --replay (the recording holds the data)",
-                        flag(id)
-                    ));
-                }
-            }
+            ];
+            refuse(matches, read.into_iter().chain(live_only()), "has no effect with --replay (the recording holds the data)")?;
         }
         Ok(())
     }
@@ -519,6 +485,14 @@ impl Cli {
 }
 
 /// The rooms' settings that only change how AWS is read.
+/// The first flag of `ids` the user gave, refused: `--FLAG why`.
+fn refuse<'a>(matches: &clap::ArgMatches, ids: impl IntoIterator<Item = &'a str>, why: &str) -> Result<(), String> {
+    match ids.into_iter().find(|id| Cli::given(matches, id)) {
+        Some(id) => Err(format!("--{} {why}", id.replace('_', "-"))),
+        None => Ok(()),
+    }
+}
+
 fn live_only() -> impl Iterator<Item = &'static str> {
     crate::services::settings()
         .filter(|(_, s)| s.live_only)

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+pub use super::error::{BillError, KeepError};
 pub use crate::aws::actuals::{Actuals, MAX_AGE_MINUTES};
 
 /// `$XDG_STATE_HOME/awstop/actuals.json`.
@@ -23,15 +24,17 @@ pub fn cached(path: &Path, now: DateTime<Utc>) -> Option<Actuals> {
 }
 
 /// Keeps an answer: private to the user, never written through a link.
-pub fn keep(path: &Path, a: &Actuals) -> Result<(), String> {
+pub fn keep(path: &Path, a: &Actuals) -> Result<(), KeepError> {
+    let at = |path: &Path| {
+        let path = path.display().to_string();
+        move |error| KeepError::Write { path, error }
+    };
     if let Some(dir) = path.parent() {
-        crate::files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        crate::files::private_dir(dir).map_err(at(dir))?;
     }
-    let text = serde_json::to_string(a).map_err(|e| e.to_string())?;
-    let mut f = crate::files::create(path, crate::files::Existing::Replace)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| format!("{}: {e}", path.display()))
+    let text = serde_json::to_string(a).map_err(KeepError::Encode)?;
+    let mut f = crate::files::create(path, crate::files::Existing::Replace).map_err(at(path))?;
+    f.write_all(text.as_bytes()).map_err(at(path))
 }
 
 #[cfg(test)]

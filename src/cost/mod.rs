@@ -11,6 +11,7 @@ pub mod pricelist;
 use serde::Serialize;
 
 pub use book::PriceBook;
+pub use error::{BillError, KeepError, ListError};
 
 /// AWS prices a month as 730 hours.
 pub const HOURS_PER_MONTH: f64 = 730.0;

@@ -40,13 +40,31 @@ pub fn start(cli: &Cli, live: &Live, fetch: bool) {
     });
 }
 
+/// Why `price-file` printed nothing.
+#[derive(Debug)]
+pub enum PriceFileError {
+    Runtime(std::io::Error),
+    List(crate::cost::ListError),
+}
+
+impl std::fmt::Display for PriceFileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PriceFileError::Runtime(e) => write!(f, "cannot start the runtime: {e}"),
+            PriceFileError::List(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for PriceFileError {}
+
 /// `awstop price-file --region R`: the region's price file as the Price List
 /// says now, on stdout; what was not used, on stderr.
-pub fn price_file(region: &str, profile: Option<&str>) -> Result<String, String> {
+pub fn price_file(region: &str, profile: Option<&str>) -> Result<String, PriceFileError> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+        .map_err(PriceFileError::Runtime)?;
     rt.block_on(async {
         let conn = crate::aws::client::Connection {
             profile: profile.map(str::to_string),
@@ -54,7 +72,7 @@ pub fn price_file(region: &str, profile: Option<&str>) -> Result<String, String>
         };
         let client = Client::connect(&conn, None).await;
         let (text, skipped) =
-            pricelist::read_region(&client, region, &crate::services::price_sections(), Utc::now().date_naive()).await?;
+            pricelist::read_region(&client, region, &crate::services::price_sections(), Utc::now().date_naive()).await.map_err(PriceFileError::List)?;
         if skipped.total() > 0 {
             eprintln!("awstop: entries not used: {}", skipped.describe());
         }

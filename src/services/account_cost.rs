@@ -29,14 +29,7 @@ pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
             continue;
         }
         if let Some(c) = k.room().cost(feeds, settings) {
-            a.per_hour += c.per_hour;
-            a.priced += c.priced;
-            a.unpriced += c.unpriced;
-            a.partly_priced += c.partly_priced;
-            if a.why.is_none() {
-                a.why = c.why.clone();
-            }
-            a.by_service.push((k, c));
+            a.add(k, c);
         }
     }
     a
@@ -51,21 +44,25 @@ pub fn by_account(feeds: &Feeds, settings: &Settings) -> std::collections::BTree
             continue;
         }
         for (key, c) in k.room().cost_by_account(feeds, settings) {
-            let a = out.entry(key).or_default();
-            a.per_hour += c.per_hour;
-            a.priced += c.priced;
-            a.unpriced += c.unpriced;
-            a.partly_priced += c.partly_priced;
-            if a.why.is_none() {
-                a.why = c.why.clone();
-            }
-            a.by_service.push((k, c));
+            out.entry(key).or_default().add(k, c);
         }
     }
     out
 }
 
 impl AccountCost {
+    /// Adds room `k`'s estimate to the sum.
+    fn add(&mut self, k: ServiceKind, c: RoomCost) {
+        self.per_hour += c.per_hour;
+        self.priced += c.priced;
+        self.unpriced += c.unpriced;
+        self.partly_priced += c.partly_priced;
+        if self.why.is_none() {
+            self.why = c.why.clone();
+        }
+        self.by_service.push((k, c));
+    }
+
     /// Dollars an hour, or `None` when nothing could be priced.
     pub fn figure(&self) -> Option<f64> {
         (self.priced > 0 || self.unpriced == 0).then_some(self.per_hour)

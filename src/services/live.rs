@@ -14,6 +14,18 @@ use super::{Intervals, Payload, ServiceKind};
 use crate::aws::client::{self, CallCounter, Connection};
 use crate::aws::{AwsError, ErrorKind};
 
+/// Neither the flags nor the profile name a region: nothing can be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoRegion;
+
+impl std::fmt::Display for NoRegion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no AWS region: pass --region (for example --region us-east-1) or set AWS_REGION; or try the built-in demo with --demo")
+    }
+}
+
+impl std::error::Error for NoRegion {}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub conn: Connection,
@@ -151,7 +163,7 @@ impl Live {
     }
 
     /// Builds every client for every region. Fails only when no region can be found.
-    pub async fn connect(mut opts: Options) -> Result<Live, String> {
+    pub async fn connect(mut opts: Options) -> Result<Live, NoRegion> {
         Live::settle_regions(&mut opts).await?;
         let mut configs = Vec::new();
         for name in &opts.regions {
@@ -161,7 +173,7 @@ impl Live {
     }
 
     /// The regions asked for, each once; none: the profile's own.
-    pub async fn settle_regions(opts: &mut Options) -> Result<(), String> {
+    pub async fn settle_regions(opts: &mut Options) -> Result<(), NoRegion> {
         let mut seen = HashSet::new();
         opts.regions
             .retain(|r| !r.trim().is_empty() && seen.insert(r.clone()));
@@ -169,7 +181,7 @@ impl Live {
             let cfg = client::load(&opts.conn, None).await;
             match cfg.region() {
                 Some(r) => opts.regions.push(r.to_string()),
-                None => return Err("no AWS region: pass --region (for example --region us-east-1) or set AWS_REGION; or try the built-in demo with --demo".into()),
+                None => return Err(NoRegion),
             }
         }
         Ok(())

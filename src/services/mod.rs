@@ -7,6 +7,8 @@
 
 pub mod account_cost;
 mod adapter;
+#[cfg(test)]
+pub mod change_tests;
 pub mod feed;
 pub mod intervals;
 pub mod joins;

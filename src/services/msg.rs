@@ -106,7 +106,7 @@ pub enum DataMsg {
         unread: Vec<ApiError>,
     },
     /// What Cost Explorer says was spent (`--actuals`), or why it could not be read.
-    Actuals(Result<crate::cost::actuals::Actuals, String>),
+    Actuals(Result<crate::cost::actuals::Actuals, crate::cost::BillError>),
     /// The accounts watched, as they were found or failed.
     Accounts(Vec<super::scope::AccountInfo>),
     /// The live tail ended or could not start.

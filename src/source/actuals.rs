@@ -31,7 +31,7 @@ pub async fn now(opts: &Options, counter: &CallCounter) -> DataMsg {
         }
         Err(e) => {
             tracing::warn!(operation = e.operation, "Cost Explorer: {}", e.message);
-            DataMsg::Actuals(Err(format!("{}: {}", e.operation, e.message)))
+            DataMsg::Actuals(Err(crate::cost::BillError { operation: e.operation.to_string(), message: e.message }))
         }
     }
 }

@@ -9,7 +9,25 @@ use std::time::Duration;
 use crate::accounts::{self, Naming, ResolveOptions, Resolved, Target};
 use crate::aws::client::{self, CallCounter};
 use crate::scope::{AccountInfo, HowNamed};
-use crate::services::live::{Live, Options};
+use crate::services::live::{Live, NoRegion, Options};
+
+/// Why no fleet could be built: no region, or the accounts not even listed.
+#[derive(Debug)]
+pub enum ConnectError {
+    NoRegion(NoRegion),
+    Naming(accounts::NamingError),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::NoRegion(e) => write!(f, "{e}"),
+            ConnectError::Naming(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
 
 /// Every account watched.
 pub struct Fleet {
@@ -111,8 +129,8 @@ pub fn live_for(opts: &Options, account: &accounts::Account, counter: &CallCount
 /// Names the accounts, reaches each (at most `at_once` at a time, each on
 /// its own time limit), and builds the fleet. Fails only when the accounts
 /// cannot even be listed (the organization's listing refused).
-pub async fn connect(mut opts: Options, naming: &Naming, at_once: usize) -> Result<Fleet, String> {
-    Live::settle_regions(&mut opts).await?;
+pub async fn connect(mut opts: Options, naming: &Naming, at_once: usize) -> Result<Fleet, ConnectError> {
+    Live::settle_regions(&mut opts).await.map_err(ConnectError::NoRegion)?;
     let base = client::load(&opts.conn, opts.regions.first().map(String::as_str)).await;
     let ropts = ResolveOptions {
         concurrency: at_once.max(1),
@@ -121,7 +139,7 @@ pub async fn connect(mut opts: Options, naming: &Naming, at_once: usize) -> Resu
     };
     let targets = accounts::targets(&base, naming, &ropts)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(ConnectError::Naming)?;
     let resolved = accounts::resolve_all(targets, &ropts).await;
     let counter = CallCounter::default();
     let share = opts.budget_usd_per_hour / resolved.len().max(1) as f64;

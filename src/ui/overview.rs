@@ -181,7 +181,7 @@ fn bill_line(m: &Model, t: &Theme) -> Option<Line<'static>> {
     match m.data.actuals.as_ref()? {
         Err(why) => Some(Line::from(vec![
             head,
-            Span::styled(format!("? {}", crate::fmt::escape_controls(why)), t.warn),
+            Span::styled(format!("? {}", crate::fmt::escape_controls(&why.to_string())), t.warn),
         ])),
         Ok(a) => {
             let mut spans = vec![

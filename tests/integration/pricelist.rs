@@ -288,7 +288,7 @@ async fn a_denied_read_leaves_the_bundle_and_a_region_without_one_gets_the_list(
         )
     });
     let c = Client::new(mock_client!(aws_sdk_pricing, RuleMode::MatchAny, [&denied]));
-    let e = read_region(&c, "eu-west-1", &sections(), today()).await.unwrap_err();
+    let e = read_region(&c, "eu-west-1", &sections(), today()).await.unwrap_err().to_string();
     assert!(e.contains("AccessDenied"), "{e}");
     let t = tempfile::tempdir().unwrap();
     let files = fetch(&c, &["eu-west-1".to_string()], &sections(), Some(t.path()), today()).await;

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use crate::cost::ListError;
+
 /// How long an answer is used: list prices change a few times a year.
 pub const MAX_AGE_DAYS: i64 = 30;
 
@@ -20,51 +22,51 @@ pub fn dir() -> Option<PathBuf> {
     crate::logging::state_dir().map(|d| d.join("prices"))
 }
 
-fn path(dir: &Path, region: &str) -> Result<PathBuf, String> {
+fn path(dir: &Path, region: &str) -> Result<PathBuf, ListError> {
     // The region names the file: only a region's name may.
-    let region = crate::region::parse(region)?;
+    let region = crate::region::parse(region).map_err(ListError::Region)?;
     Ok(dir.join(format!("{region}.toml")))
 }
 
 /// A region's cached prices when fresh on `today`; `Ok(None)` when there
 /// are none; `Err` (the warning) when there is a file that cannot be used.
-pub fn read(dir: &Path, region: &str, today: NaiveDate) -> Result<Option<String>, String> {
+pub fn read(dir: &Path, region: &str, today: NaiveDate) -> Result<Option<String>, ListError> {
     let p = path(dir, region)?;
     if std::fs::symlink_metadata(&p).is_err() {
         return Ok(None);
     }
-    let text = crate::files::read_text(&p, MAX_BYTES, "a cached price file")?;
-    let shown = p.display();
-    let table: toml::Table = toml::from_str(&text).map_err(|e| {
-        format!("{shown}: {}", e.message())
-    })?;
+    let text = crate::files::read_text(&p, MAX_BYTES, "a cached price file").map_err(ListError::Unreadable)?;
+    let unusable = |why: String| ListError::Unusable { path: p.display().to_string(), why };
+    let table: toml::Table = toml::from_str(&text).map_err(|e| unusable(e.message().to_string()))?;
     if table.get("region").and_then(|v| v.as_str()) != Some(region) {
-        return Err(format!("{shown}: not the prices of {region}"));
+        return Err(unusable(format!("not the prices of {region}")));
     }
     let date = table
         .get("date")
         .and_then(|v| v.as_str())
         .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .ok_or_else(|| format!("{shown}: no date read (YYYY-MM-DD)"))?;
+        .ok_or_else(|| unusable("no date read (YYYY-MM-DD)".into()))?;
     let age = (today - date).num_days();
     if age > MAX_AGE_DAYS {
-        return Err(format!("{shown}: read {date}, more than {MAX_AGE_DAYS} days ago"));
+        return Err(unusable(format!("read {date}, more than {MAX_AGE_DAYS} days ago")));
     }
     if age < 0 {
-        return Err(format!("{shown}: dated {date}, after today"));
+        return Err(unusable(format!("dated {date}, after today")));
     }
     Ok(Some(text))
 }
 
 /// Keeps a region's prices, replacing what was there: private to the user
 /// (0600) in a private directory, never written through a link.
-pub fn write(dir: &Path, region: &str, text: &str) -> Result<(), String> {
+pub fn write(dir: &Path, region: &str, text: &str) -> Result<(), ListError> {
     let p = path(dir, region)?;
-    crate::files::private_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let mut f = crate::files::create(&p, crate::files::Existing::Replace)
-        .map_err(|e| format!("{}: {e}", p.display()))?;
-    f.write_all(text.as_bytes())
-        .map_err(|e| format!("{}: {e}", p.display()))
+    let at = |path: &Path| {
+        let path = path.display().to_string();
+        move |error| ListError::Write { path, error }
+    };
+    crate::files::private_dir(dir).map_err(at(dir))?;
+    let mut f = crate::files::create(&p, crate::files::Existing::Replace).map_err(at(&p))?;
+    f.write_all(text.as_bytes()).map_err(at(&p))
 }
 
 #[cfg(test)]
@@ -83,12 +85,12 @@ mod tests {
     fn a_fresh_file_is_used_and_a_stale_one_is_not() {
         let t = tempfile::tempdir().unwrap();
         let d = t.path().join("prices");
-        assert_eq!(read(&d, "eu-west-1", day("2026-12-06")), Ok(None));
+        assert_eq!(read(&d, "eu-west-1", day("2026-12-06")).unwrap(), None);
         write(&d, "eu-west-1", &file("2026-11-06")).unwrap();
         assert_eq!(read(&d, "eu-west-1", day("2026-12-06")).unwrap(), Some(file("2026-11-06")));
-        let stale = read(&d, "eu-west-1", day("2026-12-07")).unwrap_err();
+        let stale = read(&d, "eu-west-1", day("2026-12-07")).unwrap_err().to_string();
         assert!(stale.contains("read 2026-11-06, more than 30 days ago"), "{stale}");
-        assert!(read(&d, "eu-west-1", day("2026-11-05")).unwrap_err().contains("after today"));
+        assert!(read(&d, "eu-west-1", day("2026-11-05")).unwrap_err().to_string().contains("after today"));
     }
 
     #[cfg(unix)]
@@ -124,11 +126,11 @@ mod tests {
             ("region = \"us-east-1\"\ndate = \"2026-12-06\"\n", "not the prices of eu-west-1"),
         ] {
             std::fs::write(d.join("eu-west-1.toml"), bad).unwrap();
-            let e = read(d, "eu-west-1", today).unwrap_err();
+            let e = read(d, "eu-west-1", today).unwrap_err().to_string();
             assert!(e.contains(why), "{bad}: {e}");
         }
         std::fs::write(d.join("eu-west-1.toml"), [0xff, 0xfe, b'x']).unwrap();
-        assert!(read(d, "eu-west-1", today).unwrap_err().contains("not UTF-8"));
+        assert!(read(d, "eu-west-1", today).unwrap_err().to_string().contains("not UTF-8"));
         assert!(read(d, "../etc", today).is_err());
     }
 }

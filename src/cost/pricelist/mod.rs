@@ -23,6 +23,7 @@ pub use query::Found;
 pub use render::{clean, num, section};
 
 use super::book::{PriceBook, PriceSection};
+use super::ListError;
 pub use crate::aws::pricelist::Client;
 
 /// `2026-12-06`: how a read is dated.
@@ -37,10 +38,10 @@ pub async fn read_region(
     region: &str,
     sections: &[&PriceSection],
     today: NaiveDate,
-) -> Result<(String, Skipped), String> {
+) -> Result<(String, Skipped), ListError> {
     let found = query::region(client, region, sections).await?;
     if found.rates.is_empty() {
-        return Err(format!("the price list has no prices awstop reads for {region}"));
+        return Err(ListError::Empty { region: region.to_string() });
     }
     Ok((render::price_file(region, &day(today), &found, sections), found.skipped))
 }

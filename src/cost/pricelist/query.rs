@@ -81,13 +81,13 @@ pub fn listed<'a>(sections: &'a [&'a PriceSection]) -> impl Iterator<Item = &'a 
 }
 
 /// A region's prices: each section's products, sorted into prices.
-pub async fn region(client: &crate::aws::pricelist::Client, region: &str, sections: &[&PriceSection]) -> Result<Found, String> {
+pub async fn region(client: &crate::aws::pricelist::Client, region: &str, sections: &[&PriceSection]) -> Result<Found, crate::cost::ListError> {
     let mut found = Found::default();
     for query in listed(sections).flat_map(|l| l.queries) {
         client
             .products(query.code, &query.filters(region), |page| found.add(query, region, page))
             .await
-            .map_err(|e| format!("GetProducts {}: {e}", query.code))?;
+            .map_err(|error| crate::cost::ListError::Call { service: query.code, error })?;
     }
     Ok(found)
 }

@@ -35,16 +35,10 @@ pub fn changes(_state: &ApiGatewayData, scope: &Scope, data: &ApiGatewayData, cx
 mod tests {
     use super::*;
     use crate::services::apigateway::domain::{Api, Stage};
-    use chrono::{DateTime, Utc};
-
-    fn t(min: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
-    }
+    use crate::services::change_tests::{first_read, listed, t};
 
     #[test]
     fn deployments_and_stage_updates_inside_the_window_are_changes_older_ones_are_not() {
-        let scope = Scope::new("", "eu-west-1");
-        let cx = ChangeCtx { since: t(0), fetched_at: t(60), seen: true };
         let stage = |name: &str, created: i64, updated: i64| Stage {
             name: name.into(),
             created_at: Some(t(created)),
@@ -63,10 +57,9 @@ mod tests {
             ],
             unread: vec![],
         };
-        let found = changes(&ApiGatewayData::default(), &scope, &data, &cx);
-        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str(), c.at)).collect();
+        let found = first_read::<crate::services::ApiGateway>("eu-west-1", &data);
         assert_eq!(
-            got,
+            listed(&found),
             [("a1", "CreateDeployment", t(42)), ("a1", "UpdateStage", t(42)), ("a1", "CreateStage", t(30))]
         );
         assert!(found.iter().all(|c| c.service == "apigateway" && c.region == "eu-west-1" && c.source == ChangeSource::ServiceApi));

@@ -41,17 +41,11 @@ pub fn changes(_state: &EksData, scope: &Scope, data: &EksData, cx: &ChangeCtx) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::services::change_tests::{first_read, listed, t};
     use crate::services::eks::domain::{EksCluster, Update};
-    use chrono::{DateTime, Utc};
-
-    fn t(min: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
-    }
 
     #[test]
     fn updates_inside_the_window_are_changes_with_how_they_ended() {
-        let scope = Scope::new("", "us-east-1");
-        let cx = ChangeCtx { since: t(0), fetched_at: t(60), seen: true };
         let u = |id: &str, kind: &str, g: Option<&str>, status: &str, min: i64| Update {
             id: id.into(),
             kind: kind.into(),
@@ -72,10 +66,9 @@ mod tests {
                 ..Default::default()
             }],
         };
-        let found = changes(&EksData::default(), &scope, &data, &cx);
-        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str(), c.at)).collect();
+        let found = first_read::<crate::services::Eks>("us-east-1", &data);
         assert_eq!(
-            got,
+            listed(&found),
             [
                 ("prod", "UpdateClusterVersion", t(40)),
                 ("prod/ng", "UpdateNodegroupVersion", t(45)),

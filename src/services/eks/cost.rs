@@ -7,7 +7,7 @@
 //! figure a floor, and the basis names it.
 
 use super::domain::{EksCluster, Nodegroup};
-use crate::cost::book::{PriceBook, RegionPrices};
+use crate::cost::book::{PriceBook, PriceError, RegionPrices};
 use crate::cost::Estimate;
 use serde::Deserialize;
 
@@ -45,32 +45,61 @@ fn nodes(c: &EksCluster, region: &RegionPrices, book: &PriceBook) -> Nodes {
                 out.per_hour += per_hour;
                 out.priced.push(what);
             }
-            Err(why) => out.unpriced.push(why),
+            Err(why) => out.unpriced.push(why.to_string()),
         }
     }
     out
 }
 
+/// Why a node group's nodes are not priced, naming the group (`group`).
+#[derive(Debug)]
+enum GroupUnpriced<'g> {
+    SizeUnknown { group: &'g str },
+    CapacityBlock { group: &'g str, n: i64 },
+    TypeInTemplate { group: &'g str, n: i64 },
+    NoEc2 { group: &'g str, n: i64, kind: &'g str, why: PriceError },
+    NoRate { group: &'g str, n: i64, kind: &'g str, region: String, origin: String },
+}
+
+impl std::fmt::Display for GroupUnpriced<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GroupUnpriced::SizeUnknown { group } => write!(f, "{group}: its size is not known"),
+            GroupUnpriced::CapacityBlock { group, n } => write!(f, "{group}: {n} nodes on a Capacity Block, paid for in advance"),
+            GroupUnpriced::TypeInTemplate { group, n } => write!(f, "{group}: {n} nodes of a type its launch template sets"),
+            GroupUnpriced::NoEc2 { group, n, kind, why } => write!(f, "{group}: {n} × {kind} ({why})"),
+            GroupUnpriced::NoRate { group, n, kind, region, origin } => {
+                write!(f, "{group}: {n} × {kind} (no {kind} rate for {region} in {origin})")
+            }
+        }
+    }
+}
+
 /// One node group's nodes an hour, `None` for a group of none, or why not.
-fn group(g: &Nodegroup, region: &RegionPrices, book: &PriceBook) -> Result<Option<(i64, f64, String)>, String> {
+fn group<'g>(g: &'g Nodegroup, region: &RegionPrices, book: &PriceBook) -> Result<Option<(i64, f64, String)>, GroupUnpriced<'g>> {
+    let name = g.name.as_str();
     let n = match g.desired {
         Some(0) => return Ok(None),
         Some(n) if n > 0 => n as i64,
-        _ => return Err(format!("{}: its size is not known", g.name)),
+        _ => return Err(GroupUnpriced::SizeUnknown { group: name }),
     };
     let capacity = g.capacity_type.as_deref().unwrap_or("ON_DEMAND");
     if capacity == "CAPACITY_BLOCK" {
-        return Err(format!("{}: {n} nodes on a Capacity Block, paid for in advance", g.name));
+        return Err(GroupUnpriced::CapacityBlock { group: name, n });
     }
     let Some(first) = g.instance_types.first() else {
-        return Err(format!("{}: {n} nodes of a type its launch template sets", g.name));
+        return Err(GroupUnpriced::TypeInTemplate { group: name, n });
     };
     let rate = region
         .section(&region.ec2, "EC2")
-        .map_err(|why| format!("{}: {n} × {first} ({why})", g.name))?
+        .map_err(|why| GroupUnpriced::NoEc2 { group: name, n, kind: first, why })?
         .instance_rate(first)
-        .ok_or_else(|| {
-            format!("{}: {n} × {first} (no {first} rate for {} in {})", g.name, region.region, region.origin())
+        .ok_or_else(|| GroupUnpriced::NoRate {
+            group: name,
+            n,
+            kind: first,
+            region: region.region.to_string(),
+            origin: region.origin(),
         })?;
     let mut what = format!("{n} × {first}");
     if g.instance_types.len() > 1 {
@@ -92,7 +121,7 @@ fn group(g: &Nodegroup, region: &RegionPrices, book: &PriceBook) -> Result<Optio
 }
 
 /// The control plane's rate an hour, and its tier in words, or why there is none.
-fn control_plane<'a>(c: &EksCluster, book: &'a PriceBook) -> Result<(f64, String, &'a RegionPrices), String> {
+fn control_plane<'a>(c: &EksCluster, book: &'a PriceBook) -> Result<(f64, String, &'a RegionPrices), PriceError> {
     let region = book.region(&c.region)?;
     let p = region.priced::<EksPrices>("EKS")?;
     let (per_hour, tier) = match c.support.as_deref() {
@@ -121,7 +150,7 @@ pub fn support_per_hour(c: &EksCluster, book: &PriceBook) -> Option<f64> {
 pub fn estimate(c: &EksCluster, book: &PriceBook) -> Estimate {
     let (plane, tier, region) = match control_plane(c, book) {
         Ok(x) => x,
-        Err(why) => return Estimate::Unpriced(why),
+        Err(why) => return Estimate::Unpriced(why.into()),
     };
     let n = nodes(c, region, book);
     let per_hour = plane + n.per_hour;

@@ -30,7 +30,7 @@ pub struct LambdaPrices {
     pub free_gb_seconds_per_month: f64,
 }
 
-fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), String> {
+fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), crate::cost::book::PriceError> {
     let r = book.region(&f.region)?;
     Ok((r.priced::<LambdaPrices>("Lambda")?, r))
 }

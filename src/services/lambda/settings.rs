@@ -24,7 +24,7 @@ pub const PERCENTILE: Setting = Setting {
     formerly: Some(("metrics", "percentile")),
     live_only: false,
     set: |s: &mut RoomSettings, text: &str| {
-        s.store(Percentile(parse_percentile(text)?));
+        s.store(Percentile(parse_percentile(text).map_err(|e| e.to_string())?));
         Ok(())
     },
 };
@@ -47,10 +47,22 @@ pub const COLD_STARTS: Setting = Setting {
     },
 };
 
-pub fn parse_percentile(s: &str) -> Result<String, String> {
+/// A percentile setting that is not one: `pNN`, strictly between 0 and 100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotPercentile;
+
+impl std::fmt::Display for NotPercentile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("expected a percentile like p50, p99 or p99.9")
+    }
+}
+
+impl std::error::Error for NotPercentile {}
+
+pub fn parse_percentile(s: &str) -> Result<String, NotPercentile> {
     match s.strip_prefix('p').map(str::parse::<f64>) {
         Some(Ok(v)) if v > 0.0 && v < 100.0 => Ok(s.to_string()),
-        _ => Err("expected a percentile like p50, p99 or p99.9".into()),
+        _ => Err(NotPercentile),
     }
 }
 
@@ -67,6 +79,7 @@ mod tests {
         assert_eq!(s.get::<Percentile>().0, "p99.9");
         for bad in ["p0", "p100", "99", "pxx", ""] {
             assert!(s.apply(&PERCENTILE, bad).is_err(), "{bad}");
+            assert_eq!(parse_percentile(bad), Err(NotPercentile), "{bad}");
         }
         s.apply(&COLD_STARTS, "filter").unwrap();
         assert_eq!(s.get::<ColdMethod>(), ColdMethod::Filter);
