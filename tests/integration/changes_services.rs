@@ -221,6 +221,10 @@ fn enter_on_a_change_opens_its_resource_or_says_it_is_gone() {
     assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Ecs));
     let tasks = screen(&m);
     assert!(tasks.contains("Tasks of checkout"), "{tasks}");
+    // The service has no graphs: its rollout is listed under its tasks.
+    let line = tasks.lines().find(|l| l.contains("13:30:00")).unwrap_or_else(|| panic!("{tasks}"));
+    assert!(line.contains("Deployment") && line.contains("service API"), "{line}");
+    assert!(tasks.contains("Changes") && !tasks.contains("on the graphs"), "{tasks}");
 
     // A change to a function no longer there: a line, and `:changes` stays.
     m.data.changes.add(vec![awstop::changes::Change {
