@@ -86,6 +86,30 @@ pub fn rose_after(start: DateTime<Utc>, values: &[Option<f64>], at: DateTime<Utc
     })
 }
 
+/// Events (a crashed task, a failed job) in the `span` minutes up to each
+/// minute, from `SPAN_MIN` minutes before `at`'s minute to the newest
+/// event's: the per-minute measure `rose_after` reads for things that are
+/// counted rather than published. `None`: no event since that start.
+pub fn rolling_counts(times: &[DateTime<Utc>], at: DateTime<Utc>, span: i64) -> Option<(DateTime<Utc>, Vec<Option<f64>>)> {
+    use chrono::{Duration, DurationRound};
+    let minute = |t: DateTime<Utc>| t.duration_trunc(Duration::minutes(1)).ok();
+    let times: Vec<DateTime<Utc>> = times.iter().filter_map(|t| minute(*t)).collect();
+    let start = minute(at)? - Duration::minutes(SPAN_MIN);
+    let last = *times.iter().max()?;
+    if last < start {
+        return None;
+    }
+    let n = (last - start).num_minutes() as usize + 1;
+    let values = (0..n)
+        .map(|i| {
+            let m = start + Duration::minutes(i as i64);
+            let from = m - Duration::minutes(span - 1);
+            Some(times.iter().filter(|t| **t >= from && **t <= m).count() as f64)
+        })
+        .collect();
+    Some((start, values))
+}
+
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }

@@ -2,6 +2,7 @@
 //! list, detail fields, the "gone" notice, and the mapping from a cell's
 //! tone to the theme.
 
+pub mod changes;
 pub mod fit;
 pub mod scroll;
 pub mod spark;

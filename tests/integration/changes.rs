@@ -37,6 +37,12 @@ fn changes(snap: &Value) -> Vec<(String, String, String)> {
         .collect()
 }
 
+fn emr_id(snap: &Value, name: &str) -> String {
+    let clusters = snap["emr"]["clusters"].as_array().expect("clusters is a list");
+    let c = clusters.iter().find(|c| c["name"] == name).unwrap_or_else(|| panic!("{name} listed: {clusters:?}"));
+    c["id"].as_str().unwrap().to_string()
+}
+
 fn named<'a>(got: &'a [(String, String, String)], resource: &str) -> Vec<&'a str> {
     got.iter().filter(|c| c.0 == resource).map(|c| c.1.as_str()).collect()
 }
@@ -65,6 +71,12 @@ fn once_lists_what_was_created_inside_the_window_and_nothing_older() {
     };
     assert_eq!(named(&got, &api("shipped-api")), ["CreateDeployment"], "{got:?}");
     assert!(named(&got, &api("quiet-api")).is_empty(), "quiet-api was deployed before the window: {got:?}");
+    // Batch: the queue's jobs moved to etl:2 inside the window; steady:1 did not move.
+    assert_eq!(named(&got, "etl"), ["Revision 1 → 2 (changes-q)"], "{got:?}");
+    assert!(named(&got, "steady").is_empty(), "steady ran one revision: {got:?}");
+    // EMR names a cluster by its ID; the step submitted before the window is no change.
+    let emr = emr_id(&snap, "changes-emr");
+    assert_eq!(named(&got, &emr), ["AddStep aggregate"], "{got:?}");
     let fresh: Vec<&Value> = snap["changes"].as_array().unwrap().iter().filter(|c| c["resource"] == "fresh-fn").collect();
     let c = fresh[0];
     assert_eq!((c["service"].as_str(), c["region"].as_str()), (Some("lambda"), Some("us-east-1")));
@@ -118,6 +130,14 @@ async fn two_reads_find_new_code_and_a_moved_task_definition_and_nothing_unchang
     // Read again unchanged: nothing more.
     assert_eq!(named(&got, "quiet-fn"), ["Modified"], "{got:?}");
     assert_eq!(named(&got, "shop/quiet"), ["Deployment"], "{got:?}");
+    // etl:2 registered between the reads with no job on it yet; the core
+    // group asked for 5 instances instead of 2 (moto never shows RESIZING).
+    assert_eq!(named(&got, "etl"), ["RegisterJobDefinition 2 (changes-q)"], "{got:?}");
+    assert!(named(&got, "steady").is_empty(), "{got:?}");
+    let emr = emr_id(&snap, "changes-emr");
+    assert_eq!(named(&got, &emr), ["Resize core 2 → 5", "AddStep extract"], "{got:?}");
+    let seen = |action: &str| snap["changes"].as_array().unwrap().iter().find(|c| c["action"] == action).unwrap()["source"].clone();
+    assert_eq!((seen("Resize core 2 → 5"), seen("RegisterJobDefinition 2 (changes-q)")), ("refresh".into(), "refresh".into()));
     // Seen between the two reads: timed by the second, said to come from it.
     let code = snap["changes"]
         .as_array()
@@ -173,6 +193,45 @@ fn the_demo_names_orders_apis_deploy_as_the_suspect_of_its_error_burst() {
     assert_eq!(s["change"]["at"], "2026-11-22T13:30:00Z");
     let rollout = snap["changes"].as_array().unwrap().iter().find(|c| c["resource"] == "web-fargate/checkout").unwrap();
     assert_eq!((rollout["at"].as_str(), rollout["source"].as_str()), (Some("2026-11-22T13:30:00Z"), Some("service_api")));
+}
+
+#[test]
+fn the_demo_plants_a_change_of_every_room_that_reads_them_and_no_more_suspects() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(["--demo", "--once", "--format", "json", "--demo-clock", "2026-11-22T14:00:00Z"])
+        .envs(crate::common::moto::isolated_env())
+        .output()
+        .expect("run awstop");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let all = snap["changes"].as_array().unwrap();
+    let of = |service: &str| -> Vec<(String, String)> {
+        all.iter()
+            .filter(|c| c["service"] == service)
+            .map(|c| (c["resource"].as_str().unwrap().to_string(), c["action"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let orders = snap["apigateway"]["apis"].as_array().unwrap().iter().find(|a| a["name"] == "orders").unwrap()["id"].clone();
+    assert_eq!(of("apigateway"), [(orders.as_str().unwrap().to_string(), "CreateDeployment".to_string())]);
+    assert_eq!(of("eks"), [("prod/general".to_string(), "UpdateNodegroupConfig".to_string())]);
+    let batch = of("batch");
+    assert_eq!(batch.len(), 1, "{batch:?}");
+    assert!(batch[0].0 == "nightly-orders" && batch[0].1.starts_with("Revision ") && batch[0].1.ends_with(" (etl)"), "{batch:?}");
+    let emr: Vec<String> = of("emr").into_iter().map(|c| c.1).collect();
+    assert!(emr.contains(&"Resize task 6 → 8".to_string()), "{emr:?}");
+    let resize = all.iter().find(|c| c["action"] == "Resize task 6 → 8").unwrap();
+    assert_eq!((resize["source"].as_str(), resize["at"].as_str()), (Some("refresh"), Some("2026-11-22T14:00:00Z")));
+    // The planted orders deploy comes 18 minutes before the next burst: a
+    // change, and the suspects stay the two planted.
+    let deployed = all.iter().find(|c| c["service"] == "apigateway").unwrap();
+    assert_eq!(deployed["at"], "2026-11-22T13:22:00Z");
+    let suspects: Vec<(&str, &str)> = snap["suspects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["resource"].as_str().unwrap(), s["change"]["at"].as_str().unwrap()))
+        .collect();
+    assert_eq!(suspects, [("orders-api", "2026-11-22T13:36:00Z"), ("web-fargate/checkout", "2026-11-22T13:30:00Z")]);
 }
 
 #[test]

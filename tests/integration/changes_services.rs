@@ -1,7 +1,8 @@
 //! What changed, as AWS shows it where moto does not: an ECS rollout with
 //! its new PRIMARY and the old ACTIVE deployment still draining, the service
 //! events of a failed rollout, and the crashed tasks that rose after it; and
-//! Enter on a change in `:changes`, which opens the resource's detail.
+//! Enter on a change in `:changes`, which opens the resource's detail; and
+//! Batch's job definitions, read by the names its jobs carry over every page.
 
 use aws_smithy_mocks::{mock, mock_client, RuleMode};
 use chrono::{Duration, Utc};
@@ -221,6 +222,10 @@ fn enter_on_a_change_opens_its_resource_or_says_it_is_gone() {
     assert_eq!(m.ui.pane, Pane::Room(ServiceKind::Ecs));
     let tasks = screen(&m);
     assert!(tasks.contains("Tasks of checkout"), "{tasks}");
+    // The service has no graphs: its rollout is listed under its tasks.
+    let line = tasks.lines().find(|l| l.contains("13:30:00")).unwrap_or_else(|| panic!("{tasks}"));
+    assert!(line.contains("Deployment") && line.contains("service API"), "{line}");
+    assert!(tasks.contains("Changes") && !tasks.contains("on the graphs"), "{tasks}");
 
     // A change to a function no longer there: a line, and `:changes` stays.
     m.data.changes.add(vec![awstop::changes::Change {
@@ -412,4 +417,103 @@ fn an_api_deployment_is_marked_on_the_api_graphs_and_listed_under_them() {
             assert!(title.is_none() && s.contains("Changes"), "{s}");
         }
     }
+}
+
+/// A Batch account whose queue `etl` ran `nightly:6` then `nightly:7`
+/// (ListJobs names a job's definition by ARN), with `newest` the newest
+/// ACTIVE revision of `nightly`, over two pages of DescribeJobDefinitions.
+/// DescribeJobDefinitions answers only for `nightly`: asking for any other
+/// name, or for the whole list, fails the read.
+fn batch_revisions(newest: i32, moved: chrono::DateTime<Utc>) -> (aws_sdk_batch::Client, aws_smithy_mocks::Rule, aws_smithy_mocks::Rule) {
+    use aws_sdk_batch::operation::*;
+    use aws_sdk_batch::types::{JobDefinition, JobQueueDetail, JobSummary};
+    let ces = mock!(aws_sdk_batch::Client::describe_compute_environments)
+        .then_output(|| describe_compute_environments::DescribeComputeEnvironmentsOutput::builder().build());
+    let queues = mock!(aws_sdk_batch::Client::describe_job_queues).then_output(|| {
+        describe_job_queues::DescribeJobQueuesOutput::builder()
+            .job_queues(JobQueueDetail::builder().job_queue_name("etl").state("ENABLED".into()).status("VALID".into()).priority(1).build())
+            .build()
+    });
+    let ms = |t: chrono::DateTime<Utc>| t.timestamp_millis();
+    let jobs = mock!(aws_sdk_batch::Client::list_jobs)
+        .match_requests(|r| r.job_status().map(|s| s.as_str()) == Some("SUCCEEDED"))
+        .then_output(move || {
+            let job = |id: &str, rev: i32, at: chrono::DateTime<Utc>| {
+                JobSummary::builder()
+                    .job_id(id)
+                    .job_name(id)
+                    .status("SUCCEEDED".into())
+                    .job_definition(format!("arn:aws:batch:eu-west-1:123456789012:job-definition/nightly:{rev}"))
+                    .created_at(ms(at))
+                    .build()
+            };
+            list_jobs::ListJobsOutput::builder()
+                .job_summary_list(job("j-new", 7, moved))
+                .job_summary_list(job("j-old", 6, moved - Duration::minutes(10)))
+                .build()
+        });
+    let other_jobs = mock!(aws_sdk_batch::Client::list_jobs).then_output(|| list_jobs::ListJobsOutput::builder().build());
+    let def = |rev: i32| {
+        JobDefinition::builder()
+            .job_definition_name("nightly")
+            .job_definition_arn(format!("arn:aws:batch:eu-west-1:123456789012:job-definition/nightly:{rev}"))
+            .revision(rev)
+            .status("ACTIVE")
+            .r#type("container")
+            .build()
+    };
+    let asks = |r: &describe_job_definitions::DescribeJobDefinitionsInput| {
+        r.job_definition_name() == Some("nightly") && r.status() == Some("ACTIVE") && r.max_results() == Some(100)
+    };
+    let first = mock!(aws_sdk_batch::Client::describe_job_definitions)
+        .match_requests(move |r| asks(r) && r.next_token().is_none())
+        .then_output(move || {
+            describe_job_definitions::DescribeJobDefinitionsOutput::builder()
+                .job_definitions(def(5))
+                .job_definitions(def(newest))
+                .next_token("page-2")
+                .build()
+        });
+    let second = mock!(aws_sdk_batch::Client::describe_job_definitions)
+        .match_requests(move |r| asks(r) && r.next_token() == Some("page-2"))
+        .then_output(move || describe_job_definitions::DescribeJobDefinitionsOutput::builder().job_definitions(def(6)).build());
+    let client = mock_client!(aws_sdk_batch, RuleMode::MatchAny, [&ces, &queues, &jobs, &other_jobs, &first, &second]);
+    (client, first, second)
+}
+
+#[tokio::test]
+async fn batch_jobs_moving_to_a_revision_and_one_registered_between_reads_are_changes() {
+    let moved = Utc::now() - Duration::minutes(20);
+    let mut m = Model::new(SourceLabel::Live, Utc::now());
+    let read = |newest: i32| {
+        let (client, first, second) = batch_revisions(newest, moved);
+        let region = RegionClients::new("eu-west-1", crate::common::no_metrics()).with::<awstop::services::Batch>(client);
+        (crate::common::mock_live(vec![region]), first, second)
+    };
+    let (live, first, second) = read(7);
+    let msgs = ServiceKind::Batch.room().once(&live, &live.regions[0]).await;
+    assert!(msgs.iter().all(|m| matches!(m, DataMsg::Loaded { .. })), "{msgs:?}");
+    // Both pages of the one definition the jobs name, and nothing else.
+    assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+    for msg in msgs {
+        update(&mut m, Msg::Data(msg));
+    }
+    let rows = |m: &Model| -> Vec<(String, String, String)> {
+        let snap = serde_json::to_value(awstop::snapshot::from_model(m, 60)).unwrap();
+        let s = |c: &serde_json::Value, k: &str| c[k].as_str().unwrap().to_string();
+        snap["changes"].as_array().unwrap().iter().map(|c| (s(c, "resource"), s(c, "action"), s(c, "source"))).collect()
+    };
+    let row = |action: &str, source: &str| ("nightly".to_string(), action.to_string(), source.to_string());
+    assert_eq!(rows(&m), [row("Revision 6 → 7 (etl)", "service_api")]);
+    // The same answers again: nothing new. Then nightly:8, registered with no job on it.
+    let (live, _, _) = read(7);
+    for msg in ServiceKind::Batch.room().once(&live, &live.regions[0]).await {
+        update(&mut m, Msg::Data(msg));
+    }
+    assert_eq!(rows(&m), [row("Revision 6 → 7 (etl)", "service_api")]);
+    let (live, _, _) = read(8);
+    for msg in ServiceKind::Batch.room().once(&live, &live.regions[0]).await {
+        update(&mut m, Msg::Data(msg));
+    }
+    assert_eq!(rows(&m), [row("RegisterJobDefinition 8 (etl)", "refresh"), row("Revision 6 → 7 (etl)", "service_api")]);
 }

@@ -247,6 +247,7 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "batch.DescribeComputeEnvironments",
     "batch.DescribeJobQueues",
     "batch.ListJobs",
+    "batch.DescribeJobDefinitions",
     "logs.FilterLogEvents",
     "logs.StartQuery",
     "logs.GetQueryResults",

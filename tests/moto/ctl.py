@@ -651,8 +651,21 @@ def changes(url, step):
     (moto stamps its createdDate); `update`: new code for
     `deployed-fn` (moto moves its CodeSha256, not its LastModified) and the
     service `shop/web` moved to a new task definition (moto moves the
-    service's taskDefinition but keeps the old PRIMARY deployment)."""
+    service's taskDefinition but keeps the old PRIMARY deployment).
+    Batch and EMR: `before`, a queue whose jobs run `steady:1` and `etl:1`,
+    and a cluster `changes-emr` with the step `extract` and 2 core
+    instances; `fresh`, `etl:2` registered and a job on it, and the step
+    `aggregate` added; `update`, `etl:2` registered with no job on it yet,
+    and the core group asked for 5 (moto runs them at once, never RESIZING)."""
     c = clients(url)
+    batch, emr = c["batch"], c["emr"]
+    def job_definition(name):
+        batch.register_job_definition(jobDefinitionName=name, type="container", containerProperties={
+            "image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"], "environment": [{"name": "TOKEN", "value": SECRET}]})
+    def emr_step(name):
+        return {"Name": name, "ActionOnFailure": "CONTINUE", "HadoopJarStep": {"Jar": "command-runner.jar", "Args": ["spark-submit", f"s3://jobs/{name}.py"]}}
+    def emr_cluster():
+        return [x["Id"] for x in emr.list_clusters()["Clusters"] if x["Name"] == "changes-emr"][0]
     def function(name):
         try:
             role = c["iam"].create_role(RoleName="changes-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
@@ -675,16 +688,35 @@ def changes(url, step):
             c["apigateway"].put_method(restApiId=api, resourceId=root, httpMethod="GET", authorizationType="NONE")
             c["apigateway"].put_integration(restApiId=api, resourceId=root, httpMethod="GET", type="MOCK")
             c["apigateway"].create_deployment(restApiId=api, stageName="prod")
+        role = c["iam"].create_role(RoleName="changes-batch", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        ce = batch.create_compute_environment(computeEnvironmentName="changes-ce", type="UNMANAGED", state="ENABLED", serviceRole=role)
+        batch.create_job_queue(jobQueueName="changes-q", state="ENABLED", priority=1,
+                               computeEnvironmentOrder=[{"order": 1, "computeEnvironment": ce["computeEnvironmentArn"]}])
+        for name in ["steady", "etl"]:
+            job_definition(name)
+            batch.submit_job(jobName=f"{name}-job", jobQueue="changes-q", jobDefinition=name)
+        groups = [
+            {"Name": "master", "InstanceRole": "MASTER", "Market": "ON_DEMAND", "InstanceType": "m5.xlarge", "InstanceCount": 1},
+            {"Name": "core", "InstanceRole": "CORE", "Market": "ON_DEMAND", "InstanceType": "m5.xlarge", "InstanceCount": 2},
+        ]
+        emr.run_job_flow(Name="changes-emr", ReleaseLabel="emr-7.1.0", JobFlowRole="EMR_EC2_DefaultRole", ServiceRole="EMR_DefaultRole",
+                         Steps=[emr_step("extract")], Instances={"InstanceGroups": groups, "KeepJobFlowAliveWhenNoSteps": True})
     elif step == "fresh":
         function("fresh-fn")
         api = [a["id"] for a in c["apigateway"].get_rest_apis()["items"] if a["name"] == "shipped-api"][0]
         c["apigateway"].create_deployment(restApiId=api, stageName="prod")
+        job_definition("etl")
+        batch.submit_job(jobName="etl-job-2", jobQueue="changes-q", jobDefinition="etl:2")
+        emr.add_job_flow_steps(JobFlowId=emr_cluster(), Steps=[emr_step("aggregate")])
     elif step == "update":
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as z:
             z.writestr("app.py", "def handler(event, context):\n    return 2\n")
         c["lambda"].update_function_code(FunctionName="deployed-fn", ZipFile=buf.getvalue())
         c["ecs"].update_service(cluster="shop", service="web", taskDefinition=task_definition("nginx:2"))
+        job_definition("etl")
+        core = [g for g in emr.list_instance_groups(ClusterId=emr_cluster())["InstanceGroups"] if g["InstanceGroupType"] == "CORE"][0]
+        emr.modify_instance_groups(ClusterId=emr_cluster(), InstanceGroups=[{"InstanceGroupId": core["Id"], "InstanceCount": 5}])
     else:
         raise SystemExit(f"changes: unknown step {step}")
 

@@ -25,6 +25,19 @@ fn burst(minute: i64) -> bool {
     BURST.contains(&minute.rem_euclid(BURST_EVERY))
 }
 
+/// `orders` was deployed at this minute of the bursts' cycle, the newest
+/// such minute at least `DEPLOYED_LEAD` minutes before the demo's start: the
+/// next burst comes more than the suspect rule's 15 minutes after it, and
+/// the graphs show those quiet minutes. A change, and no suspect.
+const DEPLOYED_AT: i64 = 2;
+const DEPLOYED_LEAD: i64 = 15;
+
+fn deployed(cx: &DemoCtx, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+    let m = cx.fixed(now).timestamp().div_euclid(60) - DEPLOYED_LEAD;
+    let at = m - (m - DEPLOYED_AT).rem_euclid(BURST_EVERY);
+    Utc.timestamp_opt(at * 60, 0).single().into_iter().collect()
+}
+
 /// Where a demo route goes: a function by name, or another integration.
 #[derive(Clone, Copy)]
 enum To {
@@ -157,7 +170,7 @@ fn api_at(s: &ApiSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Api {
             ..Default::default()
         }],
         routes: Some(s.routes.iter().map(|(k, to)| route(k, *to)).collect()),
-        deployed: Vec::new(),
+        deployed: if s.bursts { deployed(cx, now) } else { Vec::new() },
         id,
     }
 }

@@ -12,7 +12,7 @@ use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, minute_of, Graph, MARK};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, minute_of, Graph};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -20,30 +20,6 @@ use crate::widgets::{field, gone, table};
 const STAGES_SHOWN: usize = 4;
 /// Changes listed under the graphs at most, newest first (`:changes` has them all).
 const CHANGES_SHOWN: usize = 3;
-
-/// The `shown` newest of the API's changes: time, what, who; and how many
-/// more there are.
-fn change_lines(changes: &[&crate::changes::Change], shown: usize, marked: bool, t: &Theme) -> Vec<Line<'static>> {
-    let more = changes.len().saturating_sub(shown);
-    let mut head = vec![Span::styled("Changes", t.title)];
-    if marked {
-        head.push(Span::styled(format!("  ({MARK} on the graphs)"), t.muted));
-    }
-    if more > 0 {
-        head.push(Span::styled(format!("  {more} more in :changes"), t.muted));
-    }
-    let mut out = vec![Line::from(head)];
-    for c in changes.iter().take(shown) {
-        out.push(Line::from(vec![
-            Span::styled(c.at.format("%H:%M:%S ").to_string(), t.muted),
-            Span::styled(format!("{:<20} ", c.action), t.warn),
-            // The services' answers do not say who: unknown, not nobody.
-            Span::raw(crate::fmt::escape_controls(c.actor.as_deref().unwrap_or("-"))),
-            Span::styled(format!("  {}", c.source.word()), t.muted),
-        ]));
-    }
-    out
-}
 
 impl RoomUi for ApiGateway {
     fn draw(buf: &mut Buffer, area: Rect, state: &ApiGatewayData, view: &View, cx: &PaneCtx) {
@@ -228,7 +204,7 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
         grid_marked(buf, sparks, t, &graphs, &marks);
     }
     if changes_h > 0 {
-        Paragraph::new(fit_lines(change_lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);
+        Paragraph::new(fit_lines(crate::widgets::changes::lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);
     }
     if a.routes.is_none() {
         buf.set_stringn(tbl.x, tbl.y, "routes: not read", tbl.width as usize, t.muted);

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::domain::{BatchData, ComputeEnvironment, Job, JobQueue};
+use super::domain::{BatchData, ComputeEnvironment, Job, JobDefinition, JobQueue};
 use super::Batch;
 use crate::hash::{hash, str_id, unit, uuid};
 use crate::services::room::{DemoCtx, RoomDemo};
@@ -65,6 +65,19 @@ const QUEUES: [QueueSpec; 3] = [
 const HISTORY_S: i64 = 3600;
 const STUCK_REASON: &str = "MISCONFIGURATION:JOB_RESOURCE_REQUIREMENT - The job resource requirement (vCPU/memory/GPU) is higher than that can be met by the CE(s) attached to the job queue.";
 
+/// `etl`'s definition gets a new revision this many seconds into every hour
+/// (the change `:changes` shows); the other queues' keep theirs.
+const REVISION_AT_S: i64 = 15 * 60;
+
+/// The revision of its queue's definition a job created at `created` runs.
+fn revision(q: &QueueSpec, created: i64) -> i64 {
+    match q.name {
+        "etl" => 3 + (created - REVISION_AT_S).div_euclid(3600).rem_euclid(50),
+        "ml-training" => 9,
+        _ => 4,
+    }
+}
+
 fn ts(s: i64) -> Option<DateTime<Utc>> {
     Utc.timestamp_opt(s, 0).single()
 }
@@ -90,7 +103,7 @@ fn job_at(q: &QueueSpec, seed: u64, n: i64, k: u64, created: i64, now: i64) -> O
             n.rem_euclid(100_000)
         ),
         created_at: ts(created),
-        job_definition: Some(format!("{}:{}", q.job_names[0], 3 + n.rem_euclid(4))),
+        job_definition: Some(format!("{}:{}", q.job_names[0], revision(q, created))),
         attempts: 1,
         ..Default::default()
     };
@@ -205,8 +218,19 @@ fn batch_at(seed: u64, scale: usize, region: &str, now: DateTime<Utc>) -> BatchD
             instance_types: Vec::new(),
         },
     ];
+    let mut definitions: Vec<JobDefinition> = QUEUES
+        .iter()
+        .map(|q| JobDefinition {
+            name: q.job_names[0].into(),
+            account: Default::default(),
+            region: region.into(),
+            revision: revision(q, now_s) as i32,
+        })
+        .collect();
+    definitions.push(JobDefinition { name: "train-gpu-xl".into(), account: Default::default(), region: region.into(), revision: 1 });
     BatchData {
         compute_environments,
         queues,
+        definitions,
     }
 }

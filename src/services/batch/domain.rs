@@ -18,6 +18,10 @@ pub const JOB_STATUSES: [&str; 7] = [
 pub struct BatchData {
     pub compute_environments: Vec<ComputeEnvironment>,
     pub queues: Vec<JobQueue>,
+    /// The newest active revision of each job definition the queues' jobs
+    /// name (empty when not read: a recording made before it was).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub definitions: Vec<JobDefinition>,
 }
 
 impl BatchData {
@@ -105,6 +109,24 @@ pub struct Job {
     pub attempts: u32,
 }
 
+/// A job definition by its newest ACTIVE revision: nothing else of it is
+/// kept (its container properties can hold secrets).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobDefinition {
+    pub name: String,
+    /// The account's key (`scope::Scope`), set when the row is merged.
+    #[serde(skip)]
+    pub account: std::sync::Arc<str>,
+    pub region: String,
+    pub revision: i32,
+}
+
+/// A job's definition as its name and revision (`nightly-orders:7`).
+pub fn definition_revision(d: &str) -> Option<(&str, i32)> {
+    let (name, rev) = d.rsplit_once(':')?;
+    Some((name, rev.parse().ok()?))
+}
+
 /// How long a job may wait for capacity before an operator should look at it.
 pub const STUCK_AFTER_MINUTES: i64 = 15;
 
@@ -120,4 +142,4 @@ impl Job {
     }
 }
 
-crate::scoped!(ComputeEnvironment, JobQueue);
+crate::scoped!(ComputeEnvironment, JobQueue, JobDefinition);

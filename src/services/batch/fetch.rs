@@ -6,7 +6,7 @@ use aws_sdk_batch::types::JobStatus;
 use aws_sdk_batch::Client;
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::domain::{BatchData, ComputeEnvironment, Job, JobQueue, JOB_STATUSES};
+use super::domain::{definition_revision, BatchData, ComputeEnvironment, Job, JobDefinition, JobQueue, JOB_STATUSES};
 use crate::aws::{arn_tail, AwsError};
 use crate::services::live::Live;
 
@@ -145,4 +145,35 @@ pub async fn fetch(client: &Client, region: &str, live: &Live) -> Result<BatchDa
         q.jobs.sort_by_key(|j| std::cmp::Reverse(j.created_at));
     }
     Ok(data)
+}
+
+/// The newest ACTIVE revision of each job definition the queues' jobs name:
+/// DescribeJobDefinitions by name, never the account's whole list.
+pub async fn definitions(client: &Client, region: &str, live: &Live, data: &BatchData) -> Result<Vec<JobDefinition>, AwsError> {
+    let names: std::collections::BTreeSet<&str> = data
+        .queues
+        .iter()
+        .flat_map(|q| q.jobs.iter())
+        .filter_map(|j| definition_revision(j.job_definition.as_deref()?))
+        .map(|(name, _)| name)
+        .collect();
+    let mut out = Vec::with_capacity(names.len());
+    for name in names {
+        let mut newest = None;
+        let mut pages = client
+            .describe_job_definitions()
+            .job_definition_name(name)
+            .status("ACTIVE")
+            .max_results(DESCRIBE_PAGE)
+            .into_paginator()
+            .send();
+        while let Some(p) = pages.next().await {
+            let p = p.map_err(|e| live.error("DescribeJobDefinitions", &e))?;
+            newest = p.job_definitions().iter().filter_map(|d| d.revision()).chain(newest).max();
+        }
+        if let Some(revision) = newest {
+            out.push(JobDefinition { name: name.to_string(), account: Default::default(), region: region.to_string(), revision });
+        }
+    }
+    Ok(out)
 }

@@ -22,12 +22,20 @@ impl RoomLive for Batch {
                 return no_client(Batch::KIND, &r.name);
             };
             match super::fetch::fetch(c, &r.name, live).await {
-                Ok(d) => vec![DataMsg::Loaded {
-                    account: String::new(),
-                    region: r.name.clone(),
-                    fetched_at,
-                    payload: Batch::wrap(d),
-                }],
+                Ok(mut d) => {
+                    // Without the definitions the queues still show: say why
+                    // a revision is not seen, and keep the rest.
+                    let defs = super::fetch::definitions(c, &r.name, live, &d).await;
+                    let failed = defs.map(|v| d.definitions = v).err();
+                    let mut out = vec![DataMsg::Loaded {
+                        account: String::new(),
+                        region: r.name.clone(),
+                        fetched_at,
+                        payload: Batch::wrap(d),
+                    }];
+                    out.extend(failed.map(|e| DataMsg::failed(Batch::KIND, &r.name, e)));
+                    out
+                }
                 Err(e) => vec![DataMsg::failed(Batch::KIND, &r.name, e)],
             }
         })

@@ -1,6 +1,7 @@
 //! AWS Batch: compute environments, job queues with their jobs by status,
 //! and the jobs stuck in RUNNABLE.
 
+mod changes;
 pub mod cost;
 mod demo;
 pub mod domain;
@@ -44,6 +45,7 @@ impl Room for Batch {
             "batch:DescribeComputeEnvironments",
             "batch:DescribeJobQueues",
             "batch:ListJobs",
+            "batch:DescribeJobDefinitions",
         ],
         keys: &[("[ ]", "Batch jobs: previous / next status")],
         ..crate::services::RoomInfo::DEFAULT
@@ -57,6 +59,15 @@ impl Room for Batch {
     fn merge(state: &mut BatchData, scope: &Scope, mut data: BatchData, only: bool, retired: &mut Vec<Retired>) {
         replace_small(&mut state.compute_environments, std::mem::take(&mut data.compute_environments), scope);
         replace_scope(&mut state.queues, data.queues, scope, only, retired);
+        replace_small(&mut state.definitions, data.definitions, scope);
+    }
+
+    fn changes(state: &BatchData, scope: &Scope, data: &BatchData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
+    }
+
+    fn suspects(state: &BatchData, found: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
+        changes::suspects(state, found)
     }
 
     fn root() -> View {

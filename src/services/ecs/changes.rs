@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, DurationRound, Utc};
+use chrono::{DateTime, Utc};
 
 use super::domain::{rollout_action, Cluster, EcsData, Service};
-use crate::changes::suspect::{rose_after, SuspectChange, SPAN_MIN};
+use crate::changes::suspect::{rolling_counts, rose_after, SuspectChange};
 use crate::changes::{Change, ChangeSource, Suspect};
 use crate::scope::Scoped;
 use crate::services::room::ChangeCtx;
@@ -126,34 +126,20 @@ fn find<'a>(state: &'a EcsData, c: &Change) -> Option<(&'a Cluster, &'a Service)
 /// list holds the stopped tasks of about the last hour, so the minutes
 /// before a change of that hour are known, not guessed.
 fn crashes_per_minute(cluster: &Cluster, service: &str, at: DateTime<Utc>) -> Option<(DateTime<Utc>, Vec<Option<f64>>)> {
-    let minute = |t: DateTime<Utc>| t.duration_trunc(Duration::minutes(1)).ok();
     let times: Vec<DateTime<Utc>> = cluster
         .tasks
         .iter()
         .filter(|t| t.service.as_deref() == Some(service) && crashed(t.stop_code.as_deref()))
-        .filter_map(|t| t.stopped_at.and_then(minute))
+        .filter_map(|t| t.stopped_at)
         .collect();
-    let start = minute(at)? - Duration::minutes(SPAN_MIN);
-    let last = *times.iter().max()?;
-    if last < start {
-        return None;
-    }
-    let n = (last - start).num_minutes() as usize + 1;
-    let values = (0..n)
-        .map(|i| {
-            let m = start + Duration::minutes(i as i64);
-            let from = m - Duration::minutes(CRASH_SPAN_MIN - 1);
-            Some(times.iter().filter(|t| **t >= from && **t <= m).count() as f64)
-        })
-        .collect();
-    Some((start, values))
+    rolling_counts(&times, at, CRASH_SPAN_MIN)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::services::ecs::domain::Cluster;
-    use chrono::{DateTime, Utc};
+    use chrono::{DateTime, Duration, Utc};
 
     fn t(min: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()

@@ -17,8 +17,8 @@ impl RoomUi for Ecs {
         match view {
             View::Clusters => table::draw(buf, area, &state.clusters, cx),
             View::Services { at, cluster } => services(buf, area, state, cx, at, cluster),
-            View::Tasks { at, cluster, .. } => match state.cluster(at, cluster) {
-                Some(c) => table::draw(buf, area, &c.tasks, cx),
+            View::Tasks { at, cluster, service } => match state.cluster(at, cluster) {
+                Some(c) => tasks(buf, area, c, service, cx),
                 None => gone(buf, area, cx.theme, cluster),
             },
             View::Task { at, cluster, id } => task(buf, area, state, cx, at, cluster, id),
@@ -35,6 +35,28 @@ impl RoomUi for Ecs {
 
     fn overview(state: &EcsData, cx: &PaneCtx) -> ratatui::text::Line<'static> {
         super::overview::line(state, cx)
+    }
+}
+
+/// Changes listed under a service's tasks at most, newest first (`:changes`
+/// has them all).
+const CHANGES_SHOWN: usize = 3;
+
+/// A service's tasks, with its changes under them: the service has no
+/// per-minute graphs to mark them on.
+fn tasks(buf: &mut Buffer, area: Rect, c: &super::domain::Cluster, service: &str, cx: &PaneCtx) {
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<Ecs as crate::services::Room>::INFO.name, c.account(), &c.region, &super::changes::resource(&c.name, service))
+    };
+    // The tasks keep most of a short terminal: one change, then the rest.
+    let shown = if area.height < 16 { 1 } else { CHANGES_SHOWN };
+    let changes_h = if changes.is_empty() { 0 } else { 1 + changes.len().min(shown) as u16 };
+    let [tbl, changed] = Layout::vertical([Constraint::Min(0), Constraint::Length(changes_h)]).areas(area);
+    table::draw(buf, tbl, &c.tasks, cx);
+    if changes_h > 0 {
+        let lines = crate::widgets::changes::lines(&changes, changes_h as usize - 1, false, cx.theme);
+        Paragraph::new(crate::widgets::spark::fit_lines(lines, changed.width as usize)).render(changed, buf);
     }
 }
 

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
-use super::domain::{Addon, ClusterMetrics, ClusterSeries, EksCluster, EksData, FargateProfile, Nodegroup};
+use super::domain::{Addon, ClusterMetrics, ClusterSeries, EksCluster, EksData, FargateProfile, Nodegroup, Update};
 use super::Eks;
 use crate::hash::{str_id, unit};
 use crate::series::Series;
@@ -166,10 +166,28 @@ fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EksCluster {
                 .collect(),
         ),
         metrics: metrics_at(s, cx, id, now),
-        updates: Vec::new(),
+        updates: planted_update(s, cx, now),
     };
     c.settle();
     c
+}
+
+/// `prod`'s `general` node group was scaled this many minutes before the
+/// demo's start (`:changes`); nothing follows it.
+const UPDATE_LEAD_MIN: i64 = 42;
+
+fn planted_update(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> Vec<Update> {
+    if s.name != "prod" {
+        return Vec::new();
+    }
+    let at = (cx.fixed(now) - Duration::minutes(UPDATE_LEAD_MIN)).timestamp() / 60 * 60;
+    vec![Update {
+        id: crate::hash::uuid(&[cx.seed, str_id(&s.name), at as u64]),
+        kind: "ConfigUpdate".into(),
+        nodegroup: Some("general".into()),
+        status: "Successful".into(),
+        created_at: Utc.timestamp_opt(at, 0).single(),
+    }]
 }
 
 fn metrics_at(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> ClusterMetrics {

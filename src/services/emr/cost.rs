@@ -92,7 +92,7 @@ mod tests {
     use crate::services::emr::domain::{EmrMetrics, InstanceGroup};
 
     fn group(role: &str, market: &str, t: &str, n: i32) -> InstanceGroup {
-        InstanceGroup { role: role.into(), market: market.into(), instance_type: t.into(), requested: n, running: n }
+        InstanceGroup { role: role.into(), market: market.into(), instance_type: t.into(), requested: n, running: n, state: None }
     }
 
     fn cluster(groups: Vec<InstanceGroup>) -> EmrCluster {

@@ -131,6 +131,8 @@ fn cluster_at(s: &ClusterSpec, cx: &DemoCtx, now: DateTime<Utc>) -> EmrCluster {
                 instance_type: t.to_string(),
                 requested: *want,
                 running: *have,
+                // Short of what it asked for: a resize under way (`:changes`).
+                state: Some(if want > have { "RESIZING" } else { "RUNNING" }.into()),
             })
             .collect(),
     );
@@ -144,6 +146,9 @@ fn steps(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> Vec<Step
         id: format!("s-{}", hex(&[cx.seed, id, k], 13).to_ascii_uppercase()),
         name: name.into(),
         state: state.into(),
+        // Submitted half a minute before it started: the running step's
+        // submission is inside the window (`:changes`).
+        created_at: at(start - 30),
         started_at: at(start),
         ended_at: end.and_then(at),
         failure_reason: why.map(str::to_string),

@@ -62,6 +62,10 @@ pub struct InstanceGroup {
     pub instance_type: String,
     pub requested: i32,
     pub running: i32,
+    /// The group's (or fleet's) state: `RESIZING` while it moves to
+    /// `requested`. `None`: not read (a recording made before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -69,6 +73,9 @@ pub struct Step {
     pub id: String,
     pub name: String,
     pub state: String,
+    /// When it was submitted. `None`: not read (a recording made before it was).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<DateTime<Utc>>,
     pub started_at: Option<DateTime<Utc>>,
     pub ended_at: Option<DateTime<Utc>>,
     pub failure_reason: Option<String>,

@@ -128,6 +128,7 @@ pub fn group(g: &SdkGroup) -> InstanceGroup {
         instance_type: g.instance_type().unwrap_or_default().to_string(),
         requested: g.requested_instance_count().unwrap_or(0),
         running: g.running_instance_count().unwrap_or(0),
+        state: g.status().and_then(|s| s.state()).map(|s| s.as_str().to_string()),
     }
 }
 
@@ -146,6 +147,7 @@ pub fn fleet(f: &InstanceFleet) -> Vec<InstanceGroup> {
     let role = f.instance_fleet_type().map(|t| t.as_str().to_string()).unwrap_or_default();
     let types: Vec<&str> = f.instance_type_specifications().iter().filter_map(|s| s.instance_type()).collect();
     let instance_type = types.join("|");
+    let state = f.status().and_then(|s| s.state()).map(|s| s.as_str().to_string());
     [
         ("ON_DEMAND", f.target_on_demand_capacity(), f.provisioned_on_demand_capacity()),
         ("SPOT", f.target_spot_capacity(), f.provisioned_spot_capacity()),
@@ -158,6 +160,7 @@ pub fn fleet(f: &InstanceFleet) -> Vec<InstanceGroup> {
         instance_type: instance_type.clone(),
         requested: want.unwrap_or(0),
         running: have.unwrap_or(0),
+        state: state.clone(),
     })
     .collect()
 }
@@ -191,6 +194,7 @@ async fn steps(client: &Client, live: &Live, id: &str) -> Result<Vec<Step>, AwsE
                 id: s.id().unwrap_or_default().to_string(),
                 name: s.name().unwrap_or_default().to_string(),
                 state: status.and_then(|s| s.state()).map(|s| s.as_str().to_string()).unwrap_or_default(),
+                created_at: time(t.and_then(|t| t.creation_date_time())),
                 started_at: time(t.and_then(|t| t.start_date_time())),
                 ended_at: time(t.and_then(|t| t.end_date_time())),
                 failure_reason: failure.and_then(|f| f.message().or(f.reason())).map(str::to_string),

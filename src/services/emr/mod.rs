@@ -2,6 +2,7 @@
 //! by role and market, steps, YARN metrics, and above all how long a
 //! cluster has been idle and what that idleness cost.
 
+mod changes;
 pub mod cost;
 mod price_list;
 mod demo;
@@ -64,6 +65,10 @@ impl Room for Emr {
 
     fn merge(state: &mut EmrData, scope: &Scope, data: EmrData, only: bool, retired: &mut Vec<Retired>) {
         replace_scope(&mut state.clusters, data.clusters, scope, only, retired);
+    }
+
+    fn changes(state: &EmrData, scope: &Scope, data: &EmrData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        changes::changes(state, scope, data, cx)
     }
 
     fn root() -> View {

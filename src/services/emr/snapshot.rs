@@ -66,8 +66,10 @@ pub fn emr(d: &EmrData, prices: &PriceBook, book: &crate::scope::AccountBook) ->
                     created_at: c.created_at,
                     ended_at: c.ended_at,
                     normalized_instance_hours: c.normalized_instance_hours,
-                    instance_groups: c.groups.clone(),
-                    steps: c.steps.clone(),
+                    // The snapshot's groups and steps keep their documented
+                    // fields: what `:changes` reads of them stays out.
+                    instance_groups: c.groups.as_ref().map(|g| g.iter().map(|g| InstanceGroup { state: None, ..g.clone() }).collect()),
+                    steps: c.steps.as_ref().map(|s| s.iter().map(|s| Step { created_at: None, ..s.clone() }).collect()),
                     metrics: MetricsOut {
                         is_idle: m.is_idle,
                         idle_minutes: m.idle_minutes.filter(|_| c.active()),
