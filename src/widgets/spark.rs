@@ -155,11 +155,16 @@ fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Opt
     };
     if lines {
         let flat = weeks.is_some_and(|w| w.iter().any(|w| matches!(w, Week::Flat { .. })));
-        legend_text.push_str(if flat {
+        let more = if flat {
             "; dim under each: last week's figure, flat"
         } else {
             "; dim under each: the same minutes a week ago"
-        });
+        };
+        // The flat lines' words whole or not at all: the titles say "wk".
+        let fits = legend_text.chars().count() + more.chars().count() <= legend.width as usize;
+        if fits || !flat {
+            legend_text.push_str(more);
+        }
     }
     let text = fit_text(&legend_text, legend.width as usize);
     buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
