@@ -217,6 +217,207 @@ pub fn times(r: f64) -> String {
     }
 }
 
+/// One figure of a resource beside last week's, as its `Δwk` cell weighs
+/// it: the figure's short name on screen (`ERR`, `CPU`), both weeks and the
+/// rule's verdict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub short: &'static str,
+    pub pair: Pair,
+    pub verdict: Verdict,
+}
+
+/// A row compared with last week: what its `Δwk` column shows.
+pub trait Compared {
+    /// The figure whose change the cell shows when none is unusual: the
+    /// resource's traffic, or its main level.
+    const HEADLINE: &'static str;
+    /// Its figures and their verdicts; empty while this week's are being read.
+    fn figures(&self) -> Vec<Figure>;
+}
+
+/// The most unusual of `figures`: its short name, ratio and figure now.
+pub fn most_unusual(figures: &[Figure]) -> Option<(&'static str, f64, f64)> {
+    figures
+        .iter()
+        .filter_map(|f| match f.verdict {
+            Verdict::Unusual { ratio, .. } => Some((f.short, ratio, f.pair.now.unwrap_or(0.0))),
+            _ => None,
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
+}
+
+/// The `Δwk` cell (docs/baseline.md): the most unusual figure (`ERR ×20`),
+/// else `new` (nothing last week), else the change in the `headline` figure
+/// (`+12%`, `-8%`, `=`, `×11` from ten times up, `from 0` for a level that
+/// was at zero); `-` while that figure or last week's was not read, never a
+/// figure made up for it.
+pub fn delta(figures: &[Figure], headline: &str) -> String {
+    let Some(head) = figures.iter().find(|f| f.short == headline) else {
+        return "-".into();
+    };
+    if head.verdict == Verdict::Unread {
+        return "-".into();
+    }
+    if let Some((short, ratio, _)) = most_unusual(figures) {
+        return format!("{short} ×{}", times(ratio));
+    }
+    if figures.iter().any(|f| f.verdict == Verdict::New) {
+        return "new".into();
+    }
+    match (head.pair.now, head.pair.week_ago) {
+        (Some(now), Some(week)) if week > 0.0 => {
+            let r = now / week;
+            let change = ((r - 1.0) * 100.0).round();
+            if change == 0.0 {
+                "=".into()
+            } else if change >= 1000.0 {
+                // Eleven times or more reads better as a ratio: `×12`.
+                format!("×{}", times(r))
+            } else {
+                format!("{change:+}%")
+            }
+        }
+        // A level from nothing: no ratio to speak of.
+        (Some(now), Some(_)) if now > 0.0 => "from 0".into(),
+        // Nothing in either week.
+        _ => "=".into(),
+    }
+}
+
+/// What the `Δwk` column sorts by: the most unusual figure's ratio, above
+/// every usual row's change in its headline figure; `None` when unread or
+/// with nothing to divide by.
+pub fn delta_order(figures: &[Figure], headline: &str) -> Option<f64> {
+    let head = figures.iter().find(|f| f.short == headline)?;
+    if head.verdict == Verdict::Unread {
+        return None;
+    }
+    match most_unusual(figures) {
+        // Unusual ones sort above any usual change.
+        Some((_, r, _)) => Some(1e6 + r),
+        None => match (head.pair.now, head.pair.week_ago) {
+            (Some(now), Some(week)) if week > 0.0 => Some(now / week),
+            _ => None,
+        },
+    }
+}
+
+fn week_sort<'a, T: Compared>(r: &'a T, _: &crate::table::Ctx) -> crate::table::SortKey<'a> {
+    crate::table::SortKey::Num(delta_order(&r.figures(), T::HEADLINE))
+}
+
+fn week_cell<T: Compared>(r: &T, _: &crate::table::Ctx) -> crate::table::Cell {
+    use crate::table::{Cell, Tone};
+    let figures = r.figures();
+    let text = delta(&figures, T::HEADLINE);
+    if most_unusual(&figures).is_some() {
+        Cell::tone(text, Tone::Error)
+    } else {
+        Cell::tone(text, Tone::Muted)
+    }
+}
+
+/// The cell's words in the CSV, empty where last week was not read.
+fn week_value<'a, T: Compared>(r: &'a T, _: &crate::table::Ctx) -> crate::table::Value<'a> {
+    use crate::table::Value;
+    match delta(&r.figures(), T::HEADLINE) {
+        d if d == "-" => Value::Num(None),
+        d => Value::Owned(d),
+    }
+}
+
+/// The `Δwk` column of a table: the first to yield to a narrow terminal
+/// (priority 9). `width` holds the longest cell, `ERR ×9999`, whole.
+pub const fn week_column<T: crate::table::Row + Compared>(width: u16) -> crate::table::Column<T> {
+    crate::table::Column::new("Δwk", "week_over_week", width, 9, true, week_sort::<T>, week_cell::<T>).exact(week_value::<T>)
+}
+
+/// The judged figures of `measures` (key, short name, rule) from `pair`.
+pub fn figures_of(measures: &[(&'static str, &'static str, Rule)], pair: impl Fn(&str) -> Pair) -> Vec<Figure> {
+    measures
+        .iter()
+        .map(|(key, short, rule)| {
+            let p = pair(key);
+            Figure { short, pair: p, verdict: judge(*rule, key, p) }
+        })
+        .collect()
+}
+
+/// A level's figures (`Rule::Level`) of a resource whose last week was
+/// read (`read`): a figure CloudWatch had nothing for a week ago, and has
+/// now, is `new` rather than unread.
+pub fn level_figures(measures: &[(&'static str, &'static str, Rule)], read: bool, pair: impl Fn(&str) -> Pair) -> Vec<Figure> {
+    figures_of(measures, &pair)
+        .into_iter()
+        .map(|f| match (read, f.pair.now, f.pair.week_ago) {
+            (true, Some(_), None) => Figure { verdict: Verdict::New, ..f },
+            _ => f,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+pub mod delta_tests {
+    use super::*;
+
+    /// The title of the column a table drops first when one column too few fit.
+    pub fn first_to_go<T: crate::table::Row>() -> &'static str {
+        let cols = crate::table::columns_of::<T>();
+        let title = |i: usize| T::COLUMNS[i].title.to_string();
+        let all: Vec<usize> = (0..T::COLUMNS.len()).filter(|i| cols.drawn(*i, false)).collect();
+        // Every column at its own width, title and sort arrow included.
+        let need: u16 = all.iter().map(|i| cols.width(*i).max(title(*i).chars().count() as u16 + 1) + 1).sum();
+        let every = crate::widgets::table::fit(cols, false, need, &|_| 0, &title);
+        assert_eq!(every.len(), all.len(), "all fit in {need}");
+        let fewer = crate::widgets::table::fit(cols, false, need - 1, &|_| 0, &title);
+        let kept: Vec<usize> = fewer.iter().map(|(i, _)| *i).collect();
+        let gone: Vec<&str> = all.iter().filter(|i| !kept.contains(i)).map(|i| T::COLUMNS[*i].title).collect();
+        assert_eq!(gone.len(), 1, "{gone:?}");
+        gone[0]
+    }
+
+    fn level(short: &'static str, now: Option<f64>, week: Option<f64>) -> Figure {
+        let p = Pair { now, week_ago: week, calls_now: None, calls_week_ago: None };
+        Figure { short, pair: p, verdict: judge(Rule::Level { min_rise: 20.0 }, short, p) }
+    }
+
+    #[test]
+    fn a_levels_cell_says_its_change_new_or_unread_never_zero() {
+        assert_eq!(delta(&[level("CPU", Some(33.0), Some(30.0))], "CPU"), "+10%");
+        assert_eq!(delta(&[level("CPU", Some(24.0), Some(30.0))], "CPU"), "-20%");
+        // Far above last week: the rule's ratio, last week's floored at 1.
+        assert_eq!(delta(&[level("CPU", Some(88.0), Some(30.0)), level("MEM", Some(40.0), Some(41.0))], "CPU"), "CPU ×2.9");
+        assert_eq!(delta(&[level("CPU", Some(33.0), Some(30.0)), level("MEM", Some(90.0), Some(20.0))], "CPU"), "MEM ×4.5");
+        // A level under 1 is divided as it is: 0.4 to 0.6 is a rise.
+        assert_eq!(delta(&[level("CPU", Some(0.6), Some(0.4))], "CPU"), "+50%");
+        assert_eq!(delta(&[level("CPU", Some(10.0), Some(0.0))], "CPU"), "from 0");
+        assert_eq!(delta(&[level("CPU", Some(0.0), Some(0.0))], "CPU"), "=");
+        // Not read, either week: `-`.
+        assert_eq!(delta(&[level("CPU", None, Some(30.0))], "CPU"), "-");
+        assert_eq!(delta(&[level("CPU", Some(30.0), None)], "CPU"), "-");
+        assert_eq!(delta(&[], "CPU"), "-");
+        // Read, and CloudWatch had nothing a week ago: `new`.
+        let read = level_figures(&[("cpu_pct", "CPU", Rule::Level { min_rise: 20.0 })], true, |_| Pair {
+            now: Some(30.0),
+            week_ago: None,
+            calls_now: None,
+            calls_week_ago: None,
+        });
+        assert_eq!(delta(&read, "CPU"), "new");
+        assert_eq!(delta_order(&read, "CPU"), None);
+    }
+
+    #[test]
+    fn unusual_rows_sort_first_then_by_change() {
+        let hot = [level("CPU", Some(88.0), Some(30.0))];
+        let busier = [level("CPU", Some(30.0), Some(20.0))];
+        assert!(delta_order(&hot, "CPU") > delta_order(&busier, "CPU"));
+        assert_eq!(delta_order(&busier, "CPU"), Some(1.5));
+        assert_eq!(delta_order(&[level("CPU", None, Some(1.0))], "CPU"), None);
+    }
+}
+
 /// One resource's most unusual figure: the largest ratio, then the
 /// larger figure now; `None` when none is unusual.
 pub fn worst(found: impl IntoIterator<Item = Unusual>) -> Option<Unusual> {

@@ -45,6 +45,10 @@ pub enum Week<'a> {
     /// Nothing ran in last week's window.
     New,
     Series(&'a Series),
+    /// One figure for last week's whole window where no minutes were read:
+    /// its average minute (`avg`), or its newest point. Drawn as a flat
+    /// line on the graph's scale; `wk avg 12` (`wk 12`) in the title.
+    Flat { value: f64, avg: bool },
 }
 
 /// Rows of two graphs, each with last week's line under it: 1 + 3 per row.
@@ -66,6 +70,11 @@ pub fn grid_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], wee
 /// themes draw graphs in the accent colour, so a colour alone would not show).
 pub fn grid_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], marks: &[usize]) {
     grid_weeks_marked(buf, area, t, graphs, None, marks)
+}
+
+/// `grid_every` with last week under each graph, as `grid_weeks` draws it.
+pub fn grid_every_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: &[Week], step: usize) {
+    rows_of(buf, area, t, graphs, Some(weeks), step);
 }
 
 /// `grid_weeks` (with `weeks`) or `grid`, and the markers of `grid_marked`
@@ -145,7 +154,17 @@ fn rows_of(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Opt
         format!("per minute, last {minutes} min, {bars}; \"now\" is the current, partial minute")
     };
     if lines {
-        legend_text.push_str("; dim under each: the same minutes a week ago");
+        let flat = weeks.is_some_and(|w| w.iter().any(|w| matches!(w, Week::Flat { .. })));
+        let more = if flat {
+            "; dim under each: last week's figure, flat"
+        } else {
+            "; dim under each: the same minutes a week ago"
+        };
+        // The flat lines' words whole or not at all: the titles say "wk".
+        let fits = legend_text.chars().count() + more.chars().count() <= legend.width as usize;
+        if fits || !flat {
+            legend_text.push_str(more);
+        }
     }
     let text = fit_text(&legend_text, legend.width as usize);
     buf.set_stringn(legend.x, legend.y, text, legend.width as usize, t.muted);
@@ -185,13 +204,21 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: O
         format!("peak {peak} now {now}"),
         format!("peak {peak}"),
     ];
+    // Last week's one figure, over as many minutes as this week's.
+    let flat = match week {
+        Some(Week::Flat { value, .. }) => Some(Series(vec![value as f32; s.0.len()])),
+        _ => None,
+    };
     let last_week = match week {
         Some(Week::Series(x)) => Some(x),
-        _ => None,
+        _ => flat.as_ref(),
     };
     let wk = match week {
         Some(Week::Series(x)) => Some(format!("peak {}", count(x.max()))),
         Some(Week::New) => Some("new".to_string()),
+        // Three significant digits: 0.05 errors a minute is not 0.
+        Some(Week::Flat { value, avg: true }) => Some(format!("avg {}", crate::fmt::significant(value))),
+        Some(Week::Flat { value, avg: false }) => Some(crate::fmt::significant(value)),
         _ => None,
     };
     if let Some(wk) = wk {
@@ -230,7 +257,7 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: O
         }
     };
     let bars = bars_of(s);
-    let week_bars = drawn.map(bars_of);
+    let mut week_bars = drawn.map(bars_of);
     // One scale for both weeks: a bar as tall as last week's is as many.
     let top = if percent {
         Some(1000)
@@ -239,6 +266,17 @@ fn spark(buf: &mut Buffer, area: Rect, t: &Theme, g: &Graph, per: usize, week: O
             .as_ref()
             .map(|wb| wb.iter().chain(&bars).copied().max().unwrap_or(0))
             .filter(|m| *m > 0)
+    };
+    let top = match (&mut week_bars, &flat) {
+        // A flat figure above zero is at least the lowest bar: blank would
+        // read as nothing last week.
+        (Some(wb), Some(x)) if x.max() > 0.0 => {
+            let top = top.unwrap_or(8);
+            let lowest = top.div_ceil(8);
+            wb.iter_mut().for_each(|v| *v = (*v).max(lowest));
+            Some(top)
+        }
+        _ => top,
     };
     bar_line(&bars, g.style, top).render(graph, buf);
     let below = Rect {
@@ -330,6 +368,40 @@ mod tests {
         assert_eq!(this[0], '▁', "{l:?}");
         // Nothing last week: said, not drawn flat.
         assert!(l[3][l[3].find("a week ago").unwrap()..].starts_with("a week ago: nothing ran (new)"), "{l:?}");
+    }
+
+    #[test]
+    fn last_weeks_one_figure_is_a_flat_line_and_in_the_title() {
+        let t = Theme::dark();
+        let now = Series(vec![0.0, 2.0, 4.0, 8.0]);
+        let errors = Series(vec![0.0, 0.0, 9.0, 0.0]);
+        let graphs = [
+            Graph { title: "requests", series: &now, style: t.sparkline },
+            Graph { title: "5XX", series: &errors, style: t.error },
+        ];
+        let area = Rect::new(0, 0, 130, height_with_week(2));
+        let mut buf = Buffer::empty(area);
+        let weeks = [Week::Flat { value: 4.0, avg: true }, Week::Flat { value: 0.05, avg: true }];
+        grid_weeks(&mut buf, area, &t, &graphs, &weeks);
+        let l = lines(&buf);
+        assert!(l[0].trim_end().ends_with("; dim under each: last week's figure, flat"), "{l:?}");
+        assert!(l[1].starts_with("requests  peak 8  now 8  wk avg 4"), "{l:?}");
+        // Never rounded to a 0 that it is not.
+        assert!(l[1][l[1].find("5XX").unwrap()..].starts_with("5XX  peak 9  now 0  wk avg 0.05"), "{l:?}");
+        // Flat at half of this week's peak, on one scale.
+        let week: Vec<char> = l[3].chars().take(4).collect();
+        assert_eq!(week, ['▄'; 4], "{l:?}");
+        assert_eq!(l[2].chars().nth(3), Some('█'), "{l:?}");
+        // A tiny figure is the lowest bar, not blank.
+        let tiny: Vec<char> = l[3].chars().skip(65).take(4).collect();
+        assert_eq!(tiny, ['▁'; 4], "{l:?}");
+        // Too short for the lines: the figure stays in the title.
+        let short = Rect::new(0, 0, 130, height(2));
+        let mut buf = Buffer::empty(short);
+        grid_weeks(&mut buf, short, &t, &graphs, &weeks);
+        let l = lines(&buf);
+        assert!(l[1].starts_with("requests  peak 8  now 8  wk avg 4"), "{l:?}");
+        assert!(!l[0].contains("a week ago"), "{l:?}");
     }
 
     #[test]

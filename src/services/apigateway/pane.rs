@@ -12,12 +12,16 @@ use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, minute_of, Graph};
+use crate::widgets::spark::{fit_lines, grid_weeks_marked, half, height, height_with_week, minute_of, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
 /// Stage lines given room at most; more scroll (J/K) beside the routes.
 const STAGES_SHOWN: usize = 4;
+/// The pane's height from which last week's lines go under the graphs
+/// (below it, last week's figures are in the graphs' titles only): the
+/// routes keep their room first.
+const WEEK_LINES_FROM: u16 = 34;
 /// Changes listed under the graphs at most, newest first (`:changes` has them all).
 const CHANGES_SHOWN: usize = 3;
 
@@ -79,7 +83,28 @@ fn stage_line(t: &Theme, s: &Stage, websocket: bool) -> Line<'static> {
     if s.detailed_metrics {
         spans.push(Span::styled("  detailed", t.muted));
     }
+    if s.metrics.week_ago.is_some() {
+        use crate::baseline::{delta, most_unusual, Compared};
+        let figures = s.figures();
+        let style = if most_unusual(&figures).is_some() { t.error } else { t.muted };
+        spans.push(Span::styled(format!("  Δwk {}", delta(&figures, Stage::HEADLINE)), style));
+    }
     Line::from(spans)
+}
+
+/// Last week under the stage's graphs: one figure for the window each
+/// (no minutes of last week are read), its average minute of requests and
+/// 5XX and its average latency, flat on each graph's scale; `new` when the
+/// stage had no requests then. `None`: not read (WebSocket stages never are).
+fn week_lines(s: &Stage, websocket: bool) -> Option<[Week<'static>; 3]> {
+    let w = s.metrics.week_ago.as_ref().filter(|_| !websocket)?;
+    let minutes = s.metrics.series.as_ref()?.requests.0.len().max(1) as f64;
+    if w.requests <= 0.0 {
+        return Some([Week::New, Week::New, Week::New]);
+    }
+    let per_minute = |v: f64| Week::Flat { value: v / minutes, avg: true };
+    let latency = w.latency_avg_ms.map_or(Week::Unread, |v| Week::Flat { value: v, avg: true });
+    Some([per_minute(w.requests), per_minute(w.errors_5xx), latency])
 }
 
 fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
@@ -108,8 +133,14 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
         use crate::scope::Scoped;
         cx.changes_to(<ApiGateway as crate::services::Room>::INFO.name, a.account(), &a.region, &a.id)
     };
-    // On a short terminal the routes keep their room; the graphs go first.
-    let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
+    let weeks = busiest.and_then(|s| week_lines(s, websocket));
+    // On a short terminal the routes keep their room; the graphs go first,
+    // and last week's lines before them.
+    let sparks_h = match (graphs.is_empty() || area.height < 24, &weeks) {
+        (true, _) => 0,
+        (false, Some(_)) if area.height >= WEEK_LINES_FROM => height_with_week(graphs.len()),
+        (false, _) => height(graphs.len()),
+    };
     let stages_h = 1 + a.stages.len().clamp(1, STAGES_SHOWN) as u16;
     // The newest changes under the graphs they are marked on; the routes
     // keep the rest.
@@ -201,7 +232,7 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
             .and_then(|s| Some((s.start?, s.requests.0.len())))
             .map(|(start, minutes)| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
             .unwrap_or_default();
-        grid_marked(buf, sparks, t, &graphs, &marks);
+        grid_weeks_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), &marks);
     }
     if changes_h > 0 {
         Paragraph::new(fit_lines(crate::widgets::changes::lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);

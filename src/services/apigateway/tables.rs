@@ -66,6 +66,9 @@ impl Row for Api {
         Column::<Self>::new("ENDPOINT", "endpoint_type", 8, 7, false, |a, _| SortKey::Text(a.endpoint_type.as_deref().unwrap_or("")), |a, _| {
             Cell::tone(a.endpoint_type.clone().unwrap_or_else(|| "-".into()), Tone::Muted)
         }),
+        // Against the same window a week ago (docs/baseline.md): the first
+        // column to yield to a narrow terminal.
+        crate::baseline::week_column::<Self>(9),
         Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |a, cx| SortKey::Num(super::cost::estimate(a, &cx.prices, cx.window).per_month()), |a, cx| {
             Cell::plain(super::cost::estimate(a, &cx.prices, cx.window).cell())
         })
@@ -110,6 +113,7 @@ fn measured(column: &str) -> bool {
             | "overhead_ms"
             | "connects"
             | "cost_usd_per_month"
+            | "week_over_week"
     )
 }
 
@@ -131,6 +135,7 @@ impl Row for Stage {
         Column::<Self>::new("INTEG ms", "integration_latency_avg_ms", 8, 5, true, |s, _| SortKey::Num(s.metrics.integration_latency_avg_ms), |s, _| {
             figure(s.metrics.integration_latency_avg_ms, ms)
         }),
+        crate::baseline::week_column::<Self>(9),
         Column::<Self>::new("CONNECTS", "connects", 8, 6, true, |s, _| SortKey::Num(s.metrics.connects), |s, _| figure(s.metrics.connects, count))
             .hidden(),
         Column::<Self>::new("DETAILED", "detailed_metrics", 8, 6, false, |s, _| SortKey::Text(if s.detailed_metrics { "yes" } else { "no" }), |s, _| {

@@ -2,7 +2,7 @@
 //! the measures judged and the stages' unusual figures.
 
 use super::domain::{Api, Stage};
-use crate::baseline::{unusual as judged, Pair, Rule, Unusual};
+use crate::baseline::{figures_of, judge, unusual as judged, Compared, Figure, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by. 4XX are the callers' mistakes and come in
@@ -44,6 +44,42 @@ pub fn of_stage(a: &Api, s: &Stage) -> Vec<Unusual> {
     }
     let name = format!("{}/{}", a.name, s.name);
     MEASURES.iter().filter_map(|(key, rule)| judged("apigateway", &name, &a.region, key, *rule, pair(s, key))).collect()
+}
+
+impl Compared for Stage {
+    /// The change in requests, when nothing is unusual: a stage's 5XX are
+    /// too few to say much as a percentage, and an unusual 5XX shows first.
+    const HEADLINE: &'static str = "REQ";
+    fn figures(&self) -> Vec<Figure> {
+        if self.metrics.pending {
+            return Vec::new();
+        }
+        let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
+        figures_of(&measures, |key| pair(self, key))
+    }
+}
+
+impl Compared for Api {
+    /// The requests of its stages compared with last week, summed.
+    const HEADLINE: &'static str = "REQ";
+    /// The API's requests beside last week's, and every unusual figure of
+    /// its stages (a quiet stage's 5XX is not lost in a busy one's).
+    fn figures(&self) -> Vec<Figure> {
+        if self.stages.iter().any(|s| s.metrics.pending) {
+            return Vec::new();
+        }
+        let compared: Vec<&Stage> = self.stages.iter().filter(|s| s.metrics.week_ago.is_some()).collect();
+        let now: Vec<f64> = compared.iter().filter_map(|s| s.metrics.requests).collect();
+        let sum = |v: &[f64]| (!v.is_empty()).then(|| crate::series::total(v.iter().copied()));
+        let week: Vec<f64> = compared.iter().filter_map(|s| s.metrics.week_ago.as_ref().map(|w| w.requests)).collect();
+        let p = Pair { now: sum(&now), week_ago: sum(&week), calls_now: sum(&now), calls_week_ago: sum(&week) };
+        let rule = MEASURES.iter().find(|(k, _)| *k == "requests").map_or(Rule::Count { floor: 100.0 }, |(_, r)| *r);
+        let mut out = vec![Figure { short: "REQ", pair: p, verdict: judge(rule, "requests", p) }];
+        for s in compared {
+            out.extend(s.figures().into_iter().filter(|f| matches!(f.verdict, Verdict::Unusual { .. })));
+        }
+        out
+    }
 }
 
 /// A figure's short name on the Overview, by its key.
@@ -92,5 +128,34 @@ mod tests {
         assert_eq!(u.len(), 1, "{u:?}");
         assert_eq!((u[0].service, u[0].resource.as_str(), u[0].metric, u[0].ratio), ("apigateway", "orders/prod", "errors_5xx", 30.0));
         assert_eq!(u[0].region, "eu-west-1");
+    }
+
+    #[test]
+    fn the_week_column_shows_the_worst_figure_the_change_new_or_unread_and_goes_first() {
+        use crate::baseline::{delta, delta_tests::first_to_go};
+        let cell = |a: &Api| delta(&a.figures(), Api::HEADLINE);
+        let stage_cell = |a: &Api| delta(&a.stages[0].figures(), Stage::HEADLINE);
+        let spiking = api("orders", (1_000.0, 60.0), Some((1_000.0, 2.0)));
+        assert_eq!((cell(&spiking), stage_cell(&spiking)), ("5XX ×30".to_string(), "5XX ×30".to_string()));
+        let steady = api("catalog", (50_000.0, 500.0), Some((49_000.0, 480.0)));
+        assert_eq!((cell(&steady), stage_cell(&steady)), ("+2%".to_string(), "+2%".to_string()));
+        // No requests last week: `new`; last week not read: `-`, never 0.
+        let fresh = api("fresh", (1_000.0, 0.0), Some((0.0, 0.0)));
+        assert_eq!((cell(&fresh), stage_cell(&fresh)), ("new".to_string(), "new".to_string()));
+        let unread = api("unread", (1_000.0, 60.0), None);
+        assert_eq!((cell(&unread), stage_cell(&unread)), ("-".to_string(), "-".to_string()));
+        // An API sums its compared stages' requests; a quiet stage's spike
+        // still shows.
+        let mut two = steady.clone();
+        two.stages.push(Stage { name: "beta".into(), ..spiking.stages[0].clone() });
+        assert_eq!(cell(&two), "5XX ×30");
+        two.stages[1].metrics.errors_5xx = Some(2.0);
+        // 51,000 against 50,000.
+        assert_eq!(cell(&two), "+2%");
+        // While a stage's figures are on their way: `-`.
+        two.stages[1].metrics.pending = true;
+        assert_eq!(cell(&two), "-");
+        assert_eq!(first_to_go::<Api>(), "Δwk");
+        assert_eq!(first_to_go::<Stage>(), "Δwk");
     }
 }

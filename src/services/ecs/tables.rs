@@ -152,6 +152,9 @@ impl Row for Service {
         Column::<Self>::new("MEM%", "memory_pct", 5, 4, true, |s, _| SortKey::Num(s.memory_pct), |s, _| {
             Cell::plain(opt(s.memory_pct, pct))
         }),
+        // CPU against the same window a week ago (docs/baseline.md): the
+        // first column to yield to a narrow terminal.
+        crate::baseline::week_column::<Self>(9),
         // The running image's scan findings, CRITICAL and HIGH first: what ECR knows of it.
         Column::<Self>::new("VULN", "image_findings", 7, 3, true, |s, _| SortKey::Num(vuln_rank(s)), vuln)
             .exact(|s, _| Value::Owned(findings(s).map(|f| f.short()).unwrap_or_default())),
@@ -193,7 +196,7 @@ impl Row for Service {
         [&self.name, &self.launch_type]
     }
     fn waiting(&self, column: &'static str) -> bool {
-        self.metrics_pending && matches!(column, "cpu_pct" | "memory_pct")
+        self.metrics_pending && matches!(column, "cpu_pct" | "memory_pct" | "week_over_week")
     }
 }
 

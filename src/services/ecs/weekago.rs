@@ -2,7 +2,7 @@
 //! (`baseline`): levels, not counts, so judged by `Rule::Level`.
 
 use super::domain::{Cluster, EcsData, Service};
-use crate::baseline::{unusual as judged, Pair, Rule, Unusual};
+use crate::baseline::{level_figures, unusual as judged, Compared, Figure, Pair, Rule, Unusual};
 
 /// The figures compared, by their key in the snapshot's service, with the
 /// rule each is judged by: 20 points above last week and at least twice it.
@@ -32,6 +32,18 @@ pub fn of_service(c: &Cluster, s: &Service) -> Vec<Unusual> {
     }
     let name = format!("{}/{}", c.name, s.name);
     MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key))).collect()
+}
+
+impl Compared for Service {
+    /// The change in CPU, when nothing is unusual.
+    const HEADLINE: &'static str = "CPU";
+    fn figures(&self) -> Vec<Figure> {
+        if self.metrics_pending {
+            return Vec::new();
+        }
+        let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
+        level_figures(&measures, self.week_ago.is_some(), |key| pair(self, key))
+    }
 }
 
 /// A figure's short name on the Overview, by its key.
@@ -70,5 +82,25 @@ mod tests {
         let u = unusual(&d);
         assert_eq!(u.len(), 1, "{u:?}");
         assert_eq!((u[0].service, u[0].resource.as_str(), u[0].metric, u[0].now, u[0].week_ago), ("ecs", "prod/api", "cpu_pct", 88.0, 30.0));
+    }
+
+    #[test]
+    fn the_services_week_column_shows_the_change_new_or_unread_and_goes_first() {
+        use crate::baseline::{delta, Compared};
+        let cell = |s: &Service| delta(&s.figures(), Service::HEADLINE);
+        assert_eq!(cell(&service("api", 88.0, Some(30.0))), "CPU ×2.9");
+        assert_eq!(cell(&service("web", 45.0, Some(42.0))), "+7%");
+        // Last week not read: `-`, never 0.
+        assert_eq!(cell(&service("fresh", 45.0, None)), "-");
+        // Read, and CloudWatch had nothing a week ago: `new`.
+        let mut fresh = service("fresh", 45.0, None);
+        fresh.week_ago = Some(ServiceWeekAgo { cpu_pct: None, memory_pct: None });
+        assert_eq!(cell(&fresh), "new");
+        // This week's not read yet: `-`.
+        let waiting = Service { metrics_pending: true, ..service("api", 88.0, Some(30.0)) };
+        assert_eq!(cell(&waiting), "-");
+        let unread = Service { cpu_pct: None, ..service("api", 88.0, Some(30.0)) };
+        assert_eq!(cell(&unread), "-");
+        assert_eq!(crate::baseline::delta_tests::first_to_go::<Service>(), "Δwk");
     }
 }

@@ -11,7 +11,7 @@ use super::tables::idle_for;
 use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
-use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_every, grid_every_weeks, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -78,8 +78,18 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
         })
         .unwrap_or_default();
     let groups = c.groups.as_deref().unwrap_or(&[]);
-    // On a short terminal the steps keep their room; the graphs go first.
-    let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
+    // Last week's applications running and pending: one point each (the
+    // window's newest, as "now"), flat under its graph; `new` where
+    // nothing was published then.
+    let level = |v: Option<f64>| v.map_or(Week::New, |value| Week::Flat { value, avg: false });
+    let weeks = m.week_ago.map(|w| [level(w.apps_running), level(w.apps_pending), Week::Unread, Week::Unread]);
+    // On a short terminal the steps keep their room; the graphs go first,
+    // and last week's lines before them (its figures stay in the titles).
+    let sparks_h = match (graphs.is_empty() || area.height < 24, &weeks) {
+        (true, _) => 0,
+        (false, Some(_)) if area.height >= 34 => height_with_week(graphs.len()),
+        (false, _) => height(graphs.len()),
+    };
     let groups_h = (groups.len().max(1) as u16 + 1).min(6);
     let [top, sparks, extra, tbl] = Layout::vertical([
         Constraint::Length(6),
@@ -144,7 +154,10 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
     ))
     .render(right, buf);
     if sparks_h > 0 {
-        grid_every(buf, sparks, t, &graphs, 5);
+        match &weeks {
+            Some(w) => grid_every_weeks(buf, sparks, t, &graphs, w, 5),
+            None => grid_every(buf, sparks, t, &graphs, 5),
+        }
     }
     let mut lines = vec![Line::from(Span::styled("Instance groups", t.title))];
     match &c.groups {

@@ -86,6 +86,9 @@ impl Row for EmrCluster {
                 p => Cell::plain(opt(p, count)),
             }
         }),
+        // Applications against the same window a week ago (docs/baseline.md):
+        // the first column to yield to a narrow terminal.
+        crate::baseline::week_column::<Self>(10),
         Column::<Self>::new("YARN FREE%", "yarn_memory_available_pct", 10, 4, true, |c, _| SortKey::Num(c.metrics.yarn_memory_available_pct), |c, _| {
             Cell::plain(opt(c.metrics.yarn_memory_available_pct, pct))
         }),
@@ -132,7 +135,7 @@ impl Row for EmrCluster {
         [&self.name, &self.id]
     }
     fn waiting(&self, column: &'static str) -> bool {
-        self.metrics.pending && matches!(column, "idle_minutes" | "apps_running" | "apps_pending" | "yarn_memory_available_pct")
+        self.metrics.pending && matches!(column, "idle_minutes" | "apps_running" | "apps_pending" | "yarn_memory_available_pct" | "week_over_week")
     }
     fn tab(&self) -> &str {
         tab(self)

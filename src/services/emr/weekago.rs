@@ -2,7 +2,7 @@
 //! (`baseline`): levels read at a moment, judged by `Rule::Level`.
 
 use super::domain::EmrCluster;
-use crate::baseline::{unusual as judged, Pair, Rule, Unusual};
+use crate::baseline::{level_figures, unusual as judged, Compared, Figure, Pair, Rule, Unusual};
 
 /// The figures compared, by their key in the snapshot's `metrics`: five
 /// applications more than last week and at least twice as many.
@@ -32,6 +32,19 @@ pub fn of_cluster(c: &EmrCluster) -> Vec<Unusual> {
         return Vec::new();
     }
     MEASURES.iter().filter_map(|(key, rule)| judged("emr", &c.name, &c.region, key, *rule, pair(c, key))).collect()
+}
+
+impl Compared for EmrCluster {
+    /// The change in applications running, when nothing is unusual.
+    const HEADLINE: &'static str = "APPS";
+    /// None for an ended cluster or while its figures are being read.
+    fn figures(&self) -> Vec<Figure> {
+        if !self.active() || self.metrics.pending {
+            return Vec::new();
+        }
+        let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
+        level_figures(&measures, self.metrics.week_ago.is_some(), |key| pair(self, key))
+    }
 }
 
 /// A figure's short name on the Overview, by its key.
@@ -66,5 +79,28 @@ mod tests {
         let u = unusual(&[cluster("etl", 12.0, 1.0), cluster("steady", 2.0, 1.0)]);
         assert_eq!(u.len(), 1, "{u:?}");
         assert_eq!((u[0].resource.as_str(), u[0].metric, u[0].ratio), ("etl", "apps_pending", 12.0));
+    }
+
+    #[test]
+    fn the_clusters_week_column_shows_the_change_new_or_unread_and_goes_first() {
+        use crate::baseline::{delta, Compared};
+        let cell = |c: &EmrCluster| delta(&c.figures(), EmrCluster::HEADLINE);
+        // The queue's rise is the news, not the steady applications running.
+        assert_eq!(cell(&cluster("etl", 12.0, 1.0)), "PEND ×12");
+        assert_eq!(cell(&cluster("steady", 2.0, 1.0)), "=");
+        let mut busier = cluster("busier", 0.0, 0.0);
+        busier.metrics.week_ago = Some(EmrWeekAgo { apps_running: Some(2.0), apps_pending: Some(0.0) });
+        assert_eq!(cell(&busier), "+100%");
+        // Nothing published a week ago, read: `new`; not read: `-`.
+        busier.metrics.week_ago = Some(EmrWeekAgo { apps_running: None, apps_pending: None });
+        assert_eq!(cell(&busier), "new");
+        busier.metrics.week_ago = None;
+        assert_eq!(cell(&busier), "-");
+        // An ended cluster runs nothing to compare.
+        let ended = EmrCluster { state: "TERMINATED".into(), ..cluster("etl", 12.0, 1.0) };
+        assert_eq!(cell(&ended), "-");
+        // The widest cell fits the column whole.
+        assert_eq!(cell(&cluster("flood", 99_999.0, 1.0)), "PEND ×100k");
+        assert_eq!(crate::baseline::delta_tests::first_to_go::<EmrCluster>(), "Δwk");
     }
 }

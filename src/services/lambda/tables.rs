@@ -120,19 +120,7 @@ impl Row for Function {
         // Against the same window a week ago (docs/baseline.md): the first
         // to yield to a narrow terminal, before the bill; beside the figures
         // rather than after it, so the bill stays the last column.
-        Column::<Self>::new("Δwk", "week_over_week", 9, 9, true, |f, _| num(super::weekago::order(f)), |f, _| {
-            let text = super::weekago::delta(f);
-            if super::weekago::is_unusual(f) {
-                Cell::tone(text, Tone::Error)
-            } else {
-                Cell::tone(text, Tone::Muted)
-            }
-        })
-        // The cell's words, not the sort's offset for unusual rows.
-        .exact(|f, _| match f.stats.week_ago {
-            Some(_) => Value::Owned(super::weekago::delta(f)),
-            None => Value::Num(None),
-        }),
+        crate::baseline::week_column::<Self>(9),
         // Dollars a month at the window's rate: the next to yield to a
         // narrow terminal, since the errors come before the bill.
         Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost_figure(f, cx).per_month()), |f, cx| {

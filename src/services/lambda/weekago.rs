@@ -2,7 +2,7 @@
 //! measures judged, the `Δwk` cell, and the functions' unusual figures.
 
 use super::domain::Function;
-use crate::baseline::{judge, times, Pair, Rule, Unusual, Verdict};
+use crate::baseline::{judge, most_unusual, Compared, Figure, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by and its short name on screen.
@@ -67,74 +67,41 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
     out
 }
 
-/// The `Δwk` cell: the most unusual figure (`ERR ×20`), else `new`, else
-/// the change in invocations (`+12%`); `-` when last week was not read.
+/// Every measure as the `Δwk` cell weighs it; none while this week's
+/// figures are being read.
+pub fn figures(f: &Function) -> Vec<Figure> {
+    verdicts(f).into_iter().map(|(_, short, pair, verdict)| Figure { short, pair, verdict }).collect()
+}
+
+impl Compared for Function {
+    /// The change in invocations, when nothing is unusual.
+    const HEADLINE: &'static str = "INV";
+    fn figures(&self) -> Vec<Figure> {
+        figures(self)
+    }
+}
+
+/// The `Δwk` cell (`baseline::delta`): `ERR ×20`, `new`, `+12%` in
+/// invocations, `-` when last week was not read.
 pub fn delta(f: &Function) -> String {
-    let v = verdicts(f);
-    if v.is_empty() || f.stats.week_ago.is_none() || f.stats.invocations.is_none() {
-        return "-".into();
-    }
-    let worst = v
-        .iter()
-        .filter_map(|(_, short, _, v)| match v {
-            Verdict::Unusual { ratio, .. } => Some((*short, *ratio)),
-            _ => None,
-        })
-        .max_by(|a, b| a.1.total_cmp(&b.1));
-    if let Some((short, ratio)) = worst {
-        return format!("{short} ×{}", times(ratio));
-    }
-    if v.iter().any(|(_, _, _, v)| *v == Verdict::New) {
-        return "new".into();
-    }
-    match v.iter().find(|(k, ..)| *k == "invocations").and_then(|(_, _, _, v)| v.ratio()) {
-        Some(r) => {
-            let change = ((r - 1.0) * 100.0).round();
-            if change == 0.0 {
-                "=".into()
-            } else if change >= 1000.0 {
-                // Eleven times or more reads better as a ratio: `×12`.
-                format!("×{}", times(r))
-            } else {
-                format!("{change:+}%")
-            }
-        }
-        // Nothing ran in either week.
-        None => "=".into(),
-    }
+    crate::baseline::delta(&figures(f), Function::HEADLINE)
 }
 
 /// The most unusual figure of `f`: its ratio to last week and its value
 /// now; `None` when every figure is usual or unread.
 pub fn worst(f: &Function) -> Option<(f64, f64)> {
-    verdicts(f)
-        .into_iter()
-        .filter_map(|(_, _, p, v)| match v {
-            Verdict::Unusual { ratio, .. } => Some((ratio, p.now.unwrap_or(0.0))),
-            _ => None,
-        })
-        .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+    most_unusual(&figures(f)).map(|(_, ratio, now)| (ratio, now))
 }
 
-/// Whether any figure of `f` is unusual.
-pub fn is_unusual(f: &Function) -> bool {
-    worst(f).is_some()
-}
-
-/// What the `Δwk` column sorts by: the most unusual figure's ratio, above
-/// every usual function's invocations ratio; `None` when unread.
+/// What the `Δwk` column sorts by (`baseline::delta_order`).
 pub fn order(f: &Function) -> Option<f64> {
-    f.stats.week_ago.as_ref()?;
-    match worst(f) {
-        // Unusual ones sort above any usual change in traffic.
-        Some((r, _)) => Some(1e6 + r),
-        None => verdicts(f).iter().find(|(k, ..)| *k == "invocations").and_then(|(.., v)| v.ratio()),
-    }
+    crate::baseline::delta_order(&figures(f), Function::HEADLINE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::baseline::times;
     use crate::services::lambda::domain::{FunctionStats, WeekAgo};
 
     fn function(name: &str, now: (f64, f64), week: Option<(f64, f64)>) -> Function {

@@ -11,7 +11,7 @@ use super::{Lightsail, View};
 use crate::fmt::{age, count, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::fit::fit_spans;
-use crate::widgets::spark::{fit_lines, grid_every, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_every, grid_every_weeks, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -91,7 +91,16 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
             ]
         })
         .unwrap_or_default();
-    let sparks_h = if graphs.is_empty() { 0 } else { height(graphs.len()) };
+    // Last week's CPU: the mean of its window, flat under this week's
+    // graph; `new` where nothing was published then.
+    let weeks = m
+        .week_ago
+        .map(|w| [w.cpu_pct.map_or(Week::New, |value| Week::Flat { value, avg: true }), Week::Unread]);
+    let sparks_h = match (graphs.is_empty(), &weeks) {
+        (true, _) => 0,
+        (false, Some(_)) => height_with_week(graphs.len()),
+        (false, None) => height(graphs.len()),
+    };
     let [top, note, sparks] =
         Layout::vertical([Constraint::Length(7), Constraint::Length(2), Constraint::Length(sparks_h)]).areas(area);
     let [left, right] =
@@ -193,6 +202,9 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
         Paragraph::new(fit_spans(vec![s], note.width as usize)).render(note, buf);
     }
     if sparks_h > 0 {
-        grid_every(buf, sparks, t, &graphs, 5);
+        match &weeks {
+            Some(w) => grid_every_weeks(buf, sparks, t, &graphs, w, 5),
+            None => grid_every(buf, sparks, t, &graphs, 5),
+        }
     }
 }

@@ -58,6 +58,9 @@ impl Row for Instance {
         Column::<Self>::new("CPU%", "cpu_pct", 5, 1, true, |i, _| SortKey::Num(i.metrics.cpu_pct), |i, _| {
             Cell::plain(opt(i.metrics.cpu_pct, pct))
         }),
+        // CPU against the same window a week ago (docs/baseline.md): the
+        // first column to yield to a narrow terminal.
+        crate::baseline::week_column::<Self>(9),
         // Sorted emptiest first (numbers sort largest first): the instance
         // about to be throttled is the one to see.
         Column::<Self>::new(
@@ -114,7 +117,7 @@ impl Row for Instance {
         [&self.name, &self.blueprint]
     }
     fn waiting(&self, column: &'static str) -> bool {
-        self.metrics.pending && matches!(column, "cpu_pct" | "burst_capacity_pct" | "status_check_failed")
+        self.metrics.pending && matches!(column, "cpu_pct" | "burst_capacity_pct" | "status_check_failed" | "week_over_week")
     }
 }
 
