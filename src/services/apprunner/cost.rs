@@ -2,10 +2,10 @@
 //! instance serving requests (active) for its vCPUs and memory, and keeps
 //! provisioned instances warm between requests for their memory alone.
 //! The active instances are CloudWatch's ActiveInstances, the window's
-//! mean; the provisioned ones are at least one (the auto scaling
-//! configuration's minimum, which awstop does not read), so the figure is
-//! a floor and says so. A paused service is billed nothing. Automatic
-//! deployments and builds are monthly or per-minute fees not counted here.
+//! mean; the provisioned ones are taken as one, App Runner's default
+//! minimum (the auto scaling configuration is not read), an assumption the
+//! basis names. A paused service is billed nothing. Automatic deployments
+//! and builds are monthly or per-minute fees not counted here.
 
 use super::domain::Service;
 use crate::cost::{Estimate, PriceBook};
@@ -47,10 +47,11 @@ pub fn estimate(s: &Service, book: &PriceBook) -> Estimate {
     };
     let provisioned = active.max(1.0);
     let per_hour = active * vcpu * p.usd_per_vcpu_hour + provisioned * gb * p.usd_per_gb_hour;
-    Estimate::Floor {
+    Estimate::Usd {
         per_hour,
+        window: None,
         basis: format!(
-            "{} active × {} vCPU × ${}/vCPU-h + {} × {} GB × ${}/GB-h (at least one instance stays provisioned; the auto scaling minimum is not read), {}",
+            "{} active × {} vCPU × ${}/vCPU-h + {} × {} GB × ${}/GB-h (one instance kept provisioned, App Runner's default minimum; the service's own is not read), {}",
             significant(active),
             significant(vcpu),
             p.usd_per_vcpu_hour,
@@ -86,8 +87,8 @@ mod tests {
         let e = estimate(&svc("us-east-1", "RUNNING", Some(2.0)), book);
         let h = e.per_hour().unwrap();
         assert!((h - (2.0 * 0.064 + 2.0 * 2.0 * 0.007)).abs() < 1e-9, "{h}");
-        assert!(e.cell().ends_with('+'), "a floor: {}", e.cell());
-        assert!(e.basis().contains("auto scaling minimum is not read"), "{}", e.basis());
+        assert_eq!(e.cell(), crate::cost::money::usd(0.156 * crate::cost::HOURS_PER_MONTH));
+        assert!(e.basis().contains("default minimum"), "{}", e.basis());
         // Idle: one provisioned instance's memory.
         let idle = estimate(&svc("us-east-1", "RUNNING", Some(0.0)), book).per_hour().unwrap();
         assert!((idle - 2.0 * 0.007).abs() < 1e-9, "{idle}");

@@ -1,5 +1,5 @@
 //! App Runner on the Overview: services, requests and 5xx over every
-//! service, the monthly floor, and the services failing the most.
+//! service, the monthly cost, and the services failing the most.
 
 use ratatui::text::{Line, Span};
 
@@ -23,8 +23,8 @@ pub fn line(d: &AppRunnerData, cx: &PaneCtx) -> Line<'static> {
     };
     let bill = RoomCost::of(&ss.iter().map(|s| super::cost::estimate(s, &cx.settings.prices)).collect::<Vec<_>>());
     let month = match bill.figure() {
-        Some(h) if bill.unpriced > 0 => format!("{}+/mo + {} unpriced", crate::cost::money::usd(h * HOURS_PER_MONTH), bill.unpriced),
-        Some(h) => format!("{}+/mo", crate::cost::money::usd(h * HOURS_PER_MONTH)),
+        Some(h) if bill.unpriced > 0 => format!("{}/mo + {} unpriced", crate::cost::money::usd(h * HOURS_PER_MONTH), bill.unpriced),
+        Some(h) => format!("{}/mo", crate::cost::money::usd(h * HOURS_PER_MONTH)),
         None => "?/mo".into(),
     };
     Line::from(vec![

@@ -1,5 +1,5 @@
 //! The services table: one column spec. 5XX is the headline; REQ/MIN is
-//! the window's requests a minute; COST/mo a floor (`cost.rs`).
+//! the window's requests a minute; COST/mo from `cost.rs`.
 
 use super::domain::{Service, ERROR_RATE_ALERT_PCT};
 use crate::fmt::{age, count, ms, significant};
