@@ -208,3 +208,17 @@ fn the_demo_snapshot_has_an_apprunner_section_with_one_failing_service() {
     assert!(orders["cost"]["usd_per_hour"].as_f64().unwrap() > 0.0, "{orders}");
     assert!(orders["cost"]["basis"].as_str().unwrap().contains("vCPU"), "{orders}");
 }
+
+#[test]
+fn against_moto_apprunner_fails_alone_and_says_so() {
+    // moto serves no App Runner: its one listing call fails, once, and the
+    // other rooms are whole.
+    let moto = crate::common::moto::Moto::start();
+    moto.seed("basic");
+    let (snap, _) = moto.once();
+    let errors: Vec<&Value> = snap["errors"].as_array().unwrap().iter().filter(|e| e["service"] == "apprunner").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["operation"], "ListServices");
+    assert!(snap["apprunner"]["services"].as_array().unwrap().is_empty());
+    assert!(!snap["lambda"]["functions"].as_array().unwrap().is_empty());
+}
