@@ -7,8 +7,9 @@ use super::model::{Mode, Pane};
 
 /// The help screen's rows: keys, what they do. The README key table follows it.
 pub fn help() -> Vec<(String, String)> {
-    let keys: Vec<String> = (1..=Pane::count()).map(|n| n.to_string()).collect();
-    let titles: Vec<&str> = Pane::all().map(Pane::title).collect();
+    // Only 1–9 are keys; the panes past them open with `:name` or Tab.
+    let keys: Vec<String> = (1..=Pane::count().min(9)).map(|n| n.to_string()).collect();
+    let titles: Vec<&str> = Pane::all().take(9).map(Pane::title).collect();
     let names: Vec<String> = crate::services::ServiceKind::ALL
         .iter()
         .map(|k| format!(":{}", k.name()))

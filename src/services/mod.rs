@@ -32,6 +32,7 @@ registry::rooms! {
     emr: Emr,
     lightsail: Lightsail,
     apigateway: ApiGateway,
+    apprunner: AppRunner,
 }
 
 pub use adapter::DynRoom;
@@ -120,7 +121,7 @@ mod tests {
         }
         assert_eq!(
             names_or(),
-            "lambda, ecs, batch, eks, ecr, emr, lightsail or apigateway"
+            "lambda, ecs, batch, eks, ecr, emr, lightsail, apigateway or apprunner"
         );
     }
 }

@@ -255,7 +255,8 @@ pub fn tabs(buf: &mut Buffer, area: Rect, m: &Model, t: &Theme) {
         let mut spans = Vec::new();
         for (i, p) in Pane::all().enumerate() {
             let title = if short { p.short() } else { p.title() };
-            let label = format!(" {} {title} ", i + 1);
+            // Only 1–9 are keys: a pane past them is named without a number.
+            let label = if i < 9 { format!(" {} {title} ", i + 1) } else { format!(" {title} ") };
             if p == m.ui.pane {
                 spans.push(Span::styled(format!("[{}]", label.trim()), t.selection));
             } else {

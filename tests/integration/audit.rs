@@ -162,6 +162,7 @@ fn csv_has_one_section_per_table() {
             "# apigateway.apis",
             "# apigateway.stages",
             "# apigateway.routes",
+            "# apprunner.services",
             "# errors"
         ]
     );

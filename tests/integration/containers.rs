@@ -43,7 +43,8 @@ fn eks_and_ecr_read_what_moto_holds() {
             e["operation"] == "ListAddons"
                 || (e["service"] == "eks" && e["operation"] == "ListUpdates")
                 || e["operation"] == "GetMetricData"
-                || e["service"] == "lightsail",
+                || e["service"] == "lightsail"
+                || e["service"] == "apprunner",
             "{e}"
         );
     }

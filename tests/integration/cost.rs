@@ -499,6 +499,9 @@ fn every_bundled_region_prices_the_demo_or_says_which_price_is_missing() {
     const WS: &str = "no API Gateway WebSocket message price for {r} in the bundled prices";
     // A file with no API Gateway price at all.
     const API: &str = "no API Gateway prices for {r} in the bundled prices";
+    // A file without App Runner's section: the 3 running services (the
+    // paused one costs nothing anywhere).
+    const AR: &str = "no App Runner prices for {r} in the bundled prices";
     // The demo runs 2 EMR clusters, 4 APIs (2 REST, 1 HTTP, 1 WebSocket), and
     // 6 Fargate services and 1 Fargate compute environment.
     let regions = [
@@ -506,12 +509,12 @@ fn every_bundled_region_prices_the_demo_or_says_which_price_is_missing() {
         Gaps { region: "us-west-2", unpriced: &[] },
         Gaps { region: "us-east-2", unpriced: &[(WS, 1), (EMR, 2)] },
         Gaps { region: "eu-west-1", unpriced: &[(WS, 1), (EMR, 2)] },
-        Gaps { region: "ap-northeast-1", unpriced: &[(REST, 2), (WS, 1), (EMR, 2)] },
-        Gaps { region: "us-west-1", unpriced: &[(FARGATE, 7), (REST, 2), (WS, 1), (EMR, 2)] },
-        Gaps { region: "eu-central-1", unpriced: &[(FARGATE, 7), (HTTP, 1), (WS, 1), (EMR, 2)] },
-        Gaps { region: "eu-west-2", unpriced: &[(API, 4), (EMR, 2)] },
-        Gaps { region: "ap-southeast-1", unpriced: &[(API, 4), (EMR, 2)] },
-        Gaps { region: "ap-southeast-2", unpriced: &[(FARGATE, 7), (API, 4), (EMR, 2)] },
+        Gaps { region: "ap-northeast-1", unpriced: &[(REST, 2), (WS, 1), (EMR, 2), (AR, 3)] },
+        Gaps { region: "us-west-1", unpriced: &[(FARGATE, 7), (REST, 2), (WS, 1), (EMR, 2), (AR, 3)] },
+        Gaps { region: "eu-central-1", unpriced: &[(FARGATE, 7), (HTTP, 1), (WS, 1), (EMR, 2), (AR, 3)] },
+        Gaps { region: "eu-west-2", unpriced: &[(API, 4), (EMR, 2), (AR, 3)] },
+        Gaps { region: "ap-southeast-1", unpriced: &[(API, 4), (EMR, 2), (AR, 3)] },
+        Gaps { region: "ap-southeast-2", unpriced: &[(FARGATE, 7), (API, 4), (EMR, 2), (AR, 3)] },
     ];
     for g in regions {
         let home = home(g.region);

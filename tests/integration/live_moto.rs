@@ -276,6 +276,8 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "lightsail.GetContainerServices",
     "lightsail.GetContainerServicePowers",
     "lightsail.GetInstanceMetricData",
+    "apprunner.ListServices",
+    "apprunner.DescribeService",
     "apigateway.GetRestApis",
     "apigateway.GetStages",
     "apigateway.GetResources",
@@ -318,17 +320,18 @@ fn every_request_is_a_read_and_every_request_is_counted() {
     for op in &ops {
         *seen.entry(op.to_ascii_lowercase()).or_default() += 1;
     }
-    // moto has no Lightsail: it answers every such request with a 500 and
-    // records none of them, so only the interceptor sees those (one count
-    // per attempt, retries included).
+    // moto has no Lightsail and no App Runner: it answers every such
+    // request with a 500 and records none of them, so only the interceptor
+    // sees those (one count per attempt, retries included).
     let counted: BTreeMap<String, u64> = snap["api"]["calls"]
         .as_object()
         .unwrap()
         .iter()
-        .filter(|(k, _)| !k.starts_with("lightsail."))
+        .filter(|(k, _)| !k.starts_with("lightsail.") && !k.starts_with("apprunner."))
         .map(|(k, v)| (k.to_ascii_lowercase(), v.as_u64().unwrap()))
         .collect();
     assert_eq!(counted, seen);
+    assert!(snap["api"]["calls"]["apprunner.ListServices"].as_u64().unwrap() >= 1, "{}", snap["api"]["calls"]);
     assert!(
         snap["api"]["calls"]["lightsail.GetInstances"]
             .as_u64()

@@ -5,6 +5,7 @@
 mod accounts;
 mod actuals;
 mod apigateway;
+mod apprunner;
 mod audit;
 mod audit_evidence;
 mod audit_moto;

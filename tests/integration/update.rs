@@ -179,9 +179,11 @@ fn panes_switch_by_number_tab_and_command() {
     let mut m = demo_model(80, 24);
     act(&mut m, &[NextPane]);
     assert_eq!(m.ui.pane, ECS);
-    // ECS → Batch, EKS, ECR, EMR, Lightsail, API Gateway, then round to the Overview.
-    act(&mut m, &[NextPane; 7]);
+    // ECS → Batch, EKS, ECR, EMR, Lightsail, API Gateway, App Runner, then round to the Overview.
+    act(&mut m, &[NextPane; 8]);
     assert_eq!(m.ui.pane, Pane::Overview);
+    act(&mut m, &[PrevPane]);
+    assert_eq!(m.ui.pane, Pane::Room(ServiceKind::AppRunner));
     act(&mut m, &[PrevPane]);
     assert_eq!(m.ui.pane, APIGW);
     act(&mut m, &[PrevPane]);

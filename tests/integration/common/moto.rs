@@ -133,15 +133,16 @@ impl Moto {
     pub fn once(&self) -> (Value, Output) {
         let out = self.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
         let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-        // moto cannot compute percentiles, has no Lightsail at all (every
-        // call a 500) and no v2 API Gateway deployments (404): those
-        // failures, and only those, are expected.
+        // moto cannot compute percentiles, has no Lightsail and no App
+        // Runner at all (every call a 500) and no v2 API Gateway
+        // deployments (404): those failures, and only those, are expected.
         let only_percentile = snap["errors"].as_array().is_some_and(|e| {
             !e.is_empty()
                 && e.iter().all(|x| {
                     (x["operation"] == "GetMetricData"
                         && x["message"].as_str().unwrap_or("").contains("p99"))
                         || x["service"] == "lightsail"
+                        || x["service"] == "apprunner"
                         || (x["service"] == "apigateway" && x["operation"] == "GetDeployments" && x["kind"] == "not_found")
                 })
         });
