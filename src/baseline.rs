@@ -169,7 +169,12 @@ pub struct Unusual {
     /// The key of the figure in the resource's `metrics`.
     pub metric: &'static str,
     pub now: f64,
-    pub week_ago: f64,
+    /// `None` only beside a `band`, when last week was not read.
+    pub week_ago: Option<f64>,
+    /// The upper edge of the anomaly band it was judged by instead of last
+    /// week (`judge_band`); absent when judged week over week.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<f64>,
     pub ratio: f64,
     pub why: String,
 }
@@ -183,7 +188,8 @@ pub fn unusual(service: &'static str, resource: &str, region: &str, metric: &'st
             region: region.to_string(),
             metric,
             now,
-            week_ago,
+            week_ago: Some(week_ago),
+            band: None,
             ratio: (ratio * 100.0).round() / 100.0,
             why,
         }),
@@ -308,7 +314,7 @@ mod tests {
         assert!(matches!(judge(cpu, "cpu_pct", level(40.0, Some(0.0))), Verdict::Unusual { ratio, .. } if ratio == 40.0));
         assert_eq!(judge(cpu, "cpu_pct", level(40.0, None)), Verdict::Unread);
         let u = unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(85.0, Some(30.0))).unwrap();
-        assert_eq!((u.ratio, u.now, u.week_ago), (2.83, 85.0, 30.0));
+        assert_eq!((u.ratio, u.now, u.week_ago, u.band), (2.83, 85.0, Some(30.0), None));
         assert!(unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(33.0, Some(30.0))).is_none());
     }
 

@@ -32,6 +32,11 @@ pub struct FunctionOut {
     /// not read (the maxima, the percentile and concurrency never are), and
     /// null as a whole when last week was not read.
     pub metrics_week_ago: Option<MetricsOut>,
+    /// The upper edges of the anomaly bands the account's detectors draw
+    /// for its figures, over the window, under the same keys: null where no
+    /// detector's band was read, absent when none was (docs/baseline.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_band: Option<MetricsOut>,
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
@@ -138,6 +143,18 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             throttles: Some(w.throttles),
             error_rate_pct: (w.invocations > 0.0).then(|| round3(100.0 * w.errors / w.invocations)),
             duration_avg_ms: w.duration_avg_ms,
+            duration_max_ms: None,
+            duration_p99_ms: None,
+            concurrent_max: None,
+            duration_percentile: None,
+            duration_pct_ms: None,
+        }),
+        anomaly_band: s.band.as_ref().map(|b| MetricsOut {
+            invocations: b.invocations,
+            errors: b.errors,
+            throttles: b.throttles,
+            error_rate_pct: None,
+            duration_avg_ms: b.duration_avg_ms,
             duration_max_ms: None,
             duration_p99_ms: None,
             concurrent_max: None,

@@ -1,8 +1,10 @@
 //! Lambda's figures against the same window a week ago (`baseline`): the
-//! measures judged, the `Δwk` cell, and the functions' unusual figures.
+//! measures judged, the `Δwk` cell, and the functions' unusual figures. A
+//! figure the account has an anomaly detector for is judged by its band
+//! instead (`judge_band`), when the band was read.
 
 use super::domain::Function;
-use crate::baseline::{judge, times, Pair, Rule, Unusual, Verdict};
+use crate::baseline::{judge, judge_band, times, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by and its short name on screen.
@@ -31,7 +33,13 @@ fn pair(f: &Function, metric: &str) -> Pair {
     }
 }
 
-/// Every measure's verdict, in `MEASURES` order.
+/// The upper edge of `metric`'s anomaly band, when a detector's band was read.
+fn band(f: &Function, metric: &str) -> Option<f64> {
+    f.stats.band.as_ref()?.get(metric)
+}
+
+/// Every measure's verdict, in `MEASURES` order: by its anomaly band where
+/// one was read, else against last week.
 pub fn verdicts(f: &Function) -> Vec<(&'static str, &'static str, Pair, Verdict)> {
     if f.stats.pending {
         return Vec::new();
@@ -40,9 +48,20 @@ pub fn verdicts(f: &Function) -> Vec<(&'static str, &'static str, Pair, Verdict)
         .iter()
         .map(|(key, short, rule)| {
             let p = pair(f, key);
-            (*key, *short, p, judge(*rule, key, p))
+            let v = match band(f, key) {
+                Some(upper) => judge_band(*rule, key, p.now, upper),
+                None => judge(*rule, key, p),
+            };
+            (*key, *short, p, v)
         })
         .collect()
+}
+
+/// Invocations now ÷ last week's (a band's ratio is not a change in
+/// traffic); `None` when nothing ran last week or it was not read.
+fn traffic(f: &Function) -> Option<f64> {
+    let (key, _, rule) = MEASURES[2];
+    judge(rule, key, pair(f, key)).ratio()
 }
 
 /// The functions' unusual figures.
@@ -50,18 +69,21 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
     let mut out = Vec::new();
     for f in functions {
         for (metric, _, p, v) in verdicts(f) {
-            if let (Verdict::Unusual { ratio, why }, Some(now), Some(week_ago)) = (v, p.now, p.week_ago) {
-                out.push(Unusual {
-                    service: "lambda",
-                    resource: f.name.clone(),
-                    region: f.region.clone(),
-                    metric,
-                    now,
-                    week_ago,
-                    ratio: (ratio * 100.0).round() / 100.0,
-                    why,
-                });
-            }
+            let upper = band(f, metric);
+            // Week over week needs last week's figure; a band stands alone.
+            let Verdict::Unusual { ratio, why } = v else { continue };
+            let (Some(now), true) = (p.now, upper.is_some() || p.week_ago.is_some()) else { continue };
+            out.push(Unusual {
+                service: "lambda",
+                resource: f.name.clone(),
+                region: f.region.clone(),
+                metric,
+                now,
+                week_ago: p.week_ago,
+                band: upper.map(|u| (u * 10.0).round() / 10.0),
+                ratio: (ratio * 100.0).round() / 100.0,
+                why,
+            });
         }
     }
     out
@@ -71,7 +93,7 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
 /// the change in invocations (`+12%`); `-` when last week was not read.
 pub fn delta(f: &Function) -> String {
     let v = verdicts(f);
-    if v.is_empty() || f.stats.week_ago.is_none() || f.stats.invocations.is_none() {
+    if v.is_empty() || f.stats.invocations.is_none() {
         return "-".into();
     }
     let worst = v
@@ -84,10 +106,14 @@ pub fn delta(f: &Function) -> String {
     if let Some((short, ratio)) = worst {
         return format!("{short} ×{}", times(ratio));
     }
+    // Above no band, and last week unread: nothing to say.
+    if f.stats.week_ago.is_none() {
+        return "-".into();
+    }
     if v.iter().any(|(_, _, _, v)| *v == Verdict::New) {
         return "new".into();
     }
-    match v.iter().find(|(k, ..)| *k == "invocations").and_then(|(_, _, _, v)| v.ratio()) {
+    match traffic(f) {
         Some(r) => {
             let change = ((r - 1.0) * 100.0).round();
             if change == 0.0 {
@@ -124,11 +150,13 @@ pub fn is_unusual(f: &Function) -> bool {
 /// What the `Δwk` column sorts by: the most unusual figure's ratio, above
 /// every usual function's invocations ratio; `None` when unread.
 pub fn order(f: &Function) -> Option<f64> {
-    f.stats.week_ago.as_ref()?;
     match worst(f) {
         // Unusual ones sort above any usual change in traffic.
         Some((r, _)) => Some(1e6 + r),
-        None => verdicts(f).iter().find(|(k, ..)| *k == "invocations").and_then(|(.., v)| v.ratio()),
+        None => {
+            f.stats.week_ago.as_ref()?;
+            traffic(f)
+        }
     }
 }
 
@@ -172,6 +200,41 @@ mod tests {
         assert_eq!(delta(&fns[1]), "+2%");
         assert_eq!(delta(&fns[2]), "new");
         assert_eq!(delta(&fns[3]), "-");
+    }
+
+    #[test]
+    fn a_figure_with_a_band_is_judged_by_it_and_the_others_week_over_week() {
+        use crate::services::lambda::domain::Band;
+        // 40 errors against 2 last week, but the band allows 50: usual.
+        let mut wide = function("wide", (200.0, 40.0), Some((200.0, 2.0)));
+        wide.stats.band = Some(Band { errors: Some(50.0), ..Default::default() });
+        // 12 errors, as last week, above a band of 4: unusual by the band.
+        let mut narrow = function("narrow", (200.0, 12.0), Some((200.0, 12.0)));
+        narrow.stats.band = Some(Band { errors: Some(4.0), ..Default::default() });
+        // A band of its invocations only: its errors are judged week over week.
+        let mut other = function("other", (200.0, 40.0), Some((200.0, 2.0)));
+        other.stats.band = Some(Band { invocations: Some(1e6), ..Default::default() });
+        // A band and last week unread: judged by the band alone.
+        let mut alone = function("alone", (200.0, 30.0), None);
+        alone.stats.band = Some(Band { errors: Some(3.0), ..Default::default() });
+        let u = unusual(&[wide, narrow, other, alone]);
+        let got: Vec<(&str, &str, Option<f64>, Option<f64>, f64)> =
+            u.iter().map(|u| (u.resource.as_str(), u.metric, u.week_ago, u.band, u.ratio)).collect();
+        assert_eq!(
+            got,
+            [("narrow", "errors", Some(12.0), Some(4.0), 3.0), ("other", "errors", Some(2.0), None, 20.0), ("alone", "errors", None, Some(3.0), 10.0)]
+        );
+        assert!(u[0].why.contains("above its anomaly band"), "{}", u[0].why);
+        assert!(u[1].why.contains("a week ago"), "{}", u[1].why);
+        // The column says so too, last week read or not.
+        assert_eq!(delta(&alone_again()), "ERR ×10");
+        assert_eq!(order(&alone_again()), Some(1e6 + 10.0));
+    }
+
+    fn alone_again() -> Function {
+        let mut f = function("alone", (200.0, 30.0), None);
+        f.stats.band = Some(crate::services::lambda::domain::Band { errors: Some(3.0), ..Default::default() });
+        f
     }
 
     #[test]
