@@ -186,3 +186,25 @@ pub fn lambda(s: &LambdaState, settings: &Settings) -> LambdaOut {
             .collect(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::lambda::domain::Band;
+
+    #[test]
+    fn the_anomaly_band_is_written_only_where_read_and_null_per_figure_without_a_detector() {
+        let mut f = Function { name: "a".into(), ..Default::default() };
+        let settings = Settings::default();
+        let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
+        assert!(out.get("anomaly_band").is_none(), "{out}");
+        f.stats.band = Some(Band { errors: Some(10.0), ..Default::default() });
+        let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
+        let band = &out["anomaly_band"];
+        assert_eq!(band["errors"], 10.0);
+        assert!(band["invocations"].is_null() && band["duration_avg_ms"].is_null(), "{band}");
+        // The same keys as `metrics`.
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(band), keys(&out["metrics"]));
+    }
+}
