@@ -466,7 +466,8 @@ mod tests {
         use aws_smithy_mocks::{mock, mock_client, MockResponse, RuleMode};
         use std::sync::{Arc, Mutex};
         // Each call as CloudWatch saw it: its ids, and the ids its expressions name.
-        let seen: Arc<Mutex<Vec<(Vec<String>, Vec<String>)>>> = Default::default();
+        type Seen = Arc<Mutex<Vec<(Vec<String>, Vec<String>)>>>;
+        let seen: Seen = Default::default();
         let s = seen.clone();
         let cw = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_response(move |req| {
             let ids = req.metric_data_queries().iter().filter_map(|q| q.id().map(str::to_string)).collect();

@@ -142,7 +142,8 @@ async fn a_function_with_a_detector_is_judged_by_its_band_and_one_without_agains
     // As many errors as last week, yet above its band: unusual by the band.
     // The other, twenty times last week's: unusual week over week.
     let unusual = lambda::weekago::unusual(&d.functions);
-    let got: Vec<(&str, &str, f64, Option<f64>, Option<f64>, f64)> =
+    type Row<'a> = (&'a str, &'a str, f64, Option<f64>, Option<f64>, f64);
+    let got: Vec<Row> =
         unusual.iter().map(|u| (u.resource.as_str(), u.metric, u.now, u.week_ago, u.band, u.ratio)).collect();
     assert_eq!(
         got,

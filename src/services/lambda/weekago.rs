@@ -218,7 +218,8 @@ mod tests {
         let mut alone = function("alone", (200.0, 30.0), None);
         alone.stats.band = Some(Band { errors: Some(3.0), ..Default::default() });
         let u = unusual(&[wide, narrow, other, alone]);
-        let got: Vec<(&str, &str, Option<f64>, Option<f64>, f64)> =
+        type Row<'a> = (&'a str, &'a str, Option<f64>, Option<f64>, f64);
+        let got: Vec<Row> =
             u.iter().map(|u| (u.resource.as_str(), u.metric, u.week_ago, u.band, u.ratio)).collect();
         assert_eq!(
             got,
