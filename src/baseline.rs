@@ -169,7 +169,12 @@ pub struct Unusual {
     /// The key of the figure in the resource's `metrics`.
     pub metric: &'static str,
     pub now: f64,
-    pub week_ago: f64,
+    /// `None` only beside a `band`, when last week was not read.
+    pub week_ago: Option<f64>,
+    /// The upper edge of the anomaly band it was judged by instead of last
+    /// week (`judge_band`); absent when judged week over week.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<f64>,
     pub ratio: f64,
     pub why: String,
 }
@@ -183,7 +188,8 @@ pub fn unusual(service: &'static str, resource: &str, region: &str, metric: &'st
             region: region.to_string(),
             metric,
             now,
-            week_ago,
+            week_ago: Some(week_ago),
+            band: None,
             ratio: (ratio * 100.0).round() / 100.0,
             why,
         }),
@@ -256,11 +262,12 @@ pub fn delta(figures: &[Figure], headline: &str) -> String {
     let Some(head) = figures.iter().find(|f| f.short == headline) else {
         return "-".into();
     };
-    if head.verdict == Verdict::Unread {
-        return "-".into();
-    }
+    // A figure above its anomaly band says so even while last week is unread.
     if let Some((short, ratio, _)) = most_unusual(figures) {
         return format!("{short} ×{}", times(ratio));
+    }
+    if head.verdict == Verdict::Unread {
+        return "-".into();
     }
     if figures.iter().any(|f| f.verdict == Verdict::New) {
         return "new".into();
@@ -280,6 +287,8 @@ pub fn delta(figures: &[Figure], headline: &str) -> String {
         }
         // A level from nothing: no ratio to speak of.
         (Some(now), Some(_)) if now > 0.0 => "from 0".into(),
+        // Judged by a band alone, last week unread: nothing to compare.
+        (_, None) => "-".into(),
         // Nothing in either week.
         _ => "=".into(),
     }
@@ -290,12 +299,10 @@ pub fn delta(figures: &[Figure], headline: &str) -> String {
 /// with nothing to divide by.
 pub fn delta_order(figures: &[Figure], headline: &str) -> Option<f64> {
     let head = figures.iter().find(|f| f.short == headline)?;
-    if head.verdict == Verdict::Unread {
-        return None;
-    }
     match most_unusual(figures) {
         // Unusual ones sort above any usual change.
         Some((_, r, _)) => Some(1e6 + r),
+        None if head.verdict == Verdict::Unread => None,
         None => match (head.pair.now, head.pair.week_ago) {
             (Some(now), Some(week)) if week > 0.0 => Some(now / week),
             _ => None,
@@ -509,7 +516,7 @@ mod tests {
         assert!(matches!(judge(cpu, "cpu_pct", level(40.0, Some(0.0))), Verdict::Unusual { ratio, .. } if ratio == 40.0));
         assert_eq!(judge(cpu, "cpu_pct", level(40.0, None)), Verdict::Unread);
         let u = unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(85.0, Some(30.0))).unwrap();
-        assert_eq!((u.ratio, u.now, u.week_ago), (2.83, 85.0, 30.0));
+        assert_eq!((u.ratio, u.now, u.week_ago, u.band), (2.83, 85.0, Some(30.0), None));
         assert!(unusual("ecs", "web/api", "eu-west-1", "cpu_pct", cpu, level(33.0, Some(30.0))).is_none());
     }
 

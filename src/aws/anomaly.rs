@@ -6,6 +6,7 @@
 
 use std::collections::BTreeSet;
 
+use aws_sdk_cloudwatch::config::retry::RetryConfig;
 use aws_sdk_cloudwatch::types::{AnomalyDetectorStateValue, AnomalyDetectorType};
 
 use super::AwsError;
@@ -36,6 +37,10 @@ pub async fn lambda_detectors(client: &aws_sdk_cloudwatch::Client, endpoint: Opt
             .anomaly_detector_types(AnomalyDetectorType::SingleMetric)
             .max_results(PAGE)
             .set_next_token(token.take())
+            // The screen's metrics wait for this look: one that fails is
+            // tried again in 15 minutes, not three times now.
+            .customize()
+            .config_override(aws_sdk_cloudwatch::config::Builder::new().retry_config(RetryConfig::disabled()))
             .send()
             .await
             .map_err(|e| AwsError::from_sdk(&e, endpoint).during("DescribeAnomalyDetectors"))?;

@@ -66,6 +66,64 @@ pub fn band(points: &[(DateTime<Utc>, f64)]) -> Option<(f64, f64)> {
     Some((lo, hi))
 }
 
+/// The upper edge of a band per timestamp: the larger of the two values
+/// CloudWatch gives at each time (see `band`).
+pub fn upper_edges(points: &[(DateTime<Utc>, f64)]) -> std::collections::BTreeMap<DateTime<Utc>, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    for (at, v) in points {
+        out.entry(*at).and_modify(|u: &mut f64| *u = u.max(*v)).or_insert(*v);
+    }
+    out
+}
+
+/// `expr` with each name `rename` knows replaced by what it says: the
+/// query ids an expression refers to, renamed with their queries. Text in
+/// quotes (a `SEARCH` string) and numbers are left alone.
+pub fn rename_refs(expr: &str, rename: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(expr.len() + 8);
+    let chars: Vec<char> = expr.chars().collect();
+    let mut i = 0;
+    let mut quote: Option<char> = None;
+    while i < chars.len() {
+        let c = chars[i];
+        if let Some(q) = quote {
+            out.push(c);
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+        } else if c == '\'' || c == '"' {
+            quote = Some(c);
+            out.push(c);
+            i += 1;
+        } else if c.is_ascii_alphanumeric() || c == '_' {
+            let from = i;
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+                i += 1;
+            }
+            let word: String = chars[from..i].iter().collect();
+            match rename(&word).filter(|_| !c.is_ascii_digit()) {
+                Some(new) => out.push_str(&new),
+                None => out.push_str(&word),
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The names an expression uses (the ids it may refer to, and its functions').
+pub fn refs(expr: &str) -> Vec<String> {
+    let seen = std::cell::RefCell::new(Vec::new());
+    rename_refs(expr, |w| {
+        seen.borrow_mut().push(w.to_string());
+        None
+    });
+    seen.into_inner()
+}
+
 /// Where the queries go and what counts them.
 #[derive(Clone, Copy)]
 pub struct Target<'a> {
@@ -198,10 +256,18 @@ pub async fn fetch_mixed(
     let mut ordered: Vec<(&Query, Class)> = tagged.clone().filter(|(q, _)| !q.optional).collect();
     ordered.extend(tagged.filter(|(q, _)| q.optional));
     let mut end_at = ordered.len();
+    let bound = bound_together(&ordered);
     let mut from = 0;
     let mut background_held = false;
     while from < end_at {
-        let to = (from + MAX_QUERIES).min(end_at);
+        let mut to = (from + MAX_QUERIES).min(end_at);
+        // Never between an expression and the queries it names: it can only
+        // name ids of its own call. (A group longer than a call cannot be
+        // kept whole; it goes as it falls.)
+        let fits = (from + 1..=to).rev().find(|p| *p == end_at || !bound[*p]);
+        if let Some(p) = fits {
+            to = p;
+        }
         let part = &ordered[from..to];
         from = to;
         let count = |c: Class| part.iter().filter(|(_, k)| *k == c).count() as u64;
@@ -244,6 +310,7 @@ pub async fn fetch_mixed(
             })
             .map(|(q, _)| *q)
             .collect();
+        let chunk = self_contained(chunk, &ordered);
         if chunk.is_empty() {
             continue;
         }
@@ -305,6 +372,39 @@ pub async fn fetch_mixed(
     }
 }
 
+/// For each place between two queries (`p`: before `ordered[p]`), whether
+/// a call may not end there: an expression and the queries it names are on
+/// both sides.
+fn bound_together(ordered: &[(&Query, Class)]) -> Vec<bool> {
+    let mut bound = vec![false; ordered.len() + 1];
+    if !ordered.iter().any(|(q, _)| q.is_expression()) {
+        return bound;
+    }
+    let at: HashMap<&str, usize> = ordered.iter().enumerate().map(|(i, (q, _))| (q.id.as_str(), i)).collect();
+    for (e, (q, _)) in ordered.iter().enumerate().filter(|(_, (q, _))| q.is_expression()) {
+        let named = refs(&q.stat).into_iter().filter_map(|r| at.get(r.as_str()).copied());
+        let (lo, hi) = named.fold((e, e), |(lo, hi), i| (lo.min(i), hi.max(i)));
+        for b in &mut bound[lo + 1..=hi] {
+            *b = true;
+        }
+    }
+    bound
+}
+
+/// `chunk` without the expressions that name a query of `ordered` left out
+/// of it (held back by the budget): CloudWatch would refuse the whole call.
+fn self_contained<'a>(chunk: Vec<&'a Query>, ordered: &[(&Query, Class)]) -> Vec<&'a Query> {
+    if !chunk.iter().any(|q| q.is_expression()) {
+        return chunk;
+    }
+    let all: std::collections::HashSet<&str> = ordered.iter().map(|(q, _)| q.id.as_str()).collect();
+    let here: std::collections::HashSet<String> = chunk.iter().map(|q| q.id.clone()).collect();
+    chunk
+        .into_iter()
+        .filter(|q| !q.is_expression() || refs(&q.stat).iter().all(|r| !all.contains(r.as_str()) || here.contains(r)))
+        .collect()
+}
+
 /// Per-minute values over `minutes` minutes from `start`; minutes without a
 /// point are zero (CloudWatch omits empty buckets).
 pub fn series(points: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Series {
@@ -360,6 +460,59 @@ mod tests {
         let m = to_sdk(&errors(), None);
         assert!(m.expression().is_none());
         assert_eq!(m.metric_stat().and_then(|s| s.stat()), Some("Sum"));
+    }
+
+    #[tokio::test]
+    async fn a_band_never_goes_in_another_call_than_its_metric() {
+        use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
+        use aws_smithy_mocks::{mock, mock_client, MockResponse, RuleMode};
+        use std::sync::{Arc, Mutex};
+        // Each call as CloudWatch saw it: its ids, and the ids its expressions name.
+        type Seen = Arc<Mutex<Vec<(Vec<String>, Vec<String>)>>>;
+        let seen: Seen = Default::default();
+        let s = seen.clone();
+        let cw = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_compute_response(move |req| {
+            let ids = req.metric_data_queries().iter().filter_map(|q| q.id().map(str::to_string)).collect();
+            let named = req.metric_data_queries().iter().filter_map(|q| q.expression()).flat_map(refs).collect();
+            s.lock().unwrap().push((ids, named));
+            MockResponse::Output(GetMetricDataOutput::builder().build())
+        });
+        let client = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&cw]);
+        let (counter, budget) = (CallCounter::default(), Budget::unlimited(1.0));
+        let t = Target { client: &client, counter: &counter, endpoint: None, budget: &budget, account_id: None };
+        let metric = |id: String| Query {
+            id,
+            namespace: "AWS/Lambda",
+            metric: "Errors",
+            dims: vec![("FunctionName", "f".into())],
+            stat: "Sum".into(),
+            period_s: 60,
+            optional: false,
+        };
+        // The metric is the 500th query and its band the 501st.
+        let mut queries: Vec<Query> = (0..499).map(|i| metric(format!("m{i}"))).collect();
+        queries.push(metric("late".into()));
+        queries.push(Query::expression("late_band", "ANOMALY_DETECTION_BAND(late, 2)"));
+        queries.extend((0..10).map(|i| metric(format!("n{i}"))));
+        let now = Utc::now();
+        fetch_mixed(&t, &queries, &[], now - Duration::hours(1), now).await.unwrap();
+        let seen = seen.lock().unwrap();
+        let sizes: Vec<usize> = seen.iter().map(|(ids, _)| ids.len()).collect();
+        assert_eq!(sizes, [499, 12], "the metric moves to the next call with its band");
+        for (ids, named) in seen.iter() {
+            assert!(named.iter().filter(|n| n.starts_with(|c: char| c.is_ascii_lowercase())).all(|n| ids.contains(n)), "{named:?}");
+        }
+        assert!(seen[1].0.contains(&"late".to_string()) && seen[1].1.contains(&"late".to_string()));
+        // Each query is charged once, the band as one metric.
+        assert_eq!(counter.snapshot().metrics_requested, queries.len() as u64);
+    }
+
+    #[test]
+    fn a_bands_upper_edge_is_read_per_minute() {
+        let at = |m: i64| Utc.timestamp_opt(1_795_000_000 / 60 * 60 + m * 60, 0).unwrap();
+        let edges = upper_edges(&[(at(0), 1.0), (at(1), 5.0), (at(0), 4.0), (at(1), 0.5)]);
+        assert_eq!(edges.values().copied().collect::<Vec<_>>(), [4.0, 5.0]);
+        assert_eq!(rename_refs("ANOMALY_DETECTION_BAND(m1, 2) + 2e5", |w| (w == "m1").then(|| "g0_m1".into())), "ANOMALY_DETECTION_BAND(g0_m1, 2) + 2e5");
     }
 
     #[tokio::test]

@@ -18,7 +18,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::sync::{oneshot, Notify};
 
-use super::cloudwatch::{fetch_mixed, Fetched, Query, Target};
+use super::cloudwatch::{fetch_mixed, rename_refs, Fetched, Query, Target};
 use super::{AwsError, ErrorKind};
 
 /// The longest a room's ready queries wait for another room still listing.
@@ -262,29 +262,38 @@ async fn window(t: &Target<'_>, group: Vec<Job>, start: DateTime<Utc>, end: Date
         }
         return;
     }
-    let tag = |k: usize, qs: &[Query]| -> Vec<Query> {
-        qs.iter()
-            .map(|q| Query {
-                id: format!("g{k}_{}", q.id),
-                ..q.clone()
-            })
-            .collect()
-    };
     let visible: Vec<Query> = group
         .iter()
         .enumerate()
-        .flat_map(|(k, j)| tag(k, &j.visible))
+        .flat_map(|(k, j)| tag(k, j, &j.visible))
         .collect();
     let background: Vec<Query> = group
         .iter()
         .enumerate()
-        .flat_map(|(k, j)| tag(k, &j.background))
+        .flat_map(|(k, j)| tag(k, j, &j.background))
         .collect();
     let got = fetch_mixed(t, &visible, &background, start, end).await;
     for (k, j) in group.into_iter().enumerate() {
         let mine = share(&got, k, &j);
         let _ = j.tx.send(mine);
     }
+}
+
+/// `qs` of job `k` (`j`) with their ids prefixed `g{k}_`, and the ids its
+/// expressions name with them: a band must still name its own metric.
+fn tag(k: usize, j: &Job, qs: &[Query]) -> Vec<Query> {
+    let own: std::collections::HashSet<&str> = j.visible.iter().chain(&j.background).map(|q| q.id.as_str()).collect();
+    qs.iter()
+        .map(|q| Query {
+            id: format!("g{k}_{}", q.id),
+            stat: if q.is_expression() {
+                rename_refs(&q.stat, |w| own.contains(w).then(|| format!("g{k}_{w}")))
+            } else {
+                q.stat.clone()
+            },
+            ..q.clone()
+        })
+        .collect()
 }
 
 /// Job `k`'s part of a shared answer.
@@ -381,6 +390,23 @@ mod tests {
         // A room with everything it asked hears of neither.
         let c = share(&got, 1, &job(vec![q("b", false)])).unwrap();
         assert!(c.errors.is_empty());
+    }
+
+    #[test]
+    fn a_shared_calls_ids_are_renamed_inside_expressions_too() {
+        let mut metric = q("f0_err", false);
+        metric.metric = "Errors";
+        let band = Query::expression("f0_berr", "ANOMALY_DETECTION_BAND(f0_err, 2)");
+        // A name that is no query of this job's is left as it is.
+        let other = Query::expression("x", "f0_err + f9_err * 2 + SEARCH('f0_err', 60)");
+        let j = job(vec![metric, band]);
+        let got = tag(3, &j, &j.visible);
+        let ids: Vec<&str> = got.iter().map(|q| q.id.as_str()).collect();
+        assert_eq!(ids, ["g3_f0_err", "g3_f0_berr"]);
+        assert_eq!(got[1].stat, "ANOMALY_DETECTION_BAND(g3_f0_err, 2)");
+        assert_eq!(got[0].stat, "Sum", "a metric's statistic is no expression");
+        let got = tag(1, &j, &[other]);
+        assert_eq!(got[0].stat, "g1_f0_err + f9_err * 2 + SEARCH('f0_err', 60)");
     }
 
     #[tokio::test(start_paused = true)]

@@ -55,8 +55,8 @@ pub struct RegionClients {
     pub gather: crate::aws::gather::Gather,
     /// CloudTrail, for who changed what (`source::trail`).
     pub trail: Option<aws_sdk_cloudtrail::Client>,
-    /// The account's own CloudWatch, for its alarms' history (`source::trail`):
-    /// `cloudwatch` may be a monitoring account's.
+    /// The account's own CloudWatch, for its alarms' history (`source::trail`)
+    /// and its anomaly detectors: `cloudwatch` may be a monitoring account's.
     pub alarms: Option<aws_sdk_cloudwatch::Client>,
     rooms: Vec<Option<Box<dyn Any + Send + Sync>>>,
 }

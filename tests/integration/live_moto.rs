@@ -289,6 +289,7 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "apigatewayv2.GetDeployments",
     "cloudtrail.LookupEvents",
     "cloudwatch.DescribeAlarmHistory",
+    "cloudwatch.DescribeAnomalyDetectors",
 ];
 
 /// Fails on any operation in `ops` that is not on the read-only list.

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod actuals;
+mod anomaly_bands;
 mod apigateway;
 mod apprunner;
 mod audit;

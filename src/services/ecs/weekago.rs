@@ -81,7 +81,7 @@ mod tests {
         };
         let u = unusual(&d);
         assert_eq!(u.len(), 1, "{u:?}");
-        assert_eq!((u[0].service, u[0].resource.as_str(), u[0].metric, u[0].now, u[0].week_ago), ("ecs", "prod/api", "cpu_pct", 88.0, 30.0));
+        assert_eq!((u[0].service, u[0].resource.as_str(), u[0].metric, u[0].now, u[0].week_ago), ("ecs", "prod/api", "cpu_pct", 88.0, Some(30.0)));
     }
 
     #[test]

@@ -81,6 +81,36 @@ pub struct FunctionStats {
     /// only (cold starts stay empty: they come from this week's logs).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_series: Option<Box<FunctionSeries>>,
+    /// The upper edges of the anomaly bands the account's own CloudWatch
+    /// detectors draw for its figures, over the window; `None`: no detector,
+    /// or not read (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<Band>,
+}
+
+/// The window's upper band edges (`ANOMALY_DETECTION_BAND`, two standard
+/// deviations) of the figures a detector exists for: counts are the sum of
+/// the per-minute upper edges, as the figure is the sum of its minutes; the
+/// duration their invocation-weighted mean. `None`: no detector for it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    pub invocations: Option<f64>,
+    pub errors: Option<f64>,
+    pub throttles: Option<f64>,
+    pub duration_avg_ms: Option<f64>,
+}
+
+impl Band {
+    /// The upper edge of the figure keyed as in the snapshot's `metrics`.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        match key {
+            "invocations" => self.invocations,
+            "errors" => self.errors,
+            "throttles" => self.throttles,
+            "duration_avg_ms" => self.duration_avg_ms,
+            _ => None,
+        }
+    }
 }
 
 /// The window's figures seven days earlier (`baseline`): sums over the

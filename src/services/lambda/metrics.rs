@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::domain::{FunctionSeries, FunctionStats, LambdaTotals, WeekAgo};
-use crate::aws::cloudwatch::{series, Fetched, Query};
+use super::domain::{Band, FunctionSeries, FunctionStats, LambdaTotals, WeekAgo};
+use crate::aws::anomaly::Detector;
+use crate::aws::cloudwatch::{series, upper_edges, Fetched, Query};
 use crate::series::{total, Series};
 
 /// Queries a function costs a refresh: the series and the percentile.
@@ -188,7 +189,77 @@ pub fn function_stats(
         // Read on their own schedule (`baseline::REFRESH`) and attached by the fetch.
         week_ago: None,
         week_series: None,
+        // Read in the same call, where a detector exists (`band_stats`).
+        band: None,
     }
+}
+
+/// The figures an anomaly detector can stand in for last week with: the
+/// screen's query key, the metric and statistic a detector must have, and
+/// the figure's key in the snapshot's `metrics`.
+const BANDED: [(&str, &str, &str, &str); 4] = [
+    ("inv", "Invocations", "Sum", "invocations"),
+    ("err", "Errors", "Sum", "errors"),
+    ("thr", "Throttles", "Sum", "throttles"),
+    ("avg", "Duration", "Average", "duration_avg_ms"),
+];
+
+/// The band queries of the screen's functions (`names`, as given to
+/// `lambda_queries`) that have a detector, each placed right after the
+/// metric it names: `ANOMALY_DETECTION_BAND(f0_err, 2)` as `f0_berr`. An
+/// expression can only name a query of its own call, and the calls are cut
+/// in order, never between the two (`cloudwatch::fetch_mixed`).
+pub fn with_bands(queries: Vec<Query>, names: &[&str], detectors: &std::collections::BTreeSet<Detector>) -> Vec<Query> {
+    if detectors.is_empty() {
+        return queries;
+    }
+    let mut bands = std::collections::HashMap::new();
+    for (i, name) in names.iter().enumerate() {
+        for (key, metric, stat, _) in BANDED {
+            let d = Detector { function: name.to_string(), metric: metric.into(), stat: stat.into() };
+            if detectors.contains(&d) {
+                let id = format!("f{i}_{key}");
+                bands.insert(id.clone(), Query::expression(format!("f{i}_b{key}"), format!("ANOMALY_DETECTION_BAND({id}, 2)")));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(queries.len() + bands.len());
+    for q in queries {
+        let band = bands.remove(&q.id);
+        out.push(q);
+        out.extend(band);
+    }
+    out
+}
+
+/// Function `i`'s band edges from a fetch with `with_bands`; `None` when
+/// no band was asked or none answered with a point.
+pub fn band_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Option<Band> {
+    let upper = |key: &str| f.values.get(&format!("f{i}_b{key}")).map(|p| upper_edges(p)).filter(|e| !e.is_empty());
+    let sum = |key: &str| upper(key).map(|e| total(e.values().copied()));
+    let inv = series(f.values.get(&format!("f{i}_inv")), start, minutes);
+    // Weighted by each minute's invocations, as `duration_avg_ms` is; the
+    // plain mean when none ran in the minutes it has.
+    let avg = upper("avg").map(|e| {
+        let weight = |at: &DateTime<Utc>| {
+            let m = (*at - start).num_minutes();
+            usize::try_from(m).ok().and_then(|m| inv.0.get(m)).map_or(0.0, |v| *v as f64)
+        };
+        let calls = total(e.keys().map(weight));
+        let mean = if calls > 0.0 {
+            total(e.iter().map(|(at, v)| weight(at) * v)) / calls
+        } else {
+            total(e.values().copied()) / e.len() as f64
+        };
+        (mean * 100.0).round() / 100.0
+    });
+    let b = Band {
+        invocations: sum("inv"),
+        errors: sum("err"),
+        throttles: sum("thr"),
+        duration_avg_ms: avg,
+    };
+    (b != Band::default()).then_some(b)
 }
 
 /// What a function's week-ago figures cost each time they are read.
@@ -381,6 +452,35 @@ mod tests {
         assert_eq!((b.invocations, b.duration_avg_ms), (0.0, None));
         // Not asked: unknown.
         assert_eq!(week_stats(&f, 2), None);
+    }
+
+    #[test]
+    fn a_band_follows_its_metric_and_its_upper_edges_are_summed_per_minute() {
+        let det = |f: &str, m: &str, s: &str| Detector { function: f.into(), metric: m.into(), stat: s.into() };
+        // `b` has a detector of its Errors; a p99 detector has no figure here.
+        let detectors = [det("b", "Errors", "Sum"), det("b", "Duration", "p99"), det("gone", "Errors", "Sum")].into_iter().collect();
+        let q = with_bands(lambda_queries(&["a", "b"], 60, None), &["a", "b"], &detectors);
+        let ids: Vec<&str> = q.iter().map(|q| q.id.as_str()).collect();
+        let at = ids.iter().position(|i| *i == "f1_err").unwrap();
+        assert_eq!(ids[at + 1], "f1_berr");
+        assert_eq!(q[at + 1].stat, "ANOMALY_DETECTION_BAND(f1_err, 2)");
+        assert_eq!(q.iter().filter(|q| q.is_expression()).count(), 1);
+        assert_eq!(q.len(), lambda_queries(&["a", "b"], 60, None).len() + 1);
+
+        let start: DateTime<Utc> = "2026-11-22T13:00:00Z".parse().unwrap();
+        let t = |m| start + Duration::minutes(m);
+        let mut f = Fetched::default();
+        f.values.insert("f1_inv".into(), vec![(t(0), 10.0), (t(1), 30.0)]);
+        // Both edges under one id, in either order.
+        f.values.insert("f1_berr".into(), vec![(t(0), 2.5), (t(0), 0.0), (t(1), 0.0), (t(1), 1.5)]);
+        f.values.insert("f1_bavg".into(), vec![(t(0), 100.0), (t(0), 10.0), (t(1), 200.0), (t(1), 20.0)]);
+        f.values.insert("f0_berr".into(), vec![]);
+        let b = band_stats(&f, 1, start, 60).unwrap();
+        assert_eq!((b.errors, b.invocations, b.throttles), (Some(4.0), None, None));
+        assert_eq!(b.duration_avg_ms, Some(175.0));
+        // Asked and answered with nothing, or not asked: no band, never zero.
+        assert_eq!(band_stats(&f, 0, start, 60), None);
+        assert_eq!(band_stats(&f, 2, start, 60), None);
     }
 
     #[test]

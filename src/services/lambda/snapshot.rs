@@ -32,6 +32,11 @@ pub struct FunctionOut {
     /// not read (the maxima, the percentile and concurrency never are), and
     /// null as a whole when last week was not read.
     pub metrics_week_ago: Option<MetricsOut>,
+    /// The upper edges of the anomaly bands the account's detectors draw
+    /// for its figures, over the window, under the same keys: null where no
+    /// detector's band was read, absent when none was (docs/baseline.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_band: Option<MetricsOut>,
     pub cold_starts: Option<ColdOut>,
     /// Null when the usage it is priced from was not read.
     pub cost: Option<CostOut>,
@@ -144,6 +149,18 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
             duration_percentile: None,
             duration_pct_ms: None,
         }),
+        anomaly_band: s.band.as_ref().map(|b| MetricsOut {
+            invocations: b.invocations,
+            errors: b.errors,
+            throttles: b.throttles,
+            error_rate_pct: None,
+            duration_avg_ms: b.duration_avg_ms,
+            duration_max_ms: None,
+            duration_p99_ms: None,
+            concurrent_max: None,
+            duration_percentile: None,
+            duration_pct_ms: None,
+        }),
         cold_starts: s.cold.as_ref().map(|c| ColdOut {
             count: c.count,
             rate_pct: c.rate_pct().map(round3),
@@ -167,5 +184,27 @@ pub fn lambda(s: &LambdaState, settings: &Settings) -> LambdaOut {
             // Recordings from before the choice existed hold p99.
             .map(|f| function(f, Some(s.percentile.as_deref().unwrap_or("p99")), settings))
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::services::lambda::domain::Band;
+
+    #[test]
+    fn the_anomaly_band_is_written_only_where_read_and_null_per_figure_without_a_detector() {
+        let mut f = Function { name: "a".into(), ..Default::default() };
+        let settings = Settings::default();
+        let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
+        assert!(out.get("anomaly_band").is_none(), "{out}");
+        f.stats.band = Some(Band { errors: Some(10.0), ..Default::default() });
+        let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
+        let band = &out["anomaly_band"];
+        assert_eq!(band["errors"], 10.0);
+        assert!(band["invocations"].is_null() && band["duration_avg_ms"].is_null(), "{band}");
+        // The same keys as `metrics`.
+        let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(band), keys(&out["metrics"]));
     }
 }

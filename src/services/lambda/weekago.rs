@@ -1,8 +1,10 @@
 //! Lambda's figures against the same window a week ago (`baseline`): the
-//! measures judged, the `Δwk` cell, and the functions' unusual figures.
+//! measures judged, the `Δwk` cell, and the functions' unusual figures. A
+//! figure the account has an anomaly detector for is judged by its band
+//! instead (`judge_band`), when the band was read.
 
 use super::domain::Function;
-use crate::baseline::{judge, most_unusual, Compared, Figure, Pair, Rule, Unusual, Verdict};
+use crate::baseline::{judge, judge_band, most_unusual, Compared, Figure, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by and its short name on screen.
@@ -31,7 +33,13 @@ fn pair(f: &Function, metric: &str) -> Pair {
     }
 }
 
-/// Every measure's verdict, in `MEASURES` order.
+/// The upper edge of `metric`'s anomaly band, when a detector's band was read.
+fn band(f: &Function, metric: &str) -> Option<f64> {
+    f.stats.band.as_ref()?.get(metric)
+}
+
+/// Every measure's verdict, in `MEASURES` order: by its anomaly band where
+/// one was read, else against last week.
 pub fn verdicts(f: &Function) -> Vec<(&'static str, &'static str, Pair, Verdict)> {
     if f.stats.pending {
         return Vec::new();
@@ -40,7 +48,11 @@ pub fn verdicts(f: &Function) -> Vec<(&'static str, &'static str, Pair, Verdict)
         .iter()
         .map(|(key, short, rule)| {
             let p = pair(f, key);
-            (*key, *short, p, judge(*rule, key, p))
+            let v = match band(f, key) {
+                Some(upper) => judge_band(*rule, key, p.now, upper),
+                None => judge(*rule, key, p),
+            };
+            (*key, *short, p, v)
         })
         .collect()
 }
@@ -50,18 +62,21 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
     let mut out = Vec::new();
     for f in functions {
         for (metric, _, p, v) in verdicts(f) {
-            if let (Verdict::Unusual { ratio, why }, Some(now), Some(week_ago)) = (v, p.now, p.week_ago) {
-                out.push(Unusual {
-                    service: "lambda",
-                    resource: f.name.clone(),
-                    region: f.region.clone(),
-                    metric,
-                    now,
-                    week_ago,
-                    ratio: (ratio * 100.0).round() / 100.0,
-                    why,
-                });
-            }
+            let upper = band(f, metric);
+            // Week over week needs last week's figure; a band stands alone.
+            let Verdict::Unusual { ratio, why } = v else { continue };
+            let (Some(now), true) = (p.now, upper.is_some() || p.week_ago.is_some()) else { continue };
+            out.push(Unusual {
+                service: "lambda",
+                resource: f.name.clone(),
+                region: f.region.clone(),
+                metric,
+                now,
+                week_ago: p.week_ago,
+                band: upper.map(|u| (u * 10.0).round() / 10.0),
+                ratio: (ratio * 100.0).round() / 100.0,
+                why,
+            });
         }
     }
     out
@@ -139,6 +154,42 @@ mod tests {
         assert_eq!(delta(&fns[1]), "+2%");
         assert_eq!(delta(&fns[2]), "new");
         assert_eq!(delta(&fns[3]), "-");
+    }
+
+    #[test]
+    fn a_figure_with_a_band_is_judged_by_it_and_the_others_week_over_week() {
+        use crate::services::lambda::domain::Band;
+        // 40 errors against 2 last week, but the band allows 50: usual.
+        let mut wide = function("wide", (200.0, 40.0), Some((200.0, 2.0)));
+        wide.stats.band = Some(Band { errors: Some(50.0), ..Default::default() });
+        // 12 errors, as last week, above a band of 4: unusual by the band.
+        let mut narrow = function("narrow", (200.0, 12.0), Some((200.0, 12.0)));
+        narrow.stats.band = Some(Band { errors: Some(4.0), ..Default::default() });
+        // A band of its invocations only: its errors are judged week over week.
+        let mut other = function("other", (200.0, 40.0), Some((200.0, 2.0)));
+        other.stats.band = Some(Band { invocations: Some(1e6), ..Default::default() });
+        // A band and last week unread: judged by the band alone.
+        let mut alone = function("alone", (200.0, 30.0), None);
+        alone.stats.band = Some(Band { errors: Some(3.0), ..Default::default() });
+        let u = unusual(&[wide, narrow, other, alone]);
+        type Row<'a> = (&'a str, &'a str, Option<f64>, Option<f64>, f64);
+        let got: Vec<Row> =
+            u.iter().map(|u| (u.resource.as_str(), u.metric, u.week_ago, u.band, u.ratio)).collect();
+        assert_eq!(
+            got,
+            [("narrow", "errors", Some(12.0), Some(4.0), 3.0), ("other", "errors", Some(2.0), None, 20.0), ("alone", "errors", None, Some(3.0), 10.0)]
+        );
+        assert!(u[0].why.contains("above its anomaly band"), "{}", u[0].why);
+        assert!(u[1].why.contains("a week ago"), "{}", u[1].why);
+        // The column says so too, last week read or not.
+        assert_eq!(delta(&alone_again()), "ERR ×10");
+        assert_eq!(order(&alone_again()), Some(1e6 + 10.0));
+    }
+
+    fn alone_again() -> Function {
+        let mut f = function("alone", (200.0, 30.0), None);
+        f.stats.band = Some(crate::services::lambda::domain::Band { errors: Some(3.0), ..Default::default() });
+        f
     }
 
     #[test]

@@ -151,6 +151,8 @@ fn function_at(
         ranked: false,
         week_ago: Some(week_ago(spec, start, now_min, fraction, pct)),
         week_series: detail.then(|| Box::new(week_series(spec, start, now_min, fraction, pct))),
+        // The demo account has no anomaly detectors.
+        band: None,
     };
     Function {
         name: spec.name.clone(),
