@@ -21,12 +21,21 @@ pub const ERROR_RATE_FLOOR_PCT: f64 = 1.0;
 pub const RATE_MIN_INVOCATIONS: f32 = 10.0;
 
 pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
-    let old: HashMap<&str, &Function> = state
-        .functions
-        .iter()
-        .filter(|f| f.in_scope(scope))
-        .map(|f| (f.name.as_str(), f))
-        .collect();
+    // A refresh lists the functions in the order the last one did: each new
+    // row is looked for first at its place among the scope's old rows, and
+    // the map of every old function is built only when that misses (a
+    // function added or gone), not on every refresh of 50,000 rows.
+    let in_scope: Vec<&Function> = state.functions.iter().filter(|f| f.in_scope(scope)).collect();
+    let mut by_name: Option<HashMap<&str, &Function>> = None;
+    let mut old = |i: usize, name: &str| -> Option<&Function> {
+        if let Some(f) = in_scope.get(i).filter(|f| f.name == name) {
+            return Some(*f);
+        }
+        by_name
+            .get_or_insert_with(|| in_scope.iter().map(|f| (f.name.as_str(), *f)).collect())
+            .get(name)
+            .copied()
+    };
     // Every function of the scope was read before: one the state lacks is new.
     let listed = cx.seen && !state.listing.contains(scope);
     let change = |f: &Function, at, action: &str, source| Change {
@@ -40,8 +49,8 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
         source,
     };
     let mut out = Vec::new();
-    for f in &data.functions {
-        let found = match old.get(f.name.as_str()) {
+    for (i, f) in data.functions.iter().enumerate() {
+        let found = match old(i, f.name.as_str()) {
             None => f.last_modified.map(|at| {
                 let action = if listed { "CreateFunction" } else { "Modified" };
                 change(f, at, action, ChangeSource::ServiceApi)
@@ -69,11 +78,14 @@ pub fn suspects(state: &LambdaState, changes: &[&Change]) -> Vec<Suspect> {
         return out;
     }
     // Only functions with a per-minute history can be suspects: found in one
-    // pass, not one pass per change (hundreds of changes, 50,000 functions).
+    // pass, not one pass per change (hundreds of changes, 50,000 functions),
+    // and a pass that looks each function up among the few changed names
+    // rather than filling a map of every function.
+    let names: std::collections::HashSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
     let read: HashMap<(&str, &str, &str), &Function> = state
         .functions
         .iter()
-        .filter(|f| f.stats.series.is_some())
+        .filter(|f| f.stats.series.is_some() && names.contains(f.name.as_str()))
         .map(|f| ((f.account(), f.region.as_str(), f.name.as_str()), f))
         .collect();
     for c in changes {
@@ -176,6 +188,30 @@ mod tests {
                 ("tuned", "UpdateFunctionConfiguration", t(55), ChangeSource::ServiceApi),
             ]
         );
+    }
+
+    #[test]
+    fn a_refresh_listing_in_another_order_finds_each_function_by_name() {
+        let scope = Scope::new("", "us-east-1");
+        let other = Scope::new("222222222222", "us-east-1");
+        let mut elsewhere = function("b", 10, "zz");
+        elsewhere.account = std::sync::Arc::from("222222222222");
+        // The same names in another account never stand for this scope's.
+        let state = LambdaState {
+            functions: vec![elsewhere, function("a", 10, "a"), function("b", 10, "b"), function("c", 10, "c")],
+            ..Default::default()
+        };
+        assert!(!state.functions[0].in_scope(&scope) && state.functions[0].in_scope(&other));
+        let next = LambdaData {
+            functions: vec![function("c", 10, "c"), function("b", 10, "b2"), function("d", 20, "d"), function("a", 10, "a")],
+            ..Default::default()
+        };
+        let found = changes(&state, &scope, &next, &cx(true));
+        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str())).collect();
+        assert_eq!(got, [("b", "UpdateFunctionCode"), ("d", "CreateFunction")]);
+        // Listed in the same order, nothing moved: nothing found.
+        let same = LambdaData { functions: state.functions[1..].to_vec(), ..Default::default() };
+        assert!(changes(&state, &scope, &same, &cx(true)).is_empty());
     }
 
     #[test]

@@ -35,6 +35,30 @@ fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'
     Ok((r.priced::<LambdaPrices>("Lambda")?, r))
 }
 
+type Found<'a> = Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), String>;
+
+/// `prices`, looked up once per run of functions in one region: the room's
+/// sums price every function of every refresh, and the functions of a
+/// region come together.
+struct ByRegion<'a> {
+    book: &'a PriceBook,
+    last: Option<(&'a str, Found<'a>)>,
+}
+
+impl<'a> ByRegion<'a> {
+    fn new(book: &'a PriceBook) -> Self {
+        ByRegion { book, last: None }
+    }
+
+    fn of(&mut self, f: &'a Function) -> &Found<'a> {
+        if self.last.as_ref().is_some_and(|(r, _)| *r != f.region) {
+            self.last = None;
+        }
+        let book = self.book;
+        &self.last.get_or_insert_with(|| (f.region.as_str(), prices(f, book))).1
+    }
+}
+
 fn gb(f: &Function) -> f64 {
     f.memory_mb as f64 / 1024.0
 }
@@ -65,9 +89,13 @@ pub fn figure(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
 /// The estimate, with its basis written out only when `basis`: the room's
 /// sum over ten thousand functions on every refresh needs the dollars alone.
 fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estimate {
-    let (p, region) = match prices(f, book) {
-        Ok(p) => p,
-        Err(why) => return Estimate::Unpriced(why.into()),
+    priced_at(f, &prices(f, book), window_min, basis)
+}
+
+fn priced_at(f: &Function, found: &Found<'_>, window_min: u32, basis: bool) -> Estimate {
+    let (p, region) = match found {
+        Ok(p) => *p,
+        Err(why) => return Estimate::Unpriced(why.clone()),
     };
     let (Some(inv), Some(gbs)) = (f.stats.invocations, gb_seconds(f)) else {
         return Estimate::Unread;
@@ -142,8 +170,9 @@ pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Opti
     let scale = 60.0 / window_min.max(1) as f64 * HOURS_PER_MONTH;
     let (mut req, mut gbs, mut req_usd, mut gbs_usd) = (0.0, 0.0, 0.0, 0.0);
     let mut tier = None;
+    let mut at = ByRegion::new(book);
     for f in &state.functions {
-        let (Ok((p, _)), Some(inv), Some(g)) = (prices(f, book), f.stats.invocations, gb_seconds(f)) else {
+        let (Ok((p, _)), Some(inv), Some(g)) = (at.of(f), f.stats.invocations, gb_seconds(f)) else {
             continue;
         };
         tier.get_or_insert((p.free_requests_per_month, p.free_gb_seconds_per_month));
@@ -177,7 +206,8 @@ pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Opti
 }
 
 pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost {
-    let estimates: Vec<Estimate> = state.functions.iter().map(|f| priced(f, book, window_min, false)).collect();
+    let mut at = ByRegion::new(book);
+    let estimates: Vec<Estimate> = state.functions.iter().map(|f| priced_at(f, at.of(f), window_min, false)).collect();
     let mut c = RoomCost::of(&estimates);
     c.note = free_tier(state, book, window_min).map(|t| t.text());
     c
@@ -185,7 +215,8 @@ pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost 
 
 /// `room`, per account (without the free tier, which is the payer's).
 pub fn by_account(state: &LambdaState, book: &PriceBook, window_min: u32) -> Vec<(String, RoomCost)> {
-    RoomCost::by_account(state.functions.iter().map(|f| (&*f.account, priced(f, book, window_min, false))))
+    let mut at = ByRegion::new(book);
+    RoomCost::by_account(state.functions.iter().map(|f| (&*f.account, priced_at(f, at.of(f), window_min, false))))
 }
 
 /// Why a function's slowest call is a warning, if it is.
@@ -256,6 +287,30 @@ mod tests {
         assert!(e.basis().contains("+ 1.23 GB-s ×"), "{}", e.basis());
         let e = estimate(&function(1024, "x86_64", 1e6, 200.0), book, 60);
         assert!(e.basis().contains("+ 200.0k GB-s ×"), "{}", e.basis());
+    }
+
+    #[test]
+    fn the_room_prices_each_function_in_its_own_region_however_they_interleave() {
+        let book = crate::services::builtin_prices();
+        let at = |region: &str, mem: u32| Function { region: region.into(), ..function(mem, "x86_64", 1e6, 200.0) };
+        let functions = vec![
+            at("us-east-1", 512),
+            at("mars-north-1", 512),
+            at("mars-north-1", 1024),
+            at("us-east-1", 1024),
+            at("eu-west-1", 2048),
+        ];
+        let one_by_one: Vec<Estimate> = functions.iter().map(|f| figure(f, book, 60)).collect();
+        let want = RoomCost::of(&one_by_one);
+        let state = LambdaState { functions, ..Default::default() };
+        let got = room(&state, book, 60);
+        assert_eq!((got.priced, got.unpriced, got.why.clone()), (want.priced, want.unpriced, want.why.clone()));
+        assert_eq!((got.priced, got.unpriced), (3, 2));
+        assert!((got.per_hour - want.per_hour).abs() < 1e-12, "{} vs {}", got.per_hour, want.per_hour);
+        assert!(got.why.as_deref().is_some_and(|w| w.contains("mars-north-1")), "{:?}", got.why);
+        let by = by_account(&state, book, 60);
+        assert_eq!(by.len(), 1);
+        assert_eq!((by[0].1.priced, by[0].1.unpriced), (3, 2));
     }
 
     #[test]

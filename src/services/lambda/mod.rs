@@ -155,6 +155,14 @@ impl Room for Lambda {
     /// The API routes in front of each function, as the API room publishes them.
     fn join(state: &mut LambdaState, board: &Board) {
         let routes = &board.api_routes.by_function;
+        // No API in front of any function (most accounts): nothing to look
+        // up for 50,000 rows, only routes once joined to clear.
+        if routes.is_empty() {
+            for f in state.functions.iter_mut().filter(|f| !f.api_routes.is_empty()) {
+                f.api_routes = Vec::new();
+            }
+            return;
+        }
         for f in &mut state.functions {
             match routes.get(&function_key(&f.account, &f.region, &f.name)) {
                 Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
