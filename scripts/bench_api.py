@@ -18,7 +18,7 @@ import ctl  # noqa: E402
 
 
 def start_moto():
-    proc = subprocess.Popen([os.path.join(ROOT, ".venv/bin/moto_server"), "-H", "127.0.0.1", "-p", "0"],
+    proc = subprocess.Popen([os.path.join(ROOT, ".venv/bin/python"), os.path.join(ROOT, "tests/moto/server.py"), "-H", "127.0.0.1", "-p", "0"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=tempfile.gettempdir())
     for line in proc.stderr:
         if "Running on http://127.0.0.1:" in line:

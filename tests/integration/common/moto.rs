@@ -46,7 +46,10 @@ impl Moto {
         // shared file would mix (and reset) each other's requests.
         let folder = super::scratch("awstop-moto-recording-");
         let recording = folder.join("requests");
-        let mut child = Command::new(venv("moto_server"))
+        // moto_server with its recorder's writes kept whole (tests/moto/server.py).
+        let server = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/moto/server.py");
+        let mut child = Command::new(venv("python"))
+            .arg(&server)
             .args(["-H", "127.0.0.1", "-p", "0"])
             .env("MOTO_RECORDER_FILEPATH", &recording)
             .envs(env.iter().copied())
