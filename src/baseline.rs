@@ -197,6 +197,50 @@ pub fn unusual(service: &'static str, resource: &str, region: &str, metric: &'st
     }
 }
 
+/// `unusual`, judged by the upper edge of its anomaly band (`judge_band`)
+/// where one was read (`band`): a band stands alone, last week unread or not.
+#[allow(clippy::too_many_arguments)]
+pub fn unusual_by_band(
+    service: &'static str,
+    resource: &str,
+    region: &str,
+    metric: &'static str,
+    rule: Rule,
+    p: Pair,
+    band: Option<f64>,
+) -> Option<Unusual> {
+    let Some(upper) = band else {
+        return unusual(service, resource, region, metric, rule, p);
+    };
+    match (judge_band(rule, metric, p.now, upper), p.now) {
+        (Verdict::Unusual { ratio, why }, Some(now)) => Some(Unusual {
+            service,
+            resource: resource.to_string(),
+            region: region.to_string(),
+            metric,
+            now,
+            week_ago: p.week_ago,
+            band: Some((upper * 10.0).round() / 10.0),
+            ratio: (ratio * 100.0).round() / 100.0,
+            why,
+        }),
+        _ => None,
+    }
+}
+
+/// `figures` (of `measures`, in order) with each figure that has an
+/// anomaly band (`band` by its key) judged by it instead of last week.
+pub fn banded(measures: &[(&'static str, &'static str, Rule)], figures: Vec<Figure>, band: impl Fn(&str) -> Option<f64>) -> Vec<Figure> {
+    figures
+        .into_iter()
+        .zip(measures)
+        .map(|(f, (key, _, rule))| match band(key) {
+            Some(upper) => Figure { verdict: judge_band(*rule, key, f.pair.now, upper), ..f },
+            None => f,
+        })
+        .collect()
+}
+
 /// Most unusual first: the larger ratio, then the larger figure now.
 pub fn rank<T>(items: &mut [T], key: impl Fn(&T) -> (f64, f64)) {
     items.sort_by(|a, b| {

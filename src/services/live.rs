@@ -58,6 +58,8 @@ pub struct RegionClients {
     /// The account's own CloudWatch, for its alarms' history (`source::trail`)
     /// and its anomaly detectors: `cloudwatch` may be a monitoring account's.
     pub alarms: Option<aws_sdk_cloudwatch::Client>,
+    /// The account's anomaly detectors here, looked up once for every room.
+    pub detectors: crate::aws::anomaly::Looked,
     rooms: Vec<Option<Box<dyn Any + Send + Sync>>>,
 }
 
@@ -69,6 +71,7 @@ impl RegionClients {
             gather: Default::default(),
             trail: None,
             alarms: None,
+            detectors: Default::default(),
             rooms: ServiceKind::ALL.iter().map(|_| None).collect(),
         }
     }
@@ -272,6 +275,17 @@ impl Live {
             endpoint: self.endpoint(),
             budget: &self.budget,
             account_id: self.metrics_of.as_deref(),
+        }
+    }
+
+    /// The account's anomaly detectors in region `r`, shared by its rooms.
+    /// Through the account's own CloudWatch, never a monitoring account's:
+    /// with metrics read through one (`metrics_of`) the band would not be
+    /// the account's, and none is read.
+    pub async fn detectors(&self, r: &RegionClients) -> std::sync::Arc<std::collections::BTreeSet<crate::aws::anomaly::Detector>> {
+        match (r.alarms.as_ref(), self.metrics_of.as_ref()) {
+            (Some(client), None) => r.detectors.get(client, self.endpoint(), &r.name, crate::baseline::REFRESH).await,
+            _ => Default::default(),
         }
     }
 

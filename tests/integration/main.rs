@@ -5,6 +5,7 @@
 mod accounts;
 mod actuals;
 mod anomaly_bands;
+mod anomaly_bands_rooms;
 mod apigateway;
 mod apprunner;
 mod audit;

@@ -121,6 +121,35 @@ pub struct StageMetrics {
     /// (never zero). REST and HTTP stages only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_ago: Option<StageWeekAgo>,
+    /// The upper edges of the anomaly bands the account's own detectors
+    /// draw for its figures over the window; `None`: no detector, or not
+    /// read (never zero). REST and HTTP stages only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<StageBand>,
+}
+
+/// The window's upper band edges (`ANOMALY_DETECTION_BAND`, two standard
+/// deviations) of the figures a detector exists for: the counts the sum of
+/// the per-minute edges, the latency their requests-weighted mean.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StageBand {
+    pub requests: Option<f64>,
+    pub errors_4xx: Option<f64>,
+    pub errors_5xx: Option<f64>,
+    pub latency_avg_ms: Option<f64>,
+}
+
+impl StageBand {
+    /// The upper edge of the figure keyed as in the snapshot's `metrics`.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        match key {
+            "requests" => self.requests,
+            "errors_4xx" => self.errors_4xx,
+            "errors_5xx" => self.errors_5xx,
+            "latency_avg_ms" => self.latency_avg_ms,
+            _ => None,
+        }
+    }
 }
 
 /// A stage's window seven days earlier: sums, zero when CloudWatch had no

@@ -165,6 +165,9 @@ async fn refresh(
         let compared: Vec<usize> = (0..refs.len())
             .filter(|&q| (q < split || live.opts.metrics_all) && stages[q].protocol != "WEBSOCKET")
             .collect();
+        // Bands for the compared stages' figures that have a detector, in
+        // the same calls as the figures.
+        let visible = metrics::with_bands(visible, &*live.detectors(r).await, &compared);
         let compared_keys: Vec<(String, String)> = compared.iter().map(|&q| keys[q].clone()).collect();
         let mut asked: Vec<usize> = week.due(&compared_keys).into_iter().map(|k| compared[k]).collect();
         let mut week_queries = metrics::week_queries(&asked.iter().map(|&q| stages[q]).collect::<Vec<_>>(), window);
@@ -198,7 +201,8 @@ async fn refresh(
                         // scrolling to it wakes the poller.
                         last.get(key).cloned().unwrap_or_default()
                     } else {
-                        let m = metrics::stats(&f, q, &apis[i].protocol, start, window);
+                        let mut m = metrics::stats(&f, q, &apis[i].protocol, start, window);
+                        m.band = metrics::band_stats(&f, q, start, window);
                         last.insert(key.clone(), m.clone());
                         m
                     };

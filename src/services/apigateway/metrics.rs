@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::domain::{StageMetrics, StageSeries, StageWeekAgo};
+use super::domain::{StageBand, StageMetrics, StageSeries, StageWeekAgo};
 use crate::aws::cloudwatch::{series, Fetched, Points, Query};
 
 pub const NAMESPACE: &str = "AWS/ApiGateway";
@@ -84,6 +84,38 @@ pub fn queries(stages: &[StageRef], window_min: u32) -> Vec<Query> {
         }
     }
     out
+}
+
+/// The figures of a REST or HTTP stage an anomaly detector can stand in for
+/// last week with, by query key.
+const BANDED: [&str; 4] = ["req", "e4", "e5", "lat"];
+
+/// The band queries of the stages `compared` (their positions in the
+/// stages given to `queries`) that have a detector, each right after its
+/// metric: `ANOMALY_DETECTION_BAND(s0_e5, 2)` as `s0_be5`.
+pub fn with_bands(queries: Vec<Query>, detectors: &std::collections::BTreeSet<crate::aws::anomaly::Detector>, compared: &[usize]) -> Vec<Query> {
+    crate::aws::anomaly::with_bands(queries, detectors, |q| {
+        let (s, key) = q.id.split_once('_')?;
+        (BANDED.contains(&key) && compared.contains(&stage_of(&q.id))).then(|| format!("{s}_b{key}"))
+    })
+}
+
+/// Stage `i`'s band edges from a fetch with `with_bands`; `None` when no
+/// band was asked or none answered with a point.
+pub fn band_stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Option<StageBand> {
+    let upper = |key: &str| {
+        f.values
+            .get(&format!("s{i}_b{key}"))
+            .map(|p| crate::aws::cloudwatch::upper_edges(p))
+            .filter(|e| !e.is_empty())
+    };
+    let sum = |key: &str| upper(key).map(|e| round2(crate::series::total(e.values().copied())));
+    let lat = upper("lat").and_then(|e| {
+        let points: Points = e.into_iter().collect();
+        weighted(Some(&points), f.values.get(&format!("s{i}_req")), start, minutes)
+    });
+    let b = StageBand { requests: sum("req"), errors_4xx: sum("e4"), errors_5xx: sum("e5"), latency_avg_ms: lat };
+    (b != StageBand::default()).then_some(b)
 }
 
 /// What a stage's week-ago figures cost each time they are read.

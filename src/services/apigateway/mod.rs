@@ -52,7 +52,12 @@ impl Room for ApiGateway {
         min_interval: (Duration::from_secs(60), "API Gateway metrics are per minute; faster only spends the API rate"),
         // API Gateway's management API is authorised by HTTP verb: every read,
         // v1 and v2 alike, is `apigateway:GET`.
-        iam_actions: &["apigateway:GET"],
+        iam_actions: &[
+            "apigateway:GET",
+            // The account's own anomaly detectors of stage metrics, read
+            // to use their bands; never created.
+            "cloudwatch:DescribeAnomalyDetectors",
+        ],
         reads: &[Topic::FunctionErrors],
         publishes: &[Topic::ApiRoutes],
         ..crate::services::RoomInfo::DEFAULT

@@ -39,6 +39,11 @@ pub struct StageOut {
     /// 4XX, 5XX and the average latency (the rest null); null as a whole
     /// when last week was not read (and for WebSocket stages).
     pub metrics_week_ago: Option<MetricsOut>,
+    /// The upper edges of the anomaly bands the account's detectors draw
+    /// for its figures over the window, under the same keys (null for a
+    /// figure without one); absent when no band was read (docs/baseline.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_band: Option<MetricsOut>,
 }
 
 /// `null` for what was not read or not published.
@@ -111,6 +116,19 @@ fn stage(s: &Stage, websocket: bool) -> StageOut {
                 ..Default::default()
             };
             metrics(&m, false)
+        }),
+        anomaly_band: s.metrics.band.as_ref().map(|b| {
+            let m = StageMetrics {
+                requests: b.requests,
+                errors_4xx: b.errors_4xx,
+                errors_5xx: b.errors_5xx,
+                latency_avg_ms: b.latency_avg_ms,
+                ..Default::default()
+            };
+            let mut out = metrics(&m, false);
+            // A rate of two bands' edges is no band.
+            out.error_5xx_rate_pct = None;
+            out
         }),
     }
 }

@@ -2,7 +2,7 @@
 //! the measures judged and the stages' unusual figures.
 
 use super::domain::{Api, Stage};
-use crate::baseline::{figures_of, judge, unusual as judged, Compared, Figure, Pair, Rule, Unusual, Verdict};
+use crate::baseline::{banded, figures_of, judge, unusual_by_band as judged, Compared, Figure, Pair, Rule, Unusual, Verdict};
 
 /// The figures compared, by their key in the snapshot's `metrics`, with
 /// the rule each is judged by. 4XX are the callers' mistakes and come in
@@ -32,7 +32,13 @@ fn pair(s: &Stage, metric: &str) -> Pair {
     }
 }
 
-/// The stages' unusual figures; a stage is named `API/stage`.
+/// The upper edge of `metric`'s anomaly band, when a detector's band was read.
+fn band(s: &Stage, metric: &str) -> Option<f64> {
+    s.metrics.band.as_ref()?.get(metric)
+}
+
+/// The stages' unusual figures (by a figure's anomaly band where one was
+/// read, else against last week); a stage is named `API/stage`.
 pub fn unusual(apis: &[Api]) -> Vec<Unusual> {
     apis.iter().flat_map(|a| a.stages.iter().flat_map(move |s| of_stage(a, s))).collect()
 }
@@ -43,7 +49,7 @@ pub fn of_stage(a: &Api, s: &Stage) -> Vec<Unusual> {
         return Vec::new();
     }
     let name = format!("{}/{}", a.name, s.name);
-    MEASURES.iter().filter_map(|(key, rule)| judged("apigateway", &name, &a.region, key, *rule, pair(s, key))).collect()
+    MEASURES.iter().filter_map(|(key, rule)| judged("apigateway", &name, &a.region, key, *rule, pair(s, key), band(s, key))).collect()
 }
 
 impl Compared for Stage {
@@ -55,7 +61,7 @@ impl Compared for Stage {
             return Vec::new();
         }
         let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
-        figures_of(&measures, |key| pair(self, key))
+        banded(&measures, figures_of(&measures, |key| pair(self, key)), |key| band(self, key))
     }
 }
 

@@ -462,6 +462,8 @@ fn service_at(svc: &SvcSpec, seed: u64, now: i64) -> (Service, Vec<Task>) {
                 memory_pct: Some(((memory_base + jitter_at(then, 2)).clamp(1.0, 99.9) * 10.0).round() / 10.0),
             }
         }),
+        // The demo account has no anomaly detectors.
+        band: None,
         cpu_pct: (running > 0)
             .then(|| ((svc.load + jitter(1)).clamp(0.5, 99.0) * 10.0).round() / 10.0),
         memory_pct: (running > 0).then(|| ((memory_base + jitter(2)).clamp(1.0, 99.9) * 10.0).round() / 10.0),

@@ -94,6 +94,11 @@ pub struct Service {
     /// (`baseline`); `None`: not read (never zero).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_ago: Option<ServiceWeekAgo>,
+    /// The upper edges of the anomaly bands the account's own detectors
+    /// draw for CPU and memory, at the minute `cpu_pct` and `memory_pct`
+    /// are of; `None`: no detector, or not read (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<ServiceBand>,
     /// Newest first; ECS service events explain placement failures and steady state.
     pub events: Vec<ServiceEvent>,
     /// The events, among all the service's, that say a deployment completed,
@@ -124,6 +129,10 @@ pub struct ServiceWeekAgo {
     pub cpu_pct: Option<f64>,
     pub memory_pct: Option<f64>,
 }
+
+/// The same two figures as the upper edges of their anomaly bands
+/// (`ANOMALY_DETECTION_BAND`, two standard deviations); `None`: no detector.
+pub type ServiceBand = ServiceWeekAgo;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TaskCounts {

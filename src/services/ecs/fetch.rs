@@ -149,6 +149,7 @@ fn service(s: &aws_sdk_ecs::types::Service) -> Service {
         memory_pct: None,
         metrics_pending: false,
         week_ago: None,
+        band: None,
         events: s
             .events()
             .iter()

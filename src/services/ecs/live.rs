@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::Utc;
 use tokio::time::Instant;
 
-use super::domain::ServiceWeekAgo;
+use super::domain::{ServiceBand, ServiceWeekAgo};
 use super::Ecs;
 use crate::aws::client::CallCounter;
 use crate::aws::cloudwatch::{self, Query};
@@ -87,7 +87,11 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(c, s)| (c.as_str(), s.as_str())).collect();
         let (start, end) = cloudwatch::window(fetched_at, 5);
-        let now_queries = queries(&refs);
+        // Bands for the figures that have a detector, in the same calls.
+        let now_queries = crate::aws::anomaly::with_bands(queries(&refs), &*live.detectors(r).await, |q| {
+            let (s, key) = q.id.split_once('_')?;
+            Some(format!("{s}_b{key}"))
+        });
         // The same five minutes a week ago, in calls of their own (a window
         // of its own) shared with the other rooms' week-ago queries; charged
         // as the screen's figures and left unread when the budget cannot
@@ -124,6 +128,7 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
                     for s in &mut c.services {
                         s.cpu_pct = cloudwatch::latest(&f, &format!("s{i}_cpu"));
                         s.memory_pct = cloudwatch::latest(&f, &format!("s{i}_mem"));
+                        s.band = band(&f, i);
                         i += 1;
                     }
                 }
@@ -153,8 +158,19 @@ pub async fn fetch(live: &Live, r: &RegionClients, metrics: bool, first: Option<
     out
 }
 
-/// CPU and memory per (cluster, service), as last read.
-type Utilisation = HashMap<(String, String), (Option<f64>, Option<f64>)>;
+/// Service `i`'s band edges at the minute its figures are of; `None` when
+/// no band was asked or none answered.
+fn band(f: &cloudwatch::Fetched, i: usize) -> Option<ServiceBand> {
+    let upper = |key: &str| {
+        let at = f.values.get(&format!("s{i}_{key}"))?.iter().map(|(t, _)| *t).max()?;
+        cloudwatch::upper_edges(f.values.get(&format!("s{i}_b{key}"))?).get(&at).map(|v| (v * 100.0).round() / 100.0)
+    };
+    let b = ServiceBand { cpu_pct: upper("cpu"), memory_pct: upper("mem") };
+    (b != ServiceBand::default()).then_some(b)
+}
+
+/// CPU and memory per (cluster, service), with their bands, as last read.
+type Utilisation = HashMap<(String, String), (Option<f64>, Option<f64>, Option<ServiceBand>)>;
 
 /// Keeps the last utilisation read for refreshes that do not read it.
 fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut Utilisation) {
@@ -169,9 +185,9 @@ fn carry(msgs: &mut [DataMsg], fresh: bool, previous: &mut Utilisation) {
             for s in &mut c.services {
                 let key = (c.name.clone(), s.name.clone());
                 if fresh {
-                    previous.insert(key, (s.cpu_pct, s.memory_pct));
-                } else if let Some((cpu, mem)) = previous.get(&key) {
-                    (s.cpu_pct, s.memory_pct) = (*cpu, *mem);
+                    previous.insert(key, (s.cpu_pct, s.memory_pct, s.band));
+                } else if let Some((cpu, mem, band)) = previous.get(&key) {
+                    (s.cpu_pct, s.memory_pct, s.band) = (*cpu, *mem, *band);
                 }
             }
         }

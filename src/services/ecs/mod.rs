@@ -54,6 +54,9 @@ impl Room for Ecs {
             "ecs:DescribeTasks",
             "ecs:ListContainerInstances",
             "ecs:DescribeContainerInstances",
+            // The account's own anomaly detectors of service metrics, read
+            // to use their bands; never created.
+            "cloudwatch:DescribeAnomalyDetectors",
         ],
         reads: &[Topic::ImageFindings],
         publishes: &[Topic::ImagesInUse],

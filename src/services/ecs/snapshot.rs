@@ -43,6 +43,11 @@ pub struct ServiceOut {
     /// (each null when CloudWatch had nothing then); null as a whole when
     /// last week was not read.
     pub metrics_week_ago: Option<super::domain::ServiceWeekAgo>,
+    /// The upper edges of the anomaly bands the account's detectors draw
+    /// for `cpu_pct` and `memory_pct` (null for one without a detector);
+    /// absent when no band was read (docs/baseline.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_band: Option<super::domain::ServiceBand>,
     /// The image its running tasks carry (`null`: none running).
     pub image: Option<String>,
     /// That image's scan findings from ECR (`null`: not scanned, or not in ECR).
@@ -102,6 +107,7 @@ fn cluster(c: &Cluster, prices: &PriceBook, book: &crate::scope::AccountBook) ->
                 cpu_pct: s.cpu_pct,
                 memory_pct: s.memory_pct,
                 metrics_week_ago: s.week_ago,
+                anomaly_band: s.band,
                 image: s.image.as_ref().map(|i| i.reference.clone()),
                 image_findings: s.image.as_ref().and_then(|i| i.findings),
                 cost: super::cost::estimate(s, prices).out(),

@@ -2,7 +2,7 @@
 //! (`baseline`): levels, not counts, so judged by `Rule::Level`.
 
 use super::domain::{Cluster, EcsData, Service};
-use crate::baseline::{level_figures, unusual as judged, Compared, Figure, Pair, Rule, Unusual};
+use crate::baseline::{banded, level_figures, unusual_by_band as judged, Compared, Figure, Pair, Rule, Unusual};
 
 /// The figures compared, by their key in the snapshot's service, with the
 /// rule each is judged by: 20 points above last week and at least twice it.
@@ -20,7 +20,17 @@ fn pair(s: &Service, metric: &str) -> Pair {
     Pair { now, week_ago, calls_now: None, calls_week_ago: None }
 }
 
-/// The services' unusual figures; a service is named `cluster/service`.
+/// The upper edge of `metric`'s anomaly band, when a detector's band was read.
+fn band(s: &Service, metric: &str) -> Option<f64> {
+    let b = s.band.as_ref()?;
+    match metric {
+        "cpu_pct" => b.cpu_pct,
+        _ => b.memory_pct,
+    }
+}
+
+/// The services' unusual figures (by a figure's anomaly band where one
+/// was read, else against last week); a service is named `cluster/service`.
 pub fn unusual(d: &EcsData) -> Vec<Unusual> {
     d.clusters.iter().flat_map(|c| c.services.iter().flat_map(move |s| of_service(c, s))).collect()
 }
@@ -31,7 +41,7 @@ pub fn of_service(c: &Cluster, s: &Service) -> Vec<Unusual> {
         return Vec::new();
     }
     let name = format!("{}/{}", c.name, s.name);
-    MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key))).collect()
+    MEASURES.iter().filter_map(|(key, rule)| judged("ecs", &name, &c.region, key, *rule, pair(s, key), band(s, key))).collect()
 }
 
 impl Compared for Service {
@@ -42,7 +52,8 @@ impl Compared for Service {
             return Vec::new();
         }
         let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
-        level_figures(&measures, self.week_ago.is_some(), |key| pair(self, key))
+        let figures = level_figures(&measures, self.week_ago.is_some(), |key| pair(self, key));
+        banded(&measures, figures, |key| band(self, key))
     }
 }
 

@@ -227,6 +227,8 @@ fn metrics(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> EmrMet
             idle: per_minute(&idle),
         }),
         week_ago: Some(week_ago(s, cx, id, end, idle_since)),
+        // The demo account has no anomaly detectors.
+        band: None,
     }
 }
 

@@ -102,6 +102,11 @@ pub struct EmrMetrics {
     /// (never zero).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub week_ago: Option<EmrWeekAgo>,
+    /// The upper edges of the anomaly bands the account's own detectors
+    /// draw for applications running and pending, at the five minutes the
+    /// figures are of; `None`: no detector, or not read (never zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub band: Option<EmrBand>,
 }
 
 /// Applications running and pending seven days earlier, read as now: the
@@ -111,6 +116,10 @@ pub struct EmrWeekAgo {
     pub apps_running: Option<f64>,
     pub apps_pending: Option<f64>,
 }
+
+/// The same two figures as the upper edges of their anomaly bands
+/// (`ANOMALY_DETECTION_BAND`, two standard deviations); `None`: no detector.
+pub type EmrBand = EmrWeekAgo;
 
 /// A minute a slot over the window, each five-minute point (EMR's own
 /// resolution) across the minutes it covers.

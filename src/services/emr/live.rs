@@ -77,7 +77,8 @@ async fn refresh(live: &Live, r: &RegionClients, first: Option<&DataTx>, week: &
         let ids: Vec<&str> = active.iter().map(|i| clusters[*i].id.as_str()).collect();
         let (_, end) = cloudwatch::window(fetched_at, live.opts.window);
         let start = end - Duration::minutes(metrics::IDLE_LOOKBACK_MINUTES as i64);
-        let now_queries = metrics::queries(&ids);
+        // Bands for the figures that have a detector, in the same calls.
+        let now_queries = metrics::with_bands(metrics::queries(&ids), &*live.detectors(r).await);
         // The same window a week earlier (not the day IsIdle is read over):
         // calls of their own, charged as the screen's figures, left unread
         // when the budget cannot afford them with today's.

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::domain::{EmrMetrics, EmrSeries, EmrWeekAgo};
+use super::domain::{EmrBand, EmrMetrics, EmrSeries, EmrWeekAgo};
 use crate::aws::cloudwatch::{Fetched, Points, Query};
 use crate::series::Series;
 
@@ -105,7 +105,28 @@ pub fn stats(f: &Fetched, i: usize, end: DateTime<Utc>, window_min: u32) -> EmrM
             idle: slots(get("idle"), end, window_min),
         }),
         week_ago: None,
+        band: band(f, i),
     }
+}
+
+/// The clusters' band queries (`anomaly::with_bands`) for applications
+/// running and pending where a detector exists: `c0_brun` after `c0_run`.
+pub fn with_bands(queries: Vec<Query>, detectors: &std::collections::BTreeSet<crate::aws::anomaly::Detector>) -> Vec<Query> {
+    crate::aws::anomaly::with_bands(queries, detectors, |q| {
+        let (c, key) = q.id.split_once('_')?;
+        ["run", "pend"].contains(&key).then(|| format!("{c}_b{key}"))
+    })
+}
+
+/// Cluster `i`'s band edges at the five minutes its figures are of; `None`
+/// when no band was asked or none answered.
+fn band(f: &Fetched, i: usize) -> Option<EmrBand> {
+    let upper = |key: &str| {
+        let at = f.values.get(&format!("c{i}_{key}"))?.iter().map(|(t, _)| *t).max()?;
+        crate::aws::cloudwatch::upper_edges(f.values.get(&format!("c{i}_b{key}"))?).get(&at).copied()
+    };
+    let b = EmrBand { apps_running: upper("run"), apps_pending: upper("pend") };
+    (b != EmrBand::default()).then_some(b)
 }
 
 /// What a cluster's week-ago figures cost each time they are read.
@@ -146,6 +167,26 @@ mod tests {
 
     fn at(m: i64) -> DateTime<Utc> {
         "2026-11-22T14:00:00Z".parse::<DateTime<Utc>>().unwrap() + Duration::minutes(m)
+    }
+
+    #[test]
+    fn a_band_follows_its_detectors_metric_and_its_edge_is_the_newest_points() {
+        use crate::aws::anomaly::Detector;
+        let d = [Detector::new("AWS/ElasticMapReduce", "AppsPending", "Average", &[("JobFlowId", "j-2")])].into();
+        let q = with_bands(queries(&["j-1", "j-2"]), &d);
+        let ids: Vec<&str> = q.iter().map(|q| q.id.as_str()).collect();
+        let at_pend = ids.iter().position(|i| *i == "c1_pend").unwrap();
+        assert_eq!((ids[at_pend + 1], q[at_pend + 1].stat.as_str()), ("c1_bpend", "ANOMALY_DETECTION_BAND(c1_pend, 2)"));
+        assert_eq!(q.len(), 2 * PER_CLUSTER + 1);
+        let mut f = Fetched::default();
+        f.values.insert("c1_pend".into(), vec![(at(-5), 2.0), (at(0), 9.0)]);
+        // Both edges of each point under one id; the newest point's upper edge counts.
+        f.values.insert("c1_bpend".into(), vec![(at(-5), 6.0), (at(-5), 0.0), (at(0), 0.5), (at(0), 4.0)]);
+        f.values.insert("c0_pend".into(), vec![(at(0), 1.0)]);
+        let m = stats(&f, 1, at(0), 60);
+        assert_eq!(m.band, Some(EmrBand { apps_running: None, apps_pending: Some(4.0) }));
+        // No band asked: none, never zero.
+        assert_eq!(stats(&f, 0, at(0), 60).band, None);
     }
 
     #[test]

@@ -53,6 +53,9 @@ impl Room for Emr {
             "elasticmapreduce:ListInstanceGroups",
             "elasticmapreduce:ListInstanceFleets",
             "elasticmapreduce:ListSteps",
+            // The account's own anomaly detectors of cluster metrics, read
+            // to use their bands; never created.
+            "cloudwatch:DescribeAnomalyDetectors",
         ],
         keys: &[("[ ]", "EMR clusters: active / ended today")],
         ..crate::services::RoomInfo::DEFAULT

@@ -32,6 +32,11 @@ pub struct ClusterOut {
     /// applications running and pending (the rest null); null as a whole
     /// when last week was not read.
     pub metrics_week_ago: Option<MetricsOut>,
+    /// The upper edges of the anomaly bands the account's detectors draw
+    /// for applications running and pending, under the same keys (the rest
+    /// null); absent when no band was read (docs/baseline.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub anomaly_band: Option<MetricsOut>,
     pub cost: Option<CostOut>,
     /// Dollars burned over the current idle streak (`null`: not idle, or not priced).
     pub idle_usd: Option<f64>,
@@ -84,6 +89,15 @@ pub fn emr(d: &EmrData, prices: &PriceBook, book: &crate::scope::AccountBook) ->
                         idle_minutes: None,
                         apps_running: w.apps_running,
                         apps_pending: w.apps_pending,
+                        container_pending_ratio: None,
+                        yarn_memory_available_pct: None,
+                        hdfs_utilization_pct: None,
+                    }),
+                    anomaly_band: m.band.map(|b| MetricsOut {
+                        is_idle: None,
+                        idle_minutes: None,
+                        apps_running: b.apps_running,
+                        apps_pending: b.apps_pending,
                         container_pending_ratio: None,
                         yarn_memory_available_pct: None,
                         hdfs_utilization_pct: None,

@@ -2,7 +2,7 @@
 //! (`baseline`): levels read at a moment, judged by `Rule::Level`.
 
 use super::domain::EmrCluster;
-use crate::baseline::{level_figures, unusual as judged, Compared, Figure, Pair, Rule, Unusual};
+use crate::baseline::{banded, level_figures, unusual_by_band as judged, Compared, Figure, Pair, Rule, Unusual};
 
 /// The figures compared, by their key in the snapshot's `metrics`: five
 /// applications more than last week and at least twice as many.
@@ -20,7 +20,17 @@ fn pair(c: &EmrCluster, metric: &str) -> Pair {
     Pair { now, week_ago, calls_now: None, calls_week_ago: None }
 }
 
-/// The active clusters' unusual figures, named by cluster name.
+/// The upper edge of `metric`'s anomaly band, when a detector's band was read.
+fn band(c: &EmrCluster, metric: &str) -> Option<f64> {
+    let b = c.metrics.band.as_ref()?;
+    match metric {
+        "apps_running" => b.apps_running,
+        _ => b.apps_pending,
+    }
+}
+
+/// The active clusters' unusual figures (by a figure's anomaly band where
+/// one was read, else against last week), named by cluster name.
 pub fn unusual(clusters: &[EmrCluster]) -> Vec<Unusual> {
     clusters.iter().flat_map(of_cluster).collect()
 }
@@ -31,7 +41,7 @@ pub fn of_cluster(c: &EmrCluster) -> Vec<Unusual> {
     if !c.active() || c.metrics.pending {
         return Vec::new();
     }
-    MEASURES.iter().filter_map(|(key, rule)| judged("emr", &c.name, &c.region, key, *rule, pair(c, key))).collect()
+    MEASURES.iter().filter_map(|(key, rule)| judged("emr", &c.name, &c.region, key, *rule, pair(c, key), band(c, key))).collect()
 }
 
 impl Compared for EmrCluster {
@@ -43,7 +53,8 @@ impl Compared for EmrCluster {
             return Vec::new();
         }
         let measures = MEASURES.map(|(key, rule)| (key, short(key), rule));
-        level_figures(&measures, self.metrics.week_ago.is_some(), |key| pair(self, key))
+        let figures = level_figures(&measures, self.metrics.week_ago.is_some(), |key| pair(self, key));
+        banded(&measures, figures, |key| band(self, key))
     }
 }
 
@@ -72,6 +83,22 @@ mod tests {
             },
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn a_queue_with_a_band_is_judged_by_it_and_the_others_week_over_week() {
+        use crate::services::emr::domain::EmrBand;
+        // As long a queue as last week, above its band: named by the band.
+        let mut banded = cluster("nightly", 12.0, 12.0);
+        banded.metrics.band = Some(EmrBand { apps_running: None, apps_pending: Some(3.0) });
+        // Far longer than last week, within a wide band: usual.
+        let mut wide = cluster("etl", 12.0, 1.0);
+        wide.metrics.band = Some(EmrBand { apps_running: None, apps_pending: Some(20.0) });
+        let u = unusual(&[banded.clone(), wide, cluster("plain", 12.0, 1.0)]);
+        let got: Vec<_> = u.iter().map(|u| (u.resource.as_str(), u.metric, u.week_ago, u.band, u.ratio)).collect();
+        assert_eq!(got, [("nightly", "apps_pending", Some(12.0), Some(3.0), 4.0), ("plain", "apps_pending", Some(1.0), None, 12.0)]);
+        assert!(u[0].why.contains("above its anomaly band"), "{}", u[0].why);
+        assert_eq!(crate::baseline::delta(&banded.figures(), EmrCluster::HEADLINE), "PEND ×4");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One Lambda refresh of one region: metrics and cold starts for the chosen
 //! functions, on top of the inventory.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -10,7 +10,6 @@ use super::coldstart::logs::{self, ColdState};
 use super::domain::{Function, FunctionSeries, LambdaData, WeekAgo};
 use super::metrics::{self, function_stats, lambda_queries};
 use super::Lambda;
-use crate::aws::anomaly::{self, Detector};
 use crate::aws::budget::Class;
 use crate::aws::cloudwatch;
 use crate::aws::gather::Coming;
@@ -43,35 +42,6 @@ pub struct Sweep {
     /// Each open detail's week-ago minutes and when they were read: asked
     /// again after `baseline::REFRESH` only, and only while open.
     pub week_series: HashMap<String, (tokio::time::Instant, FunctionSeries)>,
-    /// The account's anomaly detectors of function metrics in this region
-    /// and when they were looked up (a failed look counts, as none): looked
-    /// up again after `baseline::REFRESH` only.
-    pub detectors: Option<(tokio::time::Instant, BTreeSet<Detector>)>,
-}
-
-/// The account's detectors, from `sweep` or looked up now. Through the
-/// account's own CloudWatch, never a monitoring account's: with metrics read
-/// through one (`metrics_of`) the band would not be the account's, and none
-/// is read. A lookup that fails means no bands, and is logged: the metrics
-/// never wait on it again for `baseline::REFRESH`.
-async fn detectors(live: &Live, r: &RegionClients, sweep: &mut Sweep) -> BTreeSet<Detector> {
-    let (Some(client), None) = (r.alarms.as_ref(), live.metrics_of.as_ref()) else {
-        return BTreeSet::new();
-    };
-    if let Some((at, d)) = &sweep.detectors {
-        if at.elapsed() < crate::baseline::REFRESH {
-            return d.clone();
-        }
-    }
-    let found = match anomaly::lambda_detectors(client, live.endpoint()).await {
-        Ok(d) => d,
-        Err(e) => {
-            tracing::warn!(region = %r.name, operation = %e.operation, "no anomaly bands: {}", e.message);
-            BTreeSet::new()
-        }
-    };
-    sweep.detectors = Some((tokio::time::Instant::now(), found.clone()));
-    found
 }
 
 /// What one fetch reads of the functions it is given.
@@ -128,8 +98,8 @@ pub async fn fetch(
     let later = std::mem::take(&mut sweep.percentile_later);
     let percentile = (!refused && !later).then_some(chosen_pct.as_str());
     // Bands for the screen's figures that have a detector, in the same calls.
-    let banded = if read.metrics() { detectors(live, r, sweep).await } else { BTreeSet::new() };
-    let queries = metrics::with_bands(lambda_queries(&names, opts.window, percentile), &names, &banded);
+    let banded = if read.metrics() { live.detectors(r).await } else { Default::default() };
+    let queries = metrics::with_bands(lambda_queries(&names, opts.window, percentile), &banded);
     let (start, end) = cloudwatch::window(fetched_at, opts.window);
     let mut out = Vec::new();
     let mut totals = None;

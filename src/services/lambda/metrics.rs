@@ -204,32 +204,14 @@ const BANDED: [(&str, &str, &str, &str); 4] = [
     ("avg", "Duration", "Average", "duration_avg_ms"),
 ];
 
-/// The band queries of the screen's functions (`names`, as given to
-/// `lambda_queries`) that have a detector, each placed right after the
-/// metric it names: `ANOMALY_DETECTION_BAND(f0_err, 2)` as `f0_berr`. An
-/// expression can only name a query of its own call, and the calls are cut
-/// in order, never between the two (`cloudwatch::fetch_mixed`).
-pub fn with_bands(queries: Vec<Query>, names: &[&str], detectors: &std::collections::BTreeSet<Detector>) -> Vec<Query> {
-    if detectors.is_empty() {
-        return queries;
-    }
-    let mut bands = std::collections::HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        for (key, metric, stat, _) in BANDED {
-            let d = Detector { function: name.to_string(), metric: metric.into(), stat: stat.into() };
-            if detectors.contains(&d) {
-                let id = format!("f{i}_{key}");
-                bands.insert(id.clone(), Query::expression(format!("f{i}_b{key}"), format!("ANOMALY_DETECTION_BAND({id}, 2)")));
-            }
-        }
-    }
-    let mut out = Vec::with_capacity(queries.len() + bands.len());
-    for q in queries {
-        let band = bands.remove(&q.id);
-        out.push(q);
-        out.extend(band);
-    }
-    out
+/// The band queries of the screen's functions that have a detector, each
+/// placed right after the metric it names (`anomaly::with_bands`):
+/// `ANOMALY_DETECTION_BAND(f0_err, 2)` as `f0_berr`.
+pub fn with_bands(queries: Vec<Query>, detectors: &std::collections::BTreeSet<Detector>) -> Vec<Query> {
+    crate::aws::anomaly::with_bands(queries, detectors, |q| {
+        let (f, key) = q.id.split_once('_')?;
+        (f.starts_with('f') && BANDED.iter().any(|(k, ..)| *k == key)).then(|| format!("{f}_b{key}"))
+    })
 }
 
 /// Function `i`'s band edges from a fetch with `with_bands`; `None` when
@@ -456,10 +438,10 @@ mod tests {
 
     #[test]
     fn a_band_follows_its_metric_and_its_upper_edges_are_summed_per_minute() {
-        let det = |f: &str, m: &str, s: &str| Detector { function: f.into(), metric: m.into(), stat: s.into() };
+        let det = |f: &str, m: &str, s: &str| Detector::new("AWS/Lambda", m, s, &[("FunctionName", f)]);
         // `b` has a detector of its Errors; a p99 detector has no figure here.
         let detectors = [det("b", "Errors", "Sum"), det("b", "Duration", "p99"), det("gone", "Errors", "Sum")].into_iter().collect();
-        let q = with_bands(lambda_queries(&["a", "b"], 60, None), &["a", "b"], &detectors);
+        let q = with_bands(lambda_queries(&["a", "b"], 60, None), &detectors);
         let ids: Vec<&str> = q.iter().map(|q| q.id.as_str()).collect();
         let at = ids.iter().position(|i| *i == "f1_err").unwrap();
         assert_eq!(ids[at + 1], "f1_berr");
