@@ -35,7 +35,7 @@ fn prices<'a>(f: &Function, book: &'a PriceBook) -> Result<(&'a LambdaPrices, &'
     Ok((r.priced::<LambdaPrices>("Lambda")?, r))
 }
 
-type Found<'a> = Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), String>;
+type Found<'a> = Result<(&'a LambdaPrices, &'a crate::cost::book::RegionPrices), crate::cost::book::PriceError>;
 
 /// `prices`, looked up once per run of functions in one region: the room's
 /// sums price every function of every refresh, and the functions of a
@@ -95,7 +95,7 @@ fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estim
 fn priced_at(f: &Function, found: &Found<'_>, window_min: u32, basis: bool) -> Estimate {
     let (p, region) = match found {
         Ok(p) => *p,
-        Err(why) => return Estimate::Unpriced(why.clone()),
+        Err(why) => return Estimate::Unpriced(why.to_string()),
     };
     let (Some(inv), Some(gbs)) = (f.stats.invocations, gb_seconds(f)) else {
         return Estimate::Unread;
