@@ -235,6 +235,8 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "lambda.ListFunctions",
     "lambda.ListEventSourceMappings",
     "lambda.GetPolicy",
+    "lambda.ListVersionsByFunction",
+    "lambda.ListAliases",
     "cloudwatch.GetMetricData",
     "ecs.ListClusters",
     "ecs.DescribeClusters",
