@@ -277,6 +277,7 @@ pub(crate) const READ_ONLY: &[&str] = &[
     "lightsail.GetBundles",
     "lightsail.GetContainerServices",
     "lightsail.GetContainerServicePowers",
+    "lightsail.GetOperations",
     "lightsail.GetInstanceMetricData",
     "apprunner.ListServices",
     "apprunner.DescribeService",
