@@ -185,7 +185,7 @@ mod tests {
     use super::*;
 
     fn t(min: i64) -> DateTime<Utc> {
-        DateTime::from_timestamp(1_800_000_000 - 1_800_000_000 % 60 + min * 60, 0).unwrap()
+        DateTime::from_timestamp(1_800_000_000 + min * 60, 0).unwrap()
     }
 
     fn alias(version: &str, weights: &[(&str, f64)]) -> Alias {
