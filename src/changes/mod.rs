@@ -103,6 +103,15 @@ impl Change {
             || (self.source == ChangeSource::Refresh && event.at <= self.at && self.at - event.at <= chrono::Duration::minutes(REFRESH_SPAN_MIN))
     }
 
+    /// Whether CloudTrail's `event` names this service-seen change's own
+    /// action (`PublishVersion 12` and `PublishVersion`, `Alias live 11 → 12`
+    /// and `UpdateAlias`): of several changes of one resource in one
+    /// minute, the event is that one.
+    fn same_kind(&self, event: &Change) -> bool {
+        let word = self.action.split_whitespace().next().unwrap_or_default();
+        word == event.action || (word == "Alias" && event.action == "UpdateAlias")
+    }
+
     /// Whether `by` may be said to have made this change too.
     fn takes_actor(&self, by: &Option<String>) -> bool {
         self.actor.is_none() || self.actor == *by
@@ -187,10 +196,12 @@ impl Timeline {
             return;
         }
         if c.source == ChangeSource::CloudTrail {
+            let fits = |k: &Change| k.source.service_seen() && k.seen_in_trail(&c) && k.takes_actor(&c.actor);
             let seen = self
                 .items
                 .iter()
-                .position(|k| k.source.service_seen() && k.seen_in_trail(&c) && k.takes_actor(&c.actor));
+                .position(|k| fits(k) && k.same_kind(&c))
+                .or_else(|| self.items.iter().position(fits));
             if let Some(mut k) = seen.and_then(|i| self.items.remove(i)) {
                 if k.source == ChangeSource::Refresh {
                     k.at = c.at;
@@ -200,10 +211,12 @@ impl Timeline {
                 return;
             }
         } else if c.source.service_seen() {
+            let fits = |k: &Change| k.source == ChangeSource::CloudTrail && c.seen_in_trail(k) && c.takes_actor(&k.actor);
             let told = self
                 .items
                 .iter()
-                .position(|k| k.source == ChangeSource::CloudTrail && c.seen_in_trail(k) && c.takes_actor(&k.actor));
+                .position(|k| fits(k) && c.same_kind(k))
+                .or_else(|| self.items.iter().position(fits));
             if let Some(k) = told.and_then(|i| self.items.remove(i)) {
                 if c.source == ChangeSource::Refresh {
                     c.at = k.at;
@@ -327,6 +340,29 @@ mod tests {
         let mut t = Timeline::default();
         t.add(vec![change(9, "orders-api"), trail(10, 0, "orders-api", "alice"), trail(2, 0, "orders-api", "alice")]);
         assert_eq!(t.within(change(0, "").at).count(), 3);
+    }
+
+    #[test]
+    fn of_several_changes_in_one_minute_each_event_joins_its_own_kind() {
+        let seen = |action: &str, source| Change { action: action.into(), source, ..change(5, "orders-api") };
+        let event = |action: &str, actor: &str| Change { action: action.into(), ..trail(5, 30, "orders-api", actor) };
+        let mut t = Timeline::default();
+        t.add(vec![
+            seen("UpdateFunctionCode", ChangeSource::ServiceApi),
+            seen("PublishVersion 12", ChangeSource::ServiceApi),
+            seen("Alias live 11 → 12", ChangeSource::Refresh),
+        ]);
+        t.add(vec![event("UpdateAlias", "carol"), event("PublishVersion", "bob"), event("UpdateFunctionCode", "alice")]);
+        let mut rows: Vec<_> = t.within(change(0, "").at).map(|c| (c.action.as_str(), c.actor.as_deref(), c.source)).collect();
+        rows.sort_by_key(|r| r.0);
+        assert_eq!(
+            rows,
+            [
+                ("Alias live 11 → 12", Some("carol"), ChangeSource::Refresh),
+                ("PublishVersion 12", Some("bob"), ChangeSource::ServiceApi),
+                ("UpdateFunctionCode", Some("alice"), ChangeSource::ServiceApi),
+            ]
+        );
     }
 
     #[test]

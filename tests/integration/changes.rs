@@ -87,6 +87,28 @@ fn once_lists_what_was_created_inside_the_window_and_nothing_older() {
     assert!(at <= taken && taken - at <= chrono::Duration::minutes(1), "{at} {taken}");
 }
 
+#[test]
+fn once_lists_a_version_published_and_an_alias_moved_inside_the_window_and_no_environment() {
+    let moto = Moto::start();
+    let secret = moto.ctl(&["changes", "versions"]).trim().to_string();
+    let (out, ops) = moto.recorded(|| moto.awstop(&["--once", "--format", "json", "--window", "5", "--cold-starts", "filter"]));
+    crate::live_moto::assert_reads_only(&ops);
+    for op in ["lambda.ListVersionsByFunction", "lambda.ListAliases"] {
+        assert!(ops.iter().any(|o| o.eq_ignore_ascii_case(op)), "{op} asked: {ops:?}");
+    }
+    let snap: Value = serde_json::from_slice(&out.stdout).expect("snapshot is JSON");
+    let got = changes(&snap);
+    let mut fresh = named(&got, "versioned-fn");
+    fresh.sort();
+    assert_eq!(fresh, ["Alias live → 2", "Modified", "PublishVersion 1", "PublishVersion 2"], "{got:?}");
+    let version: Vec<&Value> = snap["changes"].as_array().unwrap().iter().filter(|c| c["action"] == "PublishVersion 2").collect();
+    assert_eq!((version[0]["service"].as_str(), version[0]["source"].as_str()), (Some("lambda"), Some("service_api")));
+    // Every version carries the environment: its values never come out.
+    assert!(!secret.is_empty());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&secret));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(&secret));
+}
+
 #[tokio::test]
 async fn two_reads_find_new_code_and_a_moved_task_definition_and_nothing_unchanged() {
     let moto = Moto::start();

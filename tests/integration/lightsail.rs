@@ -132,10 +132,37 @@ pub(crate) fn lightsail_client() -> aws_sdk_lightsail::Client {
                 )
                 .build()
         });
+    // GetOperations, two pages: a reboot in the window and one a day old,
+    // then a container service update.
+    let now = chrono::Utc::now().timestamp();
+    let op = move |name: &str, rt: ResourceType, kind: OperationType, ago: i64| {
+        Operation::builder()
+            .resource_name(name)
+            .resource_type(rt)
+            .operation_type(kind)
+            .created_at(aws_smithy_types::DateTime::from_secs(now - ago))
+            .build()
+    };
+    let ops1 = mock!(aws_sdk_lightsail::Client::get_operations)
+        .match_requests(|r| r.page_token().is_none())
+        .then_output(move || {
+            get_operations::GetOperationsOutput::builder()
+                .operations(op("wordpress-1", ResourceType::Instance, OperationType::StopInstance, 86_400))
+                .operations(op("wordpress-1", ResourceType::Instance, OperationType::RebootInstance, 120))
+                .next_page_token("more")
+                .build()
+        });
+    let ops2 = mock!(aws_sdk_lightsail::Client::get_operations)
+        .match_requests(|r| r.page_token() == Some("more"))
+        .then_output(move || {
+            get_operations::GetOperationsOutput::builder()
+                .operations(op("api", ResourceType::ContainerService, OperationType::UpdateContainerService, 60))
+                .build()
+        });
     mock_client!(
         aws_sdk_lightsail,
         RuleMode::MatchAny,
-        [&page1, &page2, &bundles, &services, &powers, &throttled, &points]
+        [&page1, &page2, &bundles, &services, &powers, &throttled, &points, &ops1, &ops2]
     )
 }
 
@@ -152,6 +179,9 @@ fn lightsail_reads_pages_prices_and_metrics_and_a_throttled_metric_stays_unread(
         let Some(DataMsg::Loaded { payload: Payload::Lightsail(d), .. }) = msgs.first() else {
             panic!("{msgs:?}")
         };
+        // GetOperations: both pages, the day-old stop left out.
+        let ops: Vec<(&str, &str)> = d.operations.iter().map(|o| (o.resource.as_str(), o.kind.as_str())).collect();
+        assert_eq!(ops, [("wordpress-1", "RebootInstance"), ("api", "UpdateContainerService")]);
         // Both pages, in name order.
         let names: Vec<&str> = d.instances.iter().map(|i| i.name.as_str()).collect();
         assert_eq!(names, ["dev-box", "lamp-shop", "wordpress-1"]);

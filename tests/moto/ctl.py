@@ -527,6 +527,10 @@ def operation(rec):
         return apigateway_operation(method, path)
     if service == "lambda" and method == "GET" and path.endswith("/policy"):
         return "lambda.GetPolicy"
+    if service == "lambda" and method == "GET" and path.endswith("/versions"):
+        return "lambda.ListVersionsByFunction"
+    if service == "lambda" and method == "GET" and path.endswith("/aliases"):
+        return "lambda.ListAliases"
     for svc, m, prefix, name in REST:
         if svc == service and m == method and (path == prefix or path.startswith(prefix)):
             if svc == "batch":
@@ -717,6 +721,23 @@ def changes(url, step):
         job_definition("etl")
         core = [g for g in emr.list_instance_groups(ClusterId=emr_cluster())["InstanceGroups"] if g["InstanceGroupType"] == "CORE"][0]
         emr.modify_instance_groups(ClusterId=emr_cluster(), InstanceGroups=[{"InstanceGroupId": core["Id"], "InstanceCount": 5}])
+    elif step == "versions":
+        # `versioned-fn` (a secret in its environment, which every version
+        # carries): version 1 behind the alias `live`, then new code as
+        # version 2 and `live` moved to it.
+        lam = c["lambda"]
+        lam.create_function(FunctionName="versioned-fn", Runtime="python3.12", Role=c["iam"].create_role(
+            RoleName="versions-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"], Handler="app.handler",
+            Code={"ZipFile": zip_code()}, Environment={"Variables": {"TOKEN": SECRET}})
+        lam.publish_version(FunctionName="versioned-fn")
+        lam.create_alias(FunctionName="versioned-fn", Name="live", FunctionVersion="1")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("app.py", "def handler(event, context):\n    return 2\n")
+        lam.update_function_code(FunctionName="versioned-fn", ZipFile=buf.getvalue())
+        lam.publish_version(FunctionName="versioned-fn")
+        lam.update_alias(FunctionName="versioned-fn", Name="live", FunctionVersion="2")
+        print(SECRET)
     else:
         raise SystemExit(f"changes: unknown step {step}")
 

@@ -1,7 +1,7 @@
 //! What changed among a region's functions: a `LastModified` inside the
-//! window, a function new since the last read, and a `CodeSha256` that moved
+//! window, a function new since the last read, a `CodeSha256` that moved
 //! between two reads (moto moves only the digest on a code update; AWS moves
-//! both). A change is laid against the function's per-minute error rate to
+//! both), and what its versions and aliases show (`versions`). A change is laid against the function's per-minute error rate to
 //! find the suspects.
 
 use std::collections::HashMap;
@@ -50,7 +50,18 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
     };
     let mut out = Vec::new();
     for (i, f) in data.functions.iter().enumerate() {
-        let found = match old(i, f.name.as_str()) {
+        let was = old(i, f.name.as_str());
+        if let Some(d) = &f.deploys {
+            let before = was.and_then(|o| o.deploys.as_ref());
+            // The same read of them as last time: nothing new to say.
+            if !before.is_some_and(|b| std::sync::Arc::ptr_eq(b, d)) {
+                for c in super::versions::changes(before.map(|b| &**b), d, cx.since, cx.fetched_at) {
+                    let source = if c.between_reads { ChangeSource::Refresh } else { ChangeSource::ServiceApi };
+                    out.push(change(f, c.at, &c.action, source));
+                }
+            }
+        }
+        let found = match was {
             None => f.last_modified.map(|at| {
                 let action = if listed { "CreateFunction" } else { "Modified" };
                 change(f, at, action, ChangeSource::ServiceApi)
@@ -188,6 +199,38 @@ mod tests {
                 ("tuned", "UpdateFunctionConfiguration", t(55), ChangeSource::ServiceApi),
             ]
         );
+    }
+
+    #[test]
+    fn versions_and_aliases_are_changes_of_the_function_and_a_read_kept_says_nothing_again() {
+        use super::super::versions::{Alias, Deploys};
+        use std::sync::Arc;
+        let scope = Scope::new("", "us-east-1");
+        let with = |versions: &[(&str, i64)], to: &str| {
+            let mut f = function("orders-api", -500, "a");
+            f.deploys = Some(Arc::new(Deploys {
+                versions: versions.iter().map(|(v, m)| (v.to_string(), t(*m))).collect(),
+                aliases: vec![Alias { name: "live".into(), version: to.into(), weights: Vec::new() }],
+            }));
+            f
+        };
+        let before = with(&[("11", 20)], "11");
+        let state = LambdaState { functions: vec![before.clone()], ..Default::default() };
+        let next = LambdaData { functions: vec![with(&[("11", 20), ("12", 40)], "12")], ..Default::default() };
+        let found = changes(&state, &scope, &next, &cx(true));
+        let got: Vec<_> = found.iter().map(|c| (c.resource.as_str(), c.action.as_str(), c.at, c.source)).collect();
+        assert_eq!(
+            got,
+            [
+                ("orders-api", "PublishVersion 11", t(20), ChangeSource::ServiceApi),
+                ("orders-api", "PublishVersion 12", t(40), ChangeSource::ServiceApi),
+                ("orders-api", "Alias live 11 → 12", t(60), ChangeSource::Refresh),
+            ]
+        );
+        assert!(found.iter().all(|c| c.service == "lambda"));
+        // The same read attached again (the poller's copy): nothing.
+        let same = LambdaData { functions: vec![before], ..Default::default() };
+        assert!(changes(&state, &scope, &same, &cx(true)).is_empty());
     }
 
     #[test]

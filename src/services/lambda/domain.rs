@@ -37,6 +37,11 @@ pub struct Function {
     /// opened (`None`: not read).
     #[serde(default)]
     pub invokers: Option<Vec<super::triggers::Invoker>>,
+    /// Its published versions inside the window and its aliases (`None`:
+    /// not read): read for the functions on screen, at most every few
+    /// minutes, shared by every copy of the row.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "super::versions::shared")]
+    pub deploys: Option<std::sync::Arc<super::versions::Deploys>>,
     /// The API routes in front of it: joined from the API Gateway room,
     /// never sent by a source.
     #[serde(skip)]

@@ -150,6 +150,7 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         stats: FunctionStats::default(),
         mappings: None,
         invokers: None,
+        deploys: None,
         api_routes: Vec::new(),
         name,
     }

@@ -76,6 +76,8 @@ impl RoomLive for Lambda {
                         + super::metrics::TOTAL_QUERIES;
                     say_one_off(live, asked);
                     let mut out = fetch(live, r, inv, None, &[], &mut Sweep::default(), Read::Both, Some(&mut coming)).await;
+                    let failed = once_deploys(live, r, &c.lambda, &mut out).await;
+                    out.extend(failed);
                     if let Err(e) = mapped {
                         out.push(DataMsg::failed(Lambda::KIND, &r.name, e));
                     }
@@ -234,6 +236,8 @@ struct Poll {
     stats: HashMap<String, FunctionStats>,
     sweep: Sweep,
     policies: HashMap<String, (Instant, Vec<super::triggers::Invoker>)>,
+    /// The versions and aliases of the functions on screen and opened.
+    deploys: super::deploys::Cache,
     pass: Pass,
     /// The interval, stretched by the CloudWatch budget.
     stretched: Duration,
@@ -269,6 +273,7 @@ impl Poll {
             stats: HashMap::new(),
             sweep: Sweep::default(),
             policies: HashMap::new(),
+            deploys: Default::default(),
             pass: Pass::default(),
             stretched: live.opts.intervals.get(Lambda::KIND),
         }
@@ -335,6 +340,17 @@ impl Poll {
             just_loaded = true;
         }
         if self.inventory_at.is_some() {
+            // Read after the screen's first numbers, never before them.
+            let names: Vec<String> = cx
+                .visible
+                .borrow()
+                .iter()
+                .map(|k| super::triggers::opened_name(k).unwrap_or(k).to_string())
+                .collect();
+            for e in self.deploys.refresh(&clients.lambda, live.endpoint(), &self.inventory, &names, live.opts.window).await {
+                msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e));
+            }
+            self.deploys.attach(&mut self.inventory);
             for f in &mut self.inventory {
                 // Never read yet: on its way with the sweep, not "-"
                 // (with `--metrics all`, this refresh reads it).
@@ -478,6 +494,24 @@ fn budget_note(live: &Live, pass: &Pass, per_refresh: u64, every: Duration, stre
         None if pass.running().is_some_and(|t| t > late) => Some(format!("off-screen figures paced by the ${usd}/h budget")),
         _ => None,
     }
+}
+
+/// `--once` reads the versions and aliases of the functions whose metrics
+/// it read in full (per-minute history), not of every function: what a
+/// change could be laid against, and a bounded number of calls.
+async fn once_deploys(live: &Live, r: &RegionClients, client: &aws_sdk_lambda::Client, out: &mut [DataMsg]) -> Vec<DataMsg> {
+    let mut failed = Vec::new();
+    for m in out.iter_mut() {
+        let DataMsg::Loaded { payload, .. } = m else { continue };
+        let Some(d) = Lambda::payload_mut(payload) else { continue };
+        let names: Vec<String> = d.functions.iter().filter(|f| f.stats.series.is_some()).map(|f| f.name.clone()).collect();
+        let mut cache = super::deploys::Cache::default();
+        for e in cache.refresh(client, live.endpoint(), &d.functions, &names, live.opts.window).await {
+            failed.push(DataMsg::failed(Lambda::KIND, &r.name, e));
+        }
+        cache.attach(&mut d.functions);
+    }
+    failed
 }
 
 /// `--once` reads every function's metrics: an explicit request, made even

@@ -8,6 +8,7 @@ pub mod cost;
 mod price_list;
 mod demo;
 mod demo_triggers;
+mod deploys;
 mod detail;
 pub mod domain;
 mod fetch;
@@ -21,6 +22,7 @@ mod snapshot;
 mod tables;
 mod tail_view;
 pub mod triggers;
+pub mod versions;
 pub mod weekago;
 
 use std::collections::BTreeMap;
@@ -86,6 +88,9 @@ impl Room for Lambda {
             "lambda:ListFunctions",
             "lambda:ListEventSourceMappings",
             "lambda:GetPolicy",
+            // The versions and aliases of the functions on screen: what changed.
+            "lambda:ListVersionsByFunction",
+            "lambda:ListAliases",
             "logs:FilterLogEvents",
             "logs:StartQuery",
             "logs:GetQueryResults",

@@ -115,6 +115,7 @@ mod tests {
         let d = LightsailData {
             instances: vec![inst("small_3_0", Some(10.0), "running"), inst("gone", None, "running")],
             container_services: vec![s],
+            operations: Vec::new(),
         };
         let c = RoomCost::of(&all(&d));
         assert_eq!((c.priced, c.unpriced), (2, 1));

@@ -35,6 +35,7 @@ impl RoomDemo for Lightsail {
                 scale: 2,
                 price_usd_month: Some(MICRO_POWER_USD * 2.0),
             }],
+            operations: Vec::new(),
         }
     }
 }

@@ -18,6 +18,9 @@ pub const OUT_OF_BURST_PCT: f64 = 1.0;
 pub struct LightsailData {
     pub instances: Vec<Instance>,
     pub container_services: Vec<ContainerService>,
+    /// What GetOperations said of them inside the window: changes, never a row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<super::operations::Operation>,
 }
 
 impl LightsailData {

@@ -170,10 +170,21 @@ pub async fn inventory(c: &Client, region: &str, live: &Live) -> Result<(Lightsa
             Vec::new()
         }
     };
+    // Once a refresh (five minutes): one call a region, more pages only for
+    // a busy one. A failure leaves the rows as they are.
+    let since = crate::changes::window_start(Utc::now(), live.opts.window);
+    let operations = match super::operations::read(c, live.endpoint(), since).await {
+        Ok(v) => v,
+        Err(e) => {
+            partial.push(e);
+            Vec::new()
+        }
+    };
     Ok((
         LightsailData {
             instances,
             container_services,
+            operations,
         },
         partial,
     ))
@@ -294,7 +305,7 @@ mod tests {
             .build();
         let bundles = HashMap::from([("small_3_0".to_string(), 10.0)]);
         let priced = |i: &sdk::Instance| {
-            let mut d = LightsailData { instances: vec![instance(i, "us-east-1")], container_services: vec![] };
+            let mut d = LightsailData { instances: vec![instance(i, "us-east-1")], container_services: vec![], operations: Vec::new() };
             apply_prices(&mut d, &Prices { bundles: bundles.clone(), powers: HashMap::new() });
             d.instances.remove(0)
         };
@@ -323,7 +334,7 @@ mod tests {
             .state(ContainerServiceState::Running)
             .build();
         let priced = |powers: HashMap<String, f64>| {
-            let mut d = LightsailData { instances: vec![], container_services: vec![container_service(&s, "us-east-1")] };
+            let mut d = LightsailData { instances: vec![], container_services: vec![container_service(&s, "us-east-1")], operations: Vec::new() };
             apply_prices(&mut d, &Prices { bundles: HashMap::new(), powers });
             d.container_services.remove(0)
         };

@@ -271,6 +271,7 @@ mod tests {
                 })
                 .collect(),
             container_services: vec![],
+            operations: Vec::new(),
         };
         let mut cache = Cache::new();
         cache.insert("a".into(), (Instant::now(), InstanceMetrics::default()));

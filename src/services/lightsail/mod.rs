@@ -9,6 +9,7 @@ pub mod domain;
 mod fetch;
 mod live;
 mod metrics;
+pub mod operations;
 mod overview;
 mod pane;
 mod snapshot;
@@ -52,6 +53,8 @@ impl Room for Lightsail {
             "lightsail:GetInstanceMetricData",
             "lightsail:GetContainerServices",
             "lightsail:GetContainerServicePowers",
+            // What changed: reboots, stops, container service updates.
+            "lightsail:GetOperations",
         ],
         ..crate::services::RoomInfo::DEFAULT
     };
@@ -65,6 +68,10 @@ impl Room for Lightsail {
         // A handful of container services a region: no need to retire them.
         replace_small(&mut state.container_services, std::mem::take(&mut data.container_services), scope);
         replace_scope(&mut state.instances, data.instances, scope, only, retired);
+    }
+
+    fn changes(_state: &LightsailData, scope: &Scope, data: &LightsailData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        operations::changes(scope, data, cx)
     }
 
     fn root() -> View {

@@ -141,6 +141,7 @@ mod tests {
                 scale: 2,
                 price_usd_month: Some(20.0),
             }],
+            operations: Vec::new(),
         };
         let v = serde_json::to_value(lightsail(&d, &Default::default())).unwrap();
         let i = &v["instances"][0];

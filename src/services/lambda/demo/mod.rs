@@ -177,6 +177,7 @@ fn function_at(
         stats,
         mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
         invokers: None,
+        deploys: None,
         api_routes: Vec::new(),
     }
 }
