@@ -55,6 +55,24 @@ pub struct Suspect {
     pub change: SuspectChange,
 }
 
+impl Suspect {
+    /// The change `c` named as the suspect of `rise` in `metric`.
+    pub fn of(c: &super::Change, metric: &str, rise: &Rise) -> Suspect {
+        Suspect {
+            service: c.service.clone(),
+            resource: c.resource.clone(),
+            metric: metric.into(),
+            before: rise.before,
+            after: rise.after,
+            change: SuspectChange {
+                at: c.at,
+                action: c.action.clone(),
+                actor: c.actor.clone(),
+            },
+        }
+    }
+}
+
 /// Whether `values` (one a minute from `start`, `None` where nothing was
 /// read) rose after a change at `at` by the rule above, with `floor` the
 /// least value that counts as risen.

@@ -123,6 +123,14 @@ pub(crate) fn functions_in_pages(pages: &[usize]) -> lambda::Clients {
     let mappings = mock!(aws_sdk_lambda::Client::list_event_source_mappings)
         .then_output(|| ListEventSourceMappingsOutput::builder().build());
     rules.push(mappings);
+    // Functions never published nor aliased: their versions and aliases
+    // (read for the functions on screen) are empty.
+    rules.push(mock!(aws_sdk_lambda::Client::list_versions_by_function).then_output(|| {
+        aws_sdk_lambda::operation::list_versions_by_function::ListVersionsByFunctionOutput::builder().build()
+    }));
+    rules.push(mock!(aws_sdk_lambda::Client::list_aliases).then_output(|| {
+        aws_sdk_lambda::operation::list_aliases::ListAliasesOutput::builder().build()
+    }));
     let lambda = mock_client!(aws_sdk_lambda, RuleMode::MatchAny, rules.iter());
     let no_reports = mock!(aws_sdk_cloudwatchlogs::Client::filter_log_events).then_output(|| {
         aws_sdk_cloudwatchlogs::operation::filter_log_events::FilterLogEventsOutput::builder()

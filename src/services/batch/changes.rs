@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 
 use super::domain::{definition_revision, BatchData};
-use crate::changes::suspect::{rolling_counts, rose_after, SuspectChange};
+use crate::changes::suspect::{rolling_counts, rose_after};
 use crate::changes::{Change, ChangeSource, Suspect};
 use crate::scope::Scoped;
 use crate::services::room::ChangeCtx;
@@ -102,18 +102,7 @@ pub fn suspects(state: &BatchData, changes: &[&Change]) -> Vec<Suspect> {
             continue;
         };
         if let Some(r) = rose_after(start, &values, c.at, FAILED_FLOOR) {
-            out.push(Suspect {
-                service: c.service.clone(),
-                resource: c.resource.clone(),
-                metric: FAILED_METRIC.into(),
-                before: r.before,
-                after: r.after,
-                change: SuspectChange {
-                    at: c.at,
-                    action: c.action.clone(),
-                    actor: c.actor.clone(),
-                },
-            });
+            out.push(Suspect::of(c, FAILED_METRIC, &r));
         }
     }
     out

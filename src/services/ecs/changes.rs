@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::domain::{rollout_action, Cluster, EcsData, Service};
-use crate::changes::suspect::{rolling_counts, rose_after, SuspectChange};
+use crate::changes::suspect::{rolling_counts, rose_after};
 use crate::changes::{Change, ChangeSource, Suspect};
 use crate::scope::Scoped;
 use crate::services::room::ChangeCtx;
@@ -95,18 +95,7 @@ pub fn suspects(state: &EcsData, changes: &[&Change]) -> Vec<Suspect> {
             continue;
         };
         if let Some(r) = rose_after(start, &values, c.at, CRASHES_FLOOR) {
-            out.push(Suspect {
-                service: c.service.clone(),
-                resource: c.resource.clone(),
-                metric: CRASHES_METRIC.into(),
-                before: r.before,
-                after: r.after,
-                change: SuspectChange {
-                    at: c.at,
-                    action: c.action.clone(),
-                    actor: c.actor.clone(),
-                },
-            });
+            out.push(Suspect::of(c, CRASHES_METRIC, &r));
         }
     }
     out

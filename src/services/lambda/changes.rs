@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use super::domain::{Function, LambdaData};
 use super::LambdaState;
-use crate::changes::suspect::{rose_after, SuspectChange};
+use crate::changes::suspect::rose_after;
 use crate::changes::{Change, ChangeSource, Suspect};
 use crate::scope::Scoped;
 use crate::services::room::ChangeCtx;
@@ -110,18 +110,7 @@ pub fn suspects(state: &LambdaState, changes: &[&Change]) -> Vec<Suspect> {
             continue;
         };
         if let Some(r) = rose_after(start, &rates, c.at, ERROR_RATE_FLOOR_PCT) {
-            out.push(Suspect {
-                service: c.service.clone(),
-                resource: c.resource.clone(),
-                metric: "error_rate_pct".into(),
-                before: r.before,
-                after: r.after,
-                change: SuspectChange {
-                    at: c.at,
-                    action: c.action.clone(),
-                    actor: c.actor.clone(),
-                },
-            });
+            out.push(Suspect::of(c, "error_rate_pct", &r));
         }
     }
     out
