@@ -38,6 +38,9 @@ pub fn init(path: &Path, verbose: bool, create_dir: bool) -> Result<(), String> 
         .with_writer(Mutex::new(file))
         .with_max_level(level)
         .with_target(false)
+        // A file, not a terminal: no colour codes (the `ansi` feature is on
+        // only so that the test build shares this build's dependencies).
+        .with_ansi(false)
         .try_init()
         .map_err(|e| format!("logging: {e}"))
 }
