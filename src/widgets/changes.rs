@@ -1,9 +1,13 @@
 //! The changes to one resource listed under its detail, newest first: time,
 //! what, who, where read.
 
+use chrono::{DateTime, Utc};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
 
-use super::spark::MARK;
+use super::spark::{fit_lines, minute_of, MARK};
 use crate::changes::Change;
 use crate::theme::Theme;
 
@@ -29,4 +33,34 @@ pub fn lines(changes: &[&Change], shown: usize, marked: bool, t: &Theme) -> Vec<
         ]));
     }
     out
+}
+
+/// Changes listed under a detail's graphs at most, newest first (`:changes`
+/// has them all); one where the terminal is too short for the graphs.
+pub const SHOWN: usize = 3;
+
+/// The lines `changes` take under a detail: none when there are none, else
+/// a heading and the newest `SHOWN` (one without graphs).
+pub fn height(changes: usize, under_graphs: bool) -> u16 {
+    if changes == 0 {
+        return 0;
+    }
+    1 + changes.min(if under_graphs { SHOWN } else { 1 }) as u16
+}
+
+/// `lines` fitted to `area`, as many as it holds.
+pub fn draw(buf: &mut Buffer, area: Rect, changes: &[&Change], marked: bool, t: &Theme) {
+    if area.height == 0 {
+        return;
+    }
+    let lines = lines(changes, area.height as usize - 1, marked, t);
+    Paragraph::new(fit_lines(lines, area.width as usize)).render(area, buf);
+}
+
+/// The minutes of a series of `minutes` from `start` that `changes` fall
+/// in: where `spark::grid_marked` marks them. No start: none.
+pub fn marks(changes: &[&Change], start: Option<DateTime<Utc>>, minutes: usize) -> Vec<usize> {
+    start
+        .map(|start| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
+        .unwrap_or_default()
 }

@@ -30,13 +30,6 @@ pub fn grid(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph]) {
     rows_of(buf, area, t, graphs, None, 1);
 }
 
-/// `grid` for series that hold a minute a slot of data published every
-/// `step` minutes (Lightsail's and EMR's five-minute points, each repeated
-/// over its minutes): the legend says what the data is.
-pub fn grid_every(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], step: usize) {
-    rows_of(buf, area, t, graphs, None, step);
-}
-
 /// Last week's same minutes under a graph.
 #[derive(Debug, Clone, Copy)]
 pub enum Week<'a> {
@@ -64,23 +57,16 @@ pub fn grid_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], wee
     rows_of(buf, area, t, graphs, Some(weeks), 1);
 }
 
-/// `grid` with a marker under every graph at the minutes `marks` (indexes
-/// into the series): a change to the resource. A blank bar there shows
-/// `MARK` in the warning colour; a bar keeps its height, drawn reversed (the
-/// themes draw graphs in the accent colour, so a colour alone would not show).
-pub fn grid_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], marks: &[usize]) {
-    grid_weeks_marked(buf, area, t, graphs, None, marks)
-}
-
-/// `grid_every` with last week under each graph, as `grid_weeks` draws it.
-pub fn grid_every_weeks(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: &[Week], step: usize) {
-    rows_of(buf, area, t, graphs, Some(weeks), step);
-}
-
-/// `grid_weeks` (with `weeks`) or `grid`, and the markers of `grid_marked`
-/// on this week's bars.
-pub fn grid_weeks_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, marks: &[usize]) {
-    let cells = rows_of(buf, area, t, graphs, weeks, 1);
+/// `grid`, `grid_weeks` (with `weeks`), and a marker under every graph at
+/// the minutes `marks` (indexes into the series): a change to the resource.
+/// A blank bar there shows `MARK` in the warning colour; a bar keeps its
+/// height, drawn reversed (the themes draw graphs in the accent colour, so a
+/// colour alone would not show). `step` above 1: the series hold a minute a
+/// slot of data published every `step` minutes (Lightsail's and EMR's
+/// five-minute points, each repeated over its minutes), and the legend says
+/// what the data is.
+pub fn grid_marked(buf: &mut Buffer, area: Rect, t: &Theme, graphs: &[Graph], weeks: Option<&[Week]>, step: usize, marks: &[usize]) {
+    let cells = rows_of(buf, area, t, graphs, weeks, step);
     for (graph, per) in cells {
         for bar in marker_bars(marks, graphs[0].series.0.len(), per) {
             let x = graph.x + bar as u16;
@@ -459,7 +445,7 @@ mod tests {
         // 80 wide: halves of 40, 39 bars, so two minutes a bar.
         let area = Rect::new(0, 0, 80, 3);
         let mut buf = Buffer::empty(area);
-        grid_marked(&mut buf, area, &t, &graphs, &[36]);
+        grid_marked(&mut buf, area, &t, &graphs, None, 1, &[36]);
         let row: String = (0..80).map(|x| buf[(x, 2)].symbol().to_string()).collect();
         // The quiet graph's blank bar 18 holds the marker; the busy graph's
         // bar 18 (at 40 + 18) keeps its bar, reversed.
@@ -473,5 +459,25 @@ mod tests {
         let mut plain = Buffer::empty(area);
         grid(&mut plain, area, &t, &graphs);
         assert_eq!(plain[(18, 2)].symbol(), " ");
+    }
+
+    #[test]
+    fn five_minute_data_is_marked_at_the_minute_of_its_change() {
+        let t = Theme::monochrome();
+        // 60 one-minute slots, quiet but for the five minutes from 40.
+        let mut v = vec![0.0; 60];
+        v[40..45].iter_mut().for_each(|x| *x = 3.0);
+        let s = Series(v);
+        let graphs = [Graph { title: "apps running", series: &s, style: t.sparkline }];
+        // 130 wide: halves of 65, 64 bars, a minute a bar.
+        let area = Rect::new(0, 0, 130, height(1));
+        let mut buf = Buffer::empty(area);
+        grid_marked(&mut buf, area, &t, &graphs, None, 5, &[12, 42]);
+        let l = lines(&buf);
+        assert!(l[0].starts_with("five-minute data, last 60 min, a point every 5 min"), "{l:?}");
+        assert_eq!(l[2].chars().nth(12), Some('│'), "{l:?}");
+        assert_ne!(buf[(42, 2)].symbol(), " ");
+        assert!(buf[(42, 2)].modifier.contains(ratatui::style::Modifier::REVERSED));
+        assert_eq!(l[2].chars().filter(|c| *c == '│').count(), 1, "{l:?}");
     }
 }

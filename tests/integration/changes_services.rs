@@ -517,3 +517,84 @@ async fn batch_jobs_moving_to_a_revision_and_one_registered_between_reads_are_ch
     }
     assert_eq!(rows(&m), [row("RegisterJobDefinition 8 (etl)", "refresh"), row("Revision 6 → 7 (etl)", "service_api")]);
 }
+
+/// Whether the graph titled `title` (its bars on the line under it) marks a
+/// change: the marker where the bar is blank, the bar reversed where not.
+fn graph_marked(buf: &ratatui::buffer::Buffer, title: &str) -> bool {
+    let s = crate::common::text(buf);
+    // The title as a graph's: its peak follows it.
+    let at = |l: &str| {
+        l.match_indices(title)
+            .find(|(b, _)| l[b + title.len()..].trim_start().starts_with("peak"))
+            .map(|(b, _)| l[..b].chars().count() as u16)
+    };
+    let Some((y, x0)) = s.lines().enumerate().find_map(|(y, l)| at(l).map(|x| (y, x))) else { return false };
+    let y = y as u16 + 1;
+    // The graph's half: from its title to the middle of the line or its end.
+    let half = buf.area.width / 2;
+    let end = if x0 < half { half } else { buf.area.width };
+    (x0..end).any(|x| {
+        let c = &buf[(x, y)];
+        c.symbol() == "│" || c.modifier.contains(ratatui::style::Modifier::REVERSED)
+    })
+}
+
+/// The demo's EKS node-group update and EMR resize, and an operation of a
+/// Lightsail instance, marked on their details' graphs and listed under
+/// them; on a short terminal, where the graphs give way, still listed.
+#[test]
+fn eks_emr_and_lightsail_details_mark_their_changes_on_their_graphs() {
+    use awstop::app::keymap::Action::{Down, Enter, Pane as To};
+    use awstop::services::{lightsail, RoomView};
+    use crate::common::{act, buffer, demo_model, text, EKS, EMR, LIGHTSAIL};
+    let theme = awstop::theme::Theme::dark();
+    for (w, h, graphs) in [(160, 48, true), (80, 24, false)] {
+        // EKS: the update of prod's node group general, 42 minutes ago.
+        let mut m = demo_model(w, h);
+        act(&mut m, &[To(EKS), Down, Enter]);
+        let buf = buffer(&m, &theme);
+        let s = text(&buf);
+        assert!(s.contains("Cluster prod"), "{s}");
+        let line = s.lines().find(|l| l.contains("UpdateNodegroupConfig general")).unwrap_or_else(|| panic!("{s}"));
+        assert!(line.contains("service API"), "{line}");
+        assert_eq!(s.contains("Changes  (│ on the graphs)"), graphs, "{s}");
+        assert_eq!(graph_marked(&buf, "API requests") && graph_marked(&buf, "5XX"), graphs, "{s}");
+
+        // EMR: etl-hourly's task group asking for 8 while 6 run, seen at the read.
+        let mut m = demo_model(w, h);
+        act(&mut m, &[To(EMR), Enter]);
+        let buf = buffer(&m, &theme);
+        let s = text(&buf);
+        assert!(s.contains("Cluster etl-hourly"), "{s}");
+        assert_eq!(s.contains("Changes  (│ on the graphs)"), graphs, "{s}");
+        let listed = s.lines().any(|l| l.contains("Resize task 6 → 8") || l.contains("AddStep hourly-aggregate"));
+        assert!(listed, "{s}");
+        assert_eq!(graph_marked(&buf, "apps running") && graph_marked(&buf, "idle (1 = idle)"), graphs, "{s}");
+
+        // Lightsail: the demo has no operations; one planted 10 minutes ago.
+        let mut m = demo_model(w, h);
+        act(&mut m, &[To(LIGHTSAIL), Down, Enter]);
+        let name = match m.view() {
+            View::Room(RoomView::Lightsail(lightsail::View::Instance { name, .. })) => name.clone(),
+            v => panic!("{v:?}"),
+        };
+        let at = m.data.now - Duration::minutes(10);
+        m.data.changes.add(vec![awstop::changes::Change {
+            at,
+            account: String::new(),
+            region: awstop::source::demo::REGION.into(),
+            service: "lightsail".into(),
+            resource: name.clone(),
+            action: "RebootInstance".into(),
+            actor: None,
+            source: awstop::changes::ChangeSource::ServiceApi,
+        }]);
+        let buf = buffer(&m, &theme);
+        let s = text(&buf);
+        let line = s.lines().find(|l| l.contains(&at.format("%H:%M:%S ").to_string())).unwrap_or_else(|| panic!("{s}"));
+        assert!(line.contains("RebootInstance") && line.contains("service API"), "{line}");
+        // Lightsail's two graphs fit even the short terminal.
+        assert!(s.contains("Changes  (│ on the graphs)"), "{s}");
+        assert!(graph_marked(&buf, "CPU %"), "{s}");
+    }
+}

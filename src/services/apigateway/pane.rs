@@ -12,7 +12,7 @@ use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
-use crate::widgets::spark::{fit_lines, grid_weeks_marked, half, height, height_with_week, minute_of, Graph, Week};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, minute_of, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -232,7 +232,7 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
             .and_then(|s| Some((s.start?, s.requests.0.len())))
             .map(|(start, minutes)| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
             .unwrap_or_default();
-        grid_weeks_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), &marks);
+        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 1, &marks);
     }
     if changes_h > 0 {
         Paragraph::new(fit_lines(crate::widgets::changes::lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);

@@ -225,6 +225,7 @@ fn metrics_at(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> Clu
         node_count: s.insights.then_some(nodes as f64),
         failed_nodes: s.insights.then_some(0.0),
         series: Some(ClusterSeries {
+            start: Utc.timestamp_opt((end - (minutes as i64 - 1)) * 60, 0).single(),
             requests: Series(req),
             errors_5xx: Series(e5),
             throttled_429: Series(thr),

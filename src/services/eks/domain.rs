@@ -135,6 +135,9 @@ pub struct ClusterMetrics {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ClusterSeries {
+    /// The first minute's start: where a change is marked on the graphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
     pub requests: Series,
     pub errors_5xx: Series,
     pub throttled_429: Series,

@@ -66,6 +66,7 @@ pub fn stats(f: &Fetched, i: usize, start: DateTime<Utc>, minutes: u32) -> Clust
         node_count: latest("nodes"),
         failed_nodes: latest("failed"),
         series: published.then(|| ClusterSeries {
+            start: Some(start),
             requests: series(get("req"), start, minutes),
             errors_5xx: series(get("e5"), start, minutes),
             throttled_429: series(get("thr"), start, minutes),

@@ -7,10 +7,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::domain::{EksCluster, EksData};
+use crate::changes::Change;
 use super::{Eks, View};
 use crate::fmt::{age, count, ms, opt};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
-use crate::widgets::spark::{fit_lines, grid, half, height, Graph};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, Graph};
 use crate::widgets::scroll::{packed, Row};
 use crate::widgets::{field, gone, table};
 
@@ -55,13 +56,19 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
         .unwrap_or_default();
     // On a short terminal the node groups keep their room; the graphs go first.
     let sparks_h = if graphs.is_empty() || area.height < 24 { 0 } else { height(graphs.len()) };
+    let changes = changes_to(c, cx);
+    let changes: Vec<&Change> = changes.iter().collect();
+    // The newest updates (the cluster's and its node groups') under the
+    // graphs they are marked on; the node groups keep the rest.
+    let changes_h = crate::widgets::changes::height(changes.len(), sparks_h > 0);
     // Every profile and add-on named; more lines than their room scroll
     // (J/K) beside the node groups' table.
     let extra_lines = profiles_and_addons(t, c, area.width as usize);
     let extra_h = extra_lines.len().min(EXTRA_ROWS) as u16;
-    let [top, sparks, extra, tbl] = Layout::vertical([
+    let [top, sparks, changed, extra, tbl] = Layout::vertical([
         Constraint::Length(7),
         Constraint::Length(sparks_h),
+        Constraint::Length(changes_h),
         Constraint::Length(extra_h),
         Constraint::Min(0),
     ])
@@ -170,11 +177,38 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
     ))
     .render(right, buf);
     if sparks_h > 0 {
-        grid(buf, sparks, t, &graphs);
+        let marks = m
+            .series
+            .as_ref()
+            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.requests.0.len()))
+            .unwrap_or_default();
+        grid_marked(buf, sparks, t, &graphs, None, 1, &marks);
     }
+    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
     let rows = extra_lines.into_iter().map(Row::line).collect();
     crate::widgets::scroll::draw(buf, extra, rows, false, cx);
     table::draw(buf, tbl, &c.nodegroups, cx);
+}
+
+/// The changes to cluster `c` and to its node groups (`CLUSTER/NODEGROUP`),
+/// newest first: a node group's update is the cluster's too (it changes what
+/// the graphs show), its action followed by the node group's name.
+fn changes_to(c: &EksCluster, cx: &PaneCtx) -> Vec<Change> {
+    use crate::scope::Scoped;
+    let room = <Eks as crate::services::Room>::INFO.name;
+    let prefix = format!("{}/", c.name);
+    cx.changes
+        .iter()
+        .filter(|ch| ch.service == room && ch.account == c.account() && ch.region == c.region)
+        .filter(|ch| ch.resource == c.name || ch.resource.starts_with(&prefix))
+        .map(|ch| {
+            let mut ch = (*ch).clone();
+            if let Some(group) = ch.resource.strip_prefix(&prefix) {
+                ch.action = format!("{} {group}", ch.action);
+            }
+            ch
+        })
+        .collect()
 }
 
 /// The Fargate profiles and add-ons, a line or more each: every one named.
@@ -239,6 +273,15 @@ fn nodegroup(buf: &mut Buffer, area: Rect, d: &EksData, cx: &PaneCtx, at: &crate
     }
     for i in &n.health_issues {
         lines.push(Line::from(Span::styled(format!("! {i}"), t.error)));
+    }
+    // Its updates (no graphs here), newest first.
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<Eks as crate::services::Room>::INFO.name, c.account(), &c.region, &format!("{}/{}", c.name, n.name))
+    };
+    if !changes.is_empty() {
+        lines.push(Line::from(""));
+        lines.extend(crate::widgets::changes::lines(&changes, crate::widgets::changes::SHOWN, false, t));
     }
     // Wrapped, and scrolled (j/k) where the health issues outrun the screen.
     let rows = lines.into_iter().map(crate::widgets::scroll::Row::line).collect();

@@ -221,6 +221,7 @@ fn metrics(s: &ClusterSpec, cx: &DemoCtx, id: u64, now: DateTime<Utc>) -> EmrMet
         yarn_memory_available_pct: last(&yarn),
         hdfs_utilization_pct: Some(if s.kind == Kind::IdleAfterJob { 4.2 } else { 37.5 }),
         series: Some(EmrSeries {
+            start: Some(end_at - Duration::minutes(cx.window as i64)),
             apps_running: per_minute(&run),
             apps_pending: per_minute(&pend),
             yarn_memory_available_pct: per_minute(&yarn),

@@ -125,6 +125,9 @@ pub type EmrBand = EmrWeekAgo;
 /// resolution) across the minutes it covers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EmrSeries {
+    /// The first minute's start: where a change is marked on the graphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
     pub apps_running: Series,
     pub apps_pending: Series,
     pub yarn_memory_available_pct: Series,

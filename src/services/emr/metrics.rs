@@ -99,6 +99,7 @@ pub fn stats(f: &Fetched, i: usize, end: DateTime<Utc>, window_min: u32) -> EmrM
         yarn_memory_available_pct: latest("yarn"),
         hdfs_utilization_pct: latest("hdfs"),
         series: published.then(|| EmrSeries {
+            start: Some(end - Duration::minutes(window_min as i64)),
             apps_running: slots(get("run"), end, window_min),
             apps_pending: slots(get("pend"), end, window_min),
             yarn_memory_available_pct: slots(get("yarn"), end, window_min),

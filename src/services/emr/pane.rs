@@ -11,7 +11,7 @@ use super::tables::idle_for;
 use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
-use crate::widgets::spark::{fit_lines, grid_every, grid_every_weeks, half, height, height_with_week, Graph, Week};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -90,10 +90,18 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
         (false, Some(_)) if area.height >= 34 => height_with_week(graphs.len()),
         (false, _) => height(graphs.len()),
     };
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<Emr as crate::services::Room>::INFO.name, c.account(), &c.region, &c.id)
+    };
+    // The newest changes (resizes, steps) under the graphs they are marked
+    // on; the steps keep the rest.
+    let changes_h = crate::widgets::changes::height(changes.len(), sparks_h > 0);
     let groups_h = (groups.len().max(1) as u16 + 1).min(6);
-    let [top, sparks, extra, tbl] = Layout::vertical([
+    let [top, sparks, changed, extra, tbl] = Layout::vertical([
         Constraint::Length(6),
         Constraint::Length(sparks_h),
+        Constraint::Length(changes_h),
         Constraint::Length(groups_h),
         Constraint::Min(0),
     ])
@@ -154,11 +162,14 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
     ))
     .render(right, buf);
     if sparks_h > 0 {
-        match &weeks {
-            Some(w) => grid_every_weeks(buf, sparks, t, &graphs, w, 5),
-            None => grid_every(buf, sparks, t, &graphs, 5),
-        }
+        let marks = m
+            .series
+            .as_ref()
+            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.idle.0.len()))
+            .unwrap_or_default();
+        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 5, &marks);
     }
+    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
     let mut lines = vec![Line::from(Span::styled("Instance groups", t.title))];
     match &c.groups {
         None => lines.push(Line::from(Span::styled("  not read", t.muted))),

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 use super::LambdaState;
 use crate::fmt::{count, ms, opt, pct};
 use crate::services::room::PaneCtx;
-use crate::widgets::spark::{first_fitting, fit_lines, grid_weeks_marked, half, minute_of, Graph, Week, MARK};
+use crate::widgets::spark::{first_fitting, fit_lines, grid_marked, half, minute_of, Graph, Week, MARK};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone};
 
@@ -211,7 +211,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
                 line(&w.duration_max_ms),
             ]
         });
-        grid_weeks_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), &marks);
+        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 1, &marks);
     }
     if s.series.is_none() && sparks.height > 0 {
         // Histories are fetched for the rows on screen; this one is on its way.

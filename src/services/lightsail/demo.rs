@@ -181,6 +181,7 @@ fn metrics_at(s: &InstanceSpec, cx: &DemoCtx, now: DateTime<Utc>, detail: bool) 
         status_check_failed: Some(failed as f64),
         read_at: Some(now),
         series: detail.then_some(InstanceSeries {
+            start: Utc.timestamp_opt((end - (minutes - 1)) * 60, 0).single(),
             cpu: Series(cpu),
             burst: Series(burst),
         }),

@@ -87,6 +87,9 @@ pub struct InstanceWeekAgo {
 /// period's value, so the graphs share the other rooms' time axis.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstanceSeries {
+    /// The first minute's start: where a change is marked on the graphs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<DateTime<Utc>>,
     pub cpu: Series,
     pub burst: Series,
 }

@@ -69,6 +69,7 @@ pub fn summarize(
         status_check_failed: checks.and_then(sum),
         read_at: answered.then_some(now),
         series: graphed.then(|| InstanceSeries {
+            start: Some(start),
             cpu: held(cpu.unwrap_or(&empty), start, minutes),
             burst: held(burst.unwrap_or(&empty), start, minutes),
         }),

@@ -11,7 +11,7 @@ use super::{Lightsail, View};
 use crate::fmt::{age, count, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::fit::fit_spans;
-use crate::widgets::spark::{fit_lines, grid_every, grid_every_weeks, half, height, height_with_week, Graph, Week};
+use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -101,8 +101,20 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
         (false, Some(_)) => height_with_week(graphs.len()),
         (false, None) => height(graphs.len()),
     };
-    let [top, note, sparks] =
-        Layout::vertical([Constraint::Length(7), Constraint::Length(2), Constraint::Length(sparks_h)]).areas(area);
+    let changes = {
+        use crate::scope::Scoped;
+        cx.changes_to(<Lightsail as crate::services::Room>::INFO.name, i.account(), &i.region, &i.name)
+    };
+    // The newest operations (reboots, stops, port changes) under the graphs
+    // they are marked on.
+    let changes_h = crate::widgets::changes::height(changes.len(), sparks_h > 0);
+    let [top, note, sparks, changed] = Layout::vertical([
+        Constraint::Length(7),
+        Constraint::Length(2),
+        Constraint::Length(sparks_h),
+        Constraint::Length(changes_h),
+    ])
+    .areas(area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
     let state_style = match i.state.as_str() {
@@ -202,9 +214,12 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
         Paragraph::new(fit_spans(vec![s], note.width as usize)).render(note, buf);
     }
     if sparks_h > 0 {
-        match &weeks {
-            Some(w) => grid_every_weeks(buf, sparks, t, &graphs, w, 5),
-            None => grid_every(buf, sparks, t, &graphs, 5),
-        }
+        let marks = m
+            .series
+            .as_ref()
+            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.cpu.0.len()))
+            .unwrap_or_default();
+        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 5, &marks);
     }
+    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
 }
