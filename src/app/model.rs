@@ -328,6 +328,11 @@ pub struct Model {
     /// A replay is rebuilding what is shown from its first record: no frame
     /// until it says where it stands, so half a state is never drawn.
     pub settling: bool,
+    /// Data messages applied so far, across replay restarts: what the
+    /// Overview's cached pages were computed from.
+    pub data_msgs: u64,
+    /// The Overview's pages, kept between frames (`app::overview::pages`).
+    pub overview_pages: std::cell::RefCell<Option<(super::overview::PagesBasis, Vec<super::overview::Page>)>>,
 }
 
 impl Model {
@@ -343,6 +348,8 @@ impl Model {
             dirty: true,
             // A replay has nothing to show until its timeline says where it stands.
             settling: source == SourceLabel::Replay,
+            data_msgs: 0,
+            overview_pages: std::cell::RefCell::new(None),
         }
     }
 

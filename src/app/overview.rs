@@ -54,6 +54,7 @@ pub fn per_row(width: u16) -> usize {
 
 /// One screen of the Overview's lists: every room's lists on it, in
 /// registry order, and the height of each row of `per_row` lists.
+#[derive(Debug, Clone)]
 pub struct Page {
     pub rooms: Vec<(ServiceKind, Vec<OverviewList>)>,
     /// Lists across rooms, drawn after every room's, each with whether
@@ -82,11 +83,45 @@ fn unusual_now(m: &Model, cx: &ListCtx) -> (OverviewList, bool) {
     (list, read)
 }
 
+/// What the Overview's pages are computed from. Ranking every room's rows
+/// (50,000 functions by cost, by last week) takes tens of milliseconds, and
+/// a frame on the Overview asks for the pages several times (the lists, the
+/// footer, the selection): so they are computed once per data message,
+/// terminal size and ten-second step of the clock, the step the ages on
+/// screen are written in (`fmt::age`), and a key that only moves the
+/// selection reuses them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PagesBasis {
+    data_msgs: u64,
+    step: i64,
+    width: u16,
+    height: u16,
+}
+
+/// The Overview's lists, a page at a time (`PagesBasis` says when they are
+/// computed again).
+pub fn pages(m: &Model) -> Vec<Page> {
+    let basis = PagesBasis {
+        data_msgs: m.data_msgs,
+        step: m.data.now.timestamp().div_euclid(10),
+        width: m.ui.width,
+        height: m.ui.height,
+    };
+    if let Some((b, pages)) = &*m.overview_pages.borrow() {
+        if *b == basis {
+            return pages.clone();
+        }
+    }
+    let pages = compute_pages(m);
+    *m.overview_pages.borrow_mut() = Some((basis, pages.clone()));
+    pages
+}
+
 /// The Overview's lists, a page at a time: all on one page where they fit,
 /// else each room's first list before any room's second (those with news
 /// before those with none) on the first page, the rest on the next, a line
 /// kept at the bottom to say what the other pages hold.
-pub fn pages(m: &Model) -> Vec<Page> {
+fn compute_pages(m: &Model) -> Vec<Page> {
     let body = (m.ui.height.saturating_sub(crate::layout::OVERVIEW_CHROME_ROWS) as usize)
         .saturating_sub(totals_height(m));
     let cx = ListCtx {

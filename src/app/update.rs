@@ -36,6 +36,7 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 _ => None,
             };
             apply_data(m, d);
+            m.data_msgs += 1;
             if let Some(kind) = loaded {
                 resend = wanted_after(m, kind);
             }

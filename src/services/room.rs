@@ -324,6 +324,7 @@ impl ListCtx<'_> {
 }
 
 /// One list of offenders on the Overview.
+#[derive(Debug, Clone)]
 pub struct OverviewList {
     pub title: &'static str,
     /// Worst first.
@@ -331,6 +332,7 @@ pub struct OverviewList {
     pub kind: ListKind,
 }
 
+#[derive(Debug, Clone)]
 pub struct OverviewItem {
     pub name: String,
     pub what: String,
