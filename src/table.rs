@@ -316,6 +316,61 @@ pub const fn account_column<T: Row + crate::scope::Scoped>() -> Column<T> {
     Column::new("ACCOUNT", "account", 10, 1, false, account_sort::<T>, account_cell::<T>).per_account()
 }
 
+fn region_sort<'a, T: crate::scope::Scoped>(r: &'a T, _: &Ctx) -> SortKey<'a> {
+    SortKey::Text(r.region())
+}
+
+fn region_cell<T: crate::scope::Scoped>(r: &T, _: &Ctx) -> Cell {
+    Cell::plain(r.region().to_string())
+}
+
+/// The REGION column of a list that spans regions: in the CSV and the
+/// `--once` outputs only, since the pane's title names the regions.
+pub const fn region_column<T: Row + crate::scope::Scoped>() -> Column<T> {
+    Column::new("REGION", "region", 12, 9, false, region_sort::<T>, region_cell::<T>).hidden()
+}
+
+/// The columns of a row that lists on its own (`Scoped`): the room's own,
+/// then the tail every such list shares, REGION and ACCOUNT. A list whose
+/// REGION sits earlier (in an order its CSV already promised) writes
+/// `region_column` in place and `account_column` last instead.
+#[macro_export]
+macro_rules! scoped_columns {
+    ($($column:expr),+ $(,)?) => {
+        &[$($column,)+ $crate::table::region_column::<Self>(), $crate::table::account_column::<Self>()]
+    };
+}
+
+/// A row the room prices (`cost::Estimate`), for the shared COST/mo column.
+pub trait Priced {
+    /// What the row costs, with its basis: the cell's text.
+    fn cost(&self, cx: &Ctx) -> crate::cost::Estimate;
+    /// The figure alone, for sorting and the exact value: a sort prices
+    /// every row, so a room whose basis is dear to write gives it apart.
+    fn cost_figure(&self, cx: &Ctx) -> crate::cost::Estimate {
+        self.cost(cx)
+    }
+}
+
+fn cost_sort<'a, T: Priced>(r: &'a T, cx: &Ctx) -> SortKey<'a> {
+    SortKey::Num(r.cost_figure(cx).per_month())
+}
+
+fn cost_cell<T: Priced>(r: &T, cx: &Ctx) -> Cell {
+    Cell::plain(r.cost(cx).cell())
+}
+
+fn cost_value<'a, T: Priced>(r: &'a T, cx: &Ctx) -> Value<'a> {
+    Value::Num(r.cost_figure(cx).per_month())
+}
+
+/// The COST/mo column: dollars a month at list price (`+` for a floor),
+/// sorted and exported by the figure. `priority` is where the bill yields
+/// to a narrow terminal, which differs by room.
+pub const fn cost_column<T: Row + Priced>(priority: u8) -> Column<T> {
+    Column::new("COST/mo", "cost_usd_per_month", 7, priority, true, cost_sort::<T>, cost_cell::<T>).exact(cost_value::<T>)
+}
+
 /// The columns of `T`, type-erased.
 pub fn columns_of<T: Row>() -> &'static dyn Columns {
     &ColumnsOf::<T>::NEW

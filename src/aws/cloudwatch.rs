@@ -418,6 +418,29 @@ pub fn series(points: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Se
     Series(s)
 }
 
+/// Whether the fetch asked about row `i` at all, whose queries are named
+/// `s{i}_…` (the budget may have held it back).
+pub fn asked(f: &Fetched, i: usize) -> bool {
+    let prefix = format!("s{i}_");
+    f.values.keys().any(|k| k.starts_with(&prefix))
+}
+
+/// The window's average of per-minute averages, weighted by each minute's
+/// count (requests, messages), to hundredths; the plain mean when the
+/// counts say nothing.
+pub fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Option<f64> {
+    let avg = avg.filter(|p| !p.is_empty())?;
+    let round2 = |v: f64| (v * 100.0).round() / 100.0;
+    let a = series(Some(avg), start, minutes);
+    let c = series(counts, start, minutes);
+    let (w, n) = a.0.iter().zip(&c.0).fold((0.0, 0.0), |(w, n), (a, c)| (w + *a as f64 * *c as f64, n + *c as f64));
+    if n > 0.0 {
+        Some(round2(w / n))
+    } else {
+        Some(round2(crate::series::total(avg.iter().map(|(_, v)| *v)) / avg.len() as f64))
+    }
+}
+
 pub fn latest(f: &Fetched, id: &str) -> Option<f64> {
     f.values
         .get(id)?

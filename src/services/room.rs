@@ -417,6 +417,20 @@ impl DemoCtx {
     pub fn fixed(&self, now: DateTime<Utc>) -> DateTime<Utc> {
         self.since.map_or(now, |s| s.min(now))
     }
+
+    /// A demo account for a room's own tests: us-east-1, an hour's window,
+    /// every setting at its default, fixed facts set back from each moment.
+    #[cfg(test)]
+    pub fn for_tests(seed: u64, scale: usize) -> DemoCtx {
+        DemoCtx {
+            seed,
+            scale,
+            window: 60,
+            rooms: crate::services::default_settings(),
+            region: "us-east-1".into(),
+            since: None,
+        }
+    }
 }
 
 /// The built-in demo account's part.

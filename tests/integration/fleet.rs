@@ -27,13 +27,12 @@ fn pairs(v: &[(&str, &str)]) -> BTreeSet<(String, String)> {
     v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 
-/// moto cannot compute percentiles and has no Lightsail or App Runner: those failures are
-/// expected of every account; any other is not.
+/// moto cannot compute percentiles and serves some rooms not at all
+/// (`unserved`): those failures are expected of every account; any other is not.
 fn only_expected_errors(snap: &Value) -> bool {
     snap["errors"].as_array().unwrap().iter().all(|x| {
         (x["operation"] == "GetMetricData" && x["message"].as_str().unwrap_or("").contains("p99"))
-            || x["service"] == "lightsail"
-            || x["service"] == "apprunner"
+            || crate::common::moto::of_unserved(x)
     })
 }
 

@@ -236,5 +236,5 @@ fn against_moto_lightsail_fails_alone_and_says_so() {
         .as_array()
         .unwrap()
         .iter()
-        .all(|e| e["service"] == "lightsail" || e["service"] == "apprunner" || e["operation"] == "GetMetricData"));
+        .all(|e| crate::common::moto::of_unserved(e) || e["operation"] == "GetMetricData"));
 }

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 
 use super::domain::{StageBand, StageMetrics, StageSeries, StageWeekAgo};
-use crate::aws::cloudwatch::{series, Fetched, Points, Query};
+use crate::aws::cloudwatch::{series, weighted, Fetched, Points, Query};
 
 pub const NAMESPACE: &str = "AWS/ApiGateway";
 
@@ -177,29 +177,12 @@ pub fn stage_of(id: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// Whether the fetch asked about stage `i` at all (the budget may have held it back).
-pub fn asked(f: &Fetched, i: usize) -> bool {
-    let prefix = format!("s{i}_");
-    f.values.keys().any(|k| k.starts_with(&prefix))
-}
+pub use crate::aws::cloudwatch::asked;
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
 }
 
-/// The window's average of per-minute averages, weighted by each minute's
-/// count; the plain mean when the counts say nothing.
-fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Option<f64> {
-    let avg = avg?;
-    let a = series(Some(avg), start, minutes);
-    let c = series(counts, start, minutes);
-    let (w, n) = a.0.iter().zip(&c.0).fold((0.0, 0.0), |(w, n), (a, c)| (w + *a as f64 * *c as f64, n + *c as f64));
-    if n > 0.0 {
-        Some(round2(w / n))
-    } else {
-        Some(round2(crate::series::total(avg.iter().map(|(_, v)| *v)) / avg.len() as f64))
-    }
-}
 
 /// Stage `i`'s figures from a fetch whose window starts at `start`. When the
 /// traffic metric has points, an error metric without any means none

@@ -36,8 +36,14 @@ fn protocol(a: &Api) -> Cell {
     }
 }
 
+impl crate::table::Priced for Api {
+    fn cost(&self, cx: &crate::table::Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices, cx.window)
+    }
+}
+
 impl Row for Api {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 16, 0, false, |a, _| SortKey::Text(&a.name), |a, _| Cell::plain(a.name.clone())),
         Column::<Self>::new("PROTOCOL", "protocol", 8, 2, false, |a, _| SortKey::Text(a.short_protocol()), |a, _| protocol(a))
             .exact(|a, _| Value::Text(&a.protocol)),
@@ -69,19 +75,13 @@ impl Row for Api {
         // Against the same window a week ago (docs/baseline.md): the first
         // column to yield to a narrow terminal.
         crate::baseline::week_column::<Self>(9),
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |a, cx| SortKey::Num(super::cost::estimate(a, &cx.prices, cx.window).per_month()), |a, cx| {
-            Cell::plain(super::cost::estimate(a, &cx.prices, cx.window).cell())
-        })
-        .exact(|a, cx| Value::Num(super::cost::estimate(a, &cx.prices, cx.window).per_month())),
+        crate::table::cost_column::<Self>(8),
         Column::<Self>::new("ID", "id", 10, 8, false, |a, _| SortKey::Text(&a.id), |a, _| Cell::tone(a.id.clone(), Tone::Muted)).fixed(),
         Column::<Self>::new("CREATED", "created_at", 8, 9, true, |a, cx| SortKey::Num(age_s(a.created_at, cx.now)), |a, cx| {
             Cell::plain(a.created_at.map(|t| crate::fmt::age(cx.now - t)).unwrap_or_else(|| "-".into()))
         })
         .exact(|a, _| Value::Time(a.created_at))
         .hidden(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |a, _| SortKey::Text(&a.region), |a, _| Cell::plain(a.region.clone()))
-            .hidden(),
-            crate::table::account_column::<Self>(),
     ];
     // The busiest APIs on top.
     const DEFAULT_SORT: usize = 3;

@@ -169,14 +169,7 @@ mod tests {
     use super::*;
 
     fn cx(scale: usize) -> DemoCtx {
-        DemoCtx {
-            seed: 7,
-            scale,
-            window: 60,
-            rooms: crate::services::default_settings(),
-            region: "us-east-1".into(),
-            since: None,
-        }
+        DemoCtx::for_tests(7, scale)
     }
 
     #[test]

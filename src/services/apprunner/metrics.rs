@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::domain::{ServiceMetrics, ServiceSeries};
-use crate::aws::cloudwatch::{series, Fetched, Points, Query};
+use crate::aws::cloudwatch::{series, weighted, Fetched, Points, Query};
 
 pub const NAMESPACE: &str = "AWS/AppRunner";
 
@@ -58,11 +58,7 @@ pub fn queries(services: &[ServiceRef], window_min: u32) -> Vec<Query> {
     out
 }
 
-/// Whether the fetch asked about service `i` at all (the budget may have held it back).
-pub fn asked(f: &Fetched, i: usize) -> bool {
-    let prefix = format!("s{i}_");
-    f.values.keys().any(|k| k.starts_with(&prefix))
-}
+pub use crate::aws::cloudwatch::asked;
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
@@ -72,19 +68,6 @@ fn mean(p: &Points) -> Option<f64> {
     (!p.is_empty()).then(|| crate::series::total(p.iter().map(|(_, v)| *v)) / p.len() as f64)
 }
 
-/// The window's average of per-minute averages, weighted by each minute's
-/// requests; the plain mean when the counts say nothing.
-fn weighted(avg: Option<&Points>, counts: Option<&Points>, start: DateTime<Utc>, minutes: u32) -> Option<f64> {
-    let avg = avg?;
-    let a = series(Some(avg), start, minutes);
-    let c = series(counts, start, minutes);
-    let (w, n) = a.0.iter().zip(&c.0).fold((0.0, 0.0), |(w, n), (a, c)| (w + *a as f64 * *c as f64, n + *c as f64));
-    if n > 0.0 {
-        Some(round2(w / n))
-    } else {
-        mean(avg).map(round2)
-    }
-}
 
 /// Service `i`'s figures from a fetch whose window starts at `start`.
 /// App Runner publishes its response counts with Requests: when Requests

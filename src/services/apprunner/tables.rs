@@ -29,8 +29,14 @@ fn errors_5xx(s: &Service) -> Cell {
     }
 }
 
+impl crate::table::Priced for Service {
+    fn cost(&self, cx: &crate::table::Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices)
+    }
+}
+
 impl Row for Service {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 20, 0, false, |s, _| SortKey::Text(&s.name), |s, _| Cell::plain(s.name.clone())),
         Column::<Self>::new("STATUS", "status", 10, 0, false, |s, _| SortKey::Text(&s.status), |s, _| status(&s.status))
             .exact(|s, _| Value::Text(&s.status)),
@@ -50,18 +56,12 @@ impl Row for Service {
             }
         })
         .exact(|s, _| Value::Owned(s.size())),
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 5, true, |s, cx| SortKey::Num(super::cost::estimate(s, &cx.prices).per_month()), |s, cx| {
-            Cell::plain(super::cost::estimate(s, &cx.prices).cell())
-        })
-        .exact(|s, cx| Value::Num(super::cost::estimate(s, &cx.prices).per_month())),
+        crate::table::cost_column::<Self>(5),
         Column::<Self>::new("UPDATED", "updated_s", 7, 2, true, |s, cx| SortKey::Num(age_s(s.updated_at, cx.now)), |s, cx| {
             Cell::plain(s.updated_at.map(|t| age(cx.now - t)).unwrap_or_else(|| "-".into()))
         })
         .exact(|s, _| Value::Time(s.updated_at)),
         Column::<Self>::new("ID", "id", 10, 8, false, |s, _| SortKey::Text(&s.id), |s, _| Cell::tone(s.id.clone(), Tone::Muted)).fixed(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |s, _| SortKey::Text(&s.region), |s, _| Cell::plain(s.region.clone()))
-            .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

@@ -19,7 +19,7 @@ fn count(q: &JobQueue, status: &str) -> Cell {
 }
 
 impl Row for JobQueue {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("QUEUE", "queue", 14, 0, false, |q, _| SortKey::Text(&q.name), |q, _| {
             Cell::plain(q.name.clone())
         }),
@@ -50,11 +50,6 @@ impl Row for JobQueue {
             |q, _| Cell::tone(q.compute_environments.join(","), Tone::Muted),
         )
         .exact(|q, _| Value::Owned(q.compute_environments.join(","))),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |q, _| SortKey::Text(&q.region), |q, _| {
-            Cell::plain(q.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

@@ -17,7 +17,7 @@ fn ago(t: Option<chrono::DateTime<chrono::Utc>>, cx: &Ctx, none: &str) -> String
 }
 
 impl Row for Repository {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 20, 0, false, |r, _| SortKey::Text(&r.name), |r, _| {
             Cell::plain(r.name.clone())
         }),
@@ -70,11 +70,6 @@ impl Row for Repository {
         })
         .exact(|r, _| Value::Time(r.latest_push()))
         .hidden(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |r, _| SortKey::Text(&r.region), |r, _| {
-            Cell::plain(r.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

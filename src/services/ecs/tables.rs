@@ -13,7 +13,7 @@ fn stopped(c: &Cluster) -> usize {
 }
 
 impl Row for Cluster {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 18, 0, false, |c, _| SortKey::Text(&c.name), |c, _| {
             Cell::plain(c.name.clone())
         }),
@@ -51,11 +51,6 @@ impl Row for Cluster {
             |c, _| Cell::tone(c.capacity_providers.join(","), Tone::Muted),
         )
         .exact(|c, _| Value::Owned(c.capacity_providers.join(","))),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |c, _| SortKey::Text(&c.region), |c, _| {
-            Cell::plain(c.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {
@@ -87,8 +82,10 @@ fn vuln(s: &Service, _: &crate::table::Ctx) -> Cell {
     }
 }
 
-fn cost(s: &Service, cx: &crate::table::Ctx) -> crate::cost::Estimate {
-    super::cost::estimate(s, &cx.prices)
+impl crate::table::Priced for Service {
+    fn cost(&self, cx: &crate::table::Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices)
+    }
 }
 
 fn health(s: &Service) -> Cell {
@@ -159,10 +156,7 @@ impl Row for Service {
         Column::<Self>::new("VULN", "image_findings", 7, 3, true, |s, _| SortKey::Num(vuln_rank(s)), vuln)
             .exact(|s, _| Value::Owned(findings(s).map(|f| f.short()).unwrap_or_default())),
         // Dollars a month on Fargate, or a share of the EC2 instances.
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 5, true, |s, cx| SortKey::Num(cost(s, cx).per_month()), |s, cx| {
-            Cell::plain(cost(s, cx).cell())
-        })
-        .exact(|s, cx| match cost(s, cx) {
+        crate::table::cost_column::<Self>(5).exact(|s, cx| match crate::table::Priced::cost(s, cx) {
             e @ crate::cost::Estimate::Usd { .. } => Value::Num(e.per_month()),
             e => Value::Owned(e.cell()),
         }),

@@ -4,8 +4,10 @@ use super::domain::{EksCluster, Nodegroup};
 use crate::fmt::{age, count, ms, opt};
 use crate::table::{age_s, Cell, Column, Row, SortKey, Tone, Value};
 
-fn cost(c: &EksCluster, cx: &crate::table::Ctx) -> crate::cost::Estimate {
-    super::cost::estimate(c, &cx.prices)
+impl crate::table::Priced for EksCluster {
+    fn cost(&self, cx: &crate::table::Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices)
+    }
 }
 
 /// The support tier and its hourly price: extended is a 6× bill.
@@ -50,7 +52,7 @@ fn max_skew(c: &EksCluster) -> Option<i64> {
 }
 
 impl Row for EksCluster {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 18, 0, false, |c, _| SortKey::Text(&c.name), |c, _| {
             Cell::plain(c.name.clone())
         }),
@@ -68,10 +70,7 @@ impl Row for EksCluster {
             |c, _| SortKey::Text(c.support.as_deref().unwrap_or("")),
             support,
         ),
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |c, cx| SortKey::Num(cost(c, cx).per_month()), |c, cx| {
-            Cell::plain(cost(c, cx).cell())
-        })
-        .exact(|c, cx| Value::Num(cost(c, cx).per_month())),
+        crate::table::cost_column::<Self>(8),
         Column::<Self>::new("NODEGROUPS", "nodegroups", 10, 2, true, |c, _| SortKey::Num(Some(c.nodegroups.len() as f64)), |c, _| {
             match c.not_active() {
                 0 => Cell::plain(c.nodegroups.len().to_string()),
@@ -117,11 +116,6 @@ impl Row for EksCluster {
         })
         .exact(|c, _| Value::Time(c.created_at))
         .hidden(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |c, _| SortKey::Text(&c.region), |c, _| {
-            Cell::plain(c.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

@@ -250,7 +250,7 @@ mod tests {
     use super::*;
 
     fn cx() -> DemoCtx {
-        DemoCtx { seed: 42, scale: 40, window: 60, rooms: crate::services::default_settings(), region: "us-east-1".into(), since: None }
+        DemoCtx::for_tests(42, 40)
     }
 
     #[test]

@@ -49,8 +49,10 @@ fn nodes(c: &EmrCluster) -> Cell {
     }
 }
 
-fn cost(c: &EmrCluster, cx: &Ctx) -> crate::cost::Estimate {
-    super::cost::estimate(c, &cx.prices)
+impl crate::table::Priced for EmrCluster {
+    fn cost(&self, cx: &Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices)
+    }
 }
 
 fn market(c: &EmrCluster) -> &'static str {
@@ -71,7 +73,7 @@ fn tab(c: &EmrCluster) -> &'static str {
 }
 
 impl Row for EmrCluster {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 18, 0, false, |c, _| SortKey::Text(&c.name), |c, _| Cell::plain(c.name.clone())),
         Column::<Self>::new("STATE", "state", 10, 0, false, |c, _| SortKey::Num(Some(c.active() as u8 as f64)), |c, _| state(c))
             .exact(|c, _| Value::Text(&c.state)),
@@ -101,10 +103,7 @@ impl Row for EmrCluster {
                 n => Cell::tone(format!("!{n}"), Tone::Error),
             }
         }),
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 6, true, |c, cx| SortKey::Num(cost(c, cx).per_month()), |c, cx| {
-            Cell::plain(cost(c, cx).cell())
-        })
-        .exact(|c, cx| Value::Num(cost(c, cx).per_month())),
+        crate::table::cost_column::<Self>(6),
         Column::<Self>::new("RELEASE", "release_label", 10, 7, false, |c, _| SortKey::Text(c.release_label.as_deref().unwrap_or("")), |c, _| {
             Cell::tone(c.release_label.clone().unwrap_or_else(|| "-".into()), Tone::Muted)
         }),
@@ -117,9 +116,6 @@ impl Row for EmrCluster {
             Cell::plain(c.normalized_instance_hours.map(|h| count(h as f64)).unwrap_or_else(|| "-".into()))
         })
         .hidden(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |c, _| SortKey::Text(&c.region), |c, _| Cell::plain(c.region.clone()))
-            .hidden(),
-            crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 1;
     const TABS: &'static [&'static str] = &["active", "ended"];

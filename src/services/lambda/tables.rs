@@ -16,13 +16,14 @@ fn hot(v: Option<f64>, tone: Tone) -> Cell {
     }
 }
 
-fn cost(f: &Function, cx: &Ctx) -> crate::cost::Estimate {
-    super::cost::estimate(f, &cx.prices, cx.window)
-}
-
-/// The figure alone: a sort prices every function.
-fn cost_figure(f: &Function, cx: &Ctx) -> crate::cost::Estimate {
-    super::cost::figure(f, &cx.prices, cx.window)
+impl crate::table::Priced for Function {
+    fn cost(&self, cx: &Ctx) -> crate::cost::Estimate {
+        super::cost::estimate(self, &cx.prices, cx.window)
+    }
+    /// The figure alone: a sort prices every function.
+    fn cost_figure(&self, cx: &Ctx) -> crate::cost::Estimate {
+        super::cost::figure(self, &cx.prices, cx.window)
+    }
 }
 
 fn runtime(f: &Function) -> &str {
@@ -123,14 +124,8 @@ impl Row for Function {
         crate::baseline::week_column::<Self>(9),
         // Dollars a month at the window's rate: the next to yield to a
         // narrow terminal, since the errors come before the bill.
-        Column::<Self>::new("COST/mo", "cost_usd_per_month", 7, 8, true, |f, cx| num(cost_figure(f, cx).per_month()), |f, cx| {
-            Cell::plain(cost(f, cx).cell())
-        })
-        .exact(|f, cx| Value::Num(cost_figure(f, cx).per_month())),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |f, _| SortKey::Text(&f.region), |f, _| {
-            Cell::plain(f.region.clone())
-        })
-        .hidden(),
+        crate::table::cost_column::<Self>(8),
+        crate::table::region_column::<Self>(),
         Column::<Self>::new("TIMEOUT", "timeout_s", 7, 9, true, |f, _| num(Some(f.timeout_s as f64)), |f, _| {
             Cell::plain(f.timeout_s.to_string())
         })

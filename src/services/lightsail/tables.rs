@@ -40,7 +40,7 @@ fn checks(i: &Instance) -> Cell {
 }
 
 impl Row for Instance {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 20, 0, false, |i, _| SortKey::Text(&i.name), |i, _| {
             Cell::plain(i.name.clone())
         }),
@@ -100,11 +100,6 @@ impl Row for Instance {
         })
         .exact(|i, _| Value::Time(i.created_at))
         .hidden(),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |i, _| SortKey::Text(&i.region), |i, _| {
-            Cell::plain(i.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {
@@ -122,7 +117,7 @@ impl Row for Instance {
 }
 
 impl Row for ContainerService {
-    const COLUMNS: &'static [Column<Self>] = &[
+    const COLUMNS: &'static [Column<Self>] = crate::scoped_columns![
         Column::<Self>::new("NAME", "name", 20, 0, false, |s, _| SortKey::Text(&s.name), |s, _| {
             Cell::plain(s.name.clone())
         }),
@@ -137,11 +132,6 @@ impl Row for ContainerService {
         Column::<Self>::new("$/MO", "price_usd_month", 6, 1, true, |s, _| SortKey::Num(s.price_usd_month), |s, _| {
             price(s.price_usd_month)
         }),
-        Column::<Self>::new("REGION", "region", 12, 9, false, |s, _| SortKey::Text(&s.region), |s, _| {
-            Cell::plain(s.region.clone())
-        })
-        .hidden(),
-        crate::table::account_column::<Self>(),
     ];
     const DEFAULT_SORT: usize = 0;
     fn key(&self) -> &str {

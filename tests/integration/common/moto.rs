@@ -136,16 +136,15 @@ impl Moto {
     pub fn once(&self) -> (Value, Output) {
         let out = self.awstop(&["--once", "--format", "json", "--cold-starts", "filter"]);
         let snap: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-        // moto cannot compute percentiles, has no Lightsail and no App
-        // Runner at all (every call a 500) and no v2 API Gateway
-        // deployments (404): those failures, and only those, are expected.
+        // moto cannot compute percentiles, serves some rooms not at all
+        // (`unserved`) and has no v2 API Gateway deployments (404): those
+        // failures, and only those, are expected.
         let only_percentile = snap["errors"].as_array().is_some_and(|e| {
             !e.is_empty()
                 && e.iter().all(|x| {
                     (x["operation"] == "GetMetricData"
                         && x["message"].as_str().unwrap_or("").contains("p99"))
-                        || x["service"] == "lightsail"
-                        || x["service"] == "apprunner"
+                        || of_unserved(x)
                         || (x["service"] == "apigateway" && x["operation"] == "GetDeployments" && x["kind"] == "not_found")
                 })
         });
@@ -161,6 +160,40 @@ impl Moto {
             out,
         )
     }
+}
+
+/// The rooms moto serves nothing of, in registry order. moto routes a
+/// request by its signing name, which is the IAM prefix of the room's
+/// actions, to the backend whose host pattern matches
+/// `{name}.{region}.amazonaws.com`; a room no backend matches gets a 500
+/// for every call. Asked of the pinned moto itself, so a room added to the
+/// registry, or a service moto learns, needs no list here.
+pub fn unserved() -> &'static [&'static str] {
+    static UNSERVED: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    UNSERVED.get_or_init(|| {
+        let prefixes = |k: &awstop::services::ServiceKind| -> std::collections::BTreeSet<&'static str> {
+            k.room().info().iam_actions.iter().filter_map(|a| a.split_once(':')).map(|(p, _)| p).collect()
+        };
+        let all: std::collections::BTreeSet<&str> = awstop::services::ServiceKind::ALL.iter().flat_map(prefixes).collect();
+        let script = "import sys\nfrom moto.backend_index import backend_url_patterns as b\n\
+                      for p in sys.argv[1:]:\n    \
+                      print(p) if any(r.match(f'https://{p}.us-east-1.amazonaws.com') for _, r in b) else None\n";
+        let out = Command::new(venv("python")).arg("-c").arg(script).args(&all).output().expect("ask moto its backends");
+        assert!(out.status.success(), "moto's backends: {}", String::from_utf8_lossy(&out.stderr));
+        let served: std::collections::BTreeSet<String> = String::from_utf8_lossy(&out.stdout).lines().map(str::to_string).collect();
+        // A moto that serves none of them was asked wrongly, not lacking all.
+        assert!(!served.is_empty(), "moto serves none of {all:?}");
+        awstop::services::ServiceKind::ALL
+            .iter()
+            .filter(|k| prefixes(k).iter().all(|p| !served.contains(*p)))
+            .map(|k| k.name())
+            .collect()
+    })
+}
+
+/// A snapshot's error that is a call to a room moto does not serve.
+pub fn of_unserved(e: &Value) -> bool {
+    e["service"].as_str().is_some_and(|s| unserved().contains(&s))
 }
 
 /// `--once` exits 0 when the snapshot has no errors and 3 when it has some
