@@ -6,6 +6,10 @@ use std::marker::PhantomData;
 
 use chrono::{DateTime, Utc};
 
+mod order;
+
+pub use order::SortCache;
+
 /// What a cell is about, for the theme to colour: never a colour itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tone {
@@ -182,6 +186,13 @@ pub trait Row: Sized + 'static {
     /// drawn as `…`, neither `-` (could not be read) nor 0.
     fn waiting(&self, _column: &'static str) -> bool {
         false
+    }
+    /// Every item's key of the numeric column `column` (its CSV key) at
+    /// once, when that is cheaper than one at a time (a price looked up once
+    /// a region rather than once a row); the same numbers as the column's
+    /// `sort`. `None`: one at a time.
+    fn numbers(_column: &'static str, _items: &[Self], _cx: &Ctx) -> Option<Vec<Option<f64>>> {
+        None
     }
 }
 
@@ -474,11 +485,14 @@ pub fn split_filter(filter: &str) -> (Option<String>, String) {
 }
 
 /// Indices of the table's rows that it keeps, that are on the selected tab
-/// and that pass the filter, sorted by the table state.
+/// and that pass the filter, sorted by the table state: by the column's key,
+/// ties by name, reversed with unknown numbers last. The column's order of
+/// every row is kept in `cache` until the data or the context changes.
 pub fn order<T: Row, F: Fn(&T) -> bool>(
     t: &Table<'_, T, F>,
     st: &TableState,
     cx: &Ctx,
+    cache: &mut SortCache,
 ) -> Vec<u32> {
     let (accounts, needle) = split_filter(&st.filter);
     // `acct:prod`: the keys of the accounts whose name or ID says so, found
@@ -496,57 +510,18 @@ pub fn order<T: Row, F: Fn(&T) -> bool>(
         _ => None,
     };
     let col = st.sort.min(T::COLUMNS.len().saturating_sub(1));
-    let Some(column) = T::COLUMNS.get(col) else {
+    if T::COLUMNS.get(col).is_none() {
         return Vec::new();
-    };
+    }
     let tab = st.tab_filter(T::TABS);
-    // One pass over the rows in memory order: at 10,000 fresh rows, memory, not
-    // comparisons, is what a sort costs. Each key is computed once, not once
-    // per comparison.
-    let mut keyed: Vec<(Rank<'_>, u32)> = Vec::with_capacity(t.items.len());
-    for (i, it) in t.items.iter().enumerate() {
-        if (t.keep)(it)
+    cache.rows(t.items, col, st.reverse, cx, |it| {
+        (t.keep)(it)
             && tab.is_none_or(|s| it.tab() == s)
             && it.filter_text().iter().any(|x| contains_ci(x, &needle))
             && in_accounts.as_ref().is_none_or(|keys| {
                 acct_col.is_some_and(|c| matches!((c.sort)(it, cx), SortKey::Text(k) if keys.contains(k)))
             })
-        {
-            keyed.push((rank((column.sort)(it, cx)), i as u32));
-        }
-    }
-    // Sorting (key, position) pairs unstably orders equal keys by position,
-    // exactly as a stable sort would, and faster.
-    keyed.sort_unstable();
-    names_break_ties(&mut keyed, t.items);
-    if st.reverse {
-        keyed.reverse();
-        // Unknown numbers stay last either way: "-" first says nothing.
-        let unknown = keyed
-            .iter()
-            .take_while(|(r, _)| matches!(r, Rank::Num(true, _)))
-            .count();
-        keyed.rotate_left(unknown);
-    }
-    keyed.into_iter().map(|(_, i)| i).collect()
-}
-
-/// Ties read in name order. Sources deliver rows in it, so only runs of equal
-/// keys are checked, and sorted by name where they are not.
-fn names_break_ties<T: Row>(v: &mut [(Rank<'_>, u32)], items: &[T]) {
-    let name = |i: u32| items[i as usize].key();
-    let mut start = 0;
-    while start < v.len() {
-        let mut end = start + 1;
-        while end < v.len() && v[end].0 == v[start].0 {
-            end += 1;
-        }
-        let run = &mut v[start..end];
-        if !run.windows(2).all(|w| name(w[0].1) <= name(w[1].1)) {
-            run.sort_by(|a, b| name(a.1).cmp(name(b.1)));
-        }
-        start = end;
-    }
+    })
 }
 
 /// The item whose key is `key`, found by reading the items in memory order:

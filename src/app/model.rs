@@ -266,6 +266,9 @@ pub struct Ui {
     /// What `rows` was computed from; moving the cursor reuses it instead of
     /// re-sorting 10,000 rows on every key.
     pub rows_basis: Option<RowsBasis>,
+    /// Each column's order of the table on screen, kept until its data or
+    /// the cells' context changes: a re-sort walks a kept order.
+    pub sort_cache: crate::table::SortCache,
     pub mode: Mode,
     pub input: String,
     pub message: Option<String>,
@@ -301,6 +304,7 @@ impl Default for Ui {
             tables: HashMap::new(),
             rows: Vec::new(),
             rows_basis: None,
+            sort_cache: Default::default(),
             mode: Mode::Normal,
             input: String::new(),
             message: None,

@@ -2,7 +2,7 @@
 //! order, and the keys the selection follows.
 
 use super::model::{Model, View};
-use crate::table::{Columns, Ctx, RowId, TableState};
+use crate::table::{Columns, Ctx, RowId, SortCache, TableState};
 
 pub fn ctx(m: &Model) -> Ctx {
     m.data.settings.cells(m.data.now)
@@ -17,10 +17,12 @@ pub fn columns_for(m: &Model, view: &View) -> Option<&'static dyn Columns> {
 }
 
 /// Row order for a list view; `None` for views that are not tables.
-pub fn rows_for(m: &Model, view: &View, st: &TableState) -> Option<Vec<u32>> {
+/// `cache` keeps each column's order of the data `m` holds.
+pub fn rows_for(m: &Model, view: &View, st: &TableState, cache: &mut SortCache) -> Option<Vec<u32>> {
+    cache.at(m.data.data_gen);
     match view {
         View::Overview | View::Accounts | View::Changes => None,
-        View::Room(v) => v.kind().room().rows(&m.data.feeds, v, st, &ctx(m)),
+        View::Room(v) => v.kind().room().rows(&m.data.feeds, v, st, &ctx(m), cache),
     }
 }
 

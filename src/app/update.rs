@@ -152,6 +152,9 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             let fresh = Data::new(data.source, data.now, data.settings.clone());
             let old = std::mem::replace(data, fresh);
             data.retired = old.retired;
+            // A generation never comes back: what was computed from the old
+            // data (the row order, the kept column orders) is not reused.
+            data.data_gen = old.data_gen + 1;
             crate::services::feed::retire(&mut data.retired, old.feeds);
             m.settling = true;
         }
@@ -384,7 +387,10 @@ pub fn refresh_rows(m: &mut Model) {
         std::mem::take(&mut m.ui.rows)
     } else {
         m.ui.rows_basis = Some(basis);
-        tables::rows_for(m, &view, &st).unwrap_or_default()
+        let mut cache = std::mem::take(&mut m.ui.sort_cache);
+        let rows = tables::rows_for(m, &view, &st, &mut cache).unwrap_or_default();
+        m.ui.sort_cache = cache;
+        rows
     };
     // The selected row is usually still under the cursor; look there before
     // searching, and search the items (memory order), not the sorted rows.

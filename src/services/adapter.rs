@@ -206,8 +206,10 @@ dyn_room! {
     fn columns(&self, feeds: &Feeds, view: &RoomView) -> Option<&'static dyn Columns> {
         S::table(&S::feed(feeds).state, S::view(view)?, ColumnsFor)
     }
-    fn rows(&self, feeds: &Feeds, view: &RoomView, st: &TableState, cx: &Ctx) -> Option<Vec<u32>> {
-        S::table(&S::feed(feeds).state, S::view(view)?, RowsOf { st, cx })
+    /// The row order of a view's table; `cache` keeps each column's order
+    /// between frames.
+    fn rows(&self, feeds: &Feeds, view: &RoomView, st: &TableState, cx: &Ctx, cache: &mut table::SortCache) -> Option<Vec<u32>> {
+        S::table(&S::feed(feeds).state, S::view(view)?, RowsOf { st, cx, cache })
     }
     fn row_key<'a>(&self, feeds: &'a Feeds, view: &RoomView, i: u32) -> Option<&'a str> {
         S::table(&S::feed(feeds).state, S::view(view)?, KeyOf(i)).flatten()
@@ -331,12 +333,13 @@ impl<S> Adapter<S> {
 struct RowsOf<'s> {
     st: &'s TableState,
     cx: &'s Ctx,
+    cache: &'s mut table::SortCache,
 }
 
 impl<'a> TableVisitor<'a> for RowsOf<'_> {
     type Out = Vec<u32>;
     fn visit<T: Row, F: Fn(&T) -> bool>(self, t: Table<'a, T, F>) -> Vec<u32> {
-        table::order(&t, self.st, self.cx)
+        table::order(&t, self.st, self.cx, self.cache)
     }
 }
 

@@ -135,8 +135,13 @@ impl std::hash::Hasher for KeyHasher {
 }
 
 pub fn function_key(account: &str, region: &str, name: &str) -> (u64, u64) {
-    let place = crate::hash::str_id(region) ^ crate::hash::str_id(account).rotate_left(17);
-    (place, crate::hash::str_id(name))
+    (place_key(account, region), crate::hash::str_id(name))
+}
+
+/// The first word of `function_key`: one for every function of an account
+/// and region, so a list of them hashes it once a run, not once a function.
+pub fn place_key(account: &str, region: &str) -> u64 {
+    crate::hash::str_id(region) ^ crate::hash::str_id(account).rotate_left(17)
 }
 
 /// An API route that invokes a function.

@@ -86,6 +86,17 @@ pub fn figure(f: &Function, book: &PriceBook, window_min: u32) -> Estimate {
     priced(f, book, window_min, false)
 }
 
+/// Every function's monthly figure (`figure(..).per_month()`), prices looked
+/// up once per run of functions of one region: a sort by cost prices every
+/// function.
+pub fn per_month(functions: &[Function], book: &PriceBook, window_min: u32) -> Vec<Option<f64>> {
+    let mut at = ByRegion::new(book);
+    functions
+        .iter()
+        .map(|f| priced_at(f, at.of(f), window_min, false).per_month())
+        .collect()
+}
+
 /// The estimate, with its basis written out only when `basis`: the room's
 /// sum over ten thousand functions on every refresh needs the dollars alone.
 fn priced(f: &Function, book: &PriceBook, window_min: u32, basis: bool) -> Estimate {
@@ -260,6 +271,22 @@ mod tests {
             Estimate::Usd { per_hour, window, .. } => (*per_hour, window.unwrap()),
             e => panic!("not priced: {e:?}"),
         }
+    }
+
+    #[test]
+    fn the_figures_of_a_list_are_each_functions_own() {
+        let book = crate::services::builtin_prices();
+        let mut fs = Vec::new();
+        for (i, region) in ["us-east-1", "us-east-1", "xx-nowhere-1", "us-west-2", "us-east-1"].iter().enumerate() {
+            let mut f = function(128 << (i % 3), if i % 2 == 0 { "arm64" } else { "x86_64" }, 1e5 * i as f64, 40.0 + i as f64);
+            f.region = region.to_string();
+            fs.push(f);
+        }
+        fs[1].stats.duration_avg_ms = None;
+        let got = per_month(&fs, &book, 15);
+        let want: Vec<Option<f64>> = fs.iter().map(|f| figure(f, &book, 15).per_month()).collect();
+        assert_eq!(got, want);
+        assert!(got[0].is_some() && got[2].is_none() && got[3].is_some(), "{got:?}");
     }
 
     #[test]

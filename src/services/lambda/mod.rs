@@ -39,7 +39,7 @@ use crate::export::file_safe;
 use crate::services::feed::Retired;
 use crate::services::scope::{replace_scope, Scope};
 use crate::services::msg::TailTarget;
-use crate::services::joins::{function_key, Board, Topic};
+use crate::services::joins::{function_key, place_key, Board, Topic};
 use crate::services::room::{Registered, Room};
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -149,12 +149,20 @@ impl Room for Lambda {
     fn publish(state: &LambdaState, board: &mut Board) {
         let errors = &mut board.function_errors.by_function;
         errors.clear();
-        errors.extend(
-            state
-                .functions
-                .iter()
-                .map(|f| (function_key(&f.account, &f.region, &f.name), f.stats.errors)),
-        );
+        // The functions of an account and region come together: their
+        // place is hashed once a run.
+        let mut place: Option<(&str, &str, u64)> = None;
+        errors.extend(state.functions.iter().map(|f| {
+            let p = match place {
+                Some((a, r, p)) if a == &*f.account && r == f.region => p,
+                _ => {
+                    let p = place_key(&f.account, &f.region);
+                    place = Some((&f.account, &f.region, p));
+                    p
+                }
+            };
+            ((p, crate::hash::str_id(&f.name)), f.stats.errors)
+        }));
     }
 
     /// The API routes in front of each function, as the API room publishes them.

@@ -142,6 +142,9 @@ impl Row for Function {
     fn filter_text(&self) -> [&str; 2] {
         [&self.name, runtime(self)]
     }
+    fn numbers(column: &'static str, items: &[Self], cx: &Ctx) -> Option<Vec<Option<f64>>> {
+        (column == "cost_usd_per_month").then(|| super::cost::per_month(items, &cx.prices, cx.window))
+    }
     fn waiting(&self, column: &'static str) -> bool {
         match column {
             "cold_starts" | "cold_start_rate_pct" | "init_p50_ms" | "init_max_ms" => {
