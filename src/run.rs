@@ -237,7 +237,10 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
                 }
                 w.finish(clock.now())?;
             }
-            let model = model_from(source.label(), clock.now(), settings(&cli), msgs);
+            // The demo's plan of every row is not needed to print them.
+            let label = source.label();
+            drop(source);
+            let model = model_from(label, clock.now(), settings(&cli), msgs);
             print_once(&model, cli.source.window, format)?;
             once_exit(&model)
         } else {

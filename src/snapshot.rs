@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::app::model::{Model, SourceLabel};
 use crate::services::msg::ApiError;
-use crate::services::room::{Registered, Room, Visit};
+use crate::services::room::{Registered, Visit};
 use crate::services::{Feeds, ServiceKind, Settings};
 
 pub const SCHEMA: &str = "awstop.snapshot/1";
@@ -184,8 +184,7 @@ struct Sections<'a, M: SerializeMap> {
 impl<M: SerializeMap> Visit for Sections<'_, M> {
     fn room<S: Registered>(&mut self) {
         if self.error.is_none() {
-            let section = S::snapshot(&self.feeds.get::<S>().state, self.settings);
-            if let Err(e) = self.map.serialize_entry(<S as Room>::INFO.name, &section) {
+            if let Err(e) = S::write_snapshot(&self.feeds.get::<S>().state, self.settings, self.map) {
                 self.error = Some(e);
             }
         }

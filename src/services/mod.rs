@@ -20,6 +20,7 @@ mod room_info;
 pub mod room;
 pub mod scope;
 pub mod scroll;
+pub mod streamed;
 pub mod turns;
 pub mod weekago;
 

@@ -217,6 +217,17 @@ pub trait Room: Sized + Send + Sync + 'static {
 
     fn snapshot(state: &Self::State, settings: &Settings) -> Self::Snapshot;
 
+    /// Writes the room's section, under its name, into the snapshot being
+    /// written. A room of many rows writes each row as it is made, so that
+    /// the section is never held whole beside the rows it comes from.
+    fn write_snapshot<M: serde::ser::SerializeMap>(
+        state: &Self::State,
+        settings: &Settings,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(Self::INFO.name, &Self::snapshot(state, settings))
+    }
+
     /// What the room is still loading, for its pane's title ("metrics
     /// 40/1,000 · cold starts 0/1,000"); `None` once everything arrived.
     fn loading(_state: &Self::State) -> Option<String> {

@@ -202,6 +202,14 @@ impl Room for Ecs {
         snapshot::ecs(state, &settings.prices, &settings.accounts)
     }
 
+    fn write_snapshot<M: serde::ser::SerializeMap>(
+        state: &EcsData,
+        settings: &Settings,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(Self::INFO.name, &snapshot::streamed(state, &settings.prices, &settings.accounts))
+    }
+
     /// CPU and memory per service, once a minute at most, and last week's
     /// every 15 minutes.
     fn watch_metrics_per_hour(state: &EcsData, cx: &crate::services::room::WatchCtx) -> f64 {

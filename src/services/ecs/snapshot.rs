@@ -153,3 +153,14 @@ pub fn ecs(d: &EcsData, prices: &PriceBook, book: &crate::scope::AccountBook) ->
         clusters: d.clusters.iter().map(|c| cluster(c, prices, book)).collect(),
     }
 }
+
+/// The same section as `ecs`, each cluster's entry made as it is written:
+/// at 50,000 functions the demo's 25,294 tasks made it 11 MB of `--once`'s peak.
+pub fn streamed<'a>(d: &'a EcsData, prices: &'a PriceBook, book: &'a crate::scope::AccountBook) -> impl Serialize + 'a {
+    crate::services::streamed::Listed {
+        name: "EcsOut",
+        field: "clusters",
+        rows: &d.clusters,
+        entry: move |c: &Cluster| cluster(c, prices, book),
+    }
+}

@@ -268,6 +268,14 @@ impl Room for Lambda {
         snapshot::lambda(state, settings)
     }
 
+    fn write_snapshot<M: serde::ser::SerializeMap>(
+        state: &LambdaState,
+        settings: &Settings,
+        map: &mut M,
+    ) -> Result<(), M::Error> {
+        map.serialize_entry(Self::INFO.name, &snapshot::streamed(state, settings))
+    }
+
     fn unusual(state: &LambdaState) -> Vec<crate::baseline::Unusual> {
         weekago::unusual(&state.functions)
     }

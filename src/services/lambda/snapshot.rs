@@ -181,9 +181,24 @@ pub fn lambda(s: &LambdaState, settings: &Settings) -> LambdaOut {
         functions: s
             .functions
             .iter()
-            // Recordings from before the choice existed hold p99.
-            .map(|f| function(f, Some(s.percentile.as_deref().unwrap_or("p99")), settings))
+            .map(|f| function(f, percentile(s), settings))
             .collect(),
+    }
+}
+
+/// Recordings from before the choice existed hold p99.
+fn percentile(s: &LambdaState) -> Option<&str> {
+    Some(s.percentile.as_deref().unwrap_or("p99"))
+}
+
+/// The same section as `lambda`, each function's entry made as it is
+/// written.
+pub fn streamed<'a>(s: &'a LambdaState, settings: &'a Settings) -> impl Serialize + 'a {
+    crate::services::streamed::Listed {
+        name: "LambdaOut",
+        field: "functions",
+        rows: &s.functions,
+        entry: move |f: &Function| function(f, percentile(s), settings),
     }
 }
 
@@ -191,6 +206,26 @@ pub fn lambda(s: &LambdaState, settings: &Settings) -> LambdaOut {
 mod tests {
     use super::*;
     use crate::services::lambda::domain::Band;
+
+    #[test]
+    fn the_streamed_section_is_the_whole_one() {
+        let mut state = LambdaState::default();
+        state.functions = (0..3)
+            .map(|i| {
+                let mut f = Function { name: format!("f{i}"), region: "eu-west-1".into(), ..Default::default() };
+                f.stats.invocations = Some(i as f64);
+                f.stats.errors = Some(1.0);
+                f.stats.duration_pct_ms = Some(12.5);
+                f.mappings = (i != 1).then(Vec::new);
+                f
+            })
+            .collect();
+        let settings = Settings::default();
+        let whole = serde_json::to_string_pretty(&lambda(&state, &settings)).unwrap();
+        let streamed = serde_json::to_string_pretty(&streamed(&state, &settings)).unwrap();
+        assert_eq!(streamed, whole);
+        assert!(whole.contains("\"f2\""), "{whole}");
+    }
 
     #[test]
     fn the_anomaly_band_is_written_only_where_read_and_null_per_figure_without_a_detector() {
