@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    awstop::run::reaper::few_arenas();
     if let Err(e) = awstop::cli::check_endpoint_env() {
         eprintln!("awstop: {}", awstop::fmt::escape_controls(&e));
         return ExitCode::from(2);
