@@ -332,8 +332,9 @@ pub struct Model {
     /// A replay is rebuilding what is shown from its first record: no frame
     /// until it says where it stands, so half a state is never drawn.
     pub settling: bool,
-    /// Data messages applied so far, across replay restarts: what the
-    /// Overview's cached pages were computed from.
+    /// Data messages applied so far that can change the Overview's lists
+    /// (all but the API's call counts), across replay restarts: what its
+    /// cached pages were computed from.
     pub data_msgs: u64,
     /// The Overview's pages, kept between frames (`app::overview::pages`).
     pub overview_pages: std::cell::RefCell<Option<(super::overview::PagesBasis, Vec<super::overview::Page>)>>,

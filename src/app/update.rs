@@ -35,8 +35,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
                 DataMsg::Loaded { payload, .. } => Some(payload.kind()),
                 _ => None,
             };
+            // The API's call counts are in the header, not on the Overview's
+            // lists: they arrive after every batch of calls.
+            let lists_change = !matches!(d, DataMsg::Api { .. });
             apply_data(m, d);
-            m.data_msgs += 1;
+            if lists_change {
+                m.data_msgs += 1;
+            }
             if let Some(kind) = loaded {
                 resend = wanted_after(m, kind);
             }

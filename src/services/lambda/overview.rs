@@ -111,11 +111,11 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
         },
         OverviewList {
             title: "Top cost a month",
+            // The dollars alone, prices looked up once per region: the
+            // estimate's basis is text, written for the detail view only.
             items: top(
-                fns.iter().map(|f| {
-                    let e = super::cost::estimate(f, &cx.settings.prices, cx.settings.window);
-                    (f, e.per_month().unwrap_or(0.0))
-                }),
+                fns.iter().zip(super::cost::per_month(fns, &cx.settings.prices, cx.settings.window))
+                    .map(|(f, usd)| (f, usd.unwrap_or(0.0))),
                 cx,
                 crate::cost::money::usd,
             ),
@@ -166,22 +166,31 @@ pub fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>
     if !fns.iter().any(|f| f.stats.week_ago.is_some()) {
         return None;
     }
+    // Only a room's own first `limit` can be among the Overview's first
+    // `limit` (the same stable ranking), so only those are written out.
+    let mut found: Vec<(f64, f64, &Function)> = fns
+        .iter()
+        .filter_map(|f| {
+            let (ratio, now) = super::weekago::worst(f)?;
+            Some((ratio, now, f))
+        })
+        .collect();
+    crate::baseline::rank(&mut found, |&(ratio, now, _)| (ratio, now));
+    found.truncate(cx.limit);
     Some(
-        fns.iter()
-            .filter_map(|f| {
-                let (ratio, now) = super::weekago::worst(f)?;
-                Some(UnusualItem {
-                    ratio,
-                    now,
-                    item: OverviewItem {
-                        name: cx.named(&f.account, f.name.clone()),
-                        what: super::weekago::delta(f),
-                        open: vec![Lambda::wrap_view(View::Function {
-                            at: crate::services::scope::Scope::new(&f.account, &f.region),
-                            name: f.name.clone(),
-                        })],
-                    },
-                })
+        found
+            .into_iter()
+            .map(|(ratio, now, f)| UnusualItem {
+                ratio,
+                now,
+                item: OverviewItem {
+                    name: cx.named(&f.account, f.name.clone()),
+                    what: super::weekago::delta(f),
+                    open: vec![Lambda::wrap_view(View::Function {
+                        at: crate::services::scope::Scope::new(&f.account, &f.region),
+                        name: f.name.clone(),
+                    })],
+                },
             })
             .collect(),
     )
