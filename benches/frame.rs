@@ -1,6 +1,7 @@
 //! Frame cost: `update` plus drawing into a 160x48 buffer, on the demo account
 //! at 10,000 and 50,000 functions (`BENCH_SCALES=10000` for one). Prints p50
-//! and p99. Run with `cargo bench --bench frame`.
+//! and p99. Run with `cargo bench --bench frame`; `BENCH_PARTS=refresh` (any of
+//! `nav,sort,filter,refresh`) runs only those parts, for a profiler.
 
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,10 @@ fn main() {
         run(scale);
         println!();
     }
+}
+
+fn part(name: &str) -> bool {
+    std::env::var("BENCH_PARTS").map_or(true, |p| p.split(',').any(|x| x.trim() == name))
 }
 
 fn run(scale: usize) {
@@ -89,7 +94,7 @@ fn run(scale: usize) {
         Pane::Room(ServiceKind::Batch),
     ];
     let mut nav = Vec::new();
-    for i in 0..3000 {
+    for i in 0..if part("nav") { 3000 } else { 0 } {
         let a = if i % 50 == 0 {
             Action::Pane(panes[(i / 50) % 3])
         } else {
@@ -97,19 +102,23 @@ fn run(scale: usize) {
         };
         nav.push(frame(&mut m, Msg::Action(a)));
     }
-    report("move the cursor, switch panes", nav);
+    if !nav.is_empty() {
+        report("move the cursor, switch panes", nav);
+    }
     let mut sort = Vec::new();
     update(
         &mut m,
         Msg::Action(Action::Pane(Pane::Room(ServiceKind::Lambda))),
     );
     let mut by_column: std::collections::BTreeMap<usize, Vec<Duration>> = Default::default();
-    for _ in 0..300 {
+    for _ in 0..if part("sort") { 300 } else { 0 } {
         let d = frame(&mut m, Msg::Action(Action::SortNext));
         sort.push(d);
         by_column.entry(m.table().map_or(0, |t| t.sort)).or_default().push(d);
     }
-    report("re-sort by each column in turn", sort);
+    if !sort.is_empty() {
+        report("re-sort by each column in turn", sort);
+    }
     if std::env::var_os("BENCH_COLUMNS").is_some() {
         let cols = awstop::app::tables::columns_for(&m, m.view());
         for (i, mut v) in by_column {
@@ -124,11 +133,13 @@ fn run(scale: usize) {
     }
     let mut filter = Vec::new();
     update(&mut m, Msg::Action(Action::StartFilter));
-    for c in "orders-api".chars().cycle().take(300) {
+    for c in "orders-api".chars().cycle().take(if part("filter") { 300 } else { 0 }) {
         filter.push(frame(&mut m, Msg::Action(Action::Input(c))));
     }
     update(&mut m, Msg::Action(Action::Cancel));
-    report("filter while typing", filter);
+    if !filter.is_empty() {
+        report("filter while typing", filter);
+    }
     let mut gen = Vec::new();
     for s in [ServiceKind::Lambda, ServiceKind::Ecs, ServiceKind::Batch] {
         let t = Instant::now();
@@ -144,7 +155,7 @@ fn run(scale: usize) {
     std::thread::scope(|s| {
         let demo = &demo;
         s.spawn(move || {
-            for i in 0..100 {
+            for i in 0..if part("refresh") { std::env::var("BENCH_N").ok().and_then(|n| n.parse().ok()).unwrap_or(100) } else { 0 } {
                 let at = t0 + chrono::Duration::seconds(60 * (i % 2));
                 if fresh_tx.send(demo.loaded(ServiceKind::Lambda, at)).is_err()
                     || ack_rx.recv().is_err()
@@ -154,11 +165,13 @@ fn run(scale: usize) {
             }
         });
         let mut refresh = Vec::new();
-        for msg in fresh_rx.iter().take(100) {
+        for msg in fresh_rx.iter() {
             refresh.push(frame(&mut m, Msg::Data(msg)));
             let _ = ack_tx.send(());
         }
-        report("a refresh of every function arrives", refresh);
+        if !refresh.is_empty() {
+            report("a refresh of every function arrives", refresh);
+        }
     });
     println!("demo refresh, generating each feed: {}", gen.join(", "));
 }

@@ -178,6 +178,14 @@ pub struct Data {
     pub feeds: Feeds,
     /// Bumped whenever a feed's rows are replaced.
     pub data_gen: u64,
+    /// The `data_gen` at which each room's rows last changed (its refresh,
+    /// or a join that wrote into them): a table's kept orders outlive the
+    /// other rooms' refreshes, which at 50,000 rows and many accounts
+    /// arrive every few seconds.
+    pub room_gen: BTreeMap<ServiceKind, u64>,
+    /// The `data_gen` this `Data` started at: every room's rows are at
+    /// least this new.
+    pub base_gen: u64,
     /// Rows a refresh replaced, for the run loop to free after the frame is on
     /// screen (on `run::reaper`'s thread): freeing 10,000 functions takes longer
     /// than drawing them.
@@ -191,8 +199,10 @@ pub struct Data {
     pub actuals: Option<Result<crate::cost::actuals::Actuals, crate::cost::BillError>>,
     /// What changed in the watched accounts, newest first, within the window.
     pub changes: crate::changes::Timeline,
-    /// The changes a measure rose after (`find_suspects`).
+    /// The changes a measure rose after (`refind_suspects`).
     pub suspects: Vec<crate::changes::Suspect>,
+    /// `suspects`, by the room that found them.
+    pub suspects_by_room: BTreeMap<ServiceKind, Vec<crate::changes::Suspect>>,
     /// Why who changed what, or which alarms fired, could not be read, by
     /// account and region (LookupEvents denied): the latest look's.
     pub changes_unread: Vec<ApiError>,
@@ -208,6 +218,8 @@ impl Data {
             account_error: None,
             feeds: Feeds::default(),
             data_gen: 0,
+            room_gen: BTreeMap::new(),
+            base_gen: 0,
             retired: Vec::new(),
             api: ApiStats::default(),
             tail: None,
@@ -215,6 +227,7 @@ impl Data {
             actuals: None,
             changes: Default::default(),
             suspects: Vec::new(),
+            suspects_by_room: BTreeMap::new(),
             changes_unread: Vec::new(),
         }
     }
@@ -237,16 +250,34 @@ impl Data {
     }
 
     /// The changes a measure rose after (`changes::suspect`), newest change
-    /// first: found again after each read, kept for the frames between.
-    pub fn find_suspects(&self) -> Vec<crate::changes::Suspect> {
-        let changes: Vec<&crate::changes::Change> = self.changes_now().collect();
+    /// first: found again after each read, kept for the frames between. Only
+    /// the rooms `changed` says moved look again, unless the changes did
+    /// (`timeline_moved`): a refresh of one room does not walk 50,000
+    /// functions of another.
+    pub fn refind_suspects(&mut self, timeline_moved: bool, changed: impl Fn(ServiceKind) -> bool) {
+        let since = crate::changes::window_start(self.now, self.settings.window);
+        let changes: Vec<&crate::changes::Change> = self.changes.within(since).collect();
         if changes.is_empty() {
-            return Vec::new();
+            self.suspects_by_room.clear();
+            self.suspects.clear();
+            return;
         }
-        let mut out: Vec<crate::changes::Suspect> =
-            ServiceKind::ALL.iter().flat_map(|k| k.room().suspects(&self.feeds, &changes)).collect();
+        for k in ServiceKind::ALL {
+            if timeline_moved || changed(*k) {
+                self.suspects_by_room.insert(*k, k.room().suspects(&self.feeds, &changes));
+            }
+        }
+        let mut out: Vec<crate::changes::Suspect> = ServiceKind::ALL
+            .iter()
+            .flat_map(|k| self.suspects_by_room.get(k).into_iter().flatten().cloned())
+            .collect();
         out.sort_by(|a, b| b.change.at.cmp(&a.change.at));
-        out
+        self.suspects = out;
+    }
+
+    /// The generation of room `k`'s rows (`room_gen`).
+    pub fn gen_of(&self, k: ServiceKind) -> u64 {
+        self.room_gen.get(&k).copied().unwrap_or(self.base_gen)
     }
 
     /// One room's feed.
@@ -268,7 +299,9 @@ pub struct Ui {
     pub rows_basis: Option<RowsBasis>,
     /// Each column's order of the table on screen, kept until its data or
     /// the cells' context changes: a re-sort walks a kept order.
-    pub sort_cache: crate::table::SortCache,
+    /// Kept per table: switching panes finds each table's orders still
+    /// good unless its own room's rows changed.
+    pub sort_caches: HashMap<View, crate::table::SortCache>,
     pub mode: Mode,
     pub input: String,
     pub message: Option<String>,
@@ -304,7 +337,7 @@ impl Default for Ui {
             tables: HashMap::new(),
             rows: Vec::new(),
             rows_basis: None,
-            sort_cache: Default::default(),
+            sort_caches: Default::default(),
             mode: Mode::Normal,
             input: String::new(),
             message: None,

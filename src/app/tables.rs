@@ -19,10 +19,12 @@ pub fn columns_for(m: &Model, view: &View) -> Option<&'static dyn Columns> {
 /// Row order for a list view; `None` for views that are not tables.
 /// `cache` keeps each column's order of the data `m` holds.
 pub fn rows_for(m: &Model, view: &View, st: &TableState, cache: &mut SortCache) -> Option<Vec<u32>> {
-    cache.at(m.data.data_gen);
     match view {
         View::Overview | View::Accounts | View::Changes => None,
-        View::Room(v) => v.kind().room().rows(&m.data.feeds, v, st, &ctx(m), cache),
+        View::Room(v) => {
+            cache.at(m.data.gen_of(v.kind()));
+            v.kind().room().rows(&m.data.feeds, v, st, &ctx(m), cache)
+        }
     }
 }
 

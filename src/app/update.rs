@@ -19,6 +19,9 @@ use crate::table::TableState;
 
 pub use crate::layout::CHROME_ROWS;
 
+/// How many tables' kept orders are held at once (`Ui::sort_caches`).
+const SORT_CACHES: usize = 12;
+
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Cmd> {
     let mut cmds = Vec::new();
     // The rooms whose `visible` keys changed: sent once, at the end.
@@ -160,6 +163,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             // A generation never comes back: what was computed from the old
             // data (the row order, the kept column orders) is not reused.
             data.data_gen = old.data_gen + 1;
+            data.base_gen = data.data_gen;
             crate::services::feed::retire(&mut data.retired, old.feeds);
             m.settling = true;
         }
@@ -184,7 +188,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             // Each look says all that its region could not read.
             data.changes_unread.retain(|e| e.account != account || e.region != region);
             data.changes_unread.extend(unread);
-            data.suspects = data.find_suspects();
+            data.refind_suspects(true, |_| true);
         }
         DataMsg::Accounts(list) => {
             data.settings.accounts = std::sync::Arc::new(crate::scope::AccountBook { accounts: list });
@@ -224,6 +228,7 @@ fn apply_data(m: &mut Model, d: DataMsg) {
         } => {
             let scope = Scope::new(&account, &region);
             data.data_gen += 1;
+            data.room_gen.insert(payload.kind(), data.data_gen);
             // Each region replaces only its own rows, so regions refresh independently.
             let kind = payload.kind();
             // What the new read changed is found against what it replaces.
@@ -233,8 +238,11 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 seen: data.feeds.scopes(kind).get(&scope).is_some_and(|s| s.fetched_at.is_some()),
             };
             let found = kind.room().changes(&data.feeds, &scope, &payload, &cx);
+            let kept = data.changes.len();
+            let timeline_moved = !found.is_empty();
             data.changes.add(found);
             data.changes.prune(window_start(data.now.max(fetched_at), data.settings.window));
+            let timeline_moved = timeline_moved || data.changes.len() != kept;
             kind.room()
                 .merge(&mut data.feeds, &scope, payload, &mut data.retired);
             // What the rooms show of each other (the images services run):
@@ -243,11 +251,25 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             // over the rows.
             let room = kind.room();
             room.publish(&mut data.feeds);
-            for k in ServiceKind::ALL {
-                let reads = k.room().info().reads;
-                if *k == kind || room.info().publishes.iter().any(|t| reads.contains(t)) {
-                    k.room().join(&mut data.feeds);
+            let reads_from = |k: ServiceKind, from: ServiceKind| {
+                from.room().info().publishes.iter().any(|t| k.room().info().reads.contains(t))
+            };
+            let mut joined = vec![kind];
+            // The rooms that read what it published join it. One that
+            // publishes only what its readers need (Lambda: the errors of
+            // the functions routes invoke) publishes again, since what it
+            // read may name new readers' needs, before the refreshed room
+            // joins.
+            for k in ServiceKind::ALL.iter().copied().filter(|k| *k != kind && reads_from(*k, kind)) {
+                k.room().join(&mut data.feeds);
+                joined.push(k);
+                if k.room().info().publishes_for_readers {
+                    k.room().publish(&mut data.feeds);
                 }
+            }
+            room.join(&mut data.feeds);
+            for k in joined {
+                data.room_gen.insert(k, data.data_gen);
             }
             let st = data.feeds.scopes_mut(kind).entry(scope).or_default();
             st.fetched_at = Some(fetched_at);
@@ -255,8 +277,13 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             if data.now < fetched_at {
                 data.now = fetched_at;
             }
-            data.burn = crate::services::account_cost::account(&data.feeds, &data.settings);
-            data.suspects = data.find_suspects();
+            let gen = data.data_gen;
+            data.burn = crate::services::account_cost::repriced(&data.burn, &data.feeds, &data.settings, |k| {
+                data.room_gen.get(&k) == Some(&gen)
+            });
+            let moved: Vec<ServiceKind> =
+                ServiceKind::ALL.iter().copied().filter(|k| data.room_gen.get(k) == Some(&gen)).collect();
+            data.refind_suspects(timeline_moved, |k| moved.contains(&k));
         }
         DataMsg::Failed { service, error } => {
             let scope = Scope::new(&error.account, &error.region);
@@ -386,15 +413,23 @@ pub fn refresh_rows(m: &mut Model) {
         reverse: st.reverse,
         filter: st.filter.clone(),
         tab: st.tab,
-        data_gen: m.data.data_gen,
+        data_gen: match &view {
+            View::Room(v) => m.data.gen_of(v.kind()),
+            View::Overview | View::Accounts | View::Changes => m.data.data_gen,
+        },
     };
     let rows = if m.ui.rows_basis.as_ref() == Some(&basis) {
         std::mem::take(&mut m.ui.rows)
     } else {
         m.ui.rows_basis = Some(basis);
-        let mut cache = std::mem::take(&mut m.ui.sort_cache);
+        let mut cache = m.ui.sort_caches.remove(&view).unwrap_or_default();
         let rows = tables::rows_for(m, &view, &st, &mut cache).unwrap_or_default();
-        m.ui.sort_cache = cache;
+        // The room lists and a few details: a tour of many details keeps
+        // only the newest few orders.
+        if m.ui.sort_caches.len() >= SORT_CACHES {
+            m.ui.sort_caches.clear();
+        }
+        m.ui.sort_caches.insert(view.clone(), cache);
         rows
     };
     // The selected row is usually still under the cursor; look there before

@@ -244,6 +244,10 @@ impl Timeline {
         self.items.iter().take_while(move |c| c.at >= since)
     }
 
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -21,6 +21,13 @@ pub struct AccountCost {
 }
 
 pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
+    repriced(&AccountCost::default(), feeds, settings, |_| true)
+}
+
+/// `account`, pricing again only the rooms `changed` says moved and taking
+/// the others' estimates from `was`: a refresh of one room does not price
+/// 10,000 functions of another.
+pub fn repriced(was: &AccountCost, feeds: &Feeds, settings: &Settings, changed: impl Fn(ServiceKind) -> bool) -> AccountCost {
     let mut a = AccountCost::default();
     for &k in ServiceKind::ALL {
         // A room not read yet has no resources to price: leave it out rather
@@ -28,7 +35,8 @@ pub fn account(feeds: &Feeds, settings: &Settings) -> AccountCost {
         if !feeds.scopes(k).loaded() {
             continue;
         }
-        if let Some(c) = k.room().cost(feeds, settings) {
+        let c = if changed(k) { k.room().cost(feeds, settings) } else { was.room(k).cloned() };
+        if let Some(c) = c {
             a.add(k, c);
         }
     }

@@ -44,6 +44,10 @@ pub struct RoomInfo {
     pub reads: &'static [Topic],
     /// The facts `publish` writes for other rooms.
     pub publishes: &'static [Topic],
+    /// `publish` writes only what the readers of its facts need, as `reads`
+    /// says (Lambda: the errors of the functions an API route invokes, not
+    /// of 50,000): after a join it publishes again.
+    pub publishes_for_readers: bool,
     /// The published facts `Room::wants` reads: `--once` reads the rooms
     /// that publish them, then hands this room what it wants
     /// (`RoomLive::once_wanted`), as the dashboard's poller is handed it.
@@ -68,6 +72,7 @@ impl RoomInfo {
         tails: None,
         reads: &[],
         publishes: &[],
+        publishes_for_readers: false,
         wants: &[],
     };
 }

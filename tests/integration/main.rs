@@ -34,6 +34,7 @@ mod gather_windows;
 mod help_and_config;
 mod hostile;
 mod iam_policy;
+mod incremental;
 mod lambda_deploys_live;
 mod lightsail;
 mod oam;

@@ -106,6 +106,7 @@ impl Room for Lambda {
         tails: Some("a function"),
         reads: &[Topic::ApiRoutes],
         publishes: &[Topic::FunctionErrors],
+        publishes_for_readers: true,
         ..crate::services::RoomInfo::DEFAULT
     };
 
@@ -146,9 +147,15 @@ impl Room for Lambda {
         changes::suspects(state, found)
     }
 
+    /// The errors of the functions an API route invokes: the only ones any
+    /// room reads, and a few hundred map entries rather than 50,000.
     fn publish(state: &LambdaState, board: &mut Board) {
         let errors = &mut board.function_errors.by_function;
         errors.clear();
+        let routed = &board.api_routes.by_function;
+        if routed.is_empty() {
+            return;
+        }
         // The functions of an account and region come together: their
         // place is hashed once a run.
         let mut place: Option<(&str, &str, u64)> = None;
@@ -162,7 +169,7 @@ impl Room for Lambda {
                 }
             };
             ((p, crate::hash::str_id(&f.name)), f.stats.errors)
-        }));
+        }).filter(|(k, _)| routed.contains_key(k)));
     }
 
     /// The API routes in front of each function, as the API room publishes them.
