@@ -398,6 +398,17 @@ pub(super) fn table_mut(m: &mut Model) -> Option<&mut TableState> {
     }))
 }
 
+/// Whether `now`'s rows are among `was`'s: the same table and data with a
+/// filter that says more (`acct:` words aside, a filter is one substring).
+fn narrower(was: &RowsBasis, now: &RowsBasis) -> bool {
+    was.view == now.view
+        && was.data_gen == now.data_gen
+        && was.tab == now.tab
+        && now.filter.len() > was.filter.len()
+        && now.filter.starts_with(&was.filter)
+        && !now.filter.contains("acct:")
+}
+
 /// Recompute the current table's row order and put the cursor back on the
 /// selected row, wherever sorting or new data moved it.
 pub fn refresh_rows(m: &mut Model) {
@@ -421,8 +432,11 @@ pub fn refresh_rows(m: &mut Model) {
     let rows = if m.ui.rows_basis.as_ref() == Some(&basis) {
         std::mem::take(&mut m.ui.rows)
     } else {
-        m.ui.rows_basis = Some(basis);
         let mut cache = m.ui.sort_caches.remove(&view).unwrap_or_default();
+        if m.ui.rows_basis.as_ref().is_some_and(|was| narrower(was, &basis)) {
+            cache.narrow(std::mem::take(&mut m.ui.rows));
+        }
+        m.ui.rows_basis = Some(basis);
         let rows = tables::rows_for(m, &view, &st, &mut cache).unwrap_or_default();
         // The room lists and a few details: a tour of many details keeps
         // only the newest few orders.

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::spark::{fit_lines, minute_of, MARK};
+use super::spark::{fit_lines, grid_marked, minute_of, Graph, Week, MARK};
 use crate::changes::Change;
 use crate::theme::Theme;
 
@@ -63,4 +63,35 @@ pub fn marks(changes: &[&Change], start: Option<DateTime<Utc>>, minutes: usize) 
     start
         .map(|start| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
         .unwrap_or_default()
+}
+
+/// Where a detail's graphs lie in time: their series' first minute (`None`:
+/// not known, so nothing can be marked) and how many points each holds.
+#[derive(Debug, Clone, Copy)]
+pub struct Timed {
+    pub start: Option<DateTime<Utc>>,
+    pub points: usize,
+}
+
+/// A detail's graphs with a marker at the minute of each change (when
+/// `sparks` has room), then the newest changes listed in `list`: what every
+/// detail that knows its resource's changes draws.
+#[allow(clippy::too_many_arguments)]
+pub fn graphs_and_list(
+    buf: &mut Buffer,
+    sparks: Rect,
+    list: Rect,
+    graphs: &[Graph],
+    weeks: Option<&[Week]>,
+    step: usize,
+    timed: Option<Timed>,
+    changes: &[&Change],
+    t: &Theme,
+) {
+    let marked = sparks.height > 0;
+    if marked {
+        let at = timed.map(|s| marks(changes, s.start, s.points)).unwrap_or_default();
+        grid_marked(buf, sparks, t, graphs, weeks, step, &at);
+    }
+    draw(buf, list, changes, marked, t);
 }

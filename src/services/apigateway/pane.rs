@@ -12,7 +12,8 @@ use super::{ApiGateway, View};
 use crate::fmt::{age, count, ms, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::theme::Theme;
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, minute_of, Graph, Week};
+use crate::widgets::changes::{graphs_and_list, Timed};
+use crate::widgets::spark::{fit_lines, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -226,17 +227,10 @@ fn api(buf: &mut Buffer, area: Rect, a: &Api, cx: &PaneCtx) {
         .map(|(i, l)| if i == 0 { Row::heading(l) } else { Row::line(l) })
         .collect();
     crate::widgets::scroll::draw(buf, stages, rows, false, cx);
-    if sparks_h > 0 {
-        let series = busiest.and_then(|s| s.metrics.series.as_ref());
-        let marks: Vec<usize> = series
-            .and_then(|s| Some((s.start?, s.requests.0.len())))
-            .map(|(start, minutes)| changes.iter().filter_map(|c| minute_of(start, minutes, c.at)).collect())
-            .unwrap_or_default();
-        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 1, &marks);
-    }
-    if changes_h > 0 {
-        Paragraph::new(fit_lines(crate::widgets::changes::lines(&changes, changes_h as usize - 1, sparks_h > 0, t), changed.width as usize)).render(changed, buf);
-    }
+    let timed = busiest
+        .and_then(|s| s.metrics.series.as_ref())
+        .map(|s| Timed { start: s.start, points: s.requests.0.len() });
+    graphs_and_list(buf, sparks, changed, &graphs, weeks.as_ref().map(|w| &w[..]), 1, timed, &changes, t);
     if a.routes.is_none() {
         buf.set_stringn(tbl.x, tbl.y, "routes: not read", tbl.width as usize, t.muted);
         return;

@@ -11,7 +11,8 @@ use crate::changes::Change;
 use super::{Eks, View};
 use crate::fmt::{age, count, ms, opt};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi};
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, Graph};
+use crate::widgets::changes::{graphs_and_list, Timed};
+use crate::widgets::spark::{fit_lines, half, height, Graph};
 use crate::widgets::scroll::{packed, Row};
 use crate::widgets::{field, gone, table};
 
@@ -176,15 +177,8 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EksCluster, cx: &PaneCtx) {
         half(right),
     ))
     .render(right, buf);
-    if sparks_h > 0 {
-        let marks = m
-            .series
-            .as_ref()
-            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.requests.0.len()))
-            .unwrap_or_default();
-        grid_marked(buf, sparks, t, &graphs, None, 1, &marks);
-    }
-    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
+    let timed = m.series.as_ref().map(|s| Timed { start: s.start, points: s.requests.0.len() });
+    graphs_and_list(buf, sparks, changed, &graphs, None, 1, timed, &changes, t);
     let rows = extra_lines.into_iter().map(Row::line).collect();
     crate::widgets::scroll::draw(buf, extra, rows, false, cx);
     table::draw(buf, tbl, &c.nodegroups, cx);

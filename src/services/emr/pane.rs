@@ -11,7 +11,8 @@ use super::tables::idle_for;
 use super::{Emr, View};
 use crate::fmt::{age, count, opt, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, Graph, Week};
+use crate::widgets::changes::{graphs_and_list, Timed};
+use crate::widgets::spark::{fit_lines, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -161,15 +162,8 @@ fn cluster(buf: &mut Buffer, area: Rect, c: &EmrCluster, cx: &PaneCtx) {
         half(right),
     ))
     .render(right, buf);
-    if sparks_h > 0 {
-        let marks = m
-            .series
-            .as_ref()
-            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.idle.0.len()))
-            .unwrap_or_default();
-        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 5, &marks);
-    }
-    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
+    let timed = m.series.as_ref().map(|s| Timed { start: s.start, points: s.idle.0.len() });
+    graphs_and_list(buf, sparks, changed, &graphs, weeks.as_ref().map(|w| &w[..]), 5, timed, &changes, t);
     let mut lines = vec![Line::from(Span::styled("Instance groups", t.title))];
     match &c.groups {
         None => lines.push(Line::from(Span::styled("  not read", t.muted))),

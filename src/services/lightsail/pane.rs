@@ -11,7 +11,8 @@ use super::{Lightsail, View};
 use crate::fmt::{age, count, pct};
 use crate::services::room::{ListCtx, OverviewList, PaneCtx, RoomUi, UnusualItem};
 use crate::widgets::fit::fit_spans;
-use crate::widgets::spark::{fit_lines, grid_marked, half, height, height_with_week, Graph, Week};
+use crate::widgets::changes::{graphs_and_list, Timed};
+use crate::widgets::spark::{fit_lines, half, height, height_with_week, Graph, Week};
 use crate::widgets::scroll::Row;
 use crate::widgets::{field, gone, table};
 
@@ -213,13 +214,6 @@ fn instance(buf: &mut Buffer, area: Rect, i: &Instance, cx: &PaneCtx) {
     if let Some(s) = say {
         Paragraph::new(fit_spans(vec![s], note.width as usize)).render(note, buf);
     }
-    if sparks_h > 0 {
-        let marks = m
-            .series
-            .as_ref()
-            .map(|s| crate::widgets::changes::marks(&changes, s.start, s.cpu.0.len()))
-            .unwrap_or_default();
-        grid_marked(buf, sparks, t, &graphs, weeks.as_ref().map(|w| &w[..]), 5, &marks);
-    }
-    crate::widgets::changes::draw(buf, changed, &changes, sparks_h > 0, t);
+    let timed = m.series.as_ref().map(|s| Timed { start: s.start, points: s.cpu.0.len() });
+    graphs_and_list(buf, sparks, changed, &graphs, weeks.as_ref().map(|w| &w[..]), 5, timed, &changes, t);
 }
