@@ -534,7 +534,7 @@ fn a_task_with_more_containers_than_the_screen_scrolls_to_each() {
         .unwrap();
     let c0 = task.containers[0].clone();
     task.containers = (0..30)
-        .map(|i| awstop::services::ecs::domain::Container { name: format!("sidecar-{i:02}"), ..c0.clone() })
+        .map(|i| awstop::services::ecs::domain::Container { name: format!("sidecar-{i:02}").into(), ..c0.clone() })
         .collect();
     m.data.data_gen += 1;
     let first = screen(&m);

@@ -27,7 +27,7 @@ pub struct Usage {
 }
 
 fn size(t: &Task) -> Option<TaskSize> {
-    let units = |v: &Option<String>| v.as_deref()?.parse::<f64>().ok();
+    let units = |v: &Option<compact_str::CompactString>| v.as_deref()?.parse::<f64>().ok();
     let fargate = t.launch_type == "FARGATE"
         || t.capacity_provider.as_deref().is_some_and(|c| c.starts_with("FARGATE"));
     Some(TaskSize {
@@ -170,9 +170,9 @@ mod tests {
             last_status: "RUNNING".into(),
             launch_type: if cp.starts_with("FARGATE") { "FARGATE" } else { "EC2" }.into(),
             capacity_provider: Some(cp.into()),
-            cpu: Some(cpu.to_string()),
-            memory: Some(mem.to_string()),
-            architecture: arch.map(str::to_string),
+            cpu: Some(cpu.to_string().into()),
+            memory: Some(mem.to_string().into()),
+            architecture: arch.map(Into::into),
             ..Default::default()
         }
     }

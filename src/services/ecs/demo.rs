@@ -278,20 +278,20 @@ fn task_at(
     let id = hex(&[seed, str_id(&svc.name), slot as u64, g as u64], 32);
     let mut t = Task {
         id,
-        service: Some(svc.name.clone()),
-        task_definition: format!("{}:{}", svc.name, 40 + revision(svc, g)),
-        launch_type: svc.launch.to_string(),
-        capacity_provider: svc.capacity_provider.map(str::to_string),
-        cpu: Some(svc.cpu.to_string()),
-        memory: Some(svc.memory.to_string()),
+        service: Some(svc.name.as_str().into()),
+        task_definition: compact_str::format_compact!("{}:{}", svc.name, 40 + revision(svc, g)),
+        launch_type: svc.launch.into(),
+        capacity_provider: svc.capacity_provider.map(Into::into),
+        cpu: Some(compact_str::ToCompactString::to_compact_string(&svc.cpu)),
+        memory: Some(compact_str::ToCompactString::to_compact_string(&svc.memory)),
         // Graviton for the API and the workers, as a cost-minded team runs them.
         architecture: (svc.launch == "FARGATE")
-            .then(|| if matches!(svc.name.as_str(), "api" | "worker") { "arm64" } else { "x86_64" }.to_string()),
+            .then(|| if matches!(svc.name.as_str(), "api" | "worker") { "arm64" } else { "x86_64" }.into()),
         desired_status: "RUNNING".into(),
         ..Default::default()
     };
     let container = |status: &str| Container {
-        name: svc.name.clone(),
+        name: svc.name.as_str().into(),
         last_status: status.into(),
         exit_code: None,
         reason: None,

@@ -1,5 +1,6 @@
 //! ECS clusters, services, tasks and container instances (no container environment).
 
+use compact_str::CompactString;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -275,24 +276,24 @@ pub fn rollout_action(message: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     pub id: String,
-    pub service: Option<String>,
-    pub task_definition: String,
-    pub last_status: String,
-    pub desired_status: String,
-    pub launch_type: String,
-    pub capacity_provider: Option<String>,
-    pub cpu: Option<String>,
-    pub memory: Option<String>,
+    pub service: Option<CompactString>,
+    pub task_definition: CompactString,
+    pub last_status: CompactString,
+    pub desired_status: CompactString,
+    pub launch_type: CompactString,
+    pub capacity_provider: Option<CompactString>,
+    pub cpu: Option<CompactString>,
+    pub memory: Option<CompactString>,
     pub started_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
-    pub stop_code: Option<String>,
+    pub stop_code: Option<CompactString>,
     pub stopped_reason: Option<String>,
-    pub health: Option<String>,
+    pub health: Option<CompactString>,
     pub containers: Vec<Container>,
     /// `x86_64` or `arm64`, from the task's `ecs.cpu-architecture`
     /// attribute; older recordings have none.
     #[serde(default)]
-    pub architecture: Option<String>,
+    pub architecture: Option<CompactString>,
 }
 
 impl Task {
@@ -312,8 +313,8 @@ impl Task {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Container {
-    pub name: String,
-    pub last_status: String,
+    pub name: CompactString,
+    pub last_status: CompactString,
     pub exit_code: Option<i32>,
     pub reason: Option<String>,
     /// The image reference the task was started with (`repo-uri:tag`).

@@ -4,6 +4,7 @@
 //! DescribeTasks 100 at a time, mapped to services by `group`. Task overrides and
 //! container environments are never read into the domain types.
 
+use compact_str::CompactString;
 use aws_sdk_ecs::types::{DesiredStatus, Resource};
 use aws_sdk_ecs::Client;
 use chrono::{DateTime, TimeZone, Utc};
@@ -215,31 +216,31 @@ pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
         service: t
             .group()
             .and_then(|g| g.strip_prefix("service:"))
-            .map(str::to_string),
+            .map(CompactString::from),
         task_definition: t
             .task_definition_arn()
-            .map(|a| arn_tail(a).to_string())
+            .map(|a| arn_tail(a).into())
             .unwrap_or_default(),
-        last_status: t.last_status().unwrap_or_default().to_string(),
-        desired_status: t.desired_status().unwrap_or_default().to_string(),
+        last_status: t.last_status().unwrap_or_default().into(),
+        desired_status: t.desired_status().unwrap_or_default().into(),
         launch_type: t
             .launch_type()
-            .map(|l| l.as_str().to_string())
+            .map(|l| l.as_str().into())
             .unwrap_or_default(),
-        capacity_provider: t.capacity_provider_name().map(str::to_string),
-        cpu: t.cpu().map(str::to_string),
-        memory: t.memory().map(str::to_string),
+        capacity_provider: t.capacity_provider_name().map(CompactString::from),
+        cpu: t.cpu().map(CompactString::from),
+        memory: t.memory().map(CompactString::from),
         started_at: time(t.started_at()),
         stopped_at: time(t.stopped_at()),
-        stop_code: t.stop_code().map(|c| c.as_str().to_string()),
+        stop_code: t.stop_code().map(|c| c.as_str().into()),
         stopped_reason: t.stopped_reason().map(str::to_string),
-        health: t.health_status().map(|h| h.as_str().to_string()),
+        health: t.health_status().map(|h| h.as_str().into()),
         containers: t
             .containers()
             .iter()
             .map(|c| Container {
-                name: c.name().unwrap_or_default().to_string(),
-                last_status: c.last_status().unwrap_or_default().to_string(),
+                name: c.name().unwrap_or_default().into(),
+                last_status: c.last_status().unwrap_or_default().into(),
                 exit_code: c.exit_code(),
                 reason: c.reason().map(str::to_string),
                 image: c.image().map(str::to_string),
@@ -251,7 +252,7 @@ pub fn task(t: &aws_sdk_ecs::types::Task) -> Task {
             .iter()
             .find(|a| a.name() == "ecs.cpu-architecture")
             .and_then(|a| a.value())
-            .map(str::to_string),
+            .map(CompactString::from),
     }
 }
 

@@ -60,17 +60,17 @@ pub struct ServiceOut {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskOut {
     pub id: String,
-    pub service: Option<String>,
-    pub last_status: String,
-    pub desired_status: String,
-    pub launch_type: String,
-    pub capacity_provider: Option<String>,
-    pub cpu: Option<String>,
-    pub memory: Option<String>,
-    pub architecture: Option<String>,
+    pub service: Option<compact_str::CompactString>,
+    pub last_status: compact_str::CompactString,
+    pub desired_status: compact_str::CompactString,
+    pub launch_type: compact_str::CompactString,
+    pub capacity_provider: Option<compact_str::CompactString>,
+    pub cpu: Option<compact_str::CompactString>,
+    pub memory: Option<compact_str::CompactString>,
+    pub architecture: Option<compact_str::CompactString>,
     pub started_at: Option<DateTime<Utc>>,
     pub stopped_at: Option<DateTime<Utc>>,
-    pub stop_code: Option<String>,
+    pub stop_code: Option<compact_str::CompactString>,
     pub stopped_reason: Option<String>,
 }
 

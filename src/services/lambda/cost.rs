@@ -279,7 +279,7 @@ mod tests {
         let mut fs = Vec::new();
         for (i, region) in ["us-east-1", "us-east-1", "xx-nowhere-1", "us-west-2", "us-east-1"].iter().enumerate() {
             let mut f = function(128 << (i % 3), if i % 2 == 0 { "arm64" } else { "x86_64" }, 1e5 * i as f64, 40.0 + i as f64);
-            f.region = region.to_string();
+            f.region = (*region).into();
             fs.push(f);
         }
         fs[1].stats.duration_avg_ms = None;

@@ -1,5 +1,6 @@
 //! Lambda functions: configuration (never environment values) and window statistics.
 
+use compact_str::CompactString;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -11,18 +12,18 @@ pub struct Function {
     /// The account's key (`scope::Scope`), set when the row is merged.
     #[serde(skip)]
     pub account: std::sync::Arc<str>,
-    pub region: String,
-    pub runtime: Option<String>,
+    pub region: CompactString,
+    pub runtime: Option<CompactString>,
     pub memory_mb: u32,
     pub timeout_s: u32,
-    pub architecture: String,
-    pub package_type: String,
+    pub architecture: CompactString,
+    pub package_type: CompactString,
     pub last_modified: Option<DateTime<Utc>>,
     /// The deployed code's SHA-256 (ListFunctions says it): a new one between
     /// two reads is a code update, whatever `last_modified` says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_sha256: Option<String>,
-    pub handler: Option<String>,
+    pub handler: Option<CompactString>,
     pub code_size_bytes: u64,
     pub snap_start: bool,
     pub log_group: String,

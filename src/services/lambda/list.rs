@@ -121,22 +121,22 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         .unwrap_or_else(|| format!("/aws/lambda/{name}"));
     Function {
         account: Default::default(),
-        region: region.to_string(),
-        runtime: f.runtime().map(|r| r.as_str().to_string()),
+        region: region.into(),
+        runtime: f.runtime().map(|r| r.as_str().into()),
         memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
         timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
         architecture: f
             .architectures()
             .first()
-            .map(|a| a.as_str().to_string())
+            .map(|a| a.as_str().into())
             .unwrap_or_else(|| "x86_64".into()),
         package_type: f
             .package_type()
-            .map(|p| p.as_str().to_string())
+            .map(|p| p.as_str().into())
             .unwrap_or_else(|| "Zip".into()),
         last_modified: f.last_modified().and_then(parse_lambda_time),
         code_sha256: f.code_sha256().filter(|s| !s.is_empty()).map(str::to_string),
-        handler: f.handler().map(str::to_string),
+        handler: f.handler().map(Into::into),
         code_size_bytes: f.code_size().max(0) as u64,
         snap_start: f
             .snap_start()

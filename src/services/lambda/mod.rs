@@ -266,7 +266,7 @@ impl Room for Lambda {
             service: Lambda::KIND,
             key: name.clone(),
             account: f.account.to_string(),
-            region: f.region.clone(),
+            region: f.region.to_string(),
             log_group: f.log_group.clone(),
         })
     }

@@ -69,7 +69,7 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
             out.push(Unusual {
                 service: "lambda",
                 resource: f.name.clone(),
-                region: f.region.clone(),
+                region: f.region.to_string(),
                 metric,
                 now,
                 week_ago: p.week_ago,

@@ -157,15 +157,15 @@ fn function_at(
     Function {
         name: spec.name.clone(),
         account: Default::default(),
-        region: region.to_string(),
-        runtime: spec.runtime.map(str::to_string),
+        region: region.into(),
+        runtime: spec.runtime.map(Into::into),
         memory_mb: spec.memory_mb,
         timeout_s: spec.timeout_s,
-        architecture: spec.arch.to_string(),
-        package_type: if spec.image { "Image" } else { "Zip" }.to_string(),
+        architecture: spec.arch.into(),
+        package_type: if spec.image { "Image" } else { "Zip" }.into(),
         last_modified: None,
         code_sha256: None,
-        handler: (!spec.image).then(|| handler(spec)),
+        handler: (!spec.image).then(|| handler(spec).into()),
         code_size_bytes: if spec.image {
             0
         } else {
