@@ -297,10 +297,9 @@ pub struct Ui {
     /// What `rows` was computed from; moving the cursor reuses it instead of
     /// re-sorting 10,000 rows on every key.
     pub rows_basis: Option<RowsBasis>,
-    /// Each column's order of the table on screen, kept until its data or
-    /// the cells' context changes: a re-sort walks a kept order.
-    /// Kept per table: switching panes finds each table's orders still
-    /// good unless its own room's rows changed.
+    /// Each table's column orders, kept until its room's rows or the
+    /// cells' context change: a re-sort walks a kept order, and switching
+    /// back to a pane finds its orders still good.
     pub sort_caches: HashMap<View, crate::table::SortCache>,
     pub mode: Mode,
     pub input: String,

@@ -228,7 +228,6 @@ fn apply_data(m: &mut Model, d: DataMsg) {
         } => {
             let scope = Scope::new(&account, &region);
             data.data_gen += 1;
-            data.room_gen.insert(payload.kind(), data.data_gen);
             // Each region replaces only its own rows, so regions refresh independently.
             let kind = payload.kind();
             // What the new read changed is found against what it replaces.
@@ -268,8 +267,8 @@ fn apply_data(m: &mut Model, d: DataMsg) {
                 }
             }
             room.join(&mut data.feeds);
-            for k in joined {
-                data.room_gen.insert(k, data.data_gen);
+            for k in &joined {
+                data.room_gen.insert(*k, data.data_gen);
             }
             let st = data.feeds.scopes_mut(kind).entry(scope).or_default();
             st.fetched_at = Some(fetched_at);
@@ -277,13 +276,10 @@ fn apply_data(m: &mut Model, d: DataMsg) {
             if data.now < fetched_at {
                 data.now = fetched_at;
             }
-            let gen = data.data_gen;
-            data.burn = crate::services::account_cost::repriced(&data.burn, &data.feeds, &data.settings, |k| {
-                data.room_gen.get(&k) == Some(&gen)
-            });
-            let moved: Vec<ServiceKind> =
-                ServiceKind::ALL.iter().copied().filter(|k| data.room_gen.get(k) == Some(&gen)).collect();
-            data.refind_suspects(timeline_moved, |k| moved.contains(&k));
+            // Only the rooms whose rows moved are priced and searched again.
+            data.burn =
+                crate::services::account_cost::repriced(&data.burn, &data.feeds, &data.settings, |k| joined.contains(&k));
+            data.refind_suspects(timeline_moved, |k| joined.contains(&k));
         }
         DataMsg::Failed { service, error } => {
             let scope = Scope::new(&error.account, &error.region);
