@@ -174,7 +174,7 @@ async fn a_refused_detector_lookup_leaves_every_metric_read_and_is_not_asked_aga
     let cw = mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&denied, &gmd]);
     let live = live(cw);
     let inventory: Vec<Function> = (0..2)
-        .map(|i| Function { name: name(i), region: "eu-west-1".into(), ..Default::default() })
+        .map(|i| Function { name: name(i).into(), region: "eu-west-1".into(), ..Default::default() })
         .collect();
     let mut sweep = Sweep::default();
     let r = &live.regions[0];

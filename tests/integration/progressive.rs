@@ -135,7 +135,7 @@ async fn lambda_sends_its_cold_starts_before_the_percentile_and_keeps_the_totals
     let on_screen = |d: &LambdaData| -> Vec<FunctionStats> {
         d.functions
             .iter()
-            .filter(|f| shown.contains(&f.name))
+            .filter(|f| shown.contains(&f.name.to_string()))
             .map(|f| f.stats.clone())
             .collect()
     };

@@ -43,7 +43,7 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
         account: scope.account.to_string(),
         region: scope.region.clone(),
         service: <super::Lambda as crate::services::Room>::INFO.name.to_string(),
-        resource: f.name.clone(),
+        resource: f.name.to_string(),
         action: action.to_string(),
         actor: None,
         source,

@@ -49,7 +49,7 @@ impl Cache {
             .filter_map(|n| inventory.binary_search_by(|f| f.name.as_str().cmp(n.as_str())).ok().map(|i| &inventory[i]))
             .filter(|f| {
                 self.read
-                    .get(&f.name)
+                    .get(f.name.as_str())
                     .is_none_or(|(at, was, _)| at.elapsed() >= EVERY || *was != seen(f))
             })
             .collect();
@@ -60,7 +60,7 @@ impl Cache {
             let got = futures_util::future::join_all(chunk.iter().map(|f| versions::read(client, endpoint, &f.name, since))).await;
             let now = Instant::now();
             for (f, r) in chunk.iter().zip(got) {
-                let last = self.read.remove(&f.name).and_then(|(_, _, d)| d);
+                let last = self.read.remove(f.name.as_str()).and_then(|(_, _, d)| d);
                 let d = match r {
                     Ok(d) => Some(Arc::new(d)),
                     Err(e) => {
@@ -68,7 +68,7 @@ impl Cache {
                         last
                     }
                 };
-                self.read.insert(f.name.clone(), (now, seen(f), d));
+                self.read.insert(f.name.to_string(), (now, seen(f), d));
             }
         }
         // Functions long off screen leave the cache.
@@ -82,7 +82,7 @@ impl Cache {
             return;
         }
         for f in functions {
-            if let Some((_, _, d)) = self.read.get(&f.name) {
+            if let Some((_, _, d)) = self.read.get(f.name.as_str()) {
                 f.deploys = d.clone();
             }
         }

@@ -8,7 +8,7 @@ use crate::series::Series;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Function {
-    pub name: String,
+    pub name: CompactString,
     /// The account's key (`scope::Scope`), set when the row is merged.
     #[serde(skip)]
     pub account: std::sync::Arc<str>,
@@ -91,7 +91,7 @@ pub struct FunctionStats {
     /// detectors draw for its figures, over the window; `None`: no detector,
     /// or not read (never zero).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub band: Option<Band>,
+    pub band: Option<Box<Band>>,
 }
 
 /// The window's upper band edges (`ANOMALY_DETECTION_BAND`, two standard

@@ -87,7 +87,7 @@ pub async fn fetch(
     };
     let fetched_at = Utc::now();
     let chosen: Vec<usize> = (0..functions.len())
-        .filter(|i| want.is_none_or(|w| w.contains(&functions[*i].name)))
+        .filter(|i| want.is_none_or(|w| w.contains(functions[*i].name.as_str())))
         .collect();
     let names: Vec<&str> = chosen.iter().map(|i| functions[*i].name.as_str()).collect();
     let opts = &live.opts;
@@ -135,7 +135,7 @@ pub async fn fetch(
     // one by one. A window of its own, so calls of their own (shared with
     // the other rooms' week-ago queries); the screen's figures, charged as
     // such, and asked only when the budget affords all of them.
-    let age = |i: &usize| sweep.week.get(&functions[*i].name).map(|(t, _)| t.elapsed());
+    let age = |i: &usize| sweep.week.get(functions[*i].name.as_str()).map(|(t, _)| t.elapsed());
     let due = chosen.iter().any(|i| age(i).is_some_and(|a| a >= crate::baseline::REFRESH));
     let mut stale: Vec<usize> = if read.metrics() {
         chosen
@@ -152,11 +152,11 @@ pub async fn fetch(
         chosen
             .iter()
             .copied()
-            .filter(|i| sweep.opened.contains(&functions[*i].name))
+            .filter(|i| sweep.opened.contains(functions[*i].name.as_str()))
             .filter(|i| {
                 sweep
                     .week_series
-                    .get(&functions[*i].name)
+                    .get(functions[*i].name.as_str())
                     .is_none_or(|(t, _)| t.elapsed() >= crate::baseline::REFRESH)
             })
             .collect()
@@ -206,14 +206,14 @@ pub async fn fetch(
             for (k, i) in stale.iter().enumerate() {
                 // Held back by the budget or failed: unread, asked again next time.
                 if let Some(w) = metrics::week_stats(&f, k) {
-                    sweep.week.insert(functions[*i].name.clone(), (now, w));
+                    sweep.week.insert(functions[*i].name.to_string(), (now, w));
                 }
             }
             // Only the details still open keep their minutes.
             sweep.week_series.retain(|n, _| sweep.opened.contains(n));
             for (k, i) in minutes.iter().enumerate() {
                 if let Some(s) = metrics::week_series(&f, k, start - crate::baseline::WEEK, opts.window) {
-                    sweep.week_series.insert(functions[*i].name.clone(), (now, s));
+                    sweep.week_series.insert(functions[*i].name.to_string(), (now, s));
                 }
             }
             for e in f.errors {
@@ -238,7 +238,7 @@ pub async fn fetch(
                 }
                 functions[*i].stats = function_stats(&f, k, start, opts.window, pct_ok);
                 functions[*i].stats.pct_pending = later;
-                functions[*i].stats.band = metrics::band_stats(&f, k, start, opts.window);
+                functions[*i].stats.band = metrics::band_stats(&f, k, start, opts.window).map(Box::new);
             }
             for (k, (j, i)) in ranked.iter().enumerate() {
                 if !f.values.contains_key(&format!("r{k}_inv")) {
@@ -277,10 +277,10 @@ pub async fn fetch(
     }
     sweep.ranked = done;
     for i in chosen.iter().chain(ranked.iter().map(|(_, i)| i)) {
-        if let Some((_, w)) = sweep.week.get(&functions[*i].name) {
+        if let Some((_, w)) = sweep.week.get(functions[*i].name.as_str()) {
             functions[*i].stats.week_ago = Some(w.clone());
         }
-        if let Some((_, s)) = sweep.week_series.get(&functions[*i].name) {
+        if let Some((_, s)) = sweep.week_series.get(functions[*i].name.as_str()) {
             functions[*i].stats.week_series = Some(Box::new(s.clone()));
         }
     }

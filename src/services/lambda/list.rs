@@ -97,7 +97,7 @@ pub async fn attach_mappings(client: &Client, live: &Live, functions: &mut [Func
         }
     }
     for f in functions {
-        f.mappings = Some(by_name.remove(&f.name).unwrap_or_default());
+        f.mappings = Some(by_name.remove(f.name.as_str()).unwrap_or_default());
     }
     Ok(())
 }
@@ -152,7 +152,7 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         invokers: None,
         deploys: None,
         api_routes: Vec::new(),
-        name,
+        name: name.into(),
     }
 }
 

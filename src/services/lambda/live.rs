@@ -110,7 +110,7 @@ fn offenders(functions: &[Function]) -> HashSet<String> {
     for key in keys {
         let mut v: Vec<&Function> = functions.iter().filter(|f| key(&f.stats) > 0.0).collect();
         v.sort_by(|a, b| key(&b.stats).total_cmp(&key(&a.stats)));
-        out.extend(v.into_iter().take(OFFENDERS).map(|f| f.name.clone()));
+        out.extend(v.into_iter().take(OFFENDERS).map(|f| f.name.to_string()));
     }
     out
 }
@@ -120,7 +120,7 @@ const FIRST_ROWS_WAIT: Duration = Duration::from_millis(300);
 
 /// Gives `f` what has been read of it, or marks every number on its way.
 fn read_so_far(f: &mut Function, stats: &HashMap<String, FunctionStats>) {
-    match stats.get(&f.name) {
+    match stats.get(f.name.as_str()) {
         Some(s) => f.stats = s.clone(),
         None => f.stats.on_its_way(),
     }
@@ -211,8 +211,8 @@ async fn progressive(
                     } else {
                         d.totals = totals.clone();
                     }
-                    for f in d.functions.iter().filter(|f| want.contains(&f.name)) {
-                        stats.insert(f.name.clone(), f.stats.clone());
+                    for f in d.functions.iter().filter(|f| want.contains(f.name.as_str())) {
+                        stats.insert(f.name.to_string(), f.stats.clone());
                     }
                 }
             }
@@ -354,10 +354,10 @@ impl Poll {
             for f in &mut self.inventory {
                 // Never read yet: on its way with the sweep, not "-"
                 // (with `--metrics all`, this refresh reads it).
-                if !live.opts.metrics_all || self.stats.contains_key(&f.name) {
+                if !live.opts.metrics_all || self.stats.contains_key(f.name.as_str()) {
                     read_so_far(f, &self.stats);
                 }
-                if let Some((_, p)) = self.policies.get(&f.name) {
+                if let Some((_, p)) = self.policies.get(f.name.as_str()) {
                     f.invokers = Some(p.clone());
                 }
             }
@@ -368,14 +368,14 @@ impl Poll {
                 // Rows that scrolled into view need their numbers now; the
                 // first read already read the screen, and starts the sweep.
                 let sweep_now = if just_loaded { self.pass.candidates(&self.inventory, &on_screen, &[]) } else { Vec::new() };
-                let rank = sweep_now.iter().map(|i| self.inventory[*i].name.clone()).collect();
+                let rank = sweep_now.iter().map(|i| self.inventory[*i].name.to_string()).collect();
                 (Some(if just_loaded { HashSet::new() } else { on_screen.clone() }), rank, sweep_now)
             } else {
                 let mut worst: Vec<String> = offenders(&self.inventory).into_iter().filter(|n| !on_screen.contains(n)).collect();
                 worst.sort();
                 let from_sweep = self.pass.candidates(&self.inventory, &on_screen, &worst);
                 let mut rank = worst;
-                rank.extend(from_sweep.iter().map(|i| self.inventory[*i].name.clone()));
+                rank.extend(from_sweep.iter().map(|i| self.inventory[*i].name.to_string()));
                 (Some(on_screen.clone()), rank, from_sweep)
             };
             let read = if light || just_loaded { Read::Metrics } else { Read::Both };
@@ -396,7 +396,7 @@ impl Poll {
                 if let DataMsg::Loaded { payload, .. } = &mut m {
                     if let Some(d) = Lambda::payload_mut(payload) {
                         for f in &d.functions {
-                            self.stats.insert(f.name.clone(), f.stats.clone());
+                            self.stats.insert(f.name.to_string(), f.stats.clone());
                         }
                         d.budget = note.clone();
                     }
@@ -435,8 +435,8 @@ impl Pass {
         let from = self.at.unwrap_or(0);
         (from..inventory.len())
             .filter(|i| {
-                let n = &inventory[*i].name;
-                !on_screen.contains(n) && !skip.contains(n)
+                let n = inventory[*i].name.as_str();
+                !on_screen.contains(n) && !skip.iter().any(|s| s == n)
             })
             .collect()
     }
@@ -504,7 +504,7 @@ async fn once_deploys(live: &Live, r: &RegionClients, client: &aws_sdk_lambda::C
     for m in out.iter_mut() {
         let DataMsg::Loaded { payload, .. } = m else { continue };
         let Some(d) = Lambda::payload_mut(payload) else { continue };
-        let names: Vec<String> = d.functions.iter().filter(|f| f.stats.series.is_some()).map(|f| f.name.clone()).collect();
+        let names: Vec<String> = d.functions.iter().filter(|f| f.stats.series.is_some()).map(|f| f.name.to_string()).collect();
         let mut cache = super::deploys::Cache::default();
         for e in cache.refresh(client, live.endpoint(), &d.functions, &names, live.opts.window).await {
             failed.push(DataMsg::failed(Lambda::KIND, &r.name, e));

@@ -128,11 +128,11 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .filter_map(|f| Some((f, super::triggers::bad(f)?)))
                 .take(cx.limit)
                 .map(|(f, what)| OverviewItem {
-                    name: cx.named(&f.account, f.name.clone()),
+                    name: cx.named(&f.account, f.name.to_string()),
                     what,
                     open: vec![Lambda::wrap_view(View::Function {
                         at: crate::scope::Scope::of(f),
-                        name: f.name.clone(),
+                        name: f.name.to_string(),
                     })],
                 })
                 .collect(),
@@ -145,11 +145,11 @@ pub fn lists(state: &LambdaState, cx: &ListCtx) -> Vec<OverviewList> {
                 .filter_map(|f| Some((f, super::cost::timeout_risk(f)?)))
                 .take(cx.limit)
                 .map(|(f, risk)| OverviewItem {
-                    name: cx.named(&f.account, f.name.clone()),
+                    name: cx.named(&f.account, f.name.to_string()),
                     what: risk,
                     open: vec![Lambda::wrap_view(View::Function {
                         at: crate::scope::Scope::of(f),
-                        name: f.name.clone(),
+                        name: f.name.to_string(),
                     })],
                 })
                 .collect(),
@@ -184,11 +184,11 @@ pub fn unusual_now(state: &LambdaState, cx: &ListCtx) -> Option<Vec<UnusualItem>
                 ratio,
                 now,
                 item: OverviewItem {
-                    name: cx.named(&f.account, f.name.clone()),
+                    name: cx.named(&f.account, f.name.to_string()),
                     what: super::weekago::delta(f),
                     open: vec![Lambda::wrap_view(View::Function {
                         at: crate::services::scope::Scope::new(&f.account, &f.region),
-                        name: f.name.clone(),
+                        name: f.name.to_string(),
                     })],
                 },
             })
@@ -209,11 +209,11 @@ fn top<'a>(items: impl Iterator<Item = (&'a Function, f64)>, cx: &ListCtx, show:
     }
     best.into_iter()
         .map(|(f, v)| OverviewItem {
-            name: cx.named(&f.account, f.name.clone()),
+            name: cx.named(&f.account, f.name.to_string()),
             what: show(v),
             open: vec![Lambda::wrap_view(View::Function {
                         at: crate::scope::Scope::of(f),
-                        name: f.name.clone(),
+                        name: f.name.to_string(),
                     })],
         })
         .collect()

@@ -114,7 +114,7 @@ fn function(f: &Function, percentile: Option<&str>, settings: &Settings) -> Func
     let book = &settings.accounts;
     let s = &f.stats;
     FunctionOut {
-        name: f.name.clone(),
+        name: f.name.to_string(),
         account: book.id(&f.account).map(str::to_string),
         region: f.region.clone(),
         runtime: f.runtime.clone(),
@@ -212,7 +212,7 @@ mod tests {
         let mut state = LambdaState::default();
         state.functions = (0..3)
             .map(|i| {
-                let mut f = Function { name: format!("f{i}"), region: "eu-west-1".into(), ..Default::default() };
+                let mut f = Function { name: format!("f{i}").into(), region: "eu-west-1".into(), ..Default::default() };
                 f.stats.invocations = Some(i as f64);
                 f.stats.errors = Some(1.0);
                 f.stats.duration_pct_ms = Some(12.5);
@@ -233,7 +233,7 @@ mod tests {
         let settings = Settings::default();
         let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
         assert!(out.get("anomaly_band").is_none(), "{out}");
-        f.stats.band = Some(Band { errors: Some(10.0), ..Default::default() });
+        f.stats.band = Some(Box::new(Band { errors: Some(10.0), ..Default::default() }));
         let out = serde_json::to_value(function(&f, Some("p99"), &settings)).unwrap();
         let band = &out["anomaly_band"];
         assert_eq!(band["errors"], 10.0);

@@ -68,7 +68,7 @@ pub fn unusual(functions: &[Function]) -> Vec<Unusual> {
             let (Some(now), true) = (p.now, upper.is_some() || p.week_ago.is_some()) else { continue };
             out.push(Unusual {
                 service: "lambda",
-                resource: f.name.clone(),
+                resource: f.name.to_string(),
                 region: f.region.to_string(),
                 metric,
                 now,
@@ -161,16 +161,16 @@ mod tests {
         use crate::services::lambda::domain::Band;
         // 40 errors against 2 last week, but the band allows 50: usual.
         let mut wide = function("wide", (200.0, 40.0), Some((200.0, 2.0)));
-        wide.stats.band = Some(Band { errors: Some(50.0), ..Default::default() });
+        wide.stats.band = Some(Box::new(Band { errors: Some(50.0), ..Default::default() }));
         // 12 errors, as last week, above a band of 4: unusual by the band.
         let mut narrow = function("narrow", (200.0, 12.0), Some((200.0, 12.0)));
-        narrow.stats.band = Some(Band { errors: Some(4.0), ..Default::default() });
+        narrow.stats.band = Some(Box::new(Band { errors: Some(4.0), ..Default::default() }));
         // A band of its invocations only: its errors are judged week over week.
         let mut other = function("other", (200.0, 40.0), Some((200.0, 2.0)));
-        other.stats.band = Some(Band { invocations: Some(1e6), ..Default::default() });
+        other.stats.band = Some(Box::new(Band { invocations: Some(1e6), ..Default::default() }));
         // A band and last week unread: judged by the band alone.
         let mut alone = function("alone", (200.0, 30.0), None);
-        alone.stats.band = Some(Band { errors: Some(3.0), ..Default::default() });
+        alone.stats.band = Some(Box::new(Band { errors: Some(3.0), ..Default::default() }));
         let u = unusual(&[wide, narrow, other, alone]);
         type Row<'a> = (&'a str, &'a str, Option<f64>, Option<f64>, f64);
         let got: Vec<Row> =
@@ -188,7 +188,7 @@ mod tests {
 
     fn alone_again() -> Function {
         let mut f = function("alone", (200.0, 30.0), None);
-        f.stats.band = Some(crate::services::lambda::domain::Band { errors: Some(3.0), ..Default::default() });
+        f.stats.band = Some(Box::new(crate::services::lambda::domain::Band { errors: Some(3.0), ..Default::default() }));
         f
     }
 

@@ -155,7 +155,7 @@ fn function_at(
         band: None,
     };
     Function {
-        name: spec.name.clone(),
+        name: spec.name.as_str().into(),
         account: Default::default(),
         region: region.into(),
         runtime: spec.runtime.map(Into::into),
