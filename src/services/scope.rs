@@ -22,6 +22,9 @@ pub fn replace_scope<T: Scoped + Send + 'static>(
         }
     }
     if only {
+        // A read collected page by page keeps its doubling's spare room for
+        // as long as it is shown; shrinking a block in place copies nothing.
+        new.shrink_to_fit();
         let old = std::mem::replace(list, new);
         retire(retired, old);
     } else {

@@ -329,11 +329,12 @@ fn task_at(
             if q >= 30 {
                 t.stopped_at = ts(s + 30);
             }
-            t.containers.push(Container {
+            // One container: a pushed-to vector would reserve four.
+            t.containers = vec![Container {
                 exit_code: Some(exit),
                 reason: creason,
                 ..container("STOPPED")
-            });
+            }];
         }
         _ => {
             let q = now - created;
@@ -353,11 +354,11 @@ fn task_at(
                 t.started_at = ts(created + 38);
                 t.health = Some("HEALTHY".into());
             }
-            t.containers.push(container(if t.last_status == "RUNNING" {
+            t.containers = vec![container(if t.last_status == "RUNNING" {
                 "RUNNING"
             } else {
                 "PENDING"
-            }));
+            })];
         }
     }
     t
@@ -505,6 +506,11 @@ fn ecs_at(spec: &EcsSpec, seed: u64, region: &str, now: DateTime<Utc>) -> EcsDat
         let c = &mut clusters[svc.cluster];
         c.services.push(service);
         c.tasks.extend(tasks);
+    }
+    // A cluster's tasks grew service by service: the doubling's spare room
+    // would be held as long as the read.
+    for c in &mut clusters {
+        c.tasks.shrink_to_fit();
     }
     for (i, (_, _, instances)) in spec.clusters.iter().enumerate() {
         let c = &mut clusters[i];

@@ -339,10 +339,12 @@ fn lambda_at(
     let (seed, region, window) = (cx.seed, cx.region.as_str(), cx.window.max(1) as i64);
     let now_min = now.timestamp().div_euclid(60);
     let fixed_min = cx.fixed(now).timestamp().div_euclid(60);
-    let one = |chunk: &[FnSpec]| {
-        chunk
-            .iter()
-            .map(|s| {
+    // Each function is built into its own slot of one vector sized once:
+    // collecting per-thread parts and then joining them held the account's
+    // functions twice, and a joined vector's doubling a third again.
+    let one = |chunk: &[FnSpec], slots: &mut [Function]| {
+        for (slot, s) in slots.iter_mut().zip(chunk) {
+            *slot = {
                 let modified = last_modified(s, now_min, fixed_min);
                 // In a one-off read (`since` unset) a function changed inside
                 // the window keeps its history even where details are left
@@ -359,29 +361,30 @@ fn lambda_at(
                     f.invokers = Some(super::demo_triggers::invokers(&s.name, region));
                 }
                 f
-            })
-            .collect::<Vec<_>>()
+            };
+        }
     };
     // Large accounts are computed on every core: at 10,000 functions this is
     // most of the wait for the first frame.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    let functions: Vec<Function> = if specs.len() < 2000 || threads < 2 {
-        one(specs)
+    let mut functions = vec![Function::default(); specs.len()];
+    if specs.len() < 2000 || threads < 2 {
+        one(specs, &mut functions);
     } else {
         let size = specs.len().div_ceil(threads);
         std::thread::scope(|s| {
             let parts: Vec<_> = specs
                 .chunks(size)
-                .map(|c| s.spawn(move || one(c)))
+                .zip(functions.chunks_mut(size))
+                .map(|(c, slots)| s.spawn(move || one(c, slots)))
                 .collect();
-            parts
-                .into_iter()
-                .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        })
-    };
+            for p in parts {
+                p.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            }
+        });
+    }
     let sum = |f: fn(&Function) -> Option<f64>| crate::series::total(functions.iter().filter_map(f));
     let totals = LambdaTotals {
         invocations: sum(|f| f.stats.invocations),
