@@ -52,6 +52,17 @@ fn org_id(i: usize) -> String {
 }
 
 impl DemoAccount {
+    /// The story starts at `at` (kept if it already started): what is fixed
+    /// in it (deploys long past, configurations) stays put while the clock
+    /// runs, as a live account's does. Without it every read is a one-off
+    /// (`--once`), whose fixed facts are set back from its own moment.
+    pub fn start_at(&mut self, at: DateTime<Utc>) {
+        let since = *self.cx.since.get_or_insert(at);
+        for o in &mut self.others {
+            o.cx.since = Some(since);
+        }
+    }
+
     /// `window` is the metrics window in minutes, as `--window` sets it.
     pub fn new(seed: u64, scale: usize, window: u32) -> Self {
         let cx = DemoCtx {
@@ -305,11 +316,7 @@ pub async fn run(
     tx: DataTx,
     mut cmds: mpsc::Receiver<SourceCmd>,
 ) {
-    // The story starts now: what is fixed in it stays put while the clock runs.
-    let since = *demo.cx.since.get_or_insert(clock.now());
-    for o in &mut demo.others {
-        o.cx.since = Some(since);
-    }
+    demo.start_at(clock.now());
     let demo = std::sync::Arc::new(demo);
     let start = tokio::time::Instant::now();
     let mut next: BTreeMap<ServiceKind, tokio::time::Instant> =
