@@ -509,7 +509,7 @@ fn every_bundled_region_prices_the_demo_or_says_which_price_is_missing() {
         Gaps { region: "us-west-2", unpriced: &[] },
         Gaps { region: "us-east-2", unpriced: &[(WS, 1), (EMR, 2)] },
         Gaps { region: "eu-west-1", unpriced: &[(WS, 1), (EMR, 2)] },
-        Gaps { region: "ap-northeast-1", unpriced: &[(REST, 2), (WS, 1), (EMR, 2), (AR, 3)] },
+        Gaps { region: "ap-northeast-1", unpriced: &[(REST, 2), (WS, 1), (EMR, 2)] },
         Gaps { region: "us-west-1", unpriced: &[(FARGATE, 7), (REST, 2), (WS, 1), (EMR, 2), (AR, 3)] },
         Gaps { region: "eu-central-1", unpriced: &[(FARGATE, 7), (HTTP, 1), (WS, 1), (EMR, 2), (AR, 3)] },
         Gaps { region: "eu-west-2", unpriced: &[(API, 4), (EMR, 2), (AR, 3)] },

@@ -95,7 +95,7 @@ mod tests {
         // Unread usage is `-`, a paused service nothing, a region without a section `?`.
         assert_eq!(estimate(&svc("us-east-1", "RUNNING", None), book), Estimate::Unread);
         assert_eq!(estimate(&svc("us-east-1", "PAUSED", None), book).per_hour(), Some(0.0));
-        let u = estimate(&svc("ap-northeast-1", "RUNNING", Some(1.0)), book);
+        let u = estimate(&svc("ap-southeast-1", "RUNNING", Some(1.0)), book);
         assert_eq!(u.cell(), "?");
         assert!(u.basis().contains("App Runner"), "{}", u.basis());
     }
