@@ -20,7 +20,7 @@ pub const EVERY: Duration = Duration::from_secs(300);
 const AT_ONCE: usize = 4;
 
 /// What the function looked like when its versions were read.
-type Seen = (Option<String>, Option<DateTime<Utc>>);
+type Seen = (Option<super::code_sha::CodeSha>, Option<DateTime<Utc>>);
 
 fn seen(f: &Function) -> Seen {
     (f.code_sha256.clone(), f.last_modified)

@@ -22,7 +22,7 @@ pub struct Function {
     /// The deployed code's SHA-256 (ListFunctions says it): a new one between
     /// two reads is a code update, whatever `last_modified` says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_sha256: Option<String>,
+    pub code_sha256: Option<super::code_sha::CodeSha>,
     pub handler: Option<CompactString>,
     pub code_size_bytes: u64,
     pub snap_start: bool,

@@ -135,7 +135,7 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
             .map(|p| p.as_str().into())
             .unwrap_or_else(|| "Zip".into()),
         last_modified: f.last_modified().and_then(parse_lambda_time),
-        code_sha256: f.code_sha256().filter(|s| !s.is_empty()).map(str::to_string),
+        code_sha256: f.code_sha256().filter(|s| !s.is_empty()).map(super::code_sha::CodeSha::parse),
         handler: f.handler().map(Into::into),
         code_size_bytes: f.code_size().max(0) as u64,
         snap_start: f

@@ -3,6 +3,7 @@
 //! live tail of its log.
 
 mod changes;
+pub mod code_sha;
 pub mod coldstart;
 pub mod cost;
 mod price_list;

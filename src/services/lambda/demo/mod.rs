@@ -310,10 +310,8 @@ fn last_modified(spec: &FnSpec, now_min: i64, fixed_min: i64) -> DateTime<Utc> {
 
 /// A digest of the function's code as deployed at `modified` (the demo
 /// writes it in hex; Lambda in base64: only its changing matters).
-fn code_sha(spec: &FnSpec, modified: DateTime<Utc>) -> String {
-    (0..4u64)
-        .map(|k| format!("{:016x}", hash(&[spec.id, modified.timestamp() as u64, k])))
-        .collect()
+fn code_sha(spec: &FnSpec, modified: DateTime<Utc>) -> super::code_sha::CodeSha {
+    super::code_sha::CodeSha::of_words([0, 1, 2, 3].map(|k| hash(&[spec.id, modified.timestamp() as u64, k])))
 }
 
 fn handler(spec: &FnSpec) -> String {
