@@ -168,26 +168,32 @@ impl RoomCost {
     pub fn of<'a>(estimates: impl IntoIterator<Item = &'a Estimate>) -> RoomCost {
         let mut c = RoomCost::default();
         for e in estimates {
-            match e {
-                Estimate::Usd { per_hour, .. } => {
-                    c.per_hour += per_hour;
-                    c.priced += 1;
-                }
-                Estimate::Floor { per_hour, .. } => {
-                    c.per_hour += per_hour;
-                    c.priced += 1;
-                    c.partly_priced += 1;
-                }
-                // Billed through the instances, which are not ours to price.
-                Estimate::Share { .. } => {}
-                Estimate::Unpriced(why) => {
-                    c.unpriced += 1;
-                    c.why.get_or_insert_with(|| why.clone());
-                }
-                Estimate::Unread => c.unpriced += 1,
-            }
+            c.add(e);
         }
         c
+    }
+
+    /// Counts one more estimate in: a room of 50,000 rows is summed as it is
+    /// priced, without a list of every estimate.
+    pub fn add(&mut self, e: &Estimate) {
+        match e {
+            Estimate::Usd { per_hour, .. } => {
+                self.per_hour += per_hour;
+                self.priced += 1;
+            }
+            Estimate::Floor { per_hour, .. } => {
+                self.per_hour += per_hour;
+                self.priced += 1;
+                self.partly_priced += 1;
+            }
+            // Billed through the instances, which are not ours to price.
+            Estimate::Share { .. } => {}
+            Estimate::Unpriced(why) => {
+                self.unpriced += 1;
+                self.why.get_or_insert_with(|| why.clone());
+            }
+            Estimate::Unread => self.unpriced += 1,
+        }
     }
 }
 

@@ -21,18 +21,21 @@ pub const ERROR_RATE_FLOOR_PCT: f64 = 1.0;
 pub const RATE_MIN_INVOCATIONS: f32 = 10.0;
 
 pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
-    // A refresh lists the functions in the order the last one did: each new
-    // row is looked for first at its place among the scope's old rows, and
-    // the map of every old function is built only when that misses (a
-    // function added or gone), not on every refresh of 50,000 rows.
-    let in_scope: Vec<&Function> = state.functions.iter().filter(|f| f.in_scope(scope)).collect();
+    // A refresh lists the functions in the order the last one did: the
+    // scope's old rows are walked in step with the new, and the map of every
+    // old function is built only when the two fall out of step (a function
+    // added or gone), not on every refresh of 50,000 rows. A function's name
+    // is its own in its scope, so both find the same row.
+    let mut in_step = state.functions.iter().filter(|f| f.in_scope(scope));
     let mut by_name: Option<HashMap<&str, &Function>> = None;
-    let mut old = |i: usize, name: &str| -> Option<&Function> {
-        if let Some(f) = in_scope.get(i).filter(|f| f.name == name) {
-            return Some(*f);
+    let mut old = |_: usize, name: &str| -> Option<&Function> {
+        if by_name.is_none() {
+            if let Some(f) = in_step.next().filter(|f| f.name == name) {
+                return Some(f);
+            }
         }
         by_name
-            .get_or_insert_with(|| in_scope.iter().map(|f| (f.name.as_str(), *f)).collect())
+            .get_or_insert_with(|| state.functions.iter().filter(|f| f.in_scope(scope)).map(|f| (f.name.as_str(), f)).collect())
             .get(name)
             .copied()
     };

@@ -218,8 +218,10 @@ pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Opti
 
 pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost {
     let mut at = ByRegion::new(book);
-    let estimates: Vec<Estimate> = state.functions.iter().map(|f| priced_at(f, at.of(f), window_min, false)).collect();
-    let mut c = RoomCost::of(&estimates);
+    let mut c = RoomCost::default();
+    for f in &state.functions {
+        c.add(&priced_at(f, at.of(f), window_min, false));
+    }
     c.note = free_tier(state, book, window_min).map(|t| t.text());
     c
 }
