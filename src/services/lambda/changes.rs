@@ -28,7 +28,7 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
     // is its own in its scope, so both find the same row.
     let mut in_step = state.functions.iter().filter(|f| f.in_scope(scope));
     let mut by_name: Option<HashMap<&str, &Function>> = None;
-    let mut old = |_: usize, name: &str| -> Option<&Function> {
+    let mut old = |name: &str| -> Option<&Function> {
         if by_name.is_none() {
             if let Some(f) = in_step.next().filter(|f| f.name == name) {
                 return Some(f);
@@ -52,8 +52,8 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
         source,
     };
     let mut out = Vec::new();
-    for (i, f) in data.functions.iter().enumerate() {
-        let was = old(i, f.name.as_str());
+    for f in &data.functions {
+        let was = old(f.name.as_str());
         if let Some(d) = &f.deploys {
             let before = was.and_then(|o| o.deploys.as_ref());
             // The same read of them as last time: nothing new to say.
