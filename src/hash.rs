@@ -75,6 +75,20 @@ pub fn str_id(s: &str) -> u64 {
     })
 }
 
+/// Lowercase hex of exactly `N` bytes, or `None`: the one spelling a
+/// recording's keys and signatures accept, and the demo's code digests.
+pub fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let t = text.as_bytes();
+    if t.len() != N * 2 || !t.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

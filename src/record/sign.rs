@@ -11,6 +11,7 @@ use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 
 use super::error::KeyError;
 use crate::files::{self, Existing};
+use crate::hash::unhex;
 
 /// The default private key, created by the first recording.
 pub fn default_key_path() -> Option<PathBuf> {
@@ -25,18 +26,6 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Lowercase hex of exactly `N` bytes: the one encoding a recording accepts.
-fn unhex<const N: usize>(text: &str) -> Option<[u8; N]> {
-    let t = text.as_bytes();
-    if t.len() != N * 2 || !t.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return None;
-    }
-    let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).ok()?;
-    }
-    Some(out)
-}
 
 /// A key file is a few bytes of hex: anything larger is not one, and only a
 /// regular file is read (a FIFO or a terminal would wait for ever).

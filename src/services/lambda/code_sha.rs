@@ -22,14 +22,10 @@ pub enum CodeSha {
 
 impl CodeSha {
     pub fn parse(s: &str) -> CodeSha {
-        let mut b = [0u8; 32];
-        if s.len() == 64 && s.bytes().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)) {
-            for (i, pair) in s.as_bytes().chunks(2).enumerate() {
-                let d = |c: u8| if c.is_ascii_digit() { c - b'0' } else { c - b'a' + 10 };
-                b[i] = d(pair[0]) << 4 | d(pair[1]);
-            }
+        if let Some(b) = crate::hash::unhex::<32>(s) {
             return CodeSha::Hex(b);
         }
+        let mut b = [0u8; 32];
         // Only a digest that writes back to the same text is kept as bytes.
         if s.len() == 44 && B64.decode_slice(s, &mut b) == Ok(32) {
             let back = CodeSha::Base64(b);
