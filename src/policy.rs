@@ -4,6 +4,8 @@
 
 use crate::services::ServiceKind;
 
+pub mod stackset;
+
 /// What every room shares: who we are, CloudWatch metrics, and list prices
 /// from the Price List (read once at start; without it, the bundled prices).
 const SHARED: &[&str] = &[

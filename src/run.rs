@@ -92,6 +92,9 @@ pub fn main(cli: Cli) -> Result<(), Failure> {
         Some(Command::IamPolicy { org: Some(role), .. }) => {
             return write_stdout(&policy::org_caller_document(role))
         }
+        Some(Command::IamPolicy { stackset: true, .. }) => {
+            return write_stdout(&policy::stackset::member_template())
+        }
         Some(Command::IamPolicy { member: true, .. }) => {
             return write_stdout(&policy::org_member_document())
         }

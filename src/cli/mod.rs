@@ -283,11 +283,14 @@ pub enum Command {
         /// The policy for the credentials that watch an organization through ROLE (--org-role): the read actions, organizations:ListAccounts and sts:AssumeRole on ROLE.
         #[arg(long, value_name = "ROLE")]
         org: Option<String>,
-        /// The policy for the member role itself (the read actions; see docs/accounts.md for a StackSet).
+        /// The policy for the member role itself (the read actions; --stackset prints it as a template).
         #[arg(long, conflicts_with = "org")]
         member: bool,
-        /// Add what --actuals calls: ce:GetCostAndUsage.
+        /// The member role as a CloudFormation template with the read actions, to deploy as a StackSet (docs/accounts.md).
         #[arg(long, conflicts_with_all = ["org", "member"])]
+        stackset: bool,
+        /// Add what --actuals calls: ce:GetCostAndUsage.
+        #[arg(long, conflicts_with_all = ["org", "member", "stackset"])]
         actuals: bool,
     },
     /// Print a region's price file as AWS's Price List says now (for scripts/prices).

@@ -399,24 +399,78 @@ async fn one_account_reached_twice_is_kept_once() {
     assert_eq!(got[0].name(), "acct-111111111111");
 }
 
+/// `iam-policy --stackset` is a template CloudFormation can read (parsed
+/// here by PyYAML with its intrinsic-function tags), whose role trusts only
+/// the account named in its parameter and grants exactly the read actions.
 #[test]
 fn the_stackset_template_grants_the_member_role_exactly_the_read_only_policy() {
-    let doc = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/accounts.md"),
-    )
-    .unwrap();
-    let after = doc
-        .split("- Sid: AwstopReadOnly")
-        .nth(1)
-        .expect("the template's read-only statement");
-    let listed: Vec<&str> = after
-        .lines()
-        .skip_while(|l| l.trim() != "Action:")
-        .skip(1)
-        .take_while(|l| l.trim_start().starts_with("- "))
-        .map(|l| l.trim_start().trim_start_matches("- ").trim())
-        .collect();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"))
+        .args(["iam-policy", "--stackset"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // CloudFormation's own linter (cfn-lint, installed with moto) reads it
+    // against the resource specification: types, properties, policy shape.
+    let dir = crate::common::scratch("awstop-stackset-");
+    let file = dir.join("awstop-member-role.yaml");
+    std::fs::write(&file, &out.stdout).unwrap();
+    let lint = std::process::Command::new(crate::common::moto::venv("cfn-lint")).arg(&file).output().unwrap();
+    assert!(
+        lint.status.success(),
+        "cfn-lint: {}{}",
+        String::from_utf8_lossy(&lint.stdout),
+        String::from_utf8_lossy(&lint.stderr)
+    );
+    // Each `!Tag value` becomes `{"Tag": value}`, as CloudFormation's JSON
+    // form spells it (`Fn::Sub`), so the test sees what the tags wrap.
+    let script = r#"
+import json, sys, yaml
+class L(yaml.SafeLoader): pass
+def tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode): v = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode): v = loader.construct_sequence(node, deep=True)
+    else: v = loader.construct_mapping(node, deep=True)
+    return {suffix: v}
+L.add_multi_constructor("!", tag)
+print(json.dumps(yaml.load(sys.stdin, Loader=L)))
+"#;
+    let mut py = std::process::Command::new(crate::common::moto::venv("python"))
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    py.stdin.take().unwrap().write_all(&out.stdout).unwrap();
+    let parsed = py.wait_with_output().unwrap();
+    assert!(parsed.status.success(), "not YAML: {}", String::from_utf8_lossy(&parsed.stderr));
+    let t: Value = serde_json::from_slice(&parsed.stdout).unwrap();
+    assert_eq!(t["Parameters"]["ManagementAccountId"]["AllowedPattern"], "^[0-9]{12}$");
+    let role = &t["Resources"]["AwstopReadRole"];
+    assert_eq!(role["Type"], "AWS::IAM::Role");
+    let props = &role["Properties"];
+    assert_eq!(props["RoleName"], serde_json::json!({"Ref": "RoleName"}));
+    let trust = props["AssumeRolePolicyDocument"]["Statement"].as_array().unwrap();
+    assert_eq!(trust.len(), 1, "{trust:?}");
+    assert_eq!(trust[0]["Action"], "sts:AssumeRole");
+    assert_eq!(
+        trust[0]["Principal"]["AWS"],
+        serde_json::json!({"Sub": "arn:${AWS::Partition}:iam::${ManagementAccountId}:root"})
+    );
+    let policies = props["Policies"].as_array().unwrap();
+    assert_eq!(policies.len(), 1);
+    let statements = policies[0]["PolicyDocument"]["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 1);
+    assert_eq!(statements[0]["Effect"], "Allow");
+    assert_eq!(statements[0]["Resource"], "*");
+    let listed: Vec<&str> = statements[0]["Action"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
     assert_eq!(listed, awstop::policy::actions());
+    assert!(listed.iter().all(|a| awstop::policy::is_read(a.split_once(':').unwrap().1)), "{listed:?}");
+    // The docs send users to the command, not to a copy that can fall behind.
+    let doc = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/accounts.md")).unwrap();
+    assert!(doc.contains("awstop iam-policy --stackset > awstop-member-role.yaml"));
+    assert!(!doc.contains("- Sid: AwstopReadOnly"), "docs/accounts.md keeps a copy of the template");
 }
 
 #[tokio::test]
