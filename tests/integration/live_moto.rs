@@ -433,3 +433,36 @@ fn several_regions_are_polled_side_by_side() {
         .iter()
         .all(|c| c["region"] == "us-east-1"));
 }
+
+/// Every room moto serves nothing of (asked of moto, so a new room needs no
+/// line here) fails alone against it: each of its errors names one of its
+/// own operations, its section lists nothing, and the rooms moto serves are
+/// whole.
+#[test]
+fn against_moto_each_unserved_room_fails_alone_and_says_so() {
+    let moto = Moto::start();
+    moto.seed("basic");
+    let (snap, _) = moto.once();
+    let unserved = crate::common::moto::unserved();
+    assert!(!unserved.is_empty(), "every room is served: nothing to check");
+    for room in unserved {
+        let kind = awstop::services::ServiceKind::ALL.iter().find(|k| k.name() == *room).unwrap();
+        let ops: BTreeSet<&str> = kind.room().info().iam_actions.iter().filter_map(|a| a.split_once(':')).map(|(_, op)| op).collect();
+        let errors: Vec<&Value> = snap["errors"].as_array().unwrap().iter().filter(|e| e["service"] == *room).collect();
+        assert!(!errors.is_empty(), "{room}: no error");
+        for e in &errors {
+            let op = e["operation"].as_str().unwrap_or_default();
+            assert!(ops.contains(op), "{room}: {op} is not one of its operations: {e}");
+        }
+        fn rows(v: &Value) -> usize {
+            match v {
+                Value::Array(a) => a.len(),
+                Value::Object(m) => m.values().map(rows).sum(),
+                _ => 0,
+            }
+        }
+        assert_eq!(rows(&snap[*room]), 0, "{room}: {}", snap[*room]);
+    }
+    assert!(!snap["lambda"]["functions"].as_array().unwrap().is_empty());
+    assert!(!snap["ecs"]["clusters"].as_array().unwrap().is_empty());
+}

@@ -7,7 +7,6 @@ mod actuals;
 mod anomaly_bands;
 mod anomaly_bands_rooms;
 mod apigateway;
-mod apprunner;
 mod audit;
 mod audit_evidence;
 mod audit_moto;

@@ -12,6 +12,8 @@ mod overview;
 mod pane;
 mod snapshot;
 mod tables;
+#[cfg(test)]
+mod tests;
 
 use std::time::Duration;
 

@@ -1,14 +1,20 @@
-//! App Runner, which moto lacks: through mocked clients replaying
+//! The room's reads through mocked clients (moto has no App Runner):
 //! ListServices (two pages, asked 20 at a time, the API's maximum),
 //! DescribeService answers that carry environment variables and secrets,
-//! and GetMetricData; and the demo's `apprunner` section.
+//! and GetMetricData.
 
 use aws_smithy_mocks::{mock, mock_client, MockResponse, RuleMode};
-use serde_json::Value;
 
-use awstop::app::msg::{DataMsg, Payload, ServiceKind};
-use awstop::services::live::RegionClients;
-use awstop::services::AppRunner;
+use crate::services::live::{Live, RegionClients};
+use crate::services::msg::DataMsg;
+use crate::services::{AppRunner, Payload, ServiceKind};
+
+/// A CloudWatch that answers every GetMetricData with no data.
+fn no_metrics() -> aws_sdk_cloudwatch::Client {
+    let empty = mock!(aws_sdk_cloudwatch::Client::get_metric_data)
+        .then_output(|| aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput::builder().build());
+    mock_client!(aws_sdk_cloudwatch, RuleMode::MatchAny, [&empty])
+}
 
 /// What DescribeService says of the environment: none of it may leave the SDK types.
 const SECRET_VALUE: &str = "hunter2-do-not-keep";
@@ -134,7 +140,7 @@ fn apprunner_reads_every_page_describes_each_service_and_keeps_no_environment() 
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
         let region = RegionClients::new("us-east-1", metrics()).with::<AppRunner>(apprunner_client());
-        let live = crate::common::mock_live(vec![region]);
+        let live = Live::for_tests(vec![region]);
         let msgs = ServiceKind::AppRunner.room().once(&live, &live.regions[0]).await;
         let Some(DataMsg::Loaded { payload: Payload::AppRunner(d), .. }) = msgs.first() else { panic!("{msgs:?}") };
         assert_eq!(msgs.len(), 1, "no failure: {msgs:?}");
@@ -157,7 +163,7 @@ fn apprunner_reads_every_page_describes_each_service_and_keeps_no_environment() 
         // The environment never reached awstop's types, nor the snapshot.
         let kept = format!("{d:?}");
         assert!(!kept.contains(SECRET_VALUE) && !kept.contains("DATABASE_PASSWORD") && !kept.contains(SECRET_ARN), "{kept}");
-        let snap = serde_json::to_string(&<AppRunner as awstop::services::Room>::snapshot(d, &Default::default())).unwrap();
+        let snap = serde_json::to_string(&<AppRunner as crate::services::Room>::snapshot(d, &Default::default())).unwrap();
         assert!(snap.contains("\"web\"") && snap.contains("\"requests\":600"), "{snap}");
         for secret in [SECRET_VALUE, "DATABASE_PASSWORD", "DB_SECRET", SECRET_ARN, "8080"] {
             assert!(!snap.contains(secret), "{secret} in {snap}");
@@ -175,50 +181,10 @@ fn a_failed_listing_is_one_reason_and_no_rows() {
             )
         });
         let client = mock_client!(aws_sdk_apprunner, RuleMode::MatchAny, [&denied]);
-        let region = RegionClients::new("us-east-1", crate::common::no_metrics()).with::<AppRunner>(client);
-        let live = crate::common::mock_live(vec![region]);
+        let region = RegionClients::new("us-east-1", no_metrics()).with::<AppRunner>(client);
+        let live = Live::for_tests(vec![region]);
         let msgs = ServiceKind::AppRunner.room().once(&live, &live.regions[0]).await;
         assert_eq!(msgs.len(), 1, "{msgs:?}");
         assert!(matches!(&msgs[0], DataMsg::Failed { error, .. } if error.operation == "ListServices"), "{msgs:?}");
     });
-}
-
-#[test]
-fn the_demo_snapshot_has_an_apprunner_section_with_one_failing_service() {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_awstop"))
-        .env("XDG_STATE_HOME", crate::common::state_home())
-        .env("XDG_CONFIG_HOME", crate::common::no_config_home())
-        .args(["--demo", "--once", "--format", "json", "--demo-clock", "2026-11-22T14:00:00Z"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let snap: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let services = snap["apprunner"]["services"].as_array().expect("an apprunner section");
-    assert!(services.len() >= 4, "{services:?}");
-    let failing: Vec<&str> = services
-        .iter()
-        .filter(|s| s["metrics"]["error_5xx_rate_pct"].as_f64().is_some_and(|r| r >= 1.0))
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
-    assert_eq!(failing, ["orders-api"]);
-    let paused = services.iter().find(|s| s["status"] == "PAUSED").expect("a paused service");
-    assert!(paused["metrics"]["requests"].is_null(), "{paused}");
-    assert_eq!(paused["cost"]["usd_per_hour"], 0.0);
-    let orders = services.iter().find(|s| s["name"] == "orders-api").unwrap();
-    assert!(orders["cost"]["usd_per_hour"].as_f64().unwrap() > 0.0, "{orders}");
-    assert!(orders["cost"]["basis"].as_str().unwrap().contains("vCPU"), "{orders}");
-}
-
-#[test]
-fn against_moto_apprunner_fails_alone_and_says_so() {
-    // moto serves no App Runner: its one listing call fails, once, and the
-    // other rooms are whole.
-    let moto = crate::common::moto::Moto::start();
-    moto.seed("basic");
-    let (snap, _) = moto.once();
-    let errors: Vec<&Value> = snap["errors"].as_array().unwrap().iter().filter(|e| e["service"] == "apprunner").collect();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0]["operation"], "ListServices");
-    assert!(snap["apprunner"]["services"].as_array().unwrap().is_empty());
-    assert!(!snap["lambda"]["functions"].as_array().unwrap().is_empty());
 }
