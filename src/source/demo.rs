@@ -441,7 +441,7 @@ mod tests {
             functions(&demo, now, "health-probe")
                 .into_iter()
                 .find(|f| f.name == "health-probe")
-                .and_then(|f| f.last_modified)
+                .and_then(|f| f.config.last_modified)
         };
         assert!(modified(start).is_some());
         assert_eq!(modified(start), modified(later));
@@ -477,6 +477,7 @@ mod tests {
             f.iter()
                 .find(|f| f.name == "health-probe")
                 .unwrap()
+                .config
                 .last_modified,
             modified(start)
         );

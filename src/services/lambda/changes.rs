@@ -65,13 +65,15 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
             }
         }
         let found = match was {
-            None => f.last_modified.map(|at| {
+            None => f.config.last_modified.map(|at| {
                 let action = if listed { "CreateFunction" } else { "Modified" };
                 change(f, at, action, ChangeSource::ServiceApi)
             }),
+            // The very configuration the kept row holds: not deployed since.
+            Some(o) if o.config.same(&f.config) => None,
             Some(o) => {
-                let moved = f.last_modified.filter(|at| o.last_modified.is_some_and(|was| *at > was));
-                let code = o.code_sha256.is_some() && f.code_sha256.is_some() && o.code_sha256 != f.code_sha256;
+                let moved = f.config.last_modified.filter(|at| o.config.last_modified.is_some_and(|was| *at > was));
+                let code = o.config.code_sha256.is_some() && f.config.code_sha256.is_some() && o.config.code_sha256 != f.config.code_sha256;
                 match (code, moved) {
                     (true, Some(at)) => Some(change(f, at, "UpdateFunctionCode", ChangeSource::ServiceApi)),
                     (true, None) => Some(change(f, cx.fetched_at, "UpdateFunctionCode", ChangeSource::Refresh)),
@@ -147,8 +149,11 @@ mod tests {
         Function {
             name: name.into(),
             region: "us-east-1".into(),
-            last_modified: Some(t(modified)),
-            code_sha256: Some(sha.into()),
+            config: crate::services::lambda::domain::Config::new(crate::services::lambda::domain::FunctionConfig {
+                last_modified: Some(t(modified)),
+                code_sha256: Some(sha.into()),
+                ..Default::default()
+            }),
             ..Default::default()
         }
     }

@@ -23,7 +23,7 @@ const AT_ONCE: usize = 4;
 type Seen = (Option<super::code_sha::CodeSha>, Option<DateTime<Utc>>);
 
 fn seen(f: &Function) -> Seen {
-    (f.code_sha256.clone(), f.last_modified)
+    (f.config.code_sha256.clone(), f.config.last_modified)
 }
 
 #[derive(Debug, Default)]

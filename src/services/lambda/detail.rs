@@ -49,7 +49,7 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
     .areas(area);
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(top);
-    let env = match f.env_var_count {
+    let env = match f.config.env_var_count {
         0 => "none".to_string(),
         n => format!("{n} variables (never shown)"),
     };
@@ -59,32 +59,32 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
             "runtime",
             format!(
                 "{} {}",
-                f.runtime.as_deref().unwrap_or("container image"),
-                f.architecture
+                f.config.runtime.as_deref().unwrap_or("container image"),
+                f.config.architecture
             ),
         ),
         field(
             t,
             "memory",
-            format!("{} MB, timeout {} s", f.memory_mb, f.timeout_s),
+            format!("{} MB, timeout {} s", f.config.memory_mb, f.config.timeout_s),
         ),
         field(
             t,
             "package",
             format!(
                 "{}{}",
-                f.package_type,
-                if f.snap_start { ", SnapStart" } else { "" }
+                f.config.package_type,
+                if f.config.snap_start { ", SnapStart" } else { "" }
             ),
         ),
         field(
             t,
             "modified",
-            f.last_modified
+            f.config.last_modified
                 .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
                 .unwrap_or_default(),
         ),
-        field(t, "log group", f.log_group.clone()),
+        field(t, "log group", f.config.log_group.clone()),
         field(t, "environment", env),
         field(t, "region", f.region.clone()),
         field(t, "cost", cost(f, cx, half(left).saturating_sub(14))),
@@ -177,9 +177,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
                 t,
                 "timeout",
                 first_fitting(w.saturating_sub(14), &[
-                    format!("{} s, slowest call {} ms", f.timeout_s, opt(s.duration_max_ms, ms)),
-                    format!("{} s, slowest {}", f.timeout_s, opt(s.duration_max_ms, ms_short)),
-                    format!("{} s", f.timeout_s),
+                    format!("{} s, slowest call {} ms", f.config.timeout_s, opt(s.duration_max_ms, ms)),
+                    format!("{} s, slowest {}", f.config.timeout_s, opt(s.duration_max_ms, ms_short)),
+                    format!("{} s", f.config.timeout_s),
                 ]),
             ),
         },

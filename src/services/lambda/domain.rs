@@ -13,23 +13,11 @@ pub struct Function {
     #[serde(skip)]
     pub account: std::sync::Arc<str>,
     pub region: CompactString,
-    pub runtime: Option<CompactString>,
-    pub memory_mb: u32,
-    pub timeout_s: u32,
-    pub architecture: CompactString,
-    pub package_type: CompactString,
-    pub last_modified: Option<DateTime<Utc>>,
-    /// The deployed code's SHA-256 (ListFunctions says it): a new one between
-    /// two reads is a code update, whatever `last_modified` says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code_sha256: Option<super::code_sha::CodeSha>,
-    pub handler: Option<CompactString>,
-    pub code_size_bytes: u64,
-    pub snap_start: bool,
-    pub log_group: String,
-    /// How many environment variables the function has. Names and values are
-    /// secrets' neighbours and never leave the source.
-    pub env_var_count: usize,
+    /// What only a deploy changes, shared by every copy of the row (the
+    /// source's, each refresh's, the screen's): written in place of its
+    /// fields, so recordings read as before.
+    #[serde(flatten)]
+    pub config: Config,
     pub stats: FunctionStats,
     /// Its event source mappings (`None`: not read), read with the inventory.
     #[serde(default)]
@@ -47,6 +35,69 @@ pub struct Function {
     /// never sent by a source.
     #[serde(skip)]
     pub api_routes: Vec<super::triggers::ApiRoute>,
+}
+
+/// A function's configuration as ListFunctions says it (never its
+/// environment's values): the same between two refreshes unless it was
+/// deployed, so every copy of the row holds one `Arc` of it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FunctionConfig {
+    pub runtime: Option<CompactString>,
+    pub memory_mb: u32,
+    pub timeout_s: u32,
+    pub architecture: CompactString,
+    pub package_type: CompactString,
+    pub last_modified: Option<DateTime<Utc>>,
+    /// The deployed code's SHA-256 (ListFunctions says it): a new one between
+    /// two reads is a code update, whatever `last_modified` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code_sha256: Option<super::code_sha::CodeSha>,
+    pub handler: Option<CompactString>,
+    pub code_size_bytes: u64,
+    pub snap_start: bool,
+    pub log_group: String,
+    /// How many environment variables the function has. Names and values are
+    /// secrets' neighbours and never leave the source.
+    pub env_var_count: usize,
+}
+
+/// The shared configuration: reads through to [`FunctionConfig`]; a change
+/// (`make_mut`) copies it only while another row still holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config(std::sync::Arc<FunctionConfig>);
+
+impl Config {
+    pub fn new(c: FunctionConfig) -> Config {
+        Config(std::sync::Arc::new(c))
+    }
+
+    pub fn make_mut(&mut self) -> &mut FunctionConfig {
+        std::sync::Arc::make_mut(&mut self.0)
+    }
+
+    /// Both rows hold the very same configuration: nothing to compare.
+    pub fn same(&self, other: &Config) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Config {
+    type Target = FunctionConfig;
+    fn deref(&self) -> &FunctionConfig {
+        &self.0
+    }
+}
+
+impl Serialize for Config {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Config {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Config, D::Error> {
+        FunctionConfig::deserialize(d).map(Config::new)
+    }
 }
 
 /// Everything measured over the window; `None` means "could not be read", never zero.

@@ -125,7 +125,7 @@ pub async fn fetch(
     // read while CloudWatch answers: neither waits for the other.
     let groups: Vec<String> = chosen
         .iter()
-        .map(|i| functions[*i].log_group.clone())
+        .map(|i| functions[*i].config.log_group.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -287,7 +287,7 @@ pub async fn fetch(
     let cold = &sweep.cold;
     for i in &chosen {
         let f = &mut functions[*i];
-        if let Some(g) = cold.groups.get(&f.log_group).filter(|g| g.until.is_some()) {
+        if let Some(g) = cold.groups.get(&f.config.log_group).filter(|g| g.until.is_some()) {
             let (c, series) = g.tally.summary(start, opts.window);
             f.stats.cold = Some(Box::new(c));
             // Read now, whether or not the metrics were asked again.

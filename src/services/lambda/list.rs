@@ -5,7 +5,7 @@ use aws_sdk_lambda::types::FunctionConfiguration;
 use aws_sdk_lambda::Client;
 use chrono::{DateTime, Utc};
 
-use super::domain::{Function, FunctionStats, LambdaData};
+use super::domain::{Config, Function, FunctionConfig, FunctionStats, LambdaData};
 use super::triggers::{self, Invoker, Mapping};
 use super::Lambda;
 use crate::aws::AwsError;
@@ -112,6 +112,18 @@ pub async fn policy(client: &Client, live: &Live, name: &str) -> Result<Vec<Invo
     }
 }
 
+/// A re-read's functions whose configuration did not change take the one
+/// the kept rows hold, so the rows on screen and every refresh's share it
+/// until a deploy changes it.
+pub fn share_unchanged(old: &[Function], new: &mut [Function]) {
+    let kept: std::collections::HashMap<&str, &Config> = old.iter().map(|f| (f.name.as_str(), &f.config)).collect();
+    for f in new {
+        if let Some(c) = kept.get(f.name.as_str()).filter(|c| ***c == f.config) {
+            f.config = (*c).clone();
+        }
+    }
+}
+
 pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
     let name = f.function_name().unwrap_or_default().to_string();
     let log_group = f
@@ -122,31 +134,33 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
     Function {
         account: Default::default(),
         region: region.into(),
-        runtime: f.runtime().map(|r| r.as_str().into()),
-        memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
-        timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
-        architecture: f
-            .architectures()
-            .first()
-            .map(|a| a.as_str().into())
-            .unwrap_or_else(|| "x86_64".into()),
-        package_type: f
-            .package_type()
-            .map(|p| p.as_str().into())
-            .unwrap_or_else(|| "Zip".into()),
-        last_modified: f.last_modified().and_then(parse_lambda_time),
-        code_sha256: f.code_sha256().filter(|s| !s.is_empty()).map(super::code_sha::CodeSha::parse),
-        handler: f.handler().map(Into::into),
-        code_size_bytes: f.code_size().max(0) as u64,
-        snap_start: f
-            .snap_start()
-            .and_then(|s| s.apply_on())
-            .is_some_and(|a| a.as_str() == "PublishedVersions"),
-        log_group,
-        env_var_count: f
-            .environment()
-            .and_then(|e| e.variables())
-            .map_or(0, |v| v.len()),
+        config: Config::new(FunctionConfig {
+            runtime: f.runtime().map(|r| r.as_str().into()),
+            memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
+            timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
+            architecture: f
+                .architectures()
+                .first()
+                .map(|a| a.as_str().into())
+                .unwrap_or_else(|| "x86_64".into()),
+            package_type: f
+                .package_type()
+                .map(|p| p.as_str().into())
+                .unwrap_or_else(|| "Zip".into()),
+            last_modified: f.last_modified().and_then(parse_lambda_time),
+            code_sha256: f.code_sha256().filter(|s| !s.is_empty()).map(super::code_sha::CodeSha::parse),
+            handler: f.handler().map(Into::into),
+            code_size_bytes: f.code_size().max(0) as u64,
+            snap_start: f
+                .snap_start()
+                .and_then(|s| s.apply_on())
+                .is_some_and(|a| a.as_str() == "PublishedVersions"),
+            log_group,
+            env_var_count: f
+                .environment()
+                .and_then(|e| e.variables())
+                .map_or(0, |v| v.len()),
+        }),
         stats: FunctionStats::default(),
         mappings: None,
         invokers: None,
@@ -186,13 +200,14 @@ mod tests {
             .build();
         let d = function(&f, "eu-west-1");
         assert_eq!(d.name, "orders-api");
-        assert_eq!(d.runtime.as_deref(), Some("python3.12"));
-        assert_eq!((d.memory_mb, d.timeout_s), (512, 30));
-        assert_eq!(d.architecture, "arm64");
-        assert_eq!(d.log_group, "/aws/lambda/orders-api");
-        assert_eq!(d.env_var_count, 1);
+        let c = &d.config;
+        assert_eq!(c.runtime.as_deref(), Some("python3.12"));
+        assert_eq!((c.memory_mb, c.timeout_s), (512, 30));
+        assert_eq!(c.architecture, "arm64");
+        assert_eq!(c.log_group, "/aws/lambda/orders-api");
+        assert_eq!(c.env_var_count, 1);
         assert_eq!(
-            d.last_modified.unwrap().to_rfc3339(),
+            c.last_modified.unwrap().to_rfc3339(),
             "2026-11-22T14:03:00+00:00"
         );
         let dump = format!("{d:?}");
@@ -200,5 +215,20 @@ mod tests {
             !dump.contains("hunter2") && !dump.contains("DB_PASSWORD"),
             "{dump}"
         );
+    }
+
+    #[test]
+    fn a_reread_shares_each_unchanged_configuration_and_keeps_a_changed_one() {
+        let read = |name: &str, memory: i32| function(&FunctionConfiguration::builder().function_name(name).memory_size(memory).build(), "eu-west-1");
+        let old = vec![read("a", 128), read("b", 128)];
+        let mut new = vec![read("b", 256), read("a", 128), read("c", 128)];
+        assert!(!new[1].config.same(&old[0].config));
+        share_unchanged(&old, &mut new);
+        // `a` is unchanged: the very same configuration as the kept row.
+        assert!(new[1].config.same(&old[0].config));
+        // `b` was deployed with more memory: its own, as read.
+        assert!(!new[0].config.same(&old[1].config));
+        assert_eq!(new[0].config.memory_mb, 256);
+        assert_eq!(new[2].config.memory_mb, 128);
     }
 }

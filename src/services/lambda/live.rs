@@ -302,6 +302,7 @@ impl Poll {
                             msgs.push(DataMsg::failed(Lambda::KIND, &region.name, e));
                         }
                     }
+                    super::list::share_unchanged(&self.inventory, &mut v);
                     self.inventory = v;
                     self.inventory_at = Some(Instant::now());
                 }

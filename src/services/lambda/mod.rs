@@ -31,7 +31,7 @@ use std::time::Duration;
 
 pub use coldstart::logs::Method as ColdMethod;
 pub use settings::Percentile;
-pub use domain::{ColdStartEvent, ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
+pub use domain::{ColdStartEvent, ColdStarts, Config, Function, FunctionConfig, FunctionSeries, FunctionStats, LambdaData, LambdaTotals};
 pub use fetch::{fetch, Read, Sweep};
 pub use list::list_functions;
 pub use live::Clients;
@@ -268,7 +268,7 @@ impl Room for Lambda {
             key: name.clone(),
             account: f.account.to_string(),
             region: f.region.to_string(),
-            log_group: f.log_group.clone(),
+            log_group: f.config.log_group.clone(),
         })
     }
 

@@ -10,7 +10,7 @@ use chrono::{DateTime, Duration, TimeZone, Timelike, Utc};
 use spec::{init_ms, minute_of, report_line, write_report_line, FnSpec, Role, BURST_AT, BURST_EVERY, BURST_LEAD, DEPLOY_AT, DEPLOY_EVERY};
 
 use super::coldstart::Tally;
-use super::domain::{ColdStarts, Function, FunctionSeries, FunctionStats, LambdaData, LambdaTotals, WeekAgo};
+use super::domain::{ColdStarts, Config, Function, FunctionConfig, FunctionSeries, FunctionStats, LambdaData, LambdaTotals, WeekAgo};
 use super::Lambda;
 use crate::hash::{hash, unit, uuid};
 use crate::services::msg::TailLine;
@@ -59,6 +59,7 @@ fn function_at(
     window: i64,
     detail: bool,
     pct: f64,
+    config: Config,
 ) -> Function {
     let now_min = now.timestamp().div_euclid(60);
     let fraction = now.second() as f64 / 60.0 + now.nanosecond() as f64 / 60e9;
@@ -158,13 +159,26 @@ fn function_at(
         name: spec.name.as_str().into(),
         account: Default::default(),
         region: region.into(),
+        config,
+        stats,
+        mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
+        invokers: None,
+        deploys: None,
+        api_routes: Vec::new(),
+    }
+}
+
+/// What ListFunctions would say of the function deployed at `modified`.
+fn config_of(spec: &FnSpec, modified: DateTime<Utc>) -> FunctionConfig {
+    FunctionConfig {
         runtime: spec.runtime.map(Into::into),
         memory_mb: spec.memory_mb,
         timeout_s: spec.timeout_s,
         architecture: spec.arch.into(),
         package_type: if spec.image { "Image" } else { "Zip" }.into(),
-        last_modified: None,
-        code_sha256: None,
+        last_modified: Some(modified),
+        // Each deploy ships new code: a new digest with each time.
+        code_sha256: Some(code_sha(spec, modified)),
         handler: (!spec.image).then(|| handler(spec).into()),
         code_size_bytes: if spec.image {
             0
@@ -174,11 +188,6 @@ fn function_at(
         snap_start: spec.snap_start,
         log_group: format!("/aws/lambda/{}", spec.name),
         env_var_count: spec.env_vars,
-        stats,
-        mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
-        invokers: None,
-        deploys: None,
-        api_routes: Vec::new(),
     }
 }
 
@@ -350,10 +359,8 @@ fn lambda_at(
                 // suspects need it. A dashboard's follow the screen.
                 let changed = cx.since.is_none() && modified.timestamp().div_euclid(60) > now_min - window;
                 let d = changed || detail.is_none_or(|d| d.contains(&s.name));
-                let mut f = function_at(s, seed, region, now, window, d, pct);
-                f.last_modified = Some(modified);
-                // Each deploy ships new code: a new digest with each time.
-                f.code_sha256 = Some(code_sha(s, modified));
+                let config = s.config.at(modified, || config_of(s, modified));
+                let mut f = function_at(s, seed, region, now, window, d, pct, config);
                 // The policy is read when the detail is opened, as live.
                 if detail.is_some_and(|d| d.contains(&super::triggers::opened(&s.name))) {
                     f.invokers = Some(super::demo_triggers::invokers(&s.name, region));
@@ -405,4 +412,39 @@ fn percentile_value(p: &str) -> f64 {
         .and_then(|v| v.parse::<f64>().ok())
         .filter(|v| *v > 0.0 && *v < 100.0)
         .unwrap_or(99.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A refresh's rows hold the configuration the last refresh's rows hold,
+    /// unless the story deployed the function in between: then its own, with
+    /// the new deploy's time and digest.
+    #[test]
+    fn refreshes_share_each_configuration_until_a_deploy() {
+        let at: DateTime<Utc> = "2026-11-22T14:00:00Z".parse().unwrap();
+        // As the dashboard's: the story starts when it opens.
+        let cx = DemoCtx { since: Some(at), ..DemoCtx::for_tests(42, 200) };
+        let specs = Lambda::spec(&cx);
+        let mut before = Lambda::data(&specs, &cx, at, None);
+        let (mut shared, mut deployed) = (0, 0);
+        for minute in 1..=DEPLOY_EVERY {
+            let after = Lambda::data(&specs, &cx, at + Duration::minutes(minute), None);
+            for (a, b) in before.functions.iter().zip(&after.functions) {
+                assert_eq!(a.name, b.name);
+                if b.config.same(&a.config) {
+                    shared += 1;
+                } else {
+                    deployed += 1;
+                    assert!(b.config.last_modified > a.config.last_modified, "{}", b.name);
+                    assert_ne!(b.config.code_sha256, a.config.code_sha256, "{}", b.name);
+                }
+            }
+            before = after;
+        }
+        // Every function deploying on its own schedule moved once in a cycle; the rest never.
+        assert!(deployed > 0, "no deploy in {DEPLOY_EVERY} minutes");
+        assert!(shared > 20 * deployed, "{shared} shared, {deployed} deployed");
+    }
 }

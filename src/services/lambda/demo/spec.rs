@@ -88,6 +88,40 @@ pub struct FnSpec {
     /// Its errors last week were a twentieth of this week's: the demo's
     /// "unusual now", low in absolute terms.
     pub(super) regressed: bool,
+    /// Its configuration as last built: every refresh's rows share it
+    /// until the story deploys the function again.
+    pub(super) config: Built,
+}
+
+/// A function's last built configuration, kept between refreshes (each
+/// function is built by one thread at a time, so the lock is never waited on).
+#[derive(Debug, Default)]
+pub(super) struct Built(std::sync::Mutex<Option<crate::services::lambda::domain::Config>>);
+
+impl Built {
+    /// The configuration deployed at `modified`: the one kept when it is
+    /// that deploy's, else `make()`'s, kept for the next refresh.
+    pub(super) fn at(
+        &self,
+        modified: chrono::DateTime<chrono::Utc>,
+        make: impl FnOnce() -> crate::services::lambda::domain::FunctionConfig,
+    ) -> crate::services::lambda::domain::Config {
+        let mut kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        match &*kept {
+            Some(c) if c.last_modified == Some(modified) => c.clone(),
+            _ => {
+                let c = crate::services::lambda::domain::Config::new(make());
+                *kept = Some(c.clone());
+                c
+            }
+        }
+    }
+}
+
+impl Clone for Built {
+    fn clone(&self) -> Built {
+        Built(std::sync::Mutex::new(self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()))
+    }
 }
 
 impl FnSpec {
@@ -193,6 +227,7 @@ pub(super) fn specs(seed: u64, count: usize) -> Vec<FnSpec> {
                 env_vars,
                 depth_u: unit(&[id, 11]),
                 regressed: false,
+                config: Built::default(),
             }
         })
         .collect::<Vec<_>>();
