@@ -74,11 +74,11 @@ fn function(name: &str) -> Function {
     Function {
         name: name.into(),
         region: "eu-west-1".into(),
+        runtime: Some("python3.12".into()),
+        memory_mb: 128,
+        timeout_s: 3,
+        architecture: "x86_64".into(),
         config: awstop::services::lambda::Config::new(awstop::services::lambda::FunctionConfig {
-            runtime: Some("python3.12".into()),
-            memory_mb: 128,
-            timeout_s: 3,
-            architecture: "x86_64".into(),
             package_type: "Zip".into(),
             last_modified: None,
             handler: None,

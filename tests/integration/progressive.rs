@@ -15,10 +15,10 @@ fn function(name: &str, stats: FunctionStats) -> Function {
     Function {
         name: name.into(),
         region: "us-east-1".into(),
+        memory_mb: 128,
+        timeout_s: 3,
+        architecture: "x86_64".into(),
         config: awstop::services::lambda::Config::new(awstop::services::lambda::FunctionConfig {
-            memory_mb: 128,
-            timeout_s: 3,
-            architecture: "x86_64".into(),
             package_type: "Zip".into(),
             log_group: format!("/aws/lambda/{name}"),
             ..Default::default()

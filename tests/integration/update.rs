@@ -466,7 +466,7 @@ fn refreshes_resort_and_ties_keep_name_order_however_rows_arrive() {
             .iter()
             .map(|i| {
                 let f = &m.state::<Lambda>().functions[*i as usize];
-                (f.config.memory_mb, f.name.to_string())
+                (f.memory_mb, f.name.to_string())
             })
             .collect();
     let mut want = rows.clone();

@@ -60,11 +60,11 @@ impl<'a> ByRegion<'a> {
 }
 
 fn gb(f: &Function) -> f64 {
-    f.config.memory_mb as f64 / 1024.0
+    f.memory_mb as f64 / 1024.0
 }
 
 fn arm(f: &Function) -> bool {
-    f.config.architecture == "arm64"
+    f.architecture == "arm64"
 }
 
 /// GB-seconds over the window: invocations × average duration × memory.
@@ -235,12 +235,12 @@ pub fn by_account(state: &LambdaState, book: &PriceBook, window_min: u32) -> Vec
 /// Why a function's slowest call is a warning, if it is.
 pub fn timeout_risk(f: &Function) -> Option<String> {
     let max = f.stats.duration_max_ms?;
-    let limit_ms = f.config.timeout_s as f64 * 1000.0;
-    if f.config.timeout_s == 0 || max < limit_ms * NEAR_TIMEOUT {
+    let limit_ms = f.timeout_s as f64 * 1000.0;
+    if f.timeout_s == 0 || max < limit_ms * NEAR_TIMEOUT {
         return None;
     }
     let s = |ms: f64| format!("{:.1}s", ms / 1000.0);
-    Some(if f.config.timeout_s as f64 >= HARD_LIMIT_S as f64 * NEAR_TIMEOUT {
+    Some(if f.timeout_s as f64 >= HARD_LIMIT_S as f64 * NEAR_TIMEOUT {
         format!("max {} of {}: near the 15-min limit", s(max), s(limit_ms))
     } else {
         format!("max {} of {} timeout", s(max), s(limit_ms))
@@ -256,12 +256,9 @@ mod tests {
         Function {
             name: "f".into(),
             region: "us-east-1".into(),
-            config: crate::services::lambda::domain::Config::new(crate::services::lambda::domain::FunctionConfig {
-                memory_mb: mem,
-                timeout_s: 30,
-                architecture: arch.into(),
-                ..Default::default()
-            }),
+            memory_mb: mem,
+            timeout_s: 30,
+            architecture: arch.into(),
             stats: FunctionStats {
                 invocations: Some(inv),
                 duration_avg_ms: Some(avg_ms),
@@ -412,7 +409,7 @@ mod tests {
         assert_eq!(timeout_risk(&f), None, "26 of 30 s is under 90%");
         f.stats.duration_max_ms = Some(27_500.0);
         assert_eq!(timeout_risk(&f).as_deref(), Some("max 27.5s of 30.0s timeout"));
-        f.config.make_mut().timeout_s = 900;
+        f.timeout_s = 900;
         f.stats.duration_max_ms = Some(880_000.0);
         assert!(timeout_risk(&f).unwrap().contains("15-min limit"));
     }

@@ -59,14 +59,14 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
             "runtime",
             format!(
                 "{} {}",
-                f.config.runtime.as_deref().unwrap_or("container image"),
-                f.config.architecture
+                f.runtime.as_deref().unwrap_or("container image"),
+                f.architecture
             ),
         ),
         field(
             t,
             "memory",
-            format!("{} MB, timeout {} s", f.config.memory_mb, f.config.timeout_s),
+            format!("{} MB, timeout {} s", f.memory_mb, f.timeout_s),
         ),
         field(
             t,
@@ -177,9 +177,9 @@ pub fn detail(buf: &mut Buffer, area: Rect, state: &LambdaState, cx: &PaneCtx, a
                 t,
                 "timeout",
                 first_fitting(w.saturating_sub(14), &[
-                    format!("{} s, slowest call {} ms", f.config.timeout_s, opt(s.duration_max_ms, ms)),
-                    format!("{} s, slowest {}", f.config.timeout_s, opt(s.duration_max_ms, ms_short)),
-                    format!("{} s", f.config.timeout_s),
+                    format!("{} s, slowest call {} ms", f.timeout_s, opt(s.duration_max_ms, ms)),
+                    format!("{} s, slowest {}", f.timeout_s, opt(s.duration_max_ms, ms_short)),
+                    format!("{} s", f.timeout_s),
                 ]),
             ),
         },

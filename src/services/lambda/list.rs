@@ -134,15 +134,15 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
     Function {
         account: Default::default(),
         region: region.into(),
+        runtime: f.runtime().map(|r| r.as_str().into()),
+        memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
+        timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
+        architecture: f
+            .architectures()
+            .first()
+            .map(|a| a.as_str().into())
+            .unwrap_or_else(|| "x86_64".into()),
         config: Config::new(FunctionConfig {
-            runtime: f.runtime().map(|r| r.as_str().into()),
-            memory_mb: f.memory_size().unwrap_or(128).max(0) as u32,
-            timeout_s: f.timeout().unwrap_or(3).max(0) as u32,
-            architecture: f
-                .architectures()
-                .first()
-                .map(|a| a.as_str().into())
-                .unwrap_or_else(|| "x86_64".into()),
             package_type: f
                 .package_type()
                 .map(|p| p.as_str().into())
@@ -201,9 +201,9 @@ mod tests {
         let d = function(&f, "eu-west-1");
         assert_eq!(d.name, "orders-api");
         let c = &d.config;
-        assert_eq!(c.runtime.as_deref(), Some("python3.12"));
-        assert_eq!((c.memory_mb, c.timeout_s), (512, 30));
-        assert_eq!(c.architecture, "arm64");
+        assert_eq!(d.runtime.as_deref(), Some("python3.12"));
+        assert_eq!((d.memory_mb, d.timeout_s), (512, 30));
+        assert_eq!(d.architecture, "arm64");
         assert_eq!(c.log_group, "/aws/lambda/orders-api");
         assert_eq!(c.env_var_count, 1);
         assert_eq!(
@@ -219,16 +219,16 @@ mod tests {
 
     #[test]
     fn a_reread_shares_each_unchanged_configuration_and_keeps_a_changed_one() {
-        let read = |name: &str, memory: i32| function(&FunctionConfiguration::builder().function_name(name).memory_size(memory).build(), "eu-west-1");
-        let old = vec![read("a", 128), read("b", 128)];
-        let mut new = vec![read("b", 256), read("a", 128), read("c", 128)];
+        let read = |name: &str, handler: &str| function(&FunctionConfiguration::builder().function_name(name).handler(handler).build(), "eu-west-1");
+        let old = vec![read("a", "app.handler"), read("b", "app.handler")];
+        let mut new = vec![read("b", "app.main"), read("a", "app.handler"), read("c", "app.handler")];
         assert!(!new[1].config.same(&old[0].config));
         share_unchanged(&old, &mut new);
         // `a` is unchanged: the very same configuration as the kept row.
         assert!(new[1].config.same(&old[0].config));
-        // `b` was deployed with more memory: its own, as read.
+        // `b` was deployed with another handler: its own, as read.
         assert!(!new[0].config.same(&old[1].config));
-        assert_eq!(new[0].config.memory_mb, 256);
-        assert_eq!(new[2].config.memory_mb, 128);
+        assert_eq!(new[0].config.handler.as_deref(), Some("app.main"));
+        assert_eq!(new[2].config.handler.as_deref(), Some("app.handler"));
     }
 }

@@ -27,7 +27,7 @@ impl crate::table::Priced for Function {
 }
 
 fn runtime(f: &Function) -> &str {
-    f.config.runtime.as_deref().unwrap_or("image")
+    f.runtime.as_deref().unwrap_or("image")
 }
 
 impl Row for Function {
@@ -38,9 +38,9 @@ impl Row for Function {
         Column::<Self>::new("RUNTIME", "runtime", 15, 5, false, |f, _| SortKey::Text(runtime(f)), |f, _| {
             Cell::tone(runtime(f), Tone::Muted)
         })
-        .exact(|f, _| Value::Text(f.config.runtime.as_deref().unwrap_or(""))),
-        Column::<Self>::new("MEM", "memory_mb", 6, 7, true, |f, _| num(Some(f.config.memory_mb as f64)), |f, _| {
-            Cell::plain(f.config.memory_mb.to_string())
+        .exact(|f, _| Value::Text(f.runtime.as_deref().unwrap_or(""))),
+        Column::<Self>::new("MEM", "memory_mb", 6, 7, true, |f, _| num(Some(f.memory_mb as f64)), |f, _| {
+            Cell::plain(f.memory_mb.to_string())
         }),
         Column::<Self>::new("INVOC", "invocations", 8, 0, true, |f, _| num(f.stats.invocations), |f, _| {
             Cell::plain(opt(f.stats.invocations, count))
@@ -126,8 +126,8 @@ impl Row for Function {
         // narrow terminal, since the errors come before the bill.
         crate::table::cost_column::<Self>(8),
         crate::table::region_column::<Self>(),
-        Column::<Self>::new("TIMEOUT", "timeout_s", 7, 9, true, |f, _| num(Some(f.config.timeout_s as f64)), |f, _| {
-            Cell::plain(f.config.timeout_s.to_string())
+        Column::<Self>::new("TIMEOUT", "timeout_s", 7, 9, true, |f, _| num(Some(f.timeout_s as f64)), |f, _| {
+            Cell::plain(f.timeout_s.to_string())
         })
         .hidden(),
         crate::table::account_column::<Self>(),

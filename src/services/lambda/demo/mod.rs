@@ -159,6 +159,10 @@ fn function_at(
         name: spec.name.as_str().into(),
         account: Default::default(),
         region: region.into(),
+        runtime: spec.runtime.map(Into::into),
+        memory_mb: spec.memory_mb,
+        timeout_s: spec.timeout_s,
+        architecture: spec.arch.into(),
         config,
         stats,
         mappings: Some(super::demo_triggers::mappings(&spec.name, region, seed, now)),
@@ -171,10 +175,6 @@ fn function_at(
 /// What ListFunctions would say of the function deployed at `modified`.
 fn config_of(spec: &FnSpec, modified: DateTime<Utc>) -> FunctionConfig {
     FunctionConfig {
-        runtime: spec.runtime.map(Into::into),
-        memory_mb: spec.memory_mb,
-        timeout_s: spec.timeout_s,
-        architecture: spec.arch.into(),
         package_type: if spec.image { "Image" } else { "Zip" }.into(),
         last_modified: Some(modified),
         // Each deploy ships new code: a new digest with each time.
