@@ -12,6 +12,11 @@ pub struct Function {
     /// The account's key (`scope::Scope`), set when the row is merged.
     #[serde(skip)]
     pub account: std::sync::Arc<str>,
+    /// `hash::str_id(name)`, worked out by the source that read the row, off
+    /// the screen's thread: every refresh's joins look each function up by
+    /// it. 0: not worked out (a row read back from a recording).
+    #[serde(skip)]
+    pub name_id: u64,
     pub region: CompactString,
     /// What pricing reads of every row on every refresh stays in the row:
     /// one cache miss less a function a pass than reading it through `config`.
@@ -41,6 +46,17 @@ pub struct Function {
     /// never sent by a source.
     #[serde(skip)]
     pub api_routes: Vec<super::triggers::ApiRoute>,
+}
+
+impl Function {
+    /// The name's id (`hash::str_id`), as the joins key a function.
+    pub fn name_id(&self) -> u64 {
+        if self.name_id != 0 {
+            self.name_id
+        } else {
+            crate::hash::str_id(&self.name)
+        }
+    }
 }
 
 /// A function's configuration as ListFunctions says it (never its

@@ -132,6 +132,7 @@ pub fn function(f: &FunctionConfiguration, region: &str) -> Function {
         .map(str::to_string)
         .unwrap_or_else(|| format!("/aws/lambda/{name}"));
     Function {
+        name_id: crate::hash::str_id(&name),
         account: Default::default(),
         region: region.into(),
         runtime: f.runtime().map(|r| r.as_str().into()),
@@ -200,6 +201,9 @@ mod tests {
             .build();
         let d = function(&f, "eu-west-1");
         assert_eq!(d.name, "orders-api");
+        // Worked out here, on the source's thread, for the joins.
+        assert_eq!(d.name_id, crate::hash::str_id("orders-api"));
+        assert_eq!(Function { name_id: 0, ..d.clone() }.name_id(), d.name_id);
         let c = &d.config;
         assert_eq!(d.runtime.as_deref(), Some("python3.12"));
         assert_eq!((d.memory_mb, d.timeout_s), (512, 30));

@@ -40,7 +40,7 @@ use crate::export::file_safe;
 use crate::services::feed::Retired;
 use crate::services::scope::{replace_scope, Scope};
 use crate::services::msg::TailTarget;
-use crate::services::joins::{function_key, place_key, Board, Topic};
+use crate::services::joins::{place_key, Board, Topic};
 use crate::services::room::{Registered, Room};
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -169,7 +169,7 @@ impl Room for Lambda {
                     p
                 }
             };
-            ((p, crate::hash::str_id(&f.name)), f.stats.errors)
+            ((p, f.name_id()), f.stats.errors)
         }).filter(|(k, _)| routed.contains_key(k)));
     }
 
@@ -184,8 +184,19 @@ impl Room for Lambda {
             }
             return;
         }
+        // As `publish`: the place is hashed once a run of one account and
+        // region, the name's id was worked out by the source.
+        let mut place: Option<(std::sync::Arc<str>, compact_str::CompactString, u64)> = None;
         for f in &mut state.functions {
-            match routes.get(&function_key(&f.account, &f.region, &f.name)) {
+            let p = match &place {
+                Some((a, r, p)) if std::sync::Arc::ptr_eq(a, &f.account) && *r == f.region => *p,
+                _ => {
+                    let p = place_key(&f.account, &f.region);
+                    place = Some((f.account.clone(), f.region.clone(), p));
+                    p
+                }
+            };
+            match routes.get(&(p, f.name_id())) {
                 Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
                 None if !f.api_routes.is_empty() => f.api_routes = Vec::new(),
                 _ => {}

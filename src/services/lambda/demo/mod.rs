@@ -157,6 +157,7 @@ fn function_at(
     };
     Function {
         name: spec.name.as_str().into(),
+        name_id: crate::hash::str_id(&spec.name),
         account: Default::default(),
         region: region.into(),
         runtime: spec.runtime.map(Into::into),
