@@ -144,6 +144,25 @@ pub fn place_key(account: &str, region: &str) -> u64 {
     crate::hash::str_id(region) ^ crate::hash::str_id(account).rotate_left(17)
 }
 
+/// `place_key` of each row of a list whose rows come in runs of one account
+/// and region (a scope's rows are merged together): hashed once a run, not
+/// once a row.
+#[derive(Debug, Default)]
+pub struct Places(Option<(std::sync::Arc<str>, String, u64)>);
+
+impl Places {
+    pub fn of(&mut self, account: &std::sync::Arc<str>, region: &str) -> u64 {
+        match &self.0 {
+            Some((a, r, p)) if (std::sync::Arc::ptr_eq(a, account) || **a == **account) && r == region => *p,
+            _ => {
+                let p = place_key(account, region);
+                self.0 = Some((account.clone(), region.to_string(), p));
+                p
+            }
+        }
+    }
+}
+
 /// An API route that invokes a function.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiRoute {
@@ -172,6 +191,19 @@ pub struct Jump {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn places_give_place_key_of_each_row_across_runs() {
+        let (a, b): (std::sync::Arc<str>, std::sync::Arc<str>) = ("111111111111".into(), "222222222222".into());
+        let rows = [(&a, "us-east-1"), (&a, "us-east-1"), (&b, "us-east-1"), (&a, "eu-west-1"), (&a, "us-east-1")];
+        let mut places = Places::default();
+        for (acct, region) in rows {
+            assert_eq!(places.of(acct, region), place_key(acct, region), "{acct} {region}");
+        }
+        // An equal account in another allocation is the same place.
+        let again: std::sync::Arc<str> = "111111111111".into();
+        assert_eq!(places.of(&again, "us-east-1"), place_key("111111111111", "us-east-1"));
+    }
 
     #[test]
     fn a_route_finds_its_own_accounts_function_of_a_shared_name() {

@@ -40,7 +40,7 @@ use crate::export::file_safe;
 use crate::services::feed::Retired;
 use crate::services::scope::{replace_scope, Scope};
 use crate::services::msg::TailTarget;
-use crate::services::joins::{place_key, Board, Topic};
+use crate::services::joins::{Board, Places, Topic};
 use crate::services::room::{Registered, Room};
 use crate::table::{all, SectionVisitor, TableVisitor};
 use crate::services::Settings;
@@ -157,20 +157,15 @@ impl Room for Lambda {
         if routed.is_empty() {
             return;
         }
-        // The functions of an account and region come together: their
-        // place is hashed once a run.
-        let mut place: Option<(&str, &str, u64)> = None;
-        errors.extend(state.functions.iter().map(|f| {
-            let p = match place {
-                Some((a, r, p)) if a == &*f.account && r == f.region => p,
-                _ => {
-                    let p = place_key(&f.account, &f.region);
-                    place = Some((&f.account, &f.region, p));
-                    p
-                }
-            };
-            ((p, f.name_id()), f.stats.errors)
-        }).filter(|(k, _)| routed.contains_key(k)));
+        // The name's id was worked out by the source.
+        let mut places = Places::default();
+        errors.extend(
+            state
+                .functions
+                .iter()
+                .map(|f| ((places.of(&f.account, &f.region), f.name_id()), f.stats.errors))
+                .filter(|(k, _)| routed.contains_key(k)),
+        );
     }
 
     /// The API routes in front of each function, as the API room publishes them.
@@ -184,19 +179,9 @@ impl Room for Lambda {
             }
             return;
         }
-        // As `publish`: the place is hashed once a run of one account and
-        // region, the name's id was worked out by the source.
-        let mut place: Option<(std::sync::Arc<str>, compact_str::CompactString, u64)> = None;
+        let mut places = Places::default();
         for f in &mut state.functions {
-            let p = match &place {
-                Some((a, r, p)) if std::sync::Arc::ptr_eq(a, &f.account) && *r == f.region => *p,
-                _ => {
-                    let p = place_key(&f.account, &f.region);
-                    place = Some((f.account.clone(), f.region.clone(), p));
-                    p
-                }
-            };
-            match routes.get(&(p, f.name_id())) {
+            match routes.get(&(places.of(&f.account, &f.region), f.name_id())) {
                 Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
                 None if !f.api_routes.is_empty() => f.api_routes = Vec::new(),
                 _ => {}
