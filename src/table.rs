@@ -397,6 +397,8 @@ pub struct Table<'a, T, F> {
     pub items: &'a [T],
     pub keep: F,
     pub context: Context<'a>,
+    /// `keep` keeps every row (`all` without `keep`): the order need not ask.
+    pub every: bool,
 }
 
 /// A table with every row.
@@ -405,6 +407,7 @@ pub fn all<T>(items: &[T]) -> Table<'_, T, fn(&T) -> bool> {
         items,
         keep: |_| true,
         context: [None, None],
+        every: true,
     }
 }
 
@@ -419,6 +422,7 @@ impl<'a, T, F> Table<'a, T, F> {
             items: self.items,
             keep,
             context: self.context,
+            every: false,
         }
     }
 }
@@ -514,6 +518,9 @@ pub fn order<T: Row, F: Fn(&T) -> bool>(
         return Vec::new();
     }
     let tab = st.tab_filter(T::TABS);
+    if t.every && tab.is_none() && needle.is_empty() && in_accounts.is_none() {
+        return cache.every(t.items, col, st.reverse, cx);
+    }
     cache.rows(t.items, col, st.reverse, cx, |it| {
         (t.keep)(it)
             && tab.is_none_or(|s| it.tab() == s)

@@ -114,6 +114,38 @@ impl SortCache {
         }
     }
 
+    /// Every row of `items` in column `col`'s order, as `rows` with a
+    /// filter that keeps all: a table with no filter (most refreshes) reads
+    /// no row to say it passes, and copies the kept order whole.
+    pub(super) fn every<T: Row>(&mut self, items: &[T], col: usize, reverse: bool, cx: &Ctx) -> Vec<u32> {
+        self.check(items, cx);
+        self.candidates = None;
+        let Some(o) = self.column(items, col, cx) else {
+            return Vec::new();
+        };
+        let mut rows = o.order.clone();
+        if reverse {
+            rows.reverse();
+            // As `rows`: unknown numbers stay last unless text rows follow them.
+            if o.unknown.end >= rows.len() {
+                rows.rotate_left(o.unknown.len());
+            }
+        }
+        rows
+    }
+
+    /// Column `col`'s order of every item, computed if it is not kept.
+    fn column<T: Row>(&mut self, items: &[T], col: usize, cx: &Ctx) -> Option<&Ordered> {
+        if self.columns.len() <= col {
+            self.columns.resize_with(col + 1, || None);
+        }
+        if self.columns[col].is_none() {
+            let names = self.names.get_or_insert_with(|| name_order(items));
+            self.columns[col] = Some(column_order(items, col, names.as_ref(), cx));
+        }
+        self.columns[col].as_ref()
+    }
+
     /// Rows of `items` for which `pass` holds, in column `col`'s order
     /// (reversed when `reverse`, unknown numbers last either way): the
     /// same order as sorting them by the column's key, ties by name.
@@ -137,14 +169,7 @@ impl SortCache {
             }
             None => keep.extend(items.iter().map(&pass)),
         }
-        if self.columns.len() <= col {
-            self.columns.resize_with(col + 1, || None);
-        }
-        if self.columns[col].is_none() {
-            let names = self.names.get_or_insert_with(|| name_order(items));
-            self.columns[col] = Some(column_order(items, col, names.as_ref(), cx));
-        }
-        let Some(o) = self.columns[col].as_ref() else {
+        let Some(o) = self.column(items, col, cx) else {
             return Vec::new();
         };
         let mut rows = Vec::with_capacity(if keep.iter().all(|k| *k) { items.len() } else { 64 });
@@ -411,6 +436,9 @@ mod tests {
                     let want = full_sort(items, col, reverse, f, cx);
                     assert_eq!(got, want, "column {col} reverse {reverse} filter {what}");
                 }
+                // No filter at all: the kept order whole, never read row by row.
+                let got = cache.every(items, col, reverse, cx);
+                assert_eq!(got, full_sort(items, col, reverse, &|_: &R| true, cx), "column {col} reverse {reverse} every row");
             }
         }
     }
