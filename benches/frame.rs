@@ -9,7 +9,7 @@ use awstop::app::keymap::Action;
 use awstop::app::model::Pane;
 use awstop::app::msg::{Msg, ServiceKind};
 use awstop::app::update;
-use awstop::run::once_model;
+use awstop::source::digest::Digester;
 use awstop::services::{Batch, Ecs, Lambda};
 use awstop::source::clock::Clock;
 use awstop::source::demo::DemoAccount;
@@ -39,7 +39,14 @@ fn run(scale: usize) {
     let clock = Clock::frozen("2026-11-22T14:03:20Z".parse().unwrap());
     let mut demo = DemoAccount::new(42, scale, 60);
     let t0 = Instant::now();
-    let mut m = once_model(&demo, &clock);
+    // As in the dashboard, every message passes the digest stage (on the
+    // source's side) before `update` takes it.
+    let mut stage = Digester::new(awstop::services::Settings::default());
+    let mut m = awstop::app::Model::with_settings(awstop::app::model::SourceLabel::Demo, clock.now(), awstop::services::Settings::default());
+    for mut msg in demo.messages_at(clock.now()) {
+        stage.digest(&mut msg);
+        update(&mut m, Msg::Data(msg));
+    }
     let build = t0.elapsed();
     // As in the dashboard, the story starts when it opens: a refresh finds
     // the functions deployed since, not every function's configuration
@@ -150,7 +157,7 @@ fn run(scale: usize) {
         let _ = demo.loaded(s, clock.now());
         gen.push(format!("{s:?} {:.1} ms", t.elapsed().as_secs_f64() * 1e3));
     }
-    // As in the run loop, refreshes are built on another thread (the source's)
+    // As in the run loop, refreshes are built and digested on another thread (the source's)
     // and each moves the numbers, so the selected row moves too. One at a time:
     // the source builds the next while the screen idles, not during a frame.
     let (fresh_tx, fresh_rx) = std::sync::mpsc::sync_channel(0);
@@ -158,10 +165,13 @@ fn run(scale: usize) {
     let t0 = clock.now();
     std::thread::scope(|s| {
         let demo = &demo;
+        let stage = &mut stage;
         s.spawn(move || {
             for i in 0..if part("refresh") { std::env::var("BENCH_N").ok().and_then(|n| n.parse().ok()).unwrap_or(100) } else { 0 } {
                 let at = t0 + chrono::Duration::seconds(60 * (i % 2));
-                if fresh_tx.send(demo.loaded(ServiceKind::Lambda, at)).is_err()
+                let mut msg = demo.loaded(ServiceKind::Lambda, at);
+                stage.digest(&mut msg);
+                if fresh_tx.send(msg).is_err()
                     || ack_rx.recv().is_err()
                 {
                     return;

@@ -39,6 +39,11 @@ pub(super) async fn run(
     let clock = source.clock();
     let label = source.label();
     let (data_tx, mut data_rx) = mpsc::channel(256);
+    // The sources send to the digest stage, which passes each refresh on
+    // with what its room worked out off this thread.
+    let (source_tx, source_rx) = mpsc::channel(256);
+    crate::source::digest::spawn(source_rx, data_tx, settings.clone());
+    let data_tx = source_tx;
     let (cmd_tx, cmd_rx) = mpsc::channel(64);
     match source {
         Source::Demo(demo, clock) => drop(tokio::spawn(demo::run(demo, clock, data_tx, cmd_rx))),

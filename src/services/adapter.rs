@@ -111,6 +111,12 @@ dyn_room! {
             None => Vec::new(),
         }
     }
+    /// Digests a payload of this room off the screen's thread (`Room::digest`).
+    fn digest(&self, scope: &super::scope::Scope, payload: &mut Payload, memory: &mut Option<Box<dyn Any + Send>>, cx: &super::room::DigestCtx) {
+        if let Some(data) = S::payload_mut(payload) {
+            S::digest(scope, data, memory, cx);
+        }
+    }
     /// The room's changes a measure rose after (`Room::suspects`).
     fn suspects(&self, feeds: &Feeds, changes: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
         let mine: Vec<&crate::changes::Change> = changes.iter().copied().filter(|c| c.service == S::INFO.name).collect();

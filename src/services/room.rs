@@ -57,6 +57,15 @@ pub struct ChangeCtx {
     pub seen: bool,
 }
 
+/// What a room's digest (`Room::digest`) reads besides the new read.
+pub struct DigestCtx<'a> {
+    pub settings: &'a Settings,
+    pub fetched_at: DateTime<Utc>,
+    /// The stage numbering the reads: a digest of another stage's count
+    /// says nothing of what the screen holds.
+    pub stage: u64,
+}
+
 /// What a room's poller will ask CloudWatch for: its refresh interval and
 /// how many of its rows are on screen now (0 when its table is not shown).
 pub struct WatchCtx<'a> {
@@ -148,6 +157,13 @@ pub trait Room: Sized + Send + Sync + 'static {
     fn suspects(_state: &Self::State, _changes: &[&crate::changes::Change]) -> Vec<crate::changes::Suspect> {
         Vec::new()
     }
+
+    /// Works out, on the source's side of the channel and off the screen's
+    /// thread, what a refresh of `scope` needs besides its rows, from the
+    /// new read and the room's own `memory` of the scope's last read; the
+    /// room's `merge` and `changes` take the result from `data`. Rooms whose
+    /// refreshes are small need none.
+    fn digest(_scope: &super::scope::Scope, _data: &mut Self::Data, _memory: &mut Option<Box<dyn std::any::Any + Send>>, _cx: &DigestCtx) {}
 
     /// Writes the room's published facts (its `PUBLISHES`) from its state,
     /// after each of its refreshes.

@@ -7,6 +7,7 @@ pub mod demo;
 pub mod actuals;
 pub mod fleet;
 pub mod demo_images;
+pub mod digest;
 pub mod live;
 pub mod replay;
 pub mod trail;

@@ -20,6 +20,19 @@ pub const ERROR_RATE_FLOOR_PCT: f64 = 1.0;
 /// five calls is 20%.
 pub const RATE_MIN_INVOCATIONS: f32 = 10.0;
 
+/// What a function's last read held that finding its changes compares.
+#[derive(Clone, Copy)]
+pub struct Before<'a> {
+    pub config: &'a super::domain::Config,
+    pub deploys: Option<&'a std::sync::Arc<super::versions::Deploys>>,
+}
+
+impl<'a> Before<'a> {
+    fn of(f: &'a Function) -> Self {
+        Before { config: &f.config, deploys: f.deploys.as_ref() }
+    }
+}
+
 pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
     // A refresh lists the functions in the order the last one did: the
     // scope's old rows are walked in step with the new, and the map of every
@@ -28,19 +41,26 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
     // is its own in its scope, so both find the same row.
     let mut in_step = state.functions.iter().filter(|f| f.in_scope(scope));
     let mut by_name: Option<HashMap<&str, &Function>> = None;
-    let mut old = |name: &str| -> Option<&Function> {
+    let old = |name: &str| {
         if by_name.is_none() {
             if let Some(f) = in_step.next().filter(|f| f.name == name) {
-                return Some(f);
+                return Some(Before::of(f));
             }
         }
         by_name
             .get_or_insert_with(|| state.functions.iter().filter(|f| f.in_scope(scope)).map(|f| (f.name.as_str(), f)).collect())
             .get(name)
             .copied()
+            .map(Before::of)
     };
     // Every function of the scope was read before: one the state lacks is new.
     let listed = cx.seen && !state.listing.contains(scope);
+    between(old, listed, scope, data, cx)
+}
+
+/// What `data` changed against what `old` says each function's last read
+/// held (`listed`: that read was the scope's whole list).
+pub fn between<'a>(mut old: impl FnMut(&str) -> Option<Before<'a>>, listed: bool, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
     let change = |f: &Function, at, action: &str, source| Change {
         at,
         account: scope.account.to_string(),
@@ -55,7 +75,7 @@ pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &Chang
     for f in &data.functions {
         let was = old(f.name.as_str());
         if let Some(d) = &f.deploys {
-            let before = was.and_then(|o| o.deploys.as_ref());
+            let before = was.and_then(|o| o.deploys);
             // The same read of them as last time: nothing new to say.
             if !before.is_some_and(|b| std::sync::Arc::ptr_eq(b, d)) {
                 for c in super::versions::changes(before.map(|b| &**b), d, cx.since, cx.fetched_at) {

@@ -177,53 +177,115 @@ impl FreeTier {
 
 const DAYS_PER_MONTH: f64 = HOURS_PER_MONTH / 24.0;
 
-pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Option<FreeTier> {
+/// What the free tier is measured against, summed over functions: sums
+/// of regions add up to the account's.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TierSums {
+    requests: f64,
+    gb_seconds: f64,
+    requests_usd: f64,
+    gb_seconds_usd: f64,
+    /// The allowance (requests, GB-seconds), from the first priced function.
+    tier: Option<(f64, f64)>,
+}
+
+impl TierSums {
+    fn add(&mut self, o: &TierSums) {
+        self.requests += o.requests;
+        self.gb_seconds += o.gb_seconds;
+        self.requests_usd += o.requests_usd;
+        self.gb_seconds_usd += o.gb_seconds_usd;
+        self.tier = self.tier.or(o.tier);
+    }
+
+    fn free_tier(&self) -> Option<FreeTier> {
+        let (req, gbs, req_usd, gbs_usd) = (self.requests, self.gb_seconds, self.requests_usd, self.gb_seconds_usd);
+        let (free_req, free_gbs) = self.tier?;
+        // What the allowance is worth at this account's own mix of prices.
+        let covered = |used: f64, free: f64, usd: f64| if used > 0.0 { usd * (free.min(used) / used) } else { 0.0 };
+        let net = req_usd - covered(req, free_req, req_usd) + gbs_usd - covered(gbs, free_gbs, gbs_usd);
+        let day = |used: f64, free: f64| (used > free).then(|| DAYS_PER_MONTH * free / used);
+        let crossed_day = match (day(req, free_req), day(gbs, free_gbs)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Some(FreeTier {
+            requests_month: req,
+            gb_seconds_month: gbs,
+            free_requests: free_req,
+            free_gb_seconds: free_gbs,
+            net_usd_month: net,
+            crossed_day,
+        })
+    }
+}
+
+/// A list of functions priced: the room's sum without its note, and what
+/// the free tier is measured against.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Priced {
+    pub cost: RoomCost,
+    pub tier: TierSums,
+    /// How many functions were priced.
+    pub rows: usize,
+}
+
+impl Priced {
+    /// The sum of regions' figures, with the free tier's note.
+    pub fn sum<'a>(parts: impl IntoIterator<Item = &'a Priced>) -> RoomCost {
+        let (mut c, mut tier) = (RoomCost::default(), TierSums::default());
+        for p in parts {
+            c.per_hour += p.cost.per_hour;
+            c.priced += p.cost.priced;
+            c.partly_priced += p.cost.partly_priced;
+            c.unpriced += p.cost.unpriced;
+            if c.why.is_none() {
+                c.why = p.cost.why.clone();
+            }
+            tier.add(&p.tier);
+        }
+        c.note = tier.free_tier().map(|t| t.text());
+        c
+    }
+}
+
+/// Every function of `functions` priced, in one pass.
+pub fn priced_list(functions: &[Function], book: &PriceBook, window_min: u32) -> Priced {
     let scale = 60.0 / window_min.max(1) as f64 * HOURS_PER_MONTH;
-    let (mut req, mut gbs, mut req_usd, mut gbs_usd) = (0.0, 0.0, 0.0, 0.0);
-    let mut tier = None;
     let mut at = ByRegion::new(book);
-    for f in &state.functions {
-        let (Ok((p, _)), Some(inv), Some(g)) = (at.of(f), f.stats.invocations, gb_seconds(f)) else {
+    let mut out = Priced { rows: functions.len(), ..Default::default() };
+    let t = &mut out.tier;
+    for f in functions {
+        let found = at.of(f);
+        out.cost.add(&priced_at(f, found, window_min, false));
+        let (Ok((p, _)), Some(inv), Some(g)) = (found, f.stats.invocations, gb_seconds(f)) else {
             continue;
         };
-        tier.get_or_insert((p.free_requests_per_month, p.free_gb_seconds_per_month));
+        t.tier.get_or_insert((p.free_requests_per_month, p.free_gb_seconds_per_month));
         let rate = if arm(f) {
             p.usd_per_gb_second_arm64
         } else {
             p.usd_per_gb_second_x86_64
         };
-        req += inv * scale;
-        gbs += g * scale;
-        req_usd += inv * scale / 1e6 * p.usd_per_million_requests;
-        gbs_usd += g * scale * rate;
+        t.requests += inv * scale;
+        t.gb_seconds += g * scale;
+        t.requests_usd += inv * scale / 1e6 * p.usd_per_million_requests;
+        t.gb_seconds_usd += g * scale * rate;
     }
-    let (free_req, free_gbs) = tier?;
-    // What the allowance is worth at this account's own mix of prices.
-    let covered = |used: f64, free: f64, usd: f64| if used > 0.0 { usd * (free.min(used) / used) } else { 0.0 };
-    let net = req_usd - covered(req, free_req, req_usd) + gbs_usd - covered(gbs, free_gbs, gbs_usd);
-    let day = |used: f64, free: f64| (used > free).then(|| DAYS_PER_MONTH * free / used);
-    let crossed_day = match (day(req, free_req), day(gbs, free_gbs)) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
-    Some(FreeTier {
-        requests_month: req,
-        gb_seconds_month: gbs,
-        free_requests: free_req,
-        free_gb_seconds: free_gbs,
-        net_usd_month: net,
-        crossed_day,
-    })
+    out
+}
+
+pub fn free_tier(state: &LambdaState, book: &PriceBook, window_min: u32) -> Option<FreeTier> {
+    priced_list(&state.functions, book, window_min).tier.free_tier()
 }
 
 pub fn room(state: &LambdaState, book: &PriceBook, window_min: u32) -> RoomCost {
-    let mut at = ByRegion::new(book);
-    let mut c = RoomCost::default();
-    for f in &state.functions {
-        c.add(&priced_at(f, at.of(f), window_min, false));
+    // Each region's functions were priced as their refresh arrived, off the
+    // screen's thread (`digest`): sum those when they cover every row.
+    if let Some(parts) = state.priced(book, window_min) {
+        return Priced::sum(parts);
     }
-    c.note = free_tier(state, book, window_min).map(|t| t.text());
-    c
+    Priced::sum([&priced_list(&state.functions, book, window_min)])
 }
 
 /// `room`, per account (without the free tier, which is the payer's).

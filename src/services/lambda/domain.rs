@@ -271,6 +271,9 @@ pub struct LambdaData {
     /// complete list that follows).
     #[serde(skip)]
     pub listing: bool,
+    /// What the source's side worked out for this read (`digest`).
+    #[serde(skip)]
+    pub digest: super::digest::Digested,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

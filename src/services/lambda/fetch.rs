@@ -320,6 +320,7 @@ pub async fn fetch(
                 percentile: Some(chosen_pct.clone()),
                 budget: None,
                 listing: false,
+                digest: Default::default(),
             }),
         },
     );

@@ -166,6 +166,7 @@ async fn progressive(
             percentile: None,
             budget: None,
             listing: false,
+            digest: Default::default(),
         }),
     }];
     first.append(msgs);

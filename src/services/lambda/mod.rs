@@ -11,6 +11,7 @@ mod demo;
 mod demo_triggers;
 mod deploys;
 mod detail;
+pub mod digest;
 pub mod domain;
 mod fetch;
 mod list;
@@ -66,9 +67,24 @@ pub struct LambdaState {
     pub budget: BTreeMap<Scope, String>,
     /// Regions whose rows are only the first ListFunctions page so far.
     pub listing: std::collections::BTreeSet<Scope>,
+    /// Each region's last read's digest, when it came with one.
+    pub digests: BTreeMap<Scope, std::sync::Arc<digest::Digest>>,
 }
 
 impl LambdaState {
+    /// Every region's functions as their digests priced them, when those
+    /// cover every row and used these prices and window.
+    pub fn priced(&self, book: &crate::cost::PriceBook, window: u32) -> Option<impl Iterator<Item = &cost::Priced>> {
+        let mut rows = 0;
+        for d in self.digests.values() {
+            if !d.priced_with(book, window) {
+                return None;
+            }
+            rows += d.priced.rows;
+        }
+        (rows == self.functions.len() && !self.digests.is_empty()).then(|| self.digests.values().map(|d| &d.priced))
+    }
+
     /// The function `name` of `at`'s account and region.
     pub fn function(&self, at: &Scope, name: &str) -> Option<&Function> {
         use crate::scope::Scoped;
@@ -133,7 +149,15 @@ impl Room for Lambda {
         } else {
             state.listing.remove(scope);
         }
+        match data.digest.0 {
+            Some(d) => state.digests.insert(scope.clone(), d),
+            None => state.digests.remove(scope),
+        };
         replace_scope(&mut state.functions, data.functions, scope, only, retired);
+    }
+
+    fn digest(scope: &Scope, data: &mut LambdaData, memory: &mut Option<Box<dyn std::any::Any + Send>>, cx: &crate::services::room::DigestCtx) {
+        digest::digest(scope, data, memory, cx);
     }
 
     fn root() -> View {
@@ -141,6 +165,15 @@ impl Room for Lambda {
     }
 
     fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &crate::services::room::ChangeCtx) -> Vec<crate::changes::Change> {
+        // Found off the screen's thread against the very read the state
+        // holds for the scope (a stage's first read: when it holds none).
+        if let Some(d) = &data.digest.0 {
+            let held = state.digests.get(scope).filter(|h| h.stage == d.stage).map(|h| h.read);
+            let same_basis = if d.after == 0 { !cx.seen } else { held == Some(d.after) };
+            if same_basis && d.since == cx.since {
+                return d.changes.clone();
+            }
+        }
         changes::changes(state, scope, data, cx)
     }
 

@@ -404,6 +404,7 @@ fn lambda_at(
         percentile: None,
         budget: None,
         listing: false,
+        digest: Default::default(),
     }
 }
 
