@@ -113,6 +113,9 @@ impl FunctionErrors {
 /// 50,000 functions cost.
 pub type ByFunction<V> = HashMap<(u64, u64), V, std::hash::BuildHasherDefault<KeyHasher>>;
 
+/// Row indices by a name's id (`hash::str_id`).
+pub type ById = HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
 /// Mixes the two words of a `function_key` (and, for any other input,
 /// its bytes) without SipHash's rounds.
 #[derive(Debug, Default, Clone, Copy)]

@@ -125,6 +125,11 @@ mod tests {
             update(&mut staged, Msg::Data(digested));
             assert_eq!(changes(&staged), changes(&plain));
             assert_eq!(staged.data.burn, plain.data.burn);
+            // The joins with the API routes, by key or by reading every row.
+            let routes = |m: &Model| m.state::<Lambda>().functions.iter().map(|f| f.api_routes.clone()).collect::<Vec<_>>();
+            assert_eq!(routes(&staged), routes(&plain));
+            assert_eq!(staged.data.feeds.board.function_errors, plain.data.feeds.board.function_errors);
+            assert!(!staged.data.feeds.board.function_errors.by_function.is_empty());
             let lambda = staged.state::<Lambda>();
             taken += usize::from(lambda.priced(&staged.data.settings.prices, 60).is_some());
         }

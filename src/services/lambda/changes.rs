@@ -117,11 +117,14 @@ pub fn suspects(state: &LambdaState, changes: &[&Change]) -> Vec<Suspect> {
     // pass, not one pass per change (hundreds of changes, 50,000 functions),
     // and a pass that looks each function up among the few changed names
     // rather than filling a map of every function.
-    let names: std::collections::HashSet<&str> = changes.iter().map(|c| c.resource.as_str()).collect();
+    // By the names' ids the source worked out: a function's row is not
+    // hashed, only its id looked up among the changed names'.
+    let ids: std::collections::HashSet<u64, std::hash::BuildHasherDefault<crate::services::joins::KeyHasher>> =
+        changes.iter().map(|c| crate::hash::str_id(&c.resource)).collect();
     let read: HashMap<(&str, &str, &str), &Function> = state
         .functions
         .iter()
-        .filter(|f| f.stats.series.is_some() && names.contains(f.name.as_str()))
+        .filter(|f| ids.contains(&f.name_id()) && f.stats.series.is_some())
         .map(|f| ((f.account(), f.region.as_str(), f.name.as_str()), f))
         .collect();
     for c in changes {

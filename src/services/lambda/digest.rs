@@ -35,6 +35,9 @@ pub struct Digest {
     pub since: chrono::DateTime<chrono::Utc>,
     pub changes: Vec<Change>,
     pub priced: Priced,
+    /// Each function's place in the read, by its name's id: the joins find
+    /// the few functions API routes invoke without reading every row.
+    pub ids: crate::services::joins::ById,
     /// The prices (by address) and window the functions were priced with.
     pub prices: usize,
     pub window: u32,
@@ -118,6 +121,7 @@ pub fn digest(scope: &Scope, data: &mut LambdaData, memory: &mut Option<Box<dyn 
         since: ccx.since,
         changes,
         priced: priced_list(&data.functions, book, cx.settings.window),
+        ids: data.functions.iter().enumerate().map(|(i, f)| (f.name_id(), i as u32)).collect(),
         prices: book as *const crate::cost::PriceBook as usize,
         window: cx.settings.window,
     })));

@@ -19,6 +19,7 @@ mod live;
 pub mod metrics;
 mod overview;
 mod pane;
+mod runs;
 pub mod settings;
 mod snapshot;
 mod tables;
@@ -39,7 +40,7 @@ pub use live::Clients;
 
 use crate::export::file_safe;
 use crate::services::feed::Retired;
-use crate::services::scope::{replace_scope, Scope};
+use crate::services::scope::Scope;
 use crate::services::msg::TailTarget;
 use crate::services::joins::{Board, Places, Topic};
 use crate::services::room::{Registered, Room};
@@ -69,6 +70,10 @@ pub struct LambdaState {
     pub listing: std::collections::BTreeSet<Scope>,
     /// Each region's last read's digest, when it came with one.
     pub digests: BTreeMap<Scope, std::sync::Arc<digest::Digest>>,
+    /// Where each region's rows lie in `functions`.
+    pub runs: runs::Runs,
+    /// The keys of the functions the last join gave API routes.
+    pub routed: Vec<(u64, u64)>,
 }
 
 impl LambdaState {
@@ -153,7 +158,7 @@ impl Room for Lambda {
             Some(d) => state.digests.insert(scope.clone(), d),
             None => state.digests.remove(scope),
         };
-        replace_scope(&mut state.functions, data.functions, scope, only, retired);
+        runs::merge(state, scope, data.functions, only, retired);
     }
 
     fn digest(scope: &Scope, data: &mut LambdaData, memory: &mut Option<Box<dyn std::any::Any + Send>>, cx: &crate::services::room::DigestCtx) {
@@ -190,6 +195,12 @@ impl Room for Lambda {
         if routed.is_empty() {
             return;
         }
+        // The few routed functions found by key, when every region's rows
+        // came with their digest.
+        if let Some(ix) = runs::Index::of(state) {
+            errors.extend(routed.keys().filter_map(|k| ix.row(k).map(|i| (*k, state.functions[i].stats.errors))));
+            return;
+        }
         // The name's id was worked out by the source.
         let mut places = Places::default();
         errors.extend(
@@ -204,21 +215,25 @@ impl Room for Lambda {
     /// The API routes in front of each function, as the API room publishes them.
     fn join(state: &mut LambdaState, board: &Board) {
         let routes = &board.api_routes.by_function;
-        // No API in front of any function (most accounts): nothing to look
-        // up for 50,000 rows, only routes once joined to clear.
-        if routes.is_empty() {
-            for f in state.functions.iter_mut().filter(|f| !f.api_routes.is_empty()) {
-                f.api_routes = Vec::new();
-            }
-            return;
-        }
+        // Only the functions routed now or at the last join can change:
+        // new rows come without routes. Found by key when the runs allow.
+        let found: Option<Vec<usize>> = runs::Index::of(state)
+            .map(|ix| state.routed.iter().chain(routes.keys()).filter_map(|k| ix.row(k)).collect());
+        state.routed = routes.keys().copied().collect();
         let mut places = Places::default();
-        for f in &mut state.functions {
+        let mut set = |f: &mut Function| {
             match routes.get(&(places.of(&f.account, &f.region), f.name_id())) {
                 Some(r) if *r != f.api_routes => f.api_routes = r.clone(),
                 None if !f.api_routes.is_empty() => f.api_routes = Vec::new(),
                 _ => {}
             }
+        };
+        match found {
+            Some(rows) => rows.into_iter().for_each(|i| set(&mut state.functions[i])),
+            // No API in front of any function (most accounts): nothing to
+            // look up for 50,000 rows, only routes once joined to clear.
+            None if routes.is_empty() => state.functions.iter_mut().filter(|f| !f.api_routes.is_empty()).for_each(set),
+            None => state.functions.iter_mut().for_each(set),
         }
     }
 
