@@ -40,6 +40,7 @@ fn loaded(functions: Vec<Function>) -> Msg {
             percentile: None,
             budget: None,
             listing: false,
+            digest: Default::default(),
         }),
     })
 }
