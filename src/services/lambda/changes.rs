@@ -34,28 +34,32 @@ impl<'a> Before<'a> {
 }
 
 pub fn changes(state: &LambdaState, scope: &Scope, data: &LambdaData, cx: &ChangeCtx) -> Vec<Change> {
-    // A refresh lists the functions in the order the last one did: the
-    // scope's old rows are walked in step with the new, and the map of every
-    // old function is built only when the two fall out of step (a function
-    // added or gone), not on every refresh of 50,000 rows. A function's name
-    // is its own in its scope, so both find the same row.
-    let mut in_step = state.functions.iter().filter(|f| f.in_scope(scope));
-    let mut by_name: Option<HashMap<&str, &Function>> = None;
-    let old = |name: &str| {
-        if by_name.is_none() {
-            if let Some(f) = in_step.next().filter(|f| f.name == name) {
-                return Some(Before::of(f));
-            }
-        }
-        by_name
-            .get_or_insert_with(|| state.functions.iter().filter(|f| f.in_scope(scope)).map(|f| (f.name.as_str(), f)).collect())
-            .get(name)
-            .copied()
-            .map(Before::of)
-    };
+    // A function's name is its own in its scope.
+    let old = in_step(state.functions.iter().filter(|f| f.in_scope(scope)).map(|f| (f.name.as_str(), Before::of(f))));
     // Every function of the scope was read before: one the state lacks is new.
     let listed = cx.seen && !state.listing.contains(scope);
     between(old, listed, scope, data, cx)
+}
+
+/// Finds each function of a new read among `old`, the last read's, by
+/// name. A refresh lists the functions in the order the last one did: the
+/// two are walked in step, and a map of every old function is built only
+/// once they fall out of step (a function added or gone), not on every
+/// refresh of 50,000 rows.
+pub fn in_step<'a, I>(old: I) -> impl FnMut(&str) -> Option<Before<'a>>
+where
+    I: Iterator<Item = (&'a str, Before<'a>)> + Clone,
+{
+    let mut walk = old.clone();
+    let mut by_name: Option<HashMap<&'a str, Before<'a>>> = None;
+    move |name| {
+        if by_name.is_none() {
+            if let Some((_, b)) = walk.next().filter(|(n, _)| *n == name) {
+                return Some(b);
+            }
+        }
+        by_name.get_or_insert_with(|| old.clone().collect()).get(name).copied()
+    }
 }
 
 /// What `data` changed against what `old` says each function's last read

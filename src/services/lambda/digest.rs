@@ -10,12 +10,11 @@
 //! both out itself, as before.
 
 use std::any::Any;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use compact_str::CompactString;
 
-use super::changes::{between, Before};
+use super::changes::{between, in_step, Before};
 use super::cost::{priced_list, Priced};
 use super::domain::{Config, LambdaData};
 use super::versions::Deploys;
@@ -84,22 +83,7 @@ pub fn digest(scope: &Scope, data: &mut LambdaData, memory: &mut Option<Box<dyn 
     };
     let changes = match kept {
         Some(m) => {
-            // In step with the last read, as `changes::changes` walks the
-            // state; a map only once a function was added or went.
-            let mut at = 0;
-            let mut by_name: Option<HashMap<&str, usize>> = None;
-            let old = |name: &str| {
-                let i = if by_name.is_none() && m.rows.get(at).is_some_and(|r| r.0 == name) {
-                    at += 1;
-                    at - 1
-                } else {
-                    *by_name
-                        .get_or_insert_with(|| m.rows.iter().enumerate().map(|(i, r)| (r.0.as_str(), i)).collect())
-                        .get(name)?
-                };
-                let r = &m.rows[i];
-                Some(Before { config: &r.1, deploys: r.2.as_ref() })
-            };
+            let old = in_step(m.rows.iter().map(|r| (r.0.as_str(), Before { config: &r.1, deploys: r.2.as_ref() })));
             between(old, !m.listing, scope, data, &ccx)
         }
         None => between(|_| None, false, scope, data, &ccx),
